@@ -1,0 +1,261 @@
+//! One application and its lifecycle, an explicit state machine.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::contact::Contact;
+use super::error::DomainError;
+use super::household::{Declaration, Household};
+use super::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ApplicationId(pub u64);
+
+impl fmt::Display for ApplicationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Ricevuta,
+    Protocollata,
+    InIstruttoria,
+    IntegrazioneRichiesta,
+    Ammessa,
+    Esclusa,
+}
+
+impl State {
+    pub const ALL: [State; 6] = [
+        State::Ricevuta,
+        State::Protocollata,
+        State::InIstruttoria,
+        State::IntegrazioneRichiesta,
+        State::Ammessa,
+        State::Esclusa,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Ricevuta => "ricevuta",
+            State::Protocollata => "protocollata",
+            State::InIstruttoria => "in istruttoria",
+            State::IntegrazioneRichiesta => "integrazione richiesta",
+            State::Ammessa => "ammessa",
+            State::Esclusa => "esclusa",
+        }
+    }
+
+    /// Stable one-byte tag, used as the prefix of the state index.
+    pub fn tag(self) -> u8 {
+        match self {
+            State::Ricevuta => 1,
+            State::Protocollata => 2,
+            State::InIstruttoria => 3,
+            State::IntegrazioneRichiesta => 4,
+            State::Ammessa => 5,
+            State::Esclusa => 6,
+        }
+    }
+
+    pub fn from_tag(tag: u8) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.tag() == tag)
+    }
+
+    /// The lifecycle: every transition the procedure allows, and no other.
+    pub fn can_become(self, next: State) -> bool {
+        use State::*;
+        matches!(
+            (self, next),
+            (Ricevuta, Protocollata)
+                | (Protocollata, InIstruttoria)
+                | (InIstruttoria, IntegrazioneRichiesta)
+                | (IntegrazioneRichiesta, InIstruttoria)
+                | (InIstruttoria, Ammessa)
+                | (
+                    Protocollata | InIstruttoria | IntegrazioneRichiesta,
+                    Esclusa
+                )
+                | (Esclusa, InIstruttoria)
+        )
+    }
+
+    pub fn transition(self, next: State) -> Result<State, DomainError> {
+        if self.can_become(next) {
+            Ok(next)
+        } else {
+            Err(DomainError::IllegalTransition {
+                from: self,
+                to: next,
+            })
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Protocol number: sequential per year, shown `2024/000123`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Protocol {
+    pub year: i32,
+    pub number: u32,
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{:06}", self.year, self.number)
+    }
+}
+
+impl Protocol {
+    pub fn parse(input: &str) -> Result<Protocol, DomainError> {
+        let bad = || {
+            DomainError::invalid(
+                "protocollo",
+                format!("'{}' non è nella forma aaaa/nnnnnn", input.trim()),
+            )
+        };
+        let (year, number) = input.trim().split_once('/').ok_or_else(bad)?;
+        if year.len() != 4 || number.is_empty() || number.len() > 9 {
+            return Err(bad());
+        }
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let number: u32 = number.parse().map_err(|_| bad())?;
+        if number == 0 {
+            return Err(bad());
+        }
+        Ok(Protocol { year, number })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The Comune's online portal (SPID/CIE/CNS).
+    Portale,
+    /// Typed in at the counter.
+    Sportello,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "stato")]
+pub enum DocumentStatus {
+    Ricevuto { at: Timestamp },
+    Mancante,
+    Respinto { note: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationRequest {
+    pub documents: Vec<String>,
+    pub deadline: chrono::NaiveDate,
+    pub requested_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionReason {
+    RequisitoMancante,
+    DocumentiMancanti,
+    IseeSuperiore,
+    FalsaDichiarazione,
+    DomandaTardiva,
+    Altro,
+}
+
+impl ExclusionReason {
+    pub const ALL: [ExclusionReason; 6] = [
+        ExclusionReason::RequisitoMancante,
+        ExclusionReason::DocumentiMancanti,
+        ExclusionReason::IseeSuperiore,
+        ExclusionReason::FalsaDichiarazione,
+        ExclusionReason::DomandaTardiva,
+        ExclusionReason::Altro,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExclusionReason::RequisitoMancante => "requisito di accesso non posseduto",
+            ExclusionReason::DocumentiMancanti => "documenti mancanti oltre la scadenza",
+            ExclusionReason::IseeSuperiore => "ISEE superiore al limite",
+            ExclusionReason::FalsaDichiarazione => "dichiarazione non veritiera",
+            ExclusionReason::DomandaTardiva => "domanda fuori termine",
+            ExclusionReason::Altro => "altro motivo",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub admitted: bool,
+    #[serde(default)]
+    pub reason: Option<ExclusionReason>,
+    #[serde(default)]
+    pub note: String,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: ApplicationId,
+    /// Code of the call it belongs to.
+    pub call: String,
+    /// Identifier given by the online portal; makes imports idempotent.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub channel: Channel,
+    pub received_at: Timestamp,
+    pub state: State,
+    #[serde(default)]
+    pub protocol: Option<Protocol>,
+    #[serde(default)]
+    pub registered_at: Option<Timestamp>,
+    /// Received outside the submission window.
+    #[serde(default)]
+    pub late: bool,
+    pub household: Household,
+    pub contact: Contact,
+    pub declaration: Declaration,
+    #[serde(default)]
+    pub documents: BTreeMap<String, DocumentStatus>,
+    #[serde(default)]
+    pub integration: Option<IntegrationRequest>,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+}
+
+impl Application {
+    pub fn applicant_name(&self) -> String {
+        self.household.applicant().full_name()
+    }
+
+    pub fn applicant_fiscal_code(&self) -> &str {
+        self.household.applicant().fiscal_code.as_str()
+    }
+
+    /// Documents the checklist needs that are not received.
+    pub fn missing_documents(&self, call: &super::call::Call) -> Vec<String> {
+        call.checklist(self)
+            .into_iter()
+            .filter(|(_, need)| *need != super::call::Need::Optional)
+            .filter(|(doc, _)| {
+                !matches!(
+                    self.documents.get(&doc.code),
+                    Some(DocumentStatus::Ricevuto { .. })
+                )
+            })
+            .map(|(doc, _)| doc.code.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,271 @@
+//! The call (bando): its window, duration, fees, documents and the parameters the law leaves to the Comune.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::application::Application;
+use super::error::DomainError;
+use super::money::Money;
+use super::time::{Timestamp, rome_date};
+
+/// What makes an optional document necessary for one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentTrigger {
+    /// Non-EU citizen: residence permit.
+    ExtraUe,
+    /// Tie to the Comune through work rather than residence.
+    LavoroNelComune,
+    /// Declared ISEE of zero.
+    IseeZero,
+    /// A household member with a recognised disability.
+    Invalidita,
+    AlloggioImproprio,
+    AlloggioAntigienico,
+    AlloggioInadeguato,
+    SistemazionePrecaria,
+    OrdineRilascio,
+}
+
+impl DocumentTrigger {
+    pub fn applies_to(self, application: &Application) -> bool {
+        use super::household::{Citizenship, ComuneTie};
+        use DocumentTrigger::*;
+        let declaration = &application.declaration;
+        match self {
+            ExtraUe => matches!(
+                declaration.citizenship,
+                Citizenship::ExtraUeLungoPeriodo | Citizenship::ExtraUePermessoBiennale
+            ),
+            LavoroNelComune => declaration.tie == ComuneTie::Lavoro,
+            IseeZero => declaration.isee == Money::from_cents(0),
+            Invalidita => application
+                .household
+                .members()
+                .iter()
+                .any(|m| m.disability_pct > 0),
+            AlloggioImproprio => declaration.has(super::household::Condition::AlloggioImproprio),
+            AlloggioAntigienico => {
+                declaration.has(super::household::Condition::AlloggioAntigienico)
+            }
+            AlloggioInadeguato => declaration.has(super::household::Condition::AlloggioInadeguato),
+            SistemazionePrecaria => {
+                declaration.has(super::household::Condition::SistemazionePrecaria)
+            }
+            OrdineRilascio => declaration.has(super::household::Condition::OrdineRilascio),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSpec {
+    /// Stable short code, used in imports and integration requests.
+    pub code: String,
+    pub title: String,
+    pub required: bool,
+    /// Optional documents become necessary when any of these applies.
+    #[serde(default)]
+    pub needed_for: Vec<DocumentTrigger>,
+}
+
+/// Why a document is on an application's checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    ForDeclaredCondition,
+    Optional,
+}
+
+impl Need {
+    pub fn label(self) -> &'static str {
+        match self {
+            Need::Required => "obbligatorio",
+            Need::ForDeclaredCondition => "necessario per una condizione dichiarata",
+            Need::Optional => "facoltativo",
+        }
+    }
+}
+
+/// Values the regulation leaves to each Comune; defaults from DOMAIN.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallParameters {
+    #[serde(default = "default_integration_days")]
+    pub integration_days: u32,
+    #[serde(default = "default_objection_days")]
+    pub objection_days: u32,
+    #[serde(default = "default_isee_limit")]
+    pub isee_limit: Money,
+    #[serde(default = "default_single_person_increase")]
+    pub single_person_isee_increase_pct: u32,
+    #[serde(default = "default_property_share")]
+    pub max_property_share_pct: u32,
+    #[serde(default = "default_ranking_validity")]
+    pub ranking_validity_years: u32,
+    /// Date at which ages and conditions are assessed; the closing date when absent.
+    #[serde(default)]
+    pub reference_date: Option<NaiveDate>,
+}
+
+fn default_integration_days() -> u32 {
+    10
+}
+fn default_objection_days() -> u32 {
+    30
+}
+fn default_isee_limit() -> Money {
+    Money::from_cents(1_369_900)
+}
+fn default_single_person_increase() -> u32 {
+    20
+}
+fn default_property_share() -> u32 {
+    50
+}
+fn default_ranking_validity() -> u32 {
+    2
+}
+
+impl Default for CallParameters {
+    fn default() -> Self {
+        CallParameters {
+            integration_days: default_integration_days(),
+            objection_days: default_objection_days(),
+            isee_limit: default_isee_limit(),
+            single_person_isee_increase_pct: default_single_person_increase(),
+            max_property_share_pct: default_property_share(),
+            ranking_validity_years: default_ranking_validity(),
+            reference_date: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// Short identifier chosen by the office, e.g. `erp-2024`.
+    pub code: String,
+    pub title: String,
+    /// Reference of the act that approved the call, e.g. `Det. 1514 del 10/09/2024`.
+    pub determina: String,
+    pub opens_at: Timestamp,
+    /// Inclusive: the last instant an application is on time.
+    pub closes_at: Timestamp,
+    pub max_duration_days: u32,
+    pub stamp_duty: Money,
+    #[serde(default)]
+    pub secretarial_fee: Money,
+    pub documents: Vec<DocumentSpec>,
+    #[serde(default)]
+    pub params: CallParameters,
+}
+
+impl Call {
+    /// Checks the invariants a call must satisfy before it is stored.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let code_ok = !self.code.is_empty()
+            && self.code.len() <= 32
+            && self
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !code_ok {
+            return Err(DomainError::invalid(
+                "codice",
+                "usa da 1 a 32 caratteri tra lettere minuscole, cifre e '-'",
+            ));
+        }
+        if self.title.trim().is_empty() {
+            return Err(DomainError::invalid("titolo", "mancante"));
+        }
+        if self.opens_at >= self.closes_at {
+            return Err(DomainError::invalid(
+                "chiusura",
+                "la chiusura deve seguire l'apertura",
+            ));
+        }
+        if self.max_duration_days == 0 {
+            return Err(DomainError::invalid(
+                "durata_massima_giorni",
+                "deve essere maggiore di zero",
+            ));
+        }
+        if self.params.integration_days == 0 {
+            return Err(DomainError::invalid(
+                "giorni_integrazione",
+                "deve essere maggiore di zero",
+            ));
+        }
+        if self.params.max_property_share_pct > 100 {
+            return Err(DomainError::invalid(
+                "quota_massima_proprieta",
+                "è una percentuale tra 0 e 100",
+            ));
+        }
+        let mut codes = BTreeSet::new();
+        for doc in &self.documents {
+            if doc.code.trim().is_empty() || doc.title.trim().is_empty() {
+                return Err(DomainError::invalid(
+                    "documenti",
+                    "ogni documento ha codice e titolo",
+                ));
+            }
+            if !codes.insert(doc.code.as_str()) {
+                return Err(DomainError::invalid(
+                    "documenti",
+                    format!("codice '{}' ripetuto", doc.code),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_within_window(&self, at: Timestamp) -> bool {
+        at >= self.opens_at && at <= self.closes_at
+    }
+
+    pub fn closing_date(&self) -> NaiveDate {
+        rome_date(self.closes_at)
+    }
+
+    pub fn reference_date(&self) -> NaiveDate {
+        self.params
+            .reference_date
+            .unwrap_or_else(|| self.closing_date())
+    }
+
+    /// The procedure runs from the closing of the window for `max_duration_days`.
+    pub fn procedure_end(&self) -> NaiveDate {
+        self.closing_date() + chrono::Days::new(u64::from(self.max_duration_days))
+    }
+
+    /// Day of the procedure (1 on the day after closing), or None while the window is open.
+    pub fn procedure_day(&self, now: Timestamp) -> Option<i64> {
+        if now <= self.closes_at {
+            return None;
+        }
+        Some((rome_date(now) - self.closing_date()).num_days())
+    }
+
+    pub fn document(&self, code: &str) -> Option<&DocumentSpec> {
+        self.documents.iter().find(|d| d.code == code)
+    }
+
+    /// The document checklist of one application: required, needed because of what it declares,
+    /// and the remaining optional ones.
+    pub fn checklist<'a>(&'a self, application: &Application) -> Vec<(&'a DocumentSpec, Need)> {
+        self.documents
+            .iter()
+            .map(|doc| {
+                let need = if doc.required {
+                    Need::Required
+                } else if doc.needed_for.iter().any(|t| t.applies_to(application)) {
+                    Need::ForDeclaredCondition
+                } else {
+                    Need::Optional
+                };
+                (doc, need)
+            })
+            .collect()
+    }
+}

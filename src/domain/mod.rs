@@ -1,0 +1,18 @@
+//! The pure core: types that cannot hold bad data and the rules of the call.
+//! Nothing here performs I/O or reads the clock; time always arrives as a parameter.
+
+pub mod application;
+pub mod call;
+pub mod command;
+pub mod contact;
+pub mod error;
+pub mod fiscal_code;
+pub mod household;
+pub mod money;
+pub mod notice;
+pub mod time;
+
+pub use application::{Application, ApplicationId, Protocol, State};
+pub use call::Call;
+pub use command::{Command, Context, Event, EventKind, Snapshot, decide, evolve};
+pub use error::DomainError;

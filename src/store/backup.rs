@@ -1,0 +1,276 @@
+//! Full logical backup as JSON lines. Records are written as the exact bytes stored, so that
+//! export → restore → export is byte-identical and the audit hashes survive the trip.
+//! Indexes are not written: restore rebuilds them from the records.
+
+use std::io::{BufRead, Write};
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::audit::StoredEntry;
+use super::{SCHEMA_VERSION, Store, StoreError, keys};
+use crate::domain::{Application, Call};
+
+const FORMAT: &str = "alloggi-backup";
+
+#[derive(Deserialize)]
+struct Header {
+    formato: String,
+    schema: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    #[serde(default)]
+    meta: Option<String>,
+    #[serde(default)]
+    value: Option<Box<RawValue>>,
+    #[serde(default)]
+    call: Option<Box<RawValue>>,
+    #[serde(default)]
+    application: Option<Box<RawValue>>,
+    #[serde(default)]
+    audit: Option<Box<RawValue>>,
+}
+
+/// Where one backup line goes: tree, key and the bytes to store.
+struct Record {
+    tree: &'static str,
+    key: Vec<u8>,
+    value: Vec<u8>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BackupCounts {
+    pub calls: usize,
+    pub applications: usize,
+    pub audit_entries: usize,
+}
+
+impl Store {
+    pub fn export(&self, out: &mut impl Write) -> Result<BackupCounts, StoreError> {
+        let mut counts = BackupCounts::default();
+        writeln!(
+            out,
+            "{{\"formato\":\"{FORMAT}\",\"schema\":{}}}",
+            self.schema_version()?
+        )?;
+        for item in self.tree(keys::META).iter() {
+            let (key, value) = item?;
+            if &*key == keys::META_SCHEMA {
+                continue;
+            }
+            let name =
+                std::str::from_utf8(&key).map_err(|e| StoreError::corrupt(keys::META, &key, e))?;
+            write!(out, "{{\"meta\":")?;
+            serde_json::to_writer(&mut *out, name)
+                .map_err(|e| StoreError::corrupt(keys::META, &key, e))?;
+            write_raw(out, ",\"value\":", &value)?;
+        }
+        for (tree, label, count) in [
+            (keys::CALLS, "call", &mut counts.calls),
+            (keys::APPLICATIONS, "application", &mut counts.applications),
+            (keys::AUDIT, "audit", &mut counts.audit_entries),
+        ] {
+            for item in self.tree(tree).iter() {
+                let (_, value) = item?;
+                write_raw(out, &format!("{{\"{label}\":"), &value)?;
+                *count += 1;
+            }
+        }
+        out.flush()?;
+        Ok(counts)
+    }
+
+    /// Loads a backup into this database, which must be empty. The file is checked whole
+    /// before anything is written; if writing fails half-way, the database is emptied again.
+    pub fn restore<R: BufRead>(
+        &self,
+        mut open: impl FnMut() -> std::io::Result<R>,
+    ) -> Result<BackupCounts, StoreError> {
+        if !self.is_empty() {
+            return Err(StoreError::NotEmpty);
+        }
+        let counts = self.read_backup(open()?, |_| Ok(()))?;
+        let written = self.read_backup(open()?, |record| {
+            self.tree(record.tree).insert(record.key, record.value)?;
+            Ok(())
+        });
+        let outcome = written.and_then(|counts| {
+            self.rebuild_indexes()?;
+            self.flush()?;
+            let audit = self.verify_audit()?;
+            if let Some(broken) = audit.first_broken {
+                return Err(StoreError::Backup {
+                    line: 0,
+                    detail: format!(
+                        "registro di controllo non valido alla voce {}: {}",
+                        broken.seq, broken.reason
+                    ),
+                });
+            }
+            Ok(counts)
+        });
+        if outcome.is_err() {
+            self.clear_all()?;
+        }
+        outcome.map(|_| counts)
+    }
+
+    fn read_backup<R: BufRead>(
+        &self,
+        reader: R,
+        mut sink: impl FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<BackupCounts, StoreError> {
+        let mut counts = BackupCounts::default();
+        let mut lines = reader.lines();
+        let bad = |line: usize, detail: String| StoreError::Backup { line, detail };
+        let header = lines.next().ok_or_else(|| bad(1, "file vuoto".into()))??;
+        let header: Header = serde_json::from_str(&header)
+            .map_err(|e| bad(1, format!("intestazione non valida: {e}")))?;
+        if header.formato != FORMAT {
+            return Err(bad(1, format!("formato '{}' sconosciuto", header.formato)));
+        }
+        if header.schema != SCHEMA_VERSION {
+            return Err(bad(
+                1,
+                format!(
+                    "schema {} diverso da quello di questa versione ({SCHEMA_VERSION})",
+                    header.schema
+                ),
+            ));
+        }
+        for (index, line) in lines.enumerate() {
+            let number = index + 2;
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parsed: Line =
+                serde_json::from_str(&line).map_err(|e| bad(number, e.to_string()))?;
+            let record = to_record(parsed, &mut counts).map_err(|detail| bad(number, detail))?;
+            sink(record)?;
+        }
+        Ok(counts)
+    }
+
+    fn rebuild_indexes(&self) -> Result<(), StoreError> {
+        for item in self.tree(keys::APPLICATIONS).iter() {
+            let (key, value) = item?;
+            let app: Application = serde_json::from_slice(&value)
+                .map_err(|e| StoreError::corrupt(keys::APPLICATIONS, &key, e))?;
+            let id = keys::application(app.id);
+            for member in app.household.members() {
+                self.tree(keys::IDX_FISCAL_CODE).insert(
+                    keys::fiscal_code(member.fiscal_code.as_str(), app.id),
+                    &[] as &[u8],
+                )?;
+            }
+            self.tree(keys::IDX_STATE)
+                .insert(keys::state(app.state, app.id), &[] as &[u8])?;
+            if let Some(protocol) = &app.protocol {
+                self.tree(keys::IDX_PROTOCOL)
+                    .insert(keys::protocol(protocol), &id)?;
+            }
+            if let Some(ext) = &app.external_id {
+                self.tree(keys::IDX_EXTERNAL).insert(ext.as_bytes(), &id)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn clear_all(&self) -> Result<(), StoreError> {
+        for name in keys::ALL_TREES {
+            let tree = self.tree(name);
+            for key in tree.iter().keys() {
+                let key = key?;
+                if name == keys::META && &*key == keys::META_SCHEMA {
+                    continue;
+                }
+                tree.remove(key)?;
+            }
+        }
+        self.flush()
+    }
+}
+
+fn write_raw(out: &mut impl Write, prefix: &str, value: &[u8]) -> Result<(), StoreError> {
+    out.write_all(prefix.as_bytes())?;
+    out.write_all(value)?;
+    out.write_all(b"}\n")?;
+    Ok(())
+}
+
+/// Validates one line by decoding it into its type, and keeps the original bytes to store.
+fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
+    let raw_bytes = |raw: &RawValue| raw.get().as_bytes().to_vec();
+    match line {
+        Line {
+            meta: Some(name),
+            value: Some(value),
+            call: None,
+            application: None,
+            audit: None,
+        } => {
+            if name.as_bytes() == keys::META_SCHEMA {
+                return Err("lo schema va solo nell'intestazione".into());
+            }
+            serde_json::from_str::<serde_json::Value>(value.get()).map_err(|e| e.to_string())?;
+            Ok(Record {
+                tree: keys::META,
+                key: name.into_bytes(),
+                value: raw_bytes(&value),
+            })
+        }
+        Line {
+            call: Some(raw),
+            meta: None,
+            value: None,
+            application: None,
+            audit: None,
+        } => {
+            let call: Call =
+                serde_json::from_str(raw.get()).map_err(|e| format!("bando non valido: {e}"))?;
+            counts.calls += 1;
+            Ok(Record {
+                tree: keys::CALLS,
+                key: call.code.into_bytes(),
+                value: raw_bytes(&raw),
+            })
+        }
+        Line {
+            application: Some(raw),
+            meta: None,
+            value: None,
+            call: None,
+            audit: None,
+        } => {
+            let app: Application =
+                serde_json::from_str(raw.get()).map_err(|e| format!("domanda non valida: {e}"))?;
+            counts.applications += 1;
+            Ok(Record {
+                tree: keys::APPLICATIONS,
+                key: keys::application(app.id).to_vec(),
+                value: raw_bytes(&raw),
+            })
+        }
+        Line {
+            audit: Some(raw),
+            meta: None,
+            value: None,
+            call: None,
+            application: None,
+        } => {
+            let entry: StoredEntry = serde_json::from_str(raw.get())
+                .map_err(|e| format!("voce del registro non valida: {e}"))?;
+            counts.audit_entries += 1;
+            Ok(Record {
+                tree: keys::AUDIT,
+                key: keys::audit(entry.seq).to_vec(),
+                value: raw_bytes(&raw),
+            })
+        }
+        _ => Err("riga non riconosciuta: attesa una tra meta, call, application, audit".into()),
+    }
+}

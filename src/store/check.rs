@@ -1,0 +1,202 @@
+//! `alloggi check`: do the indexes and counters agree with the records?
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Store, StoreError, keys};
+use crate::domain::Application;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IntegrityReport {
+    pub applications: usize,
+    pub problems: Vec<String>,
+}
+
+impl IntegrityReport {
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+type KeySet = BTreeSet<Vec<u8>>;
+type KeyMap = BTreeMap<Vec<u8>, Vec<u8>>;
+
+#[derive(Default)]
+struct Expected {
+    fiscal_code: KeySet,
+    state: KeySet,
+    protocol: KeyMap,
+    external: KeyMap,
+    max_id: u64,
+    max_protocol: BTreeMap<i32, u32>,
+}
+
+impl Store {
+    pub fn check(&self) -> Result<IntegrityReport, StoreError> {
+        let mut report = IntegrityReport::default();
+        let mut expected = Expected::default();
+        let calls: BTreeSet<String> = self.calls()?.into_iter().map(|c| c.code).collect();
+
+        for item in self.tree(keys::APPLICATIONS).iter() {
+            let (key, value) = item?;
+            report.applications += 1;
+            let app: Application = match serde_json::from_slice(&value) {
+                Ok(app) => app,
+                Err(e) => {
+                    report.problems.push(format!(
+                        "domanda con chiave {} illeggibile: {e}",
+                        keys::hex(&key)
+                    ));
+                    continue;
+                }
+            };
+            if keys::decode_application_id(&key) != Some(app.id) {
+                report.problems.push(format!(
+                    "domanda {} registrata sotto un'altra chiave",
+                    app.id
+                ));
+            }
+            if !calls.contains(&app.call) {
+                report.problems.push(format!(
+                    "domanda {}: bando '{}' inesistente",
+                    app.id, app.call
+                ));
+            }
+            expected.collect(&app);
+        }
+
+        compare_sets(
+            &mut report,
+            "codice fiscale",
+            self.tree(keys::IDX_FISCAL_CODE),
+            &expected.fiscal_code,
+        )?;
+        compare_sets(
+            &mut report,
+            "stato",
+            self.tree(keys::IDX_STATE),
+            &expected.state,
+        )?;
+        compare_maps(
+            &mut report,
+            "protocollo",
+            self.tree(keys::IDX_PROTOCOL),
+            &expected.protocol,
+        )?;
+        compare_maps(
+            &mut report,
+            "identificativo portale",
+            self.tree(keys::IDX_EXTERNAL),
+            &expected.external,
+        )?;
+
+        let next_id: u64 = self
+            .get_json(keys::META, keys::META_NEXT_APPLICATION)?
+            .unwrap_or(1);
+        if next_id <= expected.max_id {
+            report.problems.push(format!(
+                "contatore delle domande a {next_id}, ma esiste già la domanda #{}",
+                expected.max_id
+            ));
+        }
+        for (year, max) in &expected.max_protocol {
+            let next: u32 = self
+                .get_json(keys::META, &keys::protocol_counter(*year))?
+                .unwrap_or(1);
+            if next <= *max {
+                report.problems.push(format!(
+                    "contatore di protocollo {year} a {next}, ma il numero {max} è già assegnato: si rischia un doppione"
+                ));
+            }
+        }
+        let active: Option<Option<String>> = self.get_json(keys::META, keys::META_ACTIVE_CALL)?;
+        if let Some(code) = active.flatten()
+            && !calls.contains(&code)
+        {
+            report
+                .problems
+                .push(format!("il bando attivo '{code}' non esiste"));
+        }
+        Ok(report)
+    }
+}
+
+impl Expected {
+    fn collect(&mut self, app: &Application) {
+        let id = keys::application(app.id).to_vec();
+        for member in app.household.members() {
+            self.fiscal_code
+                .insert(keys::fiscal_code(member.fiscal_code.as_str(), app.id));
+        }
+        self.state.insert(keys::state(app.state, app.id).to_vec());
+        if let Some(protocol) = &app.protocol {
+            self.protocol.insert(keys::protocol(protocol), id.clone());
+            let max = self.max_protocol.entry(protocol.year).or_default();
+            *max = (*max).max(protocol.number);
+        }
+        if let Some(ext) = &app.external_id {
+            self.external.insert(ext.as_bytes().to_vec(), id);
+        }
+        self.max_id = self.max_id.max(app.id.0);
+    }
+}
+
+fn describe(key: &[u8]) -> String {
+    String::from_utf8(key.to_vec()).unwrap_or_else(|_| keys::hex(key))
+}
+
+fn compare_sets(
+    report: &mut IntegrityReport,
+    name: &str,
+    tree: &sled::Tree,
+    expected: &KeySet,
+) -> Result<(), StoreError> {
+    let mut actual = KeySet::new();
+    for key in tree.iter().keys() {
+        actual.insert(key?.to_vec());
+    }
+    for missing in expected.difference(&actual) {
+        report.problems.push(format!(
+            "indice {name}: manca la voce {}",
+            describe(missing)
+        ));
+    }
+    for extra in actual.difference(expected) {
+        report.problems.push(format!(
+            "indice {name}: voce {} senza domanda corrispondente",
+            describe(extra)
+        ));
+    }
+    Ok(())
+}
+
+fn compare_maps(
+    report: &mut IntegrityReport,
+    name: &str,
+    tree: &sled::Tree,
+    expected: &KeyMap,
+) -> Result<(), StoreError> {
+    let mut actual = KeyMap::new();
+    for item in tree.iter() {
+        let (k, v) = item?;
+        actual.insert(k.to_vec(), v.to_vec());
+    }
+    for (key, id) in expected {
+        match actual.get(key) {
+            None => report
+                .problems
+                .push(format!("indice {name}: manca la voce {}", describe(key))),
+            Some(found) if found != id => report.problems.push(format!(
+                "indice {name}: la voce {} punta a un'altra domanda",
+                describe(key)
+            )),
+            Some(_) => {}
+        }
+    }
+    for key in actual.keys().filter(|k| !expected.contains_key(*k)) {
+        report.problems.push(format!(
+            "indice {name}: voce {} senza domanda corrispondente",
+            describe(key)
+        ));
+    }
+    Ok(())
+}

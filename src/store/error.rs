@@ -1,0 +1,44 @@
+use std::path::PathBuf;
+
+use crate::domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "il database {} è già aperto da un altro processo di alloggi: chiudere l'altra sessione e riprovare",
+        .0.display()
+    )]
+    Locked(PathBuf),
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("comando {index} del lotto rifiutato: {error}")]
+    Batch { index: usize, error: DomainError },
+    #[error("errore del database: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("dato illeggibile nell'archivio {tree} (chiave {key}): {detail}")]
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        detail: String,
+    },
+    #[error(
+        "il database usa lo schema {found}, questa versione di alloggi conosce fino allo schema {supported}: aggiornare alloggi"
+    )]
+    SchemaTooNew { found: u32, supported: u32 },
+    #[error("il database non è vuoto: il ripristino si fa solo in un database nuovo")]
+    NotEmpty,
+    #[error("copia di sicurezza, riga {line}: {detail}")]
+    Backup { line: usize, detail: String },
+    #[error("errore di lettura/scrittura: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(tree: &'static str, key: &[u8], detail: impl ToString) -> Self {
+        StoreError::Corrupt {
+            tree,
+            key: String::from_utf8(key.to_vec()).unwrap_or_else(|_| crate::store::keys::hex(key)),
+            detail: detail.to_string(),
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Tree names and key layouts. Integers are big-endian so that sled's byte order is numeric order.
+
+use crate::domain::{ApplicationId, Protocol, State};
+
+pub const META: &str = "meta";
+pub const CALLS: &str = "calls";
+pub const APPLICATIONS: &str = "applications";
+pub const IDX_FISCAL_CODE: &str = "idx_fiscal_code";
+pub const IDX_PROTOCOL: &str = "idx_protocol";
+pub const IDX_STATE: &str = "idx_state";
+pub const IDX_EXTERNAL: &str = "idx_external";
+pub const AUDIT: &str = "audit";
+
+/// Every tree, in the order of `Tx`'s slice.
+pub const ALL_TREES: [&str; 8] = [
+    META,
+    CALLS,
+    APPLICATIONS,
+    IDX_FISCAL_CODE,
+    IDX_PROTOCOL,
+    IDX_STATE,
+    IDX_EXTERNAL,
+    AUDIT,
+];
+
+pub const META_SCHEMA: &[u8] = b"schema_version";
+pub const META_ACTIVE_CALL: &[u8] = b"active_call";
+pub const META_NEXT_APPLICATION: &[u8] = b"next_application_id";
+pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
+
+pub fn protocol_counter(year: i32) -> Vec<u8> {
+    format!("protocol_next/{year}").into_bytes()
+}
+
+pub fn application(id: ApplicationId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn decode_application_id(bytes: &[u8]) -> Option<ApplicationId> {
+    let array: [u8; 8] = bytes.try_into().ok()?;
+    Some(ApplicationId(u64::from_be_bytes(array)))
+}
+
+/// Fiscal code then id, so a prefix scan finds every application a person is in.
+pub fn fiscal_code(code: &str, id: ApplicationId) -> Vec<u8> {
+    let mut key = code.as_bytes().to_vec();
+    key.extend_from_slice(&id.0.to_be_bytes());
+    key
+}
+
+pub fn protocol(protocol: &Protocol) -> Vec<u8> {
+    protocol.to_string().into_bytes()
+}
+
+pub fn state(state: State, id: ApplicationId) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = state.tag();
+    key[1..].copy_from_slice(&id.0.to_be_bytes());
+    key
+}
+
+pub fn audit(seq: u64) -> [u8; 8] {
+    seq.to_be_bytes()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

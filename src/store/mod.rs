@@ -1,0 +1,349 @@
+//! Persistence on sled: typed trees, secondary indexes, the hash-chained audit log.
+//! One command is one transaction across every tree it touches, followed by a flush.
+
+pub mod audit;
+mod backup;
+mod check;
+mod error;
+pub(crate) mod keys;
+mod tx;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use sled::Transactional;
+use sled::transaction::TransactionError;
+
+pub use audit::AuditReport;
+pub use check::IntegrityReport;
+pub use error::StoreError;
+
+use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, Protocol, State};
+use tx::Tx;
+
+/// Layout version of the stored values. Bump it with a migration in `migrate` when a change
+/// cannot be absorbed by `#[serde(default)]` on a new field.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `path`. A second opener gets `Locked`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(path)?;
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                    StoreError::Locked(path.to_path_buf())
+                }
+                other => StoreError::Sled(other),
+            })?;
+        let trees = keys::ALL_TREES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let store = Store {
+            db,
+            trees,
+            path: path.to_path_buf(),
+        };
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn tree(&self, name: &str) -> &sled::Tree {
+        let index = keys::ALL_TREES.iter().position(|n| *n == name).unwrap_or(0);
+        &self.trees[index]
+    }
+
+    fn check_schema(&self) -> Result<(), StoreError> {
+        let meta = self.tree(keys::META);
+        let found: Option<u32> = self.get_json(keys::META, keys::META_SCHEMA)?;
+        match found {
+            None => {
+                meta.insert(
+                    keys::META_SCHEMA,
+                    serde_json::to_vec(&SCHEMA_VERSION).unwrap_or_default(),
+                )?;
+                self.db.flush()?;
+            }
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(StoreError::SchemaTooNew {
+                    found: v,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            Some(v) if v < SCHEMA_VERSION => self.migrate(v)?,
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Upgrades an older layout in place. Layout 1 is the first; later steps go here.
+    fn migrate(&self, _from: u32) -> Result<(), StoreError> {
+        self.tree(keys::META).insert(
+            keys::META_SCHEMA,
+            serde_json::to_vec(&SCHEMA_VERSION).unwrap_or_default(),
+        )?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        Ok(self
+            .get_json(keys::META, keys::META_SCHEMA)?
+            .unwrap_or(SCHEMA_VERSION))
+    }
+
+    fn get_json<T: DeserializeOwned>(
+        &self,
+        tree: &'static str,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
+        match self.tree(tree).get(key)? {
+            None => Ok(None),
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| StoreError::corrupt(tree, key, e)),
+        }
+    }
+
+    /// Runs one command in one transaction and makes it durable before returning.
+    pub fn execute(&self, command: &Command, ctx: &Context) -> Result<Vec<Event>, StoreError> {
+        let events = self
+            .trees
+            .as_slice()
+            .transaction(|trees| Tx(trees).run(command, ctx))
+            .map_err(flatten)?;
+        self.db.flush()?;
+        Ok(events)
+    }
+
+    /// Runs several commands as one transaction: all of them take effect, or none does.
+    pub fn execute_all(&self, commands: &[(Command, Context)]) -> Result<Vec<Event>, StoreError> {
+        let events = self
+            .trees
+            .as_slice()
+            .transaction(|trees| {
+                let tx = Tx(trees);
+                let mut events = Vec::new();
+                for (index, (command, ctx)) in commands.iter().enumerate() {
+                    match tx.run(command, ctx) {
+                        Ok(mut e) => events.append(&mut e),
+                        Err(sled::transaction::ConflictableTransactionError::Abort(
+                            StoreError::Domain(error),
+                        )) => {
+                            return Err(sled::transaction::ConflictableTransactionError::Abort(
+                                StoreError::Batch { index, error },
+                            ));
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(events)
+            })
+            .map_err(flatten)?;
+        self.db.flush()?;
+        Ok(events)
+    }
+
+    // ---- queries -------------------------------------------------------------------------
+
+    pub fn application(&self, id: ApplicationId) -> Result<Option<Application>, StoreError> {
+        self.get_json(keys::APPLICATIONS, &keys::application(id))
+    }
+
+    /// Applications in id order, starting after `after`.
+    pub fn applications_page(
+        &self,
+        after: Option<ApplicationId>,
+        limit: usize,
+    ) -> Result<Vec<Application>, StoreError> {
+        let tree = self.tree(keys::APPLICATIONS);
+        let start = after.map(|id| id.0.saturating_add(1)).unwrap_or(0);
+        tree.range(start.to_be_bytes()..)
+            .take(limit)
+            .map(|item| {
+                let (key, value) = item?;
+                serde_json::from_slice(&value)
+                    .map_err(|e| StoreError::corrupt(keys::APPLICATIONS, &key, e))
+            })
+            .collect()
+    }
+
+    pub fn application_count(&self) -> usize {
+        self.tree(keys::APPLICATIONS).len()
+    }
+
+    pub fn application_by_protocol(
+        &self,
+        protocol: &Protocol,
+    ) -> Result<Option<Application>, StoreError> {
+        match self
+            .tree(keys::IDX_PROTOCOL)
+            .get(keys::protocol(protocol))?
+        {
+            None => Ok(None),
+            Some(id) => match keys::decode_application_id(&id) {
+                Some(id) => self.application(id),
+                None => Err(StoreError::corrupt(
+                    keys::IDX_PROTOCOL,
+                    &keys::protocol(protocol),
+                    "id illeggibile",
+                )),
+            },
+        }
+    }
+
+    pub fn application_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<Option<ApplicationId>, StoreError> {
+        Ok(self
+            .tree(keys::IDX_EXTERNAL)
+            .get(external_id.trim().as_bytes())?
+            .and_then(|id| keys::decode_application_id(&id)))
+    }
+
+    /// Every application in which the person appears, as applicant or member.
+    pub fn applications_with_person(
+        &self,
+        fiscal_code: &str,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        self.tree(keys::IDX_FISCAL_CODE)
+            .scan_prefix(fiscal_code.as_bytes())
+            .map(|item| {
+                let (key, _) = item?;
+                key.get(fiscal_code.len()..)
+                    .and_then(keys::decode_application_id)
+                    .ok_or_else(|| {
+                        StoreError::corrupt(keys::IDX_FISCAL_CODE, &key, "chiave illeggibile")
+                    })
+            })
+            .collect()
+    }
+
+    pub fn ids_in_state(&self, state: State) -> Result<Vec<ApplicationId>, StoreError> {
+        self.tree(keys::IDX_STATE)
+            .scan_prefix([state.tag()])
+            .map(|item| {
+                let (key, _) = item?;
+                key.get(1..)
+                    .and_then(keys::decode_application_id)
+                    .ok_or_else(|| StoreError::corrupt(keys::IDX_STATE, &key, "chiave illeggibile"))
+            })
+            .collect()
+    }
+
+    pub fn count_by_state(&self) -> Result<BTreeMap<State, usize>, StoreError> {
+        let mut counts = BTreeMap::new();
+        for state in State::ALL {
+            let n = self
+                .tree(keys::IDX_STATE)
+                .scan_prefix([state.tag()])
+                .keys()
+                .count();
+            counts.insert(state, n);
+        }
+        Ok(counts)
+    }
+
+    pub fn active_call(&self) -> Result<Option<Call>, StoreError> {
+        let code: Option<Option<String>> = self.get_json(keys::META, keys::META_ACTIVE_CALL)?;
+        match code.flatten() {
+            Some(code) => self.call(&code),
+            None => Ok(None),
+        }
+    }
+
+    pub fn call(&self, code: &str) -> Result<Option<Call>, StoreError> {
+        self.get_json(keys::CALLS, code.as_bytes())
+    }
+
+    pub fn calls(&self) -> Result<Vec<Call>, StoreError> {
+        self.tree(keys::CALLS)
+            .iter()
+            .map(|item| {
+                let (key, value) = item?;
+                serde_json::from_slice(&value)
+                    .map_err(|e| StoreError::corrupt(keys::CALLS, &key, e))
+            })
+            .collect()
+    }
+
+    /// Audit events, oldest first, from sequence number `from` (1-based).
+    pub fn audit_events(&self, from: u64, limit: usize) -> Result<Vec<(u64, Event)>, StoreError> {
+        self.tree(keys::AUDIT)
+            .range(keys::audit(from)..)
+            .take(limit)
+            .map(|item| {
+                let (key, value) = item?;
+                let entry: audit::StoredEntry = serde_json::from_slice(&value)
+                    .map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
+                let event = entry
+                    .decode_event()
+                    .map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
+                Ok((entry.seq, event))
+            })
+            .collect()
+    }
+
+    pub fn audit_len(&self) -> usize {
+        self.tree(keys::AUDIT).len()
+    }
+
+    /// Walks the whole audit chain.
+    pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        let head = self.get_json(keys::META, keys::META_AUDIT_HEAD)?;
+        let entries = self.tree(keys::AUDIT).iter().map(|item| {
+            item.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .map_err(|e| e.to_string())
+        });
+        Ok(audit::verify(entries, head))
+    }
+
+    /// True when nothing but the schema version has been written.
+    pub fn is_empty(&self) -> bool {
+        keys::ALL_TREES.iter().all(|name| {
+            let tree = self.tree(name);
+            if *name == keys::META {
+                tree.iter()
+                    .keys()
+                    .all(|k| k.map(|k| &*k == keys::META_SCHEMA).unwrap_or(false))
+            } else {
+                tree.is_empty()
+            }
+        })
+    }
+
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+fn flatten(error: TransactionError<StoreError>) -> StoreError {
+    match error {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::Sled(e),
+    }
+}

@@ -1,0 +1,239 @@
+//! Everything a command does inside its transaction: load the snapshot, decide, evolve,
+//! write records, indexes, counters and audit entries.
+
+use std::collections::BTreeSet;
+
+use chrono::Datelike;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+
+use super::audit::{AuditHead, StoredEntry};
+use super::error::StoreError;
+use super::keys;
+use crate::domain::time::rome_date;
+use crate::domain::{Application, Command, Context, Event, Snapshot, decide, evolve};
+
+pub(crate) type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+/// The transactional views of every tree, in the order of `keys::ALL_TREES`.
+pub(crate) struct Tx<'a>(pub &'a [TransactionalTree]);
+
+fn abort<T>(error: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(error))
+}
+
+fn encode<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
+    serde_json::to_vec(value).or_else(|e| {
+        abort(StoreError::Corrupt {
+            tree: "-",
+            key: "-".into(),
+            detail: e.to_string(),
+        })
+    })
+}
+
+impl Tx<'_> {
+    fn meta(&self) -> &TransactionalTree {
+        &self.0[0]
+    }
+    fn calls(&self) -> &TransactionalTree {
+        &self.0[1]
+    }
+    fn applications(&self) -> &TransactionalTree {
+        &self.0[2]
+    }
+    fn idx_fiscal_code(&self) -> &TransactionalTree {
+        &self.0[3]
+    }
+    fn idx_protocol(&self) -> &TransactionalTree {
+        &self.0[4]
+    }
+    fn idx_state(&self) -> &TransactionalTree {
+        &self.0[5]
+    }
+    fn idx_external(&self) -> &TransactionalTree {
+        &self.0[6]
+    }
+    fn audit(&self) -> &TransactionalTree {
+        &self.0[7]
+    }
+
+    fn get_json<T: DeserializeOwned>(
+        &self,
+        tree: &TransactionalTree,
+        name: &'static str,
+        key: &[u8],
+    ) -> TxResult<Option<T>> {
+        match tree.get(key)? {
+            None => Ok(None),
+            Some(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(value) => Ok(Some(value)),
+                Err(e) => abort(StoreError::corrupt(name, key, e)),
+            },
+        }
+    }
+
+    fn put_json<T: Serialize>(
+        &self,
+        tree: &TransactionalTree,
+        key: &[u8],
+        value: &T,
+    ) -> TxResult<()> {
+        tree.insert(key, encode(value)?)?;
+        Ok(())
+    }
+
+    /// Runs one command: the whole of its effect, or an abort with the reason.
+    pub fn run(&self, command: &Command, ctx: &Context) -> TxResult<Vec<Event>> {
+        let before = self.snapshot(command, ctx)?;
+        let events = match decide(&before, command, ctx) {
+            Ok(events) => events,
+            Err(e) => return abort(StoreError::Domain(e)),
+        };
+        let mut after = before.clone();
+        for event in &events {
+            if let Err(e) = evolve(&mut after, event) {
+                return abort(StoreError::Domain(e));
+            }
+        }
+        self.write_changes(&before, &after, ctx)?;
+        self.append_audit(&events)?;
+        Ok(events)
+    }
+
+    fn snapshot(&self, command: &Command, ctx: &Context) -> TxResult<Snapshot> {
+        let application: Option<Application> = match command.application_id() {
+            Some(id) => self.get_json(
+                self.applications(),
+                keys::APPLICATIONS,
+                &keys::application(id),
+            )?,
+            None => None,
+        };
+        let active_call: Option<String> =
+            self.get_json(self.meta(), keys::META, keys::META_ACTIVE_CALL)?;
+        let call_code = command
+            .call_code()
+            .map(str::to_string)
+            .or_else(|| application.as_ref().map(|a| a.call.clone()))
+            .or_else(|| active_call.clone());
+        let call = match call_code {
+            Some(code) => self.get_json(self.calls(), keys::CALLS, code.as_bytes())?,
+            None => None,
+        };
+        let next_application_id = self
+            .get_json(self.meta(), keys::META, keys::META_NEXT_APPLICATION)?
+            .unwrap_or(1);
+        let year = rome_date(ctx.now).year();
+        let next_protocol_number = self
+            .get_json(self.meta(), keys::META, &keys::protocol_counter(year))?
+            .unwrap_or(1);
+        let external_id_taken = match command {
+            Command::ReceiveApplication(new) => match &new.external_id {
+                Some(ext) => self.idx_external().get(ext.trim().as_bytes())?.is_some(),
+                None => false,
+            },
+            _ => false,
+        };
+        Ok(Snapshot {
+            application,
+            call,
+            active_call,
+            next_application_id,
+            next_protocol_number,
+            external_id_taken,
+        })
+    }
+
+    fn write_changes(&self, before: &Snapshot, after: &Snapshot, ctx: &Context) -> TxResult<()> {
+        if after.call != before.call
+            && let Some(call) = &after.call
+        {
+            self.put_json(self.calls(), call.code.as_bytes(), call)?;
+        }
+        if after.active_call != before.active_call {
+            self.put_json(self.meta(), keys::META_ACTIVE_CALL, &after.active_call)?;
+        }
+        if after.next_application_id != before.next_application_id {
+            self.put_json(
+                self.meta(),
+                keys::META_NEXT_APPLICATION,
+                &after.next_application_id,
+            )?;
+        }
+        if after.next_protocol_number != before.next_protocol_number {
+            let year = rome_date(ctx.now).year();
+            self.put_json(
+                self.meta(),
+                &keys::protocol_counter(year),
+                &after.next_protocol_number,
+            )?;
+        }
+        if after.application != before.application
+            && let Some(app) = &after.application
+        {
+            self.put_json(self.applications(), &keys::application(app.id), app)?;
+            self.update_indexes(before.application.as_ref(), app)?;
+        }
+        Ok(())
+    }
+
+    fn update_indexes(&self, old: Option<&Application>, new: &Application) -> TxResult<()> {
+        let codes = |app: &Application| -> BTreeSet<String> {
+            app.household
+                .members()
+                .iter()
+                .map(|m| m.fiscal_code.as_str().to_string())
+                .collect()
+        };
+        let old_codes = old.map(codes).unwrap_or_default();
+        let new_codes = codes(new);
+        for gone in old_codes.difference(&new_codes) {
+            self.idx_fiscal_code()
+                .remove(keys::fiscal_code(gone, new.id))?;
+        }
+        for added in new_codes.difference(&old_codes) {
+            self.idx_fiscal_code()
+                .insert(keys::fiscal_code(added, new.id), &[] as &[u8])?;
+        }
+        if old.map(|a| a.state) != Some(new.state) {
+            if let Some(old) = old {
+                self.idx_state().remove(&keys::state(old.state, old.id))?;
+            }
+            self.idx_state()
+                .insert(&keys::state(new.state, new.id), &[] as &[u8])?;
+        }
+        if let Some(protocol) = &new.protocol
+            && old.and_then(|a| a.protocol.as_ref()) != Some(protocol)
+        {
+            self.idx_protocol()
+                .insert(keys::protocol(protocol), &keys::application(new.id))?;
+        }
+        if old.is_none()
+            && let Some(ext) = &new.external_id
+        {
+            self.idx_external()
+                .insert(ext.as_bytes(), &keys::application(new.id))?;
+        }
+        Ok(())
+    }
+
+    fn append_audit(&self, events: &[Event]) -> TxResult<()> {
+        let mut head: AuditHead = self
+            .get_json(self.meta(), keys::META, keys::META_AUDIT_HEAD)?
+            .unwrap_or_default();
+        for event in events {
+            let entry = match StoredEntry::new(&head, event) {
+                Ok(entry) => entry,
+                Err(e) => return abort(StoreError::corrupt(keys::AUDIT, b"-", e)),
+            };
+            self.put_json(self.audit(), &keys::audit(entry.seq), &entry)?;
+            head = AuditHead {
+                seq: entry.seq,
+                hash: entry.hash,
+            };
+        }
+        self.put_json(self.meta(), keys::META_AUDIT_HEAD, &head)
+    }
+}
