@@ -2,5 +2,10 @@
 //!
 //! Layers, from the inside out: `domain` (pure rules) ← `store` (sled) ← `cli` and `tui`.
 
+pub mod bando_file;
 pub mod domain;
+pub mod format;
+pub mod logging;
 pub mod store;
+pub mod tui;
+pub mod import;

@@ -394,7 +394,7 @@ pub fn decide(
             )]
         }
         Command::StartReview { id } => {
-            application()?.state.transition(State::InIstruttoria)?;
+            require_edge(application()?, State::Protocollata, State::InIstruttoria)?;
             vec![event(EventKind::ReviewStarted { id: *id }, None)]
         }
         Command::RequestIntegration {
@@ -438,7 +438,7 @@ pub fn decide(
         }
         Command::ReceiveIntegration { id } => {
             let app = application()?;
-            app.state.transition(State::InIstruttoria)?;
+            require_edge(app, State::IntegrazioneRichiesta, State::InIstruttoria)?;
             let documents = app
                 .integration
                 .as_ref()
@@ -498,12 +498,7 @@ pub fn decide(
         }
         Command::Reinstate { id, reason } => {
             let app = application()?;
-            if app.state != State::Esclusa {
-                return Err(DomainError::IllegalTransition {
-                    from: app.state,
-                    to: State::InIstruttoria,
-                });
-            }
+            require_edge(app, State::Esclusa, State::InIstruttoria)?;
             let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
             vec![event(EventKind::Reinstated { id: *id }, Some(reason))]
         }
@@ -596,6 +591,18 @@ fn receive(
         integration: None,
         decision: None,
     })
+}
+
+/// Several commands lead to the same state; each may only take its own edge.
+fn require_edge(app: &Application, from: State, to: State) -> Result<(), DomainError> {
+    if app.state == from && from.can_become(to) {
+        Ok(())
+    } else {
+        Err(DomainError::IllegalTransition {
+            from: app.state,
+            to,
+        })
+    }
 }
 
 fn non_empty(text: &Option<String>) -> Option<String> {

@@ -658,8 +658,15 @@ mod tests {
         let c = cf("RCCMNL83S18D969H");
         let s: String = c.clone().into();
         assert_eq!(s, "RCCMNL83S18D969H");
-        assert_eq!(PersonFiscalCode::try_from(s), Ok(c));
+        assert_eq!(PersonFiscalCode::try_from(s), Ok(c.clone()));
         assert!(PersonFiscalCode::try_from("RCCMNL83S18D969A".to_string()).is_err());
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"RCCMNL83S18D969H\"");
+        assert_eq!(
+            serde_json::from_str::<PersonFiscalCode>("\"rccmnl83s18d969h\"").unwrap(),
+            c
+        );
+        assert!(serde_json::from_str::<PersonFiscalCode>("\"RCCMNL83S18D969A\"").is_err());
+        assert!(serde_json::from_str::<OrgFiscalCode>("\"00743110158\"").is_err());
         let o = OrgFiscalCode::parse("00743110157").unwrap();
         assert_eq!(String::from(o.clone()), "00743110157");
         assert_eq!(OrgFiscalCode::try_from("00743110157".to_string()), Ok(o));

@@ -112,7 +112,7 @@ impl Member {
         format!("{} {}", self.surname, self.name)
     }
 
-    fn validate(&self) -> Result<(), DomainError> {
+    pub fn validate(&self) -> Result<(), DomainError> {
         if self.surname.trim().is_empty() {
             return Err(DomainError::invalid("cognome", "mancante"));
         }

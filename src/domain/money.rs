@@ -157,7 +157,7 @@ fn group_thousands(n: u64) -> String {
     let len = digits.len();
     let mut out = String::with_capacity(len + len / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -308,7 +308,7 @@ mod tests {
                 "carattere non valido '+' nell'importo",
             ),
             (
-                "€ 5 €",
+                "€5€",
                 MoneyError::BadChar('€'),
                 "carattere non valido '€' nell'importo",
             ),

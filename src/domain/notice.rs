@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(
             NoticeNumber::parse("399000012345678900"),
             Err(NoticeError::CheckDigits {
-                expected: 15,
+                expected: 90,
                 found: 0
             })
         );

@@ -160,12 +160,12 @@ fn date_fields(s: &str) -> Option<(i32, u32, u32)> {
         return None;
     }
     let dash: Vec<&str> = s.split('-').collect();
-    if let [y, m, d] = dash.as_slice() {
-        if all_digits(y, 4..=4) && all_digits(m, 2..=2) && all_digits(d, 2..=2) {
-            return Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?));
+    match dash.as_slice() {
+        [y, m, d] if all_digits(y, 4..=4) && all_digits(m, 2..=2) && all_digits(d, 2..=2) => {
+            Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
         }
+        _ => None,
     }
-    None
 }
 
 fn time_fields(s: &str) -> Option<NaiveTime> {

@@ -102,11 +102,25 @@ impl Store {
             self.flush()?;
             let audit = self.verify_audit()?;
             if let Some(broken) = audit.first_broken {
+                // The header stands where the schema key would: audit lines follow the meta,
+                // call and application lines, one per entry in order.
+                let before_audit =
+                    self.tree(keys::META).len() + counts.calls + counts.applications;
                 return Err(StoreError::Backup {
-                    line: 0,
+                    line: before_audit + usize::try_from(broken.seq).unwrap_or(usize::MAX),
                     detail: format!(
                         "registro di controllo non valido alla voce {}: {}",
                         broken.seq, broken.reason
+                    ),
+                });
+            }
+            let integrity = self.check()?;
+            if !integrity.is_ok() {
+                return Err(StoreError::Backup {
+                    line: 0,
+                    detail: format!(
+                        "dati incoerenti dopo il ripristino: {}",
+                        integrity.problems.join("; ")
                     ),
                 });
             }

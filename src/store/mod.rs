@@ -19,6 +19,7 @@ pub use audit::AuditReport;
 pub use check::IntegrityReport;
 pub use error::StoreError;
 
+use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, Protocol, State};
 use tx::Tx;
 
@@ -223,8 +224,9 @@ impl Store {
     /// Every application in which the person appears, as applicant or member.
     pub fn applications_with_person(
         &self,
-        fiscal_code: &str,
+        fiscal_code: &PersonFiscalCode,
     ) -> Result<Vec<ApplicationId>, StoreError> {
+        let fiscal_code = fiscal_code.as_str();
         self.tree(keys::IDX_FISCAL_CODE)
             .scan_prefix(fiscal_code.as_bytes())
             .map(|item| {

@@ -173,6 +173,15 @@ impl Tx<'_> {
         if after.application != before.application
             && let Some(app) = &after.application
         {
+            let key = keys::application(app.id);
+            if before.application.is_none() && self.applications().get(key)?.is_some() {
+                // A counter behind the records: refuse rather than overwrite an application.
+                return abort(StoreError::corrupt(
+                    keys::META,
+                    keys::META_NEXT_APPLICATION,
+                    format!("il contatore delle domande indica {}, già usato: eseguire alloggi check", app.id),
+                ));
+            }
             self.put_json(self.applications(), &keys::application(app.id), app)?;
             self.update_indexes(before.application.as_ref(), app)?;
         }

@@ -1,0 +1,158 @@
+//! Builders shared by the integration tests: valid people, households, applications and
+//! contexts at fixed instants. Nothing here reads the clock.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+
+use alloggi::bando_file::bando_2024;
+use alloggi::domain::application::Channel;
+use alloggi::domain::command::NewApplication;
+use alloggi::domain::contact::{Address, Contact};
+use alloggi::domain::fiscal_code::PersonFiscalCode;
+use alloggi::domain::household::{
+    Citizenship, ComuneTie, Condition, Declaration, Household, Member, Relation, StampDuty,
+};
+use alloggi::domain::money::Money;
+use alloggi::domain::time::Timestamp;
+use alloggi::domain::{Call, Context};
+use chrono::{NaiveDate, TimeZone, Utc};
+
+/// Belfiore code of Fermo.
+pub const FERMO: &str = "D542";
+
+pub const ACTOR: &str = "mrossi";
+
+/// A fixed UTC instant.
+pub fn ts(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Timestamp {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+        .single()
+        .expect("valid UTC instant")
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// Inside the 2024 window (16/09/2024 → 14/11/2024 23:59:59 Rome).
+pub fn in_window() -> Timestamp {
+    ts(2024, 10, 1, 9, 30, 0)
+}
+
+/// After the window closed: when caseworkers act in the tests.
+pub fn office_time() -> Timestamp {
+    ts(2024, 12, 2, 9, 0, 0)
+}
+
+pub fn ctx_at(now: Timestamp) -> Context {
+    Context {
+        actor: ACTOR.to_string(),
+        now,
+    }
+}
+
+pub fn ctx() -> Context {
+    ctx_at(office_time())
+}
+
+/// The seed's 2024 call, from the shipped fixture.
+pub fn call() -> Call {
+    bando_2024().expect("fixtures/bando-2024.toml is valid")
+}
+
+pub fn cf(surname: &str, name: &str, birth: NaiveDate, female: bool) -> PersonFiscalCode {
+    PersonFiscalCode::build(surname, name, birth, female, FERMO).expect("valid fiscal code")
+}
+
+pub fn member(
+    surname: &str,
+    name: &str,
+    birth: NaiveDate,
+    female: bool,
+    relation: Relation,
+) -> Member {
+    Member {
+        fiscal_code: cf(surname, name, birth, female),
+        surname: surname.to_string(),
+        name: name.to_string(),
+        relation,
+        birth_date: birth,
+        disability_pct: 0,
+        accompaniment: false,
+        income: None,
+    }
+}
+
+pub fn applicant() -> Member {
+    member(
+        "Rossi",
+        "Mario",
+        date(1980, 3, 15),
+        false,
+        Relation::Richiedente,
+    )
+}
+
+pub fn spouse() -> Member {
+    member("Bianchi", "Anna", date(1982, 7, 4), true, Relation::Coniuge)
+}
+
+pub fn child() -> Member {
+    member("Rossi", "Luca", date(2012, 1, 20), false, Relation::Figlio)
+}
+
+/// Applicant with a different name, for a second application.
+pub fn other_applicant() -> Member {
+    member(
+        "Verdi",
+        "Giulia",
+        date(1975, 11, 30),
+        true,
+        Relation::Richiedente,
+    )
+}
+
+pub fn household(members: Vec<Member>) -> Household {
+    Household::new(members).expect("valid household")
+}
+
+pub fn family() -> Household {
+    household(vec![applicant(), spouse(), child()])
+}
+
+pub fn contact() -> Contact {
+    Contact {
+        email: Some("mario.rossi@example.it".to_string()),
+        phone: Some("+39 0734 123456".to_string()),
+        address: Address {
+            street: "Via Roma 1".to_string(),
+            postcode: "63900".to_string(),
+            municipality: "Fermo".to_string(),
+            province: "fm".to_string(),
+        },
+    }
+}
+
+pub fn declaration(conditions: &[Condition]) -> Declaration {
+    Declaration {
+        citizenship: Citizenship::Italiana,
+        tie: ComuneTie::Residenza,
+        isee: Money::from_cents(800_000),
+        residence_years: 6,
+        current_home_m2: None,
+        conditions: conditions.iter().copied().collect::<BTreeSet<_>>(),
+        stamp_duty: StampDuty::marca("01234567890123", date(2024, 9, 20)).expect("valid marca"),
+    }
+}
+
+/// A complete application, with the two required documents attached.
+pub fn new_application(household: Household) -> NewApplication {
+    NewApplication {
+        external_id: None,
+        channel: Channel::Portale,
+        received_at: in_window(),
+        household,
+        contact: contact(),
+        declaration: declaration(&[]),
+        documents: vec!["domanda".to_string(), "documento_identita".to_string()],
+    }
+}
