@@ -708,7 +708,7 @@ fn parse_row(row: &Row, call: &Call, errs: &mut Errors) -> PersonRow {
                 accompaniment,
                 income,
             };
-            match check_member(&member) {
+            match Member::validate(&member) {
                 Ok(()) => Some(member),
                 Err(e) => {
                     errs.domain(line, Col::CodiceFiscale.name(), &e);
@@ -742,17 +742,6 @@ fn parse_row(row: &Row, call: &Call, errs: &mut Errors) -> PersonRow {
         applicant,
         valid: errs.len() == before,
     }
-}
-
-/// The domain's checks of one person (names, invalidity, birth date against the codice
-/// fiscale), which `Household::new` runs on every member: here on a household of that person
-/// alone, so that the error points at the person's row.
-fn check_member(member: &Member) -> Result<(), DomainError> {
-    let alone = Member {
-        relation: Relation::Richiedente,
-        ..member.clone()
-    };
-    Household::new(vec![alone]).map(|_| ())
 }
 
 fn parse_applicant(row: &Row, call: &Call, errs: &mut Errors) -> Option<ApplicantData> {

@@ -3,9 +3,11 @@
 //! Layers, from the inside out: `domain` (pure rules) ← `store` (sled) ← `cli` and `tui`.
 
 pub mod bando_file;
+pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod format;
+pub mod import;
 pub mod logging;
 pub mod store;
 pub mod tui;
-pub mod import;

@@ -1,0 +1,293 @@
+//! What each subcommand does: open the store, run commands or queries, report in Italian.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand};
+use crate::domain::{Context, State};
+use crate::format::count;
+use crate::store::Store;
+use crate::{bando_file, demo, import, tui};
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    let actor = actor(cli.global.operatore.as_deref());
+    if cli.demo {
+        return run_demo_console(&actor);
+    }
+    let db = database_dir(cli.global.db)?;
+    let _log = crate::logging::init(&db);
+    match cli.command {
+        None => {
+            let store = open(&db)?;
+            tui::run(&store, &actor).map_err(|e| e.to_string())
+        }
+        Some(Command::Demo { applications, seed }) => fill_demo(&open(&db)?, applications, seed),
+        Some(Command::Import(ImportCommand::Applications { file })) => {
+            import_applications(&open(&db)?, &file, &actor)
+        }
+        Some(Command::Call(CallCommand::Load { file, activate })) => {
+            load_call(&open(&db)?, &file, activate, &actor)
+        }
+        Some(Command::Call(CallCommand::List)) => list_calls(&open(&db)?),
+        Some(Command::Export { file }) => export(&open(&db)?, &file),
+        Some(Command::Restore { file }) => restore(&open(&db)?, &file),
+        Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open(&db)?),
+        Some(Command::Check) => check(&open(&db)?),
+    }
+}
+
+fn actor(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| std::env::var("USER").ok())
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "operatore".to_string())
+}
+
+fn context(actor: &str) -> Context {
+    Context {
+        actor: actor.to_string(),
+        now: chrono::Utc::now(),
+    }
+}
+
+/// `--db`, then `ALLOGGI_DB` (both through clap), then the XDG data directory.
+fn database_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    directories::BaseDirs::new()
+        .map(|dirs| dirs.data_dir().join("alloggi"))
+        .ok_or_else(|| {
+            "impossibile determinare la cartella dati dell'utente: indicare --db CARTELLA"
+                .to_string()
+        })
+}
+
+fn open(dir: &Path) -> Result<Store, String> {
+    Store::open(dir).map_err(|e| e.to_string())
+}
+
+fn run_demo_console(actor: &str) -> Result<(), String> {
+    let dir = tempfile::Builder::new()
+        .prefix("alloggi-demo-")
+        .tempdir()
+        .map_err(|e| format!("impossibile creare la cartella temporanea: {e}"))?;
+    let _log = crate::logging::init(dir.path());
+    let store = open(dir.path())?;
+    demo::populate(
+        &store,
+        &demo::DemoOptions {
+            applications: 300,
+            seed: 2024,
+        },
+        &mut |_, _| {},
+    )
+    .map_err(|e| e.to_string())?;
+    tui::run(&store, actor).map_err(|e| e.to_string())
+}
+
+fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String> {
+    let interactive = std::io::stderr().is_terminal();
+    let mut last_shown = 0;
+    let summary = demo::populate(
+        store,
+        &demo::DemoOptions { applications, seed },
+        &mut |done, total| {
+            // Only on a terminal, and no more than every 1 % to keep output cheap.
+            if interactive && (done == total || done - last_shown >= total.div_ceil(100)) {
+                last_shown = done;
+                eprint!(
+                    "\rDati dimostrativi: {}/{} domande",
+                    count(done),
+                    count(total)
+                );
+                if done == total {
+                    eprintln!();
+                }
+            }
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Creato il database dimostrativo in {}: {} domande, {} eventi nel registro.",
+        store.path().display(),
+        count(summary.applications),
+        count(summary.events)
+    );
+    for (state, n) in &summary.per_state {
+        println!("  {:<24} {:>9}", state.label(), count(*n));
+    }
+    Ok(())
+}
+
+fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
+    let reader =
+        File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
+    match import::import_applications(store, BufReader::new(reader), &context(actor)) {
+        Ok(summary) => {
+            println!(
+                "Importate {} domande; {} già presenti e lasciate invariate.",
+                count(summary.imported),
+                count(summary.already_present)
+            );
+            Ok(())
+        }
+        Err(import::ImportError::Rows(errors)) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            Err(format!(
+                "importazione annullata, nessuna domanda importata: {} errori in {}",
+                count(errors.len()),
+                file.display()
+            ))
+        }
+        Err(other) => Err(other.to_string()),
+    }
+}
+
+fn load_call(store: &Store, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
+    let call = bando_file::load(file).map_err(|e| e.to_string())?;
+    let ctx = context(actor);
+    let code = call.code.clone();
+    let title = call.title.clone();
+    store
+        .execute(&crate::domain::Command::SaveCall(Box::new(call)), &ctx)
+        .map_err(|e| e.to_string())?;
+    if activate {
+        store
+            .execute(
+                &crate::domain::Command::ActivateCall { code: code.clone() },
+                &ctx,
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    let active = store.active_call().map_err(|e| e.to_string())?;
+    let state = if active.map(|c| c.code) == Some(code.clone()) {
+        "attivo"
+    } else {
+        "non attivo (usare --activate per attivarlo)"
+    };
+    println!("Bando «{title}» ({code}) salvato, {state}.");
+    Ok(())
+}
+
+fn list_calls(store: &Store) -> Result<(), String> {
+    let active = store
+        .active_call()
+        .map_err(|e| e.to_string())?
+        .map(|c| c.code);
+    let calls = store.calls().map_err(|e| e.to_string())?;
+    if calls.is_empty() {
+        println!("Nessun bando. Caricarne uno con: alloggi call load FILE.toml");
+    }
+    for call in calls {
+        let marker = if Some(&call.code) == active.as_ref() {
+            "*"
+        } else {
+            " "
+        };
+        println!(
+            "{marker} {:<12} {}  ({} – {})",
+            call.code,
+            call.title,
+            crate::domain::time::format_ts(call.opens_at),
+            crate::domain::time::format_ts(call.closes_at)
+        );
+    }
+    Ok(())
+}
+
+/// Writes to a sibling temporary file and renames it, so a failed export never leaves half a file.
+fn export(store: &Store, file: &Path) -> Result<(), String> {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("impossibile scrivere in {}: {e}", dir.display()))?;
+    let mut writer = BufWriter::new(temp);
+    let counts = store.export(&mut writer).map_err(|e| e.to_string())?;
+    let temp = writer
+        .into_inner()
+        .map_err(|e| format!("scrittura non riuscita: {e}"))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| format!("scrittura non riuscita: {e}"))?;
+    temp.persist(file)
+        .map_err(|e| format!("impossibile salvare {}: {e}", file.display()))?;
+    println!(
+        "Esportati {} bandi, {} domande e {} voci del registro in {}.",
+        count(counts.calls),
+        count(counts.applications),
+        count(counts.audit_entries),
+        file.display()
+    );
+    Ok(())
+}
+
+fn restore(store: &Store, file: &Path) -> Result<(), String> {
+    let open = || File::open(file).map(BufReader::new);
+    let counts = store.restore(open).map_err(|e| e.to_string())?;
+    println!(
+        "Ripristinati {} bandi, {} domande e {} voci del registro da {}.",
+        count(counts.calls),
+        count(counts.applications),
+        count(counts.audit_entries),
+        file.display()
+    );
+    Ok(())
+}
+
+fn verify_audit(store: &Store) -> Result<(), String> {
+    let report = store.verify_audit().map_err(|e| e.to_string())?;
+    match report.first_broken {
+        None => {
+            println!(
+                "Registro di controllo integro: {} voci.",
+                count(report.entries as usize)
+            );
+            println!("Impronta dell'ultima voce: {}", report.head);
+            Ok(())
+        }
+        Some(broken) => {
+            let _ = std::io::stdout().flush();
+            Err(format!(
+                "registro di controllo alterato alla voce {}: {} ({} voci integre prima di essa)",
+                broken.seq,
+                broken.reason,
+                count(report.entries as usize)
+            ))
+        }
+    }
+}
+
+fn check(store: &Store) -> Result<(), String> {
+    let report = store.check().map_err(|e| e.to_string())?;
+    if report.is_ok() {
+        let states: Vec<String> = store
+            .count_by_state()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n): (State, usize)| format!("{} {}", s.label(), count(n)))
+            .collect();
+        println!(
+            "Indici e contatori coerenti: {} domande controllate ({}).",
+            count(report.applications),
+            states.join(", ")
+        );
+        return Ok(());
+    }
+    for problem in &report.problems {
+        eprintln!("{problem}");
+    }
+    Err(format!(
+        "{} incoerenze trovate su {} domande",
+        count(report.problems.len()),
+        count(report.applications)
+    ))
+}

@@ -1,0 +1,182 @@
+//! The command line: the console by default, batch jobs as subcommands over the same core.
+//! Exit codes: 0 success, 1 a failure the user can act on (Italian message on stderr), 2 usage.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "alloggi",
+    version,
+    about = "Console per la gestione del bando di edilizia residenziale pubblica e dei messaggi app IO",
+    long_about = None,
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// Apre la console su un database dimostrativo nuovo, in una cartella temporanea.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Mostra questo aiuto.
+    #[arg(short = 'h', long = "help", global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+
+    /// Mostra la versione.
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+
+    /// Cartella del database (predefinita: la cartella dati dell'utente, es. ~/.local/share/alloggi).
+    #[arg(
+        long,
+        global = true,
+        env = "ALLOGGI_DB",
+        hide_env_values = true,
+        value_name = "CARTELLA"
+    )]
+    pub db: Option<PathBuf>,
+
+    /// Nome dell'operatore registrato nel registro di controllo (predefinito: l'utente di sistema).
+    #[arg(
+        long,
+        global = true,
+        env = "ALLOGGI_OPERATORE",
+        hide_env_values = true,
+        value_name = "NOME"
+    )]
+    pub operatore: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Riempie il database con dati dimostrativi realistici (deterministici per un dato seme).
+    Demo {
+        /// Numero di domande da generare (al massimo 1.000.000).
+        #[arg(long, default_value_t = 300, value_name = "N")]
+        applications: usize,
+        /// Seme del generatore: lo stesso seme produce gli stessi dati.
+        #[arg(long, default_value_t = 2024, value_name = "S")]
+        seed: u64,
+    },
+    /// Importa dati da file esterni.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Gestisce i bandi.
+    #[command(subcommand)]
+    Call(CallCommand),
+    /// Scrive una copia di sicurezza completa (JSON Lines).
+    Export {
+        /// File di destinazione.
+        file: PathBuf,
+    },
+    /// Carica una copia di sicurezza in un database vuoto.
+    Restore {
+        /// File prodotto da `alloggi export`.
+        file: PathBuf,
+    },
+    /// Registro di controllo.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Verifica che gli indici e i contatori concordino con i dati.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Importa le domande esportate dal portale online (CSV separato da ';', vedi README).
+    /// Tutto o niente: con una sola riga errata non si importa nulla.
+    Applications {
+        /// File CSV del portale.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CallCommand {
+    /// Carica (o aggiorna) un bando da un file TOML; il primo bando caricato diventa attivo.
+    Load {
+        /// File TOML del bando (esempio: fixtures/bando-2024.toml).
+        file: PathBuf,
+        /// Rende attivo il bando caricato.
+        #[arg(long)]
+        activate: bool,
+    },
+    /// Elenca i bandi del database.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verifica la catena di impronte SHA-256 del registro di controllo.
+    Verify,
+}
+
+/// clap's help speaks English by default: give every command a template with Italian headings,
+/// listing only the sections it has.
+fn localized(command: clap::Command) -> clap::Command {
+    let mut template = String::from("{about-with-newline}\nUso: {usage}\n");
+    if command.get_positionals().next().is_some() {
+        template.push_str("\nArgomenti:\n{positionals}\n");
+    }
+    template.push_str("\nOpzioni:\n{options}\n");
+    if command.has_subcommands() {
+        template.push_str("\nComandi:\n{subcommands}\n");
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    let mut command = command.help_template(template);
+    for name in names {
+        command = command.mut_subcommand(name, localized);
+    }
+    command
+}
+
+/// Parses the arguments and runs; clap itself exits with 2 on a usage error.
+pub fn main() -> ExitCode {
+    let matches = localized(Cli::command()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if cli.demo && cli.command.is_some() {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--demo apre la console e non si usa con un sottocomando",
+            )
+            .exit();
+    }
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("errore: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        localized(Cli::command()).debug_assert();
+    }
+}

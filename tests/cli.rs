@@ -1,0 +1,353 @@
+//! Runs the real `alloggi` binary: the command-line contract later work relies on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Runs alloggi on `db` with a private log directory, no terminal, Italian operator name.
+fn alloggi(db: &Path, args: &[&str]) -> Output {
+    let state = db.with_extension("state");
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("XDG_STATE_HOME", &state)
+        .env("ALLOGGI_OPERATORE", "mrossi")
+        .env_remove("ALLOGGI_DB")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_ok(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn new_db(root: &tempfile::TempDir, name: &str) -> PathBuf {
+    root.path().join(name)
+}
+
+#[test]
+fn help_is_available_on_every_command_in_italian() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    for args in [
+        vec!["--help"],
+        vec!["demo", "--help"],
+        vec!["import", "--help"],
+        vec!["import", "applications", "--help"],
+        vec!["call", "--help"],
+        vec!["call", "load", "--help"],
+        vec!["call", "list", "--help"],
+        vec!["export", "--help"],
+        vec!["restore", "--help"],
+        vec!["audit", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["check", "--help"],
+    ] {
+        let out = alloggi(&db, &args);
+        assert_ok(&out);
+        let text = stdout(&out);
+        assert!(
+            text.contains("Uso") || text.contains("Usage"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains("--db"),
+            "{args:?} lacks the global --db: {text}"
+        );
+    }
+    assert!(stdout(&alloggi(&db, &["--help"])).contains("Comandi"));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    assert_eq!(alloggi(&db, &["nonesiste"]).status.code(), Some(2));
+    assert_eq!(
+        alloggi(&db, &["demo", "--applications", "tante"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        alloggi(&db, &["import", "applications"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn console_without_a_terminal_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let out = alloggi(&new_db(&root, "db"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("richiede un terminale"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn import_reports_every_bad_row_and_imports_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    assert_ok(&alloggi(
+        &db,
+        &["call", "load", fixture("bando-2024.toml").to_str().unwrap()],
+    ));
+
+    let bad = alloggi(
+        &db,
+        &[
+            "import",
+            "applications",
+            fixture("domande-errate.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let report = stderr(&bad);
+    let row_lines: Vec<&str> = report.lines().filter(|l| l.starts_with("riga ")).collect();
+    assert!(
+        row_lines.len() >= 5,
+        "expected one line per bad row: {report}"
+    );
+    for line in &row_lines {
+        let parts: Vec<&str> = line.splitn(3, ": ").collect();
+        assert_eq!(parts.len(), 3, "not 'riga N: campo: motivo': {line}");
+        assert!(parts[0]["riga ".len()..].parse::<usize>().is_ok(), "{line}");
+    }
+    assert!(report.contains("nessuna domanda importata"), "{report}");
+
+    let check = alloggi(&db, &["check"]);
+    assert_ok(&check);
+    assert!(stdout(&check).contains(" 0 domande"), "{}", stdout(&check));
+}
+
+#[test]
+fn importing_the_same_file_twice_adds_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    assert_ok(&alloggi(
+        &db,
+        &["call", "load", fixture("bando-2024.toml").to_str().unwrap()],
+    ));
+    let sample = fixture("domande-esempio.csv");
+
+    let first = alloggi(&db, &["import", "applications", sample.to_str().unwrap()]);
+    assert_ok(&first);
+    assert!(
+        stdout(&first).contains("; 0 già presenti"),
+        "{}",
+        stdout(&first)
+    );
+    let export_after_first = root.path().join("primo.jsonl");
+    assert_ok(&alloggi(
+        &db,
+        &["export", export_after_first.to_str().unwrap()],
+    ));
+
+    let second = alloggi(&db, &["import", "applications", sample.to_str().unwrap()]);
+    assert_ok(&second);
+    assert!(
+        stdout(&second).starts_with("Importate 0 domande"),
+        "{}",
+        stdout(&second)
+    );
+    let export_after_second = root.path().join("secondo.jsonl");
+    assert_ok(&alloggi(
+        &db,
+        &["export", export_after_second.to_str().unwrap()],
+    ));
+    assert_eq!(
+        std::fs::read(&export_after_first).unwrap(),
+        std::fs::read(&export_after_second).unwrap(),
+        "the second import changed the database"
+    );
+}
+
+#[test]
+fn import_without_an_active_call_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let out = alloggi(
+        &new_db(&root, "db"),
+        &[
+            "import",
+            "applications",
+            fixture("domande-esempio.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("bando"), "{}", stderr(&out));
+}
+
+#[test]
+fn export_restore_export_is_byte_identical() {
+    let root = tempfile::tempdir().unwrap();
+    let source = new_db(&root, "origine");
+    assert_ok(&alloggi(
+        &source,
+        &["demo", "--applications", "60", "--seed", "11"],
+    ));
+    let first = root.path().join("uno.jsonl");
+    assert_ok(&alloggi(&source, &["export", first.to_str().unwrap()]));
+
+    let target = new_db(&root, "copia");
+    let restored = alloggi(&target, &["restore", first.to_str().unwrap()]);
+    assert_ok(&restored);
+    assert!(
+        stdout(&restored).contains("60 domande"),
+        "{}",
+        stdout(&restored)
+    );
+    let second = root.path().join("due.jsonl");
+    assert_ok(&alloggi(&target, &["export", second.to_str().unwrap()]));
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+
+    assert_ok(&alloggi(&target, &["check"]));
+    assert_ok(&alloggi(&target, &["audit", "verify"]));
+
+    let again = alloggi(&target, &["restore", first.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("non è vuoto"), "{}", stderr(&again));
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let root = tempfile::tempdir().unwrap();
+    let exports: Vec<Vec<u8>> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            let db = new_db(&root, name);
+            assert_ok(&alloggi(
+                &db,
+                &["demo", "--applications", "40", "--seed", "5"],
+            ));
+            let file = root.path().join(format!("{name}.jsonl"));
+            assert_ok(&alloggi(&db, &["export", file.to_str().unwrap()]));
+            std::fs::read(file).unwrap()
+        })
+        .collect();
+    assert_eq!(exports[0], exports[1]);
+}
+
+#[test]
+fn a_tampered_audit_entry_is_named() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    assert_ok(&alloggi(&db, &["demo", "--applications", "20"]));
+    let verified = alloggi(&db, &["audit", "verify"]);
+    assert_ok(&verified);
+    assert!(
+        stdout(&verified).contains("integro"),
+        "{}",
+        stdout(&verified)
+    );
+
+    {
+        let sled_db = sled::open(&db).unwrap();
+        let audit = sled_db.open_tree("audit").unwrap();
+        let key = 7u64.to_be_bytes();
+        let value = String::from_utf8(audit.get(key).unwrap().unwrap().to_vec()).unwrap();
+        let altered = value.replacen("\"actor\":\"", "\"actor\":\"x", 1);
+        assert_ne!(value, altered);
+        audit.insert(key, altered.as_bytes()).unwrap();
+        sled_db.flush().unwrap();
+    }
+
+    let out = alloggi(&db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("alla voce 7"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("6 voci integre"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_damaged_index_fails_the_check() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    assert_ok(&alloggi(&db, &["demo", "--applications", "20"]));
+    assert_ok(&alloggi(&db, &["check"]));
+    {
+        let sled_db = sled::open(&db).unwrap();
+        let index = sled_db.open_tree("idx_state").unwrap();
+        let first = index.iter().keys().next().unwrap().unwrap();
+        index.remove(first).unwrap();
+        sled_db.flush().unwrap();
+    }
+    let out = alloggi(&db, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("indice stato: manca la voce"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_second_process_gets_a_clear_message() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    assert_ok(&alloggi(&db, &["check"]));
+    let holder = sled::open(&db).unwrap();
+    let out = alloggi(&db, &["check"]);
+    drop(holder);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("già aperto da un altro processo"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn call_load_reports_the_line_of_a_bad_value() {
+    let root = tempfile::tempdir().unwrap();
+    let bad = root.path().join("bando.toml");
+    let text = std::fs::read_to_string(fixture("bando-2024.toml"))
+        .unwrap()
+        .replace(
+            "chiusura = \"14/11/2024 23:59\"",
+            "chiusura = \"31/11/2024 23:59\"",
+        );
+    std::fs::write(&bad, &text).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("chiusura"))
+        .unwrap()
+        + 1;
+    let out = alloggi(
+        &new_db(&root, "db"),
+        &["call", "load", bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("bando.toml:{line}: chiusura")),
+        "{}",
+        stderr(&out)
+    );
+}
