@@ -138,7 +138,8 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
             .collect(),
         params,
     };
-    call.validate().map_err(|e: DomainError| error(0, e.to_string()))?;
+    call.validate()
+        .map_err(|e: DomainError| error(0, e.to_string()))?;
     Ok(call)
 }
 

@@ -257,10 +257,7 @@ fn indexes_follow_state_and_household_changes() {
         },
     );
     let marco = cf("Verdi", "Marco", date(2010, 8, 8), false);
-    assert_eq!(
-        store.applications_with_person(&marco).unwrap(),
-        vec![A2]
-    );
+    assert_eq!(store.applications_with_person(&marco).unwrap(), vec![A2]);
     // The same person in two applications is indexed under both (to be flagged, not refused).
     run(
         &store,

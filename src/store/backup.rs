@@ -104,8 +104,7 @@ impl Store {
             if let Some(broken) = audit.first_broken {
                 // The header stands where the schema key would: audit lines follow the meta,
                 // call and application lines, one per entry in order.
-                let before_audit =
-                    self.tree(keys::META).len() + counts.calls + counts.applications;
+                let before_audit = self.tree(keys::META).len() + counts.calls + counts.applications;
                 return Err(StoreError::Backup {
                     line: before_audit + usize::try_from(broken.seq).unwrap_or(usize::MAX),
                     detail: format!(

@@ -179,7 +179,10 @@ impl Tx<'_> {
                 return abort(StoreError::corrupt(
                     keys::META,
                     keys::META_NEXT_APPLICATION,
-                    format!("il contatore delle domande indica {}, già usato: eseguire alloggi check", app.id),
+                    format!(
+                        "il contatore delle domande indica {}, già usato: eseguire alloggi check",
+                        app.id
+                    ),
                 ));
             }
             self.put_json(self.applications(), &keys::application(app.id), app)?;

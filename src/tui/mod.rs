@@ -102,7 +102,11 @@ pub fn draw(frame: &mut Frame, status: &Status) {
     match &status.call {
         Some((title, determina, window)) => {
             lines.push(Line::from(format!(" Bando attivo: {}", clean(title))));
-            lines.push(Line::from(format!(" {} · finestra {}", clean(determina), window)));
+            lines.push(Line::from(format!(
+                " {} · finestra {}",
+                clean(determina),
+                window
+            )));
         }
         None => lines.push(Line::from(
             " Nessun bando attivo: caricarne uno con «alloggi call load FILE.toml»",
