@@ -1259,7 +1259,8 @@ mod tests {
         assert_eq!(app.contact.address.postcode, "63900");
         assert_eq!(app.documents.len(), 4);
         for code in ["RSSMRA56C12D542J", "LCNTRS50B58A462Y", "CRRSFO17R59D542L"] {
-            assert_eq!(store.applications_with_person(code)?.len(), 1, "{code}");
+            let person = PersonFiscalCode::parse(code)?;
+            assert_eq!(store.applications_with_person(&person)?.len(), 1, "{code}");
         }
         Ok(())
     }
