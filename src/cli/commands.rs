@@ -16,7 +16,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         return run_demo_console(&actor);
     }
     let db = database_dir(cli.global.db)?;
-    let _log = crate::logging::init(&db);
+    crate::logging::init(&db);
     match cli.command {
         None => {
             let store = open(&db)?;
@@ -75,7 +75,7 @@ fn run_demo_console(actor: &str) -> Result<(), String> {
         .prefix("alloggi-demo-")
         .tempdir()
         .map_err(|e| format!("impossibile creare la cartella temporanea: {e}"))?;
-    let _log = crate::logging::init(dir.path());
+    crate::logging::init(dir.path());
     let store = open(dir.path())?;
     demo::populate(
         &store,

@@ -1,9 +1,11 @@
 //! The console. For now a single status screen over the store's queries; the full
-//! keyboard console (inbox, case view, palette, help) builds on this guard and loop.
+//! keyboard console (inbox, case view, palette, help) builds on this guard, loop and keymap.
+
+pub mod keymap;
 
 use std::io::{self, IsTerminal};
 
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{self, Event, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -13,6 +15,7 @@ use ratatui::widgets::Paragraph;
 use crate::domain::State;
 use crate::domain::time::format_ts;
 use crate::store::Store;
+use keymap::{Action, Context, Keymap};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -59,22 +62,19 @@ pub fn run(store: &Store, actor: &str) -> io::Result<()> {
             "la console richiede un terminale: per i lavori non interattivi usare un sottocomando (alloggi --help)",
         ));
     }
+    // Refused before the terminal is touched, so the message is readable.
+    let keymap = Keymap::default_keymap().map_err(io::Error::other)?;
     let status = Status::load(store, actor).map_err(io::Error::other)?;
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard;
     loop {
-        terminal.draw(|frame| draw(frame, &status))?;
+        terminal.draw(|frame| draw(frame, &status, &keymap))?;
         // Blocks until input: the screen is redrawn only when something happens.
-        match event::read()? {
-            Event::Key(key) if key.kind == KeyEventKind::Press => {
-                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-                match key.code {
-                    KeyCode::Char('q') | KeyCode::Esc => return Ok(()),
-                    KeyCode::Char('c') if ctrl => return Ok(()),
-                    _ => {}
-                }
-            }
-            _ => {}
+        if let Event::Key(key) = event::read()?
+            && key.kind == KeyEventKind::Press
+            && keymap.action(Context::Global, &key) == Some(Action::Quit)
+        {
+            return Ok(());
         }
     }
 }
@@ -84,7 +84,7 @@ fn clean(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).collect()
 }
 
-pub fn draw(frame: &mut Frame, status: &Status) {
+pub fn draw(frame: &mut Frame, status: &Status, keymap: &Keymap) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
@@ -134,5 +134,89 @@ pub fn draw(frame: &mut Frame, status: &Status) {
         height: 1,
         ..area
     };
-    frame.render_widget(Paragraph::new(" q esci"), footer);
+    let quit = keymap.keys_for(Context::Global, Action::Quit).join("/");
+    frame.render_widget(
+        Paragraph::new(format!(" {quit} {}", Action::Quit.description())),
+        footer,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn screen(width: u16, height: u16, status: &Status) -> Vec<String> {
+        let keymap = Keymap::default_keymap().unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| draw(f, status, &keymap)).unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    fn status() -> Status {
+        Status {
+            actor: "mrossi\u{1b}[31m".into(),
+            call: Some((
+                "Bando ERP 2024".into(),
+                "Determina n. 1514 del 10/09/2024".into(),
+                "16/09/2024 00:00 – 14/11/2024 23:59".into(),
+            )),
+            counts: vec![(State::Ricevuta, 37), (State::Ammessa, 1204)],
+            total: 1241,
+        }
+    }
+
+    #[test]
+    fn the_status_screen_at_80_by_24() {
+        let lines = screen(80, 24, &status());
+        assert_eq!(lines[0], " alloggi · operatore mrossi[31m");
+        assert_eq!(lines[1], " Bando attivo: Bando ERP 2024");
+        assert_eq!(
+            lines[2],
+            " Determina n. 1514 del 10/09/2024 · finestra 16/09/2024 00:00 – 14/11/2024 23:59"
+        );
+        assert_eq!(lines[4], " Domande: 1.241");
+        assert_eq!(lines[5], "   ricevuta                       37");
+        assert_eq!(lines[6], "   ammessa                     1.204");
+        assert!(lines[7..23].iter().all(|l| l.is_empty()));
+        assert_eq!(lines[23], " Ctrl+c/Esc/q esci dalla console");
+    }
+
+    #[test]
+    fn below_80_by_24_it_says_the_window_is_too_small() {
+        let lines = screen(79, 24, &status());
+        assert_eq!(
+            lines[0],
+            "Finestra troppo piccola: 79×24 (servono almeno 80×24)"
+        );
+        assert!(lines[1..].iter().all(|l| l.is_empty()));
+        assert_eq!(
+            screen(80, 23, &status())[0],
+            "Finestra troppo piccola: 80×23 (servono almeno 80×24)"
+        );
+    }
+
+    #[test]
+    fn without_an_active_call_it_says_how_to_load_one() {
+        let status = Status {
+            call: None,
+            ..status()
+        };
+        let lines = screen(80, 24, &status);
+        assert!(
+            lines[1].contains("alloggi call load FILE.toml"),
+            "{}",
+            lines[1]
+        );
+    }
 }
