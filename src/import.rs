@@ -1016,26 +1016,33 @@ fn assemble(rows: Vec<PersonRow>, errs: &mut Errors) -> Vec<ParsedApplication> {
     applications
 }
 
+/// Rows of a relation that may appear once: every row after the first is an error pointing back
+/// at the first. Returns all the rows with that relation.
+fn report_repeated<'a>(
+    rows: &'a [PersonRow],
+    relation: Relation,
+    errs: &mut Errors,
+    message: impl Fn(usize) -> String,
+) -> Vec<&'a PersonRow> {
+    let found: Vec<&PersonRow> = rows
+        .iter()
+        .filter(|r| r.relation == Some(relation))
+        .collect();
+    if let [first, extras @ ..] = found.as_slice() {
+        for extra in extras {
+            errs.push(extra.line, Col::Relazione.name(), message(first.line));
+        }
+    }
+    found
+}
+
 fn assemble_one(id: &str, rows: &[PersonRow], errs: &mut Errors) -> Option<ParsedApplication> {
     let first_line = rows.first()?.line;
     let before = errs.len();
 
-    let applicants: Vec<&PersonRow> = rows
-        .iter()
-        .filter(|r| r.relation == Some(Relation::Richiedente))
-        .collect();
-    if let [first, extras @ ..] = applicants.as_slice() {
-        for extra in extras {
-            errs.push(
-                extra.line,
-                Col::Relazione.name(),
-                format!(
-                    "la domanda {id} ha già il richiedente alla riga {}",
-                    first.line
-                ),
-            );
-        }
-    }
+    let applicants = report_repeated(rows, Relation::Richiedente, errs, |first| {
+        format!("la domanda {id} ha già il richiedente alla riga {first}")
+    });
     if applicants.is_empty() && rows.iter().all(|r| r.relation.is_some()) {
         errs.push(
             first_line,
@@ -1043,22 +1050,9 @@ fn assemble_one(id: &str, rows: &[PersonRow], errs: &mut Errors) -> Option<Parse
             format!("la domanda {id} non ha una riga con relazione richiedente"),
         );
     }
-    let spouses: Vec<&PersonRow> = rows
-        .iter()
-        .filter(|r| r.relation == Some(Relation::Coniuge))
-        .collect();
-    if let [first, extras @ ..] = spouses.as_slice() {
-        for extra in extras {
-            errs.push(
-                extra.line,
-                Col::Relazione.name(),
-                format!(
-                    "al massimo un coniuge: la domanda {id} lo ha già alla riga {}",
-                    first.line
-                ),
-            );
-        }
-    }
+    report_repeated(rows, Relation::Coniuge, errs, |first| {
+        format!("al massimo un coniuge: la domanda {id} lo ha già alla riga {first}")
+    });
     if let Some(extra) = rows.get(MAX_MEMBERS) {
         errs.push(
             extra.line,

@@ -560,18 +560,23 @@ fn altering_an_event_breaks_the_chain_at_that_entry() {
     assert_eq!(report.entries, 2, "two intact entries before the break");
 }
 
+/// Forges entry `seq`: a different actor and a hash recomputed to match, as a careful tamperer would.
+fn rewrite_actor_with_fresh_hash(audit: &sled::Tree, seq: u64) {
+    let mut e = entry(audit, seq);
+    e["event"]["actor"] = "mrosso".into();
+    let event_text = serde_json::to_string(&e["event"]).unwrap();
+    let hash = entry_hash(e["prev"].as_str().unwrap(), seq, &event_text);
+    let rewritten = format!(
+        "{{\"seq\":{seq},\"prev\":{},\"hash\":\"{hash}\",\"event\":{event_text}}}",
+        e["prev"]
+    );
+    audit.insert(audit_key(seq), rewritten.as_bytes()).unwrap();
+}
+
 #[test]
 fn altering_an_event_and_its_hash_breaks_the_next_link() {
     let (_dir, store) = tampered(|audit, _| {
-        let mut e = entry(audit, 3);
-        e["event"]["actor"] = "mrosso".into();
-        let event_text = serde_json::to_string(&e["event"]).unwrap();
-        let hash = entry_hash(e["prev"].as_str().unwrap(), 3, &event_text);
-        let rewritten = format!(
-            "{{\"seq\":3,\"prev\":{},\"hash\":\"{hash}\",\"event\":{event_text}}}",
-            e["prev"]
-        );
-        audit.insert(audit_key(3), rewritten.as_bytes()).unwrap();
+        rewrite_actor_with_fresh_hash(audit, 3);
     });
     let broken = store
         .verify_audit()
@@ -585,15 +590,7 @@ fn altering_an_event_and_its_hash_breaks_the_next_link() {
 #[test]
 fn rewriting_the_last_entry_with_a_fresh_hash_is_caught_by_the_head() {
     let (_dir, store) = tampered(|audit, _| {
-        let mut e = entry(audit, 7);
-        e["event"]["actor"] = "mrosso".into();
-        let event_text = serde_json::to_string(&e["event"]).unwrap();
-        let hash = entry_hash(e["prev"].as_str().unwrap(), 7, &event_text);
-        let rewritten = format!(
-            "{{\"seq\":7,\"prev\":{},\"hash\":\"{hash}\",\"event\":{event_text}}}",
-            e["prev"]
-        );
-        audit.insert(audit_key(7), rewritten.as_bytes()).unwrap();
+        rewrite_actor_with_fresh_hash(audit, 7);
     });
     let broken = store
         .verify_audit()
