@@ -311,7 +311,10 @@ fn a_damaged_index_fails_the_check() {
 fn a_second_process_gets_a_clear_message() {
     let root = tempfile::tempdir().unwrap();
     let db = new_db(&root, "db");
-    assert_ok(&alloggi(&db, &["check"]));
+    assert_ok(&alloggi(
+        &db,
+        &["call", "load", fixture("bando-2024.toml").to_str().unwrap()],
+    ));
     let holder = sled::open(&db).unwrap();
     let out = alloggi(&db, &["check"]);
     drop(holder);
@@ -349,5 +352,91 @@ fn call_load_reports_the_line_of_a_bad_value() {
         stderr(&out).contains(&format!("bando.toml:{line}: chiusura")),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn reading_commands_never_create_a_database_from_a_mistyped_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let typo = new_db(&root, "typo");
+    let out_file = root.path().join("vuoto.jsonl");
+    for args in [
+        vec!["export", out_file.to_str().unwrap()],
+        vec!["check"],
+        vec!["audit", "verify"],
+        vec!["call", "list"],
+    ] {
+        let out = alloggi(&typo, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("non esiste"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!typo.exists(), "a database folder was created");
+    assert!(!out_file.exists(), "an empty backup was written");
+
+    let missing_backup = root.path().join("manca.jsonl");
+    let out = alloggi(&typo, &["restore", missing_backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("impossibile aprire"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!typo.exists());
+}
+
+#[test]
+fn a_backup_with_a_repeated_record_is_refused_and_nothing_is_restored() {
+    let root = tempfile::tempdir().unwrap();
+    let source = new_db(&root, "origine");
+    assert_ok(&alloggi(&source, &["demo", "--applications", "5"]));
+    let file = root.path().join("copia.jsonl");
+    assert_ok(&alloggi(&source, &["export", file.to_str().unwrap()]));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let first_app = lines
+        .iter()
+        .position(|l| l.starts_with("{\"application\":"))
+        .unwrap();
+    let mut doubled = lines.clone();
+    doubled.insert(first_app + 1, lines[first_app]);
+    let doubled_file = root.path().join("doppia.jsonl");
+    std::fs::write(&doubled_file, doubled.join("\n") + "\n").unwrap();
+
+    let target = new_db(&root, "copia");
+    let out = alloggi(&target, &["restore", doubled_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains(&format!(
+            "riga {}: dato già presente alla riga {}",
+            first_app + 2,
+            first_app + 1
+        )),
+        "{message}"
+    );
+    // The refused restore left the database empty: a good backup now restores.
+    assert_ok(&alloggi(&target, &["restore", file.to_str().unwrap()]));
+}
+
+#[test]
+fn loading_the_first_call_with_activate_records_one_activation() {
+    let root = tempfile::tempdir().unwrap();
+    let db = new_db(&root, "db");
+    let bando = fixture("bando-2024.toml");
+    let out = alloggi(
+        &db,
+        &["call", "load", "--activate", bando.to_str().unwrap()],
+    );
+    assert_ok(&out);
+    assert!(stdout(&out).contains("salvato, attivo"), "{}", stdout(&out));
+    let verified = alloggi(&db, &["audit", "verify"]);
+    assert!(
+        stdout(&verified).contains("integro: 2 voci"),
+        "{}",
+        stdout(&verified)
     );
 }

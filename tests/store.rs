@@ -1199,3 +1199,24 @@ fn a_counter_behind_the_records_never_overwrites_an_application() {
     );
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
 }
+
+#[test]
+fn a_restore_interrupted_half_way_leaves_a_database_that_refuses_to_open() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open(dir.path()));
+    {
+        let raw = sled::open(dir.path()).unwrap();
+        raw.open_tree("meta")
+            .unwrap()
+            .insert("restore_in_progress", "true")
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    match Store::open(dir.path()) {
+        Err(e @ StoreError::RestoreInterrupted(_)) => {
+            assert!(e.to_string().contains("ripristino interrotto"), "{e}")
+        }
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("a half-restored database opened"),
+    }
+}

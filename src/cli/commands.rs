@@ -29,11 +29,11 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Call(CallCommand::Load { file, activate })) => {
             load_call(&open(&db)?, &file, activate, &actor)
         }
-        Some(Command::Call(CallCommand::List)) => list_calls(&open(&db)?),
-        Some(Command::Export { file }) => export(&open(&db)?, &file),
-        Some(Command::Restore { file }) => restore(&open(&db)?, &file),
-        Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open(&db)?),
-        Some(Command::Check) => check(&open(&db)?),
+        Some(Command::Call(CallCommand::List)) => list_calls(&open_existing(&db)?),
+        Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
+        Some(Command::Restore { file }) => restore(&db, &file),
+        Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open_existing(&db)?),
+        Some(Command::Check) => check(&open_existing(&db)?),
     }
 }
 
@@ -68,6 +68,10 @@ fn database_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
 
 fn open(dir: &Path) -> Result<Store, String> {
     Store::open(dir).map_err(|e| e.to_string())
+}
+
+fn open_existing(dir: &Path) -> Result<Store, String> {
+    Store::open_existing(dir).map_err(|e| e.to_string())
 }
 
 fn run_demo_console(actor: &str) -> Result<(), String> {
@@ -154,17 +158,20 @@ fn load_call(store: &Store, file: &Path, activate: bool, actor: &str) -> Result<
     let ctx = context(actor);
     let code = call.code.clone();
     let title = call.title.clone();
-    store
-        .execute(&crate::domain::Command::SaveCall(Box::new(call)), &ctx)
-        .map_err(|e| e.to_string())?;
-    if activate {
-        store
-            .execute(
-                &crate::domain::Command::ActivateCall { code: code.clone() },
-                &ctx,
-            )
-            .map_err(|e| e.to_string())?;
+    // The first call becomes active on its own; activating it again would only add noise to
+    // the audit log. Saving and activating commit together.
+    let has_active = store.active_call().map_err(|e| e.to_string())?.is_some();
+    let mut commands = vec![(
+        crate::domain::Command::SaveCall(Box::new(call)),
+        ctx.clone(),
+    )];
+    if activate && has_active {
+        commands.push((
+            crate::domain::Command::ActivateCall { code: code.clone() },
+            ctx,
+        ));
     }
+    store.execute_all(&commands).map_err(|e| e.to_string())?;
     let active = store.active_call().map_err(|e| e.to_string())?;
     let state = if active.map(|c| c.code) == Some(code.clone()) {
         "attivo"
@@ -229,7 +236,10 @@ fn export(store: &Store, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn restore(store: &Store, file: &Path) -> Result<(), String> {
+fn restore(db: &Path, file: &Path) -> Result<(), String> {
+    // Checked before the database folder is created.
+    File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
+    let store = open(db)?;
     let open = || File::open(file).map(BufReader::new);
     let counts = store.restore(open).map_err(|e| e.to_string())?;
     println!(

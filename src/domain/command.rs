@@ -646,7 +646,9 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
         }
         ApplicationReceived { application } => {
             snapshot.application = Some((**application).clone());
-            snapshot.next_application_id = application.id.0 + 1;
+            snapshot.next_application_id = application.id.0.checked_add(1).ok_or_else(|| {
+                DomainError::Internal("contatore delle domande al valore massimo".into())
+            })?;
             return Ok(());
         }
         _ => {}
@@ -665,7 +667,9 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
             app.state = app.state.transition(State::Protocollata)?;
             app.protocol = Some(*protocol);
             app.registered_at = Some(event.at);
-            snapshot.next_protocol_number = protocol.number + 1;
+            snapshot.next_protocol_number = protocol.number.checked_add(1).ok_or_else(|| {
+                DomainError::Internal("contatore di protocollo al valore massimo".into())
+            })?;
         }
         ReviewStarted { .. } => app.state = app.state.transition(State::InIstruttoria)?,
         IntegrationRequested { request, .. } => {

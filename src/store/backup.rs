@@ -2,6 +2,7 @@
 //! export → restore → export is byte-identical and the audit hashes survive the trip.
 //! Indexes are not written: restore rebuilds them from the records.
 
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 use serde::Deserialize;
@@ -43,6 +44,7 @@ struct Record {
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BackupCounts {
+    pub meta: usize,
     pub calls: usize,
     pub applications: usize,
     pub audit_entries: usize,
@@ -93,6 +95,11 @@ impl Store {
             return Err(StoreError::NotEmpty);
         }
         let counts = self.read_backup(open()?, |_| Ok(()))?;
+        // Marks the database as half-restored until the end, so that a crash or kill part-way
+        // leaves a database that refuses to open instead of one that looks normal.
+        self.tree(keys::META)
+            .insert(keys::META_RESTORE_IN_PROGRESS, b"true".as_slice())?;
+        self.flush()?;
         let written = self.read_backup(open()?, |record| {
             self.tree(record.tree).insert(record.key, record.value)?;
             Ok(())
@@ -104,9 +111,10 @@ impl Store {
             if let Some(broken) = audit.first_broken {
                 // The header stands where the schema key would: audit lines follow the meta,
                 // call and application lines, one per entry in order.
-                let before_audit = self.tree(keys::META).len() + counts.calls + counts.applications;
+                let before_audit = 1 + counts.meta + counts.calls + counts.applications;
+                let seq = usize::try_from(broken.seq).unwrap_or(usize::MAX);
                 return Err(StoreError::Backup {
-                    line: before_audit + usize::try_from(broken.seq).unwrap_or(usize::MAX),
+                    line: before_audit.saturating_add(seq),
                     detail: format!(
                         "registro di controllo non valido alla voce {}: {}",
                         broken.seq, broken.reason
@@ -123,10 +131,17 @@ impl Store {
                     ),
                 });
             }
+            self.tree(keys::META)
+                .remove(keys::META_RESTORE_IN_PROGRESS)?;
+            self.flush()?;
             Ok(counts)
         });
         if outcome.is_err() {
-            self.clear_all()?;
+            // The restore's own error is the one to report; a failed cleanup leaves the marker,
+            // and the marker makes the next open refuse the folder.
+            if let Err(cleanup) = self.clear_all() {
+                tracing::error!("pulizia dopo un ripristino fallito non riuscita: {cleanup}");
+            }
         }
         outcome.map(|_| counts)
     }
@@ -154,15 +169,26 @@ impl Store {
                 ),
             ));
         }
+        // A repeated key would silently overwrite the earlier record.
+        let mut seen: HashMap<(&'static str, Vec<u8>), usize> = HashMap::new();
         for (index, line) in lines.enumerate() {
             let number = index + 2;
-            let line = line?;
+            let line = line.map_err(|e| bad(number, format!("riga illeggibile: {e}")))?;
             if line.trim().is_empty() {
                 continue;
             }
             let parsed: Line =
                 serde_json::from_str(&line).map_err(|e| bad(number, e.to_string()))?;
             let record = to_record(parsed, &mut counts).map_err(|detail| bad(number, detail))?;
+            if record.tree == keys::META && record.key == keys::META_RESTORE_IN_PROGRESS {
+                return Err(bad(number, "chiave riservata".into()));
+            }
+            if let Some(first) = seen.insert((record.tree, record.key.clone()), number) {
+                return Err(bad(
+                    number,
+                    format!("dato già presente alla riga {first} ({})", record.tree),
+                ));
+            }
             sink(record)?;
         }
         Ok(counts)
@@ -198,12 +224,17 @@ impl Store {
             let tree = self.tree(name);
             for key in tree.iter().keys() {
                 let key = key?;
-                if name == keys::META && &*key == keys::META_SCHEMA {
+                if name == keys::META
+                    && (&*key == keys::META_SCHEMA || &*key == keys::META_RESTORE_IN_PROGRESS)
+                {
                     continue;
                 }
                 tree.remove(key)?;
             }
         }
+        self.flush()?;
+        self.tree(keys::META)
+            .remove(keys::META_RESTORE_IN_PROGRESS)?;
         self.flush()
     }
 }
@@ -230,6 +261,7 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
                 return Err("lo schema va solo nell'intestazione".into());
             }
             serde_json::from_str::<serde_json::Value>(value.get()).map_err(|e| e.to_string())?;
+            counts.meta += 1;
             Ok(Record {
                 tree: keys::META,
                 key: name.into_bytes(),

@@ -25,6 +25,13 @@ pub enum StoreError {
         "il database usa lo schema {found}, questa versione di alloggi conosce fino allo schema {supported}: aggiornare alloggi"
     )]
     SchemaTooNew { found: u32, supported: u32 },
+    #[error(
+        "il database {} contiene un ripristino interrotto: cancellare la cartella e ripetere il ripristino",
+        .0.display()
+    )]
+    RestoreInterrupted(PathBuf),
+    #[error("il database {} non esiste: indicare la cartella giusta con --db", .0.display())]
+    Missing(PathBuf),
     #[error("il database non è vuoto: il ripristino si fa solo in un database nuovo")]
     NotEmpty,
     #[error("copia di sicurezza, riga {line}: {detail}")]

@@ -27,6 +27,8 @@ pub const META_SCHEMA: &[u8] = b"schema_version";
 pub const META_ACTIVE_CALL: &[u8] = b"active_call";
 pub const META_NEXT_APPLICATION: &[u8] = b"next_application_id";
 pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
+/// Present only while a restore is writing; a database that still has it is half-restored.
+pub const META_RESTORE_IN_PROGRESS: &[u8] = b"restore_in_progress";
 
 pub fn protocol_counter(year: i32) -> Vec<u8> {
     format!("protocol_next/{year}").into_bytes()

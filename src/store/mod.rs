@@ -60,7 +60,22 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.check_schema()?;
+        if store
+            .tree(keys::META)
+            .contains_key(keys::META_RESTORE_IN_PROGRESS)?
+        {
+            return Err(StoreError::RestoreInterrupted(path.to_path_buf()));
+        }
         Ok(store)
+    }
+
+    /// Opens a database that must already exist: for commands that only read or export, where a
+    /// mistyped folder must not silently become a new, empty database.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.join("conf").is_file() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Store::open(path)
     }
 
     pub fn path(&self) -> &Path {
