@@ -23,6 +23,13 @@ pub const ALL_TREES: [&str; 8] = [
     AUDIT,
 ];
 
+/// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
+/// learn the order of the trees from. Names are this module's constants, so every lookup
+/// resolves (a test checks it).
+pub fn index_of(name: &str) -> usize {
+    ALL_TREES.iter().position(|n| *n == name).unwrap_or(0)
+}
+
 pub const META_SCHEMA: &[u8] = b"schema_version";
 pub const META_ACTIVE_CALL: &[u8] = b"active_call";
 pub const META_NEXT_APPLICATION: &[u8] = b"next_application_id";
@@ -73,4 +80,16 @@ pub fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tree_name_resolves_to_its_own_position() {
+        for (position, name) in ALL_TREES.iter().enumerate() {
+            assert_eq!(index_of(name), position, "{name}");
+        }
+    }
 }

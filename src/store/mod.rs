@@ -83,8 +83,7 @@ impl Store {
     }
 
     fn tree(&self, name: &str) -> &sled::Tree {
-        let index = keys::ALL_TREES.iter().position(|n| *n == name).unwrap_or(0);
-        &self.trees[index]
+        &self.trees[keys::index_of(name)]
     }
 
     fn check_schema(&self) -> Result<(), StoreError> {

@@ -35,28 +35,28 @@ fn encode<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
 
 impl Tx<'_> {
     fn meta(&self) -> &TransactionalTree {
-        &self.0[0]
+        &self.0[keys::index_of(keys::META)]
     }
     fn calls(&self) -> &TransactionalTree {
-        &self.0[1]
+        &self.0[keys::index_of(keys::CALLS)]
     }
     fn applications(&self) -> &TransactionalTree {
-        &self.0[2]
+        &self.0[keys::index_of(keys::APPLICATIONS)]
     }
     fn idx_fiscal_code(&self) -> &TransactionalTree {
-        &self.0[3]
+        &self.0[keys::index_of(keys::IDX_FISCAL_CODE)]
     }
     fn idx_protocol(&self) -> &TransactionalTree {
-        &self.0[4]
+        &self.0[keys::index_of(keys::IDX_PROTOCOL)]
     }
     fn idx_state(&self) -> &TransactionalTree {
-        &self.0[5]
+        &self.0[keys::index_of(keys::IDX_STATE)]
     }
     fn idx_external(&self) -> &TransactionalTree {
-        &self.0[6]
+        &self.0[keys::index_of(keys::IDX_EXTERNAL)]
     }
     fn audit(&self) -> &TransactionalTree {
-        &self.0[7]
+        &self.0[keys::index_of(keys::AUDIT)]
     }
 
     fn get_json<T: DeserializeOwned>(
