@@ -19,6 +19,8 @@ fn alloggi(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("XDG_STATE_HOME", &state)
+        .env("XDG_CONFIG_HOME", db.with_extension("config"))
+        .env_remove("ALLOGGI_KEYMAP")
         .env("ALLOGGI_OPERATORE", "mrossi")
         .env_remove("ALLOGGI_DB")
         .output()
@@ -438,5 +440,42 @@ fn loading_the_first_call_with_activate_records_one_activation() {
         stdout(&verified).contains("integro: 2 voci"),
         "{}",
         stdout(&verified)
+    );
+}
+
+#[test]
+fn the_console_refuses_a_bad_keymap_with_file_and_line_before_starting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let keymap = dir.path().join("mia.toml");
+    std::fs::write(&keymap, "[domande]\ncerca = [\"/\"]\nordina = [\"/\"]\n").unwrap();
+    let out = alloggi(&db, &["--keymap", keymap.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = format!(
+        "{}:3: il tasto / è già assegnato a 'cerca' nel contesto 'domande'",
+        keymap.display()
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+
+    // The user's own file in the XDG config directory is checked the same way.
+    let user = db.with_extension("config").join("alloggi");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(user.join("keymap.toml"), "[scheda]\nvola = [\"v\"]\n").unwrap();
+    let out = alloggi(&db, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("keymap.toml:2: azione 'vola' sconosciuta"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A good keymap gets past the check and stops only for the missing terminal.
+    std::fs::remove_file(user.join("keymap.toml")).unwrap();
+    let out = alloggi(&db, &["--keymap", "vim"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("richiede un terminale"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -848,6 +848,8 @@ fn a_database_written_by_the_first_layout_opens_with_defaults() {
         vec![A1]
     );
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
+    // No audit entries yet, so the index added by schema 2 is empty.
+    assert!(store.application_events(A1).unwrap().is_empty());
 
     // Commands work on the old records; missing parameters take their defaults.
     let c = ctx_at(ts(2022, 12, 1, 9, 0, 0));
@@ -895,6 +897,17 @@ fn a_database_written_by_the_first_layout_opens_with_defaults() {
     assert!(second.late);
     assert!(store.check().unwrap().is_ok());
     assert_eq!(store.verify_audit().unwrap().entries, 5);
+    // Entries written after the upgrade are indexed by application.
+    assert_eq!(
+        store
+            .application_events(A1)
+            .unwrap()
+            .iter()
+            .map(|(seq, _)| *seq)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(store.application_events(A2).unwrap().len(), 1);
 }
 
 #[test]

@@ -12,16 +12,16 @@ use crate::{bando_file, demo, import, tui};
 
 pub fn run(cli: Cli) -> Result<(), String> {
     let actor = actor(cli.global.operatore.as_deref());
+    let console = tui::Options {
+        keymap: tui::keymap::Choice::parse(cli.global.keymap.as_deref().unwrap_or("default")),
+    };
     if cli.demo {
-        return run_demo_console(&actor);
+        return run_demo_console(&actor, &console);
     }
     let db = database_dir(cli.global.db)?;
     crate::logging::init(&db);
     match cli.command {
-        None => {
-            let store = open(&db)?;
-            tui::run(&store, &actor).map_err(|e| e.to_string())
-        }
+        None => tui::run(Box::new(move || open(&db)), &actor, &console).map_err(|e| e.to_string()),
         Some(Command::Demo { applications, seed }) => fill_demo(&open(&db)?, applications, seed),
         Some(Command::Import(ImportCommand::Applications { file })) => {
             import_applications(&open(&db)?, &file, &actor)
@@ -74,7 +74,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
     Store::open_existing(dir).map_err(|e| e.to_string())
 }
 
-fn run_demo_console(actor: &str) -> Result<(), String> {
+fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
     let dir = tempfile::Builder::new()
         .prefix("alloggi-demo-")
         .tempdir()
@@ -90,7 +90,8 @@ fn run_demo_console(actor: &str) -> Result<(), String> {
         &mut |_, _| {},
     )
     .map_err(|e| e.to_string())?;
-    tui::run(&store, actor).map_err(|e| e.to_string())
+    // The temporary folder outlives the console: it is removed when this function returns.
+    tui::run(Box::new(move || Ok(store)), actor, console).map_err(|e| e.to_string())
 }
 
 fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String> {

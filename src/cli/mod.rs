@@ -59,6 +59,11 @@ pub struct GlobalArgs {
         value_name = "NOME"
     )]
     pub operatore: Option<String>,
+
+    /// Mappa dei tasti della console: «default», «vim» o il percorso di un file TOML, applicato
+    /// sopra quella predefinita. Un file dell'utente in ~/.config/alloggi/keymap.toml si aggiunge sopra.
+    #[arg(long, global = true, env = "ALLOGGI_KEYMAP", value_name = "NOME|FILE")]
+    pub keymap: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,6 +30,19 @@ pub enum DocumentTrigger {
 }
 
 impl DocumentTrigger {
+    /// The trigger a declared condition sets off, when the call asks a document for it.
+    pub fn for_condition(condition: super::household::Condition) -> Option<DocumentTrigger> {
+        use super::household::Condition;
+        match condition {
+            Condition::AlloggioImproprio => Some(DocumentTrigger::AlloggioImproprio),
+            Condition::SistemazionePrecaria => Some(DocumentTrigger::SistemazionePrecaria),
+            Condition::OrdineRilascio => Some(DocumentTrigger::OrdineRilascio),
+            Condition::AlloggioAntigienico => Some(DocumentTrigger::AlloggioAntigienico),
+            Condition::AlloggioInadeguato => Some(DocumentTrigger::AlloggioInadeguato),
+            Condition::CoabitazioneParenti | Condition::CoabitazioneNonParenti => None,
+        }
+    }
+
     pub fn applies_to(self, application: &Application) -> bool {
         use super::household::{Citizenship, ComuneTie};
         use DocumentTrigger::*;

@@ -183,6 +183,24 @@ pub enum EventKind {
     },
 }
 
+/// Every value `Event::kind_name` can return, in the order of the lifecycle, for filters.
+pub const EVENT_KIND_NAMES: [&str; 14] = [
+    "bando_salvato",
+    "bando_attivato",
+    "domanda_ricevuta",
+    "domanda_protocollata",
+    "istruttoria_avviata",
+    "integrazione_richiesta",
+    "integrazione_ricevuta",
+    "documento_registrato",
+    "domanda_ammessa",
+    "domanda_esclusa",
+    "domanda_riammessa",
+    "recapiti_modificati",
+    "componente_aggiunto",
+    "componente_rimosso",
+];
+
 /// A fact: what happened, who did it, when and why. The audit log is a chain of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

@@ -14,6 +14,10 @@ use crate::domain::{Application, Call};
 
 const FORMAT: &str = "alloggi-backup";
 
+/// The oldest schema whose backups this version restores. The lines have not changed since
+/// schema 1: later schemas only add indexes, which restore rebuilds.
+const OLDEST_RESTORABLE_SCHEMA: u32 = 1;
+
 #[derive(Deserialize)]
 struct Header {
     formato: String,
@@ -160,11 +164,11 @@ impl Store {
         if header.formato != FORMAT {
             return Err(bad(1, format!("formato '{}' sconosciuto", header.formato)));
         }
-        if header.schema != SCHEMA_VERSION {
+        if !(OLDEST_RESTORABLE_SCHEMA..=SCHEMA_VERSION).contains(&header.schema) {
             return Err(bad(
                 1,
                 format!(
-                    "schema {} diverso da quello di questa versione ({SCHEMA_VERSION})",
+                    "schema {} non ripristinabile da questa versione (schemi da {OLDEST_RESTORABLE_SCHEMA} a {SCHEMA_VERSION})",
                     header.schema
                 ),
             ));
@@ -216,6 +220,7 @@ impl Store {
                 self.tree(keys::IDX_EXTERNAL).insert(ext.as_bytes(), &id)?;
             }
         }
+        self.rebuild_audit_index()?;
         Ok(())
     }
 

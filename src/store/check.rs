@@ -2,8 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::audit_index::{audit_seq, decode_entry};
 use super::{Store, StoreError, keys};
-use crate::domain::Application;
+use crate::domain::{Application, ApplicationId};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct IntegrityReport {
@@ -89,6 +90,8 @@ impl Store {
             &expected.external,
         )?;
 
+        self.check_audit_index(&mut report)?;
+
         let next_id: u64 = self
             .get_json(keys::META, keys::META_NEXT_APPLICATION)?
             .unwrap_or(1);
@@ -117,6 +120,80 @@ impl Store {
                 .push(format!("il bando attivo '{code}' non esiste"));
         }
         Ok(report)
+    }
+}
+
+const AUDIT_INDEX: &str = "registro per domanda";
+
+fn describe_audit_key(id: ApplicationId, seq: u64) -> String {
+    format!("voce {seq} del registro (domanda {id})")
+}
+
+impl Store {
+    /// Every audit entry about an application has its index key, and every index key points
+    /// at an entry about that application. One pass over the log with a lookup per entry;
+    /// the index is walked only when it holds more keys than the log accounts for.
+    fn check_audit_index(&self, report: &mut IntegrityReport) -> Result<(), StoreError> {
+        let index = self.tree(keys::IDX_AUDIT_APPLICATION);
+        let mut found = 0usize;
+        for item in self.tree(keys::AUDIT).iter() {
+            let (key, value) = item?;
+            let Some(seq) = audit_seq(&key) else {
+                report.problems.push(format!(
+                    "registro: chiave {} illeggibile, {AUDIT_INDEX} non verificabile",
+                    keys::hex(&key)
+                ));
+                continue;
+            };
+            let event = match decode_entry(&key, &value) {
+                Ok((_, event)) => event,
+                Err(e) => {
+                    report.problems.push(format!(
+                        "registro: voce {seq} illeggibile, {AUDIT_INDEX} non verificabile ({e})"
+                    ));
+                    continue;
+                }
+            };
+            let Some(id) = event.application_id() else {
+                continue;
+            };
+            if index.contains_key(keys::audit_application(id, seq))? {
+                found += 1;
+            } else {
+                report.problems.push(format!(
+                    "indice {AUDIT_INDEX}: manca la {}",
+                    describe_audit_key(id, seq)
+                ));
+            }
+        }
+        if index.len() == found {
+            return Ok(());
+        }
+        for key in index.iter().keys() {
+            let key = key?;
+            let Some((id, seq)) = keys::decode_audit_application(&key) else {
+                report.problems.push(format!(
+                    "indice {AUDIT_INDEX}: voce {} illeggibile",
+                    keys::hex(&key)
+                ));
+                continue;
+            };
+            let concerns = match self.tree(keys::AUDIT).get(keys::audit(seq))? {
+                None => None,
+                Some(value) => match decode_entry(&keys::audit(seq), &value) {
+                    Ok((_, event)) => event.application_id(),
+                    // Already reported by the pass over the log.
+                    Err(_) => continue,
+                },
+            };
+            if concerns != Some(id) {
+                report.problems.push(format!(
+                    "indice {AUDIT_INDEX}: {} senza evento corrispondente",
+                    describe_audit_key(id, seq)
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

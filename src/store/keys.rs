@@ -10,9 +10,12 @@ pub const IDX_PROTOCOL: &str = "idx_protocol";
 pub const IDX_STATE: &str = "idx_state";
 pub const IDX_EXTERNAL: &str = "idx_external";
 pub const AUDIT: &str = "audit";
+/// Audit entries by application: application id then sequence number, empty value.
+/// Derived from the audit log (schema 2), never exported.
+pub const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
 
 /// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 8] = [
+pub const ALL_TREES: [&str; 9] = [
     META,
     CALLS,
     APPLICATIONS,
@@ -21,6 +24,7 @@ pub const ALL_TREES: [&str; 8] = [
     IDX_STATE,
     IDX_EXTERNAL,
     AUDIT,
+    IDX_AUDIT_APPLICATION,
 ];
 
 /// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
@@ -72,6 +76,22 @@ pub fn audit(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
+/// Application id then audit sequence number, so that a prefix scan yields one case's entries
+/// in log order.
+pub fn audit_application(id: ApplicationId, seq: u64) -> [u8; 16] {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&id.0.to_be_bytes());
+    key[8..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+pub fn decode_audit_application(bytes: &[u8]) -> Option<(ApplicationId, u64)> {
+    let (id, seq) = bytes.split_at_checked(8)?;
+    let id = decode_application_id(id)?;
+    let seq: [u8; 8] = seq.try_into().ok()?;
+    Some((id, u64::from_be_bytes(seq)))
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
@@ -91,5 +111,21 @@ mod tests {
         for (position, name) in ALL_TREES.iter().enumerate() {
             assert_eq!(index_of(name), position, "{name}");
         }
+    }
+
+    #[test]
+    fn audit_application_keys_round_trip_and_sort_by_case_then_sequence() {
+        let key = audit_application(ApplicationId(7), 300);
+        assert_eq!(
+            decode_audit_application(&key),
+            Some((ApplicationId(7), 300))
+        );
+        assert_eq!(decode_audit_application(&key[..15]), None);
+        assert!(
+            audit_application(ApplicationId(7), 300) < audit_application(ApplicationId(7), 301)
+        );
+        assert!(
+            audit_application(ApplicationId(7), u64::MAX) < audit_application(ApplicationId(8), 1)
+        );
     }
 }

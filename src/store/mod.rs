@@ -2,6 +2,7 @@
 //! One command is one transaction across every tree it touches, followed by a flush.
 
 pub mod audit;
+mod audit_index;
 mod backup;
 mod check;
 mod error;
@@ -16,6 +17,7 @@ use sled::Transactional;
 use sled::transaction::TransactionError;
 
 pub use audit::AuditReport;
+pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;
 
@@ -25,11 +27,17 @@ use tx::Tx;
 
 /// Layout version of the stored values. Bump it with a migration in `migrate` when a change
 /// cannot be absorbed by `#[serde(default)]` on a new field.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 1. The first layout.
+/// 2. Adds `idx_audit_application`, the audit log indexed by application.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// A handle on the database. Clones are cheap and share the same open database, so one can be
+/// handed to another thread; the directory stays locked until the last clone is dropped.
+#[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
@@ -103,14 +111,28 @@ impl Store {
                     supported: SCHEMA_VERSION,
                 });
             }
-            Some(v) if v < SCHEMA_VERSION => self.migrate(v)?,
+            Some(v) if v < SCHEMA_VERSION => {
+                // A half-restored database is refused by `open`; it is not worth upgrading.
+                if meta.contains_key(keys::META_RESTORE_IN_PROGRESS)? {
+                    return Err(StoreError::RestoreInterrupted(self.path.clone()));
+                }
+                self.migrate(v)?
+            }
             Some(_) => {}
         }
         Ok(())
     }
 
-    /// Upgrades an older layout in place. Layout 1 is the first; later steps go here.
-    fn migrate(&self, _from: u32) -> Result<(), StoreError> {
+    /// Upgrades an older layout in place, one step after the other. Each step can be repeated:
+    /// the version is recorded only once every step has been written, so an upgrade cut short
+    /// starts again at the next open.
+    fn migrate(&self, from: u32) -> Result<(), StoreError> {
+        if from < 2 {
+            // 1 → 2: index the audit log by application, in one pass over the log.
+            let keys = self.rebuild_audit_index()?;
+            tracing::info!("schema 2: indice del registro per domanda creato ({keys} voci)");
+        }
+        self.db.flush()?;
         self.tree(keys::META).insert(
             keys::META_SCHEMA,
             serde_json::to_vec(&SCHEMA_VERSION).unwrap_or_default(),
@@ -309,12 +331,7 @@ impl Store {
             .take(limit)
             .map(|item| {
                 let (key, value) = item?;
-                let entry: audit::StoredEntry = serde_json::from_slice(&value)
-                    .map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
-                let event = entry
-                    .decode_event()
-                    .map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
-                Ok((entry.seq, event))
+                audit_index::decode_entry(&key, &value)
             })
             .collect()
     }

@@ -58,6 +58,9 @@ impl Tx<'_> {
     fn audit(&self) -> &TransactionalTree {
         &self.0[keys::index_of(keys::AUDIT)]
     }
+    fn idx_audit_application(&self) -> &TransactionalTree {
+        &self.0[keys::index_of(keys::IDX_AUDIT_APPLICATION)]
+    }
 
     fn get_json<T: DeserializeOwned>(
         &self,
@@ -241,6 +244,10 @@ impl Tx<'_> {
                 Err(e) => return abort(StoreError::corrupt(keys::AUDIT, b"-", e)),
             };
             self.put_json(self.audit(), &keys::audit(entry.seq), &entry)?;
+            if let Some(id) = event.application_id() {
+                self.idx_audit_application()
+                    .insert(&keys::audit_application(id, entry.seq), &[] as &[u8])?;
+            }
             head = AuditHead {
                 seq: entry.seq,
                 hash: entry.hash,

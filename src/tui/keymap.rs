@@ -8,40 +8,214 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use toml::Spanned;
 
-/// Where a binding applies.
+/// Where a binding applies. Screen contexts also see the `globale` bindings; the contexts that
+/// take typed text (search, palette, help filter, forms, confirmations) see only their own, so
+/// that typing a letter never fires a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
+    Dashboard,
+    Inbox,
+    Case,
+    Audit,
+    Search,
+    Palette,
+    Help,
+    Form,
+    Confirm,
 }
 
 impl Context {
-    const ALL: [Context; 1] = [Context::Global];
+    pub const ALL: [Context; 10] = [
+        Context::Global,
+        Context::Dashboard,
+        Context::Inbox,
+        Context::Case,
+        Context::Audit,
+        Context::Search,
+        Context::Palette,
+        Context::Help,
+        Context::Form,
+        Context::Confirm,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "globale",
+            Context::Dashboard => "cruscotto",
+            Context::Inbox => "domande",
+            Context::Case => "scheda",
+            Context::Audit => "registro",
+            Context::Search => "ricerca",
+            Context::Palette => "comandi",
+            Context::Help => "aiuto",
+            Context::Form => "modulo",
+            Context::Confirm => "conferma",
+        }
+    }
+
+    /// Screens inherit the global bindings; text-taking overlays do not.
+    pub fn inherits_global(self) -> bool {
+        matches!(
+            self,
+            Context::Dashboard | Context::Inbox | Context::Case | Context::Audit
+        )
+    }
+
+    /// The actions a keymap may bind in this context.
+    pub fn actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Context::Global => &[
+                Quit,
+                Back,
+                Help,
+                Palette,
+                GoDashboard,
+                GoInbox,
+                GoAudit,
+                NextScreen,
+                PreviousScreen,
+                Up,
+                Down,
+                PageUp,
+                PageDown,
+                Top,
+                Bottom,
+                Open,
+            ],
+            Context::Dashboard => &[Open],
+            Context::Inbox => &[
+                Search,
+                Select,
+                SelectAll,
+                NextFilter,
+                PreviousFilter,
+                Sort,
+                ReverseSort,
+                Register,
+                StartReview,
+            ],
+            Context::Case => &[
+                Register,
+                StartReview,
+                RequestIntegration,
+                ReceiveIntegration,
+                Admit,
+                Exclude,
+                Reinstate,
+                EditContact,
+                AddMember,
+            ],
+            Context::Audit => &[Filter, ClearFilter],
+            Context::Search => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
+            Context::Palette => &[Cancel, Confirm, Up, Down],
+            Context::Help => &[Cancel, Up, Down, PageUp, PageDown],
+            Context::Form => &[Cancel, Save, Confirm, NextField, PreviousField],
+            Context::Confirm => &[Yes, No],
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Everything a key can do. The names are the keys of the keymap files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     Quit,
+    Back,
+    Help,
+    Palette,
+    GoDashboard,
+    GoInbox,
+    GoAudit,
+    NextScreen,
+    PreviousScreen,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Search,
+    Select,
+    SelectAll,
+    NextFilter,
+    PreviousFilter,
+    Sort,
+    ReverseSort,
+    Register,
+    StartReview,
+    RequestIntegration,
+    ReceiveIntegration,
+    Admit,
+    Exclude,
+    Reinstate,
+    EditContact,
+    AddMember,
+    Filter,
+    ClearFilter,
+    Cancel,
+    Confirm,
+    Save,
+    NextField,
+    PreviousField,
+    Yes,
+    No,
 }
 
 impl Action {
-    const ALL: [Action; 1] = [Action::Quit];
+    pub const ALL: [Action; 41] = [
+        Action::Quit,
+        Action::Back,
+        Action::Help,
+        Action::Palette,
+        Action::GoDashboard,
+        Action::GoInbox,
+        Action::GoAudit,
+        Action::NextScreen,
+        Action::PreviousScreen,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Search,
+        Action::Select,
+        Action::SelectAll,
+        Action::NextFilter,
+        Action::PreviousFilter,
+        Action::Sort,
+        Action::ReverseSort,
+        Action::Register,
+        Action::StartReview,
+        Action::RequestIntegration,
+        Action::ReceiveIntegration,
+        Action::Admit,
+        Action::Exclude,
+        Action::Reinstate,
+        Action::EditContact,
+        Action::AddMember,
+        Action::Filter,
+        Action::ClearFilter,
+        Action::Cancel,
+        Action::Confirm,
+        Action::Save,
+        Action::NextField,
+        Action::PreviousField,
+        Action::Yes,
+        Action::No,
+    ];
 
+    /// The name used in keymap files.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "esci",
-        }
+        super::strings::action_name(self)
     }
 
+    /// What the action does, for help, palette and the key bar.
     pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "esci dalla console",
-        }
+        super::strings::action_description(self)
     }
 }
 
@@ -174,145 +348,450 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
     Ok(normalise(code, modifiers))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {reason}")]
+/// A refused keymap file: `file:line: motivo` (no line when the file cannot be read at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeymapError {
     pub file: String,
     pub line: usize,
     pub reason: String,
 }
 
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.reason)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+        }
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
+/// One or more keys pressed in order, such as `g g`.
+pub type Sequence = Vec<Key>;
+
+/// Parses `g g` (keys separated by spaces) into a sequence.
+pub fn parse_sequence(text: &str) -> Result<Sequence, String> {
+    let keys = text
+        .split_whitespace()
+        .map(parse_key)
+        .collect::<Result<Vec<_>, _>>()?;
+    if keys.is_empty() {
+        return Err("tasto vuoto".into());
+    }
+    Ok(keys)
+}
+
+pub fn sequence_label(sequence: &[Key]) -> String {
+    sequence
+        .iter()
+        .map(Key::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 type RawKeymap = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Vec<Spanned<String>>>>;
+
+/// Where a binding was written, so that a conflict names the line that caused it.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: String,
+    line: usize,
+}
+
+/// What a key press means, given the keys pressed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Action(Action),
+    /// The keys so far start a longer sequence: wait for the next one.
+    Pending,
+    Unbound,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    bindings: HashMap<(Context, Key), Action>,
+    bindings: HashMap<(Context, Sequence), Action>,
+    /// Position of each binding in the files, so keys are listed in the order written.
+    rank: HashMap<(Context, Sequence), usize>,
 }
 
-/// The keymap shipped with the program.
+/// The keymaps shipped with the program. Every other file is laid over the default one.
 pub const DEFAULT: &str = include_str!("../../keymaps/default.toml");
+pub const VIM: &str = include_str!("../../keymaps/vim.toml");
+
+/// One keymap file's text and the name its errors carry.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub file: String,
+    pub text: String,
+}
+
+impl Layer {
+    pub fn new(file: impl Into<String>, text: impl Into<String>) -> Layer {
+        Layer {
+            file: file.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Parsed entries of one file, in file order: (context, action, keys with their origins).
+type LayerEntries = Vec<(Context, Action, Vec<(Sequence, Origin)>)>;
+
+fn parse_layer(layer: &Layer) -> Result<LayerEntries, KeymapError> {
+    let text = &layer.text;
+    let error = |offset: usize, reason: String| KeymapError {
+        file: layer.file.clone(),
+        line: line_of(text, offset),
+        reason,
+    };
+    let raw: RawKeymap = toml::from_str(text).map_err(|e| {
+        error(
+            e.span().map(|s| s.start).unwrap_or(0),
+            e.message().to_string(),
+        )
+    })?;
+    let mut entries = Vec::new();
+    for (context_name, actions) in raw {
+        let context = Context::ALL
+            .into_iter()
+            .find(|c| c.name() == context_name.get_ref())
+            .ok_or_else(|| {
+                error(
+                    context_name.span().start,
+                    format!("contesto '{}' sconosciuto", context_name.get_ref()),
+                )
+            })?;
+        for (action_name, keys) in actions {
+            let action = Action::ALL
+                .into_iter()
+                .find(|a| a.name() == action_name.get_ref())
+                .ok_or_else(|| {
+                    error(
+                        action_name.span().start,
+                        format!("azione '{}' sconosciuta", action_name.get_ref()),
+                    )
+                })?;
+            if !context.actions().contains(&action) {
+                return Err(error(
+                    action_name.span().start,
+                    format!(
+                        "azione '{}' non disponibile nel contesto '{}'",
+                        action.name(),
+                        context.name()
+                    ),
+                ));
+            }
+            let mut sequences = Vec::new();
+            for key_text in keys {
+                let sequence = parse_sequence(key_text.get_ref())
+                    .map_err(|e| error(key_text.span().start, e))?;
+                let origin = Origin {
+                    file: layer.file.clone(),
+                    line: line_of(text, key_text.span().start),
+                };
+                sequences.push((sequence, origin));
+            }
+            entries.push((context, action, sequences));
+        }
+    }
+    Ok(entries)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map(|before| before.matches('\n').count() + 1)
+        .unwrap_or(1)
+}
 
 impl Keymap {
     pub fn default_keymap() -> Result<Keymap, KeymapError> {
-        Keymap::parse(DEFAULT, "keymaps/default.toml")
+        Keymap::layered(&[Layer::new("keymaps/default.toml", DEFAULT)])
     }
 
+    /// A single file on its own (tests and tools); the console uses `layered`.
     pub fn parse(text: &str, file: &str) -> Result<Keymap, KeymapError> {
-        let error = |offset: usize, reason: String| KeymapError {
-            file: file.to_string(),
-            line: text
-                .get(..offset.min(text.len()))
-                .map(|before| before.matches('\n').count() + 1)
-                .unwrap_or(1),
-            reason,
-        };
-        let raw: RawKeymap = toml::from_str(text).map_err(|e| {
-            error(
-                e.span().map(|s| s.start).unwrap_or(0),
-                e.message().to_string(),
-            )
-        })?;
-        let mut keymap = Keymap::default();
-        for (context_name, actions) in raw {
-            let context = Context::ALL
-                .into_iter()
-                .find(|c| c.name() == context_name.get_ref())
-                .ok_or_else(|| {
-                    error(
-                        context_name.span().start,
-                        format!("contesto '{}' sconosciuto", context_name.get_ref()),
-                    )
-                })?;
-            for (action_name, keys) in actions {
-                let action = Action::ALL
-                    .into_iter()
-                    .find(|a| a.name() == action_name.get_ref())
-                    .ok_or_else(|| {
-                        error(
-                            action_name.span().start,
-                            format!("azione '{}' sconosciuta", action_name.get_ref()),
-                        )
-                    })?;
-                for key_text in keys {
-                    let key = parse_key(key_text.get_ref())
-                        .map_err(|e| error(key_text.span().start, e))?;
-                    if let Some(other) = keymap.bindings.insert((context, key), action)
-                        && other != action
-                    {
-                        return Err(error(
-                            key_text.span().start,
-                            format!(
-                                "il tasto {key} è già assegnato a '{}' nel contesto '{}'",
-                                other.name(),
-                                context.name()
-                            ),
-                        ));
-                    }
+        Keymap::layered(&[Layer::new(file, text)])
+    }
+
+    /// Lays each file over the ones before it: a file replaces the keys of the actions it
+    /// names and leaves every other action as it was. The result is then checked whole.
+    pub fn layered(layers: &[Layer]) -> Result<Keymap, KeymapError> {
+        let mut merged: LayerEntries = Vec::new();
+        for layer in layers {
+            for (context, action, keys) in parse_layer(layer)? {
+                match merged
+                    .iter_mut()
+                    .find(|(c, a, _)| *c == context && *a == action)
+                {
+                    Some(entry) => entry.2 = keys,
+                    None => merged.push((context, action, keys)),
                 }
             }
+        }
+        let mut all: Vec<(Context, Action, Sequence, Origin)> = merged
+            .into_iter()
+            .flat_map(|(c, a, keys)| keys.into_iter().map(move |(k, o)| (c, a, k, o)))
+            .collect();
+        // Later layers and later lines last, so a conflict names the line that introduced it.
+        let layer_rank = |file: &str| layers.iter().position(|l| l.file == file).unwrap_or(0);
+        all.sort_by_key(|(_, _, _, o)| (layer_rank(&o.file), o.line));
+        let mut keymap = Keymap::default();
+        let mut seen: Vec<(Context, Action, Sequence)> = Vec::new();
+        for (context, action, sequence, origin) in all {
+            let clash = seen.iter().find(|(c, a, k)| {
+                let shares_scope = *c == context
+                    || (*c == Context::Global && context.inherits_global())
+                    || (context == Context::Global && c.inherits_global());
+                let overlaps = k.starts_with(&sequence) || sequence.starts_with(k);
+                shares_scope && overlaps && !(*a == action && *k == sequence)
+            });
+            if let Some((other_context, other_action, other_keys)) = clash {
+                let reason = if *other_keys == sequence {
+                    format!(
+                        "il tasto {} è già assegnato a '{}' nel contesto '{}'",
+                        sequence_label(&sequence),
+                        other_action.name(),
+                        other_context.name()
+                    )
+                } else {
+                    format!(
+                        "i tasti {} e {} ('{}') si sovrappongono nel contesto '{}': uno è l'inizio dell'altro",
+                        sequence_label(&sequence),
+                        sequence_label(other_keys),
+                        other_action.name(),
+                        other_context.name()
+                    )
+                };
+                return Err(KeymapError {
+                    file: origin.file,
+                    line: origin.line,
+                    reason,
+                });
+            }
+            keymap.bindings.insert((context, sequence.clone()), action);
+            keymap.rank.insert((context, sequence.clone()), seen.len());
+            seen.push((context, action, sequence));
         }
         Ok(keymap)
     }
 
-    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
-        let key = Key::from_event(event);
-        self.bindings
-            .get(&(context, key))
-            .or_else(|| self.bindings.get(&(Context::Global, key)))
-            .copied()
+    /// The action for `key` after `pending` keys in `context`, looking in `globale` too for screens.
+    pub fn resolve(&self, context: Context, pending: &[Key], key: Key) -> Resolution {
+        let mut sequence = pending.to_vec();
+        sequence.push(key);
+        let scopes: &[Context] = if context.inherits_global() {
+            &[context, Context::Global]
+        } else {
+            &[context]
+        };
+        for scope in scopes {
+            if let Some(action) = self.bindings.get(&(*scope, sequence.clone())) {
+                return Resolution::Action(*action);
+            }
+        }
+        let longer = self.bindings.keys().any(|(c, keys)| {
+            scopes.contains(c) && keys.len() > sequence.len() && keys.starts_with(&sequence)
+        });
+        if longer {
+            Resolution::Pending
+        } else {
+            Resolution::Unbound
+        }
     }
 
-    /// The keys bound to `action`, for help lines; sorted so that they read the same each time.
+    /// Single-key lookup.
+    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        match self.resolve(context, &[], Key::from_event(event)) {
+            Resolution::Action(action) => Some(action),
+            _ => None,
+        }
+    }
+
+    /// The keys bound to `action` in `context` (and `globale` for screens), in the order the
+    /// keymap files list them: the first is the one the key bar shows.
     pub fn keys_for(&self, context: Context, action: Action) -> Vec<String> {
-        let mut keys: Vec<String> = self
+        let mut keys: Vec<(bool, usize, String)> = self
             .bindings
             .iter()
-            .filter(|((c, _), a)| (*c == context || *c == Context::Global) && **a == action)
-            .map(|((_, key), _)| key.to_string())
+            .filter(|((c, _), a)| {
+                (*c == context || (*c == Context::Global && context.inherits_global()))
+                    && **a == action
+            })
+            .map(|((c, keys), _)| {
+                let rank = self.rank.get(&(*c, keys.clone())).copied().unwrap_or(0);
+                (*c == Context::Global, rank, sequence_label(keys))
+            })
             .collect();
         keys.sort();
-        keys
+        let mut labels: Vec<String> = keys.into_iter().map(|(_, _, k)| k).collect();
+        labels.dedup();
+        labels
     }
+
+    /// The first key of `action`, for the key bar; `None` when the keymap leaves it unbound.
+    pub fn first_key(&self, context: Context, action: Action) -> Option<String> {
+        self.keys_for(context, action).into_iter().next()
+    }
+}
+
+/// How a key written in a keymap file is shown on screen: arrows as arrows, names in Italian.
+pub fn key_label(key: &str) -> String {
+    key.split(' ')
+        .map(|part| {
+            let (modifiers, name) = match part.rfind('+').filter(|i| *i + 1 < part.len()) {
+                Some(i) => part.split_at(i + 1),
+                None => ("", part),
+            };
+            let name = match name {
+                "Up" => "↑",
+                "Down" => "↓",
+                "Left" => "←",
+                "Right" => "→",
+                "Enter" => "Invio",
+                "Space" => "Spazio",
+                "PageUp" => "PagSu",
+                "PageDown" => "PagGiù",
+                "Home" => "Inizio",
+                "End" => "Fine",
+                "BackTab" => "Maiusc+Tab",
+                "Backspace" => "Canc←",
+                "Delete" => "Canc",
+                other => other,
+            };
+            format!("{}{name}", modifiers.replace("Shift+", "Maiusc+"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which keymap the console uses: a shipped one by name, or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    Default,
+    Vim,
+    File(std::path::PathBuf),
+}
+
+impl Choice {
+    pub fn parse(text: &str) -> Choice {
+        match text {
+            "default" | "predefinita" => Choice::Default,
+            "vim" => Choice::Vim,
+            path => Choice::File(path.into()),
+        }
+    }
+}
+
+/// The user's own overrides: `$XDG_CONFIG_HOME/alloggi/keymap.toml`.
+pub fn user_file() -> Option<std::path::PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("alloggi").join("keymap.toml"))
+}
+
+/// Loads the default keymap, the chosen one over it, then the user's file when it exists.
+pub fn load(choice: &Choice, user: Option<&std::path::Path>) -> Result<Keymap, KeymapError> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| KeymapError {
+            file: path.display().to_string(),
+            line: 0,
+            reason: format!("impossibile leggere il file: {e}"),
+        })
+    };
+    let mut layers = vec![Layer::new("keymaps/default.toml", DEFAULT)];
+    match choice {
+        Choice::Default => {}
+        Choice::Vim => layers.push(Layer::new("keymaps/vim.toml", VIM)),
+        Choice::File(path) => layers.push(Layer::new(path.display().to_string(), read(path)?)),
+    }
+    if let Some(path) = user.filter(|p| p.is_file()) {
+        layers.push(Layer::new(path.display().to_string(), read(path)?));
+    }
+    Keymap::layered(&layers)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEventKind;
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent {
-            code,
-            modifiers,
-            kind: KeyEventKind::Press,
-            state: crossterm::event::KeyEventState::NONE,
+        KeyEvent::new(code, modifiers)
+    }
+
+    fn key(text: &str) -> Key {
+        parse_key(text).unwrap()
+    }
+
+    fn layered(files: &[(&str, &str)]) -> Result<Keymap, KeymapError> {
+        let mut layers = vec![Layer::new("keymaps/default.toml", DEFAULT)];
+        layers.extend(files.iter().map(|(f, t)| Layer::new(*f, *t)));
+        Keymap::layered(&layers)
+    }
+
+    #[test]
+    fn the_shipped_keymaps_load() {
+        let keymap = Keymap::default_keymap().unwrap();
+        assert_eq!(
+            keymap.action(
+                Context::Inbox,
+                &press(KeyCode::Char('q'), KeyModifiers::NONE)
+            ),
+            Some(Action::Quit),
+            "screens see the global keys"
+        );
+        assert_eq!(
+            keymap.action(
+                Context::Global,
+                &press(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            keymap.action(
+                Context::Search,
+                &press(KeyCode::Char('q'), KeyModifiers::NONE)
+            ),
+            None,
+            "typing contexts do not inherit: q is a letter of the query"
+        );
+        assert_eq!(
+            keymap.keys_for(Context::Inbox, Action::Quit),
+            ["q", "Ctrl+c"]
+        );
+        assert_eq!(
+            keymap.first_key(Context::Case, Action::Admit).as_deref(),
+            Some("a")
+        );
+        load(&Choice::Vim, None).unwrap();
+    }
+
+    #[test]
+    fn every_action_has_a_key_in_some_context_of_the_default_keymap() {
+        let keymap = Keymap::default_keymap().unwrap();
+        for action in Action::ALL {
+            let bound = Context::ALL
+                .iter()
+                .any(|c| c.actions().contains(&action) && !keymap.keys_for(*c, action).is_empty());
+            assert!(bound, "'{}' has no key", action.name());
         }
     }
 
     #[test]
-    fn the_shipped_keymap_loads_and_quits_on_q_esc_and_ctrl_c() {
+    fn esc_always_has_a_ctrl_alternative() {
         let keymap = Keymap::default_keymap().unwrap();
-        for (code, mods) in [
-            (KeyCode::Char('q'), KeyModifiers::NONE),
-            (KeyCode::Esc, KeyModifiers::NONE),
-            (KeyCode::Char('c'), KeyModifiers::CONTROL),
-        ] {
-            assert_eq!(
-                keymap.action(Context::Global, &press(code, mods)),
-                Some(Action::Quit)
-            );
+        for context in Context::ALL {
+            for action in context.actions() {
+                let keys = keymap.keys_for(context, *action);
+                if keys.iter().any(|k| k == "Esc") {
+                    assert!(
+                        keys.iter().any(|k| k.starts_with("Ctrl+")),
+                        "{}/{}: Esc without a Ctrl alternative",
+                        context.name(),
+                        action.name()
+                    );
+                }
+            }
         }
-        assert_eq!(
-            keymap.action(
-                Context::Global,
-                &press(KeyCode::Char('c'), KeyModifiers::NONE)
-            ),
-            None
-        );
-        assert_eq!(
-            keymap.keys_for(Context::Global, Action::Quit),
-            ["Ctrl+c", "Esc", "q"]
-        );
     }
 
     #[test]
@@ -333,11 +812,13 @@ mod tests {
             parse_key("Alt+Shift+F5").unwrap().to_string(),
             "Alt+Shift+F5"
         );
+        assert_eq!(parse_sequence("g g").unwrap(), vec![key("g"), key("g")]);
     }
 
     #[test]
     fn bad_keys_are_refused_with_a_reason() {
         assert!(parse_key("").unwrap_err().contains("vuoto"));
+        assert!(parse_sequence("  ").unwrap_err().contains("vuoto"));
         assert!(
             parse_key("Hyper+x")
                 .unwrap_err()
@@ -349,7 +830,7 @@ mod tests {
     }
 
     #[test]
-    fn a_file_is_refused_with_file_and_line() {
+    fn an_unknown_action_context_or_key_is_refused_with_file_and_line() {
         let unknown_action = "[globale]\nesci = [\"q\"]\nvola = [\"v\"]\n";
         let e = Keymap::parse(unknown_action, "mio.toml").unwrap_err();
         assert_eq!(e.to_string(), "mio.toml:3: azione 'vola' sconosciuta");
@@ -369,5 +850,104 @@ mod tests {
         let not_toml = "[globale\nesci = 1";
         let e = Keymap::parse(not_toml, "mio.toml").unwrap_err();
         assert!(e.to_string().starts_with("mio.toml:1: "), "{e}");
+
+        let misplaced = "[ricerca]\nesci = [\"q\"]\n";
+        let e = Keymap::parse(misplaced, "mio.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mio.toml:2: azione 'esci' non disponibile nel contesto 'ricerca'"
+        );
+    }
+
+    #[test]
+    fn a_key_bound_twice_in_one_context_is_refused() {
+        let twice = "[domande]\ncerca = [\"/\"]\nordina = [\"o\", \"/\"]\n";
+        let e = Keymap::parse(twice, "mio.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mio.toml:3: il tasto / è già assegnato a 'cerca' nel contesto 'domande'"
+        );
+        // A screen key that shadows a global one is the same conflict.
+        let shadow = "[globale]\nesci = [\"q\"]\n[domande]\nprotocolla = [\"q\"]\n";
+        let e = Keymap::parse(shadow, "mio.toml").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.reason.contains("'esci'"), "{e}");
+        // The same key in two contexts that never meet is fine.
+        let apart = "[scheda]\nprotocolla = [\"p\"]\n[registro]\nfiltra = [\"p\"]\n";
+        Keymap::parse(apart, "mio.toml").unwrap();
+    }
+
+    #[test]
+    fn a_sequence_that_starts_another_is_refused() {
+        let prefix = "[globale]\ninizio = [\"g g\"]\nfine = [\"g\"]\n";
+        let e = Keymap::parse(prefix, "mio.toml").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.reason.contains("si sovrappongono"), "{e}");
+    }
+
+    #[test]
+    fn a_user_file_overrides_only_the_actions_it_names() {
+        let user = "[scheda]\nammetti = [\"A\"]\n";
+        let keymap = layered(&[("utente.toml", user)]).unwrap();
+        assert_eq!(keymap.keys_for(Context::Case, Action::Admit), ["A"]);
+        assert_eq!(keymap.keys_for(Context::Case, Action::Exclude), ["x"]);
+        assert_eq!(
+            keymap.keys_for(Context::Inbox, Action::Search),
+            ["/", "Ctrl+f"]
+        );
+    }
+
+    #[test]
+    fn a_user_key_that_clashes_with_the_default_names_the_user_file() {
+        let user = "\n[scheda]\nammetti = [\"x\"]\n";
+        let e = layered(&[("utente.toml", user)]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "utente.toml:3: il tasto x è già assegnato a 'escludi' nel contesto 'scheda'"
+        );
+    }
+
+    #[test]
+    fn sequences_wait_for_their_next_key() {
+        let keymap = load(&Choice::Vim, None).unwrap();
+        assert_eq!(
+            keymap.resolve(Context::Inbox, &[], key("g")),
+            Resolution::Pending
+        );
+        assert_eq!(
+            keymap.resolve(Context::Inbox, &[key("g")], key("g")),
+            Resolution::Action(Action::Top)
+        );
+        assert_eq!(
+            keymap.resolve(Context::Inbox, &[key("g")], key("x")),
+            Resolution::Unbound
+        );
+        assert_eq!(
+            keymap.resolve(Context::Inbox, &[], key("G")),
+            Resolution::Action(Action::Bottom)
+        );
+        assert_eq!(
+            keymap.resolve(Context::Inbox, &[], key("Ctrl+d")),
+            Resolution::Action(Action::PageDown)
+        );
+    }
+
+    #[test]
+    fn a_missing_keymap_file_is_refused_by_name() {
+        let e = load(&Choice::File("/nessuna/mappa.toml".into()), None).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/nessuna/mappa.toml: impossibile leggere"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn on_screen_labels_use_arrows_and_italian_names() {
+        assert_eq!(key_label("Down"), "↓");
+        assert_eq!(key_label("Ctrl+Right"), "Ctrl+→");
+        assert_eq!(key_label("Enter"), "Invio");
+        assert_eq!(key_label("g g"), "g g");
+        assert_eq!(key_label("+"), "+");
     }
 }

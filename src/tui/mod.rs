@@ -1,26 +1,32 @@
-//! The console. For now a single status screen over the store's queries; the full
-//! keyboard console (inbox, case view, palette, help) builds on this guard, loop and keymap.
+//! The console: ratatui over crossterm, in the Elm style. `app` holds the state and its
+//! `update`, `view` draws it, `keymap` turns keys into actions. Input is read on its own thread,
+//! slow reads run on tokio's blocking pool and report back as messages; the screen is redrawn
+//! only after a message changed something, never on a timer.
 
+pub mod app;
+pub mod data;
+pub mod form;
+pub mod inbox;
 pub mod keymap;
+pub mod search;
+pub mod strings;
+pub mod theme;
+pub mod view;
 
 use std::io::{self, IsTerminal};
+use std::sync::Arc;
+use std::time::Instant;
 
-use crossterm::event::{self, Event, KeyEventKind};
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use crossterm::event::{self, Event};
+use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::State;
-use crate::domain::time::format_ts;
 use crate::store::Store;
-use keymap::{Action, Context, Keymap};
+use app::{App, Effect, Msg};
+use search::SearchIndex;
 
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use view::{MIN_HEIGHT, MIN_WIDTH};
 
-/// Restores the terminal when dropped, on every exit path; `ratatui::init` also installs a
+/// Restores the terminal when dropped, on every exit path; `ratatui::try_init` also installs a
 /// panic hook that restores it before the panic message is printed.
 struct TerminalGuard;
 
@@ -30,193 +36,152 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// What the status screen shows, read once from the store.
-pub struct Status {
-    pub actor: String,
-    pub call: Option<(String, String, String)>,
-    pub counts: Vec<(State, usize)>,
-    pub total: usize,
+pub struct Options {
+    pub keymap: keymap::Choice,
 }
 
-impl Status {
-    pub fn load(store: &Store, actor: &str) -> Result<Status, crate::store::StoreError> {
-        let call = store.active_call()?.map(|c| {
-            (
-                c.title.clone(),
-                c.determina.clone(),
-                format!("{} – {}", format_ts(c.opens_at), format_ts(c.closes_at)),
-            )
-        });
-        Ok(Status {
-            actor: actor.to_string(),
-            call,
-            counts: store.count_by_state()?.into_iter().collect(),
-            total: store.application_count(),
-        })
-    }
-}
+/// Opens the database; called after the first frame is on screen, so that a large database
+/// never leaves the caseworker looking at a blank terminal.
+pub type Opener = Box<dyn FnOnce() -> Result<Store, String>>;
 
-pub fn run(store: &Store, actor: &str) -> io::Result<()> {
+pub fn run(open: Opener, actor: &str, options: &Options) -> io::Result<()> {
+    let started = Instant::now();
+    // Refused before the terminal is touched, so the message is readable.
+    let keymap = keymap::load(&options.keymap, keymap::user_file().as_deref())
+        .map_err(|e| io::Error::other(format!("mappa dei tasti rifiutata: {e}")))?;
     if !io::stdout().is_terminal() {
         return Err(io::Error::other(
             "la console richiede un terminale: per i lavori non interattivi usare un sottocomando (alloggi --help)",
         ));
     }
-    // Refused before the terminal is touched, so the message is readable.
-    let keymap = Keymap::default_keymap().map_err(io::Error::other)?;
-    let status = Status::load(store, actor).map_err(io::Error::other)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("alloggi-lavoro")
+        .build()?;
+    let result = runtime.block_on(event_loop(open, actor, keymap, started));
+    // Loads still running are abandoned, not awaited: the user asked to leave.
+    runtime.shutdown_background();
+    result
+}
+
+async fn event_loop(
+    open: Opener,
+    actor: &str,
+    keymap: keymap::Keymap,
+    started: Instant,
+) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
-    let _guard = TerminalGuard;
-    loop {
-        terminal.draw(|frame| draw(frame, &status, &keymap))?;
-        // Blocks until input: the screen is redrawn only when something happens.
-        if let Event::Key(key) = event::read()?
-            && key.kind == KeyEventKind::Press
-            && keymap.action(Context::Global, &key) == Some(Action::Quit)
-        {
-            return Ok(());
-        }
-    }
-}
-
-/// Text from data is stripped of control characters before it reaches the terminal.
-fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
-}
-
-pub fn draw(frame: &mut Frame, status: &Status, keymap: &Keymap) {
-    let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = format!(
-            "Finestra troppo piccola: {}×{} (servono almeno {MIN_WIDTH}×{MIN_HEIGHT})",
-            area.width, area.height
-        );
-        frame.render_widget(Paragraph::new(text), area);
-        return;
-    }
-    let bold = Style::default().add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(" alloggi", bold),
-        Span::raw(format!(" · operatore {}", clean(&status.actor))),
-    ])];
-    match &status.call {
-        Some((title, determina, window)) => {
-            lines.push(Line::from(format!(" Bando attivo: {}", clean(title))));
-            lines.push(Line::from(format!(
-                " {} · finestra {}",
-                clean(determina),
-                window
-            )));
-        }
-        None => lines.push(Line::from(
-            " Nessun bando attivo: caricarne uno con «alloggi call load FILE.toml»",
-        )),
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        format!(" Domande: {}", crate::format::count(status.total)),
-        bold,
-    )));
-    for (state, n) in &status.counts {
-        lines.push(Line::from(format!(
-            "   {:<24}{:>9}",
-            state.label(),
-            crate::format::count(*n)
-        )));
-    }
-    let body = Rect {
-        height: area.height.saturating_sub(1),
-        ..area
-    };
-    frame.render_widget(Paragraph::new(lines), body);
-    let footer = Rect {
-        y: area.bottom().saturating_sub(1),
-        height: 1,
-        ..area
-    };
-    let quit = keymap.keys_for(Context::Global, Action::Quit).join("/");
-    frame.render_widget(
-        Paragraph::new(format!(" {quit} {}", Action::Quit.description())),
-        footer,
+    let guard = TerminalGuard;
+    terminal.draw(|frame| view::draw_opening(frame, actor))?;
+    tracing::info!(
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "primo fotogramma"
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
-    fn screen(width: u16, height: u16, status: &Status) -> Vec<String> {
-        let keymap = Keymap::default_keymap().unwrap();
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| draw(f, status, &keymap)).unwrap();
-        let buffer = terminal.backend().buffer();
-        (0..height)
-            .map(|y| {
-                (0..width)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
-            .collect()
-    }
-
-    fn status() -> Status {
-        Status {
-            actor: "mrossi\u{1b}[31m".into(),
-            call: Some((
-                "Bando ERP 2024".into(),
-                "Determina n. 1514 del 10/09/2024".into(),
-                "16/09/2024 00:00 – 14/11/2024 23:59".into(),
-            )),
-            counts: vec![(State::Ricevuta, 37), (State::Ammessa, 1204)],
-            total: 1241,
+    let store = match open() {
+        Ok(store) => store,
+        Err(e) => {
+            // The terminal is given back before the reason is printed.
+            drop(guard);
+            return Err(io::Error::other(e));
+        }
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    spawn_input(tx.clone());
+    let size = terminal.size()?;
+    let mut app = App::new(
+        store,
+        keymap,
+        theme::Theme::from_env(),
+        actor,
+        Box::new(chrono::Utc::now),
+        (size.width, size.height),
+    );
+    terminal.draw(|frame| view::draw(frame, &app))?;
+    tracing::info!(
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "archivio aperto"
+    );
+    run_effects(&mut app, &tx);
+    while let Some(msg) = rx.recv().await {
+        let mut changed = app.update(msg);
+        // Whatever else is already queued (held keys, progress) is applied before one redraw.
+        while let Ok(msg) = rx.try_recv() {
+            changed |= app.update(msg);
+        }
+        if app.quit {
+            break;
+        }
+        run_effects(&mut app, &tx);
+        if changed {
+            terminal.draw(|frame| view::draw(frame, &app))?;
         }
     }
+    drop(guard);
+    Ok(())
+}
 
-    #[test]
-    fn the_status_screen_at_80_by_24() {
-        let lines = screen(80, 24, &status());
-        assert_eq!(lines[0], " alloggi · operatore mrossi[31m");
-        assert_eq!(lines[1], " Bando attivo: Bando ERP 2024");
-        assert_eq!(
-            lines[2],
-            " Determina n. 1514 del 10/09/2024 · finestra 16/09/2024 00:00 – 14/11/2024 23:59"
-        );
-        assert_eq!(lines[4], " Domande: 1.241");
-        assert_eq!(lines[5], "   ricevuta                       37");
-        assert_eq!(lines[6], "   ammessa                     1.204");
-        assert!(lines[7..23].iter().all(|l| l.is_empty()));
-        assert_eq!(lines[23], " Ctrl+c/Esc/q esci dalla console");
+/// Reads the terminal on a plain thread: crossterm's `read` blocks, and the loop must not.
+fn spawn_input(tx: UnboundedSender<Msg>) {
+    std::thread::Builder::new()
+        .name("alloggi-tastiera".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(Event::Key(key)) => Msg::Key(key),
+                    Ok(Event::Resize(width, height)) => Msg::Resize(width, height),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        tracing::error!(error = %e, "lettura del terminale interrotta");
+                        break;
+                    }
+                };
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::error!(error = %e, "thread della tastiera non avviato"));
+}
+
+/// Starts the work `update` asked for on the blocking pool; results come back as messages.
+fn run_effects(app: &mut App, tx: &UnboundedSender<Msg>) {
+    for effect in app.take_effects() {
+        let store = app.store().clone();
+        let tx = tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(perform(effect, &store, &mut |msg| {
+                let _ = tx.send(msg);
+            }));
+        });
     }
+}
 
-    #[test]
-    fn below_80_by_24_it_says_the_window_is_too_small() {
-        let lines = screen(79, 24, &status());
-        assert_eq!(
-            lines[0],
-            "Finestra troppo piccola: 79×24 (servono almeno 80×24)"
-        );
-        assert!(lines[1..].iter().all(|l| l.is_empty()));
-        assert_eq!(
-            screen(80, 23, &status())[0],
-            "Finestra troppo piccola: 80×23 (servono almeno 80×24)"
-        );
-    }
-
-    #[test]
-    fn without_an_active_call_it_says_how_to_load_one() {
-        let status = Status {
-            call: None,
-            ..status()
-        };
-        let lines = screen(80, 24, &status);
-        assert!(
-            lines[1].contains("alloggi call load FILE.toml"),
-            "{}",
-            lines[1]
-        );
+/// Does one piece of slow work; `progress` receives intermediate messages. Shared by the
+/// console's runtime and the tests, which run it in line.
+pub fn perform(effect: Effect, store: &Store, progress: &mut dyn FnMut(Msg)) -> Msg {
+    match effect {
+        Effect::LoadSummary => Msg::Summary(data::Summary::load(store).map_err(|e| e.to_string())),
+        Effect::LoadRows => {
+            let started = Instant::now();
+            let rows = data::load_rows(store, &mut |done, total| {
+                progress(Msg::RowsProgress(done, total));
+            })
+            .map_err(|e| e.to_string());
+            tracing::info!(
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "domande caricate"
+            );
+            Msg::Rows(rows)
+        }
+        Effect::BuildIndex(entries) => {
+            let started = Instant::now();
+            let index = Arc::new(SearchIndex::new(entries));
+            tracing::info!(
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "indice di ricerca pronto"
+            );
+            Msg::Index(index)
+        }
     }
 }

@@ -1,0 +1,952 @@
+//! The console's state and its `update`: every key becomes an `Action` through the keymap, every
+//! action a change of state or a command to the store. Slow reads arrive as `Msg`s from
+//! background tasks; `update` never blocks on them. Drawing lives in `view`.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::InputRequest;
+
+use crate::domain::time::{Timestamp, rome_date};
+use crate::domain::{ApplicationId, Command, Event, State};
+use crate::store::{AuditFilter, Store};
+
+use super::data::{Case, Row, Summary};
+use super::form::{Form, Outcome};
+use super::inbox::Inbox;
+use super::keymap::{Action, Context, Key, Keymap, Resolution};
+use super::search::{Entry, SearchIndex};
+use super::strings as s;
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Dashboard,
+    Inbox,
+    Case,
+    Audit,
+}
+
+impl Screen {
+    /// The screens in tab order (the case is reached from a list, not by tab).
+    pub const TABS: [Screen; 3] = [Screen::Dashboard, Screen::Inbox, Screen::Audit];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Dashboard => s::SCREEN_DASHBOARD,
+            Screen::Inbox => s::SCREEN_INBOX,
+            Screen::Case => s::SCREEN_CASE,
+            Screen::Audit => s::SCREEN_AUDIT,
+        }
+    }
+
+    pub fn context(self) -> Context {
+        match self {
+            Screen::Dashboard => Context::Dashboard,
+            Screen::Inbox => Context::Inbox,
+            Screen::Case => Context::Case,
+            Screen::Audit => Context::Audit,
+        }
+    }
+}
+
+/// Results of background work, and input.
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Summary(Result<Summary, String>),
+    RowsProgress(usize, usize),
+    Rows(Result<Vec<Row>, String>),
+    Index(Arc<SearchIndex>),
+}
+
+/// Work `update` asks the runtime to do off the UI thread.
+pub enum Effect {
+    LoadSummary,
+    LoadRows,
+    BuildIndex(Vec<Entry>),
+}
+
+pub struct ListState {
+    pub query: tui_input::Input,
+    pub cursor: usize,
+    pub offset: usize,
+}
+
+impl ListState {
+    fn new() -> ListState {
+        ListState {
+            query: tui_input::Input::default(),
+            cursor: 0,
+            offset: 0,
+        }
+    }
+}
+
+pub enum Overlay {
+    Help(ListState),
+    Palette(ListState),
+    Form {
+        form: Form,
+        /// Asking whether to discard unsaved input.
+        confirming: bool,
+    },
+}
+
+pub struct CaseState {
+    pub data: Case,
+    pub scroll: usize,
+}
+
+pub struct AuditState {
+    pub filter: AuditFilter,
+    /// The protocol typed in the filter, shown back as written.
+    pub case_label: String,
+    pub page: Vec<(u64, Event)>,
+    pub cursor: usize,
+    /// `before` of each page opened so far, for paging back.
+    pub pages: Vec<Option<u64>>,
+    pub loaded: bool,
+}
+
+pub struct App {
+    store: Store,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub actor: String,
+    clock: Box<dyn Fn() -> Timestamp + Send>,
+    pub size: (u16, u16),
+    pub screen: Screen,
+    /// Where Back returns from the case.
+    return_to: Screen,
+    pub summary: Option<Summary>,
+    pub rows_progress: Option<(usize, usize)>,
+    pub inbox: Inbox,
+    pub case: Option<CaseState>,
+    pub audit: AuditState,
+    pub overlay: Option<Overlay>,
+    pub pending: Vec<Key>,
+    pub status: Option<(String, bool)>,
+    pub quit: bool,
+    effects: Vec<Effect>,
+}
+
+/// Lines of chrome around the inbox table: header, tabs, filters, rule, column titles, rule,
+/// status line, key bar.
+pub const INBOX_CHROME: u16 = 8;
+/// Lines around the audit table.
+pub const AUDIT_CHROME: u16 = 7;
+
+impl App {
+    pub fn new(
+        store: Store,
+        keymap: Keymap,
+        theme: Theme,
+        actor: &str,
+        clock: Box<dyn Fn() -> Timestamp + Send>,
+        size: (u16, u16),
+    ) -> App {
+        App {
+            store,
+            keymap,
+            theme,
+            actor: actor.to_string(),
+            clock,
+            size,
+            screen: Screen::Dashboard,
+            return_to: Screen::Inbox,
+            summary: None,
+            rows_progress: None,
+            inbox: Inbox::default(),
+            case: None,
+            audit: AuditState {
+                filter: AuditFilter::default(),
+                case_label: String::new(),
+                page: Vec::new(),
+                cursor: 0,
+                pages: vec![None],
+                loaded: false,
+            },
+            overlay: None,
+            pending: Vec::new(),
+            status: None,
+            quit: false,
+            effects: vec![Effect::LoadSummary, Effect::LoadRows],
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// The keymap context the next key is read in.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help(_)) => Context::Help,
+            Some(Overlay::Palette(_)) => Context::Palette,
+            Some(Overlay::Form {
+                confirming: true, ..
+            }) => Context::Confirm,
+            Some(Overlay::Form { .. }) => Context::Form,
+            None if self.screen == Screen::Inbox
+                && self.inbox.search.as_ref().is_some_and(|s| s.typing) =>
+            {
+                Context::Search
+            }
+            None => self.screen.context(),
+        }
+    }
+
+    pub fn table_height(&self, chrome: u16) -> usize {
+        usize::from(self.size.1.saturating_sub(chrome)).max(1)
+    }
+
+    /// Applies one message; true when the screen must be redrawn.
+    pub fn update(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Key(_) => false,
+            Msg::Resize(width, height) => {
+                self.size = (width, height);
+                let height = self.table_height(INBOX_CHROME);
+                self.inbox.scroll_into_view(height);
+                true
+            }
+            Msg::Summary(Ok(summary)) => {
+                self.summary = Some(summary);
+                true
+            }
+            Msg::Summary(Err(e)) | Msg::Rows(Err(e)) => {
+                self.set_error(e);
+                true
+            }
+            Msg::RowsProgress(done, total) => {
+                self.rows_progress = Some((done, total));
+                // Progress is shown only where rows are awaited.
+                self.screen == Screen::Inbox
+            }
+            Msg::Rows(Ok(rows)) => {
+                self.rows_progress = None;
+                self.effects
+                    .push(Effect::BuildIndex(Inbox::search_entries(&rows)));
+                self.inbox.set_rows(rows);
+                true
+            }
+            Msg::Index(index) => {
+                let searching = self.inbox.search.is_some();
+                self.inbox.set_index(index);
+                searching
+            }
+        }
+    }
+
+    fn on_key(&mut self, event: KeyEvent) -> bool {
+        let context = self.context();
+        let key = Key::from_event(&event);
+        match self.keymap.resolve(context, &self.pending, key) {
+            Resolution::Action(action) => {
+                self.pending.clear();
+                self.status = None;
+                self.perform(context, action);
+                true
+            }
+            Resolution::Pending => {
+                self.pending.push(key);
+                false
+            }
+            Resolution::Unbound => {
+                let had_pending = !self.pending.is_empty();
+                self.pending.clear();
+                self.type_text(context, &event) || had_pending
+            }
+        }
+    }
+
+    /// Keys no binding claims go to the text being typed, where there is one.
+    fn type_text(&mut self, context: Context, event: &KeyEvent) -> bool {
+        let Some(request) = input_request(event) else {
+            return false;
+        };
+        match context {
+            Context::Search => {
+                if let Some(search) = &mut self.inbox.search {
+                    search.input.handle(request);
+                }
+                self.inbox.refresh_search();
+                true
+            }
+            Context::Help | Context::Palette => {
+                if let Some(Overlay::Help(list) | Overlay::Palette(list)) = &mut self.overlay {
+                    list.query.handle(request);
+                    list.cursor = 0;
+                    list.offset = 0;
+                }
+                true
+            }
+            Context::Form => {
+                if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
+                    form.edit(request);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn perform(&mut self, context: Context, action: Action) {
+        match context {
+            Context::Help => self.on_help(action),
+            Context::Palette => self.on_palette(action),
+            Context::Form => self.on_form(action),
+            Context::Confirm => self.on_confirm(action),
+            Context::Search => self.on_search(action),
+            _ => self.on_screen(action),
+        }
+    }
+
+    fn on_screen(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Some(Overlay::Help(ListState::new())),
+            Action::Palette => self.overlay = Some(Overlay::Palette(ListState::new())),
+            Action::GoDashboard => self.go(Screen::Dashboard),
+            Action::GoInbox => self.go(Screen::Inbox),
+            Action::GoAudit => self.go(Screen::Audit),
+            Action::NextScreen | Action::PreviousScreen => {
+                let here = Screen::TABS
+                    .iter()
+                    .position(|t| *t == self.screen)
+                    .unwrap_or(0);
+                let step = if action == Action::NextScreen { 1 } else { -1 };
+                let next = (here as isize + step).rem_euclid(Screen::TABS.len() as isize);
+                self.go(Screen::TABS[next as usize]);
+            }
+            Action::Back => self.back(),
+            _ => match self.screen {
+                Screen::Dashboard => {
+                    if action == Action::Open {
+                        self.go(Screen::Inbox);
+                    }
+                }
+                Screen::Inbox => self.on_inbox(action),
+                Screen::Case => self.on_case(action),
+                Screen::Audit => self.on_audit(action),
+            },
+        }
+    }
+
+    fn go(&mut self, screen: Screen) {
+        if screen == Screen::Audit && !self.audit.loaded {
+            self.load_audit_page(None);
+        }
+        self.screen = screen;
+    }
+
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Case => {
+                self.case = None;
+                self.screen = self.return_to;
+            }
+            Screen::Inbox if self.inbox.search.is_some() => self.inbox.cancel_search(),
+            Screen::Inbox | Screen::Audit => self.screen = Screen::Dashboard,
+            Screen::Dashboard => {}
+        }
+    }
+
+    fn move_in_list(action: Action, page: usize) -> Option<isize> {
+        let page = page as isize;
+        match action {
+            Action::Up => Some(-1),
+            Action::Down => Some(1),
+            Action::PageUp => Some(-page),
+            Action::PageDown => Some(page),
+            Action::Top => Some(isize::MIN / 2),
+            Action::Bottom => Some(isize::MAX / 2),
+            _ => None,
+        }
+    }
+
+    fn on_inbox(&mut self, action: Action) {
+        let height = self.table_height(INBOX_CHROME);
+        if let Some(delta) = App::move_in_list(action, height) {
+            self.inbox.move_cursor(delta, height);
+            return;
+        }
+        match action {
+            Action::Open => {
+                if let Some(id) = self.inbox.current().map(|r| r.id) {
+                    self.open_case(id, Screen::Inbox);
+                }
+            }
+            Action::Search if self.inbox.loaded => self.inbox.start_search(),
+            Action::Select => {
+                self.inbox.toggle_selected();
+                self.inbox.move_cursor(1, height);
+            }
+            Action::SelectAll => self.inbox.select_all(),
+            Action::NextFilter => self.inbox.next_filter(1),
+            Action::PreviousFilter => self.inbox.next_filter(-1),
+            Action::Sort => self.inbox.cycle_sort(),
+            Action::ReverseSort => self.inbox.reverse_sort(),
+            Action::Register | Action::StartReview => {
+                let targets = self.inbox.targets();
+                let command = |id| match action {
+                    Action::Register => Command::RegisterApplication {
+                        id,
+                        override_reason: None,
+                    },
+                    _ => Command::StartReview { id },
+                };
+                self.run_batch(targets.into_iter().map(command).collect());
+            }
+            _ => {}
+        }
+    }
+
+    fn on_search(&mut self, action: Action) {
+        let height = self.table_height(INBOX_CHROME);
+        if let Some(delta) = App::move_in_list(action, height) {
+            self.inbox.move_cursor(delta, height);
+            return;
+        }
+        match action {
+            Action::Cancel => self.inbox.cancel_search(),
+            Action::Confirm => {
+                let empty = self
+                    .inbox
+                    .search
+                    .as_ref()
+                    .is_none_or(|s| s.query().is_empty());
+                if empty {
+                    self.inbox.cancel_search();
+                } else if let Some(search) = &mut self.inbox.search {
+                    search.typing = false;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn open_case(&mut self, id: ApplicationId, from: Screen) {
+        match Case::load(&self.store, id) {
+            Ok(Some(data)) => {
+                self.case = Some(CaseState { data, scroll: 0 });
+                self.return_to = from;
+                self.screen = Screen::Case;
+            }
+            Ok(None) => self.set_error(format!("domanda {} non trovata", id.0)),
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    fn reload_case(&mut self) {
+        if let Some(id) = self.case.as_ref().map(|c| c.data.application.id) {
+            let scroll = self.case.as_ref().map(|c| c.scroll).unwrap_or(0);
+            match Case::load(&self.store, id) {
+                Ok(Some(data)) => self.case = Some(CaseState { data, scroll }),
+                Ok(None) => self.case = None,
+                Err(e) => self.set_error(e.to_string()),
+            }
+        }
+    }
+
+    /// The case actions the application's state allows, in key-bar order.
+    pub fn case_actions(&self) -> Vec<Action> {
+        let Some(case) = &self.case else {
+            return Vec::new();
+        };
+        let state = case.data.application.state;
+        let mut actions = Vec::new();
+        let allowed = [
+            (Action::Register, state == State::Ricevuta),
+            (Action::StartReview, state == State::Protocollata),
+            (
+                Action::RequestIntegration,
+                state.can_become(State::IntegrazioneRichiesta),
+            ),
+            (
+                Action::ReceiveIntegration,
+                state == State::IntegrazioneRichiesta,
+            ),
+            (Action::Admit, state.can_become(State::Ammessa)),
+            (Action::Exclude, state.can_become(State::Esclusa)),
+            (Action::Reinstate, state == State::Esclusa),
+            (Action::EditContact, true),
+            (Action::AddMember, true),
+        ];
+        for (action, ok) in allowed {
+            if ok {
+                actions.push(action);
+            }
+        }
+        actions
+    }
+
+    fn on_case(&mut self, action: Action) {
+        let Some(case) = &mut self.case else {
+            return;
+        };
+        match action {
+            Action::Up => case.scroll = case.scroll.saturating_sub(1),
+            Action::Down => case.scroll = case.scroll.saturating_add(1),
+            Action::PageUp => case.scroll = case.scroll.saturating_sub(10),
+            Action::PageDown => case.scroll = case.scroll.saturating_add(10),
+            Action::Top => case.scroll = 0,
+            Action::Bottom => case.scroll = usize::MAX / 2,
+            _ => {}
+        }
+        if !self.case_actions().contains(&action) {
+            return;
+        }
+        let Some(case) = &self.case else {
+            return;
+        };
+        let app = &case.data.application;
+        let id = app.id;
+        let form = match action {
+            Action::Register if app.late => Some(Form::late_register(id)),
+            Action::Register => {
+                self.run_one(Command::RegisterApplication {
+                    id,
+                    override_reason: None,
+                });
+                None
+            }
+            Action::StartReview => {
+                self.run_one(Command::StartReview { id });
+                None
+            }
+            Action::ReceiveIntegration => {
+                self.run_one(Command::ReceiveIntegration { id });
+                None
+            }
+            Action::RequestIntegration => {
+                let (missing, known, days) = match &case.data.call {
+                    Some(call) => (
+                        app.missing_documents(call),
+                        call.documents.iter().map(|d| d.code.clone()).collect(),
+                        call.params.integration_days,
+                    ),
+                    None => (Vec::new(), Vec::new(), 10),
+                };
+                let deadline = rome_date(self.now()) + chrono::Days::new(u64::from(days));
+                Some(Form::integration(id, &missing, known, deadline))
+            }
+            Action::Admit => Some(Form::admit(id)),
+            Action::Exclude => Some(Form::exclude(id)),
+            Action::Reinstate => Some(Form::reinstate(id)),
+            Action::EditContact => Some(Form::contact(id, &app.contact)),
+            Action::AddMember => Some(Form::member(id)),
+            _ => None,
+        };
+        if let Some(form) = form {
+            self.overlay = Some(Overlay::Form {
+                form,
+                confirming: false,
+            });
+        }
+    }
+
+    fn on_audit(&mut self, action: Action) {
+        match action {
+            Action::Up if self.audit.cursor == 0 && self.audit.pages.len() > 1 => {
+                self.audit_page_back();
+                self.audit.cursor = self.audit.page.len().saturating_sub(1);
+            }
+            Action::Up => self.audit.cursor = self.audit.cursor.saturating_sub(1),
+            Action::Down if self.audit.cursor + 1 >= self.audit.page.len() => {
+                self.audit_page_forward();
+            }
+            Action::Down => self.audit.cursor += 1,
+            Action::PageDown => self.audit_page_forward(),
+            Action::PageUp => self.audit_page_back(),
+            Action::Top => {
+                self.audit.pages.truncate(1);
+                self.load_audit_page(None);
+            }
+            Action::Bottom => self.audit.cursor = self.audit.page.len().saturating_sub(1),
+            Action::Open => {
+                let id = self
+                    .audit
+                    .page
+                    .get(self.audit.cursor)
+                    .and_then(|(_, e)| e.application_id());
+                if let Some(id) = id {
+                    self.open_case(id, Screen::Audit);
+                }
+            }
+            Action::Filter => {
+                let kinds = crate::domain::command::EVENT_KIND_NAMES
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect();
+                let form = Form::audit_filter(
+                    &self.audit.case_label,
+                    self.audit.filter.actor.as_deref().unwrap_or(""),
+                    self.audit.filter.kind.as_deref().unwrap_or(""),
+                    kinds,
+                );
+                self.overlay = Some(Overlay::Form {
+                    form,
+                    confirming: false,
+                });
+            }
+            Action::ClearFilter => {
+                self.audit.filter = AuditFilter::default();
+                self.audit.case_label.clear();
+                self.audit.pages = vec![None];
+                self.load_audit_page(None);
+            }
+            _ => {}
+        }
+    }
+
+    /// The next (older) page, if there is one; the list stays as it is at the end of the log.
+    fn audit_page_forward(&mut self) {
+        let Some(before) = self.audit.page.last().map(|(seq, _)| Some(*seq)) else {
+            return;
+        };
+        let limit = self.table_height(AUDIT_CHROME);
+        match self.store.audit_page(before, limit, &self.audit.filter) {
+            Ok(page) if !page.is_empty() => {
+                self.audit.pages.push(before);
+                self.audit.page = page;
+                self.audit.cursor = 0;
+            }
+            Ok(_) => {}
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    fn audit_page_back(&mut self) {
+        if self.audit.pages.len() > 1 {
+            self.audit.pages.pop();
+            let before = self.audit.pages.last().copied().flatten();
+            self.load_audit_page(before);
+        }
+    }
+
+    pub fn load_audit_page(&mut self, before: Option<u64>) {
+        let limit = self.table_height(AUDIT_CHROME);
+        match self.store.audit_page(before, limit, &self.audit.filter) {
+            Ok(page) => {
+                self.audit.page = page;
+                self.audit.cursor = 0;
+                self.audit.loaded = true;
+            }
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    fn on_help(&mut self, action: Action) {
+        let Some(Overlay::Help(list)) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::Cancel => self.overlay = None,
+            Action::Up => list.offset = list.offset.saturating_sub(1),
+            Action::Down => list.offset = list.offset.saturating_add(1),
+            Action::PageUp => list.offset = list.offset.saturating_sub(10),
+            Action::PageDown => list.offset = list.offset.saturating_add(10),
+            _ => {}
+        }
+    }
+
+    /// Every action the current screen offers, with its keys, for the palette and help.
+    pub fn screen_actions(&self) -> Vec<(Context, Action)> {
+        let context = self.screen.context();
+        let mut actions: Vec<(Context, Action)> = Context::Global
+            .actions()
+            .iter()
+            .map(|a| (Context::Global, *a))
+            .collect();
+        let own: Vec<Action> = if self.screen == Screen::Case {
+            self.case_actions()
+        } else {
+            context.actions().to_vec()
+        };
+        actions.extend(own.into_iter().map(|a| (context, a)));
+        actions
+    }
+
+    /// The palette's entries after its filter: (action, keys), best match first.
+    pub fn palette_entries(&self, query: &str) -> Vec<(Action, String)> {
+        let mut scored: Vec<(i64, usize, Action, String)> = self
+            .screen_actions()
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (_, a))| *a != Action::Palette)
+            .filter_map(|(i, (context, action))| {
+                let text = format!("{} {}", action.description(), action.name());
+                let score = text_score(&text, query)?;
+                let keys = self
+                    .keymap
+                    .keys_for(context, action)
+                    .iter()
+                    .map(|k| super::keymap::key_label(k))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                Some((score, i, action, keys))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, _, a, k)| (a, k)).collect()
+    }
+
+    fn on_palette(&mut self, action: Action) {
+        let Some(Overlay::Palette(list)) = &mut self.overlay else {
+            return;
+        };
+        let query = list.query.value().to_string();
+        let cursor = list.cursor;
+        let len = self.palette_entries(&query).len();
+        let Some(Overlay::Palette(list)) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::Cancel => self.overlay = None,
+            Action::Up => list.cursor = list.cursor.saturating_sub(1),
+            Action::Down => list.cursor = (list.cursor + 1).min(len.saturating_sub(1)),
+            Action::Confirm => {
+                let chosen = self.palette_entries(&query).get(cursor).map(|(a, _)| *a);
+                self.overlay = None;
+                if let Some(chosen) = chosen {
+                    self.on_screen(chosen);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_form(&mut self, action: Action) {
+        let Some(Overlay::Form { form, confirming }) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::Cancel if form.dirty => *confirming = true,
+            Action::Cancel => self.overlay = None,
+            Action::NextField => form.next_field(1),
+            Action::PreviousField => form.next_field(-1),
+            Action::Confirm if !form.is_last_field() => form.next_field(1),
+            Action::Confirm | Action::Save => self.submit_form(),
+            _ => {}
+        }
+    }
+
+    fn on_confirm(&mut self, action: Action) {
+        let Some(Overlay::Form { confirming, .. }) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::Yes => self.overlay = None,
+            Action::No => *confirming = false,
+            _ => {}
+        }
+    }
+
+    fn submit_form(&mut self) {
+        let Some(Overlay::Form { form, .. }) = &mut self.overlay else {
+            return;
+        };
+        let title = form.title;
+        let outcome = match form.submit() {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                form.error = Some(e);
+                return;
+            }
+        };
+        match outcome {
+            Outcome::Command(command) => match self.execute(&command) {
+                Ok(()) => {
+                    self.overlay = None;
+                    self.status = Some((s::saved(title), false));
+                }
+                Err(e) => {
+                    if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
+                        form.error = Some(e);
+                    }
+                }
+            },
+            Outcome::AuditFilter { case, mut filter } => {
+                let mut label = String::new();
+                if let Some(protocol) = case {
+                    label = protocol.to_string();
+                    match self.store.application_by_protocol(&protocol) {
+                        Ok(Some(app)) => filter.case = Some(app.id),
+                        Ok(None) => {
+                            if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
+                                form.error = Some(s::case_not_found(&label));
+                            }
+                            return;
+                        }
+                        Err(e) => {
+                            self.set_error(e.to_string());
+                            return;
+                        }
+                    }
+                }
+                self.overlay = None;
+                self.audit.filter = filter;
+                self.audit.case_label = label;
+                self.audit.pages = vec![None];
+                self.load_audit_page(None);
+            }
+        }
+    }
+
+    fn context_for_command(&self) -> crate::domain::Context {
+        crate::domain::Context {
+            actor: self.actor.clone(),
+            now: self.now(),
+        }
+    }
+
+    /// Runs one command; on success refreshes what shows the application.
+    fn execute(&mut self, command: &Command) -> Result<(), String> {
+        let ctx = self.context_for_command();
+        self.store
+            .execute(command, &ctx)
+            .map_err(|e| e.to_string())?;
+        if let Some(id) = command.application_id() {
+            self.refresh_application(id);
+        }
+        Ok(())
+    }
+
+    fn run_one(&mut self, command: Command) {
+        if let Err(e) = self.execute(&command) {
+            self.set_error(e);
+        } else {
+            self.status = Some((s::batch_done(1, 0, None), false));
+        }
+    }
+
+    /// Each command commits on its own: one refusal does not hold back the others, and the
+    /// report says how many went through and why the first refusal happened.
+    fn run_batch(&mut self, commands: Vec<Command>) {
+        let mut done = 0;
+        let mut refused = 0;
+        let mut first_error = None;
+        let mut protocol_changed = false;
+        for command in &commands {
+            match self.execute(command) {
+                Ok(()) => {
+                    done += 1;
+                    protocol_changed |= matches!(command, Command::RegisterApplication { .. });
+                    if let Some(id) = command.application_id() {
+                        self.inbox.selected.remove(&id);
+                    }
+                }
+                Err(e) => {
+                    refused += 1;
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if done > 0 {
+            self.inbox.rebuild_view();
+        }
+        if protocol_changed {
+            self.effects
+                .push(Effect::BuildIndex(Inbox::search_entries(&self.inbox.rows)));
+        }
+        let error = first_error.is_some();
+        self.status = Some((s::batch_done(done, refused, first_error.as_deref()), error));
+    }
+
+    fn refresh_application(&mut self, id: ApplicationId) {
+        if let Ok(Some(application)) = self.store.application(id) {
+            let call = self.store.call(&application.call).ok().flatten();
+            self.inbox.replace_row(Row::of(&application, call.as_ref()));
+        }
+        if self
+            .case
+            .as_ref()
+            .is_some_and(|c| c.data.application.id == id)
+        {
+            self.reload_case();
+        }
+        if self.audit.loaded {
+            self.audit.pages = vec![None];
+            self.load_audit_page(None);
+        }
+        if !self.inbox.loaded {
+            self.effects.push(Effect::LoadSummary);
+        }
+    }
+
+    fn set_error(&mut self, message: String) {
+        tracing::warn!(%message, "errore mostrato all'operatore");
+        self.status = Some((message, true));
+    }
+
+    /// Counts per state: from the rows once loaded (they follow every command), else the summary.
+    pub fn counts(&self) -> Vec<(State, usize)> {
+        State::ALL
+            .into_iter()
+            .map(|state| {
+                let n = if self.inbox.loaded {
+                    self.inbox.count_in(Some(state))
+                } else {
+                    self.summary
+                        .as_ref()
+                        .and_then(|s| s.counts.get(&state).copied())
+                        .unwrap_or(0)
+                };
+                (state, n)
+            })
+            .collect()
+    }
+}
+
+/// Line-editing keys for text inputs; anything else is not text.
+fn input_request(event: &KeyEvent) -> Option<InputRequest> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = event.modifiers.contains(KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Char(c) if !ctrl && !alt => Some(InputRequest::InsertChar(c)),
+        KeyCode::Char('u') if ctrl => Some(InputRequest::DeleteLine),
+        KeyCode::Char('w') if ctrl => Some(InputRequest::DeletePrevWord),
+        KeyCode::Char('a') if ctrl => Some(InputRequest::GoToStart),
+        KeyCode::Char('e') if ctrl => Some(InputRequest::GoToEnd),
+        KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
+        KeyCode::Delete => Some(InputRequest::DeleteNextChar),
+        KeyCode::Left => Some(InputRequest::GoToPrevChar),
+        KeyCode::Right => Some(InputRequest::GoToNextChar),
+        KeyCode::Home => Some(InputRequest::GoToStart),
+        KeyCode::End => Some(InputRequest::GoToEnd),
+        _ => None,
+    }
+}
+
+/// A small fuzzy filter for short lists (palette, help): every query character in order,
+/// case-insensitive; contiguous runs and word starts score higher. `None` when no match.
+pub fn text_score(text: &str, query: &str) -> Option<i64> {
+    let text: Vec<char> = text.to_lowercase().chars().collect();
+    let mut score = 0;
+    let mut at = 0;
+    let mut previous: Option<usize> = None;
+    for wanted in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
+        let found = text.get(at..)?.iter().position(|c| *c == wanted)? + at;
+        score += 1;
+        if previous.is_some_and(|p| p + 1 == found) {
+            score += 4;
+        }
+        if found == 0 || !text[found - 1].is_alphanumeric() {
+            score += 3;
+        }
+        previous = Some(found);
+        at = found + 1;
+    }
+    Some(score)
+}

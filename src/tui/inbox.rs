@@ -1,0 +1,337 @@
+//! The inbox's model: which rows are in view (state filter, search, sort), the cursor, the
+//! scroll offset and the multi-selection. Only indices move; rows are never copied.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::domain::{ApplicationId, State};
+
+use super::data::Row;
+use super::search::{SearchIndex, SearchSession};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Received,
+    Protocol,
+    Applicant,
+    State,
+}
+
+impl SortKey {
+    const ALL: [SortKey; 4] = [
+        SortKey::Received,
+        SortKey::Protocol,
+        SortKey::Applicant,
+        SortKey::State,
+    ];
+
+    pub fn label(self) -> &'static str {
+        super::strings::SORT_LABELS[self as usize]
+    }
+
+    fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+}
+
+/// The state filters shown as tabs: all, then each state.
+pub fn filters() -> Vec<Option<State>> {
+    std::iter::once(None)
+        .chain(State::ALL.into_iter().map(Some))
+        .collect()
+}
+
+/// What Esc gives back when a search is abandoned.
+#[derive(Debug, Clone)]
+struct Saved {
+    view: Vec<u32>,
+    cursor: usize,
+    offset: usize,
+}
+
+pub struct Search {
+    pub input: tui_input::Input,
+    session: Option<SearchSession>,
+    saved: Saved,
+    /// Typing goes to the query; after Enter the results stay as the list until Esc.
+    pub typing: bool,
+}
+
+impl Search {
+    pub fn query(&self) -> &str {
+        self.input.value()
+    }
+}
+
+pub struct Inbox {
+    pub rows: Vec<Row>,
+    pub loaded: bool,
+    pub filter: Option<State>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub view: Vec<u32>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub selected: BTreeSet<ApplicationId>,
+    pub search: Option<Search>,
+    pub index: Option<Arc<SearchIndex>>,
+}
+
+impl Default for Inbox {
+    fn default() -> Self {
+        Inbox {
+            rows: Vec::new(),
+            loaded: false,
+            filter: None,
+            sort: SortKey::Received,
+            descending: false,
+            view: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            selected: BTreeSet::new(),
+            search: None,
+            index: None,
+        }
+    }
+}
+
+impl Inbox {
+    pub fn set_rows(&mut self, rows: Vec<Row>) {
+        self.rows = rows;
+        self.loaded = true;
+        self.rebuild_view();
+    }
+
+    pub fn row(&self, index: u32) -> Option<&Row> {
+        self.rows.get(usize::try_from(index).ok()?)
+    }
+
+    pub fn current(&self) -> Option<&Row> {
+        self.view.get(self.cursor).and_then(|i| self.row(*i))
+    }
+
+    /// Rows are kept in id order, so a row is found by binary search.
+    pub fn position_of(&self, id: ApplicationId) -> Option<usize> {
+        self.rows.binary_search_by_key(&id, |r| r.id).ok()
+    }
+
+    pub fn count_in(&self, filter: Option<State>) -> usize {
+        match filter {
+            None => self.rows.len(),
+            Some(state) => self.rows.iter().filter(|r| r.state == state).count(),
+        }
+    }
+
+    fn passes_filter(&self, row: &Row) -> bool {
+        self.filter.is_none_or(|state| row.state == state)
+    }
+
+    /// Recomputes the list from filter, search and sort, keeping the cursor on the same row.
+    pub fn rebuild_view(&mut self) {
+        let keep = self.view.get(self.cursor).copied();
+        let searched = self
+            .search
+            .as_ref()
+            .and_then(|s| s.session.as_ref())
+            .filter(|s| !s.query().is_empty());
+        self.view = match searched {
+            // Search results keep their ranking: best match first.
+            Some(session) => session
+                .hits()
+                .iter()
+                .map(|hit| hit.row)
+                .filter(|i| self.row(*i).is_some_and(|r| self.passes_filter(r)))
+                .collect(),
+            None => {
+                let mut view: Vec<u32> = (0..self.rows.len())
+                    .filter(|i| self.passes_filter(&self.rows[*i]))
+                    .filter_map(|i| u32::try_from(i).ok())
+                    .collect();
+                self.sort_view(&mut view);
+                view
+            }
+        };
+        self.cursor = keep
+            .and_then(|k| self.view.iter().position(|i| *i == k))
+            .unwrap_or(0);
+    }
+
+    fn sort_view(&self, view: &mut [u32]) {
+        let rows = &self.rows;
+        let row = |i: &u32| &rows[*i as usize];
+        match self.sort {
+            SortKey::Received => view.sort_by_key(|i| (row(i).received_at, row(i).id)),
+            SortKey::Protocol => view.sort_by(|a, b| {
+                let (ra, rb) = (row(a), row(b));
+                // Unregistered applications after the registered ones.
+                (ra.protocol.is_empty(), &ra.protocol, ra.id).cmp(&(
+                    rb.protocol.is_empty(),
+                    &rb.protocol,
+                    rb.id,
+                ))
+            }),
+            SortKey::Applicant => {
+                view.sort_by(|a, b| (&row(a).name, row(a).id).cmp(&(&row(b).name, row(b).id)))
+            }
+            SortKey::State => view.sort_by_key(|i| (row(i).state, row(i).received_at, row(i).id)),
+        }
+        if self.descending {
+            view.reverse();
+        }
+    }
+
+    pub fn next_filter(&mut self, step: isize) {
+        let all = filters();
+        let here = all.iter().position(|f| *f == self.filter).unwrap_or(0);
+        let len = all.len() as isize;
+        let next = (here as isize + step).rem_euclid(len) as usize;
+        self.filter = all[next];
+        self.cursor = 0;
+        self.offset = 0;
+        self.rebuild_view();
+    }
+
+    pub fn cycle_sort(&mut self) {
+        self.sort = self.sort.next();
+        self.rebuild_view();
+    }
+
+    pub fn reverse_sort(&mut self) {
+        self.descending = !self.descending;
+        self.rebuild_view();
+    }
+
+    /// Moves the cursor by `delta` rows, clamped, and scrolls so it stays within `height` rows.
+    pub fn move_cursor(&mut self, delta: isize, height: usize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let last = self.view.len() - 1;
+        let target = (self.cursor as isize + delta).clamp(0, last as isize) as usize;
+        self.cursor = target;
+        self.scroll_into_view(height);
+    }
+
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+    }
+
+    pub fn toggle_selected(&mut self) {
+        if let Some(id) = self.current().map(|r| r.id)
+            && !self.selected.remove(&id)
+        {
+            self.selected.insert(id);
+        }
+    }
+
+    /// Selects every row in view, or clears the selection when all of them already are.
+    pub fn select_all(&mut self) {
+        let ids: Vec<ApplicationId> = self
+            .view
+            .iter()
+            .filter_map(|i| self.row(*i).map(|r| r.id))
+            .collect();
+        if ids.iter().all(|id| self.selected.contains(id)) {
+            self.selected.clear();
+        } else {
+            self.selected.extend(ids);
+        }
+    }
+
+    /// The rows a batch action works on: the selection, or the row under the cursor.
+    pub fn targets(&self) -> Vec<ApplicationId> {
+        if self.selected.is_empty() {
+            self.current().map(|r| vec![r.id]).unwrap_or_default()
+        } else {
+            self.selected.iter().copied().collect()
+        }
+    }
+
+    pub fn replace_row(&mut self, row: Row) {
+        if let Some(position) = self.position_of(row.id) {
+            self.rows[position] = row;
+        }
+    }
+
+    pub fn start_search(&mut self) {
+        if let Some(search) = &mut self.search {
+            search.typing = true;
+            return;
+        }
+        self.search = Some(Search {
+            input: tui_input::Input::default(),
+            session: self.index.clone().map(SearchSession::new),
+            saved: Saved {
+                view: self.view.clone(),
+                cursor: self.cursor,
+                offset: self.offset,
+            },
+            typing: true,
+        });
+    }
+
+    /// Applies the current query; called on every edit and when the index arrives.
+    pub fn refresh_search(&mut self) {
+        let Some(search) = &mut self.search else {
+            return;
+        };
+        if search.session.is_none() {
+            search.session = self.index.clone().map(SearchSession::new);
+        }
+        let query = search.input.value().to_string();
+        if let Some(session) = &mut search.session {
+            session.set_query(&query);
+        }
+        if query.is_empty() {
+            let saved = search.saved.clone();
+            self.view = saved.view;
+            self.cursor = saved.cursor;
+            self.offset = saved.offset;
+            return;
+        }
+        self.cursor = 0;
+        self.offset = 0;
+        self.rebuild_view();
+        self.cursor = 0;
+    }
+
+    /// Esc: back to the list and the row as they were before the search.
+    pub fn cancel_search(&mut self) {
+        if let Some(search) = self.search.take() {
+            self.view = search.saved.view;
+            self.cursor = search.saved.cursor;
+            self.offset = search.saved.offset;
+        }
+    }
+
+    pub fn search_waiting_for_index(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.session.is_none())
+    }
+
+    pub fn set_index(&mut self, index: Arc<SearchIndex>) {
+        self.index = Some(index);
+        if self.search.is_some() {
+            if let Some(search) = &mut self.search {
+                search.session = None;
+            }
+            self.refresh_search();
+        }
+    }
+
+    /// Entries for the search index, row for row.
+    pub fn search_entries(rows: &[Row]) -> Vec<super::search::Entry> {
+        rows.iter()
+            .map(|r| super::search::Entry {
+                name: r.name.clone(),
+                fiscal_code: r.fiscal_code.clone(),
+                protocol: r.protocol.clone(),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,646 @@
+//! Fuzzy search over name, codice fiscale and protocol number (`/` in the console).
+//!
+//! The matcher is `nucleo-matcher` (the fzf algorithm, as in helix). `fuzzy-matcher` (skim v2),
+//! the crate the design named, was measured first with the same index, narrowing and threads and
+//! could not hold 16 ms per keystroke on 100.000 applications (p99 about 35 ms): see BENCHMARKS.md,
+//! section "Ricerca fuzzy", and `benches/search.rs`, which keeps it for comparison.
+//!
+//! Semantics:
+//! - the query is split on whitespace into words; a row matches when **every** word matches, as a
+//!   fuzzy subsequence, in **one** of its fields (name, codice fiscale, protocol). So "rossi mar"
+//!   finds "Rossi Maria" and "Maria Rossi", "RSSMRA" a codice fiscale, "2024/0004" a protocol;
+//! - case-insensitive; accented letters in the data are also found by their plain letter
+//!   ("nicolo" finds "Nicolò"); no special syntax (`'`, `^`, `!`, `$` are ordinary characters);
+//! - a row's score is that of its best field; hits are sorted by score, best first, ties by row;
+//! - an empty (or all-blank) query filters nothing: every row, in row order, with score 0.
+//!
+//! Speed: typing narrows incrementally ([`SearchSession`] keeps the hits of every prefix, so each
+//! new character rescans only the previous hits and Backspace is a lookup); each field carries a
+//! bitmask of its characters so that most non-matching fields are skipped without running the
+//! matcher; large scans are split over rayon's threads. [`SearchIndex::new`] takes about 20 ms for
+//! 100.000 rows and keeps about 9 MB: build it off the UI thread so that the first frame never waits
+//! for it (the console can enable `/` when the index arrives).
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use rayon::prelude::*;
+
+/// The field of an application a query matched in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    FiscalCode,
+    Protocol,
+}
+
+/// Order of the fields in a row; on equal scores the earlier field is the one highlighted.
+const FIELDS: [Field; 3] = [Field::Name, Field::FiscalCode, Field::Protocol];
+
+/// One searchable row, as the console shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// "Cognome Nome", as displayed.
+    pub name: String,
+    pub fiscal_code: String,
+    /// Empty for applications not registered yet.
+    pub protocol: String,
+}
+
+/// A matching row: `row` indexes the entries given to [`SearchIndex::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub row: u32,
+    pub score: u32,
+}
+
+/// Longest field indexed, in characters; longer values are searched on their first part only.
+const MAX_FIELD_CHARS: usize = u16::MAX as usize;
+
+/// Where a field's text lives: in the ASCII arena (bytes) or, when it has other characters, in
+/// the wide arena (one `char` each, so that match positions are char indices of the value).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    /// Characters present (see [`char_bit`]); all ones for non-ASCII text.
+    mask: u64,
+    start: u32,
+    len: u16,
+    wide: bool,
+}
+
+/// The searchable text of all rows, packed: about 16 bytes per field plus the text itself.
+/// Immutable once built; share it with `Arc`.
+pub struct SearchIndex {
+    ascii: Vec<u8>,
+    wide: Vec<char>,
+    spans: Vec<[Span; 3]>,
+}
+
+/// Bit of a character in a field's mask: ASCII letters case-folded, digits, and other ASCII
+/// characters folded onto the remaining bits. Non-ASCII characters have no bit: a query made of
+/// them is never filtered by the mask.
+fn char_bit(c: char) -> u64 {
+    match c {
+        'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        'A'..='Z' => 1 << (c as u32 - 'A' as u32),
+        '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        c if c.is_ascii() => 1 << (36 + c as u32 % 28),
+        _ => 0,
+    }
+}
+
+impl SearchIndex {
+    /// Row `i` is `entries[i]`. About 20 ms for 100.000 entries; also starts rayon's threads so
+    /// that the first keystroke does not pay for it.
+    pub fn new(entries: Vec<Entry>) -> SearchIndex {
+        let rows = entries.len().min(u32::MAX as usize);
+        let text: usize = entries
+            .iter()
+            .take(rows)
+            .map(|e| e.name.len() + e.fiscal_code.len() + e.protocol.len())
+            .sum();
+        let mut index = SearchIndex {
+            ascii: Vec::with_capacity(text),
+            wide: Vec::new(),
+            spans: Vec::with_capacity(rows),
+        };
+        for entry in entries.iter().take(rows) {
+            let row = [
+                index.push_field(&entry.name),
+                index.push_field(&entry.fiscal_code),
+                index.push_field(&entry.protocol),
+            ];
+            index.spans.push(row);
+        }
+        index.ascii.shrink_to_fit();
+        index.wide.shrink_to_fit();
+        let _ = rayon::current_num_threads();
+        index
+    }
+
+    fn push_field(&mut self, value: &str) -> Span {
+        if value.is_ascii() {
+            let bytes = &value.as_bytes()[..value.len().min(MAX_FIELD_CHARS)];
+            let Ok(start) = u32::try_from(self.ascii.len()) else {
+                return Span::default();
+            };
+            self.ascii.extend_from_slice(bytes);
+            Span {
+                mask: bytes.iter().fold(0, |m, &b| m | char_bit(char::from(b))),
+                start,
+                len: bytes.len() as u16,
+                wide: false,
+            }
+        } else {
+            let Ok(start) = u32::try_from(self.wide.len()) else {
+                return Span::default();
+            };
+            self.wide.extend(value.chars().take(MAX_FIELD_CHARS));
+            Span {
+                mask: u64::MAX,
+                start,
+                len: (self.wide.len() - start as usize) as u16,
+                wide: true,
+            }
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    fn haystack(&self, span: Span) -> Utf32Str<'_> {
+        let range = span.start as usize..span.start as usize + span.len as usize;
+        if span.wide {
+            Utf32Str::Unicode(self.wide.get(range).unwrap_or_default())
+        } else {
+            Utf32Str::Ascii(self.ascii.get(range).unwrap_or_default())
+        }
+    }
+
+    /// Best score of the row over its fields, and the field that gave it.
+    fn score_row(&self, row: u32, query: &Query, matcher: &mut Matcher) -> Option<(u32, Field)> {
+        let spans = self.spans.get(row as usize)?;
+        let mut best: Option<(u32, Field)> = None;
+        for (span, field) in spans.iter().zip(FIELDS) {
+            if span.mask & query.mask != query.mask {
+                continue;
+            }
+            let haystack = self.haystack(*span);
+            let mut total = 0u32;
+            let all = query
+                .atoms
+                .iter()
+                .all(|atom| match atom.score(haystack, matcher) {
+                    Some(score) => {
+                        total = total.saturating_add(u32::from(score));
+                        true
+                    }
+                    None => false,
+                });
+            if all && best.is_none_or(|(b, _)| total > b) {
+                best = Some((total, field));
+            }
+        }
+        best
+    }
+}
+
+/// A prepared query: its words as matcher atoms and the characters they need.
+struct Query {
+    words: Vec<String>,
+    atoms: Vec<Atom>,
+    mask: u64,
+}
+
+impl Query {
+    fn new(query: &str) -> Query {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let atoms = words
+            .iter()
+            .map(|w| {
+                Atom::new(
+                    w,
+                    CaseMatching::Ignore,
+                    Normalization::Smart,
+                    AtomKind::Fuzzy,
+                    false,
+                )
+            })
+            .collect();
+        let mask = words
+            .iter()
+            .flat_map(|w| w.chars())
+            .fold(0, |m, c| m | char_bit(c));
+        Query { words, atoms, mask }
+    }
+}
+
+thread_local! {
+    /// One matcher per thread: it owns a scratch matrix of about 135 KB.
+    static MATCHER: RefCell<Matcher> = RefCell::new(Matcher::new(Config::DEFAULT));
+}
+
+/// Rows scored per task; scans of fewer candidates stay on the calling thread.
+const CHUNK: usize = 4096;
+
+/// Scores `candidates` (all rows when `None`), which are in row order, and returns the hits in
+/// row order.
+fn scan(index: &SearchIndex, query: &Query, candidates: Option<&[u32]>) -> Vec<Hit> {
+    let len = candidates.map_or(index.len(), <[u32]>::len);
+    let score_range = |range: std::ops::Range<usize>| -> Vec<Hit> {
+        MATCHER.with_borrow_mut(|matcher| {
+            let mut out = Vec::new();
+            for i in range {
+                let row = candidates.map_or(i as u32, |c| c[i]);
+                if let Some((score, _)) = index.score_row(row, query, matcher) {
+                    out.push(Hit { row, score });
+                }
+            }
+            out
+        })
+    };
+    if len <= CHUNK {
+        return score_range(0..len);
+    }
+    let parts: Vec<Vec<Hit>> = (0..len.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| score_range(chunk * CHUNK..len.min((chunk + 1) * CHUNK)))
+        .collect();
+    let mut hits = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        hits.extend(part);
+    }
+    hits
+}
+
+/// Sorts hits given in row order by score, best first; being stable, equal scores stay in row
+/// order. A byte-wise LSD radix sort: two passes for the usual scores below 65.536.
+fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
+    let max = hits.iter().map(|h| h.score).max().unwrap_or(0);
+    let mut other = vec![Hit { row: 0, score: 0 }; hits.len()];
+    let mut shift = 0;
+    while shift < 32 && (max >> shift) > 0 {
+        let digit = |h: &Hit| (((u32::MAX - h.score) >> shift) & 0xff) as usize;
+        let mut offsets = [0usize; 256];
+        for h in &hits {
+            offsets[digit(h)] += 1;
+        }
+        let mut total = 0;
+        for slot in offsets.iter_mut() {
+            let count = *slot;
+            *slot = total;
+            total += count;
+        }
+        for h in &hits {
+            let d = digit(h);
+            other[offsets[d]] = *h;
+            offsets[d] += 1;
+        }
+        std::mem::swap(&mut hits, &mut other);
+        shift += 8;
+    }
+    hits
+}
+
+/// The hits of one query prefix.
+struct Level {
+    /// Lowercased query text this level was computed for.
+    key: String,
+    words: Vec<String>,
+    /// Matching rows in row order: the candidates of the next, longer query.
+    rows: Vec<u32>,
+    /// The same rows as hits, best first.
+    hits: Vec<Hit>,
+}
+
+/// An incremental typing session: keeps the results of each prefix so that extending the query
+/// only rescans the previous hits and Backspace returns cached results.
+///
+/// Narrowing is sound because a row matching a query also matches every prefix of it: each word
+/// of the prefix is a prefix of a word of the query, and a subsequence's prefix is a subsequence.
+pub struct SearchSession {
+    index: Arc<SearchIndex>,
+    query: String,
+    /// Every row in row order: the result of the empty query.
+    all: Vec<Hit>,
+    /// Levels of increasingly long prefixes of the current query (each key a prefix of the next).
+    levels: Vec<Level>,
+    filtering: bool,
+}
+
+impl SearchSession {
+    pub fn new(index: Arc<SearchIndex>) -> SearchSession {
+        let all = (0..index.len() as u32)
+            .map(|row| Hit { row, score: 0 })
+            .collect();
+        SearchSession {
+            index,
+            query: String::new(),
+            all,
+            levels: Vec::new(),
+            filtering: false,
+        }
+    }
+
+    /// Sets the query text (after any edit) and returns the hits. Appending rescans the previous
+    /// hits, Backspace returns the cached hits of the prefix, other edits restart from the longest
+    /// cached prefix.
+    pub fn set_query(&mut self, query: &str) -> &[Hit] {
+        self.query.clear();
+        self.query.push_str(query);
+        let key = query.to_lowercase();
+        while self.levels.last().is_some_and(|l| !key.starts_with(&l.key)) {
+            self.levels.pop();
+        }
+        let prepared = Query::new(&key);
+        self.filtering = !prepared.words.is_empty();
+        // A level whose words are the same (e.g. the query only gained a trailing space) serves as is.
+        if self.filtering && self.levels.last().is_none_or(|l| l.words != prepared.words) {
+            let previous = self.levels.last().map(|l| l.rows.as_slice());
+            let found = scan(&self.index, &prepared, previous);
+            let rows = found.iter().map(|h| h.row).collect();
+            self.levels.push(Level {
+                key,
+                words: prepared.words,
+                rows,
+                hits: rank(found),
+            });
+        }
+        self.hits()
+    }
+
+    /// Hits of the current query, best first (all rows in row order for an empty query).
+    pub fn hits(&self) -> &[Hit] {
+        match self.levels.last() {
+            Some(level) if self.filtering => &level.hits,
+            _ => &self.all,
+        }
+    }
+
+    /// The query as last set (not lowercased).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+}
+
+/// For highlighting the visible rows only: the field that matched best and the char indices
+/// (in `value.chars()`) of the characters matched in it, ascending. `None` when the query is
+/// empty or the row does not match.
+pub fn highlight(index: &SearchIndex, row: u32, query: &str) -> Option<(Field, Vec<usize>)> {
+    let query = Query::new(query);
+    if query.atoms.is_empty() {
+        return None;
+    }
+    MATCHER.with_borrow_mut(|matcher| {
+        let (_, field) = index.score_row(row, &query, matcher)?;
+        let span = index.spans.get(row as usize)?[field as usize];
+        let haystack = index.haystack(span);
+        let mut indices = Vec::new();
+        for atom in &query.atoms {
+            atom.indices(haystack, matcher, &mut indices)?;
+        }
+        let mut indices: Vec<usize> = indices.into_iter().map(|i| i as usize).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        Some((field, indices))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(name: &str, fiscal_code: &str, protocol: &str) -> Entry {
+        Entry {
+            name: name.into(),
+            fiscal_code: fiscal_code.into(),
+            protocol: protocol.into(),
+        }
+    }
+
+    fn sample() -> Arc<SearchIndex> {
+        Arc::new(SearchIndex::new(vec![
+            entry("Russo Simone", "RSSSMN85C10D542K", "2024/000001"),
+            entry("Ferri Ornella Sisti", "FRRRLL70A41D542Q", "2024/000002"),
+            entry("Marino Rossi", "MRNRSS60B01A462T", "2024/000040"),
+            entry("Rossi Maria", "RSSMRA80A41D542X", "2024/000004"),
+            entry("Bianchi Anna", "BNCNNA75E45H501W", ""),
+            entry("Rossi Mario", "RSSMRA62C03F051Z", "2024/000400"),
+            entry("Lucà Niccolò", "LCUNCC90D10D542B", "2024/000005"),
+            entry("Esposito Giuseppe", "SPSGPP55H12F839Y", "2024/000006"),
+        ]))
+    }
+
+    fn rows(hits: &[Hit]) -> Vec<u32> {
+        hits.iter().map(|h| h.row).collect()
+    }
+
+    fn fresh(index: &Arc<SearchIndex>, query: &str) -> Vec<Hit> {
+        SearchSession::new(index.clone()).set_query(query).to_vec()
+    }
+
+    #[test]
+    fn index_is_send_sync_and_counts_rows() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<SearchIndex>();
+        assert_send_sync::<SearchSession>();
+        let index = sample();
+        assert_eq!(index.len(), 8);
+        assert!(!index.is_empty());
+        assert!(SearchIndex::new(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn empty_query_returns_all_rows_in_order() {
+        let index = sample();
+        let mut session = SearchSession::new(index);
+        assert_eq!(rows(session.set_query("")), (0..8).collect::<Vec<_>>());
+        assert!(session.hits().iter().all(|h| h.score == 0));
+        assert_eq!(rows(session.set_query("   ")), (0..8).collect::<Vec<_>>());
+        assert_eq!(session.query(), "   ");
+    }
+
+    #[test]
+    fn name_words_match_in_any_order_and_rank_contiguous_first() {
+        let index = sample();
+        let hits = fresh(&index, "rossi mar");
+        let found = rows(&hits);
+        // Whole words at word starts come first, whatever their order in the name ("Marino Rossi"
+        // too), with equal scores and so in row order; scattered matches ("Ferri Ornella Sisti") follow.
+        assert_eq!(&found[..3], &[2, 3, 5]);
+        assert_eq!(hits.len(), 3);
+        assert!(hits[0].score == hits[2].score);
+        let rossi = fresh(&index, "rossi");
+        assert_eq!(rows(&rossi), vec![2, 3, 5, 1]);
+        assert!(rossi[2].score > rossi[3].score, "scattered match last");
+        assert!(!found.contains(&4) && !found.contains(&7));
+        assert!(
+            hits.windows(2)
+                .all(|w| w[0].score > w[1].score
+                    || (w[0].score == w[1].score && w[0].row < w[1].row))
+        );
+        assert_eq!(rows(&fresh(&index, "maria rossi")), vec![3]);
+        assert_eq!(rows(&fresh(&index, "ROSSI MAR")), found);
+    }
+
+    #[test]
+    fn fiscal_code_and_protocol_queries_match_their_fields() {
+        let index = sample();
+        let hits = rows(&fresh(&index, "RSSMRA"));
+        assert_eq!(&hits[..2], &[3, 5]);
+        assert_eq!(
+            highlight(&index, 3, "RSSMRA"),
+            Some((Field::FiscalCode, vec![0, 1, 2, 3, 4, 5]))
+        );
+
+        let hits = rows(&fresh(&index, "2024/0004"));
+        // A contiguous match first ("2024/000400"), then the gapped ones; names never match.
+        assert_eq!(hits[0], 5);
+        assert!(hits.contains(&3) && hits.contains(&2));
+        assert!(
+            !hits.contains(&4),
+            "an unregistered application has no protocol"
+        );
+        assert_eq!(
+            highlight(&index, 5, "2024/0004").map(|h| h.0),
+            Some(Field::Protocol)
+        );
+        assert_eq!(rows(&fresh(&index, "2024/000004")), vec![3]);
+    }
+
+    #[test]
+    fn accents_are_found_by_plain_letters() {
+        let index = sample();
+        assert_eq!(rows(&fresh(&index, "luca nicco")), vec![6]);
+        assert_eq!(
+            highlight(&index, 6, "nicolo"),
+            Some((Field::Name, vec![5, 6, 7, 9, 10, 11]))
+        );
+        assert_eq!(rows(&fresh(&index, "niccolò")), vec![6]);
+    }
+
+    #[test]
+    fn highlight_positions_are_char_indices_of_the_best_field() {
+        let index = sample();
+        assert_eq!(
+            highlight(&index, 3, "rossi mar"),
+            Some((Field::Name, vec![0, 1, 2, 3, 4, 6, 7, 8]))
+        );
+        assert_eq!(highlight(&index, 4, "rossi"), None);
+        assert_eq!(highlight(&index, 3, ""), None);
+        assert_eq!(highlight(&index, 99, "rossi"), None);
+    }
+
+    #[test]
+    fn typing_narrows_and_backspace_returns_cached_hits() {
+        let index = sample();
+        let mut session = SearchSession::new(index.clone());
+        let query = "rossi mari";
+        let mut seen = Vec::new();
+        for end in 1..=query.len() {
+            let hits = session.set_query(&query[..end]).to_vec();
+            assert_eq!(
+                hits,
+                fresh(&index, &query[..end]),
+                "prefix {:?}",
+                &query[..end]
+            );
+            seen.push(hits);
+        }
+        for end in (1..query.len()).rev() {
+            assert_eq!(session.set_query(&query[..end]), seen[end - 1].as_slice());
+        }
+        assert_eq!(session.set_query("").len(), 8);
+        // An edit in the middle restarts from the longest cached prefix.
+        session.set_query("rossi");
+        assert_eq!(
+            session.set_query("russo"),
+            fresh(&index, "russo").as_slice()
+        );
+        assert_eq!(session.query(), "russo");
+    }
+
+    /// Independent reference for ASCII data: every word is a case-insensitive subsequence of one
+    /// and the same field.
+    fn reference(entries: &[Entry], query: &str) -> Vec<u32> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        if words.is_empty() {
+            return (0..entries.len() as u32).collect();
+        }
+        let subsequence = |needle: &str, hay: &str| {
+            let mut hay = hay.chars().map(|c| c.to_ascii_lowercase());
+            needle.chars().all(|n| hay.any(|h| h == n))
+        };
+        let mut rows: Vec<u32> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                [&e.name, &e.fiscal_code, &e.protocol]
+                    .iter()
+                    .any(|f| words.iter().all(|w| subsequence(w, f)))
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    fn sorted_rows(hits: &[Hit]) -> Vec<u32> {
+        let mut rows = rows(hits);
+        rows.sort_unstable();
+        rows
+    }
+
+    fn entries_strategy(alphabet: &'static str) -> impl Strategy<Value = Vec<Entry>> {
+        proptest::collection::vec(
+            (alphabet, alphabet, alphabet).prop_map(|(name, fiscal_code, protocol)| Entry {
+                name,
+                fiscal_code,
+                protocol,
+            }),
+            0..60,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn rank_orders_by_score_then_row(scores in proptest::collection::vec(0u32..70_000, 0..300)) {
+            let hits: Vec<Hit> = scores
+                .iter()
+                .enumerate()
+                .map(|(row, &score)| Hit { row: row as u32, score })
+                .collect();
+            let mut expected = hits.clone();
+            expected.sort_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
+            prop_assert_eq!(rank(hits), expected);
+        }
+
+        #[test]
+        fn incremental_typing_equals_fresh_search_and_reference(
+            entries in entries_strategy("[abrsRSM0-4/ ]{0,12}"),
+            query in "[abrsRSM0-4/ ]{0,8}",
+        ) {
+            let index = Arc::new(SearchIndex::new(entries.clone()));
+            let mut session = SearchSession::new(index.clone());
+            let mut previous: Option<Vec<u32>> = None;
+            for (i, c) in query.char_indices() {
+                let prefix = &query[..i + c.len_utf8()];
+                let incremental = session.set_query(prefix).to_vec();
+                prop_assert_eq!(&incremental, &fresh(&index, prefix));
+                let found = sorted_rows(&incremental);
+                prop_assert_eq!(&found, &reference(&entries, prefix));
+                if let Some(previous) = &previous {
+                    prop_assert!(found.iter().all(|r| previous.contains(r)));
+                }
+                previous = Some(found);
+            }
+        }
+
+        #[test]
+        fn any_edit_sequence_equals_fresh_search(
+            entries in entries_strategy("[a-eàèòRS1/ ]{0,10}"),
+            queries in proptest::collection::vec("[a-eàèòAERS1/ ]{0,6}", 1..8),
+        ) {
+            let index = Arc::new(SearchIndex::new(entries));
+            let mut session = SearchSession::new(index.clone());
+            for query in &queries {
+                // Type the query after the current one, then replace it, then delete back.
+                let appended = format!("{}{query}", session.query());
+                prop_assert_eq!(session.set_query(&appended).to_vec(), fresh(&index, &appended));
+                prop_assert_eq!(session.set_query(query).to_vec(), fresh(&index, query));
+                for (i, _) in query.char_indices().rev() {
+                    prop_assert_eq!(session.set_query(&query[..i]).to_vec(), fresh(&index, &query[..i]));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Domande: state tabs, the table (only the visible rows are built), search line and position.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::super::app::App;
+use super::super::data::Row;
+use super::super::inbox::filters;
+use super::super::search::{Field, highlight};
+use super::super::strings as s;
+use super::{fit, pad, rule};
+use crate::domain::State;
+use crate::domain::time::format_ts_date;
+use crate::format::count;
+
+/// Short state names for the table and the tabs.
+pub fn short_state(state: State) -> &'static str {
+    match state {
+        State::Ricevuta => "Ricevuta",
+        State::Protocollata => "Protocollata",
+        State::InIstruttoria => "Istruttoria",
+        State::IntegrazioneRichiesta => "Integrazione",
+        State::Ammessa => "Ammessa",
+        State::Esclusa => "Esclusa",
+    }
+}
+
+fn tab_label(filter: Option<State>) -> &'static str {
+    match filter {
+        None => s::FILTER_ALL,
+        Some(state) => short_state(state),
+    }
+}
+
+/// Column widths for a terminal `width` wide: the name takes what is left.
+struct Columns {
+    name: usize,
+    household: bool,
+}
+
+const PROTOCOL: usize = 11;
+const FISCAL_CODE: usize = 16;
+const STATE: usize = 12;
+const DATE: usize = 10;
+
+impl Columns {
+    fn for_width(width: usize) -> Columns {
+        // marker 2 + protocol + 2 + name + 2 + cf + 2 + state + flag 1 + 1 + date
+        let fixed = 2 + PROTOCOL + 2 + 2 + FISCAL_CODE + 2 + STATE + 2 + DATE;
+        let household = width >= 110;
+        let extra = if household { 8 } else { 0 };
+        Columns {
+            name: width.saturating_sub(fixed + extra).clamp(10, 40),
+            household,
+        }
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let inbox = &app.inbox;
+    let width = usize::from(area.width);
+    let mut lines = vec![tabs(app, width)];
+    lines.push(rule(area.width, theme.border()));
+    let columns = Columns::for_width(width);
+    let mut titles = format!(
+        "  {}  {}  {}  {} {}",
+        pad(s::COL_PROTOCOL, PROTOCOL),
+        pad(s::COL_APPLICANT, columns.name),
+        pad(s::COL_FISCAL_CODE, FISCAL_CODE),
+        pad(s::COL_STATE, STATE + 1),
+        pad(s::COL_RECEIVED, DATE),
+    );
+    if columns.household {
+        titles.push_str(&format!("  {}", s::COL_HOUSEHOLD));
+    }
+    lines.push(Line::from(Span::styled(titles, theme.bold())));
+    let height = usize::from(area.height).saturating_sub(4);
+    if !inbox.loaded {
+        let text = match app.rows_progress {
+            Some((done, total)) => s::rows_loading(done, total),
+            None => s::LOADING_ROWS.to_string(),
+        };
+        lines.push(Line::from(format!("  {text}")));
+    } else if inbox.view.is_empty() {
+        let text = if inbox.search_waiting_for_index() {
+            s::LOADING_ROWS
+        } else if inbox.search.is_some() {
+            s::NO_MATCH
+        } else {
+            s::NO_ROWS
+        };
+        lines.push(Line::from(format!("  {text}")));
+    }
+    let query = inbox
+        .search
+        .as_ref()
+        .map(|s| s.query().to_string())
+        .filter(|q| !q.is_empty());
+    let visible = inbox
+        .view
+        .iter()
+        .enumerate()
+        .skip(inbox.offset)
+        .take(height);
+    for (position, index) in visible {
+        let Some(row) = inbox.row(*index) else {
+            continue;
+        };
+        let marks = match &query {
+            Some(q) => inbox.index.as_ref().and_then(|ix| highlight(ix, *index, q)),
+            None => None,
+        };
+        lines.push(row_line(
+            app,
+            row,
+            position == inbox.cursor,
+            &columns,
+            marks.as_ref(),
+        ));
+    }
+    while lines.len() < height + 3 {
+        lines.push(Line::default());
+    }
+    lines.truncate(height + 3);
+    lines.push(rule(area.width, theme.border()));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn tabs(app: &App, width: usize) -> Line<'static> {
+    let theme = app.theme;
+    let inbox = &app.inbox;
+    let counts = app.counts();
+    let all: Vec<(Option<State>, String)> = filters()
+        .into_iter()
+        .map(|f| {
+            let n = match f {
+                None => counts.iter().map(|(_, n)| n).sum(),
+                Some(state) => counts
+                    .iter()
+                    .find(|(st, _)| *st == state)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0),
+            };
+            (f, format!("{} {}", tab_label(f), count(n)))
+        })
+        .collect();
+    let active = all
+        .iter()
+        .position(|(f, _)| *f == inbox.filter)
+        .unwrap_or(0);
+    // Drop tabs from the left until the active one fits.
+    let mut first = 0;
+    let total = |from: usize| -> usize { all[from..].iter().map(|(_, t)| t.width() + 3).sum() };
+    while first < active && total(first) + 2 > width {
+        first += 1;
+    }
+    let mut spans = vec![Span::raw(if first > 0 { "…" } else { " " })];
+    for (i, (_, text)) in all.iter().enumerate().skip(first) {
+        if i > first {
+            spans.push(Span::styled(" │ ", theme.dim()));
+        }
+        if i == active {
+            spans.push(Span::styled(format!("[{text}]"), theme.active_tab()));
+        } else {
+            spans.push(Span::raw(text.clone()));
+        }
+    }
+    Line::from(spans)
+}
+
+fn row_line(
+    app: &App,
+    row: &Row,
+    is_cursor: bool,
+    columns: &Columns,
+    marks: Option<&(Field, Vec<usize>)>,
+) -> Line<'static> {
+    let theme = app.theme;
+    let selected = app.inbox.selected.contains(&row.id);
+    let base = if is_cursor {
+        theme.cursor()
+    } else {
+        Style::default()
+    };
+    let mark = |field: Field| {
+        marks
+            .filter(|(f, _)| *f == field)
+            .map(|(_, p)| p.as_slice())
+    };
+    let mut spans = vec![Span::styled(
+        format!(
+            "{}{}",
+            if is_cursor { "▶" } else { " " },
+            if selected { "✓" } else { " " }
+        ),
+        base,
+    )];
+    let protocol = if row.protocol.is_empty() {
+        s::NOT_REGISTERED.to_string()
+    } else {
+        row.protocol.clone()
+    };
+    push_field(
+        &mut spans,
+        &protocol,
+        PROTOCOL,
+        base,
+        mark(Field::Protocol),
+        app,
+    );
+    spans.push(Span::styled("  ", base));
+    push_field(
+        &mut spans,
+        &row.name,
+        columns.name,
+        base,
+        mark(Field::Name),
+        app,
+    );
+    spans.push(Span::styled("  ", base));
+    push_field(
+        &mut spans,
+        &row.fiscal_code,
+        FISCAL_CODE,
+        base,
+        mark(Field::FiscalCode),
+        app,
+    );
+    spans.push(Span::styled("  ", base));
+    spans.push(Span::styled(pad(short_state(row.state), STATE), base));
+    spans.push(Span::styled(
+        if row.flagged { "!" } else { " " },
+        if is_cursor { base } else { theme.error() },
+    ));
+    spans.push(Span::styled(
+        format!(" {}", format_ts_date(row.received_at)),
+        base,
+    ));
+    if columns.household {
+        spans.push(Span::styled(format!("  {:>6}", row.household), base));
+    }
+    Line::from(spans)
+}
+
+/// One cell, padded, with the matched characters of a search highlighted.
+fn push_field(
+    spans: &mut Vec<Span<'static>>,
+    text: &str,
+    width: usize,
+    base: Style,
+    marks: Option<&[usize]>,
+    app: &App,
+) {
+    let text = pad(text, width);
+    let Some(marks) = marks.filter(|m| !m.is_empty()) else {
+        spans.push(Span::styled(text, base));
+        return;
+    };
+    let strong = base.patch(app.theme.highlight());
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (i, c) in text.chars().enumerate() {
+        let marked = marks.contains(&i);
+        if marked != run_marked && !run.is_empty() {
+            let style = if run_marked { strong } else { base };
+            spans.push(Span::styled(std::mem::take(&mut run), style));
+        }
+        run_marked = marked;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_marked { strong } else { base }));
+    }
+}
+
+pub fn status(app: &App, width: usize) -> Line<'static> {
+    let theme = app.theme;
+    let inbox = &app.inbox;
+    let position = if inbox.view.is_empty() {
+        String::new()
+    } else {
+        format!("{}/{} ", count(inbox.cursor + 1), count(inbox.view.len()))
+    };
+    let left: Vec<Span<'static>> = match &inbox.search {
+        Some(search) => {
+            let mut spans = vec![Span::styled(" / ", theme.key())];
+            spans.push(Span::raw(search.query().to_string()));
+            if search.typing {
+                spans.push(Span::styled(format!("  {}", s::SEARCH_PROMPT), theme.dim()));
+            } else {
+                spans.push(Span::raw(format!("  · {}", s::matches(inbox.view.len()))));
+            }
+            spans
+        }
+        None => {
+            let mut parts = Vec::new();
+            if !inbox.selected.is_empty() {
+                parts.push(s::selected(inbox.selected.len()));
+            }
+            parts.push(format!(
+                "ordine: {} {}",
+                inbox.sort.label(),
+                if inbox.descending { "↓" } else { "↑" }
+            ));
+            vec![Span::raw(format!(" {}", parts.join(" · ")))]
+        }
+    };
+    let used: usize = left.iter().map(|s| s.content.width()).sum();
+    let mut spans = left;
+    if used + position.width() < width {
+        spans.push(Span::raw(" ".repeat(width - used - position.width())));
+        spans.push(Span::styled(position, theme.dim()));
+    } else {
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        spans = vec![Span::raw(fit(&text, width))];
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,308 @@
+//! Drawing: pure functions of the `App`'s state onto a ratatui frame. Nothing here changes state.
+
+mod audit;
+mod case;
+mod dashboard;
+mod inbox;
+mod overlay;
+
+pub use overlay::help_entries;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::app::{App, Screen};
+use super::keymap::{Action, Context};
+use super::strings as s;
+use crate::domain::time::{days_until, format_date, rome_date};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Text from data is stripped of control characters (escape sequences included) before it is
+/// drawn: an imported name must never move the cursor or recolour the terminal.
+pub fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// Cuts `text` to `width` columns, marking the cut with '…'.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `text` cut or padded to exactly `width` columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let text = fit(text, width);
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = s::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let [top, body, status, keys] = Layout::vertical([
+        Constraint::Length(if app.screen == Screen::Case { 1 } else { 2 }),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    match app.screen {
+        Screen::Case => case::title(frame, top, app),
+        _ => header(frame, top, app),
+    }
+    match app.screen {
+        Screen::Dashboard => dashboard::draw(frame, body, app),
+        Screen::Inbox => inbox::draw(frame, body, app),
+        Screen::Case => case::draw(frame, body, app),
+        Screen::Audit => audit::draw(frame, body, app),
+    }
+    status_line(frame, status, app);
+    key_bar(frame, keys, app);
+    overlay::draw(frame, area, app);
+}
+
+/// The frame drawn before the database is open: the header and what is happening.
+pub fn draw_opening(frame: &mut Frame, actor: &str) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = s::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let actor = clean(actor);
+    let title = format!(" {} · {}", s::APP, s::LOADING_STORE);
+    let fill = usize::from(area.width).saturating_sub(title.width() + actor.width() + 1);
+    let lines = vec![Line::from(vec![
+        Span::raw(title),
+        Span::raw(" ".repeat(fill)),
+        Span::raw(actor),
+    ])];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Application line and screen tabs.
+fn header(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let mut spans = vec![Span::styled(format!(" {}", s::APP), theme.title())];
+    match app.summary.as_ref().map(|s| s.call.as_ref()) {
+        Some(Some(call)) => {
+            spans.push(Span::raw(format!(
+                " · {} · {}",
+                clean(&call.code),
+                call_phase(app)
+            )));
+            spans.push(Span::styled(
+                format!(" · {}", clean(&call.determina)),
+                theme.dim(),
+            ));
+        }
+        Some(None) => spans.push(Span::raw(format!(" · {}", s::NO_CALL))),
+        None => spans.push(Span::styled(
+            format!(" · {}", s::LOADING_SUMMARY),
+            theme.dim(),
+        )),
+    }
+    let actor = clean(&app.actor);
+    let room = usize::from(area.width).saturating_sub(actor.width() + 2);
+    // What does not fit is cut from the end, where the least needed part stands.
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let width = span.content.width();
+        if used + width <= room {
+            used += width;
+            kept.push(span);
+        } else {
+            let cut = fit(&span.content, room.saturating_sub(used));
+            kept.push(Span::styled(cut, span.style));
+            break;
+        }
+    }
+    let mut spans = kept;
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    spans.push(Span::raw(" ".repeat(
+        usize::from(area.width).saturating_sub(used + actor.width() + 1),
+    )));
+    spans.push(Span::styled(actor, theme.bold()));
+    let mut tabs = vec![Span::raw(" ")];
+    for screen in Screen::TABS {
+        let key = app
+            .keymap
+            .first_key(Context::Global, goto_action(screen))
+            .unwrap_or_default();
+        let label = format!("{} {}", super::keymap::key_label(&key), screen.title());
+        if screen == app.screen || (app.screen == Screen::Case && screen == Screen::Inbox) {
+            tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
+        } else {
+            tabs.push(Span::raw(format!(" {label} ")));
+        }
+        tabs.push(Span::raw(" "));
+    }
+    let lines = vec![Line::from(spans), Line::from(tabs)];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn goto_action(screen: Screen) -> Action {
+    match screen {
+        Screen::Dashboard => Action::GoDashboard,
+        Screen::Audit => Action::GoAudit,
+        Screen::Inbox | Screen::Case => Action::GoInbox,
+    }
+}
+
+/// "finestra aperta · chiude tra 5 giorni" or "finestra chiusa · giorno 41/210".
+pub fn call_phase(app: &App) -> String {
+    let Some(Some(call)) = app.summary.as_ref().map(|s| s.call.as_ref()) else {
+        return String::new();
+    };
+    let now = app.now();
+    if now < call.opens_at {
+        format!(
+            "finestra {}",
+            s::window_not_yet(days_until(rome_date(call.opens_at), now))
+        )
+    } else if now <= call.closes_at {
+        format!(
+            "finestra {}",
+            s::window_open(days_until(call.closing_date(), now))
+        )
+    } else {
+        let day = call.procedure_day(now).unwrap_or(0);
+        format!(
+            "finestra {} · giorno {day}/{}",
+            s::WINDOW_CLOSED,
+            call.max_duration_days
+        )
+    }
+}
+
+pub fn procedure_line(app: &App) -> String {
+    let Some(Some(call)) = app.summary.as_ref().map(|s| s.call.as_ref()) else {
+        return String::new();
+    };
+    let now = app.now();
+    match call.procedure_day(now) {
+        None => format!(
+            "inizia alla chiusura della finestra · termine {}",
+            format_date(call.procedure_end())
+        ),
+        Some(day) => format!(
+            "{} · termine {}",
+            s::procedure_day(day, days_until(call.procedure_end(), now)),
+            format_date(call.procedure_end())
+        ),
+    }
+}
+
+fn status_line(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let line = match &app.status {
+        Some((message, true)) => Line::from(Span::styled(
+            format!(" ✗ {}", fit(&clean(message), usize::from(area.width) - 4)),
+            theme.error(),
+        )),
+        Some((message, false)) => Line::from(Span::styled(
+            format!(" ✓ {}", fit(&clean(message), usize::from(area.width) - 4)),
+            theme.ok(),
+        )),
+        None => match app.screen {
+            Screen::Inbox => inbox::status(app, usize::from(area.width)),
+            Screen::Audit => audit::status(app),
+            _ if !app.pending.is_empty() => Line::from(format!(
+                " {} …",
+                super::keymap::sequence_label(&app.pending)
+            )),
+            _ => Line::default(),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys of the current screen, taken from the keymap so that they cannot disagree with it.
+fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let context = app.context();
+    let actions: Vec<Action> = match context {
+        Context::Search => vec![Action::Confirm, Action::Cancel, Action::Down],
+        Context::Help => vec![Action::Cancel, Action::Down],
+        Context::Palette => vec![Action::Confirm, Action::Cancel],
+        Context::Form => vec![Action::NextField, Action::Save, Action::Cancel],
+        Context::Confirm => vec![Action::Yes, Action::No],
+        Context::Dashboard => vec![
+            Action::GoInbox,
+            Action::GoAudit,
+            Action::Palette,
+            Action::Help,
+            Action::Quit,
+        ],
+        Context::Inbox => vec![
+            Action::Open,
+            Action::Search,
+            Action::Select,
+            Action::Register,
+            Action::NextFilter,
+            Action::Sort,
+            Action::Palette,
+            Action::Help,
+        ],
+        Context::Case => {
+            let mut actions = app.case_actions();
+            actions.push(Action::Back);
+            actions.push(Action::Help);
+            actions
+        }
+        Context::Audit => vec![
+            Action::Open,
+            Action::Filter,
+            Action::ClearFilter,
+            Action::Back,
+            Action::Help,
+        ],
+        Context::Global => vec![],
+    };
+    let theme = app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for action in actions {
+        let Some(key) = app.keymap.first_key(context, action) else {
+            continue;
+        };
+        let text = action.description();
+        let width = super::keymap::key_label(&key).width() + text.width() + 3;
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        used += width;
+        let key = super::keymap::key_label(&key);
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {text}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A horizontal rule across `width`.
+pub fn rule(width: u16, style: Style) -> Line<'static> {
+    Line::from(Span::styled("─".repeat(usize::from(width)), style))
+}

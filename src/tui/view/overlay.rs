@@ -1,0 +1,298 @@
+//! Windows drawn over the screen: help, command palette, forms and the discard question.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::super::app::{App, Overlay};
+use super::super::form::Form;
+use super::super::keymap::{Action, Context};
+use super::super::strings as s;
+use super::{fit, pad};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn window(frame: &mut Frame, area: Rect, title: &str, app: &App) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border())
+        .title(Span::styled(format!(" {title} "), app.theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help(list)) => help(frame, area, app, list),
+        Some(Overlay::Palette(list)) => palette(frame, area, app, list),
+        Some(Overlay::Form { form, confirming }) => {
+            draw_form(frame, area, app, form, !confirming);
+            if *confirming {
+                confirm(frame, area, app);
+            }
+        }
+    }
+}
+
+/// The help lines of the current screen, straight from the keymap: (section, keys, description).
+pub fn help_entries(app: &App) -> Vec<(String, String, String)> {
+    let screen = app.screen.context();
+    let mut contexts = vec![Context::Global, screen];
+    contexts.extend(match screen {
+        Context::Inbox => vec![Context::Search],
+        Context::Case | Context::Audit => vec![Context::Form, Context::Confirm],
+        _ => vec![],
+    });
+    contexts.push(Context::Help);
+    contexts.push(Context::Palette);
+    let mut entries = Vec::new();
+    for context in contexts {
+        for action in context.actions() {
+            let keys = app.keymap.keys_for(context, *action);
+            // Screen contexts list only their own keys; global ones are listed once.
+            let keys: Vec<String> = if context != Context::Global && context.inherits_global() {
+                keys.into_iter()
+                    .filter(|k| !app.keymap.keys_for(Context::Global, *action).contains(k))
+                    .collect()
+            } else {
+                keys
+            };
+            if keys.is_empty() {
+                continue;
+            }
+            entries.push((
+                section_title(context).to_string(),
+                keys.iter()
+                    .map(|k| super::super::keymap::key_label(k))
+                    .collect::<Vec<_>>()
+                    .join("  "),
+                action.description().to_string(),
+            ));
+        }
+    }
+    entries
+}
+
+fn section_title(context: Context) -> &'static str {
+    match context {
+        Context::Global => "Tutte le schermate",
+        Context::Dashboard => "Cruscotto",
+        Context::Inbox => "Domande",
+        Context::Case => "Scheda domanda",
+        Context::Audit => "Registro",
+        Context::Search => "Durante la ricerca",
+        Context::Palette => "Tavolozza dei comandi",
+        Context::Help => "In questo aiuto",
+        Context::Form => "Nei moduli",
+        Context::Confirm => "Nelle conferme",
+    }
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, list: &super::super::app::ListState) {
+    let theme = app.theme;
+    let rect = centered(area, 72, area.height.saturating_sub(2));
+    let title = format!("{} · {}", s::BOX_HELP, app.screen.title());
+    let inner = window(frame, rect, &title, app);
+    let query = list.query.value().to_lowercase();
+    let entries: Vec<(String, String, String)> = help_entries(app)
+        .into_iter()
+        .filter(|(section, keys, description)| {
+            query.is_empty()
+                || description.to_lowercase().contains(&query)
+                || keys.to_lowercase().contains(&query)
+                || section.to_lowercase().contains(&query)
+        })
+        .collect();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!(" {}: ", s::HELP_FILTER), theme.dim()),
+        Span::raw(list.query.value().to_string()),
+    ])];
+    let mut section = String::new();
+    let mut body = Vec::new();
+    for (sec, keys, description) in entries {
+        if sec != section {
+            body.push(Line::from(Span::styled(format!(" {sec}"), theme.title())));
+            section = sec;
+        }
+        body.push(Line::from(vec![
+            Span::styled(format!("   {}", pad(&keys, 20)), theme.key()),
+            Span::raw(description),
+        ]));
+    }
+    let height = usize::from(inner.height.saturating_sub(1));
+    let start = list.offset.min(body.len().saturating_sub(height));
+    lines.extend(body.into_iter().skip(start).take(height));
+    frame.render_widget(Paragraph::new(lines), inner);
+    let cursor_x = inner.x + (s::HELP_FILTER.len() + 3) as u16 + list.query.visual_cursor() as u16;
+    frame.set_cursor_position(Position::new(cursor_x.min(inner.right()), inner.y));
+}
+
+fn palette(frame: &mut Frame, area: Rect, app: &App, list: &super::super::app::ListState) {
+    let theme = app.theme;
+    let rect = Rect {
+        y: area.y + 2,
+        ..centered(area, 64, 14)
+    };
+    let inner = window(frame, rect, s::BOX_PALETTE, app);
+    let entries = app.palette_entries(list.query.value());
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" : ", theme.key()),
+        Span::raw(list.query.value().to_string()),
+    ])];
+    let height = usize::from(inner.height.saturating_sub(1));
+    let start = list.cursor.saturating_sub(height.saturating_sub(1));
+    let width = usize::from(inner.width);
+    for (i, (action, keys)) in entries.iter().enumerate().skip(start).take(height) {
+        let is_cursor = i == list.cursor;
+        let style = if is_cursor {
+            theme.cursor()
+        } else {
+            Style::default()
+        };
+        let text = pad(action.description(), width.saturating_sub(18));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{}{text}", if is_cursor { "▶" } else { " " }),
+                style,
+            ),
+            Span::styled(format!(" {}", pad(keys, 16)), style.patch(theme.key())),
+        ]));
+    }
+    if entries.is_empty() {
+        lines.push(Line::from(format!(" {}", s::NO_MATCH)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x + 3 + list.query.visual_cursor() as u16;
+    frame.set_cursor_position(Position::new(x.min(inner.right()), inner.y));
+}
+
+fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor: bool) {
+    let theme = app.theme;
+    let height = (form.fields.len() * 2 + 4) as u16;
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, form.title, app);
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let value_width = usize::from(inner.width).saturating_sub(label_width + 3);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = format!(" {}{}", field.label, if field.required { "*" } else { "" });
+        let value = if field.is_choice() {
+            format!("‹ {} ›", field.value())
+        } else {
+            let scroll = field.input.visual_scroll(value_width);
+            field.input.value().chars().skip(scroll).collect::<String>()
+        };
+        let style = if focused {
+            theme.focused_field()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(pad(&label, label_width), theme.bold()),
+            Span::raw(if focused { "▶" } else { " " }),
+            Span::styled(pad(&value, value_width), style),
+        ]));
+        if focused && !field.is_choice() {
+            let scroll = field.input.visual_scroll(value_width);
+            let x = inner.x + (label_width + 1 + field.input.visual_cursor() - scroll) as u16;
+            cursor = Some(Position::new(
+                x.min(inner.right()),
+                inner.y + (lines.len() - 1) as u16,
+            ));
+        }
+        let note = match (&field.error, focused && field.is_choice()) {
+            (Some(error), _) => Span::styled(
+                format!(
+                    "{}✗ {}",
+                    " ".repeat(label_width + 1),
+                    fit(error, value_width)
+                ),
+                theme.error(),
+            ),
+            (None, true) => Span::styled(
+                format!("{}{}", " ".repeat(label_width + 1), s::CHOICE_HINT),
+                theme.dim(),
+            ),
+            (None, false) => Span::raw(""),
+        };
+        lines.push(Line::from(note));
+    }
+    if let Some(error) = &form.error {
+        lines.push(Line::from(Span::styled(
+            format!(" ✗ {}", fit(error, usize::from(inner.width) - 4)),
+            theme.error(),
+        )));
+    } else {
+        let keys = |action| {
+            super::super::keymap::key_label(
+                &app.keymap
+                    .first_key(Context::Form, action)
+                    .unwrap_or_default(),
+            )
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {} {} · {} {} · {} {}",
+                keys(Action::NextField),
+                Action::NextField.description(),
+                keys(Action::Save),
+                Action::Save.description(),
+                keys(Action::Cancel),
+                Action::Cancel.description()
+            ),
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if show_cursor && let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
+}
+
+fn confirm(frame: &mut Frame, area: Rect, app: &App) {
+    let rect = centered(area, 50, 4);
+    let inner = window(frame, rect, s::BOX_CONFIRM, app);
+    let keys = |action| {
+        super::super::keymap::key_label(
+            &app.keymap
+                .first_key(Context::Confirm, action)
+                .unwrap_or_default(),
+        )
+    };
+    let lines = vec![
+        Line::from(format!(" {}", s::DISCARD_QUESTION)),
+        Line::from(Span::styled(
+            format!(
+                " {} {} · {} {}",
+                keys(Action::Yes),
+                Action::Yes.description(),
+                keys(Action::No),
+                Action::No.description()
+            ),
+            app.theme.key(),
+        )),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}

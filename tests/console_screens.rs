@@ -1,0 +1,547 @@
+//! The console's screens, drawn whole on ratatui's TestBackend from a demo database at a fixed
+//! instant: insta snapshots at 80×24, 120×40 and with NO_COLOR, and the behaviour behind them.
+
+use alloggi::demo::{DemoOptions, populate};
+use alloggi::domain::fiscal_code::PersonFiscalCode;
+use alloggi::domain::time::Timestamp;
+use alloggi::domain::{ApplicationId, State};
+use alloggi::store::Store;
+use alloggi::tui::app::{App, Msg, Overlay, Screen};
+use alloggi::tui::keymap::{Choice, Keymap, load};
+use alloggi::tui::theme::Theme;
+use alloggi::tui::{perform, view};
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+const APPLICATIONS: usize = 120;
+
+fn now() -> Timestamp {
+    Utc.with_ymd_and_hms(2024, 12, 2, 9, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+struct Console {
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+fn console_with(keymap: Keymap, color: bool, size: (u16, u16)) -> Console {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = Store::open(dir.path()).expect("open store");
+    populate(
+        &store,
+        &DemoOptions {
+            applications: APPLICATIONS,
+            seed: 2024,
+        },
+        &mut |_, _| {},
+    )
+    .expect("demo data");
+    let app = App::new(
+        store,
+        keymap,
+        Theme { color },
+        "mrossi",
+        Box::new(now),
+        size,
+    );
+    let mut console = Console { app, _dir: dir };
+    console.settle();
+    console
+}
+
+fn console(color: bool, size: (u16, u16)) -> Console {
+    console_with(
+        Keymap::default_keymap().expect("default keymap"),
+        color,
+        size,
+    )
+}
+
+impl Console {
+    /// Runs the background work the console asked for, in line, until none is left.
+    fn settle(&mut self) {
+        loop {
+            let effects = self.app.take_effects();
+            if effects.is_empty() {
+                return;
+            }
+            for effect in effects {
+                let mut messages = Vec::new();
+                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
+                messages.push(last);
+                for message in messages {
+                    self.app.update(message);
+                }
+            }
+        }
+    }
+
+    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
+        self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
+        self.settle();
+        self
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.press(code, KeyModifiers::NONE)
+    }
+
+    fn char(&mut self, c: char) -> &mut Self {
+        let modifiers = if c.is_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        self.press(KeyCode::Char(c), modifiers)
+    }
+
+    fn typing(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.char(c);
+        }
+        self
+    }
+
+    fn buffer(&self) -> Buffer {
+        let (width, height) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+        terminal
+            .draw(|frame| view::draw(frame, &self.app))
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    fn text(&self) -> String {
+        let buffer = self.buffer();
+        let width = usize::from(buffer.area.width);
+        buffer
+            .content
+            .chunks(width)
+            .map(|line| {
+                let text: String = line.iter().map(|c| c.symbol()).collect();
+                text.trim_end().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The three renderings every screen is checked in.
+const SIZES: [(&str, bool, (u16, u16)); 3] = [
+    ("80x24", true, (80, 24)),
+    ("120x40", true, (120, 40)),
+    ("nocolor", false, (80, 24)),
+];
+
+fn assert_no_colour(buffer: &Buffer) {
+    for cell in &buffer.content {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "a coloured cell with NO_COLOR: {cell:?}"
+        );
+    }
+}
+
+/// Only the 16 basic colours, so that a 16-colour terminal shows what was meant.
+fn assert_sixteen_colours(buffer: &Buffer) {
+    for cell in &buffer.content {
+        for color in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(color, Color::Rgb(..) | Color::Indexed(..)),
+                "colour outside the 16 basic ones: {color:?}"
+            );
+        }
+    }
+}
+
+fn shoot(name: &str, steps: impl Fn(&mut Console)) {
+    for (variant, color, size) in SIZES {
+        let mut console = console(color, size);
+        steps(&mut console);
+        let buffer = console.buffer();
+        if color {
+            assert_sixteen_colours(&buffer);
+        } else {
+            assert_no_colour(&buffer);
+        }
+        insta::assert_snapshot!(format!("{name}_{variant}"), console.text());
+    }
+}
+
+#[test]
+fn dashboard() {
+    shoot("cruscotto", |_| {});
+}
+
+#[test]
+fn inbox_with_cursor_and_selection() {
+    shoot("domande", |c| {
+        c.char('2').key(KeyCode::Down).key(KeyCode::Down).char(' ');
+    });
+}
+
+#[test]
+fn inbox_filtered_by_state() {
+    shoot("domande_integrazione", |c| {
+        c.char('2')
+            .key(KeyCode::Right)
+            .key(KeyCode::Right)
+            .key(KeyCode::Right)
+            .key(KeyCode::Right);
+    });
+}
+
+#[test]
+fn inbox_search() {
+    shoot("ricerca", |c| {
+        c.char('2').char('/').typing("ross");
+    });
+}
+
+#[test]
+fn case() {
+    shoot("scheda", |c| {
+        c.char('2').key(KeyCode::Enter);
+    });
+}
+
+#[test]
+fn audit_log() {
+    shoot("registro", |c| {
+        c.char('3');
+    });
+}
+
+#[test]
+fn help() {
+    shoot("aiuto", |c| {
+        c.char('2').char('?');
+    });
+}
+
+#[test]
+fn palette() {
+    shoot("comandi", |c| {
+        c.char('2').char(':').typing("prot");
+    });
+}
+
+#[test]
+fn member_form_with_inline_error() {
+    shoot("modulo_componente", |c| {
+        c.char('2')
+            .key(KeyCode::Enter)
+            .char('n')
+            .typing(&wrong_check_character());
+    });
+}
+
+#[test]
+fn discard_confirmation() {
+    shoot("conferma_scarto", |c| {
+        c.char('2')
+            .key(KeyCode::Enter)
+            .char('e')
+            .typing("x")
+            .key(KeyCode::Esc);
+    });
+}
+
+#[test]
+fn window_too_small() {
+    let console = console(true, (60, 20));
+    insta::assert_snapshot!("troppo_piccola", console.text());
+    assert!(console.text().contains("Finestra troppo piccola: 60×20"));
+}
+
+/// A valid codice fiscale with its check character changed.
+fn wrong_check_character() -> String {
+    let valid = "RSSMRA80A41D542";
+    let check = PersonFiscalCode::check_char(valid).expect("check character");
+    let wrong = if check == 'A' { 'B' } else { 'A' };
+    format!("{valid}{wrong}")
+}
+
+// ---- behaviour ------------------------------------------------------------------------------
+
+fn cursor_row(console: &Console) -> Option<ApplicationId> {
+    console.app.inbox.current().map(|r| r.id)
+}
+
+#[test]
+fn the_cursor_row_is_visible_without_colour() {
+    let mut console = console(false, (80, 24));
+    console.char('2').key(KeyCode::Down);
+    let buffer = console.buffer();
+    let width = usize::from(buffer.area.width);
+    let row = buffer
+        .content
+        .chunks(width)
+        .find(|line| line.first().is_some_and(|c| c.symbol() == "▶"))
+        .expect("a row marked ▶");
+    assert!(
+        row.iter()
+            .take(60)
+            .all(|c| c.modifier.contains(Modifier::REVERSED)),
+        "the cursor row is drawn in reverse video"
+    );
+}
+
+#[test]
+fn escape_leaves_the_search_and_restores_list_and_cursor() {
+    let mut console = console(true, (80, 24));
+    console.char('2').key(KeyCode::Down).key(KeyCode::Down);
+    let before_row = cursor_row(&console);
+    let before_view = console.app.inbox.view.clone();
+    console.char('/').typing("ross");
+    assert!(console.app.inbox.view.len() < before_view.len());
+    assert!(
+        console
+            .app
+            .inbox
+            .view
+            .iter()
+            .filter_map(|i| console.app.inbox.row(*i))
+            .take(3)
+            .all(|r| r.name.to_lowercase().contains('r'))
+    );
+    console.key(KeyCode::Esc);
+    assert!(console.app.inbox.search.is_none());
+    assert_eq!(console.app.inbox.view, before_view);
+    assert_eq!(cursor_row(&console), before_row);
+}
+
+#[test]
+fn a_search_by_fiscal_code_finds_the_application() {
+    let mut console = console(true, (80, 24));
+    console.char('2');
+    let target = console.app.inbox.rows[57].clone();
+    console.char('/').typing(&target.fiscal_code);
+    assert_eq!(
+        console.app.inbox.current().map(|r| r.id),
+        Some(target.id),
+        "the exact codice fiscale ranks first"
+    );
+    console.key(KeyCode::Enter).key(KeyCode::Enter);
+    assert_eq!(console.app.screen, Screen::Case);
+}
+
+#[test]
+fn batch_registration_of_the_selected_applications() {
+    let mut console = console(true, (80, 24));
+    console.char('2').key(KeyCode::Right); // Ricevute
+    let received = console.app.inbox.view.len();
+    assert!(received >= 2, "the demo has received applications");
+    let ids: Vec<ApplicationId> = console.app.inbox.view[..2]
+        .iter()
+        .filter_map(|i| console.app.inbox.row(*i).map(|r| r.id))
+        .collect();
+    console.char(' ').char(' ').char('p');
+    let store = console.app.store();
+    for id in &ids {
+        let application = store.application(*id).expect("read").expect("exists");
+        // Late applications need a reason and are refused in a batch; the others are registered.
+        if application.late {
+            assert_eq!(application.state, State::Ricevuta);
+        } else {
+            assert_eq!(application.state, State::Protocollata);
+            assert!(application.protocol.is_some());
+        }
+    }
+    let (message, _) = console.app.status.clone().expect("a report");
+    assert!(message.contains("aggiornate"), "{message}");
+    assert!(console.app.inbox.selected.is_empty() || message.contains("rifiutate"));
+    // The tab counts follow the commands without reloading.
+    assert!(console.app.inbox.count_in(Some(State::Ricevuta)) < received);
+}
+
+#[test]
+fn the_contact_form_saves_through_a_command_and_the_audit_log() {
+    let mut console = console(true, (80, 24));
+    console.char('2').key(KeyCode::Enter);
+    let id = console
+        .app
+        .case
+        .as_ref()
+        .expect("case open")
+        .data
+        .application
+        .id;
+    let audit_before = console.app.store().audit_len();
+    console.char('e');
+    // Replace the email: Ctrl+u clears the field.
+    console
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typing("maria.rossi@example.it")
+        .press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(
+        console.app.overlay.is_none(),
+        "the form closed after saving"
+    );
+    let saved = console
+        .app
+        .store()
+        .application(id)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        saved.contact.email.as_deref(),
+        Some("maria.rossi@example.it")
+    );
+    assert_eq!(console.app.store().audit_len(), audit_before + 1);
+    assert!(console.text().contains("recapiti modificati"));
+}
+
+#[test]
+fn an_invalid_field_blocks_saving_and_says_why() {
+    let mut console = console(true, (80, 24));
+    console.char('2').key(KeyCode::Enter).char('e');
+    let audit_before = console.app.store().audit_len();
+    console
+        .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .typing("non-una-email")
+        .press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
+    assert!(console.text().contains("non è un indirizzo valido"));
+    assert_eq!(console.app.store().audit_len(), audit_before);
+}
+
+#[test]
+fn unsaved_input_is_discarded_only_after_confirmation() {
+    let mut console = console(true, (80, 24));
+    console
+        .char('2')
+        .key(KeyCode::Enter)
+        .char('n')
+        .typing("Ros");
+    console.key(KeyCode::Esc);
+    assert!(console.text().contains("modifiche non salvate"));
+    console.char('n');
+    assert!(
+        matches!(&console.app.overlay, Some(Overlay::Form { confirming: false, form }) if form.dirty),
+        "No keeps the form and its input"
+    );
+    console.key(KeyCode::Esc).char('s');
+    assert!(console.app.overlay.is_none());
+    // An untouched form closes at once.
+    console.char('n').key(KeyCode::Esc);
+    assert!(console.app.overlay.is_none());
+}
+
+#[test]
+fn the_palette_runs_the_chosen_action() {
+    let mut console = console(true, (80, 24));
+    console.char(':').typing("registro").key(KeyCode::Enter);
+    assert_eq!(console.app.screen, Screen::Audit);
+    assert!(console.app.overlay.is_none());
+    console
+        .press(KeyCode::Char('p'), KeyModifiers::CONTROL)
+        .typing("domande")
+        .key(KeyCode::Enter);
+    assert_eq!(console.app.screen, Screen::Inbox);
+}
+
+#[test]
+fn help_lists_every_key_of_the_screen_from_the_keymap() {
+    let mut console = console(true, (120, 40));
+    console.char('2').char('?');
+    let entries = view::help_entries(&console.app);
+    let keymap = &console.app.keymap;
+    for action in alloggi::tui::keymap::Context::Inbox.actions() {
+        for key in keymap.keys_for(alloggi::tui::keymap::Context::Inbox, *action) {
+            let label = alloggi::tui::keymap::key_label(&key);
+            assert!(
+                entries
+                    .iter()
+                    .any(|(_, keys, d)| keys.contains(&label) && d == action.description()),
+                "help misses {label} for {}",
+                action.name()
+            );
+        }
+    }
+    // Typing filters the help.
+    console.typing("cerca");
+    let text = console.text();
+    assert!(text.contains("cerca"));
+    assert!(!text.contains("esci"), "{text}");
+}
+
+#[test]
+fn the_vim_keymap_moves_with_hjkl_and_gg() {
+    let keymap = load(&Choice::Vim, None).expect("vim keymap");
+    let mut console = console_with(keymap, true, (80, 24));
+    console.char('2').char('j').char('j').char('j');
+    assert_eq!(console.app.inbox.cursor, 3);
+    console.char('k');
+    assert_eq!(console.app.inbox.cursor, 2);
+    console.char('G');
+    assert_eq!(console.app.inbox.cursor, APPLICATIONS - 1);
+    console.char('g');
+    assert_eq!(console.app.inbox.cursor, APPLICATIONS - 1, "g alone waits");
+    console.char('g');
+    assert_eq!(console.app.inbox.cursor, 0);
+    console.char('l');
+    assert_eq!(console.app.screen, Screen::Case);
+    console.char('h');
+    assert_eq!(console.app.screen, Screen::Inbox);
+}
+
+#[test]
+fn the_audit_log_opens_the_case_of_an_event_and_filters_by_kind() {
+    let mut console = console(true, (80, 24));
+    console.char('3');
+    assert!(!console.app.audit.page.is_empty());
+    let newest = console.app.audit.page[0].0;
+    assert!(console.app.audit.page.windows(2).all(|w| w[0].0 > w[1].0));
+    assert_eq!(newest as usize, console.app.store().audit_len());
+    console.char('f');
+    // Choose the kind field and cycle to "domanda_ammessa".
+    console.key(KeyCode::Tab).key(KeyCode::Tab);
+    while console
+        .app
+        .overlay
+        .as_ref()
+        .and_then(|o| match o {
+            Overlay::Form { form, .. } => form.focused().map(|f| f.value().to_string()),
+            _ => None,
+        })
+        .is_some_and(|v| v != "domanda_ammessa")
+    {
+        console.key(KeyCode::Right);
+    }
+    console.key(KeyCode::Enter);
+    assert!(!console.app.audit.page.is_empty());
+    assert!(
+        console
+            .app
+            .audit
+            .page
+            .iter()
+            .all(|(_, e)| e.kind_name() == "domanda_ammessa")
+    );
+    console.key(KeyCode::Enter);
+    assert_eq!(console.app.screen, Screen::Case);
+}
+
+#[test]
+fn resizing_relays_out_the_screen() {
+    let mut console = console(true, (80, 24));
+    console.char('2');
+    let small = console.text();
+    console.app.update(Msg::Resize(120, 40));
+    let large = console.text();
+    assert_eq!(large.lines().count(), 40);
+    assert!(
+        large.lines().any(|l| l.contains("Nucleo")),
+        "wider terminals show more columns"
+    );
+    assert!(!small.lines().any(|l| l.contains("Nucleo")));
+    console.app.update(Msg::Resize(70, 20));
+    assert!(console.text().contains("Finestra troppo piccola: 70×20"));
+}
