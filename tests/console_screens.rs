@@ -545,3 +545,17 @@ fn resizing_relays_out_the_screen() {
     console.app.update(Msg::Resize(70, 20));
     assert!(console.text().contains("Finestra troppo piccola: 70×20"));
 }
+
+#[test]
+fn every_kind_in_the_audit_log_can_be_chosen_in_the_filter() {
+    let console = console(true, (80, 24));
+    let store = console.app.store();
+    let events = store.audit_events(1, store.audit_len()).expect("audit log");
+    for (_, event) in events {
+        assert!(
+            alloggi::domain::command::EVENT_KIND_NAMES.contains(&event.kind_name()),
+            "{} missing from the filter's list",
+            event.kind_name()
+        );
+    }
+}

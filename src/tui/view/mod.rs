@@ -306,3 +306,24 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
 pub fn rule(width: u16, style: Style) -> Line<'static> {
     Line::from(Span::styled("─".repeat(usize::from(width)), style))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_escape_characters_never_reach_the_terminal() {
+        let hostile = "Rossi\u{1b}[2J\u{1b}]0;titolo\u{7} Maria\r\n\u{9b}31m";
+        let cleaned = clean(hostile);
+        assert!(!cleaned.chars().any(char::is_control), "{cleaned:?}");
+        assert!(cleaned.starts_with("Rossi") && cleaned.contains("Maria"));
+    }
+
+    #[test]
+    fn fit_and_pad_count_columns() {
+        assert_eq!(fit("Giovanni", 5), "Giov…");
+        assert_eq!(fit("Anna", 5), "Anna");
+        assert_eq!(pad("Anna", 6), "Anna  ");
+        assert_eq!(pad("Bartolomeo", 6).chars().count(), 6);
+    }
+}
