@@ -13,11 +13,16 @@ pub mod strings;
 pub mod theme;
 pub mod view;
 
-use std::io::{self, IsTerminal};
+use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
 use crossterm::event::{self, Event};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::store::Store;
@@ -26,7 +31,7 @@ use search::SearchIndex;
 
 pub use view::{MIN_HEIGHT, MIN_WIDTH};
 
-/// Restores the terminal when dropped, on every exit path; `ratatui::try_init` also installs a
+/// Restores the terminal when dropped, on every exit path; `start_terminal` also installs a
 /// panic hook that restores it before the panic message is printed.
 struct TerminalGuard;
 
@@ -34,6 +39,31 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         ratatui::restore();
     }
+}
+
+/// Frames are written whole: buffered (stdout alone would split them every 1 KiB) and wrapped in
+/// a synchronized update, so a terminal never shows half a frame.
+type Console = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+fn start_terminal() -> io::Result<(Console, TerminalGuard)> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        previous(info);
+    }));
+    let guard = TerminalGuard;
+    enable_raw_mode()?;
+    crossterm::execute!(io::stdout(), EnterAlternateScreen)?;
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout()));
+    Ok((Terminal::new(backend)?, guard))
+}
+
+fn draw(terminal: &mut Console, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(render)?;
+    let backend = terminal.backend_mut();
+    crossterm::queue!(backend, EndSynchronizedUpdate)?;
+    backend.flush()
 }
 
 pub struct Options {
@@ -70,9 +100,8 @@ async fn event_loop(
     keymap: keymap::Keymap,
     started: Instant,
 ) -> io::Result<()> {
-    let mut terminal = ratatui::try_init()?;
-    let guard = TerminalGuard;
-    terminal.draw(|frame| view::draw_opening(frame, actor))?;
+    let (mut terminal, guard) = start_terminal()?;
+    draw(&mut terminal, |frame| view::draw_opening(frame, actor))?;
     tracing::info!(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "primo fotogramma"
@@ -96,7 +125,7 @@ async fn event_loop(
         Box::new(chrono::Utc::now),
         (size.width, size.height),
     );
-    terminal.draw(|frame| view::draw(frame, &app))?;
+    draw(&mut terminal, |frame| view::draw(frame, &app))?;
     tracing::info!(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "archivio aperto"
@@ -113,7 +142,7 @@ async fn event_loop(
         }
         run_effects(&mut app, &tx);
         if changed {
-            terminal.draw(|frame| view::draw(frame, &app))?;
+            draw(&mut terminal, |frame| view::draw(frame, &app))?;
         }
     }
     drop(guard);
