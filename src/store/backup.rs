@@ -1,6 +1,6 @@
 //! Full logical backup as JSON lines. Records are written as the exact bytes stored, so that
 //! export → restore → export is byte-identical and the audit hashes survive the trip.
-//! Indexes are not written: restore rebuilds them from the records.
+//! Indexes and counters are not written: restore rebuilds them from the records.
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -221,6 +221,7 @@ impl Store {
             }
         }
         self.rebuild_audit_index()?;
+        self.rebuild_state_counts()?;
         Ok(())
     }
 
@@ -237,6 +238,8 @@ impl Store {
                 tree.remove(key)?;
             }
         }
+        // Back to what `open` leaves in a new database: every state counter, at zero.
+        self.rebuild_state_counts()?;
         self.flush()?;
         self.tree(keys::META)
             .remove(keys::META_RESTORE_IN_PROGRESS)?;

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::audit_index::{audit_seq, decode_entry};
 use super::{Store, StoreError, keys};
-use crate::domain::{Application, ApplicationId};
+use crate::domain::{Application, ApplicationId, State};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct IntegrityReport {
@@ -25,6 +25,7 @@ type KeyMap = BTreeMap<Vec<u8>, Vec<u8>>;
 struct Expected {
     fiscal_code: KeySet,
     state: KeySet,
+    per_state: BTreeMap<State, u64>,
     protocol: KeyMap,
     external: KeyMap,
     max_id: u64,
@@ -91,6 +92,7 @@ impl Store {
         )?;
 
         self.check_audit_index(&mut report)?;
+        self.check_state_counts(&mut report, &expected.per_state)?;
 
         let next_id: u64 = self
             .get_json(keys::META, keys::META_NEXT_APPLICATION)?
@@ -197,6 +199,43 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Each state's counter against the records, like the state index: a fault in one of the
+    /// two is reported once, against the one at fault. No key in the counters' tree but theirs.
+    fn check_state_counts(
+        &self,
+        report: &mut IntegrityReport,
+        per_state: &BTreeMap<State, u64>,
+    ) -> Result<(), StoreError> {
+        for state in State::ALL {
+            let n = per_state.get(&state).copied().unwrap_or(0);
+            let label = state.label();
+            match self.stored_state_count(state) {
+                Ok(Some(stored)) if stored == n => {}
+                Ok(Some(stored)) => report.problems.push(format!(
+                    "contatore dello stato '{label}' a {stored}, ma le domande in quello stato sono {n}"
+                )),
+                Ok(None) => report.problems.push(format!(
+                    "contatore dello stato '{label}' mancante (le domande in quello stato sono {n})"
+                )),
+                Err(e) => report
+                    .problems
+                    .push(format!("contatore dello stato '{label}': {e}")),
+            }
+        }
+        for key in self.tree(keys::COUNT_STATE).iter().keys() {
+            let key = key?;
+            if !State::ALL.iter().any(|s| *key == *keys::state_count(*s)) {
+                report.problems.push(format!(
+                    "contatori per stato: chiave {} sconosciuta",
+                    keys::hex(&key)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Expected {
     fn collect(&mut self, app: &Application) {
         let id = keys::application(app.id).to_vec();
@@ -205,6 +244,7 @@ impl Expected {
                 .insert(keys::fiscal_code(member.fiscal_code.as_str(), app.id));
         }
         self.state.insert(keys::state(app.state, app.id).to_vec());
+        *self.per_state.entry(app.state).or_default() += 1;
         if let Some(protocol) = &app.protocol {
             self.protocol.insert(keys::protocol(protocol), id.clone());
             let max = self.max_protocol.entry(protocol.year).or_default();

@@ -13,9 +13,13 @@ pub const AUDIT: &str = "audit";
 /// Audit entries by application: application id then sequence number, empty value.
 /// Derived from the audit log (schema 2), never exported.
 pub const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
+/// How many applications are in each state: key `state_count(state)`, value the count as JSON.
+/// Derived from `idx_state` and written in the same transactions; never exported. `Store::open`
+/// rebuilds the whole tree when a counter is missing or unreadable.
+pub const COUNT_STATE: &str = "count_state";
 
 /// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 9] = [
+pub const ALL_TREES: [&str; 10] = [
     META,
     CALLS,
     APPLICATIONS,
@@ -25,6 +29,7 @@ pub const ALL_TREES: [&str; 9] = [
     IDX_EXTERNAL,
     AUDIT,
     IDX_AUDIT_APPLICATION,
+    COUNT_STATE,
 ];
 
 /// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
@@ -72,6 +77,12 @@ pub fn state(state: State, id: ApplicationId) -> [u8; 9] {
     key
 }
 
+/// `state/` then the state's tag in decimal (`state/1` for `ricevuta`): printable, so that an
+/// error about a counter names it readably.
+pub fn state_count(state: State) -> Vec<u8> {
+    format!("state/{}", state.tag()).into_bytes()
+}
+
 pub fn audit(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
@@ -111,6 +122,15 @@ mod tests {
         for (position, name) in ALL_TREES.iter().enumerate() {
             assert_eq!(index_of(name), position, "{name}");
         }
+    }
+
+    #[test]
+    fn state_counter_keys_are_distinct_and_printable() {
+        let keys: std::collections::BTreeSet<Vec<u8>> =
+            State::ALL.into_iter().map(state_count).collect();
+        assert_eq!(keys.len(), State::ALL.len());
+        assert!(keys.iter().flatten().all(|b| b.is_ascii_graphic()));
+        assert_eq!(state_count(State::Ricevuta), b"state/1");
     }
 
     #[test]

@@ -5,11 +5,11 @@ pub mod audit;
 mod audit_index;
 mod backup;
 mod check;
+mod counts;
 mod error;
 pub(crate) mod keys;
 mod tx;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -29,7 +29,14 @@ use tx::Tx;
 /// cannot be absorbed by `#[serde(default)]` on a new field.
 ///
 /// 1. The first layout.
-/// 2. Adds `idx_audit_application`, the audit log indexed by application.
+/// 2. Adds `idx_audit_application`, the audit log indexed by application, built by the
+///    migration from 1; and `count_state`, the number of applications in each state.
+///
+/// The state counters are not a migration step. `open` rebuilds them from the state index,
+/// in one pass, whenever one of them is missing or unreadable (see `counts.rs`). One rule covers
+/// a schema-1 database, a schema-2 database written before the counters existed, a new
+/// database and one emptied by a failed restore. After that, every transaction that writes the
+/// state index updates the counters too.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
@@ -74,6 +81,7 @@ impl Store {
         {
             return Err(StoreError::RestoreInterrupted(path.to_path_buf()));
         }
+        store.ensure_state_counts()?;
         Ok(store)
     }
 
@@ -126,6 +134,9 @@ impl Store {
     /// Upgrades an older layout in place, one step after the other. Each step can be repeated:
     /// the version is recorded only once every step has been written, so an upgrade cut short
     /// starts again at the next open.
+    ///
+    /// The state counters are not a step here: `open` builds them afterwards, as it does for
+    /// any database that lacks them (see `SCHEMA_VERSION`).
     fn migrate(&self, from: u32) -> Result<(), StoreError> {
         if from < 2 {
             // 1 → 2: index the audit log by application, in one pass over the log.
@@ -288,19 +299,6 @@ impl Store {
             .collect()
     }
 
-    pub fn count_by_state(&self) -> Result<BTreeMap<State, usize>, StoreError> {
-        let mut counts = BTreeMap::new();
-        for state in State::ALL {
-            let n = self
-                .tree(keys::IDX_STATE)
-                .scan_prefix([state.tag()])
-                .keys()
-                .count();
-            counts.insert(state, n);
-        }
-        Ok(counts)
-    }
-
     pub fn active_call(&self) -> Result<Option<Call>, StoreError> {
         let code: Option<Option<String>> = self.get_json(keys::META, keys::META_ACTIVE_CALL)?;
         match code.flatten() {
@@ -350,11 +348,14 @@ impl Store {
         Ok(audit::verify(entries, head))
     }
 
-    /// True when nothing but the schema version has been written.
+    /// True when nothing but the schema version has been written. The state counters do not
+    /// count: `open` writes them, at zero, in a new database.
     pub fn is_empty(&self) -> bool {
         keys::ALL_TREES.iter().all(|name| {
             let tree = self.tree(name);
-            if *name == keys::META {
+            if *name == keys::COUNT_STATE {
+                true
+            } else if *name == keys::META {
                 tree.iter()
                     .keys()
                     .all(|k| k.map(|k| &*k == keys::META_SCHEMA).unwrap_or(false))

@@ -12,7 +12,9 @@ use super::audit::{AuditHead, StoredEntry};
 use super::error::StoreError;
 use super::keys;
 use crate::domain::time::rome_date;
-use crate::domain::{Application, Command, Context, Event, Snapshot, decide, evolve};
+use crate::domain::{
+    Application, ApplicationId, Command, Context, Event, Snapshot, State, decide, evolve,
+};
 
 pub(crate) type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
 
@@ -60,6 +62,9 @@ impl Tx<'_> {
     }
     fn idx_audit_application(&self) -> &TransactionalTree {
         &self.0[keys::index_of(keys::IDX_AUDIT_APPLICATION)]
+    }
+    fn count_state(&self) -> &TransactionalTree {
+        &self.0[keys::index_of(keys::COUNT_STATE)]
     }
 
     fn get_json<T: DeserializeOwned>(
@@ -213,11 +218,7 @@ impl Tx<'_> {
                 .insert(keys::fiscal_code(added, new.id), &[] as &[u8])?;
         }
         if old.map(|a| a.state) != Some(new.state) {
-            if let Some(old) = old {
-                self.idx_state().remove(&keys::state(old.state, old.id))?;
-            }
-            self.idx_state()
-                .insert(&keys::state(new.state, new.id), &[] as &[u8])?;
+            self.index_state(new.id, old.map(|a| a.state), new.state)?;
         }
         if let Some(protocol) = &new.protocol
             && old.and_then(|a| a.protocol.as_ref()) != Some(protocol)
@@ -232,6 +233,32 @@ impl Tx<'_> {
                 .insert(ext.as_bytes(), &keys::application(new.id))?;
         }
         Ok(())
+    }
+
+    /// Moves application `id` from state `from` (`None` when it is new) to `to`, in the state
+    /// index and in the per-state counters: the one place that writes either, so the two stay
+    /// in step. A counter already at zero stays there; `check` reports it.
+    fn index_state(&self, id: ApplicationId, from: Option<State>, to: State) -> TxResult<()> {
+        if let Some(from) = from {
+            self.idx_state().remove(&keys::state(from, id))?;
+            self.add_to_state_count(from, -1)?;
+        }
+        self.idx_state()
+            .insert(&keys::state(to, id), &[] as &[u8])?;
+        self.add_to_state_count(to, 1)
+    }
+
+    fn add_to_state_count(&self, state: State, delta: i64) -> TxResult<()> {
+        let key = keys::state_count(state);
+        // `open` writes every counter, so a missing one is a counter at zero.
+        let count: u64 = self
+            .get_json(self.count_state(), keys::COUNT_STATE, &key)?
+            .unwrap_or(0);
+        self.put_json(
+            self.count_state(),
+            &key,
+            &count.saturating_add_signed(delta),
+        )
     }
 
     fn append_audit(&self, events: &[Event]) -> TxResult<()> {
