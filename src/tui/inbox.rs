@@ -130,6 +130,13 @@ impl Inbox {
     /// Recomputes the list from filter, search and sort, keeping the cursor on the same row.
     pub fn rebuild_view(&mut self) {
         let keep = self.view.get(self.cursor).copied();
+        let typed = self.search.as_ref().is_some_and(|s| !s.query().is_empty());
+        if typed && self.search_waiting_for_index() {
+            // No list that ignores the query: the results come when the index is ready.
+            self.view.clear();
+            self.cursor = 0;
+            return;
+        }
         let searched = self
             .search
             .as_ref()
@@ -333,5 +340,105 @@ impl Inbox {
                 protocol: r.protocol.clone(),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::Timestamp;
+    use chrono::{TimeZone, Utc};
+
+    fn row(id: u64, name: &str, state: State) -> Row {
+        let received_at: Timestamp = Utc
+            .timestamp_opt(1_726_000_000 + i64::try_from(id).unwrap_or(0) * 60, 0)
+            .single()
+            .unwrap_or_default();
+        Row {
+            id: ApplicationId(id),
+            protocol: format!("2024/{id:06}"),
+            name: name.to_string(),
+            fiscal_code: format!("RSSMRA80A01D54{id:02}"),
+            state,
+            received_at,
+            flagged: false,
+            household: 1,
+            integration_deadline: None,
+        }
+    }
+
+    fn inbox() -> Inbox {
+        let mut inbox = Inbox::default();
+        inbox.set_rows(vec![
+            row(1, "Rossi Maria", State::Ricevuta),
+            row(2, "Bianchi Anna", State::Ammessa),
+            row(3, "Rossetti Luca", State::Ricevuta),
+            row(4, "Verdi Paolo", State::Esclusa),
+        ]);
+        inbox
+    }
+
+    fn names(inbox: &Inbox) -> Vec<String> {
+        inbox
+            .view
+            .iter()
+            .filter_map(|i| inbox.row(*i).map(|r| r.name.clone()))
+            .collect()
+    }
+
+    fn type_query(inbox: &mut Inbox, query: &str) {
+        if let Some(search) = &mut inbox.search {
+            search.input = tui_input::Input::new(query.to_string());
+        }
+        inbox.refresh_search();
+    }
+
+    #[test]
+    fn a_query_typed_before_the_index_shows_nothing_until_it_arrives() {
+        let mut inbox = inbox();
+        inbox.start_search();
+        type_query(&mut inbox, "ross");
+        assert!(inbox.view.is_empty(), "no list that ignores the query");
+        assert!(inbox.search_waiting_for_index());
+        let index = SearchIndex::new(Inbox::search_entries(&inbox.rows));
+        inbox.set_index(Arc::new(index));
+        assert_eq!(names(&inbox).len(), 2);
+        assert!(
+            names(&inbox)
+                .iter()
+                .all(|n| n.to_lowercase().contains("ross"))
+        );
+    }
+
+    #[test]
+    fn filters_sorting_and_selection_work_on_indices() {
+        let mut inbox = inbox();
+        inbox.next_filter(1);
+        assert_eq!(inbox.filter, Some(State::Ricevuta));
+        assert_eq!(names(&inbox), ["Rossi Maria", "Rossetti Luca"]);
+        inbox.sort = SortKey::Applicant;
+        inbox.rebuild_view();
+        assert_eq!(names(&inbox), ["Rossetti Luca", "Rossi Maria"]);
+        inbox.reverse_sort();
+        assert_eq!(names(&inbox), ["Rossi Maria", "Rossetti Luca"]);
+        inbox.select_all();
+        assert_eq!(inbox.targets(), [ApplicationId(1), ApplicationId(3)]);
+        inbox.select_all();
+        assert!(inbox.selected.is_empty(), "a second select-all clears");
+        assert_eq!(inbox.targets(), [ApplicationId(1)], "then the cursor row");
+        inbox.next_filter(-1);
+        inbox.next_filter(-1);
+        assert_eq!(inbox.filter, Some(State::Esclusa), "filters wrap around");
+    }
+
+    #[test]
+    fn the_cursor_stays_in_view_when_it_moves() {
+        let mut inbox = inbox();
+        inbox.move_cursor(3, 2);
+        assert_eq!((inbox.cursor, inbox.offset), (3, 2));
+        inbox.move_cursor(-10, 2);
+        assert_eq!((inbox.cursor, inbox.offset), (0, 0));
+        inbox.move_cursor(isize::MAX / 2, 2);
+        assert_eq!(inbox.cursor, 3, "clamped to the last row");
     }
 }

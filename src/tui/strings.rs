@@ -9,6 +9,7 @@ pub const LOADING_STORE: &str = "Apertura dell'archivio…";
 pub const LOADING_SUMMARY: &str = "Lettura del bando…";
 pub const LOADING_ROWS: &str = "Caricamento delle domande…";
 pub const NO_CALL: &str = "Nessun bando attivo: caricarne uno con «alloggi call load FILE.toml»";
+pub const LOADING_INDEX: &str = "Preparazione dell'indice di ricerca…";
 pub const NO_ROWS: &str = "Nessuna domanda in questo elenco";
 pub const NO_EVENTS: &str = "Nessun evento";
 pub const NO_MATCH: &str = "Nessun risultato";

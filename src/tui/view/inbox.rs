@@ -88,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(format!("  {text}")));
     } else if inbox.view.is_empty() {
         let text = if inbox.search_waiting_for_index() {
-            s::LOADING_ROWS
+            s::LOADING_INDEX
         } else if inbox.search.is_some() {
             s::NO_MATCH
         } else {
