@@ -3,13 +3,17 @@
 //! cargo bench --bench search                        (100.000 domande)
 //! ALLOGGI_BENCH_APPLICATIONS=10000 cargo bench --bench search
 //! ALLOGGI_BENCH_MATCHER=nucleo (or skim) cargo bench --bench search   (one matcher only)
+//! ALLOGGI_BENCH_VERBOSE=1 cargo bench --bench search                    (each keystroke of run 1)
+//! ALLOGGI_BENCH_QUERIES="2024/0004,rossi" cargo bench --bench search     (other queries)
 //!
 //! Types several queries character by character into a fresh `SearchSession` and times each
 //! `set_query` call (hits included); reports p50/p99/max over all keystrokes of all runs, then
 //! Backspace (cached prefixes) and the build time of the index. Figures go to BENCHMARKS.md.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use alloggi::domain::fiscal_code::PersonFiscalCode;
@@ -222,131 +226,30 @@ const QUERIES: [&str; 6] = [
 ];
 
 /// Common surnames first: they are drawn with a Zipf-like weight, as in a real register.
+#[rustfmt::skip]
 const SURNAMES: [&str; 60] = [
-    "Rossi",
-    "Russo",
-    "Ferrari",
-    "Esposito",
-    "Bianchi",
-    "Romano",
-    "Colombo",
-    "Ricci",
-    "Marino",
-    "Greco",
-    "Bruno",
-    "Gallo",
-    "Conti",
-    "De Luca",
-    "Mancini",
-    "Costa",
-    "Giordano",
-    "Rizzo",
-    "Lombardi",
-    "Moretti",
-    "Barbieri",
-    "Fontana",
-    "Santoro",
-    "Mariani",
-    "Rinaldi",
-    "Caruso",
-    "Ferrara",
-    "Galli",
-    "Martini",
-    "Leone",
-    "Longo",
-    "Gentile",
-    "Martinelli",
-    "Vitale",
-    "Serra",
-    "Coppola",
-    "De Santis",
-    "D'Angelo",
-    "Marchetti",
-    "Parisi",
-    "Marcantoni",
-    "Properzi",
-    "Cognigni",
-    "Ferracuti",
-    "Cesetti",
-    "Marinangeli",
-    "Ortenzi",
-    "Mercuri",
-    "Pompei",
-    "Ercoli",
-    "Nicolò",
-    "Lucà",
-    "Santarelli",
-    "Ripani",
-    "Sabbatini",
-    "Vallesi",
-    "Ruffini",
-    "Cruciani",
-    "Pierantozzi",
+    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
+    "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
+    "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso",
+    "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli", "Vitale", "Serra",
+    "Coppola", "De Santis", "D'Angelo", "Marchetti", "Parisi", "Marcantoni", "Properzi", "Cognigni",
+    "Ferracuti", "Cesetti", "Marinangeli", "Ortenzi", "Mercuri", "Pompei", "Ercoli", "Nicolò",
+    "Lucà", "Santarelli", "Ripani", "Sabbatini", "Vallesi", "Ruffini", "Cruciani", "Pierantozzi",
     "Ciarrocchi",
 ];
+#[rustfmt::skip]
 const MALE: [&str; 30] = [
-    "Giuseppe",
-    "Giovanni",
-    "Antonio",
-    "Mario",
-    "Luigi",
-    "Francesco",
-    "Angelo",
-    "Vincenzo",
-    "Pietro",
-    "Salvatore",
-    "Carlo",
-    "Franco",
-    "Domenico",
-    "Paolo",
-    "Michele",
-    "Marco",
-    "Andrea",
-    "Alessandro",
-    "Luca",
-    "Stefano",
-    "Roberto",
-    "Massimo",
-    "Fabio",
-    "Simone",
-    "Matteo",
-    "Lorenzo",
-    "Davide",
-    "Niccolò",
-    "Gabriele",
-    "Emidio",
+    "Giuseppe", "Giovanni", "Antonio", "Mario", "Luigi", "Francesco", "Angelo", "Vincenzo",
+    "Pietro", "Salvatore", "Carlo", "Franco", "Domenico", "Paolo", "Michele", "Marco", "Andrea",
+    "Alessandro", "Luca", "Stefano", "Roberto", "Massimo", "Fabio", "Simone", "Matteo", "Lorenzo",
+    "Davide", "Niccolò", "Gabriele", "Emidio",
 ];
+#[rustfmt::skip]
 const FEMALE: [&str; 30] = [
-    "Maria",
-    "Anna",
-    "Giuseppina",
-    "Rosa",
-    "Angela",
-    "Giovanna",
-    "Teresa",
-    "Lucia",
-    "Carmela",
-    "Caterina",
-    "Francesca",
-    "Antonietta",
-    "Paola",
-    "Laura",
-    "Giulia",
-    "Chiara",
-    "Sara",
-    "Martina",
-    "Valentina",
-    "Elena",
-    "Silvia",
-    "Federica",
-    "Alessandra",
-    "Roberta",
-    "Marta",
-    "Ilaria",
-    "Gloria",
-    "Noemi",
-    "Aurora",
-    "Annalisa",
+    "Maria", "Anna", "Giuseppina", "Rosa", "Angela", "Giovanna", "Teresa", "Lucia", "Carmela",
+    "Caterina", "Francesca", "Antonietta", "Paola", "Laura", "Giulia", "Chiara", "Sara", "Martina",
+    "Valentina", "Elena", "Silvia", "Federica", "Alessandra", "Roberta", "Marta", "Ilaria",
+    "Gloria", "Noemi", "Aurora", "Annalisa",
 ];
 const BELFIORE: [&str; 12] = [
     "D542", "A462", "E783", "F051", "H501", "F205", "F839", "L219", "G273", "A662", "Z133", "Z600",
@@ -408,16 +311,31 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
+/// Counts the bytes the program holds on the heap, to measure the index and a session.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only keeps a count.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_mib() -> f64 {
+    LIVE.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
 }
 
 struct Figures {
@@ -429,20 +347,28 @@ struct Figures {
 
 /// Types every query character by character into a fresh session, then deletes it with Backspace.
 fn measure<S>(
+    runs: usize,
     mut new_session: impl FnMut() -> S,
     mut set: impl FnMut(&mut S, &str) -> usize,
 ) -> Figures {
+    // ALLOGGI_BENCH_QUERIES="a,b" replaces the standard queries (for profiling one of them).
+    let custom = std::env::var("ALLOGGI_BENCH_QUERIES").ok();
+    let queries: Vec<&str> = match &custom {
+        Some(list) => list.split(',').filter(|q| !q.is_empty()).collect(),
+        None => QUERIES.to_vec(),
+    };
     let mut figures = Figures {
         typing: Vec::new(),
         first_key: Vec::new(),
         backspace: Vec::new(),
-        per_query: QUERIES
+        per_query: queries
             .iter()
             .map(|q| (q.to_string(), Vec::new(), 0))
             .collect(),
     };
-    for _ in 0..RUNS {
-        for (q, query) in QUERIES.iter().enumerate() {
+    let verbose = std::env::var_os("ALLOGGI_BENCH_VERBOSE").is_some();
+    for run in 0..runs {
+        for (q, query) in queries.iter().enumerate() {
             let mut session = new_session();
             let chars: Vec<(usize, char)> = query.char_indices().collect();
             for (k, (i, c)) in chars.iter().enumerate() {
@@ -450,6 +376,9 @@ fn measure<S>(
                 let t = Instant::now();
                 let n = black_box(set(&mut session, prefix));
                 let elapsed = t.elapsed();
+                if verbose && run == 0 {
+                    println!("    {prefix:>12}: {} ({n} risultati)", ms(elapsed));
+                }
                 figures.typing.push(elapsed);
                 figures.per_query[q].1.push(elapsed);
                 if k == 0 {
@@ -507,7 +436,9 @@ fn main() {
         "alloggi search bench: {applications} domande, {} thread rayon",
         rayon::current_num_threads()
     );
+    let before = live_mib();
     let data = entries(applications);
+    let input_mib = live_mib() - before;
     let text: usize = data
         .iter()
         .map(|e| e.name.len() + e.fiscal_code.len() + e.protocol.len())
@@ -517,6 +448,9 @@ fn main() {
         text as f64 / applications as f64
     );
 
+    let before = live_mib();
+    let index = Arc::new(SearchIndex::new(data.clone()));
+    let index_mib = live_mib() - before;
     let mut build = Vec::new();
     for _ in 0..BUILD_RUNS {
         let input = data.clone();
@@ -525,16 +459,22 @@ fn main() {
         build.push(t.elapsed());
         black_box(index.len());
     }
-    let input = data.clone();
-    let before = rss_kib();
-    let index = Arc::new(SearchIndex::new(input));
-    let after = rss_kib();
     println!(
-        "SearchIndex::new: mediana {}, max {}; RSS dell'indice circa {} KiB",
+        "SearchIndex::new: mediana {}, max {}; memoria dell'indice {index_mib:.1} MiB \
+         (le {applications} Entry in ingresso: {input_mib:.1} MiB)",
         ms(percentile(&mut build, 0.5)),
         ms(percentile(&mut build, 1.0)),
-        after.saturating_sub(before)
     );
+    let before = live_mib();
+    let mut session = SearchSession::new(index.clone());
+    for (i, c) in "rossi maria".char_indices() {
+        session.set_query(&"rossi maria"[..i + c.len_utf8()]);
+    }
+    println!(
+        "memoria di una sessione dopo \"rossi maria\" (tutti i prefissi in cache): {:.1} MiB",
+        live_mib() - before
+    );
+    drop(session);
 
     // Highlighting the 40 visible rows of a frame.
     let mut session = SearchSession::new(index.clone());
@@ -557,6 +497,7 @@ fn main() {
     let only = std::env::var("ALLOGGI_BENCH_MATCHER").unwrap_or_default();
     if only != "skim" {
         let figures = measure(
+            RUNS,
             || SearchSession::new(index.clone()),
             |s, q| s.set_query(q).len(),
         );
@@ -579,8 +520,36 @@ fn main() {
     );
     let skim_index = Arc::new(skim::Index::new(data.clone()));
     let figures = measure(
+        RUNS,
         || skim::Session::new(skim_index.clone()),
         |s, q| s.set_query(q).len(),
     );
     report("fuzzy-matcher skim v2 (stesso indice, confronto)", figures);
+
+    // The starting point of the issue: every keystroke scans all rows, one string per row, on one
+    // thread. One run only: it is slow.
+    let lines: Vec<String> = data
+        .iter()
+        .map(|e| format!("{} {} {}", e.name, e.fiscal_code, e.protocol))
+        .collect();
+    let matcher = fuzzy_matcher::skim::SkimMatcherV2::default().ignore_case();
+    let figures = measure(
+        1,
+        || (),
+        |_, q| {
+            let mut hits: Vec<(i64, usize)> = lines
+                .iter()
+                .enumerate()
+                .filter_map(|(row, line)| {
+                    fuzzy_matcher::FuzzyMatcher::fuzzy_match(&matcher, line, q).map(|s| (s, row))
+                })
+                .collect();
+            hits.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            hits.len()
+        },
+    );
+    report(
+        "fuzzy-matcher skim v2, scansione semplice (una stringa per riga, 1 thread)",
+        figures,
+    );
 }
