@@ -10,6 +10,7 @@ pub mod fiscal_code;
 pub mod household;
 pub mod money;
 pub mod notice;
+pub mod summary;
 pub mod time;
 
 pub use application::{Application, ApplicationId, Protocol, State};

@@ -1,6 +1,6 @@
 //! Full logical backup as JSON lines. Records are written as the exact bytes stored, so that
 //! export → restore → export is byte-identical and the audit hashes survive the trip.
-//! Indexes and counters are not written: restore rebuilds them from the records.
+//! Indexes, counters and summaries are not written: restore rebuilds them from the records.
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -222,6 +222,7 @@ impl Store {
         }
         self.rebuild_audit_index()?;
         self.rebuild_state_counts()?;
+        self.rebuild_summaries()?;
         Ok(())
     }
 

@@ -1,10 +1,11 @@
-//! `alloggi check`: do the indexes and counters agree with the records?
+//! `alloggi check`: do the indexes, counters and summaries agree with the records?
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::audit_index::{audit_seq, decode_entry};
 use super::{Store, StoreError, keys};
-use crate::domain::{Application, ApplicationId, State};
+use crate::domain::summary::ApplicationSummary;
+use crate::domain::{Application, ApplicationId, Call, State};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct IntegrityReport {
@@ -36,7 +37,12 @@ impl Store {
     pub fn check(&self) -> Result<IntegrityReport, StoreError> {
         let mut report = IntegrityReport::default();
         let mut expected = Expected::default();
-        let calls: BTreeSet<String> = self.calls()?.into_iter().map(|c| c.code).collect();
+        let calls: BTreeMap<String, Call> = self
+            .calls()?
+            .into_iter()
+            .map(|c| (c.code.clone(), c))
+            .collect();
+        let mut summaries = 0usize;
 
         for item in self.tree(keys::APPLICATIONS).iter() {
             let (key, value) = item?;
@@ -57,13 +63,16 @@ impl Store {
                     app.id
                 ));
             }
-            if !calls.contains(&app.call) {
+            if !calls.contains_key(&app.call) {
                 report.problems.push(format!(
                     "domanda {}: bando '{}' inesistente",
                     app.id, app.call
                 ));
             }
             expected.collect(&app);
+            if self.check_summary(&mut report, &app, calls.get(&app.call))? {
+                summaries += 1;
+            }
         }
 
         compare_sets(
@@ -93,6 +102,7 @@ impl Store {
 
         self.check_audit_index(&mut report)?;
         self.check_state_counts(&mut report, &expected.per_state)?;
+        self.check_extra_summaries(&mut report, summaries)?;
 
         let next_id: u64 = self
             .get_json(keys::META, keys::META_NEXT_APPLICATION)?
@@ -115,7 +125,7 @@ impl Store {
         }
         let active: Option<Option<String>> = self.get_json(keys::META, keys::META_ACTIVE_CALL)?;
         if let Some(code) = active.flatten()
-            && !calls.contains(&code)
+            && !calls.contains_key(&code)
         {
             report
                 .problems
@@ -230,6 +240,65 @@ impl Store {
                     "contatori per stato: chiave {} sconosciuta",
                     keys::hex(&key)
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The stored summary of `app` is the one its record and call give. Returns whether there
+    /// is one, readable or not.
+    fn check_summary(
+        &self,
+        report: &mut IntegrityReport,
+        app: &Application,
+        call: Option<&Call>,
+    ) -> Result<bool, StoreError> {
+        let Some(value) = self.tree(keys::SUMMARIES).get(keys::application(app.id))? else {
+            report
+                .problems
+                .push(format!("riepilogo della domanda {} mancante", app.id));
+            return Ok(false);
+        };
+        match serde_json::from_slice::<ApplicationSummary>(&value) {
+            Ok(stored) if stored == ApplicationSummary::of(app, call) => {}
+            Ok(_) => report.problems.push(format!(
+                "riepilogo della domanda {} diverso dalla domanda",
+                app.id
+            )),
+            Err(e) => report.problems.push(format!(
+                "riepilogo della domanda {} illeggibile: {e}",
+                app.id
+            )),
+        }
+        Ok(true)
+    }
+
+    /// No summary without its application, and no marker of summaries left to recompute. The
+    /// tree is walked only when it holds more keys than the applications account for.
+    fn check_extra_summaries(
+        &self,
+        report: &mut IntegrityReport,
+        found: usize,
+    ) -> Result<(), StoreError> {
+        report.problems.extend(self.pending_summaries()?);
+        let tree = self.tree(keys::SUMMARIES);
+        if tree.len() == found {
+            return Ok(());
+        }
+        let applications = self.tree(keys::APPLICATIONS);
+        for key in tree.iter().keys() {
+            let key = key?;
+            match keys::decode_application_id(&key) {
+                None => report.problems.push(format!(
+                    "riepiloghi: chiave {} illeggibile",
+                    keys::hex(&key)
+                )),
+                Some(id) if !applications.contains_key(&key)? => report.problems.push(format!(
+                    "riepilogo della domanda {id} senza domanda corrispondente"
+                )),
+                Some(_) => {}
             }
         }
         Ok(())

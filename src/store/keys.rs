@@ -17,9 +17,16 @@ pub const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
 /// Derived from `idx_state` and written in the same transactions; never exported. `Store::open`
 /// rebuilds the whole tree when a counter is missing or unreadable.
 pub const COUNT_STATE: &str = "count_state";
+/// The inbox's read model: key `application(id)`, value the application's `ApplicationSummary`
+/// as JSON. Derived from the records and written in the same transactions; never exported.
+/// See `summaries.rs`.
+pub const SUMMARIES: &str = "summaries";
+/// Summaries known to be stale, to recompute: key a call's code (its applications' summaries)
+/// or empty (every summary), value a token naming the change (see `summaries.rs`).
+pub const SUMMARIES_PENDING: &str = "summaries_pending";
 
 /// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 10] = [
+pub const ALL_TREES: [&str; 12] = [
     META,
     CALLS,
     APPLICATIONS,
@@ -30,6 +37,8 @@ pub const ALL_TREES: [&str; 10] = [
     AUDIT,
     IDX_AUDIT_APPLICATION,
     COUNT_STATE,
+    SUMMARIES,
+    SUMMARIES_PENDING,
 ];
 
 /// Position of a tree in `ALL_TREES`: the one place both the store and its transactions

@@ -8,9 +8,11 @@ mod check;
 mod counts;
 mod error;
 pub(crate) mod keys;
+mod summaries;
 mod tx;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 use sled::Transactional;
@@ -37,6 +39,10 @@ use tx::Tx;
 /// a schema-1 database, a schema-2 database written before the counters existed, a new
 /// database and one emptied by a failed restore. After that, every transaction that writes the
 /// state index updates the counters too.
+///
+/// Nor are the application summaries, the console's read model (`summaries`): `open` rebuilds
+/// them, in batches, when the tree is empty while applications exist (see `summaries.rs`), and
+/// every transaction that writes an application writes its summary.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
@@ -49,6 +55,9 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     path: PathBuf,
+    /// Held by the handle recomputing summaries after a change of call, so that the clones'
+    /// commands do not repeat the work meanwhile (see `summaries.rs`).
+    settling: Arc<Mutex<()>>,
 }
 
 impl Store {
@@ -73,6 +82,7 @@ impl Store {
             db,
             trees,
             path: path.to_path_buf(),
+            settling: Arc::new(Mutex::new(())),
         };
         store.check_schema()?;
         if store
@@ -82,6 +92,7 @@ impl Store {
             return Err(StoreError::RestoreInterrupted(path.to_path_buf()));
         }
         store.ensure_state_counts()?;
+        store.ensure_summaries()?;
         Ok(store)
     }
 
@@ -171,7 +182,9 @@ impl Store {
         }
     }
 
-    /// Runs one command in one transaction and makes it durable before returning.
+    /// Runs one command in one transaction and makes it durable before returning. A command
+    /// that changed a call's documents then brings that call's summaries up to date (see
+    /// `summaries.rs`).
     pub fn execute(&self, command: &Command, ctx: &Context) -> Result<Vec<Event>, StoreError> {
         let events = self
             .trees
@@ -179,6 +192,7 @@ impl Store {
             .transaction(|trees| Tx(trees).run(command, ctx))
             .map_err(flatten)?;
         self.db.flush()?;
+        self.settle_summaries();
         Ok(events)
     }
 
@@ -207,6 +221,7 @@ impl Store {
             })
             .map_err(flatten)?;
         self.db.flush()?;
+        self.settle_summaries();
         Ok(events)
     }
 

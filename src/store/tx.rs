@@ -1,5 +1,5 @@
 //! Everything a command does inside its transaction: load the snapshot, decide, evolve,
-//! write records, indexes, counters and audit entries.
+//! write records, indexes, counters, summaries and audit entries.
 
 use std::collections::BTreeSet;
 
@@ -11,9 +11,10 @@ use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use super::audit::{AuditHead, StoredEntry};
 use super::error::StoreError;
 use super::keys;
+use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::rome_date;
 use crate::domain::{
-    Application, ApplicationId, Command, Context, Event, Snapshot, State, decide, evolve,
+    Application, ApplicationId, Call, Command, Context, Event, Snapshot, State, decide, evolve,
 };
 
 pub(crate) type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
@@ -65,6 +66,12 @@ impl Tx<'_> {
     }
     fn count_state(&self) -> &TransactionalTree {
         &self.0[keys::index_of(keys::COUNT_STATE)]
+    }
+    fn summaries(&self) -> &TransactionalTree {
+        &self.0[keys::index_of(keys::SUMMARIES)]
+    }
+    fn summaries_pending(&self) -> &TransactionalTree {
+        &self.0[keys::index_of(keys::SUMMARIES_PENDING)]
     }
 
     fn get_json<T: DeserializeOwned>(
@@ -159,6 +166,12 @@ impl Tx<'_> {
             && let Some(call) = &after.call
         {
             self.put_json(self.calls(), call.code.as_bytes(), call)?;
+            if let Some(old) = &before.call
+                && old.code == call.code
+                && ApplicationSummary::call_change_matters(old, call)
+            {
+                self.mark_summaries_stale(&call.code)?;
+            }
         }
         if after.active_call != before.active_call {
             self.put_json(self.meta(), keys::META_ACTIVE_CALL, &after.active_call)?;
@@ -195,8 +208,43 @@ impl Tx<'_> {
             }
             self.put_json(self.applications(), &keys::application(app.id), app)?;
             self.update_indexes(before.application.as_ref(), app)?;
+            self.write_summary(app, after.call.as_ref())?;
         }
         Ok(())
+    }
+
+    /// Writes the summary of `app`, whose record this transaction has just written: the one
+    /// place a command writes the read model. `call` is the snapshot's, used when it is the
+    /// application's own call (it always is today); otherwise that call is read here.
+    fn write_summary(&self, app: &Application, call: Option<&Call>) -> TxResult<()> {
+        let loaded: Option<Call>;
+        let call = match call {
+            Some(call) if call.code == app.call => Some(call),
+            _ => {
+                loaded = self.get_json(self.calls(), keys::CALLS, app.call.as_bytes())?;
+                loaded.as_ref()
+            }
+        };
+        self.put_json(
+            self.summaries(),
+            &keys::application(app.id),
+            &ApplicationSummary::of(app, call),
+        )
+    }
+
+    /// Records that the summaries of call `code`'s applications may be stale: the call's
+    /// documents changed. `Store::execute` recomputes them once this transaction has committed
+    /// (see `summaries.rs`). The token is the sequence number of this command's first audit
+    /// entry, so that no two changes share one.
+    fn mark_summaries_stale(&self, code: &str) -> TxResult<()> {
+        let head: AuditHead = self
+            .get_json(self.meta(), keys::META, keys::META_AUDIT_HEAD)?
+            .unwrap_or_default();
+        self.put_json(
+            self.summaries_pending(),
+            code.as_bytes(),
+            &head.seq.saturating_add(1),
+        )
     }
 
     fn update_indexes(&self, old: Option<&Application>, new: &Application) -> TxResult<()> {

@@ -5,18 +5,19 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::application::DocumentStatus;
-use crate::domain::call::Need;
+use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Event, State};
 use crate::store::{Store, StoreError};
 
 /// One inbox line: what the table shows, sorts and searches on, kept small for 100.000 rows.
+/// The store's `ApplicationSummary`, shaped for the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub id: ApplicationId,
     /// `2024/000123`, empty until registered.
     pub protocol: String,
+    /// The applicant's name, control characters removed.
     pub name: String,
     pub fiscal_code: String,
     pub state: State,
@@ -28,65 +29,43 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row of one application, computed from its record: for a case just changed.
     pub fn of(application: &Application, call: Option<&Call>) -> Row {
-        let condition_without_document = call.is_some_and(|call| {
-            call.checklist(application).iter().any(|(doc, need)| {
-                *need == Need::ForDeclaredCondition
-                    && !matches!(
-                        application.documents.get(&doc.code),
-                        Some(DocumentStatus::Ricevuto { .. })
-                    )
-            })
-        });
+        Row::from(ApplicationSummary::of(application, call))
+    }
+}
+
+impl From<ApplicationSummary> for Row {
+    fn from(summary: ApplicationSummary) -> Row {
         Row {
-            id: application.id,
-            protocol: application
+            id: summary.id,
+            protocol: summary
                 .protocol
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            name: super::view::clean(&application.applicant_name()),
-            fiscal_code: application.applicant_fiscal_code().to_string(),
-            state: application.state,
-            received_at: application.received_at,
-            flagged: application.late || condition_without_document,
-            household: u8::try_from(application.household.len()).unwrap_or(u8::MAX),
-            integration_deadline: match application.state {
-                State::IntegrazioneRichiesta => {
-                    application.integration.as_ref().map(|i| i.deadline)
-                }
-                _ => None,
-            },
+            name: super::view::clean(&summary.applicant_name),
+            fiscal_code: summary.applicant_fiscal_code,
+            state: summary.state,
+            received_at: summary.received_at,
+            flagged: summary.flagged,
+            household: summary.household,
+            integration_deadline: summary.integration_deadline,
         }
     }
 }
 
-/// Rows reported in chunks, so the screen can show progress on a large call.
-pub const ROW_CHUNK: usize = 10_000;
-
-/// Reads every application into rows, in id order; `progress` gets (done, total) per chunk.
+/// Every application as a row, in id order, from the store's summaries: no record is read.
+/// `progress` gets (done, total) as the summaries are read.
 pub fn load_rows(
     store: &Store,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<Row>, StoreError> {
-    let total = store.application_count();
-    let mut calls: BTreeMap<String, Option<Call>> = BTreeMap::new();
-    let mut rows = Vec::with_capacity(total);
-    let mut after = None;
-    loop {
-        let page = store.applications_page(after, ROW_CHUNK)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        for application in &page {
-            if !calls.contains_key(&application.call) {
-                calls.insert(application.call.clone(), store.call(&application.call)?);
-            }
-            let call = calls.get(&application.call).and_then(Option::as_ref);
-            rows.push(Row::of(application, call));
-        }
-        progress(rows.len(), total.max(rows.len()));
-    }
-    Ok(rows)
+    Ok(store
+        .application_summaries(progress)?
+        .into_iter()
+        .map(Row::from)
+        .collect())
 }
 
 /// The cruscotto's figures before the rows are in: the call and the counts per state.
