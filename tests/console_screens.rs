@@ -559,3 +559,34 @@ fn every_kind_in_the_audit_log_can_be_chosen_in_the_filter() {
         );
     }
 }
+
+#[test]
+fn a_protocol_given_in_the_case_is_found_by_the_search() {
+    let mut console = console(true, (80, 24));
+    console.char('2').key(KeyCode::Right); // Ricevute
+    let id = console
+        .app
+        .inbox
+        .view
+        .iter()
+        .filter_map(|i| console.app.inbox.row(*i))
+        .find(|r| !r.flagged)
+        .map(|r| r.id)
+        .expect("a received application in the window");
+    console.app.open_case(id, Screen::Inbox);
+    console.char('p');
+    let protocol = console
+        .app
+        .store()
+        .application(id)
+        .expect("read")
+        .and_then(|a| a.protocol)
+        .expect("registered")
+        .to_string();
+    console
+        .key(KeyCode::Esc)
+        .key(KeyCode::Left)
+        .char('/')
+        .typing(&protocol);
+    assert_eq!(console.app.inbox.current().map(|r| r.id), Some(id));
+}

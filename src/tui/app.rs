@@ -129,6 +129,8 @@ pub struct App {
     pub status: Option<(String, bool)>,
     pub quit: bool,
     effects: Vec<Effect>,
+    /// Rows changed in a way the search index must learn (a new protocol number).
+    index_stale: bool,
 }
 
 /// Lines of chrome around the inbox table: header, tabs, filters, rule, column titles, rule,
@@ -172,6 +174,7 @@ impl App {
             status: None,
             quit: false,
             effects: vec![Effect::LoadSummary, Effect::LoadRows],
+            index_stale: false,
         }
     }
 
@@ -184,6 +187,10 @@ impl App {
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
+        if std::mem::take(&mut self.index_stale) {
+            self.effects
+                .push(Effect::BuildIndex(Inbox::search_entries(&self.inbox.rows)));
+        }
         std::mem::take(&mut self.effects)
     }
 
@@ -820,6 +827,11 @@ impl App {
         if let Some(id) = command.application_id() {
             self.refresh_application(id);
         }
+        // A new protocol number must become searchable: the index is rebuilt off the UI thread
+        // from the rows as they are once the whole batch is done.
+        if matches!(command, Command::RegisterApplication { .. }) && self.inbox.loaded {
+            self.index_stale = true;
+        }
         Ok(())
     }
 
@@ -837,12 +849,10 @@ impl App {
         let mut done = 0;
         let mut refused = 0;
         let mut first_error = None;
-        let mut protocol_changed = false;
         for command in &commands {
             match self.execute(command) {
                 Ok(()) => {
                     done += 1;
-                    protocol_changed |= matches!(command, Command::RegisterApplication { .. });
                     if let Some(id) = command.application_id() {
                         self.inbox.selected.remove(&id);
                     }
@@ -855,10 +865,6 @@ impl App {
         }
         if done > 0 {
             self.inbox.rebuild_view();
-        }
-        if protocol_changed {
-            self.effects
-                .push(Effect::BuildIndex(Inbox::search_entries(&self.inbox.rows)));
         }
         let error = first_error.is_some();
         self.status = Some((s::batch_done(done, refused, first_error.as_deref()), error));
