@@ -100,19 +100,7 @@ fn audit_key(seq: u64) -> [u8; 8] {
 }
 
 fn state_key(state: State, id: ApplicationId) -> Vec<u8> {
-    let tag = match state {
-        State::Ricevuta => 1u8,
-        State::Protocollata => 2,
-        State::InIstruttoria => 3,
-        State::IntegrazioneRichiesta => 4,
-        State::Ammessa => 5,
-        State::Esclusa => 6,
-    };
-    assert_eq!(
-        state.tag(),
-        tag,
-        "state tags are part of the on-disk layout"
-    );
+    let tag = stored_state_tag(state);
     let mut key = vec![tag];
     key.extend_from_slice(&id.0.to_be_bytes());
     key

@@ -36,20 +36,7 @@ const STATES: [State; 6] = [
 ];
 
 fn counter_key(state: State) -> Vec<u8> {
-    let tag = match state {
-        State::Ricevuta => 1,
-        State::Protocollata => 2,
-        State::InIstruttoria => 3,
-        State::IntegrazioneRichiesta => 4,
-        State::Ammessa => 5,
-        State::Esclusa => 6,
-    };
-    assert_eq!(
-        state.tag(),
-        tag,
-        "state tags are part of the on-disk layout"
-    );
-    format!("state/{tag}").into_bytes()
+    format!("state/{}", stored_state_tag(state)).into_bytes()
 }
 
 fn open(dir: &Path) -> Store {
@@ -612,13 +599,7 @@ fn restore_rebuilds_the_counters_and_export_leaves_them_out() {
 fn a_failed_restore_leaves_every_counter_at_zero() {
     let (_source_dir, source) = seeded();
     let text = String::from_utf8(export(&source)).unwrap();
-    // The last line is an audit entry; altering it breaks the chain after everything else,
-    // counters included, was written.
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let last = lines.last_mut().unwrap();
-    assert!(last.starts_with("{\"audit\":"), "{last}");
-    *last = last.replacen(ACTOR, "mrosso", 1);
-    let tampered = lines.join("\n") + "\n";
+    let tampered = with_broken_last_audit_entry(&text);
 
     let target = tempfile::tempdir().unwrap();
     let store = open(target.path());

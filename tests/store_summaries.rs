@@ -738,12 +738,7 @@ fn restore_rebuilds_the_summaries_and_export_leaves_them_out() {
 #[test]
 fn a_failed_restore_leaves_no_summary() {
     let (_source_dir, source) = seeded();
-    let text = String::from_utf8(export(&source)).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let last = lines.last_mut().unwrap();
-    assert!(last.starts_with("{\"audit\":"), "{last}");
-    *last = last.replacen(ACTOR, "mrosso", 1);
-    let tampered = lines.join("\n") + "\n";
+    let tampered = with_broken_last_audit_entry(&String::from_utf8(export(&source)).unwrap());
 
     let target = tempfile::tempdir().unwrap();
     let store = open(target.path());

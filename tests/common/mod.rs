@@ -156,3 +156,32 @@ pub fn new_application(household: Household) -> NewApplication {
         documents: vec!["domanda".to_string(), "documento_identita".to_string()],
     }
 }
+
+/// A backup whose last line, an audit entry, is altered: a restore writes everything else and
+/// then fails on the broken chain, which is what tests of a failed restore need.
+pub fn with_broken_last_audit_entry(backup: &str) -> String {
+    let mut lines: Vec<String> = backup.lines().map(str::to_string).collect();
+    let last = lines.last_mut().expect("a backup has lines");
+    assert!(last.starts_with("{\"audit\":"), "{last}");
+    *last = last.replacen(ACTOR, "mrosso", 1);
+    lines.join("\n") + "\n"
+}
+
+/// The state tags as stored on disk, written out so that a change of `State::tag` is caught.
+pub fn stored_state_tag(state: alloggi::domain::State) -> u8 {
+    use alloggi::domain::State;
+    let tag = match state {
+        State::Ricevuta => 1,
+        State::Protocollata => 2,
+        State::InIstruttoria => 3,
+        State::IntegrazioneRichiesta => 4,
+        State::Ammessa => 5,
+        State::Esclusa => 6,
+    };
+    assert_eq!(
+        state.tag(),
+        tag,
+        "state tags are part of the on-disk layout"
+    );
+    tag
+}
