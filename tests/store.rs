@@ -10,7 +10,7 @@ use alloggi::domain::call::CallParameters;
 use alloggi::domain::command::NewApplication;
 use alloggi::domain::household::{Member, Relation};
 use alloggi::domain::money::Money;
-use alloggi::domain::{ApplicationId, Command, DomainError, Event, Protocol, State};
+use alloggi::domain::{ApplicationId, Command, DomainError, Protocol, State};
 use alloggi::store::audit::entry_hash;
 use alloggi::store::{SCHEMA_VERSION, Store, StoreError};
 use chrono::Duration;
@@ -18,25 +18,9 @@ use common::*;
 
 // Tree names and key layouts (src/store/keys.rs), repeated here on purpose: a change to the
 // on-disk layout must be a conscious one.
-const META: &str = "meta";
-const APPLICATIONS: &str = "applications";
-const CALLS: &str = "calls";
-const IDX_FISCAL_CODE: &str = "idx_fiscal_code";
-const IDX_STATE: &str = "idx_state";
-const AUDIT: &str = "audit";
 
 const A1: ApplicationId = ApplicationId(1);
 const A2: ApplicationId = ApplicationId(2);
-
-fn open(dir: &Path) -> Store {
-    Store::open(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
-}
-
-fn run(store: &Store, command: Command) -> Vec<Event> {
-    store
-        .execute(&command, &ctx())
-        .unwrap_or_else(|e| panic!("{command:?} refused: {e}"))
-}
 
 fn export(store: &Store) -> Vec<u8> {
     let mut out = Vec::new();
@@ -88,11 +72,6 @@ fn seed(store: &Store) {
 
 fn p2024(number: u32) -> Protocol {
     Protocol { year: 2024, number }
-}
-
-/// Opens the raw sled database of a closed store.
-fn raw(dir: &Path) -> sled::Db {
-    sled::open(dir).expect("raw sled open")
 }
 
 fn audit_key(seq: u64) -> [u8; 8] {

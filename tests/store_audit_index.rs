@@ -16,8 +16,6 @@ use common::*;
 
 // Tree names and key layout (src/store/keys.rs), repeated on purpose: a change to the on-disk
 // layout must be a conscious one.
-const META: &str = "meta";
-const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
 
 const A1: ApplicationId = ApplicationId(1);
 const A2: ApplicationId = ApplicationId(2);
@@ -27,15 +25,6 @@ fn index_key(id: ApplicationId, seq: u64) -> Vec<u8> {
     let mut key = id.0.to_be_bytes().to_vec();
     key.extend_from_slice(&seq.to_be_bytes());
     key
-}
-
-fn open(dir: &Path) -> Store {
-    Store::open(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
-}
-
-/// Opens the raw sled database of a closed store.
-fn raw(dir: &Path) -> sled::Db {
-    sled::open(dir).expect("raw sled open")
 }
 
 /// The index keys of a closed store, decoded.

@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use alloggi::domain::application::{DocumentStatus, ExclusionReason};
+use alloggi::domain::application::DocumentStatus;
 use alloggi::domain::household::Relation;
 use alloggi::domain::{ApplicationId, Command, DomainError, State};
 use alloggi::store::{SCHEMA_VERSION, Store, StoreError};
@@ -16,10 +16,6 @@ use common::*;
 
 // Tree names and key layout (src/store/keys.rs), repeated on purpose: a change to the on-disk
 // layout must be a conscious one.
-const META: &str = "meta";
-const COUNT_STATE: &str = "count_state";
-const IDX_STATE: &str = "idx_state";
-const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
 
 const A1: ApplicationId = ApplicationId(1);
 const A2: ApplicationId = ApplicationId(2);
@@ -39,21 +35,6 @@ fn counter_key(state: State) -> Vec<u8> {
     format!("state/{}", stored_state_tag(state)).into_bytes()
 }
 
-fn open(dir: &Path) -> Store {
-    Store::open(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
-}
-
-/// Opens the raw sled database of a closed store.
-fn raw(dir: &Path) -> sled::Db {
-    sled::open(dir).expect("raw sled open")
-}
-
-fn run(store: &Store, command: Command) {
-    store
-        .execute(&command, &ctx())
-        .unwrap_or_else(|e| panic!("{command:?} refused: {e}"));
-}
-
 fn receive(surname: &str, name: &str) -> Command {
     Command::ReceiveApplication(Box::new(new_application(household(vec![member(
         surname,
@@ -62,21 +43,6 @@ fn receive(surname: &str, name: &str) -> Command {
         true,
         Relation::Richiedente,
     )]))))
-}
-
-fn register(id: ApplicationId) -> Command {
-    Command::RegisterApplication {
-        id,
-        override_reason: None,
-    }
-}
-
-fn exclude(id: ApplicationId) -> Command {
-    Command::Exclude {
-        id,
-        reason: ExclusionReason::Altro,
-        note: "rinuncia".to_string(),
-    }
 }
 
 /// The counts, in `STATES` order, as `count_by_state` gives them. Each is also checked against

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use alloggi::demo::{DemoOptions, populate};
-use alloggi::domain::application::{DocumentStatus, ExclusionReason};
+use alloggi::domain::application::DocumentStatus;
 use alloggi::domain::call::DocumentTrigger;
 use alloggi::domain::household::{Condition, Relation};
 use alloggi::domain::summary::ApplicationSummary;
@@ -21,11 +21,6 @@ use common::*;
 
 // Tree names and key layout (src/store/keys.rs), repeated on purpose: a change to the on-disk
 // layout must be a conscious one.
-const META: &str = "meta";
-const SUMMARIES: &str = "summaries";
-const SUMMARIES_PENDING: &str = "summaries_pending";
-const COUNT_STATE: &str = "count_state";
-const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
 
 const A1: ApplicationId = ApplicationId(1);
 const A2: ApplicationId = ApplicationId(2);
@@ -38,21 +33,6 @@ fn key(id: ApplicationId) -> [u8; 8] {
     id.0.to_be_bytes()
 }
 
-fn open(dir: &Path) -> Store {
-    Store::open(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
-}
-
-/// Opens the raw sled database of a closed store.
-fn raw(dir: &Path) -> sled::Db {
-    sled::open(dir).expect("raw sled open")
-}
-
-fn run(store: &Store, command: Command) {
-    store
-        .execute(&command, &ctx())
-        .unwrap_or_else(|e| panic!("{command:?} refused: {e}"));
-}
-
 fn receive(surname: &str, name: &str, conditions: &[Condition]) -> Command {
     let mut new = new_application(household(vec![member(
         surname,
@@ -63,21 +43,6 @@ fn receive(surname: &str, name: &str, conditions: &[Condition]) -> Command {
     )]));
     new.declaration = declaration(conditions);
     Command::ReceiveApplication(Box::new(new))
-}
-
-fn register(id: ApplicationId) -> Command {
-    Command::RegisterApplication {
-        id,
-        override_reason: None,
-    }
-}
-
-fn exclude(id: ApplicationId) -> Command {
-    Command::Exclude {
-        id,
-        reason: ExclusionReason::Altro,
-        note: "rinuncia".to_string(),
-    }
 }
 
 fn received(id: ApplicationId, code: &str) -> Command {

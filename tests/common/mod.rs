@@ -185,3 +185,51 @@ pub fn stored_state_tag(state: alloggi::domain::State) -> u8 {
     );
     tag
 }
+
+// ---- the store, for the store tests --------------------------------------------------------
+
+/// Tree names as they stand on disk: written out here so that a rename is caught by the tests.
+pub const META: &str = "meta";
+pub const APPLICATIONS: &str = "applications";
+pub const CALLS: &str = "calls";
+pub const AUDIT: &str = "audit";
+pub const IDX_FISCAL_CODE: &str = "idx_fiscal_code";
+pub const IDX_STATE: &str = "idx_state";
+pub const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
+pub const COUNT_STATE: &str = "count_state";
+pub const SUMMARIES: &str = "summaries";
+pub const SUMMARIES_PENDING: &str = "summaries_pending";
+
+pub fn open(dir: &std::path::Path) -> alloggi::store::Store {
+    alloggi::store::Store::open(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
+}
+
+/// The database under the store, for tests that tamper with it or simulate older layouts.
+pub fn raw(dir: &std::path::Path) -> sled::Db {
+    sled::open(dir).expect("raw sled open")
+}
+
+/// Runs a command that must be accepted, as the caseworker of `ctx()`.
+pub fn run(
+    store: &alloggi::store::Store,
+    command: alloggi::domain::Command,
+) -> Vec<alloggi::domain::Event> {
+    store
+        .execute(&command, &ctx())
+        .unwrap_or_else(|e| panic!("{command:?} refused: {e}"))
+}
+
+pub fn register(id: alloggi::domain::ApplicationId) -> alloggi::domain::Command {
+    alloggi::domain::Command::RegisterApplication {
+        id,
+        override_reason: None,
+    }
+}
+
+pub fn exclude(id: alloggi::domain::ApplicationId) -> alloggi::domain::Command {
+    alloggi::domain::Command::Exclude {
+        id,
+        reason: alloggi::domain::application::ExclusionReason::Altro,
+        note: "rinuncia".to_string(),
+    }
+}
