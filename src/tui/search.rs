@@ -221,21 +221,21 @@ struct Query {
     mask: u64,
 }
 
+/// One word of a query as nucleo matches it: fuzzy, case-insensitive, accents folded, no syntax.
+fn fuzzy_atom(word: &str) -> Atom {
+    Atom::new(
+        word,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+        false,
+    )
+}
+
 impl Query {
     fn new(query: &str) -> Query {
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        let atoms = words
-            .iter()
-            .map(|w| {
-                Atom::new(
-                    w,
-                    CaseMatching::Ignore,
-                    Normalization::Smart,
-                    AtomKind::Fuzzy,
-                    false,
-                )
-            })
-            .collect();
+        let atoms = words.iter().map(|w| fuzzy_atom(w)).collect();
         let mask = words
             .iter()
             .flat_map(|w| w.chars())
@@ -604,18 +604,7 @@ mod tests {
                 .map(|row| Hit { row, score: 0 })
                 .collect();
         }
-        let atoms: Vec<Atom> = words
-            .iter()
-            .map(|w| {
-                Atom::new(
-                    w,
-                    CaseMatching::Ignore,
-                    Normalization::Smart,
-                    AtomKind::Fuzzy,
-                    false,
-                )
-            })
-            .collect();
+        let atoms: Vec<Atom> = words.iter().map(|w| fuzzy_atom(w)).collect();
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut hits = Vec::new();
         for (row, e) in entries.iter().enumerate() {
