@@ -714,17 +714,16 @@ impl App {
             return;
         };
         let query = list.query.value().to_string();
-        let cursor = list.cursor;
-        let len = self.palette_entries(&query).len();
+        let entries = self.palette_entries(&query);
         let Some(Overlay::Palette(list)) = &mut self.overlay else {
             return;
         };
         match action {
             Action::Cancel => self.overlay = None,
             Action::Up => list.cursor = list.cursor.saturating_sub(1),
-            Action::Down => list.cursor = (list.cursor + 1).min(len.saturating_sub(1)),
+            Action::Down => list.cursor = (list.cursor + 1).min(entries.len().saturating_sub(1)),
             Action::Confirm => {
-                let chosen = self.palette_entries(&query).get(cursor).map(|(a, _)| *a);
+                let chosen = entries.get(list.cursor).map(|(a, _)| *a);
                 self.overlay = None;
                 if let Some(chosen) = chosen {
                     self.on_screen(chosen);

@@ -1,7 +1,7 @@
 //! The inbox's model: which rows are in view (state filter, search, sort), the cursor, the
 //! scroll offset and the multi-selection. Only indices move; rows are never copied.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::domain::{ApplicationId, State};
@@ -76,6 +76,8 @@ pub struct Inbox {
     pub selected: BTreeSet<ApplicationId>,
     pub search: Option<Search>,
     pub index: Option<Arc<SearchIndex>>,
+    /// Rows per state, kept with the rows: the tabs show them on every frame.
+    per_state: BTreeMap<State, usize>,
 }
 
 impl Default for Inbox {
@@ -92,12 +94,17 @@ impl Default for Inbox {
             selected: BTreeSet::new(),
             search: None,
             index: None,
+            per_state: BTreeMap::new(),
         }
     }
 }
 
 impl Inbox {
     pub fn set_rows(&mut self, rows: Vec<Row>) {
+        self.per_state.clear();
+        for row in &rows {
+            *self.per_state.entry(row.state).or_default() += 1;
+        }
         self.rows = rows;
         self.loaded = true;
         self.rebuild_view();
@@ -119,7 +126,7 @@ impl Inbox {
     pub fn count_in(&self, filter: Option<State>) -> usize {
         match filter {
             None => self.rows.len(),
-            Some(state) => self.rows.iter().filter(|r| r.state == state).count(),
+            Some(state) => self.per_state.get(&state).copied().unwrap_or(0),
         }
     }
 
@@ -262,6 +269,10 @@ impl Inbox {
 
     pub fn replace_row(&mut self, row: Row) {
         if let Some(position) = self.position_of(row.id) {
+            if let Some(n) = self.per_state.get_mut(&self.rows[position].state) {
+                *n = n.saturating_sub(1);
+            }
+            *self.per_state.entry(row.state).or_default() += 1;
             self.rows[position] = row;
         }
     }
@@ -429,6 +440,22 @@ mod tests {
         inbox.next_filter(-1);
         inbox.next_filter(-1);
         assert_eq!(inbox.filter, Some(State::Esclusa), "filters wrap around");
+    }
+
+    #[test]
+    fn counts_per_state_follow_a_replaced_row() {
+        let mut inbox = inbox();
+        assert_eq!(inbox.count_in(Some(State::Ricevuta)), 2);
+        inbox.replace_row(row(1, "Rossi Maria", State::Protocollata));
+        assert_eq!(inbox.count_in(Some(State::Ricevuta)), 1);
+        assert_eq!(inbox.count_in(Some(State::Protocollata)), 1);
+        assert_eq!(inbox.count_in(None), 4);
+        let scanned = inbox
+            .rows
+            .iter()
+            .filter(|r| r.state == State::Ricevuta)
+            .count();
+        assert_eq!(inbox.count_in(Some(State::Ricevuta)), scanned);
     }
 
     #[test]
