@@ -164,49 +164,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
-        Action::Quit,
-        Action::Back,
-        Action::Help,
-        Action::Palette,
-        Action::GoDashboard,
-        Action::GoInbox,
-        Action::GoAudit,
-        Action::NextScreen,
-        Action::PreviousScreen,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Open,
-        Action::Search,
-        Action::Select,
-        Action::SelectAll,
-        Action::NextFilter,
-        Action::PreviousFilter,
-        Action::Sort,
-        Action::ReverseSort,
-        Action::Register,
-        Action::StartReview,
-        Action::RequestIntegration,
-        Action::ReceiveIntegration,
-        Action::Admit,
-        Action::Exclude,
-        Action::Reinstate,
-        Action::EditContact,
-        Action::AddMember,
-        Action::Filter,
-        Action::ClearFilter,
-        Action::Cancel,
-        Action::Confirm,
-        Action::Save,
-        Action::NextField,
-        Action::PreviousField,
-        Action::Yes,
-        Action::No,
-    ];
+    /// Every action, in the order of the table of names and descriptions.
+    pub fn all() -> impl Iterator<Item = Action> {
+        super::strings::ACTIONS.iter().map(|(action, _, _)| *action)
+    }
 
     /// The name used in keymap files.
     pub fn name(self) -> &'static str {
@@ -464,8 +425,7 @@ fn parse_layer(layer: &Layer) -> Result<LayerEntries, KeymapError> {
                 )
             })?;
         for (action_name, keys) in actions {
-            let action = Action::ALL
-                .into_iter()
+            let action = Action::all()
                 .find(|a| a.name() == action_name.get_ref())
                 .ok_or_else(|| {
                     error(
@@ -768,12 +728,25 @@ mod tests {
     #[test]
     fn every_action_has_a_key_in_some_context_of_the_default_keymap() {
         let keymap = Keymap::default_keymap().unwrap();
-        for action in Action::ALL {
+        for action in Action::all() {
             let bound = Context::ALL
                 .iter()
                 .any(|c| c.actions().contains(&action) && !keymap.keys_for(*c, action).is_empty());
             assert!(bound, "'{}' has no key", action.name());
         }
+    }
+
+    #[test]
+    fn every_action_a_context_offers_has_a_name_and_a_description() {
+        for context in Context::ALL {
+            for action in context.actions() {
+                assert!(Action::all().any(|a| a == *action), "{action:?}");
+                assert_ne!(action.name(), "?");
+                assert_ne!(action.description(), "?");
+            }
+        }
+        let names: std::collections::BTreeSet<&str> = Action::all().map(Action::name).collect();
+        assert_eq!(names.len(), Action::all().count(), "names are unique");
     }
 
     #[test]

@@ -232,8 +232,8 @@ pub fn action_description(action: Action) -> &'static str {
         .unwrap_or("?")
 }
 
-/// Name in keymap files and Italian description of every action.
-const ACTIONS: [(Action, &str, &str); 41] = [
+/// Every action, with its name in keymap files and its Italian description.
+pub const ACTIONS: [(Action, &str, &str); 41] = [
     (Action::Quit, "esci", "esci"),
     (Action::Back, "indietro", "torna indietro"),
     (Action::Help, "aiuto", "aiuto"),

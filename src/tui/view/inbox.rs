@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::super::app::App;
+use super::super::app::{App, INBOX_CHROME};
 use super::super::data::Row;
 use super::super::inbox::filters;
 use super::super::search::{Field, highlight};
@@ -79,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         titles.push_str(&format!("  {}", s::COL_HOUSEHOLD));
     }
     lines.push(Line::from(Span::styled(titles, theme.bold())));
-    let height = usize::from(area.height).saturating_sub(4);
+    let height = app.table_height(INBOX_CHROME);
     if !inbox.loaded {
         let text = match app.rows_progress {
             Some((done, total)) => s::rows_loading(done, total),
