@@ -8,6 +8,8 @@ pub mod demo;
 pub mod domain;
 pub mod format;
 pub mod import;
+pub mod io;
 pub mod logging;
+pub mod messages;
 pub mod store;
 pub mod tui;

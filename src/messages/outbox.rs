@@ -1,0 +1,1 @@
+//! The outbox: one entry per message to a citizen, and the states it moves through.
