@@ -12,6 +12,8 @@
 //! application and each application was rewritten in four transactions instead of one.
 //! The same seed always gives byte-identical databases.
 
+mod outbox;
+
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashSet};
 
@@ -52,6 +54,8 @@ pub struct DemoSummary {
     /// Events written to the audit log by this run (the call's included when it was saved).
     pub events: usize,
     pub per_state: BTreeMap<State, usize>,
+    /// IO messages left queued, one per catalogue template.
+    pub messages: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,9 +112,18 @@ pub fn populate(
     };
     let mut demo = Demo::new(store, &call, options);
     demo.run(progress)?;
+    let last = store.audit_len() as u64;
+    let at = store
+        .audit_events(last, 1)?
+        .first()
+        .map(|(_, event)| event.at)
+        .unwrap_or(call.opens_at)
+        + chrono::Duration::minutes(5);
+    let messages = outbox::queue_catalogue(store, &call, at)?;
     Ok(DemoSummary {
         applications: options.applications,
-        events: events + demo.events,
+        events: events + demo.events + messages,
+        messages,
         per_state: store.count_by_state()?,
     })
 }

@@ -188,8 +188,7 @@ fn each_entry_about_an_application_gets_its_index_key() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = open(dir.path());
-        assert_eq!(store.schema_version().unwrap(), 2);
-        assert_eq!(SCHEMA_VERSION, 2);
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         seed(&store);
         // The index is derived: the export has no line for it.
         let mut out = Vec::new();
@@ -573,7 +572,7 @@ fn opening_a_first_layout_database_builds_the_index() {
     assert!(index_keys(dir.path()).is_empty());
 
     let store = open(dir.path());
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(store.application_events(A1).unwrap(), timeline);
     assert_eq!(seqs(&store.application_events(A2).unwrap()), A2_SEQS);
     assert_eq!(
@@ -604,7 +603,7 @@ fn opening_a_first_layout_database_builds_the_index() {
     assert_eq!(index_keys(dir.path()), expected);
     // Reopening does not migrate again.
     let store = open(dir.path());
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
 }
 
 #[test]
@@ -614,7 +613,7 @@ fn an_upgrade_cut_short_starts_again_from_an_empty_index() {
     // Some keys of a first attempt, and one the log does not account for.
     downgrade_to_first_layout(dir.path(), &[(A1, 3), (A1, 5), (A2, 99)]);
     let store = open(dir.path());
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
     drop(store);
     assert_eq!(index_keys(dir.path()), expected_index());
@@ -632,7 +631,7 @@ fn a_first_layout_database_without_audit_entries_migrates_to_an_empty_index() {
         db.flush().unwrap();
     }
     let store = open(dir.path());
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(store.is_empty());
     assert!(store.application_events(A1).unwrap().is_empty());
     assert!(

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand};
+use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
 use crate::domain::{Context, State};
 use crate::format::count;
 use crate::store::Store;
@@ -14,9 +14,18 @@ pub fn run(cli: Cli) -> Result<(), String> {
     let actor = actor(cli.global.operatore.as_deref());
     let console = tui::Options {
         keymap: tui::keymap::Choice::parse(cli.global.keymap.as_deref().unwrap_or("default")),
+        comune: if cli.demo && cli.global.comune.is_none() {
+            Ok(crate::messages::ComuneConfig::example())
+        } else {
+            comune_config(cli.global.comune.as_deref())
+        },
+        sender: sender_config(),
     };
     if cli.demo {
         return run_demo_console(&actor, &console);
+    }
+    if let Some(Command::Outbox(OutboxCommand::SendBundle { file, receipts })) = &cli.command {
+        return super::outbox::send_bundle_file(file, receipts);
     }
     let db = database_dir(cli.global.db)?;
     crate::logging::init(&db);
@@ -34,7 +43,30 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Restore { file }) => restore(&db, &file),
         Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open_existing(&db)?),
         Some(Command::Check) => check(&open_existing(&db)?),
+        Some(Command::Outbox(command)) => super::outbox::run(&open_existing(&db)?, command, &actor),
     }
+}
+
+/// `--comune`, then `ALLOGGI_COMUNE` (both through clap), then the user's configuration folder.
+fn comune_config(given: Option<&Path>) -> Result<crate::messages::ComuneConfig, String> {
+    let path = match given {
+        Some(path) => path.to_path_buf(),
+        None => match directories::BaseDirs::new() {
+            Some(dirs) => dirs.config_dir().join("alloggi").join("comune.toml"),
+            None => return Err(crate::tui::strings::NO_COMUNE_CONFIG.to_string()),
+        },
+    };
+    if given.is_none() && !path.exists() {
+        return Err(crate::tui::strings::NO_COMUNE_CONFIG.to_string());
+    }
+    crate::messages::ComuneConfig::load(&path).map_err(|e| e.to_string())
+}
+
+/// The console sends by itself when a key is configured; otherwise it only queues.
+fn sender_config() -> Result<crate::io::ClientConfig, String> {
+    let key = crate::io::key_from_env()
+        .map_err(|e| format!("invio a IO non attivo in questa console: {e}"))?;
+    crate::io::ClientConfig::from_env(key).map_err(|e| e.to_string())
 }
 
 fn actor(given: Option<&str>) -> String {
@@ -46,7 +78,7 @@ fn actor(given: Option<&str>) -> String {
         .unwrap_or_else(|| "operatore".to_string())
 }
 
-fn context(actor: &str) -> Context {
+pub(super) fn context(actor: &str) -> Context {
     Context {
         actor: actor.to_string(),
         now: chrono::Utc::now(),
@@ -125,6 +157,10 @@ fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String
     for (state, n) in &summary.per_state {
         println!("  {:<24} {:>9}", state.label(), count(*n));
     }
+    println!(
+        "Messaggi IO in coda: {} (uno per ogni modello del catalogo).",
+        count(summary.messages)
+    );
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 a failure the user can act on (Italian message on stderr), 2 usage.
 
 mod commands;
+mod outbox;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,11 @@ pub struct GlobalArgs {
     /// sopra quella predefinita. Un file dell'utente in ~/.config/alloggi/keymap.toml si aggiunge sopra.
     #[arg(long, global = true, env = "ALLOGGI_KEYMAP", value_name = "NOME|FILE")]
     pub keymap: Option<String>,
+
+    /// Dati del Comune per i messaggi IO (nome, sportello, indirizzi web…): file TOML come
+    /// fixtures/comune.toml (predefinito: ~/.config/alloggi/comune.toml).
+    #[arg(long, global = true, env = "ALLOGGI_COMUNE", value_name = "FILE")]
+    pub comune: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +104,63 @@ pub enum Command {
     Audit(AuditCommand),
     /// Verifica che gli indici e i contatori concordino con i dati.
     Check,
+    /// Messaggi app IO: invio, esiti, pacchetti per gli uffici senza rete.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Invia a IO i messaggi in coda, aggiorna gli esiti di consegna ed esce (adatto a cron).
+    /// Chiave da ALLOGGI_IO_API_KEY o dal file in ALLOGGI_IO_API_KEY_FILE (permessi 600);
+    /// indirizzo da ALLOGGI_IO_BASE_URL.
+    Send,
+    /// Elenca i messaggi, per stato.
+    List {
+        /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati.
+        #[arg(long, value_name = "STATO")]
+        stato: Option<String>,
+        /// Quanti messaggi per stato, dai più recenti.
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limite: usize,
+    },
+    /// Rimette in coda un messaggio incerto, respinto o non raggiungibile: sarà inviato di nuovo.
+    Requeue {
+        /// Numero del messaggio (es. M12).
+        id: String,
+        /// Perché lo si invia di nuovo (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+    },
+    /// Segna come inviato un messaggio incerto o esportato.
+    MarkSent {
+        /// Numero del messaggio (es. M12).
+        id: String,
+        /// Perché lo si considera inviato (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+        /// L'identificativo assegnato da IO, se noto.
+        #[arg(long, value_name = "ID")]
+        id_io: Option<String>,
+    },
+    /// Scrive i messaggi in coda in un pacchetto, per inviarli da una macchina collegata.
+    Export {
+        /// File del pacchetto da creare.
+        file: PathBuf,
+    },
+    /// Invia un pacchetto da una macchina collegata (senza database) e scrive le ricevute.
+    SendBundle {
+        /// Pacchetto prodotto da `alloggi outbox export`.
+        file: PathBuf,
+        /// File delle ricevute (ripetendo il comando con lo stesso file si riprende da dove ci si era fermati).
+        #[arg(long, value_name = "FILE")]
+        receipts: PathBuf,
+    },
+    /// Registra le ricevute di un pacchetto: i messaggi risultano inviati o respinti.
+    ImportReceipts {
+        /// File delle ricevute prodotto da `alloggi outbox send-bundle`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

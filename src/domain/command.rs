@@ -181,10 +181,57 @@ pub enum EventKind {
         id: ApplicationId,
         fiscal_code: PersonFiscalCode,
     },
+    /// An IO message entered the outbox (`outbox` is its number there).
+    MessageQueued {
+        outbox: u64,
+        template: String,
+        title: String,
+        fiscal_code: String,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    /// IO accepted it (`io_id`), or a caseworker recorded it as sent (`io_id` None, with a reason).
+    MessageSent {
+        outbox: u64,
+        #[serde(default)]
+        io_id: Option<String>,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    MessageRejected {
+        outbox: u64,
+        status: u16,
+        detail: String,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    MessageUnreachable {
+        outbox: u64,
+        detail: String,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    MessageUncertain {
+        outbox: u64,
+        detail: String,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    /// A caseworker put it back in the queue, with a reason.
+    MessageRequeued {
+        outbox: u64,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    /// Queued messages written into an offline bundle.
+    MessagesExported {
+        bundle: String,
+        outbox: Vec<u64>,
+    },
 }
 
 /// Every value `Event::kind_name` can return, in the order of the lifecycle, for filters.
-pub const EVENT_KIND_NAMES: [&str; 14] = [
+pub const EVENT_KIND_NAMES: [&str; 21] = [
     "bando_salvato",
     "bando_attivato",
     "domanda_ricevuta",
@@ -199,6 +246,13 @@ pub const EVENT_KIND_NAMES: [&str; 14] = [
     "recapiti_modificati",
     "componente_aggiunto",
     "componente_rimosso",
+    "messaggio_accodato",
+    "messaggio_inviato",
+    "messaggio_respinto",
+    "messaggio_non_recapitabile",
+    "messaggio_incerto",
+    "messaggio_riaccodato",
+    "messaggi_esportati",
 ];
 
 /// A fact: what happened, who did it, when and why. The audit log is a chain of these.
@@ -228,6 +282,13 @@ impl Event {
             | ContactUpdated { id, .. }
             | MemberAdded { id, .. }
             | MemberRemoved { id, .. } => Some(*id),
+            MessageQueued { application, .. }
+            | MessageSent { application, .. }
+            | MessageRejected { application, .. }
+            | MessageUnreachable { application, .. }
+            | MessageUncertain { application, .. }
+            | MessageRequeued { application, .. } => *application,
+            MessagesExported { .. } => None,
         }
     }
 
@@ -249,6 +310,13 @@ impl Event {
             ContactUpdated { .. } => "recapiti_modificati",
             MemberAdded { .. } => "componente_aggiunto",
             MemberRemoved { .. } => "componente_rimosso",
+            MessageQueued { .. } => "messaggio_accodato",
+            MessageSent { .. } => "messaggio_inviato",
+            MessageRejected { .. } => "messaggio_respinto",
+            MessageUnreachable { .. } => "messaggio_non_recapitabile",
+            MessageUncertain { .. } => "messaggio_incerto",
+            MessageRequeued { .. } => "messaggio_riaccodato",
+            MessagesExported { .. } => "messaggi_esportati",
         }
     }
 
@@ -303,6 +371,35 @@ impl Event {
             MemberRemoved { fiscal_code, .. } => {
                 format!("componente rimosso: {}", fiscal_code.as_str())
             }
+            MessageQueued {
+                outbox,
+                title,
+                fiscal_code,
+                ..
+            } => format!("→ IO: {title} accodato (M{outbox}, {fiscal_code})"),
+            MessageSent {
+                outbox,
+                io_id: Some(io_id),
+                ..
+            } => format!("→ IO: M{outbox} inviato ✓ (id {io_id})"),
+            MessageSent { outbox, .. } => format!("→ IO: M{outbox} segnato come inviato"),
+            MessageRejected {
+                outbox,
+                status,
+                detail,
+                ..
+            } => format!("→ IO: M{outbox} respinto ({status}: {detail})"),
+            MessageUnreachable { outbox, detail, .. } => {
+                format!("→ IO: M{outbox} non raggiungibile su IO ({detail})")
+            }
+            MessageUncertain { outbox, detail, .. } => {
+                format!("→ IO: M{outbox} esito incerto ({detail})")
+            }
+            MessageRequeued { outbox, .. } => format!("→ IO: M{outbox} rimesso in coda"),
+            MessagesExported { bundle, outbox } => format!(
+                "→ IO: {} messaggi esportati nel pacchetto {bundle}",
+                outbox.len()
+            ),
         };
         match &self.reason {
             Some(reason) if !reason.is_empty() => format!("{text} — {reason}"),
@@ -662,6 +759,13 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
             snapshot.active_call = Some(code.clone());
             return Ok(());
         }
+        MessageQueued { .. }
+        | MessageSent { .. }
+        | MessageRejected { .. }
+        | MessageUnreachable { .. }
+        | MessageUncertain { .. }
+        | MessageRequeued { .. }
+        | MessagesExported { .. } => return Ok(()),
         ApplicationReceived { application } => {
             snapshot.application = Some((**application).clone());
             snapshot.next_application_id = application.id.0.checked_add(1).ok_or_else(|| {
@@ -740,7 +844,16 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
         MemberRemoved { fiscal_code, .. } => {
             app.household = app.household.without_member(fiscal_code)?;
         }
-        CallSaved { .. } | CallActivated { .. } | ApplicationReceived { .. } => {}
+        CallSaved { .. }
+        | CallActivated { .. }
+        | ApplicationReceived { .. }
+        | MessageQueued { .. }
+        | MessageSent { .. }
+        | MessageRejected { .. }
+        | MessageUnreachable { .. }
+        | MessageUncertain { .. }
+        | MessageRequeued { .. }
+        | MessagesExported { .. } => {}
     }
     Ok(())
 }

@@ -122,9 +122,10 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
-/// RFC 3339 in UTC with 'Z' and whole seconds, as the IO API wants.
+/// RFC 3339 in UTC with milliseconds and 'Z' (`YYYY-MM-DDTHH:MM:SS.sssZ`), the form the IO
+/// documentation uses for `due_date`; finer fractions are truncated.
 pub fn to_io_utc(ts: Timestamp) -> String {
-    ts.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    ts.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// Rome wall-clock time to an instant, for times we build ourselves (never an error).
@@ -197,19 +198,19 @@ mod tests {
     fn end_and_start_of_day() {
         assert_eq!(
             to_io_utc(end_of_day_rome(date(2024, 11, 14))),
-            "2024-11-14T22:59:59Z"
+            "2024-11-14T22:59:59.000Z"
         );
         assert_eq!(
             to_io_utc(end_of_day_rome(date(2024, 7, 1))),
-            "2024-07-01T21:59:59Z"
+            "2024-07-01T21:59:59.000Z"
         );
         assert_eq!(
             to_io_utc(start_of_day_rome(date(2024, 11, 14))),
-            "2024-11-13T23:00:00Z"
+            "2024-11-13T23:00:00.000Z"
         );
         assert_eq!(
             to_io_utc(start_of_day_rome(date(2024, 7, 1))),
-            "2024-06-30T22:00:00Z"
+            "2024-06-30T22:00:00.000Z"
         );
         // Days with a DST change are 23 and 25 hours long.
         let spring = end_of_day_rome(date(2024, 3, 31)) - start_of_day_rome(date(2024, 3, 31));
@@ -244,7 +245,12 @@ mod tests {
         assert_eq!(format_date(date(2024, 3, 5)), "05/03/2024");
         assert_eq!(
             to_io_utc(utc("2024-11-14T22:59:59.123+00:00")),
-            "2024-11-14T22:59:59Z"
+            "2024-11-14T22:59:59.123Z"
+        );
+        // Finer fractions are truncated, never rounded up into the next second.
+        assert_eq!(
+            to_io_utc(utc("2024-11-14T22:59:59.999900+00:00")),
+            "2024-11-14T22:59:59.999Z"
         );
     }
 

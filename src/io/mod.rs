@@ -1,1 +1,13 @@
 //! The IO REST client, request pacing, the API key, the outbox worker and offline bundles.
+
+pub mod bundle;
+pub mod client;
+pub mod key;
+pub mod pace;
+pub mod worker;
+
+pub use client::{
+    ClientConfig, DEFAULT_BASE_URL, IoClient, IoError, ProfileOutcome, StatusOutcome, SubmitOutcome,
+};
+pub use key::{ApiKey, KeyError, key_from_env, load_key};
+pub use pace::{Pace, PaceError, Pacer};

@@ -37,6 +37,8 @@ struct Line {
     application: Option<Box<RawValue>>,
     #[serde(default)]
     audit: Option<Box<RawValue>>,
+    #[serde(default)]
+    outbox: Option<Box<RawValue>>,
 }
 
 /// Where one backup line goes: tree, key and the bytes to store.
@@ -52,6 +54,7 @@ pub struct BackupCounts {
     pub calls: usize,
     pub applications: usize,
     pub audit_entries: usize,
+    pub messages: usize,
 }
 
 impl Store {
@@ -78,6 +81,7 @@ impl Store {
             (keys::CALLS, "call", &mut counts.calls),
             (keys::APPLICATIONS, "application", &mut counts.applications),
             (keys::AUDIT, "audit", &mut counts.audit_entries),
+            (keys::OUTBOX, "outbox", &mut counts.messages),
         ] {
             for item in self.tree(tree).iter() {
                 let (_, value) = item?;
@@ -221,6 +225,7 @@ impl Store {
             }
         }
         self.rebuild_audit_index()?;
+        self.rebuild_outbox_indexes()?;
         self.rebuild_state_counts()?;
         self.rebuild_summaries()?;
         Ok(())
@@ -265,6 +270,7 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
             call: None,
             application: None,
             audit: None,
+            outbox: None,
         } => {
             if name.as_bytes() == keys::META_SCHEMA {
                 return Err("lo schema va solo nell'intestazione".into());
@@ -283,6 +289,7 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
             value: None,
             application: None,
             audit: None,
+            outbox: None,
         } => {
             let call: Call =
                 serde_json::from_str(raw.get()).map_err(|e| format!("bando non valido: {e}"))?;
@@ -299,6 +306,7 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
             value: None,
             call: None,
             audit: None,
+            outbox: None,
         } => {
             let app: Application =
                 serde_json::from_str(raw.get()).map_err(|e| format!("domanda non valida: {e}"))?;
@@ -315,6 +323,7 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
             value: None,
             call: None,
             application: None,
+            outbox: None,
         } => {
             let entry: StoredEntry = serde_json::from_str(raw.get())
                 .map_err(|e| format!("voce del registro non valida: {e}"))?;
@@ -325,6 +334,25 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
                 value: raw_bytes(&raw),
             })
         }
-        _ => Err("riga non riconosciuta: attesa una tra meta, call, application, audit".into()),
+        Line {
+            outbox: Some(raw),
+            meta: None,
+            value: None,
+            call: None,
+            application: None,
+            audit: None,
+        } => {
+            let entry: crate::messages::outbox::OutboxEntry = serde_json::from_str(raw.get())
+                .map_err(|e| format!("messaggio non valido: {e}"))?;
+            counts.messages += 1;
+            Ok(Record {
+                tree: keys::OUTBOX,
+                key: keys::outbox(entry.id).to_vec(),
+                value: raw_bytes(&raw),
+            })
+        }
+        _ => Err(
+            "riga non riconosciuta: attesa una tra meta, call, application, audit, outbox".into(),
+        ),
     }
 }

@@ -103,6 +103,7 @@ impl Store {
         self.check_audit_index(&mut report)?;
         self.check_state_counts(&mut report, &expected.per_state)?;
         self.check_extra_summaries(&mut report, summaries)?;
+        self.check_outbox(&mut report)?;
 
         let next_id: u64 = self
             .get_json(keys::META, keys::META_NEXT_APPLICATION)?
@@ -132,6 +133,61 @@ impl Store {
                 .push(format!("il bando attivo '{code}' non esiste"));
         }
         Ok(report)
+    }
+}
+
+impl Store {
+    /// The outbox's state and content indexes against its entries, and its counter.
+    fn check_outbox(&self, report: &mut IntegrityReport) -> Result<(), StoreError> {
+        let mut states = KeySet::new();
+        let mut hashes = KeyMap::new();
+        let mut max_id = 0;
+        for item in self.tree(keys::OUTBOX).iter() {
+            let (key, value) = item?;
+            let entry: crate::messages::outbox::OutboxEntry = match serde_json::from_slice(&value) {
+                Ok(entry) => entry,
+                Err(e) => {
+                    report.problems.push(format!(
+                        "messaggio con chiave {} illeggibile: {e}",
+                        keys::hex(&key)
+                    ));
+                    continue;
+                }
+            };
+            if entry.message.content_hash() != entry.content_hash {
+                report.problems.push(format!(
+                    "messaggio {}: il contenuto non corrisponde alla sua impronta",
+                    entry.id
+                ));
+            }
+            max_id = max_id.max(entry.id.0);
+            states.insert(keys::outbox_state(entry.state.tag(), entry.id).to_vec());
+            hashes.insert(
+                entry.content_hash.into_bytes(),
+                keys::outbox(entry.id).to_vec(),
+            );
+        }
+        compare_sets(
+            report,
+            "stato dei messaggi",
+            self.tree(keys::IDX_OUTBOX_STATE),
+            &states,
+        )?;
+        compare_maps(
+            report,
+            "impronta dei messaggi",
+            self.tree(keys::IDX_OUTBOX_HASH),
+            &hashes,
+        )?;
+        let next: u64 = self
+            .get_json(keys::META, keys::META_NEXT_OUTBOX)?
+            .unwrap_or(1);
+        if next <= max_id {
+            report.problems.push(format!(
+                "contatore dei messaggi a {next}, ma esiste già il messaggio M{max_id}"
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -38,6 +38,25 @@ pub enum StoreError {
     Backup { line: usize, detail: String },
     #[error("errore di lettura/scrittura: {0}")]
     Io(#[from] std::io::Error),
+    #[error("il messaggio {0} non esiste")]
+    UnknownMessage(crate::messages::outbox::OutboxId),
+    #[error("{0}")]
+    Message(String),
+    #[error(
+        "un messaggio identico per lo stesso destinatario è già nella coda ({0}): non si invia due volte"
+    )]
+    DuplicateMessage(crate::messages::outbox::OutboxId),
+    #[error("non si può {action} il messaggio {id}: è {state}")]
+    MessageState {
+        id: crate::messages::outbox::OutboxId,
+        state: String,
+        action: &'static str,
+    },
+    #[error("ricevute rifiutate, nulla è cambiato: {0}")]
+    Receipt(String),
+    /// Carries a preview out of the transaction that built it; never shown.
+    #[error("anteprima")]
+    Preview(Box<crate::store::outbox::Preview>),
 }
 
 impl StoreError {

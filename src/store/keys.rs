@@ -25,8 +25,19 @@ pub const SUMMARIES: &str = "summaries";
 /// or empty (every summary), value a token naming the change (see `summaries.rs`).
 pub const SUMMARIES_PENDING: &str = "summaries_pending";
 
+/// The IO outbox: key `outbox(id)`, value the `OutboxEntry` as JSON. Primary data: exported.
+pub const OUTBOX: &str = "outbox";
+/// Outbox entries by state: the state's tag then the id, empty value. Derived from `outbox`.
+pub const IDX_OUTBOX_STATE: &str = "idx_outbox_state";
+/// Outbox entries by content hash (hex), value the id: a second identical message to the same
+/// citizen is refused. Derived from `outbox`.
+pub const IDX_OUTBOX_HASH: &str = "idx_outbox_hash";
+/// Citizens IO said may receive the service's messages: key the fiscal code, value the time of
+/// the check. A cache: never exported, safe to empty.
+pub const IO_PROFILES: &str = "io_profiles";
+
 /// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 12] = [
+pub const ALL_TREES: [&str; 16] = [
     META,
     CALLS,
     APPLICATIONS,
@@ -39,6 +50,10 @@ pub const ALL_TREES: [&str; 12] = [
     COUNT_STATE,
     SUMMARIES,
     SUMMARIES_PENDING,
+    OUTBOX,
+    IDX_OUTBOX_STATE,
+    IDX_OUTBOX_HASH,
+    IO_PROFILES,
 ];
 
 /// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
@@ -52,6 +67,7 @@ pub const META_SCHEMA: &[u8] = b"schema_version";
 pub const META_ACTIVE_CALL: &[u8] = b"active_call";
 pub const META_NEXT_APPLICATION: &[u8] = b"next_application_id";
 pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
+pub const META_NEXT_OUTBOX: &[u8] = b"next_outbox_id";
 /// Present only while a restore is writing; a database that still has it is half-restored.
 pub const META_RESTORE_IN_PROGRESS: &[u8] = b"restore_in_progress";
 
@@ -90,6 +106,22 @@ pub fn state(state: State, id: ApplicationId) -> [u8; 9] {
 /// error about a counter names it readably.
 pub fn state_count(state: State) -> Vec<u8> {
     format!("state/{}", state.tag()).into_bytes()
+}
+
+pub fn outbox(id: crate::messages::outbox::OutboxId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn decode_outbox_id(bytes: &[u8]) -> Option<crate::messages::outbox::OutboxId> {
+    let array: [u8; 8] = bytes.try_into().ok()?;
+    Some(crate::messages::outbox::OutboxId(u64::from_be_bytes(array)))
+}
+
+pub fn outbox_state(tag: u8, id: crate::messages::outbox::OutboxId) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = tag;
+    key[1..].copy_from_slice(&id.0.to_be_bytes());
+    key
 }
 
 pub fn audit(seq: u64) -> [u8; 8] {

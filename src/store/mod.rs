@@ -8,6 +8,7 @@ mod check;
 mod counts;
 mod error;
 pub(crate) mod keys;
+pub mod outbox;
 mod summaries;
 mod tx;
 
@@ -22,6 +23,7 @@ pub use audit::AuditReport;
 pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;
+pub use outbox::{BatchQueued, Outcome, Preview, Receipt, ReceiptsApplied};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, Protocol, State};
@@ -33,6 +35,8 @@ use tx::Tx;
 /// 1. The first layout.
 /// 2. Adds `idx_audit_application`, the audit log indexed by application, built by the
 ///    migration from 1; and `count_state`, the number of applications in each state.
+/// 3. Adds the IO outbox (`outbox`, its indexes, the IO profile cache). Nothing to convert: the
+///    trees start empty; the bump keeps older versions, which know no outbox, off the database.
 ///
 /// The state counters are not a migration step. `open` rebuilds them from the state index,
 /// in one pass, whenever one of them is missing or unreadable (see `counts.rs`). One rule covers
@@ -43,7 +47,7 @@ use tx::Tx;
 /// Nor are the application summaries, the console's read model (`summaries`): `open` rebuilds
 /// them, in batches, when the tree is empty while applications exist (see `summaries.rs`), and
 /// every transaction that writes an application writes its summary.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;

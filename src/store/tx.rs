@@ -22,7 +22,7 @@ pub(crate) type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>
 /// The transactional views of every tree, in the order of `keys::ALL_TREES`.
 pub(crate) struct Tx<'a>(pub &'a [TransactionalTree]);
 
-fn abort<T>(error: StoreError) -> TxResult<T> {
+pub(super) fn abort<T>(error: StoreError) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(error))
 }
 
@@ -37,6 +37,10 @@ fn encode<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
 }
 
 impl Tx<'_> {
+    /// The transactional view of tree `name`, one of `keys`' constants.
+    pub(super) fn tree(&self, name: &str) -> &TransactionalTree {
+        &self.0[keys::index_of(name)]
+    }
     fn meta(&self) -> &TransactionalTree {
         &self.0[keys::index_of(keys::META)]
     }
@@ -74,7 +78,7 @@ impl Tx<'_> {
         &self.0[keys::index_of(keys::SUMMARIES_PENDING)]
     }
 
-    fn get_json<T: DeserializeOwned>(
+    pub(super) fn get_json<T: DeserializeOwned>(
         &self,
         tree: &TransactionalTree,
         name: &'static str,
@@ -89,7 +93,7 @@ impl Tx<'_> {
         }
     }
 
-    fn put_json<T: Serialize>(
+    pub(super) fn put_json<T: Serialize>(
         &self,
         tree: &TransactionalTree,
         key: &[u8],
@@ -101,6 +105,15 @@ impl Tx<'_> {
 
     /// Runs one command: the whole of its effect, or an abort with the reason.
     pub fn run(&self, command: &Command, ctx: &Context) -> TxResult<Vec<Event>> {
+        self.run_for_state(command, ctx).map(|(events, _)| events)
+    }
+
+    /// Like `run`, also returning the state the command left, which a message is composed from.
+    pub fn run_for_state(
+        &self,
+        command: &Command,
+        ctx: &Context,
+    ) -> TxResult<(Vec<Event>, Snapshot)> {
         let before = self.snapshot(command, ctx)?;
         let events = match decide(&before, command, ctx) {
             Ok(events) => events,
@@ -114,7 +127,7 @@ impl Tx<'_> {
         }
         self.write_changes(&before, &after, ctx)?;
         self.append_audit(&events)?;
-        Ok(events)
+        Ok((events, after))
     }
 
     fn snapshot(&self, command: &Command, ctx: &Context) -> TxResult<Snapshot> {
@@ -309,7 +322,7 @@ impl Tx<'_> {
         )
     }
 
-    fn append_audit(&self, events: &[Event]) -> TxResult<()> {
+    pub(super) fn append_audit(&self, events: &[Event]) -> TxResult<()> {
         let mut head: AuditHead = self
             .get_json(self.meta(), keys::META, keys::META_AUDIT_HEAD)?
             .unwrap_or_default();

@@ -11,10 +11,13 @@ use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{ApplicationId, Command, Event, State};
 use crate::store::{AuditFilter, Store};
 
+mod firing;
+
 use super::data::{Case, Row, Summary};
 use super::form::{Form, Outcome};
 use super::inbox::Inbox;
 use super::keymap::{Action, Context, Key, Keymap, Resolution};
+use super::messaging::{BatchRun, Messaging, OutboxScreen, PreviewState};
 use super::search::{Entry, SearchIndex};
 use super::strings as s;
 use super::theme::Theme;
@@ -24,18 +27,25 @@ pub enum Screen {
     Dashboard,
     Inbox,
     Case,
+    Outbox,
     Audit,
 }
 
 impl Screen {
     /// The screens in tab order (the case is reached from a list, not by tab).
-    pub const TABS: [Screen; 3] = [Screen::Dashboard, Screen::Inbox, Screen::Audit];
+    pub const TABS: [Screen; 4] = [
+        Screen::Dashboard,
+        Screen::Inbox,
+        Screen::Audit,
+        Screen::Outbox,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Screen::Dashboard => s::SCREEN_DASHBOARD,
             Screen::Inbox => s::SCREEN_INBOX,
             Screen::Case => s::SCREEN_CASE,
+            Screen::Outbox => s::SCREEN_OUTBOX,
             Screen::Audit => s::SCREEN_AUDIT,
         }
     }
@@ -45,6 +55,7 @@ impl Screen {
             Screen::Dashboard => Context::Dashboard,
             Screen::Inbox => Context::Inbox,
             Screen::Case => Context::Case,
+            Screen::Outbox => Context::Outbox,
             Screen::Audit => Context::Audit,
         }
     }
@@ -58,6 +69,25 @@ pub enum Msg {
     RowsProgress(usize, usize),
     Rows(Result<Vec<Row>, String>),
     Index(Arc<SearchIndex>),
+    /// A line from the background sender (progress or its report).
+    Sender(String),
+    /// Work done that changes nothing on screen.
+    Nothing,
+    /// A batch being queued: how far it got; `finished` once it stopped.
+    Batch(BatchUpdate),
+}
+
+/// Progress of a batch of messages being queued.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchUpdate {
+    pub done: usize,
+    pub queued: usize,
+    pub duplicates: usize,
+    pub failed: usize,
+    pub first_failure: Option<String>,
+    pub finished: bool,
+    pub interrupted: bool,
+    pub error: Option<String>,
 }
 
 /// Work `update` asks the runtime to do off the UI thread.
@@ -65,6 +95,10 @@ pub enum Effect {
     LoadSummary,
     LoadRows,
     BuildIndex(Vec<Entry>),
+    /// Queue one message per application, in chunks, reporting progress.
+    QueueBatch(firing::BatchJob),
+    /// Tell the background sender there is something to send.
+    WakeSender,
 }
 
 pub struct ListState {
@@ -91,6 +125,7 @@ pub enum Overlay {
         /// Asking whether to discard unsaved input.
         confirming: bool,
     },
+    Preview(PreviewState),
 }
 
 pub struct CaseState {
@@ -131,6 +166,9 @@ pub struct App {
     effects: Vec<Effect>,
     /// Rows changed in a way the search index must learn (a new protocol number).
     index_stale: bool,
+    pub messaging: Messaging,
+    pub outbox: OutboxScreen,
+    pub batch: Option<BatchRun>,
 }
 
 /// Lines of chrome around the inbox table: header, tabs, filters, rule, column titles, rule,
@@ -138,6 +176,8 @@ pub struct App {
 pub const INBOX_CHROME: u16 = 8;
 /// Lines around the audit table.
 pub const AUDIT_CHROME: u16 = 7;
+/// Lines around the outbox table: header, tabs, column titles, rule, sender line, status, keys.
+pub const OUTBOX_CHROME: u16 = 7;
 
 impl App {
     pub fn new(
@@ -175,7 +215,15 @@ impl App {
             quit: false,
             effects: vec![Effect::LoadSummary, Effect::LoadRows],
             index_stale: false,
+            messaging: Messaging::default(),
+            outbox: OutboxScreen::default(),
+            batch: None,
         }
+    }
+
+    /// The Comune's values and the sender's state, as the command line found them.
+    pub fn set_messaging(&mut self, messaging: Messaging) {
+        self.messaging = messaging;
     }
 
     pub fn store(&self) -> &Store {
@@ -203,6 +251,7 @@ impl App {
                 confirming: true, ..
             }) => Context::Confirm,
             Some(Overlay::Form { .. }) => Context::Form,
+            Some(Overlay::Preview(_)) => Context::Preview,
             None if self.screen == Screen::Inbox
                 && self.inbox.search.as_ref().is_some_and(|s| s.typing) =>
             {
@@ -252,6 +301,9 @@ impl App {
                 self.inbox.set_index(index);
                 searching
             }
+            Msg::Sender(line) => self.on_sender(line),
+            Msg::Nothing => false,
+            Msg::Batch(update) => self.on_batch(update),
         }
     }
 
@@ -315,6 +367,7 @@ impl App {
             Context::Form => self.on_form(action),
             Context::Confirm => self.on_confirm(action),
             Context::Search => self.on_search(action),
+            Context::Preview => self.on_preview(action),
             _ => self.on_screen(action),
         }
     }
@@ -327,6 +380,8 @@ impl App {
             Action::GoDashboard => self.go(Screen::Dashboard),
             Action::GoInbox => self.go(Screen::Inbox),
             Action::GoAudit => self.go(Screen::Audit),
+            Action::GoOutbox => self.go(Screen::Outbox),
+            Action::Back if self.batch.is_some() => self.interrupt_batch(),
             Action::NextScreen | Action::PreviousScreen => {
                 let here = Screen::TABS
                     .iter()
@@ -345,6 +400,7 @@ impl App {
                 }
                 Screen::Inbox => self.on_inbox(action),
                 Screen::Case => self.on_case(action),
+                Screen::Outbox => self.on_outbox(action),
                 Screen::Audit => self.on_audit(action),
             },
         }
@@ -355,6 +411,9 @@ impl App {
             self.load_audit_page(None);
         }
         self.screen = screen;
+        if screen == Screen::Outbox {
+            self.refresh_outbox();
+        }
     }
 
     fn back(&mut self) {
@@ -364,7 +423,7 @@ impl App {
                 self.screen = self.return_to;
             }
             Screen::Inbox if self.inbox.search.is_some() => self.inbox.cancel_search(),
-            Screen::Inbox | Screen::Audit => self.screen = Screen::Dashboard,
+            Screen::Inbox | Screen::Audit | Screen::Outbox => self.screen = Screen::Dashboard,
             Screen::Dashboard => {}
         }
     }
@@ -414,6 +473,12 @@ impl App {
                     _ => Command::StartReview { id },
                 };
                 self.run_batch(targets.into_iter().map(command).collect());
+            }
+            Action::SendMessage => {
+                let targets = self.inbox.targets();
+                if !targets.is_empty() {
+                    self.choose_template(super::messaging::Target::Batch(targets));
+                }
             }
             _ => {}
         }
@@ -489,6 +554,7 @@ impl App {
             (Action::Reinstate, state == State::Esclusa),
             (Action::EditContact, true),
             (Action::AddMember, true),
+            (Action::SendMessage, true),
         ];
         for (action, ok) in allowed {
             if ok {
@@ -522,10 +588,17 @@ impl App {
         let form = match action {
             Action::Register if app.late => Some(Form::late_register(id)),
             Action::Register => {
-                self.run_one(Command::RegisterApplication {
-                    id,
-                    override_reason: None,
-                });
+                self.fire_step(
+                    Command::RegisterApplication {
+                        id,
+                        override_reason: None,
+                    },
+                    firing::ON_REGISTER,
+                );
+                None
+            }
+            Action::SendMessage => {
+                self.choose_template(super::messaging::Target::Case(id));
                 None
             }
             Action::StartReview => {
@@ -764,6 +837,7 @@ impl App {
             return;
         };
         let title = form.title;
+        let purpose = form.purpose.clone();
         let outcome = match form.submit() {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -772,6 +846,24 @@ impl App {
             }
         };
         match outcome {
+            Outcome::Command(command) if firing::fires(&purpose).is_some() => {
+                self.overlay = None;
+                if let Some(template) = firing::fires(&purpose) {
+                    self.fire_step(command, template);
+                }
+            }
+            Outcome::Template { target, template } => self.after_template(target, &template),
+            Outcome::MessageValues {
+                target,
+                template,
+                typed,
+            } => {
+                self.overlay = None;
+                self.open_preview(target, &template, typed);
+            }
+            Outcome::Requeue { id, reason } => self.requeue(id, &reason),
+            Outcome::MarkSent { id, reason, io_id } => self.mark_sent(id, &reason, io_id),
+            Outcome::ExportBundle(path) => self.export_bundle(&path),
             Outcome::Command(command) => match self.execute(&command) {
                 Ok(()) => {
                     self.overlay = None;
@@ -849,7 +941,7 @@ impl App {
         let mut refused = 0;
         let mut first_error = None;
         for command in &commands {
-            match self.execute(command) {
+            match self.execute_step(command) {
                 Ok(()) => {
                     done += 1;
                     if let Some(id) = command.application_id() {

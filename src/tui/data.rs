@@ -73,6 +73,7 @@ pub fn load_rows(
 pub struct Summary {
     pub call: Option<Call>,
     pub counts: BTreeMap<State, usize>,
+    pub outbox: BTreeMap<crate::messages::outbox::OutboxTab, usize>,
 }
 
 impl Summary {
@@ -80,6 +81,7 @@ impl Summary {
         Ok(Summary {
             call: store.active_call()?,
             counts: store.count_by_state()?,
+            outbox: store.outbox_counts()?,
         })
     }
 

@@ -1,6 +1,8 @@
 //! Forms for the commands that need typed input: fields with inline validation on every edit,
 //! and a command built only from values that all pass.
 
+use std::path::PathBuf;
+
 use chrono::NaiveDate;
 use tui_input::{Input, InputRequest};
 
@@ -12,7 +14,10 @@ use crate::domain::time::{format_date, parse_date};
 use crate::domain::{ApplicationId, Command, Protocol};
 use crate::store::AuditFilter;
 
+use super::messaging::Target;
 use super::strings as s;
+use crate::messages::outbox::OutboxId;
+use crate::messages::{Catalogue, PlaceholderSpec, Values};
 
 type Validator = Box<dyn Fn(&str) -> Result<(), String>>;
 
@@ -85,7 +90,7 @@ impl Field {
 }
 
 /// What a form is for, and so what it produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
     Contact(ApplicationId),
     Member(ApplicationId),
@@ -95,6 +100,17 @@ pub enum Purpose {
     Reinstate(ApplicationId),
     LateRegister(ApplicationId),
     AuditFilter,
+    /// Which catalogue message to send; the options are the catalogue's templates in order.
+    ChooseTemplate(Target),
+    /// The values the caseworker types for a message: one field per placeholder named.
+    MessageValues {
+        target: Target,
+        template: String,
+        placeholders: Vec<&'static str>,
+    },
+    Requeue(OutboxId),
+    MarkSent(OutboxId),
+    ExportBundle,
 }
 
 /// A form's result once every field is valid.
@@ -105,6 +121,25 @@ pub enum Outcome {
         case: Option<Protocol>,
         filter: AuditFilter,
     },
+    Template {
+        target: Target,
+        template: String,
+    },
+    MessageValues {
+        target: Target,
+        template: String,
+        typed: Values,
+    },
+    Requeue {
+        id: OutboxId,
+        reason: String,
+    },
+    MarkSent {
+        id: OutboxId,
+        reason: String,
+        io_id: Option<String>,
+    },
+    ExportBundle(PathBuf),
 }
 
 pub struct Form {
@@ -299,6 +334,72 @@ impl Form {
         )
     }
 
+    pub fn choose_template(target: Target) -> Form {
+        let titles = Catalogue::builtin()
+            .templates()
+            .iter()
+            .map(|t| t.title.clone())
+            .collect();
+        Form::new(
+            s::FORM_CHOOSE_TEMPLATE,
+            Purpose::ChooseTemplate(target),
+            vec![Field::choice(s::FIELD_TEMPLATE, titles, 0)],
+        )
+    }
+
+    /// A field per placeholder the caseworker must give, each checked by its kind.
+    pub fn message_values(
+        target: Target,
+        template: String,
+        specs: &[&'static PlaceholderSpec],
+    ) -> Form {
+        let fields = specs
+            .iter()
+            .map(|spec| {
+                let kind = spec.kind;
+                Field::text(spec.label, "")
+                    .required()
+                    .check(move |value| kind.parse(value).map(|_| ()))
+            })
+            .collect();
+        Form::new(
+            s::FORM_MESSAGE_VALUES,
+            Purpose::MessageValues {
+                target,
+                template,
+                placeholders: specs.iter().map(|spec| spec.name).collect(),
+            },
+            fields,
+        )
+    }
+
+    pub fn requeue(id: OutboxId) -> Form {
+        Form::new(
+            s::FORM_REQUEUE,
+            Purpose::Requeue(id),
+            vec![Field::text(s::FIELD_REASON, "").required()],
+        )
+    }
+
+    pub fn mark_sent(id: OutboxId) -> Form {
+        Form::new(
+            s::FORM_MARK_SENT,
+            Purpose::MarkSent(id),
+            vec![
+                Field::text(s::FIELD_REASON, "").required(),
+                Field::text(s::FIELD_IO_ID, ""),
+            ],
+        )
+    }
+
+    pub fn export_bundle(suggested: &str) -> Form {
+        Form::new(
+            s::FORM_EXPORT_BUNDLE,
+            Purpose::ExportBundle,
+            vec![Field::text(s::FIELD_BUNDLE_FILE, suggested).required()],
+        )
+    }
+
     pub fn focused(&self) -> Option<&Field> {
         self.fields.get(self.focus)
     }
@@ -367,7 +468,7 @@ impl Form {
     }
 
     fn build(&self) -> Result<Outcome, String> {
-        let command = match self.purpose {
+        let command = match self.purpose.clone() {
             Purpose::Contact(id) => {
                 let contact = Contact {
                     email: self.optional(0),
@@ -435,6 +536,48 @@ impl Form {
                 id,
                 override_reason: Some(self.value(0).to_string()),
             },
+            Purpose::ChooseTemplate(target) => {
+                let index = self.fields.first().map(|f| f.choice).unwrap_or(0);
+                let template = Catalogue::builtin()
+                    .templates()
+                    .get(index)
+                    .map(|t| t.id.clone())
+                    .ok_or_else(|| s::field_error(s::FIELD_TEMPLATE, s::REQUIRED))?;
+                return Ok(Outcome::Template { target, template });
+            }
+            Purpose::MessageValues {
+                target,
+                template,
+                placeholders,
+            } => {
+                let mut typed = Values::new();
+                for (i, name) in placeholders.iter().enumerate() {
+                    let spec = crate::messages::placeholder(name)
+                        .ok_or_else(|| format!("segnaposto sconosciuto: {name}"))?;
+                    typed.insert_input(spec, self.value(i))?;
+                }
+                return Ok(Outcome::MessageValues {
+                    target,
+                    template,
+                    typed,
+                });
+            }
+            Purpose::Requeue(id) => {
+                return Ok(Outcome::Requeue {
+                    id,
+                    reason: self.value(0).to_string(),
+                });
+            }
+            Purpose::MarkSent(id) => {
+                return Ok(Outcome::MarkSent {
+                    id,
+                    reason: self.value(0).to_string(),
+                    io_id: self.optional(1),
+                });
+            }
+            Purpose::ExportBundle => {
+                return Ok(Outcome::ExportBundle(PathBuf::from(self.value(0))));
+            }
             Purpose::AuditFilter => {
                 let case = match self.optional(0) {
                     Some(p) => Some(Protocol::parse(&p).map_err(|e| e.to_string())?),

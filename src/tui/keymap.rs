@@ -18,25 +18,29 @@ pub enum Context {
     Inbox,
     Case,
     Audit,
+    Outbox,
     Search,
     Palette,
     Help,
     Form,
     Confirm,
+    Preview,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Dashboard,
         Context::Inbox,
         Context::Case,
         Context::Audit,
+        Context::Outbox,
         Context::Search,
         Context::Palette,
         Context::Help,
         Context::Form,
         Context::Confirm,
+        Context::Preview,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,11 +50,13 @@ impl Context {
             Context::Inbox => "domande",
             Context::Case => "scheda",
             Context::Audit => "registro",
+            Context::Outbox => "messaggi",
             Context::Search => "ricerca",
             Context::Palette => "comandi",
             Context::Help => "aiuto",
             Context::Form => "modulo",
             Context::Confirm => "conferma",
+            Context::Preview => "anteprima",
         }
     }
 
@@ -58,7 +64,7 @@ impl Context {
     pub fn inherits_global(self) -> bool {
         matches!(
             self,
-            Context::Dashboard | Context::Inbox | Context::Case | Context::Audit
+            Context::Dashboard | Context::Inbox | Context::Case | Context::Audit | Context::Outbox
         )
     }
 
@@ -74,6 +80,7 @@ impl Context {
                 GoDashboard,
                 GoInbox,
                 GoAudit,
+                GoOutbox,
                 NextScreen,
                 PreviousScreen,
                 Up,
@@ -95,6 +102,7 @@ impl Context {
                 ReverseSort,
                 Register,
                 StartReview,
+                SendMessage,
             ],
             Context::Case => &[
                 Register,
@@ -106,13 +114,23 @@ impl Context {
                 Reinstate,
                 EditContact,
                 AddMember,
+                SendMessage,
             ],
             Context::Audit => &[Filter, ClearFilter],
+            Context::Outbox => &[
+                NextFilter,
+                PreviousFilter,
+                Requeue,
+                MarkSent,
+                ExportBundle,
+                SendNow,
+            ],
             Context::Search => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
             Context::Palette => &[Cancel, Confirm, Up, Down],
             Context::Help => &[Cancel, Up, Down, PageUp, PageDown],
             Context::Form => &[Cancel, Save, Confirm, NextField, PreviousField],
             Context::Confirm => &[Yes, No],
+            Context::Preview => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
         }
     }
 }
@@ -127,6 +145,7 @@ pub enum Action {
     GoDashboard,
     GoInbox,
     GoAudit,
+    GoOutbox,
     NextScreen,
     PreviousScreen,
     Up,
@@ -152,6 +171,11 @@ pub enum Action {
     Reinstate,
     EditContact,
     AddMember,
+    SendMessage,
+    Requeue,
+    MarkSent,
+    ExportBundle,
+    SendNow,
     Filter,
     ClearFilter,
     Cancel,

@@ -8,6 +8,7 @@ pub mod data;
 pub mod form;
 pub mod inbox;
 pub mod keymap;
+pub mod messaging;
 pub mod search;
 pub mod strings;
 pub mod theme;
@@ -68,6 +69,10 @@ fn draw(terminal: &mut Console, render: impl FnOnce(&mut ratatui::Frame)) -> io:
 
 pub struct Options {
     pub keymap: keymap::Choice,
+    /// The Comune's values for composing messages, or why there are none.
+    pub comune: Result<crate::messages::ComuneConfig, String>,
+    /// How to reach IO, or why this console does not send.
+    pub sender: Result<crate::io::ClientConfig, String>,
 }
 
 /// Opens the database; called after the first frame is on screen, so that a large database
@@ -88,7 +93,7 @@ pub fn run(open: Opener, actor: &str, options: &Options) -> io::Result<()> {
         .worker_threads(2)
         .thread_name("alloggi-lavoro")
         .build()?;
-    let result = runtime.block_on(event_loop(open, actor, keymap, started));
+    let result = runtime.block_on(event_loop(open, actor, keymap, options, started));
     // Loads still running are abandoned, not awaited: the user asked to leave.
     runtime.shutdown_background();
     result
@@ -98,6 +103,7 @@ async fn event_loop(
     open: Opener,
     actor: &str,
     keymap: keymap::Keymap,
+    options: &Options,
     started: Instant,
 ) -> io::Result<()> {
     let (mut terminal, guard) = start_terminal()?;
@@ -125,12 +131,33 @@ async fn event_loop(
         Box::new(chrono::Utc::now),
         (size.width, size.height),
     );
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let sender_off = match &options.sender {
+        Ok(config) => match crate::io::IoClient::new(config.clone()) {
+            Ok(client) => {
+                spawn_sender(
+                    app.store().clone(),
+                    client,
+                    actor.to_string(),
+                    wake.clone(),
+                    tx.clone(),
+                );
+                None
+            }
+            Err(e) => Some(format!("invio a IO non attivo: {e}")),
+        },
+        Err(reason) => Some(reason.clone()),
+    };
+    app.set_messaging(messaging::Messaging {
+        config: options.comune.clone(),
+        sender_off,
+    });
     draw(&mut terminal, |frame| view::draw(frame, &app))?;
     tracing::info!(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "archivio aperto"
     );
-    run_effects(&mut app, &tx);
+    run_effects(&mut app, &tx, &wake);
     while let Some(msg) = rx.recv().await {
         let mut changed = app.update(msg);
         // Whatever else is already queued (held keys, progress) is applied before one redraw.
@@ -140,7 +167,7 @@ async fn event_loop(
         if app.quit {
             break;
         }
-        run_effects(&mut app, &tx);
+        run_effects(&mut app, &tx, &wake);
         if changed {
             draw(&mut terminal, |frame| view::draw(frame, &app))?;
         }
@@ -173,9 +200,68 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
         .unwrap_or_else(|e| tracing::error!(error = %e, "thread della tastiera non avviato"));
 }
 
+/// The background sender: drains the outbox when woken (a message was queued) and every
+/// half minute, reporting each batch to the console as a line.
+fn spawn_sender(
+    store: Store,
+    client: crate::io::IoClient,
+    actor: String,
+    wake: Arc<tokio::sync::Notify>,
+    tx: UnboundedSender<Msg>,
+) {
+    let worker = crate::io::worker::Worker::new(
+        store,
+        client,
+        actor,
+        crate::io::worker::WorkerConfig::default(),
+    );
+    tokio::spawn(async move {
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        loop {
+            let progress_tx = tx.clone();
+            let report = worker
+                .drain(&stop, &|report, remaining| {
+                    let _ = progress_tx
+                        .send(Msg::Sender(strings::sending(report.handled(), remaining)));
+                })
+                .await;
+            let line = match report {
+                Ok(report) => {
+                    if report.handled() == 0
+                        && report.deliveries_checked == 0
+                        && report.recovered == 0
+                        && report.stopped.is_none()
+                    {
+                        None
+                    } else {
+                        Some(match report.stopped {
+                            Some(reason) => reason,
+                            None => strings::sent_report(&report.summary()),
+                        })
+                    }
+                }
+                Err(e) => Some(format!("invio a IO interrotto: {e}")),
+            };
+            if let Some(line) = line
+                && tx.send(Msg::Sender(line)).is_err()
+            {
+                break;
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+            }
+        }
+    });
+}
+
 /// Starts the work `update` asked for on the blocking pool; results come back as messages.
-fn run_effects(app: &mut App, tx: &UnboundedSender<Msg>) {
+fn run_effects(app: &mut App, tx: &UnboundedSender<Msg>, wake: &tokio::sync::Notify) {
     for effect in app.take_effects() {
+        if let Effect::WakeSender = effect {
+            wake.notify_one();
+            continue;
+        }
         let store = app.store().clone();
         let tx = tx.clone();
         tokio::task::spawn_blocking(move || {
@@ -203,6 +289,10 @@ pub fn perform(effect: Effect, store: &Store, progress: &mut dyn FnMut(Msg)) -> 
             );
             Msg::Rows(rows)
         }
+        Effect::QueueBatch(job) => Msg::Batch(job.run(store, &mut |update| {
+            progress(Msg::Batch(update));
+        })),
+        Effect::WakeSender => Msg::Nothing,
         Effect::BuildIndex(entries) => {
             let started = Instant::now();
             let index = Arc::new(SearchIndex::new(entries));

@@ -18,6 +18,7 @@ pub const SCREEN_DASHBOARD: &str = "Cruscotto";
 pub const SCREEN_INBOX: &str = "Domande";
 pub const SCREEN_CASE: &str = "Scheda";
 pub const SCREEN_AUDIT: &str = "Registro";
+pub const SCREEN_OUTBOX: &str = "Messaggi";
 
 pub const FILTER_ALL: &str = "Tutte";
 
@@ -65,6 +66,131 @@ pub const FORM_EXCLUDE: &str = "Esclusione";
 pub const FORM_REINSTATE: &str = "Riammissione in istruttoria";
 pub const FORM_LATE: &str = "Protocollazione fuori termine";
 pub const FORM_AUDIT_FILTER: &str = "Filtra il registro";
+pub const FORM_CHOOSE_TEMPLATE: &str = "Messaggio IO da inviare";
+pub const FORM_MESSAGE_VALUES: &str = "Dati del messaggio IO";
+pub const FORM_REQUEUE: &str = "Rimetti in coda il messaggio";
+pub const FORM_MARK_SENT: &str = "Segna il messaggio come inviato";
+pub const FORM_EXPORT_BUNDLE: &str = "Esporta i messaggi in coda per l'invio esterno";
+pub const FIELD_TEMPLATE: &str = "Messaggio (← →)";
+pub const FIELD_IO_ID: &str = "Id IO (se noto)";
+pub const FIELD_BUNDLE_FILE: &str = "File del pacchetto";
+pub const NO_COMUNE_CONFIG: &str = "configurazione del Comune mancante: indicare --comune FILE o creare ~/.config/alloggi/comune.toml (esempio in fixtures/comune.toml)";
+pub const SENDER_OFF: &str = "invio a IO non attivo in questa console";
+pub const BOX_MESSAGE: &str = "Messaggio IO";
+pub const PREVIEW_CONFIRM: &str = "conferma e accoda";
+pub const PREVIEW_CLOSE: &str = "chiudi";
+pub const REACHABLE: &str = "raggiungibile su IO";
+pub const REACHABILITY_UNKNOWN: &str = "raggiungibilità su IO verificata all'invio";
+pub const OUTBOX_EMPTY: &str = "Nessun messaggio in questo stato.";
+pub const OUTBOX_COLUMNS: [&str; 4] = ["Quando", "Destinatario", "Messaggio", "Stato"];
+pub const NOTHING_TO_EXPORT: &str = "nessun messaggio in coda da esportare";
+
+pub fn payment_box(notice: &str, amount: &str, due: Option<&str>) -> String {
+    match due {
+        Some(due) => {
+            format!("Avviso pagoPA {notice} · {amount} · entro il {due} · pulsante «Vedi avviso»")
+        }
+        None => format!("Avviso pagoPA {notice} · {amount} · pulsante «Vedi avviso»"),
+    }
+}
+
+pub fn preview_length(length: usize) -> String {
+    format!("{length}/10000 caratteri")
+}
+
+pub fn entry_note(entry: &crate::messages::outbox::OutboxEntry) -> String {
+    use crate::messages::outbox::OutboxState as St;
+    let detail = match &entry.state {
+        St::Sent {
+            io_id: Some(id), ..
+        } => format!("id IO {id}"),
+        St::Rejected { status, detail, .. } => format!("{status}: {detail}"),
+        St::Retry { reason, .. } => reason.clone(),
+        St::Uncertain { detail, .. } => format!("{detail} — decidere: R riprova, S segna inviato"),
+        St::Unreachable { detail, .. } => detail.clone(),
+        St::Exported { bundle, .. } => format!("pacchetto {bundle}"),
+        _ => String::new(),
+    };
+    let mut note = format!(
+        "{} · accodato il {} da {} · tentativi {}",
+        entry.id,
+        crate::domain::time::format_ts(entry.queued_at),
+        entry.queued_by,
+        entry.attempts
+    );
+    if !detail.is_empty() {
+        note.push_str(" · ");
+        note.push_str(&detail);
+    }
+    note
+}
+
+pub fn batch_recipients(count: usize, first: &str) -> String {
+    format!(
+        "{} destinatari: anteprima per il primo ({first}); gli altri ricevono lo stesso testo con i propri dati",
+        crate::format::count(count)
+    )
+}
+
+pub fn duplicate_message(id: &str) -> String {
+    format!("un messaggio identico è già in coda ({id}): non verrà inviato di nuovo")
+}
+
+pub fn message_queued(title: &str, id: &str) -> String {
+    format!("{title}: messaggio {id} in coda per IO")
+}
+
+pub fn step_without_message(reason: &str) -> String {
+    format!("fatto; messaggio IO non accodato: {reason}")
+}
+
+pub fn batch_progress(label: &str, done: usize, total: usize, rate: f64) -> String {
+    let left = total.saturating_sub(done);
+    let eta = if rate > 0.0 {
+        (left as f64 / rate).round() as u64
+    } else {
+        0
+    };
+    format!(
+        "{label}  {}/{}  {:.0}/s  ETA {}:{:02}  (Esc interrompe)",
+        crate::format::count(done),
+        crate::format::count(total),
+        rate,
+        eta / 60,
+        eta % 60
+    )
+}
+
+pub fn batch_report(
+    queued: usize,
+    duplicates: usize,
+    failed: usize,
+    first: Option<&str>,
+    interrupted: bool,
+) -> String {
+    let mut text = format!(
+        "accodati {}, già in coda {}",
+        crate::format::count(queued),
+        crate::format::count(duplicates)
+    );
+    if failed > 0 {
+        text.push_str(&format!(", non accodati {}", crate::format::count(failed)));
+        if let Some(first) = first {
+            text.push_str(&format!(" (primo: {first})"));
+        }
+    }
+    if interrupted {
+        text.push_str(" · interrotto: ripetere l'invio riprende senza doppioni");
+    }
+    text
+}
+
+pub fn exported(count: usize, bundle: &str, path: &str) -> String {
+    format!(
+        "esportati {} messaggi nel pacchetto {bundle} ({path})",
+        crate::format::count(count)
+    )
+}
 
 pub const FIELD_EMAIL: &str = "Email";
 pub const FIELD_PHONE: &str = "Telefono";
@@ -233,7 +359,7 @@ pub fn action_description(action: Action) -> &'static str {
 }
 
 /// Every action, with its name in keymap files and its Italian description.
-pub const ACTIONS: [(Action, &str, &str); 41] = [
+pub const ACTIONS: [(Action, &str, &str); 47] = [
     (Action::Quit, "esci", "esci"),
     (Action::Back, "indietro", "torna indietro"),
     (Action::Help, "aiuto", "aiuto"),
@@ -241,6 +367,7 @@ pub const ACTIONS: [(Action, &str, &str); 41] = [
     (Action::GoDashboard, "vai_cruscotto", "cruscotto"),
     (Action::GoInbox, "vai_domande", "domande"),
     (Action::GoAudit, "vai_registro", "registro"),
+    (Action::GoOutbox, "vai_messaggi", "messaggi"),
     (
         Action::NextScreen,
         "schermata_successiva",
@@ -286,6 +413,15 @@ pub const ACTIONS: [(Action, &str, &str); 41] = [
     (Action::Reinstate, "riammetti", "riammetti"),
     (Action::EditContact, "modifica_recapiti", "recapiti"),
     (Action::AddMember, "aggiungi_componente", "nuovo componente"),
+    (Action::SendMessage, "invia_messaggio", "messaggio IO"),
+    (Action::Requeue, "riaccoda", "riprova"),
+    (Action::MarkSent, "segna_inviato", "segna inviato"),
+    (
+        Action::ExportBundle,
+        "esporta_pacchetto",
+        "esporta per invio esterno",
+    ),
+    (Action::SendNow, "invia_ora", "invia ora"),
     (Action::Filter, "filtra", "filtra"),
     (Action::ClearFilter, "azzera_filtri", "azzera i filtri"),
     (Action::Cancel, "annulla", "annulla"),
@@ -300,3 +436,31 @@ pub const ACTIONS: [(Action, &str, &str); 41] = [
     (Action::Yes, "si", "sì"),
     (Action::No, "no", "no"),
 ];
+
+pub const SENDING_REQUESTED: &str = "invio a IO avviato";
+
+pub fn cannot(action: &str, id: &str, state: &str) -> String {
+    format!("non si può {action} il messaggio {id}: è {state}")
+}
+
+pub fn requeued(id: &str) -> String {
+    format!("messaggio {id} rimesso in coda: sarà inviato di nuovo")
+}
+
+pub fn marked_sent(id: &str) -> String {
+    format!("messaggio {id} segnato come inviato")
+}
+
+pub fn sending(handled: usize, remaining: usize) -> String {
+    format!(
+        "Invio a IO: {} gestiti, {} ancora in coda",
+        crate::format::count(handled),
+        crate::format::count(remaining)
+    )
+}
+
+pub fn sent_report(summary: &str) -> String {
+    format!("Ultimo invio a IO: {summary}")
+}
+
+pub const DASHBOARD_OUTBOX: &str = "Messaggi IO";

@@ -108,6 +108,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::from(Span::styled(format!("   {text}"), theme.dim())));
     }
+    if let Some(summary) = &app.summary {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!(" {}", s::DASHBOARD_OUTBOX),
+            theme.bold(),
+        )));
+        use crate::messages::outbox::OutboxTab;
+        // Queue and uncertain always show; the others only when they hold something, so that
+        // the line fits 80 columns.
+        let parts: Vec<String> = OutboxTab::ALL
+            .iter()
+            .filter(|tab| {
+                matches!(tab, OutboxTab::Queued | OutboxTab::Uncertain)
+                    || summary.outbox.get(tab).copied().unwrap_or(0) > 0
+            })
+            .map(|tab| {
+                format!(
+                    "{} {}",
+                    tab.label(),
+                    crate::format::count(summary.outbox.get(tab).copied().unwrap_or(0))
+                )
+            })
+            .collect();
+        lines.push(Line::from(format!("   {}", parts.join(" · "))));
+    }
     let width = usize::from(area.width);
     let lines: Vec<Line> = lines
         .into_iter()

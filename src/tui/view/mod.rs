@@ -4,6 +4,7 @@ mod audit;
 mod case;
 mod dashboard;
 mod inbox;
+mod outbox;
 mod overlay;
 
 pub use overlay::help_entries;
@@ -77,6 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Dashboard => dashboard::draw(frame, body, app),
         Screen::Inbox => inbox::draw(frame, body, app),
         Screen::Case => case::draw(frame, body, app),
+        Screen::Outbox => outbox::draw(frame, body, app),
         Screen::Audit => audit::draw(frame, body, app),
     }
     status_line(frame, status, app);
@@ -169,6 +171,7 @@ fn goto_action(screen: Screen) -> Action {
     match screen {
         Screen::Dashboard => Action::GoDashboard,
         Screen::Audit => Action::GoAudit,
+        Screen::Outbox => Action::GoOutbox,
         Screen::Inbox | Screen::Case => Action::GoInbox,
     }
 }
@@ -228,7 +231,11 @@ fn status_line(frame: &mut Frame, area: Rect, app: &App) {
             format!(" ✓ {}", fit(&clean(message), usize::from(area.width) - 4)),
             theme.ok(),
         )),
+        None if app.batch.is_some() => {
+            outbox::batch_line(app, usize::from(area.width)).unwrap_or_default()
+        }
         None => match app.screen {
+            Screen::Outbox => outbox::status(app, usize::from(area.width)),
             Screen::Inbox => inbox::status(app, usize::from(area.width)),
             Screen::Audit => audit::status(app),
             _ if !app.pending.is_empty() => Line::from(format!(
@@ -250,9 +257,27 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
         Context::Palette => vec![Action::Confirm, Action::Cancel],
         Context::Form => vec![Action::NextField, Action::Save, Action::Cancel],
         Context::Confirm => vec![Action::Yes, Action::No],
+        Context::Preview => match &app.overlay {
+            Some(super::app::Overlay::Preview(p))
+                if p.firing == super::messaging::Firing::Stored =>
+            {
+                vec![Action::Cancel, Action::Down]
+            }
+            _ => vec![Action::Confirm, Action::Cancel, Action::Down],
+        },
+        Context::Outbox => vec![
+            Action::Open,
+            Action::Requeue,
+            Action::MarkSent,
+            Action::ExportBundle,
+            Action::NextFilter,
+            Action::SendNow,
+            Action::Help,
+        ],
         Context::Dashboard => vec![
             Action::GoInbox,
             Action::GoAudit,
+            Action::GoOutbox,
             Action::Palette,
             Action::Help,
             Action::Quit,

@@ -45,6 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 confirm(frame, area, app);
             }
         }
+        Some(Overlay::Preview(preview)) => draw_preview(frame, area, app, preview),
     }
 }
 
@@ -54,7 +55,9 @@ pub fn help_entries(app: &App) -> Vec<(String, String, String)> {
     let mut contexts = vec![Context::Global, screen];
     contexts.extend(match screen {
         Context::Inbox => vec![Context::Search],
-        Context::Case | Context::Audit => vec![Context::Form, Context::Confirm],
+        Context::Case => vec![Context::Form, Context::Confirm, Context::Preview],
+        Context::Audit => vec![Context::Form, Context::Confirm],
+        Context::Outbox => vec![Context::Preview, Context::Form],
         _ => vec![],
     });
     contexts.push(Context::Help);
@@ -99,6 +102,8 @@ fn section_title(context: Context) -> &'static str {
         Context::Help => "In questo aiuto",
         Context::Form => "Nei moduli",
         Context::Confirm => "Nelle conferme",
+        Context::Outbox => "Messaggi",
+        Context::Preview => "Nell'anteprima di un messaggio",
     }
 }
 
@@ -295,4 +300,110 @@ fn confirm(frame: &mut Frame, area: Rect, app: &App) {
         )),
     ];
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The message as IO will receive it: recipient, subject, body, buttons, payment box, length.
+fn draw_preview(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    preview: &super::super::messaging::PreviewState,
+) {
+    let theme = app.theme;
+    let rect = centered(area, 80, area.height.saturating_sub(2));
+    let inner = window(frame, rect, &preview.title, app);
+    let width = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(format!(
+            " A: {}",
+            fit(&super::clean(&preview.addressee), width.saturating_sub(5))
+        )),
+        Line::from(vec![
+            Span::raw(" Oggetto: "),
+            Span::styled(
+                fit(&super::clean(&preview.subject), width.saturating_sub(11)),
+                theme.bold(),
+            ),
+        ]),
+        Line::default(),
+    ];
+    let mut body = Vec::new();
+    for line in &preview.body {
+        body.extend(wrap(&super::clean(line), width.saturating_sub(2)));
+    }
+    let mut tail = Vec::new();
+    for (text, _) in &preview.buttons {
+        tail.push(Line::from(Span::styled(
+            format!(" [ {} ]", super::clean(text)),
+            theme.key(),
+        )));
+    }
+    if let Some(payment) = &preview.payment {
+        tail.push(Line::from(Span::styled(
+            format!(" {}", fit(&super::clean(payment), width.saturating_sub(2))),
+            theme.warning(),
+        )));
+    }
+    let mut info = s::preview_length(preview.length);
+    if let Some((_, url)) = preview.buttons.first() {
+        info.push_str(&format!(" · pulsante → {url}"));
+    }
+    tail.push(Line::from(Span::styled(
+        format!(" {}", fit(&super::clean(&info), width.saturating_sub(2))),
+        theme.dim(),
+    )));
+    if let Some(note) = &preview.note {
+        tail.push(Line::from(Span::styled(
+            format!(" {}", fit(&super::clean(note), width.saturating_sub(2))),
+            theme.warning(),
+        )));
+    }
+    let room = usize::from(inner.height)
+        .saturating_sub(lines.len() + tail.len() + 1)
+        .max(1);
+    let scroll = preview.scroll.min(body.len().saturating_sub(room));
+    let shown = body.len().saturating_sub(scroll).min(room);
+    lines.extend(
+        body.into_iter()
+            .skip(scroll)
+            .take(room)
+            .map(|l| Line::from(format!(" {l}"))),
+    );
+    for _ in shown..room {
+        lines.push(Line::default());
+    }
+    lines.push(Line::default());
+    lines.extend(tail);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Word-wraps `text` to `width` columns.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    if text.is_empty() {
+        return vec![String::new()];
+    }
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed > width && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.width() > width && width > 0 {
+            let cut: String = line.chars().take(width).collect();
+            line = line.chars().skip(width).collect();
+            out.push(cut);
+        }
+    }
+    out.push(line);
+    out
 }

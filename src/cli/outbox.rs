@@ -1,0 +1,249 @@
+//! `alloggi outbox …`: sending to IO once (for cron), listing and resolving entries, and the
+//! offline bundles of air-gapped offices.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::OutboxCommand;
+use crate::format::count;
+use crate::io::bundle::{Bundle, Receipts, export_queue, send_bundle};
+use crate::io::worker::{Worker, WorkerConfig};
+use crate::io::{ClientConfig, IoClient, key_from_env};
+use crate::messages::outbox::{OutboxId, OutboxTab};
+use crate::store::Store;
+
+/// The subcommand that needs no database: sending a bundle from a connected machine.
+pub fn send_bundle_file(file: &Path, receipts: &Path) -> Result<(), String> {
+    let bundle = Bundle::read(file).map_err(|e| e.to_string())?;
+    let client = client()?;
+    let runtime = runtime()?;
+    let stop = interrupt_flag(&runtime);
+    let interactive = std::io::stderr().is_terminal();
+    let report = runtime
+        .block_on(send_bundle(
+            &bundle,
+            &client,
+            receipts,
+            &stop,
+            &|report, total| {
+                if interactive {
+                    eprint!(
+                        "\rPacchetto {}: {} inviati su {}",
+                        bundle.id,
+                        count(report.sent),
+                        count(total)
+                    );
+                }
+            },
+        ))
+        .map_err(|e| e.to_string())?;
+    if interactive {
+        eprintln!();
+    }
+    println!(
+        "Pacchetto {} ({} messaggi): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
+        bundle.id,
+        count(bundle.voci.len()),
+        count(report.sent),
+        count(report.rejected),
+        count(report.unreachable),
+        count(report.uncertain),
+        count(report.already),
+        count(report.left)
+    );
+    println!(
+        "Ricevute in {}: portarle all'ufficio e registrarle con «alloggi outbox import-receipts».",
+        receipts.display()
+    );
+    if report.left > 0 {
+        println!(
+            "Per i messaggi da ritentare, ripetere lo stesso comando: nessuno viene inviato due volte."
+        );
+    }
+    Ok(())
+}
+
+pub fn run(store: &Store, command: OutboxCommand, actor: &str) -> Result<(), String> {
+    let ctx = super::commands::context(actor);
+    match command {
+        OutboxCommand::Send => send(store, actor),
+        OutboxCommand::List { stato, limite } => list(store, stato.as_deref(), limite),
+        OutboxCommand::Requeue { id, motivo } => {
+            let id = parse_id(&id)?;
+            let entry = store
+                .outbox_requeue(id, &motivo, &ctx)
+                .map_err(|e| e.to_string())?;
+            println!("Messaggio {} rimesso in coda: {}.", entry.id, entry.title);
+            Ok(())
+        }
+        OutboxCommand::MarkSent { id, motivo, id_io } => {
+            let id = parse_id(&id)?;
+            let entry = store
+                .outbox_mark_sent(id, &motivo, id_io, &ctx)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Messaggio {} segnato come inviato: {}.",
+                entry.id, entry.title
+            );
+            Ok(())
+        }
+        OutboxCommand::Export { file } => export(store, &file, actor),
+        OutboxCommand::ImportReceipts { file } => import_receipts(store, &file, actor),
+        OutboxCommand::SendBundle { .. } => Err("send-bundle non usa il database".into()),
+    }
+}
+
+fn parse_id(input: &str) -> Result<OutboxId, String> {
+    OutboxId::parse(input)
+        .ok_or_else(|| format!("«{input}» non è il numero di un messaggio (es. M12 o 12)"))
+}
+
+fn client() -> Result<IoClient, String> {
+    let key = key_from_env().map_err(|e| e.to_string())?;
+    let config = ClientConfig::from_env(key).map_err(|e| e.to_string())?;
+    IoClient::new(config).map_err(|e| e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("impossibile avviare il motore di invio: {e}"))
+}
+
+/// Ctrl+C stops after the requests in flight are recorded, never in the middle of one.
+fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+    stop
+}
+
+fn send(store: &Store, actor: &str) -> Result<(), String> {
+    let client = client()?;
+    let runtime = runtime()?;
+    let stop = interrupt_flag(&runtime);
+    let worker = Worker::new(
+        store.clone(),
+        client,
+        actor.to_string(),
+        WorkerConfig::default(),
+    );
+    let interactive = std::io::stderr().is_terminal();
+    let report = runtime
+        .block_on(worker.drain(&stop, &|report, remaining| {
+            if interactive {
+                eprint!(
+                    "\rInvio a IO: {} gestiti, {} ancora in coda   ",
+                    count(report.handled()),
+                    count(remaining)
+                );
+            }
+        }))
+        .map_err(|e| e.to_string())?;
+    if interactive && report.handled() > 0 {
+        eprintln!();
+    }
+    println!("Invio a IO: {}.", report.summary());
+    if report.uncertain > 0 || report.recovered > 0 {
+        println!(
+            "Attenzione: i messaggi incerti non vengono reinviati da soli. Decidere con «alloggi outbox requeue» o «mark-sent», o dalla console."
+        );
+    }
+    if stop.load(Ordering::Relaxed) {
+        println!("Interrotto: i messaggi non ancora inviati restano in coda.");
+    }
+    match report.stopped {
+        Some(reason) => Err(reason),
+        None => Ok(()),
+    }
+}
+
+fn tab_named(name: &str) -> Result<OutboxTab, String> {
+    let wanted = name.trim().to_lowercase().replace(['-', '_'], " ");
+    OutboxTab::ALL
+        .into_iter()
+        .find(|tab| tab.label().to_lowercase() == wanted)
+        .ok_or_else(|| {
+            let names: Vec<String> = OutboxTab::ALL
+                .iter()
+                .map(|t| t.label().to_lowercase().replace(' ', "-"))
+                .collect();
+            format!(
+                "stato «{name}» sconosciuto: usare uno tra {}",
+                names.join(", ")
+            )
+        })
+}
+
+fn list(store: &Store, state: Option<&str>, limit: usize) -> Result<(), String> {
+    let counts = store.outbox_counts().map_err(|e| e.to_string())?;
+    let line: Vec<String> = OutboxTab::ALL
+        .iter()
+        .map(|tab| format!("{} {}", tab.label(), count(counts[tab])))
+        .collect();
+    println!("{}", line.join(" │ "));
+    let tabs = match state {
+        Some(name) => vec![tab_named(name)?],
+        None => OutboxTab::ALL.to_vec(),
+    };
+    for tab in tabs {
+        for entry in store
+            .outbox_page(tab, None, limit)
+            .map_err(|e| e.to_string())?
+        {
+            println!(
+                "{:>7}  {}  {:<16}  {:<40}  {}",
+                entry.id.to_string(),
+                crate::domain::time::format_ts(entry.queued_at),
+                entry.addressee.fiscal_code,
+                entry.title,
+                entry.state.label()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn export(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
+    let ctx = super::commands::context(actor);
+    let (exported, bundle) = export_queue(store, file, &ctx)?;
+    println!(
+        "Esportati {} messaggi nel pacchetto {bundle} ({}).",
+        count(exported),
+        file.display()
+    );
+    println!(
+        "Da una macchina collegata: alloggi outbox send-bundle {} --receipts RICEVUTE",
+        file.display()
+    );
+    Ok(())
+}
+
+fn import_receipts(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
+    let receipts = Receipts::read(file).map_err(|e| e.to_string())?;
+    let ctx = super::commands::context(actor);
+    let applied = store
+        .outbox_apply_receipts(&receipts.bundle, &receipts.receipts, &ctx)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Ricevute del pacchetto {}: {} registrate, {} già registrate in precedenza.",
+        receipts.bundle,
+        count(applied.applied),
+        count(applied.unchanged)
+    );
+    if receipts.not_sent > 0 {
+        println!(
+            "{} messaggi non sono partiti: inviare di nuovo il pacchetto e registrare le nuove ricevute.",
+            count(receipts.not_sent)
+        );
+    }
+    Ok(())
+}

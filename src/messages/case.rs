@@ -1,0 +1,53 @@
+//! What is known about a case without asking anyone: the Comune's values, the call's dates,
+//! the applicant and the application's registration and integration request.
+
+use super::config::ComuneConfig;
+use super::values::{Value, Values};
+use crate::domain::time::rome_date;
+use crate::domain::{Application, Call};
+
+/// Who receives a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub fiscal_code: String,
+    /// For the console only; IO knows the citizen by the fiscal code.
+    pub name: String,
+}
+
+impl Recipient {
+    /// The applicant of an application.
+    pub fn applicant(application: &Application) -> Recipient {
+        Recipient {
+            fiscal_code: application.applicant_fiscal_code().to_string(),
+            name: application.applicant_name(),
+        }
+    }
+}
+
+/// Values of the Comune, the call and the application; the caseworker adds the rest.
+pub fn case_values(
+    config: &ComuneConfig,
+    call: Option<&Call>,
+    application: Option<&Application>,
+) -> Values {
+    let mut values = config.values();
+    if let Some(call) = call {
+        values.insert("data_apertura", Value::Date(rome_date(call.opens_at)));
+        values.insert("data_chiusura", Value::Date(call.closing_date()));
+    }
+    if let Some(application) = application {
+        let applicant = application.household.applicant();
+        values.insert("nome", Value::Text(applicant.name.trim().to_string()));
+        values.insert("cognome", Value::Text(applicant.surname.trim().to_string()));
+        if let Some(protocol) = application.protocol {
+            values.insert("protocollo", Value::Text(protocol.to_string()));
+        }
+        if let Some(registered_at) = application.registered_at {
+            values.insert("data_protocollo", Value::Date(rome_date(registered_at)));
+        }
+        if let Some(integration) = &application.integration {
+            values.insert("scadenza_integrazione", Value::Date(integration.deadline));
+        }
+    }
+    values
+}

@@ -1,0 +1,595 @@
+//! IO messages in the console: a step's message previewed before it commits, any catalogue
+//! message sent from a case or to many applications, the outbox screen and its decisions.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use super::{App, BatchUpdate, Effect, Overlay, Screen};
+use crate::domain::{ApplicationId, Command};
+use crate::messages::outbox::OutboxId;
+use crate::messages::{Catalogue, ComuneConfig, Order, Template, ValueSource, Values};
+use crate::store::Store;
+use crate::tui::form::{Form, Purpose};
+use crate::tui::keymap::Action;
+use crate::tui::messaging::{BatchRun, Firing, OUTBOX_PAGE, PreviewState, Target};
+use crate::tui::strings as s;
+
+/// The message registering an application fires.
+pub const ON_REGISTER: &str = "presa_in_carico";
+/// The message an integration request fires.
+pub const ON_INTEGRATION: &str = "richiesta_integrazione";
+
+/// Applications queued per transaction in a batch: progress is reported after each chunk,
+/// and an interruption takes effect between chunks.
+const BATCH_CHUNK: usize = 200;
+
+/// The message a form's command fires, if it fires one.
+pub fn fires(purpose: &Purpose) -> Option<&'static str> {
+    match purpose {
+        Purpose::LateRegister(_) => Some(ON_REGISTER),
+        Purpose::Integration(_) => Some(ON_INTEGRATION),
+        _ => None,
+    }
+}
+
+/// A batch for the blocking pool: everything it needs, owned.
+pub struct BatchJob {
+    pub ids: Vec<ApplicationId>,
+    pub template: String,
+    pub typed: Values,
+    pub config: ComuneConfig,
+    pub actor: String,
+    pub stop: Arc<AtomicBool>,
+}
+
+impl BatchJob {
+    /// Queues the batch chunk by chunk; `progress` gets the running totals. An identical
+    /// message already queued is skipped, so running a batch again resumes it.
+    pub fn run(self, store: &Store, progress: &mut dyn FnMut(BatchUpdate)) -> BatchUpdate {
+        let mut update = BatchUpdate::default();
+        let Some(template) = Catalogue::builtin().get(&self.template) else {
+            update.error = Some(format!("messaggio «{}» sconosciuto", self.template));
+            update.finished = true;
+            return update;
+        };
+        let order = Order {
+            template,
+            config: &self.config,
+            typed: self.typed.clone(),
+            recipient: None,
+        };
+        for chunk in self.ids.chunks(BATCH_CHUNK) {
+            if self.stop.load(Ordering::Relaxed) {
+                update.interrupted = true;
+                break;
+            }
+            let ctx = crate::domain::Context {
+                actor: self.actor.clone(),
+                now: chrono::Utc::now(),
+            };
+            match store.queue_batch(chunk, &ctx, &order) {
+                Ok(report) => {
+                    update.done += chunk.len();
+                    update.queued += report.queued.len();
+                    update.duplicates += report.duplicates.len();
+                    update.failed += report.failed.len();
+                    if update.first_failure.is_none()
+                        && let Some((id, reason)) = report.failed.first()
+                    {
+                        update.first_failure = Some(format!("{id}: {reason}"));
+                    }
+                }
+                Err(e) => {
+                    update.error = Some(e.to_string());
+                    break;
+                }
+            }
+            progress(update.clone());
+        }
+        update.finished = true;
+        update
+    }
+}
+
+impl App {
+    fn config(&self) -> Result<&ComuneConfig, String> {
+        self.messaging.config.as_ref().map_err(Clone::clone)
+    }
+
+    fn template(id: &str) -> Result<&'static Template, String> {
+        Catalogue::builtin()
+            .get(id)
+            .ok_or_else(|| format!("messaggio «{id}» sconosciuto nel catalogo"))
+    }
+
+    fn addressee_line(&self, name: &str, fiscal_code: &str) -> String {
+        let reach = match self.store.io_profile_allowed(fiscal_code) {
+            Ok(Some(_)) => s::REACHABLE,
+            _ => s::REACHABILITY_UNKNOWN,
+        };
+        format!(
+            "{} · {fiscal_code} · {reach}",
+            super::super::view::clean(name)
+        )
+    }
+
+    /// A step that fires a message: shows the message it will send, exactly, with the
+    /// step's own effect in it (the protocol number just given); Enter commits both. Without
+    /// the Comune's values the step runs alone and the status says why no message left.
+    pub(super) fn fire_step(&mut self, command: Command, template: &str) {
+        let config = match self.config() {
+            Ok(config) => config,
+            Err(reason) => {
+                match self.execute(&command) {
+                    Ok(()) => self.status = Some((s::step_without_message(&reason), true)),
+                    Err(e) => self.set_error(e),
+                }
+                return;
+            }
+        };
+        let Some(application) = command.application_id() else {
+            return;
+        };
+        let template = match App::template(template) {
+            Ok(t) => t,
+            Err(e) => return self.set_error(e),
+        };
+        let order = Order {
+            template,
+            config,
+            typed: Values::new(),
+            recipient: None,
+        };
+        let ctx = self.context_for_command();
+        match self
+            .store
+            .preview_message(Some(&command), None, &ctx, &order)
+        {
+            Ok(preview) => {
+                let addressee = self.addressee_line(
+                    &preview.draft.addressee.name,
+                    &preview.draft.addressee.fiscal_code,
+                );
+                let note = preview
+                    .duplicate_of
+                    .map(|id| s::duplicate_message(&id.to_string()));
+                let state = PreviewState::of(
+                    &template.title,
+                    addressee,
+                    &preview.draft.message,
+                    Firing::Case {
+                        command: Some(command),
+                        application,
+                        template: template.id.clone(),
+                        typed: Values::new(),
+                    },
+                    note,
+                );
+                self.overlay = Some(Overlay::Preview(state));
+            }
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    pub(super) fn choose_template(&mut self, target: Target) {
+        if let Err(reason) = self.config() {
+            return self.set_error(reason);
+        }
+        self.overlay = Some(Overlay::Form {
+            form: Form::choose_template(target),
+            confirming: false,
+        });
+    }
+
+    /// After the template is chosen: ask what only the caseworker knows, then preview.
+    pub(super) fn after_template(&mut self, target: Target, template: &str) {
+        let template = match App::template(template) {
+            Ok(t) => t,
+            Err(e) => return self.set_error(e),
+        };
+        let asked: Vec<_> = template
+            .placeholders()
+            .into_iter()
+            .filter(|spec| spec.source == ValueSource::Caseworker)
+            .collect();
+        if asked.is_empty() {
+            self.overlay = None;
+            self.open_preview(target, &template.id, Values::new());
+        } else {
+            self.overlay = Some(Overlay::Form {
+                form: Form::message_values(target, template.id.clone(), &asked),
+                confirming: false,
+            });
+        }
+    }
+
+    /// The preview of a message with no step before it: for one case, or for the first of a
+    /// batch with the number of recipients.
+    pub(super) fn open_preview(&mut self, target: Target, template: &str, typed: Values) {
+        let config = match self.config() {
+            Ok(config) => config,
+            Err(reason) => return self.set_error(reason),
+        };
+        let template = match App::template(template) {
+            Ok(t) => t,
+            Err(e) => return self.set_error(e),
+        };
+        let (first, firing) = match &target {
+            Target::Case(id) => (
+                *id,
+                Firing::Case {
+                    command: None,
+                    application: *id,
+                    template: template.id.clone(),
+                    typed: typed.clone(),
+                },
+            ),
+            Target::Batch(ids) => match ids.first() {
+                Some(first) => (
+                    *first,
+                    Firing::Batch {
+                        ids: ids.clone(),
+                        template: template.id.clone(),
+                        typed: typed.clone(),
+                    },
+                ),
+                None => return,
+            },
+        };
+        let order = Order {
+            template,
+            config,
+            typed,
+            recipient: None,
+        };
+        let ctx = self.context_for_command();
+        match self.store.preview_message(None, Some(first), &ctx, &order) {
+            Ok(preview) => {
+                let addressee = self.addressee_line(
+                    &preview.draft.addressee.name,
+                    &preview.draft.addressee.fiscal_code,
+                );
+                let note = match &target {
+                    Target::Batch(ids) if ids.len() > 1 => Some(s::batch_recipients(
+                        ids.len(),
+                        &preview.draft.addressee.name,
+                    )),
+                    _ => preview
+                        .duplicate_of
+                        .map(|id| s::duplicate_message(&id.to_string())),
+                };
+                let state = PreviewState::of(
+                    &template.title,
+                    addressee,
+                    &preview.draft.message,
+                    firing,
+                    note,
+                );
+                self.overlay = Some(Overlay::Preview(state));
+            }
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    pub(super) fn on_preview(&mut self, action: Action) {
+        let Some(Overlay::Preview(preview)) = &mut self.overlay else {
+            return;
+        };
+        match action {
+            Action::Up => preview.scroll = preview.scroll.saturating_sub(1),
+            Action::Down => preview.scroll = preview.scroll.saturating_add(1),
+            Action::PageUp => preview.scroll = preview.scroll.saturating_sub(10),
+            Action::PageDown => preview.scroll = preview.scroll.saturating_add(10),
+            Action::Cancel => self.overlay = None,
+            Action::Confirm => {
+                let firing = preview.firing.clone();
+                self.overlay = None;
+                self.confirm(firing);
+            }
+            _ => {}
+        }
+    }
+
+    fn confirm(&mut self, firing: Firing) {
+        match firing {
+            Firing::Stored => {}
+            Firing::Case {
+                command,
+                application,
+                template,
+                typed,
+            } => {
+                let result = self.queue_one(command.as_ref(), application, &template, typed);
+                match result {
+                    Ok((title, id)) => {
+                        self.status = Some((s::message_queued(&title, &id.to_string()), false));
+                    }
+                    Err(e) => self.set_error(e),
+                }
+            }
+            Firing::Batch {
+                ids,
+                template,
+                typed,
+            } => self.start_batch(ids, template, typed),
+        }
+    }
+
+    /// Commits the step (if any) and its message together, then refreshes what shows them.
+    fn queue_one(
+        &mut self,
+        command: Option<&Command>,
+        application: ApplicationId,
+        template: &str,
+        typed: Values,
+    ) -> Result<(String, OutboxId), String> {
+        let config = self.config()?;
+        let template = App::template(template)?;
+        let order = Order {
+            template,
+            config,
+            typed,
+            recipient: None,
+        };
+        let ctx = self.context_for_command();
+        let (_, entry) = self
+            .store
+            .execute_and_queue(command, Some(application), &ctx, &order)
+            .map_err(|e| e.to_string())?;
+        self.refresh_application(application);
+        if matches!(command, Some(Command::RegisterApplication { .. })) && self.inbox.loaded {
+            self.index_stale = true;
+        }
+        self.outbox_changed();
+        Ok((template.title.clone(), entry.id))
+    }
+
+    /// A step run without a preview (a batch of registrations): its message is queued with it
+    /// when the Comune's values are there.
+    pub(super) fn execute_step(&mut self, command: &Command) -> Result<(), String> {
+        let template = match command {
+            Command::RegisterApplication { .. } => ON_REGISTER,
+            _ => return self.execute(command),
+        };
+        if self.config().is_err() {
+            return self.execute(command);
+        }
+        let application = command.application_id().ok_or("comando senza domanda")?;
+        self.queue_one(Some(command), application, template, Values::new())
+            .map(|_| ())
+    }
+
+    fn start_batch(&mut self, ids: Vec<ApplicationId>, template: String, typed: Values) {
+        let config = match self.config() {
+            Ok(config) => config.clone(),
+            Err(reason) => return self.set_error(reason),
+        };
+        let label = App::template(&template)
+            .map(|t| t.title.clone())
+            .unwrap_or_else(|_| template.clone());
+        let stop = Arc::new(AtomicBool::new(false));
+        self.batch = Some(BatchRun {
+            label,
+            done: 0,
+            total: ids.len(),
+            queued: 0,
+            duplicates: 0,
+            failed: 0,
+            first_failure: None,
+            started: Instant::now(),
+            stop: stop.clone(),
+        });
+        self.effects.push(Effect::QueueBatch(BatchJob {
+            ids,
+            template,
+            typed,
+            config,
+            actor: self.actor.clone(),
+            stop,
+        }));
+    }
+
+    pub(super) fn interrupt_batch(&mut self) {
+        if let Some(batch) = &self.batch {
+            batch.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    pub(super) fn on_batch(&mut self, update: BatchUpdate) -> bool {
+        let Some(batch) = &mut self.batch else {
+            return false;
+        };
+        batch.done = update.done;
+        batch.queued = update.queued;
+        batch.duplicates = update.duplicates;
+        batch.failed = update.failed;
+        batch.first_failure = update.first_failure.clone();
+        if update.finished {
+            let report = s::batch_report(
+                update.queued,
+                update.duplicates,
+                update.failed,
+                update.first_failure.as_deref(),
+                update.interrupted,
+            );
+            self.batch = None;
+            match update.error {
+                Some(e) => self.set_error(format!("{report} · {e}")),
+                None => self.status = Some((report, update.failed > 0)),
+            }
+            self.inbox.selected.clear();
+            self.outbox_changed();
+        }
+        true
+    }
+
+    /// Something in the outbox changed: the sender may have work, the screen must reread.
+    pub(super) fn outbox_changed(&mut self) {
+        self.outbox.stale = true;
+        self.effects.push(Effect::WakeSender);
+        if self.screen == Screen::Outbox {
+            self.refresh_outbox();
+        }
+    }
+
+    pub(super) fn on_sender(&mut self, line: String) -> bool {
+        self.outbox.sender = Some(line);
+        self.outbox.stale = true;
+        if self.screen == Screen::Outbox {
+            self.refresh_outbox();
+        }
+        if self.case.is_some() {
+            self.reload_case();
+        }
+        self.effects.push(Effect::LoadSummary);
+        matches!(
+            self.screen,
+            Screen::Outbox | Screen::Dashboard | Screen::Case
+        )
+    }
+
+    /// Rereads the outbox tab shown: its counts and newest entries, a page of them.
+    pub fn refresh_outbox(&mut self) {
+        if !self.outbox.stale {
+            return;
+        }
+        let counts = self.store.outbox_counts();
+        let page = self.store.outbox_page(self.outbox.tab, None, OUTBOX_PAGE);
+        match (counts, page) {
+            (Ok(counts), Ok(entries)) => {
+                self.outbox.counts = counts;
+                self.outbox.entries = entries;
+                let last = self.outbox.entries.len().saturating_sub(1);
+                self.outbox.cursor = self.outbox.cursor.min(last);
+                self.outbox.stale = false;
+            }
+            (Err(e), _) | (_, Err(e)) => self.set_error(e.to_string()),
+        }
+    }
+
+    pub(super) fn on_outbox(&mut self, action: Action) {
+        let height = self.table_height(super::OUTBOX_CHROME);
+        if let Some(delta) = App::move_in_list(action, height) {
+            self.outbox.move_cursor(delta, height);
+            return;
+        }
+        let selected = self.outbox.selected().cloned();
+        match action {
+            Action::NextFilter => {
+                self.outbox.step_tab(1);
+                self.refresh_outbox();
+            }
+            Action::PreviousFilter => {
+                self.outbox.step_tab(-1);
+                self.refresh_outbox();
+            }
+            Action::Open => {
+                if let Some(entry) = selected {
+                    self.overlay = Some(Overlay::Preview(PreviewState::of_entry(&entry)));
+                }
+            }
+            Action::Requeue => match selected {
+                Some(entry) if entry.state.can_requeue() => {
+                    self.overlay = Some(Overlay::Form {
+                        form: Form::requeue(entry.id),
+                        confirming: false,
+                    });
+                }
+                Some(entry) => self.set_error(s::cannot(
+                    "rimettere in coda",
+                    &entry.id.to_string(),
+                    &entry.state.label(),
+                )),
+                None => {}
+            },
+            Action::MarkSent => match selected {
+                Some(entry) if entry.state.can_mark_sent() => {
+                    self.overlay = Some(Overlay::Form {
+                        form: Form::mark_sent(entry.id),
+                        confirming: false,
+                    });
+                }
+                Some(entry) => self.set_error(s::cannot(
+                    "segnare come inviato",
+                    &entry.id.to_string(),
+                    &entry.state.label(),
+                )),
+                None => {}
+            },
+            Action::ExportBundle => {
+                let name = format!(
+                    "pacchetto-io-{}.json",
+                    crate::domain::time::to_rome(self.now()).format("%Y%m%d-%H%M")
+                );
+                self.overlay = Some(Overlay::Form {
+                    form: Form::export_bundle(&name),
+                    confirming: false,
+                });
+            }
+            Action::SendNow => {
+                self.effects.push(Effect::WakeSender);
+                let line = self
+                    .messaging
+                    .sender_off
+                    .clone()
+                    .unwrap_or_else(|| s::SENDING_REQUESTED.to_string());
+                self.status = Some((line, self.messaging.sender_off.is_some()));
+            }
+            _ => {}
+        }
+    }
+
+    fn form_error(&mut self, error: String) {
+        if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
+            form.error = Some(error);
+        }
+    }
+
+    pub(super) fn requeue(&mut self, id: OutboxId, reason: &str) {
+        let ctx = self.context_for_command();
+        match self.store.outbox_requeue(id, reason, &ctx) {
+            Ok(entry) => {
+                self.overlay = None;
+                self.status = Some((s::requeued(&entry.id.to_string()), false));
+                self.after_decision(entry.application);
+            }
+            Err(e) => self.form_error(e.to_string()),
+        }
+    }
+
+    pub(super) fn mark_sent(&mut self, id: OutboxId, reason: &str, io_id: Option<String>) {
+        let ctx = self.context_for_command();
+        match self.store.outbox_mark_sent(id, reason, io_id, &ctx) {
+            Ok(entry) => {
+                self.overlay = None;
+                self.status = Some((s::marked_sent(&entry.id.to_string()), false));
+                self.after_decision(entry.application);
+            }
+            Err(e) => self.form_error(e.to_string()),
+        }
+    }
+
+    fn after_decision(&mut self, application: Option<ApplicationId>) {
+        if let Some(id) = application {
+            self.refresh_application(id);
+        }
+        self.outbox_changed();
+    }
+
+    pub(super) fn export_bundle(&mut self, path: &Path) {
+        let ctx = self.context_for_command();
+        match crate::io::bundle::export_queue(&self.store, path, &ctx) {
+            Ok((count, bundle)) => {
+                self.overlay = None;
+                self.status = Some((
+                    s::exported(count, &bundle, &path.display().to_string()),
+                    false,
+                ));
+                self.outbox_changed();
+            }
+            Err(e) => self.form_error(e),
+        }
+    }
+}

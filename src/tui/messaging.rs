@@ -1,0 +1,229 @@
+//! The console's side of IO messages: what a preview shows and what Enter on it does, the
+//! outbox screen's list, a batch in progress, and the state of the sender.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use crate::domain::time::format_date;
+use crate::domain::{ApplicationId, Command};
+use crate::messages::front_matter;
+use crate::messages::outbox::{OutboxEntry, OutboxTab};
+use crate::messages::text::utf16_len;
+use crate::messages::{ComuneConfig, NewMessage, Values};
+
+use super::strings as s;
+
+/// What the console knows about sending: the Comune's values for composing, and whether a
+/// sender runs in the background.
+pub struct Messaging {
+    pub config: Result<ComuneConfig, String>,
+    /// Why nothing is sent from this console, when nothing is (no key, say).
+    pub sender_off: Option<String>,
+}
+
+impl Default for Messaging {
+    fn default() -> Self {
+        Messaging {
+            config: Err(s::NO_COMUNE_CONFIG.to_string()),
+            sender_off: Some(s::SENDER_OFF.to_string()),
+        }
+    }
+}
+
+/// Who a message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Case(ApplicationId),
+    Batch(Vec<ApplicationId>),
+}
+
+/// What Enter does on a preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Firing {
+    /// One case: the step's command, when there is one, and its message, in one transaction.
+    Case {
+        command: Option<Command>,
+        application: ApplicationId,
+        template: String,
+        typed: Values,
+    },
+    /// One message per application, queued in chunks with a progress bar.
+    Batch {
+        ids: Vec<ApplicationId>,
+        template: String,
+        typed: Values,
+    },
+    /// A message already in the outbox, shown for reading.
+    Stored,
+}
+
+/// Everything the preview draws, exactly as IO will receive it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewState {
+    pub title: String,
+    pub addressee: String,
+    pub subject: String,
+    pub body: Vec<String>,
+    /// Button text and where it leads.
+    pub buttons: Vec<(String, String)>,
+    pub payment: Option<String>,
+    /// UTF-16 length of the markdown, front matter included, as IO counts it.
+    pub length: usize,
+    pub note: Option<String>,
+    pub firing: Firing,
+    pub scroll: usize,
+}
+
+impl PreviewState {
+    pub fn of(
+        title: &str,
+        addressee: String,
+        message: &NewMessage,
+        firing: Firing,
+        note: Option<String>,
+    ) -> PreviewState {
+        let markdown = &message.content.markdown;
+        let (buttons, body) = match front_matter::parse(markdown) {
+            Ok(Some((front, body))) => (
+                front
+                    .it
+                    .iter()
+                    .map(|cta| {
+                        let target = cta
+                            .action
+                            .strip_prefix("iohandledlink://")
+                            .unwrap_or(&cta.action);
+                        (cta.text.clone(), target.to_string())
+                    })
+                    .collect(),
+                body,
+            ),
+            _ => (Vec::new(), markdown.as_str()),
+        };
+        let payment = message.content.payment_data.as_ref().map(|p| {
+            let amount = crate::domain::money::Money::from_cents(p.amount);
+            let due = message
+                .content
+                .due_date
+                .as_deref()
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+                .map(|d| format_date(crate::domain::time::rome_date(d.to_utc())));
+            s::payment_box(
+                p.notice_number.as_str(),
+                &amount.to_string(),
+                due.as_deref(),
+            )
+        });
+        PreviewState {
+            title: format!("{} · {}", s::BOX_MESSAGE, title),
+            addressee,
+            subject: message.content.subject.clone(),
+            body: body.lines().map(str::to_string).collect(),
+            buttons,
+            payment,
+            length: utf16_len(markdown),
+            note,
+            firing,
+            scroll: 0,
+        }
+    }
+
+    pub fn of_entry(entry: &OutboxEntry) -> PreviewState {
+        let addressee = format!(
+            "{} · {} · {}",
+            entry.addressee.name,
+            entry.addressee.fiscal_code,
+            entry.state.label()
+        );
+        let note = Some(s::entry_note(entry));
+        PreviewState::of(
+            &entry.title,
+            addressee,
+            &entry.message,
+            Firing::Stored,
+            note,
+        )
+    }
+}
+
+/// A batch being queued off the UI thread.
+pub struct BatchRun {
+    pub label: String,
+    pub done: usize,
+    pub total: usize,
+    pub queued: usize,
+    pub duplicates: usize,
+    pub failed: usize,
+    pub first_failure: Option<String>,
+    pub started: Instant,
+    pub stop: Arc<AtomicBool>,
+}
+
+impl BatchRun {
+    pub fn rate(&self) -> f64 {
+        let secs = self.started.elapsed().as_secs_f64();
+        if secs > 0.0 {
+            self.done as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The outbox screen's list: one page of the chosen tab, newest first.
+pub struct OutboxScreen {
+    pub tab: OutboxTab,
+    pub counts: BTreeMap<OutboxTab, usize>,
+    pub entries: Vec<OutboxEntry>,
+    pub cursor: usize,
+    pub offset: usize,
+    /// Something changed since the list was read: read it again when it is next shown.
+    pub stale: bool,
+    /// The sender's last report, one line.
+    pub sender: Option<String>,
+}
+
+impl Default for OutboxScreen {
+    fn default() -> Self {
+        OutboxScreen {
+            tab: OutboxTab::Queued,
+            counts: BTreeMap::new(),
+            entries: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            stale: true,
+            sender: None,
+        }
+    }
+}
+
+/// Entries shown per tab: the newest ones; the command line lists more.
+pub const OUTBOX_PAGE: usize = 500;
+
+impl OutboxScreen {
+    pub fn selected(&self) -> Option<&OutboxEntry> {
+        self.entries.get(self.cursor)
+    }
+
+    pub fn step_tab(&mut self, step: isize) {
+        let all = OutboxTab::ALL;
+        let here = all.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        let next = (here + step).rem_euclid(all.len() as isize) as usize;
+        self.tab = all[next];
+        self.cursor = 0;
+        self.offset = 0;
+        self.stale = true;
+    }
+
+    pub fn move_cursor(&mut self, delta: isize, height: usize) {
+        let last = self.entries.len().saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize + delta).clamp(0, last.max(0)) as usize;
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height.max(1) {
+            self.offset = self.cursor + 1 - height.max(1);
+        }
+    }
+}

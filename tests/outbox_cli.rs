@@ -1,0 +1,726 @@
+//! `alloggi outbox …` run as the office runs it: the real binary, a database in a temporary
+//! folder, IO played by a local stand-in. Data come from `alloggi demo` or are prepared with
+//! the library, whose store is closed before the binary opens the database.
+
+mod common;
+#[path = "support/io_stand_in.rs"]
+mod io_stand_in;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use alloggi::domain::household::{Member, Relation};
+use alloggi::domain::{ApplicationId, Command as DomainCommand};
+use alloggi::io::bundle::Bundle;
+use alloggi::messages::outbox::OutboxId;
+use alloggi::messages::{Catalogue, ComuneConfig, Order, Values};
+use alloggi::store::Store;
+use io_stand_in::{StandIn, StandInConfig};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
+const KEY: &str = "chiave-di-prova";
+
+/// Variables of the environment the tests run in that would change what the binary does.
+const CLEARED: &[&str] = &[
+    "ALLOGGI_DB",
+    "ALLOGGI_KEYMAP",
+    "ALLOGGI_LOG",
+    "ALLOGGI_IO_API_KEY",
+    "ALLOGGI_IO_API_KEY_FILE",
+    "ALLOGGI_IO_BASE_URL",
+    "ALLOGGI_IO_TIMEOUT_MS",
+    "ALLOGGI_IO_RATE",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// An office: a database folder, a log folder, and the commands run on them.
+struct Office {
+    root: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Office {
+    fn new() -> Office {
+        let root = tempfile::tempdir().unwrap();
+        let db = root.path().join("db");
+        Office { root, db }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.root.path().join(name)
+    }
+
+    fn log_file(&self) -> PathBuf {
+        self.path("state").join("alloggi").join("alloggi.log")
+    }
+
+    /// The binary with a clean environment, `vars` set, and no database chosen.
+    fn bare(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
+        let mut command = Command::new(BIN);
+        command.args(args);
+        for name in CLEARED {
+            command.env_remove(name);
+        }
+        command
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("ALLOGGI_OPERATORE", "mrossi");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command
+    }
+
+    /// The binary on this office's database.
+    fn command(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
+        let mut command = self.bare(args, vars);
+        command.arg("--db").arg(&self.db);
+        command
+    }
+
+    fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        self.command(args, vars).output().expect("the binary runs")
+    }
+
+    /// The full backup, as `alloggi export` writes it.
+    fn backup(&self, name: &str) -> Vec<u8> {
+        let file = self.path(name);
+        let out = self.run(&["export", file.to_str().unwrap()], &[]);
+        assert_ok(&out);
+        std::fs::read(file).unwrap()
+    }
+
+    /// With the library: the 2024 call, `n` applications of different citizens and one
+    /// message for each. Returns the entries and their fiscal codes.
+    fn prepare(&self, n: usize) -> Vec<(OutboxId, String)> {
+        let store = Store::open(&self.db).expect("open");
+        common::run(&store, DomainCommand::SaveCall(Box::new(common::call())));
+        let people = [
+            common::applicant(),
+            common::other_applicant(),
+            single("Bruni", "Carla", common::date(1990, 5, 6), true),
+            single("Conti", "Paolo", common::date(1968, 2, 11), false),
+            single("Galli", "Sara", common::date(1995, 9, 23), true),
+        ];
+        assert!(n <= people.len());
+        let mut ids = Vec::new();
+        for (i, person) in people.into_iter().take(n).enumerate() {
+            let household = common::household(vec![person]);
+            common::run(
+                &store,
+                DomainCommand::ReceiveApplication(Box::new(common::new_application(household))),
+            );
+            ids.push(ApplicationId(i as u64 + 1));
+        }
+        let config = ComuneConfig::example();
+        let order = Order {
+            template: Catalogue::builtin().get("graduatoria_provvisoria").unwrap(),
+            config: &config,
+            typed: Values::new(),
+            recipient: None,
+        };
+        let report = store
+            .queue_batch(&ids, &common::ctx(), &order)
+            .expect("queued");
+        assert_eq!(report.queued.len(), n, "{report:?}");
+        report
+            .queued
+            .iter()
+            .map(|id| {
+                let entry = store.outbox_entry(*id).unwrap().unwrap();
+                (*id, entry.addressee.fiscal_code)
+            })
+            .collect()
+    }
+}
+
+fn single(surname: &str, name: &str, birth: chrono::NaiveDate, female: bool) -> Member {
+    common::member(surname, name, birth, female, Relation::Richiedente)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_ok(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn assert_fails(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn io_vars(stand_in: &StandIn) -> Vec<(&'static str, String)> {
+    vec![
+        ("ALLOGGI_IO_API_KEY", KEY.to_string()),
+        ("ALLOGGI_IO_BASE_URL", stand_in.base_url()),
+    ]
+}
+
+fn borrowed<'a>(vars: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The lines of `outbox list --stato <tab>` that describe entries, and the header.
+fn list(office: &Office, tab: &str) -> (String, Vec<String>) {
+    let out = office.run(&["outbox", "list", "--stato", tab], &[]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    let mut lines = text.lines().map(str::to_string);
+    let header = lines.next().unwrap_or_default();
+    (header, lines.collect())
+}
+
+fn listed(lines: &[String], id: OutboxId) -> bool {
+    lines
+        .iter()
+        .any(|l| l.split_whitespace().next() == Some(&id.to_string()))
+}
+
+fn posts_for(stand_in: &StandIn, fiscal_code: &str) -> usize {
+    stand_in
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
+        .filter(|r| {
+            r.body
+                .as_ref()
+                .is_some_and(|b| b["fiscal_code"] == fiscal_code)
+        })
+        .count()
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            for item in std::fs::read_dir(&path).unwrap() {
+                pending.push(item.unwrap().path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn file_count(dir: &Path) -> usize {
+    let mut count = 0;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            for item in std::fs::read_dir(&path).unwrap() {
+                pending.push(item.unwrap().path());
+            }
+        } else {
+            count += 1;
+        }
+    }
+    count
+}
+
+// ---- sending -------------------------------------------------------------------------------------
+
+/// The number in the list's header after `label`, e.g. "In coda 15".
+fn header_count(header: &str, label: &str) -> usize {
+    header
+        .split(" │ ")
+        .find_map(|part| part.strip_prefix(label)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no «{label}» in {header}"))
+}
+
+#[test]
+fn send_drains_the_demo_queue_and_the_list_shows_the_sent_messages() {
+    let office = Office::new();
+    assert_ok(&office.run(&["demo", "--applications", "30"], &[]));
+    let (header, queued) = list(&office, "in-coda");
+    let n = header_count(&header, "In coda");
+    assert!(n > 0, "the demo queues messages: {header}");
+    assert_eq!(queued.len(), n);
+    let stand_in = StandIn::start(StandInConfig::default());
+    let vars = io_vars(&stand_in);
+
+    let out = office.run(&["outbox", "send"], &borrowed(&vars));
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains(&format!(
+            "Invio a IO: inviati {n} · respinti 0 · non raggiungibili 0 · incerti 0 · da riprovare 0"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(stand_in.created().len(), n);
+
+    let (header, sent) = list(&office, "inviati");
+    assert_eq!(header_count(&header, "Inviati"), n, "{header}");
+    assert_eq!(header_count(&header, "In coda"), 0, "{header}");
+    assert_eq!(sent.len(), n);
+    for line in &queued {
+        let id = line.split_whitespace().next().unwrap();
+        assert!(
+            sent.iter()
+                .any(|l| l.split_whitespace().next() == Some(id) && l.contains("inviato")),
+            "{id} not listed as sent: {sent:?}"
+        );
+    }
+
+    // Sending again finds nothing to send, and sends nothing.
+    let out = office.run(&["outbox", "send"], &borrowed(&vars));
+    assert_ok(&out);
+    assert!(stdout(&out).contains("inviati 0"), "{}", stdout(&out));
+    assert_eq!(stand_in.created().len(), n);
+}
+
+#[test]
+fn a_wrong_key_is_refused_in_italian_and_never_written_anywhere() {
+    let office = Office::new();
+    let entries = office.prepare(3);
+    let stand_in = StandIn::start(StandInConfig::default());
+    let wrong = "chiave-errata-7f3c9a1e5b";
+    let base_url = stand_in.base_url();
+    let vars = [
+        ("ALLOGGI_IO_API_KEY", wrong),
+        ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
+        // The most talkative log there is: still no key in it.
+        ("ALLOGGI_LOG", "trace"),
+    ];
+
+    let out = office.run(&["outbox", "send"], &vars);
+    assert_fails(&out);
+    assert!(
+        stderr(&out).contains("IO ha rifiutato la chiave (401)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains(wrong) && !stderr(&out).contains(wrong));
+    assert!(stand_in.created().is_empty());
+    let (header, lines) = list(&office, "in-coda");
+    assert!(header.contains("In coda 3"), "{header}");
+    assert_eq!(lines.len(), entries.len());
+
+    // And with the right key, once more at the most talkative log level.
+    let vars = [
+        ("ALLOGGI_IO_API_KEY", KEY),
+        ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
+        ("ALLOGGI_LOG", "trace"),
+    ];
+    let out = office.run(&["outbox", "send"], &vars);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("inviati 3"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains(KEY) && !stderr(&out).contains(KEY));
+
+    assert!(office.log_file().is_file(), "the log file was written");
+    assert!(file_count(&office.db) > 0);
+    for key in [wrong, KEY] {
+        assert_eq!(files_containing(&office.db, key), Vec::<PathBuf>::new());
+        assert_eq!(
+            files_containing(&office.path("state"), key),
+            Vec::<PathBuf>::new()
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_readable_by_others_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let office = Office::new();
+    office.prepare(2);
+    let stand_in = StandIn::start(StandInConfig::default());
+    let key_file = office.path("chiave-io");
+    std::fs::write(&key_file, format!("{KEY}\n")).unwrap();
+    let base_url = stand_in.base_url();
+    let vars = [
+        ("ALLOGGI_IO_API_KEY_FILE", key_file.to_str().unwrap()),
+        ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
+    ];
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = office.run(&["outbox", "send"], &vars);
+    assert_fails(&out);
+    assert!(stderr(&out).contains("permessi"), "{}", stderr(&out));
+    assert!(stand_in.requests().is_empty(), "nothing asked of IO");
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = office.run(&["outbox", "send"], &vars);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("inviati 2"), "{}", stdout(&out));
+    assert_eq!(stand_in.created().len(), 2);
+}
+
+#[test]
+fn a_send_killed_midway_becomes_uncertain_and_is_never_repeated_by_itself() {
+    let office = Office::new();
+    let entries = office.prepare(1);
+    let (id, fiscal_code) = entries[0].clone();
+    let slow = StandIn::start(StandInConfig {
+        slow: vec![fiscal_code.clone()],
+        slow_delay: Duration::from_secs(5),
+        ..StandInConfig::default()
+    });
+    let vars = io_vars(&slow);
+    let mut vars = borrowed(&vars);
+    vars.push(("ALLOGGI_IO_TIMEOUT_MS", "10000"));
+
+    let mut child = office
+        .command(&["outbox", "send"], &vars)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while posts_for(&slow, &fiscal_code) == 0 {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the message never reached the stand-in");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Killed while IO holds the answer: the message exists, the program cannot know it.
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    assert_eq!(slow.created().len(), 1);
+
+    let stand_in = StandIn::start(StandInConfig::default());
+    let vars = io_vars(&stand_in);
+    let out = office.run(&["outbox", "send"], &borrowed(&vars));
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.contains("1 invii interrotti resi incerti"), "{text}");
+    assert!(text.contains("inviati 0"), "{text}");
+    assert!(text.contains("Attenzione"), "{text}");
+    assert_eq!(posts_for(&slow, &fiscal_code), 1);
+    assert_eq!(posts_for(&stand_in, &fiscal_code), 0, "never sent twice");
+    let (header, lines) = list(&office, "incerti");
+    assert!(header.contains("Incerti 1"), "{header}");
+    assert!(listed(&lines, id), "{lines:?}");
+
+    // A reason is required to send it again.
+    let out = office.run(
+        &["outbox", "requeue", &id.to_string(), "--motivo", " "],
+        &[],
+    );
+    assert_fails(&out);
+    let out = office.run(
+        &[
+            "outbox",
+            "requeue",
+            &id.to_string(),
+            "--motivo",
+            "il cittadino non ha ricevuto il messaggio",
+        ],
+        &[],
+    );
+    assert_ok(&out);
+    assert!(stdout(&out).contains("rimesso in coda"), "{}", stdout(&out));
+    let out = office.run(&["outbox", "send"], &borrowed(&vars));
+    assert_ok(&out);
+    assert!(stdout(&out).contains("inviati 1"), "{}", stdout(&out));
+    assert_eq!(posts_for(&stand_in, &fiscal_code), 1);
+    let (_, lines) = list(&office, "inviati");
+    assert!(listed(&lines, id), "{lines:?}");
+}
+
+#[test]
+fn send_honours_the_http_proxy() {
+    let office = Office::new();
+    office.prepare(2);
+    let stand_in = StandIn::start(StandInConfig::default());
+    let proxy = stand_in.proxy_url();
+    let vars = [
+        ("ALLOGGI_IO_API_KEY", KEY),
+        // A name that resolves nowhere: only the proxy can reach it.
+        ("ALLOGGI_IO_BASE_URL", "http://io.invalid/api/v1"),
+        ("HTTP_PROXY", proxy.as_str()),
+    ];
+    let out = office.run(&["outbox", "send"], &vars);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("inviati 2"), "{}", stdout(&out));
+    let requests = stand_in.requests();
+    assert!(!requests.is_empty());
+    for request in &requests {
+        assert_eq!(request.host.as_deref(), Some("io.invalid"), "{request:?}");
+    }
+    assert_eq!(stand_in.created().len(), 2);
+}
+
+// ---- offline bundles ------------------------------------------------------------------------------
+
+/// The bundle with the first message's subject changed; with `rehash` the bundle's own
+/// checksum is recomputed, as someone covering their tracks would.
+fn edited_bundle(original: &Path, edited: &Path, rehash: bool) {
+    let mut bundle: Bundle = serde_json::from_slice(&std::fs::read(original).unwrap()).unwrap();
+    bundle.voci[0].messaggio.content.subject.push('!');
+    if rehash {
+        let digest = Sha256::digest(serde_json::to_vec(&bundle.voci).unwrap());
+        bundle.impronta = digest.iter().map(|b| format!("{b:02x}")).collect();
+    }
+    std::fs::write(edited, serde_json::to_vec_pretty(&bundle).unwrap()).unwrap();
+}
+
+#[test]
+fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
+    let office = Office::new();
+    let entries = office.prepare(3);
+    let stand_in = StandIn::start(StandInConfig::default());
+    let bundle = office.path("pacchetto.json");
+    let receipts = office.path("ricevute.jsonl");
+
+    let out = office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("Esportati 3 messaggi"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(bundle.is_file());
+    let (header, lines) = list(&office, "esportati");
+    assert!(header.contains("Esportati 3"), "{header}");
+    assert!(header.contains("In coda 0"), "{header}");
+    for (id, _) in &entries {
+        assert!(listed(&lines, *id), "{lines:?}");
+    }
+    let again = office.path("pacchetto-2.json");
+    let out = office.run(&["outbox", "export", again.to_str().unwrap()], &[]);
+    assert_fails(&out);
+    assert!(
+        stderr(&out).contains("nessun messaggio in coda"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!again.exists());
+
+    // The connected machine has no database: a database path that does not exist stays so.
+    let nowhere = office.path("nessun-database");
+    let base_url = stand_in.base_url();
+    let nowhere_text = nowhere.to_str().unwrap().to_string();
+    let connected = [
+        ("ALLOGGI_IO_API_KEY", KEY),
+        ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
+        ("ALLOGGI_DB", nowhere_text.as_str()),
+    ];
+    let send_bundle = |file: &Path, receipts: &Path| {
+        office
+            .bare(
+                &[
+                    "outbox",
+                    "send-bundle",
+                    file.to_str().unwrap(),
+                    "--receipts",
+                    receipts.to_str().unwrap(),
+                ],
+                &connected,
+            )
+            .output()
+            .expect("the binary runs")
+    };
+
+    // A bundle edited on the way is refused before anything is sent.
+    for rehash in [false, true] {
+        let edited = office.path(&format!("pacchetto-alterato-{rehash}.json"));
+        let edited_receipts = office.path(&format!("ricevute-alterato-{rehash}.jsonl"));
+        edited_bundle(&bundle, &edited, rehash);
+        let out = send_bundle(&edited, &edited_receipts);
+        assert_fails(&out);
+        assert!(stderr(&out).contains("alterato"), "{}", stderr(&out));
+        assert!(!edited_receipts.exists());
+        assert!(stand_in.requests().is_empty());
+    }
+
+    let out = send_bundle(&bundle, &receipts);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("inviati 3"), "{}", stdout(&out));
+    assert!(receipts.is_file());
+    assert!(!nowhere.exists(), "send-bundle opened a database");
+    assert!(
+        !office.path("data").exists(),
+        "send-bundle opened a database"
+    );
+    assert_eq!(stand_in.created().len(), 3);
+    assert!(files_containing(office.root.path(), KEY).is_empty());
+
+    // Sent again with the same receipts: it resumes, and there is nothing left to send.
+    let out = send_bundle(&bundle, &receipts);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("già inviati prima 3"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(stand_in.created().len(), 3);
+
+    // Receipts edited on the way are refused whole.
+    let text = std::fs::read_to_string(&receipts).unwrap();
+    let mut edited_lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let target = edited_lines
+        .iter()
+        .position(|l| l.contains("\"inviato\""))
+        .expect("a receipt of a sent message");
+    let mut line: Value = serde_json::from_str(&edited_lines[target]).unwrap();
+    let hash = line["impronta"].as_str().unwrap().to_string();
+    let first = if hash.starts_with('0') { "1" } else { "0" };
+    line["impronta"] = Value::String(format!("{first}{}", &hash[1..]));
+    edited_lines[target] = line.to_string();
+    let edited_receipts = office.path("ricevute-alterate.jsonl");
+    std::fs::write(&edited_receipts, edited_lines.join("\n") + "\n").unwrap();
+
+    let before = office.backup("copia-1.jsonl");
+    let out = office.run(
+        &[
+            "outbox",
+            "import-receipts",
+            edited_receipts.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_fails(&out);
+    assert!(
+        stderr(&out).contains("nulla è cambiato"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(office.backup("copia-2.jsonl"), before);
+    let (header, _) = list(&office, "esportati");
+    assert!(header.contains("Esportati 3"), "{header}");
+
+    let out = office.run(
+        &["outbox", "import-receipts", receipts.to_str().unwrap()],
+        &[],
+    );
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("3 registrate, 0 già registrate"),
+        "{}",
+        stdout(&out)
+    );
+    let (header, lines) = list(&office, "inviati");
+    assert!(header.contains("Inviati 3"), "{header}");
+    assert!(header.contains("Esportati 0"), "{header}");
+    for (id, _) in &entries {
+        assert!(listed(&lines, *id), "{lines:?}");
+    }
+
+    // Imported twice: nothing changes.
+    let before = office.backup("copia-3.jsonl");
+    let out = office.run(
+        &["outbox", "import-receipts", receipts.to_str().unwrap()],
+        &[],
+    );
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("0 registrate, 3 già registrate"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(office.backup("copia-4.jsonl"), before);
+    let out = office.run(&["check"], &[]);
+    assert_ok(&out);
+}
+
+#[test]
+fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
+    let office = Office::new();
+    let entries = office.prepare(2);
+    let (first, first_code) = entries[0].clone();
+    let (second, second_code) = entries[1].clone();
+    let bundle = office.path("pacchetto.json");
+    let receipts = office.path("ricevute.jsonl");
+    assert_ok(&office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]));
+
+    let send_bundle = |stand_in: &StandIn| {
+        let base_url = stand_in.base_url();
+        let vars = [
+            ("ALLOGGI_IO_API_KEY", KEY),
+            ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
+            ("ALLOGGI_IO_TIMEOUT_MS", "10000"),
+        ];
+        office.bare(
+            &[
+                "outbox",
+                "send-bundle",
+                bundle.to_str().unwrap(),
+                "--receipts",
+                receipts.to_str().unwrap(),
+            ],
+            &vars,
+        )
+    };
+
+    let slow = StandIn::start(StandInConfig {
+        slow: vec![first_code.clone()],
+        slow_delay: Duration::from_secs(5),
+        ..StandInConfig::default()
+    });
+    let mut child = send_bundle(&slow)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while posts_for(&slow, &first_code) == 0 {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the message never reached the stand-in");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    assert_eq!(slow.created().len(), 1);
+
+    let stand_in = StandIn::start(StandInConfig::default());
+    let out = send_bundle(&stand_in).output().expect("the binary runs");
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert!(text.contains("inviati 1"), "{text}");
+    assert!(text.contains("incerti 1"), "{text}");
+    assert_eq!(posts_for(&stand_in, &first_code), 0, "never sent twice");
+    assert_eq!(posts_for(&stand_in, &second_code), 1);
+
+    let out = office.run(
+        &["outbox", "import-receipts", receipts.to_str().unwrap()],
+        &[],
+    );
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("2 registrate, 0 già registrate"),
+        "{}",
+        stdout(&out)
+    );
+    let (_, uncertain) = list(&office, "incerti");
+    assert!(listed(&uncertain, first), "{uncertain:?}");
+    let (_, sent) = list(&office, "inviati");
+    assert!(listed(&sent, second), "{sent:?}");
+}
