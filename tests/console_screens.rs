@@ -5,9 +5,12 @@ use alloggi::demo::{DemoOptions, populate};
 use alloggi::domain::fiscal_code::PersonFiscalCode;
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, State};
+use alloggi::messages::ComuneConfig;
+use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
 use alloggi::tui::app::{App, Msg, Overlay, Screen};
 use alloggi::tui::keymap::{Choice, Keymap, load};
+use alloggi::tui::messaging::Messaging;
 use alloggi::tui::theme::Theme;
 use alloggi::tui::{perform, view};
 use chrono::{TimeZone, Utc};
@@ -50,6 +53,11 @@ fn console_with(keymap: Keymap, color: bool, size: (u16, u16)) -> Console {
         Box::new(now),
         size,
     );
+    let mut app = app;
+    app.set_messaging(Messaging {
+        config: Ok(ComuneConfig::example()),
+        sender_off: Some("invio a IO non attivo in questa console".into()),
+    });
     let mut console = Console { app, _dir: dir };
     console.settle();
     console
@@ -574,7 +582,8 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
         .map(|r| r.id)
         .expect("a received application in the window");
     console.app.open_case(id, Screen::Inbox);
-    console.char('p');
+    // Registering shows the message it fires; Enter commits both.
+    console.char('p').key(KeyCode::Enter);
     let protocol = console
         .app
         .store()
@@ -589,4 +598,186 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
         .char('/')
         .typing(&protocol);
     assert_eq!(console.app.inbox.current().map(|r| r.id), Some(id));
+}
+
+// ---- IO messages ---------------------------------------------------------------------------
+
+fn first_in(console: &Console, state: State) -> ApplicationId {
+    console
+        .app
+        .store()
+        .ids_in_state(state)
+        .expect("state index")[0]
+}
+
+fn open_first(console: &mut Console, state: State) -> ApplicationId {
+    let id = first_in(console, state);
+    console.app.open_case(id, Screen::Inbox);
+    console.settle();
+    id
+}
+
+#[test]
+fn message_preview_before_registering() {
+    shoot("anteprima_presa_in_carico", |c| {
+        open_first(c, State::Ricevuta);
+        c.char('p');
+    });
+}
+
+#[test]
+fn outbox_screen() {
+    shoot("messaggi", |c| {
+        c.char('4');
+    });
+}
+
+#[test]
+fn registering_shows_the_exact_message_and_enter_commits_both() {
+    let mut c = console(true, (80, 24));
+    let id = open_first(&mut c, State::Ricevuta);
+    let audit_before = c.app.store().audit_len();
+    let queued_before = c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued];
+    c.char('p');
+    assert!(matches!(c.app.overlay, Some(Overlay::Preview(_))));
+    // Nothing is written while the preview is open.
+    assert_eq!(c.app.store().audit_len(), audit_before);
+    assert_eq!(
+        c.app.store().application(id).unwrap().unwrap().state,
+        State::Ricevuta
+    );
+    let shown = c.text();
+    c.key(KeyCode::Enter);
+    let app = c.app.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Protocollata);
+    let protocol = app.protocol.expect("protocol").to_string();
+    assert!(
+        shown.contains(&protocol),
+        "the preview showed {protocol}: {shown}"
+    );
+    // The state change and the message: two audit entries, one outbox entry.
+    assert_eq!(c.app.store().audit_len(), audit_before + 2);
+    let counts = c.app.store().outbox_counts().unwrap();
+    assert_eq!(counts[&OutboxTab::Queued], queued_before + 1);
+    let entry = c
+        .app
+        .store()
+        .outbox_page(OutboxTab::Queued, None, 1)
+        .unwrap()
+        .remove(0);
+    assert_eq!(entry.application, Some(id));
+    assert!(entry.message.content.markdown.contains(&protocol));
+}
+
+#[test]
+fn escaping_a_preview_changes_nothing() {
+    let mut c = console(true, (80, 24));
+    let id = open_first(&mut c, State::Ricevuta);
+    let audit_before = c.app.store().audit_len();
+    c.char('p').key(KeyCode::Esc);
+    assert!(c.app.overlay.is_none());
+    assert_eq!(c.app.store().audit_len(), audit_before);
+    assert_eq!(
+        c.app.store().application(id).unwrap().unwrap().state,
+        State::Ricevuta
+    );
+}
+
+#[test]
+fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
+    let mut c = console(true, (80, 24));
+    c.char('2');
+    let chosen: Vec<ApplicationId> = c.app.inbox.rows.iter().take(3).map(|r| r.id).collect();
+    let select = |c: &mut Console| {
+        for id in &chosen {
+            c.app.inbox.selected.insert(*id);
+        }
+    };
+    select(&mut c);
+    let template_index = alloggi::messages::Catalogue::builtin()
+        .templates()
+        .iter()
+        .position(|t| t.id == "graduatoria_provvisoria")
+        .unwrap();
+    let fire = |c: &mut Console| {
+        c.char('m');
+        for _ in 0..template_index {
+            c.key(KeyCode::Right);
+        }
+        c.key(KeyCode::Enter);
+        assert!(
+            matches!(c.app.overlay, Some(Overlay::Preview(_))),
+            "{}",
+            c.text()
+        );
+        assert!(c.text().contains("3 destinatari"), "{}", c.text());
+        c.key(KeyCode::Enter);
+    };
+    let before = c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued];
+    fire(&mut c);
+    assert!(c.app.batch.is_none());
+    assert_eq!(
+        c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued],
+        before + 3
+    );
+    let status = c.app.status.clone().unwrap().0;
+    assert!(status.contains("accodati 3"), "{status}");
+    // Selecting the same three again and firing again queues nothing new.
+    assert!(c.app.inbox.selected.is_empty());
+    select(&mut c);
+    fire(&mut c);
+    assert_eq!(
+        c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued],
+        before + 3
+    );
+    let status = c.app.status.clone().unwrap().0;
+    assert!(status.contains("già in coda 3"), "{status}");
+}
+
+#[test]
+fn an_uncertain_message_is_requeued_only_with_a_reason() {
+    use alloggi::domain::Context;
+    use alloggi::store::Outcome;
+    let mut c = console(true, (80, 24));
+    let store = c.app.store().clone();
+    let ctx = Context {
+        actor: "mrossi".into(),
+        now: now(),
+    };
+    let entry = store
+        .outbox_page(OutboxTab::Queued, None, 1)
+        .unwrap()
+        .remove(0);
+    store.outbox_mark_sending(&[entry.id], &ctx).unwrap();
+    store
+        .outbox_record(
+            &[(
+                entry.id,
+                Outcome::Uncertain {
+                    detail: "tempo scaduto".into(),
+                },
+            )],
+            &ctx,
+        )
+        .unwrap();
+    c.char('4');
+    while c.app.outbox.tab != OutboxTab::Uncertain {
+        c.key(KeyCode::Right);
+    }
+    assert_eq!(c.app.outbox.entries.len(), 1);
+    c.char('R');
+    // An empty reason is refused inside the form.
+    c.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    c.typing("il cittadino non ha ricevuto nulla")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let entry = store.outbox_entry(entry.id).unwrap().unwrap();
+    assert!(entry.state.is_due(now()));
+    let last = store.audit_events(store.audit_len() as u64, 1).unwrap();
+    assert_eq!(last[0].1.kind_name(), "messaggio_riaccodato");
+    assert_eq!(
+        last[0].1.reason.as_deref(),
+        Some("il cittadino non ha ricevuto nulla")
+    );
 }

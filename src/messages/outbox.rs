@@ -139,6 +139,14 @@ impl OutboxTab {
         }
     }
 
+    /// A shorter label, for tab bars narrower than the full labels.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            OutboxTab::Unreachable => "Non raggiunti",
+            other => other.label(),
+        }
+    }
+
     /// The index tags of the states shown in this tab.
     pub fn tags(self) -> &'static [u8] {
         match self {

@@ -120,7 +120,7 @@ impl PreviewState {
             title: format!("{} · {}", s::BOX_MESSAGE, title),
             addressee,
             subject: message.content.subject.clone(),
-            body: body.lines().map(str::to_string).collect(),
+            body: body.lines().map(readable_links).collect(),
             buttons,
             payment,
             length: utf16_len(markdown),
@@ -226,4 +226,25 @@ impl OutboxScreen {
             self.offset = self.cursor + 1 - height.max(1);
         }
     }
+}
+
+/// `[testo](https://…)` as `testo → https://…`: what the citizen reads and where it leads.
+fn readable_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find("](").map(|i| open + i) else {
+            break;
+        };
+        let Some(end) = rest[close..].find(')').map(|i| close + i) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&rest[open + 1..close]);
+        out.push_str(" → ");
+        out.push_str(&rest[close + 2..end]);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }

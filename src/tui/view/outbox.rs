@@ -21,13 +21,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let outbox = &app.outbox;
     let width = usize::from(area.width);
+    let full: usize = OutboxTab::ALL
+        .iter()
+        .map(|tab| {
+            tab.label().chars().count()
+                + 1
+                + count(outbox.counts.get(tab).copied().unwrap_or(0)).len()
+                + 3
+        })
+        .sum();
+    let short = full + 2 > width;
     let mut tabs = vec![Span::raw(" ")];
     for (i, tab) in OutboxTab::ALL.iter().enumerate() {
         if i > 0 {
             tabs.push(Span::styled(" │ ", theme.dim()));
         }
         let n = outbox.counts.get(tab).copied().unwrap_or(0);
-        let label = format!("{} {}", tab.label(), count(n));
+        let name = if short {
+            tab.short_label()
+        } else {
+            tab.label()
+        };
+        let label = format!("{name} {}", count(n));
         if *tab == outbox.tab {
             tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
         } else {
