@@ -318,7 +318,11 @@ pub async fn send_bundle(
 ) -> Result<BundleReport, BundleError> {
     let mut report = BundleReport::default();
     let mut done: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
-    if receipts_path.exists() {
+    // An empty file is one a run created and left before writing its header: a new start.
+    let started = std::fs::metadata(receipts_path)
+        .map(|m| m.len() > 0)
+        .unwrap_or(false);
+    if started {
         let (header, lines) = read_receipt_lines(receipts_path)?;
         if header.pacchetto != bundle.id || header.impronta != bundle.impronta {
             return Err(file_error(

@@ -96,7 +96,7 @@ pub enum Effect {
     LoadRows,
     BuildIndex(Vec<Entry>),
     /// Queue one message per application, in chunks, reporting progress.
-    QueueBatch(firing::BatchJob),
+    QueueBatch(Box<firing::BatchJob>),
     /// Tell the background sender there is something to send.
     WakeSender,
 }
@@ -125,7 +125,7 @@ pub enum Overlay {
         /// Asking whether to discard unsaved input.
         confirming: bool,
     },
-    Preview(PreviewState),
+    Preview(Box<PreviewState>),
 }
 
 pub struct CaseState {

@@ -167,7 +167,7 @@ impl App {
                     },
                     note,
                 );
-                self.overlay = Some(Overlay::Preview(state));
+                self.overlay = Some(Overlay::Preview(Box::new(state)));
             }
             Err(e) => self.set_error(e.to_string()),
         }
@@ -267,7 +267,7 @@ impl App {
                     firing,
                     note,
                 );
-                self.overlay = Some(Overlay::Preview(state));
+                self.overlay = Some(Overlay::Preview(Box::new(state)));
             }
             Err(e) => self.set_error(e.to_string()),
         }
@@ -381,14 +381,14 @@ impl App {
             started: Instant::now(),
             stop: stop.clone(),
         });
-        self.effects.push(Effect::QueueBatch(BatchJob {
+        self.effects.push(Effect::QueueBatch(Box::new(BatchJob {
             ids,
             template,
             typed,
             config,
             actor: self.actor.clone(),
             stop,
-        }));
+        })));
     }
 
     pub(super) fn interrupt_batch(&mut self) {
@@ -487,7 +487,7 @@ impl App {
             }
             Action::Open => {
                 if let Some(entry) = selected {
-                    self.overlay = Some(Overlay::Preview(PreviewState::of_entry(&entry)));
+                    self.overlay = Some(Overlay::Preview(Box::new(PreviewState::of_entry(&entry))));
                 }
             }
             Action::Requeue => match selected {
