@@ -500,10 +500,11 @@ async fn slow_reply_is_uncertain_because_the_message_was_created() {
 
 #[tokio::test]
 async fn closed_port_is_not_sent() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    // Bound but not listening: connections are refused, and while the socket lives no other
+    // server (another test's stand-in) can take the port.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}/api/v1");
     let client = IoClient::new(config(&base, KEY)).unwrap();
     let outcome = client.submit(&message(FC)).await;
@@ -520,6 +521,7 @@ async fn closed_port_is_not_sent() {
         client.status(FC, "01ARZ3NDEKTSV4RRFFQ69G5FAV").await,
         StatusOutcome::Failed { .. }
     ));
+    drop(socket);
 }
 
 #[tokio::test]
