@@ -338,7 +338,9 @@ fn a_caseworker_session_from_dashboard_to_quit() {
         s.contains("filtra: cerca")
     });
     assert!(
-        screen.lines().any(|l| l.contains("cerca") && l.contains('/')),
+        screen
+            .lines()
+            .any(|l| l.contains("cerca") && l.contains('/')),
         "the help lists the search key:\n{screen}"
     );
     console.keys(&["Escape"]);

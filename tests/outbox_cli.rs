@@ -204,17 +204,19 @@ fn listed(lines: &[String], id: OutboxId) -> bool {
         .any(|l| l.split_whitespace().next() == Some(&id.to_string()))
 }
 
-fn posts_for(stand_in: &StandIn, fiscal_code: &str) -> usize {
-    stand_in
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
-        .filter(|r| {
-            r.body
-                .as_ref()
-                .is_some_and(|b| b["fiscal_code"] == fiscal_code)
-        })
-        .count()
+/// Waits until the stand-in holds the POST for `fiscal_code`, then kills `child` with SIGKILL:
+/// the request has left, and the program cannot know what became of it.
+fn kill_once_posted(child: &mut std::process::Child, stand_in: &StandIn, fiscal_code: &str) {
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while stand_in.posts_for(fiscal_code) == 0 {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the message never reached the stand-in");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
 }
 
 /// Every file under `dir` whose bytes contain `needle`.
@@ -400,17 +402,8 @@ fn a_send_killed_midway_becomes_uncertain_and_is_never_repeated_by_itself() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(8);
-    while posts_for(&slow, &fiscal_code) == 0 {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the message never reached the stand-in");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
     // Killed while IO holds the answer: the message exists, the program cannot know it.
-    child.kill().expect("kill");
-    child.wait().expect("wait");
+    kill_once_posted(&mut child, &slow, &fiscal_code);
     assert_eq!(slow.created().len(), 1);
 
     let stand_in = StandIn::start(StandInConfig::default());
@@ -421,8 +414,8 @@ fn a_send_killed_midway_becomes_uncertain_and_is_never_repeated_by_itself() {
     assert!(text.contains("1 invii interrotti resi incerti"), "{text}");
     assert!(text.contains("inviati 0"), "{text}");
     assert!(text.contains("Attenzione"), "{text}");
-    assert_eq!(posts_for(&slow, &fiscal_code), 1);
-    assert_eq!(posts_for(&stand_in, &fiscal_code), 0, "never sent twice");
+    assert_eq!(slow.posts_for(&fiscal_code), 1);
+    assert_eq!(stand_in.posts_for(&fiscal_code), 0, "never sent twice");
     let (header, lines) = list(&office, "incerti");
     assert!(header.contains("Incerti 1"), "{header}");
     assert!(listed(&lines, id), "{lines:?}");
@@ -448,7 +441,7 @@ fn a_send_killed_midway_becomes_uncertain_and_is_never_repeated_by_itself() {
     let out = office.run(&["outbox", "send"], &borrowed(&vars));
     assert_ok(&out);
     assert!(stdout(&out).contains("inviati 1"), "{}", stdout(&out));
-    assert_eq!(posts_for(&stand_in, &fiscal_code), 1);
+    assert_eq!(stand_in.posts_for(&fiscal_code), 1);
     let (_, lines) = list(&office, "inviati");
     assert!(listed(&lines, id), "{lines:?}");
 }
@@ -688,16 +681,7 @@ fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(8);
-    while posts_for(&slow, &first_code) == 0 {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the message never reached the stand-in");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().expect("kill");
-    child.wait().expect("wait");
+    kill_once_posted(&mut child, &slow, &first_code);
     assert_eq!(slow.created().len(), 1);
 
     let stand_in = StandIn::start(StandInConfig::default());
@@ -706,8 +690,8 @@ fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
     let text = stdout(&out);
     assert!(text.contains("inviati 1"), "{text}");
     assert!(text.contains("incerti 1"), "{text}");
-    assert_eq!(posts_for(&stand_in, &first_code), 0, "never sent twice");
-    assert_eq!(posts_for(&stand_in, &second_code), 1);
+    assert_eq!(stand_in.posts_for(&first_code), 0, "never sent twice");
+    assert_eq!(stand_in.posts_for(&second_code), 1);
 
     let out = office.run(
         &["outbox", "import-receipts", receipts.to_str().unwrap()],

@@ -9,11 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use alloggi::domain::household::{Member, Relation};
-use alloggi::domain::notice::NoticeNumber;
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, Command, DomainError, Event, EventKind, State};
 use alloggi::messages::outbox::{OutboxEntry, OutboxId, OutboxState, OutboxTab};
-use alloggi::messages::{Catalogue, ComuneConfig, Order, ValueKind, ValueSource, Values};
+use alloggi::messages::{Catalogue, ComuneConfig, Order, ValueKind, Values};
 use alloggi::store::{Outcome, Receipt, ReceiptsApplied, Store, StoreError};
 use chrono::Duration;
 use common::*;
@@ -24,34 +23,6 @@ const A5: ApplicationId = ApplicationId(5);
 fn config() -> &'static ComuneConfig {
     static CONFIG: OnceLock<ComuneConfig> = OnceLock::new();
     CONFIG.get_or_init(ComuneConfig::example)
-}
-
-/// What a caseworker would type for each of the template's own placeholders, parsed by the
-/// placeholder's kind as a form does.
-fn caseworker_values(template_id: &str) -> Values {
-    let template = Catalogue::builtin().get(template_id).expect("template");
-    let notice = NoticeNumber::aux3(1, 2_026_000_000_123).expect("notice number");
-    let mut values = Values::new();
-    for spec in template.placeholders() {
-        if spec.source != ValueSource::Caseworker {
-            continue;
-        }
-        let input = match (spec.kind, spec.name) {
-            (ValueKind::Date, _) => "30/11/2026",
-            (ValueKind::Time, _) => "10:30",
-            (ValueKind::Amount, _) => "16,00",
-            (ValueKind::Notice, _) => notice.as_str(),
-            (ValueKind::Url, _) => "https://www.comune.example.it/pagina",
-            (ValueKind::Text, "numero_prenotazione") => "A-0042",
-            (ValueKind::Text, "riferimento_alloggio") => "FM-0412",
-            (ValueKind::Text, "indirizzo_alloggio") => "Via dei Tigli 12, 63900 Fermo (FM)",
-            (ValueKind::Text, "luogo_firma") => "Ufficio Contratti, Piazza del Popolo 1",
-            (ValueKind::Text, "causale") => "spese di segreteria della domanda",
-            (ValueKind::Text, _) => "la presentazione della domanda",
-        };
-        values.insert(spec.name, spec.kind.parse(input).expect("valid input"));
-    }
-    values
 }
 
 fn order(template_id: &str, typed: Values) -> Order<'static> {
@@ -65,7 +36,10 @@ fn order(template_id: &str, typed: Values) -> Order<'static> {
 
 /// A catalogue message with everything the caseworker has to type.
 fn full_order(template_id: &str) -> Order<'static> {
-    order(template_id, caseworker_values(template_id))
+    order(
+        template_id,
+        common::caseworker_values(template_id, "30/11/2026"),
+    )
 }
 
 fn single(surname: &str, name: &str, birth: chrono::NaiveDate, female: bool) -> Member {
@@ -250,7 +224,7 @@ fn a_message_that_cannot_be_composed_leaves_the_command_unapplied() {
     let audit_before = store.audit_len();
 
     // Everything the caseworker must type but the time of the appointment.
-    let mut typed = caseworker_values("appuntamento_domanda");
+    let mut typed = common::caseworker_values("appuntamento_domanda", "30/11/2026");
     assert!(typed.remove("ora_appuntamento").is_some());
     let error = store
         .execute_and_queue(
@@ -385,7 +359,7 @@ fn an_identical_message_is_refused_and_batches_resume_without_duplicates() {
     assert_eq!(backup(&store), before);
 
     // The same catalogue message with other values is another message, and is queued.
-    let mut typed = caseworker_values("appuntamento_domanda");
+    let mut typed = common::caseworker_values("appuntamento_domanda", "30/11/2026");
     let other_day = ValueKind::Date.parse("01/12/2026").unwrap();
     store
         .execute_and_queue(

@@ -11,12 +11,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use alloggi::domain::household::{Member, Relation};
-use alloggi::domain::notice::NoticeNumber;
 use alloggi::domain::{ApplicationId, Command, EventKind};
 use alloggi::io::worker::{DrainReport, Worker, WorkerConfig};
 use alloggi::io::{ApiKey, ClientConfig, IoClient};
 use alloggi::messages::outbox::{OutboxEntry, OutboxId, OutboxState, OutboxTab};
-use alloggi::messages::{Catalogue, ComuneConfig, Order, ValueKind, ValueSource, Values};
+use alloggi::messages::{Catalogue, ComuneConfig, Order};
 use alloggi::store::Store;
 use chrono::Utc;
 use common::*;
@@ -30,39 +29,11 @@ fn config() -> &'static ComuneConfig {
     CONFIG.get_or_init(ComuneConfig::example)
 }
 
-/// A value of the right kind for each placeholder the caseworker types; `day` tells two
-/// otherwise identical messages apart.
-fn caseworker_values(template_id: &str, day: &str) -> Values {
-    let template = Catalogue::builtin().get(template_id).expect("template");
-    let notice = NoticeNumber::aux3(1, 2_026_000_000_123).expect("notice number");
-    let mut values = Values::new();
-    for spec in template.placeholders() {
-        if spec.source != ValueSource::Caseworker {
-            continue;
-        }
-        let input = match (spec.kind, spec.name) {
-            (ValueKind::Date, _) => day,
-            (ValueKind::Time, _) => "10:30",
-            (ValueKind::Amount, _) => "16,00",
-            (ValueKind::Notice, _) => notice.as_str(),
-            (ValueKind::Url, _) => "https://www.comune.example.it/pagina",
-            (ValueKind::Text, "numero_prenotazione") => "A-0042",
-            (ValueKind::Text, "riferimento_alloggio") => "FM-0412",
-            (ValueKind::Text, "indirizzo_alloggio") => "Via dei Tigli 12, 63900 Fermo (FM)",
-            (ValueKind::Text, "luogo_firma") => "Ufficio Contratti, Piazza del Popolo 1",
-            (ValueKind::Text, "causale") => "spese di segreteria della domanda",
-            (ValueKind::Text, _) => "la presentazione della domanda",
-        };
-        values.insert(spec.name, spec.kind.parse(input).expect("valid input"));
-    }
-    values
-}
-
 fn order(template_id: &str, day: &str) -> Order<'static> {
     Order {
         template: Catalogue::builtin().get(template_id).expect("template"),
         config: config(),
-        typed: caseworker_values(template_id, day),
+        typed: common::caseworker_values(template_id, day),
         recipient: None,
     }
 }
@@ -158,20 +129,6 @@ fn created_for(stand_in: &StandIn, fiscal_code: &str) -> usize {
         .created()
         .iter()
         .filter(|(_, body)| body["fiscal_code"] == fiscal_code)
-        .count()
-}
-
-/// `POST /messages` requests that arrived for `fiscal_code`, whatever their answer.
-fn posts_for(stand_in: &StandIn, fiscal_code: &str) -> usize {
-    stand_in
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
-        .filter(|r| {
-            r.body
-                .as_ref()
-                .is_some_and(|b| b["fiscal_code"] == fiscal_code)
-        })
         .count()
 }
 
@@ -336,9 +293,9 @@ async fn citizens_without_io_or_who_turned_the_service_off_are_unreachable() {
         other => panic!("{other:?}"),
     }
     io_id(&entry(&store, ids[2]));
-    assert_eq!(posts_for(&stand_in, &apps[0].1), 0);
-    assert_eq!(posts_for(&stand_in, &apps[1].1), 0);
-    assert_eq!(posts_for(&stand_in, &apps[2].1), 1);
+    assert_eq!(stand_in.posts_for(&apps[0].1), 0);
+    assert_eq!(stand_in.posts_for(&apps[1].1), 0);
+    assert_eq!(stand_in.posts_for(&apps[2].1), 1);
     assert_eq!(entry(&store, ids[0]).attempts, 0);
     assert_eq!(store.outbox_counts().unwrap()[&OutboxTab::Unreachable], 2);
     // Neither is remembered as reachable, and the audit log says why each was not sent.
@@ -510,7 +467,7 @@ async fn a_timeout_is_uncertain_and_only_a_caseworker_sends_it_again() {
 
     let report = drain(&impatient).await;
     assert_eq!(report.handled(), 0, "{report:?}");
-    assert_eq!(posts_for(&stand_in, &slow), 1);
+    assert_eq!(stand_in.posts_for(&slow), 1);
     assert_eq!(created_for(&stand_in, &slow), 1);
     assert!(matches!(
         entry(&store, ids[0]).state,
@@ -585,7 +542,7 @@ async fn server_errors_are_uncertain_and_client_errors_rejected() {
         OutboxState::Retry { reason, .. } => assert!(reason.contains("500"), "{reason}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(posts_for(&stand_in, &code(3)), 0);
+    assert_eq!(stand_in.posts_for(&code(3)), 0);
     assert_eq!(message_posts(&stand_in), 3);
 
     // Nothing is sent again by the program: not the uncertain one, not the rejected ones.

@@ -233,3 +233,38 @@ pub fn exclude(id: alloggi::domain::ApplicationId) -> alloggi::domain::Command {
         note: "rinuncia".to_string(),
     }
 }
+
+/// A value of the right kind for each placeholder the caseworker types; `day` tells two
+/// otherwise identical messages apart.
+pub fn caseworker_values(template_id: &str, day: &str) -> alloggi::messages::Values {
+    let template = alloggi::messages::Catalogue::builtin()
+        .get(template_id)
+        .expect("template");
+    let notice =
+        alloggi::domain::notice::NoticeNumber::aux3(1, 2_026_000_000_123).expect("notice number");
+    let mut values = alloggi::messages::Values::new();
+    for spec in template.placeholders() {
+        if spec.source != alloggi::messages::ValueSource::Caseworker {
+            continue;
+        }
+        let input = match (spec.kind, spec.name) {
+            (alloggi::messages::ValueKind::Date, _) => day,
+            (alloggi::messages::ValueKind::Time, _) => "10:30",
+            (alloggi::messages::ValueKind::Amount, _) => "16,00",
+            (alloggi::messages::ValueKind::Notice, _) => notice.as_str(),
+            (alloggi::messages::ValueKind::Url, _) => "https://www.comune.example.it/pagina",
+            (alloggi::messages::ValueKind::Text, "numero_prenotazione") => "A-0042",
+            (alloggi::messages::ValueKind::Text, "riferimento_alloggio") => "FM-0412",
+            (alloggi::messages::ValueKind::Text, "indirizzo_alloggio") => {
+                "Via dei Tigli 12, 63900 Fermo (FM)"
+            }
+            (alloggi::messages::ValueKind::Text, "luogo_firma") => {
+                "Ufficio Contratti, Piazza del Popolo 1"
+            }
+            (alloggi::messages::ValueKind::Text, "causale") => "spese di segreteria della domanda",
+            (alloggi::messages::ValueKind::Text, _) => "la presentazione della domanda",
+        };
+        values.insert(spec.name, spec.kind.parse(input).expect("valid input"));
+    }
+    values
+}

@@ -261,6 +261,19 @@ impl StandIn {
     }
 
     /// The most requests that arrived within any interval `[t, t + window)`.
+    /// `POST /messages` requests that arrived for `fiscal_code`, whatever their answer.
+    pub fn posts_for(&self, fiscal_code: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/messages"))
+            .filter(|r| {
+                r.body
+                    .as_ref()
+                    .is_some_and(|b| b["fiscal_code"] == fiscal_code)
+            })
+            .count()
+    }
+
     pub fn max_requests_in_any_window(&self, window: Duration) -> usize {
         let mut times: Vec<Instant> = self.inner.lock().requests.iter().map(|r| r.at).collect();
         times.sort();

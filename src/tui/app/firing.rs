@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::{App, BatchUpdate, Effect, Overlay, Screen};
 use crate::domain::{ApplicationId, Command};
-use crate::messages::outbox::OutboxId;
+use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxState};
 use crate::messages::{Catalogue, ComuneConfig, Order, Template, ValueSource, Values};
 use crate::store::Store;
 use crate::tui::form::{Form, Purpose};
@@ -490,34 +490,18 @@ impl App {
                     self.overlay = Some(Overlay::Preview(Box::new(PreviewState::of_entry(&entry))));
                 }
             }
-            Action::Requeue => match selected {
-                Some(entry) if entry.state.can_requeue() => {
-                    self.overlay = Some(Overlay::Form {
-                        form: Form::requeue(entry.id),
-                        confirming: false,
-                    });
-                }
-                Some(entry) => self.set_error(s::cannot(
-                    "rimettere in coda",
-                    &entry.id.to_string(),
-                    &entry.state.label(),
-                )),
-                None => {}
-            },
-            Action::MarkSent => match selected {
-                Some(entry) if entry.state.can_mark_sent() => {
-                    self.overlay = Some(Overlay::Form {
-                        form: Form::mark_sent(entry.id),
-                        confirming: false,
-                    });
-                }
-                Some(entry) => self.set_error(s::cannot(
-                    "segnare come inviato",
-                    &entry.id.to_string(),
-                    &entry.state.label(),
-                )),
-                None => {}
-            },
+            Action::Requeue => self.decide(
+                selected.as_ref(),
+                OutboxState::can_requeue,
+                Form::requeue,
+                "rimettere in coda",
+            ),
+            Action::MarkSent => self.decide(
+                selected.as_ref(),
+                OutboxState::can_mark_sent,
+                Form::mark_sent,
+                "segnare come inviato",
+            ),
             Action::ExportBundle => {
                 let name = format!(
                     "pacchetto-io-{}.json",
@@ -538,6 +522,31 @@ impl App {
                 self.status = Some((line, self.messaging.sender_off.is_some()));
             }
             _ => {}
+        }
+    }
+
+    /// Opens the form of a caseworker's decision on `entry`, or says why its state forbids it.
+    fn decide(
+        &mut self,
+        entry: Option<&OutboxEntry>,
+        allowed: fn(&OutboxState) -> bool,
+        form: fn(OutboxId) -> Form,
+        action: &str,
+    ) {
+        let Some(entry) = entry else {
+            return;
+        };
+        if allowed(&entry.state) {
+            self.overlay = Some(Overlay::Form {
+                form: form(entry.id),
+                confirming: false,
+            });
+        } else {
+            self.set_error(s::cannot(
+                action,
+                &entry.id.to_string(),
+                &entry.state.label(),
+            ));
         }
     }
 
