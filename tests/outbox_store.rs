@@ -8,7 +8,6 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use alloggi::domain::household::{Member, Relation};
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, Command, DomainError, Event, EventKind, State};
 use alloggi::messages::outbox::{OutboxEntry, OutboxId, OutboxState, OutboxTab};
@@ -42,25 +41,10 @@ fn full_order(template_id: &str) -> Order<'static> {
     )
 }
 
-fn single(surname: &str, name: &str, birth: chrono::NaiveDate, female: bool) -> Member {
-    member(surname, name, birth, female, Relation::Richiedente)
-}
-
-/// Five applicants, five different citizens.
-fn applicants() -> Vec<Member> {
-    vec![
-        applicant(),
-        other_applicant(),
-        single("Bruni", "Carla", date(1990, 5, 6), true),
-        single("Conti", "Paolo", date(1968, 2, 11), false),
-        single("Galli", "Sara", date(1995, 9, 23), true),
-    ]
-}
-
 /// The 2024 call and `n` received applications, ids 1..=n.
 fn seed(store: &Store, n: usize) -> Vec<ApplicationId> {
     run(store, Command::SaveCall(Box::new(call())));
-    applicants()
+    common::five_applicants()
         .into_iter()
         .take(n)
         .enumerate()

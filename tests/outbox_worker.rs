@@ -10,7 +10,6 @@ use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use alloggi::domain::household::{Member, Relation};
 use alloggi::domain::{ApplicationId, Command, EventKind};
 use alloggi::io::worker::{DrainReport, Worker, WorkerConfig};
 use alloggi::io::{ApiKey, ClientConfig, IoClient};
@@ -38,25 +37,11 @@ fn order(template_id: &str, day: &str) -> Order<'static> {
     }
 }
 
-fn single(surname: &str, name: &str, birth: chrono::NaiveDate, female: bool) -> Member {
-    member(surname, name, birth, female, Relation::Richiedente)
-}
-
-fn applicants() -> Vec<Member> {
-    vec![
-        applicant(),
-        other_applicant(),
-        single("Bruni", "Carla", date(1990, 5, 6), true),
-        single("Conti", "Paolo", date(1968, 2, 11), false),
-        single("Galli", "Sara", date(1995, 9, 23), true),
-    ]
-}
-
 /// The 2024 call and `n` registered applications of different citizens; returns their ids
 /// and fiscal codes.
 fn seed(store: &Store, n: usize) -> Vec<(ApplicationId, String)> {
     run(store, Command::SaveCall(Box::new(call())));
-    applicants()
+    common::five_applicants()
         .into_iter()
         .take(n)
         .enumerate()

@@ -268,3 +268,18 @@ pub fn caseworker_values(template_id: &str, day: &str) -> alloggi::messages::Val
     }
     values
 }
+
+fn single(surname: &str, name: &str, birth: NaiveDate, female: bool) -> Member {
+    member(surname, name, birth, female, Relation::Richiedente)
+}
+
+/// Five applicants, five different citizens.
+pub fn five_applicants() -> Vec<Member> {
+    vec![
+        applicant(),
+        other_applicant(),
+        single("Bruni", "Carla", date(1990, 5, 6), true),
+        single("Conti", "Paolo", date(1968, 2, 11), false),
+        single("Galli", "Sara", date(1995, 9, 23), true),
+    ]
+}
