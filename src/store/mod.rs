@@ -190,41 +190,41 @@ impl Store {
     /// that changed a call's documents then brings that call's summaries up to date (see
     /// `summaries.rs`).
     pub fn execute(&self, command: &Command, ctx: &Context) -> Result<Vec<Event>, StoreError> {
-        let events = self
-            .trees
-            .as_slice()
-            .transaction(|trees| Tx(trees).run(command, ctx))
-            .map_err(flatten)?;
-        self.db.flush()?;
+        let events = self.transact(|tx| tx.run(command, ctx))?;
         self.settle_summaries();
         Ok(events)
     }
 
-    /// Runs several commands as one transaction: all of them take effect, or none does.
-    pub fn execute_all(&self, commands: &[(Command, Context)]) -> Result<Vec<Event>, StoreError> {
-        let events = self
+    /// One transaction across every tree, then a flush: how every change is written.
+    fn transact<T>(&self, work: impl Fn(&Tx) -> tx::TxResult<T>) -> Result<T, StoreError> {
+        let value = self
             .trees
             .as_slice()
-            .transaction(|trees| {
-                let tx = Tx(trees);
-                let mut events = Vec::new();
-                for (index, (command, ctx)) in commands.iter().enumerate() {
-                    match tx.run(command, ctx) {
-                        Ok(mut e) => events.append(&mut e),
-                        Err(sled::transaction::ConflictableTransactionError::Abort(
-                            StoreError::Domain(error),
-                        )) => {
-                            return Err(sled::transaction::ConflictableTransactionError::Abort(
-                                StoreError::Batch { index, error },
-                            ));
-                        }
-                        Err(other) => return Err(other),
-                    }
-                }
-                Ok(events)
-            })
+            .transaction(|trees| work(&Tx(trees)))
             .map_err(flatten)?;
         self.db.flush()?;
+        Ok(value)
+    }
+
+    /// Runs several commands as one transaction: all of them take effect, or none does.
+    pub fn execute_all(&self, commands: &[(Command, Context)]) -> Result<Vec<Event>, StoreError> {
+        let events = self.transact(|tx| {
+            let mut events = Vec::new();
+            for (index, (command, ctx)) in commands.iter().enumerate() {
+                match tx.run(command, ctx) {
+                    Ok(mut e) => events.append(&mut e),
+                    Err(sled::transaction::ConflictableTransactionError::Abort(
+                        StoreError::Domain(error),
+                    )) => {
+                        return Err(sled::transaction::ConflictableTransactionError::Abort(
+                            StoreError::Batch { index, error },
+                        ));
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            Ok(events)
+        })?;
         self.settle_summaries();
         Ok(events)
     }

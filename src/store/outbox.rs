@@ -331,16 +331,6 @@ impl Tx<'_> {
 }
 
 impl Store {
-    fn transact<T>(&self, work: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
-        let value = self
-            .trees
-            .as_slice()
-            .transaction(|trees| work(&Tx(trees)))
-            .map_err(flatten)?;
-        self.db.flush()?;
-        Ok(value)
-    }
-
     /// Runs `command` (when given) and queues the message `compose` makes from the case it
     /// leaves, in one transaction with both audit entries: both happen or neither does. A
     /// message identical to one already in the outbox is refused.
