@@ -120,6 +120,9 @@ impl Worker {
             recovered: self.store.outbox_recover(&self.ctx())?,
             ..DrainReport::default()
         };
+        // Counted once: recounting after every batch would scan the whole queue each time.
+        // Messages queued during the drain are sent too, just not shown as remaining.
+        let queued = self.store.outbox_queued_count()?;
         while !stop.load(Ordering::Relaxed) && report.stopped.is_none() {
             let now = Utc::now();
             let due = self.store.outbox_due(now, self.config.batch)?;
@@ -132,8 +135,7 @@ impl Worker {
             }
             let claimed = self.store.outbox_mark_sending(&ready, &self.ctx())?;
             self.submit_all(claimed, &mut report).await?;
-            let remaining = self.store.outbox_due(Utc::now(), usize::MAX)?.len();
-            progress(&report, remaining);
+            progress(&report, queued.saturating_sub(report.handled()));
         }
         if report.stopped.is_none() && !stop.load(Ordering::Relaxed) {
             report.deliveries_checked = self.poll_deliveries().await?;

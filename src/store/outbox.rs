@@ -692,6 +692,15 @@ impl Store {
             .collect()
     }
 
+    /// How many entries wait in the queue (retries scheduled for later not included).
+    pub fn outbox_queued_count(&self) -> Result<usize, StoreError> {
+        Ok(self
+            .tree(keys::IDX_OUTBOX_STATE)
+            .scan_prefix([TAG_QUEUED])
+            .keys()
+            .count())
+    }
+
     /// How many entries each tab of the outbox holds.
     pub fn outbox_counts(&self) -> Result<BTreeMap<OutboxTab, usize>, StoreError> {
         let tree = self.tree(keys::IDX_OUTBOX_STATE);
