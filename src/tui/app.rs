@@ -69,8 +69,10 @@ pub enum Msg {
     RowsProgress(usize, usize),
     Rows(Result<Vec<Row>, String>),
     Index(Arc<SearchIndex>),
-    /// A line from the background sender (progress or its report).
-    Sender(String),
+    /// A line from the background sender while it sends.
+    SenderProgress(String),
+    /// The sender's report once a drain ended: the outbox and the cases have changed.
+    SenderDone(String),
     /// Work done that changes nothing on screen.
     Nothing,
     /// A batch being queued: how far it got; `finished` once it stopped.
@@ -301,7 +303,11 @@ impl App {
                 self.inbox.set_index(index);
                 searching
             }
-            Msg::Sender(line) => self.on_sender(line),
+            Msg::SenderProgress(line) => {
+                self.outbox.sender = Some(line);
+                self.screen == Screen::Outbox
+            }
+            Msg::SenderDone(line) => self.on_sender(line),
             Msg::Nothing => false,
             Msg::Batch(update) => self.on_batch(update),
         }

@@ -221,8 +221,10 @@ fn spawn_sender(
             let progress_tx = tx.clone();
             let report = worker
                 .drain(&stop, &|report, remaining| {
-                    let _ = progress_tx
-                        .send(Msg::Sender(strings::sending(report.handled(), remaining)));
+                    let _ = progress_tx.send(Msg::SenderProgress(strings::sending(
+                        report.handled(),
+                        remaining,
+                    )));
                 })
                 .await;
             let line = match report {
@@ -243,7 +245,7 @@ fn spawn_sender(
                 Err(e) => Some(format!("invio a IO interrotto: {e}")),
             };
             if let Some(line) = line
-                && tx.send(Msg::Sender(line)).is_err()
+                && tx.send(Msg::SenderDone(line)).is_err()
             {
                 break;
             }

@@ -119,58 +119,83 @@ impl App {
     /// step's own effect in it (the protocol number just given); Enter commits both. Without
     /// the Comune's values the step runs alone and the status says why no message left.
     pub(super) fn fire_step(&mut self, command: Command, template: &str) {
-        let config = match self.config() {
-            Ok(config) => config,
-            Err(reason) => {
-                match self.execute(&command) {
-                    Ok(()) => self.status = Some((s::step_without_message(&reason), true)),
-                    Err(e) => self.set_error(e),
-                }
-                return;
+        if let Err(reason) = self.config() {
+            match self.execute(&command) {
+                Ok(()) => self.status = Some((s::step_without_message(&reason), true)),
+                Err(e) => self.set_error(e),
             }
-        };
+            return;
+        }
         let Some(application) = command.application_id() else {
             return;
         };
-        let template = match App::template(template) {
-            Ok(t) => t,
+        self.show_preview(Firing::Case {
+            command: Some(command),
+            application,
+            template: template.to_string(),
+            typed: Values::new(),
+        });
+    }
+
+    /// The order for `template` with the Comune's values and what the caseworker typed.
+    fn order(&self, template: &str, typed: Values) -> Result<Order<'_>, String> {
+        Ok(Order {
+            template: App::template(template)?,
+            config: self.config()?,
+            typed,
+            recipient: None,
+        })
+    }
+
+    /// Shows what `firing` would queue, exactly: for a batch, the message of its first
+    /// application with the number of recipients.
+    fn show_preview(&mut self, firing: Firing) {
+        let (command, first, template, typed, recipients) = match &firing {
+            Firing::Case {
+                command,
+                application,
+                template,
+                typed,
+            } => (command.as_ref(), *application, template, typed, 1),
+            Firing::Batch {
+                ids,
+                template,
+                typed,
+            } => match ids.first() {
+                Some(first) => (None, *first, template, typed, ids.len()),
+                None => return,
+            },
+            Firing::Stored => return,
+        };
+        let order = match self.order(template, typed.clone()) {
+            Ok(order) => order,
             Err(e) => return self.set_error(e),
         };
-        let order = Order {
-            template,
-            config,
-            typed: Values::new(),
-            recipient: None,
-        };
         let ctx = self.context_for_command();
-        match self
+        let preview = match self
             .store
-            .preview_message(Some(&command), None, &ctx, &order)
+            .preview_message(command, Some(first), &ctx, &order)
         {
-            Ok(preview) => {
-                let addressee = self.addressee_line(
-                    &preview.draft.addressee.name,
-                    &preview.draft.addressee.fiscal_code,
-                );
-                let note = preview
-                    .duplicate_of
-                    .map(|id| s::duplicate_message(&id.to_string()));
-                let state = PreviewState::of(
-                    &template.title,
-                    addressee,
-                    &preview.draft.message,
-                    Firing::Case {
-                        command: Some(command),
-                        application,
-                        template: template.id.clone(),
-                        typed: Values::new(),
-                    },
-                    note,
-                );
-                self.overlay = Some(Overlay::Preview(Box::new(state)));
-            }
-            Err(e) => self.set_error(e.to_string()),
-        }
+            Ok(preview) => preview,
+            Err(e) => return self.set_error(e.to_string()),
+        };
+        let draft = &preview.draft;
+        let addressee = self.addressee_line(&draft.addressee.name, &draft.addressee.fiscal_code);
+        let note = if recipients > 1 {
+            Some(s::batch_recipients(recipients, &draft.addressee.name))
+        } else {
+            preview
+                .duplicate_of
+                .map(|id| s::duplicate_message(&id.to_string()))
+        };
+        let state = PreviewState::of(
+            &order.template.title,
+            addressee,
+            &draft.message,
+            firing,
+            note,
+        );
+        self.overlay = Some(Overlay::Preview(Box::new(state)));
     }
 
     pub(super) fn choose_template(&mut self, target: Target) {
@@ -208,69 +233,20 @@ impl App {
     /// The preview of a message with no step before it: for one case, or for the first of a
     /// batch with the number of recipients.
     pub(super) fn open_preview(&mut self, target: Target, template: &str, typed: Values) {
-        let config = match self.config() {
-            Ok(config) => config,
-            Err(reason) => return self.set_error(reason),
-        };
-        let template = match App::template(template) {
-            Ok(t) => t,
-            Err(e) => return self.set_error(e),
-        };
-        let (first, firing) = match &target {
-            Target::Case(id) => (
-                *id,
-                Firing::Case {
-                    command: None,
-                    application: *id,
-                    template: template.id.clone(),
-                    typed: typed.clone(),
-                },
-            ),
-            Target::Batch(ids) => match ids.first() {
-                Some(first) => (
-                    *first,
-                    Firing::Batch {
-                        ids: ids.clone(),
-                        template: template.id.clone(),
-                        typed: typed.clone(),
-                    },
-                ),
-                None => return,
+        let template = template.to_string();
+        self.show_preview(match target {
+            Target::Case(application) => Firing::Case {
+                command: None,
+                application,
+                template,
+                typed,
             },
-        };
-        let order = Order {
-            template,
-            config,
-            typed,
-            recipient: None,
-        };
-        let ctx = self.context_for_command();
-        match self.store.preview_message(None, Some(first), &ctx, &order) {
-            Ok(preview) => {
-                let addressee = self.addressee_line(
-                    &preview.draft.addressee.name,
-                    &preview.draft.addressee.fiscal_code,
-                );
-                let note = match &target {
-                    Target::Batch(ids) if ids.len() > 1 => Some(s::batch_recipients(
-                        ids.len(),
-                        &preview.draft.addressee.name,
-                    )),
-                    _ => preview
-                        .duplicate_of
-                        .map(|id| s::duplicate_message(&id.to_string())),
-                };
-                let state = PreviewState::of(
-                    &template.title,
-                    addressee,
-                    &preview.draft.message,
-                    firing,
-                    note,
-                );
-                self.overlay = Some(Overlay::Preview(Box::new(state)));
-            }
-            Err(e) => self.set_error(e.to_string()),
-        }
+            Target::Batch(ids) => Firing::Batch {
+                ids,
+                template,
+                typed,
+            },
+        });
     }
 
     pub(super) fn on_preview(&mut self, action: Action) {
@@ -325,14 +301,8 @@ impl App {
         template: &str,
         typed: Values,
     ) -> Result<(String, OutboxId), String> {
-        let config = self.config()?;
-        let template = App::template(template)?;
-        let order = Order {
-            template,
-            config,
-            typed,
-            recipient: None,
-        };
+        let order = self.order(template, typed)?;
+        let title = order.template.title.clone();
         let ctx = self.context_for_command();
         let (_, entry) = self
             .store
@@ -343,7 +313,7 @@ impl App {
             self.index_stale = true;
         }
         self.outbox_changed();
-        Ok((template.title.clone(), entry.id))
+        Ok((title, entry.id))
     }
 
     /// A step run without a preview (a batch of registrations): its message is queued with it
@@ -434,6 +404,7 @@ impl App {
         }
     }
 
+    /// A drain ended: reread what shows the outbox, once, not after every batch.
     pub(super) fn on_sender(&mut self, line: String) -> bool {
         self.outbox.sender = Some(line);
         self.outbox.stale = true;
