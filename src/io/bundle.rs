@@ -284,7 +284,7 @@ struct ReceiptsWriter {
 }
 
 impl ReceiptsWriter {
-    fn append(&mut self, line: &ReceiptLine) -> Result<(), BundleError> {
+    fn append(&mut self, line: &impl Serialize) -> Result<(), BundleError> {
         let mut bytes = serde_json::to_vec(line).map_err(|e| file_error(&self.path, e))?;
         bytes.push(b'\n');
         self.file
@@ -350,24 +350,12 @@ pub async fn send_bundle(
         file,
         path: receipts_path.to_path_buf(),
     };
-    if done.is_empty()
-        && std::fs::metadata(receipts_path)
-            .map(|m| m.len())
-            .unwrap_or(0)
-            == 0
-    {
-        let header = ReceiptsHeader {
+    if !started {
+        writer.append(&ReceiptsHeader {
             formato: RECEIPTS_FORMAT.into(),
             pacchetto: bundle.id.clone(),
             impronta: bundle.impronta.clone(),
-        };
-        let mut bytes = serde_json::to_vec(&header).map_err(|e| file_error(receipts_path, e))?;
-        bytes.push(b'\n');
-        writer
-            .file
-            .write_all(&bytes)
-            .and_then(|()| writer.file.sync_data())
-            .map_err(|e| file_error(receipts_path, e))?;
+        })?;
     }
     let total = bundle.voci.len();
     for (index, entry) in bundle.voci.iter().enumerate() {
