@@ -1,5 +1,7 @@
 //! Runs the real `alloggi` binary: the command-line contract later work relies on.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -27,24 +29,6 @@ fn alloggi(db: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        stdout(o),
-        stderr(o)
-    );
-}
-
 fn new_db(root: &tempfile::TempDir, name: &str) -> PathBuf {
     root.path().join(name)
 }
@@ -68,8 +52,8 @@ fn help_is_available_on_every_command_in_italian() {
         vec!["check", "--help"],
     ] {
         let out = alloggi(&db, &args);
-        assert_ok(&out);
-        let text = stdout(&out);
+        common::assert_ok(&out);
+        let text = common::stdout(&out);
         assert!(
             text.contains("Uso") || text.contains("Usage"),
             "{args:?}: {text}"
@@ -79,7 +63,7 @@ fn help_is_available_on_every_command_in_italian() {
             "{args:?} lacks the global --db: {text}"
         );
     }
-    assert!(stdout(&alloggi(&db, &["--help"])).contains("Comandi"));
+    assert!(common::stdout(&alloggi(&db, &["--help"])).contains("Comandi"));
 }
 
 #[test]
@@ -105,9 +89,9 @@ fn console_without_a_terminal_says_so() {
     let out = alloggi(&new_db(&root, "db"), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("richiede un terminale"),
+        common::stderr(&out).contains("richiede un terminale"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }
 
@@ -115,7 +99,7 @@ fn console_without_a_terminal_says_so() {
 fn import_reports_every_bad_row_and_imports_nothing() {
     let root = tempfile::tempdir().unwrap();
     let db = new_db(&root, "db");
-    assert_ok(&alloggi(
+    common::assert_ok(&alloggi(
         &db,
         &["call", "load", fixture("bando-2024.toml").to_str().unwrap()],
     ));
@@ -129,7 +113,7 @@ fn import_reports_every_bad_row_and_imports_nothing() {
         ],
     );
     assert_eq!(bad.status.code(), Some(1));
-    let report = stderr(&bad);
+    let report = common::stderr(&bad);
     let row_lines: Vec<&str> = report.lines().filter(|l| l.starts_with("riga ")).collect();
     assert!(
         row_lines.len() >= 5,
@@ -143,42 +127,46 @@ fn import_reports_every_bad_row_and_imports_nothing() {
     assert!(report.contains("nessuna domanda importata"), "{report}");
 
     let check = alloggi(&db, &["check"]);
-    assert_ok(&check);
-    assert!(stdout(&check).contains(" 0 domande"), "{}", stdout(&check));
+    common::assert_ok(&check);
+    assert!(
+        common::stdout(&check).contains(" 0 domande"),
+        "{}",
+        common::stdout(&check)
+    );
 }
 
 #[test]
 fn importing_the_same_file_twice_adds_nothing() {
     let root = tempfile::tempdir().unwrap();
     let db = new_db(&root, "db");
-    assert_ok(&alloggi(
+    common::assert_ok(&alloggi(
         &db,
         &["call", "load", fixture("bando-2024.toml").to_str().unwrap()],
     ));
     let sample = fixture("domande-esempio.csv");
 
     let first = alloggi(&db, &["import", "applications", sample.to_str().unwrap()]);
-    assert_ok(&first);
+    common::assert_ok(&first);
     assert!(
-        stdout(&first).contains("; 0 già presenti"),
+        common::stdout(&first).contains("; 0 già presenti"),
         "{}",
-        stdout(&first)
+        common::stdout(&first)
     );
     let export_after_first = root.path().join("primo.jsonl");
-    assert_ok(&alloggi(
+    common::assert_ok(&alloggi(
         &db,
         &["export", export_after_first.to_str().unwrap()],
     ));
 
     let second = alloggi(&db, &["import", "applications", sample.to_str().unwrap()]);
-    assert_ok(&second);
+    common::assert_ok(&second);
     assert!(
-        stdout(&second).starts_with("Importate 0 domande"),
+        common::stdout(&second).starts_with("Importate 0 domande"),
         "{}",
-        stdout(&second)
+        common::stdout(&second)
     );
     let export_after_second = root.path().join("secondo.jsonl");
-    assert_ok(&alloggi(
+    common::assert_ok(&alloggi(
         &db,
         &["export", export_after_second.to_str().unwrap()],
     ));
@@ -201,41 +189,49 @@ fn import_without_an_active_call_is_refused() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("bando"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("bando"),
+        "{}",
+        common::stderr(&out)
+    );
 }
 
 #[test]
 fn export_restore_export_is_byte_identical() {
     let root = tempfile::tempdir().unwrap();
     let source = new_db(&root, "origine");
-    assert_ok(&alloggi(
+    common::assert_ok(&alloggi(
         &source,
         &["demo", "--applications", "60", "--seed", "11"],
     ));
     let first = root.path().join("uno.jsonl");
-    assert_ok(&alloggi(&source, &["export", first.to_str().unwrap()]));
+    common::assert_ok(&alloggi(&source, &["export", first.to_str().unwrap()]));
 
     let target = new_db(&root, "copia");
     let restored = alloggi(&target, &["restore", first.to_str().unwrap()]);
-    assert_ok(&restored);
+    common::assert_ok(&restored);
     assert!(
-        stdout(&restored).contains("60 domande"),
+        common::stdout(&restored).contains("60 domande"),
         "{}",
-        stdout(&restored)
+        common::stdout(&restored)
     );
     let second = root.path().join("due.jsonl");
-    assert_ok(&alloggi(&target, &["export", second.to_str().unwrap()]));
+    common::assert_ok(&alloggi(&target, &["export", second.to_str().unwrap()]));
     assert_eq!(
         std::fs::read(&first).unwrap(),
         std::fs::read(&second).unwrap()
     );
 
-    assert_ok(&alloggi(&target, &["check"]));
-    assert_ok(&alloggi(&target, &["audit", "verify"]));
+    common::assert_ok(&alloggi(&target, &["check"]));
+    common::assert_ok(&alloggi(&target, &["audit", "verify"]));
 
     let again = alloggi(&target, &["restore", first.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("non è vuoto"), "{}", stderr(&again));
+    assert!(
+        common::stderr(&again).contains("non è vuoto"),
+        "{}",
+        common::stderr(&again)
+    );
 }
 
 #[test]
@@ -245,12 +241,12 @@ fn demo_is_deterministic_for_a_seed() {
         .iter()
         .map(|name| {
             let db = new_db(&root, name);
-            assert_ok(&alloggi(
+            common::assert_ok(&alloggi(
                 &db,
                 &["demo", "--applications", "40", "--seed", "5"],
             ));
             let file = root.path().join(format!("{name}.jsonl"));
-            assert_ok(&alloggi(&db, &["export", file.to_str().unwrap()]));
+            common::assert_ok(&alloggi(&db, &["export", file.to_str().unwrap()]));
             std::fs::read(file).unwrap()
         })
         .collect();
@@ -261,13 +257,13 @@ fn demo_is_deterministic_for_a_seed() {
 fn a_tampered_audit_entry_is_named() {
     let root = tempfile::tempdir().unwrap();
     let db = new_db(&root, "db");
-    assert_ok(&alloggi(&db, &["demo", "--applications", "20"]));
+    common::assert_ok(&alloggi(&db, &["demo", "--applications", "20"]));
     let verified = alloggi(&db, &["audit", "verify"]);
-    assert_ok(&verified);
+    common::assert_ok(&verified);
     assert!(
-        stdout(&verified).contains("integro"),
+        common::stdout(&verified).contains("integro"),
         "{}",
-        stdout(&verified)
+        common::stdout(&verified)
     );
 
     {
@@ -283,16 +279,24 @@ fn a_tampered_audit_entry_is_named() {
 
     let out = alloggi(&db, &["audit", "verify"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("alla voce 7"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("6 voci integre"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("alla voce 7"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(
+        common::stderr(&out).contains("6 voci integre"),
+        "{}",
+        common::stderr(&out)
+    );
 }
 
 #[test]
 fn a_damaged_index_fails_the_check() {
     let root = tempfile::tempdir().unwrap();
     let db = new_db(&root, "db");
-    assert_ok(&alloggi(&db, &["demo", "--applications", "20"]));
-    assert_ok(&alloggi(&db, &["check"]));
+    common::assert_ok(&alloggi(&db, &["demo", "--applications", "20"]));
+    common::assert_ok(&alloggi(&db, &["check"]));
     {
         let sled_db = sled::open(&db).unwrap();
         let index = sled_db.open_tree("idx_state").unwrap();
@@ -303,9 +307,9 @@ fn a_damaged_index_fails_the_check() {
     let out = alloggi(&db, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("indice stato: manca la voce"),
+        common::stderr(&out).contains("indice stato: manca la voce"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }
 
@@ -313,7 +317,7 @@ fn a_damaged_index_fails_the_check() {
 fn a_second_process_gets_a_clear_message() {
     let root = tempfile::tempdir().unwrap();
     let db = new_db(&root, "db");
-    assert_ok(&alloggi(
+    common::assert_ok(&alloggi(
         &db,
         &["call", "load", fixture("bando-2024.toml").to_str().unwrap()],
     ));
@@ -321,7 +325,7 @@ fn a_second_process_gets_a_clear_message() {
     let out = alloggi(&db, &["check"]);
     drop(holder);
     assert_eq!(out.status.code(), Some(1));
-    let message = stderr(&out);
+    let message = common::stderr(&out);
     assert!(
         message.contains("già aperto da un altro processo"),
         "{message}"
@@ -351,9 +355,9 @@ fn call_load_reports_the_line_of_a_bad_value() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains(&format!("bando.toml:{line}: chiusura")),
+        common::stderr(&out).contains(&format!("bando.toml:{line}: chiusura")),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }
 
@@ -371,9 +375,9 @@ fn reading_commands_never_create_a_database_from_a_mistyped_folder() {
         let out = alloggi(&typo, &args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(
-            stderr(&out).contains("non esiste"),
+            common::stderr(&out).contains("non esiste"),
             "{args:?}: {}",
-            stderr(&out)
+            common::stderr(&out)
         );
     }
     assert!(!typo.exists(), "a database folder was created");
@@ -383,9 +387,9 @@ fn reading_commands_never_create_a_database_from_a_mistyped_folder() {
     let out = alloggi(&typo, &["restore", missing_backup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("impossibile aprire"),
+        common::stderr(&out).contains("impossibile aprire"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert!(!typo.exists());
 }
@@ -394,9 +398,9 @@ fn reading_commands_never_create_a_database_from_a_mistyped_folder() {
 fn a_backup_with_a_repeated_record_is_refused_and_nothing_is_restored() {
     let root = tempfile::tempdir().unwrap();
     let source = new_db(&root, "origine");
-    assert_ok(&alloggi(&source, &["demo", "--applications", "5"]));
+    common::assert_ok(&alloggi(&source, &["demo", "--applications", "5"]));
     let file = root.path().join("copia.jsonl");
-    assert_ok(&alloggi(&source, &["export", file.to_str().unwrap()]));
+    common::assert_ok(&alloggi(&source, &["export", file.to_str().unwrap()]));
     let text = std::fs::read_to_string(&file).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let first_app = lines
@@ -411,7 +415,7 @@ fn a_backup_with_a_repeated_record_is_refused_and_nothing_is_restored() {
     let target = new_db(&root, "copia");
     let out = alloggi(&target, &["restore", doubled_file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    let message = stderr(&out);
+    let message = common::stderr(&out);
     assert!(
         message.contains(&format!(
             "riga {}: dato già presente alla riga {}",
@@ -421,7 +425,7 @@ fn a_backup_with_a_repeated_record_is_refused_and_nothing_is_restored() {
         "{message}"
     );
     // The refused restore left the database empty: a good backup now restores.
-    assert_ok(&alloggi(&target, &["restore", file.to_str().unwrap()]));
+    common::assert_ok(&alloggi(&target, &["restore", file.to_str().unwrap()]));
 }
 
 #[test]
@@ -433,13 +437,17 @@ fn loading_the_first_call_with_activate_records_one_activation() {
         &db,
         &["call", "load", "--activate", bando.to_str().unwrap()],
     );
-    assert_ok(&out);
-    assert!(stdout(&out).contains("salvato, attivo"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("salvato, attivo"),
+        "{}",
+        common::stdout(&out)
+    );
     let verified = alloggi(&db, &["audit", "verify"]);
     assert!(
-        stdout(&verified).contains("integro: 2 voci"),
+        common::stdout(&verified).contains("integro: 2 voci"),
         "{}",
-        stdout(&verified)
+        common::stdout(&verified)
     );
 }
 
@@ -455,7 +463,11 @@ fn the_console_refuses_a_bad_keymap_with_file_and_line_before_starting() {
         "{}:3: il tasto / è già assegnato a 'cerca' nel contesto 'domande'",
         keymap.display()
     );
-    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains(&expected),
+        "{}",
+        common::stderr(&out)
+    );
 
     // The user's own file in the XDG config directory is checked the same way.
     let user = db.with_extension("config").join("alloggi");
@@ -464,9 +476,9 @@ fn the_console_refuses_a_bad_keymap_with_file_and_line_before_starting() {
     let out = alloggi(&db, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("keymap.toml:2: azione 'vola' sconosciuta"),
+        common::stderr(&out).contains("keymap.toml:2: azione 'vola' sconosciuta"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 
     // A good keymap gets past the check and stops only for the missing terminal.
@@ -474,8 +486,8 @@ fn the_console_refuses_a_bad_keymap_with_file_and_line_before_starting() {
     let out = alloggi(&db, &["--keymap", "vim"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("richiede un terminale"),
+        common::stderr(&out).contains("richiede un terminale"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
 }

@@ -97,7 +97,7 @@ impl Office {
     fn backup(&self, name: &str) -> Vec<u8> {
         let file = self.path(name);
         let out = self.run(&["export", file.to_str().unwrap()], &[]);
-        assert_ok(&out);
+        common::assert_ok(&out);
         std::fs::read(file).unwrap()
     }
 
@@ -149,31 +149,13 @@ fn single(surname: &str, name: &str, birth: chrono::NaiveDate, female: bool) -> 
     common::member(surname, name, birth, female, Relation::Richiedente)
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        stdout(o),
-        stderr(o)
-    );
-}
-
 fn assert_fails(o: &Output) {
     assert_eq!(
         o.status.code(),
         Some(1),
         "stdout: {}\nstderr: {}",
-        stdout(o),
-        stderr(o)
+        common::stdout(o),
+        common::stderr(o)
     );
 }
 
@@ -191,8 +173,8 @@ fn borrowed<'a>(vars: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a st
 /// The lines of `outbox list --stato <tab>` that describe entries, and the header.
 fn list(office: &Office, tab: &str) -> (String, Vec<String>) {
     let out = office.run(&["outbox", "list", "--stato", tab], &[]);
-    assert_ok(&out);
-    let text = stdout(&out);
+    common::assert_ok(&out);
+    let text = common::stdout(&out);
     let mut lines = text.lines().map(str::to_string);
     let header = lines.next().unwrap_or_default();
     (header, lines.collect())
@@ -265,7 +247,7 @@ fn header_count(header: &str, label: &str) -> usize {
 #[test]
 fn send_drains_the_demo_queue_and_the_list_shows_the_sent_messages() {
     let office = Office::new();
-    assert_ok(&office.run(&["demo", "--applications", "30"], &[]));
+    common::assert_ok(&office.run(&["demo", "--applications", "30"], &[]));
     let (header, queued) = list(&office, "in-coda");
     let n = header_count(&header, "In coda");
     assert!(n > 0, "the demo queues messages: {header}");
@@ -274,13 +256,13 @@ fn send_drains_the_demo_queue_and_the_list_shows_the_sent_messages() {
     let vars = io_vars(&stand_in);
 
     let out = office.run(&["outbox", "send"], &borrowed(&vars));
-    assert_ok(&out);
+    common::assert_ok(&out);
     assert!(
-        stdout(&out).contains(&format!(
+        common::stdout(&out).contains(&format!(
             "Invio a IO: inviati {n} · respinti 0 · non raggiungibili 0 · incerti 0 · da riprovare 0"
         )),
         "{}",
-        stdout(&out)
+        common::stdout(&out)
     );
     assert_eq!(stand_in.created().len(), n);
 
@@ -299,8 +281,12 @@ fn send_drains_the_demo_queue_and_the_list_shows_the_sent_messages() {
 
     // Sending again finds nothing to send, and sends nothing.
     let out = office.run(&["outbox", "send"], &borrowed(&vars));
-    assert_ok(&out);
-    assert!(stdout(&out).contains("inviati 0"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("inviati 0"),
+        "{}",
+        common::stdout(&out)
+    );
     assert_eq!(stand_in.created().len(), n);
 }
 
@@ -321,11 +307,11 @@ fn a_wrong_key_is_refused_in_italian_and_never_written_anywhere() {
     let out = office.run(&["outbox", "send"], &vars);
     assert_fails(&out);
     assert!(
-        stderr(&out).contains("IO ha rifiutato la chiave (401)"),
+        common::stderr(&out).contains("IO ha rifiutato la chiave (401)"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
-    assert!(!stdout(&out).contains(wrong) && !stderr(&out).contains(wrong));
+    assert!(!common::stdout(&out).contains(wrong) && !common::stderr(&out).contains(wrong));
     assert!(stand_in.created().is_empty());
     let (header, lines) = list(&office, "in-coda");
     assert!(header.contains("In coda 3"), "{header}");
@@ -338,9 +324,13 @@ fn a_wrong_key_is_refused_in_italian_and_never_written_anywhere() {
         ("ALLOGGI_LOG", "trace"),
     ];
     let out = office.run(&["outbox", "send"], &vars);
-    assert_ok(&out);
-    assert!(stdout(&out).contains("inviati 3"), "{}", stdout(&out));
-    assert!(!stdout(&out).contains(KEY) && !stderr(&out).contains(KEY));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("inviati 3"),
+        "{}",
+        common::stdout(&out)
+    );
+    assert!(!common::stdout(&out).contains(KEY) && !common::stderr(&out).contains(KEY));
 
     assert!(office.log_file().is_file(), "the log file was written");
     assert!(file_count(&office.db) > 0);
@@ -372,13 +362,21 @@ fn a_key_file_readable_by_others_is_refused() {
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = office.run(&["outbox", "send"], &vars);
     assert_fails(&out);
-    assert!(stderr(&out).contains("permessi"), "{}", stderr(&out));
+    assert!(
+        common::stderr(&out).contains("permessi"),
+        "{}",
+        common::stderr(&out)
+    );
     assert!(stand_in.requests().is_empty(), "nothing asked of IO");
 
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = office.run(&["outbox", "send"], &vars);
-    assert_ok(&out);
-    assert!(stdout(&out).contains("inviati 2"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("inviati 2"),
+        "{}",
+        common::stdout(&out)
+    );
     assert_eq!(stand_in.created().len(), 2);
 }
 
@@ -409,8 +407,8 @@ fn a_send_killed_midway_becomes_uncertain_and_is_never_repeated_by_itself() {
     let stand_in = StandIn::start(StandInConfig::default());
     let vars = io_vars(&stand_in);
     let out = office.run(&["outbox", "send"], &borrowed(&vars));
-    assert_ok(&out);
-    let text = stdout(&out);
+    common::assert_ok(&out);
+    let text = common::stdout(&out);
     assert!(text.contains("1 invii interrotti resi incerti"), "{text}");
     assert!(text.contains("inviati 0"), "{text}");
     assert!(text.contains("Attenzione"), "{text}");
@@ -436,11 +434,19 @@ fn a_send_killed_midway_becomes_uncertain_and_is_never_repeated_by_itself() {
         ],
         &[],
     );
-    assert_ok(&out);
-    assert!(stdout(&out).contains("rimesso in coda"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("rimesso in coda"),
+        "{}",
+        common::stdout(&out)
+    );
     let out = office.run(&["outbox", "send"], &borrowed(&vars));
-    assert_ok(&out);
-    assert!(stdout(&out).contains("inviati 1"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("inviati 1"),
+        "{}",
+        common::stdout(&out)
+    );
     assert_eq!(stand_in.posts_for(&fiscal_code), 1);
     let (_, lines) = list(&office, "inviati");
     assert!(listed(&lines, id), "{lines:?}");
@@ -459,8 +465,12 @@ fn send_honours_the_http_proxy() {
         ("HTTP_PROXY", proxy.as_str()),
     ];
     let out = office.run(&["outbox", "send"], &vars);
-    assert_ok(&out);
-    assert!(stdout(&out).contains("inviati 2"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("inviati 2"),
+        "{}",
+        common::stdout(&out)
+    );
     let requests = stand_in.requests();
     assert!(!requests.is_empty());
     for request in &requests {
@@ -492,11 +502,11 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
     let receipts = office.path("ricevute.jsonl");
 
     let out = office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]);
-    assert_ok(&out);
+    common::assert_ok(&out);
     assert!(
-        stdout(&out).contains("Esportati 3 messaggi"),
+        common::stdout(&out).contains("Esportati 3 messaggi"),
         "{}",
-        stdout(&out)
+        common::stdout(&out)
     );
     assert!(bundle.is_file());
     let (header, lines) = list(&office, "esportati");
@@ -509,9 +519,9 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
     let out = office.run(&["outbox", "export", again.to_str().unwrap()], &[]);
     assert_fails(&out);
     assert!(
-        stderr(&out).contains("nessun messaggio in coda"),
+        common::stderr(&out).contains("nessun messaggio in coda"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert!(!again.exists());
 
@@ -547,14 +557,22 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
         edited_bundle(&bundle, &edited, rehash);
         let out = send_bundle(&edited, &edited_receipts);
         assert_fails(&out);
-        assert!(stderr(&out).contains("alterato"), "{}", stderr(&out));
+        assert!(
+            common::stderr(&out).contains("alterato"),
+            "{}",
+            common::stderr(&out)
+        );
         assert!(!edited_receipts.exists());
         assert!(stand_in.requests().is_empty());
     }
 
     let out = send_bundle(&bundle, &receipts);
-    assert_ok(&out);
-    assert!(stdout(&out).contains("inviati 3"), "{}", stdout(&out));
+    common::assert_ok(&out);
+    assert!(
+        common::stdout(&out).contains("inviati 3"),
+        "{}",
+        common::stdout(&out)
+    );
     assert!(receipts.is_file());
     assert!(!nowhere.exists(), "send-bundle opened a database");
     assert!(
@@ -566,11 +584,11 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
 
     // Sent again with the same receipts: it resumes, and there is nothing left to send.
     let out = send_bundle(&bundle, &receipts);
-    assert_ok(&out);
+    common::assert_ok(&out);
     assert!(
-        stdout(&out).contains("già inviati prima 3"),
+        common::stdout(&out).contains("già inviati prima 3"),
         "{}",
-        stdout(&out)
+        common::stdout(&out)
     );
     assert_eq!(stand_in.created().len(), 3);
 
@@ -600,9 +618,9 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
     );
     assert_fails(&out);
     assert!(
-        stderr(&out).contains("nulla è cambiato"),
+        common::stderr(&out).contains("nulla è cambiato"),
         "{}",
-        stderr(&out)
+        common::stderr(&out)
     );
     assert_eq!(office.backup("copia-2.jsonl"), before);
     let (header, _) = list(&office, "esportati");
@@ -612,11 +630,11 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
         &["outbox", "import-receipts", receipts.to_str().unwrap()],
         &[],
     );
-    assert_ok(&out);
+    common::assert_ok(&out);
     assert!(
-        stdout(&out).contains("3 registrate, 0 già registrate"),
+        common::stdout(&out).contains("3 registrate, 0 già registrate"),
         "{}",
-        stdout(&out)
+        common::stdout(&out)
     );
     let (header, lines) = list(&office, "inviati");
     assert!(header.contains("Inviati 3"), "{header}");
@@ -631,15 +649,15 @@ fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
         &["outbox", "import-receipts", receipts.to_str().unwrap()],
         &[],
     );
-    assert_ok(&out);
+    common::assert_ok(&out);
     assert!(
-        stdout(&out).contains("0 registrate, 3 già registrate"),
+        common::stdout(&out).contains("0 registrate, 3 già registrate"),
         "{}",
-        stdout(&out)
+        common::stdout(&out)
     );
     assert_eq!(office.backup("copia-4.jsonl"), before);
     let out = office.run(&["check"], &[]);
-    assert_ok(&out);
+    common::assert_ok(&out);
 }
 
 #[test]
@@ -650,7 +668,7 @@ fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
     let (second, second_code) = entries[1].clone();
     let bundle = office.path("pacchetto.json");
     let receipts = office.path("ricevute.jsonl");
-    assert_ok(&office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]));
+    common::assert_ok(&office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]));
 
     let send_bundle = |stand_in: &StandIn| {
         let base_url = stand_in.base_url();
@@ -686,8 +704,8 @@ fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
 
     let stand_in = StandIn::start(StandInConfig::default());
     let out = send_bundle(&stand_in).output().expect("the binary runs");
-    assert_ok(&out);
-    let text = stdout(&out);
+    common::assert_ok(&out);
+    let text = common::stdout(&out);
     assert!(text.contains("inviati 1"), "{text}");
     assert!(text.contains("incerti 1"), "{text}");
     assert_eq!(stand_in.posts_for(&first_code), 0, "never sent twice");
@@ -697,11 +715,11 @@ fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
         &["outbox", "import-receipts", receipts.to_str().unwrap()],
         &[],
     );
-    assert_ok(&out);
+    common::assert_ok(&out);
     assert!(
-        stdout(&out).contains("2 registrate, 0 già registrate"),
+        common::stdout(&out).contains("2 registrate, 0 già registrate"),
         "{}",
-        stdout(&out)
+        common::stdout(&out)
     );
     let (_, uncertain) = list(&office, "incerti");
     assert!(listed(&uncertain, first), "{uncertain:?}");

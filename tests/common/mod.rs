@@ -283,3 +283,24 @@ pub fn five_applicants() -> Vec<Member> {
         single("Galli", "Sara", date(1995, 9, 23), true),
     ]
 }
+
+// ---- running the binary ----------------------------------------------------------------
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit code 0, or a failure that shows what the program printed.
+pub fn assert_ok(o: &std::process::Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+}
