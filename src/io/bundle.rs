@@ -19,7 +19,9 @@ use sha2::{Digest, Sha256};
 use super::client::{IoClient, ProfileOutcome, SubmitOutcome};
 use crate::domain::time::Timestamp;
 use crate::messages::NewMessage;
-use crate::messages::outbox::{OutboxEntry, OutboxId};
+use crate::messages::outbox::{
+    INTERRUPTED, NO_IO_PROFILE, OutboxEntry, OutboxId, SERVICE_TURNED_OFF,
+};
 use crate::store::{Outcome, Receipt};
 
 const BUNDLE_FORMAT: &str = "alloggi-pacchetto-io";
@@ -216,7 +218,7 @@ impl Receipts {
                 content_hash: line.impronta,
                 outcome: match line.esito {
                     ReceiptOutcome::InInvio => Outcome::Uncertain {
-                        detail: "invio interrotto: non si sa se IO l'abbia ricevuto".into(),
+                        detail: INTERRUPTED.into(),
                     },
                     ReceiptOutcome::Inviato { id_io } => Outcome::Sent { io_id: id_io },
                     ReceiptOutcome::Respinto { stato, dettaglio } => Outcome::Rejected {
@@ -371,7 +373,7 @@ pub async fn send_bundle(
         match done.get(&entry.id) {
             Some(ReceiptOutcome::InInvio) => {
                 writer.append(&line(ReceiptOutcome::Incerto {
-                    dettaglio: "invio interrotto: non si sa se IO l'abbia ricevuto".into(),
+                    dettaglio: INTERRUPTED.into(),
                 }))?;
                 report.uncertain += 1;
                 continue;
@@ -387,14 +389,14 @@ pub async fn send_bundle(
             ProfileOutcome::Allowed => {}
             ProfileOutcome::NotAllowed => {
                 writer.append(&line(ReceiptOutcome::NonRaggiungibile {
-                    dettaglio: "il cittadino ha disattivato i messaggi di questo servizio".into(),
+                    dettaglio: SERVICE_TURNED_OFF.into(),
                 }))?;
                 report.unreachable += 1;
                 continue;
             }
             ProfileOutcome::NotFound => {
                 writer.append(&line(ReceiptOutcome::NonRaggiungibile {
-                    dettaglio: "nessun profilo IO attivo per questo codice fiscale".into(),
+                    dettaglio: NO_IO_PROFILE.into(),
                 }))?;
                 report.unreachable += 1;
                 continue;

@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use super::client::{IoClient, ProfileOutcome, StatusOutcome, SubmitOutcome};
 use crate::domain::Context;
 use crate::domain::time::Timestamp;
-use crate::messages::outbox::{Delivery, OutboxEntry, OutboxId};
+use crate::messages::outbox::{Delivery, NO_IO_PROFILE, OutboxEntry, OutboxId, SERVICE_TURNED_OFF};
 use crate::store::{Outcome, Store, StoreError};
 
 #[derive(Debug, Clone, Copy)]
@@ -183,10 +183,10 @@ impl Worker {
                     continue;
                 }
                 ProfileOutcome::NotAllowed => Outcome::Unreachable {
-                    detail: "il cittadino ha disattivato i messaggi di questo servizio".into(),
+                    detail: SERVICE_TURNED_OFF.into(),
                 },
                 ProfileOutcome::NotFound => Outcome::Unreachable {
-                    detail: "nessun profilo IO attivo per questo codice fiscale".into(),
+                    detail: NO_IO_PROFILE.into(),
                 },
                 ProfileOutcome::RateLimited { retry_after } => Outcome::Retry {
                     at: self.later(now, retry_after),

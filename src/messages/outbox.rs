@@ -13,6 +13,13 @@ use super::new_message::NewMessage;
 use crate::domain::ApplicationId;
 use crate::domain::time::{Timestamp, format_ts};
 
+/// Why an entry is uncertain after a stop between its request and IO's answer.
+pub const INTERRUPTED: &str = "invio interrotto: non si sa se IO l'abbia ricevuto";
+/// Why an entry is unreachable: IO answered `sender_allowed: false`.
+pub const SERVICE_TURNED_OFF: &str = "il cittadino ha disattivato i messaggi di questo servizio";
+/// Why an entry is unreachable: IO answered 404 to the profile check.
+pub const NO_IO_PROFILE: &str = "nessun profilo IO attivo per questo codice fiscale";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct OutboxId(pub u64);

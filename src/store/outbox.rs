@@ -13,8 +13,8 @@ use super::{Store, StoreError, flatten, keys};
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, EventKind};
 use crate::messages::outbox::{
-    ALL_TAGS, Compose, Delivery, Draft, OutboxEntry, OutboxId, OutboxState, OutboxTab, TAG_QUEUED,
-    TAG_RETRY, TAG_SENDING, TAG_SENT_PENDING,
+    ALL_TAGS, Compose, Delivery, Draft, INTERRUPTED, OutboxEntry, OutboxId, OutboxState, OutboxTab,
+    TAG_QUEUED, TAG_RETRY, TAG_SENDING, TAG_SENT_PENDING,
 };
 
 /// What became of a claimed or exported entry.
@@ -432,7 +432,7 @@ impl Store {
                 if !matches!(entry.state, OutboxState::Sending { .. }) {
                     continue;
                 }
-                let detail = "invio interrotto: non si sa se IO l'abbia ricevuto".to_string();
+                let detail = INTERRUPTED.to_string();
                 tx.apply_outcome(entry, &Outcome::Uncertain { detail }, ctx)?;
                 count += 1;
             }
