@@ -204,9 +204,7 @@ impl OutboxState {
         match self {
             OutboxState::Queued => "in coda".into(),
             OutboxState::Sending { .. } => "in invio".into(),
-            OutboxState::Sent {
-                io_id: None, at: _, ..
-            } => "segnato inviato".into(),
+            OutboxState::Sent { io_id: None, .. } => "segnato inviato".into(),
             OutboxState::Sent {
                 delivery: Some(d), ..
             } => format!("inviato · {}", d.label()),
