@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use crate::domain::call::{CallParameters, DocumentSpec, DocumentTrigger};
 use crate::domain::money::Money;
+use crate::domain::protocol::ProtocolPattern;
 use crate::domain::time::{parse_date, parse_datetime_rome};
 use crate::domain::{Call, DomainError};
 
@@ -39,6 +40,7 @@ struct ParamsFile {
     quota_massima_proprieta: Option<u32>,
     validita_graduatoria_anni: Option<u32>,
     data_riferimento: Option<Spanned<String>>,
+    modello_protocollo: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -114,6 +116,14 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
             );
         }
     }
+    if let Some(pattern) = raw
+        .parametri
+        .as_ref()
+        .and_then(|p| p.modello_protocollo.as_ref())
+    {
+        params.protocol_pattern = ProtocolPattern::parse(pattern.get_ref())
+            .map_err(|e| field(pattern, "modello_protocollo", e.to_string()))?;
+    }
     let call = Call {
         code: raw.codice.trim().to_string(),
         title: raw.titolo.trim().to_string(),
@@ -137,6 +147,7 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
             })
             .collect(),
         params,
+        published_at: None,
     };
     call.validate()
         .map_err(|e: DomainError| error(0, e.to_string()))?;

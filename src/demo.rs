@@ -1005,6 +1005,8 @@ impl<'a> Demo<'a> {
             documents: BTreeMap::new(),
             integration: None,
             decision: None,
+            verifications: BTreeMap::new(),
+            fee: None,
         };
         let (mut route, mut reason) = self.choose_route(over_limit, late);
 

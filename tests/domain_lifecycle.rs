@@ -29,6 +29,7 @@ fn base_snapshot() -> Snapshot {
         next_application_id: 1,
         next_protocol_number: 1,
         external_id_taken: false,
+        ..Snapshot::default()
     }
 }
 
@@ -419,17 +420,14 @@ fn protocol_number_comes_from_the_snapshot_and_the_rome_year() {
     s.next_protocol_number = 123;
     let c = ctx();
     let events = apply(&mut s, &register(), &c);
-    let expected = Protocol {
-        year: 2024,
-        number: 123,
-    };
+    let expected = Protocol::new(2024, 123);
     match &events[0].kind {
         EventKind::ApplicationRegistered { protocol, .. } => assert_eq!(*protocol, expected),
         other => panic!("unexpected {other:?}"),
     }
     let app = s.application.as_ref().unwrap();
     assert_eq!(app.protocol, Some(expected));
-    assert_eq!(app.protocol.unwrap().to_string(), "2024/000123");
+    assert_eq!(app.protocol.clone().unwrap().to_string(), "2024/000123");
     assert_eq!(app.registered_at, Some(c.now));
     assert_eq!(s.next_protocol_number, 124);
 }
@@ -442,10 +440,7 @@ fn protocol_year_is_the_year_in_rome_not_in_utc() {
     apply(&mut s, &register(), &ctx_at(ts(2024, 12, 31, 23, 30, 0)));
     assert_eq!(
         s.application.unwrap().protocol,
-        Some(Protocol {
-            year: 2025,
-            number: 1
-        })
+        Some(Protocol::new(2025, 1))
     );
 
     // 31/12/2024 22:30 UTC is still 23:30 on 31/12 in Rome.
@@ -1523,9 +1518,9 @@ proptest! {
             let app = s.application.as_ref().unwrap();
             // A protocol, once given, never changes.
             if let Some(p) = protocol {
-                prop_assert_eq!(app.protocol, Some(p));
+                prop_assert_eq!(app.protocol.clone(), Some(p));
             }
-            protocol = app.protocol;
+            protocol = app.protocol.clone();
             prop_assert_eq!(app.protocol.is_some(), app.state != State::Ricevuta);
             match app.state {
                 State::Ammessa => {

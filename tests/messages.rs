@@ -74,10 +74,7 @@ fn application() -> Application {
         channel: Channel::Portale,
         received_at: in_window(),
         state: State::IntegrazioneRichiesta,
-        protocol: Some(Protocol {
-            year: 2024,
-            number: 123,
-        }),
+        protocol: Some(Protocol::new(2024, 123)),
         registered_at: Some(ts(2024, 10, 2, 8, 15, 0)),
         late: false,
         household: family(),
@@ -90,6 +87,8 @@ fn application() -> Application {
             requested_at: office_time(),
         }),
         decision: None,
+        verifications: BTreeMap::new(),
+        fee: None,
     }
 }
 

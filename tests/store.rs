@@ -71,7 +71,7 @@ fn seed(store: &Store) {
 }
 
 fn p2024(number: u32) -> Protocol {
-    Protocol { year: 2024, number }
+    Protocol::new(2024, number)
 }
 
 fn audit_key(seq: u64) -> [u8; 8] {
@@ -138,12 +138,12 @@ fn data_indexes_and_audit_survive_reopening() {
     );
     assert_eq!(
         store
-            .application_by_protocol(&p2024(2))
+            .application_by_protocol(&p2024(2).text)
             .unwrap()
             .map(|a| a.id),
         Some(A2)
     );
-    assert_eq!(store.application_by_protocol(&p2024(3)).unwrap(), None);
+    assert_eq!(store.application_by_protocol(&p2024(3).text).unwrap(), None);
     assert_eq!(
         store.application_by_external_id(" PORT-0001 ").unwrap(),
         Some(A1)
@@ -363,7 +363,7 @@ fn execute_all_is_all_or_nothing() {
     assert_eq!(export(&store), before);
     assert_eq!(store.audit_len(), audit_before);
     assert_eq!(store.application(third).unwrap(), None);
-    assert_eq!(store.application_by_protocol(&p2024(3)).unwrap(), None);
+    assert_eq!(store.application_by_protocol(&p2024(3).text).unwrap(), None);
 
     // The same batch without the bad command succeeds as a whole; later commands see the
     // effects of earlier ones in the same transaction.
@@ -843,13 +843,7 @@ fn a_database_written_by_the_first_layout_opens_with_defaults() {
     }
     let app = store.application(A1).unwrap().unwrap();
     assert_eq!(app.state, State::IntegrazioneRichiesta);
-    assert_eq!(
-        app.protocol,
-        Some(Protocol {
-            year: 2022,
-            number: 1
-        })
-    );
+    assert_eq!(app.protocol, Some(Protocol::new(2022, 1)));
     assert_eq!(app.integration.unwrap().deadline, date(2022, 12, 11));
     // A new application continues the old id counter and belongs to the old active call,
     // whose window closed in 2022.
@@ -993,7 +987,7 @@ fn export_restore_export_is_byte_identical() {
     );
     assert_eq!(
         store
-            .application_by_protocol(&p2024(2))
+            .application_by_protocol(&p2024(2).text)
             .unwrap()
             .map(|a| a.id),
         Some(A2)

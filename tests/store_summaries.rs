@@ -258,7 +258,7 @@ fn the_summary_is_written_on_receipt_and_follows_every_command() {
         }
         match &command {
             Command::RegisterApplication { .. } => {
-                let protocol = now.iter().find(|s| s.id == id).unwrap().protocol;
+                let protocol = &now.iter().find(|s| s.id == id).unwrap().protocol;
                 assert!(protocol.is_some(), "after {command:?}");
             }
             Command::RequestIntegration { .. } => {

@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use super::contact::Contact;
 use super::error::DomainError;
+use super::fee::FeeNotice;
 use super::household::{Declaration, Household};
 use super::time::Timestamp;
+use super::verification::{CheckItem, Verification};
+
+pub use super::protocol::Protocol;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -101,40 +105,6 @@ impl State {
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
-    }
-}
-
-/// Protocol number: sequential per year, shown `2024/000123`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Protocol {
-    pub year: i32,
-    pub number: u32,
-}
-
-impl fmt::Display for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{:06}", self.year, self.number)
-    }
-}
-
-impl Protocol {
-    pub fn parse(input: &str) -> Result<Protocol, DomainError> {
-        let bad = || {
-            DomainError::invalid(
-                "protocollo",
-                format!("'{}' non è nella forma aaaa/nnnnnn", input.trim()),
-            )
-        };
-        let (year, number) = input.trim().split_once('/').ok_or_else(bad)?;
-        if year.len() != 4 || number.is_empty() || number.len() > 9 {
-            return Err(bad());
-        }
-        let year: i32 = year.parse().map_err(|_| bad())?;
-        let number: u32 = number.parse().map_err(|_| bad())?;
-        if number == 0 {
-            return Err(bad());
-        }
-        Ok(Protocol { year, number })
     }
 }
 
@@ -233,6 +203,12 @@ pub struct Application {
     pub integration: Option<IntegrationRequest>,
     #[serde(default)]
     pub decision: Option<Decision>,
+    /// The caseworker's finding on each requirement and declared condition.
+    #[serde(default)]
+    pub verifications: BTreeMap<CheckItem, Verification>,
+    /// The secretarial fee's pagoPA notice, once issued.
+    #[serde(default)]
+    pub fee: Option<FeeNotice>,
 }
 
 impl Application {
@@ -242,6 +218,27 @@ impl Application {
 
     pub fn applicant_fiscal_code(&self) -> &str {
         self.household.applicant().fiscal_code.as_str()
+    }
+
+    /// What there is to verify: every requirement, then each declared condition.
+    pub fn check_items(&self) -> Vec<CheckItem> {
+        super::verification::Requirement::ALL
+            .into_iter()
+            .map(CheckItem::Requisito)
+            .chain(
+                self.declaration
+                    .conditions
+                    .iter()
+                    .map(|c| CheckItem::Condizione(*c)),
+            )
+            .collect()
+    }
+
+    /// Days until the pending integration request's deadline (negative once past).
+    pub fn integration_days_left(&self, now: Timestamp) -> Option<i64> {
+        self.integration
+            .as_ref()
+            .map(|r| super::time::days_until(r.deadline, now))
     }
 
     /// Documents the checklist needs that are not received.

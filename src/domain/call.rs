@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::application::Application;
 use super::error::DomainError;
 use super::money::Money;
+use super::protocol::ProtocolPattern;
 use super::time::{Timestamp, rome_date};
 
 /// What makes an optional document necessary for one application.
@@ -119,6 +120,9 @@ pub struct CallParameters {
     /// Date at which ages and conditions are assessed; the closing date when absent.
     #[serde(default)]
     pub reference_date: Option<NaiveDate>,
+    /// How protocol numbers given under this call are written.
+    #[serde(default)]
+    pub protocol_pattern: ProtocolPattern,
 }
 
 fn default_integration_days() -> u32 {
@@ -150,6 +154,7 @@ impl Default for CallParameters {
             max_property_share_pct: default_property_share(),
             ranking_validity_years: default_ranking_validity(),
             reference_date: None,
+            protocol_pattern: ProtocolPattern::default(),
         }
     }
 }
@@ -171,6 +176,9 @@ pub struct Call {
     pub documents: Vec<DocumentSpec>,
     #[serde(default)]
     pub params: CallParameters,
+    /// When the call was published; interested citizens are told then.
+    #[serde(default)]
+    pub published_at: Option<Timestamp>,
 }
 
 impl Call {

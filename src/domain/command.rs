@@ -11,12 +11,19 @@ use super::application::{
     Application, ApplicationId, Channel, Decision, DocumentStatus, ExclusionReason,
     IntegrationRequest, Protocol, State,
 };
+use super::appointment::validate_text;
+use super::appointment::{Appointment, AppointmentId, AppointmentState, Citizen, Slot};
 use super::call::Call;
 use super::contact::Contact;
 use super::error::DomainError;
+use super::fee::{FeeNotice, Payment};
 use super::fiscal_code::PersonFiscalCode;
 use super::household::{Declaration, Household, Member};
+use super::interested::Interested;
+use super::money::Money;
+use super::notice::NoticeNumber;
 use super::time::{Timestamp, rome_date};
+use super::verification::{CheckItem, Verification};
 
 /// Who acts and when; the clock is read by the caller, never here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +45,62 @@ pub struct NewApplication {
     pub documents: Vec<String>,
 }
 
+/// A booking as the caseworker types it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAppointment {
+    pub citizen: Citizen,
+    pub application: Option<ApplicationId>,
+    pub subject: String,
+    pub slot: Slot,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     SaveCall(Box<Call>),
     ActivateCall {
         code: String,
+    },
+    /// Publishes the call; its interested citizens are told in the same transaction.
+    PublishCall {
+        code: String,
+    },
+    AddInterested {
+        call: String,
+        fiscal_codes: Vec<PersonFiscalCode>,
+    },
+    RemoveInterested {
+        call: String,
+        fiscal_code: PersonFiscalCode,
+    },
+    BookAppointment(Box<NewAppointment>),
+    RescheduleAppointment {
+        id: AppointmentId,
+        slot: Slot,
+    },
+    CancelAppointment {
+        id: AppointmentId,
+        reason: String,
+    },
+    /// Marks a requirement or a declared condition verified, or not (then with a note).
+    Verify {
+        id: ApplicationId,
+        item: CheckItem,
+        verified: bool,
+        note: String,
+    },
+    IssueFee {
+        id: ApplicationId,
+        notice: NoticeNumber,
+        /// The call's secretarial fee when absent.
+        amount: Option<Money>,
+        due: NaiveDate,
+    },
+    RecordPayment {
+        id: ApplicationId,
+        paid_on: NaiveDate,
+    },
+    RemindFee {
+        id: ApplicationId,
     },
     ReceiveApplication(Box<NewApplication>),
     RegisterApplication {
@@ -100,8 +158,20 @@ impl Command {
     pub fn application_id(&self) -> Option<ApplicationId> {
         use Command::*;
         match self {
-            SaveCall(_) | ActivateCall { .. } | ReceiveApplication(_) => None,
+            SaveCall(_)
+            | ActivateCall { .. }
+            | PublishCall { .. }
+            | AddInterested { .. }
+            | RemoveInterested { .. }
+            | RescheduleAppointment { .. }
+            | CancelAppointment { .. }
+            | ReceiveApplication(_) => None,
+            BookAppointment(new) => new.application,
             RegisterApplication { id, .. }
+            | Verify { id, .. }
+            | IssueFee { id, .. }
+            | RecordPayment { id, .. }
+            | RemindFee { id }
             | StartReview { id }
             | RequestIntegration { id, .. }
             | ReceiveIntegration { id }
@@ -119,7 +189,39 @@ impl Command {
     pub fn call_code(&self) -> Option<&str> {
         match self {
             Command::SaveCall(call) => Some(&call.code),
-            Command::ActivateCall { code } => Some(code),
+            Command::ActivateCall { code } | Command::PublishCall { code } => Some(code),
+            Command::AddInterested { call, .. } | Command::RemoveInterested { call, .. } => {
+                Some(call)
+            }
+            _ => None,
+        }
+    }
+
+    /// The appointment the command acts on, which the store loads into the snapshot.
+    pub fn appointment_id(&self) -> Option<AppointmentId> {
+        match self {
+            Command::RescheduleAppointment { id, .. } | Command::CancelAppointment { id, .. } => {
+                Some(*id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The command needs the call's list of interested citizens.
+    pub fn needs_interested(&self) -> bool {
+        matches!(
+            self,
+            Command::PublishCall { .. }
+                | Command::AddInterested { .. }
+                | Command::RemoveInterested { .. }
+        )
+    }
+
+    /// The instant and place the command books, for the store to look for a clash.
+    pub fn slot(&self) -> Option<&Slot> {
+        match self {
+            Command::BookAppointment(new) => Some(&new.slot),
+            Command::RescheduleAppointment { slot, .. } => Some(slot),
             _ => None,
         }
     }
@@ -133,6 +235,47 @@ pub enum EventKind {
     },
     CallActivated {
         code: String,
+    },
+    CallPublished {
+        code: String,
+    },
+    InterestedAdded {
+        call: String,
+        fiscal_codes: Vec<String>,
+    },
+    InterestedRemoved {
+        call: String,
+        fiscal_code: String,
+    },
+    AppointmentBooked {
+        appointment: Box<Appointment>,
+    },
+    AppointmentRescheduled {
+        id: AppointmentId,
+        slot: Slot,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    AppointmentCancelled {
+        id: AppointmentId,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
+    ItemVerified {
+        id: ApplicationId,
+        item: CheckItem,
+        verified: bool,
+    },
+    FeeIssued {
+        id: ApplicationId,
+        fee: Box<FeeNotice>,
+    },
+    FeePaid {
+        id: ApplicationId,
+        paid_on: NaiveDate,
+    },
+    FeeReminded {
+        id: ApplicationId,
     },
     ApplicationReceived {
         application: Box<Application>,
@@ -231,9 +374,15 @@ pub enum EventKind {
 }
 
 /// Every value `Event::kind_name` can return, in the order of the lifecycle, for filters.
-pub const EVENT_KIND_NAMES: [&str; 21] = [
+pub const EVENT_KIND_NAMES: [&str; 31] = [
     "bando_salvato",
     "bando_attivato",
+    "bando_pubblicato",
+    "interessati_aggiunti",
+    "interessato_rimosso",
+    "appuntamento_prenotato",
+    "appuntamento_spostato",
+    "appuntamento_annullato",
     "domanda_ricevuta",
     "domanda_protocollata",
     "istruttoria_avviata",
@@ -246,6 +395,10 @@ pub const EVENT_KIND_NAMES: [&str; 21] = [
     "recapiti_modificati",
     "componente_aggiunto",
     "componente_rimosso",
+    "verifica_registrata",
+    "avviso_segreteria_emesso",
+    "pagamento_registrato",
+    "promemoria_pagamento",
     "messaggio_accodato",
     "messaggio_inviato",
     "messaggio_respinto",
@@ -269,8 +422,19 @@ impl Event {
     pub fn application_id(&self) -> Option<ApplicationId> {
         use EventKind::*;
         match &self.kind {
-            CallSaved { .. } | CallActivated { .. } => None,
+            CallSaved { .. }
+            | CallActivated { .. }
+            | CallPublished { .. }
+            | InterestedAdded { .. }
+            | InterestedRemoved { .. } => None,
+            AppointmentBooked { appointment } => appointment.application,
+            AppointmentRescheduled { application, .. }
+            | AppointmentCancelled { application, .. } => *application,
             ApplicationReceived { application } => Some(application.id),
+            ItemVerified { id, .. }
+            | FeeIssued { id, .. }
+            | FeePaid { id, .. }
+            | FeeReminded { id } => Some(*id),
             ApplicationRegistered { id, .. }
             | ReviewStarted { id }
             | IntegrationRequested { id, .. }
@@ -298,6 +462,16 @@ impl Event {
         match &self.kind {
             CallSaved { .. } => "bando_salvato",
             CallActivated { .. } => "bando_attivato",
+            CallPublished { .. } => "bando_pubblicato",
+            InterestedAdded { .. } => "interessati_aggiunti",
+            InterestedRemoved { .. } => "interessato_rimosso",
+            AppointmentBooked { .. } => "appuntamento_prenotato",
+            AppointmentRescheduled { .. } => "appuntamento_spostato",
+            AppointmentCancelled { .. } => "appuntamento_annullato",
+            ItemVerified { .. } => "verifica_registrata",
+            FeeIssued { .. } => "avviso_segreteria_emesso",
+            FeePaid { .. } => "pagamento_registrato",
+            FeeReminded { .. } => "promemoria_pagamento",
             ApplicationReceived { .. } => "domanda_ricevuta",
             ApplicationRegistered { .. } => "domanda_protocollata",
             ReviewStarted { .. } => "istruttoria_avviata",
@@ -326,6 +500,47 @@ impl Event {
         let text = match &self.kind {
             CallSaved { call } => format!("bando salvato: {}", call.title),
             CallActivated { code } => format!("bando attivo: {code}"),
+            CallPublished { code } => format!("bando pubblicato: {code}"),
+            InterestedAdded { call, fiscal_codes } => format!(
+                "{} interessati aggiunti al bando {call}",
+                fiscal_codes.len()
+            ),
+            InterestedRemoved { call, fiscal_code } => {
+                format!("interessato rimosso dal bando {call}: {fiscal_code}")
+            }
+            AppointmentBooked { appointment } => format!(
+                "appuntamento {} prenotato per il {} alle {} ({})",
+                appointment.booking_number,
+                super::time::format_ts_date(appointment.slot.at),
+                super::time::format_ts_time(appointment.slot.at),
+                appointment.citizen.fiscal_code.as_str()
+            ),
+            AppointmentRescheduled { id, slot, .. } => format!(
+                "appuntamento {id} spostato al {} alle {}",
+                super::time::format_ts_date(slot.at),
+                super::time::format_ts_time(slot.at)
+            ),
+            AppointmentCancelled { id, .. } => format!("appuntamento {id} annullato"),
+            ItemVerified { item, verified, .. } => format!(
+                "{}: {}",
+                item.label(),
+                if *verified {
+                    "verificato"
+                } else {
+                    "non verificato"
+                }
+            ),
+            FeeIssued { fee, .. } => format!(
+                "avviso di pagamento {} di {} € entro il {}",
+                fee.notice.as_str(),
+                fee.amount,
+                super::time::format_date(fee.due)
+            ),
+            FeePaid { paid_on, .. } => format!(
+                "spese di segreteria pagate il {}",
+                super::time::format_date(*paid_on)
+            ),
+            FeeReminded { .. } => "promemoria di pagamento".to_string(),
             ApplicationReceived { application } => format!(
                 "domanda ricevuta da {}{}",
                 application.applicant_name(),
@@ -412,6 +627,12 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snapshot {
     pub application: Option<Application>,
+    pub appointment: Option<Appointment>,
+    pub next_appointment_id: u64,
+    /// An active booking that already holds the command's place and instant.
+    pub slot_taken: Option<AppointmentId>,
+    /// The call's interested citizens by fiscal code, for the commands that need them.
+    pub interested: BTreeMap<String, Interested>,
     /// The call the command concerns: named by it, the application's, or the active one.
     pub call: Option<Call>,
     pub active_call: Option<String>,
@@ -449,12 +670,14 @@ pub fn decide(
     Ok(match command {
         Command::SaveCall(new_call) => {
             new_call.validate()?;
-            let mut events = vec![event(
-                EventKind::CallSaved {
-                    call: new_call.clone(),
-                },
-                None,
-            )];
+            let mut saved = new_call.clone();
+            // A call once published stays published: a new version of its file does not undo it.
+            if let Some(old) = &snapshot.call
+                && old.code == saved.code
+            {
+                saved.published_at = old.published_at;
+            }
+            let mut events = vec![event(EventKind::CallSaved { call: saved }, None)];
             if snapshot.active_call.is_none() {
                 events.push(event(
                     EventKind::CallActivated {
@@ -470,6 +693,264 @@ pub fn decide(
                 return Err(DomainError::UnknownCall(code.clone()));
             }
             vec![event(EventKind::CallActivated { code: code.clone() }, None)]
+        }
+        Command::PublishCall { code } => {
+            let call = call()?;
+            if &call.code != code {
+                return Err(DomainError::UnknownCall(code.clone()));
+            }
+            if let Some(at) = call.published_at {
+                return Err(DomainError::invalid(
+                    "bando",
+                    format!("già pubblicato il {}", super::time::format_ts_date(at)),
+                ));
+            }
+            vec![event(EventKind::CallPublished { code: code.clone() }, None)]
+        }
+        Command::AddInterested {
+            call: code,
+            fiscal_codes,
+        } => {
+            if call()?.code != *code {
+                return Err(DomainError::UnknownCall(code.clone()));
+            }
+            let mut new = Vec::new();
+            for fiscal_code in fiscal_codes {
+                let text = fiscal_code.as_str().to_string();
+                if !snapshot.interested.contains_key(&text) && !new.contains(&text) {
+                    new.push(text);
+                }
+            }
+            if new.is_empty() {
+                return Err(DomainError::invalid(
+                    "interessati",
+                    "nessun codice fiscale nuovo: sono già tutti nell'elenco",
+                ));
+            }
+            vec![event(
+                EventKind::InterestedAdded {
+                    call: code.clone(),
+                    fiscal_codes: new,
+                },
+                None,
+            )]
+        }
+        Command::RemoveInterested {
+            call: code,
+            fiscal_code,
+        } => {
+            if call()?.code != *code {
+                return Err(DomainError::UnknownCall(code.clone()));
+            }
+            if !snapshot.interested.contains_key(fiscal_code.as_str()) {
+                return Err(DomainError::invalid(
+                    "interessati",
+                    format!("{} non è nell'elenco", fiscal_code.as_str()),
+                ));
+            }
+            vec![event(
+                EventKind::InterestedRemoved {
+                    call: code.clone(),
+                    fiscal_code: fiscal_code.as_str().to_string(),
+                },
+                None,
+            )]
+        }
+        Command::BookAppointment(new) => {
+            let call = call()?;
+            if new.application.is_some() {
+                application()?;
+            }
+            let subject = validate_text("oggetto", &new.subject, 120)?;
+            let slot = bookable(snapshot, &new.slot, ctx)?;
+            if snapshot.next_appointment_id == 0 {
+                return Err(DomainError::Internal(
+                    "contatore degli appuntamenti a zero".into(),
+                ));
+            }
+            let id = AppointmentId(snapshot.next_appointment_id);
+            vec![event(
+                EventKind::AppointmentBooked {
+                    appointment: Box::new(Appointment {
+                        id,
+                        call: call.code.clone(),
+                        citizen: Citizen {
+                            fiscal_code: new.citizen.fiscal_code.clone(),
+                            name: new.citizen.name.trim().to_string(),
+                        },
+                        application: new.application,
+                        subject,
+                        booking_number: Appointment::booking_number(id, ctx.now),
+                        slot,
+                        state: AppointmentState::Prenotato,
+                        booked_at: ctx.now,
+                        booked_by: ctx.actor.clone(),
+                    }),
+                },
+                None,
+            )]
+        }
+        Command::RescheduleAppointment { id, slot } => {
+            let appointment = active_appointment(snapshot, *id)?;
+            let slot = bookable(snapshot, slot, ctx)?;
+            if slot == appointment.slot {
+                return Err(DomainError::invalid(
+                    "quando",
+                    "è già fissato a quell'ora in quel luogo",
+                ));
+            }
+            vec![event(
+                EventKind::AppointmentRescheduled {
+                    id: *id,
+                    slot,
+                    application: appointment.application,
+                },
+                None,
+            )]
+        }
+        Command::CancelAppointment { id, reason } => {
+            let appointment = active_appointment(snapshot, *id)?;
+            let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
+            vec![event(
+                EventKind::AppointmentCancelled {
+                    id: *id,
+                    application: appointment.application,
+                },
+                Some(reason),
+            )]
+        }
+        Command::Verify {
+            id,
+            item,
+            verified,
+            note,
+        } => {
+            let app = application()?;
+            if app.state == State::Esclusa {
+                return Err(DomainError::NotAllowedInState {
+                    state: app.state,
+                    action: "verificare i requisiti",
+                });
+            }
+            if !app.check_items().contains(item) {
+                return Err(DomainError::invalid(
+                    "voce",
+                    format!(
+                        "«{}» non è stata dichiarata in questa domanda",
+                        item.label()
+                    ),
+                ));
+            }
+            let note = non_empty(&Some(note.clone()));
+            if !verified && note.is_none() {
+                return Err(DomainError::MissingReason);
+            }
+            vec![event(
+                EventKind::ItemVerified {
+                    id: *id,
+                    item: *item,
+                    verified: *verified,
+                },
+                note,
+            )]
+        }
+        Command::IssueFee {
+            id,
+            notice,
+            amount,
+            due,
+        } => {
+            let app = application()?;
+            let call = call()?;
+            let Some(protocol) = &app.protocol else {
+                return Err(DomainError::NotAllowedInState {
+                    state: app.state,
+                    action: "emettere l'avviso prima della protocollazione",
+                });
+            };
+            if app.state == State::Esclusa {
+                return Err(DomainError::NotAllowedInState {
+                    state: app.state,
+                    action: "emettere l'avviso di pagamento",
+                });
+            }
+            if let Some(fee) = &app.fee {
+                return Err(DomainError::invalid(
+                    "avviso",
+                    format!("già emesso l'avviso {}", fee.notice.as_str()),
+                ));
+            }
+            let amount = amount.unwrap_or(call.secretarial_fee);
+            if amount == Money::from_cents(0) {
+                return Err(DomainError::invalid(
+                    "importo",
+                    "deve essere maggiore di zero (il bando non fissa spese di segreteria)",
+                ));
+            }
+            if *due < rome_date(ctx.now) {
+                return Err(DomainError::invalid(
+                    "scadenza",
+                    "la scadenza non può essere nel passato",
+                ));
+            }
+            vec![event(
+                EventKind::FeeIssued {
+                    id: *id,
+                    fee: Box::new(FeeNotice {
+                        notice: notice.clone(),
+                        amount,
+                        due: *due,
+                        reason: format!("spese di segreteria della domanda {protocol}"),
+                        issued_at: ctx.now,
+                        issued_by: ctx.actor.clone(),
+                        payment: None,
+                        reminders: Vec::new(),
+                    }),
+                },
+                None,
+            )]
+        }
+        Command::RecordPayment { id, paid_on } => {
+            let fee = unpaid_fee(application()?)?;
+            if *paid_on > rome_date(ctx.now) {
+                return Err(DomainError::invalid(
+                    "data_pagamento",
+                    "la data del pagamento è nel futuro",
+                ));
+            }
+            if *paid_on < rome_date(fee.issued_at) {
+                return Err(DomainError::invalid(
+                    "data_pagamento",
+                    "precede l'emissione dell'avviso",
+                ));
+            }
+            vec![event(
+                EventKind::FeePaid {
+                    id: *id,
+                    paid_on: *paid_on,
+                },
+                None,
+            )]
+        }
+        Command::RemindFee { id } => {
+            let app = application()?;
+            let fee = unpaid_fee(app)?;
+            if fee.is_late(rome_date(ctx.now)) {
+                return Err(DomainError::invalid(
+                    "avviso",
+                    format!(
+                        "scaduto il {}: non è più in scadenza",
+                        super::time::format_date(fee.due)
+                    ),
+                ));
+            }
+            if app.state == State::Esclusa {
+                return Err(DomainError::NotAllowedInState {
+                    state: app.state,
+                    action: "sollecitare il pagamento",
+                });
+            }
+            vec![event(EventKind::FeeReminded { id: *id }, None)]
         }
         Command::ReceiveApplication(new) => {
             let call = call()?;
@@ -495,10 +976,13 @@ pub fn decide(
                     "contatore di protocollo a zero".into(),
                 ));
             }
-            let protocol = Protocol {
-                year: rome_date(ctx.now).year(),
-                number: snapshot.next_protocol_number,
+            let year = rome_date(ctx.now).year();
+            let number = snapshot.next_protocol_number;
+            let text = match &snapshot.call {
+                Some(call) => call.params.protocol_pattern.render(year, number),
+                None => Protocol::new(year, number).text,
             };
+            let protocol = Protocol { year, number, text };
             vec![event(
                 EventKind::ApplicationRegistered {
                     id: *id,
@@ -705,7 +1189,59 @@ fn receive(
         documents,
         integration: None,
         decision: None,
+        verifications: BTreeMap::new(),
+        fee: None,
     })
+}
+
+fn active_appointment(snapshot: &Snapshot, id: AppointmentId) -> Result<&Appointment, DomainError> {
+    match &snapshot.appointment {
+        Some(appointment) if appointment.id == id && appointment.is_active() => Ok(appointment),
+        Some(appointment) if appointment.id == id => Err(DomainError::invalid(
+            "appuntamento",
+            format!("{id} è già annullato"),
+        )),
+        _ => Err(DomainError::invalid(
+            "appuntamento",
+            format!("{id} inesistente"),
+        )),
+    }
+}
+
+/// A slot a citizen can be given: in the future, at a named place, not already held.
+fn bookable(snapshot: &Snapshot, slot: &Slot, ctx: &Context) -> Result<Slot, DomainError> {
+    let place = validate_text("luogo", &slot.place, 120)?;
+    if slot.at <= ctx.now {
+        return Err(DomainError::invalid(
+            "quando",
+            "l'appuntamento deve essere nel futuro",
+        ));
+    }
+    if let Some(other) = snapshot.slot_taken {
+        return Err(DomainError::invalid(
+            "quando",
+            format!(
+                "{place} è già occupato il {} alle {} (appuntamento {other})",
+                super::time::format_ts_date(slot.at),
+                super::time::format_ts_time(slot.at)
+            ),
+        ));
+    }
+    Ok(Slot { at: slot.at, place })
+}
+
+fn unpaid_fee(app: &Application) -> Result<&FeeNotice, DomainError> {
+    match &app.fee {
+        None => Err(DomainError::invalid(
+            "avviso",
+            "nessun avviso di pagamento emesso",
+        )),
+        Some(fee) if fee.is_paid() => Err(DomainError::invalid(
+            "avviso",
+            format!("l'avviso {} risulta già pagato", fee.notice.as_str()),
+        )),
+        Some(fee) => Ok(fee),
+    }
 }
 
 /// Several commands lead to the same state; each may only take its own edge.
@@ -746,6 +1282,18 @@ fn editable(app: &Application, action: &'static str) -> Result<(), DomainError> 
     }
 }
 
+fn appointment_mut(
+    snapshot: &mut Snapshot,
+    id: AppointmentId,
+) -> Result<&mut Appointment, DomainError> {
+    match &mut snapshot.appointment {
+        Some(appointment) if appointment.id == id => Ok(appointment),
+        _ => Err(DomainError::Internal(format!(
+            "evento dell'appuntamento {id} senza l'appuntamento"
+        ))),
+    }
+}
+
 /// Applies one event to the snapshot. Events are facts already checked by `decide`, so an error
 /// here means the stored state and the event disagree.
 pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError> {
@@ -757,6 +1305,52 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
         }
         CallActivated { code } => {
             snapshot.active_call = Some(code.clone());
+            return Ok(());
+        }
+        CallPublished { .. } => {
+            let call = snapshot
+                .call
+                .as_mut()
+                .ok_or_else(|| DomainError::Internal("bando pubblicato senza bando".into()))?;
+            call.published_at = Some(event.at);
+            return Ok(());
+        }
+        InterestedAdded { fiscal_codes, .. } => {
+            for code in fiscal_codes {
+                let fiscal_code = PersonFiscalCode::parse(code)?;
+                snapshot.interested.insert(
+                    code.clone(),
+                    Interested {
+                        fiscal_code,
+                        added_at: event.at,
+                        added_by: event.actor.clone(),
+                    },
+                );
+            }
+            return Ok(());
+        }
+        InterestedRemoved { fiscal_code, .. } => {
+            snapshot.interested.remove(fiscal_code);
+            return Ok(());
+        }
+        AppointmentBooked { appointment } => {
+            snapshot.next_appointment_id = appointment.id.0.checked_add(1).ok_or_else(|| {
+                DomainError::Internal("contatore degli appuntamenti al valore massimo".into())
+            })?;
+            snapshot.appointment = Some((**appointment).clone());
+            return Ok(());
+        }
+        AppointmentRescheduled { id, slot, .. } => {
+            let appointment = appointment_mut(snapshot, *id)?;
+            appointment.slot = slot.clone();
+            return Ok(());
+        }
+        AppointmentCancelled { id, .. } => {
+            let appointment = appointment_mut(snapshot, *id)?;
+            appointment.state = AppointmentState::Annullato {
+                at: event.at,
+                reason: event.reason.clone().unwrap_or_default(),
+            };
             return Ok(());
         }
         MessageQueued { .. }
@@ -787,7 +1381,7 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
     match &event.kind {
         ApplicationRegistered { protocol, .. } => {
             app.state = app.state.transition(State::Protocollata)?;
-            app.protocol = Some(*protocol);
+            app.protocol = Some(protocol.clone());
             app.registered_at = Some(event.at);
             snapshot.next_protocol_number = protocol.number.checked_add(1).ok_or_else(|| {
                 DomainError::Internal("contatore di protocollo al valore massimo".into())
@@ -844,8 +1438,44 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
         MemberRemoved { fiscal_code, .. } => {
             app.household = app.household.without_member(fiscal_code)?;
         }
+        ItemVerified { item, verified, .. } => {
+            app.verifications.insert(
+                *item,
+                Verification {
+                    verified: *verified,
+                    note: event.reason.clone().unwrap_or_default(),
+                    by: event.actor.clone(),
+                    at: event.at,
+                },
+            );
+        }
+        FeeIssued { fee, .. } => app.fee = Some((**fee).clone()),
+        FeePaid { paid_on, .. } => {
+            let fee = app
+                .fee
+                .as_mut()
+                .ok_or_else(|| DomainError::Internal("pagamento senza avviso".into()))?;
+            fee.payment = Some(Payment {
+                paid_on: *paid_on,
+                recorded_at: event.at,
+                recorded_by: event.actor.clone(),
+            });
+        }
+        FeeReminded { .. } => {
+            let fee = app
+                .fee
+                .as_mut()
+                .ok_or_else(|| DomainError::Internal("promemoria senza avviso".into()))?;
+            fee.reminders.push(event.at);
+        }
         CallSaved { .. }
         | CallActivated { .. }
+        | CallPublished { .. }
+        | InterestedAdded { .. }
+        | InterestedRemoved { .. }
+        | AppointmentBooked { .. }
+        | AppointmentRescheduled { .. }
+        | AppointmentCancelled { .. }
         | ApplicationReceived { .. }
         | MessageQueued { .. }
         | MessageSent { .. }

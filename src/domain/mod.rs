@@ -2,16 +2,21 @@
 //! Nothing here performs I/O or reads the clock; time always arrives as a parameter.
 
 pub mod application;
+pub mod appointment;
 pub mod call;
 pub mod command;
 pub mod contact;
 pub mod error;
+pub mod fee;
 pub mod fiscal_code;
 pub mod household;
+pub mod interested;
 pub mod money;
 pub mod notice;
+pub mod protocol;
 pub mod summary;
 pub mod time;
+pub mod verification;
 
 pub use application::{Application, ApplicationId, Protocol, State};
 pub use call::Call;

@@ -33,6 +33,9 @@ pub struct ApplicationSummary {
     /// The deadline of the pending integration request; only in `IntegrazioneRichiesta`.
     #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     pub integration_deadline: Option<NaiveDate>,
+    /// The secretarial fee's last day, while its notice is unpaid.
+    #[serde(rename = "fd", default, skip_serializing_if = "Option::is_none")]
+    pub fee_due: Option<NaiveDate>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -54,7 +57,7 @@ impl ApplicationSummary {
         });
         ApplicationSummary {
             id: application.id,
-            protocol: application.protocol,
+            protocol: application.protocol.clone(),
             applicant_name: application.applicant_name(),
             applicant_fiscal_code: application.applicant_fiscal_code().to_string(),
             state: application.state,
@@ -67,6 +70,11 @@ impl ApplicationSummary {
                 }
                 _ => None,
             },
+            fee_due: application
+                .fee
+                .as_ref()
+                .filter(|fee| !fee.is_paid())
+                .map(|fee| fee.due),
         }
     }
 
@@ -160,6 +168,8 @@ mod tests {
             documents: BTreeMap::new(),
             integration: None,
             decision: None,
+            verifications: Default::default(),
+            fee: None,
         }
     }
 
@@ -183,10 +193,7 @@ mod tests {
     #[test]
     fn copies_what_the_list_shows() {
         let mut app = application(&[]);
-        app.protocol = Some(Protocol {
-            year: 2024,
-            number: 123,
-        });
+        app.protocol = Some(Protocol::new(2024, 123));
         app.state = State::Protocollata;
         let summary = ApplicationSummary::of(&app, Some(&call()));
         assert_eq!(summary.id, ApplicationId(42));
@@ -260,10 +267,7 @@ mod tests {
     #[test]
     fn round_trips_through_compact_json() {
         let mut app = application(&[Condition::SistemazionePrecaria]);
-        app.protocol = Some(Protocol {
-            year: 2024,
-            number: 7,
-        });
+        app.protocol = Some(Protocol::new(2024, 7));
         app.state = State::IntegrazioneRichiesta;
         app.integration = Some(IntegrationRequest {
             documents: vec![],

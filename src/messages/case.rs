@@ -3,7 +3,8 @@
 
 use super::config::ComuneConfig;
 use super::values::{Value, Values};
-use crate::domain::time::rome_date;
+use crate::domain::appointment::{Appointment, Citizen};
+use crate::domain::time::{rome_date, to_rome};
 use crate::domain::{Application, Call};
 
 /// Who receives a message.
@@ -15,6 +16,14 @@ pub struct Recipient {
 }
 
 impl Recipient {
+    /// A citizen known by fiscal code, with the name given when known.
+    pub fn citizen(citizen: &Citizen) -> Recipient {
+        Recipient {
+            fiscal_code: citizen.fiscal_code.as_str().to_string(),
+            name: citizen.name.clone(),
+        }
+    }
+
     /// The applicant of an application.
     pub fn applicant(application: &Application) -> Recipient {
         Recipient {
@@ -34,12 +43,15 @@ pub fn case_values(
     if let Some(call) = call {
         values.insert("data_apertura", Value::Date(rome_date(call.opens_at)));
         values.insert("data_chiusura", Value::Date(call.closing_date()));
+        if let Some(published_at) = call.published_at {
+            values.insert("data_pubblicazione", Value::Date(rome_date(published_at)));
+        }
     }
     if let Some(application) = application {
         let applicant = application.household.applicant();
         values.insert("nome", Value::Text(applicant.name.trim().to_string()));
         values.insert("cognome", Value::Text(applicant.surname.trim().to_string()));
-        if let Some(protocol) = application.protocol {
+        if let Some(protocol) = &application.protocol {
             values.insert("protocollo", Value::Text(protocol.to_string()));
         }
         if let Some(registered_at) = application.registered_at {
@@ -48,6 +60,33 @@ pub fn case_values(
         if let Some(integration) = &application.integration {
             values.insert("scadenza_integrazione", Value::Date(integration.deadline));
         }
+        if let Some(fee) = &application.fee {
+            values.insert("causale", Value::Text(fee.reason.clone()));
+            values.insert("importo", Value::Amount(fee.amount));
+            values.insert("scadenza", Value::Date(fee.due));
+            values.insert("numero_avviso", Value::Notice(fee.notice.clone()));
+        }
     }
+    values
+}
+
+/// What a booking says: its subject, number, place, day and time (Rome).
+pub fn appointment_values(appointment: &Appointment) -> Values {
+    let mut values = Values::new();
+    let local = to_rome(appointment.slot.at);
+    values.insert(
+        "oggetto_appuntamento",
+        Value::Text(appointment.subject.clone()),
+    );
+    values.insert(
+        "numero_prenotazione",
+        Value::Text(appointment.booking_number.clone()),
+    );
+    values.insert("data_appuntamento", Value::Date(local.date_naive()));
+    values.insert("ora_appuntamento", Value::Time(local.time()));
+    values.insert(
+        "indirizzo_sportello",
+        Value::Text(appointment.slot.place.clone()),
+    );
     values
 }

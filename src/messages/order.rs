@@ -2,13 +2,12 @@
 //! the caseworker typed, and (for a message not about an application) the recipient. The store
 //! composes it inside the transaction that queues it.
 
-use super::case::{Recipient, case_values};
+use super::case::{Recipient, appointment_values, case_values};
 use super::catalogue::Template;
 use super::config::ComuneConfig;
-use super::outbox::{Addressee, Compose, Draft};
+use super::outbox::{Addressee, Compose, Draft, Subject};
 use super::render::{Rendered, render};
 use super::values::Values;
-use crate::domain::{Application, Call};
 
 pub struct Order<'a> {
     pub template: &'a Template,
@@ -20,32 +19,28 @@ pub struct Order<'a> {
 }
 
 impl Order<'_> {
-    /// The message rendered for `application`, with everything the preview shows.
-    pub fn render(
-        &self,
-        application: Option<&Application>,
-        call: Option<&Call>,
-    ) -> Result<Rendered, String> {
-        let recipient = match (&self.recipient, application) {
-            (Some(recipient), _) => recipient.clone(),
-            (None, Some(application)) => Recipient::applicant(application),
-            (None, None) => return Err("messaggio senza destinatario".into()),
+    /// The message rendered for `subject`, with everything the preview shows.
+    pub fn render(&self, subject: &Subject<'_>) -> Result<Rendered, String> {
+        let recipient = match (&self.recipient, subject.citizen) {
+            (Some(recipient), _) | (None, Some(recipient)) => recipient.clone(),
+            (None, None) => match (subject.application, subject.appointment) {
+                (Some(application), _) => Recipient::applicant(application),
+                (None, Some(appointment)) => Recipient::citizen(&appointment.citizen),
+                (None, None) => return Err("messaggio senza destinatario".into()),
+            },
         };
-        let values = self
-            .typed
-            .clone()
-            .merged(&case_values(self.config, call, application));
+        let mut known = case_values(self.config, subject.call, subject.application);
+        if let Some(appointment) = subject.appointment {
+            known = known.merged(&appointment_values(appointment));
+        }
+        let values = self.typed.clone().merged(&known);
         render(self.template, &recipient, &values, self.config).map_err(|e| e.to_string())
     }
 }
 
 impl Compose for Order<'_> {
-    fn compose(
-        &self,
-        application: Option<&Application>,
-        call: Option<&Call>,
-    ) -> Result<Draft, String> {
-        let rendered = self.render(application, call)?;
+    fn compose(&self, subject: &Subject<'_>) -> Result<Draft, String> {
+        let rendered = self.render(subject)?;
         Ok(Draft {
             template: self.template.id.clone(),
             title: self.template.title.clone(),

@@ -290,9 +290,15 @@ pub struct Draft {
 /// the command that fires it, so that a protocol number just given is in the text). The error
 /// is the Italian reason the message cannot be sent, e.g. a placeholder without a value.
 pub trait Compose: Sync {
-    fn compose(
-        &self,
-        application: Option<&crate::domain::Application>,
-        call: Option<&crate::domain::Call>,
-    ) -> Result<Draft, String>;
+    fn compose(&self, subject: &Subject<'_>) -> Result<Draft, String>;
+}
+
+/// What a message is about, as the transaction that queues it sees it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Subject<'a> {
+    pub application: Option<&'a crate::domain::Application>,
+    pub call: Option<&'a crate::domain::Call>,
+    pub appointment: Option<&'a crate::domain::appointment::Appointment>,
+    /// A citizen with no application, such as one interested in the call.
+    pub citizen: Option<&'a super::case::Recipient>,
 }

@@ -2,7 +2,7 @@
 //! export → restore → export is byte-identical and the audit hashes survive the trip.
 //! Indexes, counters and summaries are not written: restore rebuilds them from the records.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 
 use serde::Deserialize;
@@ -10,6 +10,8 @@ use serde_json::value::RawValue;
 
 use super::audit::StoredEntry;
 use super::{SCHEMA_VERSION, Store, StoreError, keys};
+use crate::domain::appointment::Appointment;
+use crate::domain::interested::Interested;
 use crate::domain::{Application, Call};
 
 const FORMAT: &str = "alloggi-backup";
@@ -39,6 +41,11 @@ struct Line {
     audit: Option<Box<RawValue>>,
     #[serde(default)]
     outbox: Option<Box<RawValue>>,
+    #[serde(default)]
+    appointment: Option<Box<RawValue>>,
+    /// A call's code; its list of interested citizens is in `value`.
+    #[serde(default)]
+    interested: Option<String>,
 }
 
 /// Where one backup line goes: tree, key and the bytes to store.
@@ -55,6 +62,8 @@ pub struct BackupCounts {
     pub applications: usize,
     pub audit_entries: usize,
     pub messages: usize,
+    pub appointments: usize,
+    pub interested_lists: usize,
 }
 
 impl Store {
@@ -82,12 +91,23 @@ impl Store {
             (keys::APPLICATIONS, "application", &mut counts.applications),
             (keys::AUDIT, "audit", &mut counts.audit_entries),
             (keys::OUTBOX, "outbox", &mut counts.messages),
+            (keys::APPOINTMENTS, "appointment", &mut counts.appointments),
         ] {
             for item in self.tree(tree).iter() {
                 let (_, value) = item?;
                 write_raw(out, &format!("{{\"{label}\":"), &value)?;
                 *count += 1;
             }
+        }
+        for item in self.tree(keys::INTERESTED).iter() {
+            let (key, value) = item?;
+            let code = std::str::from_utf8(&key)
+                .map_err(|e| StoreError::corrupt(keys::INTERESTED, &key, e))?;
+            write!(out, "{{\"interested\":")?;
+            serde_json::to_writer(&mut *out, code)
+                .map_err(|e| StoreError::corrupt(keys::INTERESTED, &key, e))?;
+            write_raw(out, ",\"value\":", &value)?;
+            counts.interested_lists += 1;
         }
         out.flush()?;
         Ok(counts)
@@ -218,7 +238,7 @@ impl Store {
                 .insert(keys::state(app.state, app.id), &[] as &[u8])?;
             if let Some(protocol) = &app.protocol {
                 self.tree(keys::IDX_PROTOCOL)
-                    .insert(keys::protocol(protocol), &id)?;
+                    .insert(keys::protocol(&protocol.text), &id)?;
             }
             if let Some(ext) = &app.external_id {
                 self.tree(keys::IDX_EXTERNAL).insert(ext.as_bytes(), &id)?;
@@ -226,6 +246,7 @@ impl Store {
         }
         self.rebuild_audit_index()?;
         self.rebuild_outbox_indexes()?;
+        self.rebuild_appointment_indexes()?;
         self.rebuild_state_counts()?;
         self.rebuild_summaries()?;
         Ok(())
@@ -263,96 +284,109 @@ fn write_raw(out: &mut impl Write, prefix: &str, value: &[u8]) -> Result<(), Sto
 /// Validates one line by decoding it into its type, and keeps the original bytes to store.
 fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
     let raw_bytes = |raw: &RawValue| raw.get().as_bytes().to_vec();
-    match line {
-        Line {
-            meta: Some(name),
-            value: Some(value),
-            call: None,
-            application: None,
-            audit: None,
-            outbox: None,
-        } => {
-            if name.as_bytes() == keys::META_SCHEMA {
-                return Err("lo schema va solo nell'intestazione".into());
-            }
-            serde_json::from_str::<serde_json::Value>(value.get()).map_err(|e| e.to_string())?;
-            counts.meta += 1;
-            Ok(Record {
-                tree: keys::META,
-                key: name.into_bytes(),
-                value: raw_bytes(&value),
-            })
+    let Line {
+        meta,
+        value,
+        call,
+        application,
+        audit,
+        outbox,
+        appointment,
+        interested,
+    } = line;
+    let records = [
+        call.is_some(),
+        application.is_some(),
+        audit.is_some(),
+        outbox.is_some(),
+        appointment.is_some(),
+        interested.is_some(),
+        meta.is_some(),
+    ]
+    .into_iter()
+    .filter(|present| *present)
+    .count();
+    let keyed = meta.is_some() || interested.is_some();
+    if records != 1 || keyed != value.is_some() {
+        return Err(
+            "riga non riconosciuta: attesa una tra meta, call, application, audit, \
+             outbox, appointment, interested"
+                .into(),
+        );
+    }
+    if let (Some(name), Some(value)) = (meta, &value) {
+        if name.as_bytes() == keys::META_SCHEMA {
+            return Err("lo schema va solo nell'intestazione".into());
         }
-        Line {
-            call: Some(raw),
-            meta: None,
-            value: None,
-            application: None,
-            audit: None,
-            outbox: None,
-        } => {
-            let call: Call =
-                serde_json::from_str(raw.get()).map_err(|e| format!("bando non valido: {e}"))?;
-            counts.calls += 1;
+        serde_json::from_str::<serde_json::Value>(value.get()).map_err(|e| e.to_string())?;
+        counts.meta += 1;
+        return Ok(Record {
+            tree: keys::META,
+            key: name.into_bytes(),
+            value: raw_bytes(value),
+        });
+    }
+    if let (Some(code), Some(value)) = (interested, &value) {
+        serde_json::from_str::<BTreeMap<String, Interested>>(value.get())
+            .map_err(|e| format!("elenco degli interessati non valido: {e}"))?;
+        counts.interested_lists += 1;
+        return Ok(Record {
+            tree: keys::INTERESTED,
+            key: code.into_bytes(),
+            value: raw_bytes(value),
+        });
+    }
+    if let Some(raw) = call {
+        let call: Call =
+            serde_json::from_str(raw.get()).map_err(|e| format!("bando non valido: {e}"))?;
+        counts.calls += 1;
+        return Ok(Record {
+            tree: keys::CALLS,
+            key: call.code.into_bytes(),
+            value: raw_bytes(&raw),
+        });
+    }
+    if let Some(raw) = application {
+        let app: Application =
+            serde_json::from_str(raw.get()).map_err(|e| format!("domanda non valida: {e}"))?;
+        counts.applications += 1;
+        return Ok(Record {
+            tree: keys::APPLICATIONS,
+            key: keys::application(app.id).to_vec(),
+            value: raw_bytes(&raw),
+        });
+    }
+    if let Some(raw) = audit {
+        let entry: StoredEntry = serde_json::from_str(raw.get())
+            .map_err(|e| format!("voce del registro non valida: {e}"))?;
+        counts.audit_entries += 1;
+        return Ok(Record {
+            tree: keys::AUDIT,
+            key: keys::audit(entry.seq).to_vec(),
+            value: raw_bytes(&raw),
+        });
+    }
+    if let Some(raw) = outbox {
+        let entry: crate::messages::outbox::OutboxEntry =
+            serde_json::from_str(raw.get()).map_err(|e| format!("messaggio non valido: {e}"))?;
+        counts.messages += 1;
+        return Ok(Record {
+            tree: keys::OUTBOX,
+            key: keys::outbox(entry.id).to_vec(),
+            value: raw_bytes(&raw),
+        });
+    }
+    match appointment {
+        Some(raw) => {
+            let appointment: Appointment = serde_json::from_str(raw.get())
+                .map_err(|e| format!("appuntamento non valido: {e}"))?;
+            counts.appointments += 1;
             Ok(Record {
-                tree: keys::CALLS,
-                key: call.code.into_bytes(),
+                tree: keys::APPOINTMENTS,
+                key: keys::appointment(appointment.id).to_vec(),
                 value: raw_bytes(&raw),
             })
         }
-        Line {
-            application: Some(raw),
-            meta: None,
-            value: None,
-            call: None,
-            audit: None,
-            outbox: None,
-        } => {
-            let app: Application =
-                serde_json::from_str(raw.get()).map_err(|e| format!("domanda non valida: {e}"))?;
-            counts.applications += 1;
-            Ok(Record {
-                tree: keys::APPLICATIONS,
-                key: keys::application(app.id).to_vec(),
-                value: raw_bytes(&raw),
-            })
-        }
-        Line {
-            audit: Some(raw),
-            meta: None,
-            value: None,
-            call: None,
-            application: None,
-            outbox: None,
-        } => {
-            let entry: StoredEntry = serde_json::from_str(raw.get())
-                .map_err(|e| format!("voce del registro non valida: {e}"))?;
-            counts.audit_entries += 1;
-            Ok(Record {
-                tree: keys::AUDIT,
-                key: keys::audit(entry.seq).to_vec(),
-                value: raw_bytes(&raw),
-            })
-        }
-        Line {
-            outbox: Some(raw),
-            meta: None,
-            value: None,
-            call: None,
-            application: None,
-            audit: None,
-        } => {
-            let entry: crate::messages::outbox::OutboxEntry = serde_json::from_str(raw.get())
-                .map_err(|e| format!("messaggio non valido: {e}"))?;
-            counts.messages += 1;
-            Ok(Record {
-                tree: keys::OUTBOX,
-                key: keys::outbox(entry.id).to_vec(),
-                value: raw_bytes(&raw),
-            })
-        }
-        _ => Err(
-            "riga non riconosciuta: attesa una tra meta, call, application, audit, outbox".into(),
-        ),
+        None => Err("riga vuota".into()),
     }
 }

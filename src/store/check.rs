@@ -19,8 +19,8 @@ impl IntegrityReport {
     }
 }
 
-type KeySet = BTreeSet<Vec<u8>>;
-type KeyMap = BTreeMap<Vec<u8>, Vec<u8>>;
+pub(super) type KeySet = BTreeSet<Vec<u8>>;
+pub(super) type KeyMap = BTreeMap<Vec<u8>, Vec<u8>>;
 
 #[derive(Default)]
 struct Expected {
@@ -104,6 +104,7 @@ impl Store {
         self.check_state_counts(&mut report, &expected.per_state)?;
         self.check_extra_summaries(&mut report, summaries)?;
         self.check_outbox(&mut report)?;
+        self.check_appointments(&mut report)?;
 
         let next_id: u64 = self
             .get_json(keys::META, keys::META_NEXT_APPLICATION)?
@@ -371,7 +372,8 @@ impl Expected {
         self.state.insert(keys::state(app.state, app.id).to_vec());
         *self.per_state.entry(app.state).or_default() += 1;
         if let Some(protocol) = &app.protocol {
-            self.protocol.insert(keys::protocol(protocol), id.clone());
+            self.protocol
+                .insert(keys::protocol(&protocol.text), id.clone());
             let max = self.max_protocol.entry(protocol.year).or_default();
             *max = (*max).max(protocol.number);
         }
@@ -386,7 +388,7 @@ fn describe(key: &[u8]) -> String {
     String::from_utf8(key.to_vec()).unwrap_or_else(|_| keys::hex(key))
 }
 
-fn compare_sets(
+pub(super) fn compare_sets(
     report: &mut IntegrityReport,
     name: &str,
     tree: &sled::Tree,
@@ -411,7 +413,7 @@ fn compare_sets(
     Ok(())
 }
 
-fn compare_maps(
+pub(super) fn compare_maps(
     report: &mut IntegrityReport,
     name: &str,
     tree: &sled::Tree,

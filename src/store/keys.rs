@@ -1,6 +1,10 @@
 //! Tree names and key layouts. Integers are big-endian so that sled's byte order is numeric order.
 
-use crate::domain::{ApplicationId, Protocol, State};
+use chrono::NaiveDate;
+
+use crate::domain::appointment::AppointmentId;
+use crate::domain::time::{Timestamp, rome_date};
+use crate::domain::{ApplicationId, State};
 
 pub const META: &str = "meta";
 pub const CALLS: &str = "calls";
@@ -36,8 +40,20 @@ pub const IDX_OUTBOX_HASH: &str = "idx_outbox_hash";
 /// the check. A cache: never exported, safe to empty.
 pub const IO_PROFILES: &str = "io_profiles";
 
+/// Counter appointments: key `appointment(id)`, value the `Appointment` as JSON. Primary data.
+pub const APPOINTMENTS: &str = "appointments";
+/// Appointments by Rome day and instant: `appointment_slot`, empty value. Derived from
+/// `appointments`; cancelled appointments stay in it (the day view shows them struck out).
+pub const IDX_APPOINTMENT_SLOT: &str = "idx_appointment_slot";
+/// Active bookings by instant and place: `appointment_held`, value the appointment's id. Two
+/// bookings may not hold one place at one instant. Derived from `appointments`.
+pub const IDX_APPOINTMENT_HELD: &str = "idx_appointment_held";
+/// Citizens interested in a call: key the call's code, value its whole list as JSON, so that
+/// publishing reads it inside its transaction. Primary data.
+pub const INTERESTED: &str = "interested";
+
 /// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 16] = [
+pub const ALL_TREES: [&str; 20] = [
     META,
     CALLS,
     APPLICATIONS,
@@ -54,6 +70,10 @@ pub const ALL_TREES: [&str; 16] = [
     IDX_OUTBOX_STATE,
     IDX_OUTBOX_HASH,
     IO_PROFILES,
+    APPOINTMENTS,
+    IDX_APPOINTMENT_SLOT,
+    IDX_APPOINTMENT_HELD,
+    INTERESTED,
 ];
 
 /// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
@@ -68,6 +88,7 @@ pub const META_ACTIVE_CALL: &[u8] = b"active_call";
 pub const META_NEXT_APPLICATION: &[u8] = b"next_application_id";
 pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
 pub const META_NEXT_OUTBOX: &[u8] = b"next_outbox_id";
+pub const META_NEXT_APPOINTMENT: &[u8] = b"next_appointment_id";
 /// Present only while a restore is writing; a database that still has it is half-restored.
 pub const META_RESTORE_IN_PROGRESS: &[u8] = b"restore_in_progress";
 
@@ -91,8 +112,9 @@ pub fn fiscal_code(code: &str, id: ApplicationId) -> Vec<u8> {
     key
 }
 
-pub fn protocol(protocol: &Protocol) -> Vec<u8> {
-    protocol.to_string().into_bytes()
+/// A protocol's text, as given at registration.
+pub fn protocol(text: &str) -> Vec<u8> {
+    text.as_bytes().to_vec()
 }
 
 pub fn state(state: State, id: ApplicationId) -> [u8; 9] {
@@ -121,6 +143,42 @@ pub fn outbox_state(tag: u8, id: crate::messages::outbox::OutboxId) -> [u8; 9] {
     let mut key = [0u8; 9];
     key[0] = tag;
     key[1..].copy_from_slice(&id.0.to_be_bytes());
+    key
+}
+
+pub fn appointment(id: AppointmentId) -> [u8; 8] {
+    id.0.to_be_bytes()
+}
+
+pub fn decode_appointment_id(bytes: &[u8]) -> Option<AppointmentId> {
+    let array: [u8; 8] = bytes.try_into().ok()?;
+    Some(AppointmentId(u64::from_be_bytes(array)))
+}
+
+/// The Rome day as `aaaammgg`, so that a prefix scan yields one day's bookings.
+pub fn appointment_day(day: NaiveDate) -> Vec<u8> {
+    day.format("%Y%m%d").to_string().into_bytes()
+}
+
+/// Day, then the instant in seconds (offset so that sorting stays numeric), then the id.
+pub fn appointment_slot(at: Timestamp, id: AppointmentId) -> Vec<u8> {
+    let mut key = appointment_day(rome_date(at));
+    let seconds = (at.timestamp() as u64) ^ (1 << 63);
+    key.extend_from_slice(&seconds.to_be_bytes());
+    key.extend_from_slice(&id.0.to_be_bytes());
+    key
+}
+
+pub fn decode_appointment_slot(bytes: &[u8]) -> Option<AppointmentId> {
+    let id = bytes.get(bytes.len().checked_sub(8)?..)?;
+    decode_appointment_id(id)
+}
+
+/// The instant, then the place in lower case with spaces squeezed.
+pub fn appointment_held(at: Timestamp, place: &str) -> Vec<u8> {
+    let mut key = ((at.timestamp() as u64) ^ (1 << 63)).to_be_bytes().to_vec();
+    let place = place.split_whitespace().collect::<Vec<_>>().join(" ");
+    key.extend_from_slice(place.to_lowercase().as_bytes());
     key
 }
 

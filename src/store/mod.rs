@@ -7,6 +7,7 @@ mod backup;
 mod check;
 mod counts;
 mod error;
+mod intake;
 pub(crate) mod keys;
 pub mod outbox;
 mod summaries;
@@ -23,10 +24,11 @@ pub use audit::AuditReport;
 pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;
-pub use outbox::{BatchQueued, Outcome, Preview, Receipt, ReceiptsApplied};
+pub use intake::SharedMember;
+pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
-use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, Protocol, State};
+use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};
 use tx::Tx;
 
 /// Layout version of the stored values. Bump it with a migration in `migrate` when a change
@@ -37,6 +39,9 @@ use tx::Tx;
 ///    migration from 1; and `count_state`, the number of applications in each state.
 /// 3. Adds the IO outbox (`outbox`, its indexes, the IO profile cache). Nothing to convert: the
 ///    trees start empty; the bump keeps older versions, which know no outbox, off the database.
+/// 4. Adds counter appointments (`appointments`, two indexes) and the citizens interested in a
+///    call (`interested`); protocols carry their text. Nothing to convert: the new trees start
+///    empty and a protocol stored without text reads as the default pattern wrote it.
 ///
 /// The state counters are not a migration step. `open` rebuilds them from the state index,
 /// in one pass, whenever one of them is missing or unreadable (see `counts.rs`). One rule covers
@@ -47,7 +52,7 @@ use tx::Tx;
 /// Nor are the application summaries, the console's read model (`summaries`): `open` rebuilds
 /// them, in batches, when the tree is empty while applications exist (see `summaries.rs`), and
 /// every transaction that writes an application writes its summary.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -257,10 +262,9 @@ impl Store {
         self.tree(keys::APPLICATIONS).len()
     }
 
-    pub fn application_by_protocol(
-        &self,
-        protocol: &Protocol,
-    ) -> Result<Option<Application>, StoreError> {
+    /// The application registered with protocol `text`, as written (`2024/000123`).
+    pub fn application_by_protocol(&self, text: &str) -> Result<Option<Application>, StoreError> {
+        let protocol = text.trim();
         match self
             .tree(keys::IDX_PROTOCOL)
             .get(keys::protocol(protocol))?

@@ -10,11 +10,15 @@ use sled::Transactional;
 
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, StoreError, flatten, keys};
+use crate::domain::interested::Interested;
 use crate::domain::time::Timestamp;
-use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, EventKind};
+use crate::domain::{
+    Application, ApplicationId, Call, Command, Context, DomainError, Event, EventKind,
+};
+use crate::messages::Recipient;
 use crate::messages::outbox::{
     ALL_TAGS, Compose, Delivery, Draft, INTERRUPTED, OutboxEntry, OutboxId, OutboxState, OutboxTab,
-    TAG_QUEUED, TAG_RETRY, TAG_SENDING, TAG_SENT_PENDING,
+    Subject, TAG_QUEUED, TAG_RETRY, TAG_SENDING, TAG_SENT_PENDING,
 };
 
 /// What became of a claimed or exported entry.
@@ -58,6 +62,16 @@ pub struct BatchQueued {
     pub duplicates: Vec<ApplicationId>,
     /// Applications whose message could not be composed, with the reason.
     pub failed: Vec<(ApplicationId, String)>,
+}
+
+/// The result of telling a call's interested citizens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterestedQueued {
+    /// The publication's events, when the call was published in the same transaction.
+    pub events: Vec<Event>,
+    pub queued: Vec<OutboxId>,
+    /// Citizens whose identical message was already in the outbox: skipped.
+    pub duplicates: usize,
 }
 
 /// How an import of receipts went.
@@ -140,21 +154,30 @@ impl Tx<'_> {
         ctx: &Context,
         compose: &dyn Compose,
     ) -> TxResult<(Vec<Event>, Draft, Option<ApplicationId>)> {
-        let (events, app, call) = match command {
+        let (events, app, call, appointment) = match command {
             Some(command) => {
                 let (events, after) = self.run_for_state(command, ctx)?;
-                (events, after.application, after.call)
+                (events, after.application, after.call, after.appointment)
             }
             None => {
                 let (app, call) = self.load_case(application)?;
-                (Vec::new(), app, call)
+                (Vec::new(), app, call, None)
             }
         };
-        let draft = match compose.compose(app.as_ref(), call.as_ref()) {
+        let subject = Subject {
+            application: app.as_ref(),
+            call: call.as_ref(),
+            appointment: appointment.as_ref(),
+            citizen: None,
+        };
+        let draft = match compose.compose(&subject) {
             Ok(draft) => draft,
             Err(reason) => return abort(StoreError::Message(reason)),
         };
-        Ok((events, draft, app.map(|a| a.id)))
+        let about = app
+            .map(|a| a.id)
+            .or_else(|| appointment.and_then(|a| a.application));
+        Ok((events, draft, about))
     }
 
     fn duplicate_of(&self, draft: &Draft) -> TxResult<Option<OutboxId>> {
@@ -400,7 +423,12 @@ impl Store {
             let mut report = BatchQueued::default();
             for id in ids {
                 let (app, call) = tx.load_case(Some(*id))?;
-                let draft = match compose.compose(app.as_ref(), call.as_ref()) {
+                let subject = Subject {
+                    application: app.as_ref(),
+                    call: call.as_ref(),
+                    ..Subject::default()
+                };
+                let draft = match compose.compose(&subject) {
                     Ok(draft) => draft,
                     Err(reason) => {
                         report.failed.push((*id, reason));
@@ -414,6 +442,64 @@ impl Store {
             }
             Ok(report)
         })
+    }
+
+    /// Queues `compose`'s message for every citizen interested in call `code`, in one
+    /// transaction; with `publish`, the call's publication is in the same transaction, so the
+    /// call is published and everyone is told, or nothing happens. A citizen whose identical
+    /// message is already queued is skipped: sending again reaches only those added since.
+    pub fn queue_to_interested(
+        &self,
+        code: &str,
+        publish: bool,
+        ctx: &Context,
+        compose: &dyn Compose,
+    ) -> Result<InterestedQueued, StoreError> {
+        let result = self.transact(|tx| {
+            let mut report = InterestedQueued::default();
+            let (call, interested) = if publish {
+                let command = Command::PublishCall {
+                    code: code.to_string(),
+                };
+                let (events, after) = tx.run_for_state(&command, ctx)?;
+                report.events = events;
+                (after.call, after.interested)
+            } else {
+                let call: Option<Call> =
+                    tx.get_json(tx.tree(keys::CALLS), keys::CALLS, code.as_bytes())?;
+                let interested: std::collections::BTreeMap<String, Interested> = tx
+                    .get_json(tx.tree(keys::INTERESTED), keys::INTERESTED, code.as_bytes())?
+                    .unwrap_or_default();
+                (call, interested)
+            };
+            let Some(call) = call else {
+                return abort(StoreError::Domain(DomainError::UnknownCall(
+                    code.to_string(),
+                )));
+            };
+            for fiscal_code in interested.keys() {
+                let citizen = Recipient {
+                    fiscal_code: fiscal_code.clone(),
+                    name: String::new(),
+                };
+                let subject = Subject {
+                    call: Some(&call),
+                    citizen: Some(&citizen),
+                    ..Subject::default()
+                };
+                let draft = match compose.compose(&subject) {
+                    Ok(draft) => draft,
+                    // One template, one call: what fails for one fails for all.
+                    Err(reason) => return abort(StoreError::Message(reason)),
+                };
+                match tx.queue_draft(draft, None, ctx)? {
+                    Ok((entry, _)) => report.queued.push(entry.id),
+                    Err(_) => report.duplicates += 1,
+                }
+            }
+            Ok(report)
+        })?;
+        Ok(result)
     }
 
     // ---- the sender ------------------------------------------------------------------------

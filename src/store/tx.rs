@@ -11,6 +11,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use super::audit::{AuditHead, StoredEntry};
 use super::error::StoreError;
 use super::keys;
+use crate::domain::appointment::Appointment;
 use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::rome_date;
 use crate::domain::{
@@ -146,7 +147,7 @@ impl Tx<'_> {
             .map(str::to_string)
             .or_else(|| application.as_ref().map(|a| a.call.clone()))
             .or_else(|| active_call.clone());
-        let call = match call_code {
+        let call: Option<Call> = match call_code {
             Some(code) => self.get_json(self.calls(), keys::CALLS, code.as_bytes())?,
             None => None,
         };
@@ -157,6 +158,35 @@ impl Tx<'_> {
         let next_protocol_number = self
             .get_json(self.meta(), keys::META, &keys::protocol_counter(year))?
             .unwrap_or(1);
+        let appointment = match command.appointment_id() {
+            Some(id) => self.get_json(
+                self.tree(keys::APPOINTMENTS),
+                keys::APPOINTMENTS,
+                &keys::appointment(id),
+            )?,
+            None => None,
+        };
+        let next_appointment_id = self
+            .get_json(self.meta(), keys::META, keys::META_NEXT_APPOINTMENT)?
+            .unwrap_or(1);
+        let slot_taken = match command.slot() {
+            Some(slot) => self
+                .tree(keys::IDX_APPOINTMENT_HELD)
+                .get(keys::appointment_held(slot.at, &slot.place))?
+                .and_then(|id| keys::decode_appointment_id(&id))
+                .filter(|held| command.appointment_id() != Some(*held)),
+            None => None,
+        };
+        let interested = match (&call, command.needs_interested()) {
+            (Some(call), true) => self
+                .get_json(
+                    self.tree(keys::INTERESTED),
+                    keys::INTERESTED,
+                    call.code.as_bytes(),
+                )?
+                .unwrap_or_default(),
+            _ => Default::default(),
+        };
         let external_id_taken = match command {
             Command::ReceiveApplication(new) => match &new.external_id {
                 Some(ext) => self.idx_external().get(ext.trim().as_bytes())?.is_some(),
@@ -166,6 +196,10 @@ impl Tx<'_> {
         };
         Ok(Snapshot {
             application,
+            appointment,
+            next_appointment_id,
+            slot_taken,
+            interested,
             call,
             active_call,
             next_application_id,
@@ -204,6 +238,27 @@ impl Tx<'_> {
                 &after.next_protocol_number,
             )?;
         }
+        if after.next_appointment_id != before.next_appointment_id {
+            self.put_json(
+                self.meta(),
+                keys::META_NEXT_APPOINTMENT,
+                &after.next_appointment_id,
+            )?;
+        }
+        if after.appointment != before.appointment
+            && let Some(appointment) = &after.appointment
+        {
+            self.write_appointment(before.appointment.as_ref(), appointment)?;
+        }
+        if after.interested != before.interested
+            && let Some(call) = &after.call
+        {
+            self.put_json(
+                self.tree(keys::INTERESTED),
+                call.code.as_bytes(),
+                &after.interested,
+            )?;
+        }
         if after.application != before.application
             && let Some(app) = &after.application
         {
@@ -222,6 +277,38 @@ impl Tx<'_> {
             self.put_json(self.applications(), &keys::application(app.id), app)?;
             self.update_indexes(before.application.as_ref(), app)?;
             self.write_summary(app, after.call.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Writes `new` and moves its index entries from where `old` had them.
+    fn write_appointment(&self, old: Option<&Appointment>, new: &Appointment) -> TxResult<()> {
+        let key = keys::appointment(new.id);
+        if old.is_none() && self.tree(keys::APPOINTMENTS).get(key)?.is_some() {
+            return abort(StoreError::corrupt(
+                keys::META,
+                keys::META_NEXT_APPOINTMENT,
+                format!(
+                    "il contatore degli appuntamenti indica {}, già usato: eseguire alloggi check",
+                    new.id
+                ),
+            ));
+        }
+        self.put_json(self.tree(keys::APPOINTMENTS), &key, new)?;
+        let slots = self.tree(keys::IDX_APPOINTMENT_SLOT);
+        let held = self.tree(keys::IDX_APPOINTMENT_HELD);
+        if let Some(old) = old {
+            slots.remove(keys::appointment_slot(old.slot.at, old.id))?;
+            if old.is_active() {
+                held.remove(keys::appointment_held(old.slot.at, &old.slot.place))?;
+            }
+        }
+        slots.insert(keys::appointment_slot(new.slot.at, new.id), &[] as &[u8])?;
+        if new.is_active() {
+            held.insert(
+                keys::appointment_held(new.slot.at, &new.slot.place),
+                &keys::appointment(new.id),
+            )?;
         }
         Ok(())
     }
@@ -284,8 +371,18 @@ impl Tx<'_> {
         if let Some(protocol) = &new.protocol
             && old.and_then(|a| a.protocol.as_ref()) != Some(protocol)
         {
+            let key = keys::protocol(&protocol.text);
+            if let Some(holder) = self.idx_protocol().get(&key)?
+                && keys::decode_application_id(&holder) != Some(new.id)
+            {
+                // Never give one protocol twice, whatever the pattern.
+                return abort(StoreError::Domain(crate::domain::DomainError::invalid(
+                    "protocollo",
+                    format!("{protocol} è già assegnato a un'altra domanda"),
+                )));
+            }
             self.idx_protocol()
-                .insert(keys::protocol(protocol), &keys::application(new.id))?;
+                .insert(key, &keys::application(new.id))?;
         }
         if old.is_none()
             && let Some(ext) = &new.external_id

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::domain::appointment::Appointment;
 use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Event, State};
-use crate::store::{Store, StoreError};
+use crate::store::{SharedMember, Store, StoreError};
 
 /// One inbox line: what the table shows, sorts and searches on, kept small for 100.000 rows.
 /// The store's `ApplicationSummary`, shaped for the screen.
@@ -26,6 +27,8 @@ pub struct Row {
     pub flagged: bool,
     pub household: u8,
     pub integration_deadline: Option<NaiveDate>,
+    /// Last day of the unpaid secretarial fee.
+    pub fee_due: Option<NaiveDate>,
 }
 
 impl Row {
@@ -51,6 +54,7 @@ impl From<ApplicationSummary> for Row {
             flagged: summary.flagged,
             household: summary.household,
             integration_deadline: summary.integration_deadline,
+            fee_due: summary.fee_due,
         }
     }
 }
@@ -96,6 +100,10 @@ pub struct Case {
     pub application: Application,
     pub call: Option<Call>,
     pub events: Vec<(u64, Event)>,
+    /// Members also in another application of the call.
+    pub shared: Vec<SharedMember>,
+    /// Active counter bookings about the application.
+    pub appointments: Vec<Appointment>,
 }
 
 impl Case {
@@ -105,10 +113,14 @@ impl Case {
         };
         let call = store.call(&application.call)?;
         let events = store.application_events(id)?;
+        let shared = store.shared_members(&application)?;
+        let appointments = store.appointments_of(id)?;
         Ok(Some(Case {
             application,
             call,
             events,
+            shared,
+            appointments,
         }))
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::contact::{Address, Contact, validate_email, validate_phone};
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::household::{Member, Relation};
 use crate::domain::time::{format_date, parse_date};
-use crate::domain::{ApplicationId, Command, Protocol};
+use crate::domain::{ApplicationId, Command};
 use crate::store::AuditFilter;
 
 use super::messaging::Target;
@@ -118,7 +118,7 @@ pub enum Purpose {
 pub enum Outcome {
     Command(Command),
     AuditFilter {
-        case: Option<Protocol>,
+        case: Option<String>,
         filter: AuditFilter,
     },
     Template {
@@ -194,9 +194,10 @@ fn percent(value: &str) -> Result<(), String> {
 }
 
 fn protocol(value: &str) -> Result<(), String> {
-    Protocol::parse(value)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    if value.chars().count() > 40 || value.chars().any(char::is_control) {
+        return Err("un protocollo come 2024/000123".to_string());
+    }
+    Ok(())
 }
 
 impl Form {
@@ -580,7 +581,7 @@ impl Form {
             }
             Purpose::AuditFilter => {
                 let case = match self.optional(0) {
-                    Some(p) => Some(Protocol::parse(&p).map_err(|e| e.to_string())?),
+                    Some(p) => Some(p),
                     None => None,
                 };
                 return Ok(Outcome::AuditFilter {

@@ -375,6 +375,7 @@ mod tests {
             flagged: false,
             household: 1,
             integration_deadline: None,
+            fee_due: None,
         }
     }
 
