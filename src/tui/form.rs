@@ -580,10 +580,7 @@ impl Form {
                 return Ok(Outcome::ExportBundle(PathBuf::from(self.value(0))));
             }
             Purpose::AuditFilter => {
-                let case = match self.optional(0) {
-                    Some(p) => Some(p),
-                    None => None,
-                };
+                let case = self.optional(0);
                 return Ok(Outcome::AuditFilter {
                     case,
                     filter: AuditFilter {
