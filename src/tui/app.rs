@@ -11,8 +11,13 @@ use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{ApplicationId, Command, Event, State};
 use crate::store::{AuditFilter, Store};
 
+mod agenda;
+mod calls;
 mod firing;
+mod review;
 
+use super::agenda::AgendaScreen;
+use super::calls::CallsScreen;
 use super::data::{Case, Row, Summary};
 use super::form::{Form, Outcome};
 use super::inbox::Inbox;
@@ -29,15 +34,19 @@ pub enum Screen {
     Case,
     Outbox,
     Audit,
+    Agenda,
+    Calls,
 }
 
 impl Screen {
     /// The screens in tab order (the case is reached from a list, not by tab).
-    pub const TABS: [Screen; 4] = [
+    pub const TABS: [Screen; 6] = [
         Screen::Dashboard,
         Screen::Inbox,
         Screen::Audit,
         Screen::Outbox,
+        Screen::Agenda,
+        Screen::Calls,
     ];
 
     pub fn title(self) -> &'static str {
@@ -47,6 +56,8 @@ impl Screen {
             Screen::Case => s::SCREEN_CASE,
             Screen::Outbox => s::SCREEN_OUTBOX,
             Screen::Audit => s::SCREEN_AUDIT,
+            Screen::Agenda => s::SCREEN_AGENDA,
+            Screen::Calls => s::SCREEN_CALLS,
         }
     }
 
@@ -57,6 +68,8 @@ impl Screen {
             Screen::Case => Context::Case,
             Screen::Outbox => Context::Outbox,
             Screen::Audit => Context::Audit,
+            Screen::Agenda => Context::Agenda,
+            Screen::Calls => Context::Calls,
         }
     }
 }
@@ -171,6 +184,8 @@ pub struct App {
     pub messaging: Messaging,
     pub outbox: OutboxScreen,
     pub batch: Option<BatchRun>,
+    pub agenda: AgendaScreen,
+    pub calls: CallsScreen,
 }
 
 /// Lines of chrome around the inbox table: header, tabs, filters, rule, column titles, rule,
@@ -220,6 +235,8 @@ impl App {
             messaging: Messaging::default(),
             outbox: OutboxScreen::default(),
             batch: None,
+            agenda: AgendaScreen::default(),
+            calls: CallsScreen::default(),
         }
     }
 
@@ -387,6 +404,8 @@ impl App {
             Action::GoInbox => self.go(Screen::Inbox),
             Action::GoAudit => self.go(Screen::Audit),
             Action::GoOutbox => self.go(Screen::Outbox),
+            Action::GoAgenda => self.go(Screen::Agenda),
+            Action::GoCalls => self.go(Screen::Calls),
             Action::Back if self.batch.is_some() => self.interrupt_batch(),
             Action::NextScreen | Action::PreviousScreen => {
                 let here = Screen::TABS
@@ -408,6 +427,8 @@ impl App {
                 Screen::Case => self.on_case(action),
                 Screen::Outbox => self.on_outbox(action),
                 Screen::Audit => self.on_audit(action),
+                Screen::Agenda => self.on_agenda(action),
+                Screen::Calls => self.on_calls(action),
             },
         }
     }
@@ -417,8 +438,11 @@ impl App {
             self.load_audit_page(None);
         }
         self.screen = screen;
-        if screen == Screen::Outbox {
-            self.refresh_outbox();
+        match screen {
+            Screen::Outbox => self.refresh_outbox(),
+            Screen::Agenda => self.enter_agenda(),
+            Screen::Calls => self.enter_calls(),
+            _ => {}
         }
     }
 
@@ -429,7 +453,9 @@ impl App {
                 self.screen = self.return_to;
             }
             Screen::Inbox if self.inbox.search.is_some() => self.inbox.cancel_search(),
-            Screen::Inbox | Screen::Audit | Screen::Outbox => self.screen = Screen::Dashboard,
+            Screen::Inbox | Screen::Audit | Screen::Outbox | Screen::Agenda | Screen::Calls => {
+                self.screen = Screen::Dashboard
+            }
             Screen::Dashboard => {}
         }
     }
@@ -486,6 +512,7 @@ impl App {
                     self.choose_template(super::messaging::Target::Batch(targets));
                 }
             }
+            Action::Admit | Action::Exclude | Action::RemindFee => self.on_review(action),
             _ => {}
         }
     }
@@ -542,7 +569,11 @@ impl App {
         let Some(case) = &self.case else {
             return Vec::new();
         };
-        let state = case.data.application.state;
+        let app = &case.data.application;
+        let state = app.state;
+        // Household and documents change only while the application is open.
+        let open = !matches!(state, State::Ammessa | State::Esclusa);
+        let fee_unpaid = app.fee.as_ref().is_some_and(|f| !f.is_paid());
         let mut actions = Vec::new();
         let allowed = [
             (Action::Register, state == State::Ricevuta),
@@ -560,6 +591,24 @@ impl App {
             (Action::Reinstate, state == State::Esclusa),
             (Action::EditContact, true),
             (Action::AddMember, true),
+            (Action::RemoveMember, open && app.household.len() > 1),
+            (Action::RecordDocument, open),
+            (Action::Verify, state != State::Esclusa),
+            (
+                Action::IssueFee,
+                app.protocol.is_some() && app.fee.is_none() && state != State::Esclusa,
+            ),
+            (Action::RecordPayment, fee_unpaid),
+            (
+                Action::RemindFee,
+                fee_unpaid
+                    && state != State::Esclusa
+                    && app
+                        .fee
+                        .as_ref()
+                        .is_some_and(|f| !f.is_late(rome_date(self.now()))),
+            ),
+            (Action::BookAppointment, true),
             (Action::SendMessage, true),
         ];
         for (action, ok) in allowed {
@@ -605,6 +654,19 @@ impl App {
             }
             Action::SendMessage => {
                 self.choose_template(super::messaging::Target::Case(id));
+                None
+            }
+            Action::RemoveMember
+            | Action::RecordDocument
+            | Action::Verify
+            | Action::IssueFee
+            | Action::RecordPayment
+            | Action::RemindFee => {
+                self.on_review(action);
+                None
+            }
+            Action::BookAppointment => {
+                self.book_from_case(id);
                 None
             }
             Action::StartReview => {
@@ -870,6 +932,33 @@ impl App {
             Outcome::Requeue { id, reason } => self.requeue(id, &reason),
             Outcome::MarkSent { id, reason, io_id } => self.mark_sent(id, &reason, io_id),
             Outcome::ExportBundle(path) => self.export_bundle(&path),
+            Outcome::Step {
+                command,
+                fires: Some(template),
+            } => {
+                self.overlay = None;
+                self.fire_step(command, template);
+            }
+            Outcome::Step {
+                command,
+                fires: None,
+            } => match self.execute(&command) {
+                Ok(()) => {
+                    self.overlay = None;
+                    self.status = Some((s::saved(title), false));
+                }
+                Err(e) => {
+                    if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
+                        form.error = Some(e);
+                    }
+                }
+            },
+            Outcome::Steps(commands) => {
+                self.overlay = None;
+                self.run_batch(commands);
+            }
+            Outcome::Calls(outcome) => self.on_calls_outcome(outcome),
+            Outcome::Agenda(outcome) => self.on_agenda_outcome(outcome),
             Outcome::Command(command) => match self.execute(&command) {
                 Ok(()) => {
                     self.overlay = None;
@@ -929,6 +1018,7 @@ impl App {
         if matches!(command, Command::RegisterApplication { .. }) && self.inbox.loaded {
             self.index_stale = true;
         }
+        self.after_step(Some(command));
         Ok(())
     }
 

@@ -19,6 +19,10 @@ use super::strings as s;
 use crate::messages::outbox::OutboxId;
 use crate::messages::{Catalogue, PlaceholderSpec, Values};
 
+pub mod agenda;
+pub mod calls;
+pub mod review;
+
 type Validator = Box<dyn Fn(&str) -> Result<(), String>>;
 
 pub struct Field {
@@ -111,6 +115,9 @@ pub enum Purpose {
     Requeue(OutboxId),
     MarkSent(OutboxId),
     ExportBundle,
+    Review(review::ReviewPurpose),
+    Calls(calls::CallsPurpose),
+    Agenda(agenda::AgendaPurpose),
 }
 
 /// A form's result once every field is valid.
@@ -140,6 +147,15 @@ pub enum Outcome {
         io_id: Option<String>,
     },
     ExportBundle(PathBuf),
+    /// A step, and the catalogue message it fires (previewed before it commits).
+    Step {
+        command: Command,
+        fires: Option<&'static str>,
+    },
+    /// The same step on several applications; each commits on its own.
+    Steps(Vec<Command>),
+    Calls(calls::CallsOutcome),
+    Agenda(agenda::AgendaOutcome),
 }
 
 pub struct Form {
@@ -579,6 +595,9 @@ impl Form {
             Purpose::ExportBundle => {
                 return Ok(Outcome::ExportBundle(PathBuf::from(self.value(0))));
             }
+            Purpose::Review(purpose) => return purpose.build(self),
+            Purpose::Calls(purpose) => return purpose.build(self),
+            Purpose::Agenda(purpose) => return purpose.build(self),
             Purpose::AuditFilter => {
                 let case = self.optional(0);
                 return Ok(Outcome::AuditFilter {

@@ -19,6 +19,8 @@ pub enum Context {
     Case,
     Audit,
     Outbox,
+    Agenda,
+    Calls,
     Search,
     Palette,
     Help,
@@ -28,13 +30,15 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Dashboard,
         Context::Inbox,
         Context::Case,
         Context::Audit,
         Context::Outbox,
+        Context::Agenda,
+        Context::Calls,
         Context::Search,
         Context::Palette,
         Context::Help,
@@ -51,6 +55,8 @@ impl Context {
             Context::Case => "scheda",
             Context::Audit => "registro",
             Context::Outbox => "messaggi",
+            Context::Agenda => "agenda",
+            Context::Calls => "bandi",
             Context::Search => "ricerca",
             Context::Palette => "comandi",
             Context::Help => "aiuto",
@@ -64,7 +70,13 @@ impl Context {
     pub fn inherits_global(self) -> bool {
         matches!(
             self,
-            Context::Dashboard | Context::Inbox | Context::Case | Context::Audit | Context::Outbox
+            Context::Dashboard
+                | Context::Inbox
+                | Context::Case
+                | Context::Audit
+                | Context::Outbox
+                | Context::Agenda
+                | Context::Calls
         )
     }
 
@@ -81,6 +93,8 @@ impl Context {
                 GoInbox,
                 GoAudit,
                 GoOutbox,
+                GoAgenda,
+                GoCalls,
                 NextScreen,
                 PreviousScreen,
                 Up,
@@ -102,6 +116,9 @@ impl Context {
                 ReverseSort,
                 Register,
                 StartReview,
+                Admit,
+                Exclude,
+                RemindFee,
                 SendMessage,
             ],
             Context::Case => &[
@@ -114,6 +131,13 @@ impl Context {
                 Reinstate,
                 EditContact,
                 AddMember,
+                RemoveMember,
+                RecordDocument,
+                Verify,
+                IssueFee,
+                RecordPayment,
+                RemindFee,
+                BookAppointment,
                 SendMessage,
             ],
             Context::Audit => &[Filter, ClearFilter],
@@ -124,6 +148,26 @@ impl Context {
                 MarkSent,
                 ExportBundle,
                 SendNow,
+            ],
+            Context::Agenda => &[
+                PreviousDay,
+                NextDay,
+                Today,
+                BookAppointment,
+                RescheduleAppointment,
+                CancelAppointment,
+            ],
+            Context::Calls => &[
+                NewCall,
+                EditCall,
+                ActivateCall,
+                PublishCall,
+                EditDocument,
+                RemoveDocument,
+                ImportInterested,
+                AddInterested,
+                RemoveInterested,
+                NotifyInterested,
             ],
             Context::Search => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
             Context::Palette => &[Cancel, Confirm, Up, Down],
@@ -146,6 +190,8 @@ pub enum Action {
     GoInbox,
     GoAudit,
     GoOutbox,
+    GoAgenda,
+    GoCalls,
     NextScreen,
     PreviousScreen,
     Up,
@@ -171,6 +217,28 @@ pub enum Action {
     Reinstate,
     EditContact,
     AddMember,
+    RemoveMember,
+    RecordDocument,
+    Verify,
+    IssueFee,
+    RecordPayment,
+    RemindFee,
+    BookAppointment,
+    RescheduleAppointment,
+    CancelAppointment,
+    PreviousDay,
+    NextDay,
+    Today,
+    NewCall,
+    EditCall,
+    ActivateCall,
+    PublishCall,
+    EditDocument,
+    RemoveDocument,
+    ImportInterested,
+    AddInterested,
+    RemoveInterested,
+    NotifyInterested,
     SendMessage,
     Requeue,
     MarkSent,

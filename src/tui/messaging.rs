@@ -39,21 +39,45 @@ pub enum Target {
     Batch(Vec<ApplicationId>),
 }
 
+/// A step a batch runs on each application before queueing its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchStep {
+    RemindFee,
+}
+
+impl BatchStep {
+    pub fn command(self, id: ApplicationId) -> Command {
+        match self {
+            BatchStep::RemindFee => Command::RemindFee { id },
+        }
+    }
+}
+
 /// What Enter does on a preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Firing {
     /// One case: the step's command, when there is one, and its message, in one transaction.
     Case {
         command: Option<Command>,
-        application: ApplicationId,
+        /// None for a step about no application, such as a booking at the counter.
+        application: Option<ApplicationId>,
         template: String,
         typed: Values,
     },
-    /// One message per application, queued in chunks with a progress bar.
+    /// One message per application, queued in chunks with a progress bar; with a step, each
+    /// application's step commits with its message.
     Batch {
         ids: Vec<ApplicationId>,
         template: String,
         typed: Values,
+        step: Option<BatchStep>,
+    },
+    /// A call's interested citizens; with `publish`, the call is published in the same
+    /// transaction.
+    Interested {
+        code: String,
+        publish: bool,
+        template: String,
     },
     /// A message already in the outbox, shown for reading.
     Stored,

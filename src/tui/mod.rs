@@ -3,7 +3,9 @@
 //! slow reads run on tokio's blocking pool and report back as messages; the screen is redrawn
 //! only after a message changed something, never on a timer.
 
+pub mod agenda;
 pub mod app;
+pub mod calls;
 pub mod data;
 pub mod form;
 pub mod inbox;

@@ -19,6 +19,8 @@ pub const SCREEN_INBOX: &str = "Domande";
 pub const SCREEN_CASE: &str = "Scheda";
 pub const SCREEN_AUDIT: &str = "Registro";
 pub const SCREEN_OUTBOX: &str = "Messaggi";
+pub const SCREEN_AGENDA: &str = "Agenda";
+pub const SCREEN_CALLS: &str = "Bandi";
 
 pub const FILTER_ALL: &str = "Tutte";
 
@@ -123,6 +125,26 @@ pub fn entry_note(entry: &crate::messages::outbox::OutboxEntry) -> String {
         note.push_str(&detail);
     }
     note
+}
+
+pub const NO_INTERESTED: &str = "nessun cittadino interessato a questo bando";
+
+pub fn interested_recipients(count: usize) -> String {
+    format!(
+        "{} cittadini interessati: anteprima per il primo; gli altri ricevono lo stesso testo",
+        crate::format::count(count)
+    )
+}
+
+pub fn interested_queued(queued: usize, duplicates: usize) -> String {
+    let mut text = format!("{} messaggi accodati", crate::format::count(queued));
+    if duplicates > 0 {
+        text.push_str(&format!(
+            " · {} già in coda, non ripetuti",
+            crate::format::count(duplicates)
+        ));
+    }
+    text
 }
 
 pub fn batch_recipients(count: usize, first: &str) -> String {
@@ -359,7 +381,7 @@ pub fn action_description(action: Action) -> &'static str {
 }
 
 /// Every action, with its name in keymap files and its Italian description.
-pub const ACTIONS: [(Action, &str, &str); 47] = [
+pub const ACTIONS: [(Action, &str, &str); 71] = [
     (Action::Quit, "esci", "esci"),
     (Action::Back, "indietro", "torna indietro"),
     (Action::Help, "aiuto", "aiuto"),
@@ -368,6 +390,8 @@ pub const ACTIONS: [(Action, &str, &str); 47] = [
     (Action::GoInbox, "vai_domande", "domande"),
     (Action::GoAudit, "vai_registro", "registro"),
     (Action::GoOutbox, "vai_messaggi", "messaggi"),
+    (Action::GoAgenda, "vai_agenda", "agenda"),
+    (Action::GoCalls, "vai_bandi", "bandi"),
     (
         Action::NextScreen,
         "schermata_successiva",
@@ -413,6 +437,28 @@ pub const ACTIONS: [(Action, &str, &str); 47] = [
     (Action::Reinstate, "riammetti", "riammetti"),
     (Action::EditContact, "modifica_recapiti", "recapiti"),
     (Action::AddMember, "aggiungi_componente", "nuovo componente"),
+    (Action::RemoveMember, "rimuovi_componente", "togli componente"),
+    (Action::RecordDocument, "registra_documento", "documenti"),
+    (Action::Verify, "verifica", "verifica requisiti"),
+    (Action::IssueFee, "emetti_avviso", "avviso pagoPA"),
+    (Action::RecordPayment, "registra_pagamento", "pagato"),
+    (Action::RemindFee, "sollecita_pagamento", "promemoria pagamento"),
+    (Action::BookAppointment, "prenota_appuntamento", "appuntamento"),
+    (Action::RescheduleAppointment, "sposta_appuntamento", "sposta"),
+    (Action::CancelAppointment, "annulla_appuntamento", "disdici"),
+    (Action::PreviousDay, "giorno_precedente", "giorno prec."),
+    (Action::NextDay, "giorno_successivo", "giorno succ."),
+    (Action::Today, "oggi", "oggi"),
+    (Action::NewCall, "nuovo_bando", "nuovo bando"),
+    (Action::EditCall, "modifica_bando", "modifica"),
+    (Action::ActivateCall, "attiva_bando", "rendi attivo"),
+    (Action::PublishCall, "pubblica_bando", "pubblica"),
+    (Action::EditDocument, "documento_bando", "documento"),
+    (Action::RemoveDocument, "rimuovi_documento", "togli documento"),
+    (Action::ImportInterested, "importa_interessati", "importa interessati"),
+    (Action::AddInterested, "aggiungi_interessato", "aggiungi interessato"),
+    (Action::RemoveInterested, "rimuovi_interessato", "togli interessato"),
+    (Action::NotifyInterested, "avvisa_interessati", "avvisa nuovi interessati"),
     (Action::SendMessage, "invia_messaggio", "messaggio IO"),
     (Action::Requeue, "riaccoda", "riprova"),
     (Action::MarkSent, "segna_inviato", "segna inviato"),
@@ -464,3 +510,9 @@ pub fn sent_report(summary: &str) -> String {
 }
 
 pub const DASHBOARD_OUTBOX: &str = "Messaggi IO";
+
+// ---- review: the case's review steps, fees, inbox lists ----
+
+// ---- calls: the Bandi screen ----
+
+// ---- agenda: the Agenda screen ----

@@ -13,7 +13,7 @@ use crate::messages::{Catalogue, ComuneConfig, Order, Template, ValueSource, Val
 use crate::store::Store;
 use crate::tui::form::{Form, Purpose};
 use crate::tui::keymap::Action;
-use crate::tui::messaging::{BatchRun, Firing, OUTBOX_PAGE, PreviewState, Target};
+use crate::tui::messaging::{BatchRun, BatchStep, Firing, OUTBOX_PAGE, PreviewState, Target};
 use crate::tui::strings as s;
 
 /// The message registering an application fires.
@@ -39,6 +39,7 @@ pub struct BatchJob {
     pub ids: Vec<ApplicationId>,
     pub template: String,
     pub typed: Values,
+    pub step: Option<BatchStep>,
     pub config: ComuneConfig,
     pub actor: String,
     pub stop: Arc<AtomicBool>,
@@ -69,6 +70,27 @@ impl BatchJob {
                 actor: self.actor.clone(),
                 now: chrono::Utc::now(),
             };
+            if let Some(step) = self.step {
+                // Each application's step and its message commit together, one by one.
+                for id in chunk {
+                    let command = step.command(*id);
+                    match store.execute_and_queue(Some(&command), Some(*id), &ctx, &order) {
+                        Ok(_) => update.queued += 1,
+                        Err(crate::store::StoreError::DuplicateMessage(_)) => {
+                            update.duplicates += 1
+                        }
+                        Err(e) => {
+                            update.failed += 1;
+                            update
+                                .first_failure
+                                .get_or_insert_with(|| format!("{id}: {e}"));
+                        }
+                    }
+                    update.done += 1;
+                }
+                progress(update.clone());
+                continue;
+            }
             match store.queue_batch(chunk, &ctx, &order) {
                 Ok(report) => {
                     update.done += chunk.len();
@@ -126,9 +148,7 @@ impl App {
             }
             return;
         }
-        let Some(application) = command.application_id() else {
-            return;
-        };
+        let application = command.application_id();
         self.show_preview(Firing::Case {
             command: Some(command),
             application,
@@ -149,22 +169,34 @@ impl App {
 
     /// Shows what `firing` would queue, exactly: for a batch, the message of its first
     /// application with the number of recipients.
-    fn show_preview(&mut self, firing: Firing) {
+    pub(super) fn show_preview(&mut self, firing: Firing) {
         let (command, first, template, typed, recipients) = match &firing {
             Firing::Case {
                 command,
                 application,
                 template,
                 typed,
-            } => (command.as_ref(), *application, template, typed, 1),
+            } => (command.clone(), *application, template, typed, 1),
             Firing::Batch {
                 ids,
                 template,
                 typed,
+                step,
             } => match ids.first() {
-                Some(first) => (None, *first, template, typed, ids.len()),
+                Some(first) => (
+                    step.map(|step| step.command(*first)),
+                    Some(*first),
+                    template,
+                    typed,
+                    ids.len(),
+                ),
                 None => return,
             },
+            Firing::Interested {
+                code,
+                publish,
+                template,
+            } => return self.show_interested_preview(code.clone(), *publish, template.clone()),
             Firing::Stored => return,
         };
         let order = match self.order(template, typed.clone()) {
@@ -174,7 +206,7 @@ impl App {
         let ctx = self.context_for_command();
         let preview = match self
             .store
-            .preview_message(command, Some(first), &ctx, &order)
+            .preview_message(command.as_ref(), first, &ctx, &order)
         {
             Ok(preview) => preview,
             Err(e) => return self.set_error(e.to_string()),
@@ -193,6 +225,61 @@ impl App {
             addressee,
             &draft.message,
             firing,
+            note,
+        );
+        self.overlay = Some(Overlay::Preview(Box::new(state)));
+    }
+
+    /// The message the first interested citizen of call `code` would get, with how many get it.
+    fn show_interested_preview(&mut self, code: String, publish: bool, template: String) {
+        let interested = match self.store.interested(&code) {
+            Ok(list) => list,
+            Err(e) => return self.set_error(e.to_string()),
+        };
+        let Some(first) = interested.keys().next().cloned() else {
+            if publish {
+                // Nobody to tell: the publication alone, with its audit entry.
+                return self.run_one(Command::PublishCall { code });
+            }
+            return self.set_error(s::NO_INTERESTED.to_string());
+        };
+        let order = match self.order(&template, Values::new()) {
+            Ok(order) => order,
+            Err(e) => return self.set_error(e),
+        };
+        let mut call = match self.store.call(&code) {
+            Ok(Some(call)) => call,
+            Ok(None) => return self.set_error(format!("bando '{code}' inesistente")),
+            Err(e) => return self.set_error(e.to_string()),
+        };
+        if publish && call.published_at.is_none() {
+            call.published_at = Some(self.now());
+        }
+        let citizen = crate::messages::Recipient {
+            fiscal_code: first,
+            name: String::new(),
+        };
+        let subject = crate::messages::outbox::Subject {
+            call: Some(&call),
+            citizen: Some(&citizen),
+            ..Default::default()
+        };
+        let rendered = match order.render(&subject) {
+            Ok(rendered) => rendered,
+            Err(e) => return self.set_error(e),
+        };
+        let addressee = self.addressee_line("", &citizen.fiscal_code);
+        let note = Some(s::interested_recipients(interested.len()));
+        let title = order.template.title.clone();
+        let state = PreviewState::of(
+            &title,
+            addressee,
+            &rendered.message,
+            Firing::Interested {
+                code,
+                publish,
+                template,
+            },
             note,
         );
         self.overlay = Some(Overlay::Preview(Box::new(state)));
@@ -237,7 +324,7 @@ impl App {
         self.show_preview(match target {
             Target::Case(application) => Firing::Case {
                 command: None,
-                application,
+                application: Some(application),
                 template,
                 typed,
             },
@@ -245,6 +332,7 @@ impl App {
                 ids,
                 template,
                 typed,
+                step: None,
             },
         });
     }
@@ -289,7 +377,13 @@ impl App {
                 ids,
                 template,
                 typed,
-            } => self.start_batch(ids, template, typed),
+                step,
+            } => self.start_batch(ids, template, typed, step),
+            Firing::Interested {
+                code,
+                publish,
+                template,
+            } => self.queue_to_interested(&code, publish, &template),
         }
     }
 
@@ -297,7 +391,7 @@ impl App {
     fn queue_one(
         &mut self,
         command: Option<&Command>,
-        application: ApplicationId,
+        application: Option<ApplicationId>,
         template: &str,
         typed: Values,
     ) -> Result<(String, OutboxId), String> {
@@ -306,14 +400,49 @@ impl App {
         let ctx = self.context_for_command();
         let (_, entry) = self
             .store
-            .execute_and_queue(command, Some(application), &ctx, &order)
+            .execute_and_queue(command, application, &ctx, &order)
             .map_err(|e| e.to_string())?;
-        self.refresh_application(application);
+        if let Some(application) = application {
+            self.refresh_application(application);
+        }
+        self.after_step(command);
         if matches!(command, Some(Command::RegisterApplication { .. })) && self.inbox.loaded {
             self.index_stale = true;
         }
         self.outbox_changed();
         Ok((title, entry.id))
+    }
+
+    /// Tells call `code`'s interested citizens (publishing it first, with `publish`): one
+    /// transaction, so a refusal leaves nothing behind.
+    fn queue_to_interested(&mut self, code: &str, publish: bool, template: &str) {
+        let order = match self.order(template, Values::new()) {
+            Ok(order) => order,
+            Err(e) => return self.set_error(e),
+        };
+        let ctx = self.context_for_command();
+        match self.store.queue_to_interested(code, publish, &ctx, &order) {
+            Ok(report) => {
+                self.status = Some((
+                    s::interested_queued(report.queued.len(), report.duplicates),
+                    false,
+                ));
+                self.effects.push(Effect::LoadSummary);
+                self.after_step(None);
+                self.outbox_changed();
+            }
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    /// What a committed step changes beyond its application: the screens listing calls and
+    /// appointments reread.
+    pub(super) fn after_step(&mut self, _command: Option<&Command>) {
+        match self.screen {
+            Screen::Agenda => self.enter_agenda(),
+            Screen::Calls => self.enter_calls(),
+            _ => {}
+        }
     }
 
     /// A step run without a preview (a batch of registrations): its message is queued with it
@@ -326,12 +455,17 @@ impl App {
         if self.config().is_err() {
             return self.execute(command);
         }
-        let application = command.application_id().ok_or("comando senza domanda")?;
-        self.queue_one(Some(command), application, template, Values::new())
+        self.queue_one(Some(command), command.application_id(), template, Values::new())
             .map(|_| ())
     }
 
-    fn start_batch(&mut self, ids: Vec<ApplicationId>, template: String, typed: Values) {
+    fn start_batch(
+        &mut self,
+        ids: Vec<ApplicationId>,
+        template: String,
+        typed: Values,
+        step: Option<BatchStep>,
+    ) {
         let config = match self.config() {
             Ok(config) => config.clone(),
             Err(reason) => return self.set_error(reason),
@@ -355,6 +489,7 @@ impl App {
             ids,
             template,
             typed,
+            step,
             config,
             actor: self.actor.clone(),
             stop,

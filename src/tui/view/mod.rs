@@ -1,6 +1,8 @@
 //! Drawing: pure functions of the `App`'s state onto a ratatui frame. Nothing here changes state.
 
+mod agenda;
 mod audit;
+mod calls;
 mod case;
 mod dashboard;
 mod inbox;
@@ -80,6 +82,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Case => case::draw(frame, body, app),
         Screen::Outbox => outbox::draw(frame, body, app),
         Screen::Audit => audit::draw(frame, body, app),
+        Screen::Agenda => agenda::draw(frame, body, app),
+        Screen::Calls => calls::draw(frame, body, app),
     }
     status_line(frame, status, app);
     key_bar(frame, keys, app);
@@ -172,6 +176,8 @@ fn goto_action(screen: Screen) -> Action {
         Screen::Dashboard => Action::GoDashboard,
         Screen::Audit => Action::GoAudit,
         Screen::Outbox => Action::GoOutbox,
+        Screen::Agenda => Action::GoAgenda,
+        Screen::Calls => Action::GoCalls,
         Screen::Inbox | Screen::Case => Action::GoInbox,
     }
 }
@@ -238,6 +244,8 @@ fn status_line(frame: &mut Frame, area: Rect, app: &App) {
             Screen::Outbox => outbox::status(app, usize::from(area.width)),
             Screen::Inbox => inbox::status(app, usize::from(area.width)),
             Screen::Audit => audit::status(app),
+            Screen::Agenda => agenda::status(app, usize::from(area.width)),
+            Screen::Calls => calls::status(app, usize::from(area.width)),
             _ if !app.pending.is_empty() => Line::from(format!(
                 " {} …",
                 super::keymap::sequence_label(&app.pending)
@@ -272,6 +280,26 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
             Action::ExportBundle,
             Action::NextFilter,
             Action::SendNow,
+            Action::Help,
+        ],
+        Context::Agenda => vec![
+            Action::BookAppointment,
+            Action::RescheduleAppointment,
+            Action::CancelAppointment,
+            Action::PreviousDay,
+            Action::NextDay,
+            Action::Today,
+            Action::Open,
+            Action::Help,
+        ],
+        Context::Calls => vec![
+            Action::NewCall,
+            Action::EditCall,
+            Action::ActivateCall,
+            Action::PublishCall,
+            Action::EditDocument,
+            Action::ImportInterested,
+            Action::AddInterested,
             Action::Help,
         ],
         Context::Dashboard => vec![

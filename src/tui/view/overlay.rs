@@ -103,6 +103,8 @@ fn section_title(context: Context) -> &'static str {
         Context::Form => "Nei moduli",
         Context::Confirm => "Nelle conferme",
         Context::Outbox => "Messaggi",
+        Context::Agenda => "Agenda degli appuntamenti",
+        Context::Calls => "Bandi",
         Context::Preview => "Nell'anteprima di un messaggio",
     }
 }
