@@ -695,10 +695,7 @@ pub fn decide(
             vec![event(EventKind::CallActivated { code: code.clone() }, None)]
         }
         Command::PublishCall { code } => {
-            let call = call()?;
-            if &call.code != code {
-                return Err(DomainError::UnknownCall(code.clone()));
-            }
+            let call = named_call(snapshot, code)?;
             if let Some(at) = call.published_at {
                 return Err(DomainError::invalid(
                     "bando",
@@ -711,9 +708,7 @@ pub fn decide(
             call: code,
             fiscal_codes,
         } => {
-            if call()?.code != *code {
-                return Err(DomainError::UnknownCall(code.clone()));
-            }
+            named_call(snapshot, code)?;
             let mut new = Vec::new();
             for fiscal_code in fiscal_codes {
                 let text = fiscal_code.as_str().to_string();
@@ -739,9 +734,7 @@ pub fn decide(
             call: code,
             fiscal_code,
         } => {
-            if call()?.code != *code {
-                return Err(DomainError::UnknownCall(code.clone()));
-            }
+            named_call(snapshot, code)?;
             if !snapshot.interested.contains_key(fiscal_code.as_str()) {
                 return Err(DomainError::invalid(
                     "interessati",
@@ -1192,6 +1185,15 @@ fn receive(
         verifications: BTreeMap::new(),
         fee: None,
     })
+}
+
+/// The call a command names, which the store loaded by that code.
+fn named_call<'a>(snapshot: &'a Snapshot, code: &str) -> Result<&'a Call, DomainError> {
+    snapshot
+        .call
+        .as_ref()
+        .filter(|call| call.code == code)
+        .ok_or_else(|| DomainError::UnknownCall(code.to_string()))
 }
 
 fn active_appointment(snapshot: &Snapshot, id: AppointmentId) -> Result<&Appointment, DomainError> {

@@ -54,9 +54,10 @@ impl Requirement {
     }
 }
 
-/// One thing to verify: a requirement, or a condition the applicant declared.
+/// One thing to verify: a requirement, or a condition the applicant declared. Stored as its
+/// code (the two lists of codes are disjoint), so that it can key a JSON map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "tipo", content = "voce")]
+#[serde(into = "String", try_from = "String")]
 pub enum CheckItem {
     Requisito(Requirement),
     Condizione(Condition),
@@ -94,6 +95,19 @@ impl CheckItem {
     }
 }
 
+impl From<CheckItem> for String {
+    fn from(item: CheckItem) -> String {
+        item.code().to_string()
+    }
+}
+
+impl TryFrom<String> for CheckItem {
+    type Error = DomainError;
+    fn try_from(code: String) -> Result<CheckItem, DomainError> {
+        CheckItem::parse(&code)
+    }
+}
+
 impl fmt::Display for CheckItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
@@ -108,4 +122,34 @@ pub struct Verification {
     pub note: String,
     pub by: String,
     pub at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_round_trips_through_its_code() {
+        let items = Requirement::ALL
+            .into_iter()
+            .map(CheckItem::Requisito)
+            .chain(Condition::ALL.into_iter().map(CheckItem::Condizione));
+        for item in items {
+            let json = serde_json::to_string(&item).expect("encode");
+            assert_eq!(json, format!("\"{}\"", item.code()));
+            let back: CheckItem = serde_json::from_str(&json).expect("decode");
+            assert_eq!(back, item);
+        }
+    }
+
+    #[test]
+    fn a_map_keyed_by_item_is_valid_json() {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert(CheckItem::Requisito(Requirement::Isee), 1);
+        map.insert(CheckItem::Condizione(Condition::OrdineRilascio), 2);
+        let json = serde_json::to_string(&map).expect("encode");
+        let back: std::collections::BTreeMap<CheckItem, i32> =
+            serde_json::from_str(&json).expect("decode");
+        assert_eq!(back, map);
+    }
 }

@@ -304,3 +304,11 @@ pub fn assert_ok(o: &std::process::Output) {
         stderr(o)
     );
 }
+
+// ---- intake trees (schema 4) ---------------------------------------------------------------
+
+/// The trees schema 4 added, as they stand on disk.
+pub const APPOINTMENTS: &str = "appointments";
+pub const IDX_APPOINTMENT_SLOT: &str = "idx_appointment_slot";
+pub const IDX_APPOINTMENT_HELD: &str = "idx_appointment_held";
+pub const INTERESTED: &str = "interested";
