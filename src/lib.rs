@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod format;
 pub mod import;
+pub mod interested_file;
 pub mod io;
 pub mod logging;
 pub mod messages;

@@ -21,25 +21,35 @@ struct Console {
 }
 
 impl Console {
+    /// The console on a demo database of `APPLICATIONS` applications, operator from
+    /// `ALLOGGI_OPERATORE`.
     fn start(width: u16, height: u16) -> Console {
         let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+        let db = dir.path().join("db");
+        let demo = alloggi(&db, &["demo", "--applications", &APPLICATIONS.to_string()]);
+        assert!(
+            demo.status.success(),
+            "`alloggi demo` failed: {}",
+            String::from_utf8_lossy(&demo.stderr)
+        );
+        Console::launch(dir, width, height, &[("ALLOGGI_OPERATORE", "mrossi")], &[])
+    }
+
+    /// The console on the database `dir/db` (as prepared by the caller), with `env` set and
+    /// `args` after `--db`.
+    fn launch(
+        dir: tempfile::TempDir,
+        width: u16,
+        height: u16,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Console {
         let db = dir.path().join("db");
         let config = dir.path().join("config");
         let state = dir.path().join("state");
         for d in [&config, &state] {
             std::fs::create_dir_all(d).expect("creating the XDG directories");
         }
-        let demo = Command::new(env!("CARGO_BIN_EXE_alloggi"))
-            .arg("--db")
-            .arg(&db)
-            .args(["demo", "--applications", &APPLICATIONS.to_string()])
-            .output()
-            .expect("running `alloggi demo`");
-        assert!(
-            demo.status.success(),
-            "`alloggi demo` failed: {}",
-            String::from_utf8_lossy(&demo.stderr)
-        );
 
         // A socket of its own, inside the temporary directory: removed with it.
         let socket = dir.path().join("tmux");
@@ -47,17 +57,15 @@ impl Console {
         // The console runs under a shell that reports its exit code and then stays, so the pane
         // (and what the terminal looks like after the console left) can still be read.
         let script = format!(
-            "ALLOGGI_OPERATORE=mrossi XDG_CONFIG_HOME=\"$2\" XDG_STATE_HOME=\"$3\" \
-             \"$0\" --db \"$1\"; echo {DONE}$?; exec sleep 600"
+            "db=\"$1\"; XDG_CONFIG_HOME=\"$2\"; XDG_STATE_HOME=\"$3\"; \
+             export XDG_CONFIG_HOME XDG_STATE_HOME; shift 3; \
+             \"$0\" --db \"$db\" \"$@\"; echo {DONE}$?; exec sleep 600"
         );
         let size = (width.to_string(), height.to_string());
-        let out = console.tmux_output(&[
-            "new-session",
-            "-d",
-            "-x",
-            &size.0,
-            "-y",
-            &size.1,
+        let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut command = vec!["new-session", "-d", "-x", &size.0, "-y", &size.1, "env"];
+        command.extend(env.iter().map(String::as_str));
+        command.extend([
             "sh",
             "-c",
             &script,
@@ -66,6 +74,8 @@ impl Console {
             path_str(&config),
             path_str(&state),
         ]);
+        command.extend_from_slice(args);
+        let out = console.tmux_output(&command);
         assert!(
             out.status.success(),
             "tmux new-session failed: {}",
@@ -75,17 +85,14 @@ impl Console {
     }
 
     fn tmux_output(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            // A private server, no user configuration, and nothing of the caller's tmux or
-            // console settings leaking into the console's environment.
+        // A private server, no user configuration, and nothing of the caller's tmux or
+        // console settings leaking into the console's environment.
+        without_caller_settings(&mut Command::new("tmux"))
             .arg("-S")
             .arg(&self.socket)
             .args(["-f", "/dev/null"])
             .args(args)
             .env_remove("TMUX")
-            .env_remove("ALLOGGI_KEYMAP")
-            .env_remove("ALLOGGI_DB")
-            .env_remove("ALLOGGI_LOG")
             .env_remove("NO_COLOR")
             .output()
             .unwrap_or_else(|e| {
@@ -196,6 +203,48 @@ impl Drop for Console {
             .env_remove("TMUX")
             .output();
     }
+}
+
+/// Removes the caller's settings of alloggi from `command`'s environment: its own database,
+/// keymap, log level, Comune, operator, and above all an IO key, with which the console would
+/// send the queued messages for real.
+fn without_caller_settings(command: &mut Command) -> &mut Command {
+    for name in [
+        "ALLOGGI_DB",
+        "ALLOGGI_KEYMAP",
+        "ALLOGGI_LOG",
+        "ALLOGGI_COMUNE",
+        "ALLOGGI_OPERATORE",
+        "ALLOGGI_IO_API_KEY",
+        "ALLOGGI_IO_API_KEY_FILE",
+        "ALLOGGI_IO_BASE_URL",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+/// Runs the real binary on database `db` with `args`, outside the console.
+fn alloggi(db: &Path, args: &[&str]) -> Output {
+    without_caller_settings(&mut Command::new(env!("CARGO_BIN_EXE_alloggi")))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running `alloggi {}`: {e}", args.join(" ")))
+}
+
+/// Runs the real binary like `alloggi`, checks it succeeded and returns what it printed.
+fn alloggi_ok(db: &Path, args: &[&str]) -> String {
+    let out = alloggi(db, args);
+    assert!(
+        out.status.success(),
+        "`alloggi {}` failed:\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn path_str(path: &Path) -> &str {
@@ -381,4 +430,291 @@ fn a_too_small_window_is_refused_and_redrawn_when_enlarged() {
     });
 
     console.quit();
+}
+
+/// The example application the intake test takes from `ricevuta` to `ammessa`: sent on
+/// 17/09/2024, inside the 2024 call's window, so registering it needs no override.
+const APPLICANT: &str = "Rossi Mario";
+const APPLICANT_ID: &str = "PORT-2024-000101";
+const APPLICANT_CF: &str = "RSSMRA56C12D542J";
+/// The document `APPLICANT` owes for the condition it declares (alloggio antigienico).
+const OWED: &str = "condizione_alloggio";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// The example applications of `fixtures/domande-esempio.csv`, with `OWED` left out of
+/// `APPLICANT`'s documents.
+///
+/// Every example application arrives with all the documents its checklist asks for, so the
+/// integration form would open with no document prefilled, and the form refuses an empty list.
+/// With one document owed the path is the real one: admission waits for that document, the
+/// integration form is prefilled with it, and once it is received nothing is missing.
+fn applications_owing_one_document() -> String {
+    let text = std::fs::read_to_string(fixture("domande-esempio.csv"))
+        .expect("reading fixtures/domande-esempio.csv");
+    let mut changed = 0;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if line.starts_with(&format!("{APPLICANT_ID};richiedente;"))
+                && let Some(kept) = line.strip_suffix(&format!(",{OWED}"))
+            {
+                changed += 1;
+                kept.to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(
+        changed, 1,
+        "the applicant row of {APPLICANT_ID} in fixtures/domande-esempio.csv ends with the \
+         document {OWED}"
+    );
+    lines.join("\n") + "\n"
+}
+
+/// The case screen's title line: `protocol · name · fiscal code · state`.
+fn case_title(screen: &str) -> &str {
+    screen.lines().next().unwrap_or_default().trim()
+}
+
+/// The state at the end of the case's title line.
+fn case_state(screen: &str) -> &str {
+    case_title(screen).rsplit(" · ").next().unwrap_or_default()
+}
+
+/// The value shown after `label` on a form's line: the focus marker and frame left out.
+fn field_value(screen: &str, label: &str) -> Option<String> {
+    let line = screen.lines().find(|line| line.contains(label))?;
+    let after = &line[line.find(label)? + label.len()..];
+    let value = after
+        .trim_start_matches(['*', '▶', ' '])
+        .split('│')
+        .next()?;
+    Some(value.trim().to_string())
+}
+
+/// The text after `prefix` on the first line containing it, up to the next space.
+fn word_after<'a>(screen: &'a str, prefix: &str) -> Option<&'a str> {
+    let line = screen.lines().find(|line| line.contains(prefix))?;
+    let after = &line[line.find(prefix)? + prefix.len()..];
+    after.split_whitespace().next()
+}
+
+/// The message id in the status line "✓ <title>: messaggio M1 in coda per IO".
+fn queued_id(screen: &str, title: &str) -> Option<String> {
+    let line = screen
+        .lines()
+        .find(|line| line.contains(&format!("{title}: messaggio ")) && line.contains(" in coda"))?;
+    word_after(line, "messaggio ").map(str::to_string)
+}
+
+/// The intake path on a fresh database with the example call and applications, by keys: open
+/// a received application (2, / name, Enter, Enter), register it (p, preview, Enter), start the
+/// review (i), ask for the owed document (d, Enter, Enter, preview, Enter), record it received
+/// (r), admit (a, Enter). The two steps with a message queued exactly those two, for the
+/// applicant, and the indexes and counters still agree with the data.
+#[test]
+fn intake_path_received_to_admitted_queues_the_two_messages() {
+    let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+    let db = dir.path().join("db");
+    let run = |args: &[&str]| alloggi_ok(&db, args);
+    run(&["call", "load", path_str(&fixture("bando-2024.toml"))]);
+    let csv = dir.path().join("domande.csv");
+    std::fs::write(&csv, applications_owing_one_document()).expect("writing the CSV");
+    let imported = run(&["import", "applications", path_str(&csv)]);
+    assert!(
+        imported.contains("Importate"),
+        "the import reports:\n{imported}"
+    );
+
+    let comune = fixture("comune.toml");
+    let console = Console::launch(
+        dir,
+        80,
+        24,
+        &[],
+        &["--comune", path_str(&comune), "--operatore", "e2e"],
+    );
+    console.wait_for("the dashboard of operator e2e", |s| {
+        s.contains("Domande per stato") && case_title(s).ends_with("e2e")
+    });
+
+    // Inbox, then search the applicant by surname and open the one result.
+    console.keys(&["2"]);
+    console.wait_for("the inbox with the applicant", |s| {
+        s.contains("Protocollo") && s.contains(APPLICANT) && position(s).is_some()
+    });
+    let surname = APPLICANT.split(' ').next().expect("a surname");
+    console.keys(&["/"]);
+    console.type_text(surname);
+    console.wait_for(
+        &format!("the search for {surname:?} with one result"),
+        |s| {
+            let rows = table_rows(s);
+            s.contains(&format!(" / {surname}"))
+                && rows.len() == 1
+                && rows[0].starts_with('▶')
+                && rows[0].contains(APPLICANT)
+                && position(s) == Some((1, 1))
+        },
+    );
+    console.keys(&["Enter"]);
+    console.wait_for("the search results kept", |s| {
+        !s.contains("Cerca (nome") && table_rows(s).len() == 1 && position(s) == Some((1, 1))
+    });
+    console.keys(&["Enter"]);
+    let screen = console.wait_for("the case, received, owing a document", |s| {
+        case_title(s).contains(APPLICANT) && case_state(s) == "ricevuta" && s.contains("Cronologia")
+    });
+    let owed = OWED.replace('_', " ");
+    assert!(
+        screen.contains(&format!("✗ {owed}")),
+        "the case shows the document owed:\n{screen}"
+    );
+    assert!(
+        case_title(&screen).contains(APPLICANT_CF),
+        "the case of {APPLICANT_CF}:\n{screen}"
+    );
+
+    // p: the preview of «Presa in carico», with the protocol number about to be given.
+    console.keys(&["p"]);
+    let screen = console.wait_for("the preview of Presa in carico", |s| {
+        s.contains("Messaggio IO · Presa in carico della domanda")
+            && s.contains("Oggetto: La tua domanda è stata presa in carico")
+            && s.contains("Il numero di protocollo è: ")
+    });
+    assert!(
+        screen.contains(&format!("A: {APPLICANT} · {APPLICANT_CF}")),
+        "the preview is addressed to the applicant:\n{screen}"
+    );
+    let protocol = word_after(&screen, "Il numero di protocollo è: ")
+        .expect("a protocol number in the preview")
+        .to_string();
+    // Enter registers the application and queues the message together.
+    console.keys(&["Enter"]);
+    let screen = console.wait_for("the case registered", |s| {
+        case_state(s) == "protocollata" && queued_id(s, "Presa in carico della domanda").is_some()
+    });
+    assert!(
+        case_title(&screen).starts_with(&protocol),
+        "the case has the protocol number the preview showed ({protocol}):\n{screen}"
+    );
+    let registered = queued_id(&screen, "Presa in carico della domanda").expect("checked above");
+
+    // i: review starts, no message.
+    console.keys(&["i"]);
+    console.wait_for("the review started", |s| case_state(s) == "in istruttoria");
+
+    // d: the integration form, prefilled with the owed document and a deadline.
+    console.keys(&["d"]);
+    let screen = console.wait_for("the integration form", |s| {
+        s.contains("Richiesta di integrazione")
+            && field_value(s, "Documenti (codici)").is_some_and(|v| v == OWED)
+            && field_value(s, "Scadenza (gg/mm/aaaa)").is_some_and(|v| v.len() == 10)
+    });
+    let deadline = field_value(&screen, "Scadenza (gg/mm/aaaa)").expect("checked above");
+    // Enter moves to the deadline, the last field; Enter there submits.
+    console.keys(&["Enter"]);
+    console.wait_for("the deadline field focused", |s| {
+        s.lines()
+            .any(|line| line.contains("Scadenza (gg/mm/aaaa)") && line.contains('▶'))
+    });
+    console.keys(&["Enter"]);
+    console.wait_for("the preview of Richiesta di integrazione", |s| {
+        s.contains("Messaggio IO · Richiesta di integrazione documentale")
+            && s.contains("Oggetto: Richiesta di integrazione")
+            && s.contains(&format!("entro il {deadline}"))
+            && s.contains(&format!("A: {APPLICANT} · {APPLICANT_CF}"))
+    });
+    console.keys(&["Enter"]);
+    let screen = console.wait_for("the integration requested", |s| {
+        case_state(s).starts_with("integrazione richiesta")
+            && queued_id(s, "Richiesta di integrazione documentale").is_some()
+    });
+    assert!(
+        screen.contains(&format!("✗ {owed}")),
+        "the owed document is still missing:\n{screen}"
+    );
+    let requested =
+        queued_id(&screen, "Richiesta di integrazione documentale").expect("checked above");
+    assert_ne!(registered, requested, "two different messages");
+
+    // r: the documents arrived; nothing is missing any more.
+    console.keys(&["r"]);
+    console.wait_for("the documents received", |s| {
+        case_state(s) == "in istruttoria"
+            && s.contains(&format!("✓ {owed}"))
+            && !s.contains(&format!("✗ {owed}"))
+    });
+
+    // a: the admission form (a note, its only field); Enter submits it.
+    console.keys(&["a"]);
+    console.wait_for("the admission form", |s| {
+        s.contains("Ammissione") && s.contains("Nota")
+    });
+    console.keys(&["Enter"]);
+    let screen = console.wait_for("the case admitted", |s| {
+        case_state(s) == "ammessa" && !s.contains("Ammissione ─")
+    });
+    assert!(
+        case_title(&screen).starts_with(&protocol) && case_title(&screen).contains(APPLICANT),
+        "the admitted case is the applicant's:\n{screen}"
+    );
+
+    console.quit();
+
+    // The outbox holds the two messages, queued, for the applicant, and nothing else.
+    let list = run(&["outbox", "list"]);
+    let mut lines = list.lines();
+    let counts = lines.next().unwrap_or_default();
+    assert!(
+        counts.starts_with("In coda 2 │"),
+        "two messages queued:\n{list}"
+    );
+    let entries: Vec<Vec<&str>> = lines
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(entries.len(), 2, "exactly two messages listed:\n{list}");
+    let mut messages: Vec<(&str, &str, &str, &str)> = entries
+        .iter()
+        .map(|e| match e.as_slice() {
+            [id, _queued_at, fiscal_code, title, state] => (*id, *fiscal_code, *title, *state),
+            _ => panic!("a message line with five columns: {e:?}\n{list}"),
+        })
+        .collect();
+    messages.sort();
+    let mut expected = vec![
+        (
+            registered.as_str(),
+            APPLICANT_CF,
+            "Presa in carico della domanda",
+            "in coda",
+        ),
+        (
+            requested.as_str(),
+            APPLICANT_CF,
+            "Richiesta di integrazione documentale",
+            "in coda",
+        ),
+    ];
+    expected.sort();
+    assert_eq!(messages, expected, "the outbox:\n{list}");
+
+    let check = run(&["check"]);
+    assert!(
+        check.contains("coerenti") && check.contains("ammessa 1"),
+        "`alloggi check` is clean and counts the admission:\n{check}"
+    );
 }

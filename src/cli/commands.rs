@@ -39,6 +39,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
             load_call(&open(&db)?, &file, activate, &actor)
         }
         Some(Command::Call(CallCommand::List)) => list_calls(&open_existing(&db)?),
+        Some(Command::Call(CallCommand::Interested(command))) => {
+            super::intake::interested(&open_existing(&db)?, command, &actor)
+        }
+        Some(Command::Call(CallCommand::Publish { code })) => {
+            // Checked before the database is touched: without it nobody would be told.
+            let config = console.comune.clone()?;
+            super::intake::publish(&open_existing(&db)?, code.as_deref(), &config, &actor)
+        }
+        Some(Command::Appointments { giorno }) => {
+            super::intake::appointments(&open_existing(&db)?, giorno.as_deref())
+        }
         Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
         Some(Command::Restore { file }) => restore(&db, &file),
         Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open_existing(&db)?),
@@ -113,12 +124,13 @@ fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
         .map_err(|e| format!("impossibile creare la cartella temporanea: {e}"))?;
     crate::logging::init(dir.path());
     let store = open(dir.path())?;
-    demo::populate(
+    demo::populate_on(
         &store,
         &demo::DemoOptions {
             applications: 300,
             seed: 2024,
         },
+        today(),
         &mut |_, _| {},
     )
     .map_err(|e| e.to_string())?;
@@ -129,9 +141,10 @@ fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
 fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String> {
     let interactive = std::io::stderr().is_terminal();
     let mut last_shown = 0;
-    let summary = demo::populate(
+    let summary = demo::populate_on(
         store,
         &demo::DemoOptions { applications, seed },
+        today(),
         &mut |done, total| {
             // Only on a terminal, and no more than every 1 % to keep output cheap.
             if interactive && (done == total || done - last_shown >= total.div_ceil(100)) {
@@ -161,7 +174,13 @@ fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String
         "Messaggi IO in coda: {} (uno per ogni modello del catalogo).",
         count(summary.messages)
     );
+    super::intake::print_demo_intake(&summary.intake);
     Ok(())
+}
+
+/// The caseworker's today, in Rome: the demo arranges its appointments around it.
+fn today() -> chrono::NaiveDate {
+    crate::domain::time::rome_date(chrono::Utc::now())
 }
 
 fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
@@ -235,11 +254,12 @@ fn list_calls(store: &Store) -> Result<(), String> {
             " "
         };
         println!(
-            "{marker} {:<12} {}  ({} – {})",
+            "{marker} {:<12} {}  ({} – {})  {}",
             call.code,
             call.title,
             crate::domain::time::format_ts(call.opens_at),
-            crate::domain::time::format_ts(call.closes_at)
+            crate::domain::time::format_ts(call.closes_at),
+            super::intake::call_status(store, &call)?
         );
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 a failure the user can act on (Italian message on stderr), 2 usage.
 
 mod commands;
+mod intake;
 mod outbox;
 
 use std::path::PathBuf;
@@ -107,6 +108,12 @@ pub enum Command {
     /// Messaggi app IO: invio, esiti, pacchetti per gli uffici senza rete.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Elenca gli appuntamenti allo sportello di un giorno, annullati compresi.
+    Appointments {
+        /// Giorno, gg/mm/aaaa (predefinito: oggi, ora di Roma).
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        giorno: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,8 +190,46 @@ pub enum CallCommand {
         #[arg(long)]
         activate: bool,
     },
-    /// Elenca i bandi del database.
+    /// Elenca i bandi del database, con la data di pubblicazione e il numero di interessati.
     List,
+    /// Pubblica il bando e accoda il messaggio IO «Pubblicazione del bando» per ogni cittadino
+    /// interessato, nella stessa transazione. Servono i dati del Comune (--comune).
+    Publish {
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(value_name = "CODICE")]
+        code: Option<String>,
+    },
+    /// I cittadini interessati al bando, che ricevono il messaggio della pubblicazione.
+    #[command(subcommand)]
+    Interested(InterestedCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterestedCommand {
+    /// Aggiunge i codici fiscali di un file CSV (uno per riga, vedi README).
+    /// Tutto o niente: con una sola riga errata non si aggiunge nulla.
+    Import {
+        /// File CSV con il codice fiscale nella prima colonna.
+        file: PathBuf,
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+    },
+    /// Elenca i cittadini interessati.
+    List {
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+    },
+    /// Toglie un cittadino dall'elenco degli interessati.
+    Remove {
+        /// Codice fiscale del cittadino.
+        #[arg(value_name = "CODICE_FISCALE")]
+        fiscal_code: String,
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -531,7 +531,7 @@ impl Event {
                 }
             ),
             FeeIssued { fee, .. } => format!(
-                "avviso di pagamento {} di {} € entro il {}",
+                "avviso di pagamento {} di {} entro il {}",
                 fee.notice.as_str(),
                 fee.amount,
                 super::time::format_date(fee.due)

@@ -108,6 +108,9 @@ pub struct BatchUpdate {
 /// Work `update` asks the runtime to do off the UI thread.
 pub enum Effect {
     LoadSummary,
+    /// `LoadSummary` as `take_effects` hands it out: with the console's day, for the
+    /// appointments of today.
+    LoadSummaryOn(chrono::NaiveDate),
     LoadRows,
     BuildIndex(Vec<Entry>),
     /// Queue one message per application, in chunks, reporting progress.
@@ -258,7 +261,14 @@ impl App {
             self.effects
                 .push(Effect::BuildIndex(Inbox::search_entries(&self.inbox.rows)));
         }
+        let today = rome_date(self.now());
         std::mem::take(&mut self.effects)
+            .into_iter()
+            .map(|effect| match effect {
+                Effect::LoadSummary => Effect::LoadSummaryOn(today),
+                other => other,
+            })
+            .collect()
     }
 
     /// The keymap context the next key is read in.
@@ -451,6 +461,7 @@ impl App {
             Screen::Case => {
                 self.case = None;
                 self.screen = self.return_to;
+                self.after_step(None);
             }
             Screen::Inbox if self.inbox.search.is_some() => self.inbox.cancel_search(),
             Screen::Inbox | Screen::Audit | Screen::Outbox | Screen::Agenda | Screen::Calls => {
@@ -474,6 +485,7 @@ impl App {
     }
 
     fn on_inbox(&mut self, action: Action) {
+        self.inbox.today = rome_date(self.now());
         let height = self.table_height(INBOX_CHROME);
         if let Some(delta) = App::move_in_list(action, height) {
             self.inbox.move_cursor(delta, height);
@@ -957,6 +969,7 @@ impl App {
                 self.overlay = None;
                 self.run_batch(commands);
             }
+            Outcome::Review(outcome) => self.on_review_outcome(outcome),
             Outcome::Calls(outcome) => self.on_calls_outcome(outcome),
             Outcome::Agenda(outcome) => self.on_agenda_outcome(outcome),
             Outcome::Command(command) => match self.execute(&command) {

@@ -36,6 +36,21 @@ impl Row {
     pub fn of(application: &Application, call: Option<&Call>) -> Row {
         Row::from(ApplicationSummary::of(application, call))
     }
+
+    /// An integration request whose deadline passed without an answer.
+    pub fn integration_overdue(&self, today: NaiveDate) -> bool {
+        self.integration_deadline.is_some_and(|d| d < today)
+    }
+
+    /// An unpaid fee whose last day has not passed.
+    pub fn fee_pending(&self, today: NaiveDate) -> bool {
+        self.fee_due.is_some_and(|d| d >= today)
+    }
+
+    /// An unpaid fee past its last day.
+    pub fn fee_late(&self, today: NaiveDate) -> bool {
+        self.fee_due.is_some_and(|d| d < today)
+    }
 }
 
 impl From<ApplicationSummary> for Row {
@@ -72,20 +87,30 @@ pub fn load_rows(
         .collect())
 }
 
-/// The cruscotto's figures before the rows are in: the call and the counts per state.
+/// The cruscotto's figures before the rows are in: the call, the counts per state and the
+/// counter appointments of the day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub call: Option<Call>,
     pub counts: BTreeMap<State, usize>,
     pub outbox: BTreeMap<crate::messages::outbox::OutboxTab, usize>,
+    /// The day `today` was read for (Rome).
+    pub day: NaiveDate,
+    /// The day's active bookings, in time order.
+    pub today: Vec<Appointment>,
 }
 
 impl Summary {
-    pub fn load(store: &Store) -> Result<Summary, StoreError> {
+    pub fn load(store: &Store, day: NaiveDate) -> Result<Summary, StoreError> {
+        let mut today = store.appointments_on(day)?;
+        // A cancelled booking brings nobody to the counter.
+        today.retain(Appointment::is_active);
         Ok(Summary {
             call: store.active_call()?,
             counts: store.count_by_state()?,
             outbox: store.outbox_counts()?,
+            day,
+            today,
         })
     }
 

@@ -154,6 +154,7 @@ pub enum Outcome {
     },
     /// The same step on several applications; each commits on its own.
     Steps(Vec<Command>),
+    Review(review::ReviewOutcome),
     Calls(calls::CallsOutcome),
     Agenda(agenda::AgendaOutcome),
 }

@@ -1,8 +1,10 @@
-//! The inbox's model: which rows are in view (state filter, search, sort), the cursor, the
-//! scroll offset and the multi-selection. Only indices move; rows are never copied.
+//! The inbox's model: which rows are in view (state filter or deadline list, search, sort), the
+//! cursor, the scroll offset and the multi-selection. Only indices move; rows are never copied.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use crate::domain::{ApplicationId, State};
 
@@ -35,11 +37,107 @@ impl SortKey {
     }
 }
 
-/// The state filters shown as tabs: all, then each state.
-pub fn filters() -> Vec<Option<State>> {
-    std::iter::once(None)
-        .chain(State::ALL.into_iter().map(Some))
+/// The lists of applications past or near a deadline, after the state tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewList {
+    /// Integration requested and its deadline past.
+    Overdue,
+    /// An unpaid fee not yet late.
+    FeeDue,
+    /// An unpaid fee past its last day.
+    FeeLate,
+}
+
+impl ReviewList {
+    pub const ALL: [ReviewList; 3] = [ReviewList::Overdue, ReviewList::FeeDue, ReviewList::FeeLate];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewList::Overdue => super::strings::LIST_OVERDUE,
+            ReviewList::FeeDue => super::strings::LIST_FEE_DUE,
+            ReviewList::FeeLate => super::strings::LIST_FEE_LATE,
+        }
+    }
+
+    pub fn holds(self, row: &Row, today: NaiveDate) -> bool {
+        match self {
+            ReviewList::Overdue => row.integration_overdue(today),
+            ReviewList::FeeDue => row.fee_pending(today),
+            ReviewList::FeeLate => row.fee_late(today),
+        }
+    }
+
+    /// The deadline the list is about, for the row's date column.
+    pub fn deadline(self, row: &Row) -> Option<NaiveDate> {
+        match self {
+            ReviewList::Overdue => row.integration_deadline,
+            ReviewList::FeeDue | ReviewList::FeeLate => row.fee_due,
+        }
+    }
+}
+
+/// What the inbox lists: every application, one state, or one deadline list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    State(State),
+    List(ReviewList),
+}
+
+impl Filter {
+    /// The state shown, when the filter is a state.
+    pub fn state(self) -> Option<State> {
+        match self {
+            Filter::State(state) => Some(state),
+            _ => None,
+        }
+    }
+
+    pub fn list(self) -> Option<ReviewList> {
+        match self {
+            Filter::List(list) => Some(list),
+            _ => None,
+        }
+    }
+}
+
+/// The filters shown as tabs: all, each state, then the deadline lists.
+pub fn filters() -> Vec<Filter> {
+    std::iter::once(Filter::All)
+        .chain(State::ALL.into_iter().map(Filter::State))
+        .chain(ReviewList::ALL.into_iter().map(Filter::List))
         .collect()
+}
+
+/// How many rows fall on each day, for counting those before or after a date without a scan.
+#[derive(Debug, Default)]
+struct DayCounts(BTreeMap<NaiveDate, usize>);
+
+impl DayCounts {
+    fn add(&mut self, day: Option<NaiveDate>) {
+        if let Some(day) = day {
+            *self.0.entry(day).or_default() += 1;
+        }
+    }
+
+    fn remove(&mut self, day: Option<NaiveDate>) {
+        if let Some(day) = day
+            && let Some(n) = self.0.get_mut(&day)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.0.remove(&day);
+            }
+        }
+    }
+
+    fn before(&self, day: NaiveDate) -> usize {
+        self.0.range(..day).map(|(_, n)| n).sum()
+    }
+
+    fn from(&self, day: NaiveDate) -> usize {
+        self.0.range(day..).map(|(_, n)| n).sum()
+    }
 }
 
 /// What Esc gives back when a search is abandoned.
@@ -67,7 +165,9 @@ impl Search {
 pub struct Inbox {
     pub rows: Vec<Row>,
     pub loaded: bool,
-    pub filter: Option<State>,
+    pub filter: Filter,
+    /// The day the deadline lists are judged on; the console sets it from its clock.
+    pub today: NaiveDate,
     pub sort: SortKey,
     pub descending: bool,
     pub view: Vec<u32>,
@@ -78,6 +178,9 @@ pub struct Inbox {
     pub index: Option<Arc<SearchIndex>>,
     /// Rows per state, kept with the rows: the tabs show them on every frame.
     per_state: BTreeMap<State, usize>,
+    /// Integration deadlines and unpaid fees' last days, kept with the rows for the same reason.
+    integration_days: DayCounts,
+    fee_days: DayCounts,
 }
 
 impl Default for Inbox {
@@ -85,7 +188,8 @@ impl Default for Inbox {
         Inbox {
             rows: Vec::new(),
             loaded: false,
-            filter: None,
+            filter: Filter::All,
+            today: NaiveDate::MIN,
             sort: SortKey::Received,
             descending: false,
             view: Vec::new(),
@@ -95,6 +199,8 @@ impl Default for Inbox {
             search: None,
             index: None,
             per_state: BTreeMap::new(),
+            integration_days: DayCounts::default(),
+            fee_days: DayCounts::default(),
         }
     }
 }
@@ -102,8 +208,12 @@ impl Default for Inbox {
 impl Inbox {
     pub fn set_rows(&mut self, rows: Vec<Row>) {
         self.per_state.clear();
+        self.integration_days = DayCounts::default();
+        self.fee_days = DayCounts::default();
         for row in &rows {
             *self.per_state.entry(row.state).or_default() += 1;
+            self.integration_days.add(row.integration_deadline);
+            self.fee_days.add(row.fee_due);
         }
         self.rows = rows;
         self.loaded = true;
@@ -130,8 +240,30 @@ impl Inbox {
         }
     }
 
+    /// Rows in a deadline list as of `today`.
+    pub fn count_list(&self, list: ReviewList, today: NaiveDate) -> usize {
+        match list {
+            ReviewList::Overdue => self.integration_days.before(today),
+            ReviewList::FeeDue => self.fee_days.from(today),
+            ReviewList::FeeLate => self.fee_days.before(today),
+        }
+    }
+
+    /// Rows under `filter` as of `today`.
+    pub fn count_filter(&self, filter: Filter, today: NaiveDate) -> usize {
+        match filter {
+            Filter::All => self.count_in(None),
+            Filter::State(state) => self.count_in(Some(state)),
+            Filter::List(list) => self.count_list(list, today),
+        }
+    }
+
     fn passes_filter(&self, row: &Row) -> bool {
-        self.filter.is_none_or(|state| row.state == state)
+        match self.filter {
+            Filter::All => true,
+            Filter::State(state) => row.state == state,
+            Filter::List(list) => list.holds(row, self.today),
+        }
     }
 
     /// Recomputes the list from filter, search and sort, keeping the cursor on the same row.
@@ -269,10 +401,15 @@ impl Inbox {
 
     pub fn replace_row(&mut self, row: Row) {
         if let Some(position) = self.position_of(row.id) {
-            if let Some(n) = self.per_state.get_mut(&self.rows[position].state) {
+            let old = &self.rows[position];
+            if let Some(n) = self.per_state.get_mut(&old.state) {
                 *n = n.saturating_sub(1);
             }
+            self.integration_days.remove(old.integration_deadline);
+            self.fee_days.remove(old.fee_due);
             *self.per_state.entry(row.state).or_default() += 1;
+            self.integration_days.add(row.integration_deadline);
+            self.fee_days.add(row.fee_due);
             self.rows[position] = row;
         }
     }
@@ -426,7 +563,7 @@ mod tests {
     fn filters_sorting_and_selection_work_on_indices() {
         let mut inbox = inbox();
         inbox.next_filter(1);
-        assert_eq!(inbox.filter, Some(State::Ricevuta));
+        assert_eq!(inbox.filter, Filter::State(State::Ricevuta));
         assert_eq!(names(&inbox), ["Rossi Maria", "Rossetti Luca"]);
         inbox.sort = SortKey::Applicant;
         inbox.rebuild_view();
@@ -440,7 +577,15 @@ mod tests {
         assert_eq!(inbox.targets(), [ApplicationId(1)], "then the cursor row");
         inbox.next_filter(-1);
         inbox.next_filter(-1);
-        assert_eq!(inbox.filter, Some(State::Esclusa), "filters wrap around");
+        assert_eq!(
+            inbox.filter,
+            Filter::List(ReviewList::FeeLate),
+            "filters wrap around"
+        );
+        for _ in 0..ReviewList::ALL.len() {
+            inbox.next_filter(-1);
+        }
+        assert_eq!(inbox.filter, Filter::State(State::Esclusa));
     }
 
     #[test]
@@ -457,6 +602,41 @@ mod tests {
             .filter(|r| r.state == State::Ricevuta)
             .count();
         assert_eq!(inbox.count_in(Some(State::Ricevuta)), scanned);
+    }
+
+    #[test]
+    fn the_deadline_lists_count_and_filter_by_the_day_given() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2025, 5, d).unwrap_or_default();
+        let mut inbox = inbox();
+        let mut late = row(1, "Rossi Maria", State::IntegrazioneRichiesta);
+        late.integration_deadline = Some(day(9));
+        late.fee_due = Some(day(8));
+        inbox.replace_row(late);
+        let mut due = row(2, "Bianchi Anna", State::Ammessa);
+        due.fee_due = Some(day(10));
+        inbox.replace_row(due);
+        let today = day(10);
+        assert_eq!(inbox.count_list(ReviewList::Overdue, today), 1);
+        assert_eq!(
+            inbox.count_list(ReviewList::FeeDue, today),
+            1,
+            "due today is not late"
+        );
+        assert_eq!(inbox.count_list(ReviewList::FeeLate, today), 1);
+        assert_eq!(
+            inbox.count_list(ReviewList::Overdue, day(9)),
+            0,
+            "the last day is on time"
+        );
+        inbox.today = today;
+        inbox.filter = Filter::List(ReviewList::FeeDue);
+        inbox.rebuild_view();
+        assert_eq!(names(&inbox), ["Bianchi Anna"]);
+        // Paid: the row leaves the list and its count.
+        inbox.replace_row(row(2, "Bianchi Anna", State::Ammessa));
+        inbox.rebuild_view();
+        assert!(inbox.view.is_empty());
+        assert_eq!(inbox.count_list(ReviewList::FeeDue, today), 0);
     }
 
     #[test]

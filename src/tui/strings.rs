@@ -437,14 +437,30 @@ pub const ACTIONS: [(Action, &str, &str); 71] = [
     (Action::Reinstate, "riammetti", "riammetti"),
     (Action::EditContact, "modifica_recapiti", "recapiti"),
     (Action::AddMember, "aggiungi_componente", "nuovo componente"),
-    (Action::RemoveMember, "rimuovi_componente", "togli componente"),
+    (
+        Action::RemoveMember,
+        "rimuovi_componente",
+        "togli componente",
+    ),
     (Action::RecordDocument, "registra_documento", "documenti"),
     (Action::Verify, "verifica", "verifica requisiti"),
     (Action::IssueFee, "emetti_avviso", "avviso pagoPA"),
     (Action::RecordPayment, "registra_pagamento", "pagato"),
-    (Action::RemindFee, "sollecita_pagamento", "promemoria pagamento"),
-    (Action::BookAppointment, "prenota_appuntamento", "appuntamento"),
-    (Action::RescheduleAppointment, "sposta_appuntamento", "sposta"),
+    (
+        Action::RemindFee,
+        "sollecita_pagamento",
+        "promemoria pagamento",
+    ),
+    (
+        Action::BookAppointment,
+        "prenota_appuntamento",
+        "appuntamento",
+    ),
+    (
+        Action::RescheduleAppointment,
+        "sposta_appuntamento",
+        "sposta",
+    ),
     (Action::CancelAppointment, "annulla_appuntamento", "disdici"),
     (Action::PreviousDay, "giorno_precedente", "giorno prec."),
     (Action::NextDay, "giorno_successivo", "giorno succ."),
@@ -454,11 +470,31 @@ pub const ACTIONS: [(Action, &str, &str); 71] = [
     (Action::ActivateCall, "attiva_bando", "rendi attivo"),
     (Action::PublishCall, "pubblica_bando", "pubblica"),
     (Action::EditDocument, "documento_bando", "documento"),
-    (Action::RemoveDocument, "rimuovi_documento", "togli documento"),
-    (Action::ImportInterested, "importa_interessati", "importa interessati"),
-    (Action::AddInterested, "aggiungi_interessato", "aggiungi interessato"),
-    (Action::RemoveInterested, "rimuovi_interessato", "togli interessato"),
-    (Action::NotifyInterested, "avvisa_interessati", "avvisa nuovi interessati"),
+    (
+        Action::RemoveDocument,
+        "rimuovi_documento",
+        "togli documento",
+    ),
+    (
+        Action::ImportInterested,
+        "importa_interessati",
+        "importa interessati",
+    ),
+    (
+        Action::AddInterested,
+        "aggiungi_interessato",
+        "aggiungi interessato",
+    ),
+    (
+        Action::RemoveInterested,
+        "rimuovi_interessato",
+        "togli interessato",
+    ),
+    (
+        Action::NotifyInterested,
+        "avvisa_interessati",
+        "avvisa nuovi interessati",
+    ),
     (Action::SendMessage, "invia_messaggio", "messaggio IO"),
     (Action::Requeue, "riaccoda", "riprova"),
     (Action::MarkSent, "segna_inviato", "segna inviato"),
@@ -513,6 +549,558 @@ pub const DASHBOARD_OUTBOX: &str = "Messaggi IO";
 
 // ---- review: the case's review steps, fees, inbox lists ----
 
+pub const FORM_RECORD_DOCUMENT: &str = "Registra un documento";
+pub const FORM_VERIFY: &str = "Verifica di requisiti e condizioni";
+pub const FORM_REMOVE_MEMBER: &str = "Togli un componente dal nucleo";
+pub const FORM_ISSUE_FEE: &str = "Avviso pagoPA delle spese di segreteria";
+pub const FORM_RECORD_PAYMENT: &str = "Pagamento delle spese di segreteria";
+pub const FORM_ADMIT_MANY: &str = "Ammissione delle domande scelte";
+pub const FORM_EXCLUDE_MANY: &str = "Esclusione delle domande scelte";
+pub const FORM_REMIND_WITHIN: &str = "Promemoria degli avvisi in scadenza";
+pub const FIELD_RECORDED_DOCUMENT: &str = "Documento";
+pub const FIELD_DOCUMENT_STATUS: &str = "Stato";
+pub const FIELD_CHECK_ITEM: &str = "Voce";
+pub const FIELD_FINDING: &str = "Esito";
+pub const FIELD_MEMBER: &str = "Componente";
+pub const FIELD_FEE_NOTICE: &str = "Numero avviso";
+pub const FIELD_FEE_AMOUNT: &str = "Importo (€)";
+pub const FIELD_PAID_ON: &str = "Pagato il (gg/mm/aaaa)";
+pub const FIELD_WITHIN_DAYS: &str = "Entro quanti giorni";
+pub const DOC_RECEIVED: &str = "ricevuto";
+pub const DOC_MISSING: &str = "mancante";
+pub const DOC_REJECTED: &str = "respinto";
+pub const DOC_NOT_GIVEN: &str = "non presentato";
+pub const NEED_REQUIRED: &str = "obbligatorio";
+pub const NEED_CONDITION: &str = "per condizione";
+pub const NEED_OPTIONAL: &str = "facoltativo";
+pub const FINDING_VERIFIED: &str = "verificato";
+pub const FINDING_NOT_VERIFIED: &str = "non verificato";
+pub const NOTE_FOR_REJECTED: &str = "obbligatoria per un documento respinto";
+pub const NOTE_FOR_NOT_VERIFIED: &str = "obbligatoria per un esito non verificato";
+pub const AMOUNT_ZERO: &str = "deve essere maggiore di zero";
+pub const DAYS_RANGE: &str = "un numero di giorni da 0 a 365";
+pub const NO_FEE_TO_REMIND: &str =
+    "nessuna delle domande scelte ha un avviso non pagato e non ancora scaduto";
+pub const NO_MEMBER_TO_REMOVE: &str = "nel nucleo c'è solo il richiedente";
+pub const NO_CALL_DOCUMENTS: &str = "il bando della domanda non prevede documenti";
+
+pub fn no_fee_due_within(days: u32) -> String {
+    format!("nessun avviso non pagato in scadenza entro {days} giorni")
+}
+
+/// A check item's current finding, as the Verify form lists it.
+pub fn finding_verified(by: &str, on: &str) -> String {
+    format!("✓ verificato da {by} il {on}")
+}
+pub const FINDING_FAILED: &str = "✗ non verificato";
+pub const FINDING_PENDING: &str = "da verificare";
+
+pub const LIST_OVERDUE: &str = "Scadute";
+pub const LIST_FEE_DUE: &str = "Da pagare";
+pub const LIST_FEE_LATE: &str = "Pagamenti scaduti";
+pub const COL_DEADLINE: &str = "Scadenza";
+
+fn in_days(days: i64) -> String {
+    match days {
+        0 => "oggi".to_string(),
+        1 => "domani".to_string(),
+        n => format!("tra {n} giorni"),
+    }
+}
+
+fn days_ago(days: i64) -> String {
+    match days {
+        1 => "da 1 giorno".to_string(),
+        n => format!("da {n} giorni"),
+    }
+}
+
+/// "scade 28/09 · tra 3 giorni", "scaduta da 2 giorni".
+pub fn integration_left(deadline: &str, days_left: i64) -> String {
+    if days_left >= 0 {
+        format!("scade {deadline} · {}", in_days(days_left))
+    } else {
+        format!("scaduta {}", days_ago(-days_left))
+    }
+}
+
+pub fn overdue_status(days: i64, protocol: &str) -> String {
+    format!("integrazione scaduta {} ({protocol})", days_ago(days))
+}
+
+pub fn fee_due_status(due: &str, days_left: i64, protocol: &str) -> String {
+    format!(
+        "spese di segreteria entro il {due} · {} ({protocol})",
+        in_days(days_left)
+    )
+}
+
+pub fn fee_late_status(days: i64, protocol: &str) -> String {
+    format!(
+        "spese di segreteria non pagate, scadute {} ({protocol})",
+        days_ago(days)
+    )
+}
+
+pub fn case_integration(requested: &str) -> String {
+    format!("Integrazione richiesta il {requested}")
+}
+
+pub fn case_decision(admitted: bool, on: &str, by: &str) -> String {
+    let what = if admitted { "Ammessa" } else { "Esclusa" };
+    format!("{what} il {on} da {by}")
+}
+
+pub fn case_received(on: &str) -> String {
+    format!("Ricevuta il {on}")
+}
+
+pub fn case_registered(on: &str) -> String {
+    format!("protocollata il {on}")
+}
+
+pub const BOX_TIMELINE_RECENT: &str = "Cronologia, dalla più recente";
+pub const BOX_CHECKS: &str = "Requisiti e condizioni";
+pub const MISSING_DOCUMENT: &str = "manca doc";
+pub const DOC_REQUESTED: &str = "richiesto";
+pub const CASE_NO_DOCUMENTS: &str = "nessun documento previsto";
+pub const LATE_APPLICATION: &str = "fuori termine";
+
+/// What the caseworker checks for each requirement, short enough for the case view's box.
+pub fn requirement_short(requirement: crate::domain::verification::Requirement) -> &'static str {
+    use crate::domain::verification::Requirement as R;
+    match requirement {
+        R::Cittadinanza => "cittadinanza",
+        R::ResidenzaOLavoro => "residenza o lavoro",
+        R::NessunaProprietaAdeguata => "nessuna casa adeguata",
+        R::Isee => "ISEE",
+        R::NessunAlloggioPubblico => "nessuna casa pubblica",
+        R::NessunaCondanna => "nessuna condanna",
+    }
+}
+
+/// The declared citizenship as the case view's requirement line says it.
+pub fn citizenship_short(citizenship: crate::domain::household::Citizenship) -> &'static str {
+    use crate::domain::household::Citizenship as C;
+    match citizenship {
+        C::Italiana => "cittadinanza italiana",
+        C::Ue => "cittadinanza UE",
+        C::ExtraUeLungoPeriodo => "extra UE lungo periodo",
+        C::ExtraUePermessoBiennale => "permesso biennale",
+    }
+}
+
+pub fn residence_years(years: u8) -> String {
+    format!("residenza da {years} anni")
+}
+pub const WORK_IN_COMUNE: &str = "lavoro nel Comune";
+
+pub fn isee_limit(limit: &str) -> String {
+    format!("limite {limit}")
+}
+
+/// "alloggio 40 m² · minimo 54 m² per 3 → inadeguato".
+pub fn adequacy(area: u16, minimum: u16, people: usize, adequate: bool) -> String {
+    format!(
+        "alloggio {area} m² · minimo {minimum} m² per {people} → {}",
+        if adequate { "adeguato" } else { "inadeguato" }
+    )
+}
+pub fn adequacy_verdict(area: u16, adequate: bool) -> String {
+    format!(
+        "alloggio {area} m² → {}",
+        if adequate { "adeguato" } else { "inadeguato" }
+    )
+}
+
+pub fn adequacy_minimum(minimum: u16, people: usize) -> String {
+    format!("minimo {minimum} m² per {people}")
+}
+pub const DECLARED_INADEQUATE_BUT_NOT: &str = "⚠ dichiarato inadeguato: non risulta";
+pub const INADEQUATE_NOT_DECLARED: &str = "condizione non dichiarata";
+
+pub fn also_in(protocols: &str) -> String {
+    format!("⚠ anche in {protocols}")
+}
+
+pub const CASE_FEE: &str = "Spese di segreteria";
+pub const FEE_UNPAID: &str = "non pagato";
+
+pub fn fee_paid(on: &str) -> String {
+    format!("pagato il {on}")
+}
+
+pub fn fee_late(days: i64) -> String {
+    format!("non pagato, scaduto {}", days_ago(days))
+}
+
+pub fn reminders(n: usize) -> String {
+    format!("{n} promemoria")
+}
+
+/// "avviso 3012… 25,00 € entro 30/11".
+pub fn fee_notice(notice: &str, amount: &str, due: &str) -> String {
+    format!("avviso {notice} {amount} entro {due}")
+}
+
+pub const NEXT_APPOINTMENT: &str = "Appuntamento";
+
+pub const DASH_FEES_DUE: &str = "avvisi da pagare";
+pub const DASH_FEES_LATE: &str = "pagamenti scaduti";
+pub const DASH_OVERDUE_ROW: &str = "integrazioni scadute";
+pub const DASH_DUE_SOON_ROW: &str = "integrazioni entro 3 giorni";
+pub const DASH_UNREGISTERED_ROW: &str = "ricevute da protocollare";
+pub const DASH_TODAY: &str = "Appuntamenti di oggi";
+pub const NO_APPOINTMENTS: &str = "nessun appuntamento";
+
+pub fn more_appointments(n: usize) -> String {
+    format!("… e altri {n}")
+}
+
 // ---- calls: the Bandi screen ----
 
+pub const CALLS_COLUMNS: [&str; 6] = [
+    "Codice",
+    "Titolo",
+    "Finestra",
+    "Stato",
+    "Pubblicazione",
+    "Interessati",
+];
+pub const CALL_ACTIVE: &str = "attivo";
+pub const CALL_UNPUBLISHED: &str = "non pubblicato";
+pub fn call_no_calls(new_key: &str) -> String {
+    format!("nessun bando nel database: {new_key} ne crea uno")
+}
+pub const NO_CALL_SELECTED: &str = "nessun bando sotto il cursore";
+
+pub fn call_published(date: &str) -> String {
+    format!("pubblicato il {date}")
+}
+
+pub const CALL_DETERMINA: &str = "Determina";
+pub const CALL_WINDOW: &str = "Finestra";
+pub const CALL_DURATION: &str = "Durata massima";
+pub const CALL_PROCEDURE_END: &str = "Fine procedura";
+pub const CALL_STAMP_DUTY: &str = "Marca da bollo";
+pub const CALL_FEE: &str = "Spese segreteria";
+pub const CALL_INTEGRATION: &str = "Integrazione";
+pub const CALL_OBJECTIONS: &str = "Opposizioni";
+pub const CALL_ISEE_LIMIT: &str = "Limite ISEE";
+pub const CALL_SINGLE_PERSON: &str = "Unipersonale";
+pub const CALL_PROPERTY_SHARE: &str = "Quota proprietà";
+pub const CALL_RANKING_VALIDITY: &str = "Graduatoria";
+pub const CALL_REFERENCE: &str = "Riferimento";
+pub const CALL_PROTOCOL: &str = "Protocollo";
+pub const CALL_PUBLICATION: &str = "Pubblicazione";
+pub const CALL_INTERESTED: &str = "Interessati";
+pub const CALL_DOCUMENTS: &str = "Documenti";
+pub const CALL_DOC_REQUIRED: &str = "obbligatorio";
+pub const CALL_DOC_OPTIONAL: &str = "facoltativo";
+
+pub const CALL_WINDOW_NOT_OPEN: &str = "non ancora aperta";
+pub const CALL_WINDOW_OPEN: &str = "aperta";
+
+/// Which lines of a scrolled list are shown, and the keys that scroll it.
+pub fn call_section_range(from: usize, to: usize, total: usize, keys: &str) -> String {
+    format!("{from}–{to} di {total} · {keys}")
+}
+
+pub fn call_window_span(opens: &str, closes: &str) -> String {
+    format!("{opens} – {closes}")
+}
+
+pub fn call_days(n: u32) -> String {
+    if n == 1 {
+        "1 giorno".to_string()
+    } else {
+        format!("{n} giorni")
+    }
+}
+
+pub fn call_years(n: u32) -> String {
+    if n == 1 {
+        "valida 1 anno".to_string()
+    } else {
+        format!("valida {n} anni")
+    }
+}
+
+pub fn call_percent_increase(pct: u32, limit: &str) -> String {
+    format!("+{pct}% ({limit})")
+}
+
+pub fn call_max_share(pct: u32) -> String {
+    format!("al massimo {pct}%")
+}
+
+pub fn call_reference_is_closing(date: &str) -> String {
+    format!("{date} (chiusura)")
+}
+
+pub fn call_protocol_example(pattern: &str, example: &str) -> String {
+    format!("{pattern} → es. {example}")
+}
+
+pub fn call_interested_citizens(n: usize) -> String {
+    match n {
+        0 => "nessun cittadino interessato".to_string(),
+        1 => "1 cittadino interessato".to_string(),
+        n => format!("{} cittadini interessati", crate::format::count(n)),
+    }
+}
+
+pub fn doc_needed_for(triggers: &str) -> String {
+    format!("necessario per {triggers}")
+}
+
+pub fn call_documents_heading(n: usize) -> String {
+    format!("{CALL_DOCUMENTS} ({n})")
+}
+
+pub const CALL_NO_DOCUMENTS: &str = "nessun documento";
+pub const NO_DOCUMENTS_TO_REMOVE: &str = "il bando non ha documenti da togliere";
+
+pub const CALL_IMPORT_ERRORS: &str = "Righe da correggere, nessun interessato importato";
+
+/// The status line's hint about what the call under the cursor can do next.
+pub fn call_hint_unpublished(key: &str, interested: usize) -> String {
+    match interested {
+        0 => format!("non pubblicato · {key} lo pubblica"),
+        n => format!(
+            "non pubblicato · {key} lo pubblica e avvisa {} interessati",
+            crate::format::count(n)
+        ),
+    }
+}
+
+pub fn call_hint_published(date: &str, key: &str) -> String {
+    format!("pubblicato il {date} · {key} avvisa gli interessati aggiunti dopo")
+}
+
+pub const FORM_CALL_NEW: &str = "Nuovo bando (1/2): dati generali";
+pub const FORM_CALL_EDIT: &str = "Modifica bando (1/2): dati generali";
+pub const FORM_CALL_PARAMS: &str = "Bando (2/2): parametri";
+pub const FORM_DOCUMENT_CODE: &str = "Documento del bando: codice";
+pub const FORM_DOCUMENT_NEW: &str = "Nuovo documento del bando";
+pub const FORM_DOCUMENT_EDIT: &str = "Modifica documento del bando";
+pub const FORM_DOCUMENT_REMOVE: &str = "Togli un documento dal bando";
+pub const FORM_INTERESTED_ADD: &str = "Aggiungi un cittadino interessato";
+pub const FORM_INTERESTED_REMOVE: &str = "Togli un cittadino interessato";
+pub const FORM_INTERESTED_IMPORT: &str = "Importa interessati da file CSV";
+
+pub const FIELD_CALL_CODE: &str = "Codice";
+pub const FIELD_CALL_TITLE: &str = "Titolo";
+pub const FIELD_CALL_DETERMINA: &str = "Determina";
+pub const FIELD_CALL_OPENS: &str = "Apertura (gg/mm/aaaa hh:mm)";
+pub const FIELD_CALL_CLOSES: &str = "Chiusura (ultimo minuto)";
+pub const FIELD_CALL_DURATION: &str = "Durata massima (giorni)";
+pub const FIELD_CALL_STAMP_DUTY: &str = "Marca da bollo (€)";
+pub const FIELD_CALL_FEE: &str = "Spese di segreteria (€)";
+pub const FIELD_INTEGRATION_DAYS: &str = "Giorni per l'integrazione";
+pub const FIELD_OBJECTION_DAYS: &str = "Giorni per le opposizioni";
+pub const FIELD_ISEE_LIMIT: &str = "Limite ISEE (€)";
+pub const FIELD_SINGLE_PERSON: &str = "Maggiorazione unipersonale %";
+pub const FIELD_PROPERTY_SHARE: &str = "Quota massima di proprietà %";
+pub const FIELD_RANKING_VALIDITY: &str = "Validità graduatoria (anni)";
+pub const FIELD_REFERENCE_DATE: &str = "Riferimento (vuota: chiusura)";
+pub const FIELD_PROTOCOL_PATTERN: &str = "Modello del protocollo";
+pub const FIELD_DOCUMENT_CODE: &str = "Codice (nuovo o esistente)";
+pub const FIELD_DOCUMENT_CODE_REMOVE: &str = "Codice del documento";
+pub const FIELD_DOCUMENT_TITLE: &str = "Titolo";
+pub const FIELD_DOCUMENT_REQUIRED: &str = "Obbligatorio";
+pub const FIELD_DOCUMENT_NEEDED_FOR: &str = "Necessario per (codici)";
+pub const FIELD_CSV_FILE: &str = "File CSV";
+pub const CALL_NO: &str = "no";
+pub const CALL_YES: &str = "sì";
+
+pub const CALL_CODE_RULE: &str = "solo minuscole, cifre e '-', al massimo 32";
+pub const DOCUMENT_CODE_RULE: &str = "solo minuscole, cifre, '_' e '-', al massimo 40";
+pub const CLOSES_BEFORE_OPENS: &str = "la chiusura deve seguire l'apertura";
+pub const CALL_WHOLE_DAYS: &str = "un numero intero di giorni, da 1 in su";
+pub const CALL_WHOLE_YEARS: &str = "un numero intero di anni, da 1 in su";
+pub const CALL_PERCENT: &str = "un numero intero da 0 a 100";
+
+pub fn call_unknown_trigger(code: &str, known: &str) -> String {
+    format!("'{code}' sconosciuto; usa: {known}")
+}
+
+pub fn call_trigger_guess(code: &str, guess: &str) -> String {
+    format!("'{code}' sconosciuto: forse {guess}?")
+}
+
+pub fn call_exists(code: &str, edit_key: &str) -> String {
+    format!("esiste già un bando con codice '{code}': per cambiarlo, {edit_key} sulla sua riga")
+}
+
+pub fn call_gone(code: &str) -> String {
+    format!("il bando {code} non c'è più: elenco riletto")
+}
+
+pub fn call_published_alone(code: &str) -> String {
+    format!("bando {code} pubblicato; nessun cittadino interessato da avvisare")
+}
+
+pub fn call_document_not_in_call(code: &str, known: &str) -> String {
+    format!("'{code}' non è tra i documenti del bando: {known}")
+}
+
+pub fn call_saved(code: &str) -> String {
+    format!("bando {code} salvato")
+}
+
+pub fn call_created(code: &str) -> String {
+    format!("bando {code} creato")
+}
+
+pub fn call_activated(code: &str) -> String {
+    format!("bando {code} ora attivo: la console lavora su questo")
+}
+
+pub fn call_already_active(code: &str) -> String {
+    format!("il bando {code} è già quello attivo")
+}
+
+pub fn call_already_published(code: &str, date: &str, notify_key: &str) -> String {
+    format!(
+        "il bando {code} è già pubblicato dal {date}: {notify_key} avvisa solo gli interessati aggiunti dopo"
+    )
+}
+
+pub fn call_not_published(code: &str, publish_key: &str) -> String {
+    format!(
+        "il bando {code} non è pubblicato: {publish_key} lo pubblica e avvisa tutti gli interessati"
+    )
+}
+
+pub fn call_document_saved(code: &str, call: &str) -> String {
+    format!("documento {code} salvato nel bando {call}")
+}
+
+pub fn call_document_removed(code: &str, call: &str) -> String {
+    format!("documento {code} tolto dal bando {call}")
+}
+
+pub fn call_interested_added(code: &str, call: &str) -> String {
+    format!("{code} aggiunto agli interessati del bando {call}")
+}
+
+pub fn call_interested_removed(code: &str, call: &str) -> String {
+    format!("{code} tolto dagli interessati del bando {call}")
+}
+
+pub fn call_interested_imported(added: usize, present: usize) -> String {
+    format!(
+        "{} interessati aggiunti ({} già presenti)",
+        crate::format::count(added),
+        crate::format::count(present)
+    )
+}
+
+pub fn call_import_refused(rows: usize, first: &str) -> String {
+    let rows = if rows == 1 {
+        "1 riga errata".to_string()
+    } else {
+        format!("{} righe errate", crate::format::count(rows))
+    };
+    format!("{rows}, nulla importato (Esc: l'elenco completo) · {first}")
+}
+
 // ---- agenda: the Agenda screen ----
+
+pub const AGENDA_EMPTY: &str = "Nessun appuntamento in questo giorno";
+pub const AGENDA_COLUMNS: [&str; 7] = [
+    "Ora",
+    "Numero",
+    "Cittadino",
+    "Codice fiscale",
+    "Oggetto",
+    "Luogo",
+    "Domanda",
+];
+pub const FORM_BOOK_APPOINTMENT: &str = "Prenotazione di un appuntamento";
+pub const FORM_RESCHEDULE_APPOINTMENT: &str = "Spostamento dell'appuntamento";
+pub const FORM_CANCEL_APPOINTMENT: &str = "Disdetta dell'appuntamento";
+pub const FIELD_APPOINTMENT: &str = "Appuntamento";
+pub const FIELD_CITIZEN_NAME: &str = "Cognome e nome";
+pub const FIELD_SUBJECT: &str = "Oggetto";
+pub const FIELD_PLACE: &str = "Luogo";
+pub const FIELD_DAY: &str = "Data (gg/mm/aaaa)";
+pub const FIELD_TIME: &str = "Ora (hh:mm)";
+pub const DEFAULT_APPOINTMENT_SUBJECT: &str = "presentare la domanda di assegnazione";
+pub const TIME_FORMAT: &str = "un'ora come 09:30";
+pub const DAY_PAST: &str = "la data è già passata";
+pub const CONTROL_CHARACTERS: &str = "caratteri di controllo non ammessi";
+pub const APPOINTMENT_NOT_LINKED: &str = "l'appuntamento non è collegato a una domanda";
+
+pub fn weekday(day: chrono::Weekday) -> &'static str {
+    use chrono::Weekday as W;
+    match day {
+        W::Mon => "lunedì",
+        W::Tue => "martedì",
+        W::Wed => "mercoledì",
+        W::Thu => "giovedì",
+        W::Fri => "venerdì",
+        W::Sat => "sabato",
+        W::Sun => "domenica",
+    }
+}
+
+/// "Agenda · lunedì 02/12/2024 · oggi"; `offset` is the day's distance from today.
+pub fn agenda_title(day: chrono::NaiveDate, offset: i64) -> String {
+    use chrono::Datelike;
+    let relative = match offset {
+        0 => " · oggi",
+        1 => " · domani",
+        -1 => " · ieri",
+        _ => "",
+    };
+    format!(
+        "{SCREEN_AGENDA} · {} {}{relative}",
+        weekday(day.weekday()),
+        crate::domain::time::format_date(day)
+    )
+}
+
+/// "3 appuntamenti · 1 annullato".
+pub fn agenda_count(total: usize, cancelled: usize) -> String {
+    let mut text = match total {
+        1 => "1 appuntamento".to_string(),
+        n => format!("{} appuntamenti", crate::format::count(n)),
+    };
+    match cancelled {
+        0 => {}
+        1 => text.push_str(" · 1 annullato"),
+        n => text.push_str(&format!(" · {} annullati", crate::format::count(n))),
+    }
+    text
+}
+
+pub fn appointment_cancelled_cell(reason: &str) -> String {
+    format!("annullato — {reason}")
+}
+
+pub fn too_long(max: usize) -> String {
+    format!("al massimo {max} caratteri")
+}
+
+pub fn appointment_is_cancelled(number: &str) -> String {
+    format!("l'appuntamento {number} è annullato: non si può più cambiare")
+}
+
+/// The linked application in the detail line: `open` is the key that opens it.
+pub fn appointment_case(protocol: &str, open: &str) -> String {
+    if protocol.is_empty() {
+        format!("domanda non ancora protocollata ({open} apre)")
+    } else {
+        format!("domanda {protocol} ({open} apre)")
+    }
+}
+
+pub fn appointment_booked_by(actor: &str, on: &str) -> String {
+    format!("prenotato da {actor} il {on}")
+}
+
+pub fn appointment_cancelled_on(on: &str, reason: &str) -> String {
+    format!("annullato il {on}: {reason}")
+}

@@ -42,6 +42,9 @@ pub struct BatchJob {
     pub step: Option<BatchStep>,
     pub config: ComuneConfig,
     pub actor: String,
+    /// The console's time when the batch started: every step is dated by it, so a fee's
+    /// lateness is judged on the day the caseworker sees.
+    pub started_at: crate::domain::time::Timestamp,
     pub stop: Arc<AtomicBool>,
 }
 
@@ -68,7 +71,7 @@ impl BatchJob {
             }
             let ctx = crate::domain::Context {
                 actor: self.actor.clone(),
-                now: chrono::Utc::now(),
+                now: self.started_at,
             };
             if let Some(step) = self.step {
                 // Each application's step and its message commit together, one by one.
@@ -131,10 +134,12 @@ impl App {
             Ok(Some(_)) => s::REACHABLE,
             _ => s::REACHABILITY_UNKNOWN,
         };
-        format!(
-            "{} · {fiscal_code} · {reach}",
-            super::super::view::clean(name)
-        )
+        let name = super::super::view::clean(name);
+        if name.trim().is_empty() {
+            // A citizen known only by fiscal code, such as one interested in the call.
+            return format!("{fiscal_code} · {reach}");
+        }
+        format!("{name} · {fiscal_code} · {reach}")
     }
 
     /// A step that fires a message: shows the message it will send, exactly, with the
@@ -455,8 +460,13 @@ impl App {
         if self.config().is_err() {
             return self.execute(command);
         }
-        self.queue_one(Some(command), command.application_id(), template, Values::new())
-            .map(|_| ())
+        self.queue_one(
+            Some(command),
+            command.application_id(),
+            template,
+            Values::new(),
+        )
+        .map(|_| ())
     }
 
     fn start_batch(
@@ -492,6 +502,7 @@ impl App {
             step,
             config,
             actor: self.actor.clone(),
+            started_at: self.now(),
             stop,
         })));
     }

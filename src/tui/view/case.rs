@@ -1,31 +1,28 @@
-//! Scheda domanda: applicant, household, declared conditions, documents and the case's timeline.
+//! Scheda domanda: where the application stands (deadline, fee, next appointment), household
+//! with the dwelling's adequacy, requirements and conditions with who verified them, documents
+//! and the case's timeline.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
 use super::super::strings as s;
-use super::{clean, fit};
+use super::{clean, fit, pad};
 use crate::domain::application::DocumentStatus;
-use crate::domain::call::{DocumentTrigger, Need};
-use crate::domain::time::{format_date, format_ts, rome_date};
+use crate::domain::call::{Call, DocumentTrigger, Need};
+use crate::domain::household::{Condition, adequate_area_m2};
+use crate::domain::money::Money;
+use crate::domain::time::{Timestamp, days_until, format_date, format_ts, rome_date, to_rome};
+use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, State};
+use crate::tui::theme::Theme;
 
-fn state_line(application: &Application) -> String {
-    let mut text = application.state.label().to_string();
-    if application.state == State::IntegrazioneRichiesta
-        && let Some(request) = &application.integration
-    {
-        text.push_str(&format!(" (scade {})", format_date(request.deadline)));
-    }
-    if application.late {
-        text.push_str(" · fuori termine");
-    }
-    text
-}
+/// Lines the timeline keeps however much the boxes above would take.
+const TIMELINE_MIN: u16 = 3;
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App) {
     let Some(case) = &app.case else {
@@ -41,7 +38,7 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
         " {protocol} · {} · {} · {}",
         clean(&a.applicant_name()),
         a.applicant_fiscal_code(),
-        state_line(a)
+        a.state.label()
     );
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
@@ -59,83 +56,95 @@ fn boxed(title: &str, app: &App) -> Block<'static> {
         .title(format!(" {title} "))
 }
 
+/// "dd/mm" in Rome.
+fn day_month(at: Timestamp) -> String {
+    to_rome(at).format("%d/%m").to_string()
+}
+
+/// A line of spans cut to `width` columns, keeping the styles of what is left.
+fn cut(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = span.content.width();
+        if used + w <= width {
+            used += w;
+            kept.push(span);
+        } else {
+            kept.push(Span::styled(
+                fit(&span.content, width.saturating_sub(used)),
+                span.style,
+            ));
+            break;
+        }
+    }
+    Line::from(kept)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(case) = &app.case else {
         return;
     };
-    let theme = app.theme;
     let a = &case.data.application;
-    let today = rome_date(app.now());
-    let members = a.household.members();
-    let conditions = condition_lines(app);
-    let top_height = (members.len().max(conditions.len()) + 2).clamp(4, 9) as u16;
-    let documents = document_spans(app);
-    let document_width: usize = documents.iter().map(|s| s.content.chars().count()).sum();
-    let inner = usize::from(area.width.saturating_sub(2)).max(1);
-    let document_height = (document_width.div_ceil(inner) + 2).clamp(3, 5) as u16;
-    let [contact, top, docs, timeline] = Layout::vertical([
-        Constraint::Length(1),
+    let width = usize::from(area.width);
+    let mut head = vec![state_line(app, a, width)];
+    head.extend(fee_line(app, a, width));
+    head.extend(appointment_line(app, width));
+    head.push(contact_line(a, width));
+
+    // The household takes 45 % of the width, requirements and conditions the rest.
+    let left_w = u16::try_from(u32::from(area.width) * 45 / 100).unwrap_or(area.width / 2);
+    let right_w = area.width - left_w;
+    let household = household_lines(app, usize::from(left_w.saturating_sub(2)));
+    let checks = check_lines(app, usize::from(right_w.saturating_sub(2)));
+    let documents = document_lines(app, width.saturating_sub(2));
+    let document_height = (documents.len() + 2).clamp(3, 6) as u16;
+    let head_height = head.len() as u16;
+    let room = area
+        .height
+        .saturating_sub(head_height + document_height + TIMELINE_MIN);
+    let top_height = ((household.len().max(checks.len()) + 2) as u16).clamp(4, room.max(4));
+    let [head_area, top, docs, timeline] = Layout::vertical([
+        Constraint::Length(head_height),
         Constraint::Length(top_height),
         Constraint::Length(document_height),
         Constraint::Fill(1),
     ])
     .areas(area);
 
-    let c = &a.contact;
-    let contact_text = format!(
-        " {}: {} · {} · {}, {} {} {}",
-        s::BOX_CONTACT,
-        c.email.as_deref().map(clean).unwrap_or_else(|| "—".into()),
-        c.phone.as_deref().map(clean).unwrap_or_else(|| "—".into()),
-        clean(&c.address.street),
-        clean(&c.address.postcode),
-        clean(&c.address.municipality),
-        clean(&c.address.province),
-    );
-    frame.render_widget(
-        Paragraph::new(fit(&contact_text, usize::from(area.width))),
-        contact,
-    );
-
+    frame.render_widget(Paragraph::new(head), head_area);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    let member_width = usize::from(left.width.saturating_sub(2));
-    let member_lines: Vec<Line> = members
-        .iter()
-        .map(|m| {
-            let age = s::age(crate::domain::time::age_on(m.birth_date, today));
-            let name_width = member_width.saturating_sub(18);
-            Line::from(format!(
-                " {} {:<11} {:>4}",
-                super::pad(&clean(&m.full_name()), name_width),
-                fit(m.relation.label(), 11),
-                age
-            ))
-        })
-        .collect();
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Length(right_w)]).areas(top);
     frame.render_widget(
-        Paragraph::new(member_lines).block(boxed(
-            &format!("{} ({})", s::BOX_HOUSEHOLD, members.len()),
+        Paragraph::new(household).block(boxed(
+            &format!("{} ({})", s::BOX_HOUSEHOLD, a.household.len()),
             app,
         )),
         left,
     );
     frame.render_widget(
-        Paragraph::new(conditions).block(boxed(s::BOX_CONDITIONS, app)),
+        Paragraph::new(checks).block(boxed(s::BOX_CHECKS, app)),
         right,
     );
     frame.render_widget(
-        Paragraph::new(Line::from(documents))
-            .wrap(Wrap { trim: true })
-            .block(boxed(s::BOX_DOCUMENTS, app)),
+        Paragraph::new(documents).block(boxed(s::BOX_DOCUMENTS, app)),
         docs,
     );
+    draw_timeline(frame, timeline, app);
+}
 
+fn draw_timeline(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(case) = &app.case else {
+        return;
+    };
+    let theme = app.theme;
     let events = &case.data.events;
-    let height = usize::from(timeline.height.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
     let start = case.scroll.min(events.len().saturating_sub(height));
+    // Newest first: what was just done is what a small terminal must still show.
     let lines: Vec<Line> = events
         .iter()
+        .rev()
         .skip(start)
         .take(height)
         .map(|(_, event)| {
@@ -149,55 +158,371 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let title = if events.len() > height {
         format!(
             "{} ({}–{} di {})",
-            s::BOX_TIMELINE,
+            s::BOX_TIMELINE_RECENT,
             start + 1,
             (start + height).min(events.len()),
             events.len()
         )
     } else {
-        s::BOX_TIMELINE.to_string()
+        s::BOX_TIMELINE_RECENT.to_string()
     };
-    frame.render_widget(Paragraph::new(lines).block(boxed(&title, app)), timeline);
+    frame.render_widget(Paragraph::new(lines).block(boxed(&title, app)), area);
 }
 
-fn condition_lines(app: &App) -> Vec<Line<'static>> {
+/// When the application got where it is, and what it waits for: the integration's deadline,
+/// or the decision taken. The state itself is in the title.
+fn state_line(app: &App, a: &Application, width: usize) -> Line<'static> {
+    let theme = app.theme;
+    let now = app.now();
+    let day = |at: Timestamp| format_date(rome_date(at));
+    let mut spans = Vec::new();
+    match (&a.state, &a.integration, &a.decision) {
+        (State::IntegrazioneRichiesta, Some(request), _) => {
+            let days = days_until(request.deadline, now);
+            let style = match days {
+                ..0 => theme.error(),
+                0..=3 => theme.warning(),
+                _ => Style::default(),
+            };
+            let deadline = request.deadline.format("%d/%m").to_string();
+            spans.push(Span::styled(
+                format!(" {}", s::case_integration(&day(request.requested_at))),
+                theme.bold(),
+            ));
+            spans.push(Span::styled(
+                format!(": {}", s::integration_left(&deadline, days)),
+                style,
+            ));
+        }
+        (State::Ammessa | State::Esclusa, _, Some(decision)) => {
+            spans.push(Span::styled(
+                format!(
+                    " {}",
+                    s::case_decision(decision.admitted, &day(decision.at), &clean(&decision.by))
+                ),
+                theme.bold(),
+            ));
+            let mut text = String::new();
+            if let Some(reason) = decision.reason {
+                text.push_str(&format!(": {}", reason.label()));
+            }
+            if !decision.note.is_empty() {
+                text.push_str(&format!(" · {}", clean(&decision.note)));
+            }
+            spans.push(Span::raw(text));
+        }
+        _ => {
+            spans.push(Span::raw(format!(
+                " {}",
+                s::case_received(&day(a.received_at))
+            )));
+            if let Some(at) = a.registered_at {
+                spans.push(Span::raw(format!(" · {}", s::case_registered(&day(at)))));
+            }
+        }
+    }
+    if a.late {
+        spans.push(Span::styled(
+            format!(" · {}", s::LATE_APPLICATION),
+            theme.warning(),
+        ));
+    }
+    cut(spans, width)
+}
+
+/// "Spese di segreteria: avviso … 25,00 € entro 30/11 · non pagato · 1 promemoria".
+fn fee_line(app: &App, a: &Application, width: usize) -> Option<Line<'static>> {
+    let fee = a.fee.as_ref()?;
+    let theme = app.theme;
+    let today = rome_date(app.now());
+    let due = fee.due.format("%d/%m").to_string();
+    let (status, style) = match &fee.payment {
+        Some(payment) => (s::fee_paid(&format_date(payment.paid_on)), theme.ok()),
+        None if fee.is_late(today) => (s::fee_late(-days_until(fee.due, app.now())), theme.error()),
+        None => (s::FEE_UNPAID.to_string(), theme.warning()),
+    };
+    let mut tail = vec![Span::styled(format!(" · {status}"), style)];
+    if !fee.reminders.is_empty() {
+        tail.push(Span::raw(format!(
+            " · {}",
+            s::reminders(fee.reminders.len())
+        )));
+    }
+    let tail_width: usize = tail.iter().map(|s| s.content.width()).sum();
+    let amount = fee.amount.to_string();
+    let full = fee.notice.as_str().to_string();
+    let head = |notice: &str| format!(" {}: {}", s::CASE_FEE, s::fee_notice(notice, &amount, &due));
+    // The number is the least needed part: shortened first when the line is too long.
+    let mut text = head(&full);
+    if text.width() + tail_width > width {
+        let short: String = full.chars().take(4).chain(std::iter::once('…')).collect();
+        text = head(&short);
+    }
+    let mut spans = vec![Span::raw(text)];
+    spans.extend(tail);
+    Some(cut(spans, width))
+}
+
+/// The next active booking about the application, if there is one still to come.
+fn appointment_line(app: &App, width: usize) -> Option<Line<'static>> {
+    let case = app.case.as_ref()?;
+    let now = app.now();
+    let next = case.data.appointments.iter().find(|b| b.slot.at >= now)?;
+    let text = format!(
+        " {}: {} {} · {} · {}",
+        s::NEXT_APPOINTMENT,
+        format_date(rome_date(next.slot.at)),
+        crate::domain::time::format_ts_time(next.slot.at),
+        clean(&next.subject),
+        clean(&next.slot.place)
+    );
+    Some(Line::from(Span::styled(
+        fit(&text, width),
+        app.theme.bold(),
+    )))
+}
+
+fn contact_line(a: &Application, width: usize) -> Line<'static> {
+    let c = &a.contact;
+    let text = format!(
+        " {}: {} · {} · {}, {} {} {}",
+        s::BOX_CONTACT,
+        c.email.as_deref().map(clean).unwrap_or_else(|| "—".into()),
+        c.phone.as_deref().map(clean).unwrap_or_else(|| "—".into()),
+        clean(&c.address.street),
+        clean(&c.address.postcode),
+        clean(&c.address.municipality),
+        clean(&c.address.province),
+    );
+    Line::from(fit(&text, width))
+}
+
+/// Members (flagged when also in another application of the call), then the current home's
+/// area against the household's minimum.
+fn household_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let Some(case) = &app.case else {
         return Vec::new();
     };
-    let a = &case.data.application;
-    let d = &a.declaration;
     let theme = app.theme;
-    let mut lines = vec![
-        Line::from(format!(" ISEE {}", d.isee)),
-        Line::from(format!(" {} · {}", d.citizenship.label(), d.tie.label())),
-        Line::from(format!(" residenza {} anni", d.residence_years)),
-    ];
-    let call = case.data.call.as_ref();
-    for condition in &d.conditions {
-        let missing = DocumentTrigger::for_condition(*condition).is_some_and(|trigger| {
-            call.is_some_and(|call| {
-                call.documents.iter().any(|doc| {
-                    doc.needed_for.contains(&trigger)
-                        && !matches!(
-                            a.documents.get(&doc.code),
-                            Some(DocumentStatus::Ricevuto { .. })
-                        )
-                })
+    let a = &case.data.application;
+    let today = rome_date(app.now());
+    let mut lines = Vec::new();
+    for m in a.household.members() {
+        let age = s::age(crate::domain::time::age_on(m.birth_date, today));
+        let name_width = width.saturating_sub(18).max(4);
+        let line = format!(
+            " {} {} {:>4}",
+            pad(&clean(&m.full_name()), name_width),
+            pad(m.relation.label(), 11),
+            age
+        );
+        let others: Vec<String> = case
+            .data
+            .shared
+            .iter()
+            .filter(|sm| sm.fiscal_code == m.fiscal_code.as_str())
+            .map(|sm| {
+                if sm.other_protocol.is_empty() {
+                    sm.other.to_string()
+                } else {
+                    clean(&sm.other_protocol)
+                }
             })
-        });
-        let (mark, style, note) = if missing {
-            ("?", theme.warning(), "  manca doc")
+            .collect();
+        if others.is_empty() {
+            lines.push(Line::from(line));
+            continue;
+        }
+        let flag = s::also_in(&others.join(", "));
+        if line.width() + 2 + flag.width() <= width {
+            lines.push(Line::from(vec![
+                Span::raw(line),
+                Span::styled(format!("  {flag}"), theme.warning()),
+            ]));
         } else {
-            ("✓", Style::default(), "")
+            lines.push(Line::from(line));
+            lines.push(Line::from(Span::styled(
+                fit(&format!("   {flag}"), width),
+                theme.warning(),
+            )));
+        }
+    }
+    if let Some(area) = a.declaration.current_home_m2 {
+        let people = a.household.len();
+        let minimum = adequate_area_m2(people);
+        let adequate = area >= minimum;
+        let declared = a.declaration.has(Condition::AlloggioInadeguato);
+        let style = if adequate {
+            Style::default()
+        } else {
+            theme.bold()
         };
-        lines.push(Line::from(Span::styled(
-            format!(" {mark} {}{note}", condition.label()),
-            style,
-        )));
+        let full = format!(" {}", s::adequacy(area, minimum, people, adequate));
+        if full.width() <= width {
+            lines.push(Line::from(Span::styled(full, style)));
+        } else {
+            // Narrow: the verdict first, the measure it rests on below.
+            let verdict = format!(" {}", s::adequacy_verdict(area, adequate));
+            let measure = format!("   {}", s::adequacy_minimum(minimum, people));
+            lines.push(Line::from(Span::styled(fit(&verdict, width), style)));
+            lines.push(Line::from(fit(&measure, width)));
+        }
+        if declared && adequate {
+            lines.push(Line::from(Span::styled(
+                fit(&format!(" {}", s::DECLARED_INADEQUATE_BUT_NOT), width),
+                theme.error(),
+            )));
+        } else if !declared && !adequate {
+            lines.push(Line::from(Span::styled(
+                fit(&format!("   ({})", s::INADEQUATE_NOT_DECLARED), width),
+                theme.dim(),
+            )));
+        }
     }
     lines
 }
 
+/// The ISEE limit that applies to the household: raised for one person.
+fn isee_limit(call: &Call, people: usize) -> Money {
+    let limit = call.params.isee_limit;
+    if people > 1 {
+        return limit;
+    }
+    let raised = u128::from(limit.cents())
+        * u128::from(100 + call.params.single_person_isee_increase_pct)
+        / 100;
+    Money::from_cents(u64::try_from(raised).unwrap_or(u64::MAX))
+}
+
+/// What each requirement line says the applicant declared, and what it is checked against.
+fn requirement_text(a: &Application, call: Option<&Call>, r: Requirement) -> (String, String) {
+    let d = &a.declaration;
+    match r {
+        Requirement::Cittadinanza => (
+            s::citizenship_short(d.citizenship).to_string(),
+            String::new(),
+        ),
+        Requirement::ResidenzaOLavoro => match d.tie {
+            crate::domain::household::ComuneTie::Residenza => {
+                (s::residence_years(d.residence_years), String::new())
+            }
+            crate::domain::household::ComuneTie::Lavoro => {
+                (s::WORK_IN_COMUNE.to_string(), String::new())
+            }
+        },
+        Requirement::Isee => (
+            format!("{} {}", s::requirement_short(r), d.isee),
+            call.map(|c| s::isee_limit(&isee_limit(c, a.household.len()).to_string()))
+                .unwrap_or_default(),
+        ),
+        _ => (s::requirement_short(r).to_string(), String::new()),
+    }
+}
+
+/// Whether a declared condition's proving document is not in.
+fn condition_without_document(a: &Application, call: Option<&Call>, condition: Condition) -> bool {
+    let Some(trigger) = DocumentTrigger::for_condition(condition) else {
+        return false;
+    };
+    call.is_some_and(|call| {
+        call.documents.iter().any(|doc| {
+            doc.needed_for.contains(&trigger)
+                && !matches!(
+                    a.documents.get(&doc.code),
+                    Some(DocumentStatus::Ricevuto { .. })
+                )
+        })
+    })
+}
+
+/// One line per requirement and declared condition: ✓ verified, ✗ found not met, ? still to
+/// verify, with who decided and when; a condition without its document says so.
+fn check_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Some(case) = &app.case else {
+        return Vec::new();
+    };
+    let theme = app.theme;
+    let a = &case.data.application;
+    let call = case.data.call.as_ref();
+    a.check_items()
+        .into_iter()
+        .map(|item| {
+            let (label, detail) = match item {
+                CheckItem::Requisito(r) => requirement_text(a, call, r),
+                CheckItem::Condizione(c) => (c.label().to_string(), String::new()),
+            };
+            let missing = match item {
+                CheckItem::Condizione(c) => condition_without_document(a, call, c),
+                CheckItem::Requisito(_) => false,
+            };
+            let finding = a.verifications.get(&item);
+            check_line(
+                theme,
+                width,
+                CheckLine {
+                    label,
+                    detail,
+                    missing,
+                    finding,
+                },
+            )
+        })
+        .collect()
+}
+
+struct CheckLine<'a> {
+    label: String,
+    detail: String,
+    missing: bool,
+    finding: Option<&'a crate::domain::verification::Verification>,
+}
+
+fn check_line(theme: Theme, width: usize, line: CheckLine) -> Line<'static> {
+    let (mark, mark_style) = match line.finding {
+        Some(v) if v.verified => ("✓", theme.ok()),
+        Some(_) => ("✗", theme.error()),
+        None => ("?", theme.warning()),
+    };
+    let mut suffix = Vec::new();
+    if line.missing {
+        suffix.push(Span::styled(
+            format!(" {}", s::MISSING_DOCUMENT),
+            theme.warning(),
+        ));
+    }
+    if let Some(v) = line.finding {
+        suffix.push(Span::styled(
+            format!(" {} {}", fit(&clean(&v.by), 8), day_month(v.at)),
+            theme.dim(),
+        ));
+    }
+    let suffix_width: usize = suffix.iter().map(|s| s.content.width()).sum();
+    // One column is left free at the end, so that the suffix does not touch the border.
+    let room = width.saturating_sub(3 + 1 + suffix_width + 1);
+    let mut text = clean(&line.label);
+    // What explains the finding comes after the label, as far as there is room.
+    let note = line
+        .finding
+        .filter(|v| !v.verified && !v.note.is_empty())
+        .map(|v| clean(&v.note))
+        .unwrap_or(line.detail);
+    if !note.is_empty() && text.width() + 3 + 8 <= room {
+        text = format!("{text} · {note}");
+    }
+    let text = pad(&text, room);
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(mark, mark_style),
+        Span::raw(" "),
+        Span::raw(text),
+        Span::raw(" "),
+    ];
+    spans.extend(suffix);
+    cut(spans, width)
+}
+
+/// Each document of the checklist: ✓ received, ✗ missing, ⊘ rejected (with the reason); an
+/// optional one not handed in is left out.
 fn document_spans(app: &App) -> Vec<Span<'static>> {
     let Some(case) = &app.case else {
         return Vec::new();
@@ -213,20 +538,20 @@ fn document_spans(app: &App) -> Vec<Span<'static>> {
         let (mark, style, note) = match (status, need) {
             (Some(DocumentStatus::Ricevuto { .. }), _) => ("✓", Style::default(), String::new()),
             (Some(DocumentStatus::Respinto { note }), _) => {
-                ("✗", theme.error(), format!(" (respinto: {})", clean(note)))
+                ("⊘", theme.error(), format!(" ({})", clean(note)))
             }
-            (_, Need::Optional) => continue,
+            (None, Need::Optional) => continue,
             (_, _) => {
                 let requested = a
                     .integration
                     .as_ref()
                     .is_some_and(|i| i.documents.contains(&doc.code));
                 let note = if requested {
-                    " (richiesto)"
+                    format!(" ({})", s::DOC_REQUESTED)
                 } else {
-                    " (manca)"
+                    String::new()
                 };
-                ("✗", theme.error(), note.to_string())
+                ("✗", theme.error(), note)
             }
         };
         spans.push(Span::styled(
@@ -234,5 +559,31 @@ fn document_spans(app: &App) -> Vec<Span<'static>> {
             style,
         ));
     }
+    if spans.is_empty() {
+        spans.push(Span::styled(
+            format!(" {}", s::CASE_NO_DOCUMENTS),
+            theme.dim(),
+        ));
+    }
     spans
+}
+
+/// The documents in lines of `width` columns, none split across two.
+fn document_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in document_spans(app) {
+        let w = span.content.trim_end().width();
+        if used > 0 && used + w > width {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        used += span.content.width();
+        line.push(span);
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines.into_iter().map(|l| cut(l.spans, width)).collect()
 }

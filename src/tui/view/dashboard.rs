@@ -1,27 +1,33 @@
-//! Cruscotto: the call's status at a glance.
+//! Cruscotto: the call's status at a glance. The call and its 210 days on top; below, the
+//! counts per state beside the deadlines and the day's appointments at the counter.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::super::app::App;
+use super::super::inbox::ReviewList;
 use super::super::strings as s;
-use super::{clean, procedure_line, rule};
+use super::{clean, fit, procedure_line, rule};
 use crate::domain::State;
-use crate::domain::time::{format_ts_date, rome_date};
+use crate::domain::time::{format_ts_date, format_ts_time, rome_date};
 use crate::format::count;
+
+/// Width of the left column (counts per state, messages) from 80 columns on.
+const LEFT: u16 = 40;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let label = |text: &str| Span::styled(format!(" {text:<27}"), theme.bold());
-    let mut lines = vec![rule(area.width, theme.border())];
+    let mut top = vec![rule(area.width, theme.border())];
     match app.summary.as_ref() {
-        None => lines.push(Line::from(format!(" {}", s::LOADING_SUMMARY))),
+        None => top.push(Line::from(format!(" {}", s::LOADING_SUMMARY))),
         Some(summary) => match &summary.call {
-            None => lines.push(Line::from(format!(" {}", s::NO_CALL))),
+            None => top.push(Line::from(format!(" {}", s::NO_CALL))),
             Some(call) => {
-                lines.push(Line::from(vec![
+                top.push(Line::from(vec![
                     label(s::DASH_CALL),
                     Span::raw(format!(
                         "{} · {}",
@@ -29,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         clean(&call.determina)
                     )),
                 ]));
-                lines.push(Line::from(vec![
+                top.push(Line::from(vec![
                     label(s::DASH_WINDOW),
                     Span::raw(format!(
                         "{} – {} · {}",
@@ -38,85 +44,69 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         super::call_phase(app).trim_start_matches("finestra ")
                     )),
                 ]));
-                lines.push(Line::from(vec![
+                top.push(Line::from(vec![
                     label(s::DASH_PROCEDURE),
                     Span::raw(procedure_line(app)),
                 ]));
             }
         },
     }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
+    top.push(Line::default());
+    let [head, columns] =
+        Layout::vertical([Constraint::Length(top.len() as u16), Constraint::Fill(1)]).areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(LEFT), Constraint::Fill(1)]).areas(columns);
+    frame.render_widget(Paragraph::new(fitted(top, head.width)), head);
+    frame.render_widget(Paragraph::new(fitted(left_lines(app), left.width)), left);
+    let right_lines = right_lines(app, usize::from(right.height));
+    frame.render_widget(Paragraph::new(fitted(right_lines, right.width)), right);
+}
+
+/// Lines wider than the column lose their styles and are cut with '…'.
+fn fitted(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    lines
+        .into_iter()
+        .map(|line| {
+            if line.width() <= width {
+                return line;
+            }
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            Line::from(fit(&text, width))
+        })
+        .collect()
+}
+
+/// Counts per state, then the outbox.
+fn left_lines(app: &App) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let mut lines = vec![Line::from(Span::styled(
         format!(" {}", s::DASH_STATES),
         theme.title(),
-    )));
+    ))];
     if app.summary.is_some() || app.inbox.loaded {
         let counts = app.counts();
         for (state, n) in &counts {
             lines.push(Line::from(format!(
-                "   {:<26}{:>10}",
+                "   {:<24}{:>10}",
                 state.label(),
                 count(*n)
             )));
         }
         let total: usize = counts.iter().map(|(_, n)| n).sum();
         lines.push(Line::from(Span::styled(
-            format!("   {:<26}{:>10}", s::DASH_TOTAL, count(total)),
+            format!("   {:<24}{:>10}", s::DASH_TOTAL, count(total)),
             theme.bold(),
         )));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        format!(" {}", s::DASH_OVERDUE),
-        theme.title(),
-    )));
-    if app.inbox.loaded {
-        let today = rome_date(app.now());
-        let (mut overdue, mut soon, mut unregistered) = (0, 0, 0);
-        for row in &app.inbox.rows {
-            if row.state == State::Ricevuta {
-                unregistered += 1;
-            }
-            if let Some(deadline) = row.integration_deadline {
-                let days = (deadline - today).num_days();
-                if days < 0 {
-                    overdue += 1;
-                } else if days <= 3 {
-                    soon += 1;
-                }
-            }
-        }
-        let mut any = false;
-        for (n, text, warn) in [
-            (overdue, s::integration_overdue(overdue), true),
-            (soon, s::integration_due_soon(soon), false),
-            (unregistered, s::received_unregistered(unregistered), false),
-        ] {
-            if n > 0 {
-                any = true;
-                let style = if warn { theme.error() } else { theme.warning() };
-                lines.push(Line::from(Span::styled(format!("   ! {text}"), style)));
-            }
-        }
-        if !any {
-            lines.push(Line::from(format!("   {}", s::NOTHING_OVERDUE)));
-        }
-    } else {
-        let text = match app.rows_progress {
-            Some((done, total)) => s::rows_loading(done, total),
-            None => s::LOADING_ROWS.to_string(),
-        };
-        lines.push(Line::from(Span::styled(format!("   {text}"), theme.dim())));
     }
     if let Some(summary) = &app.summary {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
             format!(" {}", s::DASHBOARD_OUTBOX),
-            theme.bold(),
+            theme.title(),
         )));
         use crate::messages::outbox::OutboxTab;
-        // Queue and uncertain always show; the others only when they hold something, so that
-        // the line fits 80 columns.
+        // Queue and uncertain always show; the others only when they hold something.
         let parts: Vec<String> = OutboxTab::ALL
             .iter()
             .filter(|tab| {
@@ -127,22 +117,105 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 format!(
                     "{} {}",
                     tab.label(),
-                    crate::format::count(summary.outbox.get(tab).copied().unwrap_or(0))
+                    count(summary.outbox.get(tab).copied().unwrap_or(0))
                 )
             })
             .collect();
-        lines.push(Line::from(format!("   {}", parts.join(" · "))));
+        // Two parts a line, so that the column stays narrow.
+        for pair in parts.chunks(2) {
+            lines.push(Line::from(format!("   {}", pair.join(" · "))));
+        }
     }
-    let width = usize::from(area.width);
-    let lines: Vec<Line> = lines
-        .into_iter()
-        .map(|line| {
-            if line.width() <= width {
-                return line;
+    lines
+}
+
+/// The deadlines from the rows ("…" until they are loaded), then today's appointments in the
+/// `height` lines there are.
+fn right_lines(app: &App, height: usize) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" {}", s::DASH_OVERDUE),
+        theme.title(),
+    ))];
+    let today = rome_date(app.now());
+    let figures: Option<[usize; 5]> = app.inbox.loaded.then(|| {
+        let inbox = &app.inbox;
+        let soon = inbox
+            .rows
+            .iter()
+            .filter(|r| {
+                r.integration_deadline
+                    .is_some_and(|d| d >= today && (d - today).num_days() <= 3)
+            })
+            .count();
+        [
+            inbox.count_list(ReviewList::Overdue, today),
+            soon,
+            inbox.count_list(ReviewList::FeeLate, today),
+            inbox.count_list(ReviewList::FeeDue, today),
+            inbox.count_in(Some(State::Ricevuta)),
+        ]
+    });
+    // Each figure's style when it is not zero; None for one that needs no attention.
+    let rows = [
+        (s::DASH_OVERDUE_ROW, Some(theme.error())),
+        (s::DASH_DUE_SOON_ROW, Some(theme.warning())),
+        (s::DASH_FEES_LATE, Some(theme.error())),
+        (s::DASH_FEES_DUE, None),
+        (s::DASH_UNREGISTERED_ROW, Some(theme.warning())),
+    ];
+    for (i, (text, alert)) in rows.iter().enumerate() {
+        let n = figures.map(|f| f[i]);
+        let shown = n.map(count).unwrap_or_else(|| "…".to_string());
+        // "!" marks what needs attention also without colour.
+        let (mark, style) = match alert {
+            Some(style) if n.is_some_and(|n| n > 0) => ("!", *style),
+            _ => (" ", Style::default()),
+        };
+        lines.push(Line::from(Span::styled(
+            format!(" {mark} {text:<28}{shown:>6}"),
+            style,
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!(" {}", s::DASH_TODAY),
+        theme.title(),
+    )));
+    match &app.summary {
+        None => lines.push(Line::from(Span::styled("   …", theme.dim()))),
+        Some(summary) if summary.today.is_empty() => lines.push(Line::from(Span::styled(
+            format!("   {}", s::NO_APPOINTMENTS),
+            theme.dim(),
+        ))),
+        Some(summary) => {
+            let room = height.saturating_sub(lines.len()).max(1);
+            let shown = if summary.today.len() > room {
+                room.saturating_sub(1)
+            } else {
+                summary.today.len()
+            };
+            for appointment in summary.today.iter().take(shown) {
+                let who = if appointment.citizen.name.trim().is_empty() {
+                    appointment.citizen.fiscal_code.as_str().to_string()
+                } else {
+                    clean(&appointment.citizen.name)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("   {} ", format_ts_time(appointment.slot.at)),
+                        theme.bold(),
+                    ),
+                    Span::raw(format!("{who} · {}", clean(&appointment.subject))),
+                ]));
             }
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            Line::from(super::fit(&text, width))
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+            if shown < summary.today.len() {
+                lines.push(Line::from(Span::styled(
+                    format!("   {}", s::more_appointments(summary.today.len() - shown)),
+                    theme.dim(),
+                )));
+            }
+        }
+    }
+    lines
 }

@@ -9,12 +9,12 @@ use unicode_width::UnicodeWidthStr;
 
 use super::super::app::{App, INBOX_CHROME};
 use super::super::data::Row;
-use super::super::inbox::filters;
+use super::super::inbox::{Filter, ReviewList, filters};
 use super::super::search::{Field, highlight};
 use super::super::strings as s;
 use super::{fit, pad, rule};
 use crate::domain::State;
-use crate::domain::time::format_ts_date;
+use crate::domain::time::{days_until, format_date, format_ts_date, rome_date};
 use crate::format::count;
 
 /// Short state names for the table and the tabs.
@@ -29,10 +29,11 @@ pub fn short_state(state: State) -> &'static str {
     }
 }
 
-fn tab_label(filter: Option<State>) -> &'static str {
+fn tab_label(filter: Filter) -> &'static str {
     match filter {
-        None => s::FILTER_ALL,
-        Some(state) => short_state(state),
+        Filter::All => s::FILTER_ALL,
+        Filter::State(state) => short_state(state),
+        Filter::List(list) => list.label(),
     }
 }
 
@@ -73,7 +74,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         pad(s::COL_APPLICANT, columns.name),
         pad(s::COL_FISCAL_CODE, FISCAL_CODE),
         pad(s::COL_STATE, STATE + 1),
-        pad(s::COL_RECEIVED, DATE),
+        // A deadline list shows the deadline where the others show the day received.
+        pad(
+            if inbox.filter.list().is_some() {
+                s::COL_DEADLINE
+            } else {
+                s::COL_RECEIVED
+            },
+            DATE
+        ),
     );
     if columns.household {
         titles.push_str(&format!("  {}", s::COL_HOUSEHOLD));
@@ -135,16 +144,18 @@ fn tabs(app: &App, width: usize) -> Line<'static> {
     let theme = app.theme;
     let inbox = &app.inbox;
     let counts = app.counts();
-    let all: Vec<(Option<State>, String)> = filters()
+    let today = rome_date(app.now());
+    let all: Vec<(Filter, String)> = filters()
         .into_iter()
         .map(|f| {
             let n = match f {
-                None => counts.iter().map(|(_, n)| n).sum(),
-                Some(state) => counts
+                Filter::All => counts.iter().map(|(_, n)| n).sum(),
+                Filter::State(state) => counts
                     .iter()
                     .find(|(st, _)| *st == state)
                     .map(|(_, n)| *n)
                     .unwrap_or(0),
+                Filter::List(list) => inbox.count_list(list, today),
             };
             (f, format!("{} {}", tab_label(f), count(n)))
         })
@@ -153,14 +164,29 @@ fn tabs(app: &App, width: usize) -> Line<'static> {
         .iter()
         .position(|(f, _)| *f == inbox.filter)
         .unwrap_or(0);
-    // Drop tabs from the left until the active one fits.
+    // Columns of tab `i` drawn after `first`: its separator, its text, the active one's brackets.
+    let cost = |i: usize, first: usize| {
+        all[i].1.width() + if i > first { 3 } else { 0 } + if i == active { 2 } else { 0 }
+    };
+    // What says that more tabs follow on the right.
+    const MORE: usize = 4;
+    let fits = |first: usize| {
+        let more = if active + 1 < all.len() { MORE } else { 0 };
+        1 + (first..=active).map(|i| cost(i, first)).sum::<usize>() + more <= width
+    };
+    // Drop tabs from the left until the active one fits, then show what fits after it.
     let mut first = 0;
-    let total = |from: usize| -> usize { all[from..].iter().map(|(_, t)| t.width() + 3).sum() };
-    while first < active && total(first) + 2 > width {
+    while first < active && !fits(first) {
         first += 1;
     }
     let mut spans = vec![Span::raw(if first > 0 { "…" } else { " " })];
+    let mut used = 1;
     for (i, (_, text)) in all.iter().enumerate().skip(first) {
+        let more = if i + 1 < all.len() { MORE } else { 0 };
+        if i > active && used + cost(i, first) + more > width {
+            spans.push(Span::styled(" │ …", theme.dim()));
+            break;
+        }
         if i > first {
             spans.push(Span::styled(" │ ", theme.dim()));
         }
@@ -169,6 +195,7 @@ fn tabs(app: &App, width: usize) -> Line<'static> {
         } else {
             spans.push(Span::raw(text.clone()));
         }
+        used += cost(i, first);
     }
     Line::from(spans)
 }
@@ -237,10 +264,11 @@ fn row_line(
         if row.flagged { "!" } else { " " },
         if is_cursor { base } else { theme.error() },
     ));
-    spans.push(Span::styled(
-        format!(" {}", format_ts_date(row.received_at)),
-        base,
-    ));
+    let date = match app.inbox.filter.list() {
+        Some(list) => list.deadline(row).map(format_date).unwrap_or_default(),
+        None => format_ts_date(row.received_at),
+    };
+    spans.push(Span::styled(format!(" {}", pad(&date, DATE)), base));
     if columns.household {
         spans.push(Span::styled(format!("  {:>6}", row.household), base));
     }
@@ -302,6 +330,9 @@ pub fn status(app: &App, width: usize) -> Line<'static> {
             if !inbox.selected.is_empty() {
                 parts.push(s::selected(inbox.selected.len()));
             }
+            if let Some(text) = deadline_status(app) {
+                parts.push(text);
+            }
             parts.push(format!(
                 "ordine: {} {}",
                 inbox.sort.label(),
@@ -320,4 +351,22 @@ pub fn status(app: &App, width: usize) -> Line<'static> {
         spans = vec![Span::raw(fit(&text, width))];
     }
     Line::from(spans)
+}
+
+/// In a deadline list, how the cursor row stands against its deadline.
+fn deadline_status(app: &App) -> Option<String> {
+    let list = app.inbox.filter.list()?;
+    let row = app.inbox.current()?;
+    let deadline = list.deadline(row)?;
+    let days = days_until(deadline, app.now());
+    let protocol = if row.protocol.is_empty() {
+        s::NOT_REGISTERED
+    } else {
+        &row.protocol
+    };
+    Some(match list {
+        ReviewList::Overdue => s::overdue_status(-days, protocol),
+        ReviewList::FeeDue => s::fee_due_status(&format_date(deadline), days, protocol),
+        ReviewList::FeeLate => s::fee_late_status(-days, protocol),
+    })
 }

@@ -1,0 +1,313 @@
+//! `alloggi call interested …`, `alloggi call publish` and `alloggi appointments`: the citizens
+//! interested in a call, its publication with the message to each of them, and the counter's
+//! bookings of a day.
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::InterestedCommand;
+use super::commands::context;
+use crate::domain::appointment::{Appointment, AppointmentState};
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::time::{format_date, format_ts, format_ts_time, parse_date, rome_date};
+use crate::domain::{Call, Command};
+use crate::format::count;
+use crate::interested_file::{self, InterestedFileError};
+use crate::messages::text::clean_line;
+use crate::messages::{Catalogue, ComuneConfig, Order, Values};
+use crate::store::Store;
+
+/// The catalogue message a publication sends to every interested citizen.
+const ON_PUBLISH: &str = "pubblicazione_bando";
+
+pub fn interested(store: &Store, command: InterestedCommand, actor: &str) -> Result<(), String> {
+    match command {
+        InterestedCommand::Import { file, bando } => import(store, &file, bando.as_deref(), actor),
+        InterestedCommand::List { bando } => list(store, bando.as_deref()),
+        InterestedCommand::Remove { fiscal_code, bando } => {
+            remove(store, &fiscal_code, bando.as_deref(), actor)
+        }
+    }
+}
+
+/// The call named, or the active one.
+fn resolve_call(store: &Store, given: Option<&str>) -> Result<Call, String> {
+    match given.map(str::trim) {
+        Some(code) => store
+            .call(code)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "bando «{}» inesistente: i bandi sono in «alloggi call list»",
+                    clean_line(code)
+                )
+            }),
+        None => store.active_call().map_err(|e| e.to_string())?.ok_or_else(|| {
+            "nessun bando attivo: indicare il codice del bando o caricarne uno con «alloggi call load FILE.toml»"
+                .to_string()
+        }),
+    }
+}
+
+fn import(store: &Store, file: &Path, bando: Option<&str>, actor: &str) -> Result<(), String> {
+    let codes = match interested_file::read(file) {
+        Ok(codes) => codes,
+        Err(InterestedFileError::Rows { file, rows }) => {
+            for row in &rows {
+                eprintln!("{row}");
+            }
+            return Err(format!(
+                "importazione annullata, nessun interessato aggiunto: {} righe errate in {file}",
+                count(rows.len())
+            ));
+        }
+        Err(other) => return Err(other.to_string()),
+    };
+    let call = resolve_call(store, bando)?;
+    let present = store.interested(&call.code).map_err(|e| e.to_string())?;
+    let already = codes
+        .iter()
+        .filter(|c| present.contains_key(c.as_str()))
+        .count();
+    // The command refuses a list with nothing new; importing the same file twice is not a mistake.
+    let added = if already == codes.len() {
+        0
+    } else {
+        let command = Command::AddInterested {
+            call: call.code.clone(),
+            fiscal_codes: codes,
+        };
+        let events = store
+            .execute(&command, &context(actor))
+            .map_err(|e| e.to_string())?;
+        events
+            .iter()
+            .map(|e| match &e.kind {
+                crate::domain::EventKind::InterestedAdded { fiscal_codes, .. } => {
+                    fiscal_codes.len()
+                }
+                _ => 0,
+            })
+            .sum()
+    };
+    println!(
+        "Aggiunti {} cittadini interessati al bando {}; {} già presenti e lasciati invariati.",
+        count(added),
+        call.code,
+        count(already)
+    );
+    Ok(())
+}
+
+fn list(store: &Store, bando: Option<&str>) -> Result<(), String> {
+    let call = resolve_call(store, bando)?;
+    let interested = store.interested(&call.code).map_err(|e| e.to_string())?;
+    println!(
+        "Bando {}: {}.",
+        call.code,
+        counted(
+            interested.len(),
+            "cittadino interessato",
+            "cittadini interessati"
+        )
+    );
+    for (code, person) in &interested {
+        println!(
+            "{code}  aggiunto il {} da {}",
+            format_ts(person.added_at),
+            clean_line(&person.added_by)
+        );
+    }
+    Ok(())
+}
+
+fn remove(
+    store: &Store,
+    fiscal_code: &str,
+    bando: Option<&str>,
+    actor: &str,
+) -> Result<(), String> {
+    let fiscal_code = PersonFiscalCode::parse(fiscal_code).map_err(|e| {
+        format!(
+            "«{}» non è un codice fiscale valido: {e}",
+            clean_line(fiscal_code)
+        )
+    })?;
+    let call = resolve_call(store, bando)?;
+    let command = Command::RemoveInterested {
+        call: call.code.clone(),
+        fiscal_code: fiscal_code.clone(),
+    };
+    store
+        .execute(&command, &context(actor))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{} tolto dai cittadini interessati al bando {}.",
+        fiscal_code.as_str(),
+        call.code
+    );
+    Ok(())
+}
+
+/// Publishes the call and queues its message to every interested citizen, in one transaction.
+/// Without the Comune's values nothing happens: a publication nobody is told about is refused.
+pub fn publish(
+    store: &Store,
+    code: Option<&str>,
+    config: &ComuneConfig,
+    actor: &str,
+) -> Result<(), String> {
+    let call = resolve_call(store, code)?;
+    let template = Catalogue::builtin()
+        .get(ON_PUBLISH)
+        .ok_or_else(|| format!("messaggio «{ON_PUBLISH}» sconosciuto nel catalogo"))?;
+    let order = Order {
+        template,
+        config,
+        typed: Values::new(),
+        recipient: None,
+    };
+    let ctx = context(actor);
+    let report = store
+        .queue_to_interested(&call.code, true, &ctx, &order)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Bando {} pubblicato il {}: {} messaggi accodati per i cittadini interessati.",
+        call.code,
+        format_date(rome_date(ctx.now)),
+        count(report.queued.len())
+    );
+    if report.duplicates > 0 {
+        println!(
+            "{} cittadini avevano già lo stesso messaggio in coda: non accodato di nuovo.",
+            count(report.duplicates)
+        );
+    }
+    if !report.queued.is_empty() {
+        println!("Si inviano con «alloggi outbox send» (o dalla console).");
+    }
+    Ok(())
+}
+
+pub fn appointments(store: &Store, day: Option<&str>) -> Result<(), String> {
+    let day = match day {
+        Some(text) => parse_date(text).map_err(|e| e.to_string())?,
+        None => rome_date(chrono::Utc::now()),
+    };
+    let found = store.appointments_on(day).map_err(|e| e.to_string())?;
+    let heading = format!("{} {}", weekday(day), format_date(day));
+    if found.is_empty() {
+        println!("Nessun appuntamento per {heading}.");
+        return Ok(());
+    }
+    let cancelled = found.iter().filter(|a| !a.is_active()).count();
+    println!(
+        "Appuntamenti di {heading}: {}, {}.",
+        counted(found.len() - cancelled, "prenotato", "prenotati"),
+        counted(cancelled, "annullato", "annullati")
+    );
+    let rows: Vec<[String; 6]> = found.iter().map(appointment_row).collect();
+    // Columns as wide as their longest value, so that the day reads as a table.
+    let mut widths = [0usize; 6];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in &rows {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<width$}  "));
+            }
+        }
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// Time, booking number, citizen, subject, place and state; text typed at the counter is
+/// cleaned before it reaches the terminal.
+fn appointment_row(appointment: &Appointment) -> [String; 6] {
+    let name = clean_line(&appointment.citizen.name);
+    let citizen = if name.is_empty() {
+        appointment.citizen.fiscal_code.as_str().to_string()
+    } else {
+        format!("{name} ({})", appointment.citizen.fiscal_code.as_str())
+    };
+    let state = match &appointment.state {
+        AppointmentState::Prenotato => "prenotato".to_string(),
+        AppointmentState::Annullato { reason, .. } if !reason.trim().is_empty() => {
+            format!("annullato: {}", clean_line(reason))
+        }
+        AppointmentState::Annullato { .. } => "annullato".to_string(),
+    };
+    [
+        format_ts_time(appointment.slot.at),
+        clean_line(&appointment.booking_number),
+        citizen,
+        clean_line(&appointment.subject),
+        clean_line(&appointment.slot.place),
+        state,
+    ]
+}
+
+/// `1 annullato`, `2 annullati`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
+fn weekday(day: NaiveDate) -> &'static str {
+    match day.weekday() {
+        Weekday::Mon => "lunedì",
+        Weekday::Tue => "martedì",
+        Weekday::Wed => "mercoledì",
+        Weekday::Thu => "giovedì",
+        Weekday::Fri => "venerdì",
+        Weekday::Sat => "sabato",
+        Weekday::Sun => "domenica",
+    }
+}
+
+/// What `call list` adds to a call's line: publication and interested citizens.
+pub fn call_status(store: &Store, call: &Call) -> Result<String, String> {
+    let interested = store
+        .interested(&call.code)
+        .map_err(|e| e.to_string())?
+        .len();
+    let published = match call.published_at {
+        Some(at) => format!("pubblicato il {}", crate::domain::time::format_ts_date(at)),
+        None => "non pubblicato".to_string(),
+    };
+    Ok(format!("{published}, {} interessati", count(interested)))
+}
+
+/// The lines `alloggi demo` adds about the intake it generated.
+pub fn print_demo_intake(intake: &crate::demo::IntakeSummary) {
+    println!(
+        "Cittadini interessati al bando: {} (da avvisare con «alloggi call publish»).",
+        count(intake.interested)
+    );
+    println!(
+        "Appuntamenti allo sportello: {} dal {} ({} quel giorno; annullati: {}); «alloggi appointments» li elenca.",
+        count(intake.appointments),
+        format_date(intake.today),
+        count(intake.appointments_today),
+        count(intake.cancelled)
+    );
+    println!(
+        "Verifiche registrate: {} su {} domande in istruttoria.",
+        count(intake.verifications),
+        count(intake.verified_applications)
+    );
+    println!(
+        "Avvisi di pagamento delle spese di segreteria: {} ({} pagati, {} in scadenza entro 5 giorni, {} scaduti).",
+        count(intake.fees),
+        count(intake.fees_paid),
+        count(intake.fees_due_soon),
+        count(intake.fees_late)
+    );
+}
