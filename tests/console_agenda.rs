@@ -8,20 +8,15 @@ use alloggi::domain::appointment::{Appointment, AppointmentState, Citizen, Slot}
 use alloggi::domain::command::NewAppointment;
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, Command};
-use alloggi::messages::ComuneConfig;
 use alloggi::messages::outbox::{OutboxEntry, OutboxTab};
 use alloggi::store::Store;
-use alloggi::tui::app::{App, Msg, Overlay, Screen};
+use alloggi::tui::app::{Overlay, Screen};
 use alloggi::tui::keymap::Keymap;
 use alloggi::tui::messaging::Messaging;
-use alloggi::tui::theme::Theme;
-use alloggi::tui::{perform, view};
 use chrono::NaiveDate;
+use common::console::Console;
 use common::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
 const A1: ApplicationId = ApplicationId(1);
@@ -108,30 +103,18 @@ fn seed(store: &Store) {
     );
 }
 
-struct Console {
-    app: App,
-    _dir: tempfile::TempDir,
-}
-
 fn console_sized(color: bool, size: (u16, u16)) -> Console {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = Store::open(dir.path()).expect("open store");
     seed(&store);
-    let mut app = App::new(
+    Console::new(
         store,
+        dir,
         Keymap::default_keymap().expect("default keymap"),
-        Theme { color },
-        ACTOR,
-        Box::new(now),
+        color,
         size,
-    );
-    app.set_messaging(Messaging {
-        config: Ok(ComuneConfig::example()),
-        sender_off: Some("invio a IO non attivo in questa console".into()),
-    });
-    let mut console = Console { app, _dir: dir };
-    console.settle();
-    console
+        Box::new(now),
+    )
 }
 
 /// On the Agenda screen, at 80×24.
@@ -142,81 +125,10 @@ fn console() -> Console {
 }
 
 impl Console {
-    /// Runs the background work the console asked for, in line, until none is left.
-    fn settle(&mut self) {
-        loop {
-            let effects = self.app.take_effects();
-            if effects.is_empty() {
-                return;
-            }
-            for effect in effects {
-                let mut messages = Vec::new();
-                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
-                messages.push(last);
-                for message in messages {
-                    self.app.update(message);
-                }
-            }
-        }
-    }
-
-    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
-        self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
-        self.settle();
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.press(code, KeyModifiers::NONE)
-    }
-
-    fn char(&mut self, c: char) -> &mut Self {
-        let modifiers = if c.is_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        self.press(KeyCode::Char(c), modifiers)
-    }
-
-    fn typing(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.char(c);
-        }
-        self
-    }
-
     /// Replaces the focused field's text.
     fn retype(&mut self, text: &str) -> &mut Self {
         self.press(KeyCode::Char('u'), KeyModifiers::CONTROL)
             .typing(text)
-    }
-
-    fn buffer(&self) -> Buffer {
-        let (width, height) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-        terminal
-            .draw(|frame| view::draw(frame, &self.app))
-            .expect("draw");
-        terminal.backend().buffer().clone()
-    }
-
-    fn text(&self) -> String {
-        let buffer = self.buffer();
-        let width = usize::from(buffer.area.width);
-        buffer
-            .content
-            .chunks(width)
-            .map(|line| {
-                let text: String = line.iter().map(|c| c.symbol()).collect();
-                text.trim_end().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    fn store(&self) -> &Store {
-        self.app.store()
     }
 
     fn day(&self, day: NaiveDate) -> Vec<Appointment> {

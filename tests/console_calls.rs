@@ -1,6 +1,8 @@
 //! The Bandi screen, drawn whole on ratatui's TestBackend from a demo database at a fixed
 //! instant: insta snapshots at 80×24 and 120×40, and the behaviour of its forms and keys.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -8,18 +10,13 @@ use alloggi::demo::{DemoOptions, populate};
 use alloggi::domain::call::DocumentTrigger;
 use alloggi::domain::fiscal_code::PersonFiscalCode;
 use alloggi::domain::time::{Timestamp, parse_datetime_rome};
-use alloggi::messages::ComuneConfig;
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{App, Msg, Overlay, Screen};
+use alloggi::tui::app::{Overlay, Screen};
 use alloggi::tui::keymap::Keymap;
-use alloggi::tui::messaging::Messaging;
-use alloggi::tui::theme::Theme;
-use alloggi::tui::{perform, view};
 use chrono::{NaiveDate, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::console::Console;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
@@ -30,11 +27,6 @@ fn now() -> Timestamp {
     Utc.with_ymd_and_hms(2024, 12, 2, 9, 0, 0)
         .single()
         .expect("valid instant")
-}
-
-struct Console {
-    app: App,
-    dir: tempfile::TempDir,
 }
 
 fn console(color: bool, size: (u16, u16)) -> Console {
@@ -49,103 +41,21 @@ fn console(color: bool, size: (u16, u16)) -> Console {
         &mut |_, _| {},
     )
     .expect("demo data");
-    let mut app = App::new(
+    Console::new(
         store,
+        dir,
         Keymap::default_keymap().expect("default keymap"),
-        Theme { color },
-        "mrossi",
-        Box::new(now),
+        color,
         size,
-    );
-    app.set_messaging(Messaging {
-        config: Ok(ComuneConfig::example()),
-        sender_off: Some("invio a IO non attivo in questa console".into()),
-    });
-    let mut console = Console { app, dir };
-    console.settle();
-    console
+        Box::new(now),
+    )
 }
 
 impl Console {
-    /// Runs the background work the console asked for, in line, until none is left.
-    fn settle(&mut self) {
-        loop {
-            let effects = self.app.take_effects();
-            if effects.is_empty() {
-                return;
-            }
-            for effect in effects {
-                let mut messages = Vec::new();
-                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
-                messages.push(last);
-                for message in messages {
-                    self.app.update(message);
-                }
-            }
-        }
-    }
-
-    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
-        self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
-        self.settle();
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.press(code, KeyModifiers::NONE)
-    }
-
-    fn char(&mut self, c: char) -> &mut Self {
-        let modifiers = if c.is_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        self.press(KeyCode::Char(c), modifiers)
-    }
-
-    fn typing(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.char(c);
-        }
-        self
-    }
-
     /// Empties the focused field and types `text` in it.
     fn replace(&mut self, text: &str) -> &mut Self {
         self.press(KeyCode::Char('u'), KeyModifiers::CONTROL)
             .typing(text)
-    }
-
-    fn save(&mut self) -> &mut Self {
-        self.press(KeyCode::Char('s'), KeyModifiers::CONTROL)
-    }
-
-    fn buffer(&self) -> Buffer {
-        let (width, height) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-        terminal
-            .draw(|frame| view::draw(frame, &self.app))
-            .expect("draw");
-        terminal.backend().buffer().clone()
-    }
-
-    fn text(&self) -> String {
-        let buffer = self.buffer();
-        let width = usize::from(buffer.area.width);
-        buffer
-            .content
-            .chunks(width)
-            .map(|line| {
-                let text: String = line.iter().map(|c| c.symbol()).collect();
-                text.trim_end().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    fn store(&self) -> &Store {
-        self.app.store()
     }
 
     fn form_error(&self) -> Option<String> {

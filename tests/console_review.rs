@@ -3,37 +3,27 @@
 //! the cruscotto; insta snapshots at 80×24, 120×40 and with NO_COLOR, and the behaviour behind
 //! them (what each step writes to the store, the audit log and the outbox).
 
+mod common;
+
 use alloggi::demo::{DemoOptions, populate, populate_on};
 use alloggi::domain::application::ExclusionReason;
 use alloggi::domain::notice::NoticeNumber;
 use alloggi::domain::time::{Timestamp, rome_date, start_of_day_rome};
 use alloggi::domain::{ApplicationId, State};
-use alloggi::messages::ComuneConfig;
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{App, Msg, Overlay, Screen};
+use alloggi::tui::app::{Msg, Overlay, Screen};
 use alloggi::tui::data::Summary;
 use alloggi::tui::inbox::{Filter, ReviewList};
 use alloggi::tui::keymap::Keymap;
-use alloggi::tui::messaging::Messaging;
-use alloggi::tui::theme::Theme;
-use alloggi::tui::{perform, view};
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::console::Console;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 const APPLICATIONS: usize = 120;
 const SEED: u64 = 2024;
-
-struct Console {
-    app: App,
-    /// The demo's today: the day its appointments and fee deadlines are arranged around.
-    today: NaiveDate,
-    _dir: tempfile::TempDir,
-}
 
 /// 08:30 in Rome on `day`, before the counter opens: every booking of the day is still ahead.
 fn morning(day: NaiveDate) -> Timestamp {
@@ -56,25 +46,14 @@ fn console_on(color: bool, size: (u16, u16), on: Option<NaiveDate>) -> Console {
     .expect("demo data");
     let today = summary.intake.today;
     let now = morning(today);
-    let mut app = App::new(
+    Console::new(
         store,
+        dir,
         Keymap::default_keymap().expect("default keymap"),
-        Theme { color },
-        "mrossi",
-        Box::new(move || now),
+        color,
         size,
-    );
-    app.set_messaging(Messaging {
-        config: Ok(ComuneConfig::example()),
-        sender_off: Some("invio a IO non attivo in questa console".into()),
-    });
-    let mut console = Console {
-        app,
-        today,
-        _dir: dir,
-    };
-    console.settle();
-    console
+        Box::new(move || now),
+    )
 }
 
 fn console(color: bool, size: (u16, u16)) -> Console {
@@ -82,85 +61,16 @@ fn console(color: bool, size: (u16, u16)) -> Console {
 }
 
 impl Console {
-    /// Runs the background work the console asked for, in line, until none is left.
-    fn settle(&mut self) {
-        loop {
-            let effects = self.app.take_effects();
-            if effects.is_empty() {
-                return;
-            }
-            for effect in effects {
-                let mut messages = Vec::new();
-                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
-                messages.push(last);
-                for message in messages {
-                    self.app.update(message);
-                }
-            }
-        }
+    /// The demo's today: the day its appointments and fee deadlines are arranged around, and
+    /// the day of the console's clock.
+    fn today(&self) -> NaiveDate {
+        rome_date(self.app.now())
     }
 
     /// The summary as of the console's own day: the runtime reads it for the wall clock's.
     fn summary_of_today(&mut self) {
-        let summary = Summary::load(self.app.store(), self.today).map_err(|e| e.to_string());
+        let summary = Summary::load(self.app.store(), self.today()).map_err(|e| e.to_string());
         self.app.update(Msg::Summary(summary));
-    }
-
-    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
-        self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
-        self.settle();
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.press(code, KeyModifiers::NONE)
-    }
-
-    fn char(&mut self, c: char) -> &mut Self {
-        let modifiers = if c.is_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        self.press(KeyCode::Char(c), modifiers)
-    }
-
-    fn typing(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.char(c);
-        }
-        self
-    }
-
-    fn save(&mut self) -> &mut Self {
-        self.press(KeyCode::Char('s'), KeyModifiers::CONTROL)
-    }
-
-    fn buffer(&self) -> Buffer {
-        let (width, height) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-        terminal
-            .draw(|frame| view::draw(frame, &self.app))
-            .expect("draw");
-        terminal.backend().buffer().clone()
-    }
-
-    fn text(&self) -> String {
-        let buffer = self.buffer();
-        let width = usize::from(buffer.area.width);
-        buffer
-            .content
-            .chunks(width)
-            .map(|line| {
-                let text: String = line.iter().map(|c| c.symbol()).collect();
-                text.trim_end().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    fn store(&self) -> &Store {
-        self.app.store()
     }
 
     fn open(&mut self, id: ApplicationId) -> &mut Self {
@@ -336,7 +246,7 @@ fn dashboard_with_deadlines_and_appointments() {
 #[test]
 fn the_deadline_lists_hold_what_their_names_say() {
     let mut c = console(true, (80, 24));
-    let today = c.today;
+    let today = c.today();
     for (list, holds) in [
         (
             ReviewList::Overdue,
@@ -570,7 +480,7 @@ fn reminding_marked_applications_skips_those_without_a_fee_due() {
         .inbox
         .rows
         .iter()
-        .find(|r| r.fee_due.is_some_and(|d| d < c.today))
+        .find(|r| r.fee_due.is_some_and(|d| d < c.today()))
         .map(|r| r.id)
         .expect("a late fee");
     c.app.inbox.selected.insert(unpaid_late);
@@ -640,6 +550,6 @@ fn recording_the_payment_takes_the_day_offered() {
         .expect("read")
         .and_then(|a| a.fee)
         .expect("fee");
-    assert_eq!(fee.payment.map(|p| p.paid_on), Some(c.today));
+    assert_eq!(fee.payment.map(|p| p.paid_on), Some(c.today()));
     assert!(c.text().contains("pagato il"), "{}", c.text());
 }

@@ -1,22 +1,20 @@
 //! The console's screens, drawn whole on ratatui's TestBackend from a demo database at a fixed
 //! instant: insta snapshots at 80×24, 120×40 and with NO_COLOR, and the behaviour behind them.
 
+mod common;
+
 use alloggi::demo::{DemoOptions, populate};
 use alloggi::domain::fiscal_code::PersonFiscalCode;
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, State};
-use alloggi::messages::ComuneConfig;
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{App, Msg, Overlay, Screen};
+use alloggi::tui::app::{Msg, Overlay, Screen};
 use alloggi::tui::keymap::{Choice, Keymap, load};
-use alloggi::tui::messaging::Messaging;
-use alloggi::tui::theme::Theme;
-use alloggi::tui::{perform, view};
+use alloggi::tui::view;
 use chrono::{TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::console::Console;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
@@ -26,11 +24,6 @@ fn now() -> Timestamp {
     Utc.with_ymd_and_hms(2024, 12, 2, 9, 0, 0)
         .single()
         .expect("valid instant")
-}
-
-struct Console {
-    app: App,
-    _dir: tempfile::TempDir,
 }
 
 fn console_with(keymap: Keymap, color: bool, size: (u16, u16)) -> Console {
@@ -45,22 +38,7 @@ fn console_with(keymap: Keymap, color: bool, size: (u16, u16)) -> Console {
         &mut |_, _| {},
     )
     .expect("demo data");
-    let app = App::new(
-        store,
-        keymap,
-        Theme { color },
-        "mrossi",
-        Box::new(now),
-        size,
-    );
-    let mut app = app;
-    app.set_messaging(Messaging {
-        config: Ok(ComuneConfig::example()),
-        sender_off: Some("invio a IO non attivo in questa console".into()),
-    });
-    let mut console = Console { app, _dir: dir };
-    console.settle();
-    console
+    Console::new(store, dir, keymap, color, size, Box::new(now))
 }
 
 fn console(color: bool, size: (u16, u16)) -> Console {
@@ -71,74 +49,7 @@ fn console(color: bool, size: (u16, u16)) -> Console {
     )
 }
 
-impl Console {
-    /// Runs the background work the console asked for, in line, until none is left.
-    fn settle(&mut self) {
-        loop {
-            let effects = self.app.take_effects();
-            if effects.is_empty() {
-                return;
-            }
-            for effect in effects {
-                let mut messages = Vec::new();
-                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
-                messages.push(last);
-                for message in messages {
-                    self.app.update(message);
-                }
-            }
-        }
-    }
-
-    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
-        self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
-        self.settle();
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.press(code, KeyModifiers::NONE)
-    }
-
-    fn char(&mut self, c: char) -> &mut Self {
-        let modifiers = if c.is_uppercase() {
-            KeyModifiers::SHIFT
-        } else {
-            KeyModifiers::NONE
-        };
-        self.press(KeyCode::Char(c), modifiers)
-    }
-
-    fn typing(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.char(c);
-        }
-        self
-    }
-
-    fn buffer(&self) -> Buffer {
-        let (width, height) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-        terminal
-            .draw(|frame| view::draw(frame, &self.app))
-            .expect("draw");
-        terminal.backend().buffer().clone()
-    }
-
-    fn text(&self) -> String {
-        let buffer = self.buffer();
-        let width = usize::from(buffer.area.width);
-        buffer
-            .content
-            .chunks(width)
-            .map(|line| {
-                let text: String = line.iter().map(|c| c.symbol()).collect();
-                text.trim_end().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
+impl Console {}
 
 /// The three renderings every screen is checked in.
 const SIZES: [(&str, bool, (u16, u16)); 3] = [

@@ -2,6 +2,8 @@
 //! contexts at fixed instants. Nothing here reads the clock.
 #![allow(dead_code)]
 
+pub mod console;
+
 use std::collections::BTreeSet;
 
 use alloggi::bando_file::bando_2024;

@@ -1,0 +1,119 @@
+//! The console harness shared by the console tests: an `App` over a store in a temporary
+//! directory at a fixed instant, driven key by key with its background work run in line, and
+//! drawn whole on ratatui's TestBackend.
+#![allow(dead_code)]
+
+use alloggi::domain::time::Timestamp;
+use alloggi::messages::ComuneConfig;
+use alloggi::store::Store;
+use alloggi::tui::app::{App, Msg};
+use alloggi::tui::keymap::Keymap;
+use alloggi::tui::messaging::Messaging;
+use alloggi::tui::theme::Theme;
+use alloggi::tui::{perform, view};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+pub struct Console {
+    pub app: App,
+    pub dir: tempfile::TempDir,
+}
+
+impl Console {
+    /// A console for "mrossi" over `store`, kept in `dir`, with the example Comune's messaging
+    /// and the IO sender off; settled.
+    pub fn new(
+        store: Store,
+        dir: tempfile::TempDir,
+        keymap: Keymap,
+        color: bool,
+        size: (u16, u16),
+        clock: Box<dyn Fn() -> Timestamp + Send>,
+    ) -> Console {
+        let mut app = App::new(store, keymap, Theme { color }, "mrossi", clock, size);
+        app.set_messaging(Messaging {
+            config: Ok(ComuneConfig::example()),
+            sender_off: Some("invio a IO non attivo in questa console".into()),
+        });
+        let mut console = Console { app, dir };
+        console.settle();
+        console
+    }
+
+    /// Runs the background work the console asked for, in line, until none is left.
+    pub fn settle(&mut self) {
+        loop {
+            let effects = self.app.take_effects();
+            if effects.is_empty() {
+                return;
+            }
+            for effect in effects {
+                let mut messages = Vec::new();
+                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
+                messages.push(last);
+                for message in messages {
+                    self.app.update(message);
+                }
+            }
+        }
+    }
+
+    pub fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) -> &mut Self {
+        self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
+        self.settle();
+        self
+    }
+
+    pub fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.press(code, KeyModifiers::NONE)
+    }
+
+    pub fn char(&mut self, c: char) -> &mut Self {
+        let modifiers = if c.is_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        self.press(KeyCode::Char(c), modifiers)
+    }
+
+    pub fn typing(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.char(c);
+        }
+        self
+    }
+
+    pub fn save(&mut self) -> &mut Self {
+        self.press(KeyCode::Char('s'), KeyModifiers::CONTROL)
+    }
+
+    pub fn buffer(&self) -> Buffer {
+        let (width, height) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+        terminal
+            .draw(|frame| view::draw(frame, &self.app))
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    pub fn text(&self) -> String {
+        let buffer = self.buffer();
+        let width = usize::from(buffer.area.width);
+        buffer
+            .content
+            .chunks(width)
+            .map(|line| {
+                let text: String = line.iter().map(|c| c.symbol()).collect();
+                text.trim_end().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn store(&self) -> &Store {
+        self.app.store()
+    }
+}
