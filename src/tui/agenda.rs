@@ -48,12 +48,7 @@ impl AgendaScreen {
     }
 
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
+        self.offset = super::offset_showing(self.cursor, self.offset, height);
     }
 
     /// The bookings of `day` as just read. On the same day the cursor stays on its booking, or

@@ -709,10 +709,7 @@ impl App {
             _ => None,
         };
         if let Some(form) = form {
-            self.overlay = Some(Overlay::Form {
-                form,
-                confirming: false,
-            });
+            self.open_form(form);
         }
     }
 
@@ -755,10 +752,7 @@ impl App {
                     self.audit.filter.kind.as_deref().unwrap_or(""),
                     kinds,
                 );
-                self.overlay = Some(Overlay::Form {
-                    form,
-                    confirming: false,
-                });
+                self.open_form(form);
             }
             Action::ClearFilter => {
                 self.audit.filter = AuditFilter::default();
@@ -951,20 +945,6 @@ impl App {
                 self.overlay = None;
                 self.fire_step(command, template);
             }
-            Outcome::Step {
-                command,
-                fires: None,
-            } => match self.execute(&command) {
-                Ok(()) => {
-                    self.overlay = None;
-                    self.status = Some((s::saved(title), false));
-                }
-                Err(e) => {
-                    if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
-                        form.error = Some(e);
-                    }
-                }
-            },
             Outcome::Steps(commands) => {
                 self.overlay = None;
                 self.run_batch(commands);
@@ -972,16 +952,16 @@ impl App {
             Outcome::Review(outcome) => self.on_review_outcome(outcome),
             Outcome::Calls(outcome) => self.on_calls_outcome(outcome),
             Outcome::Agenda(outcome) => self.on_agenda_outcome(outcome),
-            Outcome::Command(command) => match self.execute(&command) {
+            Outcome::Command(command)
+            | Outcome::Step {
+                command,
+                fires: None,
+            } => match self.execute(&command) {
                 Ok(()) => {
                     self.overlay = None;
                     self.status = Some((s::saved(title), false));
                 }
-                Err(e) => {
-                    if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
-                        form.error = Some(e);
-                    }
-                }
+                Err(e) => self.form_error(e),
             },
             Outcome::AuditFilter { case, mut filter } => {
                 let mut label = String::new();
@@ -989,12 +969,7 @@ impl App {
                     label = protocol.to_string();
                     match self.store.application_by_protocol(&protocol) {
                         Ok(Some(app)) => filter.case = Some(app.id),
-                        Ok(None) => {
-                            if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
-                                form.error = Some(s::case_not_found(&label));
-                            }
-                            return;
-                        }
+                        Ok(None) => return self.form_error(s::case_not_found(&label)),
                         Err(e) => {
                             self.set_error(e.to_string());
                             return;
@@ -1088,6 +1063,20 @@ impl App {
         }
         if !self.inbox.loaded {
             self.effects.push(Effect::LoadSummary);
+        }
+    }
+
+    fn open_form(&mut self, form: Form) {
+        self.overlay = Some(Overlay::Form {
+            form,
+            confirming: false,
+        });
+    }
+
+    /// A refusal shown under the open form's fields, which keep what was typed.
+    fn form_error(&mut self, error: String) {
+        if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
+            form.error = Some(error);
         }
     }
 

@@ -1,6 +1,7 @@
 //! The Bandi screen's state: the calls of the database and the one under the cursor.
 
 use crate::domain::Call;
+use crate::tui::view::wrap;
 
 #[derive(Debug, Default)]
 pub struct CallsScreen {
@@ -74,12 +75,7 @@ impl CallsScreen {
     }
 
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
+        self.offset = super::offset_showing(self.cursor, self.offset, height);
     }
 }
 
@@ -151,51 +147,5 @@ impl CallsScreen {
         let room = self.geometry(width, body_height).section_rows as isize;
         let max = self.max_section_scroll(width, body_height) as isize;
         self.section_scroll = (self.section_scroll as isize + pages * room).clamp(0, max) as usize;
-    }
-}
-
-/// Word-wraps `text` to `width` columns; a word longer than the line is cut between characters.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let needed = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
-        if needed > width && !line.is_empty() {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        for c in word.chars() {
-            if line.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > width {
-                out.push(std::mem::take(&mut line));
-            }
-            line.push(c);
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrap_keeps_every_character_within_the_width() {
-        let text =
-            "fixtures/interessati-errati.csv:3: «SNTLNE87P43D542K» non è un codice fiscale valido";
-        let lines = wrap(text, 20);
-        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
-        assert_eq!(lines.join(" ").replace(' ', ""), text.replace(' ', ""));
-        assert_eq!(wrap("", 10), vec![String::new()]);
     }
 }

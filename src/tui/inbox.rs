@@ -360,12 +360,7 @@ impl Inbox {
     }
 
     pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
+        self.offset = super::offset_showing(self.cursor, self.offset, height);
     }
 
     pub fn toggle_selected(&mut self) {

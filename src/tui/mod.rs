@@ -32,6 +32,19 @@ use crate::store::Store;
 use app::{App, Effect, Msg};
 use search::SearchIndex;
 
+/// The first row a list of `height` rows shows so that `cursor` is on screen, moving the
+/// view from `offset` as little as possible.
+pub fn offset_showing(cursor: usize, offset: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
 pub use view::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Restores the terminal when dropped, on every exit path; `start_terminal` also installs a

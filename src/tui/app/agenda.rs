@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{App, Overlay, Screen};
+use super::{App, Screen};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Command};
 use crate::messages::{Catalogue, Order, Values};
@@ -44,7 +44,7 @@ impl App {
                     day: day.max(today),
                     today,
                 });
-                self.open_agenda_form(form);
+                self.open_form(form);
             }
             Action::RescheduleAppointment | Action::CancelAppointment => {
                 let Some(appointment) = self.agenda.current() else {
@@ -59,7 +59,7 @@ impl App {
                 } else {
                     Form::reschedule_appointment(appointment, today)
                 };
-                self.open_agenda_form(form);
+                self.open_form(form);
             }
             _ => {}
         }
@@ -83,7 +83,7 @@ impl App {
             day: today,
             today,
         });
-        self.open_agenda_form(form);
+        self.open_form(form);
     }
 
     /// The screen is opened, or a step committed while it shows: read the day again.
@@ -120,19 +120,6 @@ impl App {
         if let Some(day) = day {
             self.agenda.day = Some(day);
             self.enter_agenda();
-        }
-    }
-
-    fn open_agenda_form(&mut self, form: Form) {
-        self.overlay = Some(Overlay::Form {
-            form,
-            confirming: false,
-        });
-    }
-
-    fn agenda_form_error(&mut self, error: String) {
-        if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
-            form.error = Some(error);
         }
     }
 
@@ -182,7 +169,7 @@ impl App {
                 }
                 self.fire_step(command, ON_BOOKING);
             }
-            Ok(Err(refusal)) => self.agenda_form_error(refusal),
+            Ok(Err(refusal)) => self.form_error(refusal),
             // Without the Comune's values no message can be composed: the step alone.
             Err(reason) => {
                 if let Some(day) = follow {
@@ -193,7 +180,7 @@ impl App {
                         self.overlay = None;
                         self.status = Some((s::step_without_message(&reason), true));
                     }
-                    Err(refusal) => self.agenda_form_error(refusal),
+                    Err(refusal) => self.form_error(refusal),
                 }
             }
         }

@@ -42,7 +42,7 @@ impl App {
             return;
         }
         if action == Action::NewCall {
-            return self.open_calls_form(Form::new_call());
+            return self.open_form(Form::new_call());
         }
         let handled = matches!(
             action,
@@ -65,7 +65,7 @@ impl App {
         };
         let code = call.code.clone();
         match action {
-            Action::EditCall => self.open_calls_form(Form::edit_call(&call)),
+            Action::EditCall => self.open_form(Form::edit_call(&call)),
             Action::ActivateCall if self.calls.is_active(&call) => {
                 self.status = Some((s::call_already_active(&code), false));
             }
@@ -87,20 +87,20 @@ impl App {
                     self.set_error(s::call_not_published(&code, &key));
                 }
             },
-            Action::EditDocument => self.open_calls_form(Form::document_code(&call)),
+            Action::EditDocument => self.open_form(Form::document_code(&call)),
             Action::RemoveDocument if call.documents.is_empty() => {
                 self.set_error(s::NO_DOCUMENTS_TO_REMOVE.to_string());
             }
-            Action::RemoveDocument => self.open_calls_form(Form::remove_document(&call)),
+            Action::RemoveDocument => self.open_form(Form::remove_document(&call)),
             Action::ImportInterested => {
                 let suggested = self.calls.last_import.clone().unwrap_or_default();
-                self.open_calls_form(Form::import_interested(&code, &suggested));
+                self.open_form(Form::import_interested(&code, &suggested));
             }
-            Action::AddInterested => self.open_calls_form(Form::add_interested(&code)),
+            Action::AddInterested => self.open_form(Form::add_interested(&code)),
             Action::RemoveInterested if self.calls.interested == 0 => {
                 self.set_error(s::NO_INTERESTED.to_string());
             }
-            Action::RemoveInterested => self.open_calls_form(Form::remove_interested(&code)),
+            Action::RemoveInterested => self.open_form(Form::remove_interested(&code)),
             _ => {}
         }
     }
@@ -143,11 +143,9 @@ impl App {
                 let mut form = Form::call_parameters(call, new);
                 // The first page's input lives on in this form: Esc asks before dropping it.
                 form.dirty = true;
-                self.open_calls_form(form);
+                self.open_form(form);
             }
-            CallsOutcome::Document { call, code } => {
-                self.open_calls_form(Form::document(&call, &code))
-            }
+            CallsOutcome::Document { call, code } => self.open_form(Form::document(&call, &code)),
             CallsOutcome::Step { command, done } => {
                 if let Command::SaveCall(call) = &command {
                     self.calls.follow = Some(call.code.clone());
@@ -267,18 +265,12 @@ impl App {
         }
     }
 
-    fn open_calls_form(&mut self, form: Form) {
-        self.overlay = Some(Overlay::Form {
-            form,
-            confirming: false,
-        });
-    }
-
     /// A refusal shown in the open form, which stays open with what was typed.
     fn calls_form_error(&mut self, message: String) {
-        match &mut self.overlay {
-            Some(Overlay::Form { form, .. }) => form.error = Some(message),
-            _ => self.set_error(message),
+        if matches!(self.overlay, Some(Overlay::Form { .. })) {
+            self.form_error(message);
+        } else {
+            self.set_error(message);
         }
     }
 

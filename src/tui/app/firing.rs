@@ -294,10 +294,7 @@ impl App {
         if let Err(reason) = self.config() {
             return self.set_error(reason);
         }
-        self.overlay = Some(Overlay::Form {
-            form: Form::choose_template(target),
-            confirming: false,
-        });
+        self.open_form(Form::choose_template(target));
     }
 
     /// After the template is chosen: ask what only the caseworker knows, then preview.
@@ -315,10 +312,7 @@ impl App {
             self.overlay = None;
             self.open_preview(target, &template.id, Values::new());
         } else {
-            self.overlay = Some(Overlay::Form {
-                form: Form::message_values(target, template.id.clone(), &asked),
-                confirming: false,
-            });
+            self.open_form(Form::message_values(target, template.id.clone(), &asked));
         }
     }
 
@@ -624,10 +618,7 @@ impl App {
                     "pacchetto-io-{}.json",
                     crate::domain::time::to_rome(self.now()).format("%Y%m%d-%H%M")
                 );
-                self.overlay = Some(Overlay::Form {
-                    form: Form::export_bundle(&name),
-                    confirming: false,
-                });
+                self.open_form(Form::export_bundle(&name));
             }
             Action::SendNow => {
                 self.effects.push(Effect::WakeSender);
@@ -654,22 +645,13 @@ impl App {
             return;
         };
         if allowed(&entry.state) {
-            self.overlay = Some(Overlay::Form {
-                form: form(entry.id),
-                confirming: false,
-            });
+            self.open_form(form(entry.id));
         } else {
             self.set_error(s::cannot(
                 action,
                 &entry.id.to_string(),
                 &entry.state.label(),
             ));
-        }
-    }
-
-    fn form_error(&mut self, error: String) {
-        if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
-            form.error = Some(error);
         }
     }
 

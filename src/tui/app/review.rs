@@ -1,7 +1,7 @@
 //! The case's review steps (documents, verifications, household, fee) and the inbox's batches
 //! (admit, exclude, remind the fee): which form opens, and what its outcome starts.
 
-use super::{App, Overlay, Screen};
+use super::{App, Screen};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Command};
 use crate::messages::Values;
@@ -18,13 +18,6 @@ impl App {
             Screen::Inbox => self.review_inbox(action),
             _ => {}
         }
-    }
-
-    fn open_review_form(&mut self, form: Form) {
-        self.overlay = Some(Overlay::Form {
-            form,
-            confirming: false,
-        });
     }
 
     fn review_case(&mut self, action: Action) {
@@ -60,7 +53,7 @@ impl App {
             Action::RemindFee => return self.fire_step(Command::RemindFee { id }, ON_REMIND_FEE),
             _ => return,
         };
-        self.open_review_form(form);
+        self.open_form(form);
     }
 
     fn review_inbox(&mut self, action: Action) {
@@ -75,10 +68,10 @@ impl App {
                 } else {
                     Form::exclude_many(targets)
                 };
-                self.open_review_form(form);
+                self.open_form(form);
             }
             Action::RemindFee if self.inbox.selected.is_empty() => {
-                self.open_review_form(Form::remind_within());
+                self.open_form(Form::remind_within());
             }
             Action::RemindFee => {
                 let today = rome_date(self.now());

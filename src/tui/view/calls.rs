@@ -9,10 +9,11 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
-use super::super::calls::{CELL, wrap};
+use super::super::calls::CELL;
 use super::super::form::calls::trigger_name;
 use super::super::keymap::{Action, Context, key_label};
 use super::super::strings as s;
+use super::wrap;
 use super::{clean, fit, pad, rule};
 use crate::domain::Call;
 use crate::domain::call::DocumentSpec;

@@ -52,6 +52,37 @@ pub fn fit(text: &str, width: usize) -> String {
 }
 
 /// `text` cut or padded to exactly `width` columns.
+/// Word-wraps `text` to `width` columns; a word longer than the line is cut between characters.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed > width && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if line.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > width {
+                out.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 pub fn pad(text: &str, width: usize) -> String {
     let text = fit(text, width);
     let fill = width.saturating_sub(text.width());
@@ -363,6 +394,16 @@ pub fn rule(width: u16, style: Style) -> Line<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_keeps_every_character_within_the_width() {
+        let text =
+            "fixtures/interessati-errati.csv:3: «SNTLNE87P43D542K» non è un codice fiscale valido";
+        let lines = wrap(text, 20);
+        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
+        assert_eq!(lines.join(" ").replace(' ', ""), text.replace(' ', ""));
+        assert_eq!(wrap("", 10), vec![String::new()]);
+    }
 
     #[test]
     fn control_and_escape_characters_never_reach_the_terminal() {

@@ -331,7 +331,7 @@ fn draw_preview(
     ];
     let mut body = Vec::new();
     for line in &preview.body {
-        body.extend(wrap(&super::clean(line), width.saturating_sub(2)));
+        body.extend(super::wrap(&super::clean(line), width.saturating_sub(2)));
     }
     let mut tail = Vec::new();
     for (text, _) in &preview.buttons {
@@ -377,35 +377,4 @@ fn draw_preview(
     lines.push(Line::default());
     lines.extend(tail);
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// Word-wraps `text` to `width` columns.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
-    if text.is_empty() {
-        return vec![String::new()];
-    }
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let needed = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
-        if needed > width && !line.is_empty() {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while line.width() > width && width > 0 {
-            let cut: String = line.chars().take(width).collect();
-            line = line.chars().skip(width).collect();
-            out.push(cut);
-        }
-    }
-    out.push(line);
-    out
 }
