@@ -884,7 +884,7 @@ fn a_database_from_a_newer_version_is_refused() {
         db.flush().unwrap();
     }
     for _ in 0..2 {
-        match Store::open(dir.path()) {
+        match common::open_result(dir.path()) {
             Err(StoreError::SchemaTooNew { found, supported }) => {
                 assert_eq!(found, SCHEMA_VERSION + 1);
                 assert_eq!(supported, SCHEMA_VERSION);
@@ -1179,14 +1179,14 @@ fn a_restore_interrupted_half_way_leaves_a_database_that_refuses_to_open() {
     let dir = tempfile::tempdir().unwrap();
     drop(open(dir.path()));
     {
-        let raw = sled::open(dir.path()).unwrap();
+        let raw = common::raw(dir.path());
         raw.open_tree("meta")
             .unwrap()
             .insert("restore_in_progress", "true")
             .unwrap();
         raw.flush().unwrap();
     }
-    match Store::open(dir.path()) {
+    match common::open_result(dir.path()) {
         Err(e @ StoreError::RestoreInterrupted(_)) => {
             assert!(e.to_string().contains("ripristino interrotto"), "{e}")
         }

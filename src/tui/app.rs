@@ -107,10 +107,8 @@ pub struct BatchUpdate {
 
 /// Work `update` asks the runtime to do off the UI thread.
 pub enum Effect {
-    LoadSummary,
-    /// `LoadSummary` as `take_effects` hands it out: with the console's day, for the
-    /// appointments of today.
-    LoadSummaryOn(chrono::NaiveDate),
+    /// The cruscotto's figures, with the appointments of the given day (the console's today).
+    LoadSummary(chrono::NaiveDate),
     LoadRows,
     BuildIndex(Vec<Entry>),
     /// Queue one message per application, in chunks, reporting progress.
@@ -208,6 +206,7 @@ impl App {
         clock: Box<dyn Fn() -> Timestamp + Send>,
         size: (u16, u16),
     ) -> App {
+        let today = rome_date(clock());
         App {
             store,
             keymap,
@@ -233,7 +232,7 @@ impl App {
             pending: Vec::new(),
             status: None,
             quit: false,
-            effects: vec![Effect::LoadSummary, Effect::LoadRows],
+            effects: vec![Effect::LoadSummary(today), Effect::LoadRows],
             index_stale: false,
             messaging: Messaging::default(),
             outbox: OutboxScreen::default(),
@@ -261,14 +260,13 @@ impl App {
             self.effects
                 .push(Effect::BuildIndex(Inbox::search_entries(&self.inbox.rows)));
         }
-        let today = rome_date(self.now());
         std::mem::take(&mut self.effects)
-            .into_iter()
-            .map(|effect| match effect {
-                Effect::LoadSummary => Effect::LoadSummaryOn(today),
-                other => other,
-            })
-            .collect()
+    }
+
+    /// Asks for the cruscotto's figures again, for the console's day (today's appointments).
+    fn load_summary(&mut self) {
+        self.effects
+            .push(Effect::LoadSummary(rome_date(self.now())));
     }
 
     /// The keymap context the next key is read in.
@@ -1062,7 +1060,7 @@ impl App {
             self.load_audit_page(None);
         }
         if !self.inbox.loaded {
-            self.effects.push(Effect::LoadSummary);
+            self.load_summary();
         }
     }
 

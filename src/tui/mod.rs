@@ -293,11 +293,7 @@ fn run_effects(app: &mut App, tx: &UnboundedSender<Msg>, wake: &tokio::sync::Not
 /// console's runtime and the tests, which run it in line.
 pub fn perform(effect: Effect, store: &Store, progress: &mut dyn FnMut(Msg)) -> Msg {
     match effect {
-        Effect::LoadSummaryOn(today) => {
-            Msg::Summary(data::Summary::load(store, today).map_err(|e| e.to_string()))
-        }
-        Effect::LoadSummary => {
-            let today = crate::domain::time::rome_date(chrono::Utc::now());
+        Effect::LoadSummary(today) => {
             Msg::Summary(data::Summary::load(store, today).map_err(|e| e.to_string()))
         }
         Effect::LoadRows => {

@@ -203,12 +203,42 @@ pub const SUMMARIES: &str = "summaries";
 pub const SUMMARIES_PENDING: &str = "summaries_pending";
 
 pub fn open(dir: &std::path::Path) -> alloggi::store::Store {
-    alloggi::store::Store::open(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
+    open_result(dir).unwrap_or_else(|e| panic!("open {}: {e}", dir.display()))
+}
+
+/// sled lets go of a database's file lock a moment after its last handle is dropped (its
+/// flusher thread holds it last), so a test reopening at once may find it still locked:
+/// `attempt` is retried for up to two seconds while `locked` says so.
+fn retry_while_locked<T, E>(
+    mut attempt: impl FnMut() -> Result<T, E>,
+    locked: impl Fn(&E) -> bool,
+) -> Result<T, E> {
+    for _ in 0..100 {
+        match attempt() {
+            Err(e) if locked(&e) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return other,
+        }
+    }
+    attempt()
+}
+
+/// `Store::open` after the test's own handles are gone: any error but the lingering lock.
+pub fn open_result(
+    dir: &std::path::Path,
+) -> Result<alloggi::store::Store, alloggi::store::StoreError> {
+    retry_while_locked(
+        || alloggi::store::Store::open(dir),
+        |e| matches!(e, alloggi::store::StoreError::Locked(_)),
+    )
 }
 
 /// The database under the store, for tests that tamper with it or simulate older layouts.
 pub fn raw(dir: &std::path::Path) -> sled::Db {
-    sled::open(dir).expect("raw sled open")
+    retry_while_locked(
+        || sled::open(dir),
+        |e| e.to_string().contains("could not acquire lock"),
+    )
+    .expect("raw sled open")
 }
 
 /// Runs a command that must be accepted, as the caseworker of `ctx()`.

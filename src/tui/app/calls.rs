@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{App, Effect, Overlay};
+use super::{App, Overlay};
 use crate::domain::time::format_ts_date;
 use crate::domain::{Call, Command};
 use crate::interested_file::{self, InterestedFileError};
@@ -166,7 +166,7 @@ impl App {
     fn run_call_step(&mut self, command: Command, done: String) -> Result<(), String> {
         self.execute(&command)?;
         if matches!(command, Command::SaveCall(_) | Command::ActivateCall { .. }) {
-            self.effects.push(Effect::LoadSummary);
+            self.load_summary();
         }
         self.status = Some((done, false));
         Ok(())

@@ -426,7 +426,7 @@ impl App {
                     s::interested_queued(report.queued.len(), report.duplicates),
                     false,
                 ));
-                self.effects.push(Effect::LoadSummary);
+                self.load_summary();
                 self.after_step(None);
                 self.outbox_changed();
             }
@@ -554,7 +554,7 @@ impl App {
         if self.case.is_some() {
             self.reload_case();
         }
-        self.effects.push(Effect::LoadSummary);
+        self.load_summary();
         matches!(
             self.screen,
             Screen::Outbox | Screen::Dashboard | Screen::Case
