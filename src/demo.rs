@@ -1037,6 +1037,8 @@ impl<'a> Demo<'a> {
             decision: None,
             verifications: BTreeMap::new(),
             fee: None,
+            score_overrides: BTreeMap::new(),
+            objections: Vec::new(),
         };
         let (mut route, mut reason) = self.choose_route(over_limit, late);
 

@@ -89,6 +89,8 @@ fn application() -> Application {
         decision: None,
         verifications: BTreeMap::new(),
         fee: None,
+        score_overrides: BTreeMap::new(),
+        objections: Vec::new(),
     }
 }
 

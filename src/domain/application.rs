@@ -209,6 +209,12 @@ pub struct Application {
     /// The secretarial fee's pagoPA notice, once issued.
     #[serde(default)]
     pub fee: Option<FeeNotice>,
+    /// Points of a criterion set by hand, each with its reason.
+    #[serde(default)]
+    pub score_overrides: BTreeMap<String, super::scoring::ScoreOverride>,
+    /// Objections to a provisional ranking, in the order received.
+    #[serde(default)]
+    pub objections: Vec<super::objection::Objection>,
 }
 
 impl Application {

@@ -1184,6 +1184,8 @@ fn receive(
         decision: None,
         verifications: BTreeMap::new(),
         fee: None,
+        score_overrides: BTreeMap::new(),
+        objections: Vec::new(),
     })
 }
 
