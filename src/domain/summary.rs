@@ -170,6 +170,8 @@ mod tests {
             decision: None,
             verifications: Default::default(),
             fee: None,
+            score_overrides: BTreeMap::new(),
+            objections: Vec::new(),
         }
     }
 
