@@ -23,6 +23,11 @@ use super::interested::Interested;
 use super::money::Money;
 use super::notice::NoticeNumber;
 use super::time::{Timestamp, rome_date};
+use super::objection::{Adjustment, Objection, ObjectionDecision};
+use super::publication::RankingHeader;
+use super::ranking::RankingKind;
+use super::ruleset::Ruleset;
+use super::scoring::ScoreOverride;
 use super::verification::{CheckItem, Verification};
 
 /// Who acts and when; the clock is read by the caller, never here.
@@ -151,6 +156,30 @@ pub enum Command {
         fiscal_code: PersonFiscalCode,
         reason: String,
     },
+    /// Sets the point table of a call.
+    SaveRuleset {
+        call: String,
+        ruleset: Box<Ruleset>,
+    },
+    /// Changes what an admitted application scores; the reason is required.
+    AdjustScore {
+        id: ApplicationId,
+        adjustment: Adjustment,
+        reason: String,
+    },
+    /// An objection to the provisional ranking, received on `received_on`.
+    FileObjection {
+        id: ApplicationId,
+        received_on: NaiveDate,
+        text: String,
+    },
+    DecideObjection {
+        id: ApplicationId,
+        /// Position in the application's objections.
+        index: usize,
+        accepted: bool,
+        reason: String,
+    },
 }
 
 impl Command {
@@ -181,7 +210,11 @@ impl Command {
             | Reinstate { id, .. }
             | UpdateContact { id, .. }
             | AddMember { id, .. }
-            | RemoveMember { id, .. } => Some(*id),
+            | RemoveMember { id, .. }
+            | AdjustScore { id, .. }
+            | FileObjection { id, .. }
+            | DecideObjection { id, .. } => Some(*id),
+            SaveRuleset { .. } => None,
         }
     }
 
@@ -190,9 +223,9 @@ impl Command {
         match self {
             Command::SaveCall(call) => Some(&call.code),
             Command::ActivateCall { code } | Command::PublishCall { code } => Some(code),
-            Command::AddInterested { call, .. } | Command::RemoveInterested { call, .. } => {
-                Some(call)
-            }
+            Command::AddInterested { call, .. }
+            | Command::RemoveInterested { call, .. }
+            | Command::SaveRuleset { call, .. } => Some(call),
             _ => None,
         }
     }
@@ -214,6 +247,22 @@ impl Command {
             Command::PublishCall { .. }
                 | Command::AddInterested { .. }
                 | Command::RemoveInterested { .. }
+        )
+    }
+
+    /// The command needs the call's point table.
+    pub fn needs_ruleset(&self) -> bool {
+        matches!(
+            self,
+            Command::SaveRuleset { .. } | Command::AdjustScore { .. }
+        )
+    }
+
+    /// The command needs the call's latest published ranking.
+    pub fn needs_ranking(&self) -> bool {
+        matches!(
+            self,
+            Command::FileObjection { .. } | Command::DecideObjection { .. }
         )
     }
 
@@ -371,10 +420,45 @@ pub enum EventKind {
         bundle: String,
         outbox: Vec<u64>,
     },
+    RulesetSaved {
+        call: String,
+        ruleset: Box<Ruleset>,
+    },
+    ScoreAdjusted {
+        id: ApplicationId,
+        adjustment: Adjustment,
+    },
+    /// The objection's text is the event's reason.
+    ObjectionFiled {
+        id: ApplicationId,
+        version: u32,
+        received_on: NaiveDate,
+    },
+    ObjectionDecided {
+        id: ApplicationId,
+        index: usize,
+        accepted: bool,
+    },
+    /// A ranking version written: its rows are stored beside it, `digest` is their SHA-256.
+    RankingPublished {
+        call: String,
+        number: u32,
+        kind: RankingKind,
+        admitted: u32,
+        excluded: u32,
+        digest: String,
+    },
+    /// A draw by lot for the groups the tie-break chain left equal: seed and result.
+    LotsDrawn {
+        call: String,
+        number: u32,
+        seed: u64,
+        groups: Vec<Vec<ApplicationId>>,
+    },
 }
 
 /// Every value `Event::kind_name` can return, in the order of the lifecycle, for filters.
-pub const EVENT_KIND_NAMES: [&str; 31] = [
+pub const EVENT_KIND_NAMES: [&str; 37] = [
     "bando_salvato",
     "bando_attivato",
     "bando_pubblicato",
@@ -406,6 +490,12 @@ pub const EVENT_KIND_NAMES: [&str; 31] = [
     "messaggio_incerto",
     "messaggio_riaccodato",
     "messaggi_esportati",
+    "regole_punteggio_salvate",
+    "punteggio_rettificato",
+    "opposizione_ricevuta",
+    "opposizione_decisa",
+    "graduatoria_pubblicata",
+    "sorteggio_effettuato",
 ];
 
 /// A fact: what happened, who did it, when and why. The audit log is a chain of these.
@@ -452,7 +542,13 @@ impl Event {
             | MessageUnreachable { application, .. }
             | MessageUncertain { application, .. }
             | MessageRequeued { application, .. } => *application,
-            MessagesExported { .. } => None,
+            MessagesExported { .. }
+            | RulesetSaved { .. }
+            | RankingPublished { .. }
+            | LotsDrawn { .. } => None,
+            ScoreAdjusted { id, .. } | ObjectionFiled { id, .. } | ObjectionDecided { id, .. } => {
+                Some(*id)
+            }
         }
     }
 
@@ -491,6 +587,12 @@ impl Event {
             MessageUncertain { .. } => "messaggio_incerto",
             MessageRequeued { .. } => "messaggio_riaccodato",
             MessagesExported { .. } => "messaggi_esportati",
+            RulesetSaved { .. } => "regole_punteggio_salvate",
+            ScoreAdjusted { .. } => "punteggio_rettificato",
+            ObjectionFiled { .. } => "opposizione_ricevuta",
+            ObjectionDecided { .. } => "opposizione_decisa",
+            RankingPublished { .. } => "graduatoria_pubblicata",
+            LotsDrawn { .. } => "sorteggio_effettuato",
         }
     }
 
@@ -615,6 +717,63 @@ impl Event {
                 "→ IO: {} messaggi esportati nel pacchetto {bundle}",
                 outbox.len()
             ),
+            RulesetSaved { call, ruleset } => format!(
+                "regole di punteggio del bando {call}: {} ({} criteri)",
+                ruleset.name,
+                ruleset.criteria.len()
+            ),
+            ScoreAdjusted { adjustment, .. } => match adjustment {
+                Adjustment::Condition {
+                    condition,
+                    present: true,
+                } => format!("punteggio rettificato: {} riconosciuta", condition.label()),
+                Adjustment::Condition { condition, .. } => format!(
+                    "punteggio rettificato: {} non riconosciuta",
+                    condition.label()
+                ),
+                Adjustment::Override {
+                    criterion,
+                    points: Some(points),
+                } => format!("punteggio rettificato: {criterion} = {points} punti"),
+                Adjustment::Override { criterion, .. } => {
+                    format!("punteggio rettificato: {criterion} torna al calcolo")
+                }
+            },
+            ObjectionFiled {
+                version,
+                received_on,
+                ..
+            } => format!(
+                "opposizione alla graduatoria n. {version} ricevuta il {}",
+                super::time::format_date(*received_on)
+            ),
+            ObjectionDecided {
+                index, accepted, ..
+            } => format!(
+                "opposizione {} {}",
+                index + 1,
+                if *accepted { "accolta" } else { "respinta" }
+            ),
+            RankingPublished {
+                call,
+                number,
+                kind,
+                admitted,
+                excluded,
+                ..
+            } => format!(
+                "graduatoria {} n. {number} del bando {call} pubblicata ({admitted} ammesse, {excluded} escluse)",
+                kind.label()
+            ),
+            LotsDrawn {
+                number,
+                seed,
+                groups,
+                ..
+            } => format!(
+                "sorteggio per la graduatoria n. {number}: {} gruppi a pari merito, seme {seed}",
+                groups.len()
+            ),
         };
         match &self.reason {
             Some(reason) if !reason.is_empty() => format!("{text} — {reason}"),
@@ -641,6 +800,10 @@ pub struct Snapshot {
     pub next_protocol_number: u32,
     /// An application with the same portal identifier already exists.
     pub external_id_taken: bool,
+    /// The call's point table, for the commands that need it.
+    pub ruleset: Option<Ruleset>,
+    /// The call's latest published ranking, for the commands that need it.
+    pub ranking: Option<RankingHeader>,
 }
 
 /// Checks `command` against `snapshot`; returns the events it causes or why it is refused.
@@ -1128,6 +1291,78 @@ pub fn decide(
                 Some(reason),
             )]
         }
+        Command::SaveRuleset { call: code, ruleset } => {
+            named_call(snapshot, code)?;
+            ruleset
+                .validate()
+                .map_err(|issue| DomainError::invalid("regole", issue.reason))?;
+            if snapshot.ruleset.as_ref() == Some(ruleset.as_ref()) {
+                return Err(DomainError::invalid(
+                    "regole",
+                    "la tabella è uguale a quella già in uso: nessuna modifica",
+                ));
+            }
+            vec![event(
+                EventKind::RulesetSaved {
+                    call: code.clone(),
+                    ruleset: ruleset.clone(),
+                },
+                None,
+            )]
+        }
+        Command::AdjustScore {
+            id,
+            adjustment,
+            reason,
+        } => {
+            let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
+            super::objection::check_adjustment(application()?, snapshot.ruleset.as_ref(), adjustment)?;
+            vec![event(
+                EventKind::ScoreAdjusted {
+                    id: *id,
+                    adjustment: adjustment.clone(),
+                },
+                Some(reason),
+            )]
+        }
+        Command::FileObjection {
+            id,
+            received_on,
+            text,
+        } => {
+            let text = validate_text("opposizione", text, 2000)?;
+            let version = super::objection::check_filing(
+                application()?,
+                snapshot.ranking.as_ref(),
+                *received_on,
+                ctx.now,
+            )?;
+            vec![event(
+                EventKind::ObjectionFiled {
+                    id: *id,
+                    version,
+                    received_on: *received_on,
+                },
+                Some(text),
+            )]
+        }
+        Command::DecideObjection {
+            id,
+            index,
+            accepted,
+            reason,
+        } => {
+            let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
+            super::objection::check_decision(application()?, snapshot.ranking.as_ref(), *index)?;
+            vec![event(
+                EventKind::ObjectionDecided {
+                    id: *id,
+                    index: *index,
+                    accepted: *accepted,
+                },
+                Some(reason),
+            )]
+        }
     })
 }
 
@@ -1363,7 +1598,13 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
         | MessageUnreachable { .. }
         | MessageUncertain { .. }
         | MessageRequeued { .. }
-        | MessagesExported { .. } => return Ok(()),
+        | MessagesExported { .. }
+        | RankingPublished { .. }
+        | LotsDrawn { .. } => return Ok(()),
+        RulesetSaved { ruleset, .. } => {
+            snapshot.ruleset = Some((**ruleset).clone());
+            return Ok(());
+        }
         ApplicationReceived { application } => {
             snapshot.application = Some((**application).clone());
             snapshot.next_application_id = application.id.0.checked_add(1).ok_or_else(|| {
@@ -1472,6 +1713,68 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
                 .ok_or_else(|| DomainError::Internal("promemoria senza avviso".into()))?;
             fee.reminders.push(event.at);
         }
+        ScoreAdjusted { adjustment, .. } => {
+            let reason = event.reason.clone().unwrap_or_default();
+            match adjustment {
+                Adjustment::Condition { condition, present } => {
+                    if *present {
+                        app.declaration.conditions.insert(*condition);
+                    }
+                    app.verifications.insert(
+                        CheckItem::Condizione(*condition),
+                        Verification {
+                            verified: *present,
+                            note: reason,
+                            by: event.actor.clone(),
+                            at: event.at,
+                        },
+                    );
+                }
+                Adjustment::Override {
+                    criterion,
+                    points: Some(points),
+                } => {
+                    app.score_overrides.insert(
+                        criterion.clone(),
+                        ScoreOverride {
+                            points: *points,
+                            reason,
+                            by: event.actor.clone(),
+                            at: event.at,
+                        },
+                    );
+                }
+                Adjustment::Override { criterion, .. } => {
+                    app.score_overrides.remove(criterion);
+                }
+            }
+        }
+        ObjectionFiled {
+            version,
+            received_on,
+            ..
+        } => app.objections.push(Objection {
+            version: *version,
+            received_on: *received_on,
+            text: event.reason.clone().unwrap_or_default(),
+            recorded_by: event.actor.clone(),
+            recorded_at: event.at,
+            decision: None,
+        }),
+        ObjectionDecided {
+            index, accepted, ..
+        } => {
+            let objection = app
+                .objections
+                .get_mut(*index)
+                .ok_or_else(|| DomainError::Internal("decisione senza opposizione".into()))?;
+            objection.decision = Some(ObjectionDecision {
+                accepted: *accepted,
+                reason: event.reason.clone().unwrap_or_default(),
+                by: event.actor.clone(),
+                at: event.at,
+            });
+        }
         CallSaved { .. }
         | CallActivated { .. }
         | CallPublished { .. }
@@ -1487,7 +1790,10 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
         | MessageUnreachable { .. }
         | MessageUncertain { .. }
         | MessageRequeued { .. }
-        | MessagesExported { .. } => {}
+        | MessagesExported { .. }
+        | RulesetSaved { .. }
+        | RankingPublished { .. }
+        | LotsDrawn { .. } => {}
     }
     Ok(())
 }

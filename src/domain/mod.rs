@@ -16,6 +16,7 @@ pub mod notice;
 pub mod objection;
 pub mod points;
 pub mod protocol;
+pub mod publication;
 pub mod ranking;
 pub mod ruleset;
 pub mod scoring;

@@ -4,7 +4,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::time::Timestamp;
+use super::application::{Application, State};
+use super::error::DomainError;
+use super::publication::RankingHeader;
+use super::ranking::RankingKind;
+use super::ruleset::Ruleset;
+use super::time::{Timestamp, format_date, format_ts_date, rome_date};
+use super::verification::CheckItem;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectionDecision {
@@ -46,4 +52,172 @@ pub enum Adjustment {
         criterion: String,
         points: Option<super::points::Points>,
     },
+}
+
+/// Highest points a caseworker may set on one criterion: far above any real table, low enough
+/// to catch a typo.
+const MAX_OVERRIDE: super::points::Points = super::points::Points::whole(100);
+
+fn refuse(field: &'static str, why: impl Into<String>) -> DomainError {
+    DomainError::invalid(field, why)
+}
+
+/// Whether `adjustment` can be made to `application` under `ruleset`.
+pub fn check_adjustment(
+    application: &Application,
+    ruleset: Option<&Ruleset>,
+    adjustment: &Adjustment,
+) -> Result<(), DomainError> {
+    if application.state != State::Ammessa {
+        return Err(refuse(
+            "punteggio",
+            format!(
+                "solo le domande ammesse hanno un punteggio (questa è {})",
+                application.state
+            ),
+        ));
+    }
+    let ruleset = ruleset.ok_or_else(|| {
+        refuse(
+            "punteggio",
+            "il bando non ha ancora una tabella dei punteggi: caricala con alloggi graduatoria regole",
+        )
+    })?;
+    match adjustment {
+        Adjustment::Condition { condition, present } => {
+            let item = CheckItem::Condizione(*condition);
+            let verified = application
+                .verifications
+                .get(&item)
+                .map(|v| v.verified);
+            let declared = application.declaration.has(*condition);
+            if *present {
+                if declared && verified == Some(true) {
+                    return Err(refuse(
+                        "condizione",
+                        format!("{} è già riconosciuta", condition.label()),
+                    ));
+                }
+                let mut declaration = application.declaration.clone();
+                declaration.conditions.insert(*condition);
+                declaration.validate(application.household.len())?;
+            } else {
+                if !declared {
+                    return Err(refuse(
+                        "condizione",
+                        format!("{} non è tra le condizioni dichiarate", condition.label()),
+                    ));
+                }
+                if verified == Some(false) {
+                    return Err(refuse(
+                        "condizione",
+                        format!("{} è già non riconosciuta", condition.label()),
+                    ));
+                }
+            }
+        }
+        Adjustment::Override { criterion, points } => {
+            if ruleset.criterion(criterion).is_none() {
+                return Err(refuse(
+                    "criterio",
+                    format!("'{criterion}' non è nella tabella dei punteggi"),
+                ));
+            }
+            let current = application.score_overrides.get(criterion).map(|o| o.points);
+            match points {
+                Some(p) if p.0 < 0 => return Err(refuse("punti", "non possono essere negativi")),
+                Some(p) if *p > MAX_OVERRIDE => {
+                    return Err(refuse("punti", format!("al massimo {MAX_OVERRIDE}")));
+                }
+                Some(p) if current == Some(*p) => {
+                    return Err(refuse(
+                        "punti",
+                        format!("{criterion} vale già {p} punti per rettifica"),
+                    ));
+                }
+                None if current.is_none() => {
+                    return Err(refuse(
+                        "criterio",
+                        format!("{criterion} non ha una rettifica da togliere"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether an objection received on `received_on` can be recorded; the version it is against.
+pub fn check_filing(
+    application: &Application,
+    ranking: Option<&RankingHeader>,
+    received_on: NaiveDate,
+    now: Timestamp,
+) -> Result<u32, DomainError> {
+    let ranking = ranking
+        .ok_or_else(|| refuse("opposizione", "nessuna graduatoria pubblicata per questo bando"))?;
+    if ranking.kind != RankingKind::Provvisoria {
+        return Err(refuse(
+            "opposizione",
+            "la graduatoria definitiva è già pubblicata",
+        ));
+    }
+    if received_on > rome_date(now) {
+        return Err(refuse("data", "la data di ricezione è nel futuro"));
+    }
+    if !ranking.objection_window_open(received_on) {
+        return Err(refuse(
+            "data",
+            format!(
+                "fuori termine: le opposizioni alla graduatoria n. {} si ricevono dal {} al {}",
+                ranking.number,
+                format_ts_date(ranking.published_at),
+                ranking
+                    .objection_deadline
+                    .map(format_date)
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let in_ranking = matches!(application.state, State::Ammessa | State::Esclusa)
+        && application
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.at <= ranking.published_at);
+    if !in_ranking {
+        return Err(refuse(
+            "opposizione",
+            format!("la domanda non è nella graduatoria n. {}", ranking.number),
+        ));
+    }
+    if application.objections.iter().any(Objection::is_open) {
+        return Err(refuse(
+            "opposizione",
+            "la domanda ha già un'opposizione da decidere",
+        ));
+    }
+    Ok(ranking.number)
+}
+
+/// Whether objection `index` of `application` can be decided.
+pub fn check_decision(
+    application: &Application,
+    ranking: Option<&RankingHeader>,
+    index: usize,
+) -> Result<(), DomainError> {
+    let objection = application
+        .objections
+        .get(index)
+        .ok_or_else(|| refuse("opposizione", format!("la domanda non ha l'opposizione {}", index + 1)))?;
+    if !objection.is_open() {
+        return Err(refuse("opposizione", "già decisa"));
+    }
+    if ranking.is_some_and(|r| r.kind == RankingKind::Definitiva) {
+        return Err(refuse(
+            "opposizione",
+            "la graduatoria definitiva è già pubblicata",
+        ));
+    }
+    Ok(())
 }

@@ -54,6 +54,8 @@ pub enum StoreError {
     },
     #[error("ricevute rifiutate, nulla è cambiato: {0}")]
     Receipt(String),
+    #[error("i dati sono cambiati mentre si calcolava la graduatoria: riprovare")]
+    Changed,
     /// Carries a preview out of the transaction that built it; never shown.
     #[error("anteprima")]
     Preview(Box<crate::store::outbox::Preview>),

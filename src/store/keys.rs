@@ -52,8 +52,17 @@ pub const IDX_APPOINTMENT_HELD: &str = "idx_appointment_held";
 /// publishing reads it inside its transaction. Primary data.
 pub const INTERESTED: &str = "interested";
 
+/// Each call's point table: key the call's code, value the `Ruleset` as JSON. Primary data.
+pub const RULESETS: &str = "rulesets";
+/// Published rankings without their rows: key `ranking(call, number)`, value the
+/// `RankingHeader` as JSON. Primary data, never rewritten.
+pub const RANKINGS: &str = "rankings";
+/// The rows of each published ranking: key `ranking(call, number)`, value the whole row list as
+/// JSON, whose SHA-256 is the header's digest. Primary data, never rewritten.
+pub const RANKING_ROWS: &str = "ranking_rows";
+
 /// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 20] = [
+pub const ALL_TREES: [&str; 23] = [
     META,
     CALLS,
     APPLICATIONS,
@@ -74,6 +83,9 @@ pub const ALL_TREES: [&str; 20] = [
     IDX_APPOINTMENT_SLOT,
     IDX_APPOINTMENT_HELD,
     INTERESTED,
+    RULESETS,
+    RANKINGS,
+    RANKING_ROWS,
 ];
 
 /// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
@@ -91,6 +103,25 @@ pub const META_NEXT_OUTBOX: &[u8] = b"next_outbox_id";
 pub const META_NEXT_APPOINTMENT: &[u8] = b"next_appointment_id";
 /// Present only while a restore is writing; a database that still has it is half-restored.
 pub const META_RESTORE_IN_PROGRESS: &[u8] = b"restore_in_progress";
+
+/// The number of a call's latest published ranking, in `META`.
+pub fn ranking_latest(call: &str) -> Vec<u8> {
+    format!("ranking_latest/{call}").into_bytes()
+}
+
+/// A call's code, a zero byte (codes never hold one), then the version number: a prefix scan by
+/// code lists the call's versions in order.
+pub fn ranking(call: &str, number: u32) -> Vec<u8> {
+    let mut key = ranking_prefix(call);
+    key.extend_from_slice(&number.to_be_bytes());
+    key
+}
+
+pub fn ranking_prefix(call: &str) -> Vec<u8> {
+    let mut key = call.as_bytes().to_vec();
+    key.push(0);
+    key
+}
 
 pub fn protocol_counter(year: i32) -> Vec<u8> {
     format!("protocol_next/{year}").into_bytes()

@@ -10,6 +10,7 @@ mod error;
 mod intake;
 pub(crate) mod keys;
 pub mod outbox;
+mod ranking;
 mod summaries;
 mod tx;
 
@@ -25,6 +26,7 @@ pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;
 pub use intake::SharedMember;
+pub use ranking::{LiveRanking, Published};
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
@@ -42,6 +44,9 @@ use tx::Tx;
 /// 4. Adds counter appointments (`appointments`, two indexes) and the citizens interested in a
 ///    call (`interested`); protocols carry their text. Nothing to convert: the new trees start
 ///    empty and a protocol stored without text reads as the default pattern wrote it.
+/// 5. Adds rankings: each call's point table (`rulesets`) and its published versions
+///    (`rankings`, `ranking_rows`); applications carry score overrides and objections. Nothing
+///    to convert: the trees start empty and the new fields default to empty.
 ///
 /// The state counters are not a migration step. `open` rebuilds them from the state index,
 /// in one pass, whenever one of them is missing or unreadable (see `counts.rs`). One rule covers
@@ -52,7 +57,7 @@ use tx::Tx;
 /// Nor are the application summaries, the console's read model (`summaries`): `open` rebuilds
 /// them, in batches, when the tree is empty while applications exist (see `summaries.rs`), and
 /// every transaction that writes an application writes its summary.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The cache sled keeps in memory; its 1 GiB default is far more than a call needs.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;

@@ -189,7 +189,7 @@ impl Tx<'_> {
     }
 
     /// Queues `draft`, or answers the id of the identical message already queued.
-    fn queue_draft(
+    pub(super) fn queue_draft(
         &self,
         draft: Draft,
         application: Option<ApplicationId>,

@@ -12,6 +12,7 @@ use super::audit::{AuditHead, StoredEntry};
 use super::error::StoreError;
 use super::keys;
 use crate::domain::appointment::Appointment;
+use crate::domain::publication::RankingHeader;
 use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::rome_date;
 use crate::domain::{
@@ -194,7 +195,21 @@ impl Tx<'_> {
             },
             _ => false,
         };
+        let ruleset = match (&call, command.needs_ruleset()) {
+            (Some(call), true) => self.get_json(
+                self.tree(keys::RULESETS),
+                keys::RULESETS,
+                call.code.as_bytes(),
+            )?,
+            _ => None,
+        };
+        let ranking = match (&call, command.needs_ranking()) {
+            (Some(call), true) => self.latest_ranking(&call.code)?,
+            _ => None,
+        };
         Ok(Snapshot {
+            ruleset,
+            ranking,
             application,
             appointment,
             next_appointment_id,
@@ -208,7 +223,26 @@ impl Tx<'_> {
         })
     }
 
+    /// The header of call `code`'s latest published ranking.
+    pub(super) fn latest_ranking(&self, code: &str) -> TxResult<Option<RankingHeader>> {
+        let latest: Option<u32> =
+            self.get_json(self.meta(), keys::META, &keys::ranking_latest(code))?;
+        match latest {
+            Some(number) => self.get_json(
+                self.tree(keys::RANKINGS),
+                keys::RANKINGS,
+                &keys::ranking(code, number),
+            ),
+            None => Ok(None),
+        }
+    }
+
     fn write_changes(&self, before: &Snapshot, after: &Snapshot, ctx: &Context) -> TxResult<()> {
+        if after.ruleset != before.ruleset
+            && let (Some(ruleset), Some(call)) = (&after.ruleset, &after.call)
+        {
+            self.put_json(self.tree(keys::RULESETS), call.code.as_bytes(), ruleset)?;
+        }
         if after.call != before.call
             && let Some(call) = &after.call
         {

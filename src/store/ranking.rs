@@ -1,0 +1,289 @@
+//! Rankings in the store: each call's point table, the live order computed from the records,
+//! and the publication of frozen, numbered versions with their messages, in one transaction.
+
+use sha2::{Digest, Sha256};
+
+use super::error::StoreError;
+use super::keys;
+use super::tx::{Tx, TxResult, abort};
+use super::{Store, audit::AuditHead};
+use crate::domain::publication::{RankingHeader, check_publication, objection_deadline};
+use crate::domain::ranking::{Entry, Lot, RankRow, Ranking, RankingKind, rank, rows};
+use crate::domain::ruleset::Ruleset;
+use crate::domain::{Application, Call, Context, DomainError, Event, EventKind, State};
+use crate::messages::outbox::{Compose, OutboxId, Subject};
+
+/// The order of a call's applications as the records stand now, not published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveRanking {
+    pub call: Call,
+    pub ruleset: Ruleset,
+    pub ranking: Ranking,
+    pub rows: Vec<RankRow>,
+    /// Applications still under review, so not in it.
+    pub pending: u32,
+}
+
+/// What a publication wrote and queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    pub header: RankingHeader,
+    pub queued: Vec<OutboxId>,
+    /// Applicants whose identical message was already queued.
+    pub duplicates: usize,
+    /// Applicants whose message could not be composed, with the reason.
+    pub failed: Vec<(crate::domain::ApplicationId, String)>,
+}
+
+/// How many times a publication is recomputed when the records change under it.
+const PUBLISH_ATTEMPTS: usize = 3;
+
+impl Store {
+    /// The point table of call `code`.
+    pub fn ruleset(&self, code: &str) -> Result<Option<Ruleset>, StoreError> {
+        self.get_json(keys::RULESETS, code.as_bytes())
+    }
+
+    /// Every application of call `code`, in id order.
+    pub fn call_applications(&self, code: &str) -> Result<Vec<Application>, StoreError> {
+        let mut found = Vec::new();
+        for item in self.tree(keys::APPLICATIONS).iter() {
+            let (key, value) = item?;
+            let app: Application = serde_json::from_slice(&value)
+                .map_err(|e| StoreError::corrupt(keys::APPLICATIONS, &key, e))?;
+            if app.call == code {
+                found.push(app);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The published versions of call `code`, oldest first.
+    pub fn ranking_versions(&self, code: &str) -> Result<Vec<RankingHeader>, StoreError> {
+        self.tree(keys::RANKINGS)
+            .scan_prefix(keys::ranking_prefix(code))
+            .map(|item| {
+                let (key, value) = item?;
+                serde_json::from_slice(&value).map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))
+            })
+            .collect()
+    }
+
+    /// Version `number` of call `code`'s ranking with its rows, as published.
+    pub fn ranking_version(
+        &self,
+        code: &str,
+        number: u32,
+    ) -> Result<Option<(RankingHeader, Vec<RankRow>)>, StoreError> {
+        let key = keys::ranking(code, number);
+        let Some(header) = self.get_json::<RankingHeader>(keys::RANKINGS, &key)? else {
+            return Ok(None);
+        };
+        let rows = self
+            .get_json::<Vec<RankRow>>(keys::RANKING_ROWS, &key)?
+            .ok_or_else(|| StoreError::corrupt(keys::RANKING_ROWS, &key, "righe mancanti"))?;
+        Ok(Some((header, rows)))
+    }
+
+    /// The order of call `code` as the records stand now; `lot` says whether to draw.
+    pub fn live_ranking(&self, code: &str, lot: Lot) -> Result<LiveRanking, StoreError> {
+        let (call, ruleset) = self.call_and_ruleset(code)?;
+        let applications = self.call_applications(code)?;
+        Ok(live(call, ruleset, &applications, lot))
+    }
+
+    fn call_and_ruleset(&self, code: &str) -> Result<(Call, Ruleset), StoreError> {
+        let call = self
+            .call(code)?
+            .ok_or_else(|| StoreError::Domain(DomainError::UnknownCall(code.to_string())))?;
+        let ruleset = self.ruleset(code)?.ok_or_else(|| {
+            StoreError::Domain(DomainError::invalid(
+                "graduatoria",
+                format!(
+                    "il bando {code} non ha una tabella dei punteggi: caricala con «alloggi graduatoria regole»"
+                ),
+            ))
+        })?;
+        Ok((call, ruleset))
+    }
+
+    /// Publishes a new version of call `code`'s ranking, of `kind`, and queues `compose`'s
+    /// message to every applicant in it, in one transaction with the audit entries: the version
+    /// is written and everyone is told, or nothing happens. Groups the tie-break chain leaves
+    /// equal are drawn by lot with `seed`, recorded in the version and the audit log.
+    pub fn publish_ranking(
+        &self,
+        code: &str,
+        kind: RankingKind,
+        seed: u64,
+        ctx: &Context,
+        compose: &dyn Compose,
+    ) -> Result<Published, StoreError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.publish_once(code, kind, seed, ctx, compose) {
+                Err(StoreError::Changed) if attempt < PUBLISH_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
+    fn publish_once(
+        &self,
+        code: &str,
+        kind: RankingKind,
+        seed: u64,
+        ctx: &Context,
+        compose: &dyn Compose,
+    ) -> Result<Published, StoreError> {
+        // The records are read outside the transaction (sled's cannot scan); the audit head
+        // read here is checked inside it, so a change in between makes the attempt start over.
+        let basis: AuditHead = self.get_json(keys::META, keys::META_AUDIT_HEAD)?.unwrap_or_default();
+        let (call, ruleset) = self.call_and_ruleset(code)?;
+        let applications = self.call_applications(code)?;
+        let versions = self.ranking_versions(code)?;
+        check_publication(kind, &versions, &applications, ctx.now)?;
+        let live = live(call, ruleset, &applications, Lot::Draw { seed });
+        let number = versions.last().map_or(1, |v| v.number.saturating_add(1));
+        let rows_json = serde_json::to_vec(&live.rows)
+            .map_err(|e| StoreError::corrupt(keys::RANKING_ROWS, b"-", e))?;
+        let header = RankingHeader {
+            call: code.to_string(),
+            number,
+            kind,
+            published_at: ctx.now,
+            by: ctx.actor.clone(),
+            ruleset: live.ruleset.name.clone(),
+            objection_deadline: (kind == RankingKind::Provvisoria)
+                .then(|| objection_deadline(&live.call, ctx.now)),
+            draw: live.ranking.draw.clone(),
+            pending: live.pending,
+            admitted: count(live.rows.iter().filter(|r| r.admitted)),
+            excluded: count(live.rows.iter().filter(|r| !r.admitted)),
+            digest: digest(&rows_json),
+        };
+        let mut events = vec![event(
+            ctx,
+            EventKind::RankingPublished {
+                call: code.to_string(),
+                number,
+                kind,
+                admitted: header.admitted,
+                excluded: header.excluded,
+                digest: header.digest.clone(),
+            },
+        )];
+        if let Some(draw) = &header.draw {
+            events.push(event(
+                ctx,
+                EventKind::LotsDrawn {
+                    call: code.to_string(),
+                    number,
+                    seed: draw.seed,
+                    groups: draw.groups.clone(),
+                },
+            ));
+        }
+        let by_id: std::collections::HashMap<_, _> =
+            applications.iter().map(|a| (a.id, a)).collect();
+        self.transact(|tx| {
+            let head: AuditHead = tx
+                .get_json(tx.tree(keys::META), keys::META, keys::META_AUDIT_HEAD)?
+                .unwrap_or_default();
+            if head.seq != basis.seq || head.hash != basis.hash {
+                return abort(StoreError::Changed);
+            }
+            write_version(tx, &header, &rows_json)?;
+            tx.append_audit(&events)?;
+            let mut report = Published {
+                header: header.clone(),
+                queued: Vec::new(),
+                duplicates: 0,
+                failed: Vec::new(),
+            };
+            for row in &live.rows {
+                let Some(app) = by_id.get(&row.application) else {
+                    continue;
+                };
+                let subject = Subject {
+                    application: Some(app),
+                    call: Some(&live.call),
+                    ..Subject::default()
+                };
+                let draft = match compose.compose(&subject) {
+                    Ok(draft) => draft,
+                    Err(reason) => {
+                        report.failed.push((app.id, reason));
+                        continue;
+                    }
+                };
+                match tx.queue_draft(draft, Some(app.id), ctx)? {
+                    Ok((entry, _)) => report.queued.push(entry.id),
+                    Err(_) => report.duplicates += 1,
+                }
+            }
+            Ok(report)
+        })
+    }
+}
+
+fn write_version(tx: &Tx, header: &RankingHeader, rows_json: &[u8]) -> TxResult<()> {
+    let key = keys::ranking(&header.call, header.number);
+    if tx.tree(keys::RANKINGS).get(&key)?.is_some() {
+        // A published version is never rewritten.
+        return abort(StoreError::Changed);
+    }
+    tx.put_json(tx.tree(keys::RANKINGS), &key, header)?;
+    tx.tree(keys::RANKING_ROWS).insert(key, rows_json)?;
+    tx.put_json(
+        tx.tree(keys::META),
+        &keys::ranking_latest(&header.call),
+        &header.number,
+    )
+}
+
+fn live(call: Call, ruleset: Ruleset, applications: &[Application], lot: Lot) -> LiveRanking {
+    let entries: Vec<Entry> = applications
+        .iter()
+        .filter(|a| a.state == State::Ammessa)
+        .map(|a| Entry::of(a, &call, &ruleset))
+        .collect();
+    let ranking = rank(&entries, &ruleset.tie_breaks, lot);
+    let decided: Vec<Application> = applications
+        .iter()
+        .filter(|a| matches!(a.state, State::Ammessa | State::Esclusa))
+        .cloned()
+        .collect();
+    let rows = rows(&decided, &call, &ruleset, &ranking);
+    let pending = count(
+        applications
+            .iter()
+            .filter(|a| !matches!(a.state, State::Ammessa | State::Esclusa)),
+    );
+    LiveRanking {
+        call,
+        ruleset,
+        ranking,
+        rows,
+        pending,
+    }
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(items.count()).unwrap_or(u32::MAX)
+}
+
+/// SHA-256 of the stored rows, hex: `check` compares it with the rows it reads.
+pub(super) fn digest(rows_json: &[u8]) -> String {
+    keys::hex(&Sha256::digest(rows_json))
+}
+
+fn event(ctx: &Context, kind: EventKind) -> Event {
+    Event {
+        actor: ctx.actor.clone(),
+        at: ctx.now,
+        reason: None,
+        kind,
+    }
+}
