@@ -14,6 +14,7 @@
 
 mod intake;
 mod outbox;
+mod ranking;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashSet};
@@ -38,6 +39,7 @@ use crate::domain::{Application, ApplicationId, Call, Command, Context, DomainEr
 use crate::store::{Store, StoreError};
 
 pub use intake::IntakeSummary;
+pub use ranking::{RankingSummary, example_ruleset};
 
 pub const MAX_APPLICATIONS: usize = 1_000_000;
 
@@ -93,6 +95,22 @@ pub fn populate(
 /// As `populate`, with the appointments and fee deadlines arranged around `today` (the
 /// caseworker's today, for a demo someone will look at), or later if `today` is less than two
 /// months after the demo's last event.
+/// Adds the ranking of the active call to a populated demo, after its last event: the example
+/// point table, a published provisional ranking and objections in progress. None when no
+/// application is admitted.
+pub fn add_ranking(store: &Store, seed: u64) -> Result<Option<RankingSummary>, DemoError> {
+    let Some(call) = store.active_call()? else {
+        return Ok(None);
+    };
+    let last = store.audit_len() as u64;
+    let after = store
+        .audit_events(last, 1)?
+        .first()
+        .map(|(_, event)| event.at)
+        .unwrap_or(call.opens_at);
+    Ok(ranking::add(store, &call, seed, after)?)
+}
+
 pub fn populate_on(
     store: &Store,
     options: &DemoOptions,

@@ -47,6 +47,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let config = console.comune.clone()?;
             super::intake::publish(&open_existing(&db)?, code.as_deref(), &config, &actor)
         }
+        Some(Command::Ranking(command)) => {
+            let comune = console.comune.clone();
+            super::ranking::run(&open_existing(&db)?, command, move || comune, &actor)
+        }
         Some(Command::Appointments { giorno }) => {
             super::intake::appointments(&open_existing(&db)?, giorno.as_deref())
         }
@@ -134,6 +138,7 @@ fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
         &mut |_, _| {},
     )
     .map_err(|e| e.to_string())?;
+    demo::add_ranking(&store, 2024).map_err(|e| e.to_string())?;
     // The temporary folder outlives the console: it is removed when this function returns.
     tui::run(Box::new(move || Ok(store)), actor, console).map_err(|e| e.to_string())
 }
@@ -175,6 +180,8 @@ fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String
         count(summary.messages)
     );
     super::intake::print_demo_intake(&summary.intake);
+    let ranking = demo::add_ranking(store, seed).map_err(|e| e.to_string())?;
+    super::ranking::print_demo_ranking(ranking.as_ref());
     Ok(())
 }
 

@@ -32,7 +32,7 @@ pub fn interested(store: &Store, command: InterestedCommand, actor: &str) -> Res
 }
 
 /// The call named, or the active one.
-fn resolve_call(store: &Store, given: Option<&str>) -> Result<Call, String> {
+pub(super) fn resolve_call(store: &Store, given: Option<&str>) -> Result<Call, String> {
     match given.map(str::trim) {
         Some(code) => store
             .call(code)

@@ -4,6 +4,7 @@
 mod commands;
 mod intake;
 mod outbox;
+mod ranking;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,6 +109,9 @@ pub enum Command {
     /// Messaggi app IO: invio, esiti, pacchetti per gli uffici senza rete.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Graduatoria: tabella dei punteggi, pubblicazione, opposizioni, esportazioni.
+    #[command(subcommand)]
+    Ranking(RankingCommand),
     /// Elenca gli appuntamenti allo sportello di un giorno, annullati compresi.
     Appointments {
         /// Giorno, gg/mm/aaaa (predefinito: oggi, ora di Roma).
@@ -229,6 +233,131 @@ pub enum InterestedCommand {
         /// Codice del bando (predefinito: il bando attivo).
         #[arg(long, value_name = "CODICE")]
         bando: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RankingCommand {
+    /// Carica la tabella dei punteggi del bando da un file TOML
+    /// (esempio: fixtures/rules/esempio-marche.toml). Ogni errore indica file e riga.
+    Rules {
+        /// File TOML della tabella.
+        file: PathBuf,
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+        /// Controlla soltanto il file, senza caricarlo.
+        #[arg(long)]
+        controlla: bool,
+    },
+    /// Mostra la graduatoria come risulta ora dai dati, senza pubblicarla.
+    Show {
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+        /// Mostra solo le prime N righe.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Pubblica una nuova versione della graduatoria, congelata, e accoda il messaggio IO per
+    /// ogni richiedente nella stessa transazione. Servono i dati del Comune (--comune).
+    Publish {
+        /// Graduatoria provvisoria: apre il termine per le opposizioni.
+        #[arg(
+            long,
+            conflicts_with = "definitiva",
+            required_unless_present = "definitiva"
+        )]
+        provvisoria: bool,
+        /// Graduatoria definitiva: dopo il termine e con tutte le opposizioni decise.
+        #[arg(long)]
+        definitiva: bool,
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+        /// Seme del sorteggio per i pari merito (predefinito: casuale, registrato).
+        #[arg(long, value_name = "N")]
+        seme: Option<u64>,
+    },
+    /// Elenca le versioni pubblicate.
+    Versions {
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+    },
+    /// Esporta una versione pubblicata: elenco pubblico (solo protocollo, posizione, punteggio,
+    /// esito), elenco per l'ufficio (con nomi e dettaglio) e testo per l'albo.
+    Export {
+        /// Numero della versione.
+        #[arg(long, value_name = "N")]
+        version: u32,
+        /// CSV pubblico, per l'albo pretorio e Amministrazione trasparente.
+        #[arg(long, value_name = "FILE.csv")]
+        public: Option<PathBuf>,
+        /// CSV per l'ufficio, con nomi e punteggi per criterio: non va pubblicato.
+        #[arg(long, value_name = "FILE.csv")]
+        internal: Option<PathBuf>,
+        /// Testo stampabile dell'elenco pubblico, per la bacheca.
+        #[arg(long, value_name = "FILE.txt")]
+        albo: Option<PathBuf>,
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+    },
+    /// Ripete il sorteggio di una versione con il seme registrato e verifica che l'esito sia lo stesso.
+    Draw {
+        /// Numero della versione.
+        #[arg(long, value_name = "N")]
+        version: u32,
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+    },
+    /// Registra un'opposizione alla graduatoria provvisoria.
+    Objection {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Data di ricezione, gg/mm/aaaa.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        data: String,
+        /// Sintesi dell'opposizione.
+        #[arg(long, value_name = "TESTO")]
+        testo: String,
+    },
+    /// Decide l'opposizione aperta di una domanda.
+    Decide {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// L'opposizione è accolta (poi si rettifica il punteggio).
+        #[arg(
+            long,
+            conflicts_with = "respinta",
+            required_unless_present = "respinta"
+        )]
+        accolta: bool,
+        /// L'opposizione è respinta.
+        #[arg(long)]
+        respinta: bool,
+        /// Motivazione della decisione.
+        #[arg(long, value_name = "TESTO")]
+        motivo: String,
+    },
+    /// Rettifica i punti di un criterio per una domanda ammessa (senza --punti torna al calcolo).
+    Adjust {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Codice del criterio nella tabella.
+        #[arg(long, value_name = "CODICE")]
+        criterio: String,
+        /// Punti riconosciuti, es. 2 o 0,5.
+        #[arg(long, value_name = "PUNTI")]
+        punti: Option<String>,
+        /// Motivazione della rettifica.
+        #[arg(long, value_name = "TESTO")]
+        motivo: String,
     },
 }
 

@@ -241,6 +241,18 @@ impl Call {
         Ok(())
     }
 
+    /// The ISEE limit for a household of `household_size`: one-person households get the
+    /// call's increase (DOMAIN.md §2: 13.699,00 € + 20 % = 16.438,80 €), rounded down to the cent.
+    pub fn isee_limit_for(&self, household_size: usize) -> Money {
+        let base = self.params.isee_limit;
+        if household_size != 1 {
+            return base;
+        }
+        let pct = u128::from(self.params.single_person_isee_increase_pct);
+        let cents = u128::from(base.cents()) * (100 + pct) / 100;
+        Money::from_cents(u64::try_from(cents).unwrap_or(u64::MAX))
+    }
+
     pub fn is_within_window(&self, at: Timestamp) -> bool {
         at >= self.opens_at && at <= self.closes_at
     }

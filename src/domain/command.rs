@@ -22,12 +22,11 @@ use super::household::{Declaration, Household, Member};
 use super::interested::Interested;
 use super::money::Money;
 use super::notice::NoticeNumber;
-use super::time::{Timestamp, rome_date};
 use super::objection::{Adjustment, Objection, ObjectionDecision};
 use super::publication::RankingHeader;
 use super::ranking::RankingKind;
 use super::ruleset::Ruleset;
-use super::scoring::ScoreOverride;
+use super::time::{Timestamp, rome_date};
 use super::verification::{CheckItem, Verification};
 
 /// Who acts and when; the clock is read by the caller, never here.
@@ -1291,7 +1290,10 @@ pub fn decide(
                 Some(reason),
             )]
         }
-        Command::SaveRuleset { call: code, ruleset } => {
+        Command::SaveRuleset {
+            call: code,
+            ruleset,
+        } => {
             named_call(snapshot, code)?;
             ruleset
                 .validate()
@@ -1316,7 +1318,11 @@ pub fn decide(
             reason,
         } => {
             let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
-            super::objection::check_adjustment(application()?, snapshot.ruleset.as_ref(), adjustment)?;
+            super::objection::check_adjustment(
+                application()?,
+                snapshot.ruleset.as_ref(),
+                adjustment,
+            )?;
             vec![event(
                 EventKind::ScoreAdjusted {
                     id: *id,
@@ -1713,42 +1719,13 @@ pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError>
                 .ok_or_else(|| DomainError::Internal("promemoria senza avviso".into()))?;
             fee.reminders.push(event.at);
         }
-        ScoreAdjusted { adjustment, .. } => {
-            let reason = event.reason.clone().unwrap_or_default();
-            match adjustment {
-                Adjustment::Condition { condition, present } => {
-                    if *present {
-                        app.declaration.conditions.insert(*condition);
-                    }
-                    app.verifications.insert(
-                        CheckItem::Condizione(*condition),
-                        Verification {
-                            verified: *present,
-                            note: reason,
-                            by: event.actor.clone(),
-                            at: event.at,
-                        },
-                    );
-                }
-                Adjustment::Override {
-                    criterion,
-                    points: Some(points),
-                } => {
-                    app.score_overrides.insert(
-                        criterion.clone(),
-                        ScoreOverride {
-                            points: *points,
-                            reason,
-                            by: event.actor.clone(),
-                            at: event.at,
-                        },
-                    );
-                }
-                Adjustment::Override { criterion, .. } => {
-                    app.score_overrides.remove(criterion);
-                }
-            }
-        }
+        ScoreAdjusted { adjustment, .. } => super::objection::apply_adjustment(
+            app,
+            adjustment,
+            event.reason.clone().unwrap_or_default(),
+            &event.actor,
+            event.at,
+        ),
         ObjectionFiled {
             version,
             received_on,

@@ -8,9 +8,11 @@ use super::application::{Application, State};
 use super::error::DomainError;
 use super::publication::RankingHeader;
 use super::ranking::RankingKind;
+use super::ranking::{Entry, Lot, rank};
 use super::ruleset::Ruleset;
+use super::scoring::{ScoreOverride, Totals, totals};
 use super::time::{Timestamp, format_date, format_ts_date, rome_date};
-use super::verification::CheckItem;
+use super::verification::{CheckItem, Verification};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectionDecision {
@@ -80,16 +82,13 @@ pub fn check_adjustment(
     let ruleset = ruleset.ok_or_else(|| {
         refuse(
             "punteggio",
-            "il bando non ha ancora una tabella dei punteggi: caricala con alloggi graduatoria regole",
+            "il bando non ha ancora una tabella dei punteggi: caricala con alloggi ranking rules",
         )
     })?;
     match adjustment {
         Adjustment::Condition { condition, present } => {
             let item = CheckItem::Condizione(*condition);
-            let verified = application
-                .verifications
-                .get(&item)
-                .map(|v| v.verified);
+            let verified = application.verifications.get(&item).map(|v| v.verified);
             let declared = application.declaration.has(*condition);
             if *present {
                 if declared && verified == Some(true) {
@@ -155,8 +154,12 @@ pub fn check_filing(
     received_on: NaiveDate,
     now: Timestamp,
 ) -> Result<u32, DomainError> {
-    let ranking = ranking
-        .ok_or_else(|| refuse("opposizione", "nessuna graduatoria pubblicata per questo bando"))?;
+    let ranking = ranking.ok_or_else(|| {
+        refuse(
+            "opposizione",
+            "nessuna graduatoria pubblicata per questo bando",
+        )
+    })?;
     if ranking.kind != RankingKind::Provvisoria {
         return Err(refuse(
             "opposizione",
@@ -206,10 +209,12 @@ pub fn check_decision(
     ranking: Option<&RankingHeader>,
     index: usize,
 ) -> Result<(), DomainError> {
-    let objection = application
-        .objections
-        .get(index)
-        .ok_or_else(|| refuse("opposizione", format!("la domanda non ha l'opposizione {}", index + 1)))?;
+    let objection = application.objections.get(index).ok_or_else(|| {
+        refuse(
+            "opposizione",
+            format!("la domanda non ha l'opposizione {}", index + 1),
+        )
+    })?;
     if !objection.is_open() {
         return Err(refuse("opposizione", "già decisa"));
     }
@@ -220,4 +225,98 @@ pub fn check_decision(
         ));
     }
     Ok(())
+}
+
+/// Applies a checked adjustment to `application`: the one place that does, used by `evolve`
+/// and by the console's preview of the change.
+pub fn apply_adjustment(
+    application: &mut Application,
+    adjustment: &Adjustment,
+    reason: String,
+    by: &str,
+    at: Timestamp,
+) {
+    match adjustment {
+        Adjustment::Condition { condition, present } => {
+            if *present {
+                application.declaration.conditions.insert(*condition);
+            }
+            application.verifications.insert(
+                CheckItem::Condizione(*condition),
+                Verification {
+                    verified: *present,
+                    note: reason,
+                    by: by.to_string(),
+                    at,
+                },
+            );
+        }
+        Adjustment::Override {
+            criterion,
+            points: Some(points),
+        } => {
+            application.score_overrides.insert(
+                criterion.clone(),
+                ScoreOverride {
+                    points: *points,
+                    reason,
+                    by: by.to_string(),
+                    at,
+                },
+            );
+        }
+        Adjustment::Override { criterion, .. } => {
+            application.score_overrides.remove(criterion);
+        }
+    }
+}
+
+/// What an adjustment would do, shown before it is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdjustmentEffect {
+    pub before: Totals,
+    pub after: Totals,
+    /// Position among the admitted applications, before and after.
+    pub position_before: Option<u32>,
+    pub position_after: Option<u32>,
+}
+
+impl AdjustmentEffect {
+    pub fn delta(&self) -> super::points::Points {
+        self.after.total() - self.before.total()
+    }
+}
+
+/// The score and position `application` would have after `adjustment`, against `entries` (the
+/// admitted applications of the call, as `ranking::Entry::of` builds them).
+pub fn adjustment_effect(
+    application: &Application,
+    adjustment: &Adjustment,
+    entries: &[Entry],
+    call: &super::call::Call,
+    ruleset: &Ruleset,
+) -> AdjustmentEffect {
+    let mut changed = application.clone();
+    apply_adjustment(
+        &mut changed,
+        adjustment,
+        String::new(),
+        "",
+        application.received_at,
+    );
+    let position = |app: &Application| {
+        let mut all: Vec<Entry> = entries.iter().filter(|e| e.id != app.id).cloned().collect();
+        all.push(Entry::of(app, call, ruleset));
+        rank(&all, &ruleset.tie_breaks, Lot::Pending)
+            .places
+            .iter()
+            .find(|p| p.id == app.id)
+            .map(|p| p.position)
+    };
+    AdjustmentEffect {
+        before: totals(application, call, ruleset),
+        after: totals(&changed, call, ruleset),
+        position_before: position(application),
+        position_after: position(&changed),
+    }
 }

@@ -353,13 +353,12 @@ fn validate_rule(rule: &Rule) -> Result<(), (Option<usize>, String)> {
                     return Err((Some(i), "fascia vuota: 'da' supera 'a'".into()));
                 }
                 for (j, earlier) in bands[..i].iter().enumerate() {
-                    let starts_before_end = band.from.is_none_or(|f| earlier.to.is_none_or(|t| f <= t));
-                    let ends_after_start = band.to.is_none_or(|t| earlier.from.is_none_or(|f| t >= f));
+                    let starts_before_end =
+                        band.from.is_none_or(|f| earlier.to.is_none_or(|t| f <= t));
+                    let ends_after_start =
+                        band.to.is_none_or(|t| earlier.from.is_none_or(|f| t >= f));
                     if starts_before_end && ends_after_start {
-                        return Err((
-                            Some(i),
-                            format!("fascia sovrapposta alla fascia {}", j + 1),
-                        ));
+                        return Err((Some(i), format!("fascia sovrapposta alla fascia {}", j + 1)));
                     }
                 }
             }
@@ -373,7 +372,10 @@ fn validate_rule(rule: &Rule) -> Result<(), (Option<usize>, String)> {
             Ok(())
         }
         Rule::Nucleo { predicate, points } => {
-            if let HouseholdPredicate::GenitoreSolo { min, max: Some(max) } = predicate
+            if let HouseholdPredicate::GenitoreSolo {
+                min,
+                max: Some(max),
+            } = predicate
                 && max < min
             {
                 return Err((None, "minori: il massimo è sotto il minimo".into()));

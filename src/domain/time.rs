@@ -99,7 +99,16 @@ pub fn end_of_day_rome(d: NaiveDate) -> Timestamp {
 
 /// Calendar date in Rome at an instant.
 pub fn rome_date(ts: Timestamp) -> NaiveDate {
-    to_rome(ts).date_naive()
+    // Rome is one or two hours ahead of UTC; when both offsets give the same day (all but two
+    // hours of each day) the time-zone lookup, the costly part when ranking 100.000
+    // applications, is not needed.
+    let winter = (ts + chrono::Duration::hours(1)).date_naive();
+    let summer = (ts + chrono::Duration::hours(2)).date_naive();
+    if winter == summer {
+        winter
+    } else {
+        to_rome(ts).date_naive()
+    }
 }
 
 /// Calendar days from today (in Rome) to the deadline: 0 on the day itself, negative once past.
@@ -180,6 +189,31 @@ fn time_fields(s: &str) -> Option<NaiveTime> {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, sec.parse().ok()?)
+}
+
+#[cfg(test)]
+mod rome_date_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut agrees with the time-zone database at every instant from 1980 to 2100.
+        #[test]
+        fn rome_date_matches_the_time_zone(secs in 315_532_800i64..4_102_444_800) {
+            let ts = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+            prop_assert_eq!(rome_date(ts), to_rome(ts).date_naive());
+        }
+    }
+
+    /// Every quarter hour of a year with both clock changes.
+    #[test]
+    fn rome_date_matches_the_time_zone_through_2024() {
+        let start = chrono::DateTime::from_timestamp(1_704_067_200, 0).unwrap_or_default();
+        for quarter in 0..(366 * 96) {
+            let ts = start + chrono::Duration::minutes(15 * quarter);
+            assert_eq!(rome_date(ts), to_rome(ts).date_naive(), "{ts}");
+        }
+    }
 }
 
 #[cfg(test)]

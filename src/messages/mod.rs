@@ -26,3 +26,11 @@ pub use order::Order;
 pub use placeholders::{PlaceholderSpec, ValueKind, ValueSource, placeholder};
 pub use render::{Button, MessageError, Rendered, render};
 pub use values::{Value, Values};
+
+/// The catalogue message each kind of ranking publication sends to every applicant.
+pub fn ranking_template(kind: crate::domain::ranking::RankingKind) -> &'static str {
+    match kind {
+        crate::domain::ranking::RankingKind::Provvisoria => "graduatoria_provvisoria",
+        crate::domain::ranking::RankingKind::Definitiva => "graduatoria_definitiva",
+    }
+}

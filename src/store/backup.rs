@@ -12,6 +12,9 @@ use super::audit::StoredEntry;
 use super::{SCHEMA_VERSION, Store, StoreError, keys};
 use crate::domain::appointment::Appointment;
 use crate::domain::interested::Interested;
+use crate::domain::publication::RankingHeader;
+use crate::domain::ranking::RankRow;
+use crate::domain::ruleset::Ruleset;
 use crate::domain::{Application, Call};
 
 const FORMAT: &str = "alloggi-backup";
@@ -46,6 +49,15 @@ struct Line {
     /// A call's code; its list of interested citizens is in `value`.
     #[serde(default)]
     interested: Option<String>,
+    /// A call's code; its point table is in `value`.
+    #[serde(default)]
+    ruleset: Option<String>,
+    /// A published ranking's header.
+    #[serde(default)]
+    ranking: Option<Box<RawValue>>,
+    /// `code/number` of a published ranking; its rows, as stored, are in `value`.
+    #[serde(default)]
+    ranking_rows: Option<String>,
 }
 
 /// Where one backup line goes: tree, key and the bytes to store.
@@ -64,6 +76,8 @@ pub struct BackupCounts {
     pub messages: usize,
     pub appointments: usize,
     pub interested_lists: usize,
+    pub rulesets: usize,
+    pub rankings: usize,
 }
 
 impl Store {
@@ -108,6 +122,31 @@ impl Store {
                 .map_err(|e| StoreError::corrupt(keys::INTERESTED, &key, e))?;
             write_raw(out, ",\"value\":", &value)?;
             counts.interested_lists += 1;
+        }
+        for item in self.tree(keys::RULESETS).iter() {
+            let (key, value) = item?;
+            let code = std::str::from_utf8(&key)
+                .map_err(|e| StoreError::corrupt(keys::RULESETS, &key, e))?;
+            write!(out, "{{\"ruleset\":")?;
+            serde_json::to_writer(&mut *out, code)
+                .map_err(|e| StoreError::corrupt(keys::RULESETS, &key, e))?;
+            write_raw(out, ",\"value\":", &value)?;
+            counts.rulesets += 1;
+        }
+        for item in self.tree(keys::RANKINGS).iter() {
+            let (key, value) = item?;
+            let header: RankingHeader = serde_json::from_slice(&value)
+                .map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))?;
+            write_raw(out, "{\"ranking\":", &value)?;
+            let rows = self
+                .tree(keys::RANKING_ROWS)
+                .get(&key)?
+                .ok_or_else(|| StoreError::corrupt(keys::RANKING_ROWS, &key, "righe mancanti"))?;
+            write!(out, "{{\"ranking_rows\":")?;
+            serde_json::to_writer(&mut *out, &format!("{}/{}", header.call, header.number))
+                .map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))?;
+            write_raw(out, ",\"value\":", &rows)?;
+            counts.rankings += 1;
         }
         out.flush()?;
         Ok(counts)
@@ -293,6 +332,9 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
         outbox,
         appointment,
         interested,
+        ruleset,
+        ranking,
+        ranking_rows,
     } = line;
     let records = [
         call.is_some(),
@@ -302,17 +344,54 @@ fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
         appointment.is_some(),
         interested.is_some(),
         meta.is_some(),
+        ruleset.is_some(),
+        ranking.is_some(),
+        ranking_rows.is_some(),
     ]
     .into_iter()
     .filter(|present| *present)
     .count();
-    let keyed = meta.is_some() || interested.is_some();
+    let keyed =
+        meta.is_some() || interested.is_some() || ruleset.is_some() || ranking_rows.is_some();
     if records != 1 || keyed != value.is_some() {
         return Err(
             "riga non riconosciuta: attesa una tra meta, call, application, audit, \
-             outbox, appointment, interested"
+             outbox, appointment, interested, ruleset, ranking, ranking_rows"
                 .into(),
         );
+    }
+    if let (Some(code), Some(value)) = (ruleset, &value) {
+        serde_json::from_str::<Ruleset>(value.get())
+            .map_err(|e| format!("tabella dei punteggi non valida: {e}"))?;
+        counts.rulesets += 1;
+        return Ok(Record {
+            tree: keys::RULESETS,
+            key: code.into_bytes(),
+            value: raw_bytes(value),
+        });
+    }
+    if let Some(raw) = ranking {
+        let header: RankingHeader =
+            serde_json::from_str(raw.get()).map_err(|e| format!("graduatoria non valida: {e}"))?;
+        counts.rankings += 1;
+        return Ok(Record {
+            tree: keys::RANKINGS,
+            key: keys::ranking(&header.call, header.number),
+            value: raw_bytes(&raw),
+        });
+    }
+    if let (Some(name), Some(value)) = (ranking_rows, &value) {
+        let (code, number) = name
+            .rsplit_once('/')
+            .and_then(|(code, n)| Some((code, n.parse::<u32>().ok()?)))
+            .ok_or_else(|| format!("righe di graduatoria '{name}': atteso codice/numero"))?;
+        serde_json::from_str::<Vec<RankRow>>(value.get())
+            .map_err(|e| format!("righe di graduatoria non valide: {e}"))?;
+        return Ok(Record {
+            tree: keys::RANKING_ROWS,
+            key: keys::ranking(code, number),
+            value: raw_bytes(value),
+        });
     }
     if let (Some(name), Some(value)) = (meta, &value) {
         if name.as_bytes() == keys::META_SCHEMA {

@@ -105,6 +105,7 @@ impl Store {
         self.check_extra_summaries(&mut report, summaries)?;
         self.check_outbox(&mut report)?;
         self.check_appointments(&mut report)?;
+        self.check_rankings(&mut report)?;
 
         let next_id: u64 = self
             .get_json(keys::META, keys::META_NEXT_APPLICATION)?

@@ -26,8 +26,8 @@ pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;
 pub use intake::SharedMember;
-pub use ranking::{LiveRanking, Published};
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
+pub use ranking::{LiveRanking, Published};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};

@@ -8,7 +8,7 @@ use super::keys;
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, audit::AuditHead};
 use crate::domain::publication::{RankingHeader, check_publication, objection_deadline};
-use crate::domain::ranking::{Entry, Lot, RankRow, Ranking, RankingKind, rank, rows};
+use crate::domain::ranking::{Lot, RankRow, Ranking, RankingKind, entries, rank, rows};
 use crate::domain::ruleset::Ruleset;
 use crate::domain::{Application, Call, Context, DomainError, Event, EventKind, State};
 use crate::messages::outbox::{Compose, OutboxId, Subject};
@@ -64,7 +64,8 @@ impl Store {
             .scan_prefix(keys::ranking_prefix(code))
             .map(|item| {
                 let (key, value) = item?;
-                serde_json::from_slice(&value).map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))
+                serde_json::from_slice(&value)
+                    .map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))
             })
             .collect()
     }
@@ -100,7 +101,7 @@ impl Store {
             StoreError::Domain(DomainError::invalid(
                 "graduatoria",
                 format!(
-                    "il bando {code} non ha una tabella dei punteggi: caricala con «alloggi graduatoria regole»"
+                    "il bando {code} non ha una tabella dei punteggi: caricala con «alloggi ranking rules»"
                 ),
             ))
         })?;
@@ -139,7 +140,9 @@ impl Store {
     ) -> Result<Published, StoreError> {
         // The records are read outside the transaction (sled's cannot scan); the audit head
         // read here is checked inside it, so a change in between makes the attempt start over.
-        let basis: AuditHead = self.get_json(keys::META, keys::META_AUDIT_HEAD)?.unwrap_or_default();
+        let basis: AuditHead = self
+            .get_json(keys::META, keys::META_AUDIT_HEAD)?
+            .unwrap_or_default();
         let (call, ruleset) = self.call_and_ruleset(code)?;
         let applications = self.call_applications(code)?;
         let versions = self.ranking_versions(code)?;
@@ -228,6 +231,47 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every published version has its rows, unchanged since publication, and each call's
+    /// latest-version marker names its last version.
+    pub(super) fn check_rankings(
+        &self,
+        report: &mut super::check::IntegrityReport,
+    ) -> Result<(), StoreError> {
+        let mut latest: std::collections::BTreeMap<String, u32> = Default::default();
+        for item in self.tree(keys::RANKINGS).iter() {
+            let (key, value) = item?;
+            let header: RankingHeader = match serde_json::from_slice(&value) {
+                Ok(header) => header,
+                Err(e) => {
+                    report
+                        .problems
+                        .push(format!("graduatoria {} illeggibile: {e}", keys::hex(&key)));
+                    continue;
+                }
+            };
+            let name = format!("graduatoria n. {} del bando {}", header.number, header.call);
+            match self.tree(keys::RANKING_ROWS).get(&key)? {
+                None => report.problems.push(format!("{name}: righe mancanti")),
+                Some(rows) if digest(&rows) != header.digest => report
+                    .problems
+                    .push(format!("{name}: righe diverse da quelle pubblicate")),
+                Some(_) => {}
+            }
+            latest.insert(header.call.clone(), header.number);
+        }
+        for (code, number) in latest {
+            let marker: Option<u32> = self.get_json(keys::META, &keys::ranking_latest(&code))?;
+            if marker != Some(number) {
+                report.problems.push(format!(
+                    "bando {code}: l'ultima graduatoria è la n. {number}, il contatore dice {marker:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn write_version(tx: &Tx, header: &RankingHeader, rows_json: &[u8]) -> TxResult<()> {
     let key = keys::ranking(&header.call, header.number);
     if tx.tree(keys::RANKINGS).get(&key)?.is_some() {
@@ -244,11 +288,7 @@ fn write_version(tx: &Tx, header: &RankingHeader, rows_json: &[u8]) -> TxResult<
 }
 
 fn live(call: Call, ruleset: Ruleset, applications: &[Application], lot: Lot) -> LiveRanking {
-    let entries: Vec<Entry> = applications
-        .iter()
-        .filter(|a| a.state == State::Ammessa)
-        .map(|a| Entry::of(a, &call, &ruleset))
-        .collect();
+    let entries = entries(applications, &call, &ruleset);
     let ranking = rank(&entries, &ruleset.tie_breaks, lot);
     let decided: Vec<Application> = applications
         .iter()

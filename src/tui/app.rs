@@ -14,6 +14,7 @@ use crate::store::{AuditFilter, Store};
 mod agenda;
 mod calls;
 mod firing;
+mod ranking;
 mod review;
 
 use super::agenda::AgendaScreen;
@@ -23,6 +24,7 @@ use super::form::{Form, Outcome};
 use super::inbox::Inbox;
 use super::keymap::{Action, Context, Key, Keymap, Resolution};
 use super::messaging::{BatchRun, Messaging, OutboxScreen, PreviewState};
+use super::ranking::{RANKING_CHROME, RankingScreen};
 use super::search::{Entry, SearchIndex};
 use super::strings as s;
 use super::theme::Theme;
@@ -36,17 +38,19 @@ pub enum Screen {
     Audit,
     Agenda,
     Calls,
+    Ranking,
 }
 
 impl Screen {
     /// The screens in tab order (the case is reached from a list, not by tab).
-    pub const TABS: [Screen; 6] = [
+    pub const TABS: [Screen; 7] = [
         Screen::Dashboard,
         Screen::Inbox,
         Screen::Audit,
         Screen::Outbox,
         Screen::Agenda,
         Screen::Calls,
+        Screen::Ranking,
     ];
 
     pub fn title(self) -> &'static str {
@@ -58,6 +62,7 @@ impl Screen {
             Screen::Audit => s::SCREEN_AUDIT,
             Screen::Agenda => s::SCREEN_AGENDA,
             Screen::Calls => s::SCREEN_CALLS,
+            Screen::Ranking => s::SCREEN_RANKING,
         }
     }
 
@@ -70,6 +75,7 @@ impl Screen {
             Screen::Audit => Context::Audit,
             Screen::Agenda => Context::Agenda,
             Screen::Calls => Context::Calls,
+            Screen::Ranking => Context::Ranking,
         }
     }
 }
@@ -90,7 +96,21 @@ pub enum Msg {
     Nothing,
     /// A batch being queued: how far it got; `finished` once it stopped.
     Batch(BatchUpdate),
+    /// The Graduatoria screen's figures for the active call.
+    Ranking(Result<super::data::RankingData, String>),
+    /// A published version of call `call`'s ranking, with its rows.
+    RankingVersion {
+        call: String,
+        number: u32,
+        result: Result<Option<PublishedVersion>, String>,
+    },
 }
+
+/// A published ranking as stored: its header and its rows.
+pub type PublishedVersion = (
+    crate::domain::publication::RankingHeader,
+    Vec<crate::domain::ranking::RankRow>,
+);
 
 /// Progress of a batch of messages being queued.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,6 +135,13 @@ pub enum Effect {
     QueueBatch(Box<firing::BatchJob>),
     /// Tell the background sender there is something to send.
     WakeSender,
+    /// The active call's ranking: versions, live order, open objections.
+    LoadRanking,
+    /// One published version of a call's ranking.
+    LoadRankingVersion {
+        call: String,
+        number: u32,
+    },
 }
 
 pub struct ListState {
@@ -142,6 +169,20 @@ pub enum Overlay {
         confirming: bool,
     },
     Preview(Box<PreviewState>),
+    /// A step shown with what it will change, before Enter commits it; No returns to its form.
+    Check(Box<CheckState>),
+}
+
+/// What the check window shows and commits.
+pub struct CheckState {
+    pub title: &'static str,
+    /// Lines of what the step changes; `true` marks one to weigh (shown as a warning).
+    pub lines: Vec<(String, bool)>,
+    pub command: Command,
+    /// What the status line says once committed.
+    pub done: String,
+    /// The form the step came from: back to it on No, or with the refusal under its fields.
+    pub form: Form,
 }
 
 pub struct CaseState {
@@ -187,6 +228,12 @@ pub struct App {
     pub batch: Option<BatchRun>,
     pub agenda: AgendaScreen,
     pub calls: CallsScreen,
+    pub ranking: RankingScreen,
+    /// Where the seed of a draw by lot comes from: the system's generator, or a test's value.
+    seeds: Box<dyn Fn() -> Result<u64, String> + Send>,
+    /// The admitted applications of the call, as the ranking orders them, read when the
+    /// adjustment form opened: the check shows the position change against them.
+    adjust_entries: Vec<crate::domain::ranking::Entry>,
 }
 
 /// Lines of chrome around the inbox table: header, tabs, filters, rule, column titles, rule,
@@ -239,7 +286,15 @@ impl App {
             batch: None,
             agenda: AgendaScreen::default(),
             calls: CallsScreen::default(),
+            ranking: RankingScreen::default(),
+            seeds: Box::new(crate::lot::fresh_seed),
+            adjust_entries: Vec::new(),
         }
+    }
+
+    /// Where draws by lot take their seed (the tests fix it; the console asks the system).
+    pub fn set_seed_source(&mut self, seeds: Box<dyn Fn() -> Result<u64, String> + Send>) {
+        self.seeds = seeds;
     }
 
     /// The Comune's values and the sender's state, as the command line found them.
@@ -279,11 +334,13 @@ impl App {
             }) => Context::Confirm,
             Some(Overlay::Form { .. }) => Context::Form,
             Some(Overlay::Preview(_)) => Context::Preview,
+            Some(Overlay::Check(_)) => Context::Confirm,
             None if self.screen == Screen::Inbox
                 && self.inbox.search.as_ref().is_some_and(|s| s.typing) =>
             {
                 Context::Search
             }
+            None if self.screen == Screen::Ranking && self.ranking.typing() => Context::Search,
             None => self.screen.context(),
         }
     }
@@ -301,6 +358,8 @@ impl App {
                 self.size = (width, height);
                 let height = self.table_height(INBOX_CHROME);
                 self.inbox.scroll_into_view(height);
+                let height = self.table_height(RANKING_CHROME);
+                self.ranking.scroll_into_view(height);
                 true
             }
             Msg::Summary(Ok(summary)) => {
@@ -335,6 +394,12 @@ impl App {
             Msg::SenderDone(line) => self.on_sender(line),
             Msg::Nothing => false,
             Msg::Batch(update) => self.on_batch(update),
+            Msg::Ranking(result) => self.on_ranking_data(result),
+            Msg::RankingVersion {
+                call,
+                number,
+                result,
+            } => self.on_ranking_version(&call, number, result),
         }
     }
 
@@ -366,6 +431,15 @@ impl App {
             return false;
         };
         match context {
+            Context::Search if self.screen == Screen::Ranking => {
+                if let Some(search) = &mut self.ranking.search {
+                    search.input.handle(request);
+                }
+                self.ranking.cursor = 0;
+                self.ranking.offset = 0;
+                self.ranking.rebuild_view();
+                true
+            }
             Context::Search => {
                 if let Some(search) = &mut self.inbox.search {
                     search.input.handle(request);
@@ -414,6 +488,7 @@ impl App {
             Action::GoOutbox => self.go(Screen::Outbox),
             Action::GoAgenda => self.go(Screen::Agenda),
             Action::GoCalls => self.go(Screen::Calls),
+            Action::GoRanking => self.go(Screen::Ranking),
             Action::Back if self.batch.is_some() => self.interrupt_batch(),
             Action::NextScreen | Action::PreviousScreen => {
                 let here = Screen::TABS
@@ -437,6 +512,7 @@ impl App {
                 Screen::Audit => self.on_audit(action),
                 Screen::Agenda => self.on_agenda(action),
                 Screen::Calls => self.on_calls(action),
+                Screen::Ranking => self.on_ranking(action),
             },
         }
     }
@@ -450,6 +526,7 @@ impl App {
             Screen::Outbox => self.refresh_outbox(),
             Screen::Agenda => self.enter_agenda(),
             Screen::Calls => self.enter_calls(),
+            Screen::Ranking => self.enter_ranking(),
             _ => {}
         }
     }
@@ -462,9 +539,13 @@ impl App {
                 self.after_step(None);
             }
             Screen::Inbox if self.inbox.search.is_some() => self.inbox.cancel_search(),
-            Screen::Inbox | Screen::Audit | Screen::Outbox | Screen::Agenda | Screen::Calls => {
-                self.screen = Screen::Dashboard
-            }
+            Screen::Ranking if self.ranking.search.is_some() => self.ranking.cancel_search(),
+            Screen::Inbox
+            | Screen::Audit
+            | Screen::Outbox
+            | Screen::Agenda
+            | Screen::Calls
+            | Screen::Ranking => self.screen = Screen::Dashboard,
             Screen::Dashboard => {}
         }
     }
@@ -528,6 +609,9 @@ impl App {
     }
 
     fn on_search(&mut self, action: Action) {
+        if self.screen == Screen::Ranking {
+            return self.on_ranking_search(action);
+        }
         let height = self.table_height(INBOX_CHROME);
         if let Some(delta) = App::move_in_list(action, height) {
             self.inbox.move_cursor(delta, height);
@@ -599,6 +683,22 @@ impl App {
             (Action::Admit, state.can_become(State::Ammessa)),
             (Action::Exclude, state.can_become(State::Esclusa)),
             (Action::Reinstate, state == State::Esclusa),
+            (
+                Action::AdjustScore,
+                state == State::Ammessa && case.data.ruleset.is_some(),
+            ),
+            (
+                Action::FileObjection,
+                matches!(state, State::Ammessa | State::Esclusa)
+                    && case.data.open_objection().is_none()
+                    && case.data.versions.last().is_some_and(|v| {
+                        v.kind == crate::domain::ranking::RankingKind::Provvisoria
+                    }),
+            ),
+            (
+                Action::DecideObjection,
+                case.data.open_objection().is_some(),
+            ),
             (Action::EditContact, true),
             (Action::AddMember, true),
             (Action::RemoveMember, open && app.household.len() > 1),
@@ -677,6 +777,10 @@ impl App {
             }
             Action::BookAppointment => {
                 self.book_from_case(id);
+                None
+            }
+            Action::AdjustScore | Action::FileObjection | Action::DecideObjection => {
+                self.ranking_from_case(action);
                 None
             }
             Action::StartReview => {
@@ -894,6 +998,9 @@ impl App {
     }
 
     fn on_confirm(&mut self, action: Action) {
+        if matches!(self.overlay, Some(Overlay::Check(_))) {
+            return self.on_check(action);
+        }
         let Some(Overlay::Form { confirming, .. }) = &mut self.overlay else {
             return;
         };
@@ -950,6 +1057,7 @@ impl App {
             Outcome::Review(outcome) => self.on_review_outcome(outcome),
             Outcome::Calls(outcome) => self.on_calls_outcome(outcome),
             Outcome::Agenda(outcome) => self.on_agenda_outcome(outcome),
+            Outcome::Ranking(outcome) => self.on_ranking_outcome(outcome),
             Outcome::Command(command)
             | Outcome::Step {
                 command,

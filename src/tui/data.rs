@@ -1,11 +1,15 @@
 //! What the console reads from the store, shaped for its screens. The console reaches the
 //! database only through `Store`'s queries and commands, never through sled.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
 use crate::domain::appointment::Appointment;
+use crate::domain::publication::RankingHeader;
+use crate::domain::ranking::{Lot, RankRow};
+use crate::domain::ruleset::Ruleset;
+use crate::domain::scoring::{Score, score};
 use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Event, State};
@@ -129,6 +133,12 @@ pub struct Case {
     pub shared: Vec<SharedMember>,
     /// Active counter bookings about the application.
     pub appointments: Vec<Appointment>,
+    /// The call's point table, when one is loaded.
+    pub ruleset: Option<Ruleset>,
+    /// The explained score, for an admitted application of a call with a point table.
+    pub score: Option<Score>,
+    /// The call's published rankings, oldest first: objections are filed against them.
+    pub versions: Vec<RankingHeader>,
 }
 
 impl Case {
@@ -140,12 +150,88 @@ impl Case {
         let events = store.application_events(id)?;
         let shared = store.shared_members(&application)?;
         let appointments = store.appointments_of(id)?;
+        let ruleset = store.ruleset(&application.call)?;
+        let versions = store.ranking_versions(&application.call)?;
+        let score = match (&call, &ruleset) {
+            (Some(call), Some(ruleset)) if application.state == State::Ammessa => {
+                Some(score(&application, call, ruleset))
+            }
+            _ => None,
+        };
         Ok(Some(Case {
             application,
             call,
             events,
             shared,
             appointments,
+            ruleset,
+            score,
+            versions,
         }))
+    }
+
+    /// The objection still to decide, with its index.
+    pub fn open_objection(&self) -> Option<(usize, &crate::domain::objection::Objection)> {
+        self.application
+            .objections
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.is_open())
+    }
+}
+
+/// What the Graduatoria screen shows of the active call: its published versions and the order
+/// its records give now, read and scored off the UI thread.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RankingData {
+    /// The active call; None when there is none.
+    pub call: Option<Call>,
+    pub ruleset: Option<Ruleset>,
+    /// Published versions, oldest first.
+    pub versions: Vec<RankingHeader>,
+    /// The live order: admitted by place, then excluded; empty without a point table.
+    pub live: Vec<RankRow>,
+    /// Groups equal on the whole tie-break chain, waiting for the draw.
+    pub unresolved: usize,
+    /// Applications still under review, so not in the order.
+    pub pending: u32,
+    /// Applications with an objection still to decide.
+    pub open_objections: BTreeSet<ApplicationId>,
+}
+
+impl RankingData {
+    pub fn load(store: &Store) -> Result<RankingData, StoreError> {
+        let Some(call) = store.active_call()? else {
+            return Ok(RankingData::default());
+        };
+        let ruleset = store.ruleset(&call.code)?;
+        let versions = store.ranking_versions(&call.code)?;
+        let applications = store.call_applications(&call.code)?;
+        let open_objections = applications
+            .iter()
+            .filter(|a| a.objections.iter().any(|o| o.is_open()))
+            .map(|a| a.id)
+            .collect();
+        let pending = applications
+            .iter()
+            .filter(|a| !matches!(a.state, State::Ammessa | State::Esclusa))
+            .count();
+        drop(applications);
+        let (live, unresolved) = match &ruleset {
+            Some(_) => {
+                let live = store.live_ranking(&call.code, Lot::Pending)?;
+                (live.rows, live.ranking.unresolved.len())
+            }
+            None => (Vec::new(), 0),
+        };
+        Ok(RankingData {
+            call: Some(call),
+            ruleset,
+            versions,
+            live,
+            unresolved,
+            pending: u32::try_from(pending).unwrap_or(u32::MAX),
+            open_objections,
+        })
     }
 }

@@ -21,6 +21,7 @@ use crate::messages::{Catalogue, PlaceholderSpec, Values};
 
 pub mod agenda;
 pub mod calls;
+pub mod ranking;
 pub mod review;
 
 type Validator = Box<dyn Fn(&str) -> Result<(), String>>;
@@ -118,6 +119,7 @@ pub enum Purpose {
     Review(review::ReviewPurpose),
     Calls(calls::CallsPurpose),
     Agenda(agenda::AgendaPurpose),
+    Ranking(ranking::RankingPurpose),
 }
 
 /// A form's result once every field is valid.
@@ -157,6 +159,7 @@ pub enum Outcome {
     Review(review::ReviewOutcome),
     Calls(calls::CallsOutcome),
     Agenda(agenda::AgendaOutcome),
+    Ranking(ranking::RankingOutcome),
 }
 
 pub struct Form {
@@ -599,6 +602,7 @@ impl Form {
             Purpose::Review(purpose) => return purpose.build(self),
             Purpose::Calls(purpose) => return purpose.build(self),
             Purpose::Agenda(purpose) => return purpose.build(self),
+            Purpose::Ranking(purpose) => return purpose.build(self),
             Purpose::AuditFilter => {
                 let case = self.optional(0);
                 return Ok(Outcome::AuditFilter {

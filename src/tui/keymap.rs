@@ -21,6 +21,7 @@ pub enum Context {
     Outbox,
     Agenda,
     Calls,
+    Ranking,
     Search,
     Palette,
     Help,
@@ -30,7 +31,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::Dashboard,
         Context::Inbox,
@@ -39,6 +40,7 @@ impl Context {
         Context::Outbox,
         Context::Agenda,
         Context::Calls,
+        Context::Ranking,
         Context::Search,
         Context::Palette,
         Context::Help,
@@ -57,6 +59,7 @@ impl Context {
             Context::Outbox => "messaggi",
             Context::Agenda => "agenda",
             Context::Calls => "bandi",
+            Context::Ranking => "graduatoria",
             Context::Search => "ricerca",
             Context::Palette => "comandi",
             Context::Help => "aiuto",
@@ -77,6 +80,7 @@ impl Context {
                 | Context::Outbox
                 | Context::Agenda
                 | Context::Calls
+                | Context::Ranking
         )
     }
 
@@ -95,6 +99,7 @@ impl Context {
                 GoOutbox,
                 GoAgenda,
                 GoCalls,
+                GoRanking,
                 NextScreen,
                 PreviousScreen,
                 Up,
@@ -129,6 +134,9 @@ impl Context {
                 Admit,
                 Exclude,
                 Reinstate,
+                AdjustScore,
+                FileObjection,
+                DecideObjection,
                 EditContact,
                 AddMember,
                 RemoveMember,
@@ -169,6 +177,14 @@ impl Context {
                 RemoveInterested,
                 NotifyInterested,
             ],
+            Context::Ranking => &[
+                Search,
+                Filter,
+                CycleVersion,
+                PublishProvisional,
+                PublishDefinitive,
+                ExportRanking,
+            ],
             Context::Search => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
             Context::Palette => &[Cancel, Confirm, Up, Down],
             Context::Help => &[Cancel, Up, Down, PageUp, PageDown],
@@ -192,6 +208,7 @@ pub enum Action {
     GoOutbox,
     GoAgenda,
     GoCalls,
+    GoRanking,
     NextScreen,
     PreviousScreen,
     Up,
@@ -239,6 +256,13 @@ pub enum Action {
     AddInterested,
     RemoveInterested,
     NotifyInterested,
+    CycleVersion,
+    PublishProvisional,
+    PublishDefinitive,
+    ExportRanking,
+    AdjustScore,
+    FileObjection,
+    DecideObjection,
     SendMessage,
     Requeue,
     MarkSent,

@@ -79,6 +79,13 @@ pub enum Firing {
         publish: bool,
         template: String,
     },
+    /// A ranking published: the version and one message per applicant in one transaction;
+    /// groups left equal are drawn with `seed`, shown before Enter.
+    Ranking {
+        code: String,
+        kind: crate::domain::ranking::RankingKind,
+        seed: u64,
+    },
     /// A message already in the outbox, shown for reading.
     Stored,
 }
@@ -96,6 +103,8 @@ pub struct PreviewState {
     /// UTF-16 length of the markdown, front matter included, as IO counts it.
     pub length: usize,
     pub note: Option<String>,
+    /// What Enter does besides queueing, to weigh before it: shown under the note.
+    pub warnings: Vec<String>,
     pub firing: Firing,
     pub scroll: usize,
 }
@@ -149,6 +158,7 @@ impl PreviewState {
             payment,
             length: utf16_len(markdown),
             note,
+            warnings: Vec::new(),
             firing,
             scroll: 0,
         }

@@ -11,6 +11,7 @@ pub mod form;
 pub mod inbox;
 pub mod keymap;
 pub mod messaging;
+pub mod ranking;
 pub mod search;
 pub mod strings;
 pub mod theme;
@@ -312,6 +313,25 @@ pub fn perform(effect: Effect, store: &Store, progress: &mut dyn FnMut(Msg)) -> 
             progress(Msg::Batch(update));
         })),
         Effect::WakeSender => Msg::Nothing,
+        Effect::LoadRanking => {
+            let started = Instant::now();
+            let data = data::RankingData::load(store).map_err(|e| e.to_string());
+            tracing::info!(
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "graduatoria calcolata"
+            );
+            Msg::Ranking(data)
+        }
+        Effect::LoadRankingVersion { call, number } => {
+            let result = store
+                .ranking_version(&call, number)
+                .map_err(|e| e.to_string());
+            Msg::RankingVersion {
+                call,
+                number,
+                result,
+            }
+        }
         Effect::BuildIndex(entries) => {
             let started = Instant::now();
             let index = Arc::new(SearchIndex::new(entries));

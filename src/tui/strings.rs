@@ -21,6 +21,7 @@ pub const SCREEN_AUDIT: &str = "Registro";
 pub const SCREEN_OUTBOX: &str = "Messaggi";
 pub const SCREEN_AGENDA: &str = "Agenda";
 pub const SCREEN_CALLS: &str = "Bandi";
+pub const SCREEN_RANKING: &str = "Graduatoria";
 
 pub const FILTER_ALL: &str = "Tutte";
 
@@ -381,7 +382,7 @@ pub fn action_description(action: Action) -> &'static str {
 }
 
 /// Every action, with its name in keymap files and its Italian description.
-pub const ACTIONS: [(Action, &str, &str); 71] = [
+pub const ACTIONS: [(Action, &str, &str); 79] = [
     (Action::Quit, "esci", "esci"),
     (Action::Back, "indietro", "torna indietro"),
     (Action::Help, "aiuto", "aiuto"),
@@ -392,6 +393,7 @@ pub const ACTIONS: [(Action, &str, &str); 71] = [
     (Action::GoOutbox, "vai_messaggi", "messaggi"),
     (Action::GoAgenda, "vai_agenda", "agenda"),
     (Action::GoCalls, "vai_bandi", "bandi"),
+    (Action::GoRanking, "vai_graduatoria", "graduatoria"),
     (
         Action::NextScreen,
         "schermata_successiva",
@@ -494,6 +496,29 @@ pub const ACTIONS: [(Action, &str, &str); 71] = [
         Action::NotifyInterested,
         "avvisa_interessati",
         "avvisa nuovi interessati",
+    ),
+    (Action::CycleVersion, "versione", "versione"),
+    (
+        Action::PublishProvisional,
+        "pubblica_provvisoria",
+        "pubblica provv.",
+    ),
+    (
+        Action::PublishDefinitive,
+        "pubblica_definitiva",
+        "pubblica def.",
+    ),
+    (Action::ExportRanking, "esporta_graduatoria", "esporta"),
+    (
+        Action::AdjustScore,
+        "rettifica_punteggio",
+        "rettifica punteggio",
+    ),
+    (Action::FileObjection, "registra_opposizione", "opposizione"),
+    (
+        Action::DecideObjection,
+        "decidi_opposizione",
+        "decidi opposizione",
     ),
     (Action::SendMessage, "invia_messaggio", "messaggio IO"),
     (Action::Requeue, "riaccoda", "riprova"),
@@ -1103,4 +1128,419 @@ pub fn appointment_booked_by(actor: &str, on: &str) -> String {
 
 pub fn appointment_cancelled_on(on: &str, reason: &str) -> String {
     format!("annullato il {on}: {reason}")
+}
+
+// ---- ranking: the Graduatoria screen, the score in the case, objections ----
+
+pub const RANKING_COLUMNS: [&str; 9] = [
+    "Pos.",
+    "Protocollo",
+    "Richiedente",
+    "Totale",
+    "Sogg.",
+    "Ogg.",
+    "ISEE",
+    "Comp.",
+    "Spareggio",
+];
+pub const LOADING_RANKING: &str = "Calcolo della graduatoria…";
+pub const RANKING_LIVE: &str = "Graduatoria attuale, non pubblicata";
+pub const RANKING_NO_ROWS: &str = "Nessuna domanda in questo elenco";
+pub const RANKING_EMPTY: &str = "nessuna domanda da mettere in graduatoria";
+pub const RANKING_SEARCH_PROMPT: &str = "Cerca (protocollo o nome)";
+pub const RANK_EXCLUDED: &str = "esclusa";
+pub const RANK_FILTER_ADMITTED: &str = "Ammesse";
+pub const RANK_FILTER_EXCLUDED: &str = "Escluse";
+pub const RANK_FILTER_TIED: &str = "Pari merito";
+pub const RANK_FILTER_OBJECTION: &str = "Con opposizione";
+pub const SETTLED_LOT: &str = "sorteggio";
+pub const SETTLED_PENDING: &str = "da sorteggiare";
+pub const NO_RULESET: &str = "nessuna tabella dei punteggi: alloggi ranking rules FILE";
+pub const RULESET_EXAMPLE: &str = "tabella di ESEMPIO";
+pub const RULESET_EXAMPLE_LONG: &str =
+    "tabella di ESEMPIO: va sostituita con quella del regolamento comunale";
+pub const OBJECTION_TO_DECIDE: &str = "opposizione da decidere";
+
+pub fn loading_version(number: u32) -> String {
+    format!("Lettura della graduatoria n. {number}…")
+}
+
+/// "Graduatoria provvisoria n. 1 del 10/12/2024".
+pub fn version_title(kind: &str, number: u32, date: &str) -> String {
+    format!("Graduatoria {kind} n. {number} del {date}")
+}
+
+pub fn published_by(by: &str) -> String {
+    format!("pubblicata da {by}")
+}
+
+pub fn objections_until(date: &str, open: bool) -> String {
+    if open {
+        format!("opposizioni fino al {date}")
+    } else {
+        format!("opposizioni chiuse il {date}")
+    }
+}
+
+/// At the right of the version line: how many versions there are and the key that shows them.
+pub fn versions_hint(versions: usize, key: &str) -> String {
+    match versions {
+        0 => "nessuna pubblicata".to_string(),
+        1 => format!("1 pubblicata · {key} cambia"),
+        n => format!("{n} pubblicate · {key} cambia"),
+    }
+}
+
+pub fn ranking_version_missing(number: u32) -> String {
+    format!("la graduatoria n. {number} non c'è nel database")
+}
+
+pub fn ranking_counts(admitted: usize, excluded: usize) -> String {
+    format!(
+        "{} ammesse, {} escluse",
+        crate::format::count(admitted),
+        crate::format::count(excluded)
+    )
+}
+
+pub fn still_pending(n: usize) -> String {
+    format!("{} in istruttoria", crate::format::count(n))
+}
+
+pub fn were_pending(n: usize) -> String {
+    match n {
+        1 => "1 era in istruttoria".to_string(),
+        n => format!("{} erano in istruttoria", crate::format::count(n)),
+    }
+}
+
+pub fn unresolved_ties(groups: usize) -> String {
+    match groups {
+        1 => "1 gruppo pari merito da sorteggiare".to_string(),
+        n => format!(
+            "{} gruppi pari merito da sorteggiare",
+            crate::format::count(n)
+        ),
+    }
+}
+
+pub fn drawn(groups: usize, seed: u64) -> String {
+    match groups {
+        1 => format!("sorteggio di 1 gruppo, seme {seed}"),
+        n => format!(
+            "sorteggio di {} gruppi, seme {seed}",
+            crate::format::count(n)
+        ),
+    }
+}
+
+pub fn objections_open(n: usize) -> String {
+    match n {
+        1 => "1 opposizione da decidere".to_string(),
+        n => format!("{} opposizioni da decidere", crate::format::count(n)),
+    }
+}
+
+pub fn isee_value(amount: &str) -> String {
+    format!("ISEE {amount}")
+}
+
+pub fn members(n: u32) -> String {
+    match n {
+        1 => "1 componente".to_string(),
+        n => format!("{n} componenti"),
+    }
+}
+
+pub fn settled_by(how: &str) -> String {
+    format!("spareggio: {how}")
+}
+
+pub fn unknown_template(id: &str) -> String {
+    format!("messaggio «{id}» sconosciuto nel catalogo")
+}
+
+/// What the publication writes, at the top of its warnings.
+pub fn publish_summary(
+    kind: &str,
+    number: u32,
+    admitted: usize,
+    excluded: usize,
+    deadline: Option<&str>,
+) -> String {
+    let mut text = format!(
+        "Pubblica la graduatoria {kind} n. {number}: {}",
+        ranking_counts(admitted, excluded)
+    );
+    if let Some(deadline) = deadline {
+        text.push_str(&format!(" · opposizioni fino al {deadline}"));
+    }
+    text
+}
+
+pub fn publish_pending(n: usize) -> String {
+    match n {
+        1 => "1 domanda ancora in istruttoria non entra in graduatoria".to_string(),
+        n => format!(
+            "{} domande ancora in istruttoria non entrano in graduatoria",
+            crate::format::count(n)
+        ),
+    }
+}
+
+pub fn publish_draw(groups: usize, seed: u64) -> String {
+    match groups {
+        1 => format!(
+            "1 gruppo a pari merito (=?) si ordina per sorteggio: seme {seed}, scritto nel registro"
+        ),
+        n => format!(
+            "{} gruppi a pari merito (=?) si ordinano per sorteggio: seme {seed}, scritto nel registro",
+            crate::format::count(n)
+        ),
+    }
+}
+
+pub fn ranking_published(title: &str, queued: usize, duplicates: usize, failed: usize) -> String {
+    let mut text = format!(
+        "pubblicata la {title}: {} messaggi accodati",
+        crate::format::count(queued)
+    );
+    if duplicates > 0 {
+        text.push_str(&format!(
+            ", {} già in coda",
+            crate::format::count(duplicates)
+        ));
+    }
+    if failed > 0 {
+        text.push_str(&format!(", {} non composti", crate::format::count(failed)));
+    }
+    text
+}
+
+pub fn export_only_published(version_key: &str) -> String {
+    format!("si esportano solo le graduatorie pubblicate: {version_key} sceglie una versione")
+}
+
+pub fn export_file_name(call: &str, number: u32) -> String {
+    format!("graduatoria-{call}-n{number}.csv")
+}
+
+pub fn cannot_write(path: &str, error: &str) -> String {
+    format!("{path}: impossibile scrivere: {error}")
+}
+
+pub fn ranking_exported(path: &str, what: &str, title: &str, rows: usize) -> String {
+    format!(
+        "{path}: {what} della {title}, {} righe",
+        crate::format::count(rows)
+    )
+}
+
+pub const FORM_EXPORT_RANKING: &str = "Esporta la graduatoria pubblicata";
+pub const FIELD_EXPORT_FILE: &str = "File";
+pub const FIELD_EXPORT_KIND: &str = "Elenco";
+pub const EXPORT_PUBLIC: &str = "pubblico: protocollo, posizione, punteggio (CSV)";
+pub const EXPORT_INTERNAL: &str = "interno: con nomi, solo per l'ufficio (CSV)";
+pub const EXPORT_NOTICE: &str = "albo: testo da affiggere";
+
+pub const FORM_ADJUST_SCORE: &str = "Rettifica del punteggio";
+pub const FIELD_ADJUST_TARGET: &str = "Voce";
+pub const FIELD_ADJUST_POINTS: &str = "Punti (vuoto: calcolati)";
+pub const POINTS_ONLY_FOR_CRITERION: &str =
+    "i punti si indicano solo per un criterio, non per una condizione";
+
+pub fn adjust_criterion(id: &str, label: &str, now: crate::domain::points::Points) -> String {
+    format!("{id} · {label} · ora {now}")
+}
+
+pub fn adjust_criterion_overridden(
+    id: &str,
+    label: &str,
+    now: crate::domain::points::Points,
+) -> String {
+    format!("{id} · {label} · ora {now} per rettifica")
+}
+
+pub fn adjust_condition(label: &str, present: bool) -> String {
+    if present {
+        format!("condizione {label}: riconosciuta")
+    } else {
+        format!("condizione {label}: non riconosciuta")
+    }
+}
+
+pub const BOX_CHECK_ADJUST: &str = "Rettifica del punteggio: verifica prima di salvare";
+pub const CHECK_COMMIT: &str = "salva la rettifica";
+pub const CHECK_BACK: &str = "torna al modulo";
+pub const SCORE_ADJUSTED: &str = "punteggio rettificato";
+
+pub fn check_case(protocol: &str, name: &str) -> String {
+    format!("Domanda {protocol} · {name}")
+}
+
+pub fn check_override(
+    criterion: &str,
+    label: &str,
+    points: crate::domain::points::Points,
+    computed: crate::domain::points::Points,
+) -> String {
+    format!("Rettifica: {criterion} ({label}) a {points} punti; il calcolo dà {computed}")
+}
+
+pub fn check_back_to_computed(
+    criterion: &str,
+    label: &str,
+    computed: crate::domain::points::Points,
+) -> String {
+    format!("Rettifica: {criterion} ({label}) torna ai punti calcolati, {computed}")
+}
+
+pub fn check_condition(label: &str, present: bool) -> String {
+    format!("Rettifica: {}", adjust_condition(label, present))
+}
+
+pub fn check_reason(reason: &str) -> String {
+    format!("Motivo: {reason}")
+}
+
+fn signed(points: crate::domain::points::Points) -> String {
+    if points.0 > 0 {
+        format!("+{points}")
+    } else {
+        points.to_string()
+    }
+}
+
+pub fn check_total(
+    before: crate::domain::points::Points,
+    after: crate::domain::points::Points,
+    delta: crate::domain::points::Points,
+) -> String {
+    if delta.0 == 0 {
+        format!("Punteggio totale: {before}, invariato")
+    } else {
+        format!("Punteggio totale: {before} → {after} ({})", signed(delta))
+    }
+}
+
+pub fn check_blocks(
+    subjective_before: crate::domain::points::Points,
+    subjective_after: crate::domain::points::Points,
+    objective_before: crate::domain::points::Points,
+    objective_after: crate::domain::points::Points,
+) -> String {
+    format!(
+        "Soggettive {subjective_before} → {subjective_after} · Oggettive {objective_before} → {objective_after}"
+    )
+}
+
+pub fn check_position(before: Option<u32>, after: Option<u32>) -> String {
+    let place = |p: Option<u32>| p.map_or_else(|| "—".to_string(), |p| format!("{p}ª"));
+    if before == after {
+        format!(
+            "Posizione nella graduatoria attuale: {}, invariata",
+            place(before)
+        )
+    } else {
+        format!(
+            "Posizione nella graduatoria attuale: {} → {}",
+            place(before),
+            place(after)
+        )
+    }
+}
+
+pub const FORM_FILE_OBJECTION: &str = "Registra un'opposizione alla graduatoria";
+pub const FIELD_RECEIVED_ON: &str = "Ricevuta il (gg/mm/aaaa)";
+pub const FIELD_OBJECTION_TEXT: &str = "Testo dell'opposizione";
+pub const OBJECTION_FILED: &str = "opposizione registrata";
+pub const FORM_DECIDE_OBJECTION: &str = "Decisione sull'opposizione";
+pub const FIELD_OBJECTION: &str = "Opposizione";
+pub const FIELD_OUTCOME: &str = "Esito";
+pub const OBJECTION_ACCEPTED: &str = "accolta";
+pub const OBJECTION_REJECTED: &str = "respinta";
+pub const OBJECTION_DONE_ACCEPTED: &str =
+    "opposizione accolta: rettificare il punteggio, se serve, prima della definitiva";
+pub const OBJECTION_DONE_REJECTED: &str = "opposizione respinta";
+
+pub fn objection_choice(received: &str, text: &str) -> String {
+    format!("ricevuta il {received} · {text}")
+}
+
+pub const BOX_SCORE: &str = "Punteggio";
+pub const BLOCK_SUBJECTIVE: &str = "Soggettive";
+pub const BLOCK_OBJECTIVE: &str = "Oggettive";
+pub const NOT_VERIFIED_YET: &str = "non verificata: non conta";
+
+pub fn score_box(total: &str) -> String {
+    format!("{BOX_SCORE}: {total}")
+}
+
+pub fn objections_box(n: usize) -> String {
+    format!("Opposizioni ({n})")
+}
+
+/// The one box of a small terminal: "Punteggio: 12,5 · Opposizioni · Cronologia (1–5 di 20)".
+pub fn combined_box(
+    score: Option<&str>,
+    objections: bool,
+    from: usize,
+    to: usize,
+    total: usize,
+) -> String {
+    let mut parts: Vec<&str> = score.into_iter().collect();
+    if objections {
+        parts.push("Opposizioni");
+    }
+    parts.push("Cronologia");
+    format!("{} ({from}–{to} di {total}, ↑↓)", parts.join(" · "))
+}
+
+pub fn overridden_from(computed: &str) -> String {
+    format!("rettificato da {computed}")
+}
+
+pub fn beaten_by(criterion: &str) -> String {
+    format!("conta {criterion}, che dà di più")
+}
+
+/// "Soggettive 12,5 (tetto 15)".
+pub fn block_total(name: &str, total: &str, cap: Option<&str>) -> String {
+    match cap {
+        Some(cap) => format!("{name} {total} (tetto {cap})"),
+        None => format!("{name} {total}"),
+    }
+}
+
+pub fn cap_applied(sum: &str) -> String {
+    format!("tetto applicato: la somma era {sum}")
+}
+
+pub fn score_total(total: &str) -> String {
+    format!("Totale {total}")
+}
+
+pub fn tie_objective(points: &str) -> String {
+    format!("oggettive {points}")
+}
+
+pub fn tie_subjective(points: &str) -> String {
+    format!("soggettive {points}")
+}
+
+pub fn tie_protocol(date: &str, protocol: &str) -> String {
+    format!("protocollo {protocol} del {date}")
+}
+
+pub fn tie_values(values: &str) -> String {
+    format!("Spareggio: {values}")
+}
+
+pub fn objection_received(n: usize, date: &str, version: u32) -> String {
+    format!("{n}. ricevuta il {date} contro la graduatoria n. {version}")
+}
+
+pub fn objection_decided(accepted: bool, date: &str, by: &str, reason: &str) -> String {
+    let what = if accepted { "accolta" } else { "respinta" };
+    format!("{what} il {date} da {by}: {reason}")
 }

@@ -129,7 +129,7 @@ impl App {
             .ok_or_else(|| format!("messaggio «{id}» sconosciuto nel catalogo"))
     }
 
-    fn addressee_line(&self, name: &str, fiscal_code: &str) -> String {
+    pub(super) fn addressee_line(&self, name: &str, fiscal_code: &str) -> String {
         let reach = match self.store.io_profile_allowed(fiscal_code) {
             Ok(Some(_)) => s::REACHABLE,
             _ => s::REACHABILITY_UNKNOWN,
@@ -202,7 +202,7 @@ impl App {
                 publish,
                 template,
             } => return self.show_interested_preview(code.clone(), *publish, template.clone()),
-            Firing::Stored => return,
+            Firing::Ranking { .. } | Firing::Stored => return,
         };
         let order = match self.order(template, typed.clone()) {
             Ok(order) => order,
@@ -383,6 +383,7 @@ impl App {
                 publish,
                 template,
             } => self.queue_to_interested(&code, publish, &template),
+            Firing::Ranking { code, kind, seed } => self.publish_confirmed(&code, kind, seed),
         }
     }
 
@@ -440,6 +441,7 @@ impl App {
         match self.screen {
             Screen::Agenda => self.enter_agenda(),
             Screen::Calls => self.enter_calls(),
+            Screen::Ranking => self.enter_ranking(),
             _ => {}
         }
     }

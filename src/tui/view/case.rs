@@ -16,6 +16,8 @@ use crate::domain::application::DocumentStatus;
 use crate::domain::call::{Call, DocumentTrigger, Need};
 use crate::domain::household::{Condition, adequate_area_m2};
 use crate::domain::money::Money;
+use crate::domain::ruleset::TieBreak;
+use crate::domain::scoring::LineStatus;
 use crate::domain::time::{Timestamp, days_until, format_date, format_ts, rome_date, to_rome};
 use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, State};
@@ -130,23 +132,97 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Paragraph::new(documents).block(boxed(s::BOX_DOCUMENTS, app)),
         docs,
     );
-    draw_timeline(frame, timeline, app);
+    let score = score_lines(app, width.saturating_sub(2));
+    let objections = objection_lines(app, width.saturating_sub(2));
+    if score.is_empty() && objections.is_empty() {
+        return draw_timeline(frame, timeline, app);
+    }
+    let boxed_height = |lines: &[Line]| if lines.is_empty() { 0 } else { lines.len() + 2 };
+    let needed = boxed_height(&score) + boxed_height(&objections) + TIMELINE_SHARED;
+    if needed <= usize::from(timeline.height) {
+        let [score_area, objections_area, rest] = Layout::vertical([
+            Constraint::Length(boxed_height(&score) as u16),
+            Constraint::Length(boxed_height(&objections) as u16),
+            Constraint::Fill(1),
+        ])
+        .areas(timeline);
+        if !score.is_empty() {
+            let title = score_title(app);
+            frame.render_widget(Paragraph::new(score).block(boxed(&title, app)), score_area);
+        }
+        if !objections.is_empty() {
+            let title = s::objections_box(objections_count(app));
+            frame.render_widget(
+                Paragraph::new(objections).block(boxed(&title, app)),
+                objections_area,
+            );
+        }
+        draw_timeline(frame, rest, app);
+    } else {
+        draw_combined(frame, timeline, app, score, objections);
+    }
 }
 
-fn draw_timeline(frame: &mut Frame, area: Rect, app: &App) {
+/// Lines the timeline keeps under the score's boxes before they share one scrolled box.
+const TIMELINE_SHARED: usize = 5;
+
+fn objections_count(app: &App) -> usize {
+    app.case
+        .as_ref()
+        .map_or(0, |c| c.data.application.objections.len())
+}
+
+fn score_title(app: &App) -> String {
+    match app.case.as_ref().and_then(|c| c.data.score.as_ref()) {
+        Some(score) => s::score_box(&score.total().to_string()),
+        None => s::BOX_SCORE.to_string(),
+    }
+}
+
+/// Score, objections and timeline in one box, scrolled together: what a small terminal shows
+/// when they do not all fit.
+fn draw_combined(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    score: Vec<Line<'static>>,
+    objections: Vec<Line<'static>>,
+) {
     let Some(case) = &app.case else {
         return;
     };
     let theme = app.theme;
-    let events = &case.data.events;
+    let mut lines = Vec::new();
+    let heading = |text: String| Line::from(Span::styled(format!(" {text}"), theme.title()));
+    if !score.is_empty() {
+        lines.extend(score);
+    }
+    if !objections.is_empty() {
+        lines.push(heading(s::objections_box(objections_count(app))));
+        lines.extend(objections);
+    }
+    lines.push(heading(s::BOX_TIMELINE_RECENT.to_string()));
+    lines.extend(timeline_lines(app, &case.data.events));
     let height = usize::from(area.height.saturating_sub(2));
-    let start = case.scroll.min(events.len().saturating_sub(height));
-    // Newest first: what was just done is what a small terminal must still show.
-    let lines: Vec<Line> = events
+    let start = case.scroll.min(lines.len().saturating_sub(height));
+    let total = lines.len();
+    let score = case.data.score.is_some().then(|| score_title(app));
+    let title = s::combined_box(
+        score.as_deref(),
+        objections_count(app) > 0,
+        start + 1,
+        (start + height).min(total),
+        total,
+    );
+    let shown: Vec<Line> = lines.into_iter().skip(start).take(height).collect();
+    frame.render_widget(Paragraph::new(shown).block(boxed(&title, app)), area);
+}
+
+fn timeline_lines(app: &App, events: &[(u64, crate::domain::Event)]) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    events
         .iter()
         .rev()
-        .skip(start)
-        .take(height)
         .map(|(_, event)| {
             Line::from(vec![
                 Span::styled(format!(" {} ", format_ts(event.at)), theme.dim()),
@@ -154,6 +230,173 @@ fn draw_timeline(frame: &mut Frame, area: Rect, app: &App) {
                 Span::raw(clean(&event.summary())),
             ])
         })
+        .collect()
+}
+
+/// One line per criterion that applies, was declared or was adjusted; the blocks with their
+/// caps, the total, and the values the tie-break chain compares.
+fn score_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Some(case) = &app.case else {
+        return Vec::new();
+    };
+    let (Some(score), Some(ruleset)) = (&case.data.score, &case.data.ruleset) else {
+        return Vec::new();
+    };
+    let theme = app.theme;
+    let wide = width >= 110;
+    let text_width = if wide { 50 } else { 38 };
+    let mut lines = Vec::new();
+    for line in &score.lines {
+        let (mark, style) = match (&line.status, line.overridden) {
+            (LineStatus::NotMet, None) => continue,
+            (LineStatus::Counted, _) => ("✓", theme.ok()),
+            (LineStatus::NotVerified, _) => ("?", theme.warning()),
+            (LineStatus::Beaten { .. }, _) => ("✗", theme.dim()),
+            (LineStatus::NotMet, Some(_)) => ("✗", theme.error()),
+        };
+        let text = clean(&line.label);
+        let shown = match (&line.status, line.overridden) {
+            (LineStatus::NotVerified, None) => line.computed,
+            _ => line.points,
+        };
+        let mut tail = Vec::new();
+        if !line.value.is_empty() {
+            tail.push(clean(&line.value));
+        }
+        if line.overridden.is_some() {
+            tail.push(s::overridden_from(&line.computed.to_string()));
+        }
+        match &line.status {
+            LineStatus::Beaten { by } => tail.push(s::beaten_by(&clean(by))),
+            LineStatus::NotVerified => tail.push(s::NOT_VERIFIED_YET.to_string()),
+            _ => {}
+        }
+        if !line.evidence.is_empty() {
+            tail.push(clean(&line.evidence));
+        }
+        let mut tail = tail.join(" · ");
+        if wide && let (Some(by), Some(at)) = (&line.verified_by, line.verified_at) {
+            tail = format!("{tail} · {} {}", clean(by), day_month(at));
+        }
+        let tail_width = width.saturating_sub(3 + text_width + 7 + 1);
+        lines.push(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(mark, style),
+            Span::raw(" "),
+            Span::raw(pad(&text, text_width)),
+            Span::styled(format!(" {:>5} ", shown.to_string()), theme.bold()),
+            Span::styled(fit(&tail, tail_width), theme.dim()),
+        ]));
+    }
+    for block in [&score.subjective, &score.objective] {
+        let name = match block.block {
+            crate::domain::ruleset::Block::Soggettivo => s::BLOCK_SUBJECTIVE,
+            crate::domain::ruleset::Block::Oggettivo => s::BLOCK_OBJECTIVE,
+        };
+        let mut spans = vec![Span::raw(format!(
+            " {}",
+            s::block_total(
+                name,
+                &block.total.to_string(),
+                block.cap.map(|c| c.to_string()).as_deref()
+            )
+        ))];
+        if block.capped() {
+            spans.push(Span::styled(
+                format!(" · {}", s::cap_applied(&block.sum.to_string())),
+                theme.warning(),
+            ));
+        }
+        lines.push(cut(spans, width));
+    }
+    lines.push(cut(
+        vec![Span::styled(
+            format!(" {}", s::score_total(&score.total().to_string())),
+            theme.bold(),
+        )],
+        width,
+    ));
+    let a = &case.data.application;
+    let values: Vec<String> = ruleset
+        .tie_breaks
+        .iter()
+        .map(|link| match link {
+            TieBreak::IseeMinore => s::isee_value(&a.declaration.isee.to_string()),
+            TieBreak::PuntiOggettivi => s::tie_objective(&score.objective.total.to_string()),
+            TieBreak::PuntiSoggettivi => s::tie_subjective(&score.subjective.total.to_string()),
+            TieBreak::PiuComponenti => s::members(u32::try_from(a.household.len()).unwrap_or(0)),
+            TieBreak::Protocollo => match (&a.protocol, a.registered_at) {
+                (Some(p), Some(at)) => s::tie_protocol(&format_date(rome_date(at)), &p.to_string()),
+                _ => s::tie_protocol(s::NOT_REGISTERED, s::NOT_REGISTERED),
+            },
+        })
+        .collect();
+    lines.push(cut(
+        vec![Span::styled(
+            format!(" {}", s::tie_values(&values.join(" · "))),
+            theme.dim(),
+        )],
+        width,
+    ));
+    lines
+}
+
+/// Each objection: when it arrived and against which version, then its text and its decision.
+fn objection_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Some(case) = &app.case else {
+        return Vec::new();
+    };
+    let theme = app.theme;
+    let mut lines = Vec::new();
+    for (i, objection) in case.data.application.objections.iter().enumerate() {
+        let received = s::objection_received(
+            i + 1,
+            &format_date(objection.received_on),
+            objection.version,
+        );
+        let (decision, style) = match &objection.decision {
+            None => (s::OBJECTION_TO_DECIDE.to_string(), theme.warning()),
+            Some(d) => (
+                s::objection_decided(
+                    d.accepted,
+                    &format_date(rome_date(d.at)),
+                    &clean(&d.by),
+                    &clean(&d.reason),
+                ),
+                if d.accepted {
+                    theme.ok()
+                } else {
+                    Style::default()
+                },
+            ),
+        };
+        lines.push(cut(
+            vec![
+                Span::raw(format!(" {received} · ")),
+                Span::styled(decision, style),
+            ],
+            width,
+        ));
+        lines.push(Line::from(Span::styled(
+            fit(&format!("   «{}»", clean(&objection.text)), width),
+            theme.dim(),
+        )));
+    }
+    lines
+}
+
+fn draw_timeline(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(case) = &app.case else {
+        return;
+    };
+    let events = &case.data.events;
+    let height = usize::from(area.height.saturating_sub(2));
+    let start = case.scroll.min(events.len().saturating_sub(height));
+    // Newest first: what was just done is what a small terminal must still show.
+    let lines: Vec<Line> = timeline_lines(app, events)
+        .into_iter()
+        .skip(start)
+        .take(height)
         .collect();
     let title = if events.len() > height {
         format!(

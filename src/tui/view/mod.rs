@@ -8,6 +8,7 @@ mod dashboard;
 mod inbox;
 mod outbox;
 mod overlay;
+mod ranking;
 
 pub use overlay::help_entries;
 
@@ -115,6 +116,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Audit => audit::draw(frame, body, app),
         Screen::Agenda => agenda::draw(frame, body, app),
         Screen::Calls => calls::draw(frame, body, app),
+        Screen::Ranking => ranking::draw(frame, body, app),
     }
     status_line(frame, status, app);
     key_bar(frame, keys, app);
@@ -184,19 +186,43 @@ fn header(frame: &mut Frame, area: Rect, app: &App) {
         usize::from(area.width).saturating_sub(used + actor.width() + 1),
     )));
     spans.push(Span::styled(actor, theme.bold()));
+    let labels: Vec<(bool, String)> = Screen::TABS
+        .iter()
+        .map(|screen| {
+            let key = app
+                .keymap
+                .first_key(Context::Global, goto_action(*screen))
+                .unwrap_or_default();
+            let active =
+                *screen == app.screen || (app.screen == Screen::Case && *screen == Screen::Inbox);
+            (
+                active,
+                format!("{} {}", super::keymap::key_label(&key), screen.title()),
+            )
+        })
+        .collect();
+    // Each tab with a space either side when they all fit so; else one space between them.
+    let roomy: usize = 1 + labels.iter().map(|(_, l)| l.width() + 3).sum::<usize>();
+    let roomy = roomy <= usize::from(area.width);
     let mut tabs = vec![Span::raw(" ")];
-    for screen in Screen::TABS {
-        let key = app
-            .keymap
-            .first_key(Context::Global, goto_action(screen))
-            .unwrap_or_default();
-        let label = format!("{} {}", super::keymap::key_label(&key), screen.title());
-        if screen == app.screen || (app.screen == Screen::Case && screen == Screen::Inbox) {
-            tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
+    for (i, (active, label)) in labels.into_iter().enumerate() {
+        if roomy {
+            if active {
+                tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
+            } else {
+                tabs.push(Span::raw(format!(" {label} ")));
+            }
+            tabs.push(Span::raw(" "));
         } else {
-            tabs.push(Span::raw(format!(" {label} ")));
+            if i > 0 {
+                tabs.push(Span::raw(" "));
+            }
+            if active {
+                tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
+            } else {
+                tabs.push(Span::raw(label));
+            }
         }
-        tabs.push(Span::raw(" "));
     }
     let lines = vec![Line::from(spans), Line::from(tabs)];
     frame.render_widget(Paragraph::new(lines), area);
@@ -209,6 +235,7 @@ fn goto_action(screen: Screen) -> Action {
         Screen::Outbox => Action::GoOutbox,
         Screen::Agenda => Action::GoAgenda,
         Screen::Calls => Action::GoCalls,
+        Screen::Ranking => Action::GoRanking,
         Screen::Inbox | Screen::Case => Action::GoInbox,
     }
 }
@@ -277,6 +304,7 @@ fn status_line(frame: &mut Frame, area: Rect, app: &App) {
             Screen::Audit => audit::status(app),
             Screen::Agenda => agenda::status(app, usize::from(area.width)),
             Screen::Calls => calls::status(app, usize::from(area.width)),
+            Screen::Ranking => ranking::status(app, usize::from(area.width)),
             _ if !app.pending.is_empty() => Line::from(format!(
                 " {} …",
                 super::keymap::sequence_label(&app.pending)
@@ -331,6 +359,16 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
             Action::EditDocument,
             Action::ImportInterested,
             Action::AddInterested,
+            Action::Help,
+        ],
+        Context::Ranking => vec![
+            Action::Filter,
+            Action::CycleVersion,
+            Action::PublishProvisional,
+            Action::PublishDefinitive,
+            Action::ExportRanking,
+            Action::Search,
+            Action::Open,
             Action::Help,
         ],
         Context::Dashboard => vec![

@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
         Some(Overlay::Preview(preview)) => draw_preview(frame, area, app, preview),
+        Some(Overlay::Check(check)) => draw_check(frame, area, app, check),
     }
 }
 
@@ -58,6 +59,7 @@ pub fn help_entries(app: &App) -> Vec<(String, String, String)> {
         Context::Case => vec![Context::Form, Context::Confirm, Context::Preview],
         Context::Audit => vec![Context::Form, Context::Confirm],
         Context::Outbox => vec![Context::Preview, Context::Form],
+        Context::Ranking => vec![Context::Search, Context::Preview, Context::Form],
         _ => vec![],
     });
     contexts.push(Context::Help);
@@ -105,6 +107,7 @@ fn section_title(context: Context) -> &'static str {
         Context::Outbox => "Messaggi",
         Context::Agenda => "Agenda degli appuntamenti",
         Context::Calls => "Bandi",
+        Context::Ranking => s::SCREEN_RANKING,
         Context::Preview => "Nell'anteprima di un messaggio",
     }
 }
@@ -360,6 +363,16 @@ fn draw_preview(
             theme.warning(),
         )));
     }
+    for warning in &preview.warnings {
+        let wrapped = super::wrap(&super::clean(warning), width.saturating_sub(4));
+        for (i, line) in wrapped.into_iter().enumerate() {
+            let lead = if i == 0 { " ⚠ " } else { "   " };
+            tail.push(Line::from(Span::styled(
+                format!("{lead}{line}"),
+                theme.warning(),
+            )));
+        }
+    }
     let room = usize::from(inner.height)
         .saturating_sub(lines.len() + tail.len() + 1)
         .max(1);
@@ -376,5 +389,47 @@ fn draw_preview(
     }
     lines.push(Line::default());
     lines.extend(tail);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A step with what it will change, before it is committed: the keys say both ways out.
+fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::app::CheckState) {
+    let theme = app.theme;
+    let height = u16::try_from(check.lines.len() + 4).unwrap_or(u16::MAX);
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, check.title, app);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = check
+        .lines
+        .iter()
+        .map(|(text, weigh)| {
+            let text = format!(" {}", fit(text, width.saturating_sub(2)));
+            if *weigh {
+                Line::from(Span::styled(text, theme.warning()))
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    let keys = |action| {
+        app.keymap
+            .keys_for(Context::Confirm, action)
+            .iter()
+            .filter(|k| k.chars().count() > 1 || k.chars().all(|c| c.is_lowercase()))
+            .map(|k| super::super::keymap::key_label(k))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!(
+            " {} {} · {} {}",
+            keys(Action::Yes),
+            s::CHECK_COMMIT,
+            keys(Action::No),
+            s::CHECK_BACK
+        ),
+        theme.key(),
+    )));
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -1,0 +1,453 @@
+//! `alloggi ranking …`: the point table, the live order, publication of provisional and
+//! definitive versions, exports, the replay of a draw, objections.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use super::RankingCommand;
+use super::commands::context;
+use super::intake::resolve_call;
+use crate::domain::Command;
+use crate::domain::objection::Adjustment;
+use crate::domain::ranking::{RankRow, RankingKind, Settled, draw_lots};
+use crate::domain::time::{format_date, format_ts_date, parse_date};
+use crate::format::count;
+use crate::messages::{Catalogue, ComuneConfig, Order, Values};
+use crate::ranking_export::{Audience, write_csv, write_notice};
+use crate::store::Store;
+
+pub fn run(
+    store: &Store,
+    command: RankingCommand,
+    config: impl FnOnce() -> Result<ComuneConfig, String>,
+    actor: &str,
+) -> Result<(), String> {
+    match command {
+        RankingCommand::Rules {
+            file,
+            bando,
+            controlla,
+        } => rules(store, &file, bando.as_deref(), controlla, actor),
+        RankingCommand::Show { bando, limit } => show(store, bando.as_deref(), limit),
+        RankingCommand::Publish {
+            definitiva,
+            bando,
+            seme,
+            ..
+        } => {
+            let kind = if definitiva {
+                RankingKind::Definitiva
+            } else {
+                RankingKind::Provvisoria
+            };
+            publish(store, bando.as_deref(), kind, seme, &config()?, actor)
+        }
+        RankingCommand::Versions { bando } => versions(store, bando.as_deref()),
+        RankingCommand::Export {
+            version,
+            public,
+            internal,
+            albo,
+            bando,
+        } => export(
+            store,
+            bando.as_deref(),
+            version,
+            &[
+                (public.as_deref(), Output::Csv(Audience::Public)),
+                (internal.as_deref(), Output::Csv(Audience::Internal)),
+                (albo.as_deref(), Output::Notice),
+            ],
+        ),
+        RankingCommand::Draw { version, bando } => replay(store, bando.as_deref(), version),
+        RankingCommand::Objection {
+            protocollo,
+            data,
+            testo,
+        } => {
+            let id = by_protocol(store, &protocollo)?;
+            let received_on = parse_date(&data).map_err(|e| e.to_string())?;
+            let command = Command::FileObjection {
+                id,
+                received_on,
+                text: testo,
+            };
+            store
+                .execute(&command, &context(actor))
+                .map_err(|e| e.to_string())?;
+            println!("Opposizione registrata per la domanda {protocollo}.");
+            Ok(())
+        }
+        RankingCommand::Decide {
+            protocollo,
+            accolta,
+            motivo,
+            ..
+        } => {
+            let id = by_protocol(store, &protocollo)?;
+            let app = store
+                .application(id)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("domanda {protocollo} inesistente"))?;
+            let index = app
+                .objections
+                .iter()
+                .position(|o| o.is_open())
+                .ok_or_else(|| format!("la domanda {protocollo} non ha opposizioni da decidere"))?;
+            let command = Command::DecideObjection {
+                id,
+                index,
+                accepted: accolta,
+                reason: motivo,
+            };
+            store
+                .execute(&command, &context(actor))
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Opposizione della domanda {protocollo} {}.",
+                if accolta {
+                    "accolta: rettificare il punteggio se serve"
+                } else {
+                    "respinta"
+                }
+            );
+            Ok(())
+        }
+        RankingCommand::Adjust {
+            protocollo,
+            criterio,
+            punti,
+            motivo,
+        } => {
+            let id = by_protocol(store, &protocollo)?;
+            let points = match punti.as_deref() {
+                None | Some("") => None,
+                Some(text) => {
+                    Some(crate::domain::points::Points::parse(text).map_err(|e| e.to_string())?)
+                }
+            };
+            let command = Command::AdjustScore {
+                id,
+                adjustment: Adjustment::Override {
+                    criterion: criterio.clone(),
+                    points,
+                },
+                reason: motivo,
+            };
+            store
+                .execute(&command, &context(actor))
+                .map_err(|e| e.to_string())?;
+            println!("Punteggio della domanda {protocollo} rettificato ({criterio}).");
+            Ok(())
+        }
+    }
+}
+
+fn by_protocol(store: &Store, text: &str) -> Result<crate::domain::ApplicationId, String> {
+    store
+        .application_by_protocol(text.trim())
+        .map_err(|e| e.to_string())?
+        .map(|a| a.id)
+        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
+}
+
+fn rules(
+    store: &Store,
+    file: &Path,
+    bando: Option<&str>,
+    only_check: bool,
+    actor: &str,
+) -> Result<(), String> {
+    let ruleset = crate::rules_file::load(file).map_err(|e| e.to_string())?;
+    let summary = format!(
+        "«{}»: {} criteri, spareggio {}{}",
+        ruleset.name,
+        ruleset.criteria.len(),
+        ruleset
+            .tie_breaks
+            .iter()
+            .map(|t| t.label())
+            .chain(["sorteggio"])
+            .collect::<Vec<_>>()
+            .join(", "),
+        if ruleset.example {
+            " (tabella di ESEMPIO: va sostituita con quella del regolamento comunale)"
+        } else {
+            ""
+        }
+    );
+    if only_check {
+        println!("Tabella valida {summary}.");
+        return Ok(());
+    }
+    let call = resolve_call(store, bando)?;
+    let command = Command::SaveRuleset {
+        call: call.code.clone(),
+        ruleset: Box::new(ruleset),
+    };
+    store
+        .execute(&command, &context(actor))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Tabella dei punteggi del bando {} caricata: {summary}.",
+        call.code
+    );
+    Ok(())
+}
+
+fn mark(row: &RankRow) -> &'static str {
+    match row.settled {
+        Some(Settled::Unresolved) => "=?",
+        _ if row.tied => "=",
+        _ => "",
+    }
+}
+
+fn show(store: &Store, bando: Option<&str>, limit: Option<usize>) -> Result<(), String> {
+    let call = resolve_call(store, bando)?;
+    let live = store
+        .live_ranking(&call.code, crate::domain::ranking::Lot::Pending)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{:>5} {:2} {:<16} {:<28} {:>7} {:>6} {:>6}",
+        "Pos.", "", "Protocollo", "Richiedente", "Totale", "Sogg.", "Ogg."
+    );
+    for row in live.rows.iter().take(limit.unwrap_or(usize::MAX)) {
+        println!(
+            "{:>5} {:2} {:<16} {:<28} {:>7} {:>6} {:>6}",
+            row.position
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "—".into()),
+            mark(row),
+            row.protocol,
+            crate::messages::text::clean_line(&row.applicant)
+                .chars()
+                .take(28)
+                .collect::<String>(),
+            if row.admitted {
+                row.total.to_string()
+            } else {
+                "esclusa".into()
+            },
+            row.subjective.to_string(),
+            row.objective.to_string()
+        );
+    }
+    if !live.ranking.unresolved.is_empty() {
+        println!(
+            "{} gruppi a pari merito su tutta la catena (=?): alla pubblicazione si sorteggiano.",
+            count(live.ranking.unresolved.len())
+        );
+    }
+    if live.pending > 0 {
+        println!(
+            "{} domande ancora in istruttoria non entrano in graduatoria.",
+            count(live.pending as usize)
+        );
+    }
+    Ok(())
+}
+
+fn publish(
+    store: &Store,
+    bando: Option<&str>,
+    kind: RankingKind,
+    seed: Option<u64>,
+    config: &ComuneConfig,
+    actor: &str,
+) -> Result<(), String> {
+    let call = resolve_call(store, bando)?;
+    let id = crate::messages::ranking_template(kind);
+    let template = Catalogue::builtin()
+        .get(id)
+        .ok_or_else(|| format!("messaggio «{id}» sconosciuto nel catalogo"))?;
+    let order = Order {
+        template,
+        config,
+        typed: Values::new(),
+        recipient: None,
+    };
+    let seed = match seed {
+        Some(seed) => seed,
+        None => crate::lot::fresh_seed()?,
+    };
+    let report = store
+        .publish_ranking(&call.code, kind, seed, &context(actor), &order)
+        .map_err(|e| e.to_string())?;
+    let header = &report.header;
+    println!(
+        "Pubblicata la {} del bando {}: {} ammesse, {} escluse.",
+        header.title(),
+        call.code,
+        count(header.admitted as usize),
+        count(header.excluded as usize)
+    );
+    if let Some(deadline) = header.objection_deadline {
+        println!("Opposizioni entro il {}.", format_date(deadline));
+    }
+    if let Some(draw) = &header.draw {
+        println!(
+            "Sorteggio per {} gruppi a pari merito, seme {} (si ripete con «alloggi ranking draw --version {}»).",
+            count(draw.groups.len()),
+            draw.seed,
+            header.number
+        );
+    }
+    if header.pending > 0 {
+        println!(
+            "Attenzione: {} domande ancora in istruttoria non sono in graduatoria.",
+            count(header.pending as usize)
+        );
+    }
+    println!(
+        "{} messaggi accodati per i richiedenti.",
+        count(report.queued.len())
+    );
+    if report.duplicates > 0 {
+        println!(
+            "{} richiedenti avevano già lo stesso messaggio: non accodato di nuovo.",
+            count(report.duplicates)
+        );
+    }
+    for (id, reason) in &report.failed {
+        eprintln!("domanda {id}: messaggio non composto: {reason}");
+    }
+    Ok(())
+}
+
+fn versions(store: &Store, bando: Option<&str>) -> Result<(), String> {
+    let call = resolve_call(store, bando)?;
+    let versions = store
+        .ranking_versions(&call.code)
+        .map_err(|e| e.to_string())?;
+    if versions.is_empty() {
+        println!("Nessuna graduatoria pubblicata per il bando {}.", call.code);
+    }
+    for v in versions {
+        println!(
+            "n. {:<3} {:<12} {}  {} ammesse, {} escluse{}{}",
+            v.number,
+            v.kind.label(),
+            format_ts_date(v.published_at),
+            count(v.admitted as usize),
+            count(v.excluded as usize),
+            v.objection_deadline
+                .map(|d| format!(", opposizioni entro il {}", format_date(d)))
+                .unwrap_or_default(),
+            v.draw
+                .as_ref()
+                .map(|d| format!(", sorteggio seme {}", d.seed))
+                .unwrap_or_default(),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Output {
+    Csv(Audience),
+    Notice,
+}
+
+fn export(
+    store: &Store,
+    bando: Option<&str>,
+    version: u32,
+    outputs: &[(Option<&Path>, Output)],
+) -> Result<(), String> {
+    if outputs.iter().all(|(path, _)| path.is_none()) {
+        return Err("indicare almeno un file: --public, --internal o --albo".into());
+    }
+    let call = resolve_call(store, bando)?;
+    let (header, rows) = store
+        .ranking_version(&call.code, version)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            format!(
+                "il bando {} non ha la graduatoria n. {version}: le versioni sono in «alloggi ranking versions»",
+                call.code
+            )
+        })?;
+    for (path, output) in outputs {
+        let Some(path) = path else { continue };
+        let file = File::create(path)
+            .map_err(|e| format!("{}: impossibile scrivere: {e}", path.display()))?;
+        let out = BufWriter::new(file);
+        let written = match output {
+            Output::Csv(audience) => write_csv(out, &rows, *audience),
+            Output::Notice => write_notice(out, &call.title, &header, &rows),
+        };
+        written.map_err(|e| format!("{}: {e}", path.display()))?;
+        let what = match output {
+            Output::Csv(Audience::Public) => "elenco pubblico",
+            Output::Csv(Audience::Internal) => "elenco per l'ufficio (con nomi: non pubblicare)",
+            Output::Notice => "testo per l'albo",
+        };
+        println!(
+            "{}: {what} della {}, {} righe.",
+            path.display(),
+            header.title(),
+            count(rows.len())
+        );
+    }
+    Ok(())
+}
+
+/// Draws again with the recorded seed and compares: the same groups in the same order, or a
+/// clear report of where they differ.
+fn replay(store: &Store, bando: Option<&str>, version: u32) -> Result<(), String> {
+    let call = resolve_call(store, bando)?;
+    let (header, _) = store
+        .ranking_version(&call.code, version)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("il bando {} non ha la graduatoria n. {version}", call.code))?;
+    let Some(draw) = &header.draw else {
+        println!("La {} non ha richiesto sorteggi.", header.title());
+        return Ok(());
+    };
+    let again = draw_lots(draw.seed, &draw.groups);
+    if again != draw.groups {
+        return Err(format!(
+            "il sorteggio della {} NON si ripete con il seme {}: il dato registrato va verificato",
+            header.title(),
+            draw.seed
+        ));
+    }
+    println!(
+        "Sorteggio della {} ripetuto con il seme {}: stesso esito per {} gruppi.",
+        header.title(),
+        draw.seed,
+        count(draw.groups.len())
+    );
+    for group in &draw.groups {
+        let ids: Vec<String> = group.iter().map(ToString::to_string).collect();
+        println!("  {}", ids.join(" → "));
+    }
+    Ok(())
+}
+
+pub fn print_demo_ranking(ranking: Option<&crate::demo::RankingSummary>) {
+    let Some(ranking) = ranking else {
+        println!("Nessuna domanda ammessa: graduatoria non pubblicata.");
+        return;
+    };
+    let header = &ranking.header;
+    println!(
+        "Pubblicata la {} ({} ammesse, {} escluse, opposizioni entro il {}): {} messaggi accodati.",
+        header.title(),
+        count(header.admitted as usize),
+        count(header.excluded as usize),
+        header
+            .objection_deadline
+            .map(format_date)
+            .unwrap_or_default(),
+        count(ranking.messages)
+    );
+    println!(
+        "Opposizioni: {} ricevute, {} da decidere; «alloggi ranking export --version {} --public FILE.csv» esporta l'elenco pubblico.",
+        count(ranking.objections),
+        count(ranking.objections_open),
+        header.number
+    );
+}

@@ -1,0 +1,247 @@
+//! The Graduatoria screen's state: the active call's live order or one of its published
+//! versions, the filter and search over its rows, and the cursor.
+
+use crate::domain::publication::RankingHeader;
+use crate::domain::ranking::{RankRow, Settled};
+
+use super::data::RankingData;
+
+/// Lines around the ranking's table: header and tabs, the version line, the counts and
+/// warnings, the filters, the column titles, status line, key bar.
+pub const RANKING_CHROME: u16 = 8;
+
+/// Which order the screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shown {
+    /// The order the records give now, not published.
+    #[default]
+    Live,
+    /// A published version, by number.
+    Version(u32),
+}
+
+/// Which rows the table lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RankFilter {
+    #[default]
+    All,
+    Admitted,
+    Excluded,
+    /// Rows sharing their total with another.
+    Tied,
+    /// Applications with an objection still to decide.
+    Objection,
+}
+
+impl RankFilter {
+    pub const ALL: [RankFilter; 5] = [
+        RankFilter::All,
+        RankFilter::Admitted,
+        RankFilter::Excluded,
+        RankFilter::Tied,
+        RankFilter::Objection,
+    ];
+}
+
+/// The search typed with `/`: protocol or name, as written.
+#[derive(Debug, Default)]
+pub struct RankSearch {
+    pub input: tui_input::Input,
+    /// Keys go to the query; Enter stops typing and keeps the filter.
+    pub typing: bool,
+}
+
+impl RankSearch {
+    pub fn query(&self) -> &str {
+        self.input.value().trim()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RankingScreen {
+    /// What was last read; None until the first load arrives.
+    pub data: Option<RankingData>,
+    pub shown: Shown,
+    /// The published version shown, with its rows, when `shown` names one.
+    pub version: Option<(RankingHeader, Vec<RankRow>)>,
+    pub filter: RankFilter,
+    pub search: Option<RankSearch>,
+    /// Indices into the shown rows that pass the filter and the search.
+    pub view: Vec<usize>,
+    pub cursor: usize,
+    pub offset: usize,
+}
+
+/// The mark beside the position: `=?` for a group the chain leaves equal and no draw has
+/// ordered yet, `=` for a total shared with another row.
+pub fn tie_mark(row: &RankRow) -> &'static str {
+    match row.settled {
+        Some(Settled::Unresolved) => "=?",
+        _ if row.tied => "=",
+        _ => "",
+    }
+}
+
+impl RankingScreen {
+    /// The rows of the order shown: the live one, or the published version once read.
+    pub fn rows(&self) -> &[RankRow] {
+        match self.shown {
+            Shown::Live => self.data.as_ref().map_or(&[], |d| d.live.as_slice()),
+            Shown::Version(n) => match &self.version {
+                Some((header, rows)) if header.number == n => rows,
+                _ => &[],
+            },
+        }
+    }
+
+    /// The header of the version shown, once read.
+    pub fn shown_header(&self) -> Option<&RankingHeader> {
+        match (self.shown, &self.version) {
+            (Shown::Version(n), Some((header, _))) if header.number == n => Some(header),
+            _ => None,
+        }
+    }
+
+    pub fn current(&self) -> Option<&RankRow> {
+        self.view.get(self.cursor).and_then(|i| self.rows().get(*i))
+    }
+
+    pub fn holds(&self, filter: RankFilter, row: &RankRow) -> bool {
+        match filter {
+            RankFilter::All => true,
+            RankFilter::Admitted => row.admitted,
+            RankFilter::Excluded => !row.admitted,
+            RankFilter::Tied => row.tied,
+            RankFilter::Objection => self
+                .data
+                .as_ref()
+                .is_some_and(|d| d.open_objections.contains(&row.application)),
+        }
+    }
+
+    pub fn count(&self, filter: RankFilter) -> usize {
+        self.rows().iter().filter(|r| self.holds(filter, r)).count()
+    }
+
+    /// Recomputes the rows listed, keeping the cursor on the application it was on.
+    pub fn rebuild_view(&mut self) {
+        let before = self.current().map(|r| r.application);
+        let query = self
+            .search
+            .as_ref()
+            .map(|s| s.query().to_lowercase())
+            .unwrap_or_default();
+        let view: Vec<usize> = self
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| self.holds(self.filter, row))
+            .filter(|(_, row)| {
+                query.is_empty()
+                    || row.protocol.to_lowercase().contains(&query)
+                    || row.applicant.to_lowercase().contains(&query)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.view = view;
+        let rows = self.rows();
+        self.cursor = before
+            .and_then(|id| {
+                self.view
+                    .iter()
+                    .position(|i| rows.get(*i).is_some_and(|r| r.application == id))
+            })
+            .unwrap_or(self.cursor)
+            .min(self.view.len().saturating_sub(1));
+    }
+
+    pub fn set_data(&mut self, data: RankingData) {
+        // A version that no longer exists (another database) falls back to the live order.
+        if let Shown::Version(n) = self.shown
+            && !data.versions.iter().any(|v| v.number == n)
+        {
+            self.shown = Shown::Live;
+        }
+        // A version of another call (the active one changed) is not shown for this one.
+        if let (Some((header, _)), Some(call)) = (&self.version, &data.call)
+            && header.call != call.code
+        {
+            self.version = None;
+        }
+        self.data = Some(data);
+        self.rebuild_view();
+    }
+
+    pub fn set_version(&mut self, header: RankingHeader, rows: Vec<RankRow>) {
+        self.version = Some((header, rows));
+        self.rebuild_view();
+    }
+
+    /// Live → n. 1 → n. 2 → … → live. The version to read, if one is now shown and not held.
+    pub fn next_version(&mut self) -> Option<u32> {
+        let numbers: Vec<u32> = self
+            .data
+            .as_ref()
+            .map(|d| d.versions.iter().map(|v| v.number).collect())
+            .unwrap_or_default();
+        self.shown = match self.shown {
+            Shown::Live => numbers.first().copied().map_or(Shown::Live, Shown::Version),
+            Shown::Version(n) => numbers
+                .iter()
+                .copied()
+                .find(|v| *v > n)
+                .map_or(Shown::Live, Shown::Version),
+        };
+        self.cursor = 0;
+        self.offset = 0;
+        self.rebuild_view();
+        match self.shown {
+            Shown::Version(n) if self.shown_header().is_none() => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn next_filter(&mut self) {
+        let here = RankFilter::ALL
+            .iter()
+            .position(|f| *f == self.filter)
+            .unwrap_or(0);
+        self.filter = RankFilter::ALL[(here + 1) % RankFilter::ALL.len()];
+        self.cursor = 0;
+        self.offset = 0;
+        self.rebuild_view();
+    }
+
+    pub fn move_cursor(&mut self, delta: isize, height: usize) {
+        let last = self.view.len().saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize)
+            .saturating_add(delta)
+            .clamp(0, last.max(0)) as usize;
+        self.scroll_into_view(height);
+    }
+
+    pub fn scroll_into_view(&mut self, height: usize) {
+        self.offset = super::offset_showing(self.cursor, self.offset, height);
+    }
+
+    pub fn start_search(&mut self) {
+        match &mut self.search {
+            Some(search) => search.typing = true,
+            None => {
+                self.search = Some(RankSearch {
+                    input: tui_input::Input::default(),
+                    typing: true,
+                })
+            }
+        }
+    }
+
+    pub fn cancel_search(&mut self) {
+        self.search = None;
+        self.rebuild_view();
+    }
+
+    pub fn typing(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.typing)
+    }
+}
