@@ -16,7 +16,7 @@ use super::money::Money;
 use super::points::Points;
 use super::ruleset::{Ruleset, TieBreak};
 use super::scoring;
-use super::time::{Timestamp, rome_date};
+use super::time::rome_date;
 
 /// What the order needs of one application: small, so that 100.000 sort fast.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -373,24 +373,6 @@ pub struct RankRow {
     pub settled: Option<Settled>,
     /// Points of each criterion that counted, for the office's export.
     pub criteria: Vec<(String, Points)>,
-}
-
-/// A published ranking: numbered per call, frozen once written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RankingVersion {
-    pub call: String,
-    pub number: u32,
-    pub kind: RankingKind,
-    pub published_at: Timestamp,
-    pub by: String,
-    /// Name of the ruleset it was scored with.
-    pub ruleset: String,
-    /// Last day for objections, for a provisional ranking.
-    pub objection_deadline: Option<NaiveDate>,
-    pub draw: Option<Draw>,
-    /// Applications of the call still under review, so not in it.
-    pub pending: u32,
-    pub rows: Vec<RankRow>,
 }
 
 /// The rows of a ranking: the admitted in `ranking`'s order, then the excluded by protocol.

@@ -166,9 +166,9 @@ impl App {
             Err(_) if groups == 0 => 0,
             Err(e) => return self.set_error(e),
         };
-        let template_id = crate::messages::ranking_template(kind);
-        let Some(template) = Catalogue::builtin().get(template_id) else {
-            return self.set_error(s::unknown_template(template_id));
+        let template = match ranking_template(kind) {
+            Ok(template) => template,
+            Err(e) => return self.set_error(e),
         };
         let order = Order {
             template,
@@ -228,9 +228,9 @@ impl App {
             Ok(config) => config.clone(),
             Err(reason) => return self.set_error(reason.clone()),
         };
-        let template_id = crate::messages::ranking_template(kind);
-        let Some(template) = Catalogue::builtin().get(template_id) else {
-            return self.set_error(s::unknown_template(template_id));
+        let template = match ranking_template(kind) {
+            Ok(template) => template,
+            Err(e) => return self.set_error(e),
         };
         let order = Order {
             template,
@@ -488,4 +488,12 @@ impl App {
             _ => self.overlay = Some(Overlay::Check(Box::new(check))),
         }
     }
+}
+
+/// The catalogue message a publication of `kind` sends to every applicant.
+fn ranking_template(kind: RankingKind) -> Result<&'static crate::messages::Template, String> {
+    let id = crate::messages::ranking_template(kind);
+    Catalogue::builtin()
+        .get(id)
+        .ok_or_else(|| s::unknown_template(id))
 }

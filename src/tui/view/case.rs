@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
 use super::super::strings as s;
-use super::{clean, fit, pad};
+use super::{clean, cut, fit, pad};
 use crate::domain::application::DocumentStatus;
 use crate::domain::call::{Call, DocumentTrigger, Need};
 use crate::domain::household::{Condition, adequate_area_m2};
@@ -61,26 +61,6 @@ fn boxed(title: &str, app: &App) -> Block<'static> {
 /// "dd/mm" in Rome.
 fn day_month(at: Timestamp) -> String {
     to_rome(at).format("%d/%m").to_string()
-}
-
-/// A line of spans cut to `width` columns, keeping the styles of what is left.
-fn cut(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
-    let mut kept = Vec::new();
-    let mut used = 0;
-    for span in spans {
-        let w = span.content.width();
-        if used + w <= width {
-            used += w;
-            kept.push(span);
-        } else {
-            kept.push(Span::styled(
-                fit(&span.content, width.saturating_sub(used)),
-                span.style,
-            ));
-            break;
-        }
-    }
-    Line::from(kept)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {

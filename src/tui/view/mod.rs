@@ -52,6 +52,26 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// A line of spans cut to `width` columns, keeping the styles of what is left.
+pub(super) fn cut(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = span.content.width();
+        if used + w <= width {
+            used += w;
+            kept.push(span);
+        } else {
+            kept.push(Span::styled(
+                fit(&span.content, width.saturating_sub(used)),
+                span.style,
+            ));
+            break;
+        }
+    }
+    Line::from(kept)
+}
+
 /// `text` cut or padded to exactly `width` columns.
 /// Word-wraps `text` to `width` columns; a word longer than the line is cut between characters.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {

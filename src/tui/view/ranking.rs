@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::super::app::App;
 use super::super::ranking::{RANKING_CHROME, RankFilter, Shown, tie_mark};
 use super::super::strings as s;
-use super::{clean, fit, pad};
+use super::{clean, cut, pad};
 use crate::domain::ranking::{RankRow, Settled};
 use crate::domain::time::{format_date, format_ts_date, rome_date};
 use crate::format::count;
@@ -47,26 +47,6 @@ impl Columns {
             wide,
         }
     }
-}
-
-/// A line of spans cut to `width` columns.
-fn cut(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
-    let mut kept = Vec::new();
-    let mut used = 0;
-    for span in spans {
-        let w = span.content.width();
-        if used + w <= width {
-            used += w;
-            kept.push(span);
-        } else {
-            kept.push(Span::styled(
-                fit(&span.content, width.saturating_sub(used)),
-                span.style,
-            ));
-            break;
-        }
-    }
-    Line::from(kept)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
