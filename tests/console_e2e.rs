@@ -718,3 +718,89 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
         "`alloggi check` is clean and counts the admission:\n{check}"
     );
 }
+
+/// The ranking rows on screen: the marker and the position, then the protocol `2024/…`.
+fn ranking_rows(screen: &str) -> Vec<Vec<String>> {
+    screen
+        .lines()
+        .map(columns)
+        .filter(|cols| cols.iter().any(|c| c.starts_with("2024/")))
+        .collect()
+}
+
+#[test]
+fn a_score_adjustment_from_the_ranking_leaves_the_published_version_as_it_was() {
+    let console = Console::start(80, 24);
+    console.wait_for("the dashboard", dashboard_shown);
+
+    // The live order of the demo's call, then the published version n. 1.
+    console.keys(&["7"]);
+    console.wait_for("the live ranking", |s| {
+        s.contains("Graduatoria attuale") && ranking_rows(s).len() >= 5
+    });
+    console.keys(&["v"]);
+    console.wait_for("the published version n. 1", |s| {
+        s.contains("provvisoria n. 1") && ranking_rows(s).len() >= 5
+    });
+    console.keys(&["v"]);
+    let screen = console.wait_for("the live ranking again", |s| {
+        s.contains("Graduatoria attuale") && ranking_rows(s).len() >= 5
+    });
+    let fifth = ranking_rows(&screen)[4].clone();
+    let protocol = fifth
+        .iter()
+        .find(|c| c.starts_with("2024/"))
+        .cloned()
+        .expect("a protocol on the fifth row");
+
+    // Its case, with the score; `g` adjusts the first criterion (ISEE) to 0 points.
+    console.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    console.wait_for("the case with its score", |s| {
+        s.lines().next().is_some_and(|l| l.contains(&protocol)) && s.contains("Punteggio:")
+    });
+    console.keys(&["g"]);
+    console.wait_for_text("Rettifica");
+    console.keys(&["Enter"]);
+    console.type_text("0");
+    console.keys(&["Enter"]);
+    console.type_text("ISEE ricalcolato dall'INPS");
+    console.keys(&["Enter"]);
+    let check = console.wait_for("the check with the score and position change", |s| {
+        s.contains("Punteggio totale:") && s.contains("Posizione nella graduatoria attuale:")
+    });
+    assert!(
+        check.contains(&protocol),
+        "the check names the case:\n{check}"
+    );
+    console.keys(&["Enter"]);
+    console.wait_for("the case again, the adjustment in its timeline", |s| {
+        !s.contains("Posizione nella graduatoria attuale:") && s.contains("Punteggio:")
+    });
+    console.quit();
+
+    let db = console.dir.path().join("db");
+    let versions = alloggi_ok(&db, &["ranking", "versions"]);
+    assert!(
+        versions.contains("n. 1") && !versions.contains("n. 2"),
+        "still one published version:\n{versions}"
+    );
+    // `check` compares every published version's rows with the digest taken at publication.
+    let check = alloggi_ok(&db, &["check"]);
+    assert!(!check.contains("righe diverse"), "{check}");
+    let store = alloggi::store::Store::open_existing(&db).expect("the database");
+    let app = store
+        .application_by_protocol(&protocol)
+        .expect("readable")
+        .expect("the adjusted application");
+    let override_ = app.score_overrides.get("isee").expect("the ISEE override");
+    assert_eq!(override_.points, alloggi::domain::points::Points::ZERO);
+    assert_eq!(override_.reason, "ISEE ricalcolato dall'INPS");
+    assert_eq!(override_.by, "mrossi");
+    let adjusted = store
+        .application_events(app.id)
+        .expect("the case's events")
+        .iter()
+        .filter(|(_, e)| e.kind_name() == "punteggio_rettificato")
+        .count();
+    assert_eq!(adjusted, 1, "one audit entry for the adjustment");
+}
