@@ -6,6 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::messages::text::line_of;
+
 use crate::domain::call::{CallParameters, DocumentSpec, DocumentTrigger};
 use crate::domain::money::Money;
 use crate::domain::protocol::ProtocolPattern;
@@ -152,13 +154,6 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
     call.validate()
         .map_err(|e: DomainError| error(0, e.to_string()))?;
     Ok(call)
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset.min(text.len()))
-        .map(|before| before.matches('\n').count() + 1)
-        .unwrap_or(1)
 }
 
 /// The seed's 2024 call, shipped in `fixtures/` and embedded so that demo data needs no files.

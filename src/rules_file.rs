@@ -15,6 +15,7 @@ use crate::domain::points::Points;
 use crate::domain::ruleset::{
     Band, Block, Criterion, HouseholdPredicate, Measure, Rule, Ruleset, RulesetIssue, TieBreak,
 };
+use crate::messages::text::line_of;
 
 /// A point-table file that could not be used, with the place to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -704,16 +705,6 @@ fn type_name(value: &Value) -> &'static str {
 
 // ---------------------------------------------------------------------------------------------
 // Places and messages.
-
-/// 1-based line of a byte offset; counted on bytes so that any offset is safe.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
 
 fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;

@@ -30,8 +30,13 @@ pub fn clean_line(s: &str) -> String {
 
 /// 1-based line of a byte offset, for `file:line` errors.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset.min(text.len()))
-        .map_or(1, |before| before.matches('\n').count() + 1)
+    // Counted on bytes, so that an offset inside a character is safe too.
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
