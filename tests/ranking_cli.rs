@@ -621,3 +621,63 @@ fn a_chain_that_leaves_ties_to_the_lot_gives_a_draw_that_replays_from_the_comman
     assert!(!public_rows(&second).is_empty());
     assert_eq!(office.public_list("v1-dopo.csv"), first);
 }
+
+#[test]
+fn a_condition_recognised_from_the_command_line_shows_the_change_of_score_and_place() {
+    use alloggi::domain::household::Condition;
+    use alloggi::domain::verification::CheckItem;
+
+    let office = Office::demo();
+    let app = office
+        .applications()
+        .into_iter()
+        .find(|a| a.state == State::Ammessa && !a.declaration.has(Condition::AlloggioAntigienico))
+        .expect("an admitted application without an unhealthy home");
+    let protocol = app.protocol.as_ref().expect("registered").text.clone();
+    let adjust = |extra: &[&str]| {
+        let mut args = vec!["ranking", "adjust", "--protocollo", protocol.as_str()];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<String>>()
+    };
+    let run = |args: Vec<String>| office.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let refused =
+        |args: Vec<String>| office.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let out = run(adjust(&[
+        "--condizione",
+        "alloggio_antigienico",
+        "--motivo",
+        "sopralluogo ASL",
+    ]));
+    assert!(
+        out.contains("rettificato: totale") && out.contains("posizione"),
+        "{out}"
+    );
+    let err = refused(adjust(&[
+        "--condizione",
+        "alloggio_antigienico",
+        "--motivo",
+        "di nuovo",
+    ]));
+    assert!(err.contains("già riconosciuta"), "{err}");
+    let err = refused(adjust(&["--condizione", "castello", "--motivo", "prova"]));
+    assert!(err.contains("sconosciuta"), "{err}");
+    let out = run(adjust(&[
+        "--condizione",
+        "alloggio_antigienico",
+        "--non-riconosciuta",
+        "--motivo",
+        "verbale annullato",
+    ]));
+    assert!(out.contains("rettificato"), "{out}");
+
+    let after = office
+        .applications()
+        .into_iter()
+        .find(|a| a.id == app.id)
+        .expect("the application");
+    assert!(after.declaration.has(Condition::AlloggioAntigienico));
+    let finding = &after.verifications[&CheckItem::Condizione(Condition::AlloggioAntigienico)];
+    assert!(!finding.verified);
+    assert_eq!(finding.note, "verbale annullato");
+}

@@ -344,17 +344,30 @@ pub enum RankingCommand {
         #[arg(long, value_name = "TESTO")]
         motivo: String,
     },
-    /// Rettifica i punti di un criterio per una domanda ammessa (senza --punti torna al calcolo).
+    /// Rettifica il punteggio di una domanda ammessa: i punti di un criterio (senza --punti torna
+    /// al calcolo) oppure una condizione riconosciuta o no. Stampa la differenza di punti e il
+    /// cambio di posizione.
     Adjust {
         /// Protocollo della domanda.
         #[arg(long, value_name = "PROTOCOLLO")]
         protocollo: String,
         /// Codice del criterio nella tabella.
-        #[arg(long, value_name = "CODICE")]
-        criterio: String,
+        #[arg(
+            long,
+            value_name = "CODICE",
+            conflicts_with = "condizione",
+            required_unless_present = "condizione"
+        )]
+        criterio: Option<String>,
         /// Punti riconosciuti, es. 2 o 0,5.
-        #[arg(long, value_name = "PUNTI")]
+        #[arg(long, value_name = "PUNTI", requires = "criterio")]
         punti: Option<String>,
+        /// Condizione riconosciuta (dichiarata e verificata), es. ordine_rilascio.
+        #[arg(long, value_name = "CODICE")]
+        condizione: Option<String>,
+        /// Con --condizione: la condizione non è riconosciuta.
+        #[arg(long, requires = "condizione")]
+        non_riconosciuta: bool,
         /// Motivazione della rettifica.
         #[arg(long, value_name = "TESTO")]
         motivo: String,

@@ -118,30 +118,90 @@ pub fn run(
             protocollo,
             criterio,
             punti,
+            condizione,
+            non_riconosciuta,
             motivo,
         } => {
-            let id = by_protocol(store, &protocollo)?;
-            let points = match punti.as_deref() {
-                None | Some("") => None,
-                Some(text) => {
-                    Some(crate::domain::points::Points::parse(text).map_err(|e| e.to_string())?)
-                }
-            };
-            let command = Command::AdjustScore {
-                id,
-                adjustment: Adjustment::Override {
-                    criterion: criterio.clone(),
-                    points,
+            let adjustment = match (criterio, condizione) {
+                (Some(criterion), _) => Adjustment::Override {
+                    criterion,
+                    points: match punti.as_deref().map(str::trim) {
+                        None | Some("") => None,
+                        Some(text) => Some(
+                            crate::domain::points::Points::parse(text)
+                                .map_err(|e| e.to_string())?,
+                        ),
+                    },
                 },
-                reason: motivo,
+                (None, Some(code)) => Adjustment::Condition {
+                    condition: crate::domain::household::Condition::parse(&code)
+                        .map_err(|e| e.to_string())?,
+                    present: !non_riconosciuta,
+                },
+                (None, None) => return Err("indicare --criterio o --condizione".into()),
             };
-            store
-                .execute(&command, &context(actor))
-                .map_err(|e| e.to_string())?;
-            println!("Punteggio della domanda {protocollo} rettificato ({criterio}).");
-            Ok(())
+            adjust(store, &protocollo, adjustment, motivo, actor)
         }
     }
+}
+
+/// Runs one adjustment and prints what it did to the total and the position.
+fn adjust(
+    store: &Store,
+    protocol: &str,
+    adjustment: Adjustment,
+    reason: String,
+    actor: &str,
+) -> Result<(), String> {
+    let id = by_protocol(store, protocol)?;
+    let app = store
+        .application(id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("domanda {protocol} inesistente"))?;
+    // The effect is worked out before the command, against the order as it stands.
+    let effect = match (
+        store.call(&app.call).map_err(|e| e.to_string())?,
+        store.ruleset(&app.call).map_err(|e| e.to_string())?,
+    ) {
+        (Some(call), Some(ruleset)) => {
+            let applications = store
+                .call_applications(&app.call)
+                .map_err(|e| e.to_string())?;
+            let entries = crate::domain::ranking::entries(&applications, &call, &ruleset);
+            Some(crate::domain::objection::adjustment_effect(
+                &app,
+                &adjustment,
+                &entries,
+                &call,
+                &ruleset,
+            ))
+        }
+        _ => None,
+    };
+    let command = Command::AdjustScore {
+        id,
+        adjustment,
+        reason,
+    };
+    store
+        .execute(&command, &context(actor))
+        .map_err(|e| e.to_string())?;
+    match effect {
+        Some(effect) => {
+            let place = |p: Option<u32>| p.map_or_else(|| "—".to_string(), |p| format!("{p}ª"));
+            println!(
+                "Punteggio della domanda {protocol} rettificato: totale {} → {} ({}{}), posizione {} → {}.",
+                effect.before.total(),
+                effect.after.total(),
+                if effect.delta().0 >= 0 { "+" } else { "" },
+                effect.delta(),
+                place(effect.position_before),
+                place(effect.position_after)
+            );
+        }
+        None => println!("Punteggio della domanda {protocol} rettificato."),
+    }
+    Ok(())
 }
 
 fn by_protocol(store: &Store, text: &str) -> Result<crate::domain::ApplicationId, String> {
