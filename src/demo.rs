@@ -1034,8 +1034,7 @@ impl<'a> Demo<'a> {
         let (household, origin) = self.household(received_date)?;
         let contact = self.contact(household.applicant());
         let declaration = self.declaration(&household, origin, received_date)?;
-        let limit = self.isee_limit(household.len());
-        let over_limit = declaration.isee.cents() > limit;
+        let over_limit = declaration.isee > self.call.isee_limit_for(household.len());
         let mut app = Application {
             id: ApplicationId(id),
             call: self.call.code.clone(),
@@ -1421,15 +1420,6 @@ impl<'a> Demo<'a> {
     }
 
     // ---- people ---------------------------------------------------------------------------
-
-    fn isee_limit(&self, household_size: usize) -> u64 {
-        let limit = self.call.params.isee_limit.cents();
-        if household_size == 1 {
-            limit + limit * u64::from(self.call.params.single_person_isee_increase_pct) / 100
-        } else {
-            limit
-        }
-    }
 
     fn household(&mut self, received: NaiveDate) -> Result<(Household, Origin), DemoError> {
         let rng = &mut self.rng;
@@ -1865,7 +1855,7 @@ impl<'a> Demo<'a> {
             }
         };
 
-        let limit = self.isee_limit(size);
+        let limit = self.call.isee_limit_for(size).cents();
         let roll = self.rng.random_range(0..100u32);
         let isee = if roll < 5 {
             0

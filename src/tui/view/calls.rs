@@ -17,7 +17,6 @@ use super::wrap;
 use super::{clean, fit, pad, rule};
 use crate::domain::Call;
 use crate::domain::call::DocumentSpec;
-use crate::domain::money::Money;
 use crate::domain::time::{format_date, format_ts, format_ts_date, rome_date};
 
 const MARK: usize = 2;
@@ -175,12 +174,7 @@ fn detail(app: &App, call: &Call, width: usize, grid_columns: usize) -> Vec<Line
     );
     lines.push(full(app, s::CALL_WINDOW, &window, width));
     let p = &call.params;
-    let single_limit = p
-        .isee_limit
-        .cents()
-        .checked_mul(100 + u64::from(p.single_person_isee_increase_pct))
-        .map(|c| Money::from_cents(c / 100).to_string())
-        .unwrap_or_default();
+    let single_limit = call.isee_limit_for(1).to_string();
     let reference = match p.reference_date {
         Some(date) => format_date(date),
         None => s::call_reference_is_closing(&format_date(call.reference_date())),

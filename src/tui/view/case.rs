@@ -15,7 +15,6 @@ use super::{clean, cut, fit, pad};
 use crate::domain::application::DocumentStatus;
 use crate::domain::call::{Call, DocumentTrigger, Need};
 use crate::domain::household::{Condition, adequate_area_m2};
-use crate::domain::money::Money;
 use crate::domain::ruleset::TieBreak;
 use crate::domain::scoring::LineStatus;
 use crate::domain::time::{Timestamp, days_until, format_date, format_ts, rome_date, to_rome};
@@ -606,17 +605,6 @@ fn household_lines(app: &App, width: usize) -> Vec<Line<'static>> {
 }
 
 /// The ISEE limit that applies to the household: raised for one person.
-fn isee_limit(call: &Call, people: usize) -> Money {
-    let limit = call.params.isee_limit;
-    if people > 1 {
-        return limit;
-    }
-    let raised = u128::from(limit.cents())
-        * u128::from(100 + call.params.single_person_isee_increase_pct)
-        / 100;
-    Money::from_cents(u64::try_from(raised).unwrap_or(u64::MAX))
-}
-
 /// What each requirement line says the applicant declared, and what it is checked against.
 fn requirement_text(a: &Application, call: Option<&Call>, r: Requirement) -> (String, String) {
     let d = &a.declaration;
@@ -635,7 +623,7 @@ fn requirement_text(a: &Application, call: Option<&Call>, r: Requirement) -> (St
         },
         Requirement::Isee => (
             format!("{} {}", s::requirement_short(r), d.isee),
-            call.map(|c| s::isee_limit(&isee_limit(c, a.household.len()).to_string()))
+            call.map(|c| s::isee_limit(&c.isee_limit_for(a.household.len()).to_string()))
                 .unwrap_or_default(),
         ),
         _ => (s::requirement_short(r).to_string(), String::new()),
