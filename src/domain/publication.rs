@@ -5,9 +5,12 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::application::{Application, State};
+use std::collections::BTreeSet;
+
+use super::application::{Application, ApplicationId, State};
 use super::call::Call;
 use super::error::DomainError;
+use super::objection::Objection;
 use super::ranking::{Draw, RankingKind};
 use super::time::{Timestamp, format_date, rome_date};
 
@@ -43,6 +46,24 @@ impl RankingHeader {
                 .objection_deadline
                 .is_some_and(|deadline| day >= rome_date(self.published_at) && day <= deadline)
     }
+}
+
+/// Applications not yet admitted nor excluded: still under review, so in no ranking.
+pub fn under_review(applications: &[Application]) -> u32 {
+    let count = applications
+        .iter()
+        .filter(|a| !matches!(a.state, State::Ammessa | State::Esclusa))
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+/// Applications with an objection still to decide.
+pub fn with_open_objection(applications: &[Application]) -> BTreeSet<ApplicationId> {
+    applications
+        .iter()
+        .filter(|a| a.objections.iter().any(Objection::is_open))
+        .map(|a| a.id)
+        .collect()
 }
 
 /// The last day for objections to a provisional ranking published at `at`.
@@ -89,10 +110,7 @@ pub fn check_publication(
             format_date(deadline)
         ));
     }
-    let open = applications
-        .iter()
-        .filter(|a| a.objections.iter().any(|o| o.is_open()))
-        .count();
+    let open = with_open_objection(applications).len();
     if open > 0 {
         return refuse(format!(
             "{open} domande hanno opposizioni ancora da decidere"

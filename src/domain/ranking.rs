@@ -376,7 +376,7 @@ pub struct RankRow {
 }
 
 /// The rows of a ranking: the admitted in `ranking`'s order, then the excluded by protocol.
-/// `applications` holds every admitted or excluded application of the call.
+/// Applications of other calls, or still under review, are left out.
 pub fn rows(
     applications: &[Application],
     call: &Call,

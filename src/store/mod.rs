@@ -27,7 +27,7 @@ pub use check::IntegrityReport;
 pub use error::StoreError;
 pub use intake::SharedMember;
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
-pub use ranking::{LiveRanking, Published};
+pub use ranking::{Candidate, LiveRanking, Published};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};

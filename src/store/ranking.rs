@@ -7,10 +7,12 @@ use super::error::StoreError;
 use super::keys;
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, audit::AuditHead};
-use crate::domain::publication::{RankingHeader, check_publication, objection_deadline};
+use crate::domain::publication::{
+    RankingHeader, check_publication, objection_deadline, under_review, with_open_objection,
+};
 use crate::domain::ranking::{Lot, RankRow, Ranking, RankingKind, entries, rank, rows};
 use crate::domain::ruleset::Ruleset;
-use crate::domain::{Application, Call, Context, DomainError, Event, EventKind, State};
+use crate::domain::{Application, Call, Context, DomainError, Event, EventKind};
 use crate::messages::outbox::{Compose, OutboxId, Subject};
 
 /// The order of a call's applications as the records stand now, not published.
@@ -22,6 +24,26 @@ pub struct LiveRanking {
     pub rows: Vec<RankRow>,
     /// Applications still under review, so not in it.
     pub pending: u32,
+    /// Applications with an objection still to decide.
+    pub open_objections: std::collections::BTreeSet<crate::domain::ApplicationId>,
+}
+
+/// What a publication would freeze now, having passed its checks: the call's versions so far,
+/// its records and their order. Nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub versions: Vec<RankingHeader>,
+    pub applications: Vec<Application>,
+    pub live: LiveRanking,
+}
+
+impl Candidate {
+    /// The number the version would get.
+    pub fn number(&self) -> u32 {
+        self.versions
+            .last()
+            .map_or(1, |v| v.number.saturating_add(1))
+    }
 }
 
 /// What a publication wrote and queued.
@@ -93,6 +115,27 @@ impl Store {
         Ok(live(call, ruleset, &applications, lot))
     }
 
+    /// The order a publication of `kind` would freeze at `now`, once the publication's checks
+    /// pass (`check_publication`); the records are read once.
+    pub fn ranking_candidate(
+        &self,
+        code: &str,
+        kind: RankingKind,
+        now: crate::domain::time::Timestamp,
+        lot: Lot,
+    ) -> Result<Candidate, StoreError> {
+        let (call, ruleset) = self.call_and_ruleset(code)?;
+        let applications = self.call_applications(code)?;
+        let versions = self.ranking_versions(code)?;
+        check_publication(kind, &versions, &applications, now)?;
+        let live = live(call, ruleset, &applications, lot);
+        Ok(Candidate {
+            versions,
+            applications,
+            live,
+        })
+    }
+
     fn call_and_ruleset(&self, code: &str) -> Result<(Call, Ruleset), StoreError> {
         let call = self
             .call(code)?
@@ -143,12 +186,11 @@ impl Store {
         let basis: AuditHead = self
             .get_json(keys::META, keys::META_AUDIT_HEAD)?
             .unwrap_or_default();
-        let (call, ruleset) = self.call_and_ruleset(code)?;
-        let applications = self.call_applications(code)?;
-        let versions = self.ranking_versions(code)?;
-        check_publication(kind, &versions, &applications, ctx.now)?;
-        let live = live(call, ruleset, &applications, Lot::Draw { seed });
-        let number = versions.last().map_or(1, |v| v.number.saturating_add(1));
+        let candidate = self.ranking_candidate(code, kind, ctx.now, Lot::Draw { seed })?;
+        let number = candidate.number();
+        let Candidate {
+            applications, live, ..
+        } = candidate;
         let rows_json = serde_json::to_vec(&live.rows)
             .map_err(|e| StoreError::corrupt(keys::RANKING_ROWS, b"-", e))?;
         let header = RankingHeader {
@@ -290,23 +332,14 @@ fn write_version(tx: &Tx, header: &RankingHeader, rows_json: &[u8]) -> TxResult<
 fn live(call: Call, ruleset: Ruleset, applications: &[Application], lot: Lot) -> LiveRanking {
     let entries = entries(applications, &call, &ruleset);
     let ranking = rank(&entries, &ruleset.tie_breaks, lot);
-    let decided: Vec<Application> = applications
-        .iter()
-        .filter(|a| matches!(a.state, State::Ammessa | State::Esclusa))
-        .cloned()
-        .collect();
-    let rows = rows(&decided, &call, &ruleset, &ranking);
-    let pending = count(
-        applications
-            .iter()
-            .filter(|a| !matches!(a.state, State::Ammessa | State::Esclusa)),
-    );
+    let rows = rows(applications, &call, &ruleset, &ranking);
     LiveRanking {
         call,
         ruleset,
         ranking,
         rows,
-        pending,
+        pending: under_review(applications),
+        open_objections: with_open_objection(applications),
     }
 }
 

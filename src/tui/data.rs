@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use crate::domain::appointment::Appointment;
-use crate::domain::publication::RankingHeader;
+use crate::domain::publication::{RankingHeader, under_review, with_open_objection};
 use crate::domain::ranking::{Lot, RankRow};
 use crate::domain::ruleset::Ruleset;
 use crate::domain::scoring::{Score, score};
@@ -206,23 +206,22 @@ impl RankingData {
         };
         let ruleset = store.ruleset(&call.code)?;
         let versions = store.ranking_versions(&call.code)?;
-        let applications = store.call_applications(&call.code)?;
-        let open_objections = applications
-            .iter()
-            .filter(|a| a.objections.iter().any(|o| o.is_open()))
-            .map(|a| a.id)
-            .collect();
-        let pending = applications
-            .iter()
-            .filter(|a| !matches!(a.state, State::Ammessa | State::Esclusa))
-            .count();
-        drop(applications);
-        let (live, unresolved) = match &ruleset {
+        // The records are read once: by the live order, or without a table for the counts.
+        let (live, unresolved, pending, open_objections) = match &ruleset {
             Some(_) => {
                 let live = store.live_ranking(&call.code, Lot::Pending)?;
-                (live.rows, live.ranking.unresolved.len())
+                let unresolved = live.ranking.unresolved.len();
+                (live.rows, unresolved, live.pending, live.open_objections)
             }
-            None => (Vec::new(), 0),
+            None => {
+                let applications = store.call_applications(&call.code)?;
+                (
+                    Vec::new(),
+                    0,
+                    under_review(&applications),
+                    with_open_objection(&applications),
+                )
+            }
         };
         Ok(RankingData {
             call: Some(call),
@@ -230,7 +229,7 @@ impl RankingData {
             versions,
             live,
             unresolved,
-            pending: u32::try_from(pending).unwrap_or(u32::MAX),
+            pending,
             open_objections,
         })
     }

@@ -7,11 +7,11 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use super::{App, CheckState, Effect, Overlay, PublishedVersion, Screen};
+use crate::domain::Command;
 use crate::domain::objection::{Adjustment, adjustment_effect, check_adjustment};
-use crate::domain::publication::{check_publication, objection_deadline};
-use crate::domain::ranking::{Entry, Lot, RankingKind};
+use crate::domain::publication::objection_deadline;
+use crate::domain::ranking::{Lot, RankingKind, entries};
 use crate::domain::time::{format_date, rome_date};
-use crate::domain::{Command, State};
 use crate::messages::{Catalogue, Order, Values};
 use crate::ranking_export::{Audience, write_csv, write_notice};
 use crate::tui::data::RankingData;
@@ -140,22 +140,13 @@ impl App {
             Err(reason) => return self.set_error(reason.clone()),
         };
         let now = self.now();
-        let versions = match self.store.ranking_versions(&code) {
-            Ok(versions) => versions,
+        // The store's own checks first: a refusal shows before any preview.
+        let candidate = match self.store.ranking_candidate(&code, kind, now, Lot::Pending) {
+            Ok(candidate) => candidate,
             Err(e) => return self.set_error(e.to_string()),
         };
-        match self.store.call_applications(&code) {
-            Ok(applications) => {
-                if let Err(e) = check_publication(kind, &versions, &applications, now) {
-                    return self.set_error(e.to_string());
-                }
-            }
-            Err(e) => return self.set_error(e.to_string()),
-        }
-        let live = match self.store.live_ranking(&code, Lot::Pending) {
-            Ok(live) => live,
-            Err(e) => return self.set_error(e.to_string()),
-        };
+        let number = candidate.number();
+        let live = candidate.live;
         let Some(first) = live.rows.first() else {
             return self.set_error(s::RANKING_EMPTY.to_string());
         };
@@ -187,7 +178,6 @@ impl App {
         let draft = &preview.draft;
         let addressee = self.addressee_line(&draft.addressee.name, &draft.addressee.fiscal_code);
         let admitted = live.rows.iter().filter(|r| r.admitted).count();
-        let number = versions.last().map_or(1, |v| v.number.saturating_add(1));
         let deadline = (kind == RankingKind::Provvisoria)
             .then(|| format_date(objection_deadline(&live.call, now)));
         let mut warnings = vec![s::publish_summary(
@@ -331,11 +321,7 @@ impl App {
                 };
                 // The other admitted applications, for the position the change leads to.
                 let entries = match self.store.call_applications(&call.code) {
-                    Ok(applications) => applications
-                        .iter()
-                        .filter(|a| a.state == State::Ammessa)
-                        .map(|a| Entry::of(a, call, ruleset))
-                        .collect(),
+                    Ok(applications) => entries(&applications, call, ruleset),
                     Err(e) => return self.set_error(e.to_string()),
                 };
                 let form = Form::adjust_score(application, ruleset, data.score.as_ref());
