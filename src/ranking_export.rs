@@ -33,15 +33,6 @@ fn total(row: &RankRow) -> String {
     }
 }
 
-fn settled(row: &RankRow) -> String {
-    match row.settled {
-        Some(Settled::Chain { by }) => by.label().to_string(),
-        Some(Settled::Lot) => "sorteggio".to_string(),
-        Some(Settled::Unresolved) => "sorteggio da fare".to_string(),
-        None => String::new(),
-    }
-}
-
 /// Writes `rows` as CSV (`;`-separated, as Italian spreadsheets expect) for `audience`.
 pub fn write_csv(out: impl Write, rows: &[RankRow], audience: Audience) -> std::io::Result<()> {
     let mut csv = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
@@ -84,7 +75,7 @@ pub fn write_csv(out: impl Write, rows: &[RankRow], audience: Audience) -> std::
                 &row.isee.format_plain(),
                 &row.members.to_string(),
                 if row.tied { "sì" } else { "" },
-                &settled(row),
+                row.settled.map_or("", Settled::label),
                 &row.criteria
                     .iter()
                     .map(|(id, points)| format!("{id}={points}"))

@@ -10,7 +10,7 @@ use super::commands::context;
 use super::intake::resolve_call;
 use crate::domain::Command;
 use crate::domain::objection::Adjustment;
-use crate::domain::ranking::{RankRow, RankingKind, Settled, draw_lots};
+use crate::domain::ranking::{RankingKind, draw_lots};
 use crate::domain::time::{format_date, format_ts_date, parse_date};
 use crate::format::count;
 use crate::messages::{Catalogue, ComuneConfig, Order, Values};
@@ -256,14 +256,6 @@ fn rules(
     Ok(())
 }
 
-fn mark(row: &RankRow) -> &'static str {
-    match row.settled {
-        Some(Settled::Unresolved) => "=?",
-        _ if row.tied => "=",
-        _ => "",
-    }
-}
-
 fn show(store: &Store, bando: Option<&str>, limit: Option<usize>) -> Result<(), String> {
     let call = resolve_call(store, bando)?;
     let live = store
@@ -279,7 +271,7 @@ fn show(store: &Store, bando: Option<&str>, limit: Option<usize>) -> Result<(), 
             row.position
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "—".into()),
-            mark(row),
+            row.tie_mark(),
             row.protocol,
             crate::messages::text::clean_line(&row.applicant)
                 .chars()

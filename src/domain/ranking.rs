@@ -53,6 +53,29 @@ impl Entry {
     }
 }
 
+impl Settled {
+    /// What settled the place, as the ranking's columns and the office's export say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Settled::Chain { by } => by.label(),
+            Settled::Lot => "sorteggio",
+            Settled::Unresolved => "da sorteggiare",
+        }
+    }
+}
+
+impl RankRow {
+    /// The mark beside the position: `=?` for a group the chain leaves equal and no draw has
+    /// ordered yet, `=` for a total shared with another row.
+    pub fn tie_mark(&self) -> &'static str {
+        match self.settled {
+            Some(Settled::Unresolved) => "=?",
+            _ if self.tied => "=",
+            _ => "",
+        }
+    }
+}
+
 /// The entries of the admitted applications among `applications`, scored on every core: the
 /// one costly step of a ranking, so it is spread over the threads; in the input order.
 pub fn entries(applications: &[Application], call: &Call, ruleset: &Ruleset) -> Vec<Entry> {

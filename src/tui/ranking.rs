@@ -2,7 +2,7 @@
 //! versions, the filter and search over its rows, and the cursor.
 
 use crate::domain::publication::RankingHeader;
-use crate::domain::ranking::{RankRow, Settled};
+use crate::domain::ranking::RankRow;
 
 use super::data::RankingData;
 
@@ -70,16 +70,6 @@ pub struct RankingScreen {
     pub view: Vec<usize>,
     pub cursor: usize,
     pub offset: usize,
-}
-
-/// The mark beside the position: `=?` for a group the chain leaves equal and no draw has
-/// ordered yet, `=` for a total shared with another row.
-pub fn tie_mark(row: &RankRow) -> &'static str {
-    match row.settled {
-        Some(Settled::Unresolved) => "=?",
-        _ if row.tied => "=",
-        _ => "",
-    }
 }
 
 impl RankingScreen {

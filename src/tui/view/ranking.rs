@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
-use super::super::ranking::{RANKING_CHROME, RankFilter, Shown, tie_mark};
+use super::super::ranking::{RANKING_CHROME, RankFilter, Shown};
 use super::super::strings as s;
 use super::{clean, cut, pad};
 use crate::domain::ranking::{RankRow, Settled};
@@ -117,12 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
 /// What settled a tie, as the table and the status line say it.
 fn settled_text(row: &RankRow) -> &'static str {
-    match row.settled {
-        Some(Settled::Chain { by }) => by.label(),
-        Some(Settled::Lot) => s::SETTLED_LOT,
-        Some(Settled::Unresolved) => s::SETTLED_PENDING,
-        None => "",
-    }
+    row.settled.map_or("", Settled::label)
 }
 
 fn row_line(app: &App, row: &RankRow, is_cursor: bool, columns: &Columns) -> Line<'static> {
@@ -144,7 +139,7 @@ fn row_line(app: &App, row: &RankRow, is_cursor: bool, columns: &Columns) -> Lin
     } else {
         (s::RANK_EXCLUDED.to_string(), String::new(), String::new())
     };
-    let mark = tie_mark(row);
+    let mark = row.tie_mark();
     let mark_style = match row.settled {
         Some(Settled::Unresolved) if !is_cursor => theme.warning(),
         _ => base,
