@@ -66,7 +66,7 @@ pub fn run(
             data,
             testo,
         } => {
-            let id = by_protocol(store, &protocollo)?;
+            let id = by_protocol(store, &protocollo)?.id;
             let received_on = parse_date(&data).map_err(|e| e.to_string())?;
             let command = Command::FileObjection {
                 id,
@@ -85,15 +85,10 @@ pub fn run(
             motivo,
             ..
         } => {
-            let id = by_protocol(store, &protocollo)?;
-            let app = store
-                .application(id)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("domanda {protocollo} inesistente"))?;
-            let index = app
-                .objections
-                .iter()
-                .position(|o| o.is_open())
+            let app = by_protocol(store, &protocollo)?;
+            let id = app.id;
+            let (index, _) = app
+                .open_objection()
                 .ok_or_else(|| format!("la domanda {protocollo} non ha opposizioni da decidere"))?;
             let command = Command::DecideObjection {
                 id,
@@ -153,11 +148,8 @@ fn adjust(
     reason: String,
     actor: &str,
 ) -> Result<(), String> {
-    let id = by_protocol(store, protocol)?;
-    let app = store
-        .application(id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("domanda {protocol} inesistente"))?;
+    let app = by_protocol(store, protocol)?;
+    let id = app.id;
     // The effect is worked out before the command, against the order as it stands.
     let effect = match (
         store.call(&app.call).map_err(|e| e.to_string())?,
@@ -204,11 +196,10 @@ fn adjust(
     Ok(())
 }
 
-fn by_protocol(store: &Store, text: &str) -> Result<crate::domain::ApplicationId, String> {
+fn by_protocol(store: &Store, text: &str) -> Result<crate::domain::Application, String> {
     store
         .application_by_protocol(text.trim())
         .map_err(|e| e.to_string())?
-        .map(|a| a.id)
         .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
 }
 

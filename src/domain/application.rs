@@ -240,6 +240,14 @@ impl Application {
             .collect()
     }
 
+    /// The objection still to decide, with its index.
+    pub fn open_objection(&self) -> Option<(usize, &super::objection::Objection)> {
+        self.objections
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.is_open())
+    }
+
     /// Days until the pending integration request's deadline (negative once past).
     pub fn integration_days_left(&self, now: Timestamp) -> Option<i64> {
         self.integration

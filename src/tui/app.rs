@@ -690,14 +690,14 @@ impl App {
             (
                 Action::FileObjection,
                 matches!(state, State::Ammessa | State::Esclusa)
-                    && case.data.open_objection().is_none()
+                    && case.data.application.open_objection().is_none()
                     && case.data.versions.last().is_some_and(|v| {
                         v.kind == crate::domain::ranking::RankingKind::Provvisoria
                     }),
             ),
             (
                 Action::DecideObjection,
-                case.data.open_objection().is_some(),
+                case.data.application.open_objection().is_some(),
             ),
             (Action::EditContact, true),
             (Action::AddMember, true),

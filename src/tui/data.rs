@@ -169,15 +169,6 @@ impl Case {
             versions,
         }))
     }
-
-    /// The objection still to decide, with its index.
-    pub fn open_objection(&self) -> Option<(usize, &crate::domain::objection::Objection)> {
-        self.application
-            .objections
-            .iter()
-            .enumerate()
-            .find(|(_, o)| o.is_open())
-    }
 }
 
 /// What the Graduatoria screen shows of the active call: its published versions and the order

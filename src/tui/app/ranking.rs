@@ -329,7 +329,7 @@ impl App {
                 form
             }
             Action::FileObjection => Form::file_objection(id, rome_date(self.now())),
-            Action::DecideObjection => match data.open_objection() {
+            Action::DecideObjection => match data.application.open_objection() {
                 Some((index, objection)) => Form::decide_objection(id, index, objection),
                 None => return,
             },
