@@ -1,6 +1,7 @@
 //! alloggi: the caseworkers' console for a social-housing call (ERP sovvenzionata).
 //!
-//! Layers, from the inside out: `domain` (pure rules) ← `store` (sled) ← `cli` and `tui`.
+//! Layers, from the inside out: `domain` (pure rules) ← `store` (sled) ← `office` (every
+//! request of a caseworker) ← `cli` and `tui`.
 
 pub mod bando_file;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod io;
 pub mod logging;
 pub mod lot;
 pub mod messages;
+pub mod office;
 pub mod ranking_export;
 pub mod rules_file;
 pub mod store;

@@ -1,4 +1,4 @@
-//! What each subcommand does: open the store, run commands or queries, report in Italian.
+//! What each subcommand does: open the office, hand it the request, report in Italian.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, IsTerminal, Write};
@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
 use crate::domain::{Context, State};
 use crate::format::count;
-use crate::store::Store;
-use crate::{bando_file, demo, import, tui};
+use crate::office::{Office, OfficeError};
+use crate::{bando_file, demo, tui};
 
 pub fn run(cli: Cli) -> Result<(), String> {
     let actor = actor(cli.global.operatore.as_deref());
@@ -29,8 +29,16 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
     let db = database_dir(cli.global.db)?;
     crate::logging::init(&db);
+    let comune = console.comune.clone();
+    let open = |dir: &Path| Office::open(dir, comune.clone()).map_err(String::from);
+    let open_existing =
+        |dir: &Path| Office::open_existing(dir, comune.clone()).map_err(String::from);
     match cli.command {
-        None => tui::run(Box::new(move || open(&db)), &actor, &console).map_err(|e| e.to_string()),
+        None => {
+            let comune = comune.clone();
+            let opener = Box::new(move || Office::open(&db, comune).map_err(String::from));
+            tui::run(opener, &actor, &console).map_err(|e| e.to_string())
+        }
         Some(Command::Demo { applications, seed }) => fill_demo(&open(&db)?, applications, seed),
         Some(Command::Import(ImportCommand::Applications { file })) => {
             import_applications(&open(&db)?, &file, &actor)
@@ -44,18 +52,19 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Some(Command::Call(CallCommand::Publish { code })) => {
             // Checked before the database is touched: without it nobody would be told.
-            let config = console.comune.clone()?;
-            super::intake::publish(&open_existing(&db)?, code.as_deref(), &config, &actor)
+            if let Err(reason) = &console.comune {
+                return Err(reason.clone());
+            }
+            super::intake::publish(&open_existing(&db)?, code.as_deref(), &actor)
         }
         Some(Command::Ranking(command)) => {
-            let comune = console.comune.clone();
-            super::ranking::run(&open_existing(&db)?, command, move || comune, &actor)
+            super::ranking::run(&open_existing(&db)?, command, &actor)
         }
         Some(Command::Appointments { giorno }) => {
             super::intake::appointments(&open_existing(&db)?, giorno.as_deref())
         }
         Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
-        Some(Command::Restore { file }) => restore(&db, &file),
+        Some(Command::Restore { file }) => restore(&db, &file, comune),
         Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open_existing(&db)?),
         Some(Command::Check) => check(&open_existing(&db)?),
         Some(Command::Outbox(command)) => super::outbox::run(&open_existing(&db)?, command, &actor),
@@ -113,41 +122,30 @@ fn database_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
         })
 }
 
-fn open(dir: &Path) -> Result<Store, String> {
-    Store::open(dir).map_err(|e| e.to_string())
-}
-
-fn open_existing(dir: &Path) -> Result<Store, String> {
-    Store::open_existing(dir).map_err(|e| e.to_string())
-}
-
 fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
     let dir = tempfile::Builder::new()
         .prefix("alloggi-demo-")
         .tempdir()
         .map_err(|e| format!("impossibile creare la cartella temporanea: {e}"))?;
     crate::logging::init(dir.path());
-    let store = open(dir.path())?;
-    demo::populate_on(
-        &store,
+    let office = Office::open(dir.path(), console.comune.clone())?;
+    office.fill_demo(
         &demo::DemoOptions {
             applications: 300,
             seed: 2024,
         },
         today(),
         &mut |_, _| {},
-    )
-    .map_err(|e| e.to_string())?;
-    demo::add_ranking(&store, 2024).map_err(|e| e.to_string())?;
+    )?;
+    office.add_demo_ranking(2024)?;
     // The temporary folder outlives the console: it is removed when this function returns.
-    tui::run(Box::new(move || Ok(store)), actor, console).map_err(|e| e.to_string())
+    tui::run(Box::new(move || Ok(office)), actor, console).map_err(|e| e.to_string())
 }
 
-fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String> {
+fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), String> {
     let interactive = std::io::stderr().is_terminal();
     let mut last_shown = 0;
-    let summary = demo::populate_on(
-        store,
+    let summary = office.fill_demo(
         &demo::DemoOptions { applications, seed },
         today(),
         &mut |done, total| {
@@ -164,11 +162,10 @@ fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String
                 }
             }
         },
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     println!(
         "Creato il database dimostrativo in {}: {} domande, {} eventi nel registro.",
-        store.path().display(),
+        office.path().display(),
         count(summary.applications),
         count(summary.events)
     );
@@ -180,7 +177,7 @@ fn fill_demo(store: &Store, applications: usize, seed: u64) -> Result<(), String
         count(summary.messages)
     );
     super::intake::print_demo_intake(&summary.intake);
-    let ranking = demo::add_ranking(store, seed).map_err(|e| e.to_string())?;
+    let ranking = office.add_demo_ranking(seed)?;
     super::ranking::print_demo_ranking(ranking.as_ref());
     Ok(())
 }
@@ -190,10 +187,10 @@ fn today() -> chrono::NaiveDate {
     crate::domain::time::rome_date(chrono::Utc::now())
 }
 
-fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
+fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
     let reader =
         File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
-    match import::import_applications(store, BufReader::new(reader), &context(actor)) {
+    match office.import_applications(&context(actor), BufReader::new(reader)) {
         Ok(summary) => {
             println!(
                 "Importate {} domande; {} già presenti e lasciate invariate.",
@@ -202,13 +199,13 @@ fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), St
             );
             Ok(())
         }
-        Err(import::ImportError::Rows(errors)) => {
-            for error in &errors {
-                eprintln!("{error}");
+        Err(OfficeError::Rows { rows, .. }) => {
+            for row in &rows {
+                eprintln!("{row}");
             }
             Err(format!(
                 "importazione annullata, nessuna domanda importata: {} errori in {}",
-                count(errors.len()),
+                count(rows.len()),
                 file.display()
             ))
         }
@@ -216,27 +213,12 @@ fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), St
     }
 }
 
-fn load_call(store: &Store, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
+fn load_call(office: &Office, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
     let call = bando_file::load(file).map_err(|e| e.to_string())?;
-    let ctx = context(actor);
     let code = call.code.clone();
     let title = call.title.clone();
-    // The first call becomes active on its own; activating it again would only add noise to
-    // the audit log. Saving and activating commit together.
-    let has_active = store.active_call().map_err(|e| e.to_string())?.is_some();
-    let mut commands = vec![(
-        crate::domain::Command::SaveCall(Box::new(call)),
-        ctx.clone(),
-    )];
-    if activate && has_active {
-        commands.push((
-            crate::domain::Command::ActivateCall { code: code.clone() },
-            ctx,
-        ));
-    }
-    store.execute_all(&commands).map_err(|e| e.to_string())?;
-    let active = store.active_call().map_err(|e| e.to_string())?;
-    let state = if active.map(|c| c.code) == Some(code.clone()) {
+    let saved = office.save_call(&context(actor), call, activate)?;
+    let state = if saved.active {
         "attivo"
     } else {
         "non attivo (usare --activate per attivarlo)"
@@ -245,17 +227,13 @@ fn load_call(store: &Store, file: &Path, activate: bool, actor: &str) -> Result<
     Ok(())
 }
 
-fn list_calls(store: &Store) -> Result<(), String> {
-    let active = store
-        .active_call()
-        .map_err(|e| e.to_string())?
-        .map(|c| c.code);
-    let calls = store.calls().map_err(|e| e.to_string())?;
-    if calls.is_empty() {
+fn list_calls(office: &Office) -> Result<(), String> {
+    let overview = office.calls_overview()?;
+    if overview.calls.is_empty() {
         println!("Nessun bando. Caricarne uno con: alloggi call load FILE.toml");
     }
-    for call in calls {
-        let marker = if Some(&call.code) == active.as_ref() {
+    for (call, interested) in overview.calls.iter().zip(overview.interested) {
+        let marker = if Some(&call.code) == overview.active.as_ref() {
             "*"
         } else {
             " "
@@ -266,14 +244,14 @@ fn list_calls(store: &Store) -> Result<(), String> {
             call.title,
             crate::domain::time::format_ts(call.opens_at),
             crate::domain::time::format_ts(call.closes_at),
-            super::intake::call_status(store, &call)?
+            super::intake::call_status(call, interested)
         );
     }
     Ok(())
 }
 
 /// Writes to a sibling temporary file and renames it, so a failed export never leaves half a file.
-fn export(store: &Store, file: &Path) -> Result<(), String> {
+fn export(office: &Office, file: &Path) -> Result<(), String> {
     let dir = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -281,7 +259,7 @@ fn export(store: &Store, file: &Path) -> Result<(), String> {
     let temp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| format!("impossibile scrivere in {}: {e}", dir.display()))?;
     let mut writer = BufWriter::new(temp);
-    let counts = store.export(&mut writer).map_err(|e| e.to_string())?;
+    let counts = office.export_backup(&mut writer)?;
     let temp = writer
         .into_inner()
         .map_err(|e| format!("scrittura non riuscita: {e}"))?;
@@ -300,12 +278,16 @@ fn export(store: &Store, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn restore(db: &Path, file: &Path) -> Result<(), String> {
+fn restore(
+    db: &Path,
+    file: &Path,
+    comune: Result<crate::messages::ComuneConfig, String>,
+) -> Result<(), String> {
     // Checked before the database folder is created.
     File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
-    let store = open(db)?;
+    let office = Office::open(db, comune)?;
     let open = || File::open(file).map(BufReader::new);
-    let counts = store.restore(open).map_err(|e| e.to_string())?;
+    let counts = office.restore_backup(open)?;
     println!(
         "Ripristinati {} bandi, {} domande e {} voci del registro da {}.",
         count(counts.calls),
@@ -316,8 +298,8 @@ fn restore(db: &Path, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn verify_audit(store: &Store) -> Result<(), String> {
-    let report = store.verify_audit().map_err(|e| e.to_string())?;
+fn verify_audit(office: &Office) -> Result<(), String> {
+    let report = office.verify_audit()?;
     match report.first_broken {
         None => {
             println!(
@@ -339,12 +321,11 @@ fn verify_audit(store: &Store) -> Result<(), String> {
     }
 }
 
-fn check(store: &Store) -> Result<(), String> {
-    let report = store.check().map_err(|e| e.to_string())?;
+fn check(office: &Office) -> Result<(), String> {
+    let report = office.check()?;
     if report.is_ok() {
-        let states: Vec<String> = store
-            .count_by_state()
-            .map_err(|e| e.to_string())?
+        let states: Vec<String> = office
+            .count_by_state()?
             .into_iter()
             .filter(|(_, n)| *n > 0)
             .map(|(s, n): (State, usize)| format!("{} {}", s.label(), count(n)))

@@ -15,42 +15,35 @@ use crate::domain::{Call, Command};
 use crate::format::count;
 use crate::interested_file::{self, InterestedFileError};
 use crate::messages::text::clean_line;
-use crate::messages::{Catalogue, ComuneConfig, Order, Values};
-use crate::store::Store;
+use crate::office::Office;
 
-/// The catalogue message a publication sends to every interested citizen.
-const ON_PUBLISH: &str = "pubblicazione_bando";
-
-pub fn interested(store: &Store, command: InterestedCommand, actor: &str) -> Result<(), String> {
+pub fn interested(office: &Office, command: InterestedCommand, actor: &str) -> Result<(), String> {
     match command {
-        InterestedCommand::Import { file, bando } => import(store, &file, bando.as_deref(), actor),
-        InterestedCommand::List { bando } => list(store, bando.as_deref()),
+        InterestedCommand::Import { file, bando } => import(office, &file, bando.as_deref(), actor),
+        InterestedCommand::List { bando } => list(office, bando.as_deref()),
         InterestedCommand::Remove { fiscal_code, bando } => {
-            remove(store, &fiscal_code, bando.as_deref(), actor)
+            remove(office, &fiscal_code, bando.as_deref(), actor)
         }
     }
 }
 
 /// The call named, or the active one.
-pub(super) fn resolve_call(store: &Store, given: Option<&str>) -> Result<Call, String> {
+pub(super) fn resolve_call(office: &Office, given: Option<&str>) -> Result<Call, String> {
     match given.map(str::trim) {
-        Some(code) => store
-            .call(code)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| {
+        Some(code) => office.call(code)?.ok_or_else(|| {
                 format!(
                     "bando «{}» inesistente: i bandi sono in «alloggi call list»",
                     clean_line(code)
                 )
             }),
-        None => store.active_call().map_err(|e| e.to_string())?.ok_or_else(|| {
+        None => office.active_call()?.ok_or_else(|| {
             "nessun bando attivo: indicare il codice del bando o caricarne uno con «alloggi call load FILE.toml»"
                 .to_string()
         }),
     }
 }
 
-fn import(store: &Store, file: &Path, bando: Option<&str>, actor: &str) -> Result<(), String> {
+fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &str) -> Result<(), String> {
     let codes = match interested_file::read(file) {
         Ok(codes) => codes,
         Err(InterestedFileError::Rows { file, rows }) => {
@@ -64,45 +57,20 @@ fn import(store: &Store, file: &Path, bando: Option<&str>, actor: &str) -> Resul
         }
         Err(other) => return Err(other.to_string()),
     };
-    let call = resolve_call(store, bando)?;
-    let present = store.interested(&call.code).map_err(|e| e.to_string())?;
-    let already = codes
-        .iter()
-        .filter(|c| present.contains_key(c.as_str()))
-        .count();
-    // The command refuses a list with nothing new; importing the same file twice is not a mistake.
-    let added = if already == codes.len() {
-        0
-    } else {
-        let command = Command::AddInterested {
-            call: call.code.clone(),
-            fiscal_codes: codes,
-        };
-        let events = store
-            .execute(&command, &context(actor))
-            .map_err(|e| e.to_string())?;
-        events
-            .iter()
-            .map(|e| match &e.kind {
-                crate::domain::EventKind::InterestedAdded { fiscal_codes, .. } => {
-                    fiscal_codes.len()
-                }
-                _ => 0,
-            })
-            .sum()
-    };
+    let call = resolve_call(office, bando)?;
+    let added = office.add_interested(&context(actor), &call.code, codes)?;
     println!(
         "Aggiunti {} cittadini interessati al bando {}; {} già presenti e lasciati invariati.",
-        count(added),
+        count(added.added),
         call.code,
-        count(already)
+        count(added.already)
     );
     Ok(())
 }
 
-fn list(store: &Store, bando: Option<&str>) -> Result<(), String> {
-    let call = resolve_call(store, bando)?;
-    let interested = store.interested(&call.code).map_err(|e| e.to_string())?;
+fn list(office: &Office, bando: Option<&str>) -> Result<(), String> {
+    let call = resolve_call(office, bando)?;
+    let interested = office.interested(&call.code)?;
     println!(
         "Bando {}: {}.",
         call.code,
@@ -123,7 +91,7 @@ fn list(store: &Store, bando: Option<&str>) -> Result<(), String> {
 }
 
 fn remove(
-    store: &Store,
+    office: &Office,
     fiscal_code: &str,
     bando: Option<&str>,
     actor: &str,
@@ -134,14 +102,12 @@ fn remove(
             clean_line(fiscal_code)
         )
     })?;
-    let call = resolve_call(store, bando)?;
+    let call = resolve_call(office, bando)?;
     let command = Command::RemoveInterested {
         call: call.code.clone(),
         fiscal_code: fiscal_code.clone(),
     };
-    store
-        .execute(&command, &context(actor))
-        .map_err(|e| e.to_string())?;
+    office.execute(&context(actor), &command)?;
     println!(
         "{} tolto dai cittadini interessati al bando {}.",
         fiscal_code.as_str(),
@@ -152,26 +118,10 @@ fn remove(
 
 /// Publishes the call and queues its message to every interested citizen, in one transaction.
 /// Without the Comune's values nothing happens: a publication nobody is told about is refused.
-pub fn publish(
-    store: &Store,
-    code: Option<&str>,
-    config: &ComuneConfig,
-    actor: &str,
-) -> Result<(), String> {
-    let call = resolve_call(store, code)?;
-    let template = Catalogue::builtin()
-        .get(ON_PUBLISH)
-        .ok_or_else(|| format!("messaggio «{ON_PUBLISH}» sconosciuto nel catalogo"))?;
-    let order = Order {
-        template,
-        config,
-        typed: Values::new(),
-        recipient: None,
-    };
+pub fn publish(office: &Office, code: Option<&str>, actor: &str) -> Result<(), String> {
+    let call = resolve_call(office, code)?;
     let ctx = context(actor);
-    let report = store
-        .queue_to_interested(&call.code, true, &ctx, &order)
-        .map_err(|e| e.to_string())?;
+    let report = office.publish_call(&ctx, &call.code)?;
     println!(
         "Bando {} pubblicato il {}: {} messaggi accodati per i cittadini interessati.",
         call.code,
@@ -190,12 +140,12 @@ pub fn publish(
     Ok(())
 }
 
-pub fn appointments(store: &Store, day: Option<&str>) -> Result<(), String> {
+pub fn appointments(office: &Office, day: Option<&str>) -> Result<(), String> {
     let day = match day {
         Some(text) => parse_date(text).map_err(|e| e.to_string())?,
         None => rome_date(chrono::Utc::now()),
     };
-    let found = store.appointments_on(day).map_err(|e| e.to_string())?;
+    let found = office.appointments_on(day)?;
     let heading = format!("{} {}", weekday(day), format_date(day));
     if found.is_empty() {
         println!("Nessun appuntamento per {heading}.");
@@ -273,16 +223,12 @@ fn weekday(day: NaiveDate) -> &'static str {
 }
 
 /// What `call list` adds to a call's line: publication and interested citizens.
-pub fn call_status(store: &Store, call: &Call) -> Result<String, String> {
-    let interested = store
-        .interested(&call.code)
-        .map_err(|e| e.to_string())?
-        .len();
+pub fn call_status(call: &Call, interested: usize) -> String {
     let published = match call.published_at {
         Some(at) => format!("pubblicato il {}", crate::domain::time::format_ts_date(at)),
         None => "non pubblicato".to_string(),
     };
-    Ok(format!("{published}, {} interessati", count(interested)))
+    format!("{published}, {} interessati", count(interested))
 }
 
 /// The lines `alloggi demo` adds about the intake it generated.

@@ -8,11 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::OutboxCommand;
 use crate::format::count;
-use crate::io::bundle::{Bundle, Receipts, export_queue, send_bundle};
-use crate::io::worker::{Worker, WorkerConfig};
+use crate::io::bundle::{Bundle, Receipts, send_bundle};
 use crate::io::{ClientConfig, IoClient, key_from_env};
 use crate::messages::outbox::{OutboxId, OutboxTab};
-use crate::store::Store;
+use crate::office::Office;
 
 /// The subcommand that needs no database: sending a bundle from a connected machine.
 pub fn send_bundle_file(file: &Path, receipts: &Path) -> Result<(), String> {
@@ -65,32 +64,28 @@ pub fn send_bundle_file(file: &Path, receipts: &Path) -> Result<(), String> {
     Ok(())
 }
 
-pub fn run(store: &Store, command: OutboxCommand, actor: &str) -> Result<(), String> {
+pub fn run(office: &Office, command: OutboxCommand, actor: &str) -> Result<(), String> {
     let ctx = super::commands::context(actor);
     match command {
-        OutboxCommand::Send => send(store, actor),
-        OutboxCommand::List { stato, limite } => list(store, stato.as_deref(), limite),
+        OutboxCommand::Send => send(office, actor),
+        OutboxCommand::List { stato, limite } => list(office, stato.as_deref(), limite),
         OutboxCommand::Requeue { id, motivo } => {
             let id = parse_id(&id)?;
-            let entry = store
-                .outbox_requeue(id, &motivo, &ctx)
-                .map_err(|e| e.to_string())?;
+            let entry = office.requeue(&ctx, id, &motivo)?;
             println!("Messaggio {} rimesso in coda: {}.", entry.id, entry.title);
             Ok(())
         }
         OutboxCommand::MarkSent { id, motivo, id_io } => {
             let id = parse_id(&id)?;
-            let entry = store
-                .outbox_mark_sent(id, &motivo, id_io, &ctx)
-                .map_err(|e| e.to_string())?;
+            let entry = office.mark_sent(&ctx, id, &motivo, id_io)?;
             println!(
                 "Messaggio {} segnato come inviato: {}.",
                 entry.id, entry.title
             );
             Ok(())
         }
-        OutboxCommand::Export { file } => export(store, &file, actor),
-        OutboxCommand::ImportReceipts { file } => import_receipts(store, &file, actor),
+        OutboxCommand::Export { file } => export(office, &file, actor),
+        OutboxCommand::ImportReceipts { file } => import_receipts(office, &file, actor),
         OutboxCommand::SendBundle { .. } => Err("send-bundle non usa il database".into()),
     }
 }
@@ -126,16 +121,11 @@ fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
     stop
 }
 
-fn send(store: &Store, actor: &str) -> Result<(), String> {
+fn send(office: &Office, actor: &str) -> Result<(), String> {
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let worker = Worker::new(
-        store.clone(),
-        client,
-        actor.to_string(),
-        WorkerConfig::default(),
-    );
+    let worker = office.sender(client, actor);
     let interactive = std::io::stderr().is_terminal();
     let report = runtime
         .block_on(worker.drain(&stop, &|report, remaining| {
@@ -183,8 +173,8 @@ fn tab_named(name: &str) -> Result<OutboxTab, String> {
         })
 }
 
-fn list(store: &Store, state: Option<&str>, limit: usize) -> Result<(), String> {
-    let counts = store.outbox_counts().map_err(|e| e.to_string())?;
+fn list(office: &Office, state: Option<&str>, limit: usize) -> Result<(), String> {
+    let counts = office.outbox_counts()?;
     let line: Vec<String> = OutboxTab::ALL
         .iter()
         .map(|tab| format!("{} {}", tab.label(), count(counts[tab])))
@@ -195,10 +185,7 @@ fn list(store: &Store, state: Option<&str>, limit: usize) -> Result<(), String> 
         None => OutboxTab::ALL.to_vec(),
     };
     for tab in tabs {
-        for entry in store
-            .outbox_page(tab, None, limit)
-            .map_err(|e| e.to_string())?
-        {
+        for entry in office.outbox_page(tab, None, limit)? {
             println!(
                 "{:>7}  {}  {:<16}  {:<40}  {}",
                 entry.id.to_string(),
@@ -212,12 +199,13 @@ fn list(store: &Store, state: Option<&str>, limit: usize) -> Result<(), String> 
     Ok(())
 }
 
-fn export(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
+fn export(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
     let ctx = super::commands::context(actor);
-    let (exported, bundle) = export_queue(store, file, &ctx)?;
+    let exported = office.export_bundle(&ctx, file)?;
     println!(
-        "Esportati {} messaggi nel pacchetto {bundle} ({}).",
-        count(exported),
+        "Esportati {} messaggi nel pacchetto {} ({}).",
+        count(exported.messages),
+        exported.bundle,
         file.display()
     );
     println!(
@@ -227,12 +215,10 @@ fn export(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn import_receipts(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
+fn import_receipts(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
     let receipts = Receipts::read(file).map_err(|e| e.to_string())?;
     let ctx = super::commands::context(actor);
-    let applied = store
-        .outbox_apply_receipts(&receipts.bundle, &receipts.receipts, &ctx)
-        .map_err(|e| e.to_string())?;
+    let applied = office.record_receipts(&ctx, &receipts.bundle, &receipts.receipts)?;
     println!(
         "Ricevute del pacchetto {}: {} registrate, {} già registrate in precedenza.",
         receipts.bundle,

@@ -13,23 +13,17 @@ use crate::domain::objection::Adjustment;
 use crate::domain::ranking::{RankingKind, draw_lots};
 use crate::domain::time::{format_date, format_ts_date, parse_date};
 use crate::format::count;
-use crate::messages::{Catalogue, ComuneConfig, Order, Values};
+use crate::office::Office;
 use crate::ranking_export::{Audience, write_csv, write_notice};
-use crate::store::Store;
 
-pub fn run(
-    store: &Store,
-    command: RankingCommand,
-    config: impl FnOnce() -> Result<ComuneConfig, String>,
-    actor: &str,
-) -> Result<(), String> {
+pub fn run(office: &Office, command: RankingCommand, actor: &str) -> Result<(), String> {
     match command {
         RankingCommand::Rules {
             file,
             bando,
             controlla,
-        } => rules(store, &file, bando.as_deref(), controlla, actor),
-        RankingCommand::Show { bando, limit } => show(store, bando.as_deref(), limit),
+        } => rules(office, &file, bando.as_deref(), controlla, actor),
+        RankingCommand::Show { bando, limit } => show(office, bando.as_deref(), limit),
         RankingCommand::Publish {
             definitiva,
             bando,
@@ -41,9 +35,11 @@ pub fn run(
             } else {
                 RankingKind::Provvisoria
             };
-            publish(store, bando.as_deref(), kind, seme, &config()?, actor)
+            // Checked first: without the Comune's values nobody would be told.
+            office.comune()?;
+            publish(office, bando.as_deref(), kind, seme, actor)
         }
-        RankingCommand::Versions { bando } => versions(store, bando.as_deref()),
+        RankingCommand::Versions { bando } => versions(office, bando.as_deref()),
         RankingCommand::Export {
             version,
             public,
@@ -51,7 +47,7 @@ pub fn run(
             albo,
             bando,
         } => export(
-            store,
+            office,
             bando.as_deref(),
             version,
             &[
@@ -60,22 +56,20 @@ pub fn run(
                 (albo.as_deref(), Output::Notice),
             ],
         ),
-        RankingCommand::Draw { version, bando } => replay(store, bando.as_deref(), version),
+        RankingCommand::Draw { version, bando } => replay(office, bando.as_deref(), version),
         RankingCommand::Objection {
             protocollo,
             data,
             testo,
         } => {
-            let id = by_protocol(store, &protocollo)?.id;
+            let id = by_protocol(office, &protocollo)?.id;
             let received_on = parse_date(&data).map_err(|e| e.to_string())?;
             let command = Command::FileObjection {
                 id,
                 received_on,
                 text: testo,
             };
-            store
-                .execute(&command, &context(actor))
-                .map_err(|e| e.to_string())?;
+            office.execute(&context(actor), &command)?;
             println!("Opposizione registrata per la domanda {protocollo}.");
             Ok(())
         }
@@ -85,7 +79,7 @@ pub fn run(
             motivo,
             ..
         } => {
-            let app = by_protocol(store, &protocollo)?;
+            let app = by_protocol(office, &protocollo)?;
             let id = app.id;
             let (index, _) = app
                 .open_objection()
@@ -96,9 +90,7 @@ pub fn run(
                 accepted: accolta,
                 reason: motivo,
             };
-            store
-                .execute(&command, &context(actor))
-                .map_err(|e| e.to_string())?;
+            office.execute(&context(actor), &command)?;
             println!(
                 "Opposizione della domanda {protocollo} {}.",
                 if accolta {
@@ -135,58 +127,29 @@ pub fn run(
                 },
                 (None, None) => return Err("indicare --criterio o --condizione".into()),
             };
-            adjust(store, &protocollo, adjustment, motivo, actor)
+            adjust(office, &protocollo, adjustment, motivo, actor)
         }
     }
 }
 
 /// Runs one adjustment and prints what it did to the total and the position.
 fn adjust(
-    store: &Store,
+    office: &Office,
     protocol: &str,
     adjustment: Adjustment,
     reason: String,
     actor: &str,
 ) -> Result<(), String> {
-    let app = by_protocol(store, protocol)?;
-    let id = app.id;
-    // The effect is worked out before the command, against the order as it stands.
-    let effect = match (
-        store.call(&app.call).map_err(|e| e.to_string())?,
-        store.ruleset(&app.call).map_err(|e| e.to_string())?,
-    ) {
-        (Some(call), Some(ruleset)) => {
-            let applications = store
-                .call_applications(&app.call)
-                .map_err(|e| e.to_string())?;
-            let entries = crate::domain::ranking::entries(&applications, &call, &ruleset);
-            Some(crate::domain::objection::adjustment_effect(
-                &app,
-                &adjustment,
-                &entries,
-                &call,
-                &ruleset,
-            ))
-        }
-        _ => None,
-    };
-    let command = Command::AdjustScore {
-        id,
-        adjustment,
-        reason,
-    };
-    store
-        .execute(&command, &context(actor))
-        .map_err(|e| e.to_string())?;
-    match effect {
+    let id = by_protocol(office, protocol)?.id;
+    match office.adjust_score(&context(actor), id, adjustment, reason)? {
         Some(effect) => {
             let place = |p: Option<u32>| p.map_or_else(|| "—".to_string(), |p| format!("{p}ª"));
             println!(
                 "Punteggio della domanda {protocol} rettificato: totale {} → {} ({}{}), posizione {} → {}.",
-                effect.before.total(),
-                effect.after.total(),
-                if effect.delta().0 >= 0 { "+" } else { "" },
-                effect.delta(),
+                effect.total_before,
+                effect.total_after,
+                if effect.delta.0 >= 0 { "+" } else { "" },
+                effect.delta,
                 place(effect.position_before),
                 place(effect.position_after)
             );
@@ -196,15 +159,14 @@ fn adjust(
     Ok(())
 }
 
-fn by_protocol(store: &Store, text: &str) -> Result<crate::domain::Application, String> {
-    store
-        .application_by_protocol(text.trim())
-        .map_err(|e| e.to_string())?
+fn by_protocol(office: &Office, text: &str) -> Result<crate::domain::Application, String> {
+    office
+        .application_by_protocol(text.trim())?
         .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
 }
 
 fn rules(
-    store: &Store,
+    office: &Office,
     file: &Path,
     bando: Option<&str>,
     only_check: bool,
@@ -232,14 +194,12 @@ fn rules(
         println!("Tabella valida {summary}.");
         return Ok(());
     }
-    let call = resolve_call(store, bando)?;
+    let call = resolve_call(office, bando)?;
     let command = Command::SaveRuleset {
         call: call.code.clone(),
         ruleset: Box::new(ruleset),
     };
-    store
-        .execute(&command, &context(actor))
-        .map_err(|e| e.to_string())?;
+    office.execute(&context(actor), &command)?;
     println!(
         "Tabella dei punteggi del bando {} caricata: {summary}.",
         call.code
@@ -247,11 +207,9 @@ fn rules(
     Ok(())
 }
 
-fn show(store: &Store, bando: Option<&str>, limit: Option<usize>) -> Result<(), String> {
-    let call = resolve_call(store, bando)?;
-    let live = store
-        .live_ranking(&call.code, crate::domain::ranking::Lot::Pending)
-        .map_err(|e| e.to_string())?;
+fn show(office: &Office, bando: Option<&str>, limit: Option<usize>) -> Result<(), String> {
+    let call = resolve_call(office, bando)?;
+    let live = office.live_ranking(&call.code)?;
     println!(
         "{:>5} {:2} {:<16} {:<28} {:>7} {:>6} {:>6}",
         "Pos.", "", "Protocollo", "Richiedente", "Totale", "Sogg.", "Ogg."
@@ -293,31 +251,18 @@ fn show(store: &Store, bando: Option<&str>, limit: Option<usize>) -> Result<(), 
 }
 
 fn publish(
-    store: &Store,
+    office: &Office,
     bando: Option<&str>,
     kind: RankingKind,
     seed: Option<u64>,
-    config: &ComuneConfig,
     actor: &str,
 ) -> Result<(), String> {
-    let call = resolve_call(store, bando)?;
-    let id = crate::messages::ranking_template(kind);
-    let template = Catalogue::builtin()
-        .get(id)
-        .ok_or_else(|| format!("messaggio «{id}» sconosciuto nel catalogo"))?;
-    let order = Order {
-        template,
-        config,
-        typed: Values::new(),
-        recipient: None,
-    };
+    let call = resolve_call(office, bando)?;
     let seed = match seed {
         Some(seed) => seed,
         None => crate::lot::fresh_seed()?,
     };
-    let report = store
-        .publish_ranking(&call.code, kind, seed, &context(actor), &order)
-        .map_err(|e| e.to_string())?;
+    let report = office.publish_ranking(&context(actor), &call.code, kind, seed)?;
     let header = &report.header;
     println!(
         "Pubblicata la {} del bando {}: {} ammesse, {} escluse.",
@@ -359,11 +304,9 @@ fn publish(
     Ok(())
 }
 
-fn versions(store: &Store, bando: Option<&str>) -> Result<(), String> {
-    let call = resolve_call(store, bando)?;
-    let versions = store
-        .ranking_versions(&call.code)
-        .map_err(|e| e.to_string())?;
+fn versions(office: &Office, bando: Option<&str>) -> Result<(), String> {
+    let call = resolve_call(office, bando)?;
+    let versions = office.ranking_versions(&call.code)?;
     if versions.is_empty() {
         println!("Nessuna graduatoria pubblicata per il bando {}.", call.code);
     }
@@ -394,7 +337,7 @@ enum Output {
 }
 
 fn export(
-    store: &Store,
+    office: &Office,
     bando: Option<&str>,
     version: u32,
     outputs: &[(Option<&Path>, Output)],
@@ -402,10 +345,9 @@ fn export(
     if outputs.iter().all(|(path, _)| path.is_none()) {
         return Err("indicare almeno un file: --public, --internal o --albo".into());
     }
-    let call = resolve_call(store, bando)?;
-    let (header, rows) = store
-        .ranking_version(&call.code, version)
-        .map_err(|e| e.to_string())?
+    let call = resolve_call(office, bando)?;
+    let (header, rows) = office
+        .ranking_version(&call.code, version)?
         .ok_or_else(|| {
             format!(
                 "il bando {} non ha la graduatoria n. {version}: le versioni sono in «alloggi ranking versions»",
@@ -439,11 +381,10 @@ fn export(
 
 /// Draws again with the recorded seed and compares: the same groups in the same order, or a
 /// clear report of where they differ.
-fn replay(store: &Store, bando: Option<&str>, version: u32) -> Result<(), String> {
-    let call = resolve_call(store, bando)?;
-    let (header, _) = store
-        .ranking_version(&call.code, version)
-        .map_err(|e| e.to_string())?
+fn replay(office: &Office, bando: Option<&str>, version: u32) -> Result<(), String> {
+    let call = resolve_call(office, bando)?;
+    let (header, _) = office
+        .ranking_version(&call.code, version)?
         .ok_or_else(|| format!("il bando {} non ha la graduatoria n. {version}", call.code))?;
     let Some(draw) = &header.draw else {
         println!("La {} non ha richiesto sorteggi.", header.title());

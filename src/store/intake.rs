@@ -12,7 +12,7 @@ use crate::domain::interested::Interested;
 use crate::domain::{Application, ApplicationId};
 
 /// A member of one application who is also in another application of the same call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SharedMember {
     pub fiscal_code: String,
     pub name: String,

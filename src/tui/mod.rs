@@ -29,6 +29,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::office::Office;
 use crate::store::Store;
 use app::{App, Effect, Msg};
 use search::SearchIndex;
@@ -93,7 +94,7 @@ pub struct Options {
 
 /// Opens the database; called after the first frame is on screen, so that a large database
 /// never leaves the caseworker looking at a blank terminal.
-pub type Opener = Box<dyn FnOnce() -> Result<Store, String>>;
+pub type Opener = Box<dyn FnOnce() -> Result<Office, String>>;
 
 pub fn run(open: Opener, actor: &str, options: &Options) -> io::Result<()> {
     let started = Instant::now();
@@ -128,8 +129,8 @@ async fn event_loop(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "primo fotogramma"
     );
-    let store = match open() {
-        Ok(store) => store,
+    let office = match open() {
+        Ok(office) => office,
         Err(e) => {
             // The terminal is given back before the reason is printed.
             drop(guard);
@@ -140,7 +141,7 @@ async fn event_loop(
     spawn_input(tx.clone());
     let size = terminal.size()?;
     let mut app = App::new(
-        store,
+        office.store().clone(),
         keymap,
         theme::Theme::from_env(),
         actor,
@@ -151,13 +152,7 @@ async fn event_loop(
     let sender_off = match &options.sender {
         Ok(config) => match crate::io::IoClient::new(config.clone()) {
             Ok(client) => {
-                spawn_sender(
-                    app.store().clone(),
-                    client,
-                    actor.to_string(),
-                    wake.clone(),
-                    tx.clone(),
-                );
+                spawn_sender(office.sender(client, actor), wake.clone(), tx.clone());
                 None
             }
             Err(e) => Some(format!("invio a IO non attivo: {e}")),
@@ -219,18 +214,10 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
 /// The background sender: drains the outbox when woken (a message was queued) and every
 /// half minute, reporting each batch to the console as a line.
 fn spawn_sender(
-    store: Store,
-    client: crate::io::IoClient,
-    actor: String,
+    worker: crate::io::worker::Worker,
     wake: Arc<tokio::sync::Notify>,
     tx: UnboundedSender<Msg>,
 ) {
-    let worker = crate::io::worker::Worker::new(
-        store,
-        client,
-        actor,
-        crate::io::worker::WorkerConfig::default(),
-    );
     tokio::spawn(async move {
         let stop = std::sync::atomic::AtomicBool::new(false);
         loop {

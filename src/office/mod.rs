@@ -1,0 +1,110 @@
+//! The office: the one place where a caseworker's request becomes commands, messages,
+//! publications and reads. The console and the command line hand it plain values and get plain
+//! values back (no sled, no terminal); only the office holds the store.
+//!
+//! - `steps`: a command alone, or with the IO message it fires, one by one or in batches;
+//! - `publish`: a ranking published and every applicant told, a call published and its
+//!   interested citizens told, with the previews shown before either;
+//! - `outbox`: the caseworker's decisions on queued messages, offline bundles, the sender;
+//! - `reads` and `queries`: what the screens and the reports read;
+//! - `intake`, `ranking`, `archive`: the command line's jobs (imports, calls and their
+//!   interested citizens, point tables and adjustments, backups and checks, demo data).
+
+mod archive;
+mod error;
+mod intake;
+mod outbox;
+mod publish;
+mod queries;
+mod ranking;
+pub mod reads;
+mod steps;
+
+use std::path::Path;
+
+pub use archive::Backup;
+pub use error::OfficeError;
+pub use intake::{CallSaved, Imported, InterestedAdded};
+pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};
+pub use publish::{
+    InterestedPreview, InterestedTold, ON_PUBLISH_CALL, PublicationPreview, RankingPublished,
+};
+pub use queries::{AgendaDay, CallsOverview};
+pub use ranking::Adjusted;
+pub use steps::{
+    Batch, BatchProgress, BatchStep, ON_REGISTER, Step, StepDone, StepPreview, StepsReport,
+    message_of,
+};
+
+use crate::messages::{Catalogue, ComuneConfig, Order, Template, Values};
+use crate::store::Store;
+
+/// The office of one database, with the Comune's values its messages are composed from. Clones
+/// are cheap and share the open database, so one can serve another thread.
+#[derive(Clone)]
+pub struct Office {
+    store: Store,
+    /// The Comune's values, or why there are none (shown when a message cannot be composed).
+    comune: Result<ComuneConfig, String>,
+}
+
+impl Office {
+    pub fn new(store: Store, comune: Result<ComuneConfig, String>) -> Office {
+        Office { store, comune }
+    }
+
+    /// Opens the database in `dir`, creating it when missing.
+    pub fn open(dir: &Path, comune: Result<ComuneConfig, String>) -> Result<Office, OfficeError> {
+        Ok(Office::new(Store::open(dir)?, comune))
+    }
+
+    /// Opens a database that must already exist: a mistyped folder must not silently become a
+    /// new, empty database.
+    pub fn open_existing(
+        dir: &Path,
+        comune: Result<ComuneConfig, String>,
+    ) -> Result<Office, OfficeError> {
+        Ok(Office::new(Store::open_existing(dir)?, comune))
+    }
+
+    /// The database's folder.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// The store itself, for the console's screens that still read it directly rather than
+    /// through the office's requests.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The Comune's values, or why a message cannot be composed without them.
+    pub fn comune(&self) -> Result<&ComuneConfig, OfficeError> {
+        self.comune
+            .as_ref()
+            .map_err(|reason| OfficeError::NoComune(reason.clone()))
+    }
+
+    pub fn set_comune(&mut self, comune: Result<ComuneConfig, String>) {
+        self.comune = comune;
+    }
+
+    /// The order for catalogue message `template` with the Comune's values and what the
+    /// caseworker typed.
+    fn order(&self, template: &str, typed: Values) -> Result<Order<'_>, OfficeError> {
+        let config = self.comune()?;
+        Ok(Order {
+            template: template_named(template)?,
+            config,
+            typed,
+            recipient: None,
+        })
+    }
+}
+
+/// Catalogue message `id`.
+pub fn template_named(id: &str) -> Result<&'static Template, OfficeError> {
+    Catalogue::builtin()
+        .get(id)
+        .ok_or_else(|| OfficeError::Refused(format!("messaggio «{id}» sconosciuto nel catalogo")))
+}

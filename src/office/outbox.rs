@@ -1,0 +1,124 @@
+//! The outbox as the caseworker handles it: a message put back in the queue or recorded as
+//! sent, with a reason; the queue carried to a connected machine in a bundle and its receipts
+//! brought back; what the outbox holds; and the sender that drains it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Office, OfficeError};
+use crate::domain::Context;
+use crate::domain::time::Timestamp;
+use crate::io::IoClient;
+use crate::io::worker::{Worker, WorkerConfig};
+use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
+use crate::store::outbox::Receipt;
+
+/// A tab of the outbox: how many entries each tab holds, and the newest entries of one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxView {
+    pub counts: BTreeMap<OutboxTab, usize>,
+    /// Newest first.
+    pub entries: Vec<OutboxEntry>,
+}
+
+/// The queue written to an offline bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleExported {
+    pub messages: usize,
+    /// The bundle's id, which its receipts name.
+    pub bundle: String,
+}
+
+/// How an import of a bundle's receipts went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptsRecorded {
+    pub applied: usize,
+    /// Already recorded by an earlier import of the same receipts.
+    pub unchanged: usize,
+}
+
+impl Office {
+    /// Puts message `id` back in the queue, with a reason: an uncertain one is sent again.
+    pub fn requeue(
+        &self,
+        ctx: &Context,
+        id: OutboxId,
+        reason: &str,
+    ) -> Result<OutboxEntry, OfficeError> {
+        Ok(self.store.outbox_requeue(id, reason, ctx)?)
+    }
+
+    /// Records message `id` as sent, with a reason and IO's id when the caseworker has it.
+    pub fn mark_sent(
+        &self,
+        ctx: &Context,
+        id: OutboxId,
+        reason: &str,
+        io_id: Option<String>,
+    ) -> Result<OutboxEntry, OfficeError> {
+        Ok(self.store.outbox_mark_sent(id, reason, io_id, ctx)?)
+    }
+
+    /// Writes every due message into a new bundle at `path` and marks them exported: the file
+    /// is complete before they are marked, and takes its name only once they are.
+    pub fn export_bundle(&self, ctx: &Context, path: &Path) -> Result<BundleExported, OfficeError> {
+        let (messages, bundle) = crate::io::bundle::export_queue(&self.store, path, ctx)
+            .map_err(OfficeError::Refused)?;
+        Ok(BundleExported { messages, bundle })
+    }
+
+    /// Records the receipts of bundle `bundle`, all or none; receipts already recorded change
+    /// nothing, so importing twice is harmless.
+    pub fn record_receipts(
+        &self,
+        ctx: &Context,
+        bundle: &str,
+        receipts: &[Receipt],
+    ) -> Result<ReceiptsRecorded, OfficeError> {
+        let applied = self.store.outbox_apply_receipts(bundle, receipts, ctx)?;
+        Ok(ReceiptsRecorded {
+            applied: applied.applied,
+            unchanged: applied.unchanged,
+        })
+    }
+
+    /// How many messages each tab of the outbox holds.
+    pub fn outbox_counts(&self) -> Result<BTreeMap<OutboxTab, usize>, OfficeError> {
+        Ok(self.store.outbox_counts()?)
+    }
+
+    /// The newest `limit` messages of `tab` older than `before`, newest first.
+    pub fn outbox_page(
+        &self,
+        tab: OutboxTab,
+        before: Option<OutboxId>,
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, OfficeError> {
+        Ok(self.store.outbox_page(tab, before, limit)?)
+    }
+
+    /// The counts of every tab and the newest `limit` messages of `tab`.
+    pub fn outbox_view(&self, tab: OutboxTab, limit: usize) -> Result<OutboxView, OfficeError> {
+        Ok(OutboxView {
+            counts: self.outbox_counts()?,
+            entries: self.outbox_page(tab, None, limit)?,
+        })
+    }
+
+    /// When IO said this citizen may receive the service's messages, if it did.
+    pub fn io_profile_allowed(&self, fiscal_code: &str) -> Result<Option<Timestamp>, OfficeError> {
+        Ok(self.store.io_profile_allowed(fiscal_code)?)
+    }
+
+    /// The sender that drains this office's outbox through `client`, recording `actor`.
+    pub fn sender(&self, client: IoClient, actor: &str) -> Worker {
+        Worker::new(
+            self.store.clone(),
+            client,
+            actor.to_string(),
+            WorkerConfig::default(),
+        )
+    }
+}
