@@ -112,18 +112,8 @@ pub type PublishedVersion = (
     Vec<crate::domain::ranking::RankRow>,
 );
 
-/// Progress of a batch of messages being queued.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchUpdate {
-    pub done: usize,
-    pub queued: usize,
-    pub duplicates: usize,
-    pub failed: usize,
-    pub first_failure: Option<String>,
-    pub finished: bool,
-    pub interrupted: bool,
-    pub error: Option<String>,
-}
+/// Progress of a batch of messages being queued, as the office reports it.
+pub use crate::office::BatchProgress as BatchUpdate;
 
 /// Work `update` asks the runtime to do off the UI thread.
 pub enum Effect {

@@ -40,18 +40,7 @@ pub enum Target {
 }
 
 /// A step a batch runs on each application before queueing its message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BatchStep {
-    RemindFee,
-}
-
-impl BatchStep {
-    pub fn command(self, id: ApplicationId) -> Command {
-        match self {
-            BatchStep::RemindFee => Command::RemindFee { id },
-        }
-    }
-}
+pub use crate::office::BatchStep;
 
 /// What Enter does on a preview.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,8 @@ use std::time::Instant;
 use super::{App, BatchUpdate, Effect, Overlay, Screen};
 use crate::domain::{ApplicationId, Command};
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxState};
-use crate::messages::{Catalogue, ComuneConfig, Order, Template, ValueSource, Values};
+use crate::messages::{Catalogue, ComuneConfig, Template, ValueSource, Values};
+use crate::office::{Batch, Office, Step};
 use crate::store::Store;
 use crate::tui::form::{Form, Purpose};
 use crate::tui::keymap::Action;
@@ -17,13 +18,9 @@ use crate::tui::messaging::{BatchRun, BatchStep, Firing, OUTBOX_PAGE, PreviewSta
 use crate::tui::strings as s;
 
 /// The message registering an application fires.
-pub const ON_REGISTER: &str = "presa_in_carico";
+pub use crate::office::ON_REGISTER;
 /// The message an integration request fires.
 pub const ON_INTEGRATION: &str = "richiesta_integrazione";
-
-/// Applications queued per transaction in a batch: progress is reported after each chunk,
-/// and an interruption takes effect between chunks.
-const BATCH_CHUNK: usize = 200;
 
 /// The message a form's command fires, if it fires one.
 pub fn fires(purpose: &Purpose) -> Option<&'static str> {
@@ -36,10 +33,7 @@ pub fn fires(purpose: &Purpose) -> Option<&'static str> {
 
 /// A batch for the blocking pool: everything it needs, owned.
 pub struct BatchJob {
-    pub ids: Vec<ApplicationId>,
-    pub template: String,
-    pub typed: Values,
-    pub step: Option<BatchStep>,
+    pub batch: Batch,
     pub config: ComuneConfig,
     pub actor: String,
     /// The console's time when the batch started: every step is dated by it, so a fee's
@@ -49,78 +43,25 @@ pub struct BatchJob {
 }
 
 impl BatchJob {
-    /// Queues the batch chunk by chunk; `progress` gets the running totals. An identical
-    /// message already queued is skipped, so running a batch again resumes it.
+    /// Queues the batch through the office; `progress` gets the running totals.
     pub fn run(self, store: &Store, progress: &mut dyn FnMut(BatchUpdate)) -> BatchUpdate {
-        let mut update = BatchUpdate::default();
-        let Some(template) = Catalogue::builtin().get(&self.template) else {
-            update.error = Some(format!("messaggio «{}» sconosciuto", self.template));
-            update.finished = true;
-            return update;
+        let office = Office::new(store.clone(), Ok(self.config));
+        let ctx = crate::domain::Context {
+            actor: self.actor,
+            now: self.started_at,
         };
-        let order = Order {
-            template,
-            config: &self.config,
-            typed: self.typed.clone(),
-            recipient: None,
-        };
-        for chunk in self.ids.chunks(BATCH_CHUNK) {
-            if self.stop.load(Ordering::Relaxed) {
-                update.interrupted = true;
-                break;
-            }
-            let ctx = crate::domain::Context {
-                actor: self.actor.clone(),
-                now: self.started_at,
-            };
-            if let Some(step) = self.step {
-                // Each application's step and its message commit together, one by one.
-                for id in chunk {
-                    let command = step.command(*id);
-                    match store.execute_and_queue(Some(&command), Some(*id), &ctx, &order) {
-                        Ok(_) => update.queued += 1,
-                        Err(crate::store::StoreError::DuplicateMessage(_)) => {
-                            update.duplicates += 1
-                        }
-                        Err(e) => {
-                            update.failed += 1;
-                            update
-                                .first_failure
-                                .get_or_insert_with(|| format!("{id}: {e}"));
-                        }
-                    }
-                    update.done += 1;
-                }
-                progress(update.clone());
-                continue;
-            }
-            match store.queue_batch(chunk, &ctx, &order) {
-                Ok(report) => {
-                    update.done += chunk.len();
-                    update.queued += report.queued.len();
-                    update.duplicates += report.duplicates.len();
-                    update.failed += report.failed.len();
-                    if update.first_failure.is_none()
-                        && let Some((id, reason)) = report.failed.first()
-                    {
-                        update.first_failure = Some(format!("{id}: {reason}"));
-                    }
-                }
-                Err(e) => {
-                    update.error = Some(e.to_string());
-                    break;
-                }
-            }
-            progress(update.clone());
-        }
-        update.finished = true;
-        update
+        office.queue_batch(&ctx, &self.batch, &self.stop, progress)
     }
 }
 
 impl App {
     fn config(&self) -> Result<&ComuneConfig, String> {
         self.messaging.config.as_ref().map_err(Clone::clone)
+    }
+
+    /// The office over the console's store, with the Comune's values as the console has them.
+    pub(super) fn office(&self) -> Office {
+        Office::new(self.store.clone(), self.messaging.config.clone())
     }
 
     fn template(id: &str) -> Result<&'static Template, String> {
@@ -130,7 +71,7 @@ impl App {
     }
 
     pub(super) fn addressee_line(&self, name: &str, fiscal_code: &str) -> String {
-        let reach = match self.store.io_profile_allowed(fiscal_code) {
+        let reach = match self.office().io_profile_allowed(fiscal_code) {
             Ok(Some(_)) => s::REACHABLE,
             _ => s::REACHABILITY_UNKNOWN,
         };
@@ -160,16 +101,6 @@ impl App {
             template: template.to_string(),
             typed: Values::new(),
         });
-    }
-
-    /// The order for `template` with the Comune's values and what the caseworker typed.
-    fn order(&self, template: &str, typed: Values) -> Result<Order<'_>, String> {
-        Ok(Order {
-            template: App::template(template)?,
-            config: self.config()?,
-            typed,
-            recipient: None,
-        })
     }
 
     /// Shows what `firing` would queue, exactly: for a batch, the message of its first
@@ -204,82 +135,51 @@ impl App {
             } => return self.show_interested_preview(code.clone(), *publish, template.clone()),
             Firing::Ranking { .. } | Firing::Stored => return,
         };
-        let order = match self.order(template, typed.clone()) {
-            Ok(order) => order,
-            Err(e) => return self.set_error(e),
-        };
         let ctx = self.context_for_command();
-        let preview = match self
-            .store
-            .preview_message(command.as_ref(), first, &ctx, &order)
-        {
+        let step = Step {
+            command,
+            application: first,
+            template: template.clone(),
+            typed: typed.clone(),
+        };
+        let preview = match self.office().preview_step(&ctx, &step) {
             Ok(preview) => preview,
             Err(e) => return self.set_error(e.to_string()),
         };
-        let draft = &preview.draft;
-        let addressee = self.addressee_line(&draft.addressee.name, &draft.addressee.fiscal_code);
+        let addressee =
+            self.addressee_line(&preview.addressee.name, &preview.addressee.fiscal_code);
         let note = if recipients > 1 {
-            Some(s::batch_recipients(recipients, &draft.addressee.name))
+            Some(s::batch_recipients(recipients, &preview.addressee.name))
         } else {
             preview
                 .duplicate_of
                 .map(|id| s::duplicate_message(&id.to_string()))
         };
-        let state = PreviewState::of(
-            &order.template.title,
-            addressee,
-            &draft.message,
-            firing,
-            note,
-        );
+        let state = PreviewState::of(&preview.title, addressee, &preview.message, firing, note);
         self.overlay = Some(Overlay::Preview(Box::new(state)));
     }
 
     /// The message the first interested citizen of call `code` would get, with how many get it.
     fn show_interested_preview(&mut self, code: String, publish: bool, template: String) {
-        let interested = match self.store.interested(&code) {
-            Ok(list) => list,
-            Err(e) => return self.set_error(e.to_string()),
-        };
-        let Some(first) = interested.keys().next().cloned() else {
-            if publish {
+        let ctx = self.context_for_command();
+        let preview = match self
+            .office()
+            .preview_interested(&ctx, &code, publish, &template)
+        {
+            Ok(Some(preview)) => preview,
+            Ok(None) if publish => {
                 // Nobody to tell: the publication alone, with its audit entry.
                 return self.run_one(Command::PublishCall { code });
             }
-            return self.set_error(s::NO_INTERESTED.to_string());
-        };
-        let order = match self.order(&template, Values::new()) {
-            Ok(order) => order,
-            Err(e) => return self.set_error(e),
-        };
-        let mut call = match self.store.call(&code) {
-            Ok(Some(call)) => call,
-            Ok(None) => return self.set_error(format!("bando '{code}' inesistente")),
+            Ok(None) => return self.set_error(s::NO_INTERESTED.to_string()),
             Err(e) => return self.set_error(e.to_string()),
         };
-        if publish && call.published_at.is_none() {
-            call.published_at = Some(self.now());
-        }
-        let citizen = crate::messages::Recipient {
-            fiscal_code: first,
-            name: String::new(),
-        };
-        let subject = crate::messages::outbox::Subject {
-            call: Some(&call),
-            citizen: Some(&citizen),
-            ..Default::default()
-        };
-        let rendered = match order.render(&subject) {
-            Ok(rendered) => rendered,
-            Err(e) => return self.set_error(e),
-        };
-        let addressee = self.addressee_line("", &citizen.fiscal_code);
-        let note = Some(s::interested_recipients(interested.len()));
-        let title = order.template.title.clone();
+        let addressee = self.addressee_line("", &preview.fiscal_code);
+        let note = Some(s::interested_recipients(preview.recipients));
         let state = PreviewState::of(
-            &title,
+            &preview.title,
             addressee,
-            &rendered.message,
+            &preview.message,
             Firing::Interested {
                 code,
                 publish,
@@ -395,13 +295,14 @@ impl App {
         template: &str,
         typed: Values,
     ) -> Result<(String, OutboxId), String> {
-        let order = self.order(template, typed)?;
-        let title = order.template.title.clone();
         let ctx = self.context_for_command();
-        let (_, entry) = self
-            .store
-            .execute_and_queue(command, application, &ctx, &order)
-            .map_err(|e| e.to_string())?;
+        let step = Step {
+            command: command.cloned(),
+            application,
+            template: template.to_string(),
+            typed,
+        };
+        let done = self.office().step(&ctx, &step)?;
         if let Some(application) = application {
             self.refresh_application(application);
         }
@@ -410,18 +311,14 @@ impl App {
             self.index_stale = true;
         }
         self.outbox_changed();
-        Ok((title, entry.id))
+        Ok((done.title, done.queued))
     }
 
     /// Tells call `code`'s interested citizens (publishing it first, with `publish`): one
     /// transaction, so a refusal leaves nothing behind.
     fn queue_to_interested(&mut self, code: &str, publish: bool, template: &str) {
-        let order = match self.order(template, Values::new()) {
-            Ok(order) => order,
-            Err(e) => return self.set_error(e),
-        };
         let ctx = self.context_for_command();
-        match self.store.queue_to_interested(code, publish, &ctx, &order) {
+        match self.office().tell_interested(&ctx, code, publish, template) {
             Ok(report) => {
                 self.status = Some((
                     s::interested_queued(report.queued.len(), report.duplicates),
@@ -492,10 +389,12 @@ impl App {
             stop: stop.clone(),
         });
         self.effects.push(Effect::QueueBatch(Box::new(BatchJob {
-            ids,
-            template,
-            typed,
-            step,
+            batch: Batch {
+                ids,
+                template,
+                typed,
+                step,
+            },
             config,
             actor: self.actor.clone(),
             started_at: self.now(),
@@ -568,17 +467,15 @@ impl App {
         if !self.outbox.stale {
             return;
         }
-        let counts = self.store.outbox_counts();
-        let page = self.store.outbox_page(self.outbox.tab, None, OUTBOX_PAGE);
-        match (counts, page) {
-            (Ok(counts), Ok(entries)) => {
-                self.outbox.counts = counts;
-                self.outbox.entries = entries;
+        match self.office().outbox_view(self.outbox.tab, OUTBOX_PAGE) {
+            Ok(view) => {
+                self.outbox.counts = view.counts;
+                self.outbox.entries = view.entries;
                 let last = self.outbox.entries.len().saturating_sub(1);
                 self.outbox.cursor = self.outbox.cursor.min(last);
                 self.outbox.stale = false;
             }
-            (Err(e), _) | (_, Err(e)) => self.set_error(e.to_string()),
+            Err(e) => self.set_error(e.to_string()),
         }
     }
 
@@ -659,7 +556,7 @@ impl App {
 
     pub(super) fn requeue(&mut self, id: OutboxId, reason: &str) {
         let ctx = self.context_for_command();
-        match self.store.outbox_requeue(id, reason, &ctx) {
+        match self.office().requeue(&ctx, id, reason) {
             Ok(entry) => {
                 self.overlay = None;
                 self.status = Some((s::requeued(&entry.id.to_string()), false));
@@ -671,7 +568,7 @@ impl App {
 
     pub(super) fn mark_sent(&mut self, id: OutboxId, reason: &str, io_id: Option<String>) {
         let ctx = self.context_for_command();
-        match self.store.outbox_mark_sent(id, reason, io_id, &ctx) {
+        match self.office().mark_sent(&ctx, id, reason, io_id) {
             Ok(entry) => {
                 self.overlay = None;
                 self.status = Some((s::marked_sent(&entry.id.to_string()), false));
@@ -690,16 +587,20 @@ impl App {
 
     pub(super) fn export_bundle(&mut self, path: &Path) {
         let ctx = self.context_for_command();
-        match crate::io::bundle::export_queue(&self.store, path, &ctx) {
-            Ok((count, bundle)) => {
+        match self.office().export_bundle(&ctx, path) {
+            Ok(exported) => {
                 self.overlay = None;
                 self.status = Some((
-                    s::exported(count, &bundle, &path.display().to_string()),
+                    s::exported(
+                        exported.messages,
+                        &exported.bundle,
+                        &path.display().to_string(),
+                    ),
                     false,
                 ));
                 self.outbox_changed();
             }
-            Err(e) => self.form_error(e),
+            Err(e) => self.form_error(e.to_string()),
         }
     }
 }

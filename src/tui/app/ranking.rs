@@ -9,10 +9,8 @@ use std::path::Path;
 use super::{App, CheckState, Effect, Overlay, PublishedVersion, Screen};
 use crate::domain::Command;
 use crate::domain::objection::{Adjustment, adjustment_effect, check_adjustment};
-use crate::domain::publication::objection_deadline;
-use crate::domain::ranking::{Lot, RankingKind, entries};
+use crate::domain::ranking::RankingKind;
 use crate::domain::time::{format_date, rome_date};
-use crate::messages::{Catalogue, Order, Values};
 use crate::ranking_export::{Audience, write_csv, write_notice};
 use crate::tui::data::RankingData;
 use crate::tui::form::Form;
@@ -135,75 +133,52 @@ impl App {
         let Some(code) = self.ranking_call() else {
             return self.set_error(s::NO_CALL.to_string());
         };
-        let config = match &self.messaging.config {
-            Ok(config) => config.clone(),
-            Err(reason) => return self.set_error(reason.clone()),
-        };
-        let now = self.now();
-        // The store's own checks first: a refusal shows before any preview.
-        let candidate = match self.store.ranking_candidate(&code, kind, now, Lot::Pending) {
+        if let Err(reason) = &self.messaging.config {
+            return self.set_error(reason.clone());
+        }
+        // The office runs the publication's own checks first: a refusal shows before any
+        // preview.
+        let ctx = self.context_for_command();
+        let candidate = match self.office().preview_publication(&ctx, &code, kind) {
             Ok(candidate) => candidate,
             Err(e) => return self.set_error(e.to_string()),
         };
-        let number = candidate.number();
-        let live = candidate.live;
-        let Some(first) = live.rows.first() else {
+        let Some(first) = &candidate.first else {
             return self.set_error(s::RANKING_EMPTY.to_string());
         };
-        let groups = live.ranking.unresolved.len();
+        let groups = candidate.groups;
         let seed = match (self.seeds)() {
             Ok(seed) => seed,
             // Without ties nothing is drawn: the seed is recorded nowhere.
             Err(_) if groups == 0 => 0,
             Err(e) => return self.set_error(e),
         };
-        let template = match ranking_template(kind) {
-            Ok(template) => template,
-            Err(e) => return self.set_error(e),
-        };
-        let order = Order {
-            template,
-            config: &config,
-            typed: Values::new(),
-            recipient: None,
-        };
-        let ctx = self.context_for_command();
-        let preview = match self
-            .store
-            .preview_message(None, Some(first.application), &ctx, &order)
-        {
-            Ok(preview) => preview,
-            Err(e) => return self.set_error(e.to_string()),
-        };
-        let draft = &preview.draft;
-        let addressee = self.addressee_line(&draft.addressee.name, &draft.addressee.fiscal_code);
-        let admitted = live.rows.iter().filter(|r| r.admitted).count();
-        let deadline = (kind == RankingKind::Provvisoria)
-            .then(|| format_date(objection_deadline(&live.call, now)));
+        let addressee = self.addressee_line(&first.addressee.name, &first.addressee.fiscal_code);
+        let deadline = candidate.objection_deadline.map(format_date);
         let mut warnings = vec![s::publish_summary(
             kind.label(),
-            number,
-            admitted,
-            live.rows.len() - admitted,
+            candidate.number,
+            candidate.admitted,
+            candidate.rows - candidate.admitted,
             deadline.as_deref(),
         )];
-        if live.pending > 0 {
-            warnings.push(s::publish_pending(live.pending as usize));
+        if candidate.pending > 0 {
+            warnings.push(s::publish_pending(candidate.pending as usize));
         }
         if groups > 0 {
             warnings.push(s::publish_draw(groups, seed));
         }
-        if live.ruleset.example {
+        if candidate.example_ruleset {
             warnings.push(s::RULESET_EXAMPLE_LONG.to_string());
         }
         let note = Some(s::batch_recipients(
-            live.rows.len(),
-            &clean(&draft.addressee.name),
+            candidate.rows,
+            &clean(&first.addressee.name),
         ));
         let mut state = PreviewState::of(
-            &template.title,
+            &first.title,
             addressee,
-            &draft.message,
+            &first.message,
             Firing::Ranking { code, kind, seed },
             note,
         );
@@ -214,22 +189,8 @@ impl App {
     /// Enter on the publication's preview: the version, its audit entries and one message per
     /// applicant, in one transaction; then the new version is shown.
     pub(super) fn publish_confirmed(&mut self, code: &str, kind: RankingKind, seed: u64) {
-        let config = match &self.messaging.config {
-            Ok(config) => config.clone(),
-            Err(reason) => return self.set_error(reason.clone()),
-        };
-        let template = match ranking_template(kind) {
-            Ok(template) => template,
-            Err(e) => return self.set_error(e),
-        };
-        let order = Order {
-            template,
-            config: &config,
-            typed: Values::new(),
-            recipient: None,
-        };
         let ctx = self.context_for_command();
-        match self.store.publish_ranking(code, kind, seed, &ctx, &order) {
+        match self.office().publish_ranking(&ctx, code, kind, seed) {
             Ok(report) => {
                 let header = &report.header;
                 let mut text = s::ranking_published(
@@ -273,12 +234,13 @@ impl App {
     }
 
     fn export_ranking(&mut self, call: &str, number: u32, path: &Path, kind: ExportKind) {
-        let (header, rows) = match self.store.ranking_version(call, number) {
+        let office = self.office();
+        let (header, rows) = match office.ranking_version(call, number) {
             Ok(Some(version)) => version,
             Ok(None) => return self.form_error(s::ranking_version_missing(number)),
             Err(e) => return self.form_error(e.to_string()),
         };
-        let title = match self.store.call(call) {
+        let title = match office.call(call) {
             Ok(Some(c)) => c.title,
             Ok(None) => call.to_string(),
             Err(e) => return self.form_error(e.to_string()),
@@ -320,8 +282,8 @@ impl App {
                     return self.set_error(s::NO_RULESET.to_string());
                 };
                 // The other admitted applications, for the position the change leads to.
-                let entries = match self.store.call_applications(&call.code) {
-                    Ok(applications) => entries(&applications, call, ruleset),
+                let entries = match self.office().ranking_entries(&call.code) {
+                    Ok(entries) => entries,
                     Err(e) => return self.set_error(e.to_string()),
                 };
                 let form = Form::adjust_score(application, ruleset, data.score.as_ref());
@@ -474,12 +436,4 @@ impl App {
             _ => self.overlay = Some(Overlay::Check(Box::new(check))),
         }
     }
-}
-
-/// The catalogue message a publication of `kind` sends to every applicant.
-fn ranking_template(kind: RankingKind) -> Result<&'static crate::messages::Template, String> {
-    let id = crate::messages::ranking_template(kind);
-    Catalogue::builtin()
-        .get(id)
-        .ok_or_else(|| s::unknown_template(id))
 }
