@@ -486,3 +486,64 @@ fn replies_and_errors_are_plain_values_that_survive_json() {
     let back: alloggi::office::reads::Case = serde_json::from_str(&json).expect("deserialize");
     assert_eq!(back, case);
 }
+
+// ---- requests as values -----------------------------------------------------------------
+
+#[test]
+fn a_request_as_a_value_gets_the_reply_of_the_method_it_names() {
+    use alloggi::office::{Progress, Reply, Request};
+    let dir = tempfile::tempdir().unwrap();
+    let office = seeded(dir.path(), 3);
+    let stop = AtomicBool::new(false);
+    let mut heard = Vec::new();
+
+    let reply = office.handle(&ctx(), Request::Step(registration(A1)), &stop, &mut |p| {
+        heard.push(p)
+    });
+    let Reply::Step(Ok(done)) = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(queued(&office), 1);
+
+    let reply = office.handle(&ctx(), Request::Rows, &stop, &mut |p| heard.push(p));
+    let Reply::Rows(Ok(rows)) = &reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(rows.len(), 3);
+    assert!(
+        matches!(heard.last(), Some(Progress::Rows(3, 3))),
+        "{heard:?}"
+    );
+
+    let reply = office.handle(
+        &ctx(),
+        Request::Batch(batch(&[A1, A2, A3], None)),
+        &stop,
+        &mut |p| heard.push(p),
+    );
+    let Reply::Batch(report) = &reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(report.queued, 3);
+    assert!(matches!(heard.last(), Some(Progress::Batch(_))));
+
+    // Replies cross a socket as they are.
+    let json = serde_json::to_string(&reply).expect("serialize");
+    assert_eq!(
+        serde_json::from_str::<Reply>(&json).expect("deserialize"),
+        reply
+    );
+    let reply = office.handle(
+        &ctx(),
+        Request::Requeue {
+            id: done.queued,
+            reason: "di nuovo".into(),
+        },
+        &stop,
+        &mut |_| {},
+    );
+    assert!(matches!(
+        reply,
+        Reply::Requeue(Err(OfficeError::Refused(_)))
+    ));
+}

@@ -7,6 +7,8 @@
 //!   interested citizens told, with the previews shown before either;
 //! - `outbox`: the caseworker's decisions on queued messages, offline bundles, the sender;
 //! - `reads` and `queries`: what the screens and the reports read;
+//! - `request`: every request as one value and its reply as another, for callers that send
+//!   them off their thread (the console) or over a socket;
 //! - `intake`, `ranking`, `archive`: the command line's jobs (imports, calls and their
 //!   interested citizens, point tables and adjustments, backups and checks, demo data).
 
@@ -18,6 +20,7 @@ mod publish;
 mod queries;
 mod ranking;
 pub mod reads;
+mod request;
 mod steps;
 
 use std::path::Path;
@@ -31,6 +34,7 @@ pub use publish::{
 };
 pub use queries::{AgendaDay, CallsOverview};
 pub use ranking::Adjusted;
+pub use request::{Progress, Reply, Request};
 pub use steps::{
     Batch, BatchProgress, BatchStep, ON_REGISTER, Step, StepDone, StepPreview, StepsReport,
     message_of,

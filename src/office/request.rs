@@ -1,0 +1,238 @@
+//! Every request the office serves as one value, and its reply as another: what the console
+//! hands to its background work (a request leaves as an effect, its reply comes back as a
+//! message) and what a server will read from a socket. `Office::handle` answers each with the
+//! office's method of the same name.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::reads::{Case, RankingData, Row, Summary};
+use super::{
+    AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
+    InterestedPreview, InterestedTold, Office, OfficeError, OutboxView, PublicationPreview,
+    RankingPublished, Step, StepDone, StepPreview, StepsReport,
+};
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::interested::Interested;
+use crate::domain::publication::RankingHeader;
+use crate::domain::ranking::{Entry, RankRow, RankingKind};
+use crate::domain::time::Timestamp;
+use crate::domain::{Application, ApplicationId, Call, Command, Context, Event};
+use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
+use crate::store::AuditFilter;
+
+/// A caseworker's request. Reads need no context; writes are dated and signed by the context
+/// `Office::handle` is given. Not yet serde: `Command`, the typed `Values` and `AuditFilter`
+/// are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    // ---- reads ----
+    Summary {
+        day: NaiveDate,
+    },
+    /// Every inbox row; reports `Progress::Rows`.
+    Rows,
+    Row {
+        id: ApplicationId,
+    },
+    Case {
+        id: ApplicationId,
+    },
+    RankingData,
+    RankingVersion {
+        call: String,
+        number: u32,
+    },
+    RankingEntries {
+        call: String,
+    },
+    AuditPage {
+        before: Option<u64>,
+        limit: usize,
+        filter: AuditFilter,
+    },
+    ApplicationByProtocol {
+        protocol: String,
+    },
+    CallsOverview,
+    Call {
+        code: String,
+    },
+    Interested {
+        call: String,
+    },
+    AgendaDay {
+        day: NaiveDate,
+    },
+    OutboxView {
+        tab: OutboxTab,
+        limit: usize,
+    },
+    IoProfileAllowed {
+        fiscal_code: String,
+    },
+    // ---- previews: nothing is written ----
+    PreviewStep(Step),
+    PreviewInterested {
+        call: String,
+        publish: bool,
+        template: String,
+    },
+    PreviewPublication {
+        call: String,
+        kind: RankingKind,
+    },
+    // ---- writes ----
+    Execute(Command),
+    Step(Step),
+    RunSteps(Vec<Command>),
+    /// Reports `Progress::Batch`; stops between chunks when asked.
+    Batch(Batch),
+    TellInterested {
+        call: String,
+        publish: bool,
+        template: String,
+    },
+    AddInterested {
+        call: String,
+        fiscal_codes: Vec<PersonFiscalCode>,
+    },
+    PublishRanking {
+        call: String,
+        kind: RankingKind,
+        seed: u64,
+    },
+    Requeue {
+        id: OutboxId,
+        reason: String,
+    },
+    MarkSent {
+        id: OutboxId,
+        reason: String,
+        io_id: Option<String>,
+    },
+    ExportBundle {
+        path: PathBuf,
+    },
+}
+
+/// What a long request reports while it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Progress {
+    /// Inbox rows read so far, of the total.
+    Rows(usize, usize),
+    Batch(BatchProgress),
+}
+
+/// The reply to each request, variant for variant.
+// A reply is built once and moved once per request: boxing its larger variants would buy
+// nothing but noise at every match.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply {
+    Summary(Result<Summary, OfficeError>),
+    Rows(Result<Vec<Row>, OfficeError>),
+    Row(Result<Option<Row>, OfficeError>),
+    Case(Result<Option<Case>, OfficeError>),
+    RankingData(Result<RankingData, OfficeError>),
+    RankingVersion(Result<Option<(RankingHeader, Vec<RankRow>)>, OfficeError>),
+    RankingEntries(Result<Vec<Entry>, OfficeError>),
+    AuditPage(Result<Vec<(u64, Event)>, OfficeError>),
+    ApplicationByProtocol(Result<Option<Application>, OfficeError>),
+    CallsOverview(Result<CallsOverview, OfficeError>),
+    Call(Result<Option<Call>, OfficeError>),
+    Interested(Result<BTreeMap<String, Interested>, OfficeError>),
+    AgendaDay(Result<AgendaDay, OfficeError>),
+    OutboxView(Result<OutboxView, OfficeError>),
+    IoProfileAllowed(Result<Option<Timestamp>, OfficeError>),
+    PreviewStep(Result<StepPreview, OfficeError>),
+    PreviewInterested(Result<Option<InterestedPreview>, OfficeError>),
+    PreviewPublication(Result<PublicationPreview, OfficeError>),
+    Execute(Result<Vec<Event>, OfficeError>),
+    Step(Result<StepDone, OfficeError>),
+    RunSteps(StepsReport),
+    Batch(BatchProgress),
+    TellInterested(Result<InterestedTold, OfficeError>),
+    AddInterested(Result<InterestedAdded, OfficeError>),
+    PublishRanking(Result<RankingPublished, OfficeError>),
+    Requeue(Result<OutboxEntry, OfficeError>),
+    MarkSent(Result<OutboxEntry, OfficeError>),
+    ExportBundle(Result<BundleExported, OfficeError>),
+}
+
+impl Office {
+    /// Serves one request as `ctx`'s caseworker; `progress` hears from long ones, and `stop`
+    /// ends a batch between chunks.
+    pub fn handle(
+        &self,
+        ctx: &Context,
+        request: Request,
+        stop: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Reply {
+        match request {
+            Request::Summary { day } => Reply::Summary(self.summary(day)),
+            Request::Rows => {
+                Reply::Rows(self.rows(&mut |done, total| progress(Progress::Rows(done, total))))
+            }
+            Request::Row { id } => Reply::Row(self.row(id)),
+            Request::Case { id } => Reply::Case(self.case(id)),
+            Request::RankingData => Reply::RankingData(self.ranking_data()),
+            Request::RankingVersion { call, number } => {
+                Reply::RankingVersion(self.ranking_version(&call, number))
+            }
+            Request::RankingEntries { call } => Reply::RankingEntries(self.ranking_entries(&call)),
+            Request::AuditPage {
+                before,
+                limit,
+                filter,
+            } => Reply::AuditPage(self.audit_page(before, limit, &filter)),
+            Request::ApplicationByProtocol { protocol } => {
+                Reply::ApplicationByProtocol(self.application_by_protocol(&protocol))
+            }
+            Request::CallsOverview => Reply::CallsOverview(self.calls_overview()),
+            Request::Call { code } => Reply::Call(self.call(&code)),
+            Request::Interested { call } => Reply::Interested(self.interested(&call)),
+            Request::AgendaDay { day } => Reply::AgendaDay(self.agenda_day(day)),
+            Request::OutboxView { tab, limit } => Reply::OutboxView(self.outbox_view(tab, limit)),
+            Request::IoProfileAllowed { fiscal_code } => {
+                Reply::IoProfileAllowed(self.io_profile_allowed(&fiscal_code))
+            }
+            Request::PreviewStep(step) => Reply::PreviewStep(self.preview_step(ctx, &step)),
+            Request::PreviewInterested {
+                call,
+                publish,
+                template,
+            } => Reply::PreviewInterested(self.preview_interested(ctx, &call, publish, &template)),
+            Request::PreviewPublication { call, kind } => {
+                Reply::PreviewPublication(self.preview_publication(ctx, &call, kind))
+            }
+            Request::Execute(command) => Reply::Execute(self.execute(ctx, &command)),
+            Request::Step(step) => Reply::Step(self.step(ctx, &step)),
+            Request::RunSteps(commands) => Reply::RunSteps(self.run_steps(ctx, &commands)),
+            Request::Batch(batch) => Reply::Batch(
+                self.queue_batch(ctx, &batch, stop, &mut |u| progress(Progress::Batch(u))),
+            ),
+            Request::TellInterested {
+                call,
+                publish,
+                template,
+            } => Reply::TellInterested(self.tell_interested(ctx, &call, publish, &template)),
+            Request::AddInterested { call, fiscal_codes } => {
+                Reply::AddInterested(self.add_interested(ctx, &call, fiscal_codes))
+            }
+            Request::PublishRanking { call, kind, seed } => {
+                Reply::PublishRanking(self.publish_ranking(ctx, &call, kind, seed))
+            }
+            Request::Requeue { id, reason } => Reply::Requeue(self.requeue(ctx, id, &reason)),
+            Request::MarkSent { id, reason, io_id } => {
+                Reply::MarkSent(self.mark_sent(ctx, id, &reason, io_id))
+            }
+            Request::ExportBundle { path } => Reply::ExportBundle(self.export_bundle(ctx, &path)),
+        }
+    }
+}
