@@ -346,9 +346,8 @@ impl App {
     /// A step run without a preview (a batch of registrations): its message is queued with it
     /// when the Comune's values are there.
     pub(super) fn execute_step(&mut self, command: &Command) -> Result<(), String> {
-        let template = match command {
-            Command::RegisterApplication { .. } => ON_REGISTER,
-            _ => return self.execute(command),
+        let Some(template) = crate::office::message_of(command) else {
+            return self.execute(command);
         };
         if self.config().is_err() {
             return self.execute(command);
