@@ -178,7 +178,7 @@ impl Tx<'_> {
                 .filter(|held| command.appointment_id() != Some(*held)),
             None => None,
         };
-        let interested = match (&call, command.needs_interested()) {
+        let interested = match (&call, command.needs().interested) {
             (Some(call), true) => self
                 .get_json(
                     self.tree(keys::INTERESTED),
@@ -195,7 +195,7 @@ impl Tx<'_> {
             },
             _ => false,
         };
-        let ruleset = match (&call, command.needs_ruleset()) {
+        let ruleset = match (&call, command.needs().ruleset) {
             (Some(call), true) => self.get_json(
                 self.tree(keys::RULESETS),
                 keys::RULESETS,
@@ -203,7 +203,7 @@ impl Tx<'_> {
             )?,
             _ => None,
         };
-        let ranking = match (&call, command.needs_ranking()) {
+        let ranking = match (&call, command.needs().ranking) {
             (Some(call), true) => self.latest_ranking(&call.code)?,
             _ => None,
         };
