@@ -3,6 +3,10 @@
 //! backup, rebuilds its derived trees after a restore and says what `check` verifies. The
 //! store's tree list, `export`, `restore`, `check` and a command's transaction iterate `PARTS`.
 //!
+//! The parts follow the domain's workflows (`domain::workflows`) where a workflow keeps records
+//! of its own: calls, intake, agenda, messages, ranking. Review and fees change the application,
+//! which the intake part loads and writes; `meta` and `log` are the store's own.
+//!
 //! A new workflow with records of its own is a new file here and one line in `PARTS`.
 
 pub(super) mod agenda;
