@@ -1,5 +1,11 @@
 //! The pure core: types that cannot hold bad data and the rules of the call.
 //! Nothing here performs I/O or reads the clock; time always arrives as a parameter.
+//!
+//! Every change is a `Command` (`command`); `decide` checks it against a `Snapshot`
+//! (`snapshot`) and returns the `Event`s it causes (`event`), `evolve` applies them. Those three
+//! hold the vocabulary and only route: each command and event belongs to one workflow
+//! (`workflows`: calls, agenda, intake, review, fees, messages, ranking), whose module decides
+//! it, applies it and words it. The other modules are the types and rules the workflows use.
 
 pub mod application;
 pub mod appointment;
@@ -7,6 +13,7 @@ pub mod call;
 pub mod command;
 pub mod contact;
 pub mod error;
+pub mod event;
 pub mod fee;
 pub mod fiscal_code;
 pub mod household;
@@ -20,11 +27,14 @@ pub mod publication;
 pub mod ranking;
 pub mod ruleset;
 pub mod scoring;
+pub mod snapshot;
 pub mod summary;
 pub mod time;
 pub mod verification;
+pub mod workflows;
 
 pub use application::{Application, ApplicationId, Protocol, State};
 pub use call::Call;
 pub use command::{Command, Context, Event, EventKind, Snapshot, decide, evolve};
 pub use error::DomainError;
+pub use workflows::Workflow;

@@ -1,21 +1,19 @@
 //! Full logical backup as JSON lines. Records are written as the exact bytes stored, so that
 //! export → restore → export is byte-identical and the audit hashes survive the trip.
 //! Indexes, counters and summaries are not written: restore rebuilds them from the records.
+//! Each part of the store declares its kinds of line, how it writes and reads them and what it
+//! rebuilds (`workflows`); this module frames the file and runs them in the file's order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::fmt;
 use std::io::{BufRead, Write};
 
 use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::audit::StoredEntry;
+use super::workflows::{self, Lines, Record};
 use super::{SCHEMA_VERSION, Store, StoreError, keys};
-use crate::domain::appointment::Appointment;
-use crate::domain::interested::Interested;
-use crate::domain::publication::RankingHeader;
-use crate::domain::ranking::RankRow;
-use crate::domain::ruleset::Ruleset;
-use crate::domain::{Application, Call};
 
 const FORMAT: &str = "alloggi-backup";
 
@@ -27,44 +25,6 @@ const OLDEST_RESTORABLE_SCHEMA: u32 = 1;
 struct Header {
     formato: String,
     schema: u32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    #[serde(default)]
-    meta: Option<String>,
-    #[serde(default)]
-    value: Option<Box<RawValue>>,
-    #[serde(default)]
-    call: Option<Box<RawValue>>,
-    #[serde(default)]
-    application: Option<Box<RawValue>>,
-    #[serde(default)]
-    audit: Option<Box<RawValue>>,
-    #[serde(default)]
-    outbox: Option<Box<RawValue>>,
-    #[serde(default)]
-    appointment: Option<Box<RawValue>>,
-    /// A call's code; its list of interested citizens is in `value`.
-    #[serde(default)]
-    interested: Option<String>,
-    /// A call's code; its point table is in `value`.
-    #[serde(default)]
-    ruleset: Option<String>,
-    /// A published ranking's header.
-    #[serde(default)]
-    ranking: Option<Box<RawValue>>,
-    /// `code/number` of a published ranking; its rows, as stored, are in `value`.
-    #[serde(default)]
-    ranking_rows: Option<String>,
-}
-
-/// Where one backup line goes: tree, key and the bytes to store.
-struct Record {
-    tree: &'static str,
-    key: Vec<u8>,
-    value: Vec<u8>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -88,65 +48,11 @@ impl Store {
             "{{\"formato\":\"{FORMAT}\",\"schema\":{}}}",
             self.schema_version()?
         )?;
-        for item in self.tree(keys::META).iter() {
-            let (key, value) = item?;
-            if &*key == keys::META_SCHEMA {
-                continue;
+        let out: &mut dyn Write = out;
+        for lines in workflows::lines() {
+            if let Some(export) = lines.export {
+                export(self, out, &mut counts)?;
             }
-            let name =
-                std::str::from_utf8(&key).map_err(|e| StoreError::corrupt(keys::META, &key, e))?;
-            write!(out, "{{\"meta\":")?;
-            serde_json::to_writer(&mut *out, name)
-                .map_err(|e| StoreError::corrupt(keys::META, &key, e))?;
-            write_raw(out, ",\"value\":", &value)?;
-        }
-        for (tree, label, count) in [
-            (keys::CALLS, "call", &mut counts.calls),
-            (keys::APPLICATIONS, "application", &mut counts.applications),
-            (keys::AUDIT, "audit", &mut counts.audit_entries),
-            (keys::OUTBOX, "outbox", &mut counts.messages),
-            (keys::APPOINTMENTS, "appointment", &mut counts.appointments),
-        ] {
-            for item in self.tree(tree).iter() {
-                let (_, value) = item?;
-                write_raw(out, &format!("{{\"{label}\":"), &value)?;
-                *count += 1;
-            }
-        }
-        for item in self.tree(keys::INTERESTED).iter() {
-            let (key, value) = item?;
-            let code = std::str::from_utf8(&key)
-                .map_err(|e| StoreError::corrupt(keys::INTERESTED, &key, e))?;
-            write!(out, "{{\"interested\":")?;
-            serde_json::to_writer(&mut *out, code)
-                .map_err(|e| StoreError::corrupt(keys::INTERESTED, &key, e))?;
-            write_raw(out, ",\"value\":", &value)?;
-            counts.interested_lists += 1;
-        }
-        for item in self.tree(keys::RULESETS).iter() {
-            let (key, value) = item?;
-            let code = std::str::from_utf8(&key)
-                .map_err(|e| StoreError::corrupt(keys::RULESETS, &key, e))?;
-            write!(out, "{{\"ruleset\":")?;
-            serde_json::to_writer(&mut *out, code)
-                .map_err(|e| StoreError::corrupt(keys::RULESETS, &key, e))?;
-            write_raw(out, ",\"value\":", &value)?;
-            counts.rulesets += 1;
-        }
-        for item in self.tree(keys::RANKINGS).iter() {
-            let (key, value) = item?;
-            let header: RankingHeader = serde_json::from_slice(&value)
-                .map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))?;
-            write_raw(out, "{\"ranking\":", &value)?;
-            let rows = self
-                .tree(keys::RANKING_ROWS)
-                .get(&key)?
-                .ok_or_else(|| StoreError::corrupt(keys::RANKING_ROWS, &key, "righe mancanti"))?;
-            write!(out, "{{\"ranking_rows\":")?;
-            serde_json::to_writer(&mut *out, &format!("{}/{}", header.call, header.number))
-                .map_err(|e| StoreError::corrupt(keys::RANKINGS, &key, e))?;
-            write_raw(out, ",\"value\":", &rows)?;
-            counts.rankings += 1;
         }
         out.flush()?;
         Ok(counts)
@@ -262,37 +168,14 @@ impl Store {
     }
 
     fn rebuild_indexes(&self) -> Result<(), StoreError> {
-        for item in self.tree(keys::APPLICATIONS).iter() {
-            let (key, value) = item?;
-            let app: Application = serde_json::from_slice(&value)
-                .map_err(|e| StoreError::corrupt(keys::APPLICATIONS, &key, e))?;
-            let id = keys::application(app.id);
-            for member in app.household.members() {
-                self.tree(keys::IDX_FISCAL_CODE).insert(
-                    keys::fiscal_code(member.fiscal_code.as_str(), app.id),
-                    &[] as &[u8],
-                )?;
-            }
-            self.tree(keys::IDX_STATE)
-                .insert(keys::state(app.state, app.id), &[] as &[u8])?;
-            if let Some(protocol) = &app.protocol {
-                self.tree(keys::IDX_PROTOCOL)
-                    .insert(keys::protocol(&protocol.text), &id)?;
-            }
-            if let Some(ext) = &app.external_id {
-                self.tree(keys::IDX_EXTERNAL).insert(ext.as_bytes(), &id)?;
-            }
+        for part in workflows::PARTS {
+            part.rebuild(self)?;
         }
-        self.rebuild_audit_index()?;
-        self.rebuild_outbox_indexes()?;
-        self.rebuild_appointment_indexes()?;
-        self.rebuild_state_counts()?;
-        self.rebuild_summaries()?;
         Ok(())
     }
 
     fn clear_all(&self) -> Result<(), StoreError> {
-        for name in keys::ALL_TREES {
+        for &name in workflows::tree_names() {
             let tree = self.tree(name);
             for key in tree.iter().keys() {
                 let key = key?;
@@ -313,159 +196,133 @@ impl Store {
     }
 }
 
-fn write_raw(out: &mut impl Write, prefix: &str, value: &[u8]) -> Result<(), StoreError> {
-    out.write_all(prefix.as_bytes())?;
-    out.write_all(value)?;
-    out.write_all(b"}\n")?;
-    Ok(())
+/// One line of a backup: exactly one kind's field, and `value` for a keyed kind. The fields are
+/// the registry's kinds; an unknown or repeated field is refused as serde refuses it.
+struct Line {
+    value: Option<Box<RawValue>>,
+    fields: Vec<(&'static Lines, Field)>,
+}
+
+enum Field {
+    Key(String),
+    Raw(Box<RawValue>),
+}
+
+/// Every field a line may have: the kinds in the order of the file, `value` after the first.
+fn field_names() -> &'static [&'static str] {
+    static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut names: Vec<&'static str> = workflows::lines().iter().map(|l| l.label).collect();
+        names.insert(names.len().min(1), "value");
+        names
+    });
+    &NAMES
+}
+
+impl<'de> Deserialize<'de> for Line {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(LineVisitor)
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> Visitor<'de> for LineVisitor {
+    type Value = Line;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("struct Line")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line, A::Error> {
+        let mut value: Option<Option<Box<RawValue>>> = None;
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut fields = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if name == "value" {
+                if value.is_some() {
+                    return Err(de::Error::duplicate_field("value"));
+                }
+                value = Some(map.next_value()?);
+                continue;
+            }
+            let Some(lines) = workflows::lines().iter().find(|l| l.label == name) else {
+                return Err(de::Error::unknown_field(&name, field_names()));
+            };
+            if seen.contains(&lines.label) {
+                return Err(de::Error::duplicate_field(lines.label));
+            }
+            seen.push(lines.label);
+            // A null field counts as absent, as it always has.
+            let field = if lines.keyed {
+                map.next_value::<Option<String>>()?.map(Field::Key)
+            } else {
+                map.next_value::<Option<Box<RawValue>>>()?.map(Field::Raw)
+            };
+            if let Some(field) = field {
+                fields.push((*lines, field));
+            }
+        }
+        Ok(Line {
+            value: value.flatten(),
+            fields,
+        })
+    }
 }
 
 /// Validates one line by decoding it into its type, and keeps the original bytes to store.
 fn to_record(line: Line, counts: &mut BackupCounts) -> Result<Record, String> {
-    let raw_bytes = |raw: &RawValue| raw.get().as_bytes().to_vec();
-    let Line {
-        meta,
-        value,
-        call,
-        application,
-        audit,
-        outbox,
-        appointment,
-        interested,
-        ruleset,
-        ranking,
-        ranking_rows,
-    } = line;
-    let records = [
-        call.is_some(),
-        application.is_some(),
-        audit.is_some(),
-        outbox.is_some(),
-        appointment.is_some(),
-        interested.is_some(),
-        meta.is_some(),
-        ruleset.is_some(),
-        ranking.is_some(),
-        ranking_rows.is_some(),
-    ]
-    .into_iter()
-    .filter(|present| *present)
-    .count();
-    let keyed =
-        meta.is_some() || interested.is_some() || ruleset.is_some() || ranking_rows.is_some();
-    if records != 1 || keyed != value.is_some() {
-        return Err(
-            "riga non riconosciuta: attesa una tra meta, call, application, audit, \
-             outbox, appointment, interested, ruleset, ranking, ranking_rows"
-                .into(),
-        );
-    }
-    if let (Some(code), Some(value)) = (ruleset, &value) {
-        serde_json::from_str::<Ruleset>(value.get())
-            .map_err(|e| format!("tabella dei punteggi non valida: {e}"))?;
-        counts.rulesets += 1;
-        return Ok(Record {
-            tree: keys::RULESETS,
-            key: code.into_bytes(),
-            value: raw_bytes(value),
-        });
-    }
-    if let Some(raw) = ranking {
-        let header: RankingHeader =
-            serde_json::from_str(raw.get()).map_err(|e| format!("graduatoria non valida: {e}"))?;
-        counts.rankings += 1;
-        return Ok(Record {
-            tree: keys::RANKINGS,
-            key: keys::ranking(&header.call, header.number),
-            value: raw_bytes(&raw),
-        });
-    }
-    if let (Some(name), Some(value)) = (ranking_rows, &value) {
-        let (code, number) = name
-            .rsplit_once('/')
-            .and_then(|(code, n)| Some((code, n.parse::<u32>().ok()?)))
-            .ok_or_else(|| format!("righe di graduatoria '{name}': atteso codice/numero"))?;
-        serde_json::from_str::<Vec<RankRow>>(value.get())
-            .map_err(|e| format!("righe di graduatoria non valide: {e}"))?;
-        return Ok(Record {
-            tree: keys::RANKING_ROWS,
-            key: keys::ranking(code, number),
-            value: raw_bytes(value),
-        });
-    }
-    if let (Some(name), Some(value)) = (meta, &value) {
-        if name.as_bytes() == keys::META_SCHEMA {
-            return Err("lo schema va solo nell'intestazione".into());
+    let Line { value, mut fields } = line;
+    let keyed = fields.iter().any(|(lines, _)| lines.keyed);
+    match (fields.pop(), fields.is_empty(), value) {
+        (Some((lines, Field::Key(key))), true, Some(value)) if keyed => {
+            (lines.restore)(Some(key), &value, counts)
         }
-        serde_json::from_str::<serde_json::Value>(value.get()).map_err(|e| e.to_string())?;
-        counts.meta += 1;
-        return Ok(Record {
-            tree: keys::META,
-            key: name.into_bytes(),
-            value: raw_bytes(value),
-        });
-    }
-    if let (Some(code), Some(value)) = (interested, &value) {
-        serde_json::from_str::<BTreeMap<String, Interested>>(value.get())
-            .map_err(|e| format!("elenco degli interessati non valido: {e}"))?;
-        counts.interested_lists += 1;
-        return Ok(Record {
-            tree: keys::INTERESTED,
-            key: code.into_bytes(),
-            value: raw_bytes(value),
-        });
-    }
-    if let Some(raw) = call {
-        let call: Call =
-            serde_json::from_str(raw.get()).map_err(|e| format!("bando non valido: {e}"))?;
-        counts.calls += 1;
-        return Ok(Record {
-            tree: keys::CALLS,
-            key: call.code.into_bytes(),
-            value: raw_bytes(&raw),
-        });
-    }
-    if let Some(raw) = application {
-        let app: Application =
-            serde_json::from_str(raw.get()).map_err(|e| format!("domanda non valida: {e}"))?;
-        counts.applications += 1;
-        return Ok(Record {
-            tree: keys::APPLICATIONS,
-            key: keys::application(app.id).to_vec(),
-            value: raw_bytes(&raw),
-        });
-    }
-    if let Some(raw) = audit {
-        let entry: StoredEntry = serde_json::from_str(raw.get())
-            .map_err(|e| format!("voce del registro non valida: {e}"))?;
-        counts.audit_entries += 1;
-        return Ok(Record {
-            tree: keys::AUDIT,
-            key: keys::audit(entry.seq).to_vec(),
-            value: raw_bytes(&raw),
-        });
-    }
-    if let Some(raw) = outbox {
-        let entry: crate::messages::outbox::OutboxEntry =
-            serde_json::from_str(raw.get()).map_err(|e| format!("messaggio non valido: {e}"))?;
-        counts.messages += 1;
-        return Ok(Record {
-            tree: keys::OUTBOX,
-            key: keys::outbox(entry.id).to_vec(),
-            value: raw_bytes(&raw),
-        });
-    }
-    match appointment {
-        Some(raw) => {
-            let appointment: Appointment = serde_json::from_str(raw.get())
-                .map_err(|e| format!("appuntamento non valido: {e}"))?;
-            counts.appointments += 1;
-            Ok(Record {
-                tree: keys::APPOINTMENTS,
-                key: keys::appointment(appointment.id).to_vec(),
-                value: raw_bytes(&raw),
-            })
+        (Some((lines, Field::Raw(raw))), true, None) if !keyed => {
+            (lines.restore)(None, &raw, counts)
         }
-        None => Err("riga vuota".into()),
+        _ => Err(format!(
+            "riga non riconosciuta: attesa una tra {}",
+            workflows::lines()
+                .iter()
+                .map(|l| l.label)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Line;
+
+    /// The registry's fields are refused as the derived struct of schema 5 refused them, so a
+    /// bad line reads the same whatever version restores it.
+    #[test]
+    fn a_line_is_refused_as_it_always_was() {
+        for (input, error) in [
+            (
+                "{\"sconosciuto\":1}",
+                "unknown field `sconosciuto`, expected one of `meta`, `value`, `call`, \
+                 `application`, `audit`, `outbox`, `appointment`, `interested`, `ruleset`, \
+                 `ranking`, `ranking_rows` at line 1 column 14",
+            ),
+            (
+                "{\"call\":1,\"call\":2}",
+                "duplicate field `call` at line 1 column 16",
+            ),
+            (
+                "{\"meta\":5,\"value\":1}",
+                "invalid type: integer `5`, expected a string at line 1 column 9",
+            ),
+            (
+                "\"x\"",
+                "invalid type: string \"x\", expected struct Line at line 1 column 3",
+            ),
+        ] {
+            let found = serde_json::from_str::<Line>(input)
+                .err()
+                .map(|e| e.to_string());
+            assert_eq!(found.as_deref(), Some(error), "{input}");
+        }
     }
 }

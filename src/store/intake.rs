@@ -1,12 +1,12 @@
 //! Reads for intake: the day's counter appointments, a call's interested citizens, people who
-//! appear in two applications of one call; and the appointment indexes' rebuild and check.
+//! appear in two applications of one call. The appointment indexes' rebuild and check are the
+//! agenda part's (`workflows/agenda.rs`).
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::check::{KeyMap, KeySet, compare_maps, compare_sets};
-use super::{IntegrityReport, Store, StoreError, keys};
+use super::{Store, StoreError, keys};
 use crate::domain::appointment::{Appointment, AppointmentId};
 use crate::domain::interested::Interested;
 use crate::domain::{Application, ApplicationId};
@@ -103,66 +103,5 @@ impl Store {
             }
         }
         Ok(shared)
-    }
-
-    fn appointment_index_keys(&self) -> Result<(KeySet, KeyMap, u64), StoreError> {
-        let mut slots = KeySet::new();
-        let mut held = KeyMap::new();
-        let mut max_id = 0;
-        for item in self.tree(keys::APPOINTMENTS).iter() {
-            let (key, value) = item?;
-            let appointment: Appointment = serde_json::from_slice(&value)
-                .map_err(|e| StoreError::corrupt(keys::APPOINTMENTS, &key, e))?;
-            max_id = max_id.max(appointment.id.0);
-            slots.insert(keys::appointment_slot(appointment.slot.at, appointment.id));
-            if appointment.is_active() {
-                held.insert(
-                    keys::appointment_held(appointment.slot.at, &appointment.slot.place),
-                    keys::appointment(appointment.id).to_vec(),
-                );
-            }
-        }
-        Ok((slots, held, max_id))
-    }
-
-    pub(super) fn rebuild_appointment_indexes(&self) -> Result<(), StoreError> {
-        let (slots, held, _) = self.appointment_index_keys()?;
-        for key in slots {
-            self.tree(keys::IDX_APPOINTMENT_SLOT)
-                .insert(key, &[] as &[u8])?;
-        }
-        for (key, id) in held {
-            self.tree(keys::IDX_APPOINTMENT_HELD).insert(key, id)?;
-        }
-        Ok(())
-    }
-
-    /// The appointment indexes against the bookings, and the counter.
-    pub(super) fn check_appointments(
-        &self,
-        report: &mut IntegrityReport,
-    ) -> Result<(), StoreError> {
-        let (slots, held, max_id) = self.appointment_index_keys()?;
-        compare_sets(
-            report,
-            "appuntamenti per giorno",
-            self.tree(keys::IDX_APPOINTMENT_SLOT),
-            &slots,
-        )?;
-        compare_maps(
-            report,
-            "appuntamenti per luogo e ora",
-            self.tree(keys::IDX_APPOINTMENT_HELD),
-            &held,
-        )?;
-        let next: u64 = self
-            .get_json(keys::META, keys::META_NEXT_APPOINTMENT)?
-            .unwrap_or(1);
-        if next <= max_id {
-            report.problems.push(format!(
-                "contatore degli appuntamenti a {next}, ma esiste già l'appuntamento A{max_id}"
-            ));
-        }
-        Ok(())
     }
 }

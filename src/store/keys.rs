@@ -6,93 +6,29 @@ use crate::domain::appointment::AppointmentId;
 use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{ApplicationId, State};
 
-pub const META: &str = "meta";
-pub const CALLS: &str = "calls";
-pub const APPLICATIONS: &str = "applications";
-pub const IDX_FISCAL_CODE: &str = "idx_fiscal_code";
-pub const IDX_PROTOCOL: &str = "idx_protocol";
-pub const IDX_STATE: &str = "idx_state";
-pub const IDX_EXTERNAL: &str = "idx_external";
-pub const AUDIT: &str = "audit";
-/// Audit entries by application: application id then sequence number, empty value.
-/// Derived from the audit log (schema 2), never exported.
-pub const IDX_AUDIT_APPLICATION: &str = "idx_audit_application";
-/// How many applications are in each state: key `state_count(state)`, value the count as JSON.
-/// Derived from `idx_state` and written in the same transactions; never exported. `Store::open`
-/// rebuilds the whole tree when a counter is missing or unreadable.
-pub const COUNT_STATE: &str = "count_state";
-/// The inbox's read model: key `application(id)`, value the application's `ApplicationSummary`
-/// as JSON. Derived from the records and written in the same transactions; never exported.
-/// See `summaries.rs`.
-pub const SUMMARIES: &str = "summaries";
-/// Summaries known to be stale, to recompute: key a call's code (its applications' summaries)
-/// or empty (every summary), value a token naming the change (see `summaries.rs`).
-pub const SUMMARIES_PENDING: &str = "summaries_pending";
-
-/// The IO outbox: key `outbox(id)`, value the `OutboxEntry` as JSON. Primary data: exported.
-pub const OUTBOX: &str = "outbox";
-/// Outbox entries by state: the state's tag then the id, empty value. Derived from `outbox`.
-pub const IDX_OUTBOX_STATE: &str = "idx_outbox_state";
-/// Outbox entries by content hash (hex), value the id: a second identical message to the same
-/// citizen is refused. Derived from `outbox`.
-pub const IDX_OUTBOX_HASH: &str = "idx_outbox_hash";
-/// Citizens IO said may receive the service's messages: key the fiscal code, value the time of
-/// the check. A cache: never exported, safe to empty.
-pub const IO_PROFILES: &str = "io_profiles";
-
-/// Counter appointments: key `appointment(id)`, value the `Appointment` as JSON. Primary data.
-pub const APPOINTMENTS: &str = "appointments";
-/// Appointments by Rome day and instant: `appointment_slot`, empty value. Derived from
-/// `appointments`; cancelled appointments stay in it (the day view shows them struck out).
-pub const IDX_APPOINTMENT_SLOT: &str = "idx_appointment_slot";
-/// Active bookings by instant and place: `appointment_held`, value the appointment's id. Two
-/// bookings may not hold one place at one instant. Derived from `appointments`.
-pub const IDX_APPOINTMENT_HELD: &str = "idx_appointment_held";
-/// Citizens interested in a call: key the call's code, value its whole list as JSON, so that
-/// publishing reads it inside its transaction. Primary data.
-pub const INTERESTED: &str = "interested";
-
-/// Each call's point table: key the call's code, value the `Ruleset` as JSON. Primary data.
-pub const RULESETS: &str = "rulesets";
-/// Published rankings without their rows: key `ranking(call, number)`, value the
-/// `RankingHeader` as JSON. Primary data, never rewritten.
-pub const RANKINGS: &str = "rankings";
-/// The rows of each published ranking: key `ranking(call, number)`, value the whole row list as
-/// JSON, whose SHA-256 is the header's digest. Primary data, never rewritten.
-pub const RANKING_ROWS: &str = "ranking_rows";
-
-/// Every tree, in the order of `Tx`'s slice.
-pub const ALL_TREES: [&str; 23] = [
-    META,
-    CALLS,
-    APPLICATIONS,
-    IDX_FISCAL_CODE,
-    IDX_PROTOCOL,
-    IDX_STATE,
-    IDX_EXTERNAL,
-    AUDIT,
-    IDX_AUDIT_APPLICATION,
-    COUNT_STATE,
-    SUMMARIES,
+// Tree names are declared by the store part that owns each tree (`workflows`); the names
+// the store's modules use are re-exported here.
+pub(crate) use super::workflows::agenda::{APPOINTMENTS, IDX_APPOINTMENT_SLOT};
+pub(crate) use super::workflows::calls::{CALLS, INTERESTED};
+pub(crate) use super::workflows::intake::{
+    APPLICATIONS, COUNT_STATE, IDX_EXTERNAL, IDX_FISCAL_CODE, IDX_PROTOCOL, IDX_STATE, SUMMARIES,
     SUMMARIES_PENDING,
-    OUTBOX,
-    IDX_OUTBOX_STATE,
-    IDX_OUTBOX_HASH,
-    IO_PROFILES,
-    APPOINTMENTS,
-    IDX_APPOINTMENT_SLOT,
-    IDX_APPOINTMENT_HELD,
-    INTERESTED,
-    RULESETS,
-    RANKINGS,
-    RANKING_ROWS,
-];
+};
+pub(crate) use super::workflows::log::{AUDIT, IDX_AUDIT_APPLICATION};
+pub(crate) use super::workflows::messages::{
+    IDX_OUTBOX_HASH, IDX_OUTBOX_STATE, IO_PROFILES, OUTBOX,
+};
+pub(crate) use super::workflows::meta::META;
+pub(crate) use super::workflows::ranking::{RANKING_ROWS, RANKINGS, RULESETS};
 
-/// Position of a tree in `ALL_TREES`: the one place both the store and its transactions
-/// learn the order of the trees from. Names are this module's constants, so every lookup
-/// resolves (a test checks it).
+/// Position of a tree in the registry's list: the one place both the store and its
+/// transactions learn the order of the trees from. Names are the parts' constants, so every
+/// lookup resolves (a test checks it).
 pub fn index_of(name: &str) -> usize {
-    ALL_TREES.iter().position(|n| *n == name).unwrap_or(0)
+    super::workflows::tree_names()
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(0)
 }
 
 pub const META_SCHEMA: &[u8] = b"schema_version";
@@ -249,7 +185,7 @@ mod tests {
 
     #[test]
     fn every_tree_name_resolves_to_its_own_position() {
-        for (position, name) in ALL_TREES.iter().enumerate() {
+        for (position, name) in super::super::workflows::tree_names().iter().enumerate() {
             assert_eq!(index_of(name), position, "{name}");
         }
     }

@@ -13,6 +13,7 @@ pub mod outbox;
 mod ranking;
 mod summaries;
 mod tx;
+mod workflows;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -88,7 +89,7 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
-        let trees = keys::ALL_TREES
+        let trees = workflows::tree_names()
             .iter()
             .map(|name| db.open_tree(name))
             .collect::<Result<Vec<_>, _>>()?;
@@ -379,11 +380,11 @@ impl Store {
     /// True when nothing but the schema version has been written. The state counters do not
     /// count: `open` writes them, at zero, in a new database.
     pub fn is_empty(&self) -> bool {
-        keys::ALL_TREES.iter().all(|name| {
-            let tree = self.tree(name);
-            if *name == keys::COUNT_STATE {
+        workflows::trees().all(|declared| {
+            let tree = self.tree(declared.name);
+            if declared.role == workflows::Role::Preset {
                 true
-            } else if *name == keys::META {
+            } else if declared.name == keys::META {
                 tree.iter()
                     .keys()
                     .all(|k| k.map(|k| &*k == keys::META_SCHEMA).unwrap_or(false))

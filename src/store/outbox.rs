@@ -860,24 +860,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Rebuilds the outbox's state and content indexes from its entries (after a restore).
-    pub(super) fn rebuild_outbox_indexes(&self) -> Result<(), StoreError> {
-        for item in self.tree(keys::OUTBOX).iter() {
-            let (key, value) = item?;
-            let entry: OutboxEntry = serde_json::from_slice(&value)
-                .map_err(|e| StoreError::corrupt(keys::OUTBOX, &key, e))?;
-            self.tree(keys::IDX_OUTBOX_STATE).insert(
-                keys::outbox_state(entry.state.tag(), entry.id),
-                &[] as &[u8],
-            )?;
-            self.tree(keys::IDX_OUTBOX_HASH)
-                .insert(entry.content_hash.as_bytes(), &keys::outbox(entry.id))?;
-        }
-        Ok(())
-    }
-}
-
 fn required_reason(reason: &str) -> Result<String, StoreError> {
     let reason = reason.trim();
     if reason.is_empty() {

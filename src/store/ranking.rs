@@ -273,47 +273,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Every published version has its rows, unchanged since publication, and each call's
-    /// latest-version marker names its last version.
-    pub(super) fn check_rankings(
-        &self,
-        report: &mut super::check::IntegrityReport,
-    ) -> Result<(), StoreError> {
-        let mut latest: std::collections::BTreeMap<String, u32> = Default::default();
-        for item in self.tree(keys::RANKINGS).iter() {
-            let (key, value) = item?;
-            let header: RankingHeader = match serde_json::from_slice(&value) {
-                Ok(header) => header,
-                Err(e) => {
-                    report
-                        .problems
-                        .push(format!("graduatoria {} illeggibile: {e}", keys::hex(&key)));
-                    continue;
-                }
-            };
-            let name = format!("graduatoria n. {} del bando {}", header.number, header.call);
-            match self.tree(keys::RANKING_ROWS).get(&key)? {
-                None => report.problems.push(format!("{name}: righe mancanti")),
-                Some(rows) if digest(&rows) != header.digest => report
-                    .problems
-                    .push(format!("{name}: righe diverse da quelle pubblicate")),
-                Some(_) => {}
-            }
-            latest.insert(header.call.clone(), header.number);
-        }
-        for (code, number) in latest {
-            let marker: Option<u32> = self.get_json(keys::META, &keys::ranking_latest(&code))?;
-            if marker != Some(number) {
-                report.problems.push(format!(
-                    "bando {code}: l'ultima graduatoria è la n. {number}, il contatore dice {marker:?}"
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
 fn write_version(tx: &Tx, header: &RankingHeader, rows_json: &[u8]) -> TxResult<()> {
     let key = keys::ranking(&header.call, header.number);
     if tx.tree(keys::RANKINGS).get(&key)?.is_some() {

@@ -1,0 +1,52 @@
+//! The part of the state a command needs, and `evolve`, which routes each event to its
+//! workflow. The fields stay in one struct, grouped by the workflow that owns them, so that a
+//! snapshot is built and read by field name; the store's part of each workflow loads and writes
+//! its own fields (`store::workflows`).
+
+use std::collections::BTreeMap;
+
+use super::application::Application;
+use super::appointment::{Appointment, AppointmentId};
+use super::call::Call;
+use super::error::DomainError;
+use super::event::Event;
+use super::interested::Interested;
+use super::publication::RankingHeader;
+use super::ruleset::Ruleset;
+
+/// The part of the state a command needs, loaded by the store inside the command's transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    // ---- intake (review, fees and ranking act on this application too) ----
+    pub application: Option<Application>,
+    pub next_application_id: u64,
+    /// Next free protocol number for the year of `Context::now` (Rome time).
+    pub next_protocol_number: u32,
+    /// An application with the same portal identifier already exists.
+    pub external_id_taken: bool,
+
+    // ---- calls ----
+    /// The call the command concerns: named by it, the application's, or the active one.
+    pub call: Option<Call>,
+    pub active_call: Option<String>,
+    /// The call's interested citizens by fiscal code, for the commands that need them.
+    pub interested: BTreeMap<String, Interested>,
+
+    // ---- agenda ----
+    pub appointment: Option<Appointment>,
+    pub next_appointment_id: u64,
+    /// An active booking that already holds the command's place and instant.
+    pub slot_taken: Option<AppointmentId>,
+
+    // ---- ranking ----
+    /// The call's point table, for the commands that need it.
+    pub ruleset: Option<Ruleset>,
+    /// The call's latest published ranking, for the commands that need it.
+    pub ranking: Option<RankingHeader>,
+}
+
+/// Applies one event to the snapshot. Events are facts already checked by `decide`, so an error
+/// here means the stored state and the event disagree.
+pub fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), DomainError> {
+    event.kind.workflow().rules().evolve(snapshot, event)
+}

@@ -1,0 +1,82 @@
+//! The review workflow's words: event names for filters and audit lines.
+
+use crate::domain::application::DocumentStatus;
+use crate::domain::event::EventKind;
+use crate::domain::time::format_date;
+
+/// In lifecycle order; part of `EVENT_KIND_NAMES`.
+pub(crate) const EVENT_NAMES: [&str; 11] = [
+    "istruttoria_avviata",
+    "integrazione_richiesta",
+    "integrazione_ricevuta",
+    "documento_registrato",
+    "domanda_ammessa",
+    "domanda_esclusa",
+    "domanda_riammessa",
+    "recapiti_modificati",
+    "componente_aggiunto",
+    "componente_rimosso",
+    "verifica_registrata",
+];
+
+pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
+    use EventKind::*;
+    Some(match kind {
+        ReviewStarted { .. } => "istruttoria_avviata",
+        IntegrationRequested { .. } => "integrazione_richiesta",
+        IntegrationReceived { .. } => "integrazione_ricevuta",
+        DocumentRecorded { .. } => "documento_registrato",
+        Admitted { .. } => "domanda_ammessa",
+        Excluded { .. } => "domanda_esclusa",
+        Reinstated { .. } => "domanda_riammessa",
+        ContactUpdated { .. } => "recapiti_modificati",
+        MemberAdded { .. } => "componente_aggiunto",
+        MemberRemoved { .. } => "componente_rimosso",
+        ItemVerified { .. } => "verifica_registrata",
+        _ => return None,
+    })
+}
+
+pub(super) fn summary(kind: &EventKind) -> Option<String> {
+    use EventKind::*;
+    Some(match kind {
+        ReviewStarted { .. } => "istruttoria avviata".to_string(),
+        IntegrationRequested { request, .. } => format!(
+            "integrazione richiesta ({} documenti, entro il {})",
+            request.documents.len(),
+            format_date(request.deadline)
+        ),
+        IntegrationReceived { documents, .. } => {
+            format!("integrazione ricevuta ({} documenti)", documents.len())
+        }
+        DocumentRecorded { code, status, .. } => match status {
+            DocumentStatus::Ricevuto { .. } => format!("documento ricevuto: {code}"),
+            DocumentStatus::Mancante => format!("documento mancante: {code}"),
+            DocumentStatus::Respinto { note } => {
+                format!("documento respinto: {code} ({note})")
+            }
+        },
+        Admitted { .. } => "domanda ammessa".to_string(),
+        Excluded { reason, .. } => format!("domanda esclusa: {}", reason.label()),
+        Reinstated { .. } => "domanda riammessa in istruttoria".to_string(),
+        ContactUpdated { .. } => "recapiti modificati".to_string(),
+        MemberAdded { member, .. } => format!(
+            "componente aggiunto: {} ({})",
+            member.full_name(),
+            member.relation.label()
+        ),
+        MemberRemoved { fiscal_code, .. } => {
+            format!("componente rimosso: {}", fiscal_code.as_str())
+        }
+        ItemVerified { item, verified, .. } => format!(
+            "{}: {}",
+            item.label(),
+            if *verified {
+                "verificato"
+            } else {
+                "non verificato"
+            }
+        ),
+        _ => return None,
+    })
+}

@@ -1,0 +1,178 @@
+//! Every event is named and worded by its own workflow, and the names keep their order.
+
+use std::collections::BTreeSet;
+
+use super::Workflow;
+use crate::domain::application::{Application, ApplicationId, DocumentStatus};
+use crate::domain::appointment::{AppointmentId, Slot};
+use crate::domain::event::{EVENT_KIND_NAMES, Event, EventKind};
+use crate::domain::fiscal_code::PersonFiscalCode;
+
+/// The audit's filter vocabulary as it stood before the workflows were split: stored
+/// filters and users' habits depend on these names and this order.
+const HISTORICAL_NAMES: [&str; 37] = [
+    "bando_salvato",
+    "bando_attivato",
+    "bando_pubblicato",
+    "interessati_aggiunti",
+    "interessato_rimosso",
+    "appuntamento_prenotato",
+    "appuntamento_spostato",
+    "appuntamento_annullato",
+    "domanda_ricevuta",
+    "domanda_protocollata",
+    "istruttoria_avviata",
+    "integrazione_richiesta",
+    "integrazione_ricevuta",
+    "documento_registrato",
+    "domanda_ammessa",
+    "domanda_esclusa",
+    "domanda_riammessa",
+    "recapiti_modificati",
+    "componente_aggiunto",
+    "componente_rimosso",
+    "verifica_registrata",
+    "avviso_segreteria_emesso",
+    "pagamento_registrato",
+    "promemoria_pagamento",
+    "messaggio_accodato",
+    "messaggio_inviato",
+    "messaggio_respinto",
+    "messaggio_non_recapitabile",
+    "messaggio_incerto",
+    "messaggio_riaccodato",
+    "messaggi_esportati",
+    "regole_punteggio_salvate",
+    "punteggio_rettificato",
+    "opposizione_ricevuta",
+    "opposizione_decisa",
+    "graduatoria_pubblicata",
+    "sorteggio_effettuato",
+];
+
+const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
+
+/// One event of every kind: those the demo's backup holds, and the others built here.
+fn samples() -> Vec<EventKind> {
+    let mut kinds: Vec<EventKind> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for line in FIXTURE.lines() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let Some(event) = value.get("audit").and_then(|a| a.get("event")) else {
+            continue;
+        };
+        let event: Event = serde_json::from_value(event.clone()).expect("audit event");
+        if seen.insert(event.kind_name()) {
+            kinds.push(event.kind);
+        }
+    }
+    let application: Application = kinds
+        .iter()
+        .find_map(|k| match k {
+            EventKind::ApplicationReceived { application } => Some((**application).clone()),
+            _ => None,
+        })
+        .expect("an application in the fixture");
+    let id = ApplicationId(1);
+    let at = application.received_at;
+    let fiscal_code = PersonFiscalCode::parse("GLNMRT90R69D612J").expect("fiscal code");
+    kinds.extend([
+        EventKind::CallPublished { code: "b".into() },
+        EventKind::InterestedRemoved {
+            call: "b".into(),
+            fiscal_code: fiscal_code.as_str().into(),
+        },
+        EventKind::AppointmentRescheduled {
+            id: AppointmentId(1),
+            slot: Slot {
+                at,
+                place: "Sportello".into(),
+            },
+            application: Some(id),
+        },
+        EventKind::DocumentRecorded {
+            id,
+            code: "isee".into(),
+            status: DocumentStatus::Mancante,
+        },
+        EventKind::Reinstated { id },
+        EventKind::ContactUpdated {
+            id,
+            contact: application.contact.clone(),
+        },
+        EventKind::MemberAdded {
+            id,
+            member: Box::new(application.household.members()[0].clone()),
+        },
+        EventKind::MemberRemoved { id, fiscal_code },
+        EventKind::FeeReminded { id },
+        EventKind::MessageSent {
+            outbox: 1,
+            io_id: None,
+            application: Some(id),
+        },
+        EventKind::MessageRejected {
+            outbox: 1,
+            status: 400,
+            detail: "x".into(),
+            application: None,
+        },
+        EventKind::MessageUnreachable {
+            outbox: 1,
+            detail: "x".into(),
+            application: None,
+        },
+        EventKind::MessageUncertain {
+            outbox: 1,
+            detail: "x".into(),
+            application: None,
+        },
+        EventKind::MessageRequeued {
+            outbox: 1,
+            application: None,
+        },
+        EventKind::MessagesExported {
+            bundle: "p".into(),
+            outbox: vec![1],
+        },
+        EventKind::LotsDrawn {
+            call: "b".into(),
+            number: 1,
+            seed: 7,
+            groups: vec![vec![id]],
+        },
+    ]);
+    kinds
+}
+
+#[test]
+fn the_workflows_names_are_the_historical_vocabulary_in_its_order() {
+    assert_eq!(EVENT_KIND_NAMES, HISTORICAL_NAMES);
+    let unique: BTreeSet<_> = EVENT_KIND_NAMES.iter().collect();
+    assert_eq!(unique.len(), EVENT_KIND_NAMES.len());
+}
+
+#[test]
+fn every_event_is_named_and_told_by_its_own_workflow_only() {
+    let samples = samples();
+    let mut named = BTreeSet::new();
+    for kind in &samples {
+        let own = kind.workflow();
+        let name = own.rules().kind_name(kind).expect("named by its workflow");
+        assert!(own.event_names().contains(&name), "{name} not in {own:?}");
+        assert!(own.rules().summary(kind).is_some(), "{name} has no summary");
+        for other in Workflow::ALL.into_iter().filter(|w| *w != own) {
+            assert_eq!(other.rules().kind_name(kind), None, "{name} in {other:?}");
+            assert_eq!(other.rules().summary(kind), None, "{name} in {other:?}");
+            assert_eq!(other.rules().application_id(kind), None, "{name}");
+        }
+        named.insert(name);
+    }
+    assert_eq!(
+        named.len(),
+        EVENT_KIND_NAMES.len(),
+        "a kind without a sample"
+    );
+}
