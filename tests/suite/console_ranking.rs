@@ -3,7 +3,7 @@
 //! its ties, a published version, the score explained in the case, the adjustment checked before
 //! it commits, objections, publication with its messages, and the export for the albo.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

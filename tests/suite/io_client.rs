@@ -1,8 +1,7 @@
 //! The IO client against a local stand-in of IO: what each answer of the server becomes, and
 //! that pacing, timeouts and proxies behave as the office needs.
 
-#[path = "support/io_stand_in.rs"]
-mod io_stand_in;
+use crate::support::io_stand_in;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! fixed instant, and booking, moving and cancelling through its forms, each booking and move
 //! with its IO confirmation previewed and committed together.
 
-mod common;
+use crate::common;
 
 use alloggi::domain::appointment::{Appointment, AppointmentState, Citizen, Slot};
 use alloggi::domain::command::NewAppointment;

@@ -1,7 +1,7 @@
 //! The Bandi screen, drawn whole on ratatui's TestBackend from a demo database at a fixed
 //! instant: insta snapshots at 80×24 and 120×40, and the behaviour of its forms and keys.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

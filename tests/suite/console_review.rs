@@ -3,7 +3,7 @@
 //! the cruscotto; insta snapshots at 80×24, 120×40 and with NO_COLOR, and the behaviour behind
 //! them (what each step writes to the store, the audit log and the outbox).
 
-mod common;
+use crate::common;
 
 use alloggi::demo::{DemoOptions, populate, populate_on};
 use alloggi::domain::application::ExclusionReason;
