@@ -616,8 +616,13 @@ const PROXY_CHILD_ENV: &str = "ALLOGGI_TEST_IO_PROXY_CHILD";
 fn http_proxy_from_the_environment_is_honoured() {
     let stand_in = StandIn::start(StandInConfig::default());
     let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    // The test's name as the harness knows it: its module path without the crate's name.
+    let child_test = match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::proxy_child_sends_through_the_environment_proxy"),
+        None => "proxy_child_sends_through_the_environment_proxy".to_string(),
+    };
     child.args([
-        "proxy_child_sends_through_the_environment_proxy",
+        child_test.as_str(),
         "--exact",
         "--ignored",
         "--test-threads=1",
