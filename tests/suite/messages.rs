@@ -2,7 +2,7 @@
 //! JSON sent to IO for each message (snapshots), the buttons read back by a real YAML parser,
 //! and the contract rules at their boundaries.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

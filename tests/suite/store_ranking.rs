@@ -4,7 +4,7 @@
 //! definitive ranking and what it closes, the replay of a draw, backups and the integrity
 //! check. Every database lives in its own temporary directory.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -4,7 +4,7 @@
 //! or when a rebuild was cut short, rebuilt by restore, left out of exports, and checked by
 //! `check`. Every database lives in its own temporary directory.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -2,9 +2,8 @@
 //! contract with its own code: what each answer of IO makes of an entry, and above all that no
 //! message is ever sent twice by the program.
 
-mod common;
-#[path = "support/io_stand_in.rs"]
-mod io_stand_in;
+use crate::common;
+use crate::support::io_stand_in;
 
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;

@@ -2,7 +2,7 @@
 //! at every link of the chain, the draw by lot, the published rows, and properties of both.
 //! Everything is assessed at the 2024 call's reference date, 14/11/2024.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The application lifecycle and the rules of the call, driven only through the pure
 //! `decide` + `evolve` pair on snapshots built by hand (no store, no clock).
 
-mod common;
+use crate::common;
 
 use alloggi::domain::application::{Channel, DocumentStatus, ExclusionReason};
 use alloggi::domain::call::{CallParameters, DocumentSpec, Need};

@@ -2,7 +2,7 @@
 //! timeline, filtered pages, the migration from schema 1, the integrity check, restore and
 //! handles shared between threads. Every database lives in its own temporary directory.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! its ties, a published version, the score explained in the case, the adjustment checked before
 //! it commits, objections, publication with its messages, and the export for the albo.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -211,7 +211,7 @@ fn verify(store: &Store, id: ApplicationId, item: CheckItem) {
 fn ruleset() -> alloggi::domain::ruleset::Ruleset {
     let mut ruleset = alloggi::rules_file::parse(
         "esempio-marche.toml",
-        include_str!("../fixtures/rules/esempio-marche.toml"),
+        include_str!("../../fixtures/rules/esempio-marche.toml"),
     )
     .expect("the example table parses");
     ruleset.tie_breaks = vec![TieBreak::IseeMinore, TieBreak::PuntiOggettivi];
@@ -333,7 +333,18 @@ fn published(size: (u16, u16)) -> Console {
     console
 }
 
-impl Console {
+/// What the ranking tests read and do on the console beyond the shared harness.
+trait RankingConsole {
+    fn retype(&mut self, text: &str) -> &mut Self;
+    fn open_row(&mut self, text: &str) -> &mut Self;
+    fn status(&self) -> String;
+    fn form_error(&self) -> Option<String>;
+    fn outbox_total(&self) -> usize;
+    fn queued_templates(&self) -> Vec<String>;
+    fn line_of(&self, protocol: &str) -> String;
+}
+
+impl RankingConsole for Console {
     fn retype(&mut self, text: &str) -> &mut Self {
         self.press(KeyCode::Char('u'), KeyModifiers::CONTROL)
             .typing(text)

@@ -1,8 +1,7 @@
 //! The IO client against a local stand-in of IO: what each answer of the server becomes, and
 //! that pacing, timeouts and proxies behave as the office needs.
 
-#[path = "support/io_stand_in.rs"]
-mod io_stand_in;
+use crate::support::io_stand_in;
 
 use std::time::{Duration, Instant};
 
@@ -617,8 +616,13 @@ const PROXY_CHILD_ENV: &str = "ALLOGGI_TEST_IO_PROXY_CHILD";
 fn http_proxy_from_the_environment_is_honoured() {
     let stand_in = StandIn::start(StandInConfig::default());
     let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    // The test's name as the harness knows it: its module path without the crate's name.
+    let child_test = match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::proxy_child_sends_through_the_environment_proxy"),
+        None => "proxy_child_sends_through_the_environment_proxy".to_string(),
+    };
     child.args([
-        "proxy_child_sends_through_the_environment_proxy",
+        child_test.as_str(),
         "--exact",
         "--ignored",
         "--test-threads=1",

@@ -2,9 +2,8 @@
 //! folder, IO played by a local stand-in. Data come from `alloggi demo` or are prepared with
 //! the library, whose store is closed before the binary opens the database.
 
-mod common;
-#[path = "support/io_stand_in.rs"]
-mod io_stand_in;
+use crate::common;
+use crate::support::io_stand_in;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! The console's screens, drawn whole on ratatui's TestBackend from a demo database at a fixed
 //! instant: insta snapshots at 80×24, 120×40 and with NO_COLOR, and the behaviour behind them.
 
-mod common;
+use crate::common;
 
 use alloggi::demo::{DemoOptions, populate};
 use alloggi::domain::fiscal_code::PersonFiscalCode;

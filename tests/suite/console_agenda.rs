@@ -2,7 +2,7 @@
 //! fixed instant, and booking, moving and cancelling through its forms, each booking and move
 //! with its IO confirmation previewed and committed together.
 
-mod common;
+use crate::common;
 
 use alloggi::domain::appointment::{Appointment, AppointmentState, Citizen, Slot};
 use alloggi::domain::command::NewAppointment;
@@ -124,7 +124,20 @@ fn console() -> Console {
     console
 }
 
-impl Console {
+/// What the agenda tests read and do on the console beyond the shared harness.
+trait AgendaConsole {
+    fn retype(&mut self, text: &str) -> &mut Self;
+    fn day(&self, day: NaiveDate) -> Vec<Appointment>;
+    fn queued(&self) -> Vec<OutboxEntry>;
+    fn kinds_since(&self, audit_before: usize) -> Vec<&'static str>;
+    fn form_error(&self) -> Option<String>;
+    fn field_errors(&self) -> Vec<(&'static str, String)>;
+    fn showing_form(&self) -> bool;
+    fn showing_preview(&self) -> bool;
+    fn fill_booking(&mut self, fiscal_code: &str, name: &str, time: &str) -> &mut Self;
+}
+
+impl AgendaConsole for Console {
     /// Replaces the focused field's text.
     fn retype(&mut self, text: &str) -> &mut Self {
         self.press(KeyCode::Char('u'), KeyModifiers::CONTROL)

@@ -1,7 +1,7 @@
 //! The sled store: durability, indexes, atomicity, the audit chain, integrity check, schema
 //! evolution, locking and backup/restore. Every database lives in its own temporary directory.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `alloggi call interested …`, `alloggi call publish` and `alloggi appointments`, run as the
 //! office runs them: the real binary on a database in a temporary folder.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

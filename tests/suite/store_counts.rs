@@ -3,7 +3,7 @@
 //! missing or unreadable (older databases), rebuilt by restore, and checked by `check`.
 //! Every database lives in its own temporary directory.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! draw replays; bad point tables are reported with file and line; objections, decisions and
 //! adjustments go through from the command line and leave the published version as it was.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

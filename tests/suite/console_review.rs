@@ -3,7 +3,7 @@
 //! the cruscotto; insta snapshots at 80×24, 120×40 and with NO_COLOR, and the behaviour behind
 //! them (what each step writes to the store, the audit log and the outbox).
 
-mod common;
+use crate::common;
 
 use alloggi::demo::{DemoOptions, populate, populate_on};
 use alloggi::domain::application::ExclusionReason;
@@ -60,7 +60,16 @@ fn console(color: bool, size: (u16, u16)) -> Console {
     console_on(color, size, None)
 }
 
-impl Console {
+/// What the review tests read and do on the console beyond the shared harness.
+trait ReviewConsole {
+    fn today(&self) -> NaiveDate;
+    fn summary_of_today(&mut self);
+    fn open(&mut self, id: ApplicationId) -> &mut Self;
+    fn inbox_on(&mut self, filter: Filter) -> &mut Self;
+    fn queued(&self) -> usize;
+}
+
+impl ReviewConsole for Console {
     /// The demo's today: the day its appointments and fee deadlines are arranged around, and
     /// the day of the console's clock.
     fn today(&self) -> NaiveDate {

@@ -1,7 +1,7 @@
 //! The Bandi screen, drawn whole on ratatui's TestBackend from a demo database at a fixed
 //! instant: insta snapshots at 80×24 and 120×40, and the behaviour of its forms and keys.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -51,7 +51,18 @@ fn console(color: bool, size: (u16, u16)) -> Console {
     )
 }
 
-impl Console {
+/// What the call tests read and do on the console beyond the shared harness.
+trait CallsConsole {
+    fn replace(&mut self, text: &str) -> &mut Self;
+    fn form_error(&self) -> Option<String>;
+    fn status(&self) -> String;
+    fn interested(&self) -> BTreeSet<String>;
+    fn publication_recipients(&self, before: &BTreeSet<String>) -> Vec<String>;
+    fn outbox_ids(&self) -> BTreeSet<String>;
+    fn outbox_total(&self) -> usize;
+}
+
+impl CallsConsole for Console {
     /// Empties the focused field and types `text` in it.
     fn replace(&mut self, text: &str) -> &mut Self {
         self.press(KeyCode::Char('u'), KeyModifiers::CONTROL)

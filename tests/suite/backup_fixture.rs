@@ -2,7 +2,7 @@
 //! promise to every office's existing backups and databases. The demo at a fixed day and seed
 //! must still export to these very bytes, and the file must restore and export unchanged.
 
-mod common;
+use crate::common;
 
 use alloggi::demo::{DemoOptions, add_ranking, populate_on};
 use chrono::NaiveDate;

@@ -1,6 +1,6 @@
 //! Runs the real `alloggi` binary: the command-line contract later work relies on.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! the secretarial fee — and protocol patterns, driven only through the pure `decide` +
 //! `evolve` pair on snapshots built by hand (no store, no clock).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

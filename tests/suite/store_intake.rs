@@ -4,7 +4,7 @@
 //! patterns and their race-free counter, backups, people shared by two applications, and the
 //! upgrade from schema 3. Every database lives in its own temporary directory.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! with its index and audit entry, offline bundles and their receipts, and backups. Every
 //! database lives in its own temporary directory and is reopened where durability matters.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
