@@ -14,6 +14,7 @@ mod domain_scoring;
 mod intake_cli;
 mod io_client;
 mod messages;
+mod office;
 mod outbox_cli;
 mod outbox_store;
 mod outbox_worker;

@@ -2,7 +2,7 @@
 //! commit together or not at all; a refused step queues nothing; batches report what was done,
 //! refused and skipped as a duplicate; publications tell everyone in the same transaction.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
