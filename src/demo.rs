@@ -23,7 +23,6 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Week
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::bando_file::{CallFileError, bando_2024};
 use crate::domain::application::{Channel, DocumentStatus, ExclusionReason};
 use crate::domain::call::Need;
 use crate::domain::command::NewApplication;
@@ -36,6 +35,7 @@ use crate::domain::household::{
 use crate::domain::money::Money;
 use crate::domain::time::{Timestamp, format_date, rome_date, start_of_day_rome};
 use crate::domain::{Application, ApplicationId, Call, Command, Context, DomainError, State};
+use crate::files::call_toml::{CallFileError, bando_2024};
 use crate::store::{Store, StoreError};
 
 pub use intake::IntakeSummary;

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
 use crate::domain::{Context, State};
+use crate::files::{applications_csv, call_toml};
 use crate::format::count;
 use crate::store::Store;
-use crate::{bando_file, demo, import, tui};
+use crate::{demo, tui};
 
 pub fn run(cli: Cli) -> Result<(), String> {
     let actor = actor(cli.global.operatore.as_deref());
@@ -193,7 +194,7 @@ fn today() -> chrono::NaiveDate {
 fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), String> {
     let reader =
         File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
-    match import::import_applications(store, BufReader::new(reader), &context(actor)) {
+    match applications_csv::import_applications(store, BufReader::new(reader), &context(actor)) {
         Ok(summary) => {
             println!(
                 "Importate {} domande; {} già presenti e lasciate invariate.",
@@ -202,7 +203,7 @@ fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), St
             );
             Ok(())
         }
-        Err(import::ImportError::Rows(errors)) => {
+        Err(applications_csv::ImportError::Rows(errors)) => {
             for error in &errors {
                 eprintln!("{error}");
             }
@@ -217,7 +218,7 @@ fn import_applications(store: &Store, file: &Path, actor: &str) -> Result<(), St
 }
 
 fn load_call(store: &Store, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
-    let call = bando_file::load(file).map_err(|e| e.to_string())?;
+    let call = call_toml::load(file).map_err(|e| e.to_string())?;
     let ctx = context(actor);
     let code = call.code.clone();
     let title = call.title.clone();

@@ -12,9 +12,9 @@ use crate::domain::Command;
 use crate::domain::objection::Adjustment;
 use crate::domain::ranking::{RankingKind, draw_lots};
 use crate::domain::time::{format_date, format_ts_date, parse_date};
+use crate::files::ranking_export::{Audience, write_csv, write_notice};
 use crate::format::count;
 use crate::messages::{Catalogue, ComuneConfig, Order, Values};
-use crate::ranking_export::{Audience, write_csv, write_notice};
 use crate::store::Store;
 
 pub fn run(
@@ -210,7 +210,7 @@ fn rules(
     only_check: bool,
     actor: &str,
 ) -> Result<(), String> {
-    let ruleset = crate::rules_file::load(file).map_err(|e| e.to_string())?;
+    let ruleset = crate::files::ruleset_toml::load(file).map_err(|e| e.to_string())?;
     let summary = format!(
         "«{}»: {} criteri, spareggio {}{}",
         ruleset.name,

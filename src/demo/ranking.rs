@@ -35,7 +35,7 @@ pub struct RankingSummary {
 
 /// The example ruleset, parsed: a fault in the shipped file is a fault of this build.
 pub fn example_ruleset() -> Result<Ruleset, StoreError> {
-    crate::rules_file::esempio_marche().map_err(|e| StoreError::Message(e.to_string()))
+    crate::files::ruleset_toml::esempio_marche().map_err(|e| StoreError::Message(e.to_string()))
 }
 
 /// Adds the ranking to a populated demo whose last event is at `after`; None when no

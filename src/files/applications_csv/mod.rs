@@ -1134,12 +1134,12 @@ fn assemble_one(id: &str, rows: &[PersonRow], errs: &mut Errors) -> Option<Parse
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bando_file::bando_2024;
     use crate::domain::State;
+    use crate::files::call_toml::bando_2024;
     use proptest::prelude::*;
 
-    const SAMPLE: &str = include_str!("../fixtures/domande-esempio.csv");
-    const BAD: &str = include_str!("../fixtures/domande-errate.csv");
+    const SAMPLE: &str = include_str!("../../../fixtures/domande-esempio.csv");
+    const BAD: &str = include_str!("../../../fixtures/domande-errate.csv");
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 

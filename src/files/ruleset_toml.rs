@@ -15,7 +15,8 @@ use crate::domain::points::Points;
 use crate::domain::ruleset::{
     Band, Block, Criterion, HouseholdPredicate, Measure, Rule, Ruleset, RulesetIssue, TieBreak,
 };
-use crate::messages::text::line_of;
+
+use super::text::line_of;
 
 /// A point-table file that could not be used, with the place to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,7 +29,7 @@ pub struct RulesFileError {
 }
 
 /// The example table shipped in `fixtures/rules/`, embedded so that demo data needs no files.
-pub const ESEMPIO_MARCHE: &str = include_str!("../fixtures/rules/esempio-marche.toml");
+pub const ESEMPIO_MARCHE: &str = include_str!("../../fixtures/rules/esempio-marche.toml");
 
 pub fn esempio_marche() -> Result<Ruleset, RulesFileError> {
     parse("fixtures/rules/esempio-marche.toml", ESEMPIO_MARCHE)
