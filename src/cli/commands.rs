@@ -5,9 +5,9 @@ use std::io::{BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
+use crate::domain::number::count;
 use crate::domain::{Context, State};
 use crate::files::{applications_csv, call_toml};
-use crate::format::count;
 use crate::store::Store;
 use crate::{demo, tui};
 

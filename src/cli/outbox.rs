@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::OutboxCommand;
-use crate::format::count;
+use crate::domain::number::count;
 use crate::io::bundle::{Bundle, Receipts, export_queue, send_bundle};
 use crate::io::worker::{Worker, WorkerConfig};
 use crate::io::{ClientConfig, IoClient, key_from_env};

@@ -9,11 +9,11 @@ use super::RankingCommand;
 use super::commands::context;
 use super::intake::resolve_call;
 use crate::domain::Command;
+use crate::domain::number::count;
 use crate::domain::objection::Adjustment;
 use crate::domain::ranking::{RankingKind, draw_lots};
 use crate::domain::time::{format_date, format_ts_date, parse_date};
 use crate::files::ranking_export::{Audience, write_csv, write_notice};
-use crate::format::count;
 use crate::messages::{Catalogue, ComuneConfig, Order, Values};
 use crate::store::Store;
 
@@ -313,7 +313,7 @@ fn publish(
     };
     let seed = match seed {
         Some(seed) => seed,
-        None => crate::lot::fresh_seed()?,
+        None => crate::store::lot::fresh_seed()?,
     };
     let report = store
         .publish_ranking(&call.code, kind, seed, &context(actor), &order)
