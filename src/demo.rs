@@ -15,6 +15,7 @@
 mod intake;
 mod outbox;
 mod ranking;
+mod tables;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashSet};
@@ -40,6 +41,9 @@ use crate::store::{Store, StoreError};
 
 pub use intake::IntakeSummary;
 pub use ranking::{RankingSummary, example_ruleset};
+pub use tables::TableError;
+
+use tables::{Community, Tables};
 
 pub const MAX_APPLICATIONS: usize = 1_000_000;
 
@@ -77,6 +81,8 @@ pub enum DemoError {
     TooMany,
     #[error("bando dimostrativo non valido: {0}")]
     Call(#[from] CallFileError),
+    #[error("dati dimostrativi non validi: {0}")]
+    Tables(#[from] TableError),
 }
 
 /// Fills `store`, which must hold no application, with `options.applications` applications of
@@ -108,7 +114,7 @@ pub fn add_ranking(store: &Store, seed: u64) -> Result<Option<RankingSummary>, D
         .first()
         .map(|(_, event)| event.at)
         .unwrap_or(call.opens_at);
-    Ok(ranking::add(store, &call, seed, after)?)
+    Ok(ranking::add(store, &call, Tables::get()?, seed, after)?)
 }
 
 pub fn populate_on(
@@ -132,6 +138,7 @@ fn fill(
     if store.application_count() > 0 {
         return Err(DemoError::NotEmpty);
     }
+    let tables = Tables::get()?;
     let mut events = 0;
     let call = match store.active_call()? {
         Some(call) => call,
@@ -156,7 +163,7 @@ fn fill(
             call
         }
     };
-    let mut demo = Demo::new(store, &call, options);
+    let mut demo = Demo::new(store, &call, tables, options);
     demo.run(progress)?;
     let last = store.audit_len() as u64;
     let at = store
@@ -166,7 +173,7 @@ fn fill(
         .unwrap_or(call.opens_at)
         + chrono::Duration::minutes(5);
     let messages = outbox::queue_catalogue(store, &call, at)?;
-    let intake = intake::add(store, &call, options.seed, at, today)?;
+    let intake = intake::add(store, &call, tables, options.seed, at, today)?;
     Ok(DemoSummary {
         applications: options.applications,
         events: events + demo.events + messages + intake.events,
@@ -183,536 +190,12 @@ const ACTORS: [&str; 5] = ["mrossi", "gbianchi", "lverdi", "acolombo", "fmarchet
 const HOUR: u32 = 3600;
 const MINUTE: u32 = 60;
 
-/// Belfiore code and name of the place.
-type Place = (&'static str, &'static str);
-
-const FERMO: Place = ("D542", "Fermo");
-
-const MARCHE: [Place; 4] = [
-    ("A271", "Ancona"),
-    ("E783", "Macerata"),
-    ("A462", "Ascoli Piceno"),
-    ("G479", "Pesaro"),
-];
-
-const ITALY: [Place; 26] = [
-    ("H501", "Roma"),
-    ("F205", "Milano"),
-    ("F839", "Napoli"),
-    ("L219", "Torino"),
-    ("G482", "Pescara"),
-    ("L103", "Teramo"),
-    ("C632", "Chieti"),
-    ("A345", "L'Aquila"),
-    ("G478", "Perugia"),
-    ("A662", "Bari"),
-    ("G273", "Palermo"),
-    ("D643", "Foggia"),
-    ("L049", "Taranto"),
-    ("H224", "Reggio Calabria"),
-    ("C351", "Catania"),
-    ("D612", "Firenze"),
-    ("A944", "Bologna"),
-    ("D969", "Genova"),
-    ("H703", "Salerno"),
-    ("E506", "Lecce"),
-    ("B963", "Caserta"),
-    ("C352", "Catanzaro"),
-    ("D086", "Cosenza"),
-    ("G942", "Potenza"),
-    ("B519", "Campobasso"),
-    ("F158", "Messina"),
-];
-
-/// Italians born to emigrant families who came back.
-const ITALIANS_ABROAD: [Place; 5] = [
-    ("Z112", "Germania"),
-    ("Z133", "Svizzera"),
-    ("Z103", "Belgio"),
-    ("Z110", "Francia"),
-    ("Z600", "Argentina"),
-];
-
-const SURNAMES: [&str; 100] = [
-    "Rossi",
-    "Russo",
-    "Ferrari",
-    "Esposito",
-    "Bianchi",
-    "Romano",
-    "Colombo",
-    "Ricci",
-    "Marino",
-    "Greco",
-    "Bruno",
-    "Gallo",
-    "Conti",
-    "De Luca",
-    "Mancini",
-    "Costa",
-    "Giordano",
-    "Rizzo",
-    "Lombardi",
-    "Moretti",
-    "Barbieri",
-    "Fontana",
-    "Santoro",
-    "Mariani",
-    "Rinaldi",
-    "Caruso",
-    "Ferrara",
-    "Galli",
-    "Martini",
-    "Leone",
-    "Longo",
-    "Gentile",
-    "Martinelli",
-    "Vitale",
-    "Serra",
-    "Coppola",
-    "De Santis",
-    "D'Angelo",
-    "Marchetti",
-    "Parisi",
-    "Villa",
-    "Conte",
-    "Ferri",
-    "Fabbri",
-    "Marini",
-    "Grasso",
-    "Valentini",
-    "Messina",
-    "De Angelis",
-    "Pellegrini",
-    "Palumbo",
-    "Farina",
-    "Monti",
-    "Morelli",
-    "Amato",
-    "Silvestri",
-    "Testa",
-    "Carbone",
-    "Giuliani",
-    "Benedetti",
-    "Barone",
-    "Guerra",
-    "Palmieri",
-    "Bernardi",
-    "Fiore",
-    "Ferretti",
-    "Donati",
-    "Vitali",
-    "Neri",
-    "Orlando",
-    // Common in the Fermo area.
-    "Marcantoni",
-    "Properzi",
-    "Cognigni",
-    "Ferracuti",
-    "Cesetti",
-    "Marinangeli",
-    "Ortenzi",
-    "Mercuri",
-    "Pompei",
-    "Ercoli",
-    "Angelini",
-    "Capponi",
-    "Luciani",
-    "Tomassini",
-    "Paoletti",
-    "Santarelli",
-    "Ripani",
-    "Sabbatini",
-    "Vallesi",
-    "Ruffini",
-    "Cruciani",
-    "Felici",
-    "Marziali",
-    "Scarpini",
-    "Pierantozzi",
-    "Vesprini",
-    "Marzetti",
-    "Ciarrocchi",
-    "Nepi",
-    "Torresi",
-];
-
-/// First names are chosen by generation: people born before 1975 mostly carry the older ones.
-const MALE_CLASSIC: [&str; 30] = [
-    "Giuseppe",
-    "Giovanni",
-    "Antonio",
-    "Mario",
-    "Luigi",
-    "Francesco",
-    "Angelo",
-    "Vincenzo",
-    "Pietro",
-    "Salvatore",
-    "Carlo",
-    "Franco",
-    "Domenico",
-    "Bruno",
-    "Paolo",
-    "Michele",
-    "Giorgio",
-    "Aldo",
-    "Sergio",
-    "Luciano",
-    "Enzo",
-    "Gianni",
-    "Renato",
-    "Elio",
-    "Umberto",
-    "Alfredo",
-    "Emidio",
-    "Nazzareno",
-    "Quinto",
-    "Settimio",
-];
-
-const MALE_MODERN: [&str; 30] = [
-    "Marco",
-    "Andrea",
-    "Alessandro",
-    "Luca",
-    "Stefano",
-    "Roberto",
-    "Massimo",
-    "Fabio",
-    "Simone",
-    "Matteo",
-    "Lorenzo",
-    "Davide",
-    "Riccardo",
-    "Emanuele",
-    "Federico",
-    "Daniele",
-    "Gabriele",
-    "Tommaso",
-    "Leonardo",
-    "Edoardo",
-    "Nicola",
-    "Claudio",
-    "Maurizio",
-    "Alberto",
-    "Filippo",
-    "Diego",
-    "Samuele",
-    "Christian",
-    "Mattia",
-    "Giacomo",
-];
-
-const FEMALE_CLASSIC: [&str; 25] = [
-    "Maria",
-    "Anna",
-    "Giuseppina",
-    "Rosa",
-    "Angela",
-    "Giovanna",
-    "Teresa",
-    "Lucia",
-    "Carmela",
-    "Caterina",
-    "Antonietta",
-    "Rita",
-    "Franca",
-    "Graziella",
-    "Luciana",
-    "Marisa",
-    "Gabriella",
-    "Loredana",
-    "Adriana",
-    "Bruna",
-    "Elvira",
-    "Nazzarena",
-    "Settimia",
-    "Iolanda",
-    "Vincenza",
-];
-
-const FEMALE_MODERN: [&str; 32] = [
-    "Francesca",
-    "Paola",
-    "Laura",
-    "Sara",
-    "Giulia",
-    "Chiara",
-    "Martina",
-    "Valentina",
-    "Alessia",
-    "Federica",
-    "Elisa",
-    "Silvia",
-    "Elena",
-    "Roberta",
-    "Monica",
-    "Barbara",
-    "Simona",
-    "Cristina",
-    "Daniela",
-    "Patrizia",
-    "Sofia",
-    "Aurora",
-    "Alice",
-    "Ginevra",
-    "Emma",
-    "Giorgia",
-    "Beatrice",
-    "Marta",
-    "Noemi",
-    "Arianna",
-    "Serena",
-    "Ilaria",
-];
-
-/// A community of people born abroad, with the names its members typically carry.
-struct Community {
-    places: &'static [Place],
-    surnames: &'static [&'static str],
-    male: &'static [&'static str],
-    female: &'static [&'static str],
-    eu: bool,
-    /// Share, in percent of all applicants.
-    weight: u32,
-}
-
-/// Together 20 % of applicants; the rest are Italian.
-static COMMUNITIES: [Community; 8] = [
-    Community {
-        places: &[("Z129", "Romania")],
-        surnames: &[
-            "Popescu",
-            "Ionescu",
-            "Popa",
-            "Constantin",
-            "Stan",
-            "Dumitru",
-            "Munteanu",
-            "Stoica",
-            "Moldovan",
-            "Rusu",
-        ],
-        male: &[
-            "Ion", "Andrei", "Mihai", "Florin", "Gheorghe", "Marius", "Adrian", "Cristian",
-        ],
-        female: &[
-            "Elena",
-            "Ioana",
-            "Mihaela",
-            "Andreea",
-            "Gabriela",
-            "Florentina",
-            "Daniela",
-            "Alina",
-        ],
-        eu: true,
-        weight: 5,
-    },
-    Community {
-        places: &[("Z127", "Polonia")],
-        surnames: &["Nowak", "Wojcik", "Kaczmarek", "Mazur", "Krawczyk", "Zajac"],
-        male: &["Piotr", "Krzysztof", "Tomasz", "Marek", "Jan", "Michal"],
-        female: &[
-            "Katarzyna",
-            "Agnieszka",
-            "Magdalena",
-            "Joanna",
-            "Ewa",
-            "Barbara",
-        ],
-        eu: true,
-        weight: 1,
-    },
-    Community {
-        places: &[("Z100", "Albania")],
-        surnames: &[
-            "Hoxha", "Shehu", "Dervishi", "Gjoka", "Leka", "Kola", "Basha", "Marku", "Cela", "Dema",
-        ],
-        male: &[
-            "Arben", "Ilir", "Gentian", "Besnik", "Artan", "Fatmir", "Erion", "Klodian",
-        ],
-        female: &[
-            "Elona", "Mirela", "Anila", "Blerina", "Jonida", "Valbona", "Ermira", "Alketa",
-        ],
-        eu: false,
-        weight: 4,
-    },
-    Community {
-        places: &[("Z330", "Marocco"), ("Z352", "Tunisia"), ("Z336", "Egitto")],
-        surnames: &[
-            "El Amrani",
-            "Benali",
-            "Bouzid",
-            "El Idrissi",
-            "Alaoui",
-            "Haddad",
-            "Tahiri",
-            "Trabelsi",
-            "Ben Salem",
-            "Gharbi",
-        ],
-        male: &[
-            "Mohamed", "Youssef", "Rachid", "Karim", "Said", "Hamza", "Ahmed", "Mustafa",
-        ],
-        female: &[
-            "Fatima", "Khadija", "Amina", "Naima", "Samira", "Malika", "Leila", "Nadia",
-        ],
-        eu: false,
-        weight: 4,
-    },
-    Community {
-        places: &[("Z138", "Ucraina"), ("Z140", "Moldavia")],
-        surnames: &[
-            "Kovalenko",
-            "Shevchenko",
-            "Bondarenko",
-            "Tkachenko",
-            "Melnyk",
-            "Boyko",
-            "Ceban",
-            "Cojocaru",
-            "Ciobanu",
-            "Lungu",
-        ],
-        male: &[
-            "Oleksandr",
-            "Andriy",
-            "Vasyl",
-            "Serhiy",
-            "Ion",
-            "Vasile",
-            "Dmytro",
-            "Sergiu",
-        ],
-        female: &[
-            "Oksana", "Olena", "Natalia", "Svitlana", "Tetiana", "Iryna", "Galina", "Larisa",
-        ],
-        eu: false,
-        weight: 2,
-    },
-    Community {
-        places: &[("Z210", "Cina")],
-        surnames: &[
-            "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Hu", "Zhou", "Xu", "Zhu",
-        ],
-        male: &["Wei", "Jun", "Hao", "Lei", "Ming", "Jian", "Bo", "Tao"],
-        female: &["Mei", "Xiu", "Yan", "Jing", "Hui", "Ling", "Fang", "Na"],
-        eu: false,
-        weight: 1,
-    },
-    Community {
-        places: &[
-            ("Z222", "India"),
-            ("Z236", "Pakistan"),
-            ("Z249", "Bangladesh"),
-        ],
-        surnames: &[
-            "Singh", "Kumar", "Khan", "Hossain", "Rahman", "Ali", "Islam", "Sharma",
-        ],
-        male: &[
-            "Gurpreet", "Rajesh", "Imran", "Mohammad", "Harjit", "Arif", "Sunil", "Tariq",
-        ],
-        female: &[
-            "Simran", "Priya", "Nasreen", "Fatema", "Harpreet", "Shabana", "Sunita", "Rubina",
-        ],
-        eu: false,
-        weight: 2,
-    },
-    Community {
-        places: &[("Z343", "Senegal"), ("Z335", "Nigeria")],
-        surnames: &[
-            "Diop", "Ndiaye", "Fall", "Sarr", "Okafor", "Okeke", "Adeyemi", "Mbaye",
-        ],
-        male: &[
-            "Mamadou", "Cheikh", "Moussa", "Ibrahima", "Chinedu", "Emeka", "Samuel", "Modou",
-        ],
-        female: &[
-            "Fatou", "Aminata", "Awa", "Mariama", "Ngozi", "Chioma", "Blessing", "Grace",
-        ],
-        eu: false,
-        weight: 1,
-    },
-];
-
-const STREETS: [&str; 32] = [
-    "Via Roma",
-    "Corso Cefalonia",
-    "Viale Trento",
-    "Via dell'Università",
-    "Corso Marefiore",
-    "Via Giovanni XXIII",
-    "Via Mazzini",
-    "Via Garibaldi",
-    "Viale Vittorio Veneto",
-    "Via Respighi",
-    "Via Montessori",
-    "Via Sant'Alessandro",
-    "Via Leti",
-    "Via Prosperi",
-    "Via Trieste",
-    "Viale XX Settembre",
-    "Via Campiglione",
-    "Via Salvo D'Acquisto",
-    "Via Ognissanti",
-    "Via Mameli",
-    "Via Brunforte",
-    "Via Crollalanza",
-    "Contrada Camera",
-    "Via Fratelli Rosselli",
-    "Via Solferino",
-    "Via Bellesi",
-    "Via Perpenti",
-    "Via Girardi",
-    "Via Zeno Vitali",
-    "Via Martiri della Resistenza",
-    "Via Pompeiana",
-    "Contrada Santa Petronilla",
-];
+/// Belfiore code of Fermo, the Comune of the call: where most applicants were born.
+const FERMO: &str = "D542";
 
 const MOBILE_PREFIXES: [u32; 24] = [
     320, 328, 329, 331, 333, 334, 335, 338, 339, 340, 342, 345, 347, 348, 349, 351, 360, 366, 368,
     370, 380, 388, 389, 392,
-];
-
-const EXEMPTION_GROUNDS: [&str; 2] = [
-    "esenzione dall'imposta di bollo, d.P.R. 642/1972, tabella allegato B",
-    "richiedente in carico ai servizi sociali del Comune, esenzione dal bollo",
-];
-
-const LATE_OVERRIDES: [&str; 2] = [
-    "disservizio del portale negli ultimi giorni del bando, attestato dal gestore",
-    "domanda spedita con raccomandata entro il termine di chiusura",
-];
-
-const REINSTATE_REASONS: [&str; 2] = [
-    "accolta l'istanza di riesame: integrazione consegnata a mano entro la scadenza",
-    "riesame in autotutela: documentazione già agli atti dell'ufficio",
-];
-
-const ADMISSION_NOTES: [&str; 3] = [
-    "requisiti verificati",
-    "requisiti e condizioni verificati d'ufficio",
-    "verificata l'attestazione ISEE presso INPS",
-];
-
-const ACCESS_REQUIREMENT_NOTES: [&str; 3] = [
-    "quota superiore al 50% di un alloggio adeguato al nucleo",
-    "residenza nel Comune non confermata dall'anagrafe",
-    "precedente assegnazione in proprietà di un alloggio pubblico",
-];
-
-const FALSE_DECLARATION_NOTES: [&str; 3] = [
-    "composizione del nucleo difforme dallo stato di famiglia",
-    "ISEE dichiarato difforme dall'attestazione INPS",
-    "proprietà di un alloggio non dichiarata",
-];
-
-const OTHER_EXCLUSION_NOTES: [&str; 3] = [
-    "rinuncia scritta del richiedente",
-    "domanda ritirata dal richiedente",
-    "richiedente trasferito in un altro Comune",
 ];
 
 // ---- simulated lifecycle ------------------------------------------------------------------
@@ -850,6 +333,7 @@ enum Origin {
 struct Demo<'a> {
     store: &'a Store,
     call: &'a Call,
+    tables: &'static Tables,
     rng: ChaCha8Rng,
     total: usize,
     /// Every fiscal code given in this run: the same person may not appear twice.
@@ -865,7 +349,12 @@ struct Demo<'a> {
 }
 
 impl<'a> Demo<'a> {
-    fn new(store: &'a Store, call: &'a Call, options: &DemoOptions) -> Self {
+    fn new(
+        store: &'a Store,
+        call: &'a Call,
+        tables: &'static Tables,
+        options: &DemoOptions,
+    ) -> Self {
         let required: Vec<usize> = call
             .documents
             .iter()
@@ -882,6 +371,7 @@ impl<'a> Demo<'a> {
         Demo {
             store,
             call,
+            tables,
             rng: ChaCha8Rng::seed_from_u64(options.seed),
             total: options.applications,
             codes: HashSet::with_capacity(options.applications.saturating_mul(3)),
@@ -1276,7 +766,7 @@ impl<'a> Demo<'a> {
         match step {
             Step::Register => {
                 let override_reason = (pending.flags & LATE != 0)
-                    .then(|| pick(&mut self.rng, &LATE_OVERRIDES).to_string());
+                    .then(|| pick(&mut self.rng, &self.tables.late_overrides).to_string());
                 // Registration is the protocol clerk's job, whoever reviews later.
                 let clerk = self.actor();
                 self.push(
@@ -1310,7 +800,7 @@ impl<'a> Demo<'a> {
             }
             Step::Admit => {
                 let note = if self.rng.random_bool(0.3) {
-                    pick(&mut self.rng, &ADMISSION_NOTES).to_string()
+                    pick(&mut self.rng, &self.tables.admission_notes).to_string()
                 } else {
                     String::new()
                 };
@@ -1321,7 +811,7 @@ impl<'a> Demo<'a> {
                 self.push(Command::Exclude { id, reason, note }, ctx);
             }
             Step::Reinstate => {
-                let reason = pick(&mut self.rng, &REINSTATE_REASONS).to_string();
+                let reason = pick(&mut self.rng, &self.tables.reinstate_reasons).to_string();
                 self.push(Command::Reinstate { id, reason }, ctx);
             }
         }
@@ -1343,7 +833,9 @@ impl<'a> Demo<'a> {
     fn exclusion_note(&mut self, reason: ExclusionReason, pending: &Pending) -> String {
         use ExclusionReason::*;
         match reason {
-            RequisitoMancante => pick(&mut self.rng, &ACCESS_REQUIREMENT_NOTES).to_string(),
+            RequisitoMancante => {
+                pick(&mut self.rng, &self.tables.access_requirement_notes).to_string()
+            }
             DocumentiMancanti if pending.requested_at != 0 => format!(
                 "integrazione richiesta il {} non pervenuta entro il {}",
                 format_date(rome_date(from_secs(pending.requested_at))),
@@ -1356,9 +848,11 @@ impl<'a> Demo<'a> {
             IseeSuperiore => {
                 "ISEE dell'attestazione INPS superiore al limite del bando".to_string()
             }
-            FalsaDichiarazione => pick(&mut self.rng, &FALSE_DECLARATION_NOTES).to_string(),
+            FalsaDichiarazione => {
+                pick(&mut self.rng, &self.tables.false_declaration_notes).to_string()
+            }
             DomandaTardiva => "domanda pervenuta dopo la chiusura del bando".to_string(),
-            Altro => pick(&mut self.rng, &OTHER_EXCLUSION_NOTES).to_string(),
+            Altro => pick(&mut self.rng, &self.tables.other_exclusion_notes).to_string(),
         }
     }
 
@@ -1441,12 +935,14 @@ impl<'a> Demo<'a> {
         } else {
             let community = weighted(
                 rng,
-                &COMMUNITIES
+                &self
+                    .tables
+                    .communities
                     .iter()
                     .map(|c| (c, c.weight))
                     .collect::<Vec<_>>(),
             );
-            Origin::Abroad(community, pick(rng, community.places).0)
+            Origin::Abroad(community, pick(rng, &community.places).as_str())
         };
 
         let mut relations = vec![Relation::Richiedente];
@@ -1626,18 +1122,19 @@ impl<'a> Demo<'a> {
     ) -> Person {
         let back = add_years(on, -(age as i32));
         let birth = add_days(back, -self.rng.random_range(1..=364));
-        let (surname_pick, place) = match origin {
+        let tables = self.tables;
+        let (surname_pick, place): (&str, &'static str) = match origin {
             Origin::Italy => {
                 let place = match self.rng.random_range(0..100u32) {
                     0..45 => FERMO,
-                    45..65 => *pick(&mut self.rng, &MARCHE),
-                    65..97 => *pick(&mut self.rng, &ITALY),
-                    _ => *pick(&mut self.rng, &ITALIANS_ABROAD),
+                    45..65 => pick(&mut self.rng, &tables.marche).as_str(),
+                    65..97 => pick(&mut self.rng, &tables.italy).as_str(),
+                    _ => pick(&mut self.rng, &tables.italians_abroad).as_str(),
                 };
-                (*pick(&mut self.rng, &SURNAMES), place.0)
+                (pick(&mut self.rng, &tables.surnames).as_str(), place)
             }
             Origin::Abroad(community, country) => {
-                (*pick(&mut self.rng, community.surnames), country)
+                (pick(&mut self.rng, &community.surnames).as_str(), country)
             }
         };
         Person {
@@ -1650,18 +1147,19 @@ impl<'a> Demo<'a> {
     }
 
     fn first_name(&mut self, origin: Origin, female: bool, born: i32) -> String {
-        let names: &[&str] = match origin {
+        let t = self.tables;
+        let names: &[String] = match origin {
             Origin::Italy => {
                 let classic = (born < 1975) != self.rng.random_bool(0.15);
                 match (female, classic) {
-                    (false, true) => &MALE_CLASSIC,
-                    (false, false) => &MALE_MODERN,
-                    (true, true) => &FEMALE_CLASSIC,
-                    (true, false) => &FEMALE_MODERN,
+                    (false, true) => &t.male_classic,
+                    (false, false) => &t.male_modern,
+                    (true, true) => &t.female_classic,
+                    (true, false) => &t.female_modern,
                 }
             }
-            Origin::Abroad(community, _) if female => community.female,
-            Origin::Abroad(community, _) => community.male,
+            Origin::Abroad(community, _) if female => &community.female,
+            Origin::Abroad(community, _) => &community.male,
         };
         pick(&mut self.rng, names).to_string()
     }
@@ -1670,13 +1168,13 @@ impl<'a> Demo<'a> {
     fn child_place(&mut self, origin: Origin) -> &'static str {
         match origin {
             Origin::Italy => match self.rng.random_range(0..100u32) {
-                0..75 => FERMO.0,
-                75..90 => pick(&mut self.rng, &MARCHE).0,
-                _ => pick(&mut self.rng, &ITALY).0,
+                0..75 => FERMO,
+                75..90 => pick(&mut self.rng, &self.tables.marche).as_str(),
+                _ => pick(&mut self.rng, &self.tables.italy).as_str(),
             },
             Origin::Abroad(_, country) => {
                 if self.rng.random_bool(0.6) {
-                    FERMO.0
+                    FERMO
                 } else {
                     country
                 }
@@ -1783,7 +1281,7 @@ impl<'a> Demo<'a> {
     }
 
     fn contact(&mut self, applicant: &Member) -> Contact {
-        let street = pick(&mut self.rng, &STREETS);
+        let street = pick(&mut self.rng, &self.tables.streets);
         let number = self.rng.random_range(1..=140u32);
         let email = self.rng.random_bool(0.55).then(|| {
             let local = format!(
@@ -1847,7 +1345,7 @@ impl<'a> Demo<'a> {
                 } else {
                     age.min(40)
                 };
-                if applicant.fiscal_code.belfiore() == FERMO.0 && self.rng.random_bool(0.6) {
+                if applicant.fiscal_code.belfiore() == FERMO && self.rng.random_bool(0.6) {
                     cap
                 } else {
                     self.rng.random_range(0..=cap)
@@ -1907,7 +1405,7 @@ impl<'a> Demo<'a> {
             StampDuty::marca(&identifier, bought).map_err(StoreError::Domain)?
         } else {
             StampDuty::Esente {
-                ground: pick(&mut self.rng, &EXEMPTION_GROUNDS).to_string(),
+                ground: pick(&mut self.rng, &self.tables.exemption_grounds).to_string(),
             }
         };
         Ok(Declaration {
