@@ -13,10 +13,10 @@ use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::calendar::{HOUR, MINUTE, add_days, is_working_day, next_working_day, rome_local};
+use super::random::pick;
 use super::tables::Tables;
-use super::{
-    ACTORS, FERMO, HOUR, MINUTE, add_days, is_working_day, next_working_day, pick, rome_local,
-};
+use super::{ACTORS, FERMO};
 use crate::domain::appointment::{Citizen, Slot};
 use crate::domain::command::NewAppointment;
 use crate::domain::fiscal_code::PersonFiscalCode;
