@@ -5,10 +5,11 @@ use std::io::{BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
+use crate::domain::number::count;
 use crate::domain::{Context, State};
-use crate::format::count;
+use crate::files::call_toml;
 use crate::office::{Office, OfficeError};
-use crate::{bando_file, demo, tui};
+use crate::{demo, tui};
 
 pub fn run(cli: Cli) -> Result<(), String> {
     let actor = actor(cli.global.operatore.as_deref());
@@ -214,7 +215,7 @@ fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), 
 }
 
 fn load_call(office: &Office, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
-    let call = bando_file::load(file).map_err(|e| e.to_string())?;
+    let call = call_toml::load(file).map_err(|e| e.to_string())?;
     let code = call.code.clone();
     let title = call.title.clone();
     let saved = office.save_call(&context(actor), call, activate)?;

@@ -10,10 +10,10 @@ use super::InterestedCommand;
 use super::commands::context;
 use crate::domain::appointment::{Appointment, AppointmentState};
 use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::number::count;
 use crate::domain::time::{format_date, format_ts, format_ts_time, parse_date, rome_date};
 use crate::domain::{Call, Command};
-use crate::format::count;
-use crate::interested_file::{self, InterestedFileError};
+use crate::files::interested_csv::{self, InterestedFileError};
 use crate::messages::text::clean_line;
 use crate::office::Office;
 
@@ -44,7 +44,7 @@ pub(super) fn resolve_call(office: &Office, given: Option<&str>) -> Result<Call,
 }
 
 fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &str) -> Result<(), String> {
-    let codes = match interested_file::read(file) {
+    let codes = match interested_csv::read(file) {
         Ok(codes) => codes,
         Err(InterestedFileError::Rows { file, rows }) => {
             for row in &rows {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::OutboxCommand;
-use crate::format::count;
+use crate::domain::number::count;
 use crate::io::bundle::{Bundle, Receipts, send_bundle};
 use crate::io::{ClientConfig, IoClient, key_from_env};
 use crate::messages::outbox::{OutboxId, OutboxTab};

@@ -9,12 +9,12 @@ use super::RankingCommand;
 use super::commands::context;
 use super::intake::resolve_call;
 use crate::domain::Command;
+use crate::domain::number::count;
 use crate::domain::objection::Adjustment;
 use crate::domain::ranking::{RankingKind, draw_lots};
 use crate::domain::time::{format_date, format_ts_date, parse_date};
-use crate::format::count;
+use crate::files::ranking_export::{Audience, write_csv, write_notice};
 use crate::office::Office;
-use crate::ranking_export::{Audience, write_csv, write_notice};
 
 pub fn run(office: &Office, command: RankingCommand, actor: &str) -> Result<(), String> {
     match command {
@@ -172,7 +172,7 @@ fn rules(
     only_check: bool,
     actor: &str,
 ) -> Result<(), String> {
-    let ruleset = crate::rules_file::load(file).map_err(|e| e.to_string())?;
+    let ruleset = crate::files::ruleset_toml::load(file).map_err(|e| e.to_string())?;
     let summary = format!(
         "«{}»: {} criteri, spareggio {}{}",
         ruleset.name,
@@ -260,7 +260,7 @@ fn publish(
     let call = resolve_call(office, bando)?;
     let seed = match seed {
         Some(seed) => seed,
-        None => crate::lot::fresh_seed()?,
+        None => crate::store::lot::fresh_seed()?,
     };
     let report = office.publish_ranking(&context(actor), &call.code, kind, seed)?;
     let header = &report.header;

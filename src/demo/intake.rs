@@ -13,10 +13,10 @@ use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{
-    ACTORS, FEMALE_CLASSIC, FEMALE_MODERN, FERMO, HOUR, MALE_CLASSIC, MALE_MODERN, MARCHE, MINUTE,
-    SURNAMES, add_days, is_working_day, next_working_day, pick, rome_local,
-};
+use super::calendar::{HOUR, MINUTE, add_days, is_working_day, next_working_day, rome_local};
+use super::random::pick;
+use super::tables::Tables;
+use super::{ACTORS, FERMO};
 use crate::domain::appointment::{Citizen, Slot};
 use crate::domain::command::NewAppointment;
 use crate::domain::fiscal_code::PersonFiscalCode;
@@ -184,6 +184,7 @@ fn actor_of(id: ApplicationId) -> usize {
 pub fn add(
     store: &Store,
     call: &Call,
+    tables: &Tables,
     seed: u64,
     after: Timestamp,
     today: Option<NaiveDate>,
@@ -214,7 +215,7 @@ pub fn add(
 
     // A call may already have a list (the demo fills any database without applications).
     let listed = store.interested(&call.code)?;
-    let mut people = interested_people(&mut rng);
+    let mut people = interested_people(tables, &mut rng);
     people.retain(|(code, _)| !listed.contains_key(code.as_str()));
     let fee_apps = pick_applications(
         store,
@@ -364,7 +365,7 @@ pub fn add(
 /// A citizen interested in the call: fiscal code and name.
 type Person = (PersonFiscalCode, String);
 
-fn interested_people(rng: &mut ChaCha8Rng) -> Vec<Person> {
+fn interested_people(tables: &Tables, rng: &mut ChaCha8Rng) -> Vec<Person> {
     let total: usize = INTERESTED_BATCHES.iter().sum();
     let mut seen = HashSet::new();
     let mut people = Vec::with_capacity(total);
@@ -375,21 +376,21 @@ fn interested_people(rng: &mut ChaCha8Rng) -> Vec<Person> {
         }
         let female = rng.random_bool(0.5);
         let born = rng.random_range(1950..=2002);
-        let names: &[&str] = match (female, born < 1975) {
-            (false, true) => &MALE_CLASSIC,
-            (false, false) => &MALE_MODERN,
-            (true, true) => &FEMALE_CLASSIC,
-            (true, false) => &FEMALE_MODERN,
+        let names = match (female, born < 1975) {
+            (false, true) => &tables.male_classic,
+            (false, false) => &tables.male_modern,
+            (true, true) => &tables.female_classic,
+            (true, false) => &tables.female_modern,
         };
-        let name = *pick(rng, names);
-        let surname = *pick(rng, &SURNAMES);
+        let name = pick(rng, names);
+        let surname = pick(rng, &tables.surnames);
         let birth = NaiveDate::from_ymd_opt(born, 1, 1)
             .map(|d| add_days(d, rng.random_range(0..365)))
             .unwrap_or_default();
         let place = if rng.random_bool(0.6) {
-            FERMO.0
+            FERMO
         } else {
-            pick(rng, &MARCHE).0
+            pick(rng, &tables.marche)
         };
         let Ok(code) = PersonFiscalCode::build(surname, name, birth, female, place) else {
             continue;

@@ -5,6 +5,7 @@
 use chrono::Duration;
 
 use super::ACTORS;
+use super::tables::Tables;
 use crate::domain::objection::Adjustment;
 use crate::domain::points::Points;
 use crate::domain::publication::RankingHeader;
@@ -35,7 +36,7 @@ pub struct RankingSummary {
 
 /// The example ruleset, parsed: a fault in the shipped file is a fault of this build.
 pub fn example_ruleset() -> Result<Ruleset, StoreError> {
-    crate::rules_file::esempio_marche().map_err(|e| StoreError::Message(e.to_string()))
+    crate::files::ruleset_toml::esempio_marche().map_err(|e| StoreError::Message(e.to_string()))
 }
 
 /// Adds the ranking to a populated demo whose last event is at `after`; None when no
@@ -43,6 +44,7 @@ pub fn example_ruleset() -> Result<Ruleset, StoreError> {
 pub fn add(
     store: &Store,
     call: &Call,
+    tables: &Tables,
     seed: u64,
     after: Timestamp,
 ) -> Result<Option<RankingSummary>, StoreError> {
@@ -130,7 +132,7 @@ pub fn add(
         let command = Command::FileObjection {
             id: app.id,
             received_on: rome_date(now),
-            text: OBJECTION_TEXTS[n % OBJECTION_TEXTS.len()].to_string(),
+            text: tables.objection_texts[n % tables.objection_texts.len()].clone(),
         };
         events += store.execute(&command, &ctx(2, now))?.len();
     }
@@ -166,9 +168,3 @@ pub fn add(
         events,
     }))
 }
-
-const OBJECTION_TEXTS: [&str; 3] = [
-    "Chiede il riconoscimento di tutti gli anni di residenza: dal 2004 nel Comune",
-    "Chiede di considerare l'ordine di rilascio notificato dopo la domanda",
-    "Contesta il punteggio del nucleo: il figlio minore non risulta conteggiato",
-];

@@ -20,6 +20,7 @@ pub mod household;
 pub mod interested;
 pub mod money;
 pub mod notice;
+pub mod number;
 pub mod objection;
 pub mod points;
 pub mod protocol;

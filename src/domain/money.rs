@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::number::group_thousands;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     #[error("importo mancante")]
@@ -150,19 +152,6 @@ fn digits_value(digits: &str) -> Option<u64> {
         acc.checked_mul(10)?
             .checked_add(u64::from(b.wrapping_sub(b'0')))
     })
-}
-
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let len = digits.len();
-    let mut out = String::with_capacity(len + len / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl fmt::Display for Money {

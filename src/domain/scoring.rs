@@ -726,7 +726,6 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
 
     use super::*;
-    use crate::bando_file::bando_2024;
     use crate::domain::application::{ApplicationId, Channel, Decision, State};
     use crate::domain::contact::{Address, Contact};
     use crate::domain::fiscal_code::PersonFiscalCode;
@@ -735,6 +734,7 @@ mod tests {
     };
     use crate::domain::money::Money;
     use crate::domain::ruleset::Band;
+    use crate::files::call_toml::bando_2024;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

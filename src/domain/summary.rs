@@ -93,7 +93,6 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::bando_file::bando_2024;
     use crate::domain::application::{Channel, IntegrationRequest};
     use crate::domain::call::DocumentTrigger;
     use crate::domain::contact::{Address, Contact};
@@ -102,6 +101,7 @@ mod tests {
         Citizenship, ComuneTie, Condition, Declaration, Household, Member, Relation, StampDuty,
     };
     use crate::domain::money::Money;
+    use crate::files::call_toml::bando_2024;
 
     fn ts(d: u32, h: u32) -> Timestamp {
         Utc.with_ymd_and_hms(2024, 10, d, h, 0, 0)

@@ -12,8 +12,9 @@ use super::placeholders::{
     AMOUNT, DUE_DATE, NOTICE_NUMBER, PlaceholderSpec, ValueKind, placeholder,
 };
 use super::template_text::{Segment, names, segments};
-use super::text::{line_of, utf16_len};
+use super::text::utf16_len;
 use super::values::{Values, parse_url};
+use crate::files::text::line_of;
 
 /// A button: the text in both languages IO shows, and the page it opens.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::placeholders::{PLACEHOLDERS, ValueKind, ValueSource};
-use super::text::line_of;
 use super::values::{Value, Values, parse_url};
 use crate::domain::fiscal_code::OrgFiscalCode;
+use crate::files::text::line_of;
 
 /// The pages the messages link to. All https.
 #[derive(Debug, Clone, PartialEq, Eq)]

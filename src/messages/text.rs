@@ -28,17 +28,6 @@ pub fn clean_line(s: &str) -> String {
     out.trim().to_string()
 }
 
-/// 1-based line of a byte offset, for `file:line` errors.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    // Counted on bytes, so that an offset inside a character is safe too.
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,14 +39,6 @@ mod tests {
         assert_eq!(utf16_len("€"), 1);
         assert_eq!(utf16_len("🏠"), 2);
         assert_eq!(utf16_len("🏠".repeat(3).as_str()), 6);
-    }
-
-    #[test]
-    fn lines_of_offsets() {
-        assert_eq!(line_of("a\nb\nc", 0), 1);
-        assert_eq!(line_of("a\nb\nc", 2), 2);
-        assert_eq!(line_of("a\nb\nc", 4), 3);
-        assert_eq!(line_of("a\nb", 99), 2);
     }
 
     #[test]

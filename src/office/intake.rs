@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Office, OfficeError};
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Call, Command, Context, EventKind};
-use crate::import::{self, ImportError};
+use crate::files::applications_csv::{self, ImportError};
 
 /// How an import of the portal's applications went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ impl Office {
         ctx: &Context,
         reader: impl Read,
     ) -> Result<Imported, OfficeError> {
-        match import::import_applications(&self.store, reader, ctx) {
+        match applications_csv::import_applications(&self.store, reader, ctx) {
             Ok(summary) => Ok(Imported {
                 imported: summary.imported,
                 already_present: summary.already_present,

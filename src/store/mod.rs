@@ -9,6 +9,7 @@ mod counts;
 mod error;
 mod intake;
 pub(crate) mod keys;
+pub mod lot;
 pub mod outbox;
 mod ranking;
 mod summaries;

@@ -321,8 +321,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bando_file::bando_2024;
     use crate::domain::{Command, Context};
+    use crate::files::call_toml::bando_2024;
 
     #[test]
     fn check_reports_the_markers_left() -> Result<(), Box<dyn std::error::Error>> {

@@ -277,7 +277,7 @@ impl App {
             agenda: AgendaScreen::default(),
             calls: CallsScreen::default(),
             ranking: RankingScreen::default(),
-            seeds: Box::new(crate::lot::fresh_seed),
+            seeds: Box::new(crate::store::lot::fresh_seed),
             adjust_entries: Vec::new(),
         }
     }

@@ -133,16 +133,16 @@ pub const NO_INTERESTED: &str = "nessun cittadino interessato a questo bando";
 pub fn interested_recipients(count: usize) -> String {
     format!(
         "{} cittadini interessati: anteprima per il primo; gli altri ricevono lo stesso testo",
-        crate::format::count(count)
+        crate::domain::number::count(count)
     )
 }
 
 pub fn interested_queued(queued: usize, duplicates: usize) -> String {
-    let mut text = format!("{} messaggi accodati", crate::format::count(queued));
+    let mut text = format!("{} messaggi accodati", crate::domain::number::count(queued));
     if duplicates > 0 {
         text.push_str(&format!(
             " · {} già in coda, non ripetuti",
-            crate::format::count(duplicates)
+            crate::domain::number::count(duplicates)
         ));
     }
     text
@@ -151,7 +151,7 @@ pub fn interested_queued(queued: usize, duplicates: usize) -> String {
 pub fn batch_recipients(count: usize, first: &str) -> String {
     format!(
         "{} destinatari: anteprima per il primo ({first}); gli altri ricevono lo stesso testo con i propri dati",
-        crate::format::count(count)
+        crate::domain::number::count(count)
     )
 }
 
@@ -176,8 +176,8 @@ pub fn batch_progress(label: &str, done: usize, total: usize, rate: f64) -> Stri
     };
     format!(
         "{label}  {}/{}  {:.0}/s  ETA {}:{:02}  (Esc interrompe)",
-        crate::format::count(done),
-        crate::format::count(total),
+        crate::domain::number::count(done),
+        crate::domain::number::count(total),
         rate,
         eta / 60,
         eta % 60
@@ -193,11 +193,14 @@ pub fn batch_report(
 ) -> String {
     let mut text = format!(
         "accodati {}, già in coda {}",
-        crate::format::count(queued),
-        crate::format::count(duplicates)
+        crate::domain::number::count(queued),
+        crate::domain::number::count(duplicates)
     );
     if failed > 0 {
-        text.push_str(&format!(", non accodati {}", crate::format::count(failed)));
+        text.push_str(&format!(
+            ", non accodati {}",
+            crate::domain::number::count(failed)
+        ));
         if let Some(first) = first {
             text.push_str(&format!(" (primo: {first})"));
         }
@@ -211,7 +214,7 @@ pub fn batch_report(
 pub fn exported(count: usize, bundle: &str, path: &str) -> String {
     format!(
         "esportati {} messaggi nel pacchetto {bundle} ({path})",
-        crate::format::count(count)
+        crate::domain::number::count(count)
     )
 }
 
@@ -240,16 +243,16 @@ pub const CHOICE_HINT: &str = "← → per scegliere";
 pub const SORT_LABELS: [&str; 4] = ["ricevuta", "protocollo", "richiedente", "stato"];
 
 pub fn selected(n: usize) -> String {
-    format!("{} selezionate", crate::format::count(n))
+    format!("{} selezionate", crate::domain::number::count(n))
 }
 
 pub fn batch_done(done: usize, refused: usize, first_error: Option<&str>) -> String {
     match first_error {
-        None => format!("{} domande aggiornate", crate::format::count(done)),
+        None => format!("{} domande aggiornate", crate::domain::number::count(done)),
         Some(error) => format!(
             "{} aggiornate, {} rifiutate: {error}",
-            crate::format::count(done),
-            crate::format::count(refused)
+            crate::domain::number::count(done),
+            crate::domain::number::count(refused)
         ),
     }
 }
@@ -265,13 +268,13 @@ pub fn too_small(width: u16, height: u16, min_width: u16, min_height: u16) -> St
 pub fn rows_loading(done: usize, total: usize) -> String {
     format!(
         "{LOADING_ROWS} {}/{}",
-        crate::format::count(done),
-        crate::format::count(total)
+        crate::domain::number::count(done),
+        crate::domain::number::count(total)
     )
 }
 
 pub fn matches(n: usize) -> String {
-    format!("{} risultati", crate::format::count(n))
+    format!("{} risultati", crate::domain::number::count(n))
 }
 
 pub fn window_open(days_left: i64) -> String {
@@ -299,21 +302,21 @@ pub fn procedure_day(day: i64, days_left: i64) -> String {
 pub fn integration_overdue(n: usize) -> String {
     format!(
         "{} integrazioni scadute senza risposta",
-        crate::format::count(n)
+        crate::domain::number::count(n)
     )
 }
 
 pub fn integration_due_soon(n: usize) -> String {
     format!(
         "{} integrazioni in scadenza entro 3 giorni",
-        crate::format::count(n)
+        crate::domain::number::count(n)
     )
 }
 
 pub fn received_unregistered(n: usize) -> String {
     format!(
         "{} domande ricevute da protocollare",
-        crate::format::count(n)
+        crate::domain::number::count(n)
     )
 }
 
@@ -561,8 +564,8 @@ pub fn marked_sent(id: &str) -> String {
 pub fn sending(handled: usize, remaining: usize) -> String {
     format!(
         "Invio a IO: {} gestiti, {} ancora in coda",
-        crate::format::count(handled),
-        crate::format::count(remaining)
+        crate::domain::number::count(handled),
+        crate::domain::number::count(remaining)
     )
 }
 
@@ -871,7 +874,7 @@ pub fn call_interested_citizens(n: usize) -> String {
     match n {
         0 => "nessun cittadino interessato".to_string(),
         1 => "1 cittadino interessato".to_string(),
-        n => format!("{} cittadini interessati", crate::format::count(n)),
+        n => format!("{} cittadini interessati", crate::domain::number::count(n)),
     }
 }
 
@@ -894,7 +897,7 @@ pub fn call_hint_unpublished(key: &str, interested: usize) -> String {
         0 => format!("non pubblicato · {key} lo pubblica"),
         n => format!(
             "non pubblicato · {key} lo pubblica e avvisa {} interessati",
-            crate::format::count(n)
+            crate::domain::number::count(n)
         ),
     }
 }
@@ -1017,8 +1020,8 @@ pub fn call_interested_removed(code: &str, call: &str) -> String {
 pub fn call_interested_imported(added: usize, present: usize) -> String {
     format!(
         "{} interessati aggiunti ({} già presenti)",
-        crate::format::count(added),
-        crate::format::count(present)
+        crate::domain::number::count(added),
+        crate::domain::number::count(present)
     )
 }
 
@@ -1026,7 +1029,7 @@ pub fn call_import_refused(rows: usize, first: &str) -> String {
     let rows = if rows == 1 {
         "1 riga errata".to_string()
     } else {
-        format!("{} righe errate", crate::format::count(rows))
+        format!("{} righe errate", crate::domain::number::count(rows))
     };
     format!("{rows}, nulla importato (Esc: l'elenco completo) · {first}")
 }
@@ -1091,12 +1094,12 @@ pub fn agenda_title(day: chrono::NaiveDate, offset: i64) -> String {
 pub fn agenda_count(total: usize, cancelled: usize) -> String {
     let mut text = match total {
         1 => "1 appuntamento".to_string(),
-        n => format!("{} appuntamenti", crate::format::count(n)),
+        n => format!("{} appuntamenti", crate::domain::number::count(n)),
     };
     match cancelled {
         0 => {}
         1 => text.push_str(" · 1 annullato"),
-        n => text.push_str(&format!(" · {} annullati", crate::format::count(n))),
+        n => text.push_str(&format!(" · {} annullati", crate::domain::number::count(n))),
     }
     text
 }
@@ -1196,19 +1199,19 @@ pub fn ranking_version_missing(number: u32) -> String {
 pub fn ranking_counts(admitted: usize, excluded: usize) -> String {
     format!(
         "{} ammesse, {} escluse",
-        crate::format::count(admitted),
-        crate::format::count(excluded)
+        crate::domain::number::count(admitted),
+        crate::domain::number::count(excluded)
     )
 }
 
 pub fn still_pending(n: usize) -> String {
-    format!("{} in istruttoria", crate::format::count(n))
+    format!("{} in istruttoria", crate::domain::number::count(n))
 }
 
 pub fn were_pending(n: usize) -> String {
     match n {
         1 => "1 era in istruttoria".to_string(),
-        n => format!("{} erano in istruttoria", crate::format::count(n)),
+        n => format!("{} erano in istruttoria", crate::domain::number::count(n)),
     }
 }
 
@@ -1217,7 +1220,7 @@ pub fn unresolved_ties(groups: usize) -> String {
         1 => "1 gruppo pari merito da sorteggiare".to_string(),
         n => format!(
             "{} gruppi pari merito da sorteggiare",
-            crate::format::count(n)
+            crate::domain::number::count(n)
         ),
     }
 }
@@ -1227,7 +1230,7 @@ pub fn drawn(groups: usize, seed: u64) -> String {
         1 => format!("sorteggio di 1 gruppo, seme {seed}"),
         n => format!(
             "sorteggio di {} gruppi, seme {seed}",
-            crate::format::count(n)
+            crate::domain::number::count(n)
         ),
     }
 }
@@ -1235,7 +1238,10 @@ pub fn drawn(groups: usize, seed: u64) -> String {
 pub fn objections_open(n: usize) -> String {
     match n {
         1 => "1 opposizione da decidere".to_string(),
-        n => format!("{} opposizioni da decidere", crate::format::count(n)),
+        n => format!(
+            "{} opposizioni da decidere",
+            crate::domain::number::count(n)
+        ),
     }
 }
 
@@ -1281,7 +1287,7 @@ pub fn publish_pending(n: usize) -> String {
         1 => "1 domanda ancora in istruttoria non entra in graduatoria".to_string(),
         n => format!(
             "{} domande ancora in istruttoria non entrano in graduatoria",
-            crate::format::count(n)
+            crate::domain::number::count(n)
         ),
     }
 }
@@ -1293,7 +1299,7 @@ pub fn publish_draw(groups: usize, seed: u64) -> String {
         ),
         n => format!(
             "{} gruppi a pari merito (=?) si ordinano per sorteggio: seme {seed}, scritto nel registro",
-            crate::format::count(n)
+            crate::domain::number::count(n)
         ),
     }
 }
@@ -1301,16 +1307,19 @@ pub fn publish_draw(groups: usize, seed: u64) -> String {
 pub fn ranking_published(title: &str, queued: usize, duplicates: usize, failed: usize) -> String {
     let mut text = format!(
         "pubblicata la {title}: {} messaggi accodati",
-        crate::format::count(queued)
+        crate::domain::number::count(queued)
     );
     if duplicates > 0 {
         text.push_str(&format!(
             ", {} già in coda",
-            crate::format::count(duplicates)
+            crate::domain::number::count(duplicates)
         ));
     }
     if failed > 0 {
-        text.push_str(&format!(", {} non composti", crate::format::count(failed)));
+        text.push_str(&format!(
+            ", {} non composti",
+            crate::domain::number::count(failed)
+        ));
     }
     text
 }
@@ -1330,7 +1339,7 @@ pub fn cannot_write(path: &str, error: &str) -> String {
 pub fn ranking_exported(path: &str, what: &str, title: &str, rows: usize) -> String {
     format!(
         "{path}: {what} della {title}, {} righe",
-        crate::format::count(rows)
+        crate::domain::number::count(rows)
     )
 }
 

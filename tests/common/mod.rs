@@ -7,7 +7,6 @@ pub mod rules;
 
 use std::collections::BTreeSet;
 
-use alloggi::bando_file::bando_2024;
 use alloggi::domain::application::Channel;
 use alloggi::domain::command::NewApplication;
 use alloggi::domain::contact::{Address, Contact};
@@ -18,6 +17,7 @@ use alloggi::domain::household::{
 use alloggi::domain::money::Money;
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{Call, Context};
+use alloggi::files::call_toml::bando_2024;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 /// Belfiore code of Fermo.

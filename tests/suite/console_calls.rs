@@ -429,7 +429,7 @@ fn importing_the_example_file_adds_its_citizens() {
         std::fs::write(&own, format!("codice_fiscale\n{}\n", rows.join("\n"))).expect("write");
         own
     };
-    let codes: BTreeSet<String> = alloggi::interested_file::read(&path)
+    let codes: BTreeSet<String> = alloggi::files::interested_csv::read(&path)
         .expect("a good file")
         .into_iter()
         .map(|c| c.as_str().to_string())

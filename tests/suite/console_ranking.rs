@@ -209,7 +209,7 @@ fn verify(store: &Store, id: ApplicationId, item: CheckItem) {
 /// The example table, with the protocol left out of the tie-break chain: two applications can
 /// then stay equal on the whole chain, which only the draw orders.
 fn ruleset() -> alloggi::domain::ruleset::Ruleset {
-    let mut ruleset = alloggi::rules_file::parse(
+    let mut ruleset = alloggi::files::ruleset_toml::parse(
         "esempio-marche.toml",
         include_str!("../../fixtures/rules/esempio-marche.toml"),
     )

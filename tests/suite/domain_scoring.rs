@@ -1193,7 +1193,8 @@ proptest! {
 /// chain (the descriptions are the file's own wording).
 #[test]
 fn the_hand_scored_table_is_the_shipped_example() {
-    let shipped = alloggi::rules_file::esempio_marche().expect("the shipped example loads");
+    let shipped =
+        alloggi::files::ruleset_toml::esempio_marche().expect("the shipped example loads");
     let mut built = example_ruleset();
     assert_eq!(built.criteria.len(), shipped.criteria.len());
     for (mine, theirs) in built.criteria.iter_mut().zip(&shipped.criteria) {

@@ -363,7 +363,7 @@ fn demo_with_rules(dir: &std::path::Path) -> Office {
             &ctx(),
             &Command::SaveRuleset {
                 call: code,
-                ruleset: Box::new(alloggi::rules_file::esempio_marche().expect("example")),
+                ruleset: Box::new(alloggi::files::ruleset_toml::esempio_marche().expect("example")),
             },
         )
         .expect("rules saved");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use alloggi::domain::household::Condition;
 use alloggi::domain::points::Points;
 use alloggi::domain::ruleset::{Band, Block, HouseholdPredicate, Measure, Rule, Ruleset, TieBreak};
-use alloggi::rules_file::{self, RulesFileError};
+use alloggi::files::ruleset_toml::{self as rules_file, RulesFileError};
 use proptest::prelude::*;
 
 fn fixture() -> PathBuf {

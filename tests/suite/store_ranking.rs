@@ -173,7 +173,7 @@ fn cases() -> Vec<Case> {
 
 /// The example table, as shipped.
 fn example() -> Ruleset {
-    alloggi::rules_file::esempio_marche().expect("the shipped example table is valid")
+    alloggi::files::ruleset_toml::esempio_marche().expect("the shipped example table is valid")
 }
 
 /// The example table whose chain stops at the ISEE: 3 and 5 are left to the lot.

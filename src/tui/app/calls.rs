@@ -5,7 +5,7 @@ use std::path::Path;
 use super::{App, Overlay};
 use crate::domain::time::format_ts_date;
 use crate::domain::{Call, Command};
-use crate::interested_file::{self, InterestedFileError};
+use crate::files::interested_csv::{self, InterestedFileError};
 use crate::tui::calls::list_room;
 use crate::tui::form::Form;
 use crate::tui::form::calls::CallsOutcome;
@@ -204,7 +204,7 @@ impl App {
     fn import_interested_file(&mut self, call: &str, path: &Path) {
         self.calls.last_import = Some(path.display().to_string());
         self.calls.import_errors = None;
-        let codes = match interested_file::read(path) {
+        let codes = match interested_csv::read(path) {
             Ok(codes) => codes,
             Err(InterestedFileError::Rows { rows, .. }) => {
                 let lines: Vec<String> = rows.iter().map(|r| r.to_string()).collect();

@@ -11,7 +11,7 @@ use crate::domain::Command;
 use crate::domain::objection::{Adjustment, adjustment_effect, check_adjustment};
 use crate::domain::ranking::RankingKind;
 use crate::domain::time::{format_date, rome_date};
-use crate::ranking_export::{Audience, write_csv, write_notice};
+use crate::files::ranking_export::{Audience, write_csv, write_notice};
 use crate::tui::data::RankingData;
 use crate::tui::form::Form;
 use crate::tui::form::ranking::{ExportKind, RankingOutcome};

@@ -84,7 +84,12 @@ pub fn status(app: &App) -> Line<'static> {
     let seq = audit
         .page
         .get(audit.cursor)
-        .map(|(seq, _)| format!(" · evento n. {}", crate::format::count(*seq as usize)))
+        .map(|(seq, _)| {
+            format!(
+                " · evento n. {}",
+                crate::domain::number::count(*seq as usize)
+            )
+        })
         .unwrap_or_default();
     Line::from(Span::styled(
         format!(" pagina {page}{seq}"),

@@ -136,7 +136,7 @@ fn list(app: &App, width: usize, rows: usize) -> Vec<Line<'static>> {
         spans.push(Span::styled(pad(&published, PUBLICATION), style));
         let count = screen.counts.get(i).copied().unwrap_or(0);
         spans.push(Span::styled(
-            format!(" {:>INTERESTED$}", crate::format::count(count)),
+            format!(" {:>INTERESTED$}", crate::domain::number::count(count)),
             base,
         ));
         lines.push(Line::from(spans));

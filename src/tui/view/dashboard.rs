@@ -12,8 +12,8 @@ use super::super::inbox::ReviewList;
 use super::super::strings as s;
 use super::{clean, fit, procedure_line, rule};
 use crate::domain::State;
+use crate::domain::number::count;
 use crate::domain::time::{format_ts_date, format_ts_time, rome_date};
-use crate::format::count;
 
 /// Width of the left column (counts per state, messages) from 80 columns on.
 const LEFT: u16 = 40;

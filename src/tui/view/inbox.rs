@@ -14,8 +14,8 @@ use super::super::search::{Field, highlight};
 use super::super::strings as s;
 use super::{fit, pad, rule};
 use crate::domain::State;
+use crate::domain::number::count;
 use crate::domain::time::{days_until, format_date, format_ts_date, rome_date};
-use crate::format::count;
 
 /// Short state names for the table and the tabs.
 pub fn short_state(state: State) -> &'static str {

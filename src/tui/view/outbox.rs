@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 use super::super::app::{App, OUTBOX_CHROME};
 use super::super::strings as s;
 use super::{clean, fit, pad, rule};
+use crate::domain::number::count;
 use crate::domain::time::format_ts;
-use crate::format::count;
 use crate::messages::outbox::OutboxTab;
 
 const WHEN: usize = 16;

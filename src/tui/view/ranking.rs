@@ -12,9 +12,9 @@ use super::super::app::App;
 use super::super::ranking::{RANKING_CHROME, RankFilter, Shown};
 use super::super::strings as s;
 use super::{clean, cut, pad};
+use crate::domain::number::count;
 use crate::domain::ranking::{RankRow, Settled};
 use crate::domain::time::{format_date, format_ts_date, rome_date};
-use crate::format::count;
 
 const POSITION: usize = 4;
 const MARK: usize = 2;

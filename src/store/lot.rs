@@ -1,5 +1,6 @@
 //! Seeds for draws by lot. The seed comes from the operating system and is recorded with the
-//! draw, so the draw cannot be steered and can always be replayed.
+//! draw, so the draw cannot be steered and can always be replayed. It sits beside the store that
+//! records it because the domain's draw must stay pure: it is given its seed.
 
 use rand::TryRngCore;
 

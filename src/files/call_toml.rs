@@ -6,13 +6,13 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::messages::text::line_of;
-
 use crate::domain::call::{CallParameters, DocumentSpec, DocumentTrigger};
 use crate::domain::money::Money;
 use crate::domain::protocol::ProtocolPattern;
 use crate::domain::time::{parse_date, parse_datetime_rome};
 use crate::domain::{Call, DomainError};
+
+use super::text::line_of;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,7 +157,7 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
 }
 
 /// The seed's 2024 call, shipped in `fixtures/` and embedded so that demo data needs no files.
-pub const BANDO_2024: &str = include_str!("../fixtures/bando-2024.toml");
+pub const BANDO_2024: &str = include_str!("../../fixtures/bando-2024.toml");
 
 pub fn bando_2024() -> Result<Call, CallFileError> {
     parse(BANDO_2024, "fixtures/bando-2024.toml")

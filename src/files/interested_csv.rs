@@ -12,6 +12,8 @@ use std::path::Path;
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::messages::text::clean_line;
 
+use super::text::strip_bom;
+
 /// The header's only recognised column name (case-insensitive).
 const HEADER: &str = "codice_fiscale";
 
@@ -59,7 +61,7 @@ pub fn read(path: &Path) -> Result<Vec<PersonFiscalCode>, InterestedFileError> {
 
 /// Checks the text of a file called `name` (used in the error lines); codes in file order.
 pub fn parse(name: &str, text: &str) -> Result<Vec<PersonFiscalCode>, InterestedFileError> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = strip_bom(text);
     let mut codes = Vec::new();
     // Code → the line it first appeared on.
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -1,0 +1,221 @@
+//! The demo is reproducible, plausible and accepted by every check of the store.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::household::Relation;
+use crate::domain::time::age_on;
+use crate::domain::{Application, Event};
+
+fn populated(n: usize, seed: u64) -> (tempfile::TempDir, Store, DemoSummary) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let summary = populate(
+        &store,
+        &DemoOptions {
+            applications: n,
+            seed,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    (dir, store, summary)
+}
+
+fn export(store: &Store) -> Vec<u8> {
+    let mut out = Vec::new();
+    store.export(&mut out).unwrap();
+    out
+}
+
+fn all_applications(store: &Store) -> Vec<Application> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.applications_page(after, 500).unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        all.extend(page);
+    }
+    all
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_bytes() {
+    let (_a, first, _) = populated(40, 5);
+    let (_b, second, _) = populated(40, 5);
+    let (_c, other, _) = populated(40, 6);
+    let bytes = export(&first);
+    assert_eq!(bytes, export(&second));
+    assert_ne!(bytes, export(&other));
+}
+
+#[test]
+fn every_state_present_and_store_consistent() {
+    let mut calls = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let summary = populate(
+        &store,
+        &DemoOptions {
+            applications: 300,
+            seed: 2024,
+        },
+        &mut |done, total| calls.push((done, total)),
+    )
+    .unwrap();
+    assert_eq!(summary.applications, 300);
+    for state in State::ALL {
+        assert!(
+            summary.per_state[&state] > 0,
+            "{state} assente: {summary:?}"
+        );
+    }
+    assert_eq!(summary.per_state.values().sum::<usize>(), 300);
+    assert_eq!(summary.events, store.audit_len());
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.applications, 300);
+    let audit = store.verify_audit().unwrap();
+    assert!(audit.first_broken.is_none(), "{audit:?}");
+    assert_eq!(calls.last(), Some(&(300, 300)));
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
+}
+
+#[test]
+fn timeline_is_plausible_and_chronological() {
+    let (_dir, store, _) = populated(300, 11);
+    let call = store.active_call().unwrap().unwrap();
+    let events: Vec<(u64, Event)> = store.audit_events(1, usize::MAX).unwrap();
+    assert!(
+        events.windows(2).all(|w| w[0].1.at <= w[1].1.at),
+        "registro non in ordine di tempo"
+    );
+    let mut late = 0;
+    for app in all_applications(&store) {
+        if app.late {
+            late += 1;
+            assert!(app.received_at > call.closes_at);
+            assert!(app.received_at < call.closes_at + chrono::TimeDelta::days(5));
+        } else {
+            assert!(call.is_within_window(app.received_at));
+        }
+        if let Some(registered) = app.registered_at {
+            assert!(registered > app.received_at);
+            assert!(registered - app.received_at < chrono::TimeDelta::days(9));
+        }
+        if let Some(decision) = &app.decision {
+            let date = rome_date(decision.at);
+            assert!(date > call.closing_date(), "{app:?}");
+            assert!(date < call.procedure_end(), "{app:?}");
+            if decision.admitted {
+                assert!(app.missing_documents(&call).is_empty());
+            }
+        }
+        if app.state == State::IntegrazioneRichiesta {
+            let request = app.integration.as_ref().unwrap();
+            assert!(!request.documents.is_empty());
+            assert_eq!(request.documents, app.missing_documents(&call));
+        }
+    }
+    assert_eq!(late, 3);
+}
+
+#[test]
+fn codes_parse_and_never_repeat() {
+    let (_dir, store, _) = populated(300, 3);
+    let mut seen = HashSet::new();
+    let mut some_code = None;
+    let mut members = 0;
+    for app in all_applications(&store) {
+        let applicant = app.household.applicant();
+        assert!(age_on(applicant.birth_date, rome_date(app.received_at)) >= 18);
+        for member in app.household.members() {
+            members += 1;
+            let code = member.fiscal_code.as_str();
+            let parsed = PersonFiscalCode::parse(code).unwrap();
+            assert_eq!(parsed.as_str(), code);
+            assert!(seen.insert(code.to_string()), "{code} ripetuto");
+            some_code = Some(member.fiscal_code.clone());
+            assert!(member.birth_date < rome_date(app.received_at));
+            if member.accompaniment {
+                assert_eq!(member.disability_pct, 100);
+            }
+            if member.relation == Relation::Figlio {
+                assert!(age_on(applicant.birth_date, member.birth_date) >= 16);
+            }
+        }
+        app.declaration.validate(app.household.len()).unwrap();
+    }
+    assert!(members > 600, "{members} componenti per 300 domande");
+    // The store's index agrees: each person is in exactly one application.
+    let code = some_code.unwrap();
+    assert_eq!(store.applications_with_person(&code).unwrap().len(), 1);
+}
+
+#[test]
+fn refuses_a_database_with_applications() {
+    let (_dir, store, _) = populated(5, 1);
+    let again = populate(
+        &store,
+        &DemoOptions {
+            applications: 5,
+            seed: 1,
+        },
+        &mut |_, _| {},
+    );
+    assert!(matches!(again, Err(DemoError::NotEmpty)));
+    assert_eq!(store.application_count(), 5);
+}
+
+#[test]
+fn refuses_too_many_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let result = populate(
+        &store,
+        &DemoOptions {
+            applications: MAX_APPLICATIONS + 1,
+            seed: 1,
+        },
+        &mut |_, _| {},
+    );
+    assert!(matches!(result, Err(DemoError::TooMany)));
+    assert_eq!(
+        DemoError::TooMany.to_string(),
+        "al massimo 1.000.000 di domande"
+    );
+    assert!(store.is_empty());
+}
+
+#[test]
+fn uses_the_active_call_when_there_is_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut call = bando_2024().unwrap();
+    call.code = "erp-prova".into();
+    let ctx = Context {
+        actor: "mrossi".into(),
+        now: call.opens_at,
+    };
+    store
+        .execute(&Command::SaveCall(Box::new(call)), &ctx)
+        .unwrap();
+    let summary = populate(
+        &store,
+        &DemoOptions {
+            applications: 20,
+            seed: 9,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(store.calls().unwrap().len(), 1);
+    assert!(
+        all_applications(&store)
+            .iter()
+            .all(|a| a.call == "erp-prova")
+    );
+    assert_eq!(summary.events + 2, store.audit_len());
+}

@@ -1,0 +1,11 @@
+//! The readers and writers of the files the office exchanges with the outside: the portal's
+//! applications CSV, a call's TOML, a ruleset's TOML, the list of interested citizens and the
+//! ranking exports. Each checks a whole file and names every fault as `file:line`, in Italian;
+//! nothing here writes to the store except the import of applications, all or nothing.
+
+pub mod applications_csv;
+pub mod call_toml;
+pub mod interested_csv;
+pub mod ranking_export;
+pub mod ruleset_toml;
+pub mod text;
