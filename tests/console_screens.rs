@@ -9,8 +9,9 @@ use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, State};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{Msg, Overlay, Screen};
+use alloggi::tui::app::{Msg, Overlay};
 use alloggi::tui::keymap::{Choice, Keymap, load};
+use alloggi::tui::screens::ScreenId;
 use alloggi::tui::view;
 use chrono::{TimeZone, Utc};
 use common::console::Console;
@@ -190,7 +191,12 @@ fn wrong_check_character() -> String {
 // ---- behaviour ------------------------------------------------------------------------------
 
 fn cursor_row(console: &Console) -> Option<ApplicationId> {
-    console.app.inbox.current().map(|r| r.id)
+    console
+        .app
+        .screens
+        .inbox
+        .current(&console.app.rows)
+        .map(|r| r.id)
 }
 
 #[test]
@@ -217,22 +223,23 @@ fn escape_leaves_the_search_and_restores_list_and_cursor() {
     let mut console = console(true, (80, 24));
     console.char('2').key(KeyCode::Down).key(KeyCode::Down);
     let before_row = cursor_row(&console);
-    let before_view = console.app.inbox.view.clone();
+    let before_view = console.app.screens.inbox.view.clone();
     console.char('/').typing("ross");
-    assert!(console.app.inbox.view.len() < before_view.len());
+    assert!(console.app.screens.inbox.view.len() < before_view.len());
     assert!(
         console
             .app
+            .screens
             .inbox
             .view
             .iter()
-            .filter_map(|i| console.app.inbox.row(*i))
+            .filter_map(|i| console.app.rows.row(*i))
             .take(3)
             .all(|r| r.name.to_lowercase().contains('r'))
     );
     console.key(KeyCode::Esc);
-    assert!(console.app.inbox.search.is_none());
-    assert_eq!(console.app.inbox.view, before_view);
+    assert!(console.app.screens.inbox.search.is_none());
+    assert_eq!(console.app.screens.inbox.view, before_view);
     assert_eq!(cursor_row(&console), before_row);
 }
 
@@ -240,26 +247,31 @@ fn escape_leaves_the_search_and_restores_list_and_cursor() {
 fn a_search_by_fiscal_code_finds_the_application() {
     let mut console = console(true, (80, 24));
     console.char('2');
-    let target = console.app.inbox.rows[57].clone();
+    let target = console.app.rows[57].clone();
     console.char('/').typing(&target.fiscal_code);
     assert_eq!(
-        console.app.inbox.current().map(|r| r.id),
+        console
+            .app
+            .screens
+            .inbox
+            .current(&console.app.rows)
+            .map(|r| r.id),
         Some(target.id),
         "the exact codice fiscale ranks first"
     );
     console.key(KeyCode::Enter).key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
 }
 
 #[test]
 fn batch_registration_of_the_selected_applications() {
     let mut console = console(true, (80, 24));
     console.char('2').key(KeyCode::Right); // Ricevute
-    let received = console.app.inbox.view.len();
+    let received = console.app.screens.inbox.view.len();
     assert!(received >= 2, "the demo has received applications");
-    let ids: Vec<ApplicationId> = console.app.inbox.view[..2]
+    let ids: Vec<ApplicationId> = console.app.screens.inbox.view[..2]
         .iter()
-        .filter_map(|i| console.app.inbox.row(*i).map(|r| r.id))
+        .filter_map(|i| console.app.rows.row(*i).map(|r| r.id))
         .collect();
     console.char(' ').char(' ').char('p');
     let store = console.app.store();
@@ -275,9 +287,9 @@ fn batch_registration_of_the_selected_applications() {
     }
     let (message, _) = console.app.status.clone().expect("a report");
     assert!(message.contains("aggiornate"), "{message}");
-    assert!(console.app.inbox.selected.is_empty() || message.contains("rifiutate"));
+    assert!(console.app.screens.inbox.selected.is_empty() || message.contains("rifiutate"));
     // The tab counts follow the commands without reloading.
-    assert!(console.app.inbox.count_in(Some(State::Ricevuta)) < received);
+    assert!(console.app.rows.count_in(Some(State::Ricevuta)) < received);
 }
 
 #[test]
@@ -286,7 +298,9 @@ fn the_contact_form_saves_through_a_command_and_the_audit_log() {
     console.char('2').key(KeyCode::Enter);
     let id = console
         .app
+        .screens
         .case
+        .current
         .as_ref()
         .expect("case open")
         .data
@@ -357,13 +371,13 @@ fn unsaved_input_is_discarded_only_after_confirmation() {
 fn the_palette_runs_the_chosen_action() {
     let mut console = console(true, (80, 24));
     console.char(':').typing("registro").key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Audit);
+    assert_eq!(console.app.screen, ScreenId::Audit);
     assert!(console.app.overlay.is_none());
     console
         .press(KeyCode::Char('p'), KeyModifiers::CONTROL)
         .typing("domande")
         .key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Inbox);
+    assert_eq!(console.app.screen, ScreenId::Inbox);
 }
 
 #[test]
@@ -372,8 +386,9 @@ fn help_lists_every_key_of_the_screen_from_the_keymap() {
     console.char('2').char('?');
     let entries = view::help_entries(&console.app);
     let keymap = &console.app.keymap;
-    for action in alloggi::tui::keymap::Context::Inbox.actions() {
-        for key in keymap.keys_for(alloggi::tui::keymap::Context::Inbox, *action) {
+    let inbox = alloggi::tui::keymap::Context::Screen(ScreenId::Inbox);
+    for action in inbox.actions() {
+        for key in keymap.keys_for(inbox, action) {
             let label = alloggi::tui::keymap::key_label(&key);
             assert!(
                 entries
@@ -396,28 +411,40 @@ fn the_vim_keymap_moves_with_hjkl_and_gg() {
     let keymap = load(&Choice::Vim, None).expect("vim keymap");
     let mut console = console_with(keymap, true, (80, 24));
     console.char('2').char('j').char('j').char('j');
-    assert_eq!(console.app.inbox.cursor, 3);
+    assert_eq!(console.app.screens.inbox.list.cursor, 3);
     console.char('k');
-    assert_eq!(console.app.inbox.cursor, 2);
+    assert_eq!(console.app.screens.inbox.list.cursor, 2);
     console.char('G');
-    assert_eq!(console.app.inbox.cursor, APPLICATIONS - 1);
+    assert_eq!(console.app.screens.inbox.list.cursor, APPLICATIONS - 1);
     console.char('g');
-    assert_eq!(console.app.inbox.cursor, APPLICATIONS - 1, "g alone waits");
+    assert_eq!(
+        console.app.screens.inbox.list.cursor,
+        APPLICATIONS - 1,
+        "g alone waits"
+    );
     console.char('g');
-    assert_eq!(console.app.inbox.cursor, 0);
+    assert_eq!(console.app.screens.inbox.list.cursor, 0);
     console.char('l');
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
     console.char('h');
-    assert_eq!(console.app.screen, Screen::Inbox);
+    assert_eq!(console.app.screen, ScreenId::Inbox);
 }
 
 #[test]
 fn the_audit_log_opens_the_case_of_an_event_and_filters_by_kind() {
     let mut console = console(true, (80, 24));
     console.char('3');
-    assert!(!console.app.audit.page.is_empty());
-    let newest = console.app.audit.page[0].0;
-    assert!(console.app.audit.page.windows(2).all(|w| w[0].0 > w[1].0));
+    assert!(!console.app.screens.audit.page.is_empty());
+    let newest = console.app.screens.audit.page[0].0;
+    assert!(
+        console
+            .app
+            .screens
+            .audit
+            .page
+            .windows(2)
+            .all(|w| w[0].0 > w[1].0)
+    );
     assert_eq!(newest as usize, console.app.store().audit_len());
     console.char('f');
     // Choose the kind field and cycle to "domanda_ammessa".
@@ -435,17 +462,18 @@ fn the_audit_log_opens_the_case_of_an_event_and_filters_by_kind() {
         console.key(KeyCode::Right);
     }
     console.key(KeyCode::Enter);
-    assert!(!console.app.audit.page.is_empty());
+    assert!(!console.app.screens.audit.page.is_empty());
     assert!(
         console
             .app
+            .screens
             .audit
             .page
             .iter()
             .all(|(_, e)| e.kind_name() == "domanda_ammessa")
     );
     console.key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
 }
 
 #[test]
@@ -485,14 +513,15 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
     console.char('2').key(KeyCode::Right); // Ricevute
     let id = console
         .app
+        .screens
         .inbox
         .view
         .iter()
-        .filter_map(|i| console.app.inbox.row(*i))
+        .filter_map(|i| console.app.rows.row(*i))
         .find(|r| !r.flagged)
         .map(|r| r.id)
         .expect("a received application in the window");
-    console.app.open_case(id, Screen::Inbox);
+    console.app.open_case(id, ScreenId::Inbox);
     // Registering shows the message it fires; Enter commits both.
     console.char('p').key(KeyCode::Enter);
     let protocol = console
@@ -508,7 +537,15 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
         .key(KeyCode::Left)
         .char('/')
         .typing(&protocol);
-    assert_eq!(console.app.inbox.current().map(|r| r.id), Some(id));
+    assert_eq!(
+        console
+            .app
+            .screens
+            .inbox
+            .current(&console.app.rows)
+            .map(|r| r.id),
+        Some(id)
+    );
 }
 
 // ---- IO messages ---------------------------------------------------------------------------
@@ -523,7 +560,7 @@ fn first_in(console: &Console, state: State) -> ApplicationId {
 
 fn open_first(console: &mut Console, state: State) -> ApplicationId {
     let id = first_in(console, state);
-    console.app.open_case(id, Screen::Inbox);
+    console.app.open_case(id, ScreenId::Inbox);
     console.settle();
     id
 }
@@ -598,10 +635,10 @@ fn escaping_a_preview_changes_nothing() {
 fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
     let mut c = console(true, (80, 24));
     c.char('2');
-    let chosen: Vec<ApplicationId> = c.app.inbox.rows.iter().take(3).map(|r| r.id).collect();
+    let chosen: Vec<ApplicationId> = c.app.rows.iter().take(3).map(|r| r.id).collect();
     let select = |c: &mut Console| {
         for id in &chosen {
-            c.app.inbox.selected.insert(*id);
+            c.app.screens.inbox.selected.insert(*id);
         }
     };
     select(&mut c);
@@ -634,7 +671,7 @@ fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
     let status = c.app.status.clone().unwrap().0;
     assert!(status.contains("accodati 3"), "{status}");
     // Selecting the same three again and firing again queues nothing new.
-    assert!(c.app.inbox.selected.is_empty());
+    assert!(c.app.screens.inbox.selected.is_empty());
     select(&mut c);
     fire(&mut c);
     assert_eq!(
@@ -672,10 +709,10 @@ fn an_uncertain_message_is_requeued_only_with_a_reason() {
         )
         .unwrap();
     c.char('4');
-    while c.app.outbox.tab != OutboxTab::Uncertain {
+    while c.app.screens.outbox.tab != OutboxTab::Uncertain {
         c.key(KeyCode::Right);
     }
-    assert_eq!(c.app.outbox.entries.len(), 1);
+    assert_eq!(c.app.screens.outbox.entries.len(), 1);
     c.char('R');
     // An empty reason is refused inside the form.
     c.press(KeyCode::Char('s'), KeyModifiers::CONTROL);

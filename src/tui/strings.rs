@@ -1,7 +1,7 @@
 //! Every text the console shows, in one place: one wording to review, and a later locale costs a
 //! file rather than a hunt. Text that comes from data is not here; it is cleaned in `view`.
 
-use super::keymap::Action;
+use super::actions::Action;
 
 pub const APP: &str = "alloggi";
 pub const TOO_SMALL: &str = "Finestra troppo piccola";
@@ -365,184 +365,55 @@ pub fn flags_legend() -> &'static str {
     "! fuori termine o condizione senza documento"
 }
 
-pub fn action_name(action: Action) -> &'static str {
-    ACTIONS
-        .iter()
-        .find(|(a, _, _)| *a == action)
-        .map(|(_, name, _)| *name)
-        .unwrap_or("?")
+/// What a shared action does, for help, palette and the key bar. (Its keymap identifier is
+/// in `actions`, and does not change with the text.)
+pub fn action_text(action: Action) -> &'static str {
+    match action {
+        Action::Quit => "esci",
+        Action::Back => "torna indietro",
+        Action::Help => "aiuto",
+        Action::Palette => "comandi",
+        Action::NextScreen => "schermata successiva",
+        Action::PreviousScreen => "schermata precedente",
+        Action::Up => "su",
+        Action::Down => "giù",
+        Action::PageUp => "pagina su",
+        Action::PageDown => "pagina giù",
+        Action::Top => "all'inizio",
+        Action::Bottom => "alla fine",
+        Action::Open => "apri",
+        Action::Cancel => "annulla",
+        Action::Confirm => "conferma",
+        Action::Save => "salva",
+        Action::NextField => "campo successivo",
+        Action::PreviousField => "campo precedente",
+        Action::Yes => "sì",
+        Action::No => "no",
+        Action::Go(_) | Action::Screen(_) => "?",
+    }
 }
 
-pub fn action_description(action: Action) -> &'static str {
-    ACTIONS
-        .iter()
-        .find(|(a, _, _)| *a == action)
-        .map(|(_, _, description)| *description)
-        .unwrap_or("?")
-}
+// The steps more than one screen offers.
+pub const ACTION_SEARCH: &str = "cerca";
+pub const ACTION_FILTER: &str = "filtra";
+pub const ACTION_NEXT_FILTER: &str = "stato succ.";
+pub const ACTION_PREVIOUS_FILTER: &str = "stato prec.";
+pub const ACTION_REGISTER: &str = "protocolla";
+pub const ACTION_START_REVIEW: &str = "avvia istruttoria";
+pub const ACTION_ADMIT: &str = "ammetti";
+pub const ACTION_EXCLUDE: &str = "escludi";
+pub const ACTION_REMIND_FEE: &str = "promemoria pagamento";
+pub const ACTION_SEND_MESSAGE: &str = "messaggio IO";
+pub const ACTION_BOOK_APPOINTMENT: &str = "appuntamento";
 
-/// Every action, with its name in keymap files and its Italian description.
-pub const ACTIONS: [(Action, &str, &str); 79] = [
-    (Action::Quit, "esci", "esci"),
-    (Action::Back, "indietro", "torna indietro"),
-    (Action::Help, "aiuto", "aiuto"),
-    (Action::Palette, "comandi", "comandi"),
-    (Action::GoDashboard, "vai_cruscotto", "cruscotto"),
-    (Action::GoInbox, "vai_domande", "domande"),
-    (Action::GoAudit, "vai_registro", "registro"),
-    (Action::GoOutbox, "vai_messaggi", "messaggi"),
-    (Action::GoAgenda, "vai_agenda", "agenda"),
-    (Action::GoCalls, "vai_bandi", "bandi"),
-    (Action::GoRanking, "vai_graduatoria", "graduatoria"),
-    (
-        Action::NextScreen,
-        "schermata_successiva",
-        "schermata successiva",
-    ),
-    (
-        Action::PreviousScreen,
-        "schermata_precedente",
-        "schermata precedente",
-    ),
-    (Action::Up, "su", "su"),
-    (Action::Down, "giu", "giù"),
-    (Action::PageUp, "pagina_su", "pagina su"),
-    (Action::PageDown, "pagina_giu", "pagina giù"),
-    (Action::Top, "inizio", "all'inizio"),
-    (Action::Bottom, "fine", "alla fine"),
-    (Action::Open, "apri", "apri"),
-    (Action::Search, "cerca", "cerca"),
-    (Action::Select, "seleziona", "seleziona"),
-    (Action::SelectAll, "seleziona_tutte", "seleziona tutte"),
-    (Action::NextFilter, "filtro_successivo", "stato succ."),
-    (Action::PreviousFilter, "filtro_precedente", "stato prec."),
-    (Action::Sort, "ordina", "ordina"),
-    (Action::ReverseSort, "inverti_ordine", "inverti ordine"),
-    (Action::Register, "protocolla", "protocolla"),
-    (
-        Action::StartReview,
-        "avvia_istruttoria",
-        "avvia istruttoria",
-    ),
-    (
-        Action::RequestIntegration,
-        "richiedi_integrazione",
-        "chiedi documenti",
-    ),
-    (
-        Action::ReceiveIntegration,
-        "integrazione_ricevuta",
-        "documenti ricevuti",
-    ),
-    (Action::Admit, "ammetti", "ammetti"),
-    (Action::Exclude, "escludi", "escludi"),
-    (Action::Reinstate, "riammetti", "riammetti"),
-    (Action::EditContact, "modifica_recapiti", "recapiti"),
-    (Action::AddMember, "aggiungi_componente", "nuovo componente"),
-    (
-        Action::RemoveMember,
-        "rimuovi_componente",
-        "togli componente",
-    ),
-    (Action::RecordDocument, "registra_documento", "documenti"),
-    (Action::Verify, "verifica", "verifica requisiti"),
-    (Action::IssueFee, "emetti_avviso", "avviso pagoPA"),
-    (Action::RecordPayment, "registra_pagamento", "pagato"),
-    (
-        Action::RemindFee,
-        "sollecita_pagamento",
-        "promemoria pagamento",
-    ),
-    (
-        Action::BookAppointment,
-        "prenota_appuntamento",
-        "appuntamento",
-    ),
-    (
-        Action::RescheduleAppointment,
-        "sposta_appuntamento",
-        "sposta",
-    ),
-    (Action::CancelAppointment, "annulla_appuntamento", "disdici"),
-    (Action::PreviousDay, "giorno_precedente", "giorno prec."),
-    (Action::NextDay, "giorno_successivo", "giorno succ."),
-    (Action::Today, "oggi", "oggi"),
-    (Action::NewCall, "nuovo_bando", "nuovo bando"),
-    (Action::EditCall, "modifica_bando", "modifica"),
-    (Action::ActivateCall, "attiva_bando", "rendi attivo"),
-    (Action::PublishCall, "pubblica_bando", "pubblica"),
-    (Action::EditDocument, "documento_bando", "documento"),
-    (
-        Action::RemoveDocument,
-        "rimuovi_documento",
-        "togli documento",
-    ),
-    (
-        Action::ImportInterested,
-        "importa_interessati",
-        "importa interessati",
-    ),
-    (
-        Action::AddInterested,
-        "aggiungi_interessato",
-        "aggiungi interessato",
-    ),
-    (
-        Action::RemoveInterested,
-        "rimuovi_interessato",
-        "togli interessato",
-    ),
-    (
-        Action::NotifyInterested,
-        "avvisa_interessati",
-        "avvisa nuovi interessati",
-    ),
-    (Action::CycleVersion, "versione", "versione"),
-    (
-        Action::PublishProvisional,
-        "pubblica_provvisoria",
-        "pubblica provv.",
-    ),
-    (
-        Action::PublishDefinitive,
-        "pubblica_definitiva",
-        "pubblica def.",
-    ),
-    (Action::ExportRanking, "esporta_graduatoria", "esporta"),
-    (
-        Action::AdjustScore,
-        "rettifica_punteggio",
-        "rettifica punteggio",
-    ),
-    (Action::FileObjection, "registra_opposizione", "opposizione"),
-    (
-        Action::DecideObjection,
-        "decidi_opposizione",
-        "decidi opposizione",
-    ),
-    (Action::SendMessage, "invia_messaggio", "messaggio IO"),
-    (Action::Requeue, "riaccoda", "riprova"),
-    (Action::MarkSent, "segna_inviato", "segna inviato"),
-    (
-        Action::ExportBundle,
-        "esporta_pacchetto",
-        "esporta per invio esterno",
-    ),
-    (Action::SendNow, "invia_ora", "invia ora"),
-    (Action::Filter, "filtra", "filtra"),
-    (Action::ClearFilter, "azzera_filtri", "azzera i filtri"),
-    (Action::Cancel, "annulla", "annulla"),
-    (Action::Confirm, "conferma", "conferma"),
-    (Action::Save, "salva", "salva"),
-    (Action::NextField, "campo_successivo", "campo successivo"),
-    (
-        Action::PreviousField,
-        "campo_precedente",
-        "campo precedente",
-    ),
-    (Action::Yes, "si", "sì"),
-    (Action::No, "no", "no"),
-];
+// Headings of the help's sections that are not a screen's.
+pub const HELP_GLOBAL: &str = "Tutte le schermate";
+pub const HELP_SEARCH: &str = "Durante la ricerca";
+pub const HELP_PALETTE: &str = "Tavolozza dei comandi";
+pub const HELP_HELP: &str = "In questo aiuto";
+pub const HELP_FORM: &str = "Nei moduli";
+pub const HELP_CONFIRM: &str = "Nelle conferme";
+pub const HELP_PREVIEW: &str = "Nell'anteprima di un messaggio";
 
 pub const SENDING_REQUESTED: &str = "invio a IO avviato";
 

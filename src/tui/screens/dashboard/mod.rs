@@ -1,0 +1,62 @@
+//! Cruscotto: the call's status at a glance, and the way in to the other screens.
+
+mod view;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{Back, Screen, ScreenId, ScreenInfo, Tab};
+use crate::tui::actions::Action;
+use crate::tui::context::{Change, Ctx};
+use crate::tui::strings as s;
+use crate::tui::view::View;
+
+#[derive(Debug, Default)]
+pub struct DashboardScreen;
+
+impl DashboardScreen {
+    pub const INFO: ScreenInfo = ScreenInfo {
+        title: s::SCREEN_DASHBOARD,
+        context: "cruscotto",
+        help_heading: "Cruscotto",
+        tab: Tab::Own {
+            goto: "vai_cruscotto",
+            text: "cruscotto",
+        },
+        // Invio opens the list of applications.
+        actions: &[Action::Open],
+        help_contexts: &[],
+    };
+}
+
+impl Screen for DashboardScreen {
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
+        if action == Action::Open {
+            ctx.go(ScreenId::Inbox);
+        }
+    }
+
+    fn back(&mut self, _ctx: &mut Ctx) -> Back {
+        Back::Stay
+    }
+
+    fn key_bar(&self) -> Vec<Action> {
+        vec![
+            Action::Go(ScreenId::Inbox),
+            Action::Go(ScreenId::Audit),
+            Action::Go(ScreenId::Outbox),
+            Action::Palette,
+            Action::Help,
+            Action::Quit,
+        ]
+    }
+
+    /// The figures come from the summary and the rows; a drain changes the outbox's.
+    fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
+        matches!(change, Change::Sender { done: true, .. }) && ctx.is_shown()
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
+        view::draw(frame, area, view);
+    }
+}
