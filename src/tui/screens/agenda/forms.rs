@@ -9,6 +9,7 @@ use crate::domain::time::{Timestamp, format_date, format_ts, parse_date, parse_d
 use crate::domain::{ApplicationId, Command};
 use crate::tui::form::{Field, Form, Outcome, Purpose, fiscal_code};
 use crate::tui::strings as s;
+use super::texts;
 
 /// The longest subject, place or name the domain takes.
 const MAX_TEXT: usize = 120;
@@ -46,9 +47,9 @@ pub struct Booking<'a> {
 /// Words a citizen reads in the message, on one line, as the domain accepts them.
 fn text(value: &str) -> Result<(), String> {
     if value.chars().count() > MAX_TEXT {
-        Err(s::too_long(MAX_TEXT))
+        Err(texts::too_long(MAX_TEXT))
     } else if value.chars().any(char::is_control) {
-        Err(s::CONTROL_CHARACTERS.to_string())
+        Err(texts::CONTROL_CHARACTERS.to_string())
     } else {
         Ok(())
     }
@@ -56,7 +57,7 @@ fn text(value: &str) -> Result<(), String> {
 
 fn day_from(today: NaiveDate) -> impl Fn(&str) -> Result<(), String> {
     move |value| match parse_date(value) {
-        Ok(day) if day < today => Err(s::DAY_PAST.to_string()),
+        Ok(day) if day < today => Err(texts::DAY_PAST.to_string()),
         Ok(_) => Ok(()),
         Err(e) => Err(e.to_string()),
     }
@@ -76,14 +77,14 @@ fn parse_time(value: &str) -> Option<(u32, u32)> {
 fn time(value: &str) -> Result<(), String> {
     parse_time(value)
         .map(|_| ())
-        .ok_or_else(|| s::TIME_FORMAT.to_string())
+        .ok_or_else(|| texts::TIME_FORMAT.to_string())
 }
 
 /// The instant of a day and a time typed in Rome's time.
 fn instant(day: &str, time: &str) -> Result<Timestamp, String> {
-    let day = parse_date(day).map_err(|e| s::field_error(s::FIELD_DAY, &e.to_string()))?;
+    let day = parse_date(day).map_err(|e| s::field_error(texts::FIELD_DAY, &e.to_string()))?;
     let (hours, minutes) =
-        parse_time(time).ok_or_else(|| s::field_error(s::FIELD_TIME, s::TIME_FORMAT))?;
+        parse_time(time).ok_or_else(|| s::field_error(texts::FIELD_TIME, texts::TIME_FORMAT))?;
     parse_datetime_rome(&format!("{} {hours:02}:{minutes:02}", format_date(day)))
         .map_err(|e| e.to_string())
 }
@@ -96,12 +97,12 @@ fn which(appointment: &Appointment) -> Field {
         format_ts(appointment.slot.at),
         crate::tui::view::clean(&appointment.citizen.name)
     );
-    Field::choice(s::FIELD_APPOINTMENT, vec![label], 0)
+    Field::choice(texts::FIELD_APPOINTMENT, vec![label], 0)
 }
 
 pub fn book_appointment(booking: Booking<'_>) -> Form {
     Form::new(
-        s::FORM_BOOK_APPOINTMENT,
+        texts::FORM_BOOK_APPOINTMENT,
         AgendaPurpose::Book {
             application: booking.application,
         },
@@ -109,19 +110,19 @@ pub fn book_appointment(booking: Booking<'_>) -> Form {
             Field::text(s::FIELD_FISCAL_CODE, booking.fiscal_code)
                 .required()
                 .check(fiscal_code),
-            Field::text(s::FIELD_CITIZEN_NAME, booking.name)
+            Field::text(texts::FIELD_CITIZEN_NAME, booking.name)
                 .required()
                 .check(text),
-            Field::text(s::FIELD_SUBJECT, s::DEFAULT_APPOINTMENT_SUBJECT)
+            Field::text(texts::FIELD_SUBJECT, texts::DEFAULT_APPOINTMENT_SUBJECT)
                 .required()
                 .check(text),
-            Field::text(s::FIELD_PLACE, booking.place)
+            Field::text(texts::FIELD_PLACE, booking.place)
                 .required()
                 .check(text),
-            Field::text(s::FIELD_DAY, &format_date(booking.day))
+            Field::text(texts::FIELD_DAY, &format_date(booking.day))
                 .required()
                 .check(day_from(booking.today)),
-            Field::text(s::FIELD_TIME, "").required().check(time),
+            Field::text(texts::FIELD_TIME, "").required().check(time),
         ],
     )
 }
@@ -129,17 +130,17 @@ pub fn book_appointment(booking: Booking<'_>) -> Form {
 pub fn reschedule_appointment(appointment: &Appointment, today: NaiveDate) -> Form {
     let at = crate::domain::time::to_rome(appointment.slot.at);
     let mut form = Form::new(
-        s::FORM_RESCHEDULE_APPOINTMENT,
+        texts::FORM_RESCHEDULE_APPOINTMENT,
         AgendaPurpose::Reschedule(appointment.id),
         vec![
             which(appointment),
-            Field::text(s::FIELD_DAY, &at.format("%d/%m/%Y").to_string())
+            Field::text(texts::FIELD_DAY, &at.format("%d/%m/%Y").to_string())
                 .required()
                 .check(day_from(today)),
-            Field::text(s::FIELD_TIME, &at.format("%H:%M").to_string())
+            Field::text(texts::FIELD_TIME, &at.format("%H:%M").to_string())
                 .required()
                 .check(time),
-            Field::text(s::FIELD_PLACE, &appointment.slot.place)
+            Field::text(texts::FIELD_PLACE, &appointment.slot.place)
                 .required()
                 .check(text),
         ],
@@ -150,7 +151,7 @@ pub fn reschedule_appointment(appointment: &Appointment, today: NaiveDate) -> Fo
 
 pub fn cancel_appointment(appointment: &Appointment) -> Form {
     let mut form = Form::new(
-        s::FORM_CANCEL_APPOINTMENT,
+        texts::FORM_CANCEL_APPOINTMENT,
         AgendaPurpose::Cancel(appointment.id),
         vec![
             which(appointment),

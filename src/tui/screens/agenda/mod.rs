@@ -31,10 +31,10 @@ impl AgendaScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
         title: s::SCREEN_AGENDA,
         context: "agenda",
-        help_heading: "Agenda degli appuntamenti",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Own {
             goto: "vai_agenda",
-            text: "agenda",
+            text: texts::GO_TO,
         },
         actions: &[
             Action::Screen(PREVIOUS_DAY),

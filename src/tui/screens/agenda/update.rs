@@ -21,6 +21,7 @@ use crate::tui::list::ListCursor;
 use crate::tui::screens::Screen;
 use crate::tui::strings as s;
 use crate::tui::view::View;
+use super::texts;
 
 /// The message booking or moving an appointment fires: the citizen learns where and when.
 pub const ON_BOOKING: &str = "appuntamento_domanda";
@@ -45,7 +46,7 @@ impl Screen for AgendaScreen {
             Action::Screen(TODAY) => self.show_day(Some(today), ctx),
             Action::Open => match self.current().map(|a| a.application) {
                 Some(Some(id)) => ctx.open_case(id),
-                Some(None) => ctx.error(s::APPOINTMENT_NOT_LINKED.to_string()),
+                Some(None) => ctx.error(texts::APPOINTMENT_NOT_LINKED.to_string()),
                 None => {}
             },
             Action::Screen(BOOK_APPOINTMENT) => {
@@ -66,7 +67,7 @@ impl Screen for AgendaScreen {
                 };
                 if !appointment.is_active() {
                     let number = appointment.booking_number.clone();
-                    return ctx.error(s::appointment_is_cancelled(&number));
+                    return ctx.error(texts::appointment_is_cancelled(&number));
                 }
                 let form = if own == CANCEL {
                     forms::cancel_appointment(appointment)

@@ -14,6 +14,7 @@ use crate::tui::strings as s;
 use crate::tui::view::{View, clean, fit, pad, rule};
 use crate::domain::appointment::{Appointment, AppointmentState};
 use crate::domain::time::{format_ts, format_ts_date, format_ts_time, rome_date};
+use super::texts;
 
 const TIME: usize = 5;
 const NUMBER: usize = 11;
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, agenda: &AgendaScreen, view: &View) {
     let width = usize::from(area.width);
     let mut lines = vec![day_line(agenda, view, width), rule(area.width, theme.border())];
     let columns = Columns::for_width(width);
-    let [time, number, citizen, fiscal_code, subject, place, protocol] = s::AGENDA_COLUMNS;
+    let [time, number, citizen, fiscal_code, subject, place, protocol] = texts::AGENDA_COLUMNS;
     let mut titles = format!(
         "  {}  {}  {}  {}  {}",
         pad(time, TIME),
@@ -76,7 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, agenda: &AgendaScreen, view: &View) {
     }
     lines.push(Line::from(Span::styled(titles, theme.bold())));
     if agenda.appointments.is_empty() {
-        lines.push(Line::from(format!("  {}", s::AGENDA_EMPTY)));
+        lines.push(Line::from(format!("  {}", texts::AGENDA_EMPTY)));
     }
     let height = view.table_height(AGENDA_CHROME);
     // The cursor is kept in sight even when the window shrank since it last moved.
@@ -106,9 +107,9 @@ fn day_line(agenda: &AgendaScreen, view: &View, width: usize) -> Line<'static> {
     let today = rome_date(view.now());
     let title = format!(
         " {}",
-        s::agenda_title(day, day.signed_duration_since(today).num_days())
+        texts::agenda_title(day, day.signed_duration_since(today).num_days())
     );
-    let count = s::agenda_count(agenda.appointments.len(), agenda.cancelled());
+    let count = texts::agenda_count(agenda.appointments.len(), agenda.cancelled());
     let fill = width.saturating_sub(title.width() + count.width() + 1);
     Line::from(vec![
         Span::styled(title, theme.title()),
@@ -129,7 +130,7 @@ fn row(agenda: &AgendaScreen, view: &View, appointment: &Appointment, is_cursor:
         // Struck where the terminal can, and said in words where it cannot.
         AppointmentState::Annullato { reason, .. } => (
             base.patch(theme.dim()).add_modifier(Modifier::CROSSED_OUT),
-            s::appointment_cancelled_cell(&clean(reason)),
+            texts::appointment_cancelled_cell(&clean(reason)),
         ),
     };
     let mut spans = vec![
@@ -178,7 +179,7 @@ pub fn status(agenda: &AgendaScreen, view: &View, width: usize) -> Line<'static>
     };
     let mut parts = vec![appointment.booking_number.clone()];
     if let AppointmentState::Annullato { at, reason } = &appointment.state {
-        parts.push(s::appointment_cancelled_on(&format_ts(*at), &clean(reason)));
+        parts.push(texts::appointment_cancelled_on(&format_ts(*at), &clean(reason)));
     }
     if let Some(protocol) = agenda.protocol(appointment) {
         let open = view
@@ -186,11 +187,11 @@ pub fn status(agenda: &AgendaScreen, view: &View, width: usize) -> Line<'static>
             .first_key(Context::Global, Action::Open)
             .map(|k| key_label(&k))
             .unwrap_or_default();
-        parts.push(s::appointment_case(protocol, &open));
+        parts.push(texts::appointment_case(protocol, &open));
     }
     parts.push(clean(&appointment.slot.place));
     parts.push(clean(&appointment.subject));
-    parts.push(s::appointment_booked_by(
+    parts.push(texts::appointment_booked_by(
         &clean(&appointment.booked_by),
         &format_ts_date(appointment.booked_at),
     ));

@@ -2,7 +2,7 @@
 
 use crate::store::AuditFilter;
 use crate::tui::form::{Field, Form, Outcome, Purpose};
-use crate::tui::strings as s;
+use super::texts;
 
 struct FilterPurpose;
 
@@ -25,12 +25,12 @@ pub fn audit_filter(case: &str, actor: &str, kind: &str, kinds: Vec<String>) -> 
     options.extend(kinds);
     let choice = options.iter().position(|k| k == kind).unwrap_or(0);
     Form::new(
-        s::FORM_AUDIT_FILTER,
+        texts::FORM_AUDIT_FILTER,
         FilterPurpose,
         vec![
-            Field::text(s::FIELD_CASE, case).check(protocol),
-            Field::text(s::FIELD_ACTOR, actor),
-            Field::choice(s::FIELD_KIND, options, choice),
+            Field::text(texts::FIELD_CASE, case).check(protocol),
+            Field::text(texts::FIELD_ACTOR, actor),
+            Field::choice(texts::FIELD_KIND, options, choice),
         ],
     )
 }

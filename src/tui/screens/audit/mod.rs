@@ -17,7 +17,6 @@ use crate::tui::actions::{Action, FILTER, ScreenAction};
 use crate::tui::context::{Change, Ctx};
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
-use crate::tui::strings as s;
 use crate::tui::view::View;
 
 use super::{Screen, ScreenInfo, Tab};
@@ -55,12 +54,12 @@ impl Default for AuditScreen {
 
 impl AuditScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_AUDIT,
+        title: texts::SCREEN_AUDIT,
         context: "registro",
-        help_heading: "Registro",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Own {
             goto: "vai_registro",
-            text: "registro",
+            text: texts::GO_TO,
         },
         actions: &[Action::Screen(FILTER), Action::Screen(CLEAR_FILTER)],
         help_contexts: &[Context::Form, Context::Confirm],
@@ -143,7 +142,7 @@ impl Screen for AuditScreen {
             label = protocol.to_string();
             match ctx.store().application_by_protocol(&protocol) {
                 Ok(Some(app)) => filter.case = Some(app.id),
-                Ok(None) => return ctx.form_error(s::case_not_found(&label)),
+                Ok(None) => return ctx.form_error(texts::case_not_found(&label)),
                 Err(e) => return ctx.error(e.to_string()),
             }
         }

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::AuditScreen;
-use crate::tui::strings as s;
 use crate::tui::view::{View, clean, fit, pad, rule};
 use crate::domain::time::format_ts;
+use super::texts;
 
 const WHEN: usize = 16;
 const ACTOR: usize = 10;
@@ -18,7 +18,7 @@ const CASE: usize = 11;
 pub fn draw(frame: &mut Frame, area: Rect, audit: &AuditScreen, view: &View) {
     let theme = view.theme;
     let width = usize::from(area.width);
-    let filter = s::audit_filters(
+    let filter = texts::audit_filters(
         &audit.case_label,
         audit.filter.actor.as_deref().unwrap_or(""),
         audit.filter.kind.as_deref().unwrap_or(""),
@@ -31,16 +31,16 @@ pub fn draw(frame: &mut Frame, area: Rect, audit: &AuditScreen, view: &View) {
     lines.push(Line::from(Span::styled(
         format!(
             "  {}  {}  {}  {}",
-            pad(s::COL_WHEN, WHEN),
-            pad(s::COL_ACTOR, ACTOR),
-            pad(s::COL_CASE, CASE),
-            s::COL_EVENT
+            pad(texts::COL_WHEN, WHEN),
+            pad(texts::COL_ACTOR, ACTOR),
+            pad(texts::COL_CASE, CASE),
+            texts::COL_EVENT
         ),
         theme.bold(),
     )));
     lines.push(rule(area.width, theme.border()));
     if audit.page.is_empty() {
-        lines.push(Line::from(format!("  {}", s::NO_EVENTS)));
+        lines.push(Line::from(format!("  {}", texts::NO_EVENTS)));
     }
     for (i, (_, event)) in audit.page.iter().enumerate() {
         let is_cursor = i == audit.list.cursor;

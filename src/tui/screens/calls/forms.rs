@@ -13,6 +13,7 @@ use crate::domain::time::{Timestamp, format_date, format_ts, parse_date, parse_d
 use crate::domain::{Call, Command};
 use crate::tui::form::{Field, Form, Outcome, Purpose, fiscal_code};
 use crate::tui::strings as s;
+use super::texts;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum CallsPurpose {
@@ -107,9 +108,9 @@ fn unknown_trigger(name: &str) -> String {
         })
         .collect();
     if guesses.is_empty() {
-        s::call_unknown_trigger(name, &trigger_names())
+        texts::call_unknown_trigger(name, &trigger_names())
     } else {
-        s::call_trigger_guess(name, &guesses.join(", "))
+        texts::call_trigger_guess(name, &guesses.join(", "))
     }
 }
 
@@ -140,7 +141,7 @@ fn call_code(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(s::CALL_CODE_RULE.to_string())
+        Err(texts::CALL_CODE_RULE.to_string())
     }
 }
 
@@ -154,7 +155,7 @@ fn valid_document_code(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(s::DOCUMENT_CODE_RULE.to_string())
+        Err(texts::DOCUMENT_CODE_RULE.to_string())
     }
 }
 
@@ -175,21 +176,21 @@ fn money(value: &str) -> Result<(), String> {
 fn whole_days(value: &str) -> Result<(), String> {
     match value.parse::<u32>() {
         Ok(n) if n >= 1 => Ok(()),
-        _ => Err(s::CALL_WHOLE_DAYS.to_string()),
+        _ => Err(texts::CALL_WHOLE_DAYS.to_string()),
     }
 }
 
 fn whole_years(value: &str) -> Result<(), String> {
     match value.parse::<u32>() {
         Ok(n) if n >= 1 => Ok(()),
-        _ => Err(s::CALL_WHOLE_YEARS.to_string()),
+        _ => Err(texts::CALL_WHOLE_YEARS.to_string()),
     }
 }
 
 fn percent(value: &str) -> Result<(), String> {
     match value.parse::<u32>() {
         Ok(n) if n <= 100 => Ok(()),
-        _ => Err(s::CALL_PERCENT.to_string()),
+        _ => Err(texts::CALL_PERCENT.to_string()),
     }
 }
 
@@ -204,17 +205,17 @@ fn pattern(value: &str) -> Result<(), String> {
 fn closing_instant(value: &str) -> Result<Timestamp, String> {
     parse_datetime_rome(value)
         .map(|at| at + chrono::Duration::seconds(59))
-        .map_err(|e| s::field_error(s::FIELD_CALL_CLOSES, &e.to_string()))
+        .map_err(|e| s::field_error(texts::FIELD_CALL_CLOSES, &e.to_string()))
 }
 
 fn opening_instant(value: &str) -> Result<Timestamp, String> {
-    parse_datetime_rome(value).map_err(|e| s::field_error(s::FIELD_CALL_OPENS, &e.to_string()))
+    parse_datetime_rome(value).map_err(|e| s::field_error(texts::FIELD_CALL_OPENS, &e.to_string()))
 }
 
 fn number(form: &Form, i: usize, label: &str) -> Result<u32, String> {
     form.value(i)
         .parse()
-        .map_err(|_| s::field_error(label, s::CALL_WHOLE_DAYS))
+        .map_err(|_| s::field_error(label, texts::CALL_WHOLE_DAYS))
 }
 
 fn amount(form: &Form, i: usize, label: &str) -> Result<Money, String> {
@@ -223,8 +224,8 @@ fn amount(form: &Form, i: usize, label: &str) -> Result<Money, String> {
 
 fn yes_no(yes: bool) -> Field {
     Field::choice(
-        s::FIELD_DOCUMENT_REQUIRED,
-        vec![s::CALL_NO.to_string(), s::CALL_YES.to_string()],
+        texts::FIELD_DOCUMENT_REQUIRED,
+        vec![texts::CALL_NO.to_string(), texts::CALL_YES.to_string()],
         usize::from(yes),
     )
 }
@@ -250,13 +251,13 @@ fn call_page(call: Option<&Call>) -> Form {
     let (purpose, title, code) = match call {
         Some(call) => (
             CallsPurpose::EditCall(Box::new(call.clone())),
-            s::FORM_CALL_EDIT,
-            fixed(s::FIELD_CALL_CODE, &call.code),
+            texts::FORM_CALL_EDIT,
+            fixed(texts::FIELD_CALL_CODE, &call.code),
         ),
         None => (
             CallsPurpose::NewCall,
-            s::FORM_CALL_NEW,
-            Field::text(s::FIELD_CALL_CODE, "")
+            texts::FORM_CALL_NEW,
+            Field::text(texts::FIELD_CALL_CODE, "")
                 .required()
                 .check(call_code),
         ),
@@ -267,22 +268,22 @@ fn call_page(call: Option<&Call>) -> Form {
         purpose,
         vec![
             code,
-            Field::text(s::FIELD_CALL_TITLE, &text(|c| c.title.clone())).required(),
-            Field::text(s::FIELD_CALL_DETERMINA, &text(|c| c.determina.clone())).required(),
-            Field::text(s::FIELD_CALL_OPENS, &text(|c| format_ts(c.opens_at)))
+            Field::text(texts::FIELD_CALL_TITLE, &text(|c| c.title.clone())).required(),
+            Field::text(texts::FIELD_CALL_DETERMINA, &text(|c| c.determina.clone())).required(),
+            Field::text(texts::FIELD_CALL_OPENS, &text(|c| format_ts(c.opens_at)))
                 .required()
                 .check(datetime),
-            Field::text(s::FIELD_CALL_CLOSES, &text(|c| format_ts(c.closes_at)))
+            Field::text(texts::FIELD_CALL_CLOSES, &text(|c| format_ts(c.closes_at)))
                 .required()
                 .check(datetime),
             Field::text(
-                s::FIELD_CALL_DURATION,
+                texts::FIELD_CALL_DURATION,
                 &text(|c| c.max_duration_days.to_string()),
             )
             .required()
             .check(whole_days),
             Field::text(
-                s::FIELD_CALL_STAMP_DUTY,
+                texts::FIELD_CALL_STAMP_DUTY,
                 &call
                     .map(|c| c.stamp_duty.format_plain())
                     .unwrap_or_else(|| "16,00".to_string()),
@@ -290,7 +291,7 @@ fn call_page(call: Option<&Call>) -> Form {
             .required()
             .check(money),
             Field::text(
-                s::FIELD_CALL_FEE,
+                texts::FIELD_CALL_FEE,
                 &call
                     .map(|c| c.secretarial_fee.format_plain())
                     .unwrap_or_else(|| "0,00".to_string()),
@@ -305,44 +306,44 @@ fn call_page(call: Option<&Call>) -> Form {
 pub fn call_parameters(call: Box<Call>, new: bool) -> Form {
     let p = &call.params;
     let fields = vec![
-        Field::text(s::FIELD_INTEGRATION_DAYS, &p.integration_days.to_string())
+        Field::text(texts::FIELD_INTEGRATION_DAYS, &p.integration_days.to_string())
             .required()
             .check(whole_days),
-        Field::text(s::FIELD_OBJECTION_DAYS, &p.objection_days.to_string())
+        Field::text(texts::FIELD_OBJECTION_DAYS, &p.objection_days.to_string())
             .required()
             .check(whole_days),
-        Field::text(s::FIELD_ISEE_LIMIT, &p.isee_limit.format_plain())
+        Field::text(texts::FIELD_ISEE_LIMIT, &p.isee_limit.format_plain())
             .required()
             .check(money),
         Field::text(
-            s::FIELD_SINGLE_PERSON,
+            texts::FIELD_SINGLE_PERSON,
             &p.single_person_isee_increase_pct.to_string(),
         )
         .required()
         .check(percent),
         Field::text(
-            s::FIELD_PROPERTY_SHARE,
+            texts::FIELD_PROPERTY_SHARE,
             &p.max_property_share_pct.to_string(),
         )
         .required()
         .check(percent),
         Field::text(
-            s::FIELD_RANKING_VALIDITY,
+            texts::FIELD_RANKING_VALIDITY,
             &p.ranking_validity_years.to_string(),
         )
         .required()
         .check(whole_years),
         Field::text(
-            s::FIELD_REFERENCE_DATE,
+            texts::FIELD_REFERENCE_DATE,
             &p.reference_date.map(format_date).unwrap_or_default(),
         )
         .check(date),
-        Field::text(s::FIELD_PROTOCOL_PATTERN, p.protocol_pattern.as_str())
+        Field::text(texts::FIELD_PROTOCOL_PATTERN, p.protocol_pattern.as_str())
             .required()
             .check(pattern),
     ];
     Form::new(
-        s::FORM_CALL_PARAMS,
+        texts::FORM_CALL_PARAMS,
         CallsPurpose::Parameters { call, new },
         fields,
     )
@@ -351,10 +352,10 @@ pub fn call_parameters(call: Box<Call>, new: bool) -> Form {
 /// Asks which document of `call` to add or change.
 pub fn document_code(call: &Call) -> Form {
     Form::new(
-        s::FORM_DOCUMENT_CODE,
+        texts::FORM_DOCUMENT_CODE,
         CallsPurpose::DocumentCode(Box::new(call.clone())),
         vec![
-            Field::text(s::FIELD_DOCUMENT_CODE, "")
+            Field::text(texts::FIELD_DOCUMENT_CODE, "")
                 .required()
                 .check(valid_document_code),
         ],
@@ -375,20 +376,20 @@ pub fn document(call: &Call, code: &str) -> Form {
         .unwrap_or_default();
     let mut form = Form::new(
         if existing.is_some() {
-            s::FORM_DOCUMENT_EDIT
+            texts::FORM_DOCUMENT_EDIT
         } else {
-            s::FORM_DOCUMENT_NEW
+            texts::FORM_DOCUMENT_NEW
         },
         CallsPurpose::Document(Box::new(call.clone())),
         vec![
-            fixed(s::FIELD_CALL_CODE, code),
+            fixed(texts::FIELD_CALL_CODE, code),
             Field::text(
-                s::FIELD_DOCUMENT_TITLE,
+                texts::FIELD_DOCUMENT_TITLE,
                 existing.map(|d| d.title.as_str()).unwrap_or(""),
             )
             .required(),
             yes_no(existing.is_some_and(|d| d.required)),
-            Field::text(s::FIELD_DOCUMENT_NEEDED_FOR, &needed_for)
+            Field::text(texts::FIELD_DOCUMENT_NEEDED_FOR, &needed_for)
                 .check(|value| parse_triggers(value).map(|_| ())),
         ],
     );
@@ -399,16 +400,16 @@ pub fn document(call: &Call, code: &str) -> Form {
 pub fn remove_document(call: &Call) -> Form {
     let known: Vec<String> = call.documents.iter().map(|d| d.code.clone()).collect();
     Form::new(
-        s::FORM_DOCUMENT_REMOVE,
+        texts::FORM_DOCUMENT_REMOVE,
         CallsPurpose::RemoveDocument(Box::new(call.clone())),
         vec![
-            Field::text(s::FIELD_DOCUMENT_CODE_REMOVE, "")
+            Field::text(texts::FIELD_DOCUMENT_CODE_REMOVE, "")
                 .required()
                 .check(move |value| {
                     if known.iter().any(|k| k == value) {
                         Ok(())
                     } else {
-                        Err(s::call_document_not_in_call(value, &known.join(", ")))
+                        Err(texts::call_document_not_in_call(value, &known.join(", ")))
                     }
                 }),
         ],
@@ -417,7 +418,7 @@ pub fn remove_document(call: &Call) -> Form {
 
 pub fn add_interested(call: &str) -> Form {
     Form::new(
-        s::FORM_INTERESTED_ADD,
+        texts::FORM_INTERESTED_ADD,
         CallsPurpose::AddInterested(call.to_string()),
         vec![
             Field::text(s::FIELD_FISCAL_CODE, "")
@@ -429,7 +430,7 @@ pub fn add_interested(call: &str) -> Form {
 
 pub fn remove_interested(call: &str) -> Form {
     Form::new(
-        s::FORM_INTERESTED_REMOVE,
+        texts::FORM_INTERESTED_REMOVE,
         CallsPurpose::RemoveInterested(call.to_string()),
         vec![
             Field::text(s::FIELD_FISCAL_CODE, "")
@@ -442,9 +443,9 @@ pub fn remove_interested(call: &str) -> Form {
 /// `suggested`: the file imported last, offered again after a refusal.
 pub fn import_interested(call: &str, suggested: &str) -> Form {
     Form::new(
-        s::FORM_INTERESTED_IMPORT,
+        texts::FORM_INTERESTED_IMPORT,
         CallsPurpose::ImportInterested(call.to_string()),
-        vec![Field::text(s::FIELD_CSV_FILE, suggested).required()],
+        vec![Field::text(texts::FIELD_CSV_FILE, suggested).required()],
     )
 }
 
@@ -464,9 +465,9 @@ impl Purpose for CallsPurpose {
                 call.params = parameters(form)?;
                 call.validate().map_err(|e| e.to_string())?;
                 let done = if *new {
-                    s::call_created(&call.code)
+                    texts::call_created(&call.code)
                 } else {
-                    s::call_saved(&call.code)
+                    texts::call_saved(&call.code)
                 };
                 CallsOutcome::Step {
                     command: Command::SaveCall(call),
@@ -484,7 +485,7 @@ impl Purpose for CallsPurpose {
                     title: form.value(1).to_string(),
                     required: form.fields.get(2).is_some_and(|f| f.choice == 1),
                     needed_for: parse_triggers(form.value(3))
-                        .map_err(|e| s::field_error(s::FIELD_DOCUMENT_NEEDED_FOR, &e))?,
+                        .map_err(|e| s::field_error(texts::FIELD_DOCUMENT_NEEDED_FOR, &e))?,
                 };
                 let mut call = call.clone();
                 match call.documents.iter_mut().find(|d| d.code == code) {
@@ -493,7 +494,7 @@ impl Purpose for CallsPurpose {
                 }
                 call.validate().map_err(|e| e.to_string())?;
                 CallsOutcome::Step {
-                    done: s::call_document_saved(&code, &call.code),
+                    done: texts::call_document_saved(&code, &call.code),
                     command: Command::SaveCall(call),
                 }
             }
@@ -502,14 +503,14 @@ impl Purpose for CallsPurpose {
                 let mut call = call.clone();
                 call.documents.retain(|d| d.code != code);
                 CallsOutcome::Step {
-                    done: s::call_document_removed(&code, &call.code),
+                    done: texts::call_document_removed(&code, &call.code),
                     command: Command::SaveCall(call),
                 }
             }
             CallsPurpose::AddInterested(call) => {
                 let code = PersonFiscalCode::parse(form.value(0)).map_err(|e| e.to_string())?;
                 CallsOutcome::Step {
-                    done: s::call_interested_added(code.as_str(), call),
+                    done: texts::call_interested_added(code.as_str(), call),
                     command: Command::AddInterested {
                         call: call.clone(),
                         fiscal_codes: vec![code],
@@ -519,7 +520,7 @@ impl Purpose for CallsPurpose {
             CallsPurpose::RemoveInterested(call) => {
                 let code = PersonFiscalCode::parse(form.value(0)).map_err(|e| e.to_string())?;
                 CallsOutcome::Step {
-                    done: s::call_interested_removed(code.as_str(), call),
+                    done: texts::call_interested_removed(code.as_str(), call),
                     command: Command::RemoveInterested {
                         call: call.clone(),
                         fiscal_code: code,
@@ -548,7 +549,7 @@ fn general(form: &Form, base: Option<&Call>) -> Result<Call, String> {
         _ => closing_instant(form.value(4))?,
     };
     if closes_at <= opens_at {
-        return Err(s::field_error(s::FIELD_CALL_CLOSES, s::CLOSES_BEFORE_OPENS));
+        return Err(s::field_error(texts::FIELD_CALL_CLOSES, texts::CLOSES_BEFORE_OPENS));
     }
     let call = Call {
         code: match base {
@@ -559,9 +560,9 @@ fn general(form: &Form, base: Option<&Call>) -> Result<Call, String> {
         determina: form.value(2).to_string(),
         opens_at,
         closes_at,
-        max_duration_days: number(form, 5, s::FIELD_CALL_DURATION)?,
-        stamp_duty: amount(form, 6, s::FIELD_CALL_STAMP_DUTY)?,
-        secretarial_fee: amount(form, 7, s::FIELD_CALL_FEE)?,
+        max_duration_days: number(form, 5, texts::FIELD_CALL_DURATION)?,
+        stamp_duty: amount(form, 6, texts::FIELD_CALL_STAMP_DUTY)?,
+        secretarial_fee: amount(form, 7, texts::FIELD_CALL_FEE)?,
         documents: base.map(|c| c.documents.clone()).unwrap_or_default(),
         params: base.map(|c| c.params.clone()).unwrap_or_default(),
         published_at: base.and_then(|c| c.published_at),
@@ -576,27 +577,27 @@ fn parameters(form: &Form) -> Result<CallParameters, String> {
             .parse()
             .ok()
             .filter(|n| *n <= 100)
-            .ok_or_else(|| s::field_error(label, s::CALL_PERCENT))
+            .ok_or_else(|| s::field_error(label, texts::CALL_PERCENT))
     };
     Ok(CallParameters {
-        integration_days: number(form, 0, s::FIELD_INTEGRATION_DAYS)?,
-        objection_days: number(form, 1, s::FIELD_OBJECTION_DAYS)?,
-        isee_limit: amount(form, 2, s::FIELD_ISEE_LIMIT)?,
-        single_person_isee_increase_pct: pct(3, s::FIELD_SINGLE_PERSON)?,
-        max_property_share_pct: pct(4, s::FIELD_PROPERTY_SHARE)?,
+        integration_days: number(form, 0, texts::FIELD_INTEGRATION_DAYS)?,
+        objection_days: number(form, 1, texts::FIELD_OBJECTION_DAYS)?,
+        isee_limit: amount(form, 2, texts::FIELD_ISEE_LIMIT)?,
+        single_person_isee_increase_pct: pct(3, texts::FIELD_SINGLE_PERSON)?,
+        max_property_share_pct: pct(4, texts::FIELD_PROPERTY_SHARE)?,
         ranking_validity_years: form
             .value(5)
             .parse()
-            .map_err(|_| s::field_error(s::FIELD_RANKING_VALIDITY, s::CALL_WHOLE_YEARS))?,
+            .map_err(|_| s::field_error(texts::FIELD_RANKING_VALIDITY, texts::CALL_WHOLE_YEARS))?,
         reference_date: match form.optional(6) {
             Some(text) => Some(
                 parse_date(&text)
-                    .map_err(|e| s::field_error(s::FIELD_REFERENCE_DATE, &e.to_string()))?,
+                    .map_err(|e| s::field_error(texts::FIELD_REFERENCE_DATE, &e.to_string()))?,
             ),
             None => None,
         },
         protocol_pattern: ProtocolPattern::parse(form.value(7))
-            .map_err(|e| s::field_error(s::FIELD_PROTOCOL_PATTERN, &e.to_string()))?,
+            .map_err(|e| s::field_error(texts::FIELD_PROTOCOL_PATTERN, &e.to_string()))?,
     })
 }
 

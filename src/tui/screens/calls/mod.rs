@@ -9,7 +9,6 @@ mod view;
 use crate::domain::Call;
 use crate::tui::actions::{Action, ScreenAction};
 use crate::tui::list::ListCursor;
-use crate::tui::strings as s;
 use crate::tui::view::wrap;
 
 use super::{ScreenInfo, Tab};
@@ -33,12 +32,12 @@ pub const NOTIFY_INTERESTED: ScreenAction =
 
 impl CallsScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_CALLS,
+        title: texts::SCREEN_CALLS,
         context: "bandi",
-        help_heading: "Bandi",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Own {
             goto: "vai_bandi",
-            text: "bandi",
+            text: texts::GO_TO,
         },
         actions: &[
             Action::Screen(NEW_CALL),

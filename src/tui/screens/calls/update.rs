@@ -23,6 +23,7 @@ use crate::tui::messaging::Firing;
 use crate::tui::screens::Screen;
 use crate::tui::strings as s;
 use crate::tui::view::View;
+use super::texts;
 
 /// The catalogue message that tells interested citizens about a call.
 const PUBLICATION: &str = "pubblicazione_bando";
@@ -86,10 +87,10 @@ impl Screen for CallsScreen {
         match own {
             EDIT_CALL => ctx.open_form(forms::edit_call(&call)),
             ACTIVATE_CALL if self.is_active(&call) => {
-                ctx.ok(s::call_already_active(&code));
+                ctx.ok(texts::call_already_active(&code));
             }
             ACTIVATE_CALL => {
-                let done = s::call_activated(&code);
+                let done = texts::call_activated(&code);
                 if let Err(e) = run_call_step(Command::ActivateCall { code }, done, ctx) {
                     ctx.error(e);
                 }
@@ -103,12 +104,12 @@ impl Screen for CallsScreen {
                 }),
                 None => {
                     let key = ctx.key_of(Action::Screen(PUBLISH_CALL));
-                    ctx.error(s::call_not_published(&code, &key));
+                    ctx.error(texts::call_not_published(&code, &key));
                 }
             },
             EDIT_DOCUMENT => ctx.open_form(forms::document_code(&call)),
             REMOVE_DOCUMENT if call.documents.is_empty() => {
-                ctx.error(s::NO_DOCUMENTS_TO_REMOVE.to_string());
+                ctx.error(texts::NO_DOCUMENTS_TO_REMOVE.to_string());
             }
             REMOVE_DOCUMENT => ctx.open_form(forms::remove_document(&call)),
             IMPORT_INTERESTED => {
@@ -148,7 +149,7 @@ impl Screen for CallsScreen {
                         Ok(None) => {}
                         Ok(Some(_)) => {
                             let key = ctx.key_of(Action::Screen(EDIT_CALL));
-                            return ctx.form_or_status_error(s::call_exists(&call.code, &key));
+                            return ctx.form_or_status_error(texts::call_exists(&call.code, &key));
                         }
                         Err(e) => return ctx.form_or_status_error(e.to_string()),
                     }
@@ -227,7 +228,7 @@ impl CallsScreen {
             Err(InterestedFileError::Rows { rows, .. }) => {
                 let lines: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
                 let first = lines.first().cloned().unwrap_or_default();
-                ctx.form_or_status_error(s::call_import_refused(lines.len(), &first));
+                ctx.form_or_status_error(texts::call_import_refused(lines.len(), &first));
                 self.import_errors = Some((call.to_string(), lines));
                 self.section_scroll = 0;
                 // Nothing typed is lost on Esc (the path is offered again), and Esc shows the
@@ -250,14 +251,14 @@ impl CallsScreen {
         if added == 0 {
             // Nothing new: the store would refuse an empty addition, and there is nothing to do.
             ctx.close_overlay();
-            ctx.ok(s::call_interested_imported(0, present));
+            ctx.ok(texts::call_interested_imported(0, present));
             return;
         }
         let command = Command::AddInterested {
             call: call.to_string(),
             fiscal_codes: codes,
         };
-        match run_call_step(command, s::call_interested_imported(added, present), ctx) {
+        match run_call_step(command, texts::call_interested_imported(added, present), ctx) {
             Ok(()) => ctx.close_overlay(),
             Err(e) => ctx.form_or_status_error(e),
         }
@@ -266,14 +267,14 @@ impl CallsScreen {
     /// The call under the cursor as stored now.
     fn cursor_call(&mut self, ctx: &mut Ctx) -> Option<Call> {
         let Some(code) = self.current().map(|c| c.code.clone()) else {
-            ctx.error(s::NO_CALL_SELECTED.to_string());
+            ctx.error(texts::NO_CALL_SELECTED.to_string());
             return None;
         };
         match ctx.store().call(&code) {
             Ok(Some(call)) => Some(call),
             Ok(None) => {
                 self.read(ctx);
-                ctx.error(s::call_gone(&code));
+                ctx.error(texts::call_gone(&code));
                 None
             }
             Err(e) => {
@@ -299,7 +300,7 @@ fn run_call_step(command: Command, done: String, ctx: &mut Ctx) -> Result<(), St
 fn publish_call(call: Call, ctx: &mut Ctx) {
     if let Some(at) = call.published_at {
         let key = ctx.key_of(Action::Screen(NOTIFY_INTERESTED));
-        return ctx.error(s::call_already_published(
+        return ctx.error(texts::call_already_published(
             &call.code,
             &format_ts_date(at),
             &key,
@@ -307,7 +308,7 @@ fn publish_call(call: Call, ctx: &mut Ctx) {
     }
     match ctx.store().interested(&call.code) {
         Ok(interested) if interested.is_empty() => {
-            let done = s::call_published_alone(&call.code);
+            let done = texts::call_published_alone(&call.code);
             let command = Command::PublishCall { code: call.code };
             if let Err(e) = run_call_step(command, done, ctx) {
                 ctx.error(e);

@@ -17,6 +17,7 @@ use crate::tui::view::{View, clean, fit, pad, rule, wrap};
 use crate::domain::Call;
 use crate::domain::call::DocumentSpec;
 use crate::domain::time::{format_date, format_ts, format_ts_date, rome_date};
+use super::texts;
 
 const MARK: usize = 2;
 const WINDOW: usize = 21;
@@ -54,7 +55,7 @@ fn columns(width: usize) -> (usize, usize) {
 fn list(screen: &CallsScreen, view: &View, width: usize, rows: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
     let (code_width, title_width) = columns(width);
-    let [code, title, window, state, publication, interested] = s::CALLS_COLUMNS;
+    let [code, title, window, state, publication, interested] = texts::CALLS_COLUMNS;
     let mut header = format!("{}{}", " ".repeat(MARK), pad(code, code_width));
     if title_width > 0 {
         header.push_str(&format!("  {}", pad(title, title_width)));
@@ -72,7 +73,7 @@ fn list(screen: &CallsScreen, view: &View, width: usize, rows: usize) -> Vec<Lin
     ];
     if screen.calls.is_empty() {
         let key = first_key(view, Action::Screen(NEW_CALL));
-        lines.push(Line::from(format!("  {}", s::call_no_calls(&key))));
+        lines.push(Line::from(format!("  {}", texts::call_no_calls(&key))));
         return lines;
     }
     // After a resize the stored offset may hide the cursor: the row under it is always drawn.
@@ -118,7 +119,7 @@ fn list(screen: &CallsScreen, view: &View, width: usize, rows: usize) -> Vec<Lin
         ));
         let active = screen.is_active(call);
         spans.push(Span::styled(
-            pad(if active { s::CALL_ACTIVE } else { "" }, STATE),
+            pad(if active { texts::CALL_ACTIVE } else { "" }, STATE),
             if active && !is_cursor {
                 theme.ok().patch(theme.bold())
             } else {
@@ -126,9 +127,9 @@ fn list(screen: &CallsScreen, view: &View, width: usize, rows: usize) -> Vec<Lin
             },
         ));
         let (published, style) = match call.published_at {
-            Some(at) => (s::call_published(&format_ts_date(at)), base),
-            None if is_cursor => (s::CALL_UNPUBLISHED.to_string(), base),
-            None => (s::CALL_UNPUBLISHED.to_string(), theme.warning()),
+            Some(at) => (texts::call_published(&format_ts_date(at)), base),
+            None if is_cursor => (texts::CALL_UNPUBLISHED.to_string(), base),
+            None => (texts::CALL_UNPUBLISHED.to_string(), theme.warning()),
         };
         spans.push(Span::styled("  ", base));
         spans.push(Span::styled(pad(&published, PUBLICATION), style));
@@ -158,46 +159,46 @@ fn detail(screen: &CallsScreen, view: &View, call: &Call, width: usize, grid_col
         fit(&title, width.saturating_sub(1)),
         theme.title(),
     ))];
-    lines.push(full(view, s::CALL_DETERMINA, &clean(&call.determina), width));
+    lines.push(full(view, texts::CALL_DETERMINA, &clean(&call.determina), width));
     let phase = if now < call.opens_at {
-        s::CALL_WINDOW_NOT_OPEN
+        texts::CALL_WINDOW_NOT_OPEN
     } else if now <= call.closes_at {
-        s::CALL_WINDOW_OPEN
+        texts::CALL_WINDOW_OPEN
     } else {
         s::WINDOW_CLOSED
     };
     let window = format!(
         "{} · {phase}",
-        s::call_window_span(&format_ts(call.opens_at), &format_ts(call.closes_at))
+        texts::call_window_span(&format_ts(call.opens_at), &format_ts(call.closes_at))
     );
-    lines.push(full(view, s::CALL_WINDOW, &window, width));
+    lines.push(full(view, texts::CALL_WINDOW, &window, width));
     let p = &call.params;
     let single_limit = call.isee_limit_for(1).to_string();
     let reference = match p.reference_date {
         Some(date) => format_date(date),
-        None => s::call_reference_is_closing(&format_date(call.reference_date())),
+        None => texts::call_reference_is_closing(&format_date(call.reference_date())),
     };
     let pairs = [
-        (s::CALL_DURATION, s::call_days(call.max_duration_days)),
-        (s::CALL_PROCEDURE_END, format_date(call.procedure_end())),
-        (s::CALL_STAMP_DUTY, call.stamp_duty.to_string()),
-        (s::CALL_FEE, call.secretarial_fee.to_string()),
-        (s::CALL_INTEGRATION, s::call_days(p.integration_days)),
-        (s::CALL_OBJECTIONS, s::call_days(p.objection_days)),
-        (s::CALL_ISEE_LIMIT, p.isee_limit.to_string()),
+        (texts::CALL_DURATION, texts::call_days(call.max_duration_days)),
+        (texts::CALL_PROCEDURE_END, format_date(call.procedure_end())),
+        (texts::CALL_STAMP_DUTY, call.stamp_duty.to_string()),
+        (texts::CALL_FEE, call.secretarial_fee.to_string()),
+        (texts::CALL_INTEGRATION, texts::call_days(p.integration_days)),
+        (texts::CALL_OBJECTIONS, texts::call_days(p.objection_days)),
+        (texts::CALL_ISEE_LIMIT, p.isee_limit.to_string()),
         (
-            s::CALL_SINGLE_PERSON,
-            s::call_percent_increase(p.single_person_isee_increase_pct, &single_limit),
+            texts::CALL_SINGLE_PERSON,
+            texts::call_percent_increase(p.single_person_isee_increase_pct, &single_limit),
         ),
         (
-            s::CALL_PROPERTY_SHARE,
-            s::call_max_share(p.max_property_share_pct),
+            texts::CALL_PROPERTY_SHARE,
+            texts::call_max_share(p.max_property_share_pct),
         ),
         (
-            s::CALL_RANKING_VALIDITY,
-            s::call_years(p.ranking_validity_years),
+            texts::CALL_RANKING_VALIDITY,
+            texts::call_years(p.ranking_validity_years),
         ),
-        (s::CALL_REFERENCE, reference),
+        (texts::CALL_REFERENCE, reference),
     ];
     for row in pairs.chunks(grid_columns) {
         let mut spans = Vec::new();
@@ -214,20 +215,20 @@ fn detail(screen: &CallsScreen, view: &View, call: &Call, width: usize, grid_col
     let example = p.protocol_pattern.render(year, 1);
     lines.push(full(
         view,
-        s::CALL_PROTOCOL,
-        &s::call_protocol_example(&clean(p.protocol_pattern.as_str()), &clean(&example)),
+        texts::CALL_PROTOCOL,
+        &texts::call_protocol_example(&clean(p.protocol_pattern.as_str()), &clean(&example)),
         width,
     ));
     let published = match call.published_at {
-        Some(at) => s::call_published(&format_ts(at)),
-        None => s::CALL_UNPUBLISHED.to_string(),
+        Some(at) => texts::call_published(&format_ts(at)),
+        None => texts::CALL_UNPUBLISHED.to_string(),
     };
     lines.push(full(
         view,
-        s::CALL_PUBLICATION,
+        texts::CALL_PUBLICATION,
         &format!(
             "{published} · {}",
-            s::call_interested_citizens(screen.interested)
+            texts::call_interested_citizens(screen.interested)
         ),
         width,
     ));
@@ -254,18 +255,18 @@ fn section(screen: &CallsScreen, view: &View, call: &Call, width: usize, room: u
                     )));
                 }
             }
-            Span::styled(format!(" {}", s::CALL_IMPORT_ERRORS), theme.error())
+            Span::styled(format!(" {}", texts::CALL_IMPORT_ERRORS), theme.error())
         }
         None => {
             body = documents(view, &call.documents, width);
             let heading = if call.documents.is_empty() {
                 format!(
                     " {} · {}",
-                    s::call_documents_heading(0),
-                    s::CALL_NO_DOCUMENTS
+                    texts::call_documents_heading(0),
+                    texts::CALL_NO_DOCUMENTS
                 )
             } else {
-                format!(" {}", s::call_documents_heading(call.documents.len()))
+                format!(" {}", texts::call_documents_heading(call.documents.len()))
             };
             Span::styled(heading, theme.bold())
         }
@@ -281,7 +282,7 @@ fn section(screen: &CallsScreen, view: &View, call: &Call, width: usize, room: u
         head.push(Span::styled(
             format!(
                 " · {}",
-                s::call_section_range(scroll + 1, shown_to, total, &keys)
+                texts::call_section_range(scroll + 1, shown_to, total, &keys)
             ),
             theme.dim(),
         ));
@@ -310,11 +311,11 @@ fn documents(view: &View, documents: &[DocumentSpec], width: usize) -> Vec<Line<
         .iter()
         .map(|doc| {
             let need = if doc.required {
-                s::CALL_DOC_REQUIRED.to_string()
+                texts::CALL_DOC_REQUIRED.to_string()
             } else if doc.needed_for.is_empty() {
-                s::CALL_DOC_OPTIONAL.to_string()
+                texts::CALL_DOC_OPTIONAL.to_string()
             } else {
-                s::doc_needed_for(
+                texts::doc_needed_for(
                     &doc.needed_for
                         .iter()
                         .map(|t| trigger_name(*t))
@@ -360,12 +361,12 @@ pub fn status(screen: &CallsScreen, view: &View, width: usize) -> Line<'static> 
         return Line::default();
     };
     let text = match call.published_at {
-        Some(at) => s::call_hint_published(
+        Some(at) => texts::call_hint_published(
             &format_ts_date(at),
             &first_key(view, Action::Screen(NOTIFY_INTERESTED)),
         ),
         None => {
-            s::call_hint_unpublished(&first_key(view, Action::Screen(PUBLISH_CALL)), screen.interested)
+            texts::call_hint_unpublished(&first_key(view, Action::Screen(PUBLISH_CALL)), screen.interested)
         }
     };
     Line::from(Span::styled(

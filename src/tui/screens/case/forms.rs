@@ -12,6 +12,7 @@ use crate::domain::{ApplicationId, Command};
 use crate::tui::context::{ON_INTEGRATION, ON_REGISTER};
 use crate::tui::form::{Field, Form, Outcome, Purpose, date, fiscal_code};
 use crate::tui::strings as s;
+use super::texts;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum CasePurpose {
@@ -58,17 +59,17 @@ fn percent(value: &str) -> Result<(), String> {
 pub fn contact(id: ApplicationId, contact: &Contact) -> Form {
     let a = &contact.address;
     Form::new(
-        s::FORM_CONTACT,
+        texts::FORM_CONTACT,
         CasePurpose::Contact(id),
         vec![
-            Field::text(s::FIELD_EMAIL, contact.email.as_deref().unwrap_or("")).check(email),
-            Field::text(s::FIELD_PHONE, contact.phone.as_deref().unwrap_or("")).check(phone),
-            Field::text(s::FIELD_STREET, &a.street).required(),
-            Field::text(s::FIELD_POSTCODE, &a.postcode)
+            Field::text(texts::FIELD_EMAIL, contact.email.as_deref().unwrap_or("")).check(email),
+            Field::text(texts::FIELD_PHONE, contact.phone.as_deref().unwrap_or("")).check(phone),
+            Field::text(texts::FIELD_STREET, &a.street).required(),
+            Field::text(texts::FIELD_POSTCODE, &a.postcode)
                 .required()
                 .check(postcode),
-            Field::text(s::FIELD_MUNICIPALITY, &a.municipality).required(),
-            Field::text(s::FIELD_PROVINCE, &a.province).check(province),
+            Field::text(texts::FIELD_MUNICIPALITY, &a.municipality).required(),
+            Field::text(texts::FIELD_PROVINCE, &a.province).check(province),
         ],
     )
 }
@@ -80,17 +81,17 @@ pub fn member(id: ApplicationId) -> Form {
         .map(|r| r.label().to_string())
         .collect();
     Form::new(
-        s::FORM_MEMBER,
+        texts::FORM_MEMBER,
         CasePurpose::Member(id),
         vec![
             Field::text(s::FIELD_FISCAL_CODE, "")
                 .required()
                 .check(fiscal_code),
-            Field::text(s::FIELD_SURNAME, "").required(),
-            Field::text(s::FIELD_NAME, "").required(),
-            Field::choice(s::FIELD_RELATION, relations, 0),
-            Field::text(s::FIELD_BIRTH_DATE, "").required().check(date),
-            Field::text(s::FIELD_DISABILITY, "0").check(percent),
+            Field::text(texts::FIELD_SURNAME, "").required(),
+            Field::text(texts::FIELD_NAME, "").required(),
+            Field::choice(texts::FIELD_RELATION, relations, 0),
+            Field::text(texts::FIELD_BIRTH_DATE, "").required().check(date),
+            Field::text(texts::FIELD_DISABILITY, "0").check(percent),
         ],
     )
 }
@@ -105,19 +106,19 @@ pub fn integration(
     let documents = move |value: &str| {
         for code in value.split([',', ' ']).filter(|c| !c.is_empty()) {
             if !known.iter().any(|k| k == code) {
-                return Err(s::unknown_document(code));
+                return Err(texts::unknown_document(code));
             }
         }
         Ok(())
     };
     Form::new(
-        s::FORM_INTEGRATION,
+        texts::FORM_INTEGRATION,
         CasePurpose::Integration(id),
         vec![
-            Field::text(s::FIELD_DOCUMENTS, &missing.join(", "))
+            Field::text(texts::FIELD_DOCUMENTS, &missing.join(", "))
                 .required()
                 .check(documents),
-            Field::text(s::FIELD_DEADLINE, &format_date(deadline))
+            Field::text(texts::FIELD_DEADLINE, &format_date(deadline))
                 .required()
                 .check(date),
         ],
@@ -126,7 +127,7 @@ pub fn integration(
 
 pub fn admit(id: ApplicationId) -> Form {
     Form::new(
-        s::FORM_ADMIT,
+        texts::FORM_ADMIT,
         CasePurpose::Admit(id),
         vec![Field::text(s::FIELD_NOTE, "")],
     )
@@ -138,7 +139,7 @@ pub fn exclude(id: ApplicationId) -> Form {
         .map(|r| r.label().to_string())
         .collect();
     Form::new(
-        s::FORM_EXCLUDE,
+        texts::FORM_EXCLUDE,
         CasePurpose::Exclude(id),
         vec![
             Field::choice(s::FIELD_EXCLUSION, reasons, 0),
@@ -149,7 +150,7 @@ pub fn exclude(id: ApplicationId) -> Form {
 
 pub fn reinstate(id: ApplicationId) -> Form {
     Form::new(
-        s::FORM_REINSTATE,
+        texts::FORM_REINSTATE,
         CasePurpose::Reinstate(id),
         vec![Field::text(s::FIELD_REASON, "").required()],
     )
@@ -157,7 +158,7 @@ pub fn reinstate(id: ApplicationId) -> Form {
 
 pub fn late_register(id: ApplicationId) -> Form {
     Form::new(
-        s::FORM_LATE,
+        texts::FORM_LATE,
         CasePurpose::LateRegister(id),
         vec![Field::text(s::FIELD_REASON, "").required()],
     )
@@ -185,7 +186,7 @@ impl Purpose for CasePurpose {
                 let relation = Relation::ALL
                     .into_iter()
                     .find(|r| r.label() == form.value(3))
-                    .ok_or_else(|| s::field_error(s::FIELD_RELATION, s::REQUIRED))?;
+                    .ok_or_else(|| s::field_error(texts::FIELD_RELATION, s::REQUIRED))?;
                 let member = Member {
                     fiscal_code: PersonFiscalCode::parse(form.value(0))
                         .map_err(|e| e.to_string())?,

@@ -18,7 +18,6 @@ use crate::tui::actions::{
 use crate::tui::context::Ctx;
 use crate::tui::data::Case;
 use crate::tui::keymap::Context;
-use crate::tui::strings as s;
 
 pub const REQUEST_INTEGRATION: ScreenAction =
     ScreenAction::new("richiedi_integrazione", texts::REQUEST_INTEGRATION);
@@ -69,9 +68,9 @@ impl Default for CaseScreen {
 
 impl CaseScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_CASE,
+        title: texts::SCREEN_CASE,
         context: "scheda",
-        help_heading: "Scheda domanda",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Under(ScreenId::Inbox),
         // In the key bar's order.
         actions: &[

@@ -21,6 +21,7 @@ use crate::tui::context::{Ctx, ON_ISSUE_FEE, ON_REMIND_FEE};
 use crate::tui::form::{Field, Form, Outcome, Purpose, date};
 use crate::tui::strings as s;
 use crate::tui::view::fit;
+use super::texts;
 
 /// Columns a choice's text gets in the form window, less its longest label: the window is 78
 /// wide, and borders, the label's margins, the focus mark and ‹ › take 11.
@@ -55,24 +56,24 @@ enum ReviewPurpose {
     RecordPayment(ApplicationId),
 }
 
-const DOCUMENT_STATUSES: [&str; 3] = [s::DOC_RECEIVED, s::DOC_MISSING, s::DOC_REJECTED];
-const FINDINGS: [&str; 2] = [s::FINDING_VERIFIED, s::FINDING_NOT_VERIFIED];
+const DOCUMENT_STATUSES: [&str; 3] = [texts::DOC_RECEIVED, texts::DOC_MISSING, texts::DOC_REJECTED];
+const FINDINGS: [&str; 2] = [texts::FINDING_VERIFIED, texts::FINDING_NOT_VERIFIED];
 
 fn need_label(need: Need) -> &'static str {
     match need {
-        Need::Required => s::NEED_REQUIRED,
-        Need::ForDeclaredCondition => s::NEED_CONDITION,
-        Need::Optional => s::NEED_OPTIONAL,
+        Need::Required => texts::NEED_REQUIRED,
+        Need::ForDeclaredCondition => texts::NEED_CONDITION,
+        Need::Optional => texts::NEED_OPTIONAL,
     }
 }
 
 fn status_label(status: Option<&DocumentStatus>, need: Need) -> &'static str {
     match (status, need) {
-        (Some(DocumentStatus::Ricevuto { .. }), _) => s::DOC_RECEIVED,
-        (Some(DocumentStatus::Respinto { .. }), _) => s::DOC_REJECTED,
-        (Some(DocumentStatus::Mancante), _) => s::DOC_MISSING,
-        (None, Need::Optional) => s::DOC_NOT_GIVEN,
-        (None, _) => s::DOC_MISSING,
+        (Some(DocumentStatus::Ricevuto { .. }), _) => texts::DOC_RECEIVED,
+        (Some(DocumentStatus::Respinto { .. }), _) => texts::DOC_REJECTED,
+        (Some(DocumentStatus::Mancante), _) => texts::DOC_MISSING,
+        (None, Need::Optional) => texts::DOC_NOT_GIVEN,
+        (None, _) => texts::DOC_MISSING,
     }
 }
 
@@ -85,18 +86,18 @@ fn choice_text(head: &str, tail: &str, width: usize) -> String {
 /// The caseworker's current finding on `item`, as the Verify form lists it.
 pub fn finding(application: &Application, item: CheckItem) -> String {
     match application.verifications.get(&item) {
-        Some(v) if v.verified => s::finding_verified(
+        Some(v) if v.verified => texts::finding_verified(
             &crate::tui::view::clean(&v.by),
             &to_rome(v.at).format("%d/%m").to_string(),
         ),
-        Some(_) => s::FINDING_FAILED.to_string(),
-        None => s::FINDING_PENDING.to_string(),
+        Some(_) => texts::FINDING_FAILED.to_string(),
+        None => texts::FINDING_PENDING.to_string(),
     }
 }
 
 fn amount(value: &str) -> Result<(), String> {
     match Money::parse(value) {
-        Ok(money) if money.is_zero() => Err(s::AMOUNT_ZERO.to_string()),
+        Ok(money) if money.is_zero() => Err(texts::AMOUNT_ZERO.to_string()),
         Ok(_) => Ok(()),
         Err(e) => Err(e.to_string()),
     }
@@ -129,21 +130,21 @@ pub fn record_document(application: &Application, call: &Call, now: Timestamp) -
         options.push(choice_text(
             &doc.title,
             &tail,
-            choice_width(s::FIELD_RECORDED_DOCUMENT),
+            choice_width(texts::FIELD_RECORDED_DOCUMENT),
         ));
         codes.push(doc.code.clone());
     }
     review(
-        s::FORM_RECORD_DOCUMENT,
+        texts::FORM_RECORD_DOCUMENT,
         ReviewPurpose::RecordDocument {
             id: application.id,
             codes,
             at: now,
         },
         vec![
-            Field::choice(s::FIELD_RECORDED_DOCUMENT, options, first.unwrap_or(0)),
+            Field::choice(texts::FIELD_RECORDED_DOCUMENT, options, first.unwrap_or(0)),
             Field::choice(
-                s::FIELD_DOCUMENT_STATUS,
+                texts::FIELD_DOCUMENT_STATUS,
                 DOCUMENT_STATUSES.map(str::to_string).to_vec(),
                 0,
             ),
@@ -162,7 +163,7 @@ pub fn verify(application: &Application) -> Form {
             choice_text(
                 item.label(),
                 &finding(application, *item),
-                choice_width(s::FIELD_FINDING),
+                choice_width(texts::FIELD_FINDING),
             )
         })
         .collect();
@@ -171,14 +172,14 @@ pub fn verify(application: &Application) -> Form {
         .position(|item| !application.verifications.contains_key(item))
         .unwrap_or(0);
     review(
-        s::FORM_VERIFY,
+        texts::FORM_VERIFY,
         ReviewPurpose::Verify {
             id: application.id,
             items,
         },
         vec![
-            Field::choice(s::FIELD_CHECK_ITEM, options, first),
-            Field::choice(s::FIELD_FINDING, FINDINGS.map(str::to_string).to_vec(), 0),
+            Field::choice(texts::FIELD_CHECK_ITEM, options, first),
+            Field::choice(texts::FIELD_FINDING, FINDINGS.map(str::to_string).to_vec(), 0),
             Field::text(s::FIELD_NOTE, ""),
         ],
     )
@@ -201,18 +202,18 @@ pub fn remove_member(application: &Application) -> Option<Form> {
             choice_text(
                 &m.full_name(),
                 &format!("{} · {}", m.relation.label(), m.fiscal_code.as_str()),
-                choice_width(s::FIELD_MEMBER),
+                choice_width(texts::FIELD_MEMBER),
             )
         })
         .collect();
     Some(review(
-        s::FORM_REMOVE_MEMBER,
+        texts::FORM_REMOVE_MEMBER,
         ReviewPurpose::RemoveMember {
             id: application.id,
             members: others.iter().map(|m| m.fiscal_code.clone()).collect(),
         },
         vec![
-            Field::choice(s::FIELD_MEMBER, options, 0),
+            Field::choice(texts::FIELD_MEMBER, options, 0),
             Field::text(s::FIELD_REASON, "").required(),
         ],
     ))
@@ -227,16 +228,16 @@ pub fn issue_fee(id: ApplicationId, fee: Money, today: NaiveDate) -> Form {
     };
     let due = today + chrono::Days::new(FEE_DAYS);
     review(
-        s::FORM_ISSUE_FEE,
+        texts::FORM_ISSUE_FEE,
         ReviewPurpose::IssueFee(id),
         vec![
-            Field::text(s::FIELD_FEE_NOTICE, "")
+            Field::text(texts::FIELD_FEE_NOTICE, "")
                 .required()
                 .check(notice),
-            Field::text(s::FIELD_FEE_AMOUNT, &amount_text)
+            Field::text(texts::FIELD_FEE_AMOUNT, &amount_text)
                 .required()
                 .check(amount),
-            Field::text(s::FIELD_DEADLINE, &format_date(due))
+            Field::text(texts::FIELD_DEADLINE, &format_date(due))
                 .required()
                 .check(date),
         ],
@@ -245,10 +246,10 @@ pub fn issue_fee(id: ApplicationId, fee: Money, today: NaiveDate) -> Form {
 
 pub fn record_payment(id: ApplicationId, today: NaiveDate) -> Form {
     review(
-        s::FORM_RECORD_PAYMENT,
+        texts::FORM_RECORD_PAYMENT,
         ReviewPurpose::RecordPayment(id),
         vec![
-            Field::text(s::FIELD_PAID_ON, &format_date(today))
+            Field::text(texts::FIELD_PAID_ON, &format_date(today))
                 .required()
                 .check(date),
         ],
@@ -265,14 +266,14 @@ impl Purpose for ReviewPurpose {
             ReviewPurpose::RecordDocument { id, codes, at } => {
                 let code = codes
                     .get(form.chosen(0))
-                    .ok_or_else(|| s::field_error(s::FIELD_RECORDED_DOCUMENT, s::REQUIRED))?;
+                    .ok_or_else(|| s::field_error(texts::FIELD_RECORDED_DOCUMENT, s::REQUIRED))?;
                 let status = match form.chosen(1) {
                     0 => DocumentStatus::Ricevuto { at: *at },
                     1 => DocumentStatus::Mancante,
                     _ => DocumentStatus::Respinto {
                         note: form
                             .optional(2)
-                            .ok_or_else(|| s::field_error(s::FIELD_NOTE, s::NOTE_FOR_REJECTED))?,
+                            .ok_or_else(|| s::field_error(s::FIELD_NOTE, texts::NOTE_FOR_REJECTED))?,
                     },
                 };
                 step(Command::RecordDocument {
@@ -284,11 +285,11 @@ impl Purpose for ReviewPurpose {
             ReviewPurpose::Verify { id, items } => {
                 let item = *items
                     .get(form.chosen(0))
-                    .ok_or_else(|| s::field_error(s::FIELD_CHECK_ITEM, s::REQUIRED))?;
+                    .ok_or_else(|| s::field_error(texts::FIELD_CHECK_ITEM, s::REQUIRED))?;
                 let verified = form.chosen(1) == 0;
                 let note = form.value(2).to_string();
                 if !verified && note.is_empty() {
-                    return Err(s::field_error(s::FIELD_NOTE, s::NOTE_FOR_NOT_VERIFIED));
+                    return Err(s::field_error(s::FIELD_NOTE, texts::NOTE_FOR_NOT_VERIFIED));
                 }
                 step(Command::Verify {
                     id: *id,
@@ -301,7 +302,7 @@ impl Purpose for ReviewPurpose {
                 let fiscal_code = members
                     .get(form.chosen(0))
                     .cloned()
-                    .ok_or_else(|| s::field_error(s::FIELD_MEMBER, s::REQUIRED))?;
+                    .ok_or_else(|| s::field_error(texts::FIELD_MEMBER, s::REQUIRED))?;
                 step(Command::RemoveMember {
                     id: *id,
                     fiscal_code,
@@ -340,12 +341,12 @@ impl CaseScreen {
                 Some(call) if !call.documents.is_empty() => {
                     record_document(application, call, ctx.now())
                 }
-                _ => return ctx.error(s::NO_CALL_DOCUMENTS.to_string()),
+                _ => return ctx.error(texts::NO_CALL_DOCUMENTS.to_string()),
             },
             VERIFY => verify(application),
             REMOVE_MEMBER => match remove_member(application) {
                 Some(form) => form,
-                None => return ctx.error(s::NO_MEMBER_TO_REMOVE.to_string()),
+                None => return ctx.error(texts::NO_MEMBER_TO_REMOVE.to_string()),
             },
             ISSUE_FEE => {
                 let fee = case
@@ -371,7 +372,7 @@ mod tests {
 
     #[test]
     fn a_choice_keeps_its_tail_visible() {
-        let width = choice_width(s::FIELD_RECORDED_DOCUMENT);
+        let width = choice_width(texts::FIELD_RECORDED_DOCUMENT);
         let text = choice_text(
             &"Documentazione attestante ".repeat(5),
             "obbligatorio · mancante",

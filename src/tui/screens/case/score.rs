@@ -19,6 +19,7 @@ use crate::tui::context::Ctx;
 use crate::tui::form::{Field, Form, Outcome, Purpose, date};
 use crate::tui::strings as s;
 use crate::tui::view::clean;
+use super::texts;
 
 /// What an adjustment form offers: a criterion's points, or a condition found or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,14 +88,14 @@ fn adjust_targets(
         let line = score.and_then(|sc| sc.lines.iter().find(|l| l.criterion == criterion.id));
         let now = line.map(|l| l.points).unwrap_or_default();
         let text = match line.and_then(|l| l.overridden) {
-            Some(_) => s::adjust_criterion_overridden(&criterion.id, &criterion.label, now),
-            None => s::adjust_criterion(&criterion.id, &criterion.label, now),
+            Some(_) => texts::adjust_criterion_overridden(&criterion.id, &criterion.label, now),
+            None => texts::adjust_criterion(&criterion.id, &criterion.label, now),
         };
         options.push(crate::tui::view::fit(
             &crate::tui::view::clean(&text),
             choice_room(&[
-                s::FIELD_ADJUST_TARGET,
-                s::FIELD_ADJUST_POINTS,
+                texts::FIELD_ADJUST_TARGET,
+                texts::FIELD_ADJUST_POINTS,
                 s::FIELD_REASON,
             ]),
         ));
@@ -135,14 +136,14 @@ fn adjust_score(
 ) -> Form {
     let (targets, options) = adjust_targets(application, ruleset, score);
     ranking(
-        s::FORM_ADJUST_SCORE,
+        texts::FORM_ADJUST_SCORE,
         ScorePurpose::Adjust {
             id: application.id,
             targets,
         },
         vec![
-            Field::choice(s::FIELD_ADJUST_TARGET, options, 0),
-            Field::text(s::FIELD_ADJUST_POINTS, "").check(points),
+            Field::choice(texts::FIELD_ADJUST_TARGET, options, 0),
+            Field::text(texts::FIELD_ADJUST_POINTS, "").check(points),
             Field::text(s::FIELD_REASON, "").required(),
         ],
     )
@@ -150,33 +151,33 @@ fn adjust_score(
 
 fn file_objection(id: ApplicationId, today: NaiveDate) -> Form {
     ranking(
-        s::FORM_FILE_OBJECTION,
+        texts::FORM_FILE_OBJECTION,
         ScorePurpose::FileObjection(id),
         vec![
-            Field::text(s::FIELD_RECEIVED_ON, &format_date(today))
+            Field::text(texts::FIELD_RECEIVED_ON, &format_date(today))
                 .required()
                 .check(date),
-            Field::text(s::FIELD_OBJECTION_TEXT, "").required(),
+            Field::text(texts::FIELD_OBJECTION_TEXT, "").required(),
         ],
     )
 }
 
 fn decide_objection(id: ApplicationId, index: usize, objection: &Objection) -> Form {
     let which = crate::tui::view::fit(
-        &s::objection_choice(
+        &texts::objection_choice(
             &format_date(objection.received_on),
             &crate::tui::view::clean(&objection.text),
         ),
-        choice_room(&[s::FIELD_OBJECTION, s::FIELD_OUTCOME, s::FIELD_REASON]),
+        choice_room(&[texts::FIELD_OBJECTION, texts::FIELD_OUTCOME, s::FIELD_REASON]),
     );
     let mut form = ranking(
-        s::FORM_DECIDE_OBJECTION,
+        texts::FORM_DECIDE_OBJECTION,
         ScorePurpose::DecideObjection { id, index },
         vec![
-            Field::choice(s::FIELD_OBJECTION, vec![which], 0),
+            Field::choice(texts::FIELD_OBJECTION, vec![which], 0),
             Field::choice(
-                s::FIELD_OUTCOME,
-                vec![s::OBJECTION_ACCEPTED.into(), s::OBJECTION_REJECTED.into()],
+                texts::FIELD_OUTCOME,
+                vec![texts::OBJECTION_ACCEPTED.into(), texts::OBJECTION_REJECTED.into()],
                 0,
             ),
             Field::text(s::FIELD_REASON, "").required(),
@@ -192,7 +193,7 @@ impl Purpose for ScorePurpose {
             ScorePurpose::Adjust { id, targets } => {
                 let target = targets
                     .get(form.fields.first().map_or(0, |f| f.choice))
-                    .ok_or_else(|| s::field_error(s::FIELD_ADJUST_TARGET, s::REQUIRED))?;
+                    .ok_or_else(|| s::field_error(texts::FIELD_ADJUST_TARGET, s::REQUIRED))?;
                 let typed = form.optional(1);
                 let adjustment = match target {
                     AdjustTarget::Criterion(criterion) => Adjustment::Override {
@@ -200,12 +201,12 @@ impl Purpose for ScorePurpose {
                         points: typed
                             .map(|p| Points::parse(&p))
                             .transpose()
-                            .map_err(|e| s::field_error(s::FIELD_ADJUST_POINTS, &e.to_string()))?,
+                            .map_err(|e| s::field_error(texts::FIELD_ADJUST_POINTS, &e.to_string()))?,
                     },
                     AdjustTarget::Condition { .. } if typed.is_some() => {
                         return Err(s::field_error(
-                            s::FIELD_ADJUST_POINTS,
-                            s::POINTS_ONLY_FOR_CRITERION,
+                            texts::FIELD_ADJUST_POINTS,
+                            texts::POINTS_ONLY_FOR_CRITERION,
                         ));
                     }
                     AdjustTarget::Condition { condition, present } => Adjustment::Condition {
@@ -225,7 +226,7 @@ impl Purpose for ScorePurpose {
                     received_on: parse_date(form.value(0)).map_err(|e| e.to_string())?,
                     text: form.value(1).to_string(),
                 },
-                done: s::OBJECTION_FILED.to_string(),
+                done: texts::OBJECTION_FILED.to_string(),
             },
             ScorePurpose::DecideObjection { id, index } => {
                 let accepted = form.fields.get(1).map_or(0, |f| f.choice) == 0;
@@ -237,9 +238,9 @@ impl Purpose for ScorePurpose {
                         reason: form.value(2).to_string(),
                     },
                     done: if accepted {
-                        s::OBJECTION_DONE_ACCEPTED.to_string()
+                        texts::OBJECTION_DONE_ACCEPTED.to_string()
                     } else {
-                        s::OBJECTION_DONE_REJECTED.to_string()
+                        texts::OBJECTION_DONE_REJECTED.to_string()
                     },
                 }
             }
@@ -333,12 +334,12 @@ impl CaseScreen {
                 let label = line.map(|l| clean(&l.label)).unwrap_or_default();
                 let computed = line.map(|l| l.computed).unwrap_or_default();
                 match points {
-                    Some(p) => s::check_override(criterion, &label, *p, computed),
-                    None => s::check_back_to_computed(criterion, &label, computed),
+                    Some(p) => texts::check_override(criterion, &label, *p, computed),
+                    None => texts::check_back_to_computed(criterion, &label, computed),
                 }
             }
             Adjustment::Condition { condition, present } => {
-                s::check_condition(condition.label(), *present)
+                texts::check_condition(condition.label(), *present)
             }
         };
         let protocol = application
@@ -350,18 +351,18 @@ impl CaseScreen {
         let moved = effect.position_before != effect.position_after;
         let lines = vec![
             (
-                s::check_case(&protocol, &clean(&application.applicant_name())),
+                texts::check_case(&protocol, &clean(&application.applicant_name())),
                 false,
             ),
             (what, false),
-            (s::check_reason(&clean(&reason)), false),
+            (texts::check_reason(&clean(&reason)), false),
             (String::new(), false),
             (
-                s::check_total(effect.before.total(), effect.after.total(), delta),
+                texts::check_total(effect.before.total(), effect.after.total(), delta),
                 delta.0 != 0,
             ),
             (
-                s::check_blocks(
+                texts::check_blocks(
                     effect.before.subjective,
                     effect.after.subjective,
                     effect.before.objective,
@@ -370,7 +371,7 @@ impl CaseScreen {
                 false,
             ),
             (
-                s::check_position(effect.position_before, effect.position_after),
+                texts::check_position(effect.position_before, effect.position_after),
                 moved,
             ),
         ];
@@ -378,14 +379,14 @@ impl CaseScreen {
             return;
         };
         ctx.show(Overlay::Check(Box::new(CheckState {
-            title: s::BOX_CHECK_ADJUST,
+            title: texts::BOX_CHECK_ADJUST,
             lines,
             command: Command::AdjustScore {
                 id,
                 adjustment,
                 reason,
             },
-            done: s::SCORE_ADJUSTED.to_string(),
+            done: texts::SCORE_ADJUSTED.to_string(),
             form,
         })));
     }

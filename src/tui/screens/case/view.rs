@@ -21,6 +21,7 @@ use crate::domain::time::{Timestamp, days_until, format_date, format_ts, rome_da
 use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, State};
 use crate::tui::theme::Theme;
+use super::texts;
 
 /// Lines the timeline keeps however much the boxes above would take.
 const TIMELINE_MIN: u16 = 3;
@@ -112,17 +113,17 @@ pub fn draw(frame: &mut Frame, area: Rect, sheet: &Sheet) {
         Layout::horizontal([Constraint::Length(left_w), Constraint::Length(right_w)]).areas(top);
     frame.render_widget(
         Paragraph::new(household).block(boxed(
-            &format!("{} ({})", s::BOX_HOUSEHOLD, a.household.len()),
+            &format!("{} ({})", texts::BOX_HOUSEHOLD, a.household.len()),
             sheet,
         )),
         left,
     );
     frame.render_widget(
-        Paragraph::new(checks).block(boxed(s::BOX_CHECKS, sheet)),
+        Paragraph::new(checks).block(boxed(texts::BOX_CHECKS, sheet)),
         right,
     );
     frame.render_widget(
-        Paragraph::new(documents).block(boxed(s::BOX_DOCUMENTS, sheet)),
+        Paragraph::new(documents).block(boxed(texts::BOX_DOCUMENTS, sheet)),
         docs,
     );
     let score = score_lines(sheet, width.saturating_sub(2));
@@ -144,7 +145,7 @@ pub fn draw(frame: &mut Frame, area: Rect, sheet: &Sheet) {
             frame.render_widget(Paragraph::new(score).block(boxed(&title, sheet)), score_area);
         }
         if !objections.is_empty() {
-            let title = s::objections_box(objections_count(sheet));
+            let title = texts::objections_box(objections_count(sheet));
             frame.render_widget(
                 Paragraph::new(objections).block(boxed(&title, sheet)),
                 objections_area,
@@ -167,7 +168,7 @@ fn objections_count(sheet: &Sheet) -> usize {
 
 fn score_title(sheet: &Sheet) -> String {
     match sheet.case.as_ref().and_then(|c| c.data.score.as_ref()) {
-        Some(score) => s::score_box(&score.total().to_string()),
+        Some(score) => texts::score_box(&score.total().to_string()),
         None => s::BOX_SCORE.to_string(),
     }
 }
@@ -191,16 +192,16 @@ fn draw_combined(
         lines.extend(score);
     }
     if !objections.is_empty() {
-        lines.push(heading(s::objections_box(objections_count(sheet))));
+        lines.push(heading(texts::objections_box(objections_count(sheet))));
         lines.extend(objections);
     }
-    lines.push(heading(s::BOX_TIMELINE_RECENT.to_string()));
+    lines.push(heading(texts::BOX_TIMELINE_RECENT.to_string()));
     lines.extend(timeline_lines(sheet, &case.data.events));
     let height = usize::from(area.height.saturating_sub(2));
     let start = case.scroll.min(lines.len().saturating_sub(height));
     let total = lines.len();
     let score = case.data.score.is_some().then(|| score_title(sheet));
-    let title = s::combined_box(
+    let title = texts::combined_box(
         score.as_deref(),
         objections_count(sheet) > 0,
         start + 1,
@@ -257,11 +258,11 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
             tail.push(clean(&line.value));
         }
         if line.overridden.is_some() {
-            tail.push(s::overridden_from(&line.computed.to_string()));
+            tail.push(texts::overridden_from(&line.computed.to_string()));
         }
         match &line.status {
-            LineStatus::Beaten { by } => tail.push(s::beaten_by(&clean(by))),
-            LineStatus::NotVerified => tail.push(s::NOT_VERIFIED_YET.to_string()),
+            LineStatus::Beaten { by } => tail.push(texts::beaten_by(&clean(by))),
+            LineStatus::NotVerified => tail.push(texts::NOT_VERIFIED_YET.to_string()),
             _ => {}
         }
         if !line.evidence.is_empty() {
@@ -283,12 +284,12 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     }
     for block in [&score.subjective, &score.objective] {
         let name = match block.block {
-            crate::domain::ruleset::Block::Soggettivo => s::BLOCK_SUBJECTIVE,
-            crate::domain::ruleset::Block::Oggettivo => s::BLOCK_OBJECTIVE,
+            crate::domain::ruleset::Block::Soggettivo => texts::BLOCK_SUBJECTIVE,
+            crate::domain::ruleset::Block::Oggettivo => texts::BLOCK_OBJECTIVE,
         };
         let mut spans = vec![Span::raw(format!(
             " {}",
-            s::block_total(
+            texts::block_total(
                 name,
                 &block.total.to_string(),
                 block.cap.map(|c| c.to_string()).as_deref()
@@ -296,7 +297,7 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
         ))];
         if block.capped() {
             spans.push(Span::styled(
-                format!(" · {}", s::cap_applied(&block.sum.to_string())),
+                format!(" · {}", texts::cap_applied(&block.sum.to_string())),
                 theme.warning(),
             ));
         }
@@ -304,7 +305,7 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     }
     lines.push(cut(
         vec![Span::styled(
-            format!(" {}", s::score_total(&score.total().to_string())),
+            format!(" {}", texts::score_total(&score.total().to_string())),
             theme.bold(),
         )],
         width,
@@ -315,18 +316,18 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
         .iter()
         .map(|link| match link {
             TieBreak::IseeMinore => s::isee_value(&a.declaration.isee.to_string()),
-            TieBreak::PuntiOggettivi => s::tie_objective(&score.objective.total.to_string()),
-            TieBreak::PuntiSoggettivi => s::tie_subjective(&score.subjective.total.to_string()),
+            TieBreak::PuntiOggettivi => texts::tie_objective(&score.objective.total.to_string()),
+            TieBreak::PuntiSoggettivi => texts::tie_subjective(&score.subjective.total.to_string()),
             TieBreak::PiuComponenti => s::members(u32::try_from(a.household.len()).unwrap_or(0)),
             TieBreak::Protocollo => match (&a.protocol, a.registered_at) {
-                (Some(p), Some(at)) => s::tie_protocol(&format_date(rome_date(at)), &p.to_string()),
-                _ => s::tie_protocol(s::NOT_REGISTERED, s::NOT_REGISTERED),
+                (Some(p), Some(at)) => texts::tie_protocol(&format_date(rome_date(at)), &p.to_string()),
+                _ => texts::tie_protocol(s::NOT_REGISTERED, s::NOT_REGISTERED),
             },
         })
         .collect();
     lines.push(cut(
         vec![Span::styled(
-            format!(" {}", s::tie_values(&values.join(" · "))),
+            format!(" {}", texts::tie_values(&values.join(" · "))),
             theme.dim(),
         )],
         width,
@@ -342,7 +343,7 @@ fn objection_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     let theme = sheet.theme;
     let mut lines = Vec::new();
     for (i, objection) in case.data.application.objections.iter().enumerate() {
-        let received = s::objection_received(
+        let received = texts::objection_received(
             i + 1,
             &format_date(objection.received_on),
             objection.version,
@@ -350,7 +351,7 @@ fn objection_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
         let (decision, style) = match &objection.decision {
             None => (s::OBJECTION_TO_DECIDE.to_string(), theme.warning()),
             Some(d) => (
-                s::objection_decided(
+                texts::objection_decided(
                     d.accepted,
                     &format_date(rome_date(d.at)),
                     &clean(&d.by),
@@ -394,13 +395,13 @@ fn draw_timeline(frame: &mut Frame, area: Rect, sheet: &Sheet) {
     let title = if events.len() > height {
         format!(
             "{} ({}–{} di {})",
-            s::BOX_TIMELINE_RECENT,
+            texts::BOX_TIMELINE_RECENT,
             start + 1,
             (start + height).min(events.len()),
             events.len()
         )
     } else {
-        s::BOX_TIMELINE_RECENT.to_string()
+        texts::BOX_TIMELINE_RECENT.to_string()
     };
     frame.render_widget(Paragraph::new(lines).block(boxed(&title, sheet)), area);
 }
@@ -422,11 +423,11 @@ fn state_line(sheet: &Sheet, a: &Application, width: usize) -> Line<'static> {
             };
             let deadline = request.deadline.format("%d/%m").to_string();
             spans.push(Span::styled(
-                format!(" {}", s::case_integration(&day(request.requested_at))),
+                format!(" {}", texts::case_integration(&day(request.requested_at))),
                 theme.bold(),
             ));
             spans.push(Span::styled(
-                format!(": {}", s::integration_left(&deadline, days)),
+                format!(": {}", texts::integration_left(&deadline, days)),
                 style,
             ));
         }
@@ -434,7 +435,7 @@ fn state_line(sheet: &Sheet, a: &Application, width: usize) -> Line<'static> {
             spans.push(Span::styled(
                 format!(
                     " {}",
-                    s::case_decision(decision.admitted, &day(decision.at), &clean(&decision.by))
+                    texts::case_decision(decision.admitted, &day(decision.at), &clean(&decision.by))
                 ),
                 theme.bold(),
             ));
@@ -450,16 +451,16 @@ fn state_line(sheet: &Sheet, a: &Application, width: usize) -> Line<'static> {
         _ => {
             spans.push(Span::raw(format!(
                 " {}",
-                s::case_received(&day(a.received_at))
+                texts::case_received(&day(a.received_at))
             )));
             if let Some(at) = a.registered_at {
-                spans.push(Span::raw(format!(" · {}", s::case_registered(&day(at)))));
+                spans.push(Span::raw(format!(" · {}", texts::case_registered(&day(at)))));
             }
         }
     }
     if a.late {
         spans.push(Span::styled(
-            format!(" · {}", s::LATE_APPLICATION),
+            format!(" · {}", texts::LATE_APPLICATION),
             theme.warning(),
         ));
     }
@@ -473,21 +474,21 @@ fn fee_line(sheet: &Sheet, a: &Application, width: usize) -> Option<Line<'static
     let today = rome_date(sheet.now());
     let due = fee.due.format("%d/%m").to_string();
     let (status, style) = match &fee.payment {
-        Some(payment) => (s::fee_paid(&format_date(payment.paid_on)), theme.ok()),
-        None if fee.is_late(today) => (s::fee_late(-days_until(fee.due, sheet.now())), theme.error()),
-        None => (s::FEE_UNPAID.to_string(), theme.warning()),
+        Some(payment) => (texts::fee_paid(&format_date(payment.paid_on)), theme.ok()),
+        None if fee.is_late(today) => (texts::fee_late(-days_until(fee.due, sheet.now())), theme.error()),
+        None => (texts::FEE_UNPAID.to_string(), theme.warning()),
     };
     let mut tail = vec![Span::styled(format!(" · {status}"), style)];
     if !fee.reminders.is_empty() {
         tail.push(Span::raw(format!(
             " · {}",
-            s::reminders(fee.reminders.len())
+            texts::reminders(fee.reminders.len())
         )));
     }
     let tail_width: usize = tail.iter().map(|s| s.content.width()).sum();
     let amount = fee.amount.to_string();
     let full = fee.notice.as_str().to_string();
-    let head = |notice: &str| format!(" {}: {}", s::CASE_FEE, s::fee_notice(notice, &amount, &due));
+    let head = |notice: &str| format!(" {}: {}", texts::CASE_FEE, texts::fee_notice(notice, &amount, &due));
     // The number is the least needed part: shortened first when the line is too long.
     let mut text = head(&full);
     if text.width() + tail_width > width {
@@ -506,7 +507,7 @@ fn appointment_line(sheet: &Sheet, width: usize) -> Option<Line<'static>> {
     let next = case.data.appointments.iter().find(|b| b.slot.at >= now)?;
     let text = format!(
         " {}: {} {} · {} · {}",
-        s::NEXT_APPOINTMENT,
+        texts::NEXT_APPOINTMENT,
         format_date(rome_date(next.slot.at)),
         crate::domain::time::format_ts_time(next.slot.at),
         clean(&next.subject),
@@ -522,7 +523,7 @@ fn contact_line(a: &Application, width: usize) -> Line<'static> {
     let c = &a.contact;
     let text = format!(
         " {}: {} · {} · {}, {} {} {}",
-        s::BOX_CONTACT,
+        texts::BOX_CONTACT,
         c.email.as_deref().map(clean).unwrap_or_else(|| "—".into()),
         c.phone.as_deref().map(clean).unwrap_or_else(|| "—".into()),
         clean(&c.address.street),
@@ -544,7 +545,7 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     let today = rome_date(sheet.now());
     let mut lines = Vec::new();
     for m in a.household.members() {
-        let age = s::age(crate::domain::time::age_on(m.birth_date, today));
+        let age = texts::age(crate::domain::time::age_on(m.birth_date, today));
         let name_width = width.saturating_sub(18).max(4);
         let line = format!(
             " {} {} {:>4}",
@@ -569,7 +570,7 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
             lines.push(Line::from(line));
             continue;
         }
-        let flag = s::also_in(&others.join(", "));
+        let flag = texts::also_in(&others.join(", "));
         if line.width() + 2 + flag.width() <= width {
             lines.push(Line::from(vec![
                 Span::raw(line),
@@ -593,24 +594,24 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
         } else {
             theme.bold()
         };
-        let full = format!(" {}", s::adequacy(area, minimum, people, adequate));
+        let full = format!(" {}", texts::adequacy(area, minimum, people, adequate));
         if full.width() <= width {
             lines.push(Line::from(Span::styled(full, style)));
         } else {
             // Narrow: the verdict first, the measure it rests on below.
-            let verdict = format!(" {}", s::adequacy_verdict(area, adequate));
-            let measure = format!("   {}", s::adequacy_minimum(minimum, people));
+            let verdict = format!(" {}", texts::adequacy_verdict(area, adequate));
+            let measure = format!("   {}", texts::adequacy_minimum(minimum, people));
             lines.push(Line::from(Span::styled(fit(&verdict, width), style)));
             lines.push(Line::from(fit(&measure, width)));
         }
         if declared && adequate {
             lines.push(Line::from(Span::styled(
-                fit(&format!(" {}", s::DECLARED_INADEQUATE_BUT_NOT), width),
+                fit(&format!(" {}", texts::DECLARED_INADEQUATE_BUT_NOT), width),
                 theme.error(),
             )));
         } else if !declared && !adequate {
             lines.push(Line::from(Span::styled(
-                fit(&format!("   ({})", s::INADEQUATE_NOT_DECLARED), width),
+                fit(&format!("   ({})", texts::INADEQUATE_NOT_DECLARED), width),
                 theme.dim(),
             )));
         }
@@ -624,23 +625,23 @@ fn requirement_text(a: &Application, call: Option<&Call>, r: Requirement) -> (St
     let d = &a.declaration;
     match r {
         Requirement::Cittadinanza => (
-            s::citizenship_short(d.citizenship).to_string(),
+            texts::citizenship_short(d.citizenship).to_string(),
             String::new(),
         ),
         Requirement::ResidenzaOLavoro => match d.tie {
             crate::domain::household::ComuneTie::Residenza => {
-                (s::residence_years(d.residence_years), String::new())
+                (texts::residence_years(d.residence_years), String::new())
             }
             crate::domain::household::ComuneTie::Lavoro => {
-                (s::WORK_IN_COMUNE.to_string(), String::new())
+                (texts::WORK_IN_COMUNE.to_string(), String::new())
             }
         },
         Requirement::Isee => (
-            format!("{} {}", s::requirement_short(r), d.isee),
-            call.map(|c| s::isee_limit(&c.isee_limit_for(a.household.len()).to_string()))
+            format!("{} {}", texts::requirement_short(r), d.isee),
+            call.map(|c| texts::isee_limit(&c.isee_limit_for(a.household.len()).to_string()))
                 .unwrap_or_default(),
         ),
-        _ => (s::requirement_short(r).to_string(), String::new()),
+        _ => (texts::requirement_short(r).to_string(), String::new()),
     }
 }
 
@@ -711,7 +712,7 @@ fn check_line(theme: Theme, width: usize, line: CheckLine) -> Line<'static> {
     let mut suffix = Vec::new();
     if line.missing {
         suffix.push(Span::styled(
-            format!(" {}", s::MISSING_DOCUMENT),
+            format!(" {}", texts::MISSING_DOCUMENT),
             theme.warning(),
         ));
     }
@@ -772,7 +773,7 @@ fn document_spans(sheet: &Sheet) -> Vec<Span<'static>> {
                     .as_ref()
                     .is_some_and(|i| i.documents.contains(&doc.code));
                 let note = if requested {
-                    format!(" ({})", s::DOC_REQUESTED)
+                    format!(" ({})", texts::DOC_REQUESTED)
                 } else {
                     String::new()
                 };
@@ -786,7 +787,7 @@ fn document_spans(sheet: &Sheet) -> Vec<Span<'static>> {
     }
     if spans.is_empty() {
         spans.push(Span::styled(
-            format!(" {}", s::CASE_NO_DOCUMENTS),
+            format!(" {}", texts::CASE_NO_DOCUMENTS),
             theme.dim(),
         ));
     }

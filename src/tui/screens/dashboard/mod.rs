@@ -1,5 +1,6 @@
 //! Cruscotto: the call's status at a glance, and the way in to the other screens.
 
+mod texts;
 mod view;
 
 use ratatui::Frame;
@@ -8,7 +9,6 @@ use ratatui::layout::Rect;
 use super::{Back, Screen, ScreenId, ScreenInfo, Tab};
 use crate::tui::actions::Action;
 use crate::tui::context::{Change, Ctx};
-use crate::tui::strings as s;
 use crate::tui::view::View;
 
 #[derive(Debug, Default)]
@@ -16,12 +16,12 @@ pub struct DashboardScreen;
 
 impl DashboardScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_DASHBOARD,
+        title: texts::SCREEN_DASHBOARD,
         context: "cruscotto",
-        help_heading: "Cruscotto",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Own {
             goto: "vai_cruscotto",
-            text: "cruscotto",
+            text: texts::GO_TO,
         },
         // Invio opens the list of applications.
         actions: &[Action::Open],

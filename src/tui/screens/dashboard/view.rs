@@ -13,6 +13,7 @@ use crate::tui::view::{View, call_phase, clean, fit, procedure_line, rule};
 use crate::domain::State;
 use crate::domain::time::{format_ts_date, format_ts_time, rome_date};
 use crate::format::count;
+use super::texts;
 
 /// Width of the left column (counts per state, messages) from 80 columns on.
 const LEFT: u16 = 40;
@@ -27,7 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
             None => top.push(Line::from(format!(" {}", s::NO_CALL))),
             Some(call) => {
                 top.push(Line::from(vec![
-                    label(s::DASH_CALL),
+                    label(texts::DASH_CALL),
                     Span::raw(format!(
                         "{} · {}",
                         clean(&call.title),
@@ -35,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
                     )),
                 ]));
                 top.push(Line::from(vec![
-                    label(s::DASH_WINDOW),
+                    label(texts::DASH_WINDOW),
                     Span::raw(format!(
                         "{} – {} · {}",
                         format_ts_date(call.opens_at),
@@ -44,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
                     )),
                 ]));
                 top.push(Line::from(vec![
-                    label(s::DASH_PROCEDURE),
+                    label(texts::DASH_PROCEDURE),
                     Span::raw(procedure_line(view)),
                 ]));
             }
@@ -80,7 +81,7 @@ fn fitted(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
 fn left_lines(view: &View) -> Vec<Line<'static>> {
     let theme = view.theme;
     let mut lines = vec![Line::from(Span::styled(
-        format!(" {}", s::DASH_STATES),
+        format!(" {}", texts::DASH_STATES),
         theme.title(),
     ))];
     if view.summary.is_some() || view.rows.loaded {
@@ -94,14 +95,14 @@ fn left_lines(view: &View) -> Vec<Line<'static>> {
         }
         let total: usize = counts.iter().map(|(_, n)| n).sum();
         lines.push(Line::from(Span::styled(
-            format!("   {:<24}{:>10}", s::DASH_TOTAL, count(total)),
+            format!("   {:<24}{:>10}", texts::DASH_TOTAL, count(total)),
             theme.bold(),
         )));
     }
     if let Some(summary) = view.summary {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            format!(" {}", s::DASHBOARD_OUTBOX),
+            format!(" {}", texts::DASHBOARD_OUTBOX),
             theme.title(),
         )));
         use crate::messages::outbox::OutboxTab;
@@ -133,7 +134,7 @@ fn left_lines(view: &View) -> Vec<Line<'static>> {
 fn right_lines(view: &View, height: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
     let mut lines = vec![Line::from(Span::styled(
-        format!(" {}", s::DASH_OVERDUE),
+        format!(" {}", texts::DASH_OVERDUE),
         theme.title(),
     ))];
     let today = rome_date(view.now());
@@ -156,11 +157,11 @@ fn right_lines(view: &View, height: usize) -> Vec<Line<'static>> {
     });
     // Each figure's style when it is not zero; None for one that needs no attention.
     let figure_rows = [
-        (s::DASH_OVERDUE_ROW, Some(theme.error())),
-        (s::DASH_DUE_SOON_ROW, Some(theme.warning())),
-        (s::DASH_FEES_LATE, Some(theme.error())),
-        (s::DASH_FEES_DUE, None),
-        (s::DASH_UNREGISTERED_ROW, Some(theme.warning())),
+        (texts::DASH_OVERDUE_ROW, Some(theme.error())),
+        (texts::DASH_DUE_SOON_ROW, Some(theme.warning())),
+        (texts::DASH_FEES_LATE, Some(theme.error())),
+        (texts::DASH_FEES_DUE, None),
+        (texts::DASH_UNREGISTERED_ROW, Some(theme.warning())),
     ];
     for (i, (text, alert)) in figure_rows.iter().enumerate() {
         let n = figures.map(|f| f[i]);
@@ -177,13 +178,13 @@ fn right_lines(view: &View, height: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        format!(" {}", s::DASH_TODAY),
+        format!(" {}", texts::DASH_TODAY),
         theme.title(),
     )));
     match view.summary {
         None => lines.push(Line::from(Span::styled("   …", theme.dim()))),
         Some(summary) if summary.today.is_empty() => lines.push(Line::from(Span::styled(
-            format!("   {}", s::NO_APPOINTMENTS),
+            format!("   {}", texts::NO_APPOINTMENTS),
             theme.dim(),
         ))),
         Some(summary) => {
@@ -209,7 +210,7 @@ fn right_lines(view: &View, height: usize) -> Vec<Line<'static>> {
             }
             if shown < summary.today.len() {
                 lines.push(Line::from(Span::styled(
-                    format!("   {}", s::more_appointments(summary.today.len() - shown)),
+                    format!("   {}", texts::more_appointments(summary.today.len() - shown)),
                     theme.dim(),
                 )));
             }

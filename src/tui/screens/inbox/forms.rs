@@ -5,6 +5,7 @@ use crate::domain::application::ExclusionReason;
 use crate::domain::{ApplicationId, Command};
 use crate::tui::form::{Field, Form, Outcome, Purpose};
 use crate::tui::strings as s;
+use super::texts;
 
 /// Days suggested for the reminders of fees falling due.
 pub const REMIND_WITHIN_DAYS: u32 = 7;
@@ -29,13 +30,13 @@ pub enum InboxOutcome {
 fn days(value: &str) -> Result<(), String> {
     match value.parse::<u32>() {
         Ok(n) if n <= 365 => Ok(()),
-        _ => Err(s::DAYS_RANGE.to_string()),
+        _ => Err(texts::DAYS_RANGE.to_string()),
     }
 }
 
 pub fn admit_many(ids: Vec<ApplicationId>) -> Form {
     Form::new(
-        s::FORM_ADMIT_MANY,
+        texts::FORM_ADMIT_MANY,
         InboxPurpose::AdmitMany(ids),
         vec![Field::text(s::FIELD_NOTE, "")],
     )
@@ -47,7 +48,7 @@ pub fn exclude_many(ids: Vec<ApplicationId>) -> Form {
         .map(|r| r.label().to_string())
         .collect();
     Form::new(
-        s::FORM_EXCLUDE_MANY,
+        texts::FORM_EXCLUDE_MANY,
         InboxPurpose::ExcludeMany(ids),
         vec![
             Field::choice(s::FIELD_EXCLUSION, reasons, 0),
@@ -58,10 +59,10 @@ pub fn exclude_many(ids: Vec<ApplicationId>) -> Form {
 
 pub fn remind_within() -> Form {
     Form::new(
-        s::FORM_REMIND_WITHIN,
+        texts::FORM_REMIND_WITHIN,
         InboxPurpose::RemindWithin,
         vec![
-            Field::text(s::FIELD_WITHIN_DAYS, &REMIND_WITHIN_DAYS.to_string())
+            Field::text(texts::FIELD_WITHIN_DAYS, &REMIND_WITHIN_DAYS.to_string())
                 .required()
                 .check(days),
         ],
@@ -98,7 +99,7 @@ impl Purpose for InboxPurpose {
                 let days = form
                     .value(0)
                     .parse()
-                    .map_err(|_| s::field_error(s::FIELD_WITHIN_DAYS, s::DAYS_RANGE))?;
+                    .map_err(|_| s::field_error(texts::FIELD_WITHIN_DAYS, texts::DAYS_RANGE))?;
                 InboxOutcome::RemindWithin(days)
             }
         };

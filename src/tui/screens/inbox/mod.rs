@@ -3,6 +3,7 @@
 //! move, the rows themselves are the console's (`Rows`) and never copied.
 
 mod forms;
+mod texts;
 mod update;
 mod view;
 
@@ -21,7 +22,6 @@ use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
 use crate::tui::rows::{ReviewList, Rows};
 use crate::tui::search::{SearchIndex, SearchSession};
-use crate::tui::strings as s;
 
 use super::{ScreenInfo, Tab};
 
@@ -31,19 +31,19 @@ pub use view::short_state;
 /// line, key bar.
 pub const INBOX_CHROME: u16 = 8;
 
-pub const SELECT: ScreenAction = ScreenAction::new("seleziona", "seleziona");
-pub const SELECT_ALL: ScreenAction = ScreenAction::new("seleziona_tutte", "seleziona tutte");
-pub const SORT: ScreenAction = ScreenAction::new("ordina", "ordina");
-pub const REVERSE_SORT: ScreenAction = ScreenAction::new("inverti_ordine", "inverti ordine");
+pub const SELECT: ScreenAction = ScreenAction::new("seleziona", texts::SELECT);
+pub const SELECT_ALL: ScreenAction = ScreenAction::new("seleziona_tutte", texts::SELECT_ALL);
+pub const SORT: ScreenAction = ScreenAction::new("ordina", texts::SORT);
+pub const REVERSE_SORT: ScreenAction = ScreenAction::new("inverti_ordine", texts::REVERSE_SORT);
 
 impl InboxScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_INBOX,
+        title: texts::SCREEN_INBOX,
         context: "domande",
-        help_heading: "Domande",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Own {
             goto: "vai_domande",
-            text: "domande",
+            text: texts::GO_TO,
         },
         actions: &[
             Action::Screen(SEARCH),
@@ -81,7 +81,7 @@ impl SortKey {
     ];
 
     pub fn label(self) -> &'static str {
-        s::SORT_LABELS[self as usize]
+        texts::SORT_LABELS[self as usize]
     }
 
     fn next(self) -> SortKey {

@@ -19,6 +19,7 @@ use crate::tui::messaging::{BatchStep, Firing, Target};
 use crate::tui::screens::{Back, Screen};
 use crate::tui::strings as s;
 use crate::tui::view::View;
+use super::texts;
 
 impl Screen for InboxScreen {
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
@@ -90,7 +91,7 @@ impl Screen for InboxScreen {
                     })
                     .copied()
                     .collect();
-                remind_fees(ids, s::NO_FEE_TO_REMIND.to_string(), ctx);
+                remind_fees(ids, texts::NO_FEE_TO_REMIND.to_string(), ctx);
             }
             _ => {}
         }
@@ -169,7 +170,7 @@ impl Screen for InboxScreen {
                     .filter(|row| row.fee_pending(today) && row.fee_due.is_some_and(|d| d <= last))
                     .map(|row| row.id)
                     .collect();
-                remind_fees(ids, s::no_fee_due_within(days), ctx);
+                remind_fees(ids, texts::no_fee_due_within(days), ctx);
             }
         }
     }

@@ -16,6 +16,7 @@ use crate::tui::view::{View, fit, pad, rule};
 use crate::domain::State;
 use crate::domain::time::{days_until, format_date, format_ts_date, rome_date};
 use crate::format::count;
+use super::texts;
 
 /// Short state names for the table and the tabs.
 pub fn short_state(state: State) -> &'static str {
@@ -70,38 +71,38 @@ pub fn draw(frame: &mut Frame, area: Rect, inbox: &InboxScreen, view: &View) {
     let columns = Columns::for_width(width);
     let mut titles = format!(
         "  {}  {}  {}  {} {}",
-        pad(s::COL_PROTOCOL, PROTOCOL),
-        pad(s::COL_APPLICANT, columns.name),
-        pad(s::COL_FISCAL_CODE, FISCAL_CODE),
-        pad(s::COL_STATE, STATE + 1),
+        pad(texts::COL_PROTOCOL, PROTOCOL),
+        pad(texts::COL_APPLICANT, columns.name),
+        pad(texts::COL_FISCAL_CODE, FISCAL_CODE),
+        pad(texts::COL_STATE, STATE + 1),
         // A deadline list shows the deadline where the others show the day received.
         pad(
             if inbox.filter.list().is_some() {
-                s::COL_DEADLINE
+                texts::COL_DEADLINE
             } else {
-                s::COL_RECEIVED
+                texts::COL_RECEIVED
             },
             DATE
         ),
     );
     if columns.household {
-        titles.push_str(&format!("  {}", s::COL_HOUSEHOLD));
+        titles.push_str(&format!("  {}", texts::COL_HOUSEHOLD));
     }
     lines.push(Line::from(Span::styled(titles, theme.bold())));
     let height = view.table_height(INBOX_CHROME);
     if !rows.loaded {
         let text = match view.rows_progress {
-            Some((done, total)) => s::rows_loading(done, total),
+            Some((done, total)) => texts::rows_loading(done, total),
             None => s::LOADING_ROWS.to_string(),
         };
         lines.push(Line::from(format!("  {text}")));
     } else if inbox.view.is_empty() {
         let text = if inbox.search_waiting_for_index() {
-            s::LOADING_INDEX
+            texts::LOADING_INDEX
         } else if inbox.search.is_some() {
             s::NO_MATCH
         } else {
-            s::NO_ROWS
+            texts::NO_ROWS
         };
         lines.push(Line::from(format!("  {text}")));
     }
@@ -323,7 +324,7 @@ pub fn status(inbox: &InboxScreen, view: &View, width: usize) -> Line<'static> {
             let mut spans = vec![Span::styled(" / ", theme.key())];
             spans.push(Span::raw(search.query().to_string()));
             if search.typing {
-                spans.push(Span::styled(format!("  {}", s::SEARCH_PROMPT), theme.dim()));
+                spans.push(Span::styled(format!("  {}", texts::SEARCH_PROMPT), theme.dim()));
             } else {
                 spans.push(Span::raw(format!("  · {}", s::matches(inbox.view.len()))));
             }
@@ -332,7 +333,7 @@ pub fn status(inbox: &InboxScreen, view: &View, width: usize) -> Line<'static> {
         None => {
             let mut parts = Vec::new();
             if !inbox.selected.is_empty() {
-                parts.push(s::selected(inbox.selected.len()));
+                parts.push(texts::selected(inbox.selected.len()));
             }
             if let Some(text) = deadline_status(inbox, view) {
                 parts.push(text);
@@ -369,8 +370,8 @@ fn deadline_status(inbox: &InboxScreen, view: &View) -> Option<String> {
         &row.protocol
     };
     Some(match list {
-        ReviewList::Overdue => s::overdue_status(-days, protocol),
-        ReviewList::FeeDue => s::fee_due_status(&format_date(deadline), days, protocol),
-        ReviewList::FeeLate => s::fee_late_status(-days, protocol),
+        ReviewList::Overdue => texts::overdue_status(-days, protocol),
+        ReviewList::FeeDue => texts::fee_due_status(&format_date(deadline), days, protocol),
+        ReviewList::FeeLate => texts::fee_late_status(-days, protocol),
     })
 }

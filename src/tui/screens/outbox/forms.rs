@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::messages::outbox::OutboxId;
 use crate::tui::form::{Field, Form, Outcome, Purpose};
 use crate::tui::strings as s;
+use super::texts;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum OutboxPurpose {
@@ -31,7 +32,7 @@ pub enum OutboxOutcome {
 
 pub fn requeue(id: OutboxId) -> Form {
     Form::new(
-        s::FORM_REQUEUE,
+        texts::FORM_REQUEUE,
         OutboxPurpose::Requeue(id),
         vec![Field::text(s::FIELD_REASON, "").required()],
     )
@@ -39,20 +40,20 @@ pub fn requeue(id: OutboxId) -> Form {
 
 pub fn mark_sent(id: OutboxId) -> Form {
     Form::new(
-        s::FORM_MARK_SENT,
+        texts::FORM_MARK_SENT,
         OutboxPurpose::MarkSent(id),
         vec![
             Field::text(s::FIELD_REASON, "").required(),
-            Field::text(s::FIELD_IO_ID, ""),
+            Field::text(texts::FIELD_IO_ID, ""),
         ],
     )
 }
 
 pub fn export_bundle(suggested: &str) -> Form {
     Form::new(
-        s::FORM_EXPORT_BUNDLE,
+        texts::FORM_EXPORT_BUNDLE,
         OutboxPurpose::ExportBundle,
-        vec![Field::text(s::FIELD_BUNDLE_FILE, suggested).required()],
+        vec![Field::text(texts::FIELD_BUNDLE_FILE, suggested).required()],
     )
 }
 

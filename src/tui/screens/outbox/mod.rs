@@ -12,7 +12,6 @@ use crate::messages::outbox::{OutboxEntry, OutboxTab};
 use crate::tui::actions::{Action, NEXT_FILTER, PREVIOUS_FILTER, ScreenAction};
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
-use crate::tui::strings as s;
 
 use super::{ScreenInfo, Tab};
 
@@ -54,12 +53,12 @@ impl Default for OutboxScreen {
 
 impl OutboxScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_OUTBOX,
+        title: texts::SCREEN_OUTBOX,
         context: "messaggi",
-        help_heading: "Messaggi",
+        help_heading: texts::HELP_HEADING,
         tab: Tab::Own {
             goto: "vai_messaggi",
-            text: "messaggi",
+            text: texts::GO_TO,
         },
         actions: &[
             Action::Screen(NEXT_FILTER),

@@ -20,8 +20,8 @@ use crate::tui::form::Form;
 use crate::tui::list::ListCursor;
 use crate::tui::messaging::PreviewState;
 use crate::tui::screens::Screen;
-use crate::tui::strings as s;
 use crate::tui::view::View;
+use super::texts;
 
 impl Screen for OutboxScreen {
     fn enter(&mut self, ctx: &mut Ctx) {
@@ -75,7 +75,7 @@ impl Screen for OutboxScreen {
                 let off = ctx.messaging().sender_off.clone();
                 let line = off
                     .clone()
-                    .unwrap_or_else(|| s::SENDING_REQUESTED.to_string());
+                    .unwrap_or_else(|| texts::SENDING_REQUESTED.to_string());
                 ctx.report(line, off.is_some());
             }
             _ => {}
@@ -173,7 +173,7 @@ fn decide(
     if allowed(&entry.state) {
         ctx.open_form(form(entry.id));
     } else {
-        ctx.error(s::cannot(
+        ctx.error(texts::cannot(
             action,
             &entry.id.to_string(),
             &entry.state.label(),
@@ -186,7 +186,7 @@ fn requeue(id: OutboxId, reason: &str, ctx: &mut Ctx) {
     match ctx.store().outbox_requeue(id, reason, &command_ctx) {
         Ok(entry) => {
             ctx.close_overlay();
-            ctx.ok(s::requeued(&entry.id.to_string()));
+            ctx.ok(texts::requeued(&entry.id.to_string()));
             after_decision(entry.application, ctx);
         }
         Err(e) => ctx.form_error(e.to_string()),
@@ -198,7 +198,7 @@ fn mark_sent(id: OutboxId, reason: &str, io_id: Option<String>, ctx: &mut Ctx) {
     match ctx.store().outbox_mark_sent(id, reason, io_id, &command_ctx) {
         Ok(entry) => {
             ctx.close_overlay();
-            ctx.ok(s::marked_sent(&entry.id.to_string()));
+            ctx.ok(texts::marked_sent(&entry.id.to_string()));
             after_decision(entry.application, ctx);
         }
         Err(e) => ctx.form_error(e.to_string()),
@@ -217,7 +217,7 @@ fn export_bundle(path: &Path, ctx: &mut Ctx) {
     match crate::io::bundle::export_queue(ctx.store(), path, &command_ctx) {
         Ok((count, bundle)) => {
             ctx.close_overlay();
-            ctx.ok(s::exported(count, &bundle, &path.display().to_string()));
+            ctx.ok(texts::exported(count, &bundle, &path.display().to_string()));
             ctx.outbox_changed();
         }
         Err(e) => ctx.form_error(e),

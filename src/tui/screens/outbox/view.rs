@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{OUTBOX_CHROME, OutboxScreen};
-use crate::tui::strings as s;
 use crate::tui::view::{View, batch_line, clean, fit, pad, rule};
 use crate::domain::time::format_ts;
 use crate::format::count;
 use crate::messages::outbox::OutboxTab;
+use super::texts;
 
 const WHEN: usize = 16;
 const WHO: usize = 20;
@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, outbox: &OutboxScreen, view: &View) {
     }
     let mut lines = vec![Line::from(tabs)];
     let state_width = width.saturating_sub(2 + WHEN + 2 + WHO + 2 + WHAT + 2);
-    let [when, who, what, state] = s::OUTBOX_COLUMNS;
+    let [when, who, what, state] = texts::OUTBOX_COLUMNS;
     lines.push(Line::from(Span::styled(
         format!(
             "  {}  {}  {}  {}",
@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, outbox: &OutboxScreen, view: &View) {
     )));
     lines.push(rule(area.width, theme.border()));
     if outbox.entries.is_empty() {
-        lines.push(Line::from(format!("  {}", s::OUTBOX_EMPTY)));
+        lines.push(Line::from(format!("  {}", texts::OUTBOX_EMPTY)));
     }
     let height = usize::from(view.size.1.saturating_sub(OUTBOX_CHROME)).max(1);
     for (i, entry) in outbox

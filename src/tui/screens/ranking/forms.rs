@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::tui::form::{Field, Form, Outcome, Purpose};
-use crate::tui::strings as s;
+use super::texts;
 
 /// Which list an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +21,9 @@ impl ExportKind {
 
     pub fn label(self) -> &'static str {
         match self {
-            ExportKind::Public => s::EXPORT_PUBLIC,
-            ExportKind::Internal => s::EXPORT_INTERNAL,
-            ExportKind::Notice => s::EXPORT_NOTICE,
+            ExportKind::Public => texts::EXPORT_PUBLIC,
+            ExportKind::Internal => texts::EXPORT_INTERNAL,
+            ExportKind::Notice => texts::EXPORT_NOTICE,
         }
     }
 }
@@ -46,15 +46,15 @@ pub struct Export {
 /// A published version written to a file; `suggested` is the file offered.
 pub fn export_ranking(call: &str, number: u32, suggested: &str) -> Form {
     Form::new(
-        s::FORM_EXPORT_RANKING,
+        texts::FORM_EXPORT_RANKING,
         ExportPurpose {
             call: call.to_string(),
             number,
         },
         vec![
-            Field::text(s::FIELD_EXPORT_FILE, suggested).required(),
+            Field::text(texts::FIELD_EXPORT_FILE, suggested).required(),
             Field::choice(
-                s::FIELD_EXPORT_KIND,
+                texts::FIELD_EXPORT_KIND,
                 ExportKind::ALL
                     .iter()
                     .map(|k| k.label().to_string())

@@ -12,7 +12,6 @@ use crate::tui::actions::{Action, FILTER, SEARCH, ScreenAction};
 use crate::tui::data::RankingData;
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
-use crate::tui::strings as s;
 
 use super::{ScreenInfo, Tab};
 
@@ -28,12 +27,12 @@ pub const EXPORT_RANKING: ScreenAction =
 
 impl RankingScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
-        title: s::SCREEN_RANKING,
+        title: texts::SCREEN_RANKING,
         context: "graduatoria",
-        help_heading: s::SCREEN_RANKING,
+        help_heading: texts::SCREEN_RANKING,
         tab: Tab::Own {
             goto: "vai_graduatoria",
-            text: "graduatoria",
+            text: texts::GO_TO,
         },
         actions: &[
             Action::Screen(SEARCH),

@@ -29,6 +29,7 @@ use crate::tui::messaging::{Firing, PreviewState};
 use crate::tui::screens::{Back, Screen};
 use crate::tui::strings as s;
 use crate::tui::view::{View, clean};
+use super::texts;
 
 impl Screen for RankingScreen {
     fn enter(&mut self, ctx: &mut Ctx) {
@@ -150,7 +151,7 @@ impl Screen for RankingScreen {
                 }
                 match result {
                     Ok(Some((header, rows))) => self.set_version(header, rows),
-                    Ok(None) => ctx.error(s::ranking_version_missing(number)),
+                    Ok(None) => ctx.error(texts::ranking_version_missing(number)),
                     Err(e) => ctx.error(e),
                 }
                 ctx.is_shown()
@@ -232,7 +233,7 @@ impl RankingScreen {
         let number = candidate.number();
         let live = candidate.live;
         let Some(first) = live.rows.first() else {
-            return ctx.error(s::RANKING_EMPTY.to_string());
+            return ctx.error(texts::RANKING_EMPTY.to_string());
         };
         let groups = live.ranking.unresolved.len();
         let seed = match ctx.seed() {
@@ -265,7 +266,7 @@ impl RankingScreen {
         let admitted = live.rows.iter().filter(|r| r.admitted).count();
         let deadline = (kind == RankingKind::Provvisoria)
             .then(|| format_date(objection_deadline(&live.call, now)));
-        let mut warnings = vec![s::publish_summary(
+        let mut warnings = vec![texts::publish_summary(
             kind.label(),
             number,
             admitted,
@@ -273,13 +274,13 @@ impl RankingScreen {
             deadline.as_deref(),
         )];
         if live.pending > 0 {
-            warnings.push(s::publish_pending(live.pending as usize));
+            warnings.push(texts::publish_pending(live.pending as usize));
         }
         if groups > 0 {
-            warnings.push(s::publish_draw(groups, seed));
+            warnings.push(texts::publish_draw(groups, seed));
         }
         if live.ruleset.example {
-            warnings.push(s::RULESET_EXAMPLE_LONG.to_string());
+            warnings.push(texts::RULESET_EXAMPLE_LONG.to_string());
         }
         let note = Some(s::batch_recipients(
             live.rows.len(),
@@ -300,9 +301,9 @@ impl RankingScreen {
     fn open_export(&mut self, ctx: &mut Ctx) {
         let (Some(code), Shown::Version(number)) = (self.call(), self.shown) else {
             let key = ctx.key_of(Action::Screen(CYCLE_VERSION));
-            return ctx.error(s::export_only_published(&key));
+            return ctx.error(texts::export_only_published(&key));
         };
-        let suggested = s::export_file_name(&code, number);
+        let suggested = texts::export_file_name(&code, number);
         ctx.open_form(forms::export_ranking(&code, number, &suggested));
     }
 }
@@ -310,7 +311,7 @@ impl RankingScreen {
 fn export_ranking(call: &str, number: u32, path: &Path, kind: ExportKind, ctx: &mut Ctx) {
     let (header, rows) = match ctx.store().ranking_version(call, number) {
         Ok(Some(version)) => version,
-        Ok(None) => return ctx.form_error(s::ranking_version_missing(number)),
+        Ok(None) => return ctx.form_error(texts::ranking_version_missing(number)),
         Err(e) => return ctx.form_error(e.to_string()),
     };
     let title = match ctx.store().call(call) {
@@ -321,7 +322,7 @@ fn export_ranking(call: &str, number: u32, path: &Path, kind: ExportKind, ctx: &
     let shown = path.display().to_string();
     let file = match File::create(path) {
         Ok(file) => file,
-        Err(e) => return ctx.form_error(s::cannot_write(&shown, &e.to_string())),
+        Err(e) => return ctx.form_error(texts::cannot_write(&shown, &e.to_string())),
     };
     let out = BufWriter::new(file);
     let written = match kind {
@@ -332,13 +333,13 @@ fn export_ranking(call: &str, number: u32, path: &Path, kind: ExportKind, ctx: &
     match written {
         Ok(()) => {
             ctx.close_overlay();
-            ctx.ok(s::ranking_exported(
+            ctx.ok(texts::ranking_exported(
                 &shown,
                 kind.label(),
                 &header.title(),
                 rows.len(),
             ));
         }
-        Err(e) => ctx.form_error(s::cannot_write(&shown, &e.to_string())),
+        Err(e) => ctx.form_error(texts::cannot_write(&shown, &e.to_string())),
     }
 }

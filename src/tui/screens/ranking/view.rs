@@ -15,6 +15,7 @@ use crate::tui::view::{View, clean, cut, pad};
 use crate::domain::ranking::{RankRow, Settled};
 use crate::domain::time::{format_date, format_ts_date, rome_date};
 use crate::format::count;
+use super::texts;
 
 const POSITION: usize = 4;
 const MARK: usize = 2;
@@ -68,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ranking: &RankingScreen, view: &View)
         isee,
         members,
         settled,
-    ] = s::RANKING_COLUMNS;
+    ] = texts::RANKING_COLUMNS;
     let mut titles = format!(
         "  {:>POSITION$} {:MARK$} {}  {}  {:>TOTAL$} {:>BLOCK$} {:>BLOCK$}",
         pos,
@@ -89,13 +90,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ranking: &RankingScreen, view: &View)
     let height = view.table_height(RANKING_CHROME);
     let rows = ranking.rows();
     let empty = match (&ranking.data, ranking.shown) {
-        (None, _) => Some(s::LOADING_RANKING.to_string()),
+        (None, _) => Some(texts::LOADING_RANKING.to_string()),
         (Some(d), _) if d.call.is_none() => Some(String::new()),
         (Some(_), Shown::Version(n)) if ranking.shown_header().is_none() => {
-            Some(s::loading_version(n))
+            Some(texts::loading_version(n))
         }
         _ if ranking.view.is_empty() && ranking.search.is_some() => Some(s::NO_MATCH.to_string()),
-        _ if ranking.view.is_empty() => Some(s::RANKING_NO_ROWS.to_string()),
+        _ if ranking.view.is_empty() => Some(texts::RANKING_NO_ROWS.to_string()),
         _ => None,
     };
     if let Some(text) = empty {
@@ -137,7 +138,7 @@ fn row_line(view: &View, row: &RankRow, is_cursor: bool, columns: &Columns) -> L
             row.objective.to_string(),
         )
     } else {
-        (s::RANK_EXCLUDED.to_string(), String::new(), String::new())
+        (texts::RANK_EXCLUDED.to_string(), String::new(), String::new())
     };
     let mark = row.tie_mark();
     let mark_style = match row.settled {
@@ -176,7 +177,7 @@ fn version_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'sta
     let theme = view.theme;
     let Some(data) = &ranking.data else {
         return Line::from(Span::styled(
-            format!(" {}", s::LOADING_RANKING),
+            format!(" {}", texts::LOADING_RANKING),
             theme.dim(),
         ));
     };
@@ -187,11 +188,11 @@ fn version_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'sta
     let mut spans = match (ranking.shown, ranking.shown_header()) {
         // The call is in the header above; the table it is scored with, here.
         (Shown::Live, _) => {
-            let mut spans = vec![Span::styled(format!(" {}", s::RANKING_LIVE), theme.title())];
+            let mut spans = vec![Span::styled(format!(" {}", texts::RANKING_LIVE), theme.title())];
             if let Some(ruleset) = &data.ruleset {
                 if ruleset.example {
                     spans.push(Span::styled(
-                        format!(" · {}", s::RULESET_EXAMPLE),
+                        format!(" · {}", texts::RULESET_EXAMPLE),
                         theme.warning(),
                     ));
                 }
@@ -205,14 +206,14 @@ fn version_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'sta
             spans
         }
         (Shown::Version(n), None) => vec![Span::styled(
-            format!(" {}", s::loading_version(n)),
+            format!(" {}", texts::loading_version(n)),
             theme.dim(),
         )],
         (Shown::Version(_), Some(header)) => {
             let mut spans = vec![Span::styled(
                 format!(
                     " {}",
-                    s::version_title(
+                    texts::version_title(
                         header.kind.label(),
                         header.number,
                         &format_ts_date(header.published_at)
@@ -223,7 +224,7 @@ fn version_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'sta
             if let Some(deadline) = header.objection_deadline {
                 let open = header.objection_window_open(rome_date(view.now()));
                 spans.push(Span::styled(
-                    format!(" · {}", s::objections_until(&format_date(deadline), open)),
+                    format!(" · {}", texts::objections_until(&format_date(deadline), open)),
                     if open {
                         theme.warning()
                     } else {
@@ -233,7 +234,7 @@ fn version_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'sta
             }
             if wide {
                 spans.push(Span::styled(
-                    format!(" · {}", s::published_by(&clean(&header.by))),
+                    format!(" · {}", texts::published_by(&clean(&header.by))),
                     theme.dim(),
                 ));
             }
@@ -241,7 +242,7 @@ fn version_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'sta
         }
     };
     let key = view.key(Action::Screen(CYCLE_VERSION));
-    let hint = s::versions_hint(data.versions.len(), &key);
+    let hint = texts::versions_hint(data.versions.len(), &key);
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     if used + hint.width() + 3 <= width {
         spans.push(Span::raw(" ".repeat(width - used - hint.width() - 1)));
@@ -275,10 +276,10 @@ fn warnings_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'st
                 }
             }
             if data.pending > 0 {
-                push(s::still_pending(data.pending as usize), theme.warning());
+                push(texts::still_pending(data.pending as usize), theme.warning());
             }
             if data.unresolved > 0 {
-                push(s::unresolved_ties(data.unresolved), theme.warning());
+                push(texts::unresolved_ties(data.unresolved), theme.warning());
             }
         }
         (Shown::Version(_), Some(header)) => {
@@ -287,17 +288,17 @@ fn warnings_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'st
                 Style::default(),
             );
             if header.pending > 0 {
-                push(s::were_pending(header.pending as usize), theme.dim());
+                push(texts::were_pending(header.pending as usize), theme.dim());
             }
             if let Some(draw) = &header.draw {
-                push(s::drawn(draw.groups.len(), draw.seed), Style::default());
+                push(texts::drawn(draw.groups.len(), draw.seed), Style::default());
             }
         }
         (Shown::Version(_), None) => {}
     }
     if !data.open_objections.is_empty() {
         push(
-            s::objections_open(data.open_objections.len()),
+            texts::objections_open(data.open_objections.len()),
             theme.warning(),
         );
     }
@@ -307,10 +308,10 @@ fn warnings_line(ranking: &RankingScreen, view: &View, width: usize) -> Line<'st
 fn filter_label(filter: RankFilter) -> &'static str {
     match filter {
         RankFilter::All => s::FILTER_ALL,
-        RankFilter::Admitted => s::RANK_FILTER_ADMITTED,
-        RankFilter::Excluded => s::RANK_FILTER_EXCLUDED,
-        RankFilter::Tied => s::RANK_FILTER_TIED,
-        RankFilter::Objection => s::RANK_FILTER_OBJECTION,
+        RankFilter::Admitted => texts::RANK_FILTER_ADMITTED,
+        RankFilter::Excluded => texts::RANK_FILTER_EXCLUDED,
+        RankFilter::Tied => texts::RANK_FILTER_TIED,
+        RankFilter::Objection => texts::RANK_FILTER_OBJECTION,
     }
 }
 
@@ -349,7 +350,7 @@ pub fn status(ranking: &RankingScreen, view: &View, width: usize) -> Line<'stati
             spans.push(Span::raw(search.query().to_string()));
             if search.typing {
                 spans.push(Span::styled(
-                    format!("  {}", s::RANKING_SEARCH_PROMPT),
+                    format!("  {}", texts::RANKING_SEARCH_PROMPT),
                     theme.dim(),
                 ));
             } else {
@@ -364,7 +365,7 @@ pub fn status(ranking: &RankingScreen, view: &View, width: usize) -> Line<'stati
                 parts.push(s::members(row.members));
                 let settled = settled_text(row);
                 if !settled.is_empty() {
-                    parts.push(s::settled_by(settled));
+                    parts.push(texts::settled_by(settled));
                 }
                 let objection = ranking
                     .data
