@@ -729,3 +729,138 @@ fn an_uncertain_message_is_requeued_only_with_a_reason() {
         Some("il cittadino non ha ricevuto nulla")
     );
 }
+
+/// Every screen's key bar, help and palette come from its own list of actions: the key bar
+/// offers its own actions and shared ones only, the help's section of the screen lists what it
+/// declares, and the palette offers the global actions and its own that can be done now.
+#[test]
+fn each_screen_offers_its_own_actions_in_key_bar_help_and_palette() {
+    use alloggi::tui::actions::Action;
+    use alloggi::tui::keymap::{Context, key_label};
+    use alloggi::tui::screens::Screen;
+
+    let mut console = console(true, (120, 40));
+    let mut screens: Vec<ScreenId> = ScreenId::tabs().collect();
+    screens.push(ScreenId::Case);
+    for id in screens {
+        if id == ScreenId::Case {
+            let row = console.app.rows[0].id;
+            console.app.open_case(row, ScreenId::Inbox);
+        } else {
+            let key = console
+                .app
+                .keymap
+                .first_key(Context::Global, Action::Go(id))
+                .expect("a key for every tab");
+            console.typing(&key);
+        }
+        assert_eq!(console.app.screen, id);
+        let info = id.info();
+        let own = Context::Screen(id).actions();
+        assert_eq!(own, info.actions);
+        let app = &console.app;
+        let screen: &dyn Screen = app.screens.get(id);
+
+        for action in view::key_bar_actions(app) {
+            assert!(
+                !matches!(action, Action::Screen(_)) || own.contains(&action),
+                "{}: the key bar offers {}, which it does not declare",
+                info.title,
+                action.name()
+            );
+        }
+
+        let help = view::help_entries(app);
+        let section: Vec<&(String, String, String)> = help
+            .iter()
+            .filter(|(s, _, _)| s == info.help_heading)
+            .collect();
+        for (_, _, description) in &section {
+            assert!(
+                own.iter().any(|a| a.description() == description),
+                "{}: help lists «{description}», which it does not declare",
+                info.title
+            );
+        }
+        for action in own.iter().filter(|a| matches!(a, Action::Screen(_))) {
+            for key in app.keymap.keys_for(Context::Screen(id), *action) {
+                let label = key_label(&key);
+                assert!(
+                    section
+                        .iter()
+                        .any(|(_, keys, d)| keys.contains(&label) && d == action.description()),
+                    "{}: help misses {label} for {}",
+                    info.title,
+                    action.name()
+                );
+            }
+        }
+
+        let global = Context::Global.actions();
+        let view = app.view();
+        let offered: Vec<Action> = app
+            .palette_entries("")
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        for action in &offered {
+            assert!(
+                global.contains(action) || own.contains(action),
+                "{}: the palette offers {}, which is neither global nor its own",
+                info.title,
+                action.name()
+            );
+        }
+        for action in &own {
+            assert_eq!(
+                offered.contains(action),
+                screen.available(*action, &view),
+                "{}: the palette and what the screen offers now disagree on {}",
+                info.title,
+                action.name()
+            );
+        }
+    }
+}
+
+/// `update` never waits for a slow read: while the Graduatoria's figures are still being read
+/// off the UI thread, keys are handled at once, and the answer arriving late moves nobody.
+#[test]
+fn a_key_is_handled_at_once_while_a_slow_read_runs() {
+    use alloggi::tui::app::Effect;
+    use crossterm::event::KeyEvent;
+
+    let mut console = console(true, (120, 40));
+    let press = |c: &mut Console, code: KeyCode| {
+        c.app
+            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    press(&mut console, KeyCode::Char('7'));
+    assert_eq!(console.app.screen, ScreenId::Ranking);
+    let running = console.app.take_effects();
+    assert!(
+        running
+            .iter()
+            .any(|e| matches!(e, Effect::Ask(ScreenId::Ranking, _))),
+        "the ranking is read off the UI thread"
+    );
+    assert!(console.app.screens.ranking.data.is_none());
+
+    press(&mut console, KeyCode::Char('?'));
+    assert!(matches!(console.app.overlay, Some(Overlay::Help(_))));
+    press(&mut console, KeyCode::Esc);
+    assert!(console.app.overlay.is_none());
+    press(&mut console, KeyCode::Char('1'));
+    assert_eq!(console.app.screen, ScreenId::Dashboard);
+
+    for effect in running {
+        let mut messages = Vec::new();
+        let last = alloggi::tui::perform(effect, console.app.store(), &mut |m| messages.push(m));
+        messages.push(last);
+        for message in messages {
+            console.app.update(message);
+        }
+    }
+    assert_eq!(console.app.screen, ScreenId::Dashboard);
+    assert!(console.app.screens.ranking.data.is_some());
+}

@@ -8,8 +8,8 @@ mod overlays;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::InputRequest;
 
+use crate::domain::ApplicationId;
 use crate::domain::time::{Timestamp, rome_date};
-use crate::domain::{ApplicationId, State};
 use crate::store::Store;
 
 use super::actions::Action;
@@ -155,7 +155,7 @@ impl App {
         size: (u16, u16),
     ) -> App {
         let today = rome_date(clock());
-        let mut app = App {
+        App {
             store,
             keymap,
             theme,
@@ -177,11 +177,7 @@ impl App {
             messaging: Messaging::default(),
             batch: None,
             seeds: Box::new(crate::lot::fresh_seed),
-        };
-        for id in ScreenId::ALL {
-            app.with_screen(*id, |screen, ctx| screen.start(ctx));
         }
-        app
     }
 
     /// Where draws by lot take their seed (the tests fix it; the console asks the system).
@@ -322,10 +318,6 @@ impl App {
             }
         }
         redraw
-    }
-
-    pub fn table_height(&self, chrome: u16) -> usize {
-        usize::from(self.size.1.saturating_sub(chrome)).max(1)
     }
 
     /// Applies one message; true when the screen must be redrawn.
@@ -496,11 +488,6 @@ impl App {
             self.screen = ScreenId::Case;
         }
         self.settle();
-    }
-
-    /// Counts per state: from the rows once loaded (they follow every command), else the summary.
-    pub fn counts(&self) -> Vec<(State, usize)> {
-        self.view().counts()
     }
 }
 

@@ -60,9 +60,6 @@ pub enum Back {
 /// One screen of the console. Every method but `on_action` and `draw` has a default that does
 /// nothing, so a screen writes only what it does.
 pub trait Screen {
-    /// The console has started: the first reads it needs.
-    fn start(&mut self, _ctx: &mut Ctx) {}
-
     /// The screen is about to be shown (its tab was chosen): read what it shows.
     fn enter(&mut self, _ctx: &mut Ctx) {}
 

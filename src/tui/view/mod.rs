@@ -191,7 +191,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     screen.draw(frame, body, &view);
     status_line(frame, status, app, &view);
-    key_bar(frame, keys, app, &view);
+    key_bar(frame, keys, app);
     overlay::draw(frame, area, app);
 }
 
@@ -389,11 +389,10 @@ pub fn batch_line(view: &View, width: usize) -> Option<Line<'static>> {
     ]))
 }
 
-/// The keys of what is in front, taken from the keymap so that they cannot disagree with it;
-/// a screen's come from its own list, less what it does not offer now.
-fn key_bar(frame: &mut Frame, area: Rect, app: &App, view: &View) {
-    let context = app.context();
-    let actions: Vec<Action> = match context {
+/// The actions the key bar offers for what is in front: an overlay's own, or the screen's
+/// list less what it does not offer now.
+pub fn key_bar_actions(app: &App) -> Vec<Action> {
+    match app.context() {
         Context::Search => vec![Action::Confirm, Action::Cancel, Action::Down],
         Context::Help => vec![Action::Cancel, Action::Down],
         Context::Palette => vec![Action::Confirm, Action::Cancel],
@@ -407,14 +406,21 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         },
         Context::Screen(id) => {
             let screen = app.screens.get(id);
+            let view = app.view();
             screen
                 .key_bar()
                 .into_iter()
-                .filter(|a| !matches!(a, Action::Screen(_)) || screen.available(*a, view))
+                .filter(|a| !matches!(a, Action::Screen(_)) || screen.available(*a, &view))
                 .collect()
         }
         Context::Global => vec![],
-    };
+    }
+}
+
+/// The keys of what is in front, taken from the keymap so that they cannot disagree with it.
+fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let context = app.context();
+    let actions = key_bar_actions(app);
     let theme = app.theme;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
