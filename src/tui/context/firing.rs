@@ -22,15 +22,14 @@ use crate::tui::strings as s;
 pub const ON_REGISTER: &str = "presa_in_carico";
 /// The message an integration request fires.
 pub const ON_INTEGRATION: &str = "richiesta_integrazione";
-
-/// Applications queued per transaction in a batch: progress is reported after each chunk,
-/// and an interruption takes effect between chunks.
-const BATCH_CHUNK: usize = 200;
-
 /// The message issuing the secretarial fee fires.
 pub const ON_ISSUE_FEE: &str = "avviso_segreteria";
 /// The message a reminder of the fee fires.
 pub const ON_REMIND_FEE: &str = "avviso_segreteria_scadenza";
+
+/// Applications queued per transaction in a batch: progress is reported after each chunk,
+/// and an interruption takes effect between chunks.
+const BATCH_CHUNK: usize = 200;
 
 /// A batch for the blocking pool: everything it needs, owned.
 pub struct BatchJob {
