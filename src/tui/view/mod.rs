@@ -31,7 +31,7 @@ pub struct View<'a> {
     pub keymap: &'a Keymap,
     pub size: (u16, u16),
     pub actor: &'a str,
-    pub now: Timestamp,
+    pub(in crate::tui) now: Timestamp,
     pub summary: Option<&'a Summary>,
     pub rows: &'a Rows,
     pub rows_progress: Option<(usize, usize)>,

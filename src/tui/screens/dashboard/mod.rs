@@ -52,8 +52,8 @@ impl Screen for DashboardScreen {
     }
 
     /// The figures come from the summary and the rows; a drain changes the outbox's.
-    fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
-        matches!(change, Change::Sender { done: true, .. }) && ctx.is_shown()
+    fn on_change(&mut self, change: &Change, _ctx: &mut Ctx) -> bool {
+        matches!(change, Change::Sender { done: true, .. })
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
