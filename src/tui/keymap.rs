@@ -8,20 +8,17 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use toml::Spanned;
 
-/// Where a binding applies. Screen contexts also see the `globale` bindings; the contexts that
-/// take typed text (search, palette, help filter, forms, confirmations) see only their own, so
-/// that typing a letter never fires a command.
+pub use super::actions::Action;
+use super::screens::ScreenId;
+
+/// Where a binding applies: the `globale` section, one section per screen (named by the
+/// screen), and the sections of the overlays. Screen contexts also see the `globale` bindings;
+/// the contexts that take typed text (search, palette, help filter, forms, confirmations) see
+/// only their own, so that typing a letter never fires a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
-    Dashboard,
-    Inbox,
-    Case,
-    Audit,
-    Outbox,
-    Agenda,
-    Calls,
-    Ranking,
+    Screen(ScreenId),
     Search,
     Palette,
     Help,
@@ -30,36 +27,29 @@ pub enum Context {
     Preview,
 }
 
+/// The overlays' contexts, after the screens'.
+const OVERLAYS: [Context; 6] = [
+    Context::Search,
+    Context::Palette,
+    Context::Help,
+    Context::Form,
+    Context::Confirm,
+    Context::Preview,
+];
+
 impl Context {
-    pub const ALL: [Context; 15] = [
-        Context::Global,
-        Context::Dashboard,
-        Context::Inbox,
-        Context::Case,
-        Context::Audit,
-        Context::Outbox,
-        Context::Agenda,
-        Context::Calls,
-        Context::Ranking,
-        Context::Search,
-        Context::Palette,
-        Context::Help,
-        Context::Form,
-        Context::Confirm,
-        Context::Preview,
-    ];
+    /// Every context: `globale`, the screens in the registry's order, the overlays.
+    pub fn all() -> Vec<Context> {
+        std::iter::once(Context::Global)
+            .chain(ScreenId::ALL.iter().map(|id| Context::Screen(*id)))
+            .chain(OVERLAYS)
+            .collect()
+    }
 
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "globale",
-            Context::Dashboard => "cruscotto",
-            Context::Inbox => "domande",
-            Context::Case => "scheda",
-            Context::Audit => "registro",
-            Context::Outbox => "messaggi",
-            Context::Agenda => "agenda",
-            Context::Calls => "bandi",
-            Context::Ranking => "graduatoria",
+            Context::Screen(screen) => screen.info().context,
             Context::Search => "ricerca",
             Context::Palette => "comandi",
             Context::Help => "aiuto",
@@ -71,228 +61,22 @@ impl Context {
 
     /// Screens inherit the global bindings; text-taking overlays do not.
     pub fn inherits_global(self) -> bool {
-        matches!(
-            self,
-            Context::Dashboard
-                | Context::Inbox
-                | Context::Case
-                | Context::Audit
-                | Context::Outbox
-                | Context::Agenda
-                | Context::Calls
-                | Context::Ranking
-        )
+        matches!(self, Context::Screen(_))
     }
 
-    /// The actions a keymap may bind in this context.
-    pub fn actions(self) -> &'static [Action] {
+    /// The actions a keymap may bind in this context: a screen's are the ones it declares.
+    pub fn actions(self) -> Vec<Action> {
         use Action::*;
         match self {
-            Context::Global => &[
-                Quit,
-                Back,
-                Help,
-                Palette,
-                GoDashboard,
-                GoInbox,
-                GoAudit,
-                GoOutbox,
-                GoAgenda,
-                GoCalls,
-                GoRanking,
-                NextScreen,
-                PreviousScreen,
-                Up,
-                Down,
-                PageUp,
-                PageDown,
-                Top,
-                Bottom,
-                Open,
-            ],
-            Context::Dashboard => &[Open],
-            Context::Inbox => &[
-                Search,
-                Select,
-                SelectAll,
-                NextFilter,
-                PreviousFilter,
-                Sort,
-                ReverseSort,
-                Register,
-                StartReview,
-                Admit,
-                Exclude,
-                RemindFee,
-                SendMessage,
-            ],
-            Context::Case => &[
-                Register,
-                StartReview,
-                RequestIntegration,
-                ReceiveIntegration,
-                Admit,
-                Exclude,
-                Reinstate,
-                AdjustScore,
-                FileObjection,
-                DecideObjection,
-                EditContact,
-                AddMember,
-                RemoveMember,
-                RecordDocument,
-                Verify,
-                IssueFee,
-                RecordPayment,
-                RemindFee,
-                BookAppointment,
-                SendMessage,
-            ],
-            Context::Audit => &[Filter, ClearFilter],
-            Context::Outbox => &[
-                NextFilter,
-                PreviousFilter,
-                Requeue,
-                MarkSent,
-                ExportBundle,
-                SendNow,
-            ],
-            Context::Agenda => &[
-                PreviousDay,
-                NextDay,
-                Today,
-                BookAppointment,
-                RescheduleAppointment,
-                CancelAppointment,
-            ],
-            Context::Calls => &[
-                NewCall,
-                EditCall,
-                ActivateCall,
-                PublishCall,
-                EditDocument,
-                RemoveDocument,
-                ImportInterested,
-                AddInterested,
-                RemoveInterested,
-                NotifyInterested,
-            ],
-            Context::Ranking => &[
-                Search,
-                Filter,
-                CycleVersion,
-                PublishProvisional,
-                PublishDefinitive,
-                ExportRanking,
-            ],
-            Context::Search => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
-            Context::Palette => &[Cancel, Confirm, Up, Down],
-            Context::Help => &[Cancel, Up, Down, PageUp, PageDown],
-            Context::Form => &[Cancel, Save, Confirm, NextField, PreviousField],
-            Context::Confirm => &[Yes, No],
-            Context::Preview => &[Cancel, Confirm, Up, Down, PageUp, PageDown],
+            Context::Global => Action::global(),
+            Context::Screen(screen) => screen.info().actions.to_vec(),
+            Context::Search => vec![Cancel, Confirm, Up, Down, PageUp, PageDown],
+            Context::Palette => vec![Cancel, Confirm, Up, Down],
+            Context::Help => vec![Cancel, Up, Down, PageUp, PageDown],
+            Context::Form => vec![Cancel, Save, Confirm, NextField, PreviousField],
+            Context::Confirm => vec![Yes, No],
+            Context::Preview => vec![Cancel, Confirm, Up, Down, PageUp, PageDown],
         }
-    }
-}
-
-/// Everything a key can do. The names are the keys of the keymap files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    Quit,
-    Back,
-    Help,
-    Palette,
-    GoDashboard,
-    GoInbox,
-    GoAudit,
-    GoOutbox,
-    GoAgenda,
-    GoCalls,
-    GoRanking,
-    NextScreen,
-    PreviousScreen,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    Search,
-    Select,
-    SelectAll,
-    NextFilter,
-    PreviousFilter,
-    Sort,
-    ReverseSort,
-    Register,
-    StartReview,
-    RequestIntegration,
-    ReceiveIntegration,
-    Admit,
-    Exclude,
-    Reinstate,
-    EditContact,
-    AddMember,
-    RemoveMember,
-    RecordDocument,
-    Verify,
-    IssueFee,
-    RecordPayment,
-    RemindFee,
-    BookAppointment,
-    RescheduleAppointment,
-    CancelAppointment,
-    PreviousDay,
-    NextDay,
-    Today,
-    NewCall,
-    EditCall,
-    ActivateCall,
-    PublishCall,
-    EditDocument,
-    RemoveDocument,
-    ImportInterested,
-    AddInterested,
-    RemoveInterested,
-    NotifyInterested,
-    CycleVersion,
-    PublishProvisional,
-    PublishDefinitive,
-    ExportRanking,
-    AdjustScore,
-    FileObjection,
-    DecideObjection,
-    SendMessage,
-    Requeue,
-    MarkSent,
-    ExportBundle,
-    SendNow,
-    Filter,
-    ClearFilter,
-    Cancel,
-    Confirm,
-    Save,
-    NextField,
-    PreviousField,
-    Yes,
-    No,
-}
-
-impl Action {
-    /// Every action, in the order of the table of names and descriptions.
-    pub fn all() -> impl Iterator<Item = Action> {
-        super::strings::ACTIONS.iter().map(|(action, _, _)| *action)
-    }
-
-    /// The name used in keymap files.
-    pub fn name(self) -> &'static str {
-        super::strings::action_name(self)
-    }
-
-    /// What the action does, for help, palette and the key bar.
-    pub fn description(self) -> &'static str {
-        super::strings::action_description(self)
     }
 }
 
@@ -531,7 +315,7 @@ fn parse_layer(layer: &Layer) -> Result<LayerEntries, KeymapError> {
     })?;
     let mut entries = Vec::new();
     for (context_name, actions) in raw {
-        let context = Context::ALL
+        let context = Context::all()
             .into_iter()
             .find(|c| c.name() == context_name.get_ref())
             .ok_or_else(|| {
@@ -540,25 +324,29 @@ fn parse_layer(layer: &Layer) -> Result<LayerEntries, KeymapError> {
                     format!("contesto '{}' sconosciuto", context_name.get_ref()),
                 )
             })?;
+        let offered = context.actions();
         for (action_name, keys) in actions {
-            let action = Action::all()
-                .find(|a| a.name() == action_name.get_ref())
-                .ok_or_else(|| {
-                    error(
+            let name = action_name.get_ref();
+            // A screen's section takes only what that screen declares; a name known elsewhere
+            // is refused as out of place, any other as unknown.
+            let action = match offered.iter().find(|a| a.name() == name) {
+                Some(action) => *action,
+                None if Action::all().iter().any(|a| a.name() == name) => {
+                    return Err(error(
                         action_name.span().start,
-                        format!("azione '{}' sconosciuta", action_name.get_ref()),
-                    )
-                })?;
-            if !context.actions().contains(&action) {
-                return Err(error(
-                    action_name.span().start,
-                    format!(
-                        "azione '{}' non disponibile nel contesto '{}'",
-                        action.name(),
-                        context.name()
-                    ),
-                ));
-            }
+                        format!(
+                            "azione '{name}' non disponibile nel contesto '{}'",
+                            context.name()
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(error(
+                        action_name.span().start,
+                        format!("azione '{name}' sconosciuta"),
+                    ));
+                }
+            };
             let mut sequences = Vec::new();
             for key_text in keys {
                 let sequence = parse_sequence(key_text.get_ref())
@@ -710,6 +498,11 @@ impl Keymap {
     pub fn first_key(&self, context: Context, action: Action) -> Option<String> {
         self.keys_for(context, action).into_iter().next()
     }
+
+    /// The first key of `action` as the screen shows it (arrows, Italian names).
+    pub fn shown_key(&self, context: Context, action: Action) -> Option<String> {
+        self.first_key(context, action).map(|k| key_label(&k))
+    }
 }
 
 /// How a key written in a keymap file is shown on screen: arrows as arrows, names in Italian.
@@ -789,6 +582,10 @@ pub fn load(choice: &Choice, user: Option<&std::path::Path>) -> Result<Keymap, K
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::actions::{ADMIT, EXCLUDE, SEARCH};
+
+    const INBOX: Context = Context::Screen(ScreenId::Inbox);
+    const CASE: Context = Context::Screen(ScreenId::Case);
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
@@ -808,10 +605,7 @@ mod tests {
     fn the_shipped_keymaps_load() {
         let keymap = Keymap::default_keymap().unwrap();
         assert_eq!(
-            keymap.action(
-                Context::Inbox,
-                &press(KeyCode::Char('q'), KeyModifiers::NONE)
-            ),
+            keymap.action(INBOX, &press(KeyCode::Char('q'), KeyModifiers::NONE)),
             Some(Action::Quit),
             "screens see the global keys"
         );
@@ -830,12 +624,9 @@ mod tests {
             None,
             "typing contexts do not inherit: q is a letter of the query"
         );
+        assert_eq!(keymap.keys_for(INBOX, Action::Quit), ["q", "Ctrl+c"]);
         assert_eq!(
-            keymap.keys_for(Context::Inbox, Action::Quit),
-            ["q", "Ctrl+c"]
-        );
-        assert_eq!(
-            keymap.first_key(Context::Case, Action::Admit).as_deref(),
+            keymap.first_key(CASE, Action::Screen(ADMIT)).as_deref(),
             Some("a")
         );
         load(&Choice::Vim, None).unwrap();
@@ -845,7 +636,7 @@ mod tests {
     fn every_action_has_a_key_in_some_context_of_the_default_keymap() {
         let keymap = Keymap::default_keymap().unwrap();
         for action in Action::all() {
-            let bound = Context::ALL
+            let bound = Context::all()
                 .iter()
                 .any(|c| c.actions().contains(&action) && !keymap.keys_for(*c, action).is_empty());
             assert!(bound, "'{}' has no key", action.name());
@@ -854,23 +645,24 @@ mod tests {
 
     #[test]
     fn every_action_a_context_offers_has_a_name_and_a_description() {
-        for context in Context::ALL {
+        for context in Context::all() {
             for action in context.actions() {
-                assert!(Action::all().any(|a| a == *action), "{action:?}");
+                assert!(Action::all().contains(&action), "{action:?}");
                 assert_ne!(action.name(), "?");
                 assert_ne!(action.description(), "?");
             }
         }
-        let names: std::collections::BTreeSet<&str> = Action::all().map(Action::name).collect();
-        assert_eq!(names.len(), Action::all().count(), "names are unique");
+        let names: std::collections::BTreeSet<&str> =
+            Action::all().into_iter().map(Action::name).collect();
+        assert_eq!(names.len(), Action::all().len(), "names are unique");
     }
 
     #[test]
     fn esc_always_has_a_ctrl_alternative() {
         let keymap = Keymap::default_keymap().unwrap();
-        for context in Context::ALL {
+        for context in Context::all() {
             for action in context.actions() {
-                let keys = keymap.keys_for(context, *action);
+                let keys = keymap.keys_for(context, action);
                 if keys.iter().any(|k| k == "Esc") {
                     assert!(
                         keys.iter().any(|k| k.starts_with("Ctrl+")),
@@ -949,6 +741,33 @@ mod tests {
     }
 
     #[test]
+    fn a_screen_section_takes_only_the_actions_that_screen_declares() {
+        // The inbox registers; the audit log does not, so its section may not bind it.
+        let foreign = "[registro]\nfiltra = [\"f\"]\n\nprotocolla = [\"p\"]\n";
+        let e = Keymap::parse(foreign, "mio.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mio.toml:4: azione 'protocolla' non disponibile nel contesto 'registro'"
+        );
+        // A shared action belongs to `globale`, not to a screen's section.
+        let shared = "[agenda]\nesci = [\"q\"]\n";
+        let e = Keymap::parse(shared, "mio.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mio.toml:2: azione 'esci' non disponibile nel contesto 'agenda'"
+        );
+        // Each screen's own actions load in its own section.
+        for screen in ScreenId::ALL {
+            let context = Context::Screen(*screen);
+            for action in context.actions() {
+                let text = format!("[{}]\n{} = [\"F12\"]\n", context.name(), action.name());
+                let keymap = Keymap::parse(&text, "mio.toml").unwrap();
+                assert_eq!(keymap.keys_for(context, action), ["F12"], "{text}");
+            }
+        }
+    }
+
+    #[test]
     fn a_key_bound_twice_in_one_context_is_refused() {
         let twice = "[domande]\ncerca = [\"/\"]\nordina = [\"o\", \"/\"]\n";
         let e = Keymap::parse(twice, "mio.toml").unwrap_err();
@@ -978,10 +797,10 @@ mod tests {
     fn a_user_file_overrides_only_the_actions_it_names() {
         let user = "[scheda]\nammetti = [\"A\"]\n";
         let keymap = layered(&[("utente.toml", user)]).unwrap();
-        assert_eq!(keymap.keys_for(Context::Case, Action::Admit), ["A"]);
-        assert_eq!(keymap.keys_for(Context::Case, Action::Exclude), ["x"]);
+        assert_eq!(keymap.keys_for(CASE, Action::Screen(ADMIT)), ["A"]);
+        assert_eq!(keymap.keys_for(CASE, Action::Screen(EXCLUDE)), ["x"]);
         assert_eq!(
-            keymap.keys_for(Context::Inbox, Action::Search),
+            keymap.keys_for(INBOX, Action::Screen(SEARCH)),
             ["/", "Ctrl+f"]
         );
     }
@@ -999,24 +818,21 @@ mod tests {
     #[test]
     fn sequences_wait_for_their_next_key() {
         let keymap = load(&Choice::Vim, None).unwrap();
+        assert_eq!(keymap.resolve(INBOX, &[], key("g")), Resolution::Pending);
         assert_eq!(
-            keymap.resolve(Context::Inbox, &[], key("g")),
-            Resolution::Pending
-        );
-        assert_eq!(
-            keymap.resolve(Context::Inbox, &[key("g")], key("g")),
+            keymap.resolve(INBOX, &[key("g")], key("g")),
             Resolution::Action(Action::Top)
         );
         assert_eq!(
-            keymap.resolve(Context::Inbox, &[key("g")], key("x")),
+            keymap.resolve(INBOX, &[key("g")], key("x")),
             Resolution::Unbound
         );
         assert_eq!(
-            keymap.resolve(Context::Inbox, &[], key("G")),
+            keymap.resolve(INBOX, &[], key("G")),
             Resolution::Action(Action::Bottom)
         );
         assert_eq!(
-            keymap.resolve(Context::Inbox, &[], key("Ctrl+d")),
+            keymap.resolve(INBOX, &[], key("Ctrl+d")),
             Resolution::Action(Action::PageDown)
         );
     }

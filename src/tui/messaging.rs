@@ -1,7 +1,6 @@
-//! The console's side of IO messages: what a preview shows and what Enter on it does, the
-//! outbox screen's list, a batch in progress, and the state of the sender.
+//! The console's side of IO messages: what a preview shows and what Enter on it does, a batch
+//! in progress, and the state of the sender.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -9,7 +8,7 @@ use std::time::Instant;
 use crate::domain::time::format_date;
 use crate::domain::{ApplicationId, Command};
 use crate::messages::front_matter;
-use crate::messages::outbox::{OutboxEntry, OutboxTab};
+use crate::messages::outbox::OutboxEntry;
 use crate::messages::text::utf16_len;
 use crate::messages::{ComuneConfig, NewMessage, Values};
 
@@ -191,62 +190,6 @@ impl BatchRun {
             self.done as f64 / secs
         } else {
             0.0
-        }
-    }
-}
-
-/// The outbox screen's list: one page of the chosen tab, newest first.
-pub struct OutboxScreen {
-    pub tab: OutboxTab,
-    pub counts: BTreeMap<OutboxTab, usize>,
-    pub entries: Vec<OutboxEntry>,
-    pub cursor: usize,
-    pub offset: usize,
-    /// Something changed since the list was read: read it again when it is next shown.
-    pub stale: bool,
-    /// The sender's last report, one line.
-    pub sender: Option<String>,
-}
-
-impl Default for OutboxScreen {
-    fn default() -> Self {
-        OutboxScreen {
-            tab: OutboxTab::Queued,
-            counts: BTreeMap::new(),
-            entries: Vec::new(),
-            cursor: 0,
-            offset: 0,
-            stale: true,
-            sender: None,
-        }
-    }
-}
-
-/// Entries shown per tab: the newest ones; the command line lists more.
-pub const OUTBOX_PAGE: usize = 500;
-
-impl OutboxScreen {
-    pub fn selected(&self) -> Option<&OutboxEntry> {
-        self.entries.get(self.cursor)
-    }
-
-    pub fn step_tab(&mut self, step: isize) {
-        let all = OutboxTab::ALL;
-        let here = all.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
-        let next = (here + step).rem_euclid(all.len() as isize) as usize;
-        self.tab = all[next];
-        self.cursor = 0;
-        self.offset = 0;
-        self.stale = true;
-    }
-
-    pub fn move_cursor(&mut self, delta: isize, height: usize) {
-        let last = self.entries.len().saturating_sub(1) as isize;
-        self.cursor = (self.cursor as isize + delta).clamp(0, last.max(0)) as usize;
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height.max(1) {
-            self.offset = self.cursor + 1 - height.max(1);
         }
     }
 }

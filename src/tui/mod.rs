@@ -1,17 +1,19 @@
 //! The console: ratatui over crossterm, in the Elm style. `app` holds the state and its
-//! `update`, `view` draws it, `keymap` turns keys into actions. Input is read on its own thread,
-//! slow reads run on tokio's blocking pool and report back as messages; the screen is redrawn
-//! only after a message changed something, never on a timer.
+//! `update`, `view` draws it, `keymap` turns keys into actions. Each screen is a unit under
+//! `screens`, listed once in its registry; it acts through the `context` it is handed. Input is
+//! read on its own thread, slow reads run on tokio's blocking pool and report back as messages;
+//! the screen is redrawn only after a message changed something, never on a timer.
 
-pub mod agenda;
+pub mod actions;
 pub mod app;
-pub mod calls;
+pub mod context;
 pub mod data;
 pub mod form;
-pub mod inbox;
 pub mod keymap;
+pub mod list;
 pub mod messaging;
-pub mod ranking;
+pub mod rows;
+pub mod screens;
 pub mod search;
 pub mod strings;
 pub mod theme;
@@ -32,20 +34,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::office::Office;
 use crate::store::Store;
 use app::{App, Effect, Msg};
+use context::{Reply, Request};
 use search::SearchIndex;
-
-/// The first row a list of `height` rows shows so that `cursor` is on screen, moving the
-/// view from `offset` as little as possible.
-pub fn offset_showing(cursor: usize, offset: usize, height: usize) -> usize {
-    let height = height.max(1);
-    if cursor < offset {
-        cursor
-    } else if cursor >= offset + height {
-        cursor + 1 - height
-    } else {
-        offset
-    }
-}
 
 pub use view::{MIN_HEIGHT, MIN_WIDTH};
 
@@ -300,33 +290,40 @@ pub fn perform(effect: Effect, store: &Store, progress: &mut dyn FnMut(Msg)) -> 
             progress(Msg::Batch(update));
         })),
         Effect::WakeSender => Msg::Nothing,
-        Effect::LoadRanking => {
+        Effect::Ask(to, request) => Msg::Reply(to, answer(request, store)),
+    }
+}
+
+/// Does the work a screen asked for; the answer goes back to it.
+fn answer(request: Request, store: &Store) -> Reply {
+    match request {
+        Request::LoadRanking => {
             let started = Instant::now();
             let data = data::RankingData::load(store).map_err(|e| e.to_string());
             tracing::info!(
                 ms = started.elapsed().as_secs_f64() * 1000.0,
                 "graduatoria calcolata"
             );
-            Msg::Ranking(data)
+            Reply::Ranking(data)
         }
-        Effect::LoadRankingVersion { call, number } => {
+        Request::LoadRankingVersion { call, number } => {
             let result = store
                 .ranking_version(&call, number)
                 .map_err(|e| e.to_string());
-            Msg::RankingVersion {
+            Reply::RankingVersion {
                 call,
                 number,
                 result,
             }
         }
-        Effect::BuildIndex(entries) => {
+        Request::BuildIndex(entries) => {
             let started = Instant::now();
             let index = Arc::new(SearchIndex::new(entries));
             tracing::info!(
                 ms = started.elapsed().as_secs_f64() * 1000.0,
                 "indice di ricerca pronto"
             );
-            Msg::Index(index)
+            Reply::Index(index)
         }
     }
 }

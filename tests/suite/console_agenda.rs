@@ -10,9 +10,10 @@ use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, Command};
 use alloggi::messages::outbox::{OutboxEntry, OutboxTab};
 use alloggi::store::Store;
-use alloggi::tui::app::{Overlay, Screen};
+use alloggi::tui::app::Overlay;
 use alloggi::tui::keymap::Keymap;
 use alloggi::tui::messaging::Messaging;
+use alloggi::tui::screens::ScreenId;
 use chrono::NaiveDate;
 use common::console::Console;
 use common::*;
@@ -303,8 +304,11 @@ fn booking_through_the_form_commits_the_appointment_and_its_message_together() {
         ["appuntamento_prenotato", "messaggio_accodato"]
     );
     // The new booking is listed, under the cursor.
-    assert_eq!(c.app.agenda.appointments.len(), 4);
-    assert_eq!(c.app.agenda.current().map(|a| a.id), Some(booked.id));
+    assert_eq!(c.app.screens.agenda.appointments.len(), 4);
+    assert_eq!(
+        c.app.screens.agenda.current().map(|a| a.id),
+        Some(booked.id)
+    );
 }
 
 #[test]
@@ -419,8 +423,8 @@ fn rescheduling_moves_the_booking_and_queues_a_new_confirmation() {
         ["appuntamento_spostato", "messaggio_accodato"]
     );
     // The agenda stays on today, without the booking moved away.
-    assert_eq!(c.app.agenda.day, Some(today()));
-    assert_eq!(c.app.agenda.appointments.len(), 2);
+    assert_eq!(c.app.screens.agenda.day, Some(today()));
+    assert_eq!(c.app.screens.agenda.appointments.len(), 2);
 }
 
 #[test]
@@ -481,10 +485,10 @@ fn cancelling_needs_a_reason_and_frees_the_slot() {
 #[test]
 fn left_and_right_change_day_and_t_returns_to_today() {
     let mut c = console();
-    assert_eq!(c.app.agenda.day, Some(today()));
+    assert_eq!(c.app.screens.agenda.day, Some(today()));
     c.key(KeyCode::Right);
-    assert_eq!(c.app.agenda.day, Some(date(2024, 12, 3)));
-    assert!(c.app.agenda.appointments.is_empty());
+    assert_eq!(c.app.screens.agenda.day, Some(date(2024, 12, 3)));
+    assert!(c.app.screens.agenda.appointments.is_empty());
     let text = c.text();
     assert!(
         text.contains("Agenda · martedì 03/12/2024 · domani"),
@@ -495,11 +499,11 @@ fn left_and_right_change_day_and_t_returns_to_today() {
         "{text}"
     );
     c.key(KeyCode::Left).key(KeyCode::Left);
-    assert_eq!(c.app.agenda.day, Some(date(2024, 12, 1)));
+    assert_eq!(c.app.screens.agenda.day, Some(date(2024, 12, 1)));
     assert!(c.text().contains("domenica 01/12/2024 · ieri"));
     c.char('t');
-    assert_eq!(c.app.agenda.day, Some(today()));
-    assert_eq!(c.app.agenda.appointments.len(), 3);
+    assert_eq!(c.app.screens.agenda.day, Some(today()));
+    assert_eq!(c.app.screens.agenda.appointments.len(), 3);
 }
 
 #[test]
@@ -520,25 +524,33 @@ fn a_booking_made_for_another_day_is_shown_on_its_day() {
     let day = c.day(date(2024, 12, 4));
     assert_eq!(day.len(), 1);
     assert_eq!(day[0].slot.at, rome(date(2024, 12, 4), 9, 30));
-    assert_eq!(c.app.agenda.day, Some(date(2024, 12, 4)));
-    assert_eq!(c.app.agenda.current().map(|a| a.id), Some(day[0].id));
+    assert_eq!(c.app.screens.agenda.day, Some(date(2024, 12, 4)));
+    assert_eq!(
+        c.app.screens.agenda.current().map(|a| a.id),
+        Some(day[0].id)
+    );
 }
 
 #[test]
 fn enter_on_a_linked_booking_opens_its_case_and_back_returns_to_the_agenda() {
     let mut c = console();
     c.key(KeyCode::Enter);
-    assert_eq!(c.app.screen, Screen::Case);
+    assert_eq!(c.app.screen, ScreenId::Case);
     assert_eq!(
-        c.app.case.as_ref().map(|case| case.data.application.id),
+        c.app
+            .screens
+            .case
+            .current
+            .as_ref()
+            .map(|case| case.data.application.id),
         Some(A1)
     );
     c.key(KeyCode::Esc);
-    assert_eq!(c.app.screen, Screen::Agenda);
+    assert_eq!(c.app.screen, ScreenId::Agenda);
 
     // Neri's booking has no application: Enter says so.
     c.key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter);
-    assert_eq!(c.app.screen, Screen::Agenda);
+    assert_eq!(c.app.screen, ScreenId::Agenda);
     let (message, error) = c.app.status.clone().expect("a reason");
     assert!(error);
     assert!(message.contains("non è collegato"), "{message}");
@@ -550,13 +562,18 @@ fn b_in_a_case_books_for_its_applicant_linked_to_the_application() {
     // Verdi Giulia's case, from the inbox.
     c.char('2');
     for _ in 0..2 {
-        if c.app.inbox.current().map(|r| r.id) != Some(A2) {
+        if c.app.screens.inbox.current(&c.app.rows).map(|r| r.id) != Some(A2) {
             c.key(KeyCode::Down);
         }
     }
     c.key(KeyCode::Enter);
     assert_eq!(
-        c.app.case.as_ref().map(|case| case.data.application.id),
+        c.app
+            .screens
+            .case
+            .current
+            .as_ref()
+            .map(|case| case.data.application.id),
         Some(A2)
     );
     c.char('b');
@@ -590,6 +607,7 @@ fn b_in_a_case_books_for_its_applicant_linked_to_the_application() {
     c.char('5');
     let listed = c
         .app
+        .screens
         .agenda
         .appointments
         .iter()
@@ -601,7 +619,7 @@ fn b_in_a_case_books_for_its_applicant_linked_to_the_application() {
 fn a_booking_from_a_case_opened_in_the_agenda_is_listed_on_return() {
     let mut c = console();
     c.key(KeyCode::Enter);
-    assert_eq!(c.app.screen, Screen::Case);
+    assert_eq!(c.app.screen, ScreenId::Case);
     c.char('b')
         .key(KeyCode::Enter)
         .key(KeyCode::Enter)
@@ -613,8 +631,8 @@ fn a_booking_from_a_case_opened_in_the_agenda_is_listed_on_return() {
         .key(KeyCode::Enter);
     assert_eq!(c.store().appointments_of(A1).expect("read").len(), 2);
     c.key(KeyCode::Esc);
-    assert_eq!(c.app.screen, Screen::Agenda);
-    assert_eq!(c.app.agenda.appointments.len(), 4);
+    assert_eq!(c.app.screen, ScreenId::Agenda);
+    assert_eq!(c.app.screens.agenda.appointments.len(), 4);
 }
 
 #[test]

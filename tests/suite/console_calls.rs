@@ -12,8 +12,9 @@ use alloggi::domain::fiscal_code::PersonFiscalCode;
 use alloggi::domain::time::{Timestamp, parse_datetime_rome};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{Overlay, Screen};
+use alloggi::tui::app::Overlay;
 use alloggi::tui::keymap::Keymap;
+use alloggi::tui::screens::ScreenId;
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::console::Console;
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -189,7 +190,7 @@ fn calls_screen_80x24() {
     let console = shoot("bandi_80x24", (80, 24), |c| {
         c.char('6');
     });
-    assert_eq!(console.app.screen, Screen::Calls);
+    assert_eq!(console.app.screen, ScreenId::Calls);
     let text = console.text();
     assert!(text.contains("▶ erp-2024"), "{text}");
     assert!(text.contains("attivo") && text.contains("non pubblicato"));
@@ -274,7 +275,7 @@ fn a_call_created_through_the_form_is_stored_without_documents() {
         Some(CALL.to_string())
     );
     assert_eq!(
-        console.app.calls.current().map(|c| c.code.as_str()),
+        console.app.screens.calls.current().map(|c| c.code.as_str()),
         Some("erp-2026")
     );
     assert!(
@@ -452,7 +453,7 @@ fn importing_the_example_file_adds_its_citizens() {
             codes.len() - present
         )
     );
-    assert_eq!(console.app.calls.interested, after.len());
+    assert_eq!(console.app.screens.calls.interested, after.len());
     // The same file again adds nobody.
     console.char('i').key(KeyCode::Enter);
     assert_eq!(console.interested(), after);
@@ -605,7 +606,7 @@ fn activating_another_call_changes_the_header() {
     create_call(&mut console);
     console.save();
     assert_eq!(
-        console.app.calls.current().map(|c| c.code.as_str()),
+        console.app.screens.calls.current().map(|c| c.code.as_str()),
         Some("erp-2026")
     );
     console.char('a');
@@ -627,12 +628,12 @@ fn activating_another_call_changes_the_header() {
     // The cursor moves between the two calls.
     console.key(KeyCode::Down);
     assert_eq!(
-        console.app.calls.current().map(|c| c.code.as_str()),
+        console.app.screens.calls.current().map(|c| c.code.as_str()),
         Some(CALL)
     );
     console.key(KeyCode::Up);
     assert_eq!(
-        console.app.calls.current().map(|c| c.code.as_str()),
+        console.app.screens.calls.current().map(|c| c.code.as_str()),
         Some("erp-2026")
     );
 }

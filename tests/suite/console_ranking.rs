@@ -18,9 +18,10 @@ use alloggi::domain::{ApplicationId, Command};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::messages::{Catalogue, ComuneConfig, Order, Values};
 use alloggi::store::Store;
-use alloggi::tui::app::{Overlay, Screen};
+use alloggi::tui::app::Overlay;
 use alloggi::tui::keymap::Keymap;
-use alloggi::tui::ranking::Shown;
+use alloggi::tui::screens::ScreenId;
+use alloggi::tui::screens::ranking::Shown;
 use chrono::NaiveDate;
 use common::console::Console;
 use common::*;
@@ -354,7 +355,7 @@ impl RankingConsole for Console {
     fn open_row(&mut self, text: &str) -> &mut Self {
         self.char('/').typing(text).key(KeyCode::Enter);
         self.key(KeyCode::Enter);
-        assert_eq!(self.app.screen, Screen::Case, "{}", self.text());
+        assert_eq!(self.app.screen, ScreenId::Case, "{}", self.text());
         self
     }
 
@@ -493,7 +494,7 @@ fn published_version() {
     ] {
         let mut console = published(size);
         console.char('v');
-        assert_eq!(console.app.ranking.shown, Shown::Version(1));
+        assert_eq!(console.app.screens.ranking.shown, Shown::Version(1));
         snapshot(name, &console);
         let text = console.text();
         assert!(text.contains("Graduatoria provvisoria n. 1"), "{text}");
@@ -503,7 +504,7 @@ fn published_version() {
         assert!(!text.contains("=?"), "{text}");
         // `v` again goes back to the live order.
         console.char('v');
-        assert_eq!(console.app.ranking.shown, Shown::Live);
+        assert_eq!(console.app.screens.ranking.shown, Shown::Live);
     }
 }
 
@@ -633,7 +634,7 @@ fn enter_publishes_the_version_and_queues_one_message_per_applicant() {
     // The version, the draw and each message queued, in the audit log.
     assert_eq!(console.store().audit_len(), audit + 2 + 10);
     // The screen shows what was published.
-    assert_eq!(console.app.ranking.shown, Shown::Version(1));
+    assert_eq!(console.app.screens.ranking.shown, Shown::Version(1));
     let text = console.text();
     assert!(text.contains("Graduatoria provvisoria n. 1"), "{text}");
     assert!(
@@ -716,7 +717,7 @@ fn the_adjustment_commits_one_audit_entry_and_moves_the_application() {
     assert_eq!(adjusted.reason, "ISEE corretto dopo verifica INPS");
     // Back on the ranking, Neri is fifth.
     console.key(KeyCode::Esc);
-    assert_eq!(console.app.screen, Screen::Ranking);
+    assert_eq!(console.app.screen, ScreenId::Ranking);
     console.key(KeyCode::Esc);
     let line = console.line_of("2024/000006");
     assert!(line.contains("   5 "), "{}", console.text());
@@ -773,7 +774,7 @@ fn an_objection_recorded_then_decided_shows_in_the_case() {
     assert!(text.contains("[Con opposizione 1]"), "{text}");
     assert!(text.contains("2024/000004"), "{text}");
     console.key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
     // Accolta (offered first), then the reason.
     console
         .char('O')

@@ -12,10 +12,12 @@ use alloggi::domain::time::{Timestamp, rome_date, start_of_day_rome};
 use alloggi::domain::{ApplicationId, State};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{Msg, Overlay, Screen};
+use alloggi::tui::app::{Msg, Overlay};
 use alloggi::tui::data::Summary;
-use alloggi::tui::inbox::{Filter, ReviewList};
 use alloggi::tui::keymap::Keymap;
+use alloggi::tui::rows::ReviewList;
+use alloggi::tui::screens::ScreenId;
+use alloggi::tui::screens::inbox::Filter;
 use chrono::NaiveDate;
 use common::console::Console;
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -83,7 +85,7 @@ impl ReviewConsole for Console {
     }
 
     fn open(&mut self, id: ApplicationId) -> &mut Self {
-        self.app.open_case(id, Screen::Inbox);
+        self.app.open_case(id, ScreenId::Inbox);
         self.settle();
         self
     }
@@ -92,12 +94,12 @@ impl ReviewConsole for Console {
     fn inbox_on(&mut self, filter: Filter) -> &mut Self {
         self.char('2');
         for _ in 0..20 {
-            if self.app.inbox.filter == filter {
+            if self.app.screens.inbox.filter == filter {
                 break;
             }
             self.key(KeyCode::Right);
         }
-        assert_eq!(self.app.inbox.filter, filter);
+        assert_eq!(self.app.screens.inbox.filter, filter);
         self
     }
 
@@ -147,7 +149,7 @@ fn shoot(name: &str, steps: impl Fn(&mut Console)) {
 fn richest_case(console: &Console) -> ApplicationId {
     let store = console.store();
     let mut best = (0, ApplicationId(0));
-    for row in &console.app.inbox.rows {
+    for row in console.app.rows.iter() {
         let Ok(Some(app)) = store.application(row.id) else {
             continue;
         };
@@ -174,7 +176,6 @@ fn first_where(
 ) -> ApplicationId {
     console
         .app
-        .inbox
         .rows
         .iter()
         .filter_map(|row| console.store().application(row.id).ok().flatten())
@@ -266,10 +267,10 @@ fn the_deadline_lists_hold_what_their_names_say() {
         (ReviewList::FeeLate, |r, t| r.fee_due.is_some_and(|d| d < t)),
     ] {
         c.inbox_on(Filter::List(list));
-        let expected = c.app.inbox.rows.iter().filter(|r| holds(r, today)).count();
+        let expected = c.app.rows.iter().filter(|r| holds(r, today)).count();
         assert!(expected > 0, "the demo has rows for {list:?}");
-        assert_eq!(c.app.inbox.view.len(), expected, "{list:?}");
-        assert_eq!(c.app.inbox.count_list(list, today), expected, "{list:?}");
+        assert_eq!(c.app.screens.inbox.view.len(), expected, "{list:?}");
+        assert_eq!(c.app.rows.count_list(list, today), expected, "{list:?}");
         let tab = format!("{} {expected}", list.label());
         assert!(c.text().contains(&tab), "{tab} in the tabs: {}", c.text());
         c.key(KeyCode::Esc);
@@ -383,9 +384,9 @@ fn escaping_the_fee_preview_writes_nothing() {
 fn a_batch_exclusion_excludes_every_marked_application_with_the_reason() {
     let mut c = console(true, (80, 24));
     c.inbox_on(Filter::State(State::InIstruttoria));
-    let ids: Vec<ApplicationId> = c.app.inbox.view[..2]
+    let ids: Vec<ApplicationId> = c.app.screens.inbox.view[..2]
         .iter()
-        .filter_map(|i| c.app.inbox.row(*i).map(|r| r.id))
+        .filter_map(|i| c.app.rows.row(*i).map(|r| r.id))
         .collect();
     c.char(' ').char(' ').char('x');
     assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
@@ -403,7 +404,7 @@ fn a_batch_exclusion_excludes_every_marked_application_with_the_reason() {
         assert_eq!(decision.note, "documenti non pervenuti");
         assert_eq!(decision.by, "mrossi");
     }
-    assert!(c.app.inbox.selected.is_empty());
+    assert!(c.app.screens.inbox.selected.is_empty());
     let (status, error) = c.app.status.clone().expect("a report");
     assert!(
         !error && status.contains("2 domande aggiornate"),
@@ -421,7 +422,6 @@ fn reminding_fees_due_queues_one_message_each_and_never_twice() {
     let day = rome_date(now);
     let eligible: Vec<ApplicationId> = c
         .app
-        .inbox
         .rows
         .iter()
         .filter(|r| {
@@ -482,17 +482,22 @@ fn reminding_fees_due_queues_one_message_each_and_never_twice() {
 fn reminding_marked_applications_skips_those_without_a_fee_due() {
     let mut c = console(true, (80, 24));
     c.inbox_on(Filter::List(ReviewList::FeeDue));
-    let due = c.app.inbox.current().map(|r| r.id).expect("a fee due");
-    c.app.inbox.selected.insert(due);
+    let due = c
+        .app
+        .screens
+        .inbox
+        .current(&c.app.rows)
+        .map(|r| r.id)
+        .expect("a fee due");
+    c.app.screens.inbox.selected.insert(due);
     let unpaid_late = c
         .app
-        .inbox
         .rows
         .iter()
         .find(|r| r.fee_due.is_some_and(|d| d < c.today()))
         .map(|r| r.id)
         .expect("a late fee");
-    c.app.inbox.selected.insert(unpaid_late);
+    c.app.screens.inbox.selected.insert(unpaid_late);
     c.char('s');
     match &c.app.overlay {
         Some(Overlay::Preview(preview)) => match &preview.firing {
@@ -506,8 +511,8 @@ fn reminding_marked_applications_skips_those_without_a_fee_due() {
     }
     // Only a late one marked: nothing to remind, and the caseworker is told.
     c.key(KeyCode::Esc);
-    c.app.inbox.selected.clear();
-    c.app.inbox.selected.insert(unpaid_late);
+    c.app.screens.inbox.selected.clear();
+    c.app.screens.inbox.selected.insert(unpaid_late);
     c.char('s');
     assert!(c.app.overlay.is_none());
     let (message, error) = c.app.status.clone().expect("a refusal");

@@ -9,8 +9,9 @@ use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, State};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{Msg, Overlay, Screen};
+use alloggi::tui::app::{Msg, Overlay};
 use alloggi::tui::keymap::{Choice, Keymap, load};
+use alloggi::tui::screens::ScreenId;
 use alloggi::tui::view;
 use chrono::{TimeZone, Utc};
 use common::console::Console;
@@ -190,7 +191,12 @@ fn wrong_check_character() -> String {
 // ---- behaviour ------------------------------------------------------------------------------
 
 fn cursor_row(console: &Console) -> Option<ApplicationId> {
-    console.app.inbox.current().map(|r| r.id)
+    console
+        .app
+        .screens
+        .inbox
+        .current(&console.app.rows)
+        .map(|r| r.id)
 }
 
 #[test]
@@ -217,22 +223,23 @@ fn escape_leaves_the_search_and_restores_list_and_cursor() {
     let mut console = console(true, (80, 24));
     console.char('2').key(KeyCode::Down).key(KeyCode::Down);
     let before_row = cursor_row(&console);
-    let before_view = console.app.inbox.view.clone();
+    let before_view = console.app.screens.inbox.view.clone();
     console.char('/').typing("ross");
-    assert!(console.app.inbox.view.len() < before_view.len());
+    assert!(console.app.screens.inbox.view.len() < before_view.len());
     assert!(
         console
             .app
+            .screens
             .inbox
             .view
             .iter()
-            .filter_map(|i| console.app.inbox.row(*i))
+            .filter_map(|i| console.app.rows.row(*i))
             .take(3)
             .all(|r| r.name.to_lowercase().contains('r'))
     );
     console.key(KeyCode::Esc);
-    assert!(console.app.inbox.search.is_none());
-    assert_eq!(console.app.inbox.view, before_view);
+    assert!(console.app.screens.inbox.search.is_none());
+    assert_eq!(console.app.screens.inbox.view, before_view);
     assert_eq!(cursor_row(&console), before_row);
 }
 
@@ -240,26 +247,31 @@ fn escape_leaves_the_search_and_restores_list_and_cursor() {
 fn a_search_by_fiscal_code_finds_the_application() {
     let mut console = console(true, (80, 24));
     console.char('2');
-    let target = console.app.inbox.rows[57].clone();
+    let target = console.app.rows[57].clone();
     console.char('/').typing(&target.fiscal_code);
     assert_eq!(
-        console.app.inbox.current().map(|r| r.id),
+        console
+            .app
+            .screens
+            .inbox
+            .current(&console.app.rows)
+            .map(|r| r.id),
         Some(target.id),
         "the exact codice fiscale ranks first"
     );
     console.key(KeyCode::Enter).key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
 }
 
 #[test]
 fn batch_registration_of_the_selected_applications() {
     let mut console = console(true, (80, 24));
     console.char('2').key(KeyCode::Right); // Ricevute
-    let received = console.app.inbox.view.len();
+    let received = console.app.screens.inbox.view.len();
     assert!(received >= 2, "the demo has received applications");
-    let ids: Vec<ApplicationId> = console.app.inbox.view[..2]
+    let ids: Vec<ApplicationId> = console.app.screens.inbox.view[..2]
         .iter()
-        .filter_map(|i| console.app.inbox.row(*i).map(|r| r.id))
+        .filter_map(|i| console.app.rows.row(*i).map(|r| r.id))
         .collect();
     console.char(' ').char(' ').char('p');
     let store = console.app.store();
@@ -275,9 +287,9 @@ fn batch_registration_of_the_selected_applications() {
     }
     let (message, _) = console.app.status.clone().expect("a report");
     assert!(message.contains("aggiornate"), "{message}");
-    assert!(console.app.inbox.selected.is_empty() || message.contains("rifiutate"));
+    assert!(console.app.screens.inbox.selected.is_empty() || message.contains("rifiutate"));
     // The tab counts follow the commands without reloading.
-    assert!(console.app.inbox.count_in(Some(State::Ricevuta)) < received);
+    assert!(console.app.rows.count_in(Some(State::Ricevuta)) < received);
 }
 
 #[test]
@@ -286,7 +298,9 @@ fn the_contact_form_saves_through_a_command_and_the_audit_log() {
     console.char('2').key(KeyCode::Enter);
     let id = console
         .app
+        .screens
         .case
+        .current
         .as_ref()
         .expect("case open")
         .data
@@ -357,13 +371,13 @@ fn unsaved_input_is_discarded_only_after_confirmation() {
 fn the_palette_runs_the_chosen_action() {
     let mut console = console(true, (80, 24));
     console.char(':').typing("registro").key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Audit);
+    assert_eq!(console.app.screen, ScreenId::Audit);
     assert!(console.app.overlay.is_none());
     console
         .press(KeyCode::Char('p'), KeyModifiers::CONTROL)
         .typing("domande")
         .key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Inbox);
+    assert_eq!(console.app.screen, ScreenId::Inbox);
 }
 
 #[test]
@@ -372,8 +386,9 @@ fn help_lists_every_key_of_the_screen_from_the_keymap() {
     console.char('2').char('?');
     let entries = view::help_entries(&console.app);
     let keymap = &console.app.keymap;
-    for action in alloggi::tui::keymap::Context::Inbox.actions() {
-        for key in keymap.keys_for(alloggi::tui::keymap::Context::Inbox, *action) {
+    let inbox = alloggi::tui::keymap::Context::Screen(ScreenId::Inbox);
+    for action in inbox.actions() {
+        for key in keymap.keys_for(inbox, action) {
             let label = alloggi::tui::keymap::key_label(&key);
             assert!(
                 entries
@@ -396,28 +411,40 @@ fn the_vim_keymap_moves_with_hjkl_and_gg() {
     let keymap = load(&Choice::Vim, None).expect("vim keymap");
     let mut console = console_with(keymap, true, (80, 24));
     console.char('2').char('j').char('j').char('j');
-    assert_eq!(console.app.inbox.cursor, 3);
+    assert_eq!(console.app.screens.inbox.list.cursor, 3);
     console.char('k');
-    assert_eq!(console.app.inbox.cursor, 2);
+    assert_eq!(console.app.screens.inbox.list.cursor, 2);
     console.char('G');
-    assert_eq!(console.app.inbox.cursor, APPLICATIONS - 1);
+    assert_eq!(console.app.screens.inbox.list.cursor, APPLICATIONS - 1);
     console.char('g');
-    assert_eq!(console.app.inbox.cursor, APPLICATIONS - 1, "g alone waits");
+    assert_eq!(
+        console.app.screens.inbox.list.cursor,
+        APPLICATIONS - 1,
+        "g alone waits"
+    );
     console.char('g');
-    assert_eq!(console.app.inbox.cursor, 0);
+    assert_eq!(console.app.screens.inbox.list.cursor, 0);
     console.char('l');
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
     console.char('h');
-    assert_eq!(console.app.screen, Screen::Inbox);
+    assert_eq!(console.app.screen, ScreenId::Inbox);
 }
 
 #[test]
 fn the_audit_log_opens_the_case_of_an_event_and_filters_by_kind() {
     let mut console = console(true, (80, 24));
     console.char('3');
-    assert!(!console.app.audit.page.is_empty());
-    let newest = console.app.audit.page[0].0;
-    assert!(console.app.audit.page.windows(2).all(|w| w[0].0 > w[1].0));
+    assert!(!console.app.screens.audit.page.is_empty());
+    let newest = console.app.screens.audit.page[0].0;
+    assert!(
+        console
+            .app
+            .screens
+            .audit
+            .page
+            .windows(2)
+            .all(|w| w[0].0 > w[1].0)
+    );
     assert_eq!(newest as usize, console.app.store().audit_len());
     console.char('f');
     // Choose the kind field and cycle to "domanda_ammessa".
@@ -435,17 +462,18 @@ fn the_audit_log_opens_the_case_of_an_event_and_filters_by_kind() {
         console.key(KeyCode::Right);
     }
     console.key(KeyCode::Enter);
-    assert!(!console.app.audit.page.is_empty());
+    assert!(!console.app.screens.audit.page.is_empty());
     assert!(
         console
             .app
+            .screens
             .audit
             .page
             .iter()
             .all(|(_, e)| e.kind_name() == "domanda_ammessa")
     );
     console.key(KeyCode::Enter);
-    assert_eq!(console.app.screen, Screen::Case);
+    assert_eq!(console.app.screen, ScreenId::Case);
 }
 
 #[test]
@@ -485,14 +513,15 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
     console.char('2').key(KeyCode::Right); // Ricevute
     let id = console
         .app
+        .screens
         .inbox
         .view
         .iter()
-        .filter_map(|i| console.app.inbox.row(*i))
+        .filter_map(|i| console.app.rows.row(*i))
         .find(|r| !r.flagged)
         .map(|r| r.id)
         .expect("a received application in the window");
-    console.app.open_case(id, Screen::Inbox);
+    console.app.open_case(id, ScreenId::Inbox);
     // Registering shows the message it fires; Enter commits both.
     console.char('p').key(KeyCode::Enter);
     let protocol = console
@@ -508,7 +537,15 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
         .key(KeyCode::Left)
         .char('/')
         .typing(&protocol);
-    assert_eq!(console.app.inbox.current().map(|r| r.id), Some(id));
+    assert_eq!(
+        console
+            .app
+            .screens
+            .inbox
+            .current(&console.app.rows)
+            .map(|r| r.id),
+        Some(id)
+    );
 }
 
 // ---- IO messages ---------------------------------------------------------------------------
@@ -523,7 +560,7 @@ fn first_in(console: &Console, state: State) -> ApplicationId {
 
 fn open_first(console: &mut Console, state: State) -> ApplicationId {
     let id = first_in(console, state);
-    console.app.open_case(id, Screen::Inbox);
+    console.app.open_case(id, ScreenId::Inbox);
     console.settle();
     id
 }
@@ -598,10 +635,10 @@ fn escaping_a_preview_changes_nothing() {
 fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
     let mut c = console(true, (80, 24));
     c.char('2');
-    let chosen: Vec<ApplicationId> = c.app.inbox.rows.iter().take(3).map(|r| r.id).collect();
+    let chosen: Vec<ApplicationId> = c.app.rows.iter().take(3).map(|r| r.id).collect();
     let select = |c: &mut Console| {
         for id in &chosen {
-            c.app.inbox.selected.insert(*id);
+            c.app.screens.inbox.selected.insert(*id);
         }
     };
     select(&mut c);
@@ -634,7 +671,7 @@ fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
     let status = c.app.status.clone().unwrap().0;
     assert!(status.contains("accodati 3"), "{status}");
     // Selecting the same three again and firing again queues nothing new.
-    assert!(c.app.inbox.selected.is_empty());
+    assert!(c.app.screens.inbox.selected.is_empty());
     select(&mut c);
     fire(&mut c);
     assert_eq!(
@@ -672,10 +709,10 @@ fn an_uncertain_message_is_requeued_only_with_a_reason() {
         )
         .unwrap();
     c.char('4');
-    while c.app.outbox.tab != OutboxTab::Uncertain {
+    while c.app.screens.outbox.tab != OutboxTab::Uncertain {
         c.key(KeyCode::Right);
     }
-    assert_eq!(c.app.outbox.entries.len(), 1);
+    assert_eq!(c.app.screens.outbox.entries.len(), 1);
     c.char('R');
     // An empty reason is refused inside the form.
     c.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
@@ -691,4 +728,139 @@ fn an_uncertain_message_is_requeued_only_with_a_reason() {
         last[0].1.reason.as_deref(),
         Some("il cittadino non ha ricevuto nulla")
     );
+}
+
+/// Every screen's key bar, help and palette come from its own list of actions: the key bar
+/// offers its own actions and shared ones only, the help's section of the screen lists what it
+/// declares, and the palette offers the global actions and its own that can be done now.
+#[test]
+fn each_screen_offers_its_own_actions_in_key_bar_help_and_palette() {
+    use alloggi::tui::actions::Action;
+    use alloggi::tui::keymap::{Context, key_label};
+    use alloggi::tui::screens::Screen;
+
+    let mut console = console(true, (120, 40));
+    let mut screens: Vec<ScreenId> = ScreenId::tabs().collect();
+    screens.push(ScreenId::Case);
+    for id in screens {
+        if id == ScreenId::Case {
+            let row = console.app.rows[0].id;
+            console.app.open_case(row, ScreenId::Inbox);
+        } else {
+            let key = console
+                .app
+                .keymap
+                .first_key(Context::Global, Action::Go(id))
+                .expect("a key for every tab");
+            console.typing(&key);
+        }
+        assert_eq!(console.app.screen, id);
+        let info = id.info();
+        let own = Context::Screen(id).actions();
+        assert_eq!(own, info.actions);
+        let app = &console.app;
+        let screen: &dyn Screen = app.screens.get(id);
+
+        for action in view::key_bar_actions(app) {
+            assert!(
+                !matches!(action, Action::Screen(_)) || own.contains(&action),
+                "{}: the key bar offers {}, which it does not declare",
+                info.title,
+                action.name()
+            );
+        }
+
+        let help = view::help_entries(app);
+        let section: Vec<&(String, String, String)> = help
+            .iter()
+            .filter(|(s, _, _)| s == info.help_heading)
+            .collect();
+        for (_, _, description) in &section {
+            assert!(
+                own.iter().any(|a| a.description() == description),
+                "{}: help lists «{description}», which it does not declare",
+                info.title
+            );
+        }
+        for action in own.iter().filter(|a| matches!(a, Action::Screen(_))) {
+            for key in app.keymap.keys_for(Context::Screen(id), *action) {
+                let label = key_label(&key);
+                assert!(
+                    section
+                        .iter()
+                        .any(|(_, keys, d)| keys.contains(&label) && d == action.description()),
+                    "{}: help misses {label} for {}",
+                    info.title,
+                    action.name()
+                );
+            }
+        }
+
+        let global = Context::Global.actions();
+        let view = app.view();
+        let offered: Vec<Action> = app
+            .palette_entries("")
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        for action in &offered {
+            assert!(
+                global.contains(action) || own.contains(action),
+                "{}: the palette offers {}, which is neither global nor its own",
+                info.title,
+                action.name()
+            );
+        }
+        for action in &own {
+            assert_eq!(
+                offered.contains(action),
+                screen.available(*action, &view),
+                "{}: the palette and what the screen offers now disagree on {}",
+                info.title,
+                action.name()
+            );
+        }
+    }
+}
+
+/// `update` never waits for a slow read: while the Graduatoria's figures are still being read
+/// off the UI thread, keys are handled at once, and the answer arriving late moves nobody.
+#[test]
+fn a_key_is_handled_at_once_while_a_slow_read_runs() {
+    use alloggi::tui::app::Effect;
+    use crossterm::event::KeyEvent;
+
+    let mut console = console(true, (120, 40));
+    let press = |c: &mut Console, code: KeyCode| {
+        c.app
+            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    press(&mut console, KeyCode::Char('7'));
+    assert_eq!(console.app.screen, ScreenId::Ranking);
+    let running = console.app.take_effects();
+    assert!(
+        running
+            .iter()
+            .any(|e| matches!(e, Effect::Ask(ScreenId::Ranking, _))),
+        "the ranking is read off the UI thread"
+    );
+    assert!(console.app.screens.ranking.data.is_none());
+
+    press(&mut console, KeyCode::Char('?'));
+    assert!(matches!(console.app.overlay, Some(Overlay::Help(_))));
+    press(&mut console, KeyCode::Esc);
+    assert!(console.app.overlay.is_none());
+    press(&mut console, KeyCode::Char('1'));
+    assert_eq!(console.app.screen, ScreenId::Dashboard);
+
+    for effect in running {
+        let mut messages = Vec::new();
+        let last = alloggi::tui::perform(effect, console.app.store(), &mut |m| messages.push(m));
+        messages.push(last);
+        for message in messages {
+            console.app.update(message);
+        }
+    }
+    assert_eq!(console.app.screen, ScreenId::Dashboard);
+    assert!(console.app.screens.ranking.data.is_some());
 }

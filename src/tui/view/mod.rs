@@ -1,14 +1,8 @@
-//! Drawing: pure functions of the `App`'s state onto a ratatui frame. Nothing here changes state.
+//! Drawing: pure functions of the console's state onto a ratatui frame. Nothing here changes
+//! state. The frame (header and tabs, status line, key bar) and the overlays are drawn here;
+//! each screen draws its body from a [`View`].
 
-mod agenda;
-mod audit;
-mod calls;
-mod case;
-mod dashboard;
-mod inbox;
-mod outbox;
 mod overlay;
-mod ranking;
 
 pub use overlay::help_entries;
 
@@ -19,10 +13,74 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Screen};
-use super::keymap::{Action, Context};
+use super::actions::Action;
+use super::app::{App, Overlay};
+use super::data::Summary;
+use super::keymap::{Context, Keymap, key_label};
+use super::messaging::{BatchRun, Firing, Messaging};
+use super::rows::Rows;
+use super::screens::ScreenId;
 use super::strings as s;
-use crate::domain::time::{days_until, format_date, rome_date};
+use super::theme::Theme;
+use crate::domain::State;
+use crate::domain::time::{Timestamp, days_until, format_date, rome_date};
+
+/// What a screen draws from besides its own state: the console's shared state, read-only.
+pub struct View<'a> {
+    pub theme: Theme,
+    pub keymap: &'a Keymap,
+    pub size: (u16, u16),
+    pub actor: &'a str,
+    pub(in crate::tui) now: Timestamp,
+    pub summary: Option<&'a Summary>,
+    pub rows: &'a Rows,
+    pub rows_progress: Option<(usize, usize)>,
+    pub messaging: &'a Messaging,
+    pub batch: Option<&'a BatchRun>,
+    /// The screen shown.
+    pub screen: ScreenId,
+}
+
+impl View<'_> {
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The console's day in Rome.
+    pub fn today(&self) -> chrono::NaiveDate {
+        rome_date(self.now)
+    }
+
+    /// Rows a table gets between `chrome` lines of header, titles and bars.
+    pub fn table_height(&self, chrome: u16) -> usize {
+        usize::from(self.size.1.saturating_sub(chrome)).max(1)
+    }
+
+    /// Counts per state: from the rows once loaded (they follow every command), else the
+    /// summary.
+    pub fn counts(&self) -> Vec<(State, usize)> {
+        State::ALL
+            .into_iter()
+            .map(|state| {
+                let n = if self.rows.loaded {
+                    self.rows.count_in(Some(state))
+                } else {
+                    self.summary
+                        .and_then(|s| s.counts.get(&state).copied())
+                        .unwrap_or(0)
+                };
+                (state, n)
+            })
+            .collect()
+    }
+
+    /// The first key of `action` in the shown screen's context, as shown; empty when unbound.
+    pub fn key(&self, action: Action) -> String {
+        self.keymap
+            .shown_key(Context::Screen(self.screen), action)
+            .unwrap_or_default()
+    }
+}
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -117,28 +175,22 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
+    let view = app.view();
+    let screen = app.screens.get(app.screen);
+    let title = screen.title_line(&view, usize::from(area.width));
     let [top, body, status, keys] = Layout::vertical([
-        Constraint::Length(if app.screen == Screen::Case { 1 } else { 2 }),
+        Constraint::Length(if title.is_some() { 1 } else { 2 }),
         Constraint::Fill(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    match app.screen {
-        Screen::Case => case::title(frame, top, app),
-        _ => header(frame, top, app),
+    match title {
+        Some(line) => frame.render_widget(Paragraph::new(line), top),
+        None => header(frame, top, &view),
     }
-    match app.screen {
-        Screen::Dashboard => dashboard::draw(frame, body, app),
-        Screen::Inbox => inbox::draw(frame, body, app),
-        Screen::Case => case::draw(frame, body, app),
-        Screen::Outbox => outbox::draw(frame, body, app),
-        Screen::Audit => audit::draw(frame, body, app),
-        Screen::Agenda => agenda::draw(frame, body, app),
-        Screen::Calls => calls::draw(frame, body, app),
-        Screen::Ranking => ranking::draw(frame, body, app),
-    }
-    status_line(frame, status, app);
+    screen.draw(frame, body, &view);
+    status_line(frame, status, app, &view);
     key_bar(frame, keys, app);
     overlay::draw(frame, area, app);
 }
@@ -163,10 +215,10 @@ pub fn draw_opening(frame: &mut Frame, actor: &str) {
 }
 
 /// Application line and screen tabs.
-fn header(frame: &mut Frame, area: Rect, app: &App) {
+fn header(frame: &mut Frame, area: Rect, app: &View) {
     let theme = app.theme;
     let mut spans = vec![Span::styled(format!(" {}", s::APP), theme.title())];
-    match app.summary.as_ref().map(|s| s.call.as_ref()) {
+    match app.summary.map(|s| s.call.as_ref()) {
         Some(Some(call)) => {
             spans.push(Span::raw(format!(
                 " · {} · {}",
@@ -184,7 +236,7 @@ fn header(frame: &mut Frame, area: Rect, app: &App) {
             theme.dim(),
         )),
     }
-    let actor = clean(&app.actor);
+    let actor = clean(app.actor);
     let room = usize::from(area.width).saturating_sub(actor.width() + 2);
     // What does not fit is cut from the end, where the least needed part stands.
     let mut kept = Vec::new();
@@ -206,18 +258,16 @@ fn header(frame: &mut Frame, area: Rect, app: &App) {
         usize::from(area.width).saturating_sub(used + actor.width() + 1),
     )));
     spans.push(Span::styled(actor, theme.bold()));
-    let labels: Vec<(bool, String)> = Screen::TABS
-        .iter()
+    let labels: Vec<(bool, String)> = ScreenId::tabs()
         .map(|screen| {
             let key = app
                 .keymap
-                .first_key(Context::Global, goto_action(*screen))
+                .first_key(Context::Global, Action::Go(screen))
                 .unwrap_or_default();
-            let active =
-                *screen == app.screen || (app.screen == Screen::Case && *screen == Screen::Inbox);
+            let active = screen == app.screen.tab();
             (
                 active,
-                format!("{} {}", super::keymap::key_label(&key), screen.title()),
+                format!("{} {}", key_label(&key), screen.info().title),
             )
         })
         .collect();
@@ -248,21 +298,9 @@ fn header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn goto_action(screen: Screen) -> Action {
-    match screen {
-        Screen::Dashboard => Action::GoDashboard,
-        Screen::Audit => Action::GoAudit,
-        Screen::Outbox => Action::GoOutbox,
-        Screen::Agenda => Action::GoAgenda,
-        Screen::Calls => Action::GoCalls,
-        Screen::Ranking => Action::GoRanking,
-        Screen::Inbox | Screen::Case => Action::GoInbox,
-    }
-}
-
 /// "finestra aperta · chiude tra 5 giorni" or "finestra chiusa · giorno 41/210".
-pub fn call_phase(app: &App) -> String {
-    let Some(Some(call)) = app.summary.as_ref().map(|s| s.call.as_ref()) else {
+pub fn call_phase(app: &View) -> String {
+    let Some(Some(call)) = app.summary.map(|s| s.call.as_ref()) else {
         return String::new();
     };
     let now = app.now();
@@ -286,8 +324,8 @@ pub fn call_phase(app: &App) -> String {
     }
 }
 
-pub fn procedure_line(app: &App) -> String {
-    let Some(Some(call)) = app.summary.as_ref().map(|s| s.call.as_ref()) else {
+pub fn procedure_line(app: &View) -> String {
+    let Some(Some(call)) = app.summary.map(|s| s.call.as_ref()) else {
         return String::new();
     };
     let now = app.now();
@@ -304,126 +342,85 @@ pub fn procedure_line(app: &App) -> String {
     }
 }
 
-fn status_line(frame: &mut Frame, area: Rect, app: &App) {
+fn status_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let theme = app.theme;
+    let width = usize::from(area.width);
     let line = match &app.status {
         Some((message, true)) => Line::from(Span::styled(
-            format!(" ✗ {}", fit(&clean(message), usize::from(area.width) - 4)),
+            format!(" ✗ {}", fit(&clean(message), width - 4)),
             theme.error(),
         )),
         Some((message, false)) => Line::from(Span::styled(
-            format!(" ✓ {}", fit(&clean(message), usize::from(area.width) - 4)),
+            format!(" ✓ {}", fit(&clean(message), width - 4)),
             theme.ok(),
         )),
-        None if app.batch.is_some() => {
-            outbox::batch_line(app, usize::from(area.width)).unwrap_or_default()
-        }
-        None => match app.screen {
-            Screen::Outbox => outbox::status(app, usize::from(area.width)),
-            Screen::Inbox => inbox::status(app, usize::from(area.width)),
-            Screen::Audit => audit::status(app),
-            Screen::Agenda => agenda::status(app, usize::from(area.width)),
-            Screen::Calls => calls::status(app, usize::from(area.width)),
-            Screen::Ranking => ranking::status(app, usize::from(area.width)),
-            _ if !app.pending.is_empty() => Line::from(format!(
-                " {} …",
-                super::keymap::sequence_label(&app.pending)
-            )),
-            _ => Line::default(),
+        None => match batch_line(view, width) {
+            Some(line) => line,
+            None => match app.screens.get(app.screen).status(view, width) {
+                Some(line) => line,
+                None if !app.pending.is_empty() => Line::from(format!(
+                    " {} …",
+                    super::keymap::sequence_label(&app.pending)
+                )),
+                None => Line::default(),
+            },
         },
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys of the current screen, taken from the keymap so that they cannot disagree with it.
-fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
-    let context = app.context();
-    let actions: Vec<Action> = match context {
+/// `Invio … ████░░░░ 612/1.204 27/s ETA 0:22`, on every screen while a batch runs.
+pub fn batch_line(view: &View, width: usize) -> Option<Line<'static>> {
+    let batch = view.batch?;
+    let bar_width = 20;
+    let filled = (batch.done * bar_width)
+        .checked_div(batch.total)
+        .unwrap_or(0)
+        .min(bar_width);
+    let text = s::batch_progress(&batch.label, batch.done, batch.total, batch.rate());
+    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(bar_width - filled));
+    Some(Line::from(vec![
+        Span::raw(" "),
+        Span::styled(bar, view.theme.ok()),
+        Span::raw(format!(
+            " {}",
+            fit(&text, width.saturating_sub(bar_width + 3))
+        )),
+    ]))
+}
+
+/// The actions the key bar offers for what is in front: an overlay's own, or the screen's
+/// list less what it does not offer now.
+pub fn key_bar_actions(app: &App) -> Vec<Action> {
+    match app.context() {
         Context::Search => vec![Action::Confirm, Action::Cancel, Action::Down],
         Context::Help => vec![Action::Cancel, Action::Down],
         Context::Palette => vec![Action::Confirm, Action::Cancel],
         Context::Form => vec![Action::NextField, Action::Save, Action::Cancel],
         Context::Confirm => vec![Action::Yes, Action::No],
         Context::Preview => match &app.overlay {
-            Some(super::app::Overlay::Preview(p))
-                if p.firing == super::messaging::Firing::Stored =>
-            {
+            Some(Overlay::Preview(p)) if p.firing == Firing::Stored => {
                 vec![Action::Cancel, Action::Down]
             }
             _ => vec![Action::Confirm, Action::Cancel, Action::Down],
         },
-        Context::Outbox => vec![
-            Action::Open,
-            Action::Requeue,
-            Action::MarkSent,
-            Action::ExportBundle,
-            Action::NextFilter,
-            Action::SendNow,
-            Action::Help,
-        ],
-        Context::Agenda => vec![
-            Action::BookAppointment,
-            Action::RescheduleAppointment,
-            Action::CancelAppointment,
-            Action::PreviousDay,
-            Action::NextDay,
-            Action::Today,
-            Action::Open,
-            Action::Help,
-        ],
-        Context::Calls => vec![
-            Action::NewCall,
-            Action::EditCall,
-            Action::ActivateCall,
-            Action::PublishCall,
-            Action::EditDocument,
-            Action::ImportInterested,
-            Action::AddInterested,
-            Action::Help,
-        ],
-        Context::Ranking => vec![
-            Action::Filter,
-            Action::CycleVersion,
-            Action::PublishProvisional,
-            Action::PublishDefinitive,
-            Action::ExportRanking,
-            Action::Search,
-            Action::Open,
-            Action::Help,
-        ],
-        Context::Dashboard => vec![
-            Action::GoInbox,
-            Action::GoAudit,
-            Action::GoOutbox,
-            Action::Palette,
-            Action::Help,
-            Action::Quit,
-        ],
-        Context::Inbox => vec![
-            Action::Open,
-            Action::Search,
-            Action::Select,
-            Action::Register,
-            Action::NextFilter,
-            Action::Sort,
-            Action::Palette,
-            Action::Help,
-        ],
-        Context::Case => {
-            let mut actions = app.case_actions();
-            actions.push(Action::Back);
-            actions.push(Action::Help);
-            actions
+        Context::Screen(id) => {
+            let screen = app.screens.get(id);
+            let view = app.view();
+            screen
+                .key_bar()
+                .into_iter()
+                .filter(|a| !matches!(a, Action::Screen(_)) || screen.available(*a, &view))
+                .collect()
         }
-        Context::Audit => vec![
-            Action::Open,
-            Action::Filter,
-            Action::ClearFilter,
-            Action::Back,
-            Action::Help,
-        ],
         Context::Global => vec![],
-    };
+    }
+}
+
+/// The keys of what is in front, taken from the keymap so that they cannot disagree with it.
+fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let context = app.context();
+    let actions = key_bar_actions(app);
     let theme = app.theme;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
@@ -432,12 +429,12 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
             continue;
         };
         let text = action.description();
-        let width = super::keymap::key_label(&key).width() + text.width() + 3;
+        let width = key_label(&key).width() + text.width() + 3;
         if used + width > usize::from(area.width) {
             break;
         }
         used += width;
-        let key = super::keymap::key_label(&key);
+        let key = key_label(&key);
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::raw(format!(" {text}  ")));
     }

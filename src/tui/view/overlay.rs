@@ -6,9 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::super::app::{App, Overlay};
+use super::super::actions::Action;
+use super::super::app::{App, ListState, Overlay};
 use super::super::form::Form;
-use super::super::keymap::{Action, Context};
+use super::super::keymap::Context;
 use super::super::strings as s;
 use super::{fit, pad};
 
@@ -51,27 +52,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The help lines of the current screen, straight from the keymap: (section, keys, description).
+/// The screen's section lists every action it declares; then the overlays it uses.
 pub fn help_entries(app: &App) -> Vec<(String, String, String)> {
-    let screen = app.screen.context();
-    let mut contexts = vec![Context::Global, screen];
-    contexts.extend(match screen {
-        Context::Inbox => vec![Context::Search],
-        Context::Case => vec![Context::Form, Context::Confirm, Context::Preview],
-        Context::Audit => vec![Context::Form, Context::Confirm],
-        Context::Outbox => vec![Context::Preview, Context::Form],
-        Context::Ranking => vec![Context::Search, Context::Preview, Context::Form],
-        _ => vec![],
-    });
+    let info = app.screen.info();
+    let mut contexts = vec![Context::Global, Context::Screen(app.screen)];
+    contexts.extend(info.help_contexts);
     contexts.push(Context::Help);
     contexts.push(Context::Palette);
     let mut entries = Vec::new();
     for context in contexts {
         for action in context.actions() {
-            let keys = app.keymap.keys_for(context, *action);
+            let keys = app.keymap.keys_for(context, action);
             // Screen contexts list only their own keys; global ones are listed once.
             let keys: Vec<String> = if context != Context::Global && context.inherits_global() {
                 keys.into_iter()
-                    .filter(|k| !app.keymap.keys_for(Context::Global, *action).contains(k))
+                    .filter(|k| !app.keymap.keys_for(Context::Global, action).contains(k))
                     .collect()
             } else {
                 keys
@@ -94,28 +89,21 @@ pub fn help_entries(app: &App) -> Vec<(String, String, String)> {
 
 fn section_title(context: Context) -> &'static str {
     match context {
-        Context::Global => "Tutte le schermate",
-        Context::Dashboard => "Cruscotto",
-        Context::Inbox => "Domande",
-        Context::Case => "Scheda domanda",
-        Context::Audit => "Registro",
-        Context::Search => "Durante la ricerca",
-        Context::Palette => "Tavolozza dei comandi",
-        Context::Help => "In questo aiuto",
-        Context::Form => "Nei moduli",
-        Context::Confirm => "Nelle conferme",
-        Context::Outbox => "Messaggi",
-        Context::Agenda => "Agenda degli appuntamenti",
-        Context::Calls => "Bandi",
-        Context::Ranking => s::SCREEN_RANKING,
-        Context::Preview => "Nell'anteprima di un messaggio",
+        Context::Global => s::HELP_GLOBAL,
+        Context::Screen(screen) => screen.info().help_heading,
+        Context::Search => s::HELP_SEARCH,
+        Context::Palette => s::HELP_PALETTE,
+        Context::Help => s::HELP_HELP,
+        Context::Form => s::HELP_FORM,
+        Context::Confirm => s::HELP_CONFIRM,
+        Context::Preview => s::HELP_PREVIEW,
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, app: &App, list: &super::super::app::ListState) {
+fn help(frame: &mut Frame, area: Rect, app: &App, list: &ListState) {
     let theme = app.theme;
     let rect = centered(area, 72, area.height.saturating_sub(2));
-    let title = format!("{} · {}", s::BOX_HELP, app.screen.title());
+    let title = format!("{} · {}", s::BOX_HELP, app.screen.info().title);
     let inner = window(frame, rect, &title, app);
     let query = list.query.value().to_lowercase();
     let entries: Vec<(String, String, String)> = help_entries(app)
@@ -144,14 +132,14 @@ fn help(frame: &mut Frame, area: Rect, app: &App, list: &super::super::app::List
         ]));
     }
     let height = usize::from(inner.height.saturating_sub(1));
-    let start = list.offset.min(body.len().saturating_sub(height));
+    let start = list.list.offset.min(body.len().saturating_sub(height));
     lines.extend(body.into_iter().skip(start).take(height));
     frame.render_widget(Paragraph::new(lines), inner);
     let cursor_x = inner.x + (s::HELP_FILTER.len() + 3) as u16 + list.query.visual_cursor() as u16;
     frame.set_cursor_position(Position::new(cursor_x.min(inner.right()), inner.y));
 }
 
-fn palette(frame: &mut Frame, area: Rect, app: &App, list: &super::super::app::ListState) {
+fn palette(frame: &mut Frame, area: Rect, app: &App, list: &ListState) {
     let theme = app.theme;
     let rect = Rect {
         y: area.y + 2,
@@ -164,10 +152,10 @@ fn palette(frame: &mut Frame, area: Rect, app: &App, list: &super::super::app::L
         Span::raw(list.query.value().to_string()),
     ])];
     let height = usize::from(inner.height.saturating_sub(1));
-    let start = list.cursor.saturating_sub(height.saturating_sub(1));
+    let start = list.list.cursor.saturating_sub(height.saturating_sub(1));
     let width = usize::from(inner.width);
     for (i, (action, keys)) in entries.iter().enumerate().skip(start).take(height) {
-        let is_cursor = i == list.cursor;
+        let is_cursor = i == list.list.cursor;
         let style = if is_cursor {
             theme.cursor()
         } else {

@@ -1,0 +1,308 @@
+//! Forms for the steps that need typed input: fields with inline validation on every edit,
+//! and what the form is for (its [`Purpose`]) building the result only from values that all
+//! pass. Each screen keeps its forms in its folder; the forms of IO messages, which any screen
+//! may open, are here.
+
+use tui_input::{Input, InputRequest};
+
+use crate::domain::Command;
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::time::parse_date;
+
+use super::messaging::Target;
+use super::strings as s;
+use crate::messages::{Catalogue, PlaceholderSpec, Values};
+
+type Validator = Box<dyn Fn(&str) -> Result<(), String>>;
+
+pub struct Field {
+    pub label: &'static str,
+    pub input: Input,
+    /// For a choice: the options (shown label) and the chosen one; typing is then ignored.
+    pub options: Vec<String>,
+    pub choice: usize,
+    pub required: bool,
+    pub error: Option<String>,
+    validator: Validator,
+}
+
+impl Field {
+    pub fn text(label: &'static str, value: &str) -> Field {
+        Field {
+            label,
+            input: Input::new(value.to_string()),
+            options: Vec::new(),
+            choice: 0,
+            required: false,
+            error: None,
+            validator: Box::new(|_| Ok(())),
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn check(mut self, validator: impl Fn(&str) -> Result<(), String> + 'static) -> Field {
+        self.validator = Box::new(validator);
+        self
+    }
+
+    pub fn choice(label: &'static str, options: Vec<String>, choice: usize) -> Field {
+        Field {
+            options,
+            choice,
+            ..Field::text(label, "")
+        }
+    }
+
+    pub fn is_choice(&self) -> bool {
+        !self.options.is_empty()
+    }
+
+    pub fn value(&self) -> &str {
+        if self.is_choice() {
+            self.options
+                .get(self.choice)
+                .map(String::as_str)
+                .unwrap_or("")
+        } else {
+            self.input.value().trim()
+        }
+    }
+
+    fn validate(&mut self) -> bool {
+        let value = self.value();
+        self.error = if value.is_empty() {
+            self.required.then(|| s::REQUIRED.to_string())
+        } else {
+            (self.validator)(value).err()
+        };
+        self.error.is_none()
+    }
+}
+
+/// What a form is for, and so what it produces once every field is valid. Each screen's
+/// forms have a purpose of their own.
+pub trait Purpose {
+    fn build(&self, form: &Form) -> Result<Outcome, String>;
+}
+
+/// A form's result once every field is valid.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A step to commit; the status line says the form's title was saved.
+    Command(Command),
+    /// A step, and the catalogue message it fires (previewed before it commits).
+    Step {
+        command: Command,
+        fires: Option<&'static str>,
+    },
+    /// The message chosen for a case or a batch: its values are asked next.
+    Template { target: Target, template: String },
+    /// What the caseworker typed for a message: its preview comes next.
+    MessageValues {
+        target: Target,
+        template: String,
+        typed: Values,
+    },
+    /// Something for the screen that opened the form, in its own type.
+    Screen(Box<dyn std::any::Any>),
+}
+
+pub struct Form {
+    pub title: &'static str,
+    pub purpose: Box<dyn Purpose>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub dirty: bool,
+    /// A refusal of the whole form (for example from the domain), shown under the fields.
+    pub error: Option<String>,
+}
+
+pub fn fiscal_code(value: &str) -> Result<(), String> {
+    PersonFiscalCode::parse(value)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+pub fn date(value: &str) -> Result<(), String> {
+    parse_date(value).map(|_| ()).map_err(|e| e.to_string())
+}
+
+impl Form {
+    pub fn new(title: &'static str, purpose: impl Purpose + 'static, fields: Vec<Field>) -> Form {
+        Form {
+            title,
+            purpose: Box::new(purpose),
+            fields,
+            focus: 0,
+            dirty: false,
+            error: None,
+        }
+    }
+
+    pub fn choose_template(target: Target) -> Form {
+        let titles = Catalogue::builtin()
+            .templates()
+            .iter()
+            .map(|t| t.title.clone())
+            .collect();
+        Form::new(
+            s::FORM_CHOOSE_TEMPLATE,
+            MessagePurpose::ChooseTemplate(target),
+            vec![Field::choice(s::FIELD_TEMPLATE, titles, 0)],
+        )
+    }
+
+    /// A field per placeholder the caseworker must give, each checked by its kind.
+    pub fn message_values(
+        target: Target,
+        template: String,
+        specs: &[&'static PlaceholderSpec],
+    ) -> Form {
+        let fields = specs
+            .iter()
+            .map(|spec| {
+                let kind = spec.kind;
+                Field::text(spec.label, "")
+                    .required()
+                    .check(move |value| kind.parse(value).map(|_| ()))
+            })
+            .collect();
+        Form::new(
+            s::FORM_MESSAGE_VALUES,
+            MessagePurpose::Values {
+                target,
+                template,
+                placeholders: specs.iter().map(|spec| spec.name).collect(),
+            },
+            fields,
+        )
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn next_field(&mut self, step: isize) {
+        let len = self.fields.len() as isize;
+        if len > 0 {
+            self.focus = (self.focus as isize + step).rem_euclid(len) as usize;
+        }
+    }
+
+    pub fn is_last_field(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// An edit to the focused field: text for text fields, ← → for choices. Validated at once.
+    pub fn edit(&mut self, request: InputRequest) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        if field.is_choice() {
+            let len = field.options.len();
+            match request {
+                InputRequest::GoToNextChar => field.choice = (field.choice + 1) % len,
+                InputRequest::GoToPrevChar => field.choice = (field.choice + len - 1) % len,
+                _ => return,
+            }
+            self.dirty = true;
+        } else {
+            let before = field.input.value().to_string();
+            field.input.handle(request);
+            if field.input.value() == before {
+                return;
+            }
+            self.dirty = true;
+        }
+        self.error = None;
+        field.validate();
+    }
+
+    /// Checks every field; on success gives what the form produces.
+    pub fn submit(&mut self) -> Result<Outcome, String> {
+        let mut first_invalid = None;
+        for (i, field) in self.fields.iter_mut().enumerate() {
+            if !field.validate() && first_invalid.is_none() {
+                first_invalid = Some(i);
+            }
+        }
+        if let Some(i) = first_invalid {
+            self.focus = i;
+            let field = &self.fields[i];
+            return Err(s::field_error(
+                field.label,
+                field.error.as_deref().unwrap_or(""),
+            ));
+        }
+        self.build()
+    }
+
+    /// Field `i`'s value, trimmed.
+    pub fn value(&self, i: usize) -> &str {
+        self.fields.get(i).map(Field::value).unwrap_or("")
+    }
+
+    /// Field `i`'s value, `None` when left empty.
+    pub fn optional(&self, i: usize) -> Option<String> {
+        Some(self.value(i).to_string()).filter(|v| !v.is_empty())
+    }
+
+    /// The option chosen in field `i`.
+    pub fn chosen(&self, i: usize) -> usize {
+        self.fields.get(i).map(|f| f.choice).unwrap_or(0)
+    }
+
+    fn build(&self) -> Result<Outcome, String> {
+        self.purpose.build(self)
+    }
+}
+
+/// The forms of an IO message, which any screen may open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MessagePurpose {
+    /// Which catalogue message to send; the options are the catalogue's templates in order.
+    ChooseTemplate(Target),
+    /// The values the caseworker types for a message: one field per placeholder named.
+    Values {
+        target: Target,
+        template: String,
+        placeholders: Vec<&'static str>,
+    },
+}
+
+impl Purpose for MessagePurpose {
+    fn build(&self, form: &Form) -> Result<Outcome, String> {
+        match self.clone() {
+            MessagePurpose::ChooseTemplate(target) => {
+                let index = form.chosen(0);
+                let template = Catalogue::builtin()
+                    .templates()
+                    .get(index)
+                    .map(|t| t.id.clone())
+                    .ok_or_else(|| s::field_error(s::FIELD_TEMPLATE, s::REQUIRED))?;
+                Ok(Outcome::Template { target, template })
+            }
+            MessagePurpose::Values {
+                target,
+                template,
+                placeholders,
+            } => {
+                let mut typed = Values::new();
+                for (i, name) in placeholders.iter().enumerate() {
+                    let spec = crate::messages::placeholder(name)
+                        .ok_or_else(|| format!("segnaposto sconosciuto: {name}"))?;
+                    typed.insert_input(spec, form.value(i))?;
+                }
+                Ok(Outcome::MessageValues {
+                    target,
+                    template,
+                    typed,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The case's own forms: contact details, a household member, an integration request, the
+//! decisions on the application, a late registration.
+
+use chrono::NaiveDate;
+
+use crate::domain::application::ExclusionReason;
+use crate::domain::contact::{Address, Contact, validate_email, validate_phone};
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::household::{Member, Relation};
+use crate::domain::time::{format_date, parse_date};
+use crate::domain::{ApplicationId, Command};
+use crate::tui::context::{ON_INTEGRATION, ON_REGISTER};
+use crate::tui::form::{Field, Form, Outcome, Purpose, date, fiscal_code};
+use crate::tui::strings as s;
+use super::texts;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CasePurpose {
+    Contact(ApplicationId),
+    Member(ApplicationId),
+    Integration(ApplicationId),
+    Admit(ApplicationId),
+    Exclude(ApplicationId),
+    Reinstate(ApplicationId),
+    LateRegister(ApplicationId),
+}
+
+fn email(value: &str) -> Result<(), String> {
+    validate_email(value).map_err(|e| e.to_string())
+}
+
+fn phone(value: &str) -> Result<(), String> {
+    validate_phone(value).map_err(|e| e.to_string())
+}
+
+fn postcode(value: &str) -> Result<(), String> {
+    if value.len() == 5 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("il CAP ha 5 cifre".to_string())
+    }
+}
+
+fn province(value: &str) -> Result<(), String> {
+    if value.len() == 2 && value.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(())
+    } else {
+        Err("la sigla della provincia ha 2 lettere".to_string())
+    }
+}
+
+fn percent(value: &str) -> Result<(), String> {
+    match value.parse::<u8>() {
+        Ok(n) if n <= 100 => Ok(()),
+        _ => Err("un numero da 0 a 100".to_string()),
+    }
+}
+
+pub fn contact(id: ApplicationId, contact: &Contact) -> Form {
+    let a = &contact.address;
+    Form::new(
+        texts::FORM_CONTACT,
+        CasePurpose::Contact(id),
+        vec![
+            Field::text(texts::FIELD_EMAIL, contact.email.as_deref().unwrap_or("")).check(email),
+            Field::text(texts::FIELD_PHONE, contact.phone.as_deref().unwrap_or("")).check(phone),
+            Field::text(texts::FIELD_STREET, &a.street).required(),
+            Field::text(texts::FIELD_POSTCODE, &a.postcode)
+                .required()
+                .check(postcode),
+            Field::text(texts::FIELD_MUNICIPALITY, &a.municipality).required(),
+            Field::text(texts::FIELD_PROVINCE, &a.province).check(province),
+        ],
+    )
+}
+
+pub fn member(id: ApplicationId) -> Form {
+    let relations = Relation::ALL
+        .iter()
+        .filter(|r| **r != Relation::Richiedente)
+        .map(|r| r.label().to_string())
+        .collect();
+    Form::new(
+        texts::FORM_MEMBER,
+        CasePurpose::Member(id),
+        vec![
+            Field::text(s::FIELD_FISCAL_CODE, "")
+                .required()
+                .check(fiscal_code),
+            Field::text(texts::FIELD_SURNAME, "").required(),
+            Field::text(texts::FIELD_NAME, "").required(),
+            Field::choice(texts::FIELD_RELATION, relations, 0),
+            Field::text(texts::FIELD_BIRTH_DATE, "").required().check(date),
+            Field::text(texts::FIELD_DISABILITY, "0").check(percent),
+        ],
+    )
+}
+
+/// `known` are the document codes of the call; `missing` prefill the list.
+pub fn integration(
+    id: ApplicationId,
+    missing: &[String],
+    known: Vec<String>,
+    deadline: NaiveDate,
+) -> Form {
+    let documents = move |value: &str| {
+        for code in value.split([',', ' ']).filter(|c| !c.is_empty()) {
+            if !known.iter().any(|k| k == code) {
+                return Err(texts::unknown_document(code));
+            }
+        }
+        Ok(())
+    };
+    Form::new(
+        texts::FORM_INTEGRATION,
+        CasePurpose::Integration(id),
+        vec![
+            Field::text(texts::FIELD_DOCUMENTS, &missing.join(", "))
+                .required()
+                .check(documents),
+            Field::text(texts::FIELD_DEADLINE, &format_date(deadline))
+                .required()
+                .check(date),
+        ],
+    )
+}
+
+pub fn admit(id: ApplicationId) -> Form {
+    Form::new(
+        texts::FORM_ADMIT,
+        CasePurpose::Admit(id),
+        vec![Field::text(s::FIELD_NOTE, "")],
+    )
+}
+
+pub fn exclude(id: ApplicationId) -> Form {
+    let reasons = ExclusionReason::ALL
+        .iter()
+        .map(|r| r.label().to_string())
+        .collect();
+    Form::new(
+        texts::FORM_EXCLUDE,
+        CasePurpose::Exclude(id),
+        vec![
+            Field::choice(s::FIELD_EXCLUSION, reasons, 0),
+            Field::text(s::FIELD_NOTE, "").required(),
+        ],
+    )
+}
+
+pub fn reinstate(id: ApplicationId) -> Form {
+    Form::new(
+        texts::FORM_REINSTATE,
+        CasePurpose::Reinstate(id),
+        vec![Field::text(s::FIELD_REASON, "").required()],
+    )
+}
+
+pub fn late_register(id: ApplicationId) -> Form {
+    Form::new(
+        texts::FORM_LATE,
+        CasePurpose::LateRegister(id),
+        vec![Field::text(s::FIELD_REASON, "").required()],
+    )
+}
+
+impl Purpose for CasePurpose {
+    fn build(&self, form: &Form) -> Result<Outcome, String> {
+        let command = match *self {
+            CasePurpose::Contact(id) => {
+                let contact = Contact {
+                    email: form.optional(0),
+                    phone: form.optional(1),
+                    address: Address {
+                        street: form.value(2).to_string(),
+                        postcode: form.value(3).to_string(),
+                        municipality: form.value(4).to_string(),
+                        province: form.value(5).to_uppercase(),
+                    },
+                }
+                .normalized()
+                .map_err(|e| e.to_string())?;
+                Command::UpdateContact { id, contact }
+            }
+            CasePurpose::Member(id) => {
+                let relation = Relation::ALL
+                    .into_iter()
+                    .find(|r| r.label() == form.value(3))
+                    .ok_or_else(|| s::field_error(texts::FIELD_RELATION, s::REQUIRED))?;
+                let member = Member {
+                    fiscal_code: PersonFiscalCode::parse(form.value(0))
+                        .map_err(|e| e.to_string())?,
+                    surname: form.value(1).to_string(),
+                    name: form.value(2).to_string(),
+                    relation,
+                    birth_date: parse_date(form.value(4)).map_err(|e| e.to_string())?,
+                    disability_pct: form.value(5).parse().unwrap_or(0),
+                    accompaniment: false,
+                    income: None,
+                };
+                member.validate().map_err(|e| e.to_string())?;
+                Command::AddMember {
+                    id,
+                    member: Box::new(member),
+                }
+            }
+            // The request fires its message: previewed before it commits.
+            CasePurpose::Integration(id) => {
+                return Ok(Outcome::Step {
+                    command: Command::RequestIntegration {
+                        id,
+                        documents: form
+                            .value(0)
+                            .split([',', ' '])
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        deadline: Some(parse_date(form.value(1)).map_err(|e| e.to_string())?),
+                    },
+                    fires: Some(ON_INTEGRATION),
+                });
+            }
+            CasePurpose::Admit(id) => Command::Admit {
+                id,
+                note: form.value(0).to_string(),
+            },
+            CasePurpose::Exclude(id) => Command::Exclude {
+                id,
+                reason: ExclusionReason::ALL
+                    .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
+                    .copied()
+                    .unwrap_or(ExclusionReason::Altro),
+                note: form.value(1).to_string(),
+            },
+            CasePurpose::Reinstate(id) => Command::Reinstate {
+                id,
+                reason: form.value(0).to_string(),
+            },
+            // Registering fires the acknowledgement: previewed before it commits.
+            CasePurpose::LateRegister(id) => {
+                return Ok(Outcome::Step {
+                    command: Command::RegisterApplication {
+                        id,
+                        override_reason: Some(form.value(0).to_string()),
+                    },
+                    fires: Some(ON_REGISTER),
+                });
+            }
+        };
+        Ok(Outcome::Command(command))
+    }
+}

@@ -1,0 +1,205 @@
+//! What the case's keys do: scroll, and the steps its application's state allows.
+
+use std::any::Any;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use super::score::ScoreOutcome;
+use super::view::{self, Sheet};
+use super::{
+    ADD_MEMBER, ADJUST_SCORE, CaseScreen, DECIDE_OBJECTION, EDIT_CONTACT, FILE_OBJECTION,
+    ISSUE_FEE, RECEIVE_INTEGRATION, RECORD_DOCUMENT, RECORD_PAYMENT, REINSTATE, REMOVE_MEMBER,
+    REQUEST_INTEGRATION, VERIFY, forms,
+};
+use crate::domain::ranking::RankingKind;
+use crate::domain::{Command, State};
+use crate::tui::actions::{
+    ADMIT, Action, BOOK_APPOINTMENT, EXCLUDE, REGISTER, REMIND_FEE, SEND_MESSAGE, START_REVIEW,
+};
+use crate::tui::context::{Change, Ctx, ON_REGISTER};
+use crate::tui::messaging::Target;
+use crate::tui::screens::agenda::{self, AgendaOutcome};
+use crate::tui::screens::{Back, Screen};
+use crate::tui::view::View;
+
+impl Screen for CaseScreen {
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
+        let Some(case) = &mut self.current else {
+            return;
+        };
+        let own = match action {
+            Action::Up => return case.scroll = case.scroll.saturating_sub(1),
+            Action::Down => return case.scroll = case.scroll.saturating_add(1),
+            Action::PageUp => return case.scroll = case.scroll.saturating_sub(10),
+            Action::PageDown => return case.scroll = case.scroll.saturating_add(10),
+            Action::Top => return case.scroll = 0,
+            Action::Bottom => return case.scroll = usize::MAX / 2,
+            Action::Screen(own) => own,
+            _ => return,
+        };
+        let app = &case.data.application;
+        let id = app.id;
+        let form = match own {
+            REGISTER if app.late => Some(forms::late_register(id)),
+            REGISTER => {
+                ctx.fire_step(
+                    Command::RegisterApplication {
+                        id,
+                        override_reason: None,
+                    },
+                    ON_REGISTER,
+                );
+                None
+            }
+            SEND_MESSAGE => {
+                ctx.choose_template(Target::Case(id));
+                None
+            }
+            REMOVE_MEMBER | RECORD_DOCUMENT | VERIFY | ISSUE_FEE | RECORD_PAYMENT | REMIND_FEE => {
+                self.review(own, ctx);
+                None
+            }
+            BOOK_APPOINTMENT => {
+                let fiscal_code = app.applicant_fiscal_code().to_string();
+                let name = crate::tui::view::clean(&app.applicant_name());
+                Some(agenda::book_for(id, &fiscal_code, &name, ctx))
+            }
+            ADJUST_SCORE | FILE_OBJECTION | DECIDE_OBJECTION => {
+                self.score_step(own, ctx);
+                None
+            }
+            START_REVIEW => {
+                ctx.run_one(Command::StartReview { id });
+                None
+            }
+            RECEIVE_INTEGRATION => {
+                ctx.run_one(Command::ReceiveIntegration { id });
+                None
+            }
+            REQUEST_INTEGRATION => {
+                let (missing, known, days) = match &case.data.call {
+                    Some(call) => (
+                        app.missing_documents(call),
+                        call.documents.iter().map(|d| d.code.clone()).collect(),
+                        call.params.integration_days,
+                    ),
+                    None => (Vec::new(), Vec::new(), 10),
+                };
+                let deadline = ctx.today() + chrono::Days::new(u64::from(days));
+                Some(forms::integration(id, &missing, known, deadline))
+            }
+            ADMIT => Some(forms::admit(id)),
+            EXCLUDE => Some(forms::exclude(id)),
+            REINSTATE => Some(forms::reinstate(id)),
+            EDIT_CONTACT => Some(forms::contact(id, &app.contact)),
+            ADD_MEMBER => Some(forms::member(id)),
+            _ => None,
+        };
+        if let Some(form) = form {
+            ctx.open_form(form);
+        }
+    }
+
+    fn back(&mut self, _ctx: &mut Ctx) -> Back {
+        self.current = None;
+        self.adjust_entries = Vec::new();
+        Back::To(self.return_to)
+    }
+
+    /// The steps the application's state allows.
+    fn available(&self, action: Action, view: &View) -> bool {
+        let Action::Screen(own) = action else {
+            return true;
+        };
+        let Some(case) = &self.current else {
+            return false;
+        };
+        let app = &case.data.application;
+        let state = app.state;
+        // Household and documents change only while the application is open.
+        let open = !matches!(state, State::Ammessa | State::Esclusa);
+        let fee_unpaid = app.fee.as_ref().is_some_and(|f| !f.is_paid());
+        match own {
+            REGISTER => state == State::Ricevuta,
+            START_REVIEW => state == State::Protocollata,
+            REQUEST_INTEGRATION => state.can_become(State::IntegrazioneRichiesta),
+            RECEIVE_INTEGRATION => state == State::IntegrazioneRichiesta,
+            ADMIT => state.can_become(State::Ammessa),
+            EXCLUDE => state.can_become(State::Esclusa),
+            REINSTATE => state == State::Esclusa,
+            ADJUST_SCORE => state == State::Ammessa && case.data.ruleset.is_some(),
+            FILE_OBJECTION => {
+                matches!(state, State::Ammessa | State::Esclusa)
+                    && app.open_objection().is_none()
+                    && case
+                        .data
+                        .versions
+                        .last()
+                        .is_some_and(|v| v.kind == RankingKind::Provvisoria)
+            }
+            DECIDE_OBJECTION => app.open_objection().is_some(),
+            EDIT_CONTACT | ADD_MEMBER => true,
+            REMOVE_MEMBER => open && app.household.len() > 1,
+            RECORD_DOCUMENT => open,
+            VERIFY => state != State::Esclusa,
+            ISSUE_FEE => app.protocol.is_some() && app.fee.is_none() && state != State::Esclusa,
+            RECORD_PAYMENT => fee_unpaid,
+            REMIND_FEE => {
+                fee_unpaid
+                    && state != State::Esclusa
+                    && app.fee.as_ref().is_some_and(|f| !f.is_late(view.today()))
+            }
+            BOOK_APPOINTMENT | SEND_MESSAGE => true,
+            _ => false,
+        }
+    }
+
+    /// Every step it declares, less those the state does not allow; then Esc and help.
+    fn key_bar(&self) -> Vec<Action> {
+        let mut actions = Self::INFO.actions.to_vec();
+        actions.push(Action::Back);
+        actions.push(Action::Help);
+        actions
+    }
+
+    fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
+        let outcome = match outcome.downcast::<ScoreOutcome>() {
+            Ok(outcome) => return self.on_score_form(*outcome, ctx),
+            Err(outcome) => outcome,
+        };
+        // A booking made from the case: its day is not followed, the case stays in front.
+        if let Ok(outcome) = outcome.downcast::<AgendaOutcome>() {
+            let AgendaOutcome::Slot(command) = *outcome;
+            agenda::book_or_move(command, ctx, |_| {});
+        }
+    }
+
+    fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
+        match change {
+            Change::Application(id)
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.data.application.id == *id) =>
+            {
+                self.reload(ctx);
+                true
+            }
+            Change::Sender { done: true, .. } if self.current.is_some() => {
+                self.reload(ctx);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
+        view::draw(frame, area, &Sheet::new(&self.current, view));
+    }
+
+    fn title_line(&self, view: &View, width: usize) -> Option<Line<'static>> {
+        Some(view::title(&Sheet::new(&self.current, view), width).unwrap_or_default())
+    }
+}

@@ -1,0 +1,345 @@
+//! What the Graduatoria's keys do: move and search, switch version and filter, publish (the
+//! message to every applicant previewed first), export a published version.
+
+use std::any::Any;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use tui_input::InputRequest;
+
+use super::forms::{self, Export, ExportKind};
+use super::{
+    CYCLE_VERSION, EXPORT_RANKING, PUBLISH_DEFINITIVE, PUBLISH_PROVISIONAL, RANKING_CHROME,
+    RankingScreen, Shown,
+};
+use crate::domain::publication::objection_deadline;
+use crate::domain::ranking::{Lot, RankingKind};
+use crate::domain::time::format_date;
+use crate::messages::{Order, Values};
+use crate::files::ranking_export::{Audience, write_csv, write_notice};
+use crate::tui::actions::{Action, FILTER, SEARCH};
+use crate::tui::app::Overlay;
+use crate::tui::context::{Change, Ctx, Reply, Request, ranking_template};
+use crate::tui::list::ListCursor;
+use crate::tui::messaging::{Firing, PreviewState};
+use crate::tui::screens::{Back, Screen};
+use crate::tui::strings as s;
+use crate::tui::view::{View, clean};
+use super::texts;
+
+impl Screen for RankingScreen {
+    fn enter(&mut self, ctx: &mut Ctx) {
+        ctx.ask(Request::LoadRanking);
+    }
+
+    fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
+        let height = ctx.table_height(RANKING_CHROME);
+        if let Some(delta) = ListCursor::step(action, height) {
+            self.move_cursor(delta, height);
+            return;
+        }
+        match action {
+            Action::Open => {
+                if let Some(id) = self.current().map(|r| r.application) {
+                    ctx.open_case(id);
+                }
+            }
+            Action::Screen(SEARCH) if self.data.is_some() => self.start_search(),
+            Action::Screen(FILTER) => self.next_filter(),
+            Action::Screen(CYCLE_VERSION) => {
+                if let Some(number) = self.next_version() {
+                    self.load_version(number, ctx);
+                }
+            }
+            Action::Screen(PUBLISH_PROVISIONAL) => {
+                self.prepare_publication(RankingKind::Provvisoria, ctx)
+            }
+            Action::Screen(PUBLISH_DEFINITIVE) => {
+                self.prepare_publication(RankingKind::Definitiva, ctx)
+            }
+            Action::Screen(EXPORT_RANKING) => self.open_export(ctx),
+            _ => {}
+        }
+    }
+
+    fn back(&mut self, _ctx: &mut Ctx) -> Back {
+        if self.search.is_some() {
+            self.cancel_search();
+            Back::Stay
+        } else {
+            Back::Home
+        }
+    }
+
+    fn typing(&self) -> bool {
+        RankingScreen::typing(self)
+    }
+
+    fn on_search(&mut self, action: Action, ctx: &mut Ctx) {
+        let height = ctx.table_height(RANKING_CHROME);
+        if let Some(delta) = ListCursor::step(action, height) {
+            self.move_cursor(delta, height);
+            return;
+        }
+        match action {
+            Action::Cancel => self.cancel_search(),
+            Action::Confirm => match &mut self.search {
+                Some(search) if !search.query().is_empty() => search.typing = false,
+                _ => self.cancel_search(),
+            },
+            _ => {}
+        }
+    }
+
+    fn type_text(&mut self, request: InputRequest, _ctx: &mut Ctx) -> bool {
+        if let Some(search) = &mut self.search {
+            search.input.handle(request);
+        }
+        self.list.reset();
+        self.rebuild_view();
+        true
+    }
+
+    fn key_bar(&self) -> Vec<Action> {
+        vec![
+            Action::Screen(FILTER),
+            Action::Screen(CYCLE_VERSION),
+            Action::Screen(PUBLISH_PROVISIONAL),
+            Action::Screen(PUBLISH_DEFINITIVE),
+            Action::Screen(EXPORT_RANKING),
+            Action::Screen(SEARCH),
+            Action::Open,
+            Action::Help,
+        ]
+    }
+
+    fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
+        if let Ok(export) = outcome.downcast::<Export>() {
+            export_ranking(&export.call, export.number, &export.path, export.kind, ctx);
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> bool {
+        match reply {
+            Reply::Ranking(result) => {
+                match result {
+                    Ok(data) => {
+                        self.set_data(data);
+                        let height = ctx.table_height(RANKING_CHROME);
+                        self.list.scroll_into_view(height);
+                        if let Shown::Version(number) = self.shown
+                            && self.shown_header().is_none()
+                        {
+                            self.load_version(number, ctx);
+                        }
+                    }
+                    Err(e) => ctx.error(e),
+                }
+                ctx.is_shown()
+            }
+            Reply::RankingVersion {
+                call,
+                number,
+                result,
+            } => {
+                if self.call().as_deref() != Some(call.as_str()) {
+                    return false;
+                }
+                match result {
+                    Ok(Some((header, rows))) => self.set_version(header, rows),
+                    Ok(None) => ctx.error(texts::ranking_version_missing(number)),
+                    Err(e) => ctx.error(e),
+                }
+                ctx.is_shown()
+            }
+            Reply::Index(_) => false,
+        }
+    }
+
+    fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
+        match change {
+            Change::Step if ctx.is_shown() => {
+                ctx.ask(Request::LoadRanking);
+                false
+            }
+            // A publication: the new version is shown.
+            Change::Published { call, number } => {
+                self.shown = Shown::Version(*number);
+                self.version = None;
+                self.list.reset();
+                ctx.ask(Request::LoadRanking);
+                ctx.ask(Request::LoadRankingVersion {
+                    call: call.clone(),
+                    number: *number,
+                });
+                ctx.is_shown()
+            }
+            _ => false,
+        }
+    }
+
+    fn on_resize(&mut self, ctx: &mut Ctx) {
+        self.list.scroll_into_view(ctx.table_height(RANKING_CHROME));
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
+        super::view::draw(frame, area, self, view);
+    }
+
+    fn status(&self, view: &View, width: usize) -> Option<Line<'static>> {
+        Some(super::view::status(self, view, width))
+    }
+}
+
+impl RankingScreen {
+    fn load_version(&mut self, number: u32, ctx: &mut Ctx) {
+        let Some(call) = self.call() else {
+            return;
+        };
+        ctx.ask(Request::LoadRankingVersion { call, number });
+    }
+
+    /// Code of the active call, as the screen last read it.
+    fn call(&self) -> Option<String> {
+        self.data
+            .as_ref()
+            .and_then(|d| d.call.as_ref())
+            .map(|c| c.code.clone())
+    }
+
+    /// `P` / `D`: the checks the store will make, then the message the first applicant gets,
+    /// with how many get it and what else happens (the draw, its seed). Enter publishes.
+    fn prepare_publication(&mut self, kind: RankingKind, ctx: &mut Ctx) {
+        let Some(code) = self.call() else {
+            return ctx.error(s::NO_CALL.to_string());
+        };
+        let config = match &ctx.messaging().config {
+            Ok(config) => config.clone(),
+            Err(reason) => return ctx.error(reason.clone()),
+        };
+        let now = ctx.now();
+        // The store's own checks first: a refusal shows before any preview.
+        let candidate = match ctx
+            .store()
+            .ranking_candidate(&code, kind, now, Lot::Pending)
+        {
+            Ok(candidate) => candidate,
+            Err(e) => return ctx.error(e.to_string()),
+        };
+        let number = candidate.number();
+        let live = candidate.live;
+        let Some(first) = live.rows.first() else {
+            return ctx.error(texts::RANKING_EMPTY.to_string());
+        };
+        let groups = live.ranking.unresolved.len();
+        let seed = match ctx.seed() {
+            Ok(seed) => seed,
+            // Without ties nothing is drawn: the seed is recorded nowhere.
+            Err(_) if groups == 0 => 0,
+            Err(e) => return ctx.error(e),
+        };
+        let template = match ranking_template(kind) {
+            Ok(template) => template,
+            Err(e) => return ctx.error(e),
+        };
+        let order = Order {
+            template,
+            config: &config,
+            typed: Values::new(),
+            recipient: None,
+        };
+        let command_ctx = ctx.command_context();
+        let preview =
+            match ctx
+                .store()
+                .preview_message(None, Some(first.application), &command_ctx, &order)
+            {
+                Ok(preview) => preview,
+                Err(e) => return ctx.error(e.to_string()),
+            };
+        let draft = &preview.draft;
+        let addressee = ctx.addressee_line(&draft.addressee.name, &draft.addressee.fiscal_code);
+        let admitted = live.rows.iter().filter(|r| r.admitted).count();
+        let deadline = (kind == RankingKind::Provvisoria)
+            .then(|| format_date(objection_deadline(&live.call, now)));
+        let mut warnings = vec![texts::publish_summary(
+            kind.label(),
+            number,
+            admitted,
+            live.rows.len() - admitted,
+            deadline.as_deref(),
+        )];
+        if live.pending > 0 {
+            warnings.push(texts::publish_pending(live.pending as usize));
+        }
+        if groups > 0 {
+            warnings.push(texts::publish_draw(groups, seed));
+        }
+        if live.ruleset.example {
+            warnings.push(texts::RULESET_EXAMPLE_LONG.to_string());
+        }
+        let note = Some(s::batch_recipients(
+            live.rows.len(),
+            &clean(&draft.addressee.name),
+        ));
+        let mut state = PreviewState::of(
+            &template.title,
+            addressee,
+            &draft.message,
+            Firing::Ranking { code, kind, seed },
+            note,
+        );
+        state.warnings = warnings;
+        ctx.show(Overlay::Preview(Box::new(state)));
+    }
+
+    /// `e`: only a published version is exported, the one on screen.
+    fn open_export(&mut self, ctx: &mut Ctx) {
+        let (Some(code), Shown::Version(number)) = (self.call(), self.shown) else {
+            let key = ctx.key_of(Action::Screen(CYCLE_VERSION));
+            return ctx.error(texts::export_only_published(&key));
+        };
+        let suggested = texts::export_file_name(&code, number);
+        ctx.open_form(forms::export_ranking(&code, number, &suggested));
+    }
+}
+
+fn export_ranking(call: &str, number: u32, path: &Path, kind: ExportKind, ctx: &mut Ctx) {
+    let (header, rows) = match ctx.store().ranking_version(call, number) {
+        Ok(Some(version)) => version,
+        Ok(None) => return ctx.form_error(texts::ranking_version_missing(number)),
+        Err(e) => return ctx.form_error(e.to_string()),
+    };
+    let title = match ctx.store().call(call) {
+        Ok(Some(c)) => c.title,
+        Ok(None) => call.to_string(),
+        Err(e) => return ctx.form_error(e.to_string()),
+    };
+    let shown = path.display().to_string();
+    let file = match File::create(path) {
+        Ok(file) => file,
+        Err(e) => return ctx.form_error(texts::cannot_write(&shown, &e.to_string())),
+    };
+    let out = BufWriter::new(file);
+    let written = match kind {
+        ExportKind::Public => write_csv(out, &rows, Audience::Public),
+        ExportKind::Internal => write_csv(out, &rows, Audience::Internal),
+        ExportKind::Notice => write_notice(out, &title, &header, &rows),
+    };
+    match written {
+        Ok(()) => {
+            ctx.close_overlay();
+            ctx.ok(texts::ranking_exported(
+                &shown,
+                kind.label(),
+                &header.title(),
+                rows.len(),
+            ));
+        }
+        Err(e) => ctx.form_error(texts::cannot_write(&shown, &e.to_string())),
+    }
+}
