@@ -3,16 +3,9 @@
 //! `Command`, `EventKind`, `decide`, `evolve` and `Event::summary` only route each variant to the
 //! workflow it belongs to (`Command::workflow`, `EventKind::workflow`, `Workflow::rules`).
 //!
-//! A new workflow is a new folder here, a variant of `Workflow` with its two lines below, and
-//! its commands and events declared at the root (they are the public and stored vocabulary).
-
-pub mod agenda;
-pub mod calls;
-pub mod fees;
-pub mod intake;
-pub mod messages;
-pub mod ranking;
-pub mod review;
+//! A new workflow is a new folder here, one line in `workflows!` below, and its commands and
+//! events declared at the root, each routed by one arm of `Command::workflow` and
+//! `EventKind::workflow` (they are the public and stored vocabulary).
 
 use super::ApplicationId;
 use super::application::Application;
@@ -22,61 +15,54 @@ use super::error::DomainError;
 use super::event::{Event, EventKind};
 use super::snapshot::Snapshot;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Workflow {
-    /// The call, its publication and the citizens interested in it.
-    Calls,
-    /// Counter appointments.
-    Agenda,
-    /// Applications received and registered.
-    Intake,
-    /// Verifications, documents, integration requests, household and contact changes,
-    /// admission, exclusion and reinstatement.
-    Review,
-    /// Secretarial-fee notices, payments and reminders.
-    Fees,
-    /// The IO outbox: the audit's record of each message's fate.
-    Messages,
-    /// Point tables, score adjustments, objections and published rankings.
-    Ranking,
+/// The workflows, one line each in lifecycle order (`EVENT_KIND_NAMES` follows it): the
+/// module, the `Workflow` variant, and the value that answers for its rules. Each module
+/// declares `EVENT_NAMES`, the names its events take in the audit log.
+macro_rules! workflows {
+    ($($(#[$doc:meta])* $module:ident => $variant:ident($rules:ident),)+) => {
+        $(pub mod $module;)+
+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Workflow {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl Workflow {
+            /// In the order of the lifecycle.
+            pub const ALL: [Workflow; [$(Workflow::$variant),+].len()] = [$(Workflow::$variant),+];
+
+            /// The names `Event::kind_name` gives the workflow's events, in lifecycle order.
+            pub const fn event_names(self) -> &'static [&'static str] {
+                match self {
+                    $(Workflow::$variant => &$module::EVENT_NAMES,)+
+                }
+            }
+
+            pub(crate) fn rules(self) -> &'static dyn Rules {
+                match self {
+                    $(Workflow::$variant => &$module::$rules,)+
+                }
+            }
+        }
+    };
 }
 
-impl Workflow {
-    /// In the order of the lifecycle: `EVENT_KIND_NAMES` follows it.
-    pub const ALL: [Workflow; 7] = [
-        Workflow::Calls,
-        Workflow::Agenda,
-        Workflow::Intake,
-        Workflow::Review,
-        Workflow::Fees,
-        Workflow::Messages,
-        Workflow::Ranking,
-    ];
-
-    /// The names `Event::kind_name` gives the workflow's events, in lifecycle order.
-    pub const fn event_names(self) -> &'static [&'static str] {
-        match self {
-            Workflow::Calls => &calls::EVENT_NAMES,
-            Workflow::Agenda => &agenda::EVENT_NAMES,
-            Workflow::Intake => &intake::EVENT_NAMES,
-            Workflow::Review => &review::EVENT_NAMES,
-            Workflow::Fees => &fees::EVENT_NAMES,
-            Workflow::Messages => &messages::EVENT_NAMES,
-            Workflow::Ranking => &ranking::EVENT_NAMES,
-        }
-    }
-
-    pub(crate) fn rules(self) -> &'static dyn Rules {
-        match self {
-            Workflow::Calls => &calls::Calls,
-            Workflow::Agenda => &agenda::Agenda,
-            Workflow::Intake => &intake::Intake,
-            Workflow::Review => &review::Review,
-            Workflow::Fees => &fees::Fees,
-            Workflow::Messages => &messages::Messages,
-            Workflow::Ranking => &ranking::Ranking,
-        }
-    }
+workflows! {
+    /// The call, its publication and the citizens interested in it.
+    calls => Calls(Calls),
+    /// Counter appointments.
+    agenda => Agenda(Agenda),
+    /// Applications received and registered.
+    intake => Intake(Intake),
+    /// Verifications, documents, integration requests, household and contact changes,
+    /// admission, exclusion and reinstatement.
+    review => Review(Review),
+    /// Secretarial-fee notices, payments and reminders.
+    fees => Fees(Fees),
+    /// The IO outbox: the audit's record of each message's fate.
+    messages => Messages(Messages),
+    /// Point tables, score adjustments, objections and published rankings.
+    ranking => Ranking(Ranking),
 }
 
 /// What a workflow knows about its own commands and events. The root hands a workflow only
