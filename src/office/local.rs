@@ -68,8 +68,12 @@ impl Local {
         });
     }
 
-    /// Serves `request` on the caller's thread, for callers that wait anyway.
-    pub fn run(
+}
+
+/// Served on the caller's thread, for callers that wait anyway (the tests run the console's
+/// requests in line so).
+impl Serve for Local {
+    fn serve(
         &self,
         ctx: &Context,
         request: Request,
