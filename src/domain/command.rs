@@ -4,6 +4,7 @@
 //! the console, the command line, the demo and the tests build them by name.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::application::{ApplicationId, DocumentStatus, ExclusionReason};
 use super::appointment::{AppointmentId, Slot};
@@ -26,13 +27,15 @@ pub use super::workflows::agenda::NewAppointment;
 pub use super::workflows::intake::NewApplication;
 
 /// Who acts and when; the clock is read by the caller, never here.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Context {
     pub actor: String,
     pub now: Timestamp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Plain data, so that a command can cross a thread or a socket inside an office request; the
+/// audit log records events, never commands, so this encoding is stored nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
     // ---- calls: the call, its publication, its interested citizens ----
     SaveCall(Box<Call>),

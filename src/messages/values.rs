@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
 
 use super::placeholders::{PlaceholderSpec, ValueKind};
 use super::text::clean_line;
@@ -19,7 +20,7 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// Browsers and IO handle longer addresses badly.
 pub const MAX_URL_CHARS: usize = 2000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Value {
     Text(String),
     Date(NaiveDate),
@@ -153,7 +154,7 @@ fn describe_char(c: char) -> String {
 }
 
 /// Values by placeholder name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Values(BTreeMap<String, Value>);
 
 impl Values {

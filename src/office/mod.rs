@@ -9,12 +9,15 @@
 //! - `reads` and `queries`: what the screens and the reports read;
 //! - `request`: every request as one value and its reply as another, for callers that send
 //!   them off their thread (the console) or over a socket;
+//! - `local`: the office served in the caller's process on tokio's blocking pool, which is how
+//!   the console reaches it;
 //! - `intake`, `ranking`, `archive`: the command line's jobs (imports, calls and their
 //!   interested citizens, point tables and adjustments, backups and checks, demo data).
 
 mod archive;
 mod error;
 mod intake;
+mod local;
 mod outbox;
 mod publish;
 mod queries;
@@ -25,14 +28,19 @@ mod steps;
 
 use std::path::Path;
 
+/// Which audit entries a page of the log lists.
+pub use crate::store::AuditFilter;
+/// A draw by lot's seed, from the operating system.
+pub use crate::store::lot::fresh_seed;
 pub use archive::Backup;
 pub use error::OfficeError;
 pub use intake::{CallSaved, Imported, InterestedAdded};
+pub use local::{Local, Serve};
 pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};
 pub use publish::{
     InterestedPreview, InterestedTold, ON_PUBLISH_CALL, PublicationPreview, RankingPublished,
 };
-pub use queries::{AgendaDay, CallsOverview};
+pub use queries::{AgendaDay, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
 pub use request::{Progress, Reply, Request};
 pub use steps::{
@@ -76,8 +84,8 @@ impl Office {
         self.store.path()
     }
 
-    /// The store itself, for the console's screens that still read it directly rather than
-    /// through the office's requests.
+    /// The database itself, for the tests and tools that look behind the office; the console
+    /// and the command line only send it requests.
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -112,6 +112,12 @@ impl Office {
         Ok(self.store.io_profile_allowed(fiscal_code)?)
     }
 
+    /// Whether IO said this citizen may receive the service's messages; a failed read says no,
+    /// as a preview only reports it.
+    pub fn reachable(&self, fiscal_code: &str) -> bool {
+        matches!(self.io_profile_allowed(fiscal_code), Ok(Some(_)))
+    }
+
     /// The sender that drains this office's outbox through `client`, recording `actor`.
     pub fn sender(&self, client: IoClient, actor: &str) -> Worker {
         Worker::new(

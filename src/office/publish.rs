@@ -65,6 +65,8 @@ pub struct InterestedPreview {
     pub fiscal_code: String,
     pub message: NewMessage,
     pub recipients: usize,
+    /// IO said the first citizen may receive the service's messages.
+    pub reachable: bool,
 }
 
 impl Office {
@@ -108,12 +110,14 @@ impl Office {
                 let preview =
                     self.store
                         .preview_message(None, Some(first.application), ctx, &order)?;
+                let reachable = self.reachable(&preview.draft.addressee.fiscal_code);
                 Some(StepPreview {
                     template: preview.draft.template,
                     title: preview.draft.title,
                     addressee: preview.draft.addressee,
                     message: preview.draft.message,
                     duplicate_of: preview.duplicate_of,
+                    reachable,
                 })
             }
         };
@@ -186,7 +190,9 @@ impl Office {
             ..Default::default()
         };
         let rendered = order.render(&subject).map_err(OfficeError::Refused)?;
+        let reachable = self.reachable(&citizen.fiscal_code);
         Ok(Some(InterestedPreview {
+            reachable,
             title: order.template.title.clone(),
             fiscal_code: citizen.fiscal_code,
             message: rendered.message,

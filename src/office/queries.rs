@@ -35,6 +35,15 @@ pub struct AgendaDay {
     pub protocols: BTreeMap<ApplicationId, String>,
 }
 
+/// A published version of a call's ranking as an export writes it: the call's title (its code
+/// when the call cannot be found), the version's header and its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankingExport {
+    pub title: String,
+    pub header: RankingHeader,
+    pub rows: Vec<RankRow>,
+}
+
 impl Office {
     // ---- the screens' read models ------------------------------------------------------
 
@@ -55,6 +64,18 @@ impl Office {
         };
         let call = self.store.call(&application.call)?;
         Ok(Some(Row::of(&application, call.as_ref())))
+    }
+
+    /// The rows of applications `ids` as they are now, for cases just changed; an id without
+    /// an application has no row.
+    pub fn rows_of(&self, ids: &[ApplicationId]) -> Result<Vec<Row>, OfficeError> {
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = self.row(*id)? {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
     }
 
     /// Everything the case screen shows of application `id`.
@@ -168,6 +189,27 @@ impl Office {
         number: u32,
     ) -> Result<Option<(RankingHeader, Vec<RankRow>)>, OfficeError> {
         Ok(self.store.ranking_version(code, number)?)
+    }
+
+    /// Version `number` of call `code`'s ranking with the call's title, for an export; None
+    /// when there is no such version.
+    pub fn ranking_export(
+        &self,
+        code: &str,
+        number: u32,
+    ) -> Result<Option<RankingExport>, OfficeError> {
+        let Some((header, rows)) = self.store.ranking_version(code, number)? else {
+            return Ok(None);
+        };
+        let title = match self.store.call(code)? {
+            Some(call) => call.title,
+            None => code.to_string(),
+        };
+        Ok(Some(RankingExport {
+            title,
+            header,
+            rows,
+        }))
     }
 
     /// The order of call `code` as its records stand now, ties left to the draw.

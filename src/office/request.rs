@@ -14,7 +14,7 @@ use super::reads::{Case, RankingData, Row, Summary};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
     InterestedPreview, InterestedTold, Office, OfficeError, OutboxView, PublicationPreview,
-    RankingPublished, Step, StepDone, StepPreview, StepsReport,
+    RankingExport, RankingPublished, Step, StepDone, StepPreview, StepsReport,
 };
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::interested::Interested;
@@ -26,9 +26,8 @@ use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
 use crate::store::AuditFilter;
 
 /// A caseworker's request. Reads need no context; writes are dated and signed by the context
-/// `Office::handle` is given. Not yet serde: `Command`, the typed `Values` and `AuditFilter`
-/// are not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Office::handle` is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
     // ---- reads ----
     Summary {
@@ -38,6 +37,10 @@ pub enum Request {
     Rows,
     Row {
         id: ApplicationId,
+    },
+    /// The rows of several applications just changed.
+    RowsOf {
+        ids: Vec<ApplicationId>,
     },
     Case {
         id: ApplicationId,
@@ -49,6 +52,11 @@ pub enum Request {
     },
     RankingEntries {
         call: String,
+    },
+    /// A published version with its call's title, to be written to a file.
+    RankingExport {
+        call: String,
+        number: u32,
     },
     AuditPage {
         before: Option<u64>,
@@ -120,6 +128,62 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The request's name, for the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Summary { .. } => "summary",
+            Request::Rows => "rows",
+            Request::Row { .. } => "row",
+            Request::RowsOf { .. } => "rows_of",
+            Request::Case { .. } => "case",
+            Request::RankingData => "ranking_data",
+            Request::RankingVersion { .. } => "ranking_version",
+            Request::RankingEntries { .. } => "ranking_entries",
+            Request::RankingExport { .. } => "ranking_export",
+            Request::AuditPage { .. } => "audit_page",
+            Request::ApplicationByProtocol { .. } => "application_by_protocol",
+            Request::CallsOverview => "calls_overview",
+            Request::Call { .. } => "call",
+            Request::Interested { .. } => "interested",
+            Request::AgendaDay { .. } => "agenda_day",
+            Request::OutboxView { .. } => "outbox_view",
+            Request::IoProfileAllowed { .. } => "io_profile_allowed",
+            Request::PreviewStep(_) => "preview_step",
+            Request::PreviewInterested { .. } => "preview_interested",
+            Request::PreviewPublication { .. } => "preview_publication",
+            Request::Execute(_) => "execute",
+            Request::Step(_) => "step",
+            Request::RunSteps(_) => "run_steps",
+            Request::Batch(_) => "batch",
+            Request::TellInterested { .. } => "tell_interested",
+            Request::AddInterested { .. } => "add_interested",
+            Request::PublishRanking { .. } => "publish_ranking",
+            Request::Requeue { .. } => "requeue",
+            Request::MarkSent { .. } => "mark_sent",
+            Request::ExportBundle { .. } => "export_bundle",
+        }
+    }
+
+    /// Whether the request changes the database (or writes a file): such a request is never
+    /// dropped for a newer one, and the console says it is saving rather than reading.
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Request::Execute(_)
+                | Request::Step(_)
+                | Request::RunSteps(_)
+                | Request::Batch(_)
+                | Request::TellInterested { .. }
+                | Request::AddInterested { .. }
+                | Request::PublishRanking { .. }
+                | Request::Requeue { .. }
+                | Request::MarkSent { .. }
+                | Request::ExportBundle { .. }
+        )
+    }
+}
+
 /// What a long request reports while it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Progress {
@@ -137,10 +201,12 @@ pub enum Reply {
     Summary(Result<Summary, OfficeError>),
     Rows(Result<Vec<Row>, OfficeError>),
     Row(Result<Option<Row>, OfficeError>),
+    RowsOf(Result<Vec<Row>, OfficeError>),
     Case(Result<Option<Case>, OfficeError>),
     RankingData(Result<RankingData, OfficeError>),
     RankingVersion(Result<Option<(RankingHeader, Vec<RankRow>)>, OfficeError>),
     RankingEntries(Result<Vec<Entry>, OfficeError>),
+    RankingExport(Result<Option<RankingExport>, OfficeError>),
     AuditPage(Result<Vec<(u64, Event)>, OfficeError>),
     ApplicationByProtocol(Result<Option<Application>, OfficeError>),
     CallsOverview(Result<CallsOverview, OfficeError>),
@@ -180,12 +246,16 @@ impl Office {
                 Reply::Rows(self.rows(&mut |done, total| progress(Progress::Rows(done, total))))
             }
             Request::Row { id } => Reply::Row(self.row(id)),
+            Request::RowsOf { ids } => Reply::RowsOf(self.rows_of(&ids)),
             Request::Case { id } => Reply::Case(self.case(id)),
             Request::RankingData => Reply::RankingData(self.ranking_data()),
             Request::RankingVersion { call, number } => {
                 Reply::RankingVersion(self.ranking_version(&call, number))
             }
             Request::RankingEntries { call } => Reply::RankingEntries(self.ranking_entries(&call)),
+            Request::RankingExport { call, number } => {
+                Reply::RankingExport(self.ranking_export(&call, number))
+            }
             Request::AuditPage {
                 before,
                 limit,

@@ -22,7 +22,7 @@ const BATCH_CHUNK: usize = 200;
 
 /// A step and the message it fires: the command, when there is one, and the catalogue message
 /// composed from the case the command leaves (so a protocol number just given is in its text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub command: Option<Command>,
     /// The application the message is about when no command names one; None for a message
@@ -51,6 +51,8 @@ pub struct StepPreview {
     pub message: NewMessage,
     /// An identical message already in the outbox: the step would be refused.
     pub duplicate_of: Option<OutboxId>,
+    /// IO said the addressee may receive the service's messages (else it is learnt on sending).
+    pub reachable: bool,
 }
 
 /// How a list of commands went, each committed on its own.
@@ -86,7 +88,7 @@ impl BatchStep {
 }
 
 /// One catalogue message to many applications, each after its step when there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Batch {
     pub ids: Vec<ApplicationId>,
     pub template: String,
@@ -158,12 +160,14 @@ impl Office {
         let preview =
             self.store
                 .preview_message(step.command.as_ref(), step.application, ctx, &order)?;
+        let reachable = self.reachable(&preview.draft.addressee.fiscal_code);
         Ok(StepPreview {
             template: preview.draft.template,
             title: preview.draft.title,
             addressee: preview.draft.addressee,
             message: preview.draft.message,
             duplicate_of: preview.duplicate_of,
+            reachable,
         })
     }
 

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::audit::StoredEntry;
 use super::{Store, StoreError, keys};
@@ -17,7 +17,7 @@ use crate::domain::{ApplicationId, Event};
 const REBUILD_BATCH: usize = 10_000;
 
 /// Which audit entries `Store::audit_page` returns. Every field left at `None` matches all.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
     /// Only this application's entries, read through the index.
     pub case: Option<ApplicationId>,

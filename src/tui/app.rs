@@ -1,80 +1,76 @@
 //! The console's state and its `update`: every key becomes an `Action` through the keymap, and
-//! goes to the overlay open, or to the screen shown. Slow reads arrive as `Msg`s from
-//! background tasks; `update` never blocks on them. Drawing lives in `view`, each screen's in
-//! its folder under `screens`.
+//! goes to the overlay open, or to the screen shown. Whatever needs the database leaves as an
+//! [`Effect`] asking the office, and its reply comes back as a [`Msg`] routed to whoever asked:
+//! `update` never waits for it, so keys stay live while a slow read runs. Drawing lives in
+//! `view`, each screen's in its folder under `screens`.
 
 mod overlays;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::InputRequest;
 
 use crate::domain::ApplicationId;
-use crate::domain::time::{Timestamp, rome_date};
-use crate::store::Store;
+use crate::domain::time::Timestamp;
+use crate::office::{Progress, Reply, Request};
 
 use super::actions::Action;
-use super::context::{BatchJob, Change, Ctx, Nav, Reply, Request};
-use super::data::{Row, Summary};
+use super::context::{Change, Ctx, Nav, Newest, Then, Ticket, Waiter};
+use super::data::Summary;
 use super::form::Form;
 use super::keymap::{Context, Key, Keymap, Resolution};
 use super::list::ListCursor;
 use super::messaging::{BatchRun, Messaging, PreviewState};
 use super::rows::Rows;
 use super::screens::{Back, Screen, ScreenId, Screens};
+use super::search::{Entry, SearchIndex};
+use super::strings as s;
 use super::theme::Theme;
 use super::view::View;
 
 pub use overlays::text_score;
 
-/// Results of background work, and input.
+/// Input, and what background work sends back.
+// A message is built once and moved once, through the channel into `update`: boxing the
+// office's reply would buy nothing but an allocation and a dereference at every match.
+#[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
-    Summary(Result<Summary, String>),
-    RowsProgress(usize, usize),
-    Rows(Result<Vec<Row>, String>),
+    /// How far request `ticket`, still running, got.
+    Progress(Ticket, Progress),
+    /// The office's reply to request `ticket`.
+    Reply(Ticket, Reply),
+    /// A search index built off the UI thread, for the screen that asked.
+    Index(ScreenId, Arc<SearchIndex>),
     /// A line from the background sender while it sends.
     SenderProgress(String),
     /// The sender's report once a drain ended: the outbox and the cases have changed.
     SenderDone(String),
-    /// Work done that changes nothing on screen.
-    Nothing,
-    /// A batch being queued: how far it got; `finished` once it stopped.
-    Batch(BatchUpdate),
-    /// The answer to what a screen asked for.
-    Reply(ScreenId, Reply),
-}
-
-/// A published ranking as stored: its header and its rows.
-pub type PublishedVersion = (
-    crate::domain::publication::RankingHeader,
-    Vec<crate::domain::ranking::RankRow>,
-);
-
-/// Progress of a batch of messages being queued.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchUpdate {
-    pub done: usize,
-    pub queued: usize,
-    pub duplicates: usize,
-    pub failed: usize,
-    pub first_failure: Option<String>,
-    pub finished: bool,
-    pub interrupted: bool,
-    pub error: Option<String>,
 }
 
 /// Work `update` asks the runtime to do off the UI thread.
+// Built once and moved once, like a message.
+#[allow(clippy::large_enum_variant)]
 pub enum Effect {
-    /// The cruscotto's figures, with the appointments of the given day (the console's today).
-    LoadSummary(chrono::NaiveDate),
-    LoadRows,
-    /// Queue one message per application, in chunks, reporting progress.
-    QueueBatch(Box<BatchJob>),
+    /// A request for the office; its progress and reply come back with its ticket.
+    Ask(Ask),
+    /// The search index over the rows given, for the screen named.
+    BuildIndex(ScreenId, Vec<Entry>),
     /// Tell the background sender there is something to send.
     WakeSender,
-    /// Work a screen asked for: the answer goes back to it.
-    Ask(ScreenId, Request),
+}
+
+/// A request on its way to the office: plain data, with who asks and when.
+pub struct Ask {
+    pub ticket: Ticket,
+    pub context: crate::domain::Context,
+    pub request: Request,
+    /// Set to stop a batch between chunks.
+    pub stop: Arc<AtomicBool>,
 }
 
 /// The filter typed in the help or the palette, and where its list stands.
@@ -118,7 +114,6 @@ pub struct CheckState {
 }
 
 pub struct App {
-    store: Store,
     pub keymap: Keymap,
     pub theme: Theme,
     pub actor: String,
@@ -143,20 +138,25 @@ pub struct App {
     pub batch: Option<BatchRun>,
     /// Where the seed of a draw by lot comes from: the system's generator, or a test's value.
     seeds: Box<dyn Fn() -> Result<u64, String> + Send>,
+    /// The last ticket given to a request.
+    asked: u64,
+    /// The requests sent and not answered yet, and who their replies go to.
+    waiting: BTreeMap<Ticket, Waiter>,
+    /// The newest read of the console's own data: an older reply arriving late is dropped.
+    newest: Newest,
 }
 
 impl App {
+    /// A console for `actor`; its first requests (the cruscotto's figures, the rows) are
+    /// waiting in its effects.
     pub fn new(
-        store: Store,
         keymap: Keymap,
         theme: Theme,
         actor: &str,
         clock: Box<dyn Fn() -> Timestamp + Send>,
         size: (u16, u16),
     ) -> App {
-        let today = rome_date(clock());
-        App {
-            store,
+        let mut app = App {
             keymap,
             theme,
             actor: actor.to_string(),
@@ -171,13 +171,21 @@ impl App {
             pending: Vec::new(),
             status: None,
             quit: false,
-            effects: vec![Effect::LoadSummary(today), Effect::LoadRows],
+            effects: Vec::new(),
             changes: Vec::new(),
             nav: None,
             messaging: Messaging::default(),
             batch: None,
-            seeds: Box::new(crate::store::lot::fresh_seed),
-        }
+            seeds: Box::new(crate::office::fresh_seed),
+            asked: 0,
+            waiting: BTreeMap::new(),
+            newest: Newest::default(),
+        };
+        app.with_ctx(|ctx| {
+            ctx.reload_summary();
+            ctx.load_rows();
+        });
+        app
     }
 
     /// Where draws by lot take their seed (the tests fix it; the console asks the system).
@@ -190,16 +198,25 @@ impl App {
         self.messaging = messaging;
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
+    }
+
+    /// What the status line says while a request of the screen shown, or a step, is out.
+    pub fn waiting(&self) -> Option<&'static str> {
+        self.waiting
+            .values()
+            .filter(|w| match &w.then {
+                None => w.by == self.screen,
+                Some(then) => then.shown(),
+            })
+            .map(|w| if w.writes { s::SAVING } else { s::LOADING })
+            // A write outweighs a read.
+            .max_by_key(|text| *text == s::SAVING)
     }
 
     /// What the screens draw from.
@@ -238,7 +255,6 @@ impl App {
     /// Lends the console's services to screen `me` (its replies go to it), beside the screens.
     fn parts(&mut self, me: ScreenId) -> (&mut Screens, Ctx<'_>) {
         let App {
-            store,
             keymap,
             actor,
             clock,
@@ -254,12 +270,14 @@ impl App {
             messaging,
             batch,
             seeds,
+            asked,
+            waiting,
+            newest,
             ..
         } = self;
         let ctx = Ctx {
             me,
             shown: *screen,
-            store,
             keymap,
             actor,
             clock: &**clock,
@@ -273,6 +291,9 @@ impl App {
             changes,
             batch,
             nav,
+            asked,
+            waiting,
+            newest,
         };
         (screens, ctx)
     }
@@ -291,7 +312,12 @@ impl App {
 
     /// Runs `f` with the console's services on behalf of the screen shown (an overlay's step).
     fn with_ctx<T>(&mut self, f: impl FnOnce(&mut Ctx) -> T) -> T {
-        let (_, mut ctx) = self.parts(self.screen);
+        self.with_ctx_of(self.screen, f)
+    }
+
+    /// Runs `f` with the console's services on behalf of screen `me`.
+    fn with_ctx_of<T>(&mut self, me: ScreenId, f: impl FnOnce(&mut Ctx) -> T) -> T {
+        let (_, mut ctx) = self.parts(me);
         let result = f(&mut ctx);
         self.settle();
         result
@@ -332,25 +358,10 @@ impl App {
                 }
                 true
             }
-            Msg::Summary(Ok(summary)) => {
-                self.summary = Some(summary);
-                true
-            }
-            Msg::Summary(Err(e)) | Msg::Rows(Err(e)) => {
-                self.with_ctx(|ctx| ctx.error(e));
-                true
-            }
-            Msg::RowsProgress(done, total) => {
-                self.rows_progress = Some((done, total));
-                self.changes.push(Change::RowsProgress);
-                self.settle()
-            }
-            Msg::Rows(Ok(rows)) => {
-                self.rows_progress = None;
-                self.rows.set(rows);
-                self.changes.push(Change::RowsLoaded);
-                self.settle();
-                true
+            Msg::Progress(ticket, progress) => self.on_progress(ticket, progress),
+            Msg::Reply(ticket, reply) => self.on_reply(ticket, reply),
+            Msg::Index(id, index) => {
+                self.with_screen(id, |screen, ctx| screen.on_index(index, ctx))
             }
             Msg::SenderProgress(line) => {
                 self.changes.push(Change::Sender { line, done: false });
@@ -363,11 +374,56 @@ impl App {
                 ctx.reload_summary();
                 self.settle()
             }
-            Msg::Nothing => false,
-            Msg::Batch(update) => self.with_ctx(|ctx| ctx.on_batch(update)),
-            Msg::Reply(to, reply) => {
-                self.with_screen(to, |screen, ctx| screen.on_reply(reply, ctx))
+        }
+    }
+
+    /// How far a request got: the rows being read, a batch being queued.
+    fn on_progress(&mut self, ticket: Ticket, progress: Progress) -> bool {
+        let Some(waiter) = self.waiting.get(&ticket) else {
+            return false;
+        };
+        match (&waiter.then, progress) {
+            (Some(Then::Rows), Progress::Rows(done, total)) if self.newest.rows == Some(ticket) => {
+                self.rows_progress = Some((done, total));
+                self.changes.push(Change::RowsProgress);
+                self.settle()
             }
+            (Some(Then::Batch), Progress::Batch(update)) => {
+                let me = waiter.by;
+                self.with_ctx_of(me, |ctx| ctx.on_batch(update))
+            }
+            _ => false,
+        }
+    }
+
+    /// The office answered: the reply goes to the screen that asked, or is the console's own.
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply) -> bool {
+        let Some(waiter) = self.waiting.remove(&ticket) else {
+            return false;
+        };
+        let Some(then) = waiter.then else {
+            return self.with_screen(waiter.by, |screen, ctx| screen.on_reply(ticket, reply, ctx));
+        };
+        match (then, reply) {
+            // A newer read of the same is on its way: this one is stale.
+            (Then::Summary, _) if self.newest.summary != Some(ticket) => false,
+            (Then::Rows, _) if self.newest.rows != Some(ticket) => false,
+            (Then::Summary, Reply::Summary(Ok(summary))) => {
+                self.summary = Some(summary);
+                true
+            }
+            (Then::Rows, Reply::Rows(Ok(rows))) => {
+                self.rows_progress = None;
+                self.rows.set(rows);
+                self.changes.push(Change::RowsLoaded);
+                self.settle();
+                true
+            }
+            (Then::Summary, Reply::Summary(Err(e))) | (Then::Rows, Reply::Rows(Err(e))) => {
+                self.with_ctx(|ctx| ctx.error(e.to_string()));
+                true
+            }
+            (then, reply) => self.with_ctx_of(waiter.by, |ctx| ctx.on_then(then, reply)),
         }
     }
 
@@ -480,13 +536,10 @@ impl App {
         }
     }
 
-    /// Opens application `id`'s case; Esc returns to `from`.
+    /// Asks for application `id`'s case, shown once read; Esc returns to `from`.
     pub fn open_case(&mut self, id: ApplicationId, from: ScreenId) {
         let (screens, mut ctx) = self.parts(ScreenId::Case);
-        let opened = screens.case.open(id, from, &mut ctx);
-        if opened {
-            self.screen = ScreenId::Case;
-        }
+        screens.case.open(id, from, &mut ctx);
         self.settle();
     }
 }

@@ -11,6 +11,7 @@ use crate::messages::front_matter;
 use crate::messages::outbox::OutboxEntry;
 use crate::messages::text::utf16_len;
 use crate::messages::{ComuneConfig, NewMessage, Values};
+use crate::office::BatchStep;
 
 use super::strings as s;
 
@@ -37,9 +38,6 @@ pub enum Target {
     Case(ApplicationId),
     Batch(Vec<ApplicationId>),
 }
-
-/// A step a batch runs on each application before queueing its message.
-pub use crate::office::BatchStep;
 
 /// What Enter does on a preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +73,7 @@ pub enum Firing {
         seed: u64,
     },
     /// A message already in the outbox, shown for reading.
-    Stored,
+    InOutbox,
 }
 
 /// Everything the preview draws, exactly as IO will receive it.
@@ -164,7 +162,7 @@ impl PreviewState {
             &entry.title,
             addressee,
             &entry.message,
-            Firing::Stored,
+            Firing::InOutbox,
             note,
         )
     }

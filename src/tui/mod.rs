@@ -1,8 +1,10 @@
 //! The console: ratatui over crossterm, in the Elm style. `app` holds the state and its
 //! `update`, `view` draws it, `keymap` turns keys into actions. Each screen is a unit under
 //! `screens`, listed once in its registry; it acts through the `context` it is handed. Input is
-//! read on its own thread, slow reads run on tokio's blocking pool and report back as messages;
-//! the screen is redrawn only after a message changed something, never on a timer.
+//! read on its own thread; everything that reads or writes the database is a request to the
+//! office, served on tokio's blocking pool by the office's local adapter, whose progress and
+//! reply come back as messages. The screen is redrawn only after a message changed something,
+//! never on a timer.
 
 pub mod actions;
 pub mod app;
@@ -29,13 +31,13 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::restore as restore_terminal;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::office::Office;
-use crate::store::Store;
-use app::{App, Effect, Msg};
-use context::{Reply, Request};
-use search::SearchIndex;
+use crate::office::{Local, Office, Serve};
+use app::{App, Ask, Effect, Msg};
+use screens::ScreenId;
+use search::{Entry, SearchIndex};
 
 pub use view::{MIN_HEIGHT, MIN_WIDTH};
 
@@ -45,7 +47,7 @@ struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        ratatui::restore();
+        restore_terminal();
     }
 }
 
@@ -56,7 +58,7 @@ type Console = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 fn start_terminal() -> io::Result<(Console, TerminalGuard)> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        ratatui::restore();
+        restore_terminal();
         previous(info);
     }));
     let guard = TerminalGuard;
@@ -131,7 +133,6 @@ async fn event_loop(
     spawn_input(tx.clone());
     let size = terminal.size()?;
     let mut app = App::new(
-        office.store().clone(),
         keymap,
         theme::Theme::from_env(),
         actor,
@@ -158,7 +159,8 @@ async fn event_loop(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "archivio aperto"
     );
-    run_effects(&mut app, &tx, &wake);
+    let office = Local::new(Arc::new(office));
+    run_effects(app.take_effects(), &office, &tx, &wake);
     while let Some(msg) = rx.recv().await {
         let mut changed = app.update(msg);
         // Whatever else is already queued (held keys, progress) is applied before one redraw.
@@ -168,7 +170,7 @@ async fn event_loop(
         if app.quit {
             break;
         }
-        run_effects(&mut app, &tx, &wake);
+        run_effects(app.take_effects(), &office, &tx, &wake);
         if changed {
             draw(&mut terminal, |frame| view::draw(frame, &app))?;
         }
@@ -250,80 +252,74 @@ fn spawn_sender(
     });
 }
 
-/// Starts the work `update` asked for on the blocking pool; results come back as messages.
-fn run_effects(app: &mut App, tx: &UnboundedSender<Msg>, wake: &tokio::sync::Notify) {
-    for effect in app.take_effects() {
-        if let Effect::WakeSender = effect {
-            wake.notify_one();
-            continue;
-        }
-        let store = app.store().clone();
-        let tx = tx.clone();
-        tokio::task::spawn_blocking(move || {
-            let _ = tx.send(perform(effect, &store, &mut |msg| {
-                let _ = tx.send(msg);
-            }));
-        });
-    }
-}
-
-/// Does one piece of slow work; `progress` receives intermediate messages. Shared by the
-/// console's runtime and the tests, which run it in line.
-pub fn perform(effect: Effect, store: &Store, progress: &mut dyn FnMut(Msg)) -> Msg {
-    match effect {
-        Effect::LoadSummary(today) => {
-            Msg::Summary(data::Summary::load(store, today).map_err(|e| e.to_string()))
-        }
-        Effect::LoadRows => {
-            let started = Instant::now();
-            let rows = data::load_rows(store, &mut |done, total| {
-                progress(Msg::RowsProgress(done, total));
-            })
-            .map_err(|e| e.to_string());
-            tracing::info!(
-                ms = started.elapsed().as_secs_f64() * 1000.0,
-                "domande caricate"
-            );
-            Msg::Rows(rows)
-        }
-        Effect::QueueBatch(job) => Msg::Batch(job.run(store, &mut |update| {
-            progress(Msg::Batch(update));
-        })),
-        Effect::WakeSender => Msg::Nothing,
-        Effect::Ask(to, request) => Msg::Reply(to, answer(request, store)),
-    }
-}
-
-/// Does the work a screen asked for; the answer goes back to it.
-fn answer(request: Request, store: &Store) -> Reply {
-    match request {
-        Request::LoadRanking => {
-            let started = Instant::now();
-            let data = data::RankingData::load(store).map_err(|e| e.to_string());
-            tracing::info!(
-                ms = started.elapsed().as_secs_f64() * 1000.0,
-                "graduatoria calcolata"
-            );
-            Reply::Ranking(data)
-        }
-        Request::LoadRankingVersion { call, number } => {
-            let result = store
-                .ranking_version(&call, number)
-                .map_err(|e| e.to_string());
-            Reply::RankingVersion {
-                call,
-                number,
-                result,
+/// Starts the work `update` asked for: requests go to the office through its local adapter,
+/// which serves them on tokio's blocking pool; their progress and replies come back as
+/// messages. Must be called inside a tokio runtime.
+pub fn run_effects(
+    effects: Vec<Effect>,
+    office: &Local,
+    tx: &UnboundedSender<Msg>,
+    wake: &tokio::sync::Notify,
+) {
+    for effect in effects {
+        match effect {
+            Effect::WakeSender => wake.notify_one(),
+            Effect::Ask(Ask {
+                ticket,
+                context,
+                request,
+                stop,
+            }) => {
+                let progress_tx = tx.clone();
+                let reply_tx = tx.clone();
+                office.send(
+                    context,
+                    request,
+                    stop,
+                    move |progress| {
+                        let _ = progress_tx.send(Msg::Progress(ticket, progress));
+                    },
+                    move |reply| {
+                        let _ = reply_tx.send(Msg::Reply(ticket, reply));
+                    },
+                );
+            }
+            Effect::BuildIndex(screen, entries) => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(index_built(screen, entries));
+                });
             }
         }
-        Request::BuildIndex(entries) => {
-            let started = Instant::now();
-            let index = Arc::new(SearchIndex::new(entries));
-            tracing::info!(
-                ms = started.elapsed().as_secs_f64() * 1000.0,
-                "indice di ricerca pronto"
-            );
-            Reply::Index(index)
-        }
     }
+}
+
+/// Does one effect in line, through the same `Serve::serve` the adapter calls: every message
+/// it yields (progress, then the reply) goes to `send`. For tests and tools that wait anyway.
+pub fn perform(effect: Effect, office: &dyn Serve, send: &mut dyn FnMut(Msg)) {
+    match effect {
+        Effect::WakeSender => {}
+        Effect::Ask(Ask {
+            ticket,
+            context,
+            request,
+            stop,
+        }) => {
+            let reply = office.serve(&context, request, &stop, &mut |progress| {
+                send(Msg::Progress(ticket, progress))
+            });
+            send(Msg::Reply(ticket, reply));
+        }
+        Effect::BuildIndex(screen, entries) => send(index_built(screen, entries)),
+    }
+}
+
+fn index_built(screen: ScreenId, entries: Vec<Entry>) -> Msg {
+    let started = Instant::now();
+    let index = Arc::new(SearchIndex::new(entries));
+    tracing::info!(
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "indice di ricerca pronto"
+    );
+    Msg::Index(screen, index)
 }

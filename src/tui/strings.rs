@@ -10,6 +10,10 @@ pub const TOO_SMALL: &str = "Finestra troppo piccola";
 pub const LOADING_STORE: &str = "Apertura dell'archivio…";
 pub const LOADING_SUMMARY: &str = "Lettura del bando…";
 pub const LOADING_ROWS: &str = "Caricamento delle domande…";
+/// The status line while a read of the screen shown is out.
+pub const LOADING: &str = "caricamento…";
+/// The status line while a step is being committed.
+pub const SAVING: &str = "salvataggio…";
 pub const NO_CALL: &str = "Nessun bando attivo: caricarne uno con «alloggi call load FILE.toml»";
 pub const NO_MATCH: &str = "Nessun risultato";
 

@@ -1,10 +1,12 @@
-//! The console harness shared by the console tests: an `App` over a store in a temporary
-//! directory at a fixed instant, driven key by key with its background work run in line, and
-//! drawn whole on ratatui's TestBackend.
+//! The console harness shared by the console tests: an `App` asking an office over a store in a
+//! temporary directory at a fixed instant, driven key by key with its requests served in line
+//! (through the same `Serve::serve` the console's adapter calls off its thread), and drawn whole
+//! on ratatui's TestBackend.
 #![allow(dead_code)]
 
 use alloggi::domain::time::Timestamp;
 use alloggi::messages::ComuneConfig;
+use alloggi::office::Office;
 use alloggi::store::Store;
 use alloggi::tui::app::{App, Msg};
 use alloggi::tui::keymap::Keymap;
@@ -18,6 +20,8 @@ use ratatui::buffer::Buffer;
 
 pub struct Console {
     pub app: App,
+    /// What the console's requests are served by.
+    pub office: Office,
     pub dir: tempfile::TempDir,
 }
 
@@ -32,17 +36,18 @@ impl Console {
         size: (u16, u16),
         clock: Box<dyn Fn() -> Timestamp + Send>,
     ) -> Console {
-        let mut app = App::new(store, keymap, Theme { color }, "mrossi", clock, size);
+        let office = Office::new(store, Ok(ComuneConfig::example()));
+        let mut app = App::new(keymap, Theme { color }, "mrossi", clock, size);
         app.set_messaging(Messaging {
             config: Ok(ComuneConfig::example()),
             sender_off: Some("invio a IO non attivo in questa console".into()),
         });
-        let mut console = Console { app, dir };
+        let mut console = Console { app, office, dir };
         console.settle();
         console
     }
 
-    /// Runs the background work the console asked for, in line, until none is left.
+    /// Serves the requests the console sent, in line, until none is left.
     pub fn settle(&mut self) {
         loop {
             let effects = self.app.take_effects();
@@ -51,8 +56,7 @@ impl Console {
             }
             for effect in effects {
                 let mut messages = Vec::new();
-                let last = perform(effect, self.app.store(), &mut |m| messages.push(m));
-                messages.push(last);
+                perform(effect, &self.office, &mut |m| messages.push(m));
                 for message in messages {
                     self.app.update(message);
                 }
@@ -113,7 +117,8 @@ impl Console {
             .join("\n")
     }
 
+    /// The office's database, for the tests to look behind the console.
     pub fn store(&self) -> &Store {
-        self.app.store()
+        self.office.store()
     }
 }

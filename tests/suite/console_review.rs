@@ -12,7 +12,7 @@ use alloggi::domain::time::{Timestamp, rome_date, start_of_day_rome};
 use alloggi::domain::{ApplicationId, State};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::store::Store;
-use alloggi::tui::app::{Msg, Overlay};
+use alloggi::tui::app::Overlay;
 use alloggi::tui::data::Summary;
 use alloggi::tui::keymap::Keymap;
 use alloggi::tui::rows::ReviewList;
@@ -80,8 +80,8 @@ impl ReviewConsole for Console {
 
     /// The summary as of the console's own day: the runtime reads it for the wall clock's.
     fn summary_of_today(&mut self) {
-        let summary = Summary::load(self.app.store(), self.today()).map_err(|e| e.to_string());
-        self.app.update(Msg::Summary(summary));
+        let summary = Summary::load(self.store(), self.today()).expect("summary");
+        self.app.summary = Some(summary);
     }
 
     fn open(&mut self, id: ApplicationId) -> &mut Self {

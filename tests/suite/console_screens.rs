@@ -274,7 +274,7 @@ fn batch_registration_of_the_selected_applications() {
         .filter_map(|i| console.app.rows.row(*i).map(|r| r.id))
         .collect();
     console.char(' ').char(' ').char('p');
-    let store = console.app.store();
+    let store = console.store();
     for id in &ids {
         let application = store.application(*id).expect("read").expect("exists");
         // Late applications need a reason and are refused in a batch; the others are registered.
@@ -306,7 +306,7 @@ fn the_contact_form_saves_through_a_command_and_the_audit_log() {
         .data
         .application
         .id;
-    let audit_before = console.app.store().audit_len();
+    let audit_before = console.store().audit_len();
     console.char('e');
     // Replace the email: Ctrl+u clears the field.
     console
@@ -318,7 +318,6 @@ fn the_contact_form_saves_through_a_command_and_the_audit_log() {
         "the form closed after saving"
     );
     let saved = console
-        .app
         .store()
         .application(id)
         .expect("read")
@@ -327,7 +326,7 @@ fn the_contact_form_saves_through_a_command_and_the_audit_log() {
         saved.contact.email.as_deref(),
         Some("maria.rossi@example.it")
     );
-    assert_eq!(console.app.store().audit_len(), audit_before + 1);
+    assert_eq!(console.store().audit_len(), audit_before + 1);
     assert!(console.text().contains("recapiti modificati"));
 }
 
@@ -335,14 +334,14 @@ fn the_contact_form_saves_through_a_command_and_the_audit_log() {
 fn an_invalid_field_blocks_saving_and_says_why() {
     let mut console = console(true, (80, 24));
     console.char('2').key(KeyCode::Enter).char('e');
-    let audit_before = console.app.store().audit_len();
+    let audit_before = console.store().audit_len();
     console
         .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
         .typing("non-una-email")
         .press(KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
     assert!(console.text().contains("non è un indirizzo valido"));
-    assert_eq!(console.app.store().audit_len(), audit_before);
+    assert_eq!(console.store().audit_len(), audit_before);
 }
 
 #[test]
@@ -445,7 +444,7 @@ fn the_audit_log_opens_the_case_of_an_event_and_filters_by_kind() {
             .windows(2)
             .all(|w| w[0].0 > w[1].0)
     );
-    assert_eq!(newest as usize, console.app.store().audit_len());
+    assert_eq!(newest as usize, console.store().audit_len());
     console.char('f');
     // Choose the kind field and cycle to "domanda_ammessa".
     console.key(KeyCode::Tab).key(KeyCode::Tab);
@@ -496,7 +495,7 @@ fn resizing_relays_out_the_screen() {
 #[test]
 fn every_kind_in_the_audit_log_can_be_chosen_in_the_filter() {
     let console = console(true, (80, 24));
-    let store = console.app.store();
+    let store = console.store();
     let events = store.audit_events(1, store.audit_len()).expect("audit log");
     for (_, event) in events {
         assert!(
@@ -522,10 +521,10 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
         .map(|r| r.id)
         .expect("a received application in the window");
     console.app.open_case(id, ScreenId::Inbox);
+    console.settle();
     // Registering shows the message it fires; Enter commits both.
     console.char('p').key(KeyCode::Enter);
     let protocol = console
-        .app
         .store()
         .application(id)
         .expect("read")
@@ -551,11 +550,7 @@ fn a_protocol_given_in_the_case_is_found_by_the_search() {
 // ---- IO messages ---------------------------------------------------------------------------
 
 fn first_in(console: &Console, state: State) -> ApplicationId {
-    console
-        .app
-        .store()
-        .ids_in_state(state)
-        .expect("state index")[0]
+    console.store().ids_in_state(state).expect("state index")[0]
 }
 
 fn open_first(console: &mut Console, state: State) -> ApplicationId {
@@ -584,19 +579,19 @@ fn outbox_screen() {
 fn registering_shows_the_exact_message_and_enter_commits_both() {
     let mut c = console(true, (80, 24));
     let id = open_first(&mut c, State::Ricevuta);
-    let audit_before = c.app.store().audit_len();
-    let queued_before = c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued];
+    let audit_before = c.store().audit_len();
+    let queued_before = c.store().outbox_counts().unwrap()[&OutboxTab::Queued];
     c.char('p');
     assert!(matches!(c.app.overlay, Some(Overlay::Preview(_))));
     // Nothing is written while the preview is open.
-    assert_eq!(c.app.store().audit_len(), audit_before);
+    assert_eq!(c.store().audit_len(), audit_before);
     assert_eq!(
-        c.app.store().application(id).unwrap().unwrap().state,
+        c.store().application(id).unwrap().unwrap().state,
         State::Ricevuta
     );
     let shown = c.text();
     c.key(KeyCode::Enter);
-    let app = c.app.store().application(id).unwrap().unwrap();
+    let app = c.store().application(id).unwrap().unwrap();
     assert_eq!(app.state, State::Protocollata);
     let protocol = app.protocol.expect("protocol").to_string();
     assert!(
@@ -604,11 +599,10 @@ fn registering_shows_the_exact_message_and_enter_commits_both() {
         "the preview showed {protocol}: {shown}"
     );
     // The state change and the message: two audit entries, one outbox entry.
-    assert_eq!(c.app.store().audit_len(), audit_before + 2);
-    let counts = c.app.store().outbox_counts().unwrap();
+    assert_eq!(c.store().audit_len(), audit_before + 2);
+    let counts = c.store().outbox_counts().unwrap();
     assert_eq!(counts[&OutboxTab::Queued], queued_before + 1);
     let entry = c
-        .app
         .store()
         .outbox_page(OutboxTab::Queued, None, 1)
         .unwrap()
@@ -621,12 +615,12 @@ fn registering_shows_the_exact_message_and_enter_commits_both() {
 fn escaping_a_preview_changes_nothing() {
     let mut c = console(true, (80, 24));
     let id = open_first(&mut c, State::Ricevuta);
-    let audit_before = c.app.store().audit_len();
+    let audit_before = c.store().audit_len();
     c.char('p').key(KeyCode::Esc);
     assert!(c.app.overlay.is_none());
-    assert_eq!(c.app.store().audit_len(), audit_before);
+    assert_eq!(c.store().audit_len(), audit_before);
     assert_eq!(
-        c.app.store().application(id).unwrap().unwrap().state,
+        c.store().application(id).unwrap().unwrap().state,
         State::Ricevuta
     );
 }
@@ -661,11 +655,11 @@ fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
         assert!(c.text().contains("3 destinatari"), "{}", c.text());
         c.key(KeyCode::Enter);
     };
-    let before = c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued];
+    let before = c.store().outbox_counts().unwrap()[&OutboxTab::Queued];
     fire(&mut c);
     assert!(c.app.batch.is_none());
     assert_eq!(
-        c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued],
+        c.store().outbox_counts().unwrap()[&OutboxTab::Queued],
         before + 3
     );
     let status = c.app.status.clone().unwrap().0;
@@ -675,7 +669,7 @@ fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
     select(&mut c);
     fire(&mut c);
     assert_eq!(
-        c.app.store().outbox_counts().unwrap()[&OutboxTab::Queued],
+        c.store().outbox_counts().unwrap()[&OutboxTab::Queued],
         before + 3
     );
     let status = c.app.status.clone().unwrap().0;
@@ -687,7 +681,7 @@ fn an_uncertain_message_is_requeued_only_with_a_reason() {
     use alloggi::domain::Context;
     use alloggi::store::Outcome;
     let mut c = console(true, (80, 24));
-    let store = c.app.store().clone();
+    let store = c.store().clone();
     let ctx = Context {
         actor: "mrossi".into(),
         now: now(),
@@ -746,6 +740,7 @@ fn each_screen_offers_its_own_actions_in_key_bar_help_and_palette() {
         if id == ScreenId::Case {
             let row = console.app.rows[0].id;
             console.app.open_case(row, ScreenId::Inbox);
+            console.settle();
         } else {
             let key = console
                 .app
@@ -823,44 +818,158 @@ fn each_screen_offers_its_own_actions_in_key_bar_help_and_palette() {
     }
 }
 
-/// `update` never waits for a slow read: while the Graduatoria's figures are still being read
-/// off the UI thread, keys are handled at once, and the answer arriving late moves nobody.
+/// An office whose answer to the Graduatoria's read is held back until the test opens the
+/// gate: a slow read of a large database, on demand.
+struct Gated {
+    office: alloggi::office::Office,
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+    /// Reads of the ranking that reached the office.
+    held: std::sync::atomic::AtomicUsize,
+}
+
+impl Gated {
+    fn open(&self) {
+        *self.open.lock().expect("gate") = true;
+        self.opened.notify_all();
+    }
+
+    fn held(&self) -> usize {
+        self.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl alloggi::office::Serve for Gated {
+    fn serve(
+        &self,
+        ctx: &alloggi::domain::Context,
+        request: alloggi::office::Request,
+        stop: &std::sync::atomic::AtomicBool,
+        progress: &mut dyn FnMut(alloggi::office::Progress),
+    ) -> alloggi::office::Reply {
+        if request == alloggi::office::Request::RankingData {
+            self.held.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let open = self.open.lock().expect("gate");
+            // Bounded, so that a console that waits for this read fails the test, not hangs it.
+            let _open = self
+                .opened
+                .wait_timeout_while(open, std::time::Duration::from_secs(30), |open| !*open)
+                .expect("gate");
+        }
+        self.office.serve(ctx, request, stop, progress)
+    }
+}
+
+/// `update` never waits for a slow read: while the office, reached through the console's own
+/// adapter on tokio's blocking pool, still holds the Graduatoria's figures back, keys are
+/// handled at once and the screen says it is waiting; the answer arriving late is applied and
+/// moves nobody.
 #[test]
 fn a_key_is_handled_at_once_while_a_slow_read_runs() {
-    use alloggi::tui::app::Effect;
+    use alloggi::office::Local;
+    use alloggi::tui::run_effects;
     use crossterm::event::KeyEvent;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
 
     let mut console = console(true, (120, 40));
+    let gate = Arc::new(Gated {
+        office: console.office.clone(),
+        open: std::sync::Mutex::new(false),
+        opened: std::sync::Condvar::new(),
+        held: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let office = Local::new(gate.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let _inside = runtime.enter();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let wake = tokio::sync::Notify::new();
     let press = |c: &mut Console, code: KeyCode| {
         c.app
             .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        run_effects(c.app.take_effects(), &office, &tx, &wake);
     };
+
     press(&mut console, KeyCode::Char('7'));
     assert_eq!(console.app.screen, ScreenId::Ranking);
-    let running = console.app.take_effects();
-    assert!(
-        running
-            .iter()
-            .any(|e| matches!(e, Effect::Ask(ScreenId::Ranking, _))),
-        "the ranking is read off the UI thread"
-    );
+    let started = Instant::now();
+    while gate.held() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the read reaches the office"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     assert!(console.app.screens.ranking.data.is_none());
+    assert!(
+        console.text().contains("caricamento…"),
+        "the screen says it is waiting:\n{}",
+        console.text()
+    );
 
+    // The read is still held in the office: the keys are handled at once all the same.
     press(&mut console, KeyCode::Char('?'));
     assert!(matches!(console.app.overlay, Some(Overlay::Help(_))));
     press(&mut console, KeyCode::Esc);
     assert!(console.app.overlay.is_none());
     press(&mut console, KeyCode::Char('1'));
     assert_eq!(console.app.screen, ScreenId::Dashboard);
+    assert!(console.app.screens.ranking.data.is_none());
+    assert_eq!(gate.held(), 1, "the read was not asked again");
 
-    for effect in running {
-        let mut messages = Vec::new();
-        let last = alloggi::tui::perform(effect, console.app.store(), &mut |m| messages.push(m));
-        messages.push(last);
-        for message in messages {
-            console.app.update(message);
-        }
+    gate.open();
+    let started = Instant::now();
+    while console.app.screens.ranking.data.is_none() {
+        let left = Duration::from_secs(10).saturating_sub(started.elapsed());
+        let message = runtime
+            .block_on(tokio::time::timeout(left, rx.recv()))
+            .expect("the reply arrives")
+            .expect("the channel is open");
+        console.app.update(message);
+        run_effects(console.app.take_effects(), &office, &tx, &wake);
     }
     assert_eq!(console.app.screen, ScreenId::Dashboard);
-    assert!(console.app.screens.ranking.data.is_some());
+    assert!(!console.text().contains("caricamento…"));
+}
+
+/// Paging the log quickly: the reply to an older request arriving after a newer one's is
+/// stale, and never replaces the page asked last.
+#[test]
+fn a_stale_page_of_the_audit_log_never_overwrites_a_newer_one() {
+    use alloggi::tui::app::Effect;
+    use crossterm::event::KeyEvent;
+
+    let mut console = console(true, (80, 24));
+    console.char('3');
+    let newest = console.app.screens.audit.page.clone();
+    assert!(!newest.is_empty());
+    let press = |c: &mut Console, code: KeyCode| -> Vec<Effect> {
+        c.app
+            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        c.app.take_effects()
+    };
+    // An older page asked, then the newest asked again before the first reply came.
+    let older = press(&mut console, KeyCode::PageDown);
+    let again = press(&mut console, KeyCode::Home);
+    assert_eq!((older.len(), again.len()), (1, 1));
+    let office = console.office.clone();
+    let deliver = |c: &mut Console, effects: Vec<Effect>| {
+        for effect in effects {
+            alloggi::tui::perform(effect, &office, &mut |m| {
+                c.app.update(m);
+            });
+        }
+    };
+    deliver(&mut console, again);
+    assert_eq!(console.app.screens.audit.page, newest);
+    deliver(&mut console, older);
+    assert_eq!(
+        console.app.screens.audit.page, newest,
+        "the older page's late reply is dropped"
+    );
+    assert_eq!(console.app.screens.audit.pages, vec![None]);
 }

@@ -547,3 +547,72 @@ fn a_request_as_a_value_gets_the_reply_of_the_method_it_names() {
         Reply::Requeue(Err(OfficeError::Refused(_)))
     ));
 }
+
+/// Requests cross a socket as they are too: commands, typed values and the audit filter in
+/// them come back equal.
+#[test]
+fn a_request_is_plain_data_that_round_trips() {
+    use alloggi::office::{AuditFilter, Request};
+    let requests = vec![
+        Request::Step(registration(A1)),
+        Request::Batch(batch(&[A1, A2], Some(BatchStep::RemindFee))),
+        Request::Execute(Command::SaveCall(Box::new(call()))),
+        Request::AuditPage {
+            before: Some(7),
+            limit: 20,
+            filter: AuditFilter {
+                case: Some(A2),
+                actor: Some(ACTOR.to_string()),
+                kind: Some("domanda_ammessa".to_string()),
+            },
+        },
+        Request::RowsOf { ids: vec![A1, A3] },
+        Request::RankingExport {
+            call: "erp-2024".into(),
+            number: 1,
+        },
+    ];
+    for request in requests {
+        let json = serde_json::to_string(&request).expect("serialize");
+        let back: Request = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, request, "{json}");
+    }
+}
+
+/// The reads the console makes after a step: the rows of the cases changed, none for an id
+/// that names no application; a version to export with its call's title, none when missing.
+#[test]
+fn the_rows_of_cases_just_changed_and_a_version_to_export() {
+    use alloggi::office::{Reply, Request};
+    let dir = tempfile::tempdir().unwrap();
+    let office = seeded(dir.path(), 3);
+    office.execute(&ctx(), &register(A2)).expect("registered");
+    let stop = AtomicBool::new(false);
+    let reply = office.handle(
+        &ctx(),
+        Request::RowsOf {
+            ids: vec![A2, ApplicationId(99), A3],
+        },
+        &stop,
+        &mut |_| {},
+    );
+    let Reply::RowsOf(Ok(rows)) = reply else {
+        panic!("{reply:?}");
+    };
+    let ids: Vec<ApplicationId> = rows.iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![A2, A3]);
+    assert_eq!(rows[0].state, State::Protocollata);
+    assert!(!rows[0].protocol.is_empty());
+    assert!(rows[1].protocol.is_empty());
+
+    let reply = office.handle(
+        &ctx(),
+        Request::RankingExport {
+            call: call().code,
+            number: 1,
+        },
+        &stop,
+        &mut |_| {},
+    );
+    assert!(matches!(reply, Reply::RankingExport(Ok(None))), "{reply:?}");
+}

@@ -4,6 +4,7 @@
 
 use super::{App, Overlay};
 use crate::tui::actions::Action;
+use crate::tui::context::{Refusal, Report};
 use crate::tui::form::Outcome;
 use crate::tui::keymap::{Context, key_label};
 use crate::tui::strings as s;
@@ -130,13 +131,12 @@ impl App {
         };
         let check = *check;
         match action {
-            Action::Yes => self.with_ctx(|ctx| match ctx.execute(&check.command) {
-                Ok(()) => ctx.ok(check.done),
-                Err(e) => {
-                    let mut form = check.form;
-                    form.error = Some(e);
-                    ctx.open_form(form);
-                }
+            Action::Yes => self.with_ctx(|ctx| {
+                let report = Report {
+                    refusal: Refusal::Reopen(Box::new(check.form)),
+                    ..Report::status(check.done)
+                };
+                ctx.execute(check.command, report);
             }),
             Action::No => {
                 self.overlay = Some(Overlay::Form {
@@ -181,13 +181,7 @@ impl App {
             | Outcome::Step {
                 command,
                 fires: None,
-            } => match ctx.execute(&command) {
-                Ok(()) => {
-                    ctx.close_overlay();
-                    ctx.ok(s::saved(title));
-                }
-                Err(e) => ctx.form_error(e),
-            },
+            } => ctx.execute(command, Report::form(s::saved(title))),
             Outcome::Screen(outcome) => screen.on_form(outcome, ctx),
         });
     }

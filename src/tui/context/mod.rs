@@ -2,54 +2,120 @@
 //!
 //! Through its [`Ctx`] a screen reads the clock, the keymap and the application rows; says
 //! things on the status line; opens forms, checks and message previews; asks for a case to be
-//! opened or another screen shown; asks for work off the UI thread (`ask`, answered later in
-//! its `on_reply`); and runs steps. A step's consequences for the other screens are not done
-//! in place: they are recorded as [`Change`]s, which the console hands to every screen once
-//! the acting one has returned.
+//! opened or another screen shown; asks the office (`ask`, answered later in its `on_reply`
+//! with the same [`Ticket`]); and runs steps, whose replies the console deals with itself
+//! ([`Then`]). A step's consequences for the other screens are not done in place: they are
+//! recorded as [`Change`]s, which the console hands to every screen once the acting one has
+//! returned.
 
 mod firing;
+mod then;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
 
-pub use firing::{
-    BatchJob, ON_INTEGRATION, ON_ISSUE_FEE, ON_REGISTER, ON_REMIND_FEE, ranking_template,
-};
+pub use firing::{ON_INTEGRATION, ON_ISSUE_FEE, ON_REMIND_FEE};
+pub(in crate::tui) use then::Then;
+pub use then::{Refusal, Report};
 
 use super::actions::Action;
-use super::app::{Effect, Overlay, PublishedVersion};
-use super::data::{RankingData, Row};
+use super::app::{Ask, Effect, Overlay};
+use super::data::Row;
 use super::form::Form;
 use super::keymap::{Context, Keymap};
 use super::messaging::{BatchRun, Messaging, PreviewState};
 use super::rows::Rows;
 use super::screens::ScreenId;
-use super::search::{Entry, SearchIndex};
+use super::search::Entry;
 use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{ApplicationId, Command};
-use crate::store::Store;
+use crate::office::{OfficeError, Request};
 
-/// Work a screen asks for off the UI thread; the answer comes back to it as a [`Reply`].
-pub enum Request {
-    /// The search index over the rows given.
-    BuildIndex(Vec<Entry>),
-    /// The active call's ranking: versions, live order, open objections.
-    LoadRanking,
-    /// One published version of a call's ranking.
-    LoadRankingVersion { call: String, number: u32 },
+/// Names one request sent to the office; its progress and reply come back with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ticket(pub u64);
+
+/// Who a request's reply goes to.
+pub(in crate::tui) struct Waiter {
+    /// The screen that asked (on whose behalf, for the console's own steps).
+    pub by: ScreenId,
+    /// None: the screen's own request, answered in its `on_reply`; else what the console does.
+    pub then: Option<Then>,
+    /// The request changes the database.
+    pub writes: bool,
 }
 
-/// The answer to a [`Request`].
-pub enum Reply {
-    Index(Arc<SearchIndex>),
-    Ranking(Result<RankingData, String>),
-    /// A published version of call `call`'s ranking, with its rows.
-    RankingVersion {
-        call: String,
-        number: u32,
-        result: Result<Option<PublishedVersion>, String>,
-    },
+/// The newest read of the console's own data, by ticket.
+#[derive(Debug, Default)]
+pub(in crate::tui) struct Newest {
+    pub summary: Option<Ticket>,
+    pub rows: Option<Ticket>,
+}
+
+/// A reply a screen waits for, with what it needs to act on it. Asking again replaces it: the
+/// earlier request's reply is stale then, and [`Awaiting::take`] does not hand it over, so it
+/// never overwrites a newer view. For reads; a screen's writes are kept in [`Pending`].
+#[derive(Debug)]
+pub struct Awaiting<T> {
+    waiting: Option<(Ticket, T)>,
+}
+
+impl<T> Default for Awaiting<T> {
+    fn default() -> Self {
+        Awaiting { waiting: None }
+    }
+}
+
+impl<T> Awaiting<T> {
+    /// Waits for `ticket`'s reply, instead of any other.
+    pub fn set(&mut self, ticket: Ticket, then: T) {
+        self.waiting = Some((ticket, then));
+    }
+
+    /// What the reply to `ticket` is for, when it is the one awaited.
+    pub fn take(&mut self, ticket: Ticket) -> Option<T> {
+        match self.waiting.take() {
+            Some((awaited, then)) if awaited == ticket => Some(then),
+            other => {
+                self.waiting = other;
+                None
+            }
+        }
+    }
+
+    pub fn is_waiting(&self) -> bool {
+        self.waiting.is_some()
+    }
+}
+
+/// Writes a screen sent and waits to hear about, each with what it needs to act on its reply:
+/// none replaces another, as every write's outcome must be told.
+#[derive(Debug)]
+pub struct Pending<T> {
+    waiting: Vec<(Ticket, T)>,
+}
+
+impl<T> Default for Pending<T> {
+    fn default() -> Self {
+        Pending {
+            waiting: Vec::new(),
+        }
+    }
+}
+
+impl<T> Pending<T> {
+    pub fn push(&mut self, ticket: Ticket, then: T) {
+        self.waiting.push((ticket, then));
+    }
+
+    /// What the reply to `ticket` is for, when it is one of these.
+    pub fn take(&mut self, ticket: Ticket) -> Option<T> {
+        let at = self.waiting.iter().position(|(t, _)| *t == ticket)?;
+        Some(self.waiting.remove(at).1)
+    }
 }
 
 /// Something that changed which screens other than the acting one may show.
@@ -94,7 +160,6 @@ pub struct Ctx<'a> {
     pub(in crate::tui) me: ScreenId,
     /// The screen on the terminal.
     pub(in crate::tui) shown: ScreenId,
-    pub(in crate::tui) store: &'a Store,
     pub(in crate::tui) keymap: &'a Keymap,
     pub(in crate::tui) actor: &'a str,
     pub(in crate::tui) clock: &'a (dyn Fn() -> Timestamp + Send),
@@ -108,6 +173,9 @@ pub struct Ctx<'a> {
     pub(in crate::tui) changes: &'a mut Vec<Change>,
     pub(in crate::tui) batch: &'a mut Option<BatchRun>,
     pub(in crate::tui) nav: &'a mut Option<Nav>,
+    pub(in crate::tui) asked: &'a mut u64,
+    pub(in crate::tui) waiting: &'a mut BTreeMap<Ticket, Waiter>,
+    pub(in crate::tui) newest: &'a mut Newest,
 }
 
 impl Ctx<'_> {
@@ -133,11 +201,6 @@ impl Ctx<'_> {
         usize::from(self.size.1.saturating_sub(chrome)).max(1)
     }
 
-    /// The store, until the console asks the office instead.
-    pub fn store(&self) -> &Store {
-        self.store
-    }
-
     pub fn rows(&self) -> &Rows {
         self.rows
     }
@@ -149,6 +212,11 @@ impl Ctx<'_> {
     /// Whether the acting screen is the one on the terminal.
     pub fn is_shown(&self) -> bool {
         self.me == self.shown
+    }
+
+    /// The screen on the terminal.
+    pub fn shown(&self) -> ScreenId {
+        self.shown
     }
 
     /// The first key of one of the acting screen's actions, as shown; its keymap name when no
@@ -231,6 +299,14 @@ impl Ctx<'_> {
         *self.overlay = None;
     }
 
+    /// Closes the form open, if a form is what is open: a reply arriving late leaves any other
+    /// window alone.
+    pub fn close_form(&mut self) {
+        if self.form_mut().is_some() {
+            self.close_overlay();
+        }
+    }
+
     pub fn show(&mut self, overlay: Overlay) {
         *self.overlay = Some(overlay);
     }
@@ -250,14 +326,67 @@ impl Ctx<'_> {
         *self.nav = Some(Nav::Go(screen));
     }
 
-    /// Work off the UI thread; the answer comes to the acting screen's `on_reply`.
-    pub fn ask(&mut self, request: Request) {
-        self.effects.push(Effect::Ask(self.me, request));
+    /// Sends `request` to the office as the console's caseworker, now; `then` None sends the
+    /// reply to the acting screen's `on_reply`.
+    fn request(&mut self, request: Request, then: Option<Then>, stop: Arc<AtomicBool>) -> Ticket {
+        *self.asked += 1;
+        let ticket = Ticket(*self.asked);
+        self.waiting.insert(
+            ticket,
+            Waiter {
+                by: self.me,
+                then,
+                writes: request.writes(),
+            },
+        );
+        let context = self.command_context();
+        self.effects.push(Effect::Ask(Ask {
+            ticket,
+            context,
+            request,
+            stop,
+        }));
+        ticket
+    }
+
+    /// Asks the office; the reply comes to the acting screen's `on_reply` with the ticket
+    /// returned.
+    pub fn ask(&mut self, request: Request) -> Ticket {
+        self.request(request, None, Arc::default())
+    }
+
+    /// Sends a request whose reply the console deals with.
+    pub(in crate::tui) fn send(&mut self, request: Request, then: Then) -> Ticket {
+        self.request(request, Some(then), Arc::default())
+    }
+
+    /// Sends a request that `stop` can end early (a batch).
+    pub(in crate::tui) fn send_stoppable(
+        &mut self,
+        request: Request,
+        then: Then,
+        stop: Arc<AtomicBool>,
+    ) -> Ticket {
+        self.request(request, Some(then), stop)
+    }
+
+    /// A search index over `entries`, built off the UI thread for the acting screen's
+    /// `on_index`.
+    pub fn build_index(&mut self, entries: Vec<Entry>) {
+        self.effects.push(Effect::BuildIndex(self.me, entries));
     }
 
     /// The cruscotto's figures are read again, for the console's day.
     pub fn reload_summary(&mut self) {
-        self.effects.push(Effect::LoadSummary(self.today()));
+        let day = self.today();
+        let ticket = self.send(Request::Summary { day }, Then::Summary);
+        self.newest.summary = Some(ticket);
+    }
+
+    /// Every application's row is read, with progress.
+    pub(in crate::tui) fn load_rows(&mut self) {
+        let ticket = self.send(Request::Rows, Then::Rows);
+        self.newest.rows = Some(ticket);
     }
 
     /// Tells the background sender there is something to send.
@@ -286,40 +415,73 @@ impl Ctx<'_> {
         }
     }
 
-    /// Runs one command; its application's row follows, and the other screens learn of it.
-    pub fn execute(&mut self, command: &Command) -> Result<(), String> {
-        let ctx = self.command_context();
-        self.store
-            .execute(command, &ctx)
-            .map_err(|e| e.to_string())?;
+    /// Runs one command; once it went through, its application's row follows, the other
+    /// screens learn of it and `report` says so, or where a refusal shows.
+    pub fn execute(&mut self, command: Command, report: Report) {
+        self.send(
+            Request::Execute(command.clone()),
+            Then::Execute {
+                command: Box::new(command),
+                report: Box::new(report),
+            },
+        );
+    }
+
+    /// Runs one command and says so on the status line, or why not.
+    pub fn run_one(&mut self, command: Command) {
+        self.execute(
+            command,
+            Report::status(super::strings::batch_done(1, 0, None)),
+        );
+    }
+
+    /// What follows a command that went through: its application's row is read again, the
+    /// header follows a change of the active call, and the other screens learn of it.
+    pub fn executed(&mut self, command: &Command) {
         if let Some(id) = command.application_id() {
-            self.refresh_application(id);
+            let registered = matches!(command, Command::RegisterApplication { .. });
+            self.refresh_applications(vec![id], registered);
         }
-        // A new protocol number must become searchable: the index is rebuilt off the UI thread
-        // from the rows as they are once the whole batch is done.
-        if matches!(command, Command::RegisterApplication { .. }) && self.rows.loaded {
-            self.changed(Change::Registered);
+        if matches!(command, Command::SaveCall(_) | Command::ActivateCall { .. }) {
+            self.reload_summary();
         }
         self.after_step();
-        Ok(())
     }
 
-    /// Runs one command and says so, or why not.
-    pub fn run_one(&mut self, command: Command) {
-        if let Err(e) = self.execute(&command) {
-            self.error(e);
-        } else {
-            self.ok(super::strings::batch_done(1, 0, None));
-        }
+    /// Applications `ids` changed: their rows are read again, and once they are in the screens
+    /// showing them learn it; `registered` when one was given its protocol number, which the
+    /// search must learn.
+    pub fn refresh_applications(&mut self, ids: Vec<ApplicationId>, registered: bool) {
+        self.send(
+            Request::RowsOf { ids: ids.clone() },
+            Then::Refreshed { ids, registered },
+        );
     }
 
-    /// Application `id` changed: its row is read again, and the screens showing it learn it.
-    pub fn refresh_application(&mut self, id: ApplicationId) {
-        if let Ok(Some(application)) = self.store.application(id) {
-            let call = self.store.call(&application.call).ok().flatten();
-            self.rows.replace(Row::of(&application, call.as_ref()));
+    /// The rows of applications `ids` as just read: each replaces its old one, and the screens
+    /// showing them learn it. A row that cannot be read stays as it was.
+    pub fn rows_read(
+        &mut self,
+        rows: Result<Vec<Row>, OfficeError>,
+        ids: &[ApplicationId],
+        registered: bool,
+    ) {
+        match rows {
+            Ok(rows) => {
+                for row in rows {
+                    self.rows.replace(row);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "righe delle domande non rilette"),
         }
-        self.changed(Change::Application(id));
+        for id in ids {
+            self.changed(Change::Application(*id));
+        }
+        // A new protocol number must become searchable: the index is rebuilt off the UI
+        // thread from the rows as they are now.
+        if registered && self.rows.loaded {
+            self.changed(Change::Registered);
+        }
         // Until the rows are in, the cruscotto counts from the summary.
         if !self.rows.loaded {
             self.reload_summary();

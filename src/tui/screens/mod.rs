@@ -3,11 +3,12 @@
 //! that line come its tab, its key for going there, its section of the keymap, its key bar, its
 //! help and its palette entries.
 //!
-//! A screen never sees the `App`: what it needs from the rest of the console (the clock, the
-//! status line, forms and message previews, opening a case, work off the UI thread) it asks of
-//! the [`Ctx`] it is handed, and what it shows it draws from a [`View`].
+//! A screen never sees the `App`, nor the database: what it needs from the rest of the console
+//! (the clock, the status line, forms and message previews, opening a case, requests to the
+//! office) it asks of the [`Ctx`] it is handed, and what it shows it draws from a [`View`].
 
 use std::any::Any;
+use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,9 +16,11 @@ use ratatui::text::Line;
 use tui_input::InputRequest;
 
 use super::actions::Action;
-use super::context::{Change, Ctx, Reply};
+use super::context::{Change, Ctx, Ticket};
 use super::keymap::Context;
+use super::search::SearchIndex;
 use super::view::View;
+use crate::office::Reply;
 
 /// What the registry knows of a screen before any exists: the keymap reads it when it loads.
 pub struct ScreenInfo {
@@ -96,8 +99,14 @@ pub trait Screen {
     /// A form it opened was filled in: what the form's purpose produced for it.
     fn on_form(&mut self, _outcome: Box<dyn Any>, _ctx: &mut Ctx) {}
 
-    /// The answer to work it asked for; true when what it shows changed.
-    fn on_reply(&mut self, _reply: Reply, _ctx: &mut Ctx) -> bool {
+    /// The office's reply to a request it asked with `ticket`; true when what it shows
+    /// changed. A reply it no longer waits for (a newer request replaced it) is dropped.
+    fn on_reply(&mut self, _ticket: Ticket, _reply: Reply, _ctx: &mut Ctx) -> bool {
+        false
+    }
+
+    /// A search index it asked for is built; true when what it shows changed.
+    fn on_index(&mut self, _index: Arc<SearchIndex>, _ctx: &mut Ctx) -> bool {
         false
     }
 

@@ -354,7 +354,7 @@ fn status_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             format!(" ✓ {}", fit(&clean(message), width - 4)),
             theme.ok(),
         )),
-        None => match batch_line(view, width) {
+        None => match batch_line(view, width).or_else(|| waiting_line(app)) {
             Some(line) => line,
             None => match app.screens.get(app.screen).status(view, width) {
                 Some(line) => line,
@@ -367,6 +367,16 @@ fn status_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         },
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// «caricamento…» while a request of the screen shown is out, «salvataggio…» while a step is:
+/// the keys stay live meanwhile, and this says why nothing has changed yet.
+fn waiting_line(app: &App) -> Option<Line<'static>> {
+    let text = app.waiting()?;
+    Some(Line::from(Span::styled(
+        format!(" {text}"),
+        app.theme.dim(),
+    )))
 }
 
 /// `Invio … ████░░░░ 612/1.204 27/s ETA 0:22`, on every screen while a batch runs.
@@ -399,7 +409,7 @@ pub fn key_bar_actions(app: &App) -> Vec<Action> {
         Context::Form => vec![Action::NextField, Action::Save, Action::Cancel],
         Context::Confirm => vec![Action::Yes, Action::No],
         Context::Preview => match &app.overlay {
-            Some(Overlay::Preview(p)) if p.firing == Firing::Stored => {
+            Some(Overlay::Preview(p)) if p.firing == Firing::InOutbox => {
                 vec![Action::Cancel, Action::Down]
             }
             _ => vec![Action::Confirm, Action::Cancel, Action::Down],

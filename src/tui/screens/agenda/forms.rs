@@ -28,7 +28,7 @@ enum AgendaPurpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AgendaOutcome {
     /// A booking or a move: the citizen is told the new date, so the confirmation message is
-    /// previewed; the store is asked first, so that a refusal shows in the still open form.
+    /// previewed; the office is asked first, so that a refusal shows in the still open form.
     Slot(Command),
 }
 

@@ -9,16 +9,17 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::ApplicationId;
+use crate::domain::{ApplicationId, Command};
 use crate::domain::appointment::{Appointment, AppointmentId};
 use crate::tui::actions::{Action, BOOK_APPOINTMENT, ScreenAction};
+use crate::tui::context::Awaiting;
 use crate::tui::list::ListCursor;
 use crate::tui::strings as s;
 
 use super::{ScreenInfo, Tab};
 
 pub use forms::AgendaOutcome;
-pub use update::{book_for, book_or_move};
+pub use update::{book_for, book_or_move, booking_checked};
 
 pub const PREVIOUS_DAY: ScreenAction =
     ScreenAction::new("giorno_precedente", texts::PREVIOUS_DAY);
@@ -61,8 +62,12 @@ pub struct AgendaScreen {
     /// The view keeps the cursor inside the rows drawn.
     pub list: ListCursor,
     /// The protocol of each linked application, empty while it has none: read with the day,
-    /// so that drawing never reaches the store.
+    /// so that drawing never waits for the office.
     pub protocols: BTreeMap<ApplicationId, String>,
+    /// The day being read.
+    reading: Awaiting<()>,
+    /// A booking checked before its message is previewed, with the day to follow once accepted.
+    booking: Awaiting<(Command, Option<NaiveDate>)>,
 }
 
 impl AgendaScreen {

@@ -2,7 +2,6 @@
 //! book, move and cancel; booking from a case goes through here too.
 
 use std::any::Any;
-use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -13,9 +12,11 @@ use super::forms::{self, AgendaOutcome, Booking};
 use super::{AGENDA_CHROME, AgendaScreen, CANCEL, NEXT_DAY, PREVIOUS_DAY, RESCHEDULE, TODAY};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Command};
-use crate::messages::{Catalogue, Order, Values};
+use crate::messages::Values;
+use crate::office::{OfficeError, Reply, Request, Step, StepPreview};
 use crate::tui::actions::{Action, BOOK_APPOINTMENT};
-use crate::tui::context::{Change, Ctx};
+use crate::tui::context::{Change, Ctx, Report, Ticket};
+use crate::tui::messaging::Firing;
 use crate::tui::form::Form;
 use crate::tui::list::ListCursor;
 use crate::tui::screens::Screen;
@@ -102,18 +103,48 @@ impl Screen for AgendaScreen {
         let follow = matches!(command, Command::BookAppointment(_))
             .then(|| command.slot().map(|slot| rome_date(slot.at)))
             .flatten();
-        book_or_move(command, ctx, |ctx| {
+        let checking = book_or_move(command.clone(), ctx, |ctx| {
             if let Some(day) = follow {
                 self.show_day(Some(day), ctx);
             }
         });
+        if let Some(ticket) = checking {
+            self.booking.set(ticket, (command, follow));
+        }
+    }
+
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
+        match reply {
+            Reply::AgendaDay(result) if self.reading.take(ticket).is_some() => {
+                match result {
+                    Ok(day) => {
+                        self.load(day.day, day.appointments, day.protocols);
+                        let height = ctx.table_height(AGENDA_CHROME);
+                        self.list.scroll_into_view(height);
+                    }
+                    Err(e) => ctx.error(e.to_string()),
+                }
+                true
+            }
+            Reply::PreviewStep(result) => {
+                let Some((command, follow)) = self.booking.take(ticket) else {
+                    return false;
+                };
+                if booking_checked(command, result, ctx)
+                    && let Some(day) = follow
+                {
+                    self.show_day(Some(day), ctx);
+                }
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A step committed while it shows: read the day again.
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
         if *change == Change::Step && ctx.is_shown() {
             self.read_day(ctx);
-            return true;
         }
         false
     }
@@ -128,28 +159,10 @@ impl Screen for AgendaScreen {
 }
 
 impl AgendaScreen {
-    /// Reads the day shown (today, the first time), with the protocol of each linked case.
+    /// Asks for the day shown (today, the first time), with the protocol of each linked case.
     fn read_day(&mut self, ctx: &mut Ctx) {
         let day = *self.day.get_or_insert(ctx.today());
-        let appointments = match ctx.store().appointments_on(day) {
-            Ok(list) => list,
-            Err(e) => return ctx.error(e.to_string()),
-        };
-        let mut protocols = BTreeMap::new();
-        for id in appointments.iter().filter_map(|a| a.application) {
-            if protocols.contains_key(&id) {
-                continue;
-            }
-            // A protocol that cannot be read shows as missing: the day must still show.
-            let protocol = match ctx.store().application(id) {
-                Ok(Some(app)) => app.protocol.map(|p| p.to_string()).unwrap_or_default(),
-                _ => String::new(),
-            };
-            protocols.insert(id, protocol);
-        }
-        self.load(day, appointments, protocols);
-        let height = ctx.table_height(AGENDA_CHROME);
-        self.list.scroll_into_view(height);
+        self.reading.set(ctx.ask(Request::AgendaDay { day }), ());
     }
 
     fn show_day(&mut self, day: Option<NaiveDate>, ctx: &mut Ctx) {
@@ -184,52 +197,54 @@ fn counter_place(ctx: &Ctx) -> String {
         .unwrap_or_default()
 }
 
-/// A booking or a move, with the message telling the citizen. The store is asked with the
-/// form still open, so a slot taken or a time past is corrected where it was typed; then the
-/// message is previewed and Enter commits both. `accepted` runs once the slot is accepted,
-/// before the preview or the step.
-pub fn book_or_move(command: Command, ctx: &mut Ctx, accepted: impl FnOnce(&mut Ctx)) {
-    let checked = match &ctx.messaging().config {
-        Err(reason) => Err(reason.clone()),
-        Ok(config) => Ok(Catalogue::builtin()
-            .get(ON_BOOKING)
-            .ok_or_else(|| format!("messaggio «{ON_BOOKING}» sconosciuto nel catalogo"))
-            .and_then(|template| {
-                let order = Order {
-                    template,
-                    config,
-                    typed: Values::new(),
-                    recipient: None,
-                };
-                let command_ctx = ctx.command_context();
-                ctx.store()
-                    .preview_message(
-                        Some(&command),
-                        command.application_id(),
-                        &command_ctx,
-                        &order,
-                    )
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            })),
-    };
-    match checked {
-        Ok(Ok(())) => {
-            ctx.close_overlay();
-            accepted(ctx);
-            ctx.fire_step(command, ON_BOOKING);
-        }
-        Ok(Err(refusal)) => ctx.form_error(refusal),
+/// A booking or a move, with the message telling the citizen. The office is asked for the
+/// message with the form still open, so a slot taken or a time past is corrected where it was
+/// typed: the ticket returned is that check's, whose reply goes to [`booking_checked`]; then the
+/// message is previewed and Enter commits both. Without the Comune's values the step is sent
+/// alone, after `accepted`, and None is returned.
+pub fn book_or_move(
+    command: Command,
+    ctx: &mut Ctx,
+    accepted: impl FnOnce(&mut Ctx),
+) -> Option<Ticket> {
+    if let Err(reason) = &ctx.messaging().config {
         // Without the Comune's values no message can be composed: the step alone.
-        Err(reason) => {
-            accepted(ctx);
-            match ctx.execute(&command) {
-                Ok(()) => {
-                    ctx.close_overlay();
-                    ctx.warn(s::step_without_message(&reason));
-                }
-                Err(refusal) => ctx.form_error(refusal),
-            }
+        let done = s::step_without_message(reason);
+        accepted(ctx);
+        ctx.execute(command, Report::form(done).warning());
+        return None;
+    }
+    let step = Step {
+        application: command.application_id(),
+        command: Some(command),
+        template: ON_BOOKING.to_string(),
+        typed: Values::new(),
+    };
+    Some(ctx.ask(Request::PreviewStep(step)))
+}
+
+/// The office's answer to a booking's check: the form closes and the message is shown for
+/// Enter, or the refusal shows under the form's fields. True when the slot was accepted.
+pub fn booking_checked(
+    command: Command,
+    result: Result<StepPreview, OfficeError>,
+    ctx: &mut Ctx,
+) -> bool {
+    match result {
+        Ok(preview) => {
+            ctx.close_overlay();
+            let firing = Firing::Case {
+                application: command.application_id(),
+                command: Some(command),
+                template: ON_BOOKING.to_string(),
+                typed: Values::new(),
+            };
+            ctx.show_step_preview(firing, 1, &preview);
+            true
+        }
+        Err(refusal) => {
+            ctx.form_error(refusal.to_string());
+            false
         }
     }
 }

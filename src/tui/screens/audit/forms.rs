@@ -1,6 +1,6 @@
 //! The Registro's form: which events to list.
 
-use crate::store::AuditFilter;
+use crate::office::AuditFilter;
 use crate::tui::form::{Field, Form, Outcome, Purpose};
 use super::texts;
 

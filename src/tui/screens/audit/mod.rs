@@ -12,9 +12,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::domain::Event;
-use crate::store::AuditFilter;
+use crate::office::{AuditFilter, Reply, Request};
 use crate::tui::actions::{Action, FILTER, ScreenAction};
-use crate::tui::context::{Change, Ctx};
+use crate::tui::context::{Awaiting, Change, Ctx, Ticket};
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
 use crate::tui::view::View;
@@ -37,6 +37,23 @@ pub struct AuditScreen {
     /// `before` of each page opened so far, for paging back.
     pub pages: Vec<Option<u64>>,
     pub loaded: bool,
+    /// The page being read: paging quickly asks again, and only the last page asked is shown.
+    reading: Awaiting<PageRead>,
+    /// The protocol of a filter being looked up, with the filter it completes.
+    finding: Awaiting<(String, AuditFilter)>,
+}
+
+/// A page being read: the pages opened once it is shown, and where the cursor goes on it.
+/// The stack is set when the page arrives, so that a page asked and then replaced by another
+/// leaves no trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PageRead {
+    pages: Vec<Option<u64>>,
+    /// The cursor on its last entry (going up past the top), else on its first.
+    at_end: bool,
+    /// A next (older) page: kept only when there is one, else the list stays as it is at the
+    /// end of the log.
+    forward: bool,
 }
 
 impl Default for AuditScreen {
@@ -48,6 +65,8 @@ impl Default for AuditScreen {
             list: ListCursor::default(),
             pages: vec![None],
             loaded: false,
+            reading: Awaiting::default(),
+            finding: Awaiting::default(),
         }
     }
 }
@@ -69,26 +88,20 @@ impl AuditScreen {
 impl Screen for AuditScreen {
     fn enter(&mut self, ctx: &mut Ctx) {
         if !self.loaded {
-            self.load_page(None, ctx);
+            self.load_page(ctx);
         }
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
         let cursor = &mut self.list.cursor;
         match action {
-            Action::Up if *cursor == 0 && self.pages.len() > 1 => {
-                self.page_back(ctx);
-                self.list.cursor = self.page.len().saturating_sub(1);
-            }
+            Action::Up if *cursor == 0 && self.pages.len() > 1 => self.page_back(true, ctx),
             Action::Up => *cursor = cursor.saturating_sub(1),
             Action::Down if *cursor + 1 >= self.page.len() => self.page_forward(ctx),
             Action::Down => *cursor += 1,
             Action::PageDown => self.page_forward(ctx),
-            Action::PageUp => self.page_back(ctx),
-            Action::Top => {
-                self.pages.truncate(1);
-                self.load_page(None, ctx);
-            }
+            Action::PageUp => self.page_back(false, ctx),
+            Action::Top => self.load_page(ctx),
             Action::Bottom => *cursor = self.page.len().saturating_sub(1),
             Action::Open => {
                 let id = self
@@ -115,8 +128,7 @@ impl Screen for AuditScreen {
             Action::Screen(CLEAR_FILTER) => {
                 self.filter = AuditFilter::default();
                 self.case_label.clear();
-                self.pages = vec![None];
-                self.load_page(None, ctx);
+                self.load_page(ctx);
             }
             _ => {}
         }
@@ -136,30 +148,69 @@ impl Screen for AuditScreen {
         let Ok(outcome) = outcome.downcast::<FilterOutcome>() else {
             return;
         };
-        let FilterOutcome { case, mut filter } = *outcome;
-        let mut label = String::new();
-        if let Some(protocol) = case {
-            label = protocol.to_string();
-            match ctx.store().application_by_protocol(&protocol) {
-                Ok(Some(app)) => filter.case = Some(app.id),
-                Ok(None) => return ctx.form_error(texts::case_not_found(&label)),
-                Err(e) => return ctx.error(e.to_string()),
+        let FilterOutcome { case, filter } = *outcome;
+        match case {
+            // The protocol is looked up first: the filter applies once it names a case.
+            Some(protocol) => {
+                let request = Request::ApplicationByProtocol {
+                    protocol: protocol.clone(),
+                };
+                self.finding.set(ctx.ask(request), (protocol, filter));
             }
+            None => self.apply_filter(filter, String::new(), ctx),
         }
-        ctx.close_overlay();
-        self.filter = filter;
-        self.case_label = label;
-        self.pages = vec![None];
-        self.load_page(None, ctx);
+    }
+
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
+        match reply {
+            Reply::AuditPage(result) => {
+                let Some(read) = self.reading.take(ticket) else {
+                    return false;
+                };
+                let page = match result {
+                    Ok(page) => page,
+                    Err(e) => {
+                        ctx.error(e.to_string());
+                        return true;
+                    }
+                };
+                if read.forward && page.is_empty() {
+                    return false;
+                }
+                self.list.cursor = if read.at_end {
+                    page.len().saturating_sub(1)
+                } else {
+                    0
+                };
+                self.page = page;
+                self.pages = read.pages;
+                self.loaded = true;
+                ctx.is_shown()
+            }
+            Reply::ApplicationByProtocol(result) => {
+                let Some((label, mut filter)) = self.finding.take(ticket) else {
+                    return false;
+                };
+                match result {
+                    Ok(Some(app)) => {
+                        filter.case = Some(app.id);
+                        self.apply_filter(filter, label, ctx);
+                    }
+                    Ok(None) => ctx.form_error(texts::case_not_found(&label)),
+                    Err(e) => ctx.error(e.to_string()),
+                }
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A step was recorded: the log is read again from its newest page, once it was opened.
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
         match change {
             Change::Application(_) | Change::Published { .. } if self.loaded => {
-                self.pages = vec![None];
-                self.load_page(None, ctx);
-                ctx.is_shown()
+                self.load_page(ctx);
+                false
             }
             _ => false,
         }
@@ -175,40 +226,50 @@ impl Screen for AuditScreen {
 }
 
 impl AuditScreen {
-    /// The next (older) page, if there is one; the list stays as it is at the end of the log.
+    /// The filter typed, with the protocol it names as typed: the log from its newest page.
+    fn apply_filter(&mut self, filter: AuditFilter, label: String, ctx: &mut Ctx) {
+        ctx.close_overlay();
+        self.filter = filter;
+        self.case_label = label;
+        self.load_page(ctx);
+    }
+
+    /// Asks for the next (older) page.
     fn page_forward(&mut self, ctx: &mut Ctx) {
         let Some(before) = self.page.last().map(|(seq, _)| Some(*seq)) else {
             return;
         };
-        let limit = ctx.table_height(AUDIT_CHROME);
-        match ctx.store().audit_page(before, limit, &self.filter) {
-            Ok(page) if !page.is_empty() => {
-                self.pages.push(before);
-                self.page = page;
-                self.list.cursor = 0;
-            }
-            Ok(_) => {}
-            Err(e) => ctx.error(e.to_string()),
-        }
+        let mut pages = self.pages.clone();
+        pages.push(before);
+        self.ask_page(pages, false, true, ctx);
     }
 
-    fn page_back(&mut self, ctx: &mut Ctx) {
+    /// Back to the newer page; `at_end` puts the cursor on its last entry.
+    fn page_back(&mut self, at_end: bool, ctx: &mut Ctx) {
         if self.pages.len() > 1 {
-            self.pages.pop();
-            let before = self.pages.last().copied().flatten();
-            self.load_page(before, ctx);
+            let mut pages = self.pages.clone();
+            pages.pop();
+            self.ask_page(pages, at_end, false, ctx);
         }
     }
 
-    fn load_page(&mut self, before: Option<u64>, ctx: &mut Ctx) {
-        let limit = ctx.table_height(AUDIT_CHROME);
-        match ctx.store().audit_page(before, limit, &self.filter) {
-            Ok(page) => {
-                self.page = page;
-                self.list.cursor = 0;
-                self.loaded = true;
-            }
-            Err(e) => ctx.error(e.to_string()),
-        }
+    /// Asks for the newest page.
+    fn load_page(&mut self, ctx: &mut Ctx) {
+        self.ask_page(vec![None], false, false, ctx);
+    }
+
+    /// Asks for the page of entries older than the last of `pages`.
+    fn ask_page(&mut self, pages: Vec<Option<u64>>, at_end: bool, forward: bool, ctx: &mut Ctx) {
+        let request = Request::AuditPage {
+            before: pages.last().copied().flatten(),
+            limit: ctx.table_height(AUDIT_CHROME),
+            filter: self.filter.clone(),
+        };
+        let read = PageRead {
+            pages,
+            at_end,
+            forward,
+        };
+        self.reading.set(ctx.ask(request), read);
     }
 }

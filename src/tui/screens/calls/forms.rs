@@ -45,7 +45,7 @@ pub enum CallsOutcome {
     Document { call: Box<Call>, code: String },
     /// A command and what the status line says once it is committed.
     Step { command: Command, done: String },
-    /// The file to read; the App reads it, so that nothing is stored unless every row is good.
+    /// The file to read; the screen reads it, so that nothing is stored unless every row is good.
     Import { call: String, path: PathBuf },
 }
 

@@ -6,8 +6,10 @@ mod texts;
 mod update;
 mod view;
 
-use crate::domain::Call;
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::{Call, Command};
 use crate::tui::actions::{Action, ScreenAction};
+use crate::tui::context::{Awaiting, Pending};
 use crate::tui::list::ListCursor;
 use crate::tui::view::wrap;
 
@@ -77,6 +79,23 @@ pub struct CallsScreen {
     /// First line shown of the detail's last section (documents, or the bad rows), which may be
     /// longer than its room at 80×24.
     pub section_scroll: usize,
+    /// The list being read.
+    reading: Awaiting<()>,
+    /// The call under the cursor read again before one of its actions acts on it.
+    acting: Awaiting<(ScreenAction, String)>,
+    /// A new call's code looked up before its parameters' form opens.
+    checking: Awaiting<Box<Call>>,
+    /// The citizens already interested, read before an import adds the others.
+    importing: Awaiting<(String, Vec<PersonFiscalCode>)>,
+    /// Steps sent on a call, each with what to say once it went through.
+    stepping: Pending<Stepping>,
+}
+
+/// A step on a call sent to the office.
+#[derive(Debug)]
+struct Stepping {
+    command: Command,
+    done: String,
 }
 
 impl CallsScreen {

@@ -10,14 +10,19 @@ use ratatui::text::Line;
 
 use super::forms::{self, CallsOutcome};
 use super::{
-    ACTIVATE_CALL, ADD_INTERESTED, CallsScreen, EDIT_CALL, EDIT_DOCUMENT, IMPORT_INTERESTED,
+    ACTIVATE_CALL, ADD_INTERESTED, CallsScreen, EDIT_CALL, Stepping, EDIT_DOCUMENT, IMPORT_INTERESTED,
     NEW_CALL, NOTIFY_INTERESTED, PUBLISH_CALL, REMOVE_DOCUMENT, REMOVE_INTERESTED, list_room,
 };
+use std::collections::BTreeMap;
+
+use crate::domain::fiscal_code::PersonFiscalCode;
+use crate::domain::interested::Interested;
 use crate::domain::time::format_ts_date;
 use crate::domain::{Call, Command};
 use crate::files::interested_csv::{self, InterestedFileError};
-use crate::tui::actions::Action;
-use crate::tui::context::{Change, Ctx};
+use crate::office::{Reply, Request};
+use crate::tui::actions::{Action, ScreenAction};
+use crate::tui::context::{Change, Ctx, Report, Ticket};
 use crate::tui::list::ListCursor;
 use crate::tui::messaging::Firing;
 use crate::tui::screens::Screen;
@@ -80,9 +85,134 @@ impl Screen for CallsScreen {
             return;
         }
         // Read again rather than taken from the list: the form then starts from what is stored.
-        let Some(call) = self.cursor_call(ctx) else {
+        let Some(code) = self.current().map(|c| c.code.clone()) else {
+            return ctx.error(texts::NO_CALL_SELECTED.to_string());
+        };
+        let ticket = ctx.ask(Request::Call { code: code.clone() });
+        self.acting.set(ticket, (own, code));
+    }
+
+    fn key_bar(&self) -> Vec<Action> {
+        vec![
+            Action::Screen(NEW_CALL),
+            Action::Screen(EDIT_CALL),
+            Action::Screen(ACTIVATE_CALL),
+            Action::Screen(PUBLISH_CALL),
+            Action::Screen(EDIT_DOCUMENT),
+            Action::Screen(IMPORT_INTERESTED),
+            Action::Screen(ADD_INTERESTED),
+            Action::Help,
+        ]
+    }
+
+    fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
+        let Ok(outcome) = outcome.downcast::<CallsOutcome>() else {
             return;
         };
+        match *outcome {
+            // A new call's code must be free: it is looked up before the next page opens.
+            CallsOutcome::Parameters { call, new: true } => {
+                let ticket = ctx.ask(Request::Call {
+                    code: call.code.clone(),
+                });
+                self.checking.set(ticket, call);
+            }
+            CallsOutcome::Parameters { call, new: false } => open_parameters(call, false, ctx),
+            CallsOutcome::Document { call, code } => {
+                ctx.open_form(forms::document(&call, &code));
+            }
+            CallsOutcome::Step { command, done } => {
+                if let Command::SaveCall(call) = &command {
+                    self.follow = Some(call.code.clone());
+                }
+                self.run_step(command, done, ctx);
+            }
+            CallsOutcome::Import { call, path } => self.import_interested_file(&call, &path, ctx),
+        }
+    }
+
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
+        match reply {
+            Reply::CallsOverview(result) if self.reading.take(ticket).is_some() => {
+                match result {
+                    Ok(overview) => {
+                        self.set_calls(overview.calls, overview.interested, overview.active);
+                        let height = list_room(ctx.table_height(CALLS_CHROME));
+                        self.list.scroll_into_view(height);
+                    }
+                    Err(e) => ctx.error(e.to_string()),
+                }
+                true
+            }
+            Reply::Call(result) => {
+                if let Some((own, code)) = self.acting.take(ticket) {
+                    match result {
+                        Ok(Some(call)) => self.act(own, call, ctx),
+                        Ok(None) => {
+                            self.read(ctx);
+                            ctx.error(texts::call_gone(&code));
+                        }
+                        Err(e) => ctx.error(e.to_string()),
+                    }
+                    return true;
+                }
+                let Some(call) = self.checking.take(ticket) else {
+                    return false;
+                };
+                match result {
+                    Ok(None) => open_parameters(call, true, ctx),
+                    Ok(Some(_)) => {
+                        let key = ctx.key_of(Action::Screen(EDIT_CALL));
+                        ctx.form_or_status_error(texts::call_exists(&call.code, &key));
+                    }
+                    Err(e) => ctx.form_or_status_error(e.to_string()),
+                }
+                true
+            }
+            Reply::Interested(result) => {
+                let Some((call, codes)) = self.importing.take(ticket) else {
+                    return false;
+                };
+                match result {
+                    Ok(interested) => self.add_imported(call, codes, &interested, ctx),
+                    Err(e) => ctx.form_or_status_error(e.to_string()),
+                }
+                true
+            }
+            Reply::Execute(result) => {
+                let Some(Stepping { command, done }) = self.stepping.take(ticket) else {
+                    return false;
+                };
+                if result.is_err() && matches!(command, Command::SaveCall(_)) {
+                    self.follow = None;
+                }
+                ctx.on_executed(&command, Report::form(done), result.map(|_| ()));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A step committed while it shows: read what it shows again.
+    fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
+        if *change == Change::Step && ctx.is_shown() {
+            self.read(ctx);
+        }
+        false
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
+        super::view::draw(frame, area, self, view);
+    }
+
+    fn status(&self, view: &View, width: usize) -> Option<Line<'static>> {
+        Some(super::view::status(self, view, width))
+    }
+}
+
+impl CallsScreen {
+    /// One of the actions on the call under the cursor, with the call as stored now.
+    fn act(&mut self, own: ScreenAction, call: Call, ctx: &mut Ctx) {
         let code = call.code.clone();
         match own {
             EDIT_CALL => ctx.open_form(forms::edit_call(&call)),
@@ -91,9 +221,7 @@ impl Screen for CallsScreen {
             }
             ACTIVATE_CALL => {
                 let done = texts::call_activated(&code);
-                if let Err(e) = run_call_step(Command::ActivateCall { code }, done, ctx) {
-                    ctx.error(e);
-                }
+                self.run_step(Command::ActivateCall { code }, done, ctx);
             }
             PUBLISH_CALL => publish_call(call, ctx),
             NOTIFY_INTERESTED => match call.published_at {
@@ -125,98 +253,16 @@ impl Screen for CallsScreen {
         }
     }
 
-    fn key_bar(&self) -> Vec<Action> {
-        vec![
-            Action::Screen(NEW_CALL),
-            Action::Screen(EDIT_CALL),
-            Action::Screen(ACTIVATE_CALL),
-            Action::Screen(PUBLISH_CALL),
-            Action::Screen(EDIT_DOCUMENT),
-            Action::Screen(IMPORT_INTERESTED),
-            Action::Screen(ADD_INTERESTED),
-            Action::Help,
-        ]
-    }
-
-    fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
-        let Ok(outcome) = outcome.downcast::<CallsOutcome>() else {
-            return;
-        };
-        match *outcome {
-            CallsOutcome::Parameters { call, new } => {
-                if new {
-                    match ctx.store().call(&call.code) {
-                        Ok(None) => {}
-                        Ok(Some(_)) => {
-                            let key = ctx.key_of(Action::Screen(EDIT_CALL));
-                            return ctx.form_or_status_error(texts::call_exists(&call.code, &key));
-                        }
-                        Err(e) => return ctx.form_or_status_error(e.to_string()),
-                    }
-                }
-                let mut form = forms::call_parameters(call, new);
-                // The first page's input lives on in this form: Esc asks before dropping it.
-                form.dirty = true;
-                ctx.open_form(form);
-            }
-            CallsOutcome::Document { call, code } => {
-                ctx.open_form(forms::document(&call, &code));
-            }
-            CallsOutcome::Step { command, done } => {
-                if let Command::SaveCall(call) = &command {
-                    self.follow = Some(call.code.clone());
-                }
-                match run_call_step(command, done, ctx) {
-                    Ok(()) => ctx.close_overlay(),
-                    Err(e) => {
-                        self.follow = None;
-                        ctx.form_or_status_error(e);
-                    }
-                }
-            }
-            CallsOutcome::Import { call, path } => self.import_interested_file(&call, &path, ctx),
-        }
-    }
-
-    /// A step committed while it shows: read what it shows again.
-    fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
-        if *change == Change::Step && ctx.is_shown() {
-            self.read(ctx);
-            return true;
-        }
-        false
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
-        super::view::draw(frame, area, self, view);
-    }
-
-    fn status(&self, view: &View, width: usize) -> Option<Line<'static>> {
-        Some(super::view::status(self, view, width))
-    }
-}
-
-impl CallsScreen {
-    /// The calls, the active one and how many citizens each has interested.
+    /// Asks for the calls, the active one and how many citizens each has interested.
     fn read(&mut self, ctx: &mut Ctx) {
-        let calls = match ctx.store().calls() {
-            Ok(calls) => calls,
-            Err(e) => return ctx.error(e.to_string()),
-        };
-        let active = match ctx.store().active_call() {
-            Ok(call) => call.map(|c| c.code),
-            Err(e) => return ctx.error(e.to_string()),
-        };
-        let mut counts = Vec::with_capacity(calls.len());
-        for call in &calls {
-            match ctx.store().interested(&call.code) {
-                Ok(interested) => counts.push(interested.len()),
-                Err(e) => return ctx.error(e.to_string()),
-            }
-        }
-        self.set_calls(calls, counts, active);
-        let height = list_room(ctx.table_height(CALLS_CHROME));
-        self.list.scroll_into_view(height);
+        self.reading.set(ctx.ask(Request::CallsOverview), ());
+    }
+
+    /// Sends a step on a call; once it went through the form it came from closes, the header
+    /// follows a change of the active call and the status line says `done`.
+    fn run_step(&mut self, command: Command, done: String, ctx: &mut Ctx) {
+        let ticket = ctx.ask(Request::Execute(command.clone()));
+        self.stepping.push(ticket, Stepping { command, done });
     }
 
     /// All or nothing: one bad row and no code is added; every bad row is listed on the screen.
@@ -240,59 +286,46 @@ impl CallsScreen {
             }
             Err(e) => return ctx.form_or_status_error(e.to_string()),
         };
-        let present = match ctx.store().interested(call) {
-            Ok(interested) => codes
-                .iter()
-                .filter(|c| interested.contains_key(c.as_str()))
-                .count(),
-            Err(e) => return ctx.form_or_status_error(e.to_string()),
-        };
+        // Only the citizens not yet interested are added: those already there are counted.
+        let ticket = ctx.ask(Request::Interested {
+            call: call.to_string(),
+        });
+        self.importing.set(ticket, (call.to_string(), codes));
+    }
+
+    /// The codes of an import, against the citizens already interested in `call`.
+    fn add_imported(
+        &mut self,
+        call: String,
+        codes: Vec<PersonFiscalCode>,
+        interested: &BTreeMap<String, Interested>,
+        ctx: &mut Ctx,
+    ) {
+        let present = codes
+            .iter()
+            .filter(|c| interested.contains_key(c.as_str()))
+            .count();
         let added = codes.len() - present;
         if added == 0 {
-            // Nothing new: the store would refuse an empty addition, and there is nothing to do.
+            // Nothing new: the office would refuse an empty addition, and there is nothing to do.
             ctx.close_overlay();
             ctx.ok(texts::call_interested_imported(0, present));
             return;
         }
         let command = Command::AddInterested {
-            call: call.to_string(),
+            call,
             fiscal_codes: codes,
         };
-        match run_call_step(command, texts::call_interested_imported(added, present), ctx) {
-            Ok(()) => ctx.close_overlay(),
-            Err(e) => ctx.form_or_status_error(e),
-        }
-    }
-
-    /// The call under the cursor as stored now.
-    fn cursor_call(&mut self, ctx: &mut Ctx) -> Option<Call> {
-        let Some(code) = self.current().map(|c| c.code.clone()) else {
-            ctx.error(texts::NO_CALL_SELECTED.to_string());
-            return None;
-        };
-        match ctx.store().call(&code) {
-            Ok(Some(call)) => Some(call),
-            Ok(None) => {
-                self.read(ctx);
-                ctx.error(texts::call_gone(&code));
-                None
-            }
-            Err(e) => {
-                ctx.error(e.to_string());
-                None
-            }
-        }
+        self.run_step(command, texts::call_interested_imported(added, present), ctx);
     }
 }
 
-/// Runs `command` and says `done`; the header follows a change of the active call.
-fn run_call_step(command: Command, done: String, ctx: &mut Ctx) -> Result<(), String> {
-    ctx.execute(&command)?;
-    if matches!(command, Command::SaveCall(_) | Command::ActivateCall { .. }) {
-        ctx.reload_summary();
-    }
-    ctx.ok(done);
-    Ok(())
+/// The parameters' page of a call's form; the first page's input lives on in it, so Esc asks
+/// before dropping it.
+fn open_parameters(call: Box<Call>, new: bool, ctx: &mut Ctx) {
+    let mut form = forms::call_parameters(call, new);
+    form.dirty = true;
+    ctx.open_form(form);
 }
 
 /// `P`: refused on a published call, whose citizens `I` tells instead; with nobody to tell,
@@ -306,19 +339,6 @@ fn publish_call(call: Call, ctx: &mut Ctx) {
             &key,
         ));
     }
-    match ctx.store().interested(&call.code) {
-        Ok(interested) if interested.is_empty() => {
-            let done = texts::call_published_alone(&call.code);
-            let command = Command::PublishCall { code: call.code };
-            if let Err(e) = run_call_step(command, done, ctx) {
-                ctx.error(e);
-            }
-        }
-        Ok(_) => ctx.show_preview(Firing::Interested {
-            code: call.code,
-            publish: true,
-            template: PUBLICATION.into(),
-        }),
-        Err(e) => ctx.error(e.to_string()),
-    }
+    let done = texts::call_published_alone(&call.code);
+    ctx.preview_interested(call.code, true, PUBLICATION.into(), done);
 }

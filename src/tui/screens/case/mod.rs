@@ -9,13 +9,14 @@ mod update;
 mod view;
 
 use super::{ScreenId, ScreenInfo, Tab};
-use crate::domain::ApplicationId;
+use crate::domain::{ApplicationId, Command};
+use crate::office::{OfficeError, Request};
 use crate::domain::ranking::Entry;
 use crate::tui::actions::{
     ADMIT, Action, BOOK_APPOINTMENT, EXCLUDE, REGISTER, REMIND_FEE, SEND_MESSAGE, START_REVIEW,
     ScreenAction,
 };
-use crate::tui::context::Ctx;
+use crate::tui::context::{Awaiting, Ctx};
 use crate::tui::data::Case;
 use crate::tui::keymap::Context;
 
@@ -54,6 +55,26 @@ pub struct CaseScreen {
     /// The admitted applications of the call, as the ranking orders them, read when the
     /// adjustment form opened: the check shows the position change against them.
     adjust_entries: Vec<Entry>,
+    /// The case being read: to open, or read again.
+    reading: Awaiting<Reading>,
+    /// The entries read before the adjustment form of an application opens.
+    adjusting: Awaiting<ApplicationId>,
+    /// A booking checked before its message is previewed.
+    booking: Awaiting<Command>,
+}
+
+/// Why a case is being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Application `id`, to be opened over screen `shown` (the one on the terminal when it was
+    /// asked); Esc returns to `from`.
+    Open {
+        id: ApplicationId,
+        from: ScreenId,
+        shown: ScreenId,
+    },
+    /// Read again after a change, where it was scrolled.
+    Reload,
 }
 
 impl Default for CaseScreen {
@@ -62,6 +83,9 @@ impl Default for CaseScreen {
             current: None,
             return_to: ScreenId::Inbox,
             adjust_entries: Vec::new(),
+            reading: Awaiting::default(),
+            adjusting: Awaiting::default(),
+            booking: Awaiting::default(),
         }
     }
 }
@@ -98,34 +122,58 @@ impl CaseScreen {
         help_contexts: &[Context::Form, Context::Confirm, Context::Preview],
     };
 
-    /// Reads application `id` and shows it; Esc returns to `from`. False when it cannot be
-    /// read (the status line says why).
-    pub fn open(&mut self, id: ApplicationId, from: ScreenId, ctx: &mut Ctx) -> bool {
-        match Case::load(ctx.store(), id) {
-            Ok(Some(data)) => {
-                self.current = Some(CaseState { data, scroll: 0 });
-                self.return_to = from;
-                true
-            }
-            Ok(None) => {
-                ctx.error(format!("domanda {} non trovata", id.0));
-                false
-            }
-            Err(e) => {
-                ctx.error(e.to_string());
-                false
-            }
+    /// Asks for application `id`, shown once read; Esc returns to `from`.
+    pub fn open(&mut self, id: ApplicationId, from: ScreenId, ctx: &mut Ctx) {
+        let ticket = ctx.ask(Request::Case { id });
+        let shown = ctx.shown();
+        self.reading.set(ticket, Reading::Open { id, from, shown });
+    }
+
+    /// The open case read again, where it is scrolled when the reply comes.
+    fn reload(&mut self, ctx: &mut Ctx) {
+        if let Some(id) = self.current.as_ref().map(|c| c.data.application.id) {
+            self.reading.set(ctx.ask(Request::Case { id }), Reading::Reload);
         }
     }
 
-    /// The open case read again, where it was scrolled.
-    fn reload(&mut self, ctx: &mut Ctx) {
-        if let Some(id) = self.current.as_ref().map(|c| c.data.application.id) {
-            let scroll = self.current.as_ref().map(|c| c.scroll).unwrap_or(0);
-            match Case::load(ctx.store(), id) {
-                Ok(Some(data)) => self.current = Some(CaseState { data, scroll }),
-                Ok(None) => self.current = None,
-                Err(e) => ctx.error(e.to_string()),
+    /// A case read: shown, or refreshed in place.
+    fn on_case(
+        &mut self,
+        reading: Reading,
+        result: Result<Option<Case>, OfficeError>,
+        ctx: &mut Ctx,
+    ) -> bool {
+        match (reading, result) {
+            (Reading::Open { from, shown, .. }, Ok(Some(data))) => {
+                // The caseworker moved on while it was read: the case is not pushed on them.
+                if ctx.shown() != shown {
+                    return false;
+                }
+                self.current = Some(CaseState { data, scroll: 0 });
+                self.return_to = from;
+                ctx.go(ScreenId::Case);
+                true
+            }
+            (Reading::Open { id, .. }, Ok(None)) => {
+                ctx.error(format!("domanda {} non trovata", id.0));
+                false
+            }
+            (Reading::Reload, Ok(Some(data))) => {
+                let scroll = self
+                    .current
+                    .as_ref()
+                    .filter(|c| c.data.application.id == data.application.id)
+                    .map_or(0, |c| c.scroll);
+                self.current = Some(CaseState { data, scroll });
+                true
+            }
+            (Reading::Reload, Ok(None)) => {
+                self.current = None;
+                true
+            }
+            (_, Err(e)) => {
+                ctx.error(e.to_string());
+                false
             }
         }
     }

@@ -7,7 +7,7 @@ use super::{ADJUST_SCORE, CaseScreen, DECIDE_OBJECTION, FILE_OBJECTION};
 use crate::domain::household::Condition;
 use crate::domain::objection::{Adjustment, Objection, adjustment_effect, check_adjustment};
 use crate::domain::points::Points;
-use crate::domain::ranking::entries;
+use crate::domain::ranking::Entry;
 use crate::domain::ruleset::Ruleset;
 use crate::domain::scoring::Score;
 use crate::domain::time::{format_date, parse_date};
@@ -15,7 +15,8 @@ use crate::domain::verification::CheckItem;
 use crate::domain::{Application, ApplicationId, Command};
 use crate::tui::actions::ScreenAction;
 use crate::tui::app::{CheckState, Overlay};
-use crate::tui::context::Ctx;
+use crate::office::Request;
+use crate::tui::context::{Ctx, Report};
 use crate::tui::form::{Field, Form, Outcome, Purpose, date};
 use crate::tui::strings as s;
 use crate::tui::view::clean;
@@ -260,17 +261,16 @@ impl CaseScreen {
         let id = application.id;
         let form = match own {
             ADJUST_SCORE => {
-                let (Some(call), Some(ruleset)) = (&data.call, &data.ruleset) else {
+                let (Some(call), Some(_)) = (&data.call, &data.ruleset) else {
                     return ctx.error(s::NO_RULESET.to_string());
                 };
-                // The other admitted applications, for the position the change leads to.
-                let entries = match ctx.store().call_applications(&call.code) {
-                    Ok(applications) => entries(&applications, call, ruleset),
-                    Err(e) => return ctx.error(e.to_string()),
+                // The other admitted applications, for the position the change leads to: the
+                // form opens once they are read.
+                let request = Request::RankingEntries {
+                    call: call.code.clone(),
                 };
-                let form = adjust_score(application, ruleset, data.score.as_ref());
-                self.adjust_entries = entries;
-                form
+                self.adjusting.set(ctx.ask(request), id);
+                return;
             }
             FILE_OBJECTION => file_objection(id, ctx.today()),
             DECIDE_OBJECTION => match data.application.open_objection() {
@@ -282,6 +282,20 @@ impl CaseScreen {
         ctx.open_form(form);
     }
 
+    /// The admitted applications of the case's call are read: the adjustment's form opens.
+    pub(super) fn open_adjustment(&mut self, id: ApplicationId, entries: Vec<Entry>, ctx: &mut Ctx) {
+        let Some(case) = self.current.as_ref().filter(|c| c.data.application.id == id) else {
+            return;
+        };
+        let data = &case.data;
+        let Some(ruleset) = &data.ruleset else {
+            return ctx.error(s::NO_RULESET.to_string());
+        };
+        let form = adjust_score(&data.application, ruleset, data.score.as_ref());
+        self.adjust_entries = entries;
+        ctx.open_form(form);
+    }
+
     pub(super) fn on_score_form(&mut self, outcome: ScoreOutcome, ctx: &mut Ctx) {
         match outcome {
             ScoreOutcome::Adjust {
@@ -289,13 +303,7 @@ impl CaseScreen {
                 adjustment,
                 reason,
             } => self.check_adjustment(id, adjustment, reason, ctx),
-            ScoreOutcome::Step { command, done } => match ctx.execute(&command) {
-                Ok(()) => {
-                    ctx.close_overlay();
-                    ctx.ok(done);
-                }
-                Err(e) => ctx.form_error(e),
-            },
+            ScoreOutcome::Step { command, done } => ctx.execute(command, Report::form(done)),
         }
     }
 

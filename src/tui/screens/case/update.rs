@@ -18,7 +18,8 @@ use crate::domain::{Command, State};
 use crate::tui::actions::{
     ADMIT, Action, BOOK_APPOINTMENT, EXCLUDE, REGISTER, REMIND_FEE, SEND_MESSAGE, START_REVIEW,
 };
-use crate::tui::context::{Change, Ctx, ON_REGISTER};
+use crate::office::{ON_REGISTER, Reply};
+use crate::tui::context::{Change, Ctx, Ticket};
 use crate::tui::messaging::Target;
 use crate::tui::screens::agenda::{self, AgendaOutcome};
 use crate::tui::screens::{Back, Screen};
@@ -172,7 +173,36 @@ impl Screen for CaseScreen {
         // A booking made from the case: its day is not followed, the case stays in front.
         if let Ok(outcome) = outcome.downcast::<AgendaOutcome>() {
             let AgendaOutcome::Slot(command) = *outcome;
-            agenda::book_or_move(command, ctx, |_| {});
+            if let Some(ticket) = agenda::book_or_move(command.clone(), ctx, |_| {}) {
+                self.booking.set(ticket, command);
+            }
+        }
+    }
+
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
+        match reply {
+            Reply::Case(result) => match self.reading.take(ticket) {
+                Some(reading) => self.on_case(reading, result, ctx),
+                None => false,
+            },
+            Reply::RankingEntries(result) => {
+                let Some(id) = self.adjusting.take(ticket) else {
+                    return false;
+                };
+                match result {
+                    Ok(entries) => self.open_adjustment(id, entries, ctx),
+                    Err(e) => ctx.error(e.to_string()),
+                }
+                true
+            }
+            Reply::PreviewStep(result) => {
+                let Some(command) = self.booking.take(ticket) else {
+                    return false;
+                };
+                agenda::booking_checked(command, result, ctx);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -185,11 +215,11 @@ impl Screen for CaseScreen {
                     .is_some_and(|c| c.data.application.id == *id) =>
             {
                 self.reload(ctx);
-                true
+                false
             }
             Change::Sender { done: true, .. } if self.current.is_some() => {
                 self.reload(ctx);
-                true
+                false
             }
             _ => false,
         }

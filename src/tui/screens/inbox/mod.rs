@@ -17,6 +17,8 @@ use crate::tui::actions::{
     ADMIT, Action, EXCLUDE, NEXT_FILTER, PREVIOUS_FILTER, REGISTER, REMIND_FEE, SEARCH,
     SEND_MESSAGE, START_REVIEW, ScreenAction,
 };
+use crate::office::StepsReport;
+use crate::tui::context::Pending;
 use crate::tui::data::Row;
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
@@ -156,6 +158,20 @@ pub struct InboxScreen {
     pub selected: BTreeSet<ApplicationId>,
     pub search: Option<Search>,
     pub index: Option<Arc<SearchIndex>>,
+    /// Steps sent on the applications chosen, waiting for the office.
+    running: Pending<Running>,
+}
+
+/// Where a list of steps on the applications chosen stands.
+#[derive(Debug)]
+enum Running {
+    /// The steps were sent; `registering` when they give protocol numbers.
+    Steps { registering: bool },
+    /// The steps were answered; the rows of those that went through are being read again.
+    Rows {
+        report: StepsReport,
+        registering: bool,
+    },
 }
 
 impl Default for InboxScreen {
@@ -170,6 +186,7 @@ impl Default for InboxScreen {
             selected: BTreeSet::new(),
             search: None,
             index: None,
+            running: Pending::default(),
         }
     }
 }

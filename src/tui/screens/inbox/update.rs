@@ -2,20 +2,24 @@
 //! applications chosen (one by one, or as a batch of messages).
 
 use std::any::Any;
+use std::sync::Arc;
 
 use tui_input::InputRequest;
 
 use super::forms::{self, InboxOutcome};
-use super::{INBOX_CHROME, InboxScreen, REVERSE_SORT, SELECT, SELECT_ALL, SORT};
+use super::{INBOX_CHROME, InboxScreen, REVERSE_SORT, Running, SELECT, SELECT_ALL, SORT};
 use crate::domain::{ApplicationId, Command};
 use crate::messages::Values;
 use crate::tui::actions::{
     ADMIT, Action, EXCLUDE, NEXT_FILTER, PREVIOUS_FILTER, REGISTER, REMIND_FEE, SEARCH,
     SEND_MESSAGE, START_REVIEW,
 };
-use crate::tui::context::{Change, Ctx, ON_REMIND_FEE, Reply, Request};
+use crate::office::{Reply, Request, StepsReport};
+use crate::tui::context::{Change, Ctx, ON_REMIND_FEE, Ticket};
 use crate::tui::list::ListCursor;
-use crate::tui::messaging::{BatchStep, Firing, Target};
+use crate::office::BatchStep;
+use crate::tui::messaging::{Firing, Target};
+use crate::tui::search::SearchIndex;
 use crate::tui::screens::{Back, Screen};
 use crate::tui::strings as s;
 use crate::tui::view::View;
@@ -175,12 +179,42 @@ impl Screen for InboxScreen {
         }
     }
 
-    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> bool {
-        match reply {
-            Reply::Index(index) => {
-                let searching = self.search.is_some();
-                self.set_index(ctx.rows(), index);
-                searching
+    fn on_index(&mut self, index: Arc<SearchIndex>, ctx: &mut Ctx) -> bool {
+        let searching = self.search.is_some();
+        self.set_index(ctx.rows(), index);
+        searching
+    }
+
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
+        match (self.running.take(ticket), reply) {
+            (Some(Running::Steps { registering }), Reply::RunSteps(report)) => {
+                if report.done.is_empty() {
+                    self.steps_done(report, registering, ctx);
+                } else {
+                    // The rows of the applications changed are read before the list is
+                    // rebuilt, so that it is rebuilt from them.
+                    let ids = report.done.clone();
+                    let ticket = ctx.ask(Request::RowsOf { ids });
+                    self.running.push(
+                        ticket,
+                        Running::Rows {
+                            report,
+                            registering,
+                        },
+                    );
+                }
+                true
+            }
+            (
+                Some(Running::Rows {
+                    report,
+                    registering,
+                }),
+                Reply::RowsOf(rows),
+            ) => {
+                ctx.rows_read(rows, &report.done, registering);
+                self.steps_done(report, registering, ctx);
+                true
             }
             _ => false,
         }
@@ -189,7 +223,7 @@ impl Screen for InboxScreen {
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
         match change {
             Change::RowsLoaded => {
-                ctx.ask(Request::BuildIndex(ctx.rows().search_entries()));
+                ctx.build_index(ctx.rows().search_entries());
                 self.rebuild_view(ctx.rows());
                 true
             }
@@ -198,7 +232,7 @@ impl Screen for InboxScreen {
             // A new protocol must become searchable: the index is rebuilt off the UI thread
             // from the rows as they are once the steps are done.
             Change::Registered => {
-                ctx.ask(Request::BuildIndex(ctx.rows().search_entries()));
+                ctx.build_index(ctx.rows().search_entries());
                 false
             }
             Change::BatchDone => {
@@ -226,28 +260,33 @@ impl InboxScreen {
     /// Each command commits on its own: one refusal does not hold back the others, and the
     /// report says how many went through and why the first refusal happened.
     fn run_batch(&mut self, commands: Vec<Command>, ctx: &mut Ctx) {
-        let mut done = 0;
-        let mut refused = 0;
-        let mut first_error = None;
-        for command in &commands {
-            match ctx.execute_step(command) {
-                Ok(()) => {
-                    done += 1;
-                    if let Some(id) = command.application_id() {
-                        self.selected.remove(&id);
-                    }
-                }
-                Err(e) => {
-                    refused += 1;
-                    first_error.get_or_insert(e);
-                }
-            }
+        let registering = commands
+            .iter()
+            .any(|c| matches!(c, Command::RegisterApplication { .. }));
+        let ticket = ctx.ask(Request::RunSteps(commands));
+        self.running.push(ticket, Running::Steps { registering });
+    }
+
+    /// The steps are done and their rows current: what went through leaves the selection, the
+    /// list follows, and the status line says how it went.
+    fn steps_done(&mut self, report: StepsReport, registering: bool, ctx: &mut Ctx) {
+        let done = report.done_count();
+        for id in &report.done {
+            self.selected.remove(id);
         }
         if done > 0 {
+            ctx.after_step();
+            // A registration queues its message with it when the Comune's values are there.
+            if registering && ctx.messaging().config.is_ok() {
+                ctx.outbox_changed();
+            }
             self.rebuild_view(ctx.rows());
         }
-        let error = first_error.is_some();
-        ctx.report(s::batch_done(done, refused, first_error.as_deref()), error);
+        let error = report.first_refusal.is_some();
+        ctx.report(
+            s::batch_done(done, report.refused, report.first_refusal.as_deref()),
+            error,
+        );
     }
 }
 

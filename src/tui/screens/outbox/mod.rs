@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::messages::outbox::{OutboxEntry, OutboxTab};
 use crate::tui::actions::{Action, NEXT_FILTER, PREVIOUS_FILTER, ScreenAction};
+use crate::tui::context::{Awaiting, Pending};
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
 
@@ -36,6 +37,19 @@ pub struct OutboxScreen {
     pub stale: bool,
     /// The sender's last report, one line.
     pub sender: Option<String>,
+    /// The tab being read.
+    reading: Awaiting<()>,
+    /// Decisions sent, waiting for the office.
+    deciding: Pending<Decision>,
+}
+
+/// A caseworker's decision on the outbox, as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Decision {
+    Requeue,
+    MarkSent,
+    /// The queue exported to a bundle at this path, as typed.
+    Export(String),
 }
 
 impl Default for OutboxScreen {
@@ -47,6 +61,8 @@ impl Default for OutboxScreen {
             list: ListCursor::default(),
             stale: true,
             sender: None,
+            reading: Awaiting::default(),
+            deciding: Pending::default(),
         }
     }
 }

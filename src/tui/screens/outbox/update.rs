@@ -2,7 +2,6 @@
 //! wake the sender.
 
 use std::any::Any;
-use std::path::Path;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,12 +9,13 @@ use ratatui::text::Line;
 
 use super::forms::{self, OutboxOutcome};
 use super::{
-    EXPORT_BUNDLE, MARK_SENT, OUTBOX_CHROME, OUTBOX_PAGE, OutboxScreen, REQUEUE, SEND_NOW,
+    Decision, EXPORT_BUNDLE, MARK_SENT, OUTBOX_CHROME, OUTBOX_PAGE, OutboxScreen, REQUEUE,
+    SEND_NOW,
 };
-use crate::domain::ApplicationId;
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxState};
+use crate::office::{OfficeError, Reply, Request};
 use crate::tui::actions::{Action, NEXT_FILTER, PREVIOUS_FILTER};
-use crate::tui::context::{Change, Ctx};
+use crate::tui::context::{Change, Ctx, Ticket};
 use crate::tui::form::Form;
 use crate::tui::list::ListCursor;
 use crate::tui::messaging::PreviewState;
@@ -98,11 +98,57 @@ impl Screen for OutboxScreen {
         let Ok(outcome) = outcome.downcast::<OutboxOutcome>() else {
             return;
         };
-        match *outcome {
-            OutboxOutcome::Requeue { id, reason } => requeue(id, &reason, ctx),
-            OutboxOutcome::MarkSent { id, reason, io_id } => mark_sent(id, &reason, io_id, ctx),
-            OutboxOutcome::ExportBundle(path) => export_bundle(&path, ctx),
+        let (request, decision) = match *outcome {
+            OutboxOutcome::Requeue { id, reason } => {
+                (Request::Requeue { id, reason }, Decision::Requeue)
+            }
+            OutboxOutcome::MarkSent { id, reason, io_id } => {
+                (Request::MarkSent { id, reason, io_id }, Decision::MarkSent)
+            }
+            OutboxOutcome::ExportBundle(path) => {
+                let shown = path.display().to_string();
+                (Request::ExportBundle { path }, Decision::Export(shown))
+            }
+        };
+        // The form stays open until the office answers: a refusal shows under its fields.
+        self.deciding.push(ctx.ask(request), decision);
+    }
+
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
+        if let Reply::OutboxView(result) = reply {
+            if self.reading.take(ticket).is_none() {
+                return false;
+            }
+            match result {
+                Ok(view) => {
+                    self.counts = view.counts;
+                    self.entries = view.entries;
+                    self.list.clamp(self.entries.len());
+                    self.stale = false;
+                }
+                Err(e) => ctx.error(e.to_string()),
+            }
+            return true;
         }
+        let Some(decision) = self.deciding.take(ticket) else {
+            return false;
+        };
+        match (decision, reply) {
+            (Decision::Requeue, Reply::Requeue(result)) => decided(result, texts::requeued, ctx),
+            (Decision::MarkSent, Reply::MarkSent(result)) => {
+                decided(result, texts::marked_sent, ctx)
+            }
+            (Decision::Export(path), Reply::ExportBundle(result)) => match result {
+                Ok(exported) => {
+                    ctx.close_overlay();
+                    ctx.ok(texts::exported(exported.messages, &exported.bundle, &path));
+                    ctx.outbox_changed();
+                }
+                Err(e) => ctx.form_error(e.to_string()),
+            },
+            _ => return false,
+        }
+        true
     }
 
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
@@ -140,22 +186,17 @@ impl Screen for OutboxScreen {
 }
 
 impl OutboxScreen {
-    /// Rereads the tab shown, when something changed: its counts and newest entries, a page.
+    /// Asks for the tab shown again, when something changed: its counts and newest entries, a
+    /// page.
     pub fn refresh(&mut self, ctx: &mut Ctx) {
         if !self.stale {
             return;
         }
-        let counts = ctx.store().outbox_counts();
-        let page = ctx.store().outbox_page(self.tab, None, OUTBOX_PAGE);
-        match (counts, page) {
-            (Ok(counts), Ok(entries)) => {
-                self.counts = counts;
-                self.entries = entries;
-                self.list.clamp(self.entries.len());
-                self.stale = false;
-            }
-            (Err(e), _) | (_, Err(e)) => ctx.error(e.to_string()),
-        }
+        let request = Request::OutboxView {
+            tab: self.tab,
+            limit: OUTBOX_PAGE,
+        };
+        self.reading.set(ctx.ask(request), ());
     }
 }
 
@@ -181,45 +222,22 @@ fn decide(
     }
 }
 
-fn requeue(id: OutboxId, reason: &str, ctx: &mut Ctx) {
-    let command_ctx = ctx.command_context();
-    match ctx.store().outbox_requeue(id, reason, &command_ctx) {
+/// A decision on one message answered: the form closes and the status says `done` of it, and
+/// the case it concerns and the outbox are read again; or the refusal shows under the form.
+fn decided(
+    result: Result<OutboxEntry, OfficeError>,
+    done: fn(&str) -> String,
+    ctx: &mut Ctx,
+) {
+    match result {
         Ok(entry) => {
             ctx.close_overlay();
-            ctx.ok(texts::requeued(&entry.id.to_string()));
-            after_decision(entry.application, ctx);
-        }
-        Err(e) => ctx.form_error(e.to_string()),
-    }
-}
-
-fn mark_sent(id: OutboxId, reason: &str, io_id: Option<String>, ctx: &mut Ctx) {
-    let command_ctx = ctx.command_context();
-    match ctx.store().outbox_mark_sent(id, reason, io_id, &command_ctx) {
-        Ok(entry) => {
-            ctx.close_overlay();
-            ctx.ok(texts::marked_sent(&entry.id.to_string()));
-            after_decision(entry.application, ctx);
-        }
-        Err(e) => ctx.form_error(e.to_string()),
-    }
-}
-
-fn after_decision(application: Option<ApplicationId>, ctx: &mut Ctx) {
-    if let Some(id) = application {
-        ctx.refresh_application(id);
-    }
-    ctx.outbox_changed();
-}
-
-fn export_bundle(path: &Path, ctx: &mut Ctx) {
-    let command_ctx = ctx.command_context();
-    match crate::io::bundle::export_queue(ctx.store(), path, &command_ctx) {
-        Ok((count, bundle)) => {
-            ctx.close_overlay();
-            ctx.ok(texts::exported(count, &bundle, &path.display().to_string()));
+            ctx.ok(done(&entry.id.to_string()));
+            if let Some(id) = entry.application {
+                ctx.refresh_applications(vec![id], false);
+            }
             ctx.outbox_changed();
         }
-        Err(e) => ctx.form_error(e),
+        Err(e) => ctx.form_error(e.to_string()),
     }
 }

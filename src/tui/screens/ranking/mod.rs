@@ -7,8 +7,9 @@ mod update;
 mod view;
 
 use crate::domain::publication::RankingHeader;
-use crate::domain::ranking::RankRow;
+use crate::domain::ranking::{RankRow, RankingKind};
 use crate::tui::actions::{Action, FILTER, SEARCH, ScreenAction};
+use crate::tui::context::Awaiting;
 use crate::tui::data::RankingData;
 use crate::tui::keymap::Context;
 use crate::tui::list::ListCursor;
@@ -16,6 +17,7 @@ use crate::tui::list::ListCursor;
 use super::{ScreenInfo, Tab};
 
 pub use forms::ExportKind;
+use forms::Export;
 
 pub const CYCLE_VERSION: ScreenAction = ScreenAction::new("versione", texts::CYCLE_VERSION);
 pub const PUBLISH_PROVISIONAL: ScreenAction =
@@ -109,6 +111,11 @@ pub struct RankingScreen {
     /// Indices into the shown rows that pass the filter and the search.
     pub view: Vec<usize>,
     pub list: ListCursor,
+    /// The replies it waits for: the figures, a version, a publication's preview, an export.
+    reading: Awaiting<()>,
+    reading_version: Awaiting<(String, u32)>,
+    publishing: Awaiting<(String, RankingKind)>,
+    exporting: Awaiting<Export>,
 }
 
 impl RankingScreen {

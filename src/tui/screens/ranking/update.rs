@@ -4,7 +4,6 @@
 use std::any::Any;
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::Path;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,14 +15,13 @@ use super::{
     CYCLE_VERSION, EXPORT_RANKING, PUBLISH_DEFINITIVE, PUBLISH_PROVISIONAL, RANKING_CHROME,
     RankingScreen, Shown,
 };
-use crate::domain::publication::objection_deadline;
-use crate::domain::ranking::{Lot, RankingKind};
+use crate::domain::ranking::RankingKind;
 use crate::domain::time::format_date;
-use crate::messages::{Order, Values};
 use crate::files::ranking_export::{Audience, write_csv, write_notice};
+use crate::office::{PublicationPreview, RankingExport, Reply, Request};
 use crate::tui::actions::{Action, FILTER, SEARCH};
 use crate::tui::app::Overlay;
-use crate::tui::context::{Change, Ctx, Reply, Request, ranking_template};
+use crate::tui::context::{Change, Ctx, Ticket};
 use crate::tui::list::ListCursor;
 use crate::tui::messaging::{Firing, PreviewState};
 use crate::tui::screens::{Back, Screen};
@@ -33,7 +31,7 @@ use super::texts;
 
 impl Screen for RankingScreen {
     fn enter(&mut self, ctx: &mut Ctx) {
-        ctx.ask(Request::LoadRanking);
+        self.read(ctx);
     }
 
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
@@ -119,13 +117,17 @@ impl Screen for RankingScreen {
 
     fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
         if let Ok(export) = outcome.downcast::<Export>() {
-            export_ranking(&export.call, export.number, &export.path, export.kind, ctx);
+            let request = Request::RankingExport {
+                call: export.call.clone(),
+                number: export.number,
+            };
+            self.exporting.set(ctx.ask(request), *export);
         }
     }
 
-    fn on_reply(&mut self, reply: Reply, ctx: &mut Ctx) -> bool {
+    fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
         match reply {
-            Reply::Ranking(result) => {
+            Reply::RankingData(result) if self.reading.take(ticket).is_some() => {
                 match result {
                     Ok(data) => {
                         self.set_data(data);
@@ -137,33 +139,54 @@ impl Screen for RankingScreen {
                             self.load_version(number, ctx);
                         }
                     }
-                    Err(e) => ctx.error(e),
+                    Err(e) => ctx.error(e.to_string()),
                 }
                 ctx.is_shown()
             }
-            Reply::RankingVersion {
-                call,
-                number,
-                result,
-            } => {
+            Reply::RankingVersion(result) => {
+                let Some((call, number)) = self.reading_version.take(ticket) else {
+                    return false;
+                };
+                // The active call changed meanwhile: its versions are other ones.
                 if self.call().as_deref() != Some(call.as_str()) {
                     return false;
                 }
                 match result {
                     Ok(Some((header, rows))) => self.set_version(header, rows),
                     Ok(None) => ctx.error(texts::ranking_version_missing(number)),
-                    Err(e) => ctx.error(e),
+                    Err(e) => ctx.error(e.to_string()),
                 }
                 ctx.is_shown()
             }
-            Reply::Index(_) => false,
+            Reply::PreviewPublication(result) => {
+                let Some((code, kind)) = self.publishing.take(ticket) else {
+                    return false;
+                };
+                match result {
+                    Ok(preview) => show_publication(code, kind, &preview, ctx),
+                    Err(e) => ctx.error(e.to_string()),
+                }
+                true
+            }
+            Reply::RankingExport(result) => {
+                let Some(export) = self.exporting.take(ticket) else {
+                    return false;
+                };
+                match result {
+                    Ok(Some(version)) => export_ranking(&export, &version, ctx),
+                    Ok(None) => ctx.form_error(texts::ranking_version_missing(export.number)),
+                    Err(e) => ctx.form_error(e.to_string()),
+                }
+                true
+            }
+            _ => false,
         }
     }
 
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
         match change {
             Change::Step if ctx.is_shown() => {
-                ctx.ask(Request::LoadRanking);
+                self.read(ctx);
                 false
             }
             // A publication: the new version is shown.
@@ -171,11 +194,8 @@ impl Screen for RankingScreen {
                 self.shown = Shown::Version(*number);
                 self.version = None;
                 self.list.reset();
-                ctx.ask(Request::LoadRanking);
-                ctx.ask(Request::LoadRankingVersion {
-                    call: call.clone(),
-                    number: *number,
-                });
+                self.read(ctx);
+                self.ask_version(call.clone(), *number, ctx);
                 ctx.is_shown()
             }
             _ => false,
@@ -196,11 +216,24 @@ impl Screen for RankingScreen {
 }
 
 impl RankingScreen {
+    /// Asks for the active call's figures: versions, live order, open objections.
+    fn read(&mut self, ctx: &mut Ctx) {
+        self.reading.set(ctx.ask(Request::RankingData), ());
+    }
+
     fn load_version(&mut self, number: u32, ctx: &mut Ctx) {
         let Some(call) = self.call() else {
             return;
         };
-        ctx.ask(Request::LoadRankingVersion { call, number });
+        self.ask_version(call, number, ctx);
+    }
+
+    fn ask_version(&mut self, call: String, number: u32, ctx: &mut Ctx) {
+        let request = Request::RankingVersion {
+            call: call.clone(),
+            number,
+        };
+        self.reading_version.set(ctx.ask(request), (call, number));
     }
 
     /// Code of the active call, as the screen last read it.
@@ -211,90 +244,21 @@ impl RankingScreen {
             .map(|c| c.code.clone())
     }
 
-    /// `P` / `D`: the checks the store will make, then the message the first applicant gets,
-    /// with how many get it and what else happens (the draw, its seed). Enter publishes.
+    /// `P` / `D`: the office's checks of the publication, then the message the first applicant
+    /// gets, with how many get it and what else happens (the draw, its seed). Enter publishes.
     fn prepare_publication(&mut self, kind: RankingKind, ctx: &mut Ctx) {
         let Some(code) = self.call() else {
             return ctx.error(s::NO_CALL.to_string());
         };
-        let config = match &ctx.messaging().config {
-            Ok(config) => config.clone(),
-            Err(reason) => return ctx.error(reason.clone()),
-        };
-        let now = ctx.now();
-        // The store's own checks first: a refusal shows before any preview.
-        let candidate = match ctx
-            .store()
-            .ranking_candidate(&code, kind, now, Lot::Pending)
-        {
-            Ok(candidate) => candidate,
-            Err(e) => return ctx.error(e.to_string()),
-        };
-        let number = candidate.number();
-        let live = candidate.live;
-        let Some(first) = live.rows.first() else {
-            return ctx.error(texts::RANKING_EMPTY.to_string());
-        };
-        let groups = live.ranking.unresolved.len();
-        let seed = match ctx.seed() {
-            Ok(seed) => seed,
-            // Without ties nothing is drawn: the seed is recorded nowhere.
-            Err(_) if groups == 0 => 0,
-            Err(e) => return ctx.error(e),
-        };
-        let template = match ranking_template(kind) {
-            Ok(template) => template,
-            Err(e) => return ctx.error(e),
-        };
-        let order = Order {
-            template,
-            config: &config,
-            typed: Values::new(),
-            recipient: None,
-        };
-        let command_ctx = ctx.command_context();
-        let preview =
-            match ctx
-                .store()
-                .preview_message(None, Some(first.application), &command_ctx, &order)
-            {
-                Ok(preview) => preview,
-                Err(e) => return ctx.error(e.to_string()),
-            };
-        let draft = &preview.draft;
-        let addressee = ctx.addressee_line(&draft.addressee.name, &draft.addressee.fiscal_code);
-        let admitted = live.rows.iter().filter(|r| r.admitted).count();
-        let deadline = (kind == RankingKind::Provvisoria)
-            .then(|| format_date(objection_deadline(&live.call, now)));
-        let mut warnings = vec![texts::publish_summary(
-            kind.label(),
-            number,
-            admitted,
-            live.rows.len() - admitted,
-            deadline.as_deref(),
-        )];
-        if live.pending > 0 {
-            warnings.push(texts::publish_pending(live.pending as usize));
+        if let Err(reason) = &ctx.messaging().config {
+            return ctx.error(reason.clone());
         }
-        if groups > 0 {
-            warnings.push(texts::publish_draw(groups, seed));
-        }
-        if live.ruleset.example {
-            warnings.push(texts::RULESET_EXAMPLE_LONG.to_string());
-        }
-        let note = Some(s::batch_recipients(
-            live.rows.len(),
-            &clean(&draft.addressee.name),
-        ));
-        let mut state = PreviewState::of(
-            &template.title,
-            addressee,
-            &draft.message,
-            Firing::Ranking { code, kind, seed },
-            note,
-        );
-        state.warnings = warnings;
-        ctx.show(Overlay::Preview(Box::new(state)));
+        // A refusal by the publication's own checks shows before any preview.
+        let request = Request::PreviewPublication {
+            call: code.clone(),
+            kind,
+        };
+        self.publishing.set(ctx.ask(request), (code, kind));
     }
 
     /// `e`: only a published version is exported, the one on screen.
@@ -308,17 +272,64 @@ impl RankingScreen {
     }
 }
 
-fn export_ranking(call: &str, number: u32, path: &Path, kind: ExportKind, ctx: &mut Ctx) {
-    let (header, rows) = match ctx.store().ranking_version(call, number) {
-        Ok(Some(version)) => version,
-        Ok(None) => return ctx.form_error(texts::ranking_version_missing(number)),
-        Err(e) => return ctx.form_error(e.to_string()),
+/// The publication's preview as the office worked it out, with the seed of its draw.
+fn show_publication(code: String, kind: RankingKind, preview: &PublicationPreview, ctx: &mut Ctx) {
+    let Some(first) = &preview.first else {
+        return ctx.error(texts::RANKING_EMPTY.to_string());
     };
-    let title = match ctx.store().call(call) {
-        Ok(Some(c)) => c.title,
-        Ok(None) => call.to_string(),
-        Err(e) => return ctx.form_error(e.to_string()),
+    let groups = preview.groups;
+    let seed = match ctx.seed() {
+        Ok(seed) => seed,
+        // Without ties nothing is drawn: the seed is recorded nowhere.
+        Err(_) if groups == 0 => 0,
+        Err(e) => return ctx.error(e),
     };
+    let addressee = ctx.addressee_line(
+        &first.addressee.name,
+        &first.addressee.fiscal_code,
+        first.reachable,
+    );
+    let deadline = preview.objection_deadline.map(format_date);
+    let mut warnings = vec![texts::publish_summary(
+        kind.label(),
+        preview.number,
+        preview.admitted,
+        preview.rows - preview.admitted,
+        deadline.as_deref(),
+    )];
+    if preview.pending > 0 {
+        warnings.push(texts::publish_pending(preview.pending as usize));
+    }
+    if groups > 0 {
+        warnings.push(texts::publish_draw(groups, seed));
+    }
+    if preview.example_ruleset {
+        warnings.push(texts::RULESET_EXAMPLE_LONG.to_string());
+    }
+    let note = Some(s::batch_recipients(
+        preview.rows,
+        &clean(&first.addressee.name),
+    ));
+    let mut state = PreviewState::of(
+        &first.title,
+        addressee,
+        &first.message,
+        Firing::Ranking { code, kind, seed },
+        note,
+    );
+    state.warnings = warnings;
+    ctx.show(Overlay::Preview(Box::new(state)));
+}
+
+/// Writes the version read to the file the form named.
+fn export_ranking(export: &Export, version: &RankingExport, ctx: &mut Ctx) {
+    let RankingExport {
+        title,
+        header,
+        rows,
+    } = version;
+    let path = &export.path;
+    let kind = export.kind;
     let shown = path.display().to_string();
     let file = match File::create(path) {
         Ok(file) => file,
@@ -326,9 +337,9 @@ fn export_ranking(call: &str, number: u32, path: &Path, kind: ExportKind, ctx: &
     };
     let out = BufWriter::new(file);
     let written = match kind {
-        ExportKind::Public => write_csv(out, &rows, Audience::Public),
-        ExportKind::Internal => write_csv(out, &rows, Audience::Internal),
-        ExportKind::Notice => write_notice(out, &title, &header, &rows),
+        ExportKind::Public => write_csv(out, rows, Audience::Public),
+        ExportKind::Internal => write_csv(out, rows, Audience::Internal),
+        ExportKind::Notice => write_notice(out, title, header, rows),
     };
     match written {
         Ok(()) => {
