@@ -67,7 +67,6 @@ impl Local {
             reply(serve_logged(&*office, &ctx, request, &stop, &mut progress));
         });
     }
-
 }
 
 /// Served on the caller's thread, for callers that wait anyway (the tests run the console's
