@@ -13,7 +13,11 @@ fn log_dir(db_dir: &Path) -> PathBuf {
 /// duty: if the file cannot be opened the program runs without it.
 pub fn init(db_dir: &Path) {
     let dir = log_dir(db_dir);
-    if std::fs::create_dir_all(&dir).is_err() {
+    // The log names applications and people: folder and file are the owner's only. The file
+    // is created here, private, before the appender opens it for appending.
+    if crate::files::private::create_private_dir(&dir).is_err()
+        || crate::files::private::append_private(&dir.join("alloggi.log")).is_err()
+    {
         return;
     }
     let appender = tracing_appender::rolling::never(&dir, "alloggi.log");

@@ -29,6 +29,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         return super::outbox::send_bundle_file(file, receipts);
     }
     let db = database_dir(cli.global.db)?;
+    // Checked before anything creates the folder. Only a warning, and the mode is left as it
+    // is: the folder may be shared on purpose (a group of caseworkers), which is the owner's
+    // decision; a folder this program creates is 0700.
+    if let Some(mode) = crate::files::private::too_open(&db) {
+        eprintln!("{}", crate::files::private::too_open_warning(&db, mode));
+    }
     crate::logging::init(&db);
     let comune = console.comune.clone();
     let open = |dir: &Path| Office::open(dir, comune.clone()).map_err(String::from);
@@ -257,6 +263,8 @@ fn export(office: &Office, file: &Path) -> Result<(), String> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    // `NamedTempFile` creates the file 0600, and the rename keeps it: the backup holds every
+    // personal datum of the office.
     let temp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| format!("impossibile scrivere in {}: {e}", dir.display()))?;
     let mut writer = BufWriter::new(temp);

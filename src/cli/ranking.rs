@@ -356,7 +356,7 @@ fn export(
         })?;
     for (path, output) in outputs {
         let Some(path) = path else { continue };
-        let file = File::create(path)
+        let file = create_export(path, *output)
             .map_err(|e| format!("{}: impossibile scrivere: {e}", path.display()))?;
         let out = BufWriter::new(file);
         let written = match output {
@@ -377,6 +377,15 @@ fn export(
         );
     }
     Ok(())
+}
+
+/// The internal list names people: the owner's only. The public list and the albo text are
+/// public by law and keep the usual mode.
+fn create_export(path: &Path, output: Output) -> std::io::Result<File> {
+    match output {
+        Output::Csv(Audience::Internal) => crate::files::private::create_private(path),
+        Output::Csv(Audience::Public) | Output::Notice => File::create(path),
+    }
 }
 
 /// Draws again with the recorded seed and compares: the same groups in the same order, or a

@@ -6,6 +6,7 @@
 pub mod applications_csv;
 pub mod call_toml;
 pub mod interested_csv;
+pub mod private;
 pub mod ranking_export;
 pub mod ruleset_toml;
 pub mod text;

@@ -7,7 +7,7 @@
 //! twice.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -105,7 +105,9 @@ impl Bundle {
     pub fn write_pending(&self, path: &Path) -> Result<PathBuf, BundleError> {
         let pending = path.with_extension("parziale");
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| file_error(path, e))?;
-        let mut file = File::create(&pending).map_err(|e| file_error(&pending, e))?;
+        // Fiscal codes and texts: the owner's only, and so is the final name after the rename.
+        let mut file =
+            crate::files::private::create_private(&pending).map_err(|e| file_error(&pending, e))?;
         file.write_all(&bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| file_error(&pending, e))?;
@@ -343,10 +345,7 @@ pub async fn send_bundle(
             }
         }
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(receipts_path)
+    let file = crate::files::private::append_private(receipts_path)
         .map_err(|e| file_error(receipts_path, e))?;
     let mut writer = ReceiptsWriter {
         file,

@@ -79,7 +79,9 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `path`. A second opener gets `Locked`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(path)?;
+        // Created 0700 before sled creates it with the umask's mode; an existing folder keeps
+        // its mode (the console and the CLI warn when others can reach it).
+        crate::files::private::create_private_dir(path)?;
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
@@ -90,6 +92,12 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
+        // sled creates `conf`, `db`, `blobs/` and `snap.*` with the umask's mode. Files it adds
+        // while open are inside the 0700 folder, and are restricted at the next open.
+        if let Err(e) = crate::files::private::restrict_contents(path) {
+            // A file system without Unix modes must not stop the office.
+            tracing::warn!("permessi dei file del database non impostati: {e}");
+        }
         let trees = workflows::tree_names()
             .iter()
             .map(|name| db.open_tree(name))

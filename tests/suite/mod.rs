@@ -11,6 +11,7 @@ mod console_screens;
 mod domain_intake;
 mod domain_lifecycle;
 mod domain_scoring;
+mod file_modes;
 mod intake_cli;
 mod io_client;
 mod messages;

@@ -331,7 +331,12 @@ fn export_ranking(export: &Export, version: &RankingExport, ctx: &mut Ctx) {
     let path = &export.path;
     let kind = export.kind;
     let shown = path.display().to_string();
-    let file = match File::create(path) {
+    // The internal list names people: the owner's only; the others are public by law.
+    let created = match kind {
+        ExportKind::Internal => crate::files::private::create_private(path),
+        ExportKind::Public | ExportKind::Notice => File::create(path),
+    };
+    let file = match created {
         Ok(file) => file,
         Err(e) => return ctx.form_error(texts::cannot_write(&shown, &e.to_string())),
     };
