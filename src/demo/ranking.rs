@@ -5,6 +5,7 @@
 use chrono::Duration;
 
 use super::ACTORS;
+use super::calendar::{add_days, rome_local};
 use super::tables::Tables;
 use crate::domain::objection::Adjustment;
 use crate::domain::points::Points;
@@ -23,6 +24,18 @@ const UNVERIFIED_EVERY: usize = 8;
 const OBJECTIONS: usize = 3;
 /// The draw's seed is derived from the demo's, so the same seed gives the same draw.
 const DRAW_SEED_SALT: u64 = 0x6AAD_0A7E_0000_0006;
+/// Minutes the steps after the verifications take: publication, objections, decision, rectification.
+const MINUTES_AFTER_VERIFYING: i64 = 30 + 20 * OBJECTIONS as i64 + 15 + 5;
+
+/// Time between two verifications that start at `from`: a minute, or less so that the last
+/// step still falls on `from`'s day. A large demo (thousands of admitted applications) would
+/// otherwise publish days later, after the day the demo is run.
+fn verification_step(from: Timestamp, count: usize) -> Duration {
+    let next_day = add_days(rome_date(from), 1);
+    let left = rome_local(next_day, 0) - from - Duration::minutes(MINUTES_AFTER_VERIFYING + 1);
+    let count = i32::try_from(count.max(1)).unwrap_or(i32::MAX);
+    (left / count).clamp(Duration::zero(), Duration::minutes(1))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RankingSummary {
@@ -40,7 +53,9 @@ pub fn example_ruleset() -> Result<Ruleset, StoreError> {
 }
 
 /// Adds the ranking to a populated demo whose last event is at `after`; None when no
-/// application is admitted (a very small demo).
+/// application is admitted (a very small demo). Everything happens on the day of `after` (the
+/// day before the intake's today, README promises): the verifications share what is left of
+/// that day, a minute each while they fit.
 pub fn add(
     store: &Store,
     call: &Call,
@@ -53,9 +68,9 @@ pub fn add(
         return Ok(None);
     }
     let mut clock = after;
-    let mut tick = |minutes: i64| {
-        clock += Duration::minutes(minutes);
-        clock
+    let tick = |clock: &mut Timestamp, minutes: i64| {
+        *clock += Duration::minutes(minutes);
+        *clock
     };
     let ctx = |actor: usize, now: Timestamp| Context {
         actor: ACTORS[actor % ACTORS.len()].to_string(),
@@ -66,7 +81,7 @@ pub fn add(
         call: call.code.clone(),
         ruleset: Box::new(example_ruleset()?),
     };
-    events += store.execute(&save, &ctx(0, tick(5)))?.len();
+    events += store.execute(&save, &ctx(0, tick(&mut clock, 5)))?.len();
 
     let mut verifications = Vec::new();
     let mut conditions_seen = 0;
@@ -91,9 +106,19 @@ pub fn add(
                 verified: true,
                 note: String::new(),
             };
-            verifications.push((command, ctx(app.id.0 as usize, tick(1))));
+            verifications.push((command, app.id.0 as usize));
         }
     }
+    let step = verification_step(clock, verifications.len());
+    let mut at = clock;
+    let verifications: Vec<(Command, Context)> = verifications
+        .into_iter()
+        .map(|(command, actor)| {
+            at += step;
+            (command, ctx(actor, at))
+        })
+        .collect();
+    clock = at;
     events += store.execute_all(&verifications)?.len();
 
     let template = Catalogue::builtin()
@@ -110,7 +135,7 @@ pub fn add(
         &call.code,
         RankingKind::Provvisoria,
         seed ^ DRAW_SEED_SALT,
-        &ctx(1, tick(30)),
+        &ctx(1, tick(&mut clock, 30)),
         &order,
     )?;
     events += 1 + usize::from(published.header.draw.is_some()) + published.queued.len();
@@ -128,7 +153,7 @@ pub fn add(
         .take(OBJECTIONS)
         .collect();
     for (n, app) in objectors.iter().enumerate() {
-        let now = tick(20);
+        let now = tick(&mut clock, 20);
         let command = Command::FileObjection {
             id: app.id,
             received_on: rome_date(now),
@@ -143,7 +168,7 @@ pub fn add(
             accepted: true,
             reason: "residenza storica documentata dal certificato anagrafico".into(),
         };
-        events += store.execute(&decide, &ctx(0, tick(15)))?.len();
+        events += store.execute(&decide, &ctx(0, tick(&mut clock, 15)))?.len();
         let adjust = Command::AdjustScore {
             id: first.id,
             adjustment: Adjustment::Override {
@@ -152,7 +177,7 @@ pub fn add(
             },
             reason: "opposizione accolta: residenza dal 2004, certificato anagrafico".into(),
         };
-        match store.execute(&adjust, &ctx(0, tick(5))) {
+        match store.execute(&adjust, &ctx(0, tick(&mut clock, 5))) {
             Ok(e) => events += e.len(),
             // Already at the cap: the accepted objection changes nothing to rectify.
             Err(StoreError::Domain(DomainError::Invalid { .. })) => {}

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::key::{ApiKey, KeyError};
 use super::pace::{Instant, Pace, PaceError, Pacer, RATE_ENV};
+use super::transport::check_transport;
 use crate::messages::NewMessage;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.io.pagopa.it/api/v1";
@@ -118,11 +119,12 @@ fn parse_base_url(text: &str) -> Result<Url, IoError> {
     };
     let url = Url::parse(value).map_err(|_| error("non è un indirizzo"))?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(error("deve iniziare con https:// o http://"));
+        return Err(error("deve iniziare con https://"));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(error("manca il nome del server"));
     }
+    check_transport(&url).map_err(error)?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(error("non deve contenere credenziali"));
     }

@@ -1,9 +1,10 @@
-//! The IO REST client, request pacing, the API key, the outbox worker and offline bundles.
+//! The IO REST client, which addresses may be used in clear, request pacing, the API key, the outbox worker and offline bundles.
 
 pub mod bundle;
 pub mod client;
 pub mod key;
 pub mod pace;
+pub mod transport;
 pub mod worker;
 
 pub use client::{

@@ -478,6 +478,56 @@ fn send_honours_the_http_proxy() {
     assert_eq!(stand_in.created().len(), 2);
 }
 
+#[test]
+fn cleartext_to_another_computer_is_refused_before_any_request() {
+    let office = Office::new();
+    office.prepare(2);
+    let (before, queued) = list(&office, "in-coda");
+    assert_eq!(queued.len(), 2, "{before}");
+    // Were the address accepted, the request would go through this proxy and be seen here,
+    // instead of waiting on an address (TEST-NET-1) that nobody answers.
+    let stand_in = StandIn::start(StandInConfig::default());
+    let proxy = stand_in.proxy_url();
+    let bases = ["http://192.0.2.1/api/v1", "http://io.example.org/api/v1"];
+    let vars = |base| {
+        [
+            ("ALLOGGI_IO_API_KEY", KEY),
+            ("ALLOGGI_IO_BASE_URL", base),
+            ("HTTP_PROXY", proxy.as_str()),
+        ]
+    };
+    let refused = |out: &Output| {
+        assert_fails(out);
+        let stderr = common::stderr(out);
+        assert!(
+            stderr.contains("ALLOGGI_IO_BASE_URL non valido") && stderr.contains("in chiaro"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(KEY), "{stderr}");
+    };
+    for base in bases {
+        refused(&office.run(&["outbox", "send"], &vars(base)));
+    }
+    let (after, still) = list(&office, "in-coda");
+    assert_eq!(still, queued, "{after}");
+
+    let bundle = office.path("pacchetto.json");
+    common::assert_ok(&office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]));
+    let receipts = office.path("ricevute.jsonl");
+    for base in bases {
+        let args = [
+            "outbox",
+            "send-bundle",
+            bundle.to_str().unwrap(),
+            "--receipts",
+            receipts.to_str().unwrap(),
+        ];
+        refused(&office.bare(&args, &vars(base)).output().unwrap());
+    }
+    assert!(!receipts.exists());
+    assert!(stand_in.requests().is_empty(), "{:?}", stand_in.requests());
+}
+
 // ---- offline bundles ------------------------------------------------------------------------------
 
 /// The bundle with the first message's subject changed; with `rehash` the bundle's own
