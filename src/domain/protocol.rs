@@ -162,12 +162,25 @@ fn pieces(pattern: &str) -> Result<Vec<Piece<'_>>, DomainError> {
                 if literal.chars().any(|c| c.is_control()) {
                     return Err(invalid("caratteri di controllo non ammessi"));
                 }
+                // The protocol goes into the public list, into file names and into messages:
+                // nothing a spreadsheet could take for a formula (`=`, `+`, `@`), no separator
+                // of a CSV (`;`, `,`), no space or quote.
+                if let Some(bad) = literal.chars().find(|c| !protocol_literal(*c)) {
+                    return Err(invalid(&format!(
+                        "'{bad}' non ammesso: attorno a {{anno}} e {{numero}} solo lettere, cifre e / - _ . (senza spazi né accenti)"
+                    )));
+                }
                 pieces.push(Piece::Literal(literal));
                 rest = &rest[end..];
             }
         }
     }
     Ok(pieces)
+}
+
+/// What a pattern may hold around its fields.
+fn protocol_literal(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.')
 }
 
 impl TryFrom<String> for ProtocolPattern {
@@ -215,6 +228,9 @@ mod tests {
             ("{anno}/{numero", "senza la sua"),
             ("anno}/{numero}", "senza la sua"),
             ("{numero}\u{7}", "controllo"),
+            ("=0+{anno}{numero:6}", "'=' non ammesso"),
+            ("{anno} {numero}", "' ' non ammesso"),
+            ("{anno};{numero}", "solo lettere, cifre e / - _ ."),
         ] {
             let error = ProtocolPattern::parse(bad).expect_err(bad).to_string();
             assert!(error.contains(why), "{bad:?}: {error}");

@@ -8,6 +8,8 @@ use crate::domain::publication::RankingHeader;
 use crate::domain::ranking::{RankRow, Settled};
 use crate::domain::time::{format_date, format_ts_date};
 
+use super::csv_cell::text_cell;
+
 /// Which list to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -34,6 +36,12 @@ fn total(row: &RankRow) -> String {
 }
 
 /// Writes `rows` as CSV (`;`-separated, as Italian spreadsheets expect) for `audience`.
+///
+/// Columns of text that came from outside (protocol, as rendered from the call's pattern; name
+/// and fiscal code, as imported; the criteria's ids, from the ruleset file) go through
+/// [`text_cell`], so that no cell is run as a formula. Positions, points, ISEE, members and the
+/// fixed labels are formatted here from numbers and words of the product: they are written as
+/// they are, so that a negative score such as `-1,5` stays a number for the spreadsheet.
 pub fn write_csv(out: impl Write, rows: &[RankRow], audience: Audience) -> std::io::Result<()> {
     let mut csv = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
     let header: &[&str] = match audience {
@@ -58,16 +66,16 @@ pub fn write_csv(out: impl Write, rows: &[RankRow], audience: Audience) -> std::
     for row in rows {
         match audience {
             Audience::Public => csv.write_record([
-                row.protocol.as_str(),
+                text_cell(&row.protocol).as_ref(),
                 &position(row),
                 &total(row),
                 outcome(row),
             ])?,
             Audience::Internal => csv.write_record([
                 position(row).as_str(),
-                &row.protocol,
-                &row.applicant,
-                &row.fiscal_code,
+                &text_cell(&row.protocol),
+                &text_cell(&row.applicant),
+                &text_cell(&row.fiscal_code),
                 outcome(row),
                 &total(row),
                 &row.subjective.to_string(),
@@ -76,11 +84,13 @@ pub fn write_csv(out: impl Write, rows: &[RankRow], audience: Audience) -> std::
                 &row.members.to_string(),
                 if row.tied { "sì" } else { "" },
                 row.settled.map_or("", Settled::label),
-                &row.criteria
-                    .iter()
-                    .map(|(id, points)| format!("{id}={points}"))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                &text_cell(
+                    &row.criteria
+                        .iter()
+                        .map(|(id, points)| format!("{id}={points}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
             ])?,
         }
     }

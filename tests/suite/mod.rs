@@ -8,6 +8,7 @@ mod console_e2e;
 mod console_ranking;
 mod console_review;
 mod console_screens;
+mod csv_export;
 mod demo_dates;
 mod domain_intake;
 mod domain_lifecycle;
