@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod office_cli;
 pub mod rules;
 
 use std::collections::BTreeSet;

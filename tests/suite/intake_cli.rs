@@ -3,71 +3,15 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use common::office_cli::{Office, fixture, fixture_arg};
 
-const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+/// The offices these tests start from.
+trait IntakeOffice {
+    /// An office with the 2024 call loaded.
+    fn with_call() -> Office;
 }
 
-fn fixture_arg(name: &str) -> String {
-    fixture(name).to_str().unwrap().to_string()
-}
-
-/// An office: a database and private configuration and log folders, with no Comune file.
-struct Office {
-    root: tempfile::TempDir,
-}
-
-impl Office {
-    fn new() -> Office {
-        Office {
-            root: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let path = |name: &str| self.root.path().join(name);
-        Command::new(BIN)
-            .arg("--db")
-            .arg(path("db"))
-            .args(args)
-            .env("XDG_STATE_HOME", path("state"))
-            .env("XDG_CONFIG_HOME", path("config"))
-            .env("XDG_DATA_HOME", path("data"))
-            .env("ALLOGGI_OPERATORE", "mrossi")
-            .env_remove("ALLOGGI_DB")
-            .env_remove("ALLOGGI_KEYMAP")
-            .env_remove("ALLOGGI_COMUNE")
-            .env_remove("ALLOGGI_IO_API_KEY")
-            .env_remove("ALLOGGI_IO_API_KEY_FILE")
-            .output()
-            .expect("the binary runs")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        common::assert_ok(&out);
-        common::stdout(&out)
-    }
-
-    /// Exit code 1 and what went to stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{args:?}\nstdout: {}\nstderr: {}",
-            common::stdout(&out),
-            common::stderr(&out)
-        );
-        common::stderr(&out)
-    }
-
+impl IntakeOffice for Office {
     fn with_call() -> Office {
         let office = Office::new();
         office.ok(&["call", "load", &fixture_arg("bando-2024.toml")]);
@@ -168,7 +112,7 @@ fn a_bad_list_names_every_bad_line_and_adds_nothing() {
 #[test]
 fn an_empty_or_missing_list_and_an_unknown_call_are_refused() {
     let office = Office::with_call();
-    let empty = office.root.path().join("vuoto.csv");
+    let empty = office.path("vuoto.csv");
     std::fs::write(&empty, "codice_fiscale\n\n").unwrap();
     let errors = office.fails(&["call", "interested", "import", empty.to_str().unwrap()]);
     assert!(
@@ -176,7 +120,7 @@ fn an_empty_or_missing_list_and_an_unknown_call_are_refused() {
         "{errors}"
     );
 
-    let missing = office.root.path().join("manca.csv");
+    let missing = office.path("manca.csv");
     let errors = office.fails(&["call", "interested", "import", missing.to_str().unwrap()]);
     assert!(errors.contains("impossibile leggere"), "{errors}");
 

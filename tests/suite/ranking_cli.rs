@@ -6,35 +6,21 @@
 use crate::common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use alloggi::domain::{Application, State};
 
-const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
+use common::office_cli::{Office, fixture, fixture_arg};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+/// What these tests ask of an office beyond running the binary.
+trait RankingOffice {
+    fn demo() -> Office;
+    fn public_list(&self, name: &str) -> String;
+    fn public_list_of(&self, version: u32, name: &str) -> String;
+    fn applications(&self) -> Vec<Application>;
+    fn published_on(&self) -> String;
 }
 
-fn fixture_arg(name: &str) -> String {
-    fixture(name).to_str().unwrap().to_string()
-}
-
-/// An office: a database and private configuration and log folders, with no Comune file.
-struct Office {
-    root: tempfile::TempDir,
-}
-
-impl Office {
-    fn new() -> Office {
-        Office {
-            root: tempfile::tempdir().unwrap(),
-        }
-    }
-
+impl RankingOffice for Office {
     /// The demo every test here starts from: 120 applications, seed 7, a provisional ranking.
     fn demo() -> Office {
         let office = Office::new();
@@ -44,51 +30,6 @@ impl Office {
             "{out}"
         );
         office
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.root.path().join(name)
-    }
-
-    fn arg(&self, name: &str) -> String {
-        self.path(name).to_str().unwrap().to_string()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--db")
-            .arg(self.path("db"))
-            .args(args)
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("ALLOGGI_OPERATORE", "mrossi")
-            .env_remove("ALLOGGI_DB")
-            .env_remove("ALLOGGI_KEYMAP")
-            .env_remove("ALLOGGI_COMUNE")
-            .env_remove("ALLOGGI_IO_API_KEY")
-            .env_remove("ALLOGGI_IO_API_KEY_FILE")
-            .output()
-            .expect("the binary runs")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        common::assert_ok(&out);
-        common::stdout(&out)
-    }
-
-    /// Exit code 1 and what went to stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{args:?}\nstdout: {}\nstderr: {}",
-            common::stdout(&out),
-            common::stderr(&out)
-        );
-        common::stderr(&out)
     }
 
     /// `ranking export --version 1` of the public list, as written.
