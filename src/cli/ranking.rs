@@ -298,9 +298,6 @@ fn publish(
             count(report.duplicates)
         );
     }
-    for (id, reason) in &report.failed {
-        eprintln!("domanda {id}: messaggio non composto: {reason}");
-    }
     Ok(())
 }
 

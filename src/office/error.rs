@@ -39,6 +39,7 @@ impl From<StoreError> for OfficeError {
             | StoreError::Message(_)
             | StoreError::Receipt(_)
             | StoreError::Changed
+            | StoreError::NotComposed(_)
             | StoreError::NotEmpty => OfficeError::Refused(message),
             _ => OfficeError::Failed(message),
         }

@@ -32,6 +32,7 @@ use std::path::Path;
 pub use crate::store::AuditFilter;
 /// A draw by lot's seed, from the operating system.
 pub use crate::store::lot::fresh_seed;
+pub use crate::store::unsent::Unsent;
 pub use archive::Backup;
 pub use error::OfficeError;
 pub use intake::{CallSaved, Imported, InterestedAdded};

@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use super::steps::StepPreview;
 use super::{Office, OfficeError};
+use crate::domain::Context;
 use crate::domain::publication::{RankingHeader, objection_deadline};
 use crate::domain::ranking::{Lot, RankingKind};
-use crate::domain::{ApplicationId, Context};
 use crate::messages::outbox::{OutboxId, Subject};
 use crate::messages::{NewMessage, Recipient, Values};
+use crate::store::compose_all;
+use crate::store::unsent::Unsent;
 
 /// The catalogue message a call's publication sends to every interested citizen.
 pub const ON_PUBLISH_CALL: &str = "pubblicazione_bando";
@@ -23,8 +25,6 @@ pub struct RankingPublished {
     pub queued: Vec<OutboxId>,
     /// Applicants whose identical message was already queued.
     pub duplicates: usize,
-    /// Applicants whose message could not be composed, with the reason.
-    pub failed: Vec<(ApplicationId, String)>,
 }
 
 /// What publishing a ranking of `kind` now would do, having passed the publication's checks.
@@ -43,8 +43,12 @@ pub struct PublicationPreview {
     pub example_ruleset: bool,
     /// Last day for objections, for a provisional ranking.
     pub objection_deadline: Option<NaiveDate>,
-    /// The message the first applicant gets; None when the order is empty.
+    /// The message the first applicant gets; None when the order is empty or some message
+    /// does not compose.
     pub first: Option<StepPreview>,
+    /// Applicants whose message does not compose: while any is listed, the publication is
+    /// refused.
+    pub unsent: Unsent,
 }
 
 /// What telling a call's interested citizens queued.
@@ -86,7 +90,6 @@ impl Office {
             header: published.header,
             queued: published.queued,
             duplicates: published.duplicates,
-            failed: published.failed,
         })
     }
 
@@ -102,11 +105,15 @@ impl Office {
             .store
             .ranking_candidate(code, kind, ctx.now, Lot::Pending)?;
         let number = candidate.number();
+        let order = self.order(crate::messages::ranking_template(kind), Values::new())?;
+        let unsent = compose_all(&candidate.applications, &candidate.live, &order)
+            .err()
+            .unwrap_or_default();
         let live = candidate.live;
-        let first = match live.rows.first() {
+        // The first message is shown only when every message composes.
+        let first = match live.rows.first().filter(|_| unsent.is_empty()) {
             None => None,
             Some(first) => {
-                let order = self.order(crate::messages::ranking_template(kind), Values::new())?;
                 let preview =
                     self.store
                         .preview_message(None, Some(first.application), ctx, &order)?;
@@ -131,6 +138,7 @@ impl Office {
             objection_deadline: (kind == RankingKind::Provvisoria)
                 .then(|| objection_deadline(&live.call, ctx.now)),
             first,
+            unsent,
         })
     }
 

@@ -56,6 +56,9 @@ pub enum StoreError {
     Receipt(String),
     #[error("i dati sono cambiati mentre si calcolava la graduatoria: riprovare")]
     Changed,
+    /// A step that must tell everyone it concerns, refused because some messages do not compose.
+    #[error("{}", crate::store::unsent::refusal(.0))]
+    NotComposed(crate::store::unsent::Unsent),
     /// Carries a preview out of the transaction that built it; never shown.
     #[error("anteprima")]
     Preview(Box<crate::store::outbox::Preview>),

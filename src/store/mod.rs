@@ -14,6 +14,7 @@ pub mod outbox;
 mod ranking;
 mod summaries;
 mod tx;
+pub mod unsent;
 mod workflows;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +30,7 @@ pub use check::IntegrityReport;
 pub use error::StoreError;
 pub use intake::SharedMember;
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
-pub use ranking::{Candidate, LiveRanking, Published};
+pub use ranking::{Candidate, LiveRanking, Published, compose_all};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};

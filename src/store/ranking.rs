@@ -6,14 +6,15 @@ use sha2::{Digest, Sha256};
 use super::error::StoreError;
 use super::keys;
 use super::tx::{Tx, TxResult, abort};
+use super::unsent::Unsent;
 use super::{Store, audit::AuditHead};
 use crate::domain::publication::{
     RankingHeader, check_publication, objection_deadline, under_review, with_open_objection,
 };
 use crate::domain::ranking::{Lot, RankRow, Ranking, RankingKind, entries, rank, rows};
 use crate::domain::ruleset::Ruleset;
-use crate::domain::{Application, Call, Context, DomainError, Event, EventKind};
-use crate::messages::outbox::{Compose, OutboxId, Subject};
+use crate::domain::{Application, ApplicationId, Call, Context, DomainError, Event, EventKind};
+use crate::messages::outbox::{Compose, Draft, OutboxId, Subject};
 
 /// The order of a call's applications as the records stand now, not published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +54,6 @@ pub struct Published {
     pub queued: Vec<OutboxId>,
     /// Applicants whose identical message was already queued.
     pub duplicates: usize,
-    /// Applicants whose message could not be composed, with the reason.
-    pub failed: Vec<(crate::domain::ApplicationId, String)>,
 }
 
 /// How many times a publication is recomputed when the records change under it.
@@ -230,8 +229,9 @@ impl Store {
                 },
             ));
         }
-        let by_id: std::collections::HashMap<_, _> =
-            applications.iter().map(|a| (a.id, a)).collect();
+        // Composed before anything is written: a publication that cannot tell every
+        // applicant is refused whole, never published with some of them left untold.
+        let drafts = compose_all(&applications, &live, compose).map_err(StoreError::NotComposed)?;
         self.transact(|tx| {
             let head: AuditHead = tx
                 .get_json(tx.tree(keys::META), keys::META, keys::META_AUDIT_HEAD)?
@@ -245,31 +245,45 @@ impl Store {
                 header: header.clone(),
                 queued: Vec::new(),
                 duplicates: 0,
-                failed: Vec::new(),
             };
-            for row in &live.rows {
-                let Some(app) = by_id.get(&row.application) else {
-                    continue;
-                };
-                let subject = Subject {
-                    application: Some(app),
-                    call: Some(&live.call),
-                    ..Subject::default()
-                };
-                let draft = match compose.compose(&subject) {
-                    Ok(draft) => draft,
-                    Err(reason) => {
-                        report.failed.push((app.id, reason));
-                        continue;
-                    }
-                };
-                match tx.queue_draft(draft, Some(app.id), ctx)? {
+            for (id, draft) in &drafts {
+                match tx.queue_draft(draft.clone(), Some(*id), ctx)? {
                     Ok((entry, _)) => report.queued.push(entry.id),
                     Err(_) => report.duplicates += 1,
                 }
             }
             Ok(report)
         })
+    }
+}
+
+/// The message of every applicant in the live order, in its order; or who cannot be told.
+pub fn compose_all(
+    applications: &[Application],
+    live: &LiveRanking,
+    compose: &dyn Compose,
+) -> Result<Vec<(ApplicationId, Draft)>, Unsent> {
+    let by_id: std::collections::HashMap<_, _> = applications.iter().map(|a| (a.id, a)).collect();
+    let mut drafts = Vec::with_capacity(live.rows.len());
+    let mut unsent = Unsent::default();
+    for row in &live.rows {
+        let Some(app) = by_id.get(&row.application) else {
+            continue;
+        };
+        let subject = Subject {
+            application: Some(app),
+            call: Some(&live.call),
+            ..Subject::default()
+        };
+        match compose.compose(&subject) {
+            Ok(draft) => drafts.push((app.id, draft)),
+            Err(reason) => unsent.push(app.id, reason),
+        }
+    }
+    if unsent.is_empty() {
+        Ok(drafts)
+    } else {
+        Err(unsent)
     }
 }
 

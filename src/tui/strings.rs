@@ -392,7 +392,7 @@ pub fn unknown_template(id: &str) -> String {
     format!("messaggio «{id}» sconosciuto nel catalogo")
 }
 
-pub fn ranking_published(title: &str, queued: usize, duplicates: usize, failed: usize) -> String {
+pub fn ranking_published(title: &str, queued: usize, duplicates: usize) -> String {
     let mut text = format!(
         "pubblicata la {title}: {} messaggi accodati",
         crate::domain::number::count(queued)
@@ -401,12 +401,6 @@ pub fn ranking_published(title: &str, queued: usize, duplicates: usize, failed: 
         text.push_str(&format!(
             ", {} già in coda",
             crate::domain::number::count(duplicates)
-        ));
-    }
-    if failed > 0 {
-        text.push_str(&format!(
-            ", {} non composti",
-            crate::domain::number::count(failed)
         ));
     }
     text

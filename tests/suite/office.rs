@@ -392,7 +392,7 @@ fn publishing_a_ranking_tells_every_applicant_and_its_preview_writes_nothing() {
         .expect("published");
 
     assert_eq!(published.header.number, 1);
-    assert!(published.failed.is_empty(), "{:?}", published.failed);
+    assert!(preview.unsent.is_empty(), "{:?}", preview.unsent);
     assert_eq!(
         published.queued.len() + published.duplicates,
         preview.rows,
@@ -426,6 +426,42 @@ fn without_the_comunes_values_a_ranking_is_not_published() {
     assert_eq!(refused, OfficeError::NoComune("nessun Comune".to_string()));
     assert_eq!(footprint(&office), before);
     assert!(office.ranking_versions(&code).unwrap().is_empty());
+}
+
+#[test]
+fn a_ranking_whose_messages_do_not_compose_is_not_published_and_its_preview_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut office = demo_with_rules(dir.path());
+    // IO takes at most 10.000 characters of text: no message naming this Comune composes.
+    let mut comune = ComuneConfig::example();
+    comune.comune = "F".repeat(20_000);
+    office.set_comune(Ok(comune));
+    let code = office.active_call().unwrap().unwrap().code;
+    let later = ctx_at(ts(2025, 6, 2, 9, 0, 0));
+    let before = footprint(&office);
+
+    let preview = office
+        .preview_publication(&later, &code, RankingKind::Provvisoria)
+        .expect("preview");
+    assert_eq!(preview.unsent.total, preview.rows, "{:?}", preview.unsent);
+    assert!(preview.first.is_none());
+    assert!(!preview.unsent.first[0].1.is_empty());
+
+    let refused = office
+        .publish_ranking(&later, &code, RankingKind::Provvisoria, 11)
+        .unwrap_err();
+
+    let OfficeError::Refused(message) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert!(message.contains("nulla è stato pubblicato"), "{message}");
+    assert!(
+        message.contains(&format!("per {} destinatari", preview.rows)),
+        "{message}"
+    );
+    assert_eq!(footprint(&office), before);
+    assert!(office.ranking_versions(&code).unwrap().is_empty());
+    assert_clean(&office);
 }
 
 // ---- the outbox --------------------------------------------------------------------------

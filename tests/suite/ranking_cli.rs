@@ -296,6 +296,35 @@ fn the_demo_draw_repeats_and_what_cannot_be_done_is_refused_in_italian() {
 }
 
 #[test]
+fn a_ranking_whose_messages_do_not_compose_is_refused_whole_from_the_command_line() {
+    let office = Office::demo();
+    let comune = std::fs::read_to_string(fixture("comune.toml"))
+        .unwrap()
+        .replace(
+            "comune = \"Fermo\"",
+            &format!("comune = \"{}\"", "F".repeat(20_000)),
+        );
+    std::fs::write(office.path("lungo.toml"), comune).unwrap();
+    let queued_before = office.ok(&["outbox", "list"]);
+
+    let err = office.fails(&[
+        "ranking",
+        "publish",
+        "--provvisoria",
+        "--comune",
+        &office.arg("lungo.toml"),
+    ]);
+
+    assert!(err.contains("nulla è stato pubblicato"), "{err}");
+    let listed = err.lines().filter(|l| l.contains("  domanda ")).count();
+    assert!((1..=100).contains(&listed), "{listed} righe\n{err}");
+    let versions = office.ok(&["ranking", "versions"]);
+    assert_eq!(versions.lines().count(), 1, "{versions}");
+    assert_eq!(office.ok(&["outbox", "list"]), queued_before);
+    office.ok(&["check"]);
+}
+
+#[test]
 fn bad_point_tables_are_reported_with_file_and_line() {
     let office = Office::new();
     office.ok(&["call", "load", &fixture_arg("bando-2024.toml")]);

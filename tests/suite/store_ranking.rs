@@ -511,7 +511,6 @@ fn a_provisional_ranking_is_numbered_ordered_drawn_told_and_audited_in_one_go() 
     let outbox_before = queued(&store).len();
 
     let published = publish(&store, RankingKind::Provvisoria, &ctx_at(published_at()));
-    assert!(published.failed.is_empty(), "{:?}", published.failed);
     assert_eq!(published.duplicates, 0);
     assert_eq!(published.queued.len(), 8);
 
@@ -647,14 +646,14 @@ fn a_provisional_ranking_is_numbered_ordered_drawn_told_and_audited_in_one_go() 
 }
 
 #[test]
-fn a_message_that_cannot_be_composed_is_reported_and_the_version_is_still_written() {
+fn a_ranking_whose_messages_cannot_be_composed_is_not_published() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     seed(&store);
     let audit_before = store.audit_len();
     let outbox_before = queued(&store).len();
 
-    let published = store
+    let refused = store
         .publish_ranking(
             CODE,
             RankingKind::Provvisoria,
@@ -662,29 +661,24 @@ fn a_message_that_cannot_be_composed_is_reported_and_the_version_is_still_writte
             &ctx_at(published_at()),
             &Refusing,
         )
-        .expect("a compose failure does not abort the publication");
-    assert!(published.queued.is_empty());
-    let failed: Vec<ApplicationId> = published.failed.iter().map(|(id, _)| *id).collect();
-    let (_, rows) = version(&store, 1);
-    assert_eq!(
-        failed,
-        ids(&rows),
-        "every applicant in the rows, in row order"
-    );
+        .expect_err("a publication that cannot tell everyone is refused");
+
+    let alloggi::store::StoreError::NotComposed(unsent) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(unsent.total, 8, "every applicant in the order");
     assert!(
-        published
-            .failed
+        unsent
+            .first
             .iter()
             .all(|(_, reason)| reason.contains("prova"))
     );
+    assert!(refused.to_string().contains("nulla è stato pubblicato"));
     assert_eq!(queued(&store).len(), outbox_before);
-    assert_eq!(
-        kinds_after(&store, audit_before),
-        ["graduatoria_pubblicata", "sorteggio_effettuato"]
-    );
+    assert_eq!(store.audit_len(), audit_before);
     drop(store);
     let store = open(dir.path());
-    assert_eq!(store.ranking_versions(CODE).unwrap().len(), 1);
+    assert!(store.ranking_versions(CODE).unwrap().is_empty());
     assert_clean(&store);
 }
 
@@ -786,7 +780,6 @@ fn later_versions_are_new_numbers_and_the_definitive_one_waits_for_the_window_an
     // A second provisional version: number 2, its own deadline, the first untouched.
     let second = publish(&store, RankingKind::Provvisoria, &at(2024, 12, 20));
     assert_eq!(second.header.number, 2);
-    assert!(second.failed.is_empty(), "{:?}", second.failed);
     // Every applicant is accounted for: told again, or found already told. The provisional
     // message names no version, so today all eight count as already told and version 2
     // reaches nobody.

@@ -179,16 +179,12 @@ impl Ctx<'_> {
             (Then::Published { code }, Reply::PublishRanking(result)) => match result {
                 Ok(report) => {
                     let header = &report.header;
-                    let mut text = s::ranking_published(
+                    let text = s::ranking_published(
                         &header.title(),
                         report.queued.len(),
                         report.duplicates,
-                        report.failed.len(),
                     );
-                    if let Some((id, reason)) = report.failed.first() {
-                        text.push_str(&format!(" ({id}: {reason})"));
-                    }
-                    self.report(text, !report.failed.is_empty());
+                    self.report(text, false);
                     self.changed(Change::Published {
                         call: code,
                         number: header.number,

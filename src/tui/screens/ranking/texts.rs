@@ -180,3 +180,16 @@ pub const FIELD_EXPORT_KIND: &str = "Elenco";
 pub const EXPORT_PUBLIC: &str = "pubblico: protocollo, posizione, punteggio (CSV)";
 pub const EXPORT_INTERNAL: &str = "interno: con nomi, solo per l'ufficio (CSV)";
 pub const EXPORT_NOTICE: &str = "albo: testo da affiggere";
+
+/// The publication is refused while some applicant cannot be told: how many, and the first.
+pub fn publish_unsent(unsent: &crate::office::Unsent) -> String {
+    let mut text = format!(
+        "pubblicazione impossibile: il messaggio non si compone per {} richiedenti",
+        crate::domain::number::count(unsent.total)
+    );
+    if let Some((id, reason)) = unsent.first.first() {
+        text.push_str(&format!(" (domanda {id}: {reason})"));
+    }
+    text.push_str("; l'elenco con «alloggi ranking publish»");
+    text
+}

@@ -274,6 +274,9 @@ impl RankingScreen {
 
 /// The publication's preview as the office worked it out, with the seed of its draw.
 fn show_publication(code: String, kind: RankingKind, preview: &PublicationPreview, ctx: &mut Ctx) {
+    if !preview.unsent.is_empty() {
+        return ctx.error(texts::publish_unsent(&preview.unsent));
+    }
     let Some(first) = &preview.first else {
         return ctx.error(texts::RANKING_EMPTY.to_string());
     };
