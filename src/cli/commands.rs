@@ -207,9 +207,7 @@ fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), 
             Ok(())
         }
         Err(OfficeError::Rows { rows, .. }) => {
-            for row in &rows {
-                eprintln!("{row}");
-            }
+            eprintln!("{}", super::output::capped(&rows));
             Err(format!(
                 "importazione annullata, nessuna domanda importata: {} errori in {}",
                 count(rows.len()),
@@ -346,9 +344,7 @@ fn check(office: &Office) -> Result<(), String> {
         );
         return Ok(());
     }
-    for problem in &report.problems {
-        eprintln!("{problem}");
-    }
+    eprintln!("{}", super::output::capped(&report.problems));
     Err(format!(
         "{} incoerenze trovate su {} domande",
         count(report.problems.len()),

@@ -47,9 +47,7 @@ fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &str) -> Res
     let codes = match interested_csv::read(file) {
         Ok(codes) => codes,
         Err(InterestedFileError::Rows { file, rows }) => {
-            for row in &rows {
-                eprintln!("{row}");
-            }
+            eprintln!("{}", super::output::capped(&rows));
             return Err(format!(
                 "importazione annullata, nessun interessato aggiunto: {} righe errate in {file}",
                 count(rows.len())

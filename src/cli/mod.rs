@@ -1,9 +1,31 @@
 //! The command line: the console by default, batch jobs as subcommands over the same core.
 //! Exit codes: 0 success, 1 a failure the user can act on (Italian message on stderr), 2 usage.
 
+/// Every line the command line prints passes through `output::printable`: these shadow the
+/// standard macros in this module and every module below it. (`eprint!` is left alone: it
+/// draws only the progress counters, whose '\r' is meant.)
+macro_rules! println {
+    () => {
+        ::std::println!()
+    };
+    ($($arg:tt)*) => {
+        ::std::println!("{}", $crate::cli::output::printable(&::std::format!($($arg)*)))
+    };
+}
+
+macro_rules! eprintln {
+    () => {
+        ::std::eprintln!()
+    };
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", $crate::cli::output::printable(&::std::format!($($arg)*)))
+    };
+}
+
 mod commands;
 mod intake;
 mod outbox;
+mod output;
 mod ranking;
 
 use std::path::PathBuf;

@@ -260,6 +260,9 @@ pub fn decide(
     if ctx.actor.trim().is_empty() {
         return Err(DomainError::invalid("operatore", "mancante"));
     }
+    let plain = serde_json::to_value(command)
+        .map_err(|e| DomainError::invalid("comando", e.to_string()))?;
+    super::limits::check_all(&plain)?;
     let given = Given {
         snapshot,
         command,

@@ -34,7 +34,7 @@ impl Contact {
             validate_phone(phone)?;
         }
         let address = Address {
-            street: self.address.street.trim().to_string(),
+            street: one_line(&self.address.street),
             postcode: self.address.postcode.trim().to_string(),
             municipality: self.address.municipality.trim().to_string(),
             province: self.address.province.trim().to_uppercase(),
@@ -42,6 +42,8 @@ impl Contact {
         if address.street.is_empty() {
             return Err(DomainError::invalid("indirizzo", "mancante"));
         }
+        super::limits::check_line("indirizzo", &address.street, super::limits::ADDRESS)?;
+        super::limits::check_line("comune", &address.municipality, super::limits::ADDRESS)?;
         if address.municipality.is_empty() {
             return Err(DomainError::invalid("comune", "mancante"));
         }
@@ -63,6 +65,15 @@ impl Contact {
             address,
         })
     }
+}
+
+/// A street written on two lines in a form keeps its words, on one line.
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n', '\t'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn non_blank(value: Option<String>) -> Option<String> {

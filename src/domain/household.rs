@@ -113,6 +113,8 @@ impl Member {
     }
 
     pub fn validate(&self) -> Result<(), DomainError> {
+        super::limits::check_name("cognome", &self.surname)?;
+        super::limits::check_name("nome", &self.name)?;
         if self.surname.trim().is_empty() {
             return Err(DomainError::invalid("cognome", "mancante"));
         }

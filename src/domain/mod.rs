@@ -18,6 +18,7 @@ pub mod fee;
 pub mod fiscal_code;
 pub mod household;
 pub mod interested;
+pub mod limits;
 pub mod money;
 pub mod notice;
 pub mod number;

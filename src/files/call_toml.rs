@@ -65,10 +65,10 @@ pub struct CallFileError {
 }
 
 pub fn load(path: &Path) -> Result<Call, CallFileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CallFileError {
+    let text = super::text::read_text(path).map_err(|reason| CallFileError {
         file: path.display().to_string(),
         line: 0,
-        reason: format!("impossibile leggere il file: {e}"),
+        reason,
     })?;
     parse(&text, &path.display().to_string())
 }
@@ -81,7 +81,7 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
     };
     let raw: CallFile = toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
-        error(offset, e.message().to_string())
+        error(offset, crate::files::reasons::toml(e.message()))
     })?;
     let field = |value: &Spanned<String>, what: &str, reason: String| {
         error(value.span().start, format!("{what}: {reason}"))

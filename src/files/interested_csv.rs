@@ -48,13 +48,9 @@ pub enum InterestedFileError {
 /// Reads and checks the file at `path`.
 pub fn read(path: &Path) -> Result<Vec<PersonFiscalCode>, InterestedFileError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| InterestedFileError::Read {
+    let text = super::text::read_text(path).map_err(|reason| InterestedFileError::Read {
         file: name.clone(),
-        reason: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| InterestedFileError::Read {
-        file: name.clone(),
-        reason: "il file non è in UTF-8: salvarlo come «CSV UTF-8»".to_string(),
+        reason,
     })?;
     parse(&name, &text)
 }

@@ -9,5 +9,6 @@ pub mod csv_cell;
 pub mod interested_csv;
 pub mod private;
 pub mod ranking_export;
+pub mod reasons;
 pub mod ruleset_toml;
 pub mod text;

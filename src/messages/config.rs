@@ -106,10 +106,10 @@ pub const EXAMPLE_FILE: &str = "fixtures/comune.toml";
 impl ComuneConfig {
     pub fn load(path: &Path) -> Result<ComuneConfig, ConfigError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let text = crate::files::text::read_text(path).map_err(|reason| ConfigError {
             file: file.clone(),
             line: 0,
-            reason: format!("impossibile leggere il file: {e}"),
+            reason,
         })?;
         ComuneConfig::parse(&text, &file)
     }
@@ -276,7 +276,7 @@ pub(crate) fn toml_reason(message: &str) -> String {
         };
         format!("valore del tipo sbagliato: serve {expected}")
     } else {
-        format!("sintassi TOML non valida: {}", message.replace('\n', " "))
+        crate::files::reasons::toml(message)
     }
 }
 
@@ -401,9 +401,9 @@ mod tests {
             format!("comune.toml:{line}: manca il campo «indirizzo»")
         );
         let line = line_of_key("comune =");
-        assert!(
-            reason(&with("comune =", "comune = \"Fermo"))
-                .starts_with(&format!("comune.toml:{line}: sintassi TOML non valida: ")),
+        assert_eq!(
+            reason(&with("comune =", "comune = \"Fermo")),
+            format!("comune.toml:{line}: testo non chiuso: manca il \" finale")
         );
     }
 

@@ -310,7 +310,7 @@ fn parse_layer(layer: &Layer) -> Result<LayerEntries, KeymapError> {
     let raw: RawKeymap = toml::from_str(text).map_err(|e| {
         error(
             e.span().map(|s| s.start).unwrap_or(0),
-            e.message().to_string(),
+            crate::files::reasons::toml(e.message()),
         )
     })?;
     let mut entries = Vec::new();
@@ -561,10 +561,10 @@ pub fn user_file() -> Option<std::path::PathBuf> {
 /// Loads the default keymap, the chosen one over it, then the user's file when it exists.
 pub fn load(choice: &Choice, user: Option<&std::path::Path>) -> Result<Keymap, KeymapError> {
     let read = |path: &std::path::Path| {
-        std::fs::read_to_string(path).map_err(|e| KeymapError {
+        crate::files::text::read_text(path).map_err(|reason| KeymapError {
             file: path.display().to_string(),
             line: 0,
-            reason: format!("impossibile leggere il file: {e}"),
+            reason,
         })
     };
     let mut layers = vec![Layer::new("keymaps/default.toml", DEFAULT)];

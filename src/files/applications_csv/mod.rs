@@ -47,6 +47,10 @@ pub fn parse_applications(
         errs.push(1, "file", format!("lettura non riuscita: {e}"));
         return Err(errs.finish());
     }
+    if crate::files::text::is_utf16(&bytes) {
+        errs.push(1, "file", crate::files::text::UTF16);
+        return Err(errs.finish());
+    }
     let lines = Lines::new(&bytes);
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(b';')

@@ -11,6 +11,7 @@ use super::applicant::parse_applicant;
 use super::columns::{Col, Header};
 use super::errors::{APPLICANT_ONLY, Errors, MISSING, NOT_UTF8};
 use super::values::{optional, parse_percent, parse_yes_no};
+use crate::domain::limits;
 
 /// One row of the file with its cells decoded.
 pub(super) struct Row<'a> {
@@ -70,6 +71,15 @@ pub(super) fn parse_record(
     let before = errs.len();
     let mut cells = Vec::with_capacity(record.len());
     for (i, raw) in record.iter().enumerate() {
+        if raw.len() > limits::CELL {
+            // Told without the text, and read no further: its size alone refuses it.
+            let chars = String::from_utf8_lossy(raw).chars().count();
+            if chars > limits::CELL {
+                errs.push(line, header.label(i), limits::too_long(chars, limits::CELL));
+                cells.push(String::new());
+                continue;
+            }
+        }
         match std::str::from_utf8(raw) {
             Ok(text) => cells.push(text.to_string()),
             Err(_) => {

@@ -3,7 +3,6 @@
 //! the line of the criterion, band or key at fault.
 
 mod build;
-mod reasons;
 mod shape;
 mod values;
 
@@ -12,8 +11,8 @@ use std::path::Path;
 use crate::domain::ruleset::Ruleset;
 
 use super::text::line_of;
+use crate::files::reasons::toml as italian;
 use build::build;
-use reasons::{io_reason, italian};
 use shape::RulesFile;
 
 /// A point-table file that could not be used, with the place to fix.
@@ -35,10 +34,10 @@ pub fn esempio_marche() -> Result<Ruleset, RulesFileError> {
 
 pub fn load(path: &Path) -> Result<Ruleset, RulesFileError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| RulesFileError {
+    let text = crate::files::text::read_text(path).map_err(|reason| RulesFileError {
         file: file.clone(),
         line: 0,
-        reason: format!("impossibile leggere il file: {}", io_reason(&e)),
+        reason,
     })?;
     parse(&file, &text)
 }

@@ -67,6 +67,13 @@ fn receive(
 ) -> Result<Application, DomainError> {
     let snapshot = given.snapshot;
     let external_id = non_empty(&new.external_id);
+    if let Some(external) = &external_id {
+        crate::domain::limits::check_line(
+            "id_domanda",
+            external,
+            crate::domain::limits::EXTERNAL_ID,
+        )?;
+    }
     if let Some(external) = &external_id
         && snapshot.external_id_taken
     {
