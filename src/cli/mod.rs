@@ -6,10 +6,10 @@
 /// draws only the progress counters, whose '\r' is meant.)
 macro_rules! println {
     () => {
-        ::std::println!()
+        $crate::cli::output::line("")
     };
     ($($arg:tt)*) => {
-        ::std::println!("{}", $crate::cli::output::printable(&::std::format!($($arg)*)))
+        $crate::cli::output::line(&::std::format!($($arg)*))
     };
 }
 

@@ -24,6 +24,21 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// Prints one line of `text` on standard output, cleaned. A reader that went away (`alloggi
+/// outbox list | head`) ends the program quietly, as SIGPIPE ends other tools, instead of a
+/// panic.
+pub fn line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{}", printable(text)) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        ::std::eprintln!("errore: impossibile scrivere sull'uscita standard: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// The first `LISTED` entries, one a line, then how many more there are.
 pub fn capped<T: Display>(entries: &[T]) -> String {
     let mut lines: Vec<String> = entries.iter().take(LISTED).map(T::to_string).collect();

@@ -180,3 +180,34 @@ fn toml_faults_are_told_in_italian() {
     );
     assert!(!err.contains("unclosed"), "{err}");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_listing_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let office = Office::new();
+    // More than a pipe holds (64 KiB), so the listing outlives its reader.
+    office.ok(&["demo", "--applications", "1000", "--seed", "7"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alloggi"))
+        .arg("--db")
+        .arg(office.path("db"))
+        .args(["outbox", "list", "--limite", "100000"])
+        .env("XDG_STATE_HOME", office.path("state"))
+        .env("XDG_CONFIG_HOME", office.path("config"))
+        .env("ALLOGGI_OPERATORE", "mrossi")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone: `alloggi outbox list | head -1`.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with("In coda"), "{first}");
+    let err = common::stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
+}
