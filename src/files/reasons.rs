@@ -189,3 +189,65 @@ fn type_words(text: &str) -> String {
         .map(|(en, it)| format!("{it}{}", &text[en.len()..]))
         .unwrap_or_else(|| text.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    enum Esito {
+        Inviato,
+        Respinto,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Riga {
+        id: String,
+        esito: Esito,
+    }
+
+    /// The reason, having checked that the place comes first.
+    fn json_reason(text: &str) -> String {
+        let told = json(&serde_json::from_str::<Riga>(text).unwrap_err());
+        assert!(told.starts_with("riga 1, colonna "), "{told}");
+        told.split_once(": ")
+            .map(|(_, r)| r.to_string())
+            .unwrap_or(told)
+    }
+
+    #[test]
+    fn json_faults_are_told_in_italian_with_their_place() {
+        assert_eq!(
+            json_reason("{\"id\": \"M1\", \"esito\": "),
+            "il testo finisce a metà: file troncato?"
+        );
+        assert_eq!(
+            json_reason("{\"id\": \"M1\", \"esito\": \"Perso\"}"),
+            "valore 'Perso' non ammesso (ammessi: Inviato, Respinto)"
+        );
+        assert_eq!(json_reason("{\"id\": \"M1\"}"), "manca la chiave 'esito'");
+        assert_eq!(
+            json_reason("{\"id\": \"M1\",, }"),
+            "il nome deve essere tra virgolette"
+        );
+        assert_eq!(
+            json_reason("{\"id\": \"M1\", \"esito\": \"Inviato\"} x"),
+            "testo in più dopo la fine"
+        );
+    }
+
+    #[test]
+    fn toml_faults_are_told_in_italian() {
+        assert_eq!(
+            toml("unclosed table, expected `]`"),
+            "intestazione non chiusa: manca ']'"
+        );
+        assert_eq!(toml("something new"), "sintassi TOML non valida");
+        assert_eq!(
+            toml("unknown variant `x`, expected `a` or `b`"),
+            "valore 'x' non ammesso (ammessi: a, b)"
+        );
+    }
+}

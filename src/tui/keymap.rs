@@ -602,6 +602,16 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_keymap_file_is_told_in_italian_with_its_line() {
+        let err = layered(&[("mia.toml", "[inbox\nesci = \"x\"\n")]).unwrap_err();
+        assert_eq!(err.line, 1);
+        assert_eq!(err.reason, "intestazione non chiusa: manca ']'");
+        let err = layered(&[("mia.toml", "[inbox]\nesci = \"x\n")]).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.reason.starts_with("testo non chiuso"), "{}", err.reason);
+    }
+
+    #[test]
     fn the_shipped_keymaps_load() {
         let keymap = Keymap::default_keymap().unwrap();
         assert_eq!(
