@@ -1,3 +1,4 @@
 fn main() -> std::process::ExitCode {
+    alloggi::files::private::private_by_default();
     alloggi::cli::main()
 }

@@ -381,7 +381,9 @@ fn export(
 fn create_export(path: &Path, output: Output) -> std::io::Result<File> {
     match output {
         Output::Csv(Audience::Internal) => crate::files::private::create_private(path),
-        Output::Csv(Audience::Public) | Output::Notice => File::create(path),
+        Output::Csv(Audience::Public) | Output::Notice => {
+            crate::files::private::create_public(path)
+        }
     }
 }
 

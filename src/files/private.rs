@@ -13,6 +13,32 @@ pub const FILE_MODE: u32 = 0o600;
 /// Mode of a private folder: the owner only may list it, enter it and create in it.
 pub const DIR_MODE: u32 = 0o700;
 
+/// The umask the program was started with, before `private_by_default`.
+static STARTING_UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// Makes every file and folder this process creates private unless it says otherwise: the
+/// database's own files included, which sled creates as it grows and never chmods. Called
+/// first thing in `main`.
+pub fn private_by_default() {
+    #[cfg(unix)]
+    {
+        let before = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+        let _ = STARTING_UMASK.set(before.as_raw_mode() & 0o777);
+    }
+}
+
+/// Creates (or truncates) `path` for writing with the usual mode under the umask the program
+/// was started with: for the files that are public by law (the public ranking, the albo text).
+pub fn create_public(path: &Path) -> io::Result<File> {
+    let file = File::create(path)?;
+    #[cfg(unix)]
+    if let Some(umask) = STARTING_UMASK.get() {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o666 & !umask))?;
+    }
+    Ok(file)
+}
+
 /// Creates (or truncates) `path` for writing, readable by its owner only.
 pub fn create_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();

@@ -2,7 +2,6 @@
 //! message to every applicant previewed first), export a published version.
 
 use std::any::Any;
-use std::fs::File;
 use std::io::BufWriter;
 
 use ratatui::Frame;
@@ -337,7 +336,7 @@ fn export_ranking(export: &Export, version: &RankingExport, ctx: &mut Ctx) {
     // The internal list names people: the owner's only; the others are public by law.
     let created = match kind {
         ExportKind::Internal => crate::files::private::create_private(path),
-        ExportKind::Public | ExportKind::Notice => File::create(path),
+        ExportKind::Public | ExportKind::Notice => crate::files::private::create_public(path),
     };
     let file = match created {
         Ok(file) => file,
