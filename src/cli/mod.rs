@@ -201,9 +201,10 @@ pub struct BundleKeyArg {
     #[arg(
         long = "chiave-pacchetto",
         env = "ALLOGGI_CHIAVE_PACCHETTO",
+        hide_env_values = true,
         value_name = "FILE"
     )]
-    pub file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

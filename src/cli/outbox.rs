@@ -28,7 +28,7 @@ pub fn keygen(file: &Path) -> Result<(), String> {
 }
 
 fn bundle_key(arg: &BundleKeyArg) -> Result<BundleKey, String> {
-    BundleKey::from_file(arg.file.as_deref()).map_err(|e| e.to_string())
+    BundleKey::from_file(arg.key_file.as_deref()).map_err(|e| e.to_string())
 }
 
 /// The subcommand that needs no database: sending a bundle from a connected machine. The
@@ -248,7 +248,8 @@ fn import_receipts(
     actor: &str,
 ) -> Result<(), String> {
     let key = bundle_key(key)?;
-    let receipts = Receipts::read(file, &key).map_err(|e| format!("{e}"))?;
+    let receipts = Receipts::read(file, &key)
+        .map_err(|e| format!("ricevute rifiutate, nulla è cambiato: {e}"))?;
     let ctx = super::commands::context(actor);
     let applied = office.record_receipts(
         &ctx,

@@ -195,7 +195,8 @@ impl Bundle {
     /// entry repeats and that each message matches its content hash.
     pub fn read(path: &Path, key: &BundleKey) -> Result<Bundle, BundleError> {
         let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
-        let unreadable = |e: serde_json::Error| file_error(path, format!("pacchetto illeggibile: {e}"));
+        let unreadable =
+            |e: serde_json::Error| file_error(path, format!("pacchetto illeggibile: {e}"));
         let probe: FormatProbe = serde_json::from_slice(&bytes).map_err(unreadable)?;
         match probe.formato.as_deref() {
             Some(BUNDLE_FORMAT) => {}
@@ -203,7 +204,12 @@ impl Bundle {
             Some(other) => {
                 return Err(file_error(path, format!("formato «{other}» sconosciuto")));
             }
-            None => return Err(file_error(path, "non è un pacchetto di alloggi (manca «formato»)")),
+            None => {
+                return Err(file_error(
+                    path,
+                    "non è un pacchetto di alloggi (manca «formato»)",
+                ));
+            }
         }
         let envelope: Envelope = serde_json::from_slice(&bytes).map_err(unreadable)?;
         let contents = envelope.contenuto.get();
@@ -384,7 +390,7 @@ struct ReceiptChain {
 
 const BAD_RECEIPT_MAC: &str = "la firma non corrisponde: le ricevute sono state alterate, \
      spostate o prese da un altro file, oppure la chiave dei pacchetti non è quella usata per \
-     inviare. Nulla è stato registrato";
+     inviare";
 
 fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, BundleError> {
     let file = File::open(path).map_err(|e| file_error(path, e))?;
@@ -404,7 +410,12 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
         Some(RECEIPTS_FORMAT) => {}
         Some(UNSIGNED_RECEIPTS_FORMAT) => return Err(bad(1, UNSIGNED_RECEIPTS.into())),
         Some(other) => return Err(bad(1, format!("formato «{other}» sconosciuto"))),
-        None => return Err(bad(1, "non sono ricevute di alloggi (manca «formato»)".into())),
+        None => {
+            return Err(bad(
+                1,
+                "non sono ricevute di alloggi (manca «formato»)".into(),
+            ));
+        }
     }
     let envelope: Envelope = serde_json::from_str(&first)
         .map_err(|e| bad(1, format!("intestazione non valida: {e}")))?;
@@ -434,7 +445,7 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
             return Err(bad(
                 number,
                 format!(
-                    "la ricevuta del messaggio {} non può seguire le precedenti: nulla è stato registrato",
+                    "la ricevuta del messaggio {} non può seguire le precedenti",
                     receipt.voce
                 ),
             ));
@@ -750,4 +761,160 @@ pub fn export_queue(
         )
     })?;
     Ok((ids.len(), bundle.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> BundleKey {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chiave");
+        std::fs::write(&path, format!("{}\n", hex(&[byte; 32]))).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        BundleKey::load(&path).unwrap()
+    }
+
+    /// Receipts written by `ReceiptsWriter`, signed with `key`: a header then `lines`.
+    fn receipts_file(key: &BundleKey, lines: &[(u64, ReceiptOutcome)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ricevute.jsonl");
+        let mut writer = ReceiptsWriter {
+            file: crate::files::private::append_private(&path).unwrap(),
+            path: path.clone(),
+            key,
+            last_mac: Vec::new(),
+        };
+        writer
+            .header(&ReceiptsHeader {
+                pacchetto: "P1".into(),
+                impronta: "ab".repeat(32),
+            })
+            .unwrap();
+        for (id, esito) in lines {
+            writer
+                .append(&ReceiptLine {
+                    voce: OutboxId(*id),
+                    impronta: format!("impronta-{id}"),
+                    esito: esito.clone(),
+                })
+                .unwrap();
+        }
+        dir
+    }
+
+    fn sent() -> ReceiptOutcome {
+        ReceiptOutcome::Inviato {
+            id_io: "01J00000000000000000000001".into(),
+        }
+    }
+
+    #[test]
+    fn signed_receipts_read_back_with_their_key_only() {
+        let right = key(1);
+        let dir = receipts_file(
+            &right,
+            &[
+                (1, ReceiptOutcome::InInvio),
+                (2, ReceiptOutcome::InInvio),
+                (1, sent()),
+            ],
+        );
+        let path = dir.path().join("ricevute.jsonl");
+        let receipts = Receipts::read(&path, &right).unwrap();
+        assert_eq!(receipts.bundle, "P1");
+        assert_eq!(receipts.bundle_digest, "ab".repeat(32));
+        let outcomes: Vec<(OutboxId, Outcome)> = receipts
+            .receipts
+            .into_iter()
+            .map(|r| (r.id, r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                (
+                    OutboxId(1),
+                    Outcome::Sent {
+                        io_id: "01J00000000000000000000001".into()
+                    }
+                ),
+                (
+                    OutboxId(2),
+                    Outcome::Uncertain {
+                        detail: INTERRUPTED.into()
+                    }
+                ),
+            ]
+        );
+        let err = Receipts::read(&path, &key(2)).unwrap_err().to_string();
+        assert!(err.contains("la firma non corrisponde"), "{err}");
+    }
+
+    #[test]
+    fn a_signed_line_send_bundle_never_writes_is_refused() {
+        let key = key(1);
+        // Sent with no request before it; an outcome after a final one.
+        for lines in [
+            vec![(1, sent())],
+            vec![
+                (
+                    1,
+                    ReceiptOutcome::NonRaggiungibile {
+                        dettaglio: NO_IO_PROFILE.into(),
+                    },
+                ),
+                (1, ReceiptOutcome::InInvio),
+            ],
+            vec![(1, ReceiptOutcome::InInvio), (1, sent()), (1, sent())],
+        ] {
+            let dir = receipts_file(&key, &lines);
+            let err = Receipts::read(&dir.path().join("ricevute.jsonl"), &key)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("non può seguire"), "{lines:?}: {err}");
+        }
+        // What a resumed run writes is accepted: a retry after `non_partito`, `incerto` after
+        // an interrupted request.
+        let dir = receipts_file(
+            &key,
+            &[
+                (1, ReceiptOutcome::InInvio),
+                (
+                    1,
+                    ReceiptOutcome::NonPartito {
+                        dettaglio: "429".into(),
+                    },
+                ),
+                (1, ReceiptOutcome::InInvio),
+                (2, ReceiptOutcome::InInvio),
+                (1, sent()),
+                (
+                    2,
+                    ReceiptOutcome::Incerto {
+                        dettaglio: INTERRUPTED.into(),
+                    },
+                ),
+            ],
+        );
+        assert!(Receipts::read(&dir.path().join("ricevute.jsonl"), &key).is_ok());
+    }
+
+    #[test]
+    fn a_bundle_reads_back_with_its_key_only() {
+        let right = key(1);
+        let bundle = Bundle::of(&[], Utc::now()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pacchetto.json");
+        std::fs::write(&path, bundle.sealed(&right).unwrap()).unwrap();
+        assert_eq!(Bundle::read(&path, &right).unwrap(), bundle);
+        let err = Bundle::read(&path, &key(2)).unwrap_err().to_string();
+        assert!(
+            err.contains("la firma del pacchetto non corrisponde"),
+            "{err}"
+        );
+    }
 }

@@ -279,7 +279,13 @@ mod tests {
     #[test]
     fn what_is_not_a_key_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        for content in ["", "abc", &"g".repeat(64), &"ab".repeat(31), &"ab".repeat(33)] {
+        for content in [
+            "",
+            "abc",
+            &"g".repeat(64),
+            &"ab".repeat(31),
+            &"ab".repeat(33),
+        ] {
             let path = key_file(dir.path(), content, 0o600);
             assert!(
                 matches!(BundleKey::load(&path), Err(BundleKeyError::Malformed(_))),

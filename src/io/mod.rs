@@ -8,9 +8,9 @@ pub mod pace;
 pub mod transport;
 pub mod worker;
 
+pub use bundle_key::{BUNDLE_KEY_ENV, BundleKey, BundleKeyError};
 pub use client::{
     ClientConfig, DEFAULT_BASE_URL, IoClient, IoError, ProfileOutcome, StatusOutcome, SubmitOutcome,
 };
-pub use bundle_key::{BUNDLE_KEY_ENV, BundleKey, BundleKeyError};
 pub use key::{ApiKey, KeyError, key_from_env, load_key};
 pub use pace::{Pace, PaceError, Pacer};

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{Office, OfficeError};
 use crate::domain::Context;
 use crate::domain::time::Timestamp;
-use crate::io::{BundleKey, IoClient};
 use crate::io::worker::{Worker, WorkerConfig};
+use crate::io::{BundleKey, IoClient};
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
 use crate::store::outbox::Receipt;
 

@@ -1,6 +1,7 @@
 //! The integration tests, one module per former test file.
 
 mod backup_fixture;
+mod bundle_cli;
 mod cli;
 mod console_agenda;
 mod console_calls;

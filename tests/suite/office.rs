@@ -451,8 +451,9 @@ fn a_bundle_takes_the_queue_and_a_second_export_finds_nothing() {
     office.step(&ctx(), &registration(A2)).expect("step");
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("pacchetto.json");
+    let key = alloggi::io::BundleKey::generate().expect("key");
 
-    let exported = office.export_bundle(&ctx(), &path).expect("exported");
+    let exported = office.export_bundle(&ctx(), &path, &key).expect("exported");
 
     assert_eq!(exported.messages, 2);
     assert!(path.is_file());
@@ -460,7 +461,7 @@ fn a_bundle_takes_the_queue_and_a_second_export_finds_nothing() {
     let counts = office.outbox_counts().unwrap();
     assert_eq!(counts[&OutboxTab::Exported], 2);
     let again = office
-        .export_bundle(&ctx(), &out.path().join("altro.json"))
+        .export_bundle(&ctx(), &out.path().join("altro.json"), &key)
         .unwrap_err();
     assert_eq!(again.to_string(), "nessun messaggio in coda da esportare");
 }
