@@ -147,6 +147,9 @@ fn write_bundle(path: &Path, firma: &str, contents: &Contents) {
     std::fs::write(path, serde_json::to_vec_pretty(&envelope).unwrap()).unwrap();
 }
 
+/// A change made to a bundle's contents on the way.
+type Edit = Box<dyn FnOnce(&mut Contents)>;
+
 /// Entry `index`'s message changed by `change`, with the entry's content hash recomputed to
 /// match, as anyone can.
 fn rewrite_message(contents: &mut Contents, index: usize, change: impl FnOnce(&mut NewMessage)) {
@@ -301,7 +304,7 @@ fn a_bundle_changed_on_the_way_is_refused_before_any_request() {
     );
 
     let stranger = entries[2].1.clone();
-    let edits: Vec<(&str, Box<dyn FnOnce(&mut Contents)>)> = vec![
+    let edits: Vec<(&str, Edit)> = vec![
         (
             "testo",
             Box::new(|c: &mut Contents| {

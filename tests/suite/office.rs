@@ -475,7 +475,7 @@ fn the_console_export_reads_the_key_from_the_file_it_names() {
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("pacchetto.json");
     let stop = AtomicBool::new(false);
-    let mut export = |key_file| {
+    let export = |key_file| {
         office.handle(
             &ctx(),
             Request::ExportBundle {
