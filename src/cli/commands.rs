@@ -25,8 +25,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
     if cli.demo {
         return run_demo_console(&actor, &console);
     }
-    if let Some(Command::Outbox(OutboxCommand::SendBundle { file, receipts })) = &cli.command {
-        return super::outbox::send_bundle_file(file, receipts);
+    // Neither needs a database: the connected machine has none.
+    match &cli.command {
+        Some(Command::Outbox(OutboxCommand::SendBundle {
+            file,
+            receipts,
+            chiave,
+        })) => return super::outbox::send_bundle_file(file, receipts, chiave),
+        Some(Command::Outbox(OutboxCommand::Keygen { file })) => {
+            return super::outbox::keygen(file);
+        }
+        _ => {}
     }
     let db = database_dir(cli.global.db)?;
     // Checked before anything creates the folder. Only a warning, and the mode is left as it

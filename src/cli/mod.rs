@@ -176,24 +176,57 @@ pub enum OutboxCommand {
         #[arg(long, value_name = "ID")]
         id_io: Option<String>,
     },
-    /// Scrive i messaggi in coda in un pacchetto, per inviarli da una macchina collegata.
+    /// Crea la chiave dei pacchetti: un file nuovo, leggibile solo dal proprietario (permessi
+    /// 600), con 32 byte casuali. Va copiato, per una via fidata, sulla macchina collegata che
+    /// invia i pacchetti: export, send-bundle e import-receipts lo chiedono tutti. Un file già
+    /// esistente non viene mai sovrascritto.
+    Keygen {
+        /// File della chiave da creare (es. ~/.config/alloggi/chiave-pacchetti).
+        file: PathBuf,
+    },
+    /// Scrive i messaggi in coda in un pacchetto firmato con la chiave dei pacchetti, per
+    /// inviarli da una macchina collegata.
     Export {
         /// File del pacchetto da creare.
         file: PathBuf,
+        #[command(flatten)]
+        chiave: BundleKeyArg,
     },
-    /// Invia un pacchetto da una macchina collegata (senza database) e scrive le ricevute.
+    /// Invia un pacchetto da una macchina collegata (senza database) e scrive le ricevute,
+    /// firmate. Un pacchetto la cui firma non corrisponde alla chiave è rifiutato prima di
+    /// inviare qualsiasi messaggio.
     SendBundle {
         /// Pacchetto prodotto da `alloggi outbox export`.
         file: PathBuf,
         /// File delle ricevute (ripetendo il comando con lo stesso file si riprende da dove ci si era fermati).
         #[arg(long, value_name = "FILE")]
         receipts: PathBuf,
+        #[command(flatten)]
+        chiave: BundleKeyArg,
     },
-    /// Registra le ricevute di un pacchetto: i messaggi risultano inviati o respinti.
+    /// Registra le ricevute di un pacchetto: i messaggi risultano inviati o respinti. Ricevute
+    /// con una firma che non corrisponde, o di un pacchetto non esportato da questo database,
+    /// sono rifiutate per intero.
     ImportReceipts {
         /// File delle ricevute prodotto da `alloggi outbox send-bundle`.
         file: PathBuf,
+        #[command(flatten)]
+        chiave: BundleKeyArg,
     },
+}
+
+/// The shared key's file, for the commands that make or read bundles and receipts.
+#[derive(Debug, Args)]
+pub struct BundleKeyArg {
+    /// File della chiave dei pacchetti, creato con `alloggi outbox keygen` e uguale sulle due
+    /// macchine (permessi 600).
+    #[arg(
+        long = "chiave-pacchetto",
+        env = "ALLOGGI_CHIAVE_PACCHETTO",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

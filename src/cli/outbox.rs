@@ -6,16 +6,36 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::OutboxCommand;
+use super::{BundleKeyArg, OutboxCommand};
 use crate::domain::number::count;
 use crate::io::bundle::{Bundle, Receipts, send_bundle};
-use crate::io::{ClientConfig, IoClient, key_from_env};
+use crate::io::{BundleKey, ClientConfig, IoClient, key_from_env};
 use crate::messages::outbox::{OutboxId, OutboxTab};
 use crate::office::Office;
 
-/// The subcommand that needs no database: sending a bundle from a connected machine.
-pub fn send_bundle_file(file: &Path, receipts: &Path) -> Result<(), String> {
-    let bundle = Bundle::read(file).map_err(|e| e.to_string())?;
+/// `keygen`: a fresh bundle key in a new file, readable by its owner only.
+pub fn keygen(file: &Path) -> Result<(), String> {
+    BundleKey::create(file).map_err(|e| e.to_string())?;
+    println!(
+        "Chiave dei pacchetti creata in {} (permessi 600).",
+        file.display()
+    );
+    println!(
+        "Copiarla sulla macchina collegata per una via fidata e indicarla a export, send-bundle e \
+         import-receipts con --chiave-pacchetto o con ALLOGGI_CHIAVE_PACCHETTO."
+    );
+    Ok(())
+}
+
+fn bundle_key(arg: &BundleKeyArg) -> Result<BundleKey, String> {
+    BundleKey::from_file(arg.key_file.as_deref()).map_err(|e| e.to_string())
+}
+
+/// The subcommand that needs no database: sending a bundle from a connected machine. The
+/// bundle is verified before the IO key is even read.
+pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Result<(), String> {
+    let key = bundle_key(key)?;
+    let bundle = Bundle::read(file, &key).map_err(|e| e.to_string())?;
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
@@ -23,6 +43,7 @@ pub fn send_bundle_file(file: &Path, receipts: &Path) -> Result<(), String> {
     let report = runtime
         .block_on(send_bundle(
             &bundle,
+            &key,
             &client,
             receipts,
             &stop,
@@ -84,9 +105,13 @@ pub fn run(office: &Office, command: OutboxCommand, actor: &str) -> Result<(), S
             );
             Ok(())
         }
-        OutboxCommand::Export { file } => export(office, &file, actor),
-        OutboxCommand::ImportReceipts { file } => import_receipts(office, &file, actor),
-        OutboxCommand::SendBundle { .. } => Err("send-bundle non usa il database".into()),
+        OutboxCommand::Export { file, chiave } => export(office, &file, &chiave, actor),
+        OutboxCommand::ImportReceipts { file, chiave } => {
+            import_receipts(office, &file, &chiave, actor)
+        }
+        OutboxCommand::SendBundle { .. } | OutboxCommand::Keygen { .. } => {
+            Err("questo comando non usa il database".into())
+        }
     }
 }
 
@@ -199,9 +224,10 @@ fn list(office: &Office, state: Option<&str>, limit: usize) -> Result<(), String
     Ok(())
 }
 
-fn export(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
+fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &str) -> Result<(), String> {
+    let key = bundle_key(key)?;
     let ctx = super::commands::context(actor);
-    let exported = office.export_bundle(&ctx, file)?;
+    let exported = office.export_bundle(&ctx, file, &key)?;
     println!(
         "Esportati {} messaggi nel pacchetto {} ({}).",
         count(exported.messages),
@@ -209,16 +235,28 @@ fn export(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
         file.display()
     );
     println!(
-        "Da una macchina collegata: alloggi outbox send-bundle {} --receipts RICEVUTE",
+        "Da una macchina collegata, con la stessa chiave: alloggi outbox send-bundle {} --receipts RICEVUTE --chiave-pacchetto CHIAVE",
         file.display()
     );
     Ok(())
 }
 
-fn import_receipts(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
-    let receipts = Receipts::read(file).map_err(|e| e.to_string())?;
+fn import_receipts(
+    office: &Office,
+    file: &Path,
+    key: &BundleKeyArg,
+    actor: &str,
+) -> Result<(), String> {
+    let key = bundle_key(key)?;
+    let receipts = Receipts::read(file, &key)
+        .map_err(|e| format!("ricevute rifiutate, nulla è cambiato: {e}"))?;
     let ctx = super::commands::context(actor);
-    let applied = office.record_receipts(&ctx, &receipts.bundle, &receipts.receipts)?;
+    let applied = office.record_receipts(
+        &ctx,
+        &receipts.bundle,
+        &receipts.bundle_digest,
+        &receipts.receipts,
+    )?;
     println!(
         "Ricevute del pacchetto {}: {} registrate, {} già registrate in precedenza.",
         receipts.bundle,

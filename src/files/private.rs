@@ -53,6 +53,14 @@ pub fn append_private(path: &Path) -> io::Result<File> {
     open_private(path, &mut options)
 }
 
+/// Creates `path` for writing, readable by its owner only, refusing a file that already exists
+/// (`ErrorKind::AlreadyExists`): checked by the system in the same step that creates it.
+pub fn create_new_private(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    open_private(path, &mut options)
+}
+
 fn open_private(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
     #[cfg(unix)]
     {
@@ -166,6 +174,18 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
         drop(append_private(&path).unwrap());
         assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn a_new_private_file_never_replaces_an_existing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chiave");
+        drop(create_new_private(&path).unwrap());
+        assert_eq!(mode(&path), 0o600);
+        std::fs::write(&path, "prima").unwrap();
+        let err = create_new_private(&path).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "prima");
     }
 
     #[test]

@@ -1,12 +1,21 @@
-//! Offline bundles for offices with no internet: the queued messages written to a file with a
-//! checksum, sent from a connected machine that has no database, and receipts carried back.
+//! Offline bundles for offices with no internet: the queued messages written to a file
+//! authenticated with the key the two machines share (`bundle_key`), sent from a connected
+//! machine that has no database, and receipts, authenticated with the same key, carried back.
+//!
+//! A bundle is `{"formato", "firma", "contenuto"}`: `firma` is the HMAC of the very bytes of
+//! `contenuto` (its id, date and every entry, in order), so any change, removal, addition or
+//! reordering is refused before anything is sent. The SHA-256 of those bytes is the bundle's
+//! digest: the office records it on export, and the receipts name it.
 //!
 //! The receipts file is append-only JSON lines, written and synced before and after each
 //! request: a line `in_invio` before, the outcome after. Sending the same bundle again resumes
 //! where it stopped; an entry with `in_invio` and no outcome is recorded `incerto`, never sent
-//! twice.
+//! twice. Each line is `{"dati", "firma"}`, its MAC taken over the previous line's MAC and its
+//! own bytes: a chain from the header, so no line can be edited, moved, dropped from the middle
+//! or copied from another file. Dropping the last lines leaves what a crash would have left,
+//! which the rules above already make safe.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -14,18 +23,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use super::bundle_key::{BundleKey, hex, unhex};
 use super::client::{IoClient, ProfileOutcome, SubmitOutcome};
 use crate::domain::time::Timestamp;
+use crate::files::reasons::json;
 use crate::messages::NewMessage;
 use crate::messages::outbox::{
     INTERRUPTED, NO_IO_PROFILE, OutboxEntry, OutboxId, SERVICE_TURNED_OFF,
 };
 use crate::store::{Outcome, Receipt};
 
-const BUNDLE_FORMAT: &str = "alloggi-pacchetto-io";
-const RECEIPTS_FORMAT: &str = "alloggi-ricevute-io";
+const BUNDLE_FORMAT: &str = "alloggi-pacchetto-io-2";
+const RECEIPTS_FORMAT: &str = "alloggi-ricevute-io-2";
+/// The formats before authentication: only checksummed, which anyone could recompute.
+const UNSIGNED_BUNDLE_FORMAT: &str = "alloggi-pacchetto-io";
+const UNSIGNED_RECEIPTS_FORMAT: &str = "alloggi-ricevute-io";
+/// What each MAC vouches for: a MAC of one kind is never valid as another.
+const BUNDLE_MAC: &str = "alloggi-pacchetto-io-2/contenuto";
+const RECEIPTS_HEADER_MAC: &str = "alloggi-ricevute-io-2/intestazione";
+const RECEIPT_LINE_MAC: &str = "alloggi-ricevute-io-2/riga";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
@@ -49,6 +68,7 @@ fn file_error(path: &Path, detail: impl ToString) -> BundleError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BundleEntry {
     pub id: OutboxId,
     /// The content hash of `messaggio`, as the outbox holds it.
@@ -56,31 +76,56 @@ pub struct BundleEntry {
     pub messaggio: NewMessage,
 }
 
+/// A bundle's contents, as its MAC covers them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Contents {
+    id: String,
+    creato: Timestamp,
+    voci: Vec<BundleEntry>,
+}
+
+/// A bundle or receipts file as it is written: the format, the MAC, and what it covers.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    formato: String,
+    firma: String,
+    contenuto: Box<RawValue>,
+}
+
+/// Only the format of a file, to tell an unsigned one from a damaged one.
+#[derive(Deserialize)]
+struct FormatProbe {
+    formato: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
-    pub formato: String,
     pub id: String,
     pub creato: Timestamp,
     pub voci: Vec<BundleEntry>,
-    /// SHA-256 of the JSON of `voci`: a bundle damaged or edited on the way is refused.
+    /// SHA-256 of the signed contents: the office records it on export and receipts name it.
     pub impronta: String,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
 }
 
-fn entries_checksum(entries: &[BundleEntry]) -> String {
-    sha256_hex(&serde_json::to_vec(entries).unwrap_or_default())
-}
+const UNSIGNED_BUNDLE: &str = "pacchetto senza firma, del formato precedente: non si può verificare \
+     e non viene inviato. All'ufficio, rimettere in coda i suoi messaggi con «alloggi outbox \
+     requeue» ed esportare un nuovo pacchetto con la chiave dei pacchetti";
+const UNSIGNED_RECEIPTS: &str = "ricevute senza firma, del formato precedente: non si possono \
+     verificare e non vengono registrate. Per i messaggi di quel pacchetto decidere uno per uno \
+     con «alloggi outbox mark-sent» o «alloggi outbox requeue»";
+const BAD_BUNDLE_MAC: &str = "la firma del pacchetto non corrisponde: il file è stato alterato, \
+     oppure la chiave dei pacchetti non è quella dell'ufficio che lo ha esportato. Nessun \
+     messaggio è stato inviato";
 
 impl Bundle {
-    /// A bundle of `entries`, named after its creation time and checksum.
-    pub fn of(entries: &[OutboxEntry], now: Timestamp) -> Bundle {
+    /// A bundle of `entries`, named after its creation time and entries.
+    pub fn of(entries: &[OutboxEntry], now: Timestamp) -> Result<Bundle, String> {
         let voci: Vec<BundleEntry> = entries
             .iter()
             .map(|e| BundleEntry {
@@ -89,22 +134,51 @@ impl Bundle {
                 messaggio: e.message.clone(),
             })
             .collect();
-        let impronta = entries_checksum(&voci);
-        Bundle {
-            formato: BUNDLE_FORMAT.into(),
-            id: format!("P{}-{}", now.format("%Y%m%d%H%M%S"), &impronta[..8]),
+        let entries_json = serde_json::to_vec(&voci).map_err(|e| e.to_string())?;
+        let id = format!(
+            "P{}-{}",
+            now.format("%Y%m%d%H%M%S"),
+            &sha256_hex(&entries_json)[..8]
+        );
+        let mut bundle = Bundle {
+            id,
             creato: now,
             voci,
-            impronta,
-        }
+            impronta: String::new(),
+        };
+        bundle.impronta = sha256_hex(bundle.contents_json()?.as_bytes());
+        Ok(bundle)
     }
 
-    /// Writes the bundle to `path` through a temporary file beside it, synced, so that a
-    /// crash never leaves half a bundle under the final name. Returns the temporary path
-    /// still to be renamed by `publish`: the outbox marks the entries exported in between.
-    pub fn write_pending(&self, path: &Path) -> Result<PathBuf, BundleError> {
+    /// The contents as written in the file and signed: the same bytes every time.
+    fn contents_json(&self) -> Result<String, String> {
+        let contents = Contents {
+            id: self.id.clone(),
+            creato: self.creato,
+            voci: self.voci.clone(),
+        };
+        serde_json::to_string_pretty(&contents).map_err(|e| e.to_string())
+    }
+
+    /// The file's bytes, signed with `key`.
+    pub fn sealed(&self, key: &BundleKey) -> Result<Vec<u8>, String> {
+        let contents = self.contents_json()?;
+        let firma = hex(&key.sign(BUNDLE_MAC, &[contents.as_bytes()]));
+        let envelope = Envelope {
+            formato: BUNDLE_FORMAT.into(),
+            firma,
+            contenuto: RawValue::from_string(contents).map_err(|e| e.to_string())?,
+        };
+        serde_json::to_vec_pretty(&envelope).map_err(|e| e.to_string())
+    }
+
+    /// Writes the bundle, signed with `key`, to `path` through a temporary file beside it,
+    /// synced, so that a crash never leaves half a bundle under the final name. Returns the
+    /// temporary path still to be renamed by `publish`: the outbox marks the entries exported
+    /// in between.
+    pub fn write_pending(&self, path: &Path, key: &BundleKey) -> Result<PathBuf, BundleError> {
         let pending = path.with_extension("parziale");
-        let bytes = serde_json::to_vec_pretty(self).map_err(|e| file_error(path, e))?;
+        let bytes = self.sealed(key).map_err(|e| file_error(path, e))?;
         // Fiscal codes and texts: the owner's only, and so is the final name after the rename.
         let mut file =
             crate::files::private::create_private(&pending).map_err(|e| file_error(&pending, e))?;
@@ -118,32 +192,61 @@ impl Bundle {
         std::fs::rename(pending, path).map_err(|e| file_error(path, e))
     }
 
-    /// Reads and verifies a bundle: format, checksum, and each entry's content hash.
-    pub fn read(path: &Path) -> Result<Bundle, BundleError> {
+    /// Reads a bundle and verifies it with `key` before anything else: its MAC, then that no
+    /// entry repeats and that each message matches its content hash.
+    pub fn read(path: &Path, key: &BundleKey) -> Result<Bundle, BundleError> {
         let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
-        let bundle: Bundle = serde_json::from_slice(&bytes)
-            .map_err(|e| file_error(path, format!("pacchetto illeggibile: {e}")))?;
-        if bundle.formato != BUNDLE_FORMAT {
-            return Err(file_error(
-                path,
-                format!("formato «{}» sconosciuto", bundle.formato),
-            ));
-        }
-        if entries_checksum(&bundle.voci) != bundle.impronta {
-            return Err(file_error(
-                path,
-                "l'impronta del pacchetto non corrisponde: il file è stato alterato o danneggiato",
-            ));
-        }
-        for entry in &bundle.voci {
-            if entry.messaggio.content_hash() != entry.impronta {
+        let unreadable =
+            |e: serde_json::Error| file_error(path, format!("pacchetto illeggibile: {}", json(&e)));
+        let probe: FormatProbe = serde_json::from_slice(&bytes).map_err(unreadable)?;
+        match probe.formato.as_deref() {
+            Some(BUNDLE_FORMAT) => {}
+            Some(UNSIGNED_BUNDLE_FORMAT) => return Err(file_error(path, UNSIGNED_BUNDLE)),
+            Some(other) => {
+                return Err(file_error(path, format!("formato «{other}» sconosciuto")));
+            }
+            None => {
                 return Err(file_error(
                     path,
-                    format!("il messaggio {} è stato alterato", entry.id),
+                    "non è un pacchetto di alloggi (manca «formato»)",
                 ));
             }
         }
+        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(unreadable)?;
+        let contents = envelope.contenuto.get();
+        let signed = unhex(&envelope.firma)
+            .is_some_and(|tag| key.verify(BUNDLE_MAC, &[contents.as_bytes()], &tag));
+        if !signed {
+            return Err(file_error(path, BAD_BUNDLE_MAC));
+        }
+        let parsed: Contents = serde_json::from_str(contents).map_err(unreadable)?;
+        let bundle = Bundle {
+            id: parsed.id,
+            creato: parsed.creato,
+            voci: parsed.voci,
+            impronta: sha256_hex(contents.as_bytes()),
+        };
+        bundle.check_entries().map_err(|e| file_error(path, e))?;
         Ok(bundle)
+    }
+
+    /// No entry twice, and each message as its content hash says: an office never exports
+    /// either, whatever a MAC says.
+    fn check_entries(&self) -> Result<(), String> {
+        let mut ids = BTreeSet::new();
+        let mut hashes = BTreeSet::new();
+        for entry in &self.voci {
+            if !ids.insert(entry.id) || !hashes.insert(entry.impronta.as_str()) {
+                return Err(format!(
+                    "il messaggio {} compare due volte: il pacchetto è rifiutato e nessun messaggio è stato inviato",
+                    entry.id
+                ));
+            }
+            if entry.messaggio.content_hash() != entry.impronta {
+                return Err(format!("il messaggio {} è stato alterato", entry.id));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -170,6 +273,25 @@ enum ReceiptOutcome {
     },
 }
 
+impl ReceiptOutcome {
+    /// Whether `self` may follow `before`, the entry's previous line, as `send_bundle` writes
+    /// them: `inviato` only after `in_invio`, nothing after a final outcome.
+    fn may_follow(&self, before: Option<&ReceiptOutcome>) -> bool {
+        use ReceiptOutcome as R;
+        match before {
+            None | Some(R::NonPartito { .. }) => matches!(
+                self,
+                R::InInvio | R::Respinto { .. } | R::NonRaggiungibile { .. }
+            ),
+            Some(R::InInvio) => matches!(
+                self,
+                R::Inviato { .. } | R::Respinto { .. } | R::Incerto { .. } | R::NonPartito { .. }
+            ),
+            Some(_) => false,
+        }
+    }
+}
+
 /// Not `deny_unknown_fields`: serde does not support it together with `flatten`, and every
 /// line, `esito` included, would be refused as unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,28 +305,37 @@ struct ReceiptLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReceiptsHeader {
-    formato: String,
     pacchetto: String,
+    /// The digest of the bundle the receipts answer.
     impronta: String,
 }
 
-/// The receipts of one bundle, as read back.
+/// A receipt line as written: what it says and its MAC.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedLine {
+    dati: Box<RawValue>,
+    firma: String,
+}
+
+/// The receipts of one bundle, as read back and verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipts {
     pub bundle: String,
-    pub bundle_checksum: String,
+    /// The digest of the bundle they answer, which the office recorded on export.
+    pub bundle_digest: String,
     pub receipts: Vec<Receipt>,
     /// Entries whose last line says nothing left: the bundle must be sent again for them.
     pub not_sent: usize,
 }
 
 impl Receipts {
-    /// Reads a receipts file. An entry whose last line is `in_invio` (the sender stopped
-    /// between the request and its answer) reads as uncertain.
-    pub fn read(path: &Path) -> Result<Receipts, BundleError> {
-        let (header, lines) = read_receipt_lines(path)?;
+    /// Reads a receipts file and verifies every line with `key`. An entry whose last line is
+    /// `in_invio` (the sender stopped between the request and its answer) reads as uncertain.
+    pub fn read(path: &Path, key: &BundleKey) -> Result<Receipts, BundleError> {
+        let chain = read_receipt_lines(path, key)?;
         let mut last: BTreeMap<OutboxId, ReceiptLine> = BTreeMap::new();
-        for line in lines {
+        for line in chain.lines {
             last.insert(line.voce, line);
         }
         let mut pending = 0;
@@ -242,15 +373,27 @@ impl Receipts {
             })
             .collect();
         Ok(Receipts {
-            bundle: header.pacchetto,
-            bundle_checksum: header.impronta,
+            bundle: chain.header.pacchetto,
+            bundle_digest: chain.header.impronta,
             receipts,
             not_sent: pending,
         })
     }
 }
 
-fn read_receipt_lines(path: &Path) -> Result<(ReceiptsHeader, Vec<ReceiptLine>), BundleError> {
+/// A receipts file, verified: its header, its lines, and the last MAC, which the next line
+/// written continues from.
+struct ReceiptChain {
+    header: ReceiptsHeader,
+    lines: Vec<ReceiptLine>,
+    last_mac: Vec<u8>,
+}
+
+const BAD_RECEIPT_MAC: &str = "la firma non corrisponde: le ricevute sono state alterate, \
+     spostate o prese da un altro file, oppure la chiave dei pacchetti non è quella usata per \
+     inviare";
+
+fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, BundleError> {
     let file = File::open(path).map_err(|e| file_error(path, e))?;
     let mut lines = BufReader::new(file).lines();
     let bad = |line: usize, detail: String| BundleError::Line {
@@ -258,43 +401,111 @@ fn read_receipt_lines(path: &Path) -> Result<(ReceiptsHeader, Vec<ReceiptLine>),
         line,
         detail,
     };
-    let header = lines
+    let first = lines
         .next()
         .ok_or_else(|| bad(1, "file vuoto".into()))?
         .map_err(|e| bad(1, e.to_string()))?;
-    let header: ReceiptsHeader = serde_json::from_str(&header)
-        .map_err(|e| bad(1, format!("intestazione non valida: {e}")))?;
-    if header.formato != RECEIPTS_FORMAT {
-        return Err(bad(1, format!("formato «{}» sconosciuto", header.formato)));
+    let probe: FormatProbe = serde_json::from_str(&first)
+        .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
+    match probe.formato.as_deref() {
+        Some(RECEIPTS_FORMAT) => {}
+        Some(UNSIGNED_RECEIPTS_FORMAT) => return Err(bad(1, UNSIGNED_RECEIPTS.into())),
+        Some(other) => return Err(bad(1, format!("formato «{other}» sconosciuto"))),
+        None => {
+            return Err(bad(
+                1,
+                "non sono ricevute di alloggi (manca «formato»)".into(),
+            ));
+        }
     }
+    let envelope: Envelope = serde_json::from_str(&first)
+        .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
+    let header_bytes = envelope.contenuto.get().as_bytes();
+    let mut last_mac = unhex(&envelope.firma)
+        .filter(|tag| key.verify(RECEIPTS_HEADER_MAC, &[header_bytes], tag))
+        .ok_or_else(|| bad(1, BAD_RECEIPT_MAC.into()))?;
+    let header: ReceiptsHeader = serde_json::from_slice(header_bytes)
+        .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
     let mut parsed = Vec::new();
+    let mut states: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
     for (index, line) in lines.enumerate() {
         let number = index + 2;
         let line = line.map_err(|e| bad(number, e.to_string()))?;
         if line.trim().is_empty() {
             continue;
         }
-        let receipt: ReceiptLine = serde_json::from_str(&line)
-            .map_err(|e| bad(number, format!("ricevuta non valida: {e}")))?;
+        let signed: SignedLine = serde_json::from_str(&line)
+            .map_err(|e| bad(number, format!("ricevuta non valida: {}", json(&e))))?;
+        let bytes = signed.dati.get().as_bytes();
+        last_mac = unhex(&signed.firma)
+            .filter(|tag| key.verify(RECEIPT_LINE_MAC, &[&last_mac, bytes], tag))
+            .ok_or_else(|| bad(number, BAD_RECEIPT_MAC.into()))?;
+        let receipt: ReceiptLine = serde_json::from_slice(bytes)
+            .map_err(|e| bad(number, format!("ricevuta non valida: {}", json(&e))))?;
+        if !receipt.esito.may_follow(states.get(&receipt.voce)) {
+            return Err(bad(
+                number,
+                format!(
+                    "la ricevuta del messaggio {} non può seguire le precedenti",
+                    receipt.voce
+                ),
+            ));
+        }
+        states.insert(receipt.voce, receipt.esito.clone());
         parsed.push(receipt);
     }
-    Ok((header, parsed))
+    Ok(ReceiptChain {
+        header,
+        lines: parsed,
+        last_mac,
+    })
 }
 
-/// Appends receipt lines, each synced before the next step.
-struct ReceiptsWriter {
+/// Appends receipt lines, each signed after the one before and synced before the next step.
+struct ReceiptsWriter<'k> {
     file: File,
     path: PathBuf,
+    key: &'k BundleKey,
+    last_mac: Vec<u8>,
 }
 
-impl ReceiptsWriter {
-    fn append(&mut self, line: &impl Serialize) -> Result<(), BundleError> {
+impl ReceiptsWriter<'_> {
+    fn write_synced(&mut self, line: &impl Serialize) -> Result<(), BundleError> {
         let mut bytes = serde_json::to_vec(line).map_err(|e| file_error(&self.path, e))?;
         bytes.push(b'\n');
         self.file
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data())
             .map_err(|e| file_error(&self.path, e))
+    }
+
+    fn raw(&self, value: &impl Serialize) -> Result<Box<RawValue>, BundleError> {
+        serde_json::value::to_raw_value(value).map_err(|e| file_error(&self.path, e))
+    }
+
+    fn header(&mut self, header: &ReceiptsHeader) -> Result<(), BundleError> {
+        let dati = self.raw(header)?;
+        let mac = self.key.sign(RECEIPTS_HEADER_MAC, &[dati.get().as_bytes()]);
+        self.write_synced(&Envelope {
+            formato: RECEIPTS_FORMAT.into(),
+            firma: hex(&mac),
+            contenuto: dati,
+        })?;
+        self.last_mac = mac.to_vec();
+        Ok(())
+    }
+
+    fn append(&mut self, line: &ReceiptLine) -> Result<(), BundleError> {
+        let dati = self.raw(line)?;
+        let mac = self
+            .key
+            .sign(RECEIPT_LINE_MAC, &[&self.last_mac, dati.get().as_bytes()]);
+        self.write_synced(&SignedLine {
+            dati,
+            firma: hex(&mac),
+        })?;
+        self.last_mac = mac.to_vec();
+        Ok(())
     }
 }
 
@@ -311,23 +522,32 @@ pub struct BundleReport {
     pub left: usize,
 }
 
-/// Sends `bundle` with `client`, writing receipts to `receipts_path`. Resumes an earlier run
-/// of the same bundle; refuses a receipts file of another bundle.
+/// Sends `bundle` with `client`, writing receipts signed with `key` to `receipts_path`.
+/// Resumes an earlier run of the same bundle; refuses a receipts file of another bundle, or one
+/// whose lines `key` does not verify. Refuses a bundle with an entry twice before sending.
 pub async fn send_bundle(
     bundle: &Bundle,
+    key: &BundleKey,
     client: &IoClient,
     receipts_path: &Path,
     stop: &AtomicBool,
     progress: &(dyn Fn(&BundleReport, usize) + Sync),
 ) -> Result<BundleReport, BundleError> {
+    bundle.check_entries().map_err(BundleError::Stopped)?;
     let mut report = BundleReport::default();
     let mut done: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
+    let mut last_mac = Vec::new();
     // An empty file is one a run created and left before writing its header: a new start.
     let started = std::fs::metadata(receipts_path)
         .map(|m| m.len() > 0)
         .unwrap_or(false);
     if started {
-        let (header, lines) = read_receipt_lines(receipts_path)?;
+        let ReceiptChain {
+            header,
+            lines,
+            last_mac: last,
+        } = read_receipt_lines(receipts_path, key)?;
+        last_mac = last;
         if header.pacchetto != bundle.id || header.impronta != bundle.impronta {
             return Err(file_error(
                 receipts_path,
@@ -350,10 +570,11 @@ pub async fn send_bundle(
     let mut writer = ReceiptsWriter {
         file,
         path: receipts_path.to_path_buf(),
+        key,
+        last_mac,
     };
     if !started {
-        writer.append(&ReceiptsHeader {
-            formato: RECEIPTS_FORMAT.into(),
+        writer.header(&ReceiptsHeader {
             pacchetto: bundle.id.clone(),
             impronta: bundle.impronta.clone(),
         })?;
@@ -510,6 +731,7 @@ where
 pub fn export_queue(
     store: &crate::store::Store,
     path: &Path,
+    key: &BundleKey,
     ctx: &crate::domain::Context,
 ) -> Result<(usize, String), String> {
     let due = store
@@ -524,10 +746,10 @@ pub fn export_queue(
             path.display()
         ));
     }
-    let bundle = Bundle::of(&due, ctx.now);
-    let pending = bundle.write_pending(path).map_err(|e| e.to_string())?;
+    let bundle = Bundle::of(&due, ctx.now)?;
+    let pending = bundle.write_pending(path, key).map_err(|e| e.to_string())?;
     let ids: Vec<OutboxId> = due.iter().map(|e| e.id).collect();
-    if let Err(e) = store.outbox_mark_exported(&ids, &bundle.id, ctx) {
+    if let Err(e) = store.outbox_mark_exported(&ids, &bundle.id, &bundle.impronta, ctx) {
         // Nothing was marked: the file must not exist either, or it could be sent twice.
         let _ = std::fs::remove_file(&pending);
         return Err(e.to_string());
@@ -540,4 +762,160 @@ pub fn export_queue(
         )
     })?;
     Ok((ids.len(), bundle.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> BundleKey {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chiave");
+        std::fs::write(&path, format!("{}\n", hex(&[byte; 32]))).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        BundleKey::load(&path).unwrap()
+    }
+
+    /// Receipts written by `ReceiptsWriter`, signed with `key`: a header then `lines`.
+    fn receipts_file(key: &BundleKey, lines: &[(u64, ReceiptOutcome)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ricevute.jsonl");
+        let mut writer = ReceiptsWriter {
+            file: crate::files::private::append_private(&path).unwrap(),
+            path: path.clone(),
+            key,
+            last_mac: Vec::new(),
+        };
+        writer
+            .header(&ReceiptsHeader {
+                pacchetto: "P1".into(),
+                impronta: "ab".repeat(32),
+            })
+            .unwrap();
+        for (id, esito) in lines {
+            writer
+                .append(&ReceiptLine {
+                    voce: OutboxId(*id),
+                    impronta: format!("impronta-{id}"),
+                    esito: esito.clone(),
+                })
+                .unwrap();
+        }
+        dir
+    }
+
+    fn sent() -> ReceiptOutcome {
+        ReceiptOutcome::Inviato {
+            id_io: "01J00000000000000000000001".into(),
+        }
+    }
+
+    #[test]
+    fn signed_receipts_read_back_with_their_key_only() {
+        let right = key(1);
+        let dir = receipts_file(
+            &right,
+            &[
+                (1, ReceiptOutcome::InInvio),
+                (2, ReceiptOutcome::InInvio),
+                (1, sent()),
+            ],
+        );
+        let path = dir.path().join("ricevute.jsonl");
+        let receipts = Receipts::read(&path, &right).unwrap();
+        assert_eq!(receipts.bundle, "P1");
+        assert_eq!(receipts.bundle_digest, "ab".repeat(32));
+        let outcomes: Vec<(OutboxId, Outcome)> = receipts
+            .receipts
+            .into_iter()
+            .map(|r| (r.id, r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                (
+                    OutboxId(1),
+                    Outcome::Sent {
+                        io_id: "01J00000000000000000000001".into()
+                    }
+                ),
+                (
+                    OutboxId(2),
+                    Outcome::Uncertain {
+                        detail: INTERRUPTED.into()
+                    }
+                ),
+            ]
+        );
+        let err = Receipts::read(&path, &key(2)).unwrap_err().to_string();
+        assert!(err.contains("la firma non corrisponde"), "{err}");
+    }
+
+    #[test]
+    fn a_signed_line_send_bundle_never_writes_is_refused() {
+        let key = key(1);
+        // Sent with no request before it; an outcome after a final one.
+        for lines in [
+            vec![(1, sent())],
+            vec![
+                (
+                    1,
+                    ReceiptOutcome::NonRaggiungibile {
+                        dettaglio: NO_IO_PROFILE.into(),
+                    },
+                ),
+                (1, ReceiptOutcome::InInvio),
+            ],
+            vec![(1, ReceiptOutcome::InInvio), (1, sent()), (1, sent())],
+        ] {
+            let dir = receipts_file(&key, &lines);
+            let err = Receipts::read(&dir.path().join("ricevute.jsonl"), &key)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("non può seguire"), "{lines:?}: {err}");
+        }
+        // What a resumed run writes is accepted: a retry after `non_partito`, `incerto` after
+        // an interrupted request.
+        let dir = receipts_file(
+            &key,
+            &[
+                (1, ReceiptOutcome::InInvio),
+                (
+                    1,
+                    ReceiptOutcome::NonPartito {
+                        dettaglio: "429".into(),
+                    },
+                ),
+                (1, ReceiptOutcome::InInvio),
+                (2, ReceiptOutcome::InInvio),
+                (1, sent()),
+                (
+                    2,
+                    ReceiptOutcome::Incerto {
+                        dettaglio: INTERRUPTED.into(),
+                    },
+                ),
+            ],
+        );
+        assert!(Receipts::read(&dir.path().join("ricevute.jsonl"), &key).is_ok());
+    }
+
+    #[test]
+    fn a_bundle_reads_back_with_its_key_only() {
+        let right = key(1);
+        let bundle = Bundle::of(&[], Utc::now()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pacchetto.json");
+        std::fs::write(&path, bundle.sealed(&right).unwrap()).unwrap();
+        assert_eq!(Bundle::read(&path, &right).unwrap(), bundle);
+        let err = Bundle::read(&path, &key(2)).unwrap_err().to_string();
+        assert!(
+            err.contains("la firma del pacchetto non corrisponde"),
+            "{err}"
+        );
+    }
 }

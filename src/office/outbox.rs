@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{Office, OfficeError};
 use crate::domain::Context;
 use crate::domain::time::Timestamp;
-use crate::io::IoClient;
 use crate::io::worker::{Worker, WorkerConfig};
+use crate::io::{BundleKey, IoClient};
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
 use crate::store::outbox::Receipt;
 
@@ -61,23 +61,34 @@ impl Office {
         Ok(self.store.outbox_mark_sent(id, reason, io_id, ctx)?)
     }
 
-    /// Writes every due message into a new bundle at `path` and marks them exported: the file
-    /// is complete before they are marked, and takes its name only once they are.
-    pub fn export_bundle(&self, ctx: &Context, path: &Path) -> Result<BundleExported, OfficeError> {
-        let (messages, bundle) = crate::io::bundle::export_queue(&self.store, path, ctx)
+    /// Writes every due message into a new bundle at `path`, signed with `key`, and marks them
+    /// exported: the file is complete before they are marked, and takes its name only once
+    /// they are.
+    pub fn export_bundle(
+        &self,
+        ctx: &Context,
+        path: &Path,
+        key: &BundleKey,
+    ) -> Result<BundleExported, OfficeError> {
+        let (messages, bundle) = crate::io::bundle::export_queue(&self.store, path, key, ctx)
             .map_err(OfficeError::Refused)?;
         Ok(BundleExported { messages, bundle })
     }
 
-    /// Records the receipts of bundle `bundle`, all or none; receipts already recorded change
-    /// nothing, so importing twice is harmless.
+    /// Records the verified receipts of bundle `bundle`, whose digest they name as `digest`,
+    /// all or none: the bundle must be one this office exported, with that digest, and each
+    /// receipt one of its entries. Receipts already recorded change nothing, so importing twice
+    /// is harmless.
     pub fn record_receipts(
         &self,
         ctx: &Context,
         bundle: &str,
+        digest: &str,
         receipts: &[Receipt],
     ) -> Result<ReceiptsRecorded, OfficeError> {
-        let applied = self.store.outbox_apply_receipts(bundle, receipts, ctx)?;
+        let applied = self
+            .store
+            .outbox_apply_receipts(bundle, digest, receipts, ctx)?;
         Ok(ReceiptsRecorded {
             applied: applied.applied,
             unchanged: applied.unchanged,

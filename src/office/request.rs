@@ -123,8 +123,10 @@ pub enum Request {
         reason: String,
         io_id: Option<String>,
     },
+    /// The key is named by its file, read by the office: a key never travels in a request.
     ExportBundle {
         path: PathBuf,
+        key_file: Option<PathBuf>,
     },
 }
 
@@ -302,7 +304,11 @@ impl Office {
             Request::MarkSent { id, reason, io_id } => {
                 Reply::MarkSent(self.mark_sent(ctx, id, &reason, io_id))
             }
-            Request::ExportBundle { path } => Reply::ExportBundle(self.export_bundle(ctx, &path)),
+            Request::ExportBundle { path, key_file } => Reply::ExportBundle(
+                crate::io::BundleKey::from_file(key_file.as_deref())
+                    .map_err(|e| OfficeError::Refused(e.to_string()))
+                    .and_then(|key| self.export_bundle(ctx, &path, &key)),
+            ),
         }
     }
 }

@@ -59,6 +59,11 @@ pub fn ranking_prefix(call: &str) -> Vec<u8> {
     key
 }
 
+/// What the office exported in an offline bundle (`store::outbox::BundleRecord`), in `META`.
+pub fn bundle_record(bundle: &str) -> Vec<u8> {
+    format!("bundle/{bundle}").into_bytes()
+}
+
 pub fn protocol_counter(year: i32) -> Vec<u8> {
     format!("protocol_next/{year}").into_bytes()
 }

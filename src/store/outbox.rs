@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
 use super::tx::{Tx, TxResult, abort};
@@ -80,6 +81,15 @@ pub struct ReceiptsApplied {
     pub applied: usize,
     /// Already recorded by an earlier import of the same receipts.
     pub unchanged: usize,
+}
+
+/// What the office put in an offline bundle, kept to judge its receipts: the digest of the
+/// signed bundle, which its receipts must name, and its entries, the only ones they may speak
+/// of. In `META` under `keys::bundle_record`, so a backup carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleRecord {
+    pub impronta: String,
+    pub voci: Vec<u64>,
 }
 
 /// One receipt of an offline bundle, as `import-receipts` reads it.
@@ -673,15 +683,34 @@ impl Store {
 
     // ---- offline bundles -------------------------------------------------------------------
 
-    /// Marks `ids` exported in bundle `bundle`, all of them or none: an entry no longer due
-    /// (sent meanwhile, say) refuses the whole export, which is then simply repeated.
+    /// Marks `ids` exported in bundle `bundle`, whose signed contents have the SHA-256 `digest`,
+    /// all of them or none: an entry no longer due (sent meanwhile, say) refuses the whole
+    /// export, which is then simply repeated. What the bundle holds is recorded with them.
     pub fn outbox_mark_exported(
         &self,
         ids: &[OutboxId],
         bundle: &str,
+        digest: &str,
         ctx: &Context,
     ) -> Result<(), StoreError> {
+        let record = BundleRecord {
+            impronta: digest.to_string(),
+            voci: ids.iter().map(|id| id.0).collect(),
+        };
         self.transact(|tx| {
+            if tx
+                .get_json::<BundleRecord>(
+                    tx.tree(keys::META),
+                    keys::META,
+                    &keys::bundle_record(bundle),
+                )?
+                .is_some()
+            {
+                return abort(StoreError::Message(format!(
+                    "un pacchetto {bundle} è già stato esportato: ripetere l'esportazione"
+                )));
+            }
+            tx.put_json(tx.tree(keys::META), &keys::bundle_record(bundle), &record)?;
             for id in ids {
                 let entry = tx.load_entry(*id)?;
                 if !entry.state.is_due(ctx.now) {
@@ -713,18 +742,40 @@ impl Store {
         })
     }
 
-    /// Applies the receipts of bundle `bundle`, all or none. A receipt for an entry that does
-    /// not exist, whose content differs from the entry's, or that belongs to another bundle is
-    /// refused; a receipt already applied changes nothing, so importing twice is harmless.
+    /// Applies the receipts of bundle `bundle`, all or none. Receipts naming a bundle this
+    /// office did not export, or whose `digest` is not the one it recorded, are refused; so is
+    /// a receipt for an entry not in the bundle, or whose content differs from the entry's. A
+    /// receipt already applied changes nothing, so importing twice is harmless.
     pub fn outbox_apply_receipts(
         &self,
         bundle: &str,
+        digest: &str,
         receipts: &[Receipt],
         ctx: &Context,
     ) -> Result<ReceiptsApplied, StoreError> {
         self.transact(|tx| {
+            let record: Option<BundleRecord> =
+                tx.get_json(tx.tree(keys::META), keys::META, &keys::bundle_record(bundle))?;
+            let Some(record) = record else {
+                return abort(StoreError::Receipt(format!(
+                    "il pacchetto {bundle} non risulta esportato da questo database con la firma: \
+                     le ricevute non sono sue"
+                )));
+            };
+            if record.impronta != digest {
+                return abort(StoreError::Receipt(format!(
+                    "le ricevute rispondono a un pacchetto {bundle} diverso da quello esportato \
+                     (impronta diversa)"
+                )));
+            }
             let mut report = ReceiptsApplied::default();
             for receipt in receipts {
+                if !record.voci.contains(&receipt.id.0) {
+                    return abort(StoreError::Receipt(format!(
+                        "il messaggio {} non è nel pacchetto {bundle}",
+                        receipt.id
+                    )));
+                }
                 let entry = tx.load_entry(receipt.id)?;
                 if entry.content_hash != receipt.content_hash {
                     return abort(StoreError::Receipt(format!(

@@ -52,6 +52,7 @@ impl Office {
             .env_remove("ALLOGGI_COMUNE")
             .env_remove("ALLOGGI_IO_API_KEY")
             .env_remove("ALLOGGI_IO_API_KEY_FILE")
+            .env_remove("ALLOGGI_CHIAVE_PACCHETTO")
             .output()
             .expect("the binary runs")
     }

@@ -217,6 +217,7 @@ fn without_caller_settings(command: &mut Command) -> &mut Command {
         "ALLOGGI_OPERATORE",
         "ALLOGGI_IO_API_KEY",
         "ALLOGGI_IO_API_KEY_FILE",
+        "ALLOGGI_CHIAVE_PACCHETTO",
         "ALLOGGI_IO_BASE_URL",
     ] {
         command.env_remove(name);

@@ -19,6 +19,7 @@ const CLEARED: &[&str] = &[
     "ALLOGGI_LOG",
     "ALLOGGI_IO_API_KEY",
     "ALLOGGI_IO_API_KEY_FILE",
+    "ALLOGGI_CHIAVE_PACCHETTO",
     "ALLOGGI_IO_BASE_URL",
     "ALLOGGI_IO_TIMEOUT_MS",
     "ALLOGGI_IO_RATE",
@@ -174,7 +175,19 @@ fn under_umask_022_every_file_with_personal_data_is_the_owners_only() {
     );
     assert_eq!(mode(&office.path("pubblico.csv")), 0o600);
 
-    office.ok(&["outbox", "export", &office.arg("pacchetto.json")], &[]);
+    office.ok(&["outbox", "keygen", &office.arg("chiave-pacchetti")], &[]);
+    assert_eq!(mode(&office.path("chiave-pacchetti")), 0o600);
+    let key = office.arg("chiave-pacchetti");
+    office.ok(
+        &[
+            "outbox",
+            "export",
+            &office.arg("pacchetto.json"),
+            "--chiave-pacchetto",
+            &key,
+        ],
+        &[],
+    );
     assert_eq!(mode(&office.path("pacchetto.json")), 0o600);
 
     let stand_in = StandIn::start(StandInConfig::default());
@@ -188,6 +201,7 @@ fn under_umask_022_every_file_with_personal_data_is_the_owners_only() {
             &office.arg("ricevute.jsonl"),
         ],
         &[
+            ("ALLOGGI_CHIAVE_PACCHETTO", key.as_str()),
             ("ALLOGGI_IO_API_KEY", "chiave-di-prova"),
             ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
         ],

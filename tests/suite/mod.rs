@@ -2,6 +2,7 @@
 
 mod backup_fixture;
 mod bounded_io;
+mod bundle_cli;
 mod cli;
 mod console_agenda;
 mod console_calls;

@@ -487,8 +487,9 @@ fn a_bundle_takes_the_queue_and_a_second_export_finds_nothing() {
     office.step(&ctx(), &registration(A2)).expect("step");
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("pacchetto.json");
+    let key = alloggi::io::BundleKey::generate().expect("key");
 
-    let exported = office.export_bundle(&ctx(), &path).expect("exported");
+    let exported = office.export_bundle(&ctx(), &path, &key).expect("exported");
 
     assert_eq!(exported.messages, 2);
     assert!(path.is_file());
@@ -496,9 +497,53 @@ fn a_bundle_takes_the_queue_and_a_second_export_finds_nothing() {
     let counts = office.outbox_counts().unwrap();
     assert_eq!(counts[&OutboxTab::Exported], 2);
     let again = office
-        .export_bundle(&ctx(), &out.path().join("altro.json"))
+        .export_bundle(&ctx(), &out.path().join("altro.json"), &key)
         .unwrap_err();
     assert_eq!(again.to_string(), "nessun messaggio in coda da esportare");
+}
+
+#[test]
+fn the_console_export_reads_the_key_from_the_file_it_names() {
+    use alloggi::office::{Reply, Request};
+    let dir = tempfile::tempdir().unwrap();
+    let office = seeded(dir.path(), 1);
+    office.step(&ctx(), &registration(A1)).expect("step");
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("pacchetto.json");
+    let stop = AtomicBool::new(false);
+    let export = |key_file| {
+        office.handle(
+            &ctx(),
+            Request::ExportBundle {
+                path: path.clone(),
+                key_file,
+            },
+            &stop,
+            &mut |_| {},
+        )
+    };
+
+    let reply = export(None);
+    let Reply::ExportBundle(Err(refused)) = reply else {
+        panic!("{reply:?}");
+    };
+    assert!(
+        refused.to_string().contains("alloggi outbox keygen"),
+        "{refused}"
+    );
+    assert!(!path.exists());
+
+    let key_file = out.path().join("chiave");
+    alloggi::io::BundleKey::create(&key_file).expect("key");
+    let reply = export(Some(key_file.clone()));
+    let Reply::ExportBundle(Ok(exported)) = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(exported.messages, 1);
+    let key = alloggi::io::BundleKey::load(&key_file).expect("key");
+    let bundle = alloggi::io::bundle::Bundle::read(&path, &key).expect("signed with it");
+    assert_eq!(bundle.id, exported.bundle);
+    assert_eq!(queued(&office), 0);
 }
 
 // ---- plain values -----------------------------------------------------------------------

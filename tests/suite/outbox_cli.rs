@@ -11,16 +11,13 @@ use std::time::{Duration, Instant};
 
 use alloggi::domain::household::{Member, Relation};
 use alloggi::domain::{ApplicationId, Command as DomainCommand};
-use alloggi::io::bundle::Bundle;
 use alloggi::messages::outbox::OutboxId;
 use alloggi::messages::{Catalogue, ComuneConfig, Order, Values};
 use alloggi::store::Store;
 use io_stand_in::{StandIn, StandInConfig};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
-const KEY: &str = "chiave-di-prova";
+pub(super) const KEY: &str = "chiave-di-prova";
 
 /// Variables of the environment the tests run in that would change what the binary does.
 const CLEARED: &[&str] = &[
@@ -29,6 +26,7 @@ const CLEARED: &[&str] = &[
     "ALLOGGI_LOG",
     "ALLOGGI_IO_API_KEY",
     "ALLOGGI_IO_API_KEY_FILE",
+    "ALLOGGI_CHIAVE_PACCHETTO",
     "ALLOGGI_IO_BASE_URL",
     "ALLOGGI_IO_TIMEOUT_MS",
     "ALLOGGI_IO_RATE",
@@ -43,19 +41,19 @@ const CLEARED: &[&str] = &[
 ];
 
 /// An office: a database folder, a log folder, and the commands run on them.
-struct Office {
-    root: tempfile::TempDir,
+pub(super) struct Office {
+    pub(super) root: tempfile::TempDir,
     db: PathBuf,
 }
 
 impl Office {
-    fn new() -> Office {
+    pub(super) fn new() -> Office {
         let root = tempfile::tempdir().unwrap();
         let db = root.path().join("db");
         Office { root, db }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(super) fn path(&self, name: &str) -> PathBuf {
         self.root.path().join(name)
     }
 
@@ -64,7 +62,7 @@ impl Office {
     }
 
     /// The binary with a clean environment, `vars` set, and no database chosen.
-    fn bare(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
+    pub(super) fn bare(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
         let mut command = Command::new(BIN);
         command.args(args);
         for name in CLEARED {
@@ -88,12 +86,12 @@ impl Office {
         command
     }
 
-    fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    pub(super) fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
         self.command(args, vars).output().expect("the binary runs")
     }
 
     /// The full backup, as `alloggi export` writes it.
-    fn backup(&self, name: &str) -> Vec<u8> {
+    pub(super) fn backup(&self, name: &str) -> Vec<u8> {
         let file = self.path(name);
         let out = self.run(&["export", file.to_str().unwrap()], &[]);
         common::assert_ok(&out);
@@ -102,7 +100,7 @@ impl Office {
 
     /// With the library: the 2024 call, `n` applications of different citizens and one
     /// message for each. Returns the entries and their fiscal codes.
-    fn prepare(&self, n: usize) -> Vec<(OutboxId, String)> {
+    pub(super) fn prepare(&self, n: usize) -> Vec<(OutboxId, String)> {
         let store = Store::open(&self.db).expect("open");
         common::run(&store, DomainCommand::SaveCall(Box::new(common::call())));
         let people = [
@@ -148,7 +146,7 @@ fn single(surname: &str, name: &str, birth: chrono::NaiveDate, female: bool) -> 
     common::member(surname, name, birth, female, Relation::Richiedente)
 }
 
-fn assert_fails(o: &Output) {
+pub(super) fn assert_fails(o: &Output) {
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -170,7 +168,7 @@ fn borrowed<'a>(vars: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a st
 }
 
 /// The lines of `outbox list --stato <tab>` that describe entries, and the header.
-fn list(office: &Office, tab: &str) -> (String, Vec<String>) {
+pub(super) fn list(office: &Office, tab: &str) -> (String, Vec<String>) {
     let out = office.run(&["outbox", "list", "--stato", tab], &[]);
     common::assert_ok(&out);
     let text = common::stdout(&out);
@@ -179,7 +177,7 @@ fn list(office: &Office, tab: &str) -> (String, Vec<String>) {
     (header, lines.collect())
 }
 
-fn listed(lines: &[String], id: OutboxId) -> bool {
+pub(super) fn listed(lines: &[String], id: OutboxId) -> bool {
     lines
         .iter()
         .any(|l| l.split_whitespace().next() == Some(&id.to_string()))
@@ -187,7 +185,11 @@ fn listed(lines: &[String], id: OutboxId) -> bool {
 
 /// Waits until the stand-in holds the POST for `fiscal_code`, then kills `child` with SIGKILL:
 /// the request has left, and the program cannot know what became of it.
-fn kill_once_posted(child: &mut std::process::Child, stand_in: &StandIn, fiscal_code: &str) {
+pub(super) fn kill_once_posted(
+    child: &mut std::process::Child,
+    stand_in: &StandIn,
+    fiscal_code: &str,
+) {
     let deadline = Instant::now() + Duration::from_secs(8);
     while stand_in.posts_for(fiscal_code) == 0 {
         if Instant::now() > deadline {
@@ -201,7 +203,7 @@ fn kill_once_posted(child: &mut std::process::Child, stand_in: &StandIn, fiscal_
 }
 
 /// Every file under `dir` whose bytes contain `needle`.
-fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+pub(super) fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(path) = pending.pop() {
@@ -512,7 +514,11 @@ fn cleartext_to_another_computer_is_refused_before_any_request() {
     assert_eq!(still, queued, "{after}");
 
     let bundle = office.path("pacchetto.json");
-    common::assert_ok(&office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]));
+    let bundle_key = office.path("chiave-pacchetti");
+    common::assert_ok(&office.run(&["outbox", "keygen", bundle_key.to_str().unwrap()], &[]));
+    let with_key = ["--chiave-pacchetto", bundle_key.to_str().unwrap()];
+    let export = ["outbox", "export", bundle.to_str().unwrap()];
+    common::assert_ok(&office.run(&[&export[..], &with_key].concat(), &[]));
     let receipts = office.path("ricevute.jsonl");
     for base in bases {
         let args = [
@@ -521,257 +527,11 @@ fn cleartext_to_another_computer_is_refused_before_any_request() {
             bundle.to_str().unwrap(),
             "--receipts",
             receipts.to_str().unwrap(),
+            with_key[0],
+            with_key[1],
         ];
         refused(&office.bare(&args, &vars(base)).output().unwrap());
     }
     assert!(!receipts.exists());
     assert!(stand_in.requests().is_empty(), "{:?}", stand_in.requests());
-}
-
-// ---- offline bundles ------------------------------------------------------------------------------
-
-/// The bundle with the first message's subject changed; with `rehash` the bundle's own
-/// checksum is recomputed, as someone covering their tracks would.
-fn edited_bundle(original: &Path, edited: &Path, rehash: bool) {
-    let mut bundle: Bundle = serde_json::from_slice(&std::fs::read(original).unwrap()).unwrap();
-    bundle.voci[0].messaggio.content.subject.push('!');
-    if rehash {
-        let digest = Sha256::digest(serde_json::to_vec(&bundle.voci).unwrap());
-        bundle.impronta = digest.iter().map(|b| format!("{b:02x}")).collect();
-    }
-    std::fs::write(edited, serde_json::to_vec_pretty(&bundle).unwrap()).unwrap();
-}
-
-#[test]
-fn an_air_gapped_office_sends_through_a_bundle_and_its_receipts() {
-    let office = Office::new();
-    let entries = office.prepare(3);
-    let stand_in = StandIn::start(StandInConfig::default());
-    let bundle = office.path("pacchetto.json");
-    let receipts = office.path("ricevute.jsonl");
-
-    let out = office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]);
-    common::assert_ok(&out);
-    assert!(
-        common::stdout(&out).contains("Esportati 3 messaggi"),
-        "{}",
-        common::stdout(&out)
-    );
-    assert!(bundle.is_file());
-    let (header, lines) = list(&office, "esportati");
-    assert!(header.contains("Esportati 3"), "{header}");
-    assert!(header.contains("In coda 0"), "{header}");
-    for (id, _) in &entries {
-        assert!(listed(&lines, *id), "{lines:?}");
-    }
-    let again = office.path("pacchetto-2.json");
-    let out = office.run(&["outbox", "export", again.to_str().unwrap()], &[]);
-    assert_fails(&out);
-    assert!(
-        common::stderr(&out).contains("nessun messaggio in coda"),
-        "{}",
-        common::stderr(&out)
-    );
-    assert!(!again.exists());
-
-    // The connected machine has no database: a database path that does not exist stays so.
-    let nowhere = office.path("nessun-database");
-    let base_url = stand_in.base_url();
-    let nowhere_text = nowhere.to_str().unwrap().to_string();
-    let connected = [
-        ("ALLOGGI_IO_API_KEY", KEY),
-        ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
-        ("ALLOGGI_DB", nowhere_text.as_str()),
-    ];
-    let send_bundle = |file: &Path, receipts: &Path| {
-        office
-            .bare(
-                &[
-                    "outbox",
-                    "send-bundle",
-                    file.to_str().unwrap(),
-                    "--receipts",
-                    receipts.to_str().unwrap(),
-                ],
-                &connected,
-            )
-            .output()
-            .expect("the binary runs")
-    };
-
-    // A bundle edited on the way is refused before anything is sent.
-    for rehash in [false, true] {
-        let edited = office.path(&format!("pacchetto-alterato-{rehash}.json"));
-        let edited_receipts = office.path(&format!("ricevute-alterato-{rehash}.jsonl"));
-        edited_bundle(&bundle, &edited, rehash);
-        let out = send_bundle(&edited, &edited_receipts);
-        assert_fails(&out);
-        assert!(
-            common::stderr(&out).contains("alterato"),
-            "{}",
-            common::stderr(&out)
-        );
-        assert!(!edited_receipts.exists());
-        assert!(stand_in.requests().is_empty());
-    }
-
-    let out = send_bundle(&bundle, &receipts);
-    common::assert_ok(&out);
-    assert!(
-        common::stdout(&out).contains("inviati 3"),
-        "{}",
-        common::stdout(&out)
-    );
-    assert!(receipts.is_file());
-    assert!(!nowhere.exists(), "send-bundle opened a database");
-    assert!(
-        !office.path("data").exists(),
-        "send-bundle opened a database"
-    );
-    assert_eq!(stand_in.created().len(), 3);
-    assert!(files_containing(office.root.path(), KEY).is_empty());
-
-    // Sent again with the same receipts: it resumes, and there is nothing left to send.
-    let out = send_bundle(&bundle, &receipts);
-    common::assert_ok(&out);
-    assert!(
-        common::stdout(&out).contains("già inviati prima 3"),
-        "{}",
-        common::stdout(&out)
-    );
-    assert_eq!(stand_in.created().len(), 3);
-
-    // Receipts edited on the way are refused whole.
-    let text = std::fs::read_to_string(&receipts).unwrap();
-    let mut edited_lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let target = edited_lines
-        .iter()
-        .position(|l| l.contains("\"inviato\""))
-        .expect("a receipt of a sent message");
-    let mut line: Value = serde_json::from_str(&edited_lines[target]).unwrap();
-    let hash = line["impronta"].as_str().unwrap().to_string();
-    let first = if hash.starts_with('0') { "1" } else { "0" };
-    line["impronta"] = Value::String(format!("{first}{}", &hash[1..]));
-    edited_lines[target] = line.to_string();
-    let edited_receipts = office.path("ricevute-alterate.jsonl");
-    std::fs::write(&edited_receipts, edited_lines.join("\n") + "\n").unwrap();
-
-    let before = office.backup("copia-1.jsonl");
-    let out = office.run(
-        &[
-            "outbox",
-            "import-receipts",
-            edited_receipts.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_fails(&out);
-    assert!(
-        common::stderr(&out).contains("nulla è cambiato"),
-        "{}",
-        common::stderr(&out)
-    );
-    assert_eq!(office.backup("copia-2.jsonl"), before);
-    let (header, _) = list(&office, "esportati");
-    assert!(header.contains("Esportati 3"), "{header}");
-
-    let out = office.run(
-        &["outbox", "import-receipts", receipts.to_str().unwrap()],
-        &[],
-    );
-    common::assert_ok(&out);
-    assert!(
-        common::stdout(&out).contains("3 registrate, 0 già registrate"),
-        "{}",
-        common::stdout(&out)
-    );
-    let (header, lines) = list(&office, "inviati");
-    assert!(header.contains("Inviati 3"), "{header}");
-    assert!(header.contains("Esportati 0"), "{header}");
-    for (id, _) in &entries {
-        assert!(listed(&lines, *id), "{lines:?}");
-    }
-
-    // Imported twice: nothing changes.
-    let before = office.backup("copia-3.jsonl");
-    let out = office.run(
-        &["outbox", "import-receipts", receipts.to_str().unwrap()],
-        &[],
-    );
-    common::assert_ok(&out);
-    assert!(
-        common::stdout(&out).contains("0 registrate, 3 già registrate"),
-        "{}",
-        common::stdout(&out)
-    );
-    assert_eq!(office.backup("copia-4.jsonl"), before);
-    let out = office.run(&["check"], &[]);
-    common::assert_ok(&out);
-}
-
-#[test]
-fn a_bundle_send_killed_midway_is_resumed_without_sending_twice() {
-    let office = Office::new();
-    let entries = office.prepare(2);
-    let (first, first_code) = entries[0].clone();
-    let (second, second_code) = entries[1].clone();
-    let bundle = office.path("pacchetto.json");
-    let receipts = office.path("ricevute.jsonl");
-    common::assert_ok(&office.run(&["outbox", "export", bundle.to_str().unwrap()], &[]));
-
-    let send_bundle = |stand_in: &StandIn| {
-        let base_url = stand_in.base_url();
-        let vars = [
-            ("ALLOGGI_IO_API_KEY", KEY),
-            ("ALLOGGI_IO_BASE_URL", base_url.as_str()),
-            ("ALLOGGI_IO_TIMEOUT_MS", "10000"),
-        ];
-        office.bare(
-            &[
-                "outbox",
-                "send-bundle",
-                bundle.to_str().unwrap(),
-                "--receipts",
-                receipts.to_str().unwrap(),
-            ],
-            &vars,
-        )
-    };
-
-    let slow = StandIn::start(StandInConfig {
-        slow: vec![first_code.clone()],
-        slow_delay: Duration::from_secs(5),
-        ..StandInConfig::default()
-    });
-    let mut child = send_bundle(&slow)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    kill_once_posted(&mut child, &slow, &first_code);
-    assert_eq!(slow.created().len(), 1);
-
-    let stand_in = StandIn::start(StandInConfig::default());
-    let out = send_bundle(&stand_in).output().expect("the binary runs");
-    common::assert_ok(&out);
-    let text = common::stdout(&out);
-    assert!(text.contains("inviati 1"), "{text}");
-    assert!(text.contains("incerti 1"), "{text}");
-    assert_eq!(stand_in.posts_for(&first_code), 0, "never sent twice");
-    assert_eq!(stand_in.posts_for(&second_code), 1);
-
-    let out = office.run(
-        &["outbox", "import-receipts", receipts.to_str().unwrap()],
-        &[],
-    );
-    common::assert_ok(&out);
-    assert!(
-        common::stdout(&out).contains("2 registrate, 0 già registrate"),
-        "{}",
-        common::stdout(&out)
-    );
-    let (_, uncertain) = list(&office, "incerti");
-    assert!(listed(&uncertain, first), "{uncertain:?}");
-    let (_, sent) = list(&office, "inviati");
-    assert!(listed(&sent, second), "{sent:?}");
 }

@@ -655,6 +655,10 @@ fn sent_receipt(entry: &OutboxEntry, io_id: &str) -> Receipt {
     }
 }
 
+/// Digests of two signed bundles.
+const D1: &str = "1111111111111111111111111111111111111111111111111111111111111111";
+const D2: &str = "2222222222222222222222222222222222222222222222222222222222222222";
+
 /// The hash with its first digit changed.
 fn altered_hash(hash: &str) -> String {
     let first = if hash.starts_with('0') { '1' } else { '0' };
@@ -673,7 +677,7 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
     let now = office_time();
 
     store
-        .outbox_mark_exported(&[e1, e2, e3], "P1", &ctx())
+        .outbox_mark_exported(&[e1, e2, e3], "P1", D1, &ctx())
         .unwrap();
     assert!(matches!(
         last_event(&store).kind,
@@ -691,7 +695,7 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
     // An export is all or nothing: one entry no longer due refuses it whole.
     let before = backup(&store);
     let error = store
-        .outbox_mark_exported(&[e4, e1], "P9", &ctx())
+        .outbox_mark_exported(&[e4, e1], "P9", D2, &ctx())
         .unwrap_err();
     assert!(
         matches!(error, StoreError::MessageState { id, .. } if id == e1),
@@ -714,7 +718,7 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
         },
     ];
     let applied = store
-        .outbox_apply_receipts("P1", &receipts, &ctx())
+        .outbox_apply_receipts("P1", D1, &receipts, &ctx())
         .unwrap();
     assert_eq!(
         applied,
@@ -736,7 +740,7 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
     // The same receipts again: nothing applied, nothing written.
     let before = backup(&store);
     let again = store
-        .outbox_apply_receipts("P1", &receipts, &ctx())
+        .outbox_apply_receipts("P1", D1, &receipts, &ctx())
         .unwrap();
     assert_eq!(
         again,
@@ -748,7 +752,9 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
     assert_eq!(backup(&store), before);
 
     // A second bundle, and receipts that must be refused whole.
-    store.outbox_mark_exported(&[e4, e5], "P2", &ctx()).unwrap();
+    store
+        .outbox_mark_exported(&[e4, e5], "P2", D2, &ctx())
+        .unwrap();
     let (m4, m5) = (entry(&store, e4), entry(&store, e5));
     let before = backup(&store);
     let altered = Receipt {
@@ -761,15 +767,31 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
         ..sent_receipt(&m5, "01J00000000000000000000005")
     };
     let valid_m4 = sent_receipt(&m4, "01J00000000000000000000004");
-    let refusals: Vec<(&str, Vec<Receipt>, &str)> = vec![
-        ("P2", vec![valid_m4.clone(), altered], "contenuto diverso"),
-        ("P2", vec![valid_m4.clone(), unknown], "M999"),
+    // M1 is sent already, as this receipt says, but it was not in bundle P2.
+    let of_another_bundle = sent_receipt(&entry(&store, e1), "01J00000000000000000000001");
+    let refusals: Vec<(&str, &str, Vec<Receipt>, &str)> = vec![
+        (
+            "P2",
+            D2,
+            vec![valid_m4.clone(), altered],
+            "contenuto diverso",
+        ),
+        ("P2", D2, vec![valid_m4.clone(), unknown], "M999"),
+        (
+            "P2",
+            D2,
+            vec![valid_m4.clone(), of_another_bundle],
+            "M1 non è nel pacchetto P2",
+        ),
         // Receipts of bundle P1 for entries exported in P2.
-        ("P1", vec![valid_m4.clone()], "P1"),
+        ("P1", D1, vec![valid_m4.clone()], "P1"),
+        // Receipts of another bundle that took P2's name.
+        ("P2", D1, vec![valid_m4.clone()], "impronta diversa"),
+        ("P7", D2, vec![valid_m4.clone()], "P7 non risulta esportato"),
     ];
-    for (bundle, receipts, says) in refusals {
+    for (bundle, digest, receipts, says) in refusals {
         let error = store
-            .outbox_apply_receipts(bundle, &receipts, &ctx())
+            .outbox_apply_receipts(bundle, digest, &receipts, &ctx())
             .expect_err("refused");
         assert!(error.to_string().contains(says), "{error}");
         assert_eq!(backup(&store), before, "{error}");
@@ -782,6 +804,7 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
     let applied = store
         .outbox_apply_receipts(
             "P2",
+            D2,
             &[valid_m4, sent_receipt(&m5, "01J00000000000000000000005")],
             &ctx(),
         )
@@ -838,7 +861,7 @@ fn a_backup_restores_the_outbox_byte_for_byte_with_its_indexes() {
         )
         .unwrap();
     original
-        .outbox_mark_exported(&[ids[3]], "P1", &ctx())
+        .outbox_mark_exported(&[ids[3]], "P1", D1, &ctx())
         .unwrap();
     let bytes = backup(&original);
 

@@ -27,7 +27,10 @@ pub enum OutboxOutcome {
         reason: String,
         io_id: Option<String>,
     },
-    ExportBundle(PathBuf),
+    ExportBundle {
+        path: PathBuf,
+        key_file: Option<PathBuf>,
+    },
 }
 
 pub fn requeue(id: OutboxId) -> Form {
@@ -49,11 +52,16 @@ pub fn mark_sent(id: OutboxId) -> Form {
     )
 }
 
-pub fn export_bundle(suggested: &str) -> Form {
+/// `key_file` is the key's file the environment names, if any: left empty, the office says
+/// how to make one.
+pub fn export_bundle(suggested: &str, key_file: &str) -> Form {
     Form::new(
         texts::FORM_EXPORT_BUNDLE,
         OutboxPurpose::ExportBundle,
-        vec![Field::text(texts::FIELD_BUNDLE_FILE, suggested).required()],
+        vec![
+            Field::text(texts::FIELD_BUNDLE_FILE, suggested).required(),
+            Field::text(texts::FIELD_BUNDLE_KEY_FILE, key_file),
+        ],
     )
 }
 
@@ -69,9 +77,10 @@ impl Purpose for OutboxPurpose {
                 reason: form.value(0).to_string(),
                 io_id: form.optional(1),
             },
-            OutboxPurpose::ExportBundle => {
-                OutboxOutcome::ExportBundle(PathBuf::from(form.value(0)))
-            }
+            OutboxPurpose::ExportBundle => OutboxOutcome::ExportBundle {
+                path: PathBuf::from(form.value(0)),
+                key_file: form.optional(1).map(PathBuf::from),
+            },
         };
         Ok(Outcome::Screen(Box::new(outcome)))
     }

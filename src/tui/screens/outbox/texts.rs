@@ -15,6 +15,7 @@ pub const FORM_MARK_SENT: &str = "Segna il messaggio come inviato";
 pub const FORM_EXPORT_BUNDLE: &str = "Esporta i messaggi in coda per l'invio esterno";
 pub const FIELD_IO_ID: &str = "Id IO (se noto)";
 pub const FIELD_BUNDLE_FILE: &str = "File del pacchetto";
+pub const FIELD_BUNDLE_KEY_FILE: &str = "File della chiave dei pacchetti";
 pub const OUTBOX_EMPTY: &str = "Nessun messaggio in questo stato.";
 pub const OUTBOX_COLUMNS: [&str; 4] = ["Quando", "Destinatario", "Messaggio", "Stato"];
 

@@ -68,7 +68,8 @@ impl Screen for OutboxScreen {
                     "pacchetto-io-{}.json",
                     crate::domain::time::to_rome(ctx.now()).format("%Y%m%d-%H%M")
                 );
-                ctx.open_form(forms::export_bundle(&name));
+                let key_file = std::env::var(crate::io::BUNDLE_KEY_ENV).unwrap_or_default();
+                ctx.open_form(forms::export_bundle(&name, &key_file));
             }
             Action::Screen(SEND_NOW) => {
                 ctx.wake_sender();
@@ -105,9 +106,9 @@ impl Screen for OutboxScreen {
             OutboxOutcome::MarkSent { id, reason, io_id } => {
                 (Request::MarkSent { id, reason, io_id }, Decision::MarkSent)
             }
-            OutboxOutcome::ExportBundle(path) => {
+            OutboxOutcome::ExportBundle { path, key_file } => {
                 let shown = path.display().to_string();
-                (Request::ExportBundle { path }, Decision::Export(shown))
+                (Request::ExportBundle { path, key_file }, Decision::Export(shown))
             }
         };
         // The form stays open until the office answers: a refusal shows under its fields.

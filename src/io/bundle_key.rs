@@ -1,0 +1,343 @@
+//! The key the office's computer and the connected machine share to authenticate offline
+//! bundles and their receipts (HMAC-SHA256): made once by `alloggi outbox keygen`, copied to
+//! the other machine, kept readable by its owner only. Whoever lacks it can neither make a
+//! bundle that `send-bundle` delivers nor receipts that the office records.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use hmac::{Hmac, Mac};
+use rand::TryRngCore;
+use sha2::Sha256;
+
+/// Variable holding the path of the key file, when `--chiave-pacchetto` is not given.
+pub const BUNDLE_KEY_ENV: &str = "ALLOGGI_CHIAVE_PACCHETTO";
+
+const KEY_BYTES: usize = 32;
+/// 64 hex digits and a newline; anything much larger is not a key file.
+const MAX_KEY_FILE_BYTES: u64 = 1024;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A MAC's length in bytes.
+pub const MAC_BYTES: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleKeyError {
+    #[error(
+        "serve la chiave dei pacchetti: indicarne il file con --chiave-pacchetto FILE o con \
+         {BUNDLE_KEY_ENV}. Se non c'è ancora, crearla con «alloggi outbox keygen FILE» e copiarne \
+         il file sull'altra macchina, leggibile solo dal proprietario (permessi 600)"
+    )]
+    Missing,
+    #[error(
+        "il file della chiave dei pacchetti «{}» non esiste: crearla con «alloggi outbox keygen {}» \
+         e copiarla sull'altra macchina",
+        .0.display(), .0.display()
+    )]
+    NotFound(PathBuf),
+    #[error("«{}» non è un file regolare: indicare il file della chiave dei pacchetti", .0.display())]
+    NotRegular(PathBuf),
+    #[error(
+        "i permessi {mode:04o} di «{path}» sono troppo aperti: la chiave dei pacchetti non deve \
+         essere leggibile da gruppo o altri (chmod 600 {path})",
+        path = .path.display()
+    )]
+    TooOpen { path: PathBuf, mode: u32 },
+    #[error(
+        "«{}» non contiene una chiave dei pacchetti (64 cifre esadecimali): usare il file scritto \
+         da «alloggi outbox keygen»",
+        .0.display()
+    )]
+    Malformed(PathBuf),
+    #[error("impossibile leggere il file della chiave dei pacchetti «{}»: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "«{}» esiste già: una chiave non si sovrascrive, perché i pacchetti e le ricevute fatti \
+         con quella non si potrebbero più verificare. Scegliere un altro nome",
+        .0.display()
+    )]
+    Exists(PathBuf),
+    #[error("impossibile scrivere la chiave dei pacchetti in «{}»: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("generatore casuale del sistema non disponibile: {0}")]
+    Random(String),
+}
+
+/// The shared key. Never printed: `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BundleKey([u8; KEY_BYTES]);
+
+impl fmt::Debug for BundleKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BundleKey(***)")
+    }
+}
+
+impl BundleKey {
+    /// A fresh key from the operating system's random generator.
+    pub fn generate() -> Result<BundleKey, BundleKeyError> {
+        let mut bytes = [0u8; KEY_BYTES];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut bytes)
+            .map_err(|e| BundleKeyError::Random(e.to_string()))?;
+        Ok(BundleKey(bytes))
+    }
+
+    /// Writes a fresh key to the new file `path`, readable by its owner only; an existing file
+    /// is left as it is and refused.
+    pub fn create(path: &Path) -> Result<(), BundleKeyError> {
+        let key = BundleKey::generate()?;
+        let write_error = |source: std::io::Error| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                BundleKeyError::Exists(path.to_path_buf())
+            } else {
+                BundleKeyError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        };
+        let mut file = crate::files::private::create_new_private(path).map_err(write_error)?;
+        let text = format!("{}\n", hex(&key.0));
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(write_error)
+    }
+
+    /// The key in the file given on the command line, else in the file `ALLOGGI_CHIAVE_PACCHETTO`
+    /// names (clap reads both into `given`).
+    pub fn from_file(given: Option<&Path>) -> Result<BundleKey, BundleKeyError> {
+        match given.filter(|p| !p.as_os_str().is_empty()) {
+            Some(path) => BundleKey::load(path),
+            None => Err(BundleKeyError::Missing),
+        }
+    }
+
+    /// Reads the key file `path`, which must be a regular file readable only by its owner, as
+    /// for the IO key: anyone who can read it can make bundles and receipts the office trusts.
+    pub fn load(path: &Path) -> Result<BundleKey, BundleKeyError> {
+        let read_error = |source: std::io::Error| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                BundleKeyError::NotFound(path.to_path_buf())
+            } else {
+                BundleKeyError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        };
+        // Checked before opening: opening a FIFO for reading would block.
+        let metadata = std::fs::metadata(path).map_err(read_error)?;
+        check_metadata(path, &metadata)?;
+        let mut file = File::open(path).map_err(read_error)?;
+        // Checked again on the open handle, in case the path was swapped in between.
+        check_metadata(path, &file.metadata().map_err(read_error)?)?;
+        let mut bytes = Vec::new();
+        Read::take(&mut file, MAX_KEY_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+        let malformed = || BundleKeyError::Malformed(path.to_path_buf());
+        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+            return Err(malformed());
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| malformed())?;
+        let key = unhex(text.trim()).ok_or_else(malformed)?;
+        let key: [u8; KEY_BYTES] = key.try_into().map_err(|_| malformed())?;
+        Ok(BundleKey(key))
+    }
+
+    fn mac(&self, label: &str, parts: &[&[u8]]) -> HmacSha256 {
+        // Any length is a valid HMAC key: this cannot fail.
+        let mut mac = match HmacSha256::new_from_slice(&self.0) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC accepts keys of any length"),
+        };
+        // Each part after its length, so that no two different lists feed the same bytes.
+        for part in std::iter::once(label.as_bytes()).chain(parts.iter().copied()) {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac
+    }
+
+    /// The MAC of `parts` under `label`, the kind of thing they are (a bundle, a receipt).
+    pub fn sign(&self, label: &str, parts: &[&[u8]]) -> [u8; MAC_BYTES] {
+        self.mac(label, parts).finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the MAC of `parts` under `label`, compared in constant time.
+    pub fn verify(&self, label: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
+        self.mac(label, parts).verify_slice(tag).is_ok()
+    }
+}
+
+fn check_metadata(path: &Path, metadata: &std::fs::Metadata) -> Result<(), BundleKeyError> {
+    if !metadata.is_file() {
+        return Err(BundleKeyError::NotRegular(path.to_path_buf()));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(BundleKeyError::TooOpen {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Lowercase hex digits of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The bytes `text` spells in hex digits, if it does.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            // `from_str_radix` alone would take a sign.
+            if !pair.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_file(dir: &Path, content: &str, mode: u32) -> PathBuf {
+        let path = dir.join("chiave");
+        std::fs::write(&path, content).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        path
+    }
+
+    #[test]
+    fn a_created_key_reads_back_and_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chiave");
+        BundleKey::create(&path).unwrap();
+        let first = BundleKey::load(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.trim().len(), 64, "{text}");
+        assert!(matches!(
+            BundleKey::create(&path),
+            Err(BundleKeyError::Exists(_))
+        ));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert_eq!(BundleKey::load(&path).unwrap(), first);
+        let other = dir.path().join("altra");
+        BundleKey::create(&other).unwrap();
+        assert_ne!(BundleKey::load(&other).unwrap(), first, "keys are random");
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let key = BundleKey([7; KEY_BYTES]);
+        assert_eq!(format!("{key:?}"), "BundleKey(***)");
+    }
+
+    #[test]
+    fn no_key_says_how_to_make_one() {
+        let text = BundleKey::from_file(None).unwrap_err().to_string();
+        assert!(text.contains("alloggi outbox keygen"), "{text}");
+        assert!(text.contains("--chiave-pacchetto"), "{text}");
+        assert!(text.contains(BUNDLE_KEY_ENV), "{text}");
+    }
+
+    #[test]
+    fn what_is_not_a_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for content in [
+            "",
+            "abc",
+            &"g".repeat(64),
+            &"ab".repeat(31),
+            &"ab".repeat(33),
+        ] {
+            let path = key_file(dir.path(), content, 0o600);
+            assert!(
+                matches!(BundleKey::load(&path), Err(BundleKeyError::Malformed(_))),
+                "{content:?}"
+            );
+        }
+        assert!(matches!(
+            BundleKey::load(&dir.path().join("nessuna")),
+            Err(BundleKeyError::NotFound(_))
+        ));
+        assert!(matches!(
+            BundleKey::load(dir.path()),
+            Err(BundleKeyError::NotRegular(_))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_others_can_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [0o644, 0o640, 0o604, 0o660] {
+            let path = key_file(dir.path(), &"ab".repeat(32), mode);
+            let err = BundleKey::load(&path).unwrap_err();
+            assert!(
+                matches!(err, BundleKeyError::TooOpen { mode: m, .. } if m == mode),
+                "{mode:o}: {err}"
+            );
+            assert!(err.to_string().contains("chmod 600"), "{err}");
+        }
+        let path = key_file(dir.path(), &"ab".repeat(32), 0o400);
+        assert!(BundleKey::load(&path).is_ok());
+    }
+
+    #[test]
+    fn macs_depend_on_key_label_and_every_part() {
+        let key = BundleKey([1; KEY_BYTES]);
+        let other = BundleKey([2; KEY_BYTES]);
+        let tag = key.sign("pacchetto", &[b"ab", b"c"]);
+        assert!(key.verify("pacchetto", &[b"ab", b"c"], &tag));
+        assert!(!other.verify("pacchetto", &[b"ab", b"c"], &tag));
+        assert!(!key.verify("ricevuta", &[b"ab", b"c"], &tag));
+        assert!(!key.verify("pacchetto", &[b"a", b"bc"], &tag));
+        assert!(!key.verify("pacchetto", &[b"abc"], &tag));
+        assert!(!key.verify("pacchetto", &[b"ab", b"c"], &tag[..31]));
+    }
+
+    #[test]
+    fn hex_goes_both_ways() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+        assert_eq!(unhex("000fff"), Some(vec![0, 15, 255]));
+        assert_eq!(unhex("000FFF"), Some(vec![0, 15, 255]));
+        assert_eq!(unhex("0f0"), None);
+        assert_eq!(unhex("+f"), None);
+    }
+}
