@@ -20,6 +20,14 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     open_private(path, &mut options)
 }
 
+/// Creates `path` for writing, readable by its owner only; fails if it already exists, so a
+/// key is never overwritten.
+pub fn create_new_private(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    open_private(path, &mut options)
+}
+
 /// Opens `path` for appending, creating it if needed, readable by its owner only.
 pub fn append_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
