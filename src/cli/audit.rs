@@ -10,7 +10,10 @@ use crate::office::Office;
 
 pub(super) fn keygen(file: &Path) -> Result<(), String> {
     let public = checkpoint::generate(file).map_err(|e| e.to_string())?;
-    println!("Chiave di firma scritta in {} (permessi 600).", file.display());
+    println!(
+        "Chiave di firma scritta in {} (permessi 600).",
+        file.display()
+    );
     println!(
         "Chiave pubblica scritta in {}: conservarne una copia fuori da questa macchina, serve a «alloggi audit verify --chiave-pubblica».",
         public.display()

@@ -385,7 +385,11 @@ pub enum AuditCommand {
         checkpoints: Option<PathBuf>,
         /// Chiave pubblica fidata (il FILE.pub di «alloggi audit keygen»), conservata fuori dal
         /// database: solo i checkpoint firmati con questa chiave sono accettati.
-        #[arg(long = "chiave-pubblica", value_name = "FILE", requires = "checkpoints")]
+        #[arg(
+            long = "chiave-pubblica",
+            value_name = "FILE",
+            requires = "checkpoints"
+        )]
         chiave_pubblica: Option<PathBuf>,
     },
     /// Crea una chiave di firma ed25519 per i checkpoint: FILE (privata, permessi 600) e

@@ -129,8 +129,11 @@ pub fn append(path: &Path, checkpoint: &Checkpoint) -> Result<(), KeyFileError> 
     file.sync_all().map_err(write_error)
 }
 
-/// Every non-blank line of a checkpoint file with its number (from 1), read or not.
-pub fn read_all(path: &Path) -> Result<Vec<(usize, Result<Checkpoint, String>)>, KeyFileError> {
+/// A line of a checkpoint file: its number (from 1) and the checkpoint, or why it is unreadable.
+pub type Line = (usize, Result<Checkpoint, String>);
+
+/// Every non-blank line of a checkpoint file, read or not.
+pub fn read_all(path: &Path) -> Result<Vec<Line>, KeyFileError> {
     let read_error = |source| KeyFileError::Read {
         path: path.to_path_buf(),
         source,

@@ -394,8 +394,8 @@ impl Store {
         let Some(value) = self.tree(keys::AUDIT).get(key)? else {
             return Ok(None);
         };
-        let entry: audit::StoredEntry =
-            serde_json::from_slice(&value).map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
+        let entry: audit::StoredEntry = serde_json::from_slice(&value)
+            .map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
         Ok((entry.seq == seq).then_some(entry.hash))
     }
 

@@ -49,9 +49,10 @@ impl Store {
     fn stored_world(&self) -> Result<World, StoreError> {
         let active: Option<Option<String>> = self.get_json(keys::META, keys::META_ACTIVE_CALL)?;
         Ok(World {
-            applications: self.decoded(keys::APPLICATIONS, |app: &crate::domain::Application| {
-                app.id
-            })?,
+            applications: self
+                .decoded(keys::APPLICATIONS, |app: &crate::domain::Application| {
+                    app.id
+                })?,
             calls: self.decoded(keys::CALLS, |call: &crate::domain::Call| call.code.clone())?,
             active_call: active.flatten(),
             interested: self.decoded_by_key(keys::INTERESTED)?,

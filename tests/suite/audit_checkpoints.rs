@@ -75,7 +75,9 @@ fn rewrite_history_from(office: &Office, seq: u64) {
             entry["event"]["actor"] = Value::from("mrosso");
         }
         if at >= seq {
-            let prev_hash = prev.clone().unwrap_or_else(|| entry["prev"].as_str().unwrap().into());
+            let prev_hash = prev
+                .clone()
+                .unwrap_or_else(|| entry["prev"].as_str().unwrap().into());
             let event = serde_json::to_string(&entry["event"]).unwrap();
             let hash = entry_hash(&prev_hash, at, &event);
             let text = format!(
@@ -214,7 +216,12 @@ fn a_broken_chain_is_never_signed() {
         let key = 7u64.to_be_bytes();
         let value = String::from_utf8(audit.get(key).unwrap().unwrap().to_vec()).unwrap();
         audit
-            .insert(key, value.replacen("\"actor\":\"", "\"actor\":\"x", 1).as_bytes())
+            .insert(
+                key,
+                value
+                    .replacen("\"actor\":\"", "\"actor\":\"x", 1)
+                    .as_bytes(),
+            )
             .unwrap();
         db.flush().unwrap();
     }
@@ -228,7 +235,10 @@ fn a_broken_chain_is_never_signed() {
     ]);
     assert!(error.contains("alterato alla voce 7"), "{error}");
     assert!(error.contains("Nessun checkpoint firmato"), "{error}");
-    assert_eq!(std::fs::read(office.path("checkpoint.jsonl")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(office.path("checkpoint.jsonl")).unwrap(),
+        before
+    );
 }
 
 #[test]

@@ -102,7 +102,10 @@ fn a_backup_with_an_application_the_log_never_created_is_refused() {
     });
     let error = office.fails(&["restore", &backup]);
     assert!(error.contains("domanda #999: presente nei dati"), "{error}");
-    assert!(error.contains("domanda #1: presente nel registro"), "{error}");
+    assert!(
+        error.contains("domanda #1: presente nel registro"),
+        "{error}"
+    );
 }
 
 #[test]

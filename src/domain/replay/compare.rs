@@ -32,7 +32,7 @@ impl fmt::Display for Difference {
             ),
             Difference::Unlogged { record } => write!(
                 f,
-                "{record}: presente nei dati ma mai registrata nel registro di controllo"
+                "{record}: presente nei dati ma assente dal registro di controllo"
             ),
             Difference::Changed { record, fields } => {
                 let named: Vec<&str> = fields
@@ -169,5 +169,44 @@ fn walk(want: &Value, have: &Value, path: String, paths: &mut Vec<String>) {
         } else {
             path
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_changed_leaf_is_named_by_its_path() {
+        let want = json!({"a": {"b": [1, {"c": "x"}]}, "d": 1});
+        let have = json!({"a": {"b": [1, {"c": "y"}]}, "d": 1, "e": 2});
+        assert_eq!(changed_fields(&want, &have), ["a.b[1].c", "e"]);
+    }
+
+    #[test]
+    fn records_missing_and_unlogged_are_told_apart() {
+        let mut expected = World {
+            active_call: Some("erp".into()),
+            ..World::default()
+        };
+        expected.interested.insert("erp".into(), Default::default());
+        let mut stored = World::default();
+        stored.interested.insert("altro".into(), Default::default());
+        let found: Vec<String> = differences(&expected, &stored)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "impostazioni: il campo bando attivo non corrisponde al registro di controllo",
+                "elenco degli interessati del bando erp: presente nel registro di controllo ma \
+                 assente dai dati",
+                "elenco degli interessati del bando altro: presente nei dati ma assente dal \
+                 registro di controllo",
+            ]
+        );
     }
 }

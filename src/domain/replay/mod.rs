@@ -124,7 +124,8 @@ impl World {
             // The store writes a call's list once a command changes it, and keeps it when it
             // empties; without a list, a change is a list that is no longer empty.
             if had_list || !snapshot.interested.is_empty() {
-                self.interested.insert(code.to_string(), snapshot.interested);
+                self.interested
+                    .insert(code.to_string(), snapshot.interested);
             }
             if let Some(ruleset) = snapshot.ruleset {
                 self.rulesets.insert(code.to_string(), ruleset);
@@ -219,10 +220,8 @@ fn call_of(kind: &EventKind) -> Option<&str> {
 /// The appointment an event changes, when it is an existing one.
 fn appointment_of(kind: &EventKind) -> Option<AppointmentId> {
     match kind {
-        EventKind::AppointmentRescheduled { id, .. } | EventKind::AppointmentCancelled { id, .. } => {
-            Some(*id)
-        }
+        EventKind::AppointmentRescheduled { id, .. }
+        | EventKind::AppointmentCancelled { id, .. } => Some(*id),
         _ => None,
     }
 }
-
