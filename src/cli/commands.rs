@@ -1,7 +1,7 @@
 //! What each subcommand does: open the office, hand it the request, report in Italian.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, IsTerminal, Write};
+use std::io::{BufReader, BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
@@ -36,6 +36,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             return super::outbox::keygen(file);
         }
         _ => {}
+    }
+    // A key is made away from any database.
+    if let Some(Command::Audit(AuditCommand::Keygen { file })) = &cli.command {
+        return super::audit::keygen(file);
     }
     let db = database_dir(cli.global.db)?;
     // Checked before anything creates the folder. Only a warning, and the mode is left as it
@@ -81,7 +85,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
         Some(Command::Restore { file }) => restore(&db, &file, comune),
-        Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&open_existing(&db)?),
+        Some(Command::Audit(AuditCommand::Verify {
+            checkpoints,
+            chiave_pubblica,
+        })) => super::audit::verify(
+            &open_existing(&db)?,
+            checkpoints.as_deref().zip(chiave_pubblica.as_deref()),
+        ),
+        Some(Command::Audit(AuditCommand::Sign { chiave, checkpoint })) => {
+            super::audit::sign(&open_existing(&db)?, &chiave, &checkpoint)
+        }
+        Some(Command::Audit(AuditCommand::Keygen { file })) => super::audit::keygen(&file),
         Some(Command::Check) => check(&open_existing(&db)?),
         Some(Command::Outbox(command)) => super::outbox::run(&open_existing(&db)?, command, &actor),
     }
@@ -312,29 +326,6 @@ fn restore(
         file.display()
     );
     Ok(())
-}
-
-fn verify_audit(office: &Office) -> Result<(), String> {
-    let report = office.verify_audit()?;
-    match report.first_broken {
-        None => {
-            println!(
-                "Registro di controllo integro: {} voci.",
-                count(report.entries as usize)
-            );
-            println!("Impronta dell'ultima voce: {}", report.head);
-            Ok(())
-        }
-        Some(broken) => {
-            let _ = std::io::stdout().flush();
-            Err(format!(
-                "registro di controllo alterato alla voce {}: {} ({} voci integre prima di essa)",
-                broken.seq,
-                broken.reason,
-                count(report.entries as usize)
-            ))
-        }
-    }
 }
 
 fn check(office: &Office) -> Result<(), String> {

@@ -22,6 +22,7 @@ macro_rules! eprintln {
     };
 }
 
+mod audit;
 mod commands;
 mod intake;
 mod outbox;
@@ -431,8 +432,38 @@ pub enum RankingCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Verifica la catena di impronte SHA-256 del registro di controllo.
-    Verify,
+    /// Verifica la catena di impronte SHA-256 del registro di controllo e, con --checkpoints,
+    /// che ogni voce firmata in un checkpoint esista ancora identica.
+    Verify {
+        /// File dei checkpoint scritto da «alloggi audit sign».
+        #[arg(long, value_name = "FILE", requires = "chiave_pubblica")]
+        checkpoints: Option<PathBuf>,
+        /// Chiave pubblica fidata (il FILE.pub di «alloggi audit keygen»), conservata fuori dal
+        /// database: solo i checkpoint firmati con questa chiave sono accettati.
+        #[arg(
+            long = "chiave-pubblica",
+            value_name = "FILE",
+            requires = "checkpoints"
+        )]
+        chiave_pubblica: Option<PathBuf>,
+    },
+    /// Crea una chiave di firma ed25519 per i checkpoint: FILE (privata, permessi 600) e
+    /// FILE.pub (pubblica). Non sovrascrive file esistenti. Conservare la chiave fuori dal
+    /// database.
+    Keygen {
+        /// File della chiave privata da creare.
+        file: PathBuf,
+    },
+    /// Firma l'ultima voce del registro di controllo (se la catena è integra) e aggiunge un
+    /// checkpoint al file indicato. Pensato per cron, ogni notte.
+    Sign {
+        /// File della chiave privata scritto da «alloggi audit keygen».
+        #[arg(long, value_name = "FILE")]
+        chiave: PathBuf,
+        /// File dei checkpoint, creato se manca (permessi 600); va copiato su un'altra macchina.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: PathBuf,
+    },
 }
 
 /// clap's help speaks English by default: give every command a template with Italian headings,

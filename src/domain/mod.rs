@@ -27,6 +27,7 @@ pub mod points;
 pub mod protocol;
 pub mod publication;
 pub mod ranking;
+pub mod replay;
 pub mod ruleset;
 pub mod scoring;
 pub mod snapshot;

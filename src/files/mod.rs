@@ -5,6 +5,7 @@
 
 pub mod applications_csv;
 pub mod call_toml;
+pub mod checkpoint;
 pub mod csv_cell;
 pub mod interested_csv;
 pub mod private;

@@ -48,7 +48,32 @@ impl Office {
         Ok(self.store.verify_audit()?)
     }
 
-    /// Checks that the indexes, counters and summaries agree with the records.
+    /// The last entry of an intact audit log, (sequence, hash), to sign as a checkpoint. A
+    /// broken or empty log is refused: a signature must never vouch for an altered history.
+    pub fn audit_head_to_sign(&self) -> Result<(u64, String), OfficeError> {
+        let report = self.store.verify_audit()?;
+        if let Some(broken) = report.first_broken {
+            return Err(OfficeError::Refused(format!(
+                "registro di controllo alterato alla voce {}: {}. Nessun checkpoint firmato: \
+                 verificare con «alloggi audit verify» e ripristinare da un backup integro",
+                broken.seq, broken.reason
+            )));
+        }
+        if report.entries == 0 {
+            return Err(OfficeError::Refused(
+                "registro di controllo vuoto: nessuna voce da firmare".into(),
+            ));
+        }
+        Ok((report.entries, report.head))
+    }
+
+    /// The hash audit entry `seq` holds, if it is there.
+    pub fn audit_entry_hash(&self, seq: u64) -> Result<Option<String>, OfficeError> {
+        Ok(self.store.audit_entry_hash(seq)?)
+    }
+
+    /// Checks that the indexes, counters and summaries agree with the records, and the records
+    /// with the audit log.
     pub fn check(&self) -> Result<IntegrityReport, OfficeError> {
         Ok(self.store.check()?)
     }

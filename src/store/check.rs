@@ -1,6 +1,6 @@
-//! `alloggi check`: do the indexes, counters and summaries agree with the records? Each part
-//! of the store says what it verifies (`workflows`); this module runs them and holds the
-//! comparisons they share.
+//! `alloggi check`: do the indexes, counters and summaries agree with the records, and the
+//! records with the audit log (`replay`)? Each part of the store says what it verifies
+//! (`workflows`); this module runs them and holds the comparisons they share.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,6 +27,7 @@ impl Store {
         for part in workflows::PARTS {
             part.check(self, &mut report)?;
         }
+        self.check_replay(&mut report)?;
         Ok(report)
     }
 }

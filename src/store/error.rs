@@ -34,7 +34,8 @@ pub enum StoreError {
     Missing(PathBuf),
     #[error("il database non è vuoto: il ripristino si fa solo in un database nuovo")]
     NotEmpty,
-    #[error("copia di sicurezza, riga {line}: {detail}")]
+    /// `line` 0: the file as a whole, not one line of it.
+    #[error("copia di sicurezza{}: {detail}", at_line(*.line))]
     Backup { line: usize, detail: String },
     #[error("errore di lettura/scrittura: {0}")]
     Io(#[from] std::io::Error),
@@ -71,5 +72,12 @@ impl StoreError {
             key: String::from_utf8(key.to_vec()).unwrap_or_else(|_| crate::store::keys::hex(key)),
             detail: detail.to_string(),
         }
+    }
+}
+
+fn at_line(line: usize) -> String {
+    match line {
+        0 => String::new(),
+        n => format!(", riga {n}"),
     }
 }

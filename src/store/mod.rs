@@ -12,6 +12,7 @@ pub(crate) mod keys;
 pub mod lot;
 pub mod outbox;
 mod ranking;
+mod replay;
 mod summaries;
 mod tx;
 pub mod unsent;
@@ -385,6 +386,18 @@ impl Store {
                 .map_err(|e| e.to_string())
         });
         Ok(audit::verify(entries, head))
+    }
+
+    /// The hash entry `seq` of the audit log holds, if the entry is there and readable: what a
+    /// signed checkpoint is compared with.
+    pub fn audit_entry_hash(&self, seq: u64) -> Result<Option<String>, StoreError> {
+        let key = keys::audit(seq);
+        let Some(value) = self.tree(keys::AUDIT).get(key)? else {
+            return Ok(None);
+        };
+        let entry: audit::StoredEntry = serde_json::from_slice(&value)
+            .map_err(|e| StoreError::corrupt(keys::AUDIT, &key, e))?;
+        Ok((entry.seq == seq).then_some(entry.hash))
     }
 
     /// True when nothing but the schema version has been written. The state counters do not

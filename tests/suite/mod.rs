@@ -1,5 +1,7 @@
 //! The integration tests, one module per former test file.
 
+mod audit_checkpoints;
+mod audit_replay;
 mod backup_fixture;
 mod bounded_io;
 mod bundle_cli;

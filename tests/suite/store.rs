@@ -770,7 +770,46 @@ fn write_old_layout(dir: &Path) {
         .unwrap()
         .insert(state_key(State::Ricevuta, A1), &[] as &[u8])
         .unwrap();
+    write_old_audit(&db);
     db.flush().unwrap();
+}
+
+/// The audit entries the first layout wrote with those records: the call saved and activated,
+/// the application received, each event in the first layout's JSON.
+fn write_old_audit(db: &sled::Db) {
+    let event = |at: &str, kind: String| {
+        format!(r#"{{"actor":"mrossi","at":"{at}","reason":null,"kind":{kind}}}"#)
+    };
+    let events = [
+        event(
+            "2022-09-01T08:00:00Z",
+            format!(r#"{{"tipo":"call_saved","call":{}}}"#, old_call_json()),
+        ),
+        event(
+            "2022-09-01T08:00:00Z",
+            r#"{"tipo":"call_activated","code":"erp-2022"}"#.to_string(),
+        ),
+        event(
+            "2022-10-03T08:15:00Z",
+            format!(
+                r#"{{"tipo":"application_received","application":{}}}"#,
+                old_application_json()
+            ),
+        ),
+    ];
+    let audit = db.open_tree("audit").unwrap();
+    let mut prev = alloggi::store::audit::GENESIS.to_string();
+    for (seq, event) in (1u64..).zip(&events) {
+        let hash = entry_hash(&prev, seq, event);
+        let entry = format!(r#"{{"seq":{seq},"prev":"{prev}","hash":"{hash}","event":{event}}}"#);
+        audit.insert(audit_key(seq), entry.as_bytes()).unwrap();
+        prev = hash;
+    }
+    let head = format!(r#"{{"seq":{},"hash":"{prev}"}}"#, events.len());
+    db.open_tree(META)
+        .unwrap()
+        .insert("audit_head", head.as_bytes())
+        .unwrap();
 }
 
 #[test]
@@ -815,8 +854,16 @@ fn a_database_written_by_the_first_layout_opens_with_defaults() {
         vec![A1]
     );
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
-    // No audit entries yet, so the index added by schema 2 is empty.
-    assert!(store.application_events(A1).unwrap().is_empty());
+    // The upgrade indexes the old entries by application.
+    assert_eq!(
+        store
+            .application_events(A1)
+            .unwrap()
+            .iter()
+            .map(|(seq, _)| *seq)
+            .collect::<Vec<_>>(),
+        vec![3]
+    );
 
     // Commands work on the old records; missing parameters take their defaults.
     let c = ctx_at(ts(2022, 12, 1, 9, 0, 0));
@@ -856,8 +903,8 @@ fn a_database_written_by_the_first_layout_opens_with_defaults() {
         .expect("id 2 after the old counter");
     assert_eq!(second.call, "erp-2022");
     assert!(second.late);
-    assert!(store.check().unwrap().is_ok());
-    assert_eq!(store.verify_audit().unwrap().entries, 5);
+    assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
+    assert_eq!(store.verify_audit().unwrap().entries, 8);
     // Entries written after the upgrade are indexed by application.
     assert_eq!(
         store
@@ -866,7 +913,7 @@ fn a_database_written_by_the_first_layout_opens_with_defaults() {
             .iter()
             .map(|(seq, _)| *seq)
             .collect::<Vec<_>>(),
-        vec![1, 2, 3, 4]
+        vec![3, 4, 5, 6, 7]
     );
     assert_eq!(store.application_events(A2).unwrap().len(), 1);
 }

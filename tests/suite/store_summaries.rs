@@ -163,6 +163,37 @@ fn reopened_after(tamper: impl FnOnce(&sled::Db)) -> (tempfile::TempDir, Store) 
     (dir, store)
 }
 
+/// As if the process had died between the commit of a change of call and the recomputation:
+/// the new call, its audit entry and its marker are stored, the summaries are the old ones.
+/// `tamper` then acts on the closed database, which is reopened.
+fn reopened_after_call_change(tamper: impl FnOnce(&sled::Db)) -> (tempfile::TempDir, Store) {
+    let (dir, store) = seeded();
+    drop(store);
+    let old = raw_tree(dir.path(), SUMMARIES);
+    let store = open(dir.path());
+    run(
+        &store,
+        Command::SaveCall(Box::new(call_without_precarious_document())),
+    );
+    drop(store);
+    {
+        let db = raw(dir.path());
+        let summaries = db.open_tree(SUMMARIES).unwrap();
+        summaries.clear().unwrap();
+        for (key, value) in old {
+            summaries.insert(key, value).unwrap();
+        }
+        db.open_tree(SUMMARIES_PENDING)
+            .unwrap()
+            .insert("erp-2024", &b"99"[..])
+            .unwrap();
+        tamper(&db);
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    (dir, store)
+}
+
 // ---- written by commands ------------------------------------------------------------------------
 
 #[test]
@@ -442,21 +473,7 @@ fn a_change_of_call_that_leaves_the_documents_alone_marks_nothing() {
 
 #[test]
 fn a_recomputation_cut_short_is_finished_at_the_next_open() {
-    // As if the process had died between the commit of the change of call and the
-    // recomputation: the new call and its marker are stored, the summaries are the old ones.
-    let (dir, store) = reopened_after(|db| {
-        db.open_tree("calls")
-            .unwrap()
-            .insert(
-                "erp-2024",
-                serde_json::to_vec(&call_without_precarious_document()).unwrap(),
-            )
-            .unwrap();
-        db.open_tree(SUMMARIES_PENDING)
-            .unwrap()
-            .insert("erp-2024", &b"99"[..])
-            .unwrap();
-    });
+    let (dir, store) = reopened_after_call_change(|_| {});
     assert!(!summary(&store, A3).flagged);
     assert_consistent(&store);
     drop(store);
@@ -466,14 +483,10 @@ fn a_recomputation_cut_short_is_finished_at_the_next_open() {
 #[test]
 fn a_recomputation_that_fails_at_open_leaves_its_marker_and_the_database_usable() {
     // The marker names a call that cannot be read: the recomputation fails, the open does not.
-    let (dir, store) = reopened_after(|db| {
+    let (dir, store) = reopened_after_call_change(|db| {
         db.open_tree("calls")
             .unwrap()
             .insert("erp-2024", &b"{\"code\":"[..])
-            .unwrap();
-        db.open_tree(SUMMARIES_PENDING)
-            .unwrap()
-            .insert("erp-2024", &b"99"[..])
             .unwrap();
     });
     assert_eq!(

@@ -1,0 +1,313 @@
+//! Signed checkpoints of the audit log, and the ed25519 key files that sign and verify them.
+//!
+//! A checkpoint signs one entry of the log: its sequence number and its hash, which through the
+//! chain commits to every entry before it (the first one included, so a checkpoint of another
+//! database never matches). The office keeps the checkpoint file and the signing key away from
+//! the database: whoever can rewrite the database and recompute the chain still cannot make an
+//! entry that a checkpoint signed say something else, nor remove it.
+//!
+//! Files: the signing key is one line of 64 hexadecimal digits (the ed25519 secret), mode 0600;
+//! the public key, beside it as `FILE.pub`, the same for the public key; the checkpoint file
+//! one JSON object per line, appended to.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::SecondsFormat;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rand::TryRngCore;
+use serde::{Deserialize, Serialize};
+
+use super::private;
+use crate::domain::time::Timestamp;
+
+const FORMAT: &str = "alloggi-checkpoint";
+/// A key file is one line of hex; anything much larger is not a key file.
+const MAX_KEY_FILE_BYTES: u64 = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("«{}» esiste già: una chiave non viene mai sovrascritta (indicare un altro file)", .0.display())]
+    Exists(PathBuf),
+    #[error("impossibile scrivere «{}»: {source}", .path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("impossibile leggere «{}»: {source}", .path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error(
+        "i permessi {mode:04o} di «{path}» sono troppo aperti: la chiave di firma non deve essere leggibile da gruppo o altri (chmod 600 {path})",
+        path = .path.display()
+    )]
+    TooOpen { path: PathBuf, mode: u32 },
+    #[error("«{}» non contiene una chiave {what} ed25519 valida (attese 64 cifre esadecimali su una riga)", .path.display())]
+    NotAKey { path: PathBuf, what: &'static str },
+    #[error("generatore casuale del sistema non disponibile: {0}")]
+    Random(String),
+}
+
+/// Why a checkpoint does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Signed with a key other than the trusted one.
+    UnknownKey,
+    /// The signature does not match the checkpoint's content.
+    BadSignature,
+}
+
+/// One signed entry of the audit log, as a line of the checkpoint file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub formato: String,
+    /// The entry's sequence number.
+    pub voce: u64,
+    /// The entry's hash.
+    pub impronta: String,
+    /// When it was signed, RFC 3339 UTC, exactly as signed.
+    pub firmato_il: String,
+    /// The signer's public key, hex: to tell which key signed, never to trust it.
+    pub chiave: String,
+    /// The ed25519 signature of `message`, hex.
+    pub firma: String,
+}
+
+impl Checkpoint {
+    pub fn sign(key: &SigningKey, seq: u64, hash: &str, at: Timestamp) -> Checkpoint {
+        let at = at.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let signature = key.sign(&message(seq, hash, &at));
+        Checkpoint {
+            formato: FORMAT.to_string(),
+            voce: seq,
+            impronta: hash.to_string(),
+            firmato_il: at,
+            chiave: hex(key.verifying_key().as_bytes()),
+            firma: hex(&signature.to_bytes()),
+        }
+    }
+
+    /// The signature holds and was made by `trusted`.
+    pub fn verify(&self, trusted: &VerifyingKey) -> Result<(), Fault> {
+        if unhex::<32>(&self.chiave).as_ref() != Some(trusted.as_bytes()) {
+            return Err(Fault::UnknownKey);
+        }
+        let signature = unhex::<64>(&self.firma)
+            .map(|bytes| Signature::from_bytes(&bytes))
+            .ok_or(Fault::BadSignature)?;
+        trusted
+            .verify(
+                &message(self.voce, &self.impronta, &self.firmato_il),
+                &signature,
+            )
+            .map_err(|_| Fault::BadSignature)
+    }
+
+    /// Reads one line of a checkpoint file.
+    pub fn parse(line: &str) -> Result<Checkpoint, String> {
+        let checkpoint: Checkpoint =
+            serde_json::from_str(line).map_err(|e| format!("riga illeggibile ({e})"))?;
+        if checkpoint.formato != FORMAT {
+            return Err(format!("formato '{}' sconosciuto", checkpoint.formato));
+        }
+        Ok(checkpoint)
+    }
+}
+
+/// The bytes signed: a fixed prefix, so that a signature made by this key for anything else
+/// never reads as a checkpoint.
+fn message(seq: u64, hash: &str, at: &str) -> Vec<u8> {
+    format!("{FORMAT}\nvoce {seq}\nimpronta {hash}\nfirmato_il {at}\n").into_bytes()
+}
+
+/// Appends `checkpoint` as one line to `path`, created readable by its owner only.
+pub fn append(path: &Path, checkpoint: &Checkpoint) -> Result<(), KeyFileError> {
+    let write_error = |source| KeyFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let line = serde_json::to_string(checkpoint).map_err(|e| write_error(io::Error::other(e)))?;
+    let mut file = private::append_private(path).map_err(write_error)?;
+    writeln!(file, "{line}").map_err(write_error)?;
+    file.sync_all().map_err(write_error)
+}
+
+/// A line of a checkpoint file: its number (from 1) and the checkpoint, or why it is unreadable.
+pub type Line = (usize, Result<Checkpoint, String>);
+
+/// Every non-blank line of a checkpoint file, read or not.
+pub fn read_all(path: &Path) -> Result<Vec<Line>, KeyFileError> {
+    let read_error = |source| KeyFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let mut found = Vec::new();
+    for (index, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(read_error)?;
+        if !line.trim().is_empty() {
+            found.push((index + 1, Checkpoint::parse(&line)));
+        }
+    }
+    Ok(found)
+}
+
+/// The public key file that goes with the signing key `path`.
+pub fn public_key_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".pub");
+    PathBuf::from(name)
+}
+
+/// Writes a new signing key to `path` (0600) and its public key to `FILE.pub` (0644); refuses
+/// if either exists. Returns the public key's path.
+pub fn generate(path: &Path) -> Result<PathBuf, KeyFileError> {
+    let public = public_key_path(path);
+    for existing in [path, public.as_path()] {
+        if existing.exists() {
+            return Err(KeyFileError::Exists(existing.to_path_buf()));
+        }
+    }
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut secret)
+        .map_err(|e| KeyFileError::Random(e.to_string()))?;
+    let key = SigningKey::from_bytes(&secret);
+    secret.fill(0);
+    let write_error = |path: &Path, source| KeyFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = private::create_new_private(path).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => KeyFileError::Exists(path.to_path_buf()),
+        _ => write_error(path, e),
+    })?;
+    writeln!(file, "{}", hex(key.as_bytes()))
+        .and_then(|_| file.sync_all())
+        .map_err(|e| write_error(path, e))?;
+    let mut file = create_public(&public).map_err(|e| write_error(&public, e))?;
+    writeln!(file, "{}", hex(key.verifying_key().as_bytes()))
+        .and_then(|_| file.sync_all())
+        .map_err(|e| write_error(&public, e))?;
+    Ok(public)
+}
+
+/// A public key is meant to be copied around: readable by all, never overwritten.
+fn create_public(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o644);
+        let file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
+/// The signing key in `path`, which only its owner may read.
+pub fn read_signing_key(path: &Path) -> Result<SigningKey, KeyFileError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| KeyFileError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyFileError::TooOpen {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    let secret = read_key_bytes(path, "di firma")?;
+    Ok(SigningKey::from_bytes(&secret))
+}
+
+/// The public key in `path`.
+pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyFileError> {
+    let bytes = read_key_bytes(path, "pubblica")?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| KeyFileError::NotAKey {
+        path: path.to_path_buf(),
+        what: "pubblica",
+    })
+}
+
+fn read_key_bytes(path: &Path, what: &'static str) -> Result<[u8; 32], KeyFileError> {
+    let read_error = |source| KeyFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut text = String::new();
+    File::open(path)
+        .map_err(read_error)?
+        .take(MAX_KEY_FILE_BYTES)
+        .read_to_string(&mut text)
+        .map_err(read_error)?;
+    unhex::<32>(text.trim()).ok_or_else(|| KeyFileError::NotAKey {
+        path: path.to_path_buf(),
+        what,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Exactly `N` bytes written as `2N` hexadecimal digits.
+fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let digits = text.as_bytes();
+    if digits.len() != 2 * N {
+        return None;
+    }
+    let mut bytes = [0u8; N];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> SigningKey {
+        SigningKey::from_bytes(&[byte; 32])
+    }
+
+    #[test]
+    fn a_checkpoint_verifies_with_its_key_only_and_unchanged() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T02:00:00Z")
+            .map(|t| t.to_utc())
+            .unwrap_or_default();
+        let signed = Checkpoint::sign(&key(7), 12, "ab", at);
+        assert_eq!(signed.verify(&key(7).verifying_key()), Ok(()));
+        assert_eq!(
+            signed.verify(&key(8).verifying_key()),
+            Err(Fault::UnknownKey)
+        );
+        let moved = Checkpoint {
+            voce: 11,
+            ..signed.clone()
+        };
+        assert_eq!(
+            moved.verify(&key(7).verifying_key()),
+            Err(Fault::BadSignature)
+        );
+        let line = serde_json::to_string(&signed).unwrap_or_default();
+        assert_eq!(Checkpoint::parse(&line), Ok(signed));
+    }
+
+    #[test]
+    fn hex_round_trips_and_refuses_a_wrong_length() {
+        assert_eq!(unhex::<2>(&hex(&[0xab, 0x01])), Some([0xab, 0x01]));
+        assert_eq!(unhex::<2>("ab0"), None);
+        assert_eq!(unhex::<2>("zz01"), None);
+    }
+}
