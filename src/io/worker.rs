@@ -168,6 +168,15 @@ async fn until_set(flag: &AtomicBool) {
     }
 }
 
+/// What waiting for retries came to, when nothing is due.
+enum Retries {
+    Waited,
+    /// No retry is scheduled (or the drain has no time limit): the drain is over.
+    None,
+    /// The next retry falls due after the time limit.
+    PastTheLimit,
+}
+
 /// What a task sending one message did.
 enum Sent {
     /// The drain stopped, or a caseworker changed the entry, before it was marked: nothing left.
@@ -235,14 +244,19 @@ impl Worker {
         // Counted once: recounting after every batch would scan the whole queue each time.
         // Messages queued during the drain are sent too, just not shown as remaining.
         let queued = self.store.outbox_queued_count()?;
+        let mut beyond_limit = false;
         while !halt.reached() && report.stopped.is_none() {
             let now = Utc::now();
             let due = self.store.outbox_due(now, self.config.batch)?;
             if due.is_empty() {
-                if self.wait_for_retry(&halt).await? {
-                    continue;
+                match self.wait_for_retry(&halt).await? {
+                    Retries::Waited => continue,
+                    Retries::None => break,
+                    Retries::PastTheLimit => {
+                        beyond_limit = true;
+                        break;
+                    }
                 }
-                break;
             }
             let ready = self.check_profiles(due, &mut report, &halt).await?;
             if report.stopped.is_some() || ready.is_empty() {
@@ -251,8 +265,9 @@ impl Worker {
             self.submit_all(ready, &mut report, &halt).await?;
             progress(&report, queued.saturating_sub(report.handled()));
         }
-        report.out_of_time =
-            report.stopped.is_none() && !stop.load(Ordering::Relaxed) && halt.past_deadline();
+        report.out_of_time = report.stopped.is_none()
+            && !stop.load(Ordering::Relaxed)
+            && (beyond_limit || halt.past_deadline());
         if report.stopped.is_none() && !halt.reached() {
             report.deliveries_checked = self.poll_deliveries().await?;
         }
@@ -260,26 +275,25 @@ impl Worker {
         Ok(report)
     }
 
-    /// With a time limit, waits for the next retry when it falls due before the limit; true
-    /// when it did, false when there is nothing to wait for.
-    async fn wait_for_retry(&self, halt: &Halt<'_>) -> Result<bool, StoreError> {
+    /// With a time limit, waits for the next retry when it falls due before the limit.
+    async fn wait_for_retry(&self, halt: &Halt<'_>) -> Result<Retries, StoreError> {
         let Some(deadline) = halt.deadline else {
-            return Ok(false);
+            return Ok(Retries::None);
         };
         let Some(next) = self.store.outbox_next_retry()? else {
-            return Ok(false);
+            return Ok(Retries::None);
         };
         // A little past the time itself: an entry is due from its time on, not before.
         let wait = (next - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(10);
         let wake_at = Instant::now() + wait;
         if wake_at > deadline {
-            return Ok(false);
+            return Ok(Retries::PastTheLimit);
         }
         tokio::select! {
             () = tokio::time::sleep_until(wake_at) => {}
             () = halt.wait() => {}
         }
-        Ok(true)
+        Ok(Retries::Waited)
     }
 
     /// Asks IO, once per citizen, whether the service may write to them. Returns the entries
