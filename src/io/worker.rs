@@ -269,7 +269,7 @@ impl Worker {
             && !stop.load(Ordering::Relaxed)
             && (beyond_limit || halt.past_deadline());
         if report.stopped.is_none() && !halt.reached() {
-            report.deliveries_checked = self.poll_deliveries().await?;
+            report.deliveries_checked = self.poll_deliveries_until(halt.deadline).await?;
         }
         report.waiting = self.store.outbox_waiting_count()?;
         Ok(report)
@@ -496,11 +496,19 @@ impl Worker {
 
     /// Asks IO what became of sent messages whose delivery is not yet known.
     pub async fn poll_deliveries(&self) -> Result<usize, StoreError> {
+        self.poll_deliveries_until(None).await
+    }
+
+    /// As `poll_deliveries`, asking nothing more once `deadline` has passed.
+    async fn poll_deliveries_until(&self, deadline: Option<Instant>) -> Result<usize, StoreError> {
         let awaiting = self
             .store
             .outbox_awaiting_delivery(self.config.delivery_checks)?;
         let mut outcomes = Vec::new();
         for chunk in awaiting.chunks(self.config.batch.max(1)) {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
             let mut tasks = JoinSet::new();
             for entry in chunk {
                 let Some(io_id) = sent_id(entry) else {
