@@ -24,6 +24,7 @@ macro_rules! eprintln {
 
 mod audit;
 mod commands;
+mod duration;
 mod intake;
 mod outbox;
 mod output;
@@ -147,8 +148,16 @@ pub enum Command {
 pub enum OutboxCommand {
     /// Invia a IO i messaggi in coda, aggiorna gli esiti di consegna ed esce (adatto a cron).
     /// Chiave da ALLOGGI_IO_API_KEY o dal file in ALLOGGI_IO_API_KEY_FILE (permessi 600);
-    /// indirizzo da ALLOGGI_IO_BASE_URL.
-    Send,
+    /// indirizzo da ALLOGGI_IO_BASE_URL. Esce con 0 se ha inviato o se non c'era nulla da
+    /// inviare, con 1 se nessun messaggio è partito pur essendocene in coda, in caso di errore
+    /// o se interrotto (Ctrl+C, SIGTERM, SIGHUP: si attendono le risposte già in arrivo).
+    Send {
+        /// Tempo massimo dell'invio, per esempio 90s, 5m, 1h: allo scadere non parte più
+        /// nulla, si attendono le risposte delle richieste già partite e i messaggi rimasti
+        /// restano in coda per l'invio successivo.
+        #[arg(long, default_value = "5m", value_name = "DURATA", value_parser = duration::parse)]
+        durata_massima: std::time::Duration,
+    },
     /// Elenca i messaggi, per stato.
     List {
         /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati.

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use super::{BundleKeyArg, OutboxCommand};
 use crate::domain::number::count;
@@ -88,7 +89,7 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
 pub fn run(office: &Office, command: OutboxCommand, actor: &str) -> Result<(), String> {
     let ctx = super::commands::context(actor);
     match command {
-        OutboxCommand::Send => send(office, actor),
+        OutboxCommand::Send { durata_massima } => send(office, actor, durata_massima),
         OutboxCommand::List { stato, limite } => list(office, stato.as_deref(), limite),
         OutboxCommand::Requeue { id, motivo } => {
             let id = parse_id(&id)?;
@@ -134,23 +135,28 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("impossibile avviare il motore di invio: {e}"))
 }
 
-/// Ctrl+C stops after the requests in flight are recorded, never in the middle of one.
+/// Ctrl+C, SIGTERM and SIGHUP stop after the requests in flight are recorded, never in the
+/// middle of one.
 fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    // Listening from here on, before any request: a signal arriving meanwhile is not lost
+    // (nor does it end the process the abrupt way).
+    let _entered = runtime.enter();
+    let signals = stop_signals();
     runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if signals.arrived().await {
             flag.store(true, Ordering::Relaxed);
         }
     });
     stop
 }
 
-fn send(office: &Office, actor: &str) -> Result<(), String> {
+fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String> {
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let worker = office.sender(client, actor);
+    let worker = office.sender(client, actor).with_time_limit(time_limit);
     let interactive = std::io::stderr().is_terminal();
     let report = runtime
         .block_on(worker.drain(&stop, &|report, remaining| {
@@ -172,12 +178,91 @@ fn send(office: &Office, actor: &str) -> Result<(), String> {
             "Attenzione: i messaggi incerti non vengono reinviati da soli. Decidere con «alloggi outbox requeue» o «mark-sent», o dalla console."
         );
     }
+    if let Some(reason) = report.stopped {
+        return Err(reason);
+    }
     if stop.load(Ordering::Relaxed) {
         println!("Interrotto: i messaggi non ancora inviati restano in coda.");
+        return Err(format!(
+            "invio interrotto: {} messaggi restano in coda; nessuno è rimasto a metà. Rilanciare «alloggi outbox send» per continuare",
+            count(report.waiting)
+        ));
     }
-    match report.stopped {
-        Some(reason) => Err(reason),
-        None => Ok(()),
+    if report.out_of_time {
+        println!(
+            "Tempo massimo raggiunto ({}): {} messaggi restano in coda per l'invio successivo.",
+            duration_text(time_limit),
+            count(report.waiting)
+        );
+    }
+    if report.nothing_sent_while_due() {
+        let why = report
+            .last_retry_reason
+            .as_deref()
+            .map(|reason| format!(" (ultimo motivo: {reason})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "nessun messaggio è partito: {} messaggi restano in coda{why}. Riprovare più tardi con «alloggi outbox send»; se si ripete, verificare il collegamento con IO e il limite di richieste (ALLOGGI_IO_RATE)",
+            count(report.waiting)
+        ));
+    }
+    Ok(())
+}
+
+/// `90s`, `5m`, `1h30m`, as the option is typed.
+fn duration_text(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    let mut text = String::new();
+    for (amount, unit) in [(hours, "h"), (minutes, "m"), (seconds, "s")] {
+        if amount > 0 {
+            text.push_str(&format!("{amount}{unit}"));
+        }
+    }
+    if text.is_empty() {
+        text.push_str("0s");
+    }
+    text
+}
+
+/// The signals that ask the program to stop.
+struct StopSignals {
+    #[cfg(unix)]
+    listeners: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+/// Starts listening; needs a runtime entered.
+fn stop_signals() -> StopSignals {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let listeners = match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(interrupt), Ok(terminate), Ok(hangup)) => Some([interrupt, terminate, hangup]),
+            _ => None,
+        };
+        StopSignals { listeners }
+    }
+    #[cfg(not(unix))]
+    StopSignals {}
+}
+
+impl StopSignals {
+    /// True once one of them arrives; false if none can be listened to.
+    async fn arrived(self) -> bool {
+        #[cfg(unix)]
+        if let Some([mut interrupt, mut terminate, mut hangup]) = self.listeners {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+                _ = hangup.recv() => {}
+            }
+            return true;
+        }
+        tokio::signal::ctrl_c().await.is_ok()
     }
 }
 

@@ -310,13 +310,21 @@ impl IoClient {
     /// `POST {base}/messages`, the fiscal code in the body as PagoPA recommends. The body is
     /// exactly `message.to_json()`, the bytes the content hash is taken from.
     pub async fn submit(&self, message: &NewMessage) -> SubmitOutcome {
+        self.pacer.wait_turn().await;
+        self.submit_now(message).await
+    }
+
+    /// As `submit`, for a caller that has already waited its turn with `pacer().wait_turn()`:
+    /// the outbox worker marks a message as being sent between its turn and the request, so
+    /// that nothing is marked while it still waits.
+    pub async fn submit_now(&self, message: &NewMessage) -> SubmitOutcome {
         let url = self.endpoint(&["messages"]);
         let request = self
             .http
             .post(url)
             .header(CONTENT_TYPE, "application/json")
             .body(message.to_json());
-        let mut response = match self.send("messages", request).await {
+        let mut response = match self.send_now("messages", request).await {
             Ok(response) => response,
             Err(error) if error.is_connect() => {
                 return SubmitOutcome::NotSent {
@@ -439,13 +447,22 @@ impl IoClient {
         url
     }
 
-    /// Waits for the pacer, then sends. Logged without body, key or fiscal code.
+    /// Waits for the pacer, then sends.
     async fn send(
         &self,
         endpoint: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<reqwest::Response, reqwest::Error> {
         self.pacer.wait_turn().await;
+        self.send_now(endpoint, request).await
+    }
+
+    /// Sends at once. Logged without body, key or fiscal code.
+    async fn send_now(
+        &self,
+        endpoint: &'static str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, reqwest::Error> {
         let started = StdInstant::now();
         let result = request.send().await;
         let elapsed_ms = started.elapsed().as_millis() as u64;

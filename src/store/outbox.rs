@@ -838,6 +838,29 @@ impl Store {
             .count())
     }
 
+    /// How many entries wait to be sent: queued, and retries whenever they fall due.
+    pub fn outbox_waiting_count(&self) -> Result<usize, StoreError> {
+        let tree = self.tree(keys::IDX_OUTBOX_STATE);
+        Ok(tree.scan_prefix([TAG_QUEUED]).keys().count()
+            + tree.scan_prefix([TAG_RETRY]).keys().count())
+    }
+
+    /// When the earliest retry falls due, if any entry waits for one.
+    pub fn outbox_next_retry(&self) -> Result<Option<Timestamp>, StoreError> {
+        let mut earliest = None;
+        for id in self.outbox_ids_with_tag(TAG_RETRY, usize::MAX)? {
+            if let Some(OutboxEntry {
+                state: OutboxState::Retry { at, .. },
+                ..
+            }) = self.outbox_entry(id)?
+                && earliest.is_none_or(|e| at < e)
+            {
+                earliest = Some(at);
+            }
+        }
+        Ok(earliest)
+    }
+
     /// How many entries each tab of the outbox holds.
     pub fn outbox_counts(&self) -> Result<BTreeMap<OutboxTab, usize>, StoreError> {
         let tree = self.tree(keys::IDX_OUTBOX_STATE);

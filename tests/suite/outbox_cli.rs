@@ -535,3 +535,138 @@ fn cleartext_to_another_computer_is_refused_before_any_request() {
     assert!(!receipts.exists());
     assert!(stand_in.requests().is_empty(), "{:?}", stand_in.requests());
 }
+
+#[test]
+fn under_429_everywhere_send_stops_at_its_time_limit_and_fails_counting_messages() {
+    let office = Office::new();
+    office.prepare(5);
+    // Every request refused with a 429 asking to wait a second.
+    let stand_in = StandIn::start(StandInConfig {
+        rate: Some((0, Duration::from_secs(1))),
+        retry_after_secs: Some(1),
+        ..StandInConfig::default()
+    });
+    let vars = io_vars(&stand_in);
+    let started = Instant::now();
+    let out = office.run(
+        &["outbox", "send", "--durata-massima", "4s"],
+        &borrowed(&vars),
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert_fails(&out);
+    let stdout = common::stdout(&out);
+    let stderr = common::stderr(&out);
+    // Each message was tried more than once; each counts once.
+    assert!(
+        stand_in.requests().len() > 5,
+        "{}",
+        stand_in.requests().len()
+    );
+    assert!(
+        stdout
+            .contains("inviati 0 · respinti 0 · non raggiungibili 0 · incerti 0 · da riprovare 5"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Tempo massimo raggiunto (4s): 5 messaggi restano in coda"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("nessun messaggio è partito: 5 messaggi restano in coda")
+            && stderr.contains("429"),
+        "{stderr}"
+    );
+    let (header, lines) = list(&office, "in-coda");
+    assert!(header.contains("In coda 5"), "{header}");
+    assert!(!lines.iter().any(|l| l.contains("in invio")), "{lines:?}");
+    assert!(stand_in.created().is_empty());
+
+    // A duration that is not one is refused before anything is asked of IO.
+    let out = office.run(
+        &["outbox", "send", "--durata-massima", "5 minuti"],
+        &borrowed(&vars),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("durata «5 minuti» non valida"),
+        "{}",
+        common::stderr(&out)
+    );
+}
+
+/// `outbox send` stopped by `signal` once its first message request is held by IO: its
+/// exit code, its summary with the numbers blanked, and how many messages were sent.
+#[cfg(unix)]
+fn send_stopped_by(signal: rustix::process::Signal) -> (Option<i32>, String, String, usize) {
+    let office = Office::new();
+    let entries = office.prepare(5);
+    let stand_in = StandIn::start(StandInConfig {
+        slow: entries.iter().map(|(_, code)| code.clone()).collect(),
+        slow_delay: Duration::from_millis(1500),
+        ..StandInConfig::default()
+    });
+    let vars = io_vars(&stand_in);
+    let mut vars = borrowed(&vars);
+    // Two requests a second: when the signal comes, some messages have not left yet.
+    vars.push(("ALLOGGI_IO_RATE", "3/1"));
+    let child = office
+        .command(&["outbox", "send"], &vars)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !entries.iter().any(|(_, code)| stand_in.posts_for(code) > 0) {
+        assert!(Instant::now() < deadline, "no message reached IO");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    rustix::process::kill_process(rustix::process::Pid::from_child(&child), signal).unwrap();
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    let stdout = common::stdout(&out);
+    let stderr = common::stderr(&out);
+    assert!(stdout.contains("Interrotto"), "{stdout}");
+    assert!(stderr.contains("invio interrotto"), "{stderr}");
+
+    // What left was answered and recorded; what did not leave is still in the queue.
+    let (header, queued) = list(&office, "in-coda");
+    assert!(!queued.iter().any(|l| l.contains("in invio")), "{queued:?}");
+    let (_, sent) = list(&office, "inviati");
+    let created = stand_in.created().len();
+    assert_eq!(sent.len(), created, "{header}");
+    assert!(stdout.contains(&format!("inviati {created} ")), "{stdout}");
+    assert_eq!(queued.len() + created, 5, "{header}");
+    for (id, code) in &entries {
+        let posts = stand_in.posts_for(code);
+        assert!(posts <= 1, "{code} posted {posts} times");
+        assert_eq!(listed(&queued, *id), posts == 0, "{id}: {queued:?}");
+    }
+    let blank = |text: &str| -> String {
+        text.lines()
+            .filter(|l| l.starts_with("Invio a IO") || l.starts_with("Interrotto"))
+            .map(|l| l.replace(|c: char| c.is_ascii_digit(), "#"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    (out.status.code(), blank(&stdout), blank(&stderr), created)
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_a_send_as_gracefully_as_ctrl_c() {
+    use rustix::process::Signal;
+    let (code, summary, _, sent) = send_stopped_by(Signal::INT);
+    assert_eq!(code, Some(1));
+    assert!(sent < 5, "the signal came after every message had left");
+    for signal in [Signal::TERM, Signal::HUP] {
+        let (other_code, other_summary, _, _) = send_stopped_by(signal);
+        assert_eq!(other_code, code, "{signal:?}");
+        assert_eq!(other_summary, summary, "{signal:?}");
+    }
+}

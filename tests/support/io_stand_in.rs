@@ -47,6 +47,9 @@ pub struct StandInConfig {
     /// created at once all the same, as on the real server where a timeout is ambiguous.
     pub slow: Vec<String>,
     pub slow_delay: Duration,
+    /// Every message POST is answered after this delay (the message created at once), as a
+    /// distant server would.
+    pub latency: Duration,
     /// `(fiscal code, status)`: profile, message and status requests for that fiscal code get
     /// this status with a ProblemJson body (after the body is validated); nothing is created.
     pub fail_with: Vec<(String, u16)>,
@@ -65,6 +68,7 @@ impl Default for StandInConfig {
             rejected_status: Vec::new(),
             slow: Vec::new(),
             slow_delay: Duration::from_secs(2),
+            latency: Duration::ZERO,
             fail_with: Vec::new(),
             accepted_polls: 1,
         }
@@ -495,6 +499,8 @@ impl Inner {
             .push(("location", format!("/api/v1/messages/{fiscal_code}/{id}")));
         if self.config.slow.contains(&fiscal_code) {
             reply.delay = Some(self.config.slow_delay);
+        } else if !self.config.latency.is_zero() {
+            reply.delay = Some(self.config.latency);
         }
         reply
     }
