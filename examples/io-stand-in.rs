@@ -1,5 +1,5 @@
 //! IO's services API played on this computer, the stand-in the integration tests use, for
-//! trying `alloggi outbox send` without IO (`scripts/kill-trials.sh` starts it):
+//! trying `alloggi outbox send` without IO (`scripts/trials/kill-send.sh` starts it):
 //!
 //! ```text
 //! cargo run --release --example io-stand-in -- --url-file URL --created CREATED [--latency-ms 100]

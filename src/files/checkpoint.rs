@@ -10,21 +10,18 @@
 //! the public key, beside it as `FILE.pub`, the same for the public key; the checkpoint file
 //! one JSON object per line, appended to.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::SecondsFormat;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use rand::TryRngCore;
 use serde::{Deserialize, Serialize};
 
-use super::private;
+use super::{key_file, private};
 use crate::domain::time::Timestamp;
 
 const FORMAT: &str = "alloggi-checkpoint";
-/// A key file is one line of hex; anything much larger is not a key file.
-const MAX_KEY_FILE_BYTES: u64 = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
@@ -79,17 +76,17 @@ impl Checkpoint {
             voce: seq,
             impronta: hash.to_string(),
             firmato_il: at,
-            chiave: hex(key.verifying_key().as_bytes()),
-            firma: hex(&signature.to_bytes()),
+            chiave: hex::encode(key.verifying_key().as_bytes()),
+            firma: hex::encode(signature.to_bytes()),
         }
     }
 
     /// The signature holds and was made by `trusted`.
     pub fn verify(&self, trusted: &VerifyingKey) -> Result<(), Fault> {
-        if unhex::<32>(&self.chiave).as_ref() != Some(trusted.as_bytes()) {
+        if key_file::unhex::<32>(&self.chiave).as_ref() != Some(trusted.as_bytes()) {
             return Err(Fault::UnknownKey);
         }
-        let signature = unhex::<64>(&self.firma)
+        let signature = key_file::unhex::<64>(&self.firma)
             .map(|bytes| Signature::from_bytes(&bytes))
             .ok_or(Fault::BadSignature)?;
         trusted
@@ -102,8 +99,8 @@ impl Checkpoint {
 
     /// Reads one line of a checkpoint file.
     pub fn parse(line: &str) -> Result<Checkpoint, String> {
-        let checkpoint: Checkpoint =
-            serde_json::from_str(line).map_err(|e| format!("riga illeggibile ({e})"))?;
+        let checkpoint: Checkpoint = serde_json::from_str(line)
+            .map_err(|e| format!("riga illeggibile ({})", super::reasons::json(&e)))?;
         if checkpoint.formato != FORMAT {
             return Err(format!("formato '{}' sconosciuto", checkpoint.formato));
         }
@@ -160,117 +157,65 @@ pub fn public_key_path(path: &Path) -> PathBuf {
 /// if either exists. Returns the public key's path.
 pub fn generate(path: &Path) -> Result<PathBuf, KeyFileError> {
     let public = public_key_path(path);
-    for existing in [path, public.as_path()] {
-        if existing.exists() {
-            return Err(KeyFileError::Exists(existing.to_path_buf()));
-        }
+    if public.exists() {
+        return Err(KeyFileError::Exists(public));
     }
-    let mut secret = [0u8; 32];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut secret)
-        .map_err(|e| KeyFileError::Random(e.to_string()))?;
+    let mut secret: [u8; 32] = key_file::random_bytes().map_err(KeyFileError::Random)?;
     let key = SigningKey::from_bytes(&secret);
     secret.fill(0);
-    let write_error = |path: &Path, source| KeyFileError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = private::create_new_private(path).map_err(|e| match e.kind() {
+    let write_error = |path: &Path, source: io::Error| match source.kind() {
         io::ErrorKind::AlreadyExists => KeyFileError::Exists(path.to_path_buf()),
-        _ => write_error(path, e),
-    })?;
-    writeln!(file, "{}", hex(key.as_bytes()))
-        .and_then(|_| file.sync_all())
+        _ => KeyFileError::Write {
+            path: path.to_path_buf(),
+            source,
+        },
+    };
+    key_file::write_new_private(path, &hex::encode(key.as_bytes()))
         .map_err(|e| write_error(path, e))?;
-    let mut file = create_public(&public).map_err(|e| write_error(&public, e))?;
-    writeln!(file, "{}", hex(key.verifying_key().as_bytes()))
-        .and_then(|_| file.sync_all())
+    key_file::write_new_shared(&public, &hex::encode(key.verifying_key().as_bytes()))
         .map_err(|e| write_error(&public, e))?;
     Ok(public)
 }
 
-/// A public key is meant to be copied around: readable by all, never overwritten.
-fn create_public(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o644);
-        let file = options.open(path)?;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        Ok(file)
-    }
-    #[cfg(not(unix))]
-    options.open(path)
-}
-
 /// The signing key in `path`, which only its owner may read.
 pub fn read_signing_key(path: &Path) -> Result<SigningKey, KeyFileError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map_err(|source| KeyFileError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?
-            .permissions()
-            .mode()
-            & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(KeyFileError::TooOpen {
-                path: path.to_path_buf(),
-                mode,
-            });
-        }
-    }
-    let secret = read_key_bytes(path, "di firma")?;
+    let text = key_file::read_private(path).map_err(|fault| key_fault(path, "di firma", fault))?;
+    let secret = key_file::unhex::<32>(&text).ok_or_else(|| not_a_key(path, "di firma"))?;
     Ok(SigningKey::from_bytes(&secret))
 }
 
 /// The public key in `path`.
 pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyFileError> {
-    let bytes = read_key_bytes(path, "pubblica")?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| KeyFileError::NotAKey {
-        path: path.to_path_buf(),
-        what: "pubblica",
-    })
+    let text = key_file::read_shared(path).map_err(|fault| key_fault(path, "pubblica", fault))?;
+    key_file::unhex::<32>(&text)
+        .and_then(|bytes| VerifyingKey::from_bytes(&bytes).ok())
+        .ok_or_else(|| not_a_key(path, "pubblica"))
 }
 
-fn read_key_bytes(path: &Path, what: &'static str) -> Result<[u8; 32], KeyFileError> {
-    let read_error = |source| KeyFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut text = String::new();
-    File::open(path)
-        .map_err(read_error)?
-        .take(MAX_KEY_FILE_BYTES)
-        .read_to_string(&mut text)
-        .map_err(read_error)?;
-    unhex::<32>(text.trim()).ok_or_else(|| KeyFileError::NotAKey {
+fn key_fault(path: &Path, what: &'static str, fault: key_file::Fault) -> KeyFileError {
+    use key_file::Fault;
+    match fault {
+        Fault::TooOpen(mode) => KeyFileError::TooOpen {
+            path: path.to_path_buf(),
+            mode,
+        },
+        Fault::NotFound => KeyFileError::Read {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::NotFound, "il file non esiste"),
+        },
+        Fault::Read(source) => KeyFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        Fault::NotRegular | Fault::TooLarge | Fault::NotText => not_a_key(path, what),
+    }
+}
+
+fn not_a_key(path: &Path, what: &'static str) -> KeyFileError {
+    KeyFileError::NotAKey {
         path: path.to_path_buf(),
         what,
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Exactly `N` bytes written as `2N` hexadecimal digits.
-fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let digits = text.as_bytes();
-    if digits.len() != 2 * N {
-        return None;
     }
-    let mut bytes = [0u8; N];
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        let pair = std::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(pair, 16).ok()?;
-    }
-    Some(bytes)
 }
 
 #[cfg(test)]
@@ -302,12 +247,5 @@ mod tests {
         );
         let line = serde_json::to_string(&signed).unwrap_or_default();
         assert_eq!(Checkpoint::parse(&line), Ok(signed));
-    }
-
-    #[test]
-    fn hex_round_trips_and_refuses_a_wrong_length() {
-        assert_eq!(unhex::<2>(&hex(&[0xab, 0x01])), Some([0xab, 0x01]));
-        assert_eq!(unhex::<2>("ab0"), None);
-        assert_eq!(unhex::<2>("zz01"), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod call_toml;
 pub mod checkpoint;
 pub mod csv_cell;
 pub mod interested_csv;
+pub mod key_file;
 pub mod private;
 pub mod ranking_export;
 pub mod reasons;

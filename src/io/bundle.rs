@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use super::bundle_key::{BundleKey, hex, unhex};
+use super::bundle_key::BundleKey;
 use super::client::{IoClient, ProfileOutcome, SubmitOutcome};
 use crate::domain::time::Timestamp;
 use crate::files::reasons::json;
@@ -110,7 +110,7 @@ pub struct Bundle {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex::encode(Sha256::digest(bytes))
 }
 
 const UNSIGNED_BUNDLE: &str = "pacchetto senza firma, del formato precedente: non si può verificare \
@@ -163,7 +163,7 @@ impl Bundle {
     /// The file's bytes, signed with `key`.
     pub fn sealed(&self, key: &BundleKey) -> Result<Vec<u8>, String> {
         let contents = self.contents_json()?;
-        let firma = hex(&key.sign(BUNDLE_MAC, &[contents.as_bytes()]));
+        let firma = hex::encode(key.sign(BUNDLE_MAC, &[contents.as_bytes()]));
         let envelope = Envelope {
             formato: BUNDLE_FORMAT.into(),
             firma,
@@ -214,7 +214,8 @@ impl Bundle {
         }
         let envelope: Envelope = serde_json::from_slice(&bytes).map_err(unreadable)?;
         let contents = envelope.contenuto.get();
-        let signed = unhex(&envelope.firma)
+        let signed = hex::decode(&envelope.firma)
+            .ok()
             .is_some_and(|tag| key.verify(BUNDLE_MAC, &[contents.as_bytes()], &tag));
         if !signed {
             return Err(file_error(path, BAD_BUNDLE_MAC));
@@ -421,7 +422,8 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
     let envelope: Envelope = serde_json::from_str(&first)
         .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
     let header_bytes = envelope.contenuto.get().as_bytes();
-    let mut last_mac = unhex(&envelope.firma)
+    let mut last_mac = hex::decode(&envelope.firma)
+        .ok()
         .filter(|tag| key.verify(RECEIPTS_HEADER_MAC, &[header_bytes], tag))
         .ok_or_else(|| bad(1, BAD_RECEIPT_MAC.into()))?;
     let header: ReceiptsHeader = serde_json::from_slice(header_bytes)
@@ -437,7 +439,8 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
         let signed: SignedLine = serde_json::from_str(&line)
             .map_err(|e| bad(number, format!("ricevuta non valida: {}", json(&e))))?;
         let bytes = signed.dati.get().as_bytes();
-        last_mac = unhex(&signed.firma)
+        last_mac = hex::decode(&signed.firma)
+            .ok()
             .filter(|tag| key.verify(RECEIPT_LINE_MAC, &[&last_mac, bytes], tag))
             .ok_or_else(|| bad(number, BAD_RECEIPT_MAC.into()))?;
         let receipt: ReceiptLine = serde_json::from_slice(bytes)
@@ -488,7 +491,7 @@ impl ReceiptsWriter<'_> {
         let mac = self.key.sign(RECEIPTS_HEADER_MAC, &[dati.get().as_bytes()]);
         self.write_synced(&Envelope {
             formato: RECEIPTS_FORMAT.into(),
-            firma: hex(&mac),
+            firma: hex::encode(mac),
             contenuto: dati,
         })?;
         self.last_mac = mac.to_vec();
@@ -502,7 +505,7 @@ impl ReceiptsWriter<'_> {
             .sign(RECEIPT_LINE_MAC, &[&self.last_mac, dati.get().as_bytes()]);
         self.write_synced(&SignedLine {
             dati,
-            firma: hex(&mac),
+            firma: hex::encode(mac),
         })?;
         self.last_mac = mac.to_vec();
         Ok(())
@@ -771,7 +774,7 @@ mod tests {
     fn key(byte: u8) -> BundleKey {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("chiave");
-        std::fs::write(&path, format!("{}\n", hex(&[byte; 32]))).unwrap();
+        std::fs::write(&path, format!("{}\n", hex::encode([byte; 32]))).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -4,20 +4,17 @@
 //! bundle that `send-bundle` delivers nor receipts that the office records.
 
 use std::fmt;
-use std::fs::File;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
-use rand::TryRngCore;
 use sha2::Sha256;
+
+use crate::files::key_file;
 
 /// Variable holding the path of the key file, when `--chiave-pacchetto` is not given.
 pub const BUNDLE_KEY_ENV: &str = "ALLOGGI_CHIAVE_PACCHETTO";
 
 const KEY_BYTES: usize = 32;
-/// 64 hex digits and a newline; anything much larger is not a key file.
-const MAX_KEY_FILE_BYTES: u64 = 1024;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -85,18 +82,16 @@ impl fmt::Debug for BundleKey {
 impl BundleKey {
     /// A fresh key from the operating system's random generator.
     pub fn generate() -> Result<BundleKey, BundleKeyError> {
-        let mut bytes = [0u8; KEY_BYTES];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut bytes)
-            .map_err(|e| BundleKeyError::Random(e.to_string()))?;
-        Ok(BundleKey(bytes))
+        key_file::random_bytes()
+            .map(BundleKey)
+            .map_err(BundleKeyError::Random)
     }
 
     /// Writes a fresh key to the new file `path`, readable by its owner only; an existing file
     /// is left as it is and refused.
     pub fn create(path: &Path) -> Result<(), BundleKeyError> {
         let key = BundleKey::generate()?;
-        let write_error = |source: std::io::Error| {
+        key_file::write_new_private(path, &hex::encode(key.0)).map_err(|source| {
             if source.kind() == std::io::ErrorKind::AlreadyExists {
                 BundleKeyError::Exists(path.to_path_buf())
             } else {
@@ -105,12 +100,7 @@ impl BundleKey {
                     source,
                 }
             }
-        };
-        let mut file = crate::files::private::create_new_private(path).map_err(write_error)?;
-        let text = format!("{}\n", hex(&key.0));
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(write_error)
+        })
     }
 
     /// The key in the file given on the command line, else in the file `ALLOGGI_CHIAVE_PACCHETTO`
@@ -125,34 +115,24 @@ impl BundleKey {
     /// Reads the key file `path`, which must be a regular file readable only by its owner, as
     /// for the IO key: anyone who can read it can make bundles and receipts the office trusts.
     pub fn load(path: &Path) -> Result<BundleKey, BundleKeyError> {
-        let read_error = |source: std::io::Error| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                BundleKeyError::NotFound(path.to_path_buf())
-            } else {
-                BundleKeyError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            }
-        };
-        // Checked before opening: opening a FIFO for reading would block.
-        let metadata = std::fs::metadata(path).map_err(read_error)?;
-        check_metadata(path, &metadata)?;
-        let mut file = File::open(path).map_err(read_error)?;
-        // Checked again on the open handle, in case the path was swapped in between.
-        check_metadata(path, &file.metadata().map_err(read_error)?)?;
-        let mut bytes = Vec::new();
-        Read::take(&mut file, MAX_KEY_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(read_error)?;
-        let malformed = || BundleKeyError::Malformed(path.to_path_buf());
-        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
-            return Err(malformed());
-        }
-        let text = std::str::from_utf8(&bytes).map_err(|_| malformed())?;
-        let key = unhex(text.trim()).ok_or_else(malformed)?;
-        let key: [u8; KEY_BYTES] = key.try_into().map_err(|_| malformed())?;
-        Ok(BundleKey(key))
+        use key_file::Fault;
+        let path_buf = || path.to_path_buf();
+        let text = key_file::read_private(path).map_err(|fault| match fault {
+            Fault::NotFound => BundleKeyError::NotFound(path_buf()),
+            Fault::NotRegular => BundleKeyError::NotRegular(path_buf()),
+            Fault::TooOpen(mode) => BundleKeyError::TooOpen {
+                path: path_buf(),
+                mode,
+            },
+            Fault::TooLarge | Fault::NotText => BundleKeyError::Malformed(path_buf()),
+            Fault::Read(source) => BundleKeyError::Read {
+                path: path_buf(),
+                source,
+            },
+        })?;
+        key_file::unhex(&text)
+            .map(BundleKey)
+            .ok_or_else(|| BundleKeyError::Malformed(path_buf()))
     }
 
     fn mac(&self, label: &str, parts: &[&[u8]]) -> HmacSha256 {
@@ -178,52 +158,6 @@ impl BundleKey {
     pub fn verify(&self, label: &str, parts: &[&[u8]], tag: &[u8]) -> bool {
         self.mac(label, parts).verify_slice(tag).is_ok()
     }
-}
-
-fn check_metadata(path: &Path, metadata: &std::fs::Metadata) -> Result<(), BundleKeyError> {
-    if !metadata.is_file() {
-        return Err(BundleKeyError::NotRegular(path.to_path_buf()));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = metadata.permissions().mode() & 0o7777;
-        if mode & 0o077 != 0 {
-            return Err(BundleKeyError::TooOpen {
-                path: path.to_path_buf(),
-                mode,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Lowercase hex digits of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-/// The bytes `text` spells in hex digits, if it does.
-pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            // `from_str_radix` alone would take a sign.
-            if !pair.iter().all(u8::is_ascii_hexdigit) {
-                return None;
-            }
-            u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -330,14 +264,5 @@ mod tests {
         assert!(!key.verify("pacchetto", &[b"a", b"bc"], &tag));
         assert!(!key.verify("pacchetto", &[b"abc"], &tag));
         assert!(!key.verify("pacchetto", &[b"ab", b"c"], &tag[..31]));
-    }
-
-    #[test]
-    fn hex_goes_both_ways() {
-        assert_eq!(hex(&[0, 15, 255]), "000fff");
-        assert_eq!(unhex("000fff"), Some(vec![0, 15, 255]));
-        assert_eq!(unhex("000FFF"), Some(vec![0, 15, 255]));
-        assert_eq!(unhex("0f0"), None);
-        assert_eq!(unhex("+f"), None);
     }
 }

@@ -2,17 +2,12 @@
 //! prints it, so it cannot end up in a log, an error or a screen by accident.
 
 use std::fmt;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Variable holding the key itself.
 pub const KEY_ENV: &str = "ALLOGGI_IO_API_KEY";
 /// Variable holding the path of a file that contains the key.
 pub const KEY_FILE_ENV: &str = "ALLOGGI_IO_API_KEY_FILE";
-
-/// A key file is a few dozen bytes; anything much larger is not a key file.
-const MAX_KEY_FILE_BYTES: u64 = 4096;
 
 /// The subscription key of the Comune's IO service.
 #[derive(Clone, PartialEq, Eq)]
@@ -99,54 +94,23 @@ pub fn load_key(env_value: Option<String>, file: Option<&Path>) -> Result<ApiKey
 }
 
 fn read_key_file(path: &Path) -> Result<ApiKey, KeyError> {
-    let read_error = |source: std::io::Error| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            KeyError::NotFound(path.to_path_buf())
-        } else {
-            KeyError::Read {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    };
-    // Checked before opening: opening a FIFO for reading would block.
-    let metadata = std::fs::metadata(path).map_err(read_error)?;
-    check_metadata(path, &metadata)?;
-    let mut file = File::open(path).map_err(read_error)?;
-    // Checked again on the open handle, in case the path was swapped in between.
-    let metadata = file.metadata().map_err(read_error)?;
-    check_metadata(path, &metadata)?;
-    if metadata.len() > MAX_KEY_FILE_BYTES {
-        return Err(KeyError::TooLarge(path.to_path_buf()));
-    }
-    let mut bytes = Vec::new();
-    file.by_ref()
-        .take(MAX_KEY_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
-        return Err(KeyError::TooLarge(path.to_path_buf()));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| KeyError::NotText(path.to_path_buf()))?;
-    ApiKey::new(text).ok_or_else(|| KeyError::Empty(path.to_path_buf()))
-}
-
-fn check_metadata(path: &Path, metadata: &std::fs::Metadata) -> Result<(), KeyError> {
-    if !metadata.is_file() {
-        return Err(KeyError::NotRegular(path.to_path_buf()));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = metadata.permissions().mode() & 0o7777;
-        if mode & 0o077 != 0 {
-            return Err(KeyError::TooOpen {
-                path: path.to_path_buf(),
-                mode,
-            });
-        }
-    }
-    Ok(())
+    use crate::files::key_file::{Fault, read_private};
+    let path_buf = || path.to_path_buf();
+    let text = read_private(path).map_err(|fault| match fault {
+        Fault::NotFound => KeyError::NotFound(path_buf()),
+        Fault::NotRegular => KeyError::NotRegular(path_buf()),
+        Fault::TooOpen(mode) => KeyError::TooOpen {
+            path: path_buf(),
+            mode,
+        },
+        Fault::TooLarge => KeyError::TooLarge(path_buf()),
+        Fault::NotText => KeyError::NotText(path_buf()),
+        Fault::Read(source) => KeyError::Read {
+            path: path_buf(),
+            source,
+        },
+    })?;
+    ApiKey::new(text).ok_or_else(|| KeyError::Empty(path_buf()))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 # it lets a last `outbox send` finish and checks that no message reached IO twice and none was
 # lost. Prints a table.
 #
-#   scripts/kill-trials.sh [KILLS]
+#   scripts/trials/kill-send.sh [KILLS]
 #
 # Variables: KILLS (10), APPLICATIONS (5000, about 2.500 messages), LATENCY_MS (the stand-in's
 # answer time, 100), MAX_SECONDS (the whole run, 900), SEED (for the kill moments, random).
@@ -20,7 +20,7 @@ MAX_SECONDS=${MAX_SECONDS:-900}
 IN_FLIGHT=16 # WorkerConfig::default().in_flight
 RANDOM=${SEED:-$$}
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/target/release/alloggi
 STAND_IN=$ROOT/target/release/examples/io-stand-in
 if [[ ! -x $BIN || ! -x $STAND_IN ]]; then
