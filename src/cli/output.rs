@@ -6,22 +6,23 @@
 
 use std::fmt::Display;
 
-use crate::domain::number::count;
-
-/// How many entries of a list of errors are printed one by one.
-pub const LISTED: usize = 100;
-
-/// The text with every control character but the line break shown as '�'.
+/// The text with every control character but the line break, and every character that turns
+/// the direction of the text (which can make a line read as something else), shown as '�'.
 pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c == '\n' || !c.is_control() {
-                c
-            } else {
+            if c != '\n' && (c.is_control() || turns_direction(c)) {
                 '\u{FFFD}'
+            } else {
+                c
             }
         })
         .collect()
+}
+
+/// Unicode's marks and overrides of text direction (the "Trojan Source" characters).
+fn turns_direction(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Prints one line of `text` on standard output, cleaned. A reader that went away (`alloggi
@@ -39,17 +40,9 @@ pub fn line(text: &str) {
     }
 }
 
-/// The first `LISTED` entries, one a line, then how many more there are.
+/// The first hundred entries, one a line, then how many more there are.
 pub fn capped<T: Display>(entries: &[T]) -> String {
-    let mut lines: Vec<String> = entries.iter().take(LISTED).map(T::to_string).collect();
-    if entries.len() > LISTED {
-        lines.push(format!(
-            "… e altri {} non mostrati ({} in tutto)",
-            count(entries.len() - LISTED),
-            count(entries.len())
-        ));
-    }
-    lines.join("\n")
+    crate::domain::listing::first_lines(entries, entries.len())
 }
 
 #[cfg(test)]
@@ -64,19 +57,7 @@ mod tests {
         );
         assert_eq!(printable("è già «così»"), "è già «così»");
         assert!(!printable("\u{9b}31m").contains('\u{9b}'));
-    }
-
-    #[test]
-    fn a_long_list_shows_its_first_hundred_and_counts_the_rest() {
-        let rows: Vec<String> = (1..=2_500).map(|n| format!("riga {n}")).collect();
-        let text = capped(&rows);
-        assert_eq!(text.lines().count(), LISTED + 1);
-        assert!(text.starts_with("riga 1\n"));
-        assert!(text.contains("riga 100\n") && !text.contains("riga 101\n"));
-        assert!(
-            text.ends_with("… e altri 2.400 non mostrati (2.500 in tutto)"),
-            "{text}"
-        );
-        assert_eq!(capped(&rows[..3]), "riga 1\nriga 2\nriga 3");
+        assert_eq!(printable("Rossi\u{202E}oiraM"), "Rossi\u{FFFD}oiraM");
+        assert_eq!(printable("a\u{2066}b\u{2069}"), "a\u{FFFD}b\u{FFFD}");
     }
 }

@@ -260,7 +260,7 @@ fn publish(
     let call = resolve_call(office, bando)?;
     let seed = match seed {
         Some(seed) => seed,
-        None => crate::store::lot::fresh_seed()?,
+        None => crate::office::fresh_seed()?,
     };
     let report = office.publish_ranking(&context(actor), &call.code, kind, seed)?;
     let header = &report.header;

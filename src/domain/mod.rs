@@ -19,6 +19,7 @@ pub mod fiscal_code;
 pub mod household;
 pub mod interested;
 pub mod limits;
+pub mod listing;
 pub mod money;
 pub mod notice;
 pub mod number;

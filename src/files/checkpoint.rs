@@ -27,9 +27,9 @@ const FORMAT: &str = "alloggi-checkpoint";
 pub enum KeyFileError {
     #[error("«{}» esiste già: una chiave non viene mai sovrascritta (indicare un altro file)", .0.display())]
     Exists(PathBuf),
-    #[error("impossibile scrivere «{}»: {source}", .path.display())]
+    #[error("impossibile scrivere «{}»: {}", .path.display(), super::reasons::io_reason(.source))]
     Write { path: PathBuf, source: io::Error },
-    #[error("impossibile leggere «{}»: {source}", .path.display())]
+    #[error("impossibile leggere «{}»: {}", .path.display(), super::reasons::io_reason(.source))]
     Read { path: PathBuf, source: io::Error },
     #[error(
         "i permessi {mode:04o} di «{path}» sono troppo aperti: la chiave di firma non deve essere leggibile da gruppo o altri (chmod 600 {path})",
@@ -38,7 +38,8 @@ pub enum KeyFileError {
     TooOpen { path: PathBuf, mode: u32 },
     #[error("«{}» non contiene una chiave {what} ed25519 valida (attese 64 cifre esadecimali su una riga)", .path.display())]
     NotAKey { path: PathBuf, what: &'static str },
-    #[error("generatore casuale del sistema non disponibile: {0}")]
+    /// The system's random generator failed; the text says so.
+    #[error("{0}")]
     Random(String),
 }
 
@@ -103,6 +104,19 @@ impl Checkpoint {
             .map_err(|e| format!("riga illeggibile ({})", super::reasons::json(&e)))?;
         if checkpoint.formato != FORMAT {
             return Err(format!("formato '{}' sconosciuto", checkpoint.formato));
+        }
+        // What is signed is these fields on separate lines: only the shapes the signer writes
+        // are read, so the signed text means one thing.
+        if key_file::unhex::<32>(&checkpoint.impronta).is_none()
+            || checkpoint.impronta != checkpoint.impronta.trim()
+        {
+            return Err("impronta non valida: attese 64 cifre esadecimali".into());
+        }
+        if chrono::DateTime::parse_from_rfc3339(&checkpoint.firmato_il).is_err() {
+            return Err(format!(
+                "data della firma «{}» non valida",
+                checkpoint.firmato_il
+            ));
         }
         Ok(checkpoint)
     }
@@ -172,8 +186,13 @@ pub fn generate(path: &Path) -> Result<PathBuf, KeyFileError> {
     };
     key_file::write_new_private(path, &hex::encode(key.as_bytes()))
         .map_err(|e| write_error(path, e))?;
-    key_file::write_new_shared(&public, &hex::encode(key.verifying_key().as_bytes()))
-        .map_err(|e| write_error(&public, e))?;
+    if let Err(e) =
+        key_file::write_new_shared(&public, &hex::encode(key.verifying_key().as_bytes()))
+    {
+        // Without its public half the key is of no use, and would block the next attempt.
+        let _ = std::fs::remove_file(path);
+        return Err(write_error(&public, e));
+    }
     Ok(public)
 }
 
@@ -231,7 +250,7 @@ mod tests {
         let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T02:00:00Z")
             .map(|t| t.to_utc())
             .unwrap_or_default();
-        let signed = Checkpoint::sign(&key(7), 12, "ab", at);
+        let signed = Checkpoint::sign(&key(7), 12, &"ab".repeat(32), at);
         assert_eq!(signed.verify(&key(7).verifying_key()), Ok(()));
         assert_eq!(
             signed.verify(&key(8).verifying_key()),
@@ -247,5 +266,29 @@ mod tests {
         );
         let line = serde_json::to_string(&signed).unwrap_or_default();
         assert_eq!(Checkpoint::parse(&line), Ok(signed));
+    }
+
+    #[test]
+    fn a_line_with_fields_the_signer_never_writes_is_refused() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T02:00:00Z")
+            .map(|t| t.to_utc())
+            .unwrap_or_default();
+        let signed = Checkpoint::sign(&key(7), 12, &"ab".repeat(32), at);
+        let forged = Checkpoint {
+            impronta: format!("{}\nvoce 13", "ab".repeat(32)),
+            ..signed.clone()
+        };
+        let line = serde_json::to_string(&forged).unwrap_or_default();
+        assert!(Checkpoint::parse(&line).unwrap_err().contains("impronta"));
+        let late = Checkpoint {
+            firmato_il: "ieri".into(),
+            ..signed
+        };
+        let line = serde_json::to_string(&late).unwrap_or_default();
+        assert!(
+            Checkpoint::parse(&line)
+                .unwrap_err()
+                .contains("data della firma")
+        );
     }
 }

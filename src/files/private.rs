@@ -84,8 +84,9 @@ fn restrict_file(_file: &File) -> io::Result<()> {
     Ok(())
 }
 
-/// Creates the folder `path` with mode 0700 when it does not exist (its missing parents get the
-/// usual mode: they are not ours). An existing folder keeps its mode: see `too_open`.
+/// Creates the folder `path` with mode 0700 when it does not exist (its missing parents are
+/// created under the process's umask, private too after `private_by_default`). An existing
+/// folder keeps its mode: see `too_open`.
 pub fn create_private_dir(path: &Path) -> io::Result<()> {
     if path.is_dir() {
         return Ok(());

@@ -12,16 +12,17 @@
 //! where it stopped; an entry with `in_invio` and no outcome is recorded `incerto`, never sent
 //! twice. Each line is `{"dati", "firma"}`, its MAC taken over the previous line's MAC and its
 //! own bytes: a chain from the header, so no line can be edited, moved, dropped from the middle
-//! or copied from another file. Dropping the last lines leaves what a crash would have left,
-//! which the rules above already make safe.
+//! or copied from another file. A line a crash left half written (the file does not end with a
+//! line break) is dropped: it was written before its step, so nothing it would have said has
+//! happened yet. What the file cannot show is lines removed from its end, or an older copy put
+//! in its place: a bundle has one receipts file, kept where it was written until imported.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -29,7 +30,7 @@ use sha2::{Digest, Sha256};
 use super::bundle_key::BundleKey;
 use super::client::{IoClient, ProfileOutcome, SubmitOutcome};
 use crate::domain::time::Timestamp;
-use crate::files::reasons::json;
+use crate::files::reasons::{io_reason, json};
 use crate::messages::NewMessage;
 use crate::messages::outbox::{
     INTERRUPTED, NO_IO_PROFILE, OutboxEntry, OutboxId, SERVICE_TURNED_OFF,
@@ -180,22 +181,32 @@ impl Bundle {
         let pending = path.with_extension("parziale");
         let bytes = self.sealed(key).map_err(|e| file_error(path, e))?;
         // Fiscal codes and texts: the owner's only, and so is the final name after the rename.
-        let mut file =
-            crate::files::private::create_private(&pending).map_err(|e| file_error(&pending, e))?;
+        // Never over an earlier one: a bundle whose rename failed may be the only copy.
+        let mut file = crate::files::private::create_new_private(&pending).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                file_error(
+                    &pending,
+                    "esiste già: è un pacchetto esportato in precedenza e non rinominato; \
+                     rinominarlo o spostarlo, poi esportare di nuovo",
+                )
+            } else {
+                file_error(&pending, io_reason(&e))
+            }
+        })?;
         file.write_all(&bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| file_error(&pending, e))?;
+            .map_err(|e| file_error(&pending, io_reason(&e)))?;
         Ok(pending)
     }
 
     pub fn publish(pending: &Path, path: &Path) -> Result<(), BundleError> {
-        std::fs::rename(pending, path).map_err(|e| file_error(path, e))
+        std::fs::rename(pending, path).map_err(|e| file_error(path, io_reason(&e)))
     }
 
     /// Reads a bundle and verifies it with `key` before anything else: its MAC, then that no
     /// entry repeats and that each message matches its content hash.
     pub fn read(path: &Path, key: &BundleKey) -> Result<Bundle, BundleError> {
-        let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| file_error(path, io_reason(&e)))?;
         let unreadable =
             |e: serde_json::Error| file_error(path, format!("pacchetto illeggibile: {}", json(&e)));
         let probe: FormatProbe = serde_json::from_slice(&bytes).map_err(unreadable)?;
@@ -237,9 +248,15 @@ impl Bundle {
         let mut ids = BTreeSet::new();
         let mut hashes = BTreeSet::new();
         for entry in &self.voci {
-            if !ids.insert(entry.id) || !hashes.insert(entry.impronta.as_str()) {
+            if !ids.insert(entry.id) {
                 return Err(format!(
                     "il messaggio {} compare due volte: il pacchetto è rifiutato e nessun messaggio è stato inviato",
+                    entry.id
+                ));
+            }
+            if !hashes.insert(entry.impronta.as_str()) {
+                return Err(format!(
+                    "il messaggio {} ripete il contenuto di un altro messaggio del pacchetto: il pacchetto è rifiutato e nessun messaggio è stato inviato",
                     entry.id
                 ));
             }
@@ -342,15 +359,8 @@ impl Receipts {
         let mut pending = 0;
         let receipts = last
             .into_values()
-            .filter(|line| {
-                let not_sent = matches!(line.esito, ReceiptOutcome::NonPartito { .. });
-                pending += usize::from(not_sent);
-                !not_sent
-            })
-            .map(|line| Receipt {
-                id: line.voce,
-                content_hash: line.impronta,
-                outcome: match line.esito {
+            .filter_map(|line| {
+                let outcome = match line.esito {
                     ReceiptOutcome::InInvio => Outcome::Uncertain {
                         detail: INTERRUPTED.into(),
                     },
@@ -365,12 +375,17 @@ impl Receipts {
                     ReceiptOutcome::Incerto { dettaglio } => {
                         Outcome::Uncertain { detail: dettaglio }
                     }
-                    // Filtered out above.
-                    ReceiptOutcome::NonPartito { dettaglio } => Outcome::Retry {
-                        at: Utc::now(),
-                        reason: dettaglio,
-                    },
-                },
+                    // Never left: still the office's to send.
+                    ReceiptOutcome::NonPartito { .. } => {
+                        pending += 1;
+                        return None;
+                    }
+                };
+                Some(Receipt {
+                    id: line.voce,
+                    content_hash: line.impronta,
+                    outcome,
+                })
             })
             .collect();
         Ok(Receipts {
@@ -388,6 +403,8 @@ struct ReceiptChain {
     header: ReceiptsHeader,
     lines: Vec<ReceiptLine>,
     last_mac: Vec<u8>,
+    /// Bytes of whole lines: what follows is a line a crash cut short.
+    complete: u64,
 }
 
 const BAD_RECEIPT_MAC: &str = "la firma non corrisponde: le ricevute sono state alterate, \
@@ -395,18 +412,17 @@ const BAD_RECEIPT_MAC: &str = "la firma non corrisponde: le ricevute sono state 
      inviare";
 
 fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, BundleError> {
-    let file = File::open(path).map_err(|e| file_error(path, e))?;
-    let mut lines = BufReader::new(file).lines();
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(path, io_reason(&e)))?;
+    // Only whole lines: one a crash cut short was written before its step happened.
+    let complete = text.rfind('\n').map_or(0, |end| end + 1);
+    let mut lines = text[..complete].lines();
     let bad = |line: usize, detail: String| BundleError::Line {
         path: path.to_path_buf(),
         line,
         detail,
     };
-    let first = lines
-        .next()
-        .ok_or_else(|| bad(1, "file vuoto".into()))?
-        .map_err(|e| bad(1, e.to_string()))?;
-    let probe: FormatProbe = serde_json::from_str(&first)
+    let first = lines.next().ok_or_else(|| bad(1, "file vuoto".into()))?;
+    let probe: FormatProbe = serde_json::from_str(first)
         .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
     match probe.formato.as_deref() {
         Some(RECEIPTS_FORMAT) => {}
@@ -419,7 +435,7 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
             ));
         }
     }
-    let envelope: Envelope = serde_json::from_str(&first)
+    let envelope: Envelope = serde_json::from_str(first)
         .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
     let header_bytes = envelope.contenuto.get().as_bytes();
     let mut last_mac = hex::decode(&envelope.firma)
@@ -432,11 +448,10 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
     let mut states: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
     for (index, line) in lines.enumerate() {
         let number = index + 2;
-        let line = line.map_err(|e| bad(number, e.to_string()))?;
         if line.trim().is_empty() {
             continue;
         }
-        let signed: SignedLine = serde_json::from_str(&line)
+        let signed: SignedLine = serde_json::from_str(line)
             .map_err(|e| bad(number, format!("ricevuta non valida: {}", json(&e))))?;
         let bytes = signed.dati.get().as_bytes();
         last_mac = hex::decode(&signed.firma)
@@ -461,6 +476,7 @@ fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, Bund
         header,
         lines: parsed,
         last_mac,
+        complete: complete as u64,
     })
 }
 
@@ -479,7 +495,7 @@ impl ReceiptsWriter<'_> {
         self.file
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data())
-            .map_err(|e| file_error(&self.path, e))
+            .map_err(|e| file_error(&self.path, io_reason(&e)))
     }
 
     fn raw(&self, value: &impl Serialize) -> Result<Box<RawValue>, BundleError> {
@@ -540,17 +556,19 @@ pub async fn send_bundle(
     let mut report = BundleReport::default();
     let mut done: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
     let mut last_mac = Vec::new();
-    // An empty file is one a run created and left before writing its header: a new start.
-    let started = std::fs::metadata(receipts_path)
-        .map(|m| m.len() > 0)
-        .unwrap_or(false);
+    // A file without a whole first line is one a run created and left before its header was
+    // written: a new start.
+    let started = std::fs::read(receipts_path).is_ok_and(|bytes| bytes.contains(&b'\n'));
+    let mut complete = 0;
     if started {
         let ReceiptChain {
             header,
             lines,
             last_mac: last,
+            complete: whole,
         } = read_receipt_lines(receipts_path, key)?;
         last_mac = last;
+        complete = whole;
         if header.pacchetto != bundle.id || header.impronta != bundle.impronta {
             return Err(file_error(
                 receipts_path,
@@ -569,7 +587,10 @@ pub async fn send_bundle(
         }
     }
     let file = crate::files::private::append_private(receipts_path)
-        .map_err(|e| file_error(receipts_path, e))?;
+        .map_err(|e| file_error(receipts_path, io_reason(&e)))?;
+    // A line cut short by a crash goes: the next line starts where the whole ones end.
+    file.set_len(complete)
+        .map_err(|e| file_error(receipts_path, io_reason(&e)))?;
     let mut writer = ReceiptsWriter {
         file,
         path: receipts_path.to_path_buf(),
@@ -818,6 +839,25 @@ mod tests {
     }
 
     #[test]
+    fn a_line_a_crash_cut_short_is_dropped_and_the_next_starts_clean() {
+        let key = key(1);
+        let dir = receipts_file(&key, &[(1, ReceiptOutcome::InInvio), (1, sent())]);
+        let path = dir.path().join("ricevute.jsonl");
+        let whole = std::fs::read(&path).unwrap();
+        // The second message's `in_invio` cut in the middle of its write.
+        let mut cut = whole.clone();
+        cut.extend_from_slice(br#"{"dati":{"voce":2,"impronta":"imp"#);
+        std::fs::write(&path, &cut).unwrap();
+
+        let chain = read_receipt_lines(&path, &key).unwrap();
+        assert_eq!(chain.lines.len(), 2);
+        assert_eq!(chain.complete, whole.len() as u64);
+        let receipts = Receipts::read(&path, &key).unwrap();
+        assert_eq!(receipts.receipts.len(), 1);
+        assert_eq!(receipts.receipts[0].id, OutboxId(1));
+    }
+
+    #[test]
     fn signed_receipts_read_back_with_their_key_only() {
         let right = key(1);
         let dir = receipts_file(
@@ -910,7 +950,7 @@ mod tests {
     #[test]
     fn a_bundle_reads_back_with_its_key_only() {
         let right = key(1);
-        let bundle = Bundle::of(&[], Utc::now()).unwrap();
+        let bundle = Bundle::of(&[], chrono::Utc::now()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pacchetto.json");
         std::fs::write(&path, bundle.sealed(&right).unwrap()).unwrap();

@@ -49,7 +49,11 @@ pub enum BundleKeyError {
         .0.display()
     )]
     Malformed(PathBuf),
-    #[error("impossibile leggere il file della chiave dei pacchetti «{}»: {source}", .path.display())]
+    #[error(
+        "impossibile leggere il file della chiave dei pacchetti «{}»: {}",
+        .path.display(),
+        crate::files::reasons::io_reason(.source)
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -60,12 +64,17 @@ pub enum BundleKeyError {
         .0.display()
     )]
     Exists(PathBuf),
-    #[error("impossibile scrivere la chiave dei pacchetti in «{}»: {source}", .path.display())]
+    #[error(
+        "impossibile scrivere la chiave dei pacchetti in «{}»: {}",
+        .path.display(),
+        crate::files::reasons::io_reason(.source)
+    )]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("generatore casuale del sistema non disponibile: {0}")]
+    /// The system's random generator failed; the text says so.
+    #[error("{0}")]
     Random(String),
 }
 

@@ -268,6 +268,7 @@ pub fn compose_all(
     let mut unsent = Unsent::default();
     for row in &live.rows {
         let Some(app) = by_id.get(&row.application) else {
+            unsent.push(row.application, "domanda non trovata nell'archivio".into());
             continue;
         };
         let subject = Subject {

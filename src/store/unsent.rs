@@ -4,10 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ApplicationId;
+use crate::domain::listing::{LISTED, first_lines};
 use crate::domain::number::count;
-
-/// How many failures a refusal or a preview lists one by one; the rest are counted.
-pub const LISTED: usize = 100;
 
 /// The applicants whose message did not compose: the first `LISTED` with the reason, and how
 /// many in all.
@@ -32,18 +30,16 @@ impl Unsent {
 
 /// The refusal's text: one line a failure, at most `LISTED`, then how many more.
 pub fn refusal(unsent: &Unsent) -> String {
-    let mut text = format!(
-        "nulla è stato pubblicato: il messaggio non si compone per {} destinatari",
-        count(unsent.total)
-    );
-    for (id, reason) in &unsent.first {
-        text.push_str(&format!("\n  domanda {id}: {reason}"));
-    }
-    let more = unsent.total - unsent.first.len();
-    if more > 0 {
-        text.push_str(&format!("\n  … e altri {}", count(more)));
-    }
-    text
+    let lines: Vec<String> = unsent
+        .first
+        .iter()
+        .map(|(id, reason)| format!("  domanda {id}: {reason}"))
+        .collect();
+    format!(
+        "nulla è stato pubblicato: il messaggio non si compone per {} destinatari\n{}",
+        count(unsent.total),
+        first_lines(&lines, unsent.total)
+    )
 }
 
 #[cfg(test)]
@@ -61,6 +57,9 @@ mod tests {
         let text = refusal(&unsent);
         assert!(text.contains("151 destinatari"), "{text}");
         assert_eq!(text.lines().filter(|l| l.contains("domanda")).count(), 100);
-        assert!(text.ends_with("… e altri 51"), "{text}");
+        assert!(
+            text.ends_with("… e altri 51 non mostrati (151 in tutto)"),
+            "{text}"
+        );
     }
 }
