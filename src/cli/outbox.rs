@@ -143,10 +143,16 @@ fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
     // Listening from here on, before any request: a signal arriving meanwhile is not lost
     // (nor does it end the process the abrupt way).
     let _entered = runtime.enter();
-    let signals = stop_signals();
+    let mut signals = stop_signals();
     runtime.spawn(async move {
         if signals.arrived().await {
             flag.store(true, Ordering::Relaxed);
+            // A second one means now: what is in flight stays "in invio" and becomes uncertain
+            // at the next start, never sent twice.
+            if signals.arrived().await {
+                eprintln!("Interrotto subito: i messaggi in corso risulteranno incerti.");
+                std::process::exit(130);
+            }
         }
     });
     stop
@@ -252,9 +258,9 @@ fn stop_signals() -> StopSignals {
 
 impl StopSignals {
     /// True once one of them arrives; false if none can be listened to.
-    async fn arrived(self) -> bool {
+    async fn arrived(&mut self) -> bool {
         #[cfg(unix)]
-        if let Some([mut interrupt, mut terminate, mut hangup]) = self.listeners {
+        if let Some([interrupt, terminate, hangup]) = &mut self.listeners {
             tokio::select! {
                 _ = interrupt.recv() => {}
                 _ = terminate.recv() => {}

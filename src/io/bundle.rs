@@ -629,7 +629,7 @@ pub async fn send_bundle(
             None => {}
         }
         let fiscal_code = entry.messaggio.fiscal_code.as_str();
-        match retrying(|| client.profile(fiscal_code), profile_wait).await {
+        match retrying(|| client.profile(fiscal_code), profile_wait, stop).await {
             ProfileOutcome::Allowed => {}
             ProfileOutcome::NotAllowed => {
                 writer.append(&line(ReceiptOutcome::NonRaggiungibile {
@@ -664,7 +664,7 @@ pub async fn send_bundle(
             }
         }
         writer.append(&line(ReceiptOutcome::InInvio))?;
-        let answer = retrying(|| client.submit(&entry.messaggio), submit_wait).await;
+        let answer = retrying(|| client.submit(&entry.messaggio), submit_wait, stop).await;
         let esito = match answer {
             SubmitOutcome::Created { id } => {
                 report.sent += 1;
@@ -731,7 +731,11 @@ fn submit_wait(answer: &SubmitOutcome, attempt: u32) -> Option<std::time::Durati
     }
 }
 
-async fn retrying<T, F, Fut>(mut call: F, wait: fn(&T, u32) -> Option<std::time::Duration>) -> T
+async fn retrying<T, F, Fut>(
+    mut call: F,
+    wait: fn(&T, u32) -> Option<std::time::Duration>,
+    stop: &AtomicBool,
+) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = T>,
@@ -739,13 +743,19 @@ where
     let mut attempt = 0;
     loop {
         let answer = call().await;
-        match wait(&answer, attempt) {
-            Some(pause) => {
-                tokio::time::sleep(pause).await;
-                attempt += 1;
+        let Some(pause) = wait(&answer, attempt) else {
+            return answer;
+        };
+        // A stop during the pause gives up the retries: the answer so far is the outcome.
+        let until = tokio::time::Instant::now() + pause;
+        while tokio::time::Instant::now() < until {
+            if stop.load(Ordering::Relaxed) {
+                return answer;
             }
-            None => return answer,
+            let left = until - tokio::time::Instant::now();
+            tokio::time::sleep(left.min(std::time::Duration::from_millis(25))).await;
         }
+        attempt += 1;
     }
 }
 

@@ -269,7 +269,7 @@ impl Worker {
             && !stop.load(Ordering::Relaxed)
             && (beyond_limit || halt.past_deadline());
         if report.stopped.is_none() && !halt.reached() {
-            report.deliveries_checked = self.poll_deliveries_until(halt.deadline).await?;
+            report.deliveries_checked = self.poll_deliveries_until(Some(&halt)).await?;
         }
         report.waiting = self.store.outbox_waiting_count()?;
         Ok(report)
@@ -499,14 +499,14 @@ impl Worker {
         self.poll_deliveries_until(None).await
     }
 
-    /// As `poll_deliveries`, asking nothing more once `deadline` has passed.
-    async fn poll_deliveries_until(&self, deadline: Option<Instant>) -> Result<usize, StoreError> {
+    /// As `poll_deliveries`, asking nothing more once `halt` holds (a stop or the time limit).
+    async fn poll_deliveries_until(&self, halt: Option<&Halt<'_>>) -> Result<usize, StoreError> {
         let awaiting = self
             .store
             .outbox_awaiting_delivery(self.config.delivery_checks)?;
         let mut outcomes = Vec::new();
         for chunk in awaiting.chunks(self.config.batch.max(1)) {
-            if deadline.is_some_and(|d| Instant::now() >= d) {
+            if halt.is_some_and(Halt::reached) {
                 break;
             }
             let mut tasks = JoinSet::new();

@@ -670,3 +670,62 @@ fn sigterm_and_sighup_stop_a_send_as_gracefully_as_ctrl_c() {
         assert_eq!(other_summary, summary, "{signal:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_stops_a_send_at_once_and_what_was_in_flight_is_never_sent_twice() {
+    use rustix::process::{Pid, Signal, kill_process};
+    let office = Office::new();
+    let entries = office.prepare(3);
+    let stand_in = StandIn::start(StandInConfig {
+        slow: entries.iter().map(|(_, code)| code.clone()).collect(),
+        slow_delay: Duration::from_secs(6),
+        ..StandInConfig::default()
+    });
+    let vars = io_vars(&stand_in);
+    let child = office
+        .command(&["outbox", "send"], &borrowed(&vars))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !entries.iter().any(|(_, code)| stand_in.posts_for(code) > 0) {
+        assert!(Instant::now() < deadline, "no message reached IO");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = Pid::from_child(&child);
+    kill_process(pid, Signal::INT).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    kill_process(pid, Signal::INT).unwrap();
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("wait");
+
+    // Well before IO answers the requests it holds.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(130));
+    assert!(
+        common::stderr(&out).contains("Interrotto subito"),
+        "{}",
+        common::stderr(&out)
+    );
+    // The next run finds the held messages uncertain and sends none of them again.
+    let posted: Vec<usize> = entries.iter().map(|(_, c)| stand_in.posts_for(c)).collect();
+    office
+        .command(&["outbox", "send"], &borrowed(&vars))
+        .output()
+        .expect("second run");
+    for ((id, code), before) in entries.iter().zip(posted) {
+        let posts = stand_in.posts_for(code);
+        assert!(posts <= 1, "{id} posted {posts} times");
+        if before == 1 {
+            assert_eq!(posts, 1, "{id} sent again");
+        }
+    }
+    let (_, uncertain) = list(&office, "incerti");
+    assert!(!uncertain.is_empty(), "the held requests are uncertain");
+}
