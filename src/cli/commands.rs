@@ -5,7 +5,7 @@ use std::io::{BufReader, BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::domain::{Context, State};
 use crate::files::call_toml;
 use crate::office::{Office, OfficeError};
@@ -194,10 +194,10 @@ fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), Stri
         },
     )?;
     println!(
-        "Creato il database dimostrativo in {}: {} domande, {} eventi nel registro.",
+        "Creato il database dimostrativo in {}: {}, {} nel registro.",
         office.path().display(),
-        count(summary.applications),
-        count(summary.events)
+        plural(summary.applications, "domanda", "domande"),
+        plural(summary.events, "evento", "eventi")
     );
     for (state, n) in &summary.per_state {
         println!("  {:<24} {:>9}", state.label(), count(*n));
@@ -223,17 +223,26 @@ fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), 
     match office.import_applications(&context(actor), BufReader::new(reader)) {
         Ok(summary) => {
             println!(
-                "Importate {} domande; {} già presenti e lasciate invariate.",
-                count(summary.imported),
-                count(summary.already_present)
+                "{} {}; {}.",
+                if summary.imported == 1 {
+                    "Importata"
+                } else {
+                    "Importate"
+                },
+                plural(summary.imported, "domanda", "domande"),
+                plural(
+                    summary.already_present,
+                    "già presente e lasciata invariata",
+                    "già presenti e lasciate invariate"
+                )
             );
             Ok(())
         }
         Err(OfficeError::Rows { rows, .. }) => {
             eprintln!("{}", super::output::capped(&rows));
             Err(format!(
-                "importazione annullata, nessuna domanda importata: {} errori in {}",
-                count(rows.len()),
+                "importazione annullata, nessuna domanda importata: {} in {}",
+                plural(rows.len(), "errore", "errori"),
                 file.display()
             ))
         }
@@ -299,10 +308,10 @@ fn export(office: &Office, file: &Path) -> Result<(), String> {
     temp.persist(file)
         .map_err(|e| format!("impossibile salvare {}: {e}", file.display()))?;
     println!(
-        "Esportati {} bandi, {} domande e {} voci del registro in {}.",
-        count(counts.calls),
-        count(counts.applications),
-        count(counts.audit_entries),
+        "Esportati {}, {} e {} del registro in {}.",
+        plural(counts.calls, "bando", "bandi"),
+        plural(counts.applications, "domanda", "domande"),
+        plural(counts.audit_entries, "voce", "voci"),
         file.display()
     );
     Ok(())
@@ -319,10 +328,10 @@ fn restore(
     let open = || File::open(file).map(BufReader::new);
     let counts = office.restore_backup(open)?;
     println!(
-        "Ripristinati {} bandi, {} domande e {} voci del registro da {}.",
-        count(counts.calls),
-        count(counts.applications),
-        count(counts.audit_entries),
+        "Ripristinati {}, {} e {} del registro da {}.",
+        plural(counts.calls, "bando", "bandi"),
+        plural(counts.applications, "domanda", "domande"),
+        plural(counts.audit_entries, "voce", "voci"),
         file.display()
     );
     Ok(())
@@ -338,16 +347,24 @@ fn check(office: &Office) -> Result<(), String> {
             .map(|(s, n): (State, usize)| format!("{} {}", s.label(), count(n)))
             .collect();
         println!(
-            "Indici e contatori coerenti: {} domande controllate ({}).",
-            count(report.applications),
+            "Indici e contatori coerenti: {} ({}).",
+            plural(
+                report.applications,
+                "domanda controllata",
+                "domande controllate"
+            ),
             states.join(", ")
         );
         return Ok(());
     }
     eprintln!("{}", super::output::capped(&report.problems));
     Err(format!(
-        "{} incoerenze trovate su {} domande",
-        count(report.problems.len()),
-        count(report.applications)
+        "{} su {}",
+        plural(
+            report.problems.len(),
+            "incoerenza trovata",
+            "incoerenze trovate"
+        ),
+        plural(report.applications, "domanda", "domande")
     ))
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::{BundleKeyArg, OutboxCommand};
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::io::bundle::{Bundle, Receipts, send_bundle};
 use crate::io::{BundleKey, ClientConfig, IoClient, key_from_env};
 use crate::messages::outbox::{OutboxId, OutboxTab};
@@ -64,9 +64,9 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
         eprintln!();
     }
     println!(
-        "Pacchetto {} ({} messaggi): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
+        "Pacchetto {} ({}): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
         bundle.id,
-        count(bundle.voci.len()),
+        plural(bundle.voci.len(), "messaggio", "messaggi"),
         count(report.sent),
         count(report.rejected),
         count(report.unreachable),
@@ -184,15 +184,15 @@ fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String
     if stop.load(Ordering::Relaxed) {
         println!("Interrotto: i messaggi non ancora inviati restano in coda.");
         return Err(format!(
-            "invio interrotto: {} messaggi restano in coda; nessuno è rimasto a metà. Rilanciare «alloggi outbox send» per continuare",
-            count(report.waiting)
+            "invio interrotto: {} in coda; nessuno è rimasto a metà. Rilanciare «alloggi outbox send» per continuare",
+            plural(report.waiting, "messaggio resta", "messaggi restano")
         ));
     }
     if report.out_of_time {
         println!(
-            "Tempo massimo raggiunto ({}): {} messaggi restano in coda per l'invio successivo.",
+            "Tempo massimo raggiunto ({}): {} in coda per l'invio successivo.",
             duration_text(time_limit),
-            count(report.waiting)
+            plural(report.waiting, "messaggio resta", "messaggi restano")
         );
     }
     if report.nothing_sent_while_due() {
@@ -202,8 +202,8 @@ fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String
             .map(|reason| format!(" (ultimo motivo: {reason})"))
             .unwrap_or_default();
         return Err(format!(
-            "nessun messaggio è partito: {} messaggi restano in coda{why}. Riprovare più tardi con «alloggi outbox send»; se si ripete, verificare il collegamento con IO e il limite di richieste (ALLOGGI_IO_RATE)",
-            count(report.waiting)
+            "nessun messaggio è partito: {} in coda{why}. Riprovare più tardi con «alloggi outbox send»; se si ripete, verificare il collegamento con IO e il limite di richieste (ALLOGGI_IO_RATE)",
+            plural(report.waiting, "messaggio resta", "messaggi restano")
         ));
     }
     Ok(())
@@ -314,8 +314,13 @@ fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &str) -> Resu
     let ctx = super::commands::context(actor);
     let exported = office.export_bundle(&ctx, file, &key)?;
     println!(
-        "Esportati {} messaggi nel pacchetto {} ({}).",
-        count(exported.messages),
+        "{} {} nel pacchetto {} ({}).",
+        if exported.messages == 1 {
+            "Esportato"
+        } else {
+            "Esportati"
+        },
+        plural(exported.messages, "messaggio", "messaggi"),
         exported.bundle,
         file.display()
     );
@@ -350,8 +355,12 @@ fn import_receipts(
     );
     if receipts.not_sent > 0 {
         println!(
-            "{} messaggi non sono partiti: inviare di nuovo il pacchetto e registrare le nuove ricevute.",
-            count(receipts.not_sent)
+            "{}: inviare di nuovo il pacchetto e registrare le nuove ricevute.",
+            plural(
+                receipts.not_sent,
+                "messaggio non è partito",
+                "messaggi non sono partiti"
+            )
         );
     }
     Ok(())
