@@ -258,7 +258,7 @@ fn load_call(office: &Office, file: &Path, activate: bool, actor: &str) -> Resul
     let state = if saved.active {
         "attivo"
     } else {
-        "non attivo (usare --activate per attivarlo)"
+        "non attivo (usare --attiva per attivarlo)"
     };
     println!("Bando «{title}» ({code}) salvato, {state}.");
     Ok(())

@@ -325,7 +325,7 @@ fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &str) -> Resu
         file.display()
     );
     println!(
-        "Da una macchina collegata, con la stessa chiave: alloggi outbox send-bundle {} --receipts RICEVUTE --chiave-pacchetto CHIAVE",
+        "Da una macchina collegata, con la stessa chiave: alloggi outbox send-bundle {} --ricevute RICEVUTE --chiave-pacchetto CHIAVE",
         file.display()
     );
     Ok(())

@@ -280,7 +280,7 @@ fn publish(
     }
     if let Some(draw) = &header.draw {
         println!(
-            "Sorteggio per {} a pari merito, seme {} (si ripete con «alloggi ranking draw --version {}»).",
+            "Sorteggio per {} a pari merito, seme {} (si ripete con «alloggi ranking draw --versione {}»).",
             plural(draw.groups.len(), "gruppo", "gruppi"),
             draw.seed,
             header.number
@@ -356,7 +356,7 @@ fn export(
     outputs: &[(Option<&Path>, Output)],
 ) -> Result<(), String> {
     if outputs.iter().all(|(path, _)| path.is_none()) {
-        return Err("indicare almeno un file: --public, --internal o --albo".into());
+        return Err("indicare almeno un file: --pubblico, --interno o --albo".into());
     }
     let call = resolve_call(office, bando)?;
     let (header, rows) = office
@@ -453,7 +453,7 @@ pub fn print_demo_ranking(ranking: Option<&crate::demo::RankingSummary>) {
         plural(ranking.messages, "messaggio accodato", "messaggi accodati")
     );
     println!(
-        "Opposizioni: {} ricevute, {} da decidere; «alloggi ranking export --version {} --public FILE.csv» esporta l'elenco pubblico.",
+        "Opposizioni: {} ricevute, {} da decidere; «alloggi ranking export --versione {} --pubblico FILE.csv» esporta l'elenco pubblico.",
         count(ranking.objections),
         count(ranking.objections_open),
         header.number
