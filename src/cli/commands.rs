@@ -8,6 +8,7 @@ use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxComman
 use crate::domain::number::{count, plural};
 use crate::domain::{Context, State};
 use crate::files::call_toml;
+use crate::files::reasons::{io_fault, io_reason};
 use crate::office::{Office, OfficeError};
 use crate::{demo, tui};
 
@@ -156,7 +157,12 @@ fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
     let dir = tempfile::Builder::new()
         .prefix("alloggi-demo-")
         .tempdir()
-        .map_err(|e| format!("impossibile creare la cartella temporanea: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "impossibile creare la cartella temporanea: {}",
+                io_reason(&e)
+            )
+        })?;
     crate::logging::init(dir.path());
     let office = Office::open(dir.path(), console.comune.clone())?;
     office.fill_demo(
@@ -218,8 +224,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
-    let reader =
-        File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
+    let reader = File::open(file).map_err(|e| cannot_open(file, &e))?;
     match office.import_applications(&context(actor), BufReader::new(reader)) {
         Ok(summary) => {
             println!(
@@ -296,17 +301,17 @@ fn export(office: &Office, file: &Path) -> Result<(), String> {
     // `NamedTempFile` creates the file 0600, and the rename keeps it: the backup holds every
     // personal datum of the office.
     let temp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("impossibile scrivere in {}: {e}", dir.display()))?;
+        .map_err(|e| format!("impossibile scrivere in {}", io_fault(dir, &e)))?;
     let mut writer = BufWriter::new(temp);
     let counts = office.export_backup(&mut writer)?;
     let temp = writer
         .into_inner()
-        .map_err(|e| format!("scrittura non riuscita: {e}"))?;
+        .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, e.error())))?;
     temp.as_file()
         .sync_all()
-        .map_err(|e| format!("scrittura non riuscita: {e}"))?;
+        .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, &e)))?;
     temp.persist(file)
-        .map_err(|e| format!("impossibile salvare {}: {e}", file.display()))?;
+        .map_err(|e| format!("impossibile salvare {}", io_fault(file, &e.error)))?;
     println!(
         "Esportati {}, {} e {} del registro in {}.",
         plural(counts.calls, "bando", "bandi"),
@@ -323,7 +328,14 @@ fn restore(
     comune: Result<crate::messages::ComuneConfig, String>,
 ) -> Result<(), String> {
     // Checked before the database folder is created.
-    File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
+    // A folder opens like a file on Unix: it is refused here, not halfway through the restore.
+    if file.is_dir() {
+        return Err(cannot_open(
+            file,
+            &std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    File::open(file).map_err(|e| cannot_open(file, &e))?;
     let office = Office::open(db, comune)?;
     let open = || File::open(file).map(BufReader::new);
     let counts = office.restore_backup(open)?;
@@ -367,4 +379,8 @@ fn check(office: &Office) -> Result<(), String> {
         ),
         plural(report.applications, "domanda", "domande")
     ))
+}
+
+fn cannot_open(file: &Path, e: &std::io::Error) -> String {
+    format!("impossibile aprire {}", io_fault(file, e))
 }

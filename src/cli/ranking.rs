@@ -369,14 +369,23 @@ fn export(
         })?;
     for (path, output) in outputs {
         let Some(path) = path else { continue };
-        let file = create_export(path, *output)
-            .map_err(|e| format!("{}: impossibile scrivere: {e}", path.display()))?;
+        let file = create_export(path, *output).map_err(|e| {
+            format!(
+                "impossibile scrivere {}",
+                crate::files::reasons::io_fault(path, &e)
+            )
+        })?;
         let out = BufWriter::new(file);
         let written = match output {
             Output::Csv(audience) => write_csv(out, &rows, *audience),
             Output::Notice => write_notice(out, &call.title, &header, &rows),
         };
-        written.map_err(|e| format!("{}: {e}", path.display()))?;
+        written.map_err(|e| {
+            format!(
+                "scrittura non riuscita: {}",
+                crate::files::reasons::io_fault(path, &e)
+            )
+        })?;
         let what = match output {
             Output::Csv(Audience::Public) => "elenco pubblico",
             Output::Csv(Audience::Internal) => "elenco per l'ufficio (con nomi: non pubblicare)",
