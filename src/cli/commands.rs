@@ -1,9 +1,10 @@
 //! What each subcommand does: open the office, hand it the request, report in Italian.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, IsTerminal};
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
+use super::progress::Progress;
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
 use crate::domain::number::{count, plural};
 use crate::domain::{Context, State};
@@ -165,40 +166,29 @@ fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
         })?;
     crate::logging::init(dir.path());
     let office = Office::open(dir.path(), console.comune.clone())?;
+    let progress = Progress::bar("Dati dimostrativi", 300);
     office.fill_demo(
         &demo::DemoOptions {
             applications: 300,
             seed: 2024,
         },
         today(),
-        &mut |_, _| {},
+        &mut |done, total| progress.set(done, total),
     )?;
+    drop(progress);
     office.add_demo_ranking(2024)?;
     // The temporary folder outlives the console: it is removed when this function returns.
     tui::run(Box::new(move || Ok(office)), actor, console).map_err(|e| e.to_string())
 }
 
 fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), String> {
-    let interactive = std::io::stderr().is_terminal();
-    let mut last_shown = 0;
+    let progress = Progress::bar("Dati dimostrativi", applications);
     let summary = office.fill_demo(
         &demo::DemoOptions { applications, seed },
         today(),
-        &mut |done, total| {
-            // Only on a terminal, and no more than every 1 % to keep output cheap.
-            if interactive && (done == total || done - last_shown >= total.div_ceil(100)) {
-                last_shown = done;
-                eprint!(
-                    "\rDati dimostrativi: {}/{} domande",
-                    count(done),
-                    count(total)
-                );
-                if done == total {
-                    eprintln!();
-                }
-            }
-        },
+        &mut |done, total| progress.set(done, total),
     )?;
+    drop(progress);
     println!(
         "Creato il database dimostrativo in {}: {}, {} nel registro.",
         office.path().display(),
@@ -225,7 +215,10 @@ fn today() -> chrono::NaiveDate {
 
 fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
     let reader = File::open(file).map_err(|e| cannot_open(file, &e))?;
-    match office.import_applications(&context(actor), BufReader::new(reader)) {
+    let progress = Progress::spinner("Importazione delle domande");
+    let imported = office.import_applications(&context(actor), BufReader::new(reader));
+    drop(progress);
+    match imported {
         Ok(summary) => {
             println!(
                 "{} {}; {}.",
@@ -303,7 +296,9 @@ fn export(office: &Office, file: &Path) -> Result<(), String> {
     let temp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| format!("impossibile scrivere in {}", io_fault(dir, &e)))?;
     let mut writer = BufWriter::new(temp);
+    let progress = Progress::spinner("Copia di sicurezza");
     let counts = office.export_backup(&mut writer)?;
+    drop(progress);
     let temp = writer
         .into_inner()
         .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, e.error())))?;
@@ -338,7 +333,9 @@ fn restore(
     File::open(file).map_err(|e| cannot_open(file, &e))?;
     let office = Office::open(db, comune)?;
     let open = || File::open(file).map(BufReader::new);
+    let progress = Progress::spinner("Ripristino");
     let counts = office.restore_backup(open)?;
+    drop(progress);
     println!(
         "Ripristinati {}, {} e {} del registro da {}.",
         plural(counts.calls, "bando", "bandi"),
@@ -350,7 +347,9 @@ fn restore(
 }
 
 fn check(office: &Office) -> Result<(), String> {
+    let progress = Progress::spinner("Controllo di indici e contatori");
     let report = office.check()?;
+    drop(progress);
     if report.is_ok() {
         let states: Vec<String> = office
             .count_by_state()?

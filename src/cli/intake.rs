@@ -132,7 +132,9 @@ fn remove(
 pub fn publish(office: &Office, code: Option<&str>, actor: &str) -> Result<(), String> {
     let call = resolve_call(office, code)?;
     let ctx = context(actor);
+    let progress = super::progress::Progress::spinner("Pubblicazione del bando");
     let report = office.publish_call(&ctx, &call.code)?;
+    drop(progress);
     println!(
         "Bando {} pubblicato il {}: {} per i cittadini interessati.",
         call.code,

@@ -2,8 +2,8 @@
 //! Exit codes: 0 success, 1 a failure the user can act on (Italian message on stderr), 2 usage.
 
 /// Every line the command line prints passes through `output::printable`: these shadow the
-/// standard macros in this module and every module below it. (`eprint!` is left alone: it
-/// draws only the progress counters, whose '\r' is meant.)
+/// standard macros in this module and every module below it. (Progress is drawn by
+/// `progress::Progress`, on a terminal only.)
 macro_rules! println {
     () => {
         $crate::cli::output::line("")
@@ -28,6 +28,7 @@ mod duration;
 mod intake;
 mod outbox;
 mod output;
+mod progress;
 mod ranking;
 mod usage;
 

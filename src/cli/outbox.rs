@@ -1,12 +1,12 @@
 //! `alloggi outbox …`: sending to IO once (for cron), listing and resolving entries, and the
 //! offline bundles of air-gapped offices.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use super::progress::Progress;
 use super::{BundleKeyArg, OutboxCommand};
 use crate::domain::number::{count, plural};
 use crate::io::bundle::{Bundle, Receipts, send_bundle};
@@ -40,7 +40,7 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let interactive = std::io::stderr().is_terminal();
+    let progress = Progress::bar(&format!("Pacchetto {}", bundle.id), bundle.voci.len());
     let report = runtime
         .block_on(send_bundle(
             &bundle,
@@ -48,21 +48,10 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
             &client,
             receipts,
             &stop,
-            &|report, total| {
-                if interactive {
-                    eprint!(
-                        "\rPacchetto {}: {} inviati su {}",
-                        bundle.id,
-                        count(report.sent),
-                        count(total)
-                    );
-                }
-            },
+            &|report, total| progress.set(report.sent, total),
         ))
         .map_err(|e| e.to_string())?;
-    if interactive {
-        eprintln!();
-    }
+    drop(progress);
     println!(
         "Pacchetto {} ({}): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
         bundle.id,
@@ -157,21 +146,14 @@ fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
     let worker = office.sender(client, actor).with_time_limit(time_limit);
-    let interactive = std::io::stderr().is_terminal();
+    let progress = Progress::bar("Invio a IO", 0);
     let report = runtime
         .block_on(worker.drain(&stop, &|report, remaining| {
-            if interactive {
-                eprint!(
-                    "\rInvio a IO: {} gestiti, {} ancora in coda   ",
-                    count(report.handled()),
-                    count(remaining)
-                );
-            }
+            let handled = report.handled();
+            progress.set(handled, handled + remaining);
         }))
         .map_err(|e| e.to_string())?;
-    if interactive && report.handled() > 0 {
-        eprintln!();
-    }
+    drop(progress);
     println!("Invio a IO: {}.", report.summary());
     if report.uncertain > 0 || report.recovered > 0 {
         println!(

@@ -266,7 +266,9 @@ fn publish(
         Some(seed) => seed,
         None => crate::store::lot::fresh_seed()?,
     };
+    let progress = super::progress::Progress::spinner("Pubblicazione della graduatoria");
     let report = office.publish_ranking(&context(actor), &call.code, kind, seed)?;
+    drop(progress);
     let header = &report.header;
     println!(
         "Pubblicata la {} del bando {}: {}, {}.",
