@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::files::checkpoint::{self, Checkpoint, Fault};
 use crate::office::Office;
 
@@ -39,15 +39,15 @@ pub(super) fn verify(office: &Office, checkpoints: Option<(&Path, &Path)>) -> Re
     if let Some(broken) = report.first_broken {
         let _ = std::io::stdout().flush();
         return Err(format!(
-            "registro di controllo alterato alla voce {}: {} ({} voci integre prima di essa)",
+            "registro di controllo alterato alla voce {}: {} ({} prima di essa)",
             broken.seq,
             broken.reason,
-            count(report.entries as usize)
+            plural(report.entries as usize, "voce integra", "voci integre")
         ));
     }
     println!(
-        "Registro di controllo integro: {} voci.",
-        count(report.entries as usize)
+        "Registro di controllo integro: {}.",
+        plural(report.entries as usize, "voce", "voci")
     );
     println!("Impronta dell'ultima voce: {}", report.head);
     match checkpoints {
@@ -126,8 +126,14 @@ fn verify_checkpoints(
         );
         if entries > last.voce {
             println!(
-                "Le {} voci successive sono protette solo dalla catena di impronte.",
-                count((entries - last.voce) as usize)
+                "{}",
+                match entries - last.voce {
+                    1 => "La voce successiva è protetta solo dalla catena di impronte.".to_string(),
+                    n => format!(
+                        "Le {} voci successive sono protette solo dalla catena di impronte.",
+                        count(n as usize)
+                    ),
+                }
             );
         }
     }

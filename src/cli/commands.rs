@@ -1,13 +1,15 @@
 //! What each subcommand does: open the office, hand it the request, report in Italian.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, IsTerminal};
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
+use super::progress::Progress;
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::domain::{Context, State};
 use crate::files::call_toml;
+use crate::files::reasons::{io_fault, io_reason};
 use crate::office::{Office, OfficeError};
 use crate::{demo, tui};
 
@@ -156,48 +158,42 @@ fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
     let dir = tempfile::Builder::new()
         .prefix("alloggi-demo-")
         .tempdir()
-        .map_err(|e| format!("impossibile creare la cartella temporanea: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "impossibile creare la cartella temporanea: {}",
+                io_reason(&e)
+            )
+        })?;
     crate::logging::init(dir.path());
     let office = Office::open(dir.path(), console.comune.clone())?;
+    let progress = Progress::bar("Dati dimostrativi", 300);
     office.fill_demo(
         &demo::DemoOptions {
             applications: 300,
             seed: 2024,
         },
         today(),
-        &mut |_, _| {},
+        &mut |done, total| progress.set(done, total),
     )?;
+    drop(progress);
     office.add_demo_ranking(2024)?;
     // The temporary folder outlives the console: it is removed when this function returns.
     tui::run(Box::new(move || Ok(office)), actor, console).map_err(|e| e.to_string())
 }
 
 fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), String> {
-    let interactive = std::io::stderr().is_terminal();
-    let mut last_shown = 0;
+    let progress = Progress::bar("Dati dimostrativi", applications);
     let summary = office.fill_demo(
         &demo::DemoOptions { applications, seed },
         today(),
-        &mut |done, total| {
-            // Only on a terminal, and no more than every 1 % to keep output cheap.
-            if interactive && (done == total || done - last_shown >= total.div_ceil(100)) {
-                last_shown = done;
-                eprint!(
-                    "\rDati dimostrativi: {}/{} domande",
-                    count(done),
-                    count(total)
-                );
-                if done == total {
-                    eprintln!();
-                }
-            }
-        },
+        &mut |done, total| progress.set(done, total),
     )?;
+    drop(progress);
     println!(
-        "Creato il database dimostrativo in {}: {} domande, {} eventi nel registro.",
+        "Creato il database dimostrativo in {}: {}, {} nel registro.",
         office.path().display(),
-        count(summary.applications),
-        count(summary.events)
+        plural(summary.applications, "domanda", "domande"),
+        plural(summary.events, "evento", "eventi")
     );
     for (state, n) in &summary.per_state {
         println!("  {:<24} {:>9}", state.label(), count(*n));
@@ -218,22 +214,33 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
-    let reader =
-        File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
-    match office.import_applications(&context(actor), BufReader::new(reader)) {
+    let reader = File::open(file).map_err(|e| cannot_open(file, &e))?;
+    let progress = Progress::spinner("Importazione delle domande");
+    let imported = office.import_applications(&context(actor), BufReader::new(reader));
+    drop(progress);
+    match imported {
         Ok(summary) => {
             println!(
-                "Importate {} domande; {} già presenti e lasciate invariate.",
-                count(summary.imported),
-                count(summary.already_present)
+                "{} {}; {}.",
+                if summary.imported == 1 {
+                    "Importata"
+                } else {
+                    "Importate"
+                },
+                plural(summary.imported, "domanda", "domande"),
+                plural(
+                    summary.already_present,
+                    "già presente e lasciata invariata",
+                    "già presenti e lasciate invariate"
+                )
             );
             Ok(())
         }
         Err(OfficeError::Rows { rows, .. }) => {
             eprintln!("{}", super::output::capped(&rows));
             Err(format!(
-                "importazione annullata, nessuna domanda importata: {} errori in {}",
-                count(rows.len()),
+                "importazione annullata, nessuna domanda importata: {} in {}",
+                plural(rows.len(), "errore", "errori"),
                 file.display()
             ))
         }
@@ -249,7 +256,7 @@ fn load_call(office: &Office, file: &Path, activate: bool, actor: &str) -> Resul
     let state = if saved.active {
         "attivo"
     } else {
-        "non attivo (usare --activate per attivarlo)"
+        "non attivo (usare --attiva per attivarlo)"
     };
     println!("Bando «{title}» ({code}) salvato, {state}.");
     Ok(())
@@ -287,22 +294,24 @@ fn export(office: &Office, file: &Path) -> Result<(), String> {
     // `NamedTempFile` creates the file 0600, and the rename keeps it: the backup holds every
     // personal datum of the office.
     let temp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("impossibile scrivere in {}: {e}", dir.display()))?;
+        .map_err(|e| format!("impossibile scrivere in {}", io_fault(dir, &e)))?;
     let mut writer = BufWriter::new(temp);
+    let progress = Progress::spinner("Copia di sicurezza");
     let counts = office.export_backup(&mut writer)?;
+    drop(progress);
     let temp = writer
         .into_inner()
-        .map_err(|e| format!("scrittura non riuscita: {e}"))?;
+        .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, e.error())))?;
     temp.as_file()
         .sync_all()
-        .map_err(|e| format!("scrittura non riuscita: {e}"))?;
+        .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, &e)))?;
     temp.persist(file)
-        .map_err(|e| format!("impossibile salvare {}: {e}", file.display()))?;
+        .map_err(|e| format!("impossibile salvare {}", io_fault(file, &e.error)))?;
     println!(
-        "Esportati {} bandi, {} domande e {} voci del registro in {}.",
-        count(counts.calls),
-        count(counts.applications),
-        count(counts.audit_entries),
+        "Esportati {}, {} e {} del registro in {}.",
+        plural(counts.calls, "bando", "bandi"),
+        plural(counts.applications, "domanda", "domande"),
+        plural(counts.audit_entries, "voce", "voci"),
         file.display()
     );
     Ok(())
@@ -314,22 +323,33 @@ fn restore(
     comune: Result<crate::messages::ComuneConfig, String>,
 ) -> Result<(), String> {
     // Checked before the database folder is created.
-    File::open(file).map_err(|e| format!("impossibile aprire {}: {e}", file.display()))?;
+    // A folder opens like a file on Unix: it is refused here, not halfway through the restore.
+    if file.is_dir() {
+        return Err(cannot_open(
+            file,
+            &std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    File::open(file).map_err(|e| cannot_open(file, &e))?;
     let office = Office::open(db, comune)?;
     let open = || File::open(file).map(BufReader::new);
+    let progress = Progress::spinner("Ripristino");
     let counts = office.restore_backup(open)?;
+    drop(progress);
     println!(
-        "Ripristinati {} bandi, {} domande e {} voci del registro da {}.",
-        count(counts.calls),
-        count(counts.applications),
-        count(counts.audit_entries),
+        "Ripristinati {}, {} e {} del registro da {}.",
+        plural(counts.calls, "bando", "bandi"),
+        plural(counts.applications, "domanda", "domande"),
+        plural(counts.audit_entries, "voce", "voci"),
         file.display()
     );
     Ok(())
 }
 
 fn check(office: &Office) -> Result<(), String> {
+    let progress = Progress::spinner("Controllo di indici e contatori");
     let report = office.check()?;
+    drop(progress);
     if report.is_ok() {
         let states: Vec<String> = office
             .count_by_state()?
@@ -338,16 +358,28 @@ fn check(office: &Office) -> Result<(), String> {
             .map(|(s, n): (State, usize)| format!("{} {}", s.label(), count(n)))
             .collect();
         println!(
-            "Indici e contatori coerenti: {} domande controllate ({}).",
-            count(report.applications),
+            "Indici e contatori coerenti: {} ({}).",
+            plural(
+                report.applications,
+                "domanda controllata",
+                "domande controllate"
+            ),
             states.join(", ")
         );
         return Ok(());
     }
     eprintln!("{}", super::output::capped(&report.problems));
     Err(format!(
-        "{} incoerenze trovate su {} domande",
-        count(report.problems.len()),
-        count(report.applications)
+        "{} su {}",
+        plural(
+            report.problems.len(),
+            "incoerenza trovata",
+            "incoerenze trovate"
+        ),
+        plural(report.applications, "domanda", "domande")
     ))
+}
+
+fn cannot_open(file: &Path, e: &std::io::Error) -> String {
+    format!("impossibile aprire {}", io_fault(file, e))
 }

@@ -10,7 +10,7 @@ use super::InterestedCommand;
 use super::commands::context;
 use crate::domain::appointment::{Appointment, AppointmentState};
 use crate::domain::fiscal_code::PersonFiscalCode;
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::domain::time::{format_date, format_ts, format_ts_time, parse_date, rome_date};
 use crate::domain::{Call, Command};
 use crate::files::interested_csv::{self, InterestedFileError};
@@ -49,8 +49,8 @@ fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &str) -> Res
         Err(InterestedFileError::Rows { file, rows }) => {
             eprintln!("{}", super::output::capped(&rows));
             return Err(format!(
-                "importazione annullata, nessun interessato aggiunto: {} righe errate in {file}",
-                count(rows.len())
+                "importazione annullata, nessun interessato aggiunto: {} in {file}",
+                plural(rows.len(), "riga errata", "righe errate")
             ));
         }
         Err(other) => return Err(other.to_string()),
@@ -58,10 +58,23 @@ fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &str) -> Res
     let call = resolve_call(office, bando)?;
     let added = office.add_interested(&context(actor), &call.code, codes)?;
     println!(
-        "Aggiunti {} cittadini interessati al bando {}; {} già presenti e lasciati invariati.",
-        count(added.added),
+        "{} {} al bando {}; {}.",
+        if added.added == 1 {
+            "Aggiunto"
+        } else {
+            "Aggiunti"
+        },
+        plural(
+            added.added,
+            "cittadino interessato",
+            "cittadini interessati"
+        ),
         call.code,
-        count(added.already)
+        plural(
+            added.already,
+            "già presente e lasciato invariato",
+            "già presenti e lasciati invariati"
+        )
     );
     Ok(())
 }
@@ -72,7 +85,7 @@ fn list(office: &Office, bando: Option<&str>) -> Result<(), String> {
     println!(
         "Bando {}: {}.",
         call.code,
-        counted(
+        plural(
             interested.len(),
             "cittadino interessato",
             "cittadini interessati"
@@ -119,17 +132,23 @@ fn remove(
 pub fn publish(office: &Office, code: Option<&str>, actor: &str) -> Result<(), String> {
     let call = resolve_call(office, code)?;
     let ctx = context(actor);
+    let progress = super::progress::Progress::spinner("Pubblicazione del bando");
     let report = office.publish_call(&ctx, &call.code)?;
+    drop(progress);
     println!(
-        "Bando {} pubblicato il {}: {} messaggi accodati per i cittadini interessati.",
+        "Bando {} pubblicato il {}: {} per i cittadini interessati.",
         call.code,
         format_date(rome_date(ctx.now)),
-        count(report.queued.len())
+        plural(
+            report.queued.len(),
+            "messaggio accodato",
+            "messaggi accodati"
+        )
     );
     if report.duplicates > 0 {
         println!(
-            "{} cittadini avevano già lo stesso messaggio in coda: non accodato di nuovo.",
-            count(report.duplicates)
+            "{} già lo stesso messaggio in coda: non accodato di nuovo.",
+            plural(report.duplicates, "cittadino aveva", "cittadini avevano")
         );
     }
     if !report.queued.is_empty() {
@@ -152,8 +171,8 @@ pub fn appointments(office: &Office, day: Option<&str>) -> Result<(), String> {
     let cancelled = found.iter().filter(|a| !a.is_active()).count();
     println!(
         "Appuntamenti di {heading}: {}, {}.",
-        counted(found.len() - cancelled, "prenotato", "prenotati"),
-        counted(cancelled, "annullato", "annullati")
+        plural(found.len() - cancelled, "prenotato", "prenotati"),
+        plural(cancelled, "annullato", "annullati")
     );
     let rows: Vec<[String; 6]> = found.iter().map(appointment_row).collect();
     // Columns as wide as their longest value, so that the day reads as a table.
@@ -203,11 +222,6 @@ fn appointment_row(appointment: &Appointment) -> [String; 6] {
     ]
 }
 
-/// `1 annullato`, `2 annullati`.
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", count(n), if n == 1 { one } else { many })
-}
-
 fn weekday(day: NaiveDate) -> &'static str {
     match day.weekday() {
         Weekday::Mon => "lunedì",
@@ -226,7 +240,10 @@ pub fn call_status(call: &Call, interested: usize) -> String {
         Some(at) => format!("pubblicato il {}", crate::domain::time::format_ts_date(at)),
         None => "non pubblicato".to_string(),
     };
-    format!("{published}, {} interessati", count(interested))
+    format!(
+        "{published}, {}",
+        plural(interested, "interessato", "interessati")
+    )
 }
 
 /// The lines `alloggi demo` adds about the intake it generated.
@@ -243,9 +260,9 @@ pub fn print_demo_intake(intake: &crate::demo::IntakeSummary) {
         count(intake.cancelled)
     );
     println!(
-        "Verifiche registrate: {} su {} domande in istruttoria.",
+        "Verifiche registrate: {} su {} in istruttoria.",
         count(intake.verifications),
-        count(intake.verified_applications)
+        plural(intake.verified_applications, "domanda", "domande")
     );
     println!(
         "Avvisi di pagamento delle spese di segreteria: {} ({} pagati, {} in scadenza entro 5 giorni, {} scaduti).",

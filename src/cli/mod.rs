@@ -2,8 +2,8 @@
 //! Exit codes: 0 success, 1 a failure the user can act on (Italian message on stderr), 2 usage.
 
 /// Every line the command line prints passes through `output::printable`: these shadow the
-/// standard macros in this module and every module below it. (`eprint!` is left alone: it
-/// draws only the progress counters, whose '\r' is meant.)
+/// standard macros in this module and every module below it. (Progress is drawn by
+/// `progress::Progress`, on a terminal only.)
 macro_rules! println {
     () => {
         $crate::cli::output::line("")
@@ -28,7 +28,9 @@ mod duration;
 mod intake;
 mod outbox;
 mod output;
+mod progress;
 mod ranking;
+mod usage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -101,42 +103,62 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Riempie il database con dati dimostrativi realistici (deterministici per un dato seme).
+    #[command(alias = "dimostrazione")]
     Demo {
         /// Numero di domande da generare (al massimo 1.000.000).
-        #[arg(long, default_value_t = 300, value_name = "N")]
+        #[arg(
+            long = "domande",
+            alias = "applications",
+            default_value_t = 300,
+            value_name = "N"
+        )]
         applications: usize,
         /// Seme del generatore: lo stesso seme produce gli stessi dati.
-        #[arg(long, default_value_t = 2024, value_name = "S")]
+        #[arg(
+            long = "seme",
+            alias = "seed",
+            default_value_t = 2024,
+            value_name = "S"
+        )]
         seed: u64,
     },
     /// Importa dati da file esterni.
     #[command(subcommand)]
+    #[command(alias = "importa")]
     Import(ImportCommand),
     /// Gestisce i bandi.
     #[command(subcommand)]
+    #[command(alias = "bando")]
     Call(CallCommand),
     /// Scrive una copia di sicurezza completa (JSON Lines).
+    #[command(alias = "esporta")]
     Export {
         /// File di destinazione.
         file: PathBuf,
     },
     /// Carica una copia di sicurezza in un database vuoto.
+    #[command(alias = "ripristina")]
     Restore {
         /// File prodotto da `alloggi export`.
         file: PathBuf,
     },
     /// Registro di controllo.
     #[command(subcommand)]
+    #[command(alias = "registro")]
     Audit(AuditCommand),
     /// Verifica che gli indici e i contatori concordino con i dati.
+    #[command(alias = "controlla")]
     Check,
     /// Messaggi app IO: invio, esiti, pacchetti per gli uffici senza rete.
     #[command(subcommand)]
+    #[command(alias = "messaggi")]
     Outbox(OutboxCommand),
     /// Graduatoria: tabella dei punteggi, pubblicazione, opposizioni, esportazioni.
     #[command(subcommand)]
+    #[command(alias = "graduatoria")]
     Ranking(RankingCommand),
     /// Elenca gli appuntamenti allo sportello di un giorno, annullati compresi.
+    #[command(alias = "appuntamenti")]
     Appointments {
         /// Giorno, gg/mm/aaaa (predefinito: oggi, ora di Roma).
         #[arg(long, value_name = "GG/MM/AAAA")]
@@ -151,6 +173,7 @@ pub enum OutboxCommand {
     /// indirizzo da ALLOGGI_IO_BASE_URL. Esce con 0 se ha inviato o se non c'era nulla da
     /// inviare, con 1 se nessun messaggio è partito pur essendocene in coda, in caso di errore
     /// o se interrotto (Ctrl+C, SIGTERM, SIGHUP: si attendono le risposte già in arrivo).
+    #[command(alias = "invia")]
     Send {
         /// Tempo massimo dell'invio, per esempio 90s, 5m, 1h: allo scadere non parte più
         /// nulla, si attendono le risposte delle richieste già partite e i messaggi rimasti
@@ -159,6 +182,7 @@ pub enum OutboxCommand {
         durata_massima: std::time::Duration,
     },
     /// Elenca i messaggi, per stato.
+    #[command(alias = "elenca")]
     List {
         /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati.
         #[arg(long, value_name = "STATO")]
@@ -168,6 +192,7 @@ pub enum OutboxCommand {
         limite: usize,
     },
     /// Rimette in coda un messaggio incerto, respinto o non raggiungibile: sarà inviato di nuovo.
+    #[command(alias = "rimetti-in-coda")]
     Requeue {
         /// Numero del messaggio (es. M12).
         id: String,
@@ -176,6 +201,7 @@ pub enum OutboxCommand {
         motivo: String,
     },
     /// Segna come inviato un messaggio incerto o esportato.
+    #[command(alias = "segna-inviato")]
     MarkSent {
         /// Numero del messaggio (es. M12).
         id: String,
@@ -190,12 +216,14 @@ pub enum OutboxCommand {
     /// 600), con 32 byte casuali. Va copiato, per una via fidata, sulla macchina collegata che
     /// invia i pacchetti: export, send-bundle e import-receipts lo chiedono tutti. Un file già
     /// esistente non viene mai sovrascritto.
+    #[command(alias = "crea-chiave")]
     Keygen {
         /// File della chiave da creare (es. ~/.config/alloggi/chiave-pacchetti).
         file: PathBuf,
     },
     /// Scrive i messaggi in coda in un pacchetto firmato con la chiave dei pacchetti, per
     /// inviarli da una macchina collegata.
+    #[command(alias = "esporta")]
     Export {
         /// File del pacchetto da creare.
         file: PathBuf,
@@ -205,11 +233,12 @@ pub enum OutboxCommand {
     /// Invia un pacchetto da una macchina collegata (senza database) e scrive le ricevute,
     /// firmate. Un pacchetto la cui firma non corrisponde alla chiave è rifiutato prima di
     /// inviare qualsiasi messaggio.
+    #[command(alias = "invia-pacchetto")]
     SendBundle {
         /// Pacchetto prodotto da `alloggi outbox export`.
         file: PathBuf,
         /// File delle ricevute (ripetendo il comando con lo stesso file si riprende da dove ci si era fermati).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long = "ricevute", alias = "receipts", value_name = "FILE")]
         receipts: PathBuf,
         #[command(flatten)]
         chiave: BundleKeyArg,
@@ -217,6 +246,7 @@ pub enum OutboxCommand {
     /// Registra le ricevute di un pacchetto: i messaggi risultano inviati o respinti. Ricevute
     /// con una firma che non corrisponde, o di un pacchetto non esportato da questo database,
     /// sono rifiutate per intero.
+    #[command(alias = "importa-ricevute")]
     ImportReceipts {
         /// File delle ricevute prodotto da `alloggi outbox send-bundle`.
         file: PathBuf,
@@ -243,6 +273,7 @@ pub struct BundleKeyArg {
 pub enum ImportCommand {
     /// Importa le domande esportate dal portale online (CSV separato da ';', vedi README).
     /// Tutto o niente: con una sola riga errata non si importa nulla.
+    #[command(alias = "domande")]
     Applications {
         /// File CSV del portale.
         file: PathBuf,
@@ -252,17 +283,20 @@ pub enum ImportCommand {
 #[derive(Debug, Subcommand)]
 pub enum CallCommand {
     /// Carica (o aggiorna) un bando da un file TOML; il primo bando caricato diventa attivo.
+    #[command(alias = "carica")]
     Load {
         /// File TOML del bando (esempio: fixtures/bando-2024.toml).
         file: PathBuf,
         /// Rende attivo il bando caricato.
-        #[arg(long)]
+        #[arg(long = "attiva", alias = "activate")]
         activate: bool,
     },
     /// Elenca i bandi del database, con la data di pubblicazione e il numero di interessati.
+    #[command(alias = "elenca")]
     List,
     /// Pubblica il bando e accoda il messaggio IO «Pubblicazione del bando» per ogni cittadino
     /// interessato, nella stessa transazione. Servono i dati del Comune (--comune).
+    #[command(alias = "pubblica")]
     Publish {
         /// Codice del bando (predefinito: il bando attivo).
         #[arg(value_name = "CODICE")]
@@ -270,6 +304,7 @@ pub enum CallCommand {
     },
     /// I cittadini interessati al bando, che ricevono il messaggio della pubblicazione.
     #[command(subcommand)]
+    #[command(alias = "interessati")]
     Interested(InterestedCommand),
 }
 
@@ -277,6 +312,7 @@ pub enum CallCommand {
 pub enum InterestedCommand {
     /// Aggiunge i codici fiscali di un file CSV (uno per riga, vedi README).
     /// Tutto o niente: con una sola riga errata non si aggiunge nulla.
+    #[command(alias = "importa")]
     Import {
         /// File CSV con il codice fiscale nella prima colonna.
         file: PathBuf,
@@ -285,12 +321,14 @@ pub enum InterestedCommand {
         bando: Option<String>,
     },
     /// Elenca i cittadini interessati.
+    #[command(alias = "elenca")]
     List {
         /// Codice del bando (predefinito: il bando attivo).
         #[arg(long, value_name = "CODICE")]
         bando: Option<String>,
     },
     /// Toglie un cittadino dall'elenco degli interessati.
+    #[command(alias = "togli")]
     Remove {
         /// Codice fiscale del cittadino.
         #[arg(value_name = "CODICE_FISCALE")]
@@ -305,6 +343,7 @@ pub enum InterestedCommand {
 pub enum RankingCommand {
     /// Carica la tabella dei punteggi del bando da un file TOML
     /// (esempio: fixtures/rules/esempio-marche.toml). Ogni errore indica file e riga.
+    #[command(alias = "tabella")]
     Rules {
         /// File TOML della tabella.
         file: PathBuf,
@@ -316,16 +355,18 @@ pub enum RankingCommand {
         controlla: bool,
     },
     /// Mostra la graduatoria come risulta ora dai dati, senza pubblicarla.
+    #[command(alias = "mostra")]
     Show {
         /// Codice del bando (predefinito: il bando attivo).
         #[arg(long, value_name = "CODICE")]
         bando: Option<String>,
         /// Mostra solo le prime N righe.
-        #[arg(long, value_name = "N")]
+        #[arg(long = "limite", alias = "limit", value_name = "N")]
         limit: Option<usize>,
     },
     /// Pubblica una nuova versione della graduatoria, congelata, e accoda il messaggio IO per
     /// ogni richiedente nella stessa transazione. Servono i dati del Comune (--comune).
+    #[command(alias = "pubblica")]
     Publish {
         /// Graduatoria provvisoria: apre il termine per le opposizioni.
         #[arg(
@@ -345,6 +386,7 @@ pub enum RankingCommand {
         seme: Option<u64>,
     },
     /// Elenca le versioni pubblicate.
+    #[command(alias = "versioni")]
     Versions {
         /// Codice del bando (predefinito: il bando attivo).
         #[arg(long, value_name = "CODICE")]
@@ -352,15 +394,16 @@ pub enum RankingCommand {
     },
     /// Esporta una versione pubblicata: elenco pubblico (solo protocollo, posizione, punteggio,
     /// esito), elenco per l'ufficio (con nomi e dettaglio) e testo per l'albo.
+    #[command(alias = "esporta")]
     Export {
         /// Numero della versione.
-        #[arg(long, value_name = "N")]
+        #[arg(long = "versione", alias = "version", value_name = "N")]
         version: u32,
         /// CSV pubblico, per l'albo pretorio e Amministrazione trasparente.
-        #[arg(long, value_name = "FILE.csv")]
+        #[arg(long = "pubblico", alias = "public", value_name = "FILE.csv")]
         public: Option<PathBuf>,
         /// CSV per l'ufficio, con nomi e punteggi per criterio: non va pubblicato.
-        #[arg(long, value_name = "FILE.csv")]
+        #[arg(long = "interno", alias = "internal", value_name = "FILE.csv")]
         internal: Option<PathBuf>,
         /// Testo stampabile dell'elenco pubblico, per la bacheca.
         #[arg(long, value_name = "FILE.txt")]
@@ -370,15 +413,17 @@ pub enum RankingCommand {
         bando: Option<String>,
     },
     /// Ripete il sorteggio di una versione con il seme registrato e verifica che l'esito sia lo stesso.
+    #[command(alias = "sorteggio")]
     Draw {
         /// Numero della versione.
-        #[arg(long, value_name = "N")]
+        #[arg(long = "versione", alias = "version", value_name = "N")]
         version: u32,
         /// Codice del bando (predefinito: il bando attivo).
         #[arg(long, value_name = "CODICE")]
         bando: Option<String>,
     },
     /// Registra un'opposizione alla graduatoria provvisoria.
+    #[command(alias = "opposizione")]
     Objection {
         /// Protocollo della domanda.
         #[arg(long, value_name = "PROTOCOLLO")]
@@ -391,6 +436,7 @@ pub enum RankingCommand {
         testo: String,
     },
     /// Decide l'opposizione aperta di una domanda.
+    #[command(alias = "decidi")]
     Decide {
         /// Protocollo della domanda.
         #[arg(long, value_name = "PROTOCOLLO")]
@@ -412,6 +458,7 @@ pub enum RankingCommand {
     /// Rettifica il punteggio di una domanda ammessa: i punti di un criterio (senza --punti torna
     /// al calcolo) oppure una condizione riconosciuta o no. Stampa la differenza di punti e il
     /// cambio di posizione.
+    #[command(alias = "rettifica")]
     Adjust {
         /// Protocollo della domanda.
         #[arg(long, value_name = "PROTOCOLLO")]
@@ -443,6 +490,7 @@ pub enum RankingCommand {
 pub enum AuditCommand {
     /// Verifica la catena di impronte SHA-256 del registro di controllo e, con --checkpoints,
     /// che ogni voce firmata in un checkpoint esista ancora identica.
+    #[command(alias = "verifica")]
     Verify {
         /// File dei checkpoint scritto da «alloggi audit sign».
         #[arg(long, value_name = "FILE", requires = "chiave_pubblica")]
@@ -459,12 +507,14 @@ pub enum AuditCommand {
     /// Crea una chiave di firma ed25519 per i checkpoint: FILE (privata, permessi 600) e
     /// FILE.pub (pubblica). Non sovrascrive file esistenti. Conservare la chiave fuori dal
     /// database.
+    #[command(alias = "crea-chiave")]
     Keygen {
         /// File della chiave privata da creare.
         file: PathBuf,
     },
     /// Firma l'ultima voce del registro di controllo (se la catena è integra) e aggiunge un
     /// checkpoint al file indicato. Pensato per cron, ogni notte.
+    #[command(alias = "firma")]
     Sign {
         /// File della chiave privata scritto da «alloggi audit keygen».
         #[arg(long, value_name = "FILE")]
@@ -475,42 +525,20 @@ pub enum AuditCommand {
     },
 }
 
-/// clap's help speaks English by default: give every command a template with Italian headings,
-/// listing only the sections it has.
-fn localized(command: clap::Command) -> clap::Command {
-    let mut template = String::from("{about-with-newline}\nUso: {usage}\n");
-    if command.get_positionals().next().is_some() {
-        template.push_str("\nArgomenti:\n{positionals}\n");
-    }
-    template.push_str("\nOpzioni:\n{options}\n");
-    if command.has_subcommands() {
-        template.push_str("\nComandi:\n{subcommands}\n");
-    }
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_string())
-        .collect();
-    let mut command = command.help_template(template);
-    for name in names {
-        command = command.mut_subcommand(name, localized);
-    }
-    command
-}
-
-/// Parses the arguments and runs; clap itself exits with 2 on a usage error.
+/// Parses the arguments and runs; a usage error is told in Italian and exits with 2.
 pub fn main() -> ExitCode {
-    let matches = localized(Cli::command()).get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
+    let cli = match usage::localized(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => return usage_error(e),
     };
     if cli.demo && cli.command.is_some() {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "--demo apre la console e non si usa con un sottocomando",
-            )
-            .exit();
+        eprintln!(
+            "errore: --demo apre la console e non si usa con un sottocomando\n\nPer l'aiuto: --help"
+        );
+        return ExitCode::from(2);
     }
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -521,12 +549,26 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Help and version are not errors: clap prints them (help with Italian headings).
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => error.exit(),
+        _ => {
+            eprintln!("{}", usage::message(&error));
+            ExitCode::from(2)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
-        localized(Cli::command()).debug_assert();
+        usage::localized(Cli::command()).debug_assert();
     }
 }

@@ -1,14 +1,14 @@
 //! `alloggi outbox …`: sending to IO once (for cron), listing and resolving entries, and the
 //! offline bundles of air-gapped offices.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use super::progress::Progress;
 use super::{BundleKeyArg, OutboxCommand};
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::io::bundle::{Bundle, Receipts, send_bundle};
 use crate::io::{BundleKey, ClientConfig, IoClient, key_from_env};
 use crate::messages::outbox::{OutboxId, OutboxTab};
@@ -40,7 +40,7 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let interactive = std::io::stderr().is_terminal();
+    let progress = Progress::bar(&format!("Pacchetto {}", bundle.id), bundle.voci.len());
     let report = runtime
         .block_on(send_bundle(
             &bundle,
@@ -48,25 +48,14 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
             &client,
             receipts,
             &stop,
-            &|report, total| {
-                if interactive {
-                    eprint!(
-                        "\rPacchetto {}: {} inviati su {}",
-                        bundle.id,
-                        count(report.sent),
-                        count(total)
-                    );
-                }
-            },
+            &|report, total| progress.set(report.sent, total),
         ))
         .map_err(|e| e.to_string())?;
-    if interactive {
-        eprintln!();
-    }
+    drop(progress);
     println!(
-        "Pacchetto {} ({} messaggi): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
+        "Pacchetto {} ({}): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
         bundle.id,
-        count(bundle.voci.len()),
+        plural(bundle.voci.len(), "messaggio", "messaggi"),
         count(report.sent),
         count(report.rejected),
         count(report.unreachable),
@@ -163,21 +152,14 @@ fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
     let worker = office.sender(client, actor).with_time_limit(time_limit);
-    let interactive = std::io::stderr().is_terminal();
+    let progress = Progress::bar("Invio a IO", 0);
     let report = runtime
         .block_on(worker.drain(&stop, &|report, remaining| {
-            if interactive {
-                eprint!(
-                    "\rInvio a IO: {} gestiti, {} ancora in coda   ",
-                    count(report.handled()),
-                    count(remaining)
-                );
-            }
+            let handled = report.handled();
+            progress.set(handled, handled + remaining);
         }))
         .map_err(|e| e.to_string())?;
-    if interactive && report.handled() > 0 {
-        eprintln!();
-    }
+    drop(progress);
     println!("Invio a IO: {}.", report.summary());
     if report.uncertain > 0 || report.recovered > 0 {
         println!(
@@ -190,15 +172,15 @@ fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String
     if stop.load(Ordering::Relaxed) {
         println!("Interrotto: i messaggi non ancora inviati restano in coda.");
         return Err(format!(
-            "invio interrotto: {} messaggi restano in coda; nessuno è rimasto a metà. Rilanciare «alloggi outbox send» per continuare",
-            count(report.waiting)
+            "invio interrotto: {} in coda; nessuno è rimasto a metà. Rilanciare «alloggi outbox send» per continuare",
+            plural(report.waiting, "messaggio resta", "messaggi restano")
         ));
     }
     if report.out_of_time {
         println!(
-            "Tempo massimo raggiunto ({}): {} messaggi restano in coda per l'invio successivo.",
+            "Tempo massimo raggiunto ({}): {} in coda per l'invio successivo.",
             duration_text(time_limit),
-            count(report.waiting)
+            plural(report.waiting, "messaggio resta", "messaggi restano")
         );
     }
     if report.nothing_sent_while_due() {
@@ -208,8 +190,8 @@ fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String
             .map(|reason| format!(" (ultimo motivo: {reason})"))
             .unwrap_or_default();
         return Err(format!(
-            "nessun messaggio è partito: {} messaggi restano in coda{why}. Riprovare più tardi con «alloggi outbox send»; se si ripete, verificare il collegamento con IO e il limite di richieste (ALLOGGI_IO_RATE)",
-            count(report.waiting)
+            "nessun messaggio è partito: {} in coda{why}. Riprovare più tardi con «alloggi outbox send»; se si ripete, verificare il collegamento con IO e il limite di richieste (ALLOGGI_IO_RATE)",
+            plural(report.waiting, "messaggio resta", "messaggi restano")
         ));
     }
     Ok(())
@@ -320,13 +302,18 @@ fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &str) -> Resu
     let ctx = super::commands::context(actor);
     let exported = office.export_bundle(&ctx, file, &key)?;
     println!(
-        "Esportati {} messaggi nel pacchetto {} ({}).",
-        count(exported.messages),
+        "{} {} nel pacchetto {} ({}).",
+        if exported.messages == 1 {
+            "Esportato"
+        } else {
+            "Esportati"
+        },
+        plural(exported.messages, "messaggio", "messaggi"),
         exported.bundle,
         file.display()
     );
     println!(
-        "Da una macchina collegata, con la stessa chiave: alloggi outbox send-bundle {} --receipts RICEVUTE --chiave-pacchetto CHIAVE",
+        "Da una macchina collegata, con la stessa chiave: alloggi outbox send-bundle {} --ricevute RICEVUTE --chiave-pacchetto CHIAVE",
         file.display()
     );
     Ok(())
@@ -356,8 +343,12 @@ fn import_receipts(
     );
     if receipts.not_sent > 0 {
         println!(
-            "{} messaggi non sono partiti: inviare di nuovo il pacchetto e registrare le nuove ricevute.",
-            count(receipts.not_sent)
+            "{}: inviare di nuovo il pacchetto e registrare le nuove ricevute.",
+            plural(
+                receipts.not_sent,
+                "messaggio non è partito",
+                "messaggi non sono partiti"
+            )
         );
     }
     Ok(())

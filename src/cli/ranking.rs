@@ -9,7 +9,7 @@ use super::RankingCommand;
 use super::commands::context;
 use super::intake::resolve_call;
 use crate::domain::Command;
-use crate::domain::number::count;
+use crate::domain::number::{count, plural};
 use crate::domain::objection::Adjustment;
 use crate::domain::ranking::{RankingKind, draw_lots};
 use crate::domain::time::{format_date, format_ts_date, parse_date};
@@ -237,14 +237,18 @@ fn show(office: &Office, bando: Option<&str>, limit: Option<usize>) -> Result<()
     }
     if !live.ranking.unresolved.is_empty() {
         println!(
-            "{} gruppi a pari merito su tutta la catena (=?): alla pubblicazione si sorteggiano.",
-            count(live.ranking.unresolved.len())
+            "{} a pari merito su tutta la catena (=?): alla pubblicazione si sorteggiano.",
+            plural(live.ranking.unresolved.len(), "gruppo", "gruppi")
         );
     }
     if live.pending > 0 {
         println!(
-            "{} domande ancora in istruttoria non entrano in graduatoria.",
-            count(live.pending as usize)
+            "{} in graduatoria.",
+            plural(
+                live.pending as usize,
+                "domanda ancora in istruttoria non entra",
+                "domande ancora in istruttoria non entrano"
+            )
         );
     }
     Ok(())
@@ -262,40 +266,54 @@ fn publish(
         Some(seed) => seed,
         None => crate::office::fresh_seed()?,
     };
+    let progress = super::progress::Progress::spinner("Pubblicazione della graduatoria");
     let report = office.publish_ranking(&context(actor), &call.code, kind, seed)?;
+    drop(progress);
     let header = &report.header;
     println!(
-        "Pubblicata la {} del bando {}: {} ammesse, {} escluse.",
+        "Pubblicata la {} del bando {}: {}, {}.",
         header.title(),
         call.code,
-        count(header.admitted as usize),
-        count(header.excluded as usize)
+        plural(header.admitted as usize, "ammessa", "ammesse"),
+        plural(header.excluded as usize, "esclusa", "escluse")
     );
     if let Some(deadline) = header.objection_deadline {
         println!("Opposizioni entro il {}.", format_date(deadline));
     }
     if let Some(draw) = &header.draw {
         println!(
-            "Sorteggio per {} gruppi a pari merito, seme {} (si ripete con «alloggi ranking draw --version {}»).",
-            count(draw.groups.len()),
+            "Sorteggio per {} a pari merito, seme {} (si ripete con «alloggi ranking draw --versione {}»).",
+            plural(draw.groups.len(), "gruppo", "gruppi"),
             draw.seed,
             header.number
         );
     }
     if header.pending > 0 {
         println!(
-            "Attenzione: {} domande ancora in istruttoria non sono in graduatoria.",
-            count(header.pending as usize)
+            "Attenzione: {} in graduatoria.",
+            plural(
+                header.pending as usize,
+                "domanda ancora in istruttoria non è",
+                "domande ancora in istruttoria non sono"
+            )
         );
     }
     println!(
-        "{} messaggi accodati per i richiedenti.",
-        count(report.queued.len())
+        "{} per i richiedenti.",
+        plural(
+            report.queued.len(),
+            "messaggio accodato",
+            "messaggi accodati"
+        )
     );
     if report.duplicates > 0 {
         println!(
-            "{} richiedenti avevano già lo stesso messaggio: non accodato di nuovo.",
-            count(report.duplicates)
+            "{} già lo stesso messaggio: non accodato di nuovo.",
+            plural(
+                report.duplicates,
+                "richiedente aveva",
+                "richiedenti avevano"
+            )
         );
     }
     Ok(())
@@ -309,12 +327,12 @@ fn versions(office: &Office, bando: Option<&str>) -> Result<(), String> {
     }
     for v in versions {
         println!(
-            "n. {:<3} {:<12} {}  {} ammesse, {} escluse{}{}",
+            "n. {:<3} {:<12} {}  {}, {}{}{}",
             v.number,
             v.kind.label(),
             format_ts_date(v.published_at),
-            count(v.admitted as usize),
-            count(v.excluded as usize),
+            plural(v.admitted as usize, "ammessa", "ammesse"),
+            plural(v.excluded as usize, "esclusa", "escluse"),
             v.objection_deadline
                 .map(|d| format!(", opposizioni entro il {}", format_date(d)))
                 .unwrap_or_default(),
@@ -340,7 +358,7 @@ fn export(
     outputs: &[(Option<&Path>, Output)],
 ) -> Result<(), String> {
     if outputs.iter().all(|(path, _)| path.is_none()) {
-        return Err("indicare almeno un file: --public, --internal o --albo".into());
+        return Err("indicare almeno un file: --pubblico, --interno o --albo".into());
     }
     let call = resolve_call(office, bando)?;
     let (header, rows) = office
@@ -353,24 +371,33 @@ fn export(
         })?;
     for (path, output) in outputs {
         let Some(path) = path else { continue };
-        let file = create_export(path, *output)
-            .map_err(|e| format!("{}: impossibile scrivere: {e}", path.display()))?;
+        let file = create_export(path, *output).map_err(|e| {
+            format!(
+                "impossibile scrivere {}",
+                crate::files::reasons::io_fault(path, &e)
+            )
+        })?;
         let out = BufWriter::new(file);
         let written = match output {
             Output::Csv(audience) => write_csv(out, &rows, *audience),
             Output::Notice => write_notice(out, &call.title, &header, &rows),
         };
-        written.map_err(|e| format!("{}: {e}", path.display()))?;
+        written.map_err(|e| {
+            format!(
+                "scrittura non riuscita: {}",
+                crate::files::reasons::io_fault(path, &e)
+            )
+        })?;
         let what = match output {
             Output::Csv(Audience::Public) => "elenco pubblico",
             Output::Csv(Audience::Internal) => "elenco per l'ufficio (con nomi: non pubblicare)",
             Output::Notice => "testo per l'albo",
         };
         println!(
-            "{}: {what} della {}, {} righe.",
+            "{}: {what} della {}, {}.",
             path.display(),
             header.title(),
-            count(rows.len())
+            plural(rows.len(), "riga", "righe")
         );
     }
     Ok(())
@@ -407,10 +434,10 @@ fn replay(office: &Office, bando: Option<&str>, version: u32) -> Result<(), Stri
         ));
     }
     println!(
-        "Sorteggio della {} ripetuto con il seme {}: stesso esito per {} gruppi.",
+        "Sorteggio della {} ripetuto con il seme {}: stesso esito per {}.",
         header.title(),
         draw.seed,
-        count(draw.groups.len())
+        plural(draw.groups.len(), "gruppo", "gruppi")
     );
     for group in &draw.groups {
         let ids: Vec<String> = group.iter().map(ToString::to_string).collect();
@@ -426,18 +453,18 @@ pub fn print_demo_ranking(ranking: Option<&crate::demo::RankingSummary>) {
     };
     let header = &ranking.header;
     println!(
-        "Pubblicata la {} ({} ammesse, {} escluse, opposizioni entro il {}): {} messaggi accodati.",
+        "Pubblicata la {} ({}, {}, opposizioni entro il {}): {}.",
         header.title(),
-        count(header.admitted as usize),
-        count(header.excluded as usize),
+        plural(header.admitted as usize, "ammessa", "ammesse"),
+        plural(header.excluded as usize, "esclusa", "escluse"),
         header
             .objection_deadline
             .map(format_date)
             .unwrap_or_default(),
-        count(ranking.messages)
+        plural(ranking.messages, "messaggio accodato", "messaggi accodati")
     );
     println!(
-        "Opposizioni: {} ricevute, {} da decidere; «alloggi ranking export --version {} --public FILE.csv» esporta l'elenco pubblico.",
+        "Opposizioni: {} ricevute, {} da decidere; «alloggi ranking export --versione {} --pubblico FILE.csv» esporta l'elenco pubblico.",
         count(ranking.objections),
         count(ranking.objections_open),
         header.number

@@ -131,7 +131,10 @@ pub fn check_adjustment(
                 Some(p) if current == Some(*p) => {
                     return Err(refuse(
                         "punti",
-                        format!("{criterion} vale già {p} punti per rettifica"),
+                        format!(
+                            "{criterion} vale già {} per rettifica",
+                            crate::domain::number::points_text(p)
+                        ),
                     ));
                 }
                 None if current.is_none() => {

@@ -5,12 +5,30 @@
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match e.kind() {
-        ErrorKind::NotFound => "il file non esiste".into(),
+        ErrorKind::NotFound => "il file o la cartella non esiste".into(),
         ErrorKind::PermissionDenied => "permesso negato".into(),
         ErrorKind::InvalidData => "il file non è testo UTF-8".into(),
         ErrorKind::IsADirectory => "è una cartella, non un file".into(),
-        _ => format!("errore di sistema ({e})"),
+        ErrorKind::NotADirectory => "una parte del percorso non è una cartella".into(),
+        ErrorKind::AlreadyExists => "esiste già".into(),
+        ErrorKind::StorageFull => "disco pieno".into(),
+        ErrorKind::QuotaExceeded => "spazio disponibile esaurito (quota)".into(),
+        ErrorKind::ReadOnlyFilesystem => "il disco è in sola lettura".into(),
+        ErrorKind::CrossesDevices => "sposta tra dischi diversi: non ammesso".into(),
+        ErrorKind::UnexpectedEof => "il file finisce a metà".into(),
+        ErrorKind::FileTooLarge => "file troppo grande".into(),
+        ErrorKind::InvalidFilename => "nome del file non valido".into(),
+        // The system's own words are English: the number identifies the fault for a technician.
+        _ => match e.raw_os_error() {
+            Some(code) => format!("errore di sistema n. {code}"),
+            None => e.to_string(),
+        },
     }
+}
+
+/// An operating-system fault about a file, with its path: `dati.csv: il file o la cartella non esiste`.
+pub fn io_fault(path: &std::path::Path, e: &std::io::Error) -> String {
+    format!("{}: {}", path.display(), io_reason(e))
 }
 
 /// A TOML parser's message in Italian; the line is told apart, from the error's span.

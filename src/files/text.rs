@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn a_missing_file_is_told_in_italian() {
         let err = read_text(Path::new("/nonexistent/x.toml")).unwrap_err();
-        assert_eq!(err, "impossibile leggere il file: il file non esiste");
+        assert_eq!(
+            err,
+            "impossibile leggere il file: il file o la cartella non esiste"
+        );
     }
 
     #[test]

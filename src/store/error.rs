@@ -37,7 +37,7 @@ pub enum StoreError {
     /// `line` 0: the file as a whole, not one line of it.
     #[error("copia di sicurezza{}: {detail}", at_line(*.line))]
     Backup { line: usize, detail: String },
-    #[error("errore di lettura/scrittura: {0}")]
+    #[error("errore di lettura/scrittura: {}", crate::files::reasons::io_reason(.0))]
     Io(#[from] std::io::Error),
     #[error("il messaggio {0} non esiste")]
     UnknownMessage(crate::messages::outbox::OutboxId),

@@ -92,13 +92,13 @@ pub const NO_INTERESTED: &str = "nessun cittadino interessato a questo bando";
 
 pub fn interested_recipients(count: usize) -> String {
     format!(
-        "{} cittadini interessati: anteprima per il primo; gli altri ricevono lo stesso testo",
-        crate::domain::number::count(count)
+        "{}: anteprima per il primo; gli altri ricevono lo stesso testo",
+        crate::domain::number::plural(count, "cittadino interessato", "cittadini interessati")
     )
 }
 
 pub fn interested_queued(queued: usize, duplicates: usize) -> String {
-    let mut text = format!("{} messaggi accodati", crate::domain::number::count(queued));
+    let mut text = crate::domain::number::plural(queued, "messaggio accodato", "messaggi accodati");
     if duplicates > 0 {
         text.push_str(&format!(
             " · {} già in coda, non ripetuti",
@@ -110,8 +110,8 @@ pub fn interested_queued(queued: usize, duplicates: usize) -> String {
 
 pub fn batch_recipients(count: usize, first: &str) -> String {
     format!(
-        "{} destinatari: anteprima per il primo ({first}); gli altri ricevono lo stesso testo con i propri dati",
-        crate::domain::number::count(count)
+        "{}: anteprima per il primo ({first}); gli altri ricevono lo stesso testo con i propri dati",
+        crate::domain::number::plural(count, "destinatario", "destinatari")
     )
 }
 
@@ -179,7 +179,7 @@ pub const CHOICE_HINT: &str = "← → per scegliere";
 
 pub fn batch_done(done: usize, refused: usize, first_error: Option<&str>) -> String {
     match first_error {
-        None => format!("{} domande aggiornate", crate::domain::number::count(done)),
+        None => crate::domain::number::plural(done, "domanda aggiornata", "domande aggiornate"),
         Some(error) => format!(
             "{} aggiornate, {} rifiutate: {error}",
             crate::domain::number::count(done),
@@ -197,7 +197,7 @@ pub fn too_small(width: u16, height: u16, min_width: u16, min_height: u16) -> St
 }
 
 pub fn matches(n: usize) -> String {
-    format!("{} risultati", crate::domain::number::count(n))
+    crate::domain::number::plural(n, "risultato", "risultati")
 }
 
 pub fn window_open(days_left: i64) -> String {
@@ -209,37 +209,49 @@ pub fn window_open(days_left: i64) -> String {
 }
 
 pub fn window_not_yet(days: i64) -> String {
-    format!("non ancora aperta · apre tra {days} giorni")
+    match days {
+        1 => "non ancora aperta · apre domani".to_string(),
+        n => format!("non ancora aperta · apre tra {n} giorni"),
+    }
 }
 
 pub const WINDOW_CLOSED: &str = "chiusa";
 
 pub fn procedure_day(day: i64, days_left: i64) -> String {
     if days_left >= 0 {
-        format!("giorno {day}/210 · restano {days_left} giorni")
+        match days_left {
+            1 => format!("giorno {day}/210 · resta 1 giorno"),
+            n => format!("giorno {day}/210 · restano {n} giorni"),
+        }
     } else {
-        format!("giorno {day}/210 · scaduto da {} giorni", -days_left)
+        match -days_left {
+            1 => format!("giorno {day}/210 · scaduto da 1 giorno"),
+            n => format!("giorno {day}/210 · scaduto da {n} giorni"),
+        }
     }
 }
 
 pub fn integration_overdue(n: usize) -> String {
-    format!(
-        "{} integrazioni scadute senza risposta",
-        crate::domain::number::count(n)
+    crate::domain::number::plural(
+        n,
+        "integrazione scaduta senza risposta",
+        "integrazioni scadute senza risposta",
     )
 }
 
 pub fn integration_due_soon(n: usize) -> String {
-    format!(
-        "{} integrazioni in scadenza entro 3 giorni",
-        crate::domain::number::count(n)
+    crate::domain::number::plural(
+        n,
+        "integrazione in scadenza entro 3 giorni",
+        "integrazioni in scadenza entro 3 giorni",
     )
 }
 
 pub fn received_unregistered(n: usize) -> String {
-    format!(
-        "{} domande ricevute da protocollare",
-        crate::domain::number::count(n)
+    crate::domain::number::plural(
+        n,
+        "domanda ricevuta da protocollare",
+        "domande ricevute da protocollare",
     )
 }
 
@@ -371,9 +383,9 @@ pub const OBJECTION_TO_DECIDE: &str = "opposizione da decidere";
 
 pub fn ranking_counts(admitted: usize, excluded: usize) -> String {
     format!(
-        "{} ammesse, {} escluse",
-        crate::domain::number::count(admitted),
-        crate::domain::number::count(excluded)
+        "{}, {}",
+        crate::domain::number::plural(admitted, "ammessa", "ammesse"),
+        crate::domain::number::plural(excluded, "esclusa", "escluse")
     )
 }
 
@@ -394,8 +406,8 @@ pub fn unknown_template(id: &str) -> String {
 
 pub fn ranking_published(title: &str, queued: usize, duplicates: usize) -> String {
     let mut text = format!(
-        "pubblicata la {title}: {} messaggi accodati",
-        crate::domain::number::count(queued)
+        "pubblicata la {title}: {}",
+        crate::domain::number::plural(queued, "messaggio accodato", "messaggi accodati")
     );
     if duplicates > 0 {
         text.push_str(&format!(

@@ -6,6 +6,7 @@ mod backup_fixture;
 mod bounded_io;
 mod bundle_cli;
 mod cli;
+mod cli_italian;
 mod console_agenda;
 mod console_calls;
 mod console_e2e;

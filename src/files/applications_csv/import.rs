@@ -19,13 +19,16 @@ pub struct ImportSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file has errors: nothing was imported.
-    #[error("{} errori nel file: nessuna domanda importata", .0.len())]
+    #[error(
+        "{} nel file: nessuna domanda importata",
+        crate::domain::number::plural(.0.len(), "errore", "errori")
+    )]
     Rows(Vec<RowError>),
     #[error("nessun bando attivo: caricare o attivare un bando prima di importare le domande")]
     NoActiveCall,
     #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("errore di lettura del file: {0}")]
+    #[error("errore di lettura del file: {}", crate::files::reasons::io_reason(.0))]
     Io(#[from] std::io::Error),
 }
 

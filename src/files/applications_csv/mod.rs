@@ -44,7 +44,14 @@ pub fn parse_applications(
     let mut errs = Errors::default();
     let mut bytes = Vec::new();
     if let Err(e) = reader.read_to_end(&mut bytes) {
-        errs.push(1, "file", format!("lettura non riuscita: {e}"));
+        errs.push(
+            1,
+            "file",
+            format!(
+                "lettura non riuscita: {}",
+                crate::files::reasons::io_reason(&e)
+            ),
+        );
         return Err(errs.finish());
     }
     if crate::files::text::is_utf16(&bytes) {
@@ -69,8 +76,9 @@ pub fn parse_applications(
             );
             None
         }
-        Err(e) => {
-            errs.push(1, "file", format!("lettura non riuscita: {e}"));
+        Err(_) => {
+            // Reading from memory: only a malformed record can fail here.
+            errs.push(1, "file", "lettura non riuscita".to_string());
             None
         }
     };
@@ -91,7 +99,7 @@ pub fn parse_applications(
             Err(e) => {
                 // Reading from memory with `flexible` cannot fail; stay safe anyway.
                 let line = e.position().map_or(1, |p| lines.at(p.byte()));
-                errs.push(line, "file", format!("lettura non riuscita: {e}"));
+                errs.push(line, "file", "lettura non riuscita".to_string());
                 break;
             }
         }

@@ -30,8 +30,12 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
         CallActivated { code } => format!("bando attivo: {code}"),
         CallPublished { code } => format!("bando pubblicato: {code}"),
         InterestedAdded { call, fiscal_codes } => format!(
-            "{} interessati aggiunti al bando {call}",
-            fiscal_codes.len()
+            "{} al bando {call}",
+            crate::domain::number::plural(
+                fiscal_codes.len(),
+                "interessato aggiunto",
+                "interessati aggiunti"
+            )
         ),
         InterestedRemoved { call, fiscal_code } => {
             format!("interessato rimosso dal bando {call}: {fiscal_code}")

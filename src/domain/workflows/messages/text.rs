@@ -56,8 +56,8 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
         }
         MessageRequeued { outbox, .. } => format!("→ IO: M{outbox} rimesso in coda"),
         MessagesExported { bundle, outbox } => format!(
-            "→ IO: {} messaggi esportati nel pacchetto {bundle}",
-            outbox.len()
+            "→ IO: {} nel pacchetto {bundle}",
+            crate::domain::number::plural(outbox.len(), "messaggio esportato", "messaggi esportati")
         ),
         _ => return None,
     })

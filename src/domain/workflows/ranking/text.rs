@@ -47,7 +47,10 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
             Adjustment::Override {
                 criterion,
                 points: Some(points),
-            } => format!("punteggio rettificato: {criterion} = {points} punti"),
+            } => format!(
+                "punteggio rettificato: {criterion} = {}",
+                crate::domain::number::points_text(points)
+            ),
             Adjustment::Override { criterion, .. } => {
                 format!("punteggio rettificato: {criterion} torna al calcolo")
             }
@@ -84,8 +87,8 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
             groups,
             ..
         } => format!(
-            "sorteggio per la graduatoria n. {number}: {} gruppi a pari merito, seme {seed}",
-            groups.len()
+            "sorteggio per la graduatoria n. {number}: {} a pari merito, seme {seed}",
+            crate::domain::number::plural(groups.len(), "gruppo", "gruppi")
         ),
         _ => return None,
     })

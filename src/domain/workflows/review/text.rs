@@ -42,12 +42,15 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
     Some(match kind {
         ReviewStarted { .. } => "istruttoria avviata".to_string(),
         IntegrationRequested { request, .. } => format!(
-            "integrazione richiesta ({} documenti, entro il {})",
-            request.documents.len(),
+            "integrazione richiesta ({}, entro il {})",
+            crate::domain::number::plural(request.documents.len(), "documento", "documenti"),
             format_date(request.deadline)
         ),
         IntegrationReceived { documents, .. } => {
-            format!("integrazione ricevuta ({} documenti)", documents.len())
+            format!(
+                "integrazione ricevuta ({})",
+                crate::domain::number::plural(documents.len(), "documento", "documenti")
+            )
         }
         DocumentRecorded { code, status, .. } => match status {
             DocumentStatus::Ricevuto { .. } => format!("documento ricevuto: {code}"),

@@ -128,8 +128,8 @@ pub fn call_hint_unpublished(key: &str, interested: usize) -> String {
     match interested {
         0 => format!("non pubblicato · {key} lo pubblica"),
         n => format!(
-            "non pubblicato · {key} lo pubblica e avvisa {} interessati",
-            crate::domain::number::count(n)
+            "non pubblicato · {key} lo pubblica e avvisa {}",
+            crate::domain::number::plural(n, "interessato", "interessati")
         ),
     }
 }
@@ -249,8 +249,8 @@ pub fn call_interested_removed(code: &str, call: &str) -> String {
 
 pub fn call_interested_imported(added: usize, present: usize) -> String {
     format!(
-        "{} interessati aggiunti ({} già presenti)",
-        crate::domain::number::count(added),
+        "{} ({} già presenti)",
+        crate::domain::number::plural(added, "interessato aggiunto", "interessati aggiunti"),
         crate::domain::number::count(present)
     )
 }

@@ -234,7 +234,10 @@ pub fn check_override(
     points: crate::domain::points::Points,
     computed: crate::domain::points::Points,
 ) -> String {
-    format!("Rettifica: {criterion} ({label}) a {points} punti; il calcolo dà {computed}")
+    format!(
+        "Rettifica: {criterion} ({label}) a {}; il calcolo dà {computed}",
+        crate::domain::number::points_text(points)
+    )
 }
 
 pub fn check_back_to_computed(

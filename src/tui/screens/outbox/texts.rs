@@ -21,8 +21,8 @@ pub const OUTBOX_COLUMNS: [&str; 4] = ["Quando", "Destinatario", "Messaggio", "S
 
 pub fn exported(count: usize, bundle: &str, path: &str) -> String {
     format!(
-        "esportati {} messaggi nel pacchetto {bundle} ({path})",
-        crate::domain::number::count(count)
+        "esportati {} nel pacchetto {bundle} ({path})",
+        crate::domain::number::plural(count, "messaggio", "messaggi")
     )
 }
 

@@ -169,8 +169,8 @@ pub fn cannot_write(path: &str, error: &str) -> String {
 
 pub fn ranking_exported(path: &str, what: &str, title: &str, rows: usize) -> String {
     format!(
-        "{path}: {what} della {title}, {} righe",
-        crate::domain::number::count(rows)
+        "{path}: {what} della {title}, {}",
+        crate::domain::number::plural(rows, "riga", "righe")
     )
 }
 
