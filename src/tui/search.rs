@@ -344,7 +344,9 @@ fn typo_hits(index: &SearchIndex, query: &Query, exact: &[u32]) -> Vec<Hit> {
         MATCHER.with_borrow_mut(|matcher| {
             range
                 .iter()
-                .filter_map(|&row| typos(row, matcher).map(|t| (u64::from(t) << 32) | u64::from(row)))
+                .filter_map(|&row| {
+                    typos(row, matcher).map(|t| (u64::from(t) << 32) | u64::from(row))
+                })
                 .collect()
         })
     };
@@ -703,7 +705,12 @@ mod tests {
         for typo in ["Marcantini", "Mracantoni", "Marcantonni"] {
             assert_eq!(rows(&fresh(&index, typo)), vec![0, 6], "{typo}");
         }
-        for typo in ["Marcantini", "Mracantoni", "Marcantonni", "marcantoni giusepe"] {
+        for typo in [
+            "Marcantini",
+            "Mracantoni",
+            "Marcantonni",
+            "marcantoni giusepe",
+        ] {
             assert_eq!(
                 highlight(&index, 0, typo).map(|h| h.0),
                 Some(Field::Name),
@@ -717,7 +724,11 @@ mod tests {
         // A wrong letter and a subsequence together, in any order.
         assert_eq!(rows(&fresh(&index, "rosso sim")), vec![2]);
         assert_eq!(rows(&fresh(&index, "simone rsuso")), vec![2]);
-        assert_eq!(rows(&fresh(&index, "russo")), vec![2, 3], "then Rosso, a typo away");
+        assert_eq!(
+            rows(&fresh(&index, "russo")),
+            vec![2, 3],
+            "then Rosso, a typo away"
+        );
     }
 
     #[test]
@@ -730,7 +741,11 @@ mod tests {
         assert_eq!(hits[2].score, 0);
         // Fewest typos first: "marcantonuo" is one typo from Marcantonio, two from Marcantoni.
         assert_eq!(rows(&fresh(&index, "marcantonuo")), vec![6, 0]);
-        assert_eq!(rows(&fresh(&index, "mancinni")), vec![5], "a doubled letter");
+        assert_eq!(
+            rows(&fresh(&index, "mancinni")),
+            vec![5],
+            "a doubled letter"
+        );
         // Short words and codes get no typos.
         assert!(fresh(&index, "ross").iter().all(|h| h.score > 0));
         assert!(fresh(&index, "RSSNNA79").is_empty());
