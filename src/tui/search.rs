@@ -13,6 +13,11 @@
 //! - case-insensitive; accented letters in the data are also found by their plain letter
 //!   ("nicolo" finds "Nicolò"); no special syntax (`'`, `^`, `!`, `$` are ordinary characters);
 //! - a row's score is that of its best field; hits are sorted by score, best first, ties by row;
+//! - typo tolerance on names ([`typo`]): a row none of whose fields matches every word is still a
+//!   hit when every word either is a subsequence of its name or is within a small edit distance of
+//!   one of the name's words, at least one being only near ("Rosso" finds "Russo", "Mracantoni"
+//!   "Marcantoni"). These hits have score 0 and come after all the others, fewest typos first, ties
+//!   by row;
 //! - an empty (or all-blank) query filters nothing: every row, in row order, with score 0.
 //!
 //! Speed: typing narrows incrementally ([`SearchSession`] keeps the hits of every prefix, so each
@@ -22,12 +27,15 @@
 //! 100.000 rows and keeps 8,5 MiB (a session with its cached prefixes a few MiB more): build it off
 //! the UI thread so that the first frame never waits for it.
 
+mod typo;
+
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str, chars};
 use rayon::prelude::*;
+use typo::{FAR, NameWords, Near};
 
 /// The field of an application a query matched in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,6 +85,8 @@ pub struct SearchIndex {
     ascii: Vec<u8>,
     wide: Vec<char>,
     spans: Vec<[Span; 3]>,
+    /// The words of the names, for typo tolerance.
+    names: NameWords,
 }
 
 /// Bit of a character in a field's mask: ASCII letters case-folded, digits, and other ASCII
@@ -123,6 +133,7 @@ impl SearchIndex {
             ascii: Vec::with_capacity(text),
             wide: Vec::new(),
             spans: Vec::with_capacity(rows),
+            names: NameWords::new(entries.iter().take(rows).map(|e| e.name.as_str())),
         };
         for entry in entries.iter().take(rows) {
             let row = [
@@ -135,6 +146,7 @@ impl SearchIndex {
         index.ascii.shrink_to_fit();
         index.wide.shrink_to_fit();
         let _ = rayon::current_num_threads();
+        typo::prepare();
         index
     }
 
@@ -219,6 +231,8 @@ struct Query {
     words: Vec<String>,
     atoms: Vec<Atom>,
     mask: u64,
+    /// The words folded as name words are, for typo tolerance.
+    folded: Vec<String>,
 }
 
 /// One word of a query as nucleo matches it: fuzzy, case-insensitive, accents folded, no syntax.
@@ -236,12 +250,20 @@ impl Query {
     fn new(query: &str) -> Query {
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
         let atoms = words.iter().map(|w| fuzzy_atom(w)).collect();
-        let mask = words
-            .iter()
-            .flat_map(|w| w.chars())
-            .fold(0, |m, c| m | char_bit(c));
-        Query { words, atoms, mask }
+        let mask = words.iter().map(|w| word_mask(w)).fold(0, |m, w| m | w);
+        let folded = words.iter().map(|w| typo::fold(w)).collect();
+        Query {
+            words,
+            atoms,
+            mask,
+            folded,
+        }
     }
+}
+
+/// Characters a query word needs in a field (see [`char_bit`]).
+fn word_mask(word: &str) -> u64 {
+    word.chars().fold(0, |m, c| m | char_bit(c))
 }
 
 thread_local! {
@@ -282,6 +304,71 @@ fn scan(index: &SearchIndex, query: &Query, candidates: Option<&[u32]>) -> Vec<H
     hits
 }
 
+/// Rows that match only with typos, nearest first (fewest typos over all words), ties in row
+/// order, each with score 0: every word is near a word of the row's name or is a subsequence of
+/// the name, and the row is not in `exact` (the ascending rows of the ordinary hits).
+fn typo_hits(index: &SearchIndex, query: &Query, exact: &[u32]) -> Vec<Hit> {
+    let near: Vec<Option<Near>> = query
+        .folded
+        .iter()
+        .map(|w| index.names.near(w, index.len()))
+        .collect();
+    let mut candidates: Vec<u32> = near
+        .iter()
+        .flatten()
+        .flat_map(|n| n.rows.iter().copied())
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates.retain(|row| exact.binary_search(row).is_err());
+    let masks: Vec<u64> = query.words.iter().map(|w| word_mask(w)).collect();
+    // Typos of a row over all words, or `None` when a word neither is near nor matches its name.
+    let typos = |row: u32, matcher: &mut Matcher| -> Option<u32> {
+        let name = index.spans.get(row as usize)?[0];
+        let mut total = 0u32;
+        for ((atom, near), mask) in query.atoms.iter().zip(&near).zip(&masks) {
+            match near.as_ref().and_then(|n| n.distance.get(row as usize)) {
+                Some(&d) if d != FAR => total += u32::from(d),
+                _ if name.mask & mask != *mask => return None,
+                _ => {
+                    atom.score(index.haystack(name), matcher)?;
+                }
+            }
+        }
+        Some(total)
+    };
+    let score_range = |range: &[u32]| -> Vec<u64> {
+        MATCHER.with_borrow_mut(|matcher| {
+            range
+                .iter()
+                .filter_map(|&row| {
+                    typos(row, matcher).map(|t| (u64::from(t) << 32) | u64::from(row))
+                })
+                .collect()
+        })
+    };
+    let mut found: Vec<u64> = if candidates.len() <= CHUNK {
+        score_range(&candidates)
+    } else {
+        candidates
+            .par_chunks(CHUNK)
+            .map(score_range)
+            .flatten_iter()
+            .collect()
+    };
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|key| Hit {
+            row: key as u32,
+            score: 0,
+        })
+        .collect()
+}
+
 /// Sorts hits given in row order by score, best first; being stable, equal scores stay in row
 /// order. A byte-wise LSD radix sort: two passes for the usual scores below 65.536.
 fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
@@ -316,9 +403,9 @@ struct Level {
     /// Lowercased query text this level was computed for.
     key: String,
     words: Vec<String>,
-    /// Matching rows in row order: the candidates of the next, longer query.
+    /// Matching rows in row order, typo hits left out: the candidates of the next, longer query.
     rows: Vec<u32>,
-    /// The same rows as hits, best first.
+    /// The same rows as hits, best first, then the typo hits.
     hits: Vec<Hit>,
 }
 
@@ -367,12 +454,15 @@ impl SearchSession {
         if self.filtering && self.levels.last().is_none_or(|l| l.words != prepared.words) {
             let previous = self.levels.last().map(|l| l.rows.as_slice());
             let found = scan(&self.index, &prepared, previous);
-            let rows = found.iter().map(|h| h.row).collect();
+            let rows: Vec<u32> = found.iter().map(|h| h.row).collect();
+            let mut hits = rank(found);
+            // Typo hits are not narrowed: a typo in a prefix may be the right letter of the word.
+            hits.extend(typo_hits(&self.index, &prepared, &rows));
             self.levels.push(Level {
                 key,
                 words: prepared.words,
                 rows,
-                hits: rank(found),
+                hits,
             });
         }
         self.hits()
@@ -401,7 +491,9 @@ pub fn highlight(index: &SearchIndex, row: u32, query: &str) -> Option<(Field, V
         return None;
     }
     MATCHER.with_borrow_mut(|matcher| {
-        let (_, field) = index.score_row(row, &query, matcher)?;
+        let Some((_, field)) = index.score_row(row, &query, matcher) else {
+            return typo_marks(index, row, &query, matcher).map(|marks| (Field::Name, marks));
+        };
         let span = index.spans.get(row as usize)?[field as usize];
         let haystack = index.haystack(span);
         let mut indices = Vec::new();
@@ -413,6 +505,58 @@ pub fn highlight(index: &SearchIndex, row: u32, query: &str) -> Option<(Field, V
         indices.dedup();
         Some((field, indices))
     })
+}
+
+/// The highlight of a typo hit, in its name: each name word near a query word, whole, and the
+/// characters matched by the other query words. `None` when the row is not a typo hit.
+fn typo_marks(
+    index: &SearchIndex,
+    row: u32,
+    query: &Query,
+    matcher: &mut Matcher,
+) -> Option<Vec<usize>> {
+    let span = index.spans.get(row as usize)?[0];
+    let haystack = index.haystack(span);
+    let name: Vec<char> = haystack.chars().collect();
+    // The name's words as char ranges, with their folded text.
+    let mut words: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut start = None;
+    for (i, c) in name.iter().chain([' '].iter()).enumerate() {
+        match (c.is_whitespace(), start) {
+            (true, Some(from)) => {
+                let text: String = name.get(from..i).unwrap_or_default().iter().collect();
+                words.push((from..i, typo::fold(&text)));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    let mut marks = Vec::new();
+    let mut typos = 0;
+    for (atom, folded) in query.atoms.iter().zip(&query.folded) {
+        let nearest = words
+            .iter()
+            .filter_map(|(range, word)| typo::distance(folded, word).map(|d| (d, range)))
+            .min_by_key(|(d, _)| *d);
+        match nearest {
+            Some((d, range)) => {
+                typos += d;
+                marks.extend(range.clone());
+            }
+            None => {
+                let mut indices = Vec::new();
+                atom.indices(haystack, matcher, &mut indices)?;
+                marks.extend(indices.into_iter().map(|i| i as usize));
+            }
+        }
+    }
+    if typos == 0 {
+        return None;
+    }
+    marks.sort_unstable();
+    marks.dedup();
+    Some(marks)
 }
 
 #[cfg(test)]
@@ -489,7 +633,8 @@ mod tests {
                 .all(|w| w[0].score > w[1].score
                     || (w[0].score == w[1].score && w[0].row < w[1].row))
         );
-        assert_eq!(rows(&fresh(&index, "maria rossi")), vec![3]);
+        // Then "Rossi Mario", one typo away.
+        assert_eq!(rows(&fresh(&index, "maria rossi")), vec![3, 5]);
         assert_eq!(rows(&fresh(&index, "ROSSI MAR")), found);
     }
 
@@ -539,6 +684,71 @@ mod tests {
         assert_eq!(highlight(&index, 4, "rossi"), None);
         assert_eq!(highlight(&index, 3, ""), None);
         assert_eq!(highlight(&index, 99, "rossi"), None);
+    }
+
+    fn people() -> Arc<SearchIndex> {
+        Arc::new(SearchIndex::new(vec![
+            entry("Marcantoni Giuseppe", "MRCGPP50A01D542X", "2024/000010"),
+            entry("Marchetti Antonio", "MRCNTN61B02D542Y", "2024/000011"),
+            entry("Russo Simone", "RSSSMN85C10D542K", "2024/000012"),
+            entry("Rosso Anna", "RSSNNA70A41D542Q", "2024/000013"),
+            entry("Rossi Leonardo", "RSSLRD72A01D542Z", "2024/000014"),
+            entry("Mancini Antonio", "MNCNTN80A01D542W", "2024/000015"),
+            entry("Marcantonio Luca", "MRCLCU90A01D542V", "2024/000016"),
+        ]))
+    }
+
+    #[test]
+    fn a_wrong_swapped_or_doubled_letter_finds_the_person() {
+        let index = people();
+        // Marcantonio (row 6) is two typos away from each, Marcantoni one.
+        for typo in ["Marcantini", "Mracantoni", "Marcantonni"] {
+            assert_eq!(rows(&fresh(&index, typo)), vec![0, 6], "{typo}");
+        }
+        for typo in [
+            "Marcantini",
+            "Mracantoni",
+            "Marcantonni",
+            "marcantoni giusepe",
+        ] {
+            assert_eq!(
+                highlight(&index, 0, typo).map(|h| h.0),
+                Some(Field::Name),
+                "{typo}"
+            );
+        }
+        assert_eq!(
+            highlight(&index, 0, "Mracantoni"),
+            Some((Field::Name, (0..10).collect()))
+        );
+        // A wrong letter and a subsequence together, in any order.
+        assert_eq!(rows(&fresh(&index, "rosso sim")), vec![2]);
+        assert_eq!(rows(&fresh(&index, "simone rsuso")), vec![2]);
+        assert_eq!(
+            rows(&fresh(&index, "russo")),
+            vec![2, 3],
+            "then Rosso, a typo away"
+        );
+    }
+
+    #[test]
+    fn typo_hits_come_after_exact_and_subsequence_hits() {
+        let index = people();
+        let hits = fresh(&index, "Rosso");
+        // Rosso Anna exactly, Rossi Leonardo as a subsequence ("Ross… Leo…"), Russo with a typo.
+        assert_eq!(rows(&hits), vec![3, 4, 2]);
+        assert!(hits[0].score > hits[1].score && hits[1].score > 0);
+        assert_eq!(hits[2].score, 0);
+        // Fewest typos first: "marcantonuo" is one typo from Marcantonio, two from Marcantoni.
+        assert_eq!(rows(&fresh(&index, "marcantonuo")), vec![6, 0]);
+        assert_eq!(
+            rows(&fresh(&index, "mancinni")),
+            vec![5],
+            "a doubled letter"
+        );
+        // Short words and codes get no typos.
+        assert!(fresh(&index, "ross").iter().all(|h| h.score > 0));
+        assert!(fresh(&index, "RSSNNA79").is_empty());
     }
 
     #[test]
@@ -633,7 +843,61 @@ mod tests {
             }
         }
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
+        let exact: Vec<u32> = hits.iter().map(|h| h.row).collect();
+        hits.extend(reference_typo_hits(entries, query, &exact));
         hits
+    }
+
+    /// Independent reference for typo hits: the rows not in `exact` where every word is within
+    /// its allowance (`strsim`'s restricted Damerau-Levenshtein distance) of a name word, or
+    /// is matched in the name by the plain matcher; fewest typos first, then row order.
+    fn reference_typo_hits(entries: &[Entry], query: &str, exact: &[u32]) -> Vec<Hit> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let allowed = |word: &str| match word.chars().count() {
+            _ if word.chars().any(|c| c.is_ascii_digit()) => 0,
+            0..=3 => 0,
+            4..=7 => 1,
+            _ => 2,
+        };
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        for (row, e) in (0u32..).zip(entries) {
+            if words.is_empty() || exact.contains(&row) {
+                continue;
+            }
+            let name_words: Vec<String> = e.name.split_whitespace().map(typo::fold).collect();
+            let chars: Vec<char> = e.name.chars().collect();
+            let haystack = if e.name.is_ascii() {
+                Utf32Str::Ascii(e.name.as_bytes())
+            } else {
+                Utf32Str::Unicode(&chars)
+            };
+            let mut total = 0;
+            let all = words.iter().all(|word| {
+                let folded = typo::fold(word);
+                let allowance = allowed(&folded);
+                let near = name_words
+                    .iter()
+                    .map(|n| strsim::osa_distance(&folded, n))
+                    .filter(|&d| allowance > 0 && d <= allowance)
+                    .min();
+                match near {
+                    Some(d) => {
+                        total += d;
+                        true
+                    }
+                    None => fuzzy_atom(word).score(haystack, &mut matcher).is_some(),
+                }
+            });
+            if all {
+                found.push((total, row));
+            }
+        }
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|(_, row)| Hit { row, score: 0 })
+            .collect()
     }
 
     fn sorted_rows(hits: &[Hit]) -> Vec<u32> {
@@ -678,8 +942,13 @@ mod tests {
                 let prefix = &query[..i + c.len_utf8()];
                 let incremental = session.set_query(prefix).to_vec();
                 prop_assert_eq!(&incremental, &fresh(&index, prefix));
-                let found = sorted_rows(&incremental);
-                prop_assert_eq!(&found, &reference(&entries, prefix));
+                // The ordinary hits first, narrowing as the query grows; then the typo hits.
+                let exact = reference(&entries, prefix);
+                let (first, typos) = incremental.split_at(exact.len().min(incremental.len()));
+                let found = sorted_rows(first);
+                prop_assert_eq!(&found, &exact);
+                let expected = reference_typo_hits(&entries, prefix, &exact);
+                prop_assert_eq!(typos, expected.as_slice());
                 if let Some(previous) = &previous {
                     prop_assert!(found.iter().all(|r| previous.contains(r)));
                 }

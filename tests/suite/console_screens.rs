@@ -973,3 +973,92 @@ fn a_stale_page_of_the_audit_log_never_overwrites_a_newer_one() {
     );
     assert_eq!(console.app.screens.audit.pages, vec![None]);
 }
+
+// ---- the cursor follows its application ----------------------------------------------------
+
+/// Position of the cursor in the list and the application under it.
+fn cursor_at(console: &Console) -> (usize, Option<ApplicationId>) {
+    (console.app.screens.inbox.list.cursor, cursor_row(console))
+}
+
+fn is_late(console: &Console, id: ApplicationId) -> bool {
+    console
+        .store()
+        .application(id)
+        .expect("read")
+        .is_some_and(|a| a.late)
+}
+
+#[test]
+fn back_from_the_case_the_cursor_is_on_the_same_application_where_the_list_moved_it() {
+    let mut c = console(true, (80, 24));
+    // Every application, sorted by state: registering one moves it to the registered ones.
+    c.char('2').char('o').char('o').char('o');
+    let target = c
+        .app
+        .screens
+        .inbox
+        .view
+        .iter()
+        .filter_map(|i| c.app.rows.row(*i))
+        .position(|r| r.state == State::Ricevuta && !is_late(&c, r.id))
+        .expect("a received application on time");
+    // Sorting kept the cursor on its application: go up to the first row, then down.
+    for _ in 0..c.app.screens.inbox.list.cursor {
+        c.key(KeyCode::Up);
+    }
+    for _ in 0..target {
+        c.key(KeyCode::Down);
+    }
+    let (before, id) = cursor_at(&c);
+    let id = id.expect("a received application");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.screen, ScreenId::Case);
+    c.char('p').key(KeyCode::Enter);
+    assert_eq!(
+        c.store().application(id).unwrap().unwrap().state,
+        State::Protocollata
+    );
+    c.key(KeyCode::Esc);
+    assert_eq!(c.app.screen, ScreenId::Inbox);
+    let (after, under) = cursor_at(&c);
+    assert_eq!(under, Some(id), "the cursor follows the application");
+    assert_ne!(
+        after, before,
+        "the list is sorted again: the application moved"
+    );
+    let name = c
+        .app
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.name.clone())
+        .expect("its row");
+    assert!(c.text().contains(&name), "and is on screen: {name}");
+}
+
+#[test]
+fn an_application_leaving_the_list_leaves_the_cursor_on_the_nearest_row() {
+    let mut c = console(true, (80, 24));
+    c.char('2').key(KeyCode::Right); // Ricevute
+    let view = c.app.screens.inbox.view.clone();
+    let ids: Vec<ApplicationId> = view
+        .iter()
+        .filter_map(|i| c.app.rows.row(*i).map(|r| r.id))
+        .collect();
+    // A registrable application with others after it.
+    let place = (2..ids.len().saturating_sub(1))
+        .find(|p| !is_late(&c, ids[*p]))
+        .expect("a received application on time");
+    for _ in 0..place {
+        c.key(KeyCode::Down);
+    }
+    assert_eq!(cursor_at(&c), (place, Some(ids[place])));
+    c.char('p');
+    assert_eq!(
+        c.store().application(ids[place]).unwrap().unwrap().state,
+        State::Protocollata
+    );
+    // It left «Ricevute»: the cursor stays at its place, on the application that followed it.
+    assert_eq!(cursor_at(&c), (place, Some(ids[place + 1])));
+}

@@ -158,6 +158,9 @@ pub struct InboxScreen {
     pub selected: BTreeSet<ApplicationId>,
     pub search: Option<Search>,
     pub index: Option<Arc<SearchIndex>>,
+    /// An application changed since the list was built (on the case screen, say): the list is
+    /// built again when it shows.
+    pub stale: bool,
     /// Steps sent on the applications chosen, waiting for the office.
     running: Pending<Running>,
 }
@@ -186,6 +189,7 @@ impl Default for InboxScreen {
             selected: BTreeSet::new(),
             search: None,
             index: None,
+            stale: false,
             running: Pending::default(),
         }
     }
@@ -213,9 +217,15 @@ impl InboxScreen {
         }
     }
 
-    /// Recomputes the list from filter, search and sort, keeping the cursor on the same row.
+    /// Recomputes the list from filter, search and sort, keeping the cursor on the same
+    /// application; when it has left the list, on the row now at its place (the nearest).
+    ///
+    /// Rows keep their positions once loaded (a changed application's row is replaced where it
+    /// is), so the position under the cursor names the same application before and after.
     pub fn rebuild_view(&mut self, rows: &Rows) {
+        self.stale = false;
         let keep = self.view.get(self.list.cursor).copied();
+        let place = self.list.cursor;
         let typed = self.search.as_ref().is_some_and(|s| !s.query().is_empty());
         if typed && self.search_waiting_for_index() {
             // No list that ignores the query: the results come when the index is ready.
@@ -247,7 +257,8 @@ impl InboxScreen {
         };
         self.list.cursor = keep
             .and_then(|k| self.view.iter().position(|i| *i == k))
-            .unwrap_or(0);
+            .unwrap_or(place);
+        self.list.clamp(self.view.len());
     }
 
     fn sort_view(&self, rows: &Rows, view: &mut [u32]) {

@@ -26,6 +26,12 @@ use crate::tui::view::View;
 use super::texts;
 
 impl Screen for InboxScreen {
+    fn enter(&mut self, ctx: &mut Ctx) {
+        if self.stale {
+            self.rebuild_shown(ctx);
+        }
+    }
+
     fn on_action(&mut self, action: Action, ctx: &mut Ctx) {
         self.today = ctx.today();
         let height = ctx.table_height(INBOX_CHROME);
@@ -50,8 +56,14 @@ impl Screen for InboxScreen {
             SELECT_ALL => self.select_all(ctx.rows()),
             NEXT_FILTER => self.next_filter(ctx.rows(), 1),
             PREVIOUS_FILTER => self.next_filter(ctx.rows(), -1),
-            SORT => self.cycle_sort(ctx.rows()),
-            REVERSE_SORT => self.reverse_sort(ctx.rows()),
+            SORT => {
+                self.cycle_sort(ctx.rows());
+                self.list.scroll_into_view(height);
+            }
+            REVERSE_SORT => {
+                self.reverse_sort(ctx.rows());
+                self.list.scroll_into_view(height);
+            }
             REGISTER | START_REVIEW => {
                 let targets = self.targets(ctx.rows());
                 let command = |id| match own {
@@ -239,6 +251,17 @@ impl Screen for InboxScreen {
                 self.selected.clear();
                 ctx.is_shown()
             }
+            // Rebuilt once shown again (or after the step, when shown), not on every
+            // application of a batch.
+            Change::Application(_) => {
+                self.stale = true;
+                false
+            }
+            // Also pushed when Esc comes back from the case screen.
+            Change::Step if self.stale && ctx.is_shown() => {
+                self.rebuild_shown(ctx);
+                true
+            }
             _ => false,
         }
     }
@@ -257,6 +280,13 @@ impl Screen for InboxScreen {
 }
 
 impl InboxScreen {
+    /// Builds the list again and scrolls it so that the cursor, which follows its application,
+    /// is on screen.
+    fn rebuild_shown(&mut self, ctx: &Ctx) {
+        self.rebuild_view(ctx.rows());
+        self.list.scroll_into_view(ctx.table_height(INBOX_CHROME));
+    }
+
     /// Each command commits on its own: one refusal does not hold back the others, and the
     /// report says how many went through and why the first refusal happened.
     fn run_batch(&mut self, commands: Vec<Command>, ctx: &mut Ctx) {
@@ -280,7 +310,7 @@ impl InboxScreen {
             if registering && ctx.messaging().config.is_ok() {
                 ctx.outbox_changed();
             }
-            self.rebuild_view(ctx.rows());
+            self.rebuild_shown(ctx);
         }
         let error = report.first_refusal.is_some();
         ctx.report(
