@@ -12,6 +12,7 @@ use crate::domain::application::{Channel, DocumentStatus, ExclusionReason};
 use crate::domain::call::Need;
 use crate::domain::command::NewApplication;
 use crate::domain::time::{Timestamp, format_date, rome_date};
+use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, ApplicationId, Call, Command, Context, State};
 use crate::store::Store;
 
@@ -498,6 +499,16 @@ impl<'a> Demo<'a> {
                 } else {
                     String::new()
                 };
+                // Admission needs every access requirement verified first.
+                for requirement in Requirement::ALL {
+                    let verify = Command::Verify {
+                        id,
+                        item: CheckItem::Requisito(requirement),
+                        verified: true,
+                        note: String::new(),
+                    };
+                    self.push(verify, ctx.clone());
+                }
                 self.push(Command::Admit { id, note }, ctx);
             }
             Step::Exclude => {

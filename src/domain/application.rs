@@ -86,7 +86,7 @@ impl State {
                     Protocollata | InIstruttoria | IntegrazioneRichiesta,
                     Esclusa
                 )
-                | (Esclusa, InIstruttoria)
+                | (Esclusa | Ammessa, InIstruttoria)
         )
     }
 

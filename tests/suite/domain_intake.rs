@@ -112,11 +112,14 @@ fn application_in(call: Call, conditions: &[Condition], state: State) -> Snapsho
         State::Ammessa => vec![
             register(ID),
             Command::StartReview { id: ID },
-            Command::Admit {
-                id: ID,
-                note: String::new(),
-            },
-        ],
+        ]
+        .into_iter()
+        .chain(verify_requirements(ID))
+        .chain([Command::Admit {
+            id: ID,
+            note: String::new(),
+        }])
+        .collect(),
         State::IntegrazioneRichiesta => vec![
             register(ID),
             Command::StartReview { id: ID },

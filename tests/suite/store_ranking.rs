@@ -218,23 +218,19 @@ fn seed(store: &Store) {
             );
         }
         match case.fate {
-            Fate::Admit => run(
-                store,
-                Command::Admit {
-                    id,
-                    note: String::new(),
-                },
-            ),
-            Fate::Exclude => run(
-                store,
-                Command::Exclude {
-                    id,
-                    reason: ExclusionReason::RequisitoMancante,
-                    note: String::new(),
-                },
-            ),
-            Fate::Review => Vec::new(),
-        };
+            Fate::Admit => admit(store, id),
+            Fate::Exclude => {
+                run(
+                    store,
+                    Command::Exclude {
+                        id,
+                        reason: ExclusionReason::RequisitoMancante,
+                        note: "residenza non dimostrata".to_string(),
+                    },
+                );
+            }
+            Fate::Review => {}
+        }
     }
     // With the default chain the protocol number separates 3 and 5: no draw would be needed.
     let live = store.live_ranking(CODE, Lot::Pending).expect("live");
