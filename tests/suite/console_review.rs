@@ -153,6 +153,10 @@ fn richest_case(console: &Console) -> ApplicationId {
         let Ok(Some(app)) = store.application(row.id) else {
             continue;
         };
+        // Decided applications carry their verifications too; this is a case to review.
+        if matches!(app.state, State::Ammessa | State::Esclusa) {
+            continue;
+        }
         let shared = store.shared_members(&app).map(|s| s.len()).unwrap_or(0);
         let booked = store.appointments_of(app.id).map(|a| a.len()).unwrap_or(0);
         let score = 4 * usize::from(!app.verifications.is_empty())
