@@ -241,6 +241,7 @@ impl<'a> Demo<'a> {
             fee: None,
             score_overrides: BTreeMap::new(),
             objections: Vec::new(),
+            conditions_recognised: Default::default(),
         };
         let (mut route, mut reason) = self.choose_route(over_limit, late);
 

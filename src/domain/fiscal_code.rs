@@ -113,10 +113,12 @@ fn max_day(month: u32) -> u32 {
 /// The real dates a code's day, month and two-digit year may stand for, one per century that
 /// fits (the code does not say which).
 fn possible_birth_dates(year: u32, month: u32, day: u32) -> impl Iterator<Item = NaiveDate> {
-    [1800, 1900, 2000].into_iter().filter_map(move |century: i32| {
-        let year = century + i32::try_from(year).ok()?;
-        NaiveDate::from_ymd_opt(year, month, day)
-    })
+    [1800, 1900, 2000]
+        .into_iter()
+        .filter_map(move |century: i32| {
+            let year = century + i32::try_from(year).ok()?;
+            NaiveDate::from_ymd_opt(year, month, day)
+        })
 }
 
 /// Fiscal code of a natural person: 16 uppercase characters, checked.

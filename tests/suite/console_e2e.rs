@@ -670,7 +670,9 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
     // v: each access requirement verified in turn (the form opens on the first not done).
     for _ in 0..6 {
         console.keys(&["v"]);
-        console.wait_for("the verification form", |s| s.contains("┌ Verifica di requisiti"));
+        console.wait_for("the verification form", |s| {
+            s.contains("┌ Verifica di requisiti")
+        });
         console.keys(&["C-s"]);
         console.wait_for("the verification saved", |s| {
             !s.contains("┌ Verifica di requisiti")

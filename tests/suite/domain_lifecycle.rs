@@ -9,12 +9,12 @@ use alloggi::domain::command::NewApplication;
 use alloggi::domain::contact::{Address, Contact};
 use alloggi::domain::household::{Condition, Household, Member, Relation, adequate_area_m2};
 use alloggi::domain::time::Timestamp;
+use alloggi::domain::verification::{CheckItem, Requirement, Verification};
+use alloggi::domain::workflows::review::exclusion_contradiction;
 use alloggi::domain::{
     ApplicationId, Command, Context, DomainError, Event, EventKind, Protocol, Snapshot, State,
     decide, evolve,
 };
-use alloggi::domain::verification::{CheckItem, Requirement, Verification};
-use alloggi::domain::workflows::review::exclusion_contradiction;
 use chrono::Duration;
 use common::*;
 use proptest::prelude::*;
@@ -716,7 +716,11 @@ fn exclude_for_other_reason_needs_a_note() {
             let events = decide(&s, &command, &ctx()).expect("excluded");
             assert_eq!(events[0].reason, None);
         } else {
-            assert_eq!(invalid_field(decide(&s, &command, &ctx())), "nota", "{reason:?}");
+            assert_eq!(
+                invalid_field(decide(&s, &command, &ctx())),
+                "nota",
+                "{reason:?}"
+            );
         }
     }
 }
@@ -796,7 +800,10 @@ fn admission_needs_every_access_requirement_verified_and_names_the_missing_ones(
     {
         assert!(reason.contains(requirement.label()), "{reason}");
     }
-    assert!(!reason.contains(Requirement::Cittadinanza.label()), "{reason}");
+    assert!(
+        !reason.contains(Requirement::Cittadinanza.label()),
+        "{reason}"
+    );
 
     for requirement in Requirement::ALL {
         let verify = Command::Verify {
@@ -844,7 +851,10 @@ fn an_admission_is_revoked_with_a_reason_until_the_definitive_ranking() {
     let events = apply(&mut s, &revoke(), &ctx());
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind_name(), "ammissione_revocata");
-    assert_eq!(events[0].reason.as_deref(), Some("residenza risultata fittizia"));
+    assert_eq!(
+        events[0].reason.as_deref(),
+        Some("residenza risultata fittizia")
+    );
     assert!(events[0].summary().contains("ammissione revocata"));
     let app = s.application.as_ref().unwrap();
     assert_eq!(app.state, State::InIstruttoria);

@@ -6,11 +6,11 @@ use crate::common;
 use std::path::Path;
 
 use alloggi::domain::application::{DocumentStatus, ExclusionReason};
-use alloggi::domain::verification::{CheckItem, Requirement};
 use alloggi::domain::call::CallParameters;
 use alloggi::domain::command::NewApplication;
 use alloggi::domain::household::{Member, Relation};
 use alloggi::domain::money::Money;
+use alloggi::domain::verification::{CheckItem, Requirement};
 use alloggi::domain::{ApplicationId, Command, DomainError, Protocol, State};
 use alloggi::store::audit::entry_hash;
 use alloggi::store::{SCHEMA_VERSION, Store, StoreError};
