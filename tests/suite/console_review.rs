@@ -581,7 +581,7 @@ fn an_admission_is_revoked_from_the_case_with_a_reason() {
         .find_map(|i| c.app.rows.row(*i).map(|r| r.id))
         .expect("an admitted application in the demo");
     let audit = c.store().audit_len();
-    c.open(id).char('A');
+    c.open(id).char('T');
     assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
     assert!(c.text().contains("Revoca dell'ammissione"), "{}", c.text());
     // The reason is required.
