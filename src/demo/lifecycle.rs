@@ -12,6 +12,7 @@ use crate::domain::application::{Channel, DocumentStatus, ExclusionReason};
 use crate::domain::call::Need;
 use crate::domain::command::NewApplication;
 use crate::domain::time::{Timestamp, format_date, rome_date};
+use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, ApplicationId, Call, Command, Context, State};
 use crate::store::Store;
 
@@ -240,6 +241,7 @@ impl<'a> Demo<'a> {
             fee: None,
             score_overrides: BTreeMap::new(),
             objections: Vec::new(),
+            conditions_recognised: Default::default(),
         };
         let (mut route, mut reason) = self.choose_route(over_limit, late);
 
@@ -498,6 +500,16 @@ impl<'a> Demo<'a> {
                 } else {
                     String::new()
                 };
+                // Admission needs every access requirement verified first.
+                for requirement in Requirement::ALL {
+                    let verify = Command::Verify {
+                        id,
+                        item: CheckItem::Requisito(requirement),
+                        verified: true,
+                        note: String::new(),
+                    };
+                    self.push(verify, ctx.clone());
+                }
                 self.push(Command::Admit { id, note }, ctx);
             }
             Step::Exclude => {

@@ -86,7 +86,7 @@ impl State {
                     Protocollata | InIstruttoria | IntegrazioneRichiesta,
                     Esclusa
                 )
-                | (Esclusa, InIstruttoria)
+                | (Esclusa | Ammessa, InIstruttoria)
         )
     }
 
@@ -215,6 +215,10 @@ pub struct Application {
     /// Objections to a provisional ranking, in the order received.
     #[serde(default)]
     pub objections: Vec<super::objection::Objection>,
+    /// Conditions the household never declared, recognised later by a score adjustment with
+    /// its reason (e.g. an accepted objection): the score says so.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub conditions_recognised: std::collections::BTreeSet<super::household::Condition>,
 }
 
 impl Application {

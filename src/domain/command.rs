@@ -105,6 +105,12 @@ pub enum Command {
         id: ApplicationId,
         reason: String,
     },
+    /// Takes an admission back to the review, with a reason, while the call's ranking is not
+    /// yet definitive.
+    RevokeAdmission {
+        id: ApplicationId,
+        reason: String,
+    },
     UpdateContact {
         id: ApplicationId,
         contact: Contact,
@@ -213,6 +219,7 @@ impl Command {
             | Admit { .. }
             | Exclude { .. }
             | Reinstate { .. }
+            | RevokeAdmission { .. }
             | UpdateContact { .. }
             | AddMember { .. }
             | RemoveMember { .. }

@@ -98,6 +98,10 @@ pub enum EventKind {
     Reinstated {
         id: ApplicationId,
     },
+    /// The admission taken back to the review; the reason is the event's.
+    AdmissionRevoked {
+        id: ApplicationId,
+    },
     ContactUpdated {
         id: ApplicationId,
         contact: Contact,
@@ -237,6 +241,7 @@ impl EventKind {
             | Admitted { .. }
             | Excluded { .. }
             | Reinstated { .. }
+            | AdmissionRevoked { .. }
             | ContactUpdated { .. }
             | MemberAdded { .. }
             | MemberRemoved { .. }

@@ -41,6 +41,10 @@ pub enum FiscalCodeError {
     CheckChar { expected: char, found: char },
     #[error("giorno di nascita non valido: {day}")]
     BadDay { day: u32 },
+    #[error(
+        "data di nascita inesistente: 29 febbraio di un anno «{year:02}» non bisestile in nessun secolo; controllare giorno, mese e anno"
+    )]
+    NotLeapYear { year: u32 },
     #[error("cifra di controllo errata: attesa {expected}, trovata {found}")]
     CheckDigit { expected: char, found: char },
     #[error("cognome o nome senza lettere")]
@@ -106,6 +110,17 @@ fn max_day(month: u32) -> u32 {
     }
 }
 
+/// The real dates a code's day, month and two-digit year may stand for, one per century that
+/// fits (the code does not say which).
+fn possible_birth_dates(year: u32, month: u32, day: u32) -> impl Iterator<Item = NaiveDate> {
+    [1800, 1900, 2000]
+        .into_iter()
+        .filter_map(move |century: i32| {
+            let year = century + i32::try_from(year).ok()?;
+            NaiveDate::from_ymd_opt(year, month, day)
+        })
+}
+
 /// Fiscal code of a natural person: 16 uppercase characters, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -140,6 +155,10 @@ impl PersonFiscalCode {
         let (day, month) = candidate.birth_day_month();
         if !(1..=max_day(month)).contains(&day) {
             return Err(FiscalCodeError::BadDay { day: raw_day });
+        }
+        let year = candidate.birth_year_two_digits();
+        if possible_birth_dates(year, month, day).next().is_none() {
+            return Err(FiscalCodeError::NotLeapYear { year });
         }
         let (first15, last) = candidate.0.split_at(15);
         let found = last.chars().next().unwrap_or('?');
@@ -571,9 +590,20 @@ mod tests {
             PersonFiscalCode::parse(&code).unwrap_err().to_string(),
             "giorno di nascita non valido: 35"
         );
-        // 29 February is fine: the century is unknown.
-        let code = format!("RCCMNL00B29D969{}", check_char("RCCMNL00B29D969").unwrap());
-        assert!(PersonFiscalCode::parse(&code).is_ok());
+        // 29 February is fine when the year is leap in some century (2000, 1984, 1904).
+        for first15 in ["RCCMNL00B29D969", "RSSMRA84B29H501", "RSSMRA04B69H501"] {
+            let code = format!("{first15}{}", check_char(first15).unwrap());
+            assert!(PersonFiscalCode::parse(&code).is_ok(), "{code}");
+        }
+        // Neither 1881 nor 1981 nor 2081 is leap.
+        let e = PersonFiscalCode::parse("RSSMRA81B29H501R").unwrap_err();
+        assert_eq!(e, FiscalCodeError::NotLeapYear { year: 81 });
+        assert!(e.to_string().contains("29 febbraio"), "{e}");
+        let code = format!("RSSMRA01B69H501{}", check_char("RSSMRA01B69H501").unwrap());
+        assert_eq!(
+            PersonFiscalCode::parse(&code).unwrap_err(),
+            FiscalCodeError::NotLeapYear { year: 1 }
+        );
     }
 
     #[test]
@@ -759,6 +789,26 @@ mod tests {
             let changed: String = chars.into_iter().collect();
             if let Ok(other) = PersonFiscalCode::parse(&changed) {
                 prop_assert!(same_person(&code, &other), "{} -> {}", code, other);
+            }
+        }
+
+        #[test]
+        fn every_accepted_code_has_a_real_birth_date(
+            letters in "[A-Z]{6}",
+            year in "[0-9LMNPQRSTUV]{2}",
+            month in prop::sample::select(MONTH_LETTERS.to_vec()),
+            day in "[0-7LMNPQRSTUV][0-9LMNPQRSTUV]",
+            place in "[A-Z][0-9LMNPQRSTUV]{3}",
+        ) {
+            let first15 = format!("{letters}{year}{}{day}{place}", char::from(month));
+            let code = format!("{first15}{}", check_char(&first15).unwrap());
+            if let Ok(parsed) = PersonFiscalCode::parse(&code) {
+                let (day, month) = parsed.birth_day_month();
+                let real = [1800, 1900, 2000].into_iter().any(|century| {
+                    let year = century + parsed.birth_year_two_digits() as i32;
+                    NaiveDate::from_ymd_opt(year, month, day).is_some()
+                });
+                prop_assert!(real, "{} accepted without a real birth date", code);
             }
         }
 

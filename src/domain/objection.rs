@@ -241,8 +241,9 @@ pub fn apply_adjustment(
 ) {
     match adjustment {
         Adjustment::Condition { condition, present } => {
-            if *present {
+            if *present && !application.declaration.has(*condition) {
                 application.declaration.conditions.insert(*condition);
+                application.conditions_recognised.insert(*condition);
             }
             application.verifications.insert(
                 CheckItem::Condizione(*condition),

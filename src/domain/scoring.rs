@@ -567,13 +567,22 @@ fn explain(facts: &Facts<'_>, criterion: &Criterion, outcome: &Outcome) -> Expla
         (Proof::Condition(None), _) => ("non dichiarata".to_string(), (String::new(), None, None)),
         (Proof::Condition(Some(condition)), rule) => {
             let several = matches!(rule, Rule::Condizione { any_of, .. } if any_of.len() > 1);
-            let value = if several {
-                format!("dichiarata: {}", condition.label())
+            let recognised = facts.application.conditions_recognised.contains(&condition);
+            let stated = if recognised {
+                "non dichiarata, riconosciuta per rettifica"
             } else {
-                "dichiarata".to_string()
+                "dichiarata"
             };
-            let evidence = condition_document(facts, condition)
-                .unwrap_or_else(|| "verifica dell'ufficio".to_string());
+            let value = if several {
+                format!("{stated}: {}", condition.label())
+            } else {
+                stated.to_string()
+            };
+            let evidence = match facts.verification(CheckItem::Condizione(condition)) {
+                Some(v) if recognised => format!("rettifica: {}", v.note),
+                _ => condition_document(facts, condition)
+                    .unwrap_or_else(|| "verifica dell'ufficio".to_string()),
+            };
             let proof = match facts.verification(CheckItem::Condizione(condition)) {
                 Some(v) if counted => (evidence, Some(v.by.clone()), Some(v.at)),
                 _ => (evidence, None, None),
@@ -816,6 +825,7 @@ mod tests {
             fee: None,
             score_overrides: BTreeMap::new(),
             objections: Vec::new(),
+            conditions_recognised: Default::default(),
         }
     }
 
@@ -1025,6 +1035,61 @@ mod tests {
         assert_eq!(s.lines[0].status, LineStatus::Counted);
         assert_eq!(s.lines[0].verified_by.as_deref(), Some("lbianchi"));
         assert_eq!(s.total(), Points::whole(1));
+    }
+
+    #[test]
+    fn a_condition_never_declared_but_recognised_by_adjustment_says_so_with_its_reason() {
+        use crate::domain::objection::{Adjustment, apply_adjustment};
+        let call = bando_2024().expect("the shipped call is valid");
+        let rules = table(vec![criterion(
+            "coab",
+            None,
+            Rule::Condizione {
+                any_of: vec![Condition::CoabitazioneParenti],
+                points: Points::whole(1),
+            },
+        )]);
+        let mut a = application(
+            vec![member("Mario", date(1980, 1, 1), Relation::Richiedente)],
+            0,
+        );
+        let recognise = Adjustment::Condition {
+            condition: Condition::CoabitazioneParenti,
+            present: true,
+        };
+        apply_adjustment(
+            &mut a,
+            &recognise,
+            "opposizione accolta: coabitazione dal 2023".to_string(),
+            "lbianchi",
+            at(),
+        );
+        let s = scored(&a, &call, &rules);
+        assert_eq!(s.lines[0].status, LineStatus::Counted);
+        assert_eq!(
+            s.lines[0].value,
+            "non dichiarata, riconosciuta per rettifica"
+        );
+        assert_eq!(
+            s.lines[0].evidence,
+            "rettifica: opposizione accolta: coabitazione dal 2023"
+        );
+        // A declared condition, verified the same way, stays «dichiarata».
+        let mut b = application(
+            vec![member("Mario", date(1980, 1, 1), Relation::Richiedente)],
+            0,
+        );
+        b.declaration
+            .conditions
+            .insert(Condition::CoabitazioneParenti);
+        apply_adjustment(
+            &mut b,
+            &recognise,
+            "verificata".to_string(),
+            "lbianchi",
+            at(),
+        );
+        assert_eq!(scored(&b, &call, &rules).lines[0].value, "dichiarata");
     }
 
     #[test]

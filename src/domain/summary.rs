@@ -172,6 +172,7 @@ mod tests {
             fee: None,
             score_overrides: BTreeMap::new(),
             objections: Vec::new(),
+            conditions_recognised: Default::default(),
         }
     }
 

@@ -346,3 +346,31 @@ pub const APPOINTMENTS: &str = "appointments";
 pub const IDX_APPOINTMENT_SLOT: &str = "idx_appointment_slot";
 pub const IDX_APPOINTMENT_HELD: &str = "idx_appointment_held";
 pub const INTERESTED: &str = "interested";
+
+/// The verifications admission needs first: every access requirement, verified.
+pub fn verify_requirements(id: alloggi::domain::ApplicationId) -> Vec<alloggi::domain::Command> {
+    use alloggi::domain::verification::{CheckItem, Requirement};
+    Requirement::ALL
+        .into_iter()
+        .map(|requirement| alloggi::domain::Command::Verify {
+            id,
+            item: CheckItem::Requisito(requirement),
+            verified: true,
+            note: String::new(),
+        })
+        .collect()
+}
+
+/// Verifies every access requirement, then admits.
+pub fn admit(store: &alloggi::store::Store, id: alloggi::domain::ApplicationId) {
+    for command in verify_requirements(id) {
+        run(store, command);
+    }
+    run(
+        store,
+        alloggi::domain::Command::Admit {
+            id,
+            note: String::new(),
+        },
+    );
+}

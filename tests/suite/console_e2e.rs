@@ -654,7 +654,31 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
             && !s.contains(&format!("✗ {owed}"))
     });
 
-    // a: the admission form (a note, its only field); Enter submits it.
+    // a: the admission form (a note, its only field); Enter submits it. No requirement is
+    // verified yet: the form stays, with the refusal naming what is missing.
+    console.keys(&["a"]);
+    console.wait_for("the admission form", |s| {
+        s.contains("Ammissione") && s.contains("Nota")
+    });
+    console.keys(&["Enter"]);
+    console.wait_for("the admission refused under the form", |s| {
+        s.contains("Ammissione") && s.contains("requisiti non verificati")
+    });
+    console.keys(&["Escape"]);
+    console.wait_for("the form closed", |s| !s.contains("Ammissione ─"));
+
+    // v: each access requirement verified in turn (the form opens on the first not done).
+    for _ in 0..6 {
+        console.keys(&["v"]);
+        console.wait_for("the verification form", |s| {
+            s.contains("┌ Verifica di requisiti")
+        });
+        console.keys(&["C-s"]);
+        console.wait_for("the verification saved", |s| {
+            !s.contains("┌ Verifica di requisiti")
+        });
+    }
+
     console.keys(&["a"]);
     console.wait_for("the admission form", |s| {
         s.contains("Ammissione") && s.contains("Nota")

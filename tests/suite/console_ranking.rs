@@ -268,13 +268,7 @@ fn seed(store: &Store) {
                 verify(store, id, CheckItem::Condizione(*condition));
             }
         }
-        run(
-            store,
-            Command::Admit {
-                id,
-                note: String::new(),
-            },
-        );
+        admit(store, id);
     }
 }
 

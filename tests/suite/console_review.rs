@@ -153,6 +153,10 @@ fn richest_case(console: &Console) -> ApplicationId {
         let Ok(Some(app)) = store.application(row.id) else {
             continue;
         };
+        // Decided applications carry their verifications too; this is a case to review.
+        if matches!(app.state, State::Ammessa | State::Esclusa) {
+            continue;
+        }
         let shared = store.shared_members(&app).map(|s| s.len()).unwrap_or(0);
         let booked = store.appointments_of(app.id).map(|a| a.len()).unwrap_or(0);
         let score = 4 * usize::from(!app.verifications.is_empty())
@@ -566,4 +570,31 @@ fn recording_the_payment_takes_the_day_offered() {
         .expect("fee");
     assert_eq!(fee.payment.map(|p| p.paid_on), Some(c.today()));
     assert!(c.text().contains("pagato il"), "{}", c.text());
+}
+
+#[test]
+fn an_admission_is_revoked_from_the_case_with_a_reason() {
+    let mut c = console(true, (80, 24));
+    c.inbox_on(Filter::State(State::Ammessa));
+    let id = c.app.screens.inbox.view[..1]
+        .iter()
+        .find_map(|i| c.app.rows.row(*i).map(|r| r.id))
+        .expect("an admitted application in the demo");
+    let audit = c.store().audit_len();
+    c.open(id).char('T');
+    assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    assert!(c.text().contains("Revoca dell'ammissione"), "{}", c.text());
+    // The reason is required.
+    c.save();
+    assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    c.typing("residenza risultata fittizia").save();
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).expect("read").expect("exists");
+    assert_eq!(app.state, State::InIstruttoria);
+    assert!(app.decision.is_none());
+    assert_eq!(c.store().audit_len(), audit + 1);
+    let events = c.store().application_events(id).expect("events");
+    let (_, last) = events.last().expect("an event");
+    assert_eq!(last.kind_name(), "ammissione_revocata");
+    assert_eq!(last.reason.as_deref(), Some("residenza risultata fittizia"));
 }

@@ -109,14 +109,14 @@ fn application_in(call: Call, conditions: &[Condition], state: State) -> Snapsho
         State::Protocollata => vec![register(ID)],
         State::InIstruttoria => vec![register(ID), Command::StartReview { id: ID }],
         State::Esclusa => vec![register(ID), Command::StartReview { id: ID }, exclude_cmd()],
-        State::Ammessa => vec![
-            register(ID),
-            Command::StartReview { id: ID },
-            Command::Admit {
+        State::Ammessa => vec![register(ID), Command::StartReview { id: ID }]
+            .into_iter()
+            .chain(verify_requirements(ID))
+            .chain([Command::Admit {
                 id: ID,
                 note: String::new(),
-            },
-        ],
+            }])
+            .collect(),
         State::IntegrazioneRichiesta => vec![
             register(ID),
             Command::StartReview { id: ID },

@@ -9,6 +9,8 @@ use alloggi::domain::command::NewApplication;
 use alloggi::domain::contact::{Address, Contact};
 use alloggi::domain::household::{Condition, Household, Member, Relation, adequate_area_m2};
 use alloggi::domain::time::Timestamp;
+use alloggi::domain::verification::{CheckItem, Requirement, Verification};
+use alloggi::domain::workflows::review::exclusion_contradiction;
 use alloggi::domain::{
     ApplicationId, Command, Context, DomainError, Event, EventKind, Protocol, Snapshot, State,
     decide, evolve,
@@ -47,9 +49,23 @@ fn receive_cmd(new: NewApplication) -> Command {
     Command::ReceiveApplication(Box::new(new))
 }
 
+/// Received, with every access requirement already found verified (by hand: admission needs
+/// it, and most of these tests are about something else).
 fn received(new: NewApplication) -> Snapshot {
     let mut s = base_snapshot();
     apply(&mut s, &receive_cmd(new), &ctx());
+    let app = s.application.as_mut().expect("received");
+    for requirement in Requirement::ALL {
+        app.verifications.insert(
+            CheckItem::Requisito(requirement),
+            Verification {
+                verified: true,
+                note: String::new(),
+                by: ACTOR.to_string(),
+                at: office_time(),
+            },
+        );
+    }
     s
 }
 
@@ -92,6 +108,13 @@ fn exclude() -> Command {
         id: ID,
         reason: ExclusionReason::RequisitoMancante,
         note: "residenza non verificata".to_string(),
+    }
+}
+
+fn revoke() -> Command {
+    Command::RevokeAdmission {
+        id: ID,
+        reason: "residenza risultata fittizia".to_string(),
     }
 }
 
@@ -143,6 +166,7 @@ fn lifecycle_commands() -> Vec<(&'static str, Command, State)> {
         ("admit", admit(), State::Ammessa),
         ("exclude", exclude(), State::Esclusa),
         ("reinstate", reinstate(), State::InIstruttoria),
+        ("revoke_admission", revoke(), State::InIstruttoria),
     ]
 }
 
@@ -157,6 +181,7 @@ fn command_for_edge(from: State, to: State) -> Option<&'static str> {
         (InIstruttoria, Ammessa) => Some("admit"),
         (Protocollata | InIstruttoria | IntegrazioneRichiesta, Esclusa) => Some("exclude"),
         (Esclusa, InIstruttoria) => Some("reinstate"),
+        (Ammessa, InIstruttoria) => Some("revoke_admission"),
         _ => None,
     }
 }
@@ -203,7 +228,7 @@ fn can_become_has_exactly_the_documented_edges() {
         .flat_map(|a| State::ALL.into_iter().map(move |b| (a, b)))
         .filter(|(a, b)| a.can_become(*b))
         .collect();
-    assert_eq!(edges.len(), 9, "edges: {edges:?}");
+    assert_eq!(edges.len(), 10, "edges: {edges:?}");
     for (from, to) in &edges {
         assert!(
             command_for_edge(*from, *to).is_some(),
@@ -243,7 +268,7 @@ fn every_allowed_transition_succeeds_through_its_command() {
             covered += 1;
         }
     }
-    assert_eq!(covered, 9);
+    assert_eq!(covered, 10);
 }
 
 /// Every (state, command) pair whose target is not reachable from the state is refused with
@@ -285,7 +310,7 @@ fn every_disallowed_state_command_pair_is_an_illegal_transition() {
             }
         }
     }
-    // 6 states × 7 commands = 42 pairs; 6 × 7 − (pairs whose target is reachable).
+    // 6 states × 8 commands = 48 pairs; 6 × 8 − (pairs whose target is reachable).
     let reachable: usize = State::ALL
         .into_iter()
         .map(|from| {
@@ -295,9 +320,9 @@ fn every_disallowed_state_command_pair_is_an_illegal_transition() {
                 .count()
         })
         .sum();
-    assert_eq!(refused + reachable, 42);
+    assert_eq!(refused + reachable, 48);
     assert_eq!(
-        refused, 27,
+        refused, 26,
         "pairs refused because the target is unreachable"
     );
 }
@@ -676,7 +701,8 @@ fn exclude_for_other_reason_needs_a_note() {
             Err(DomainError::MissingReason)
         );
     }
-    // Reasons from the list stand on their own.
+    // Reasons from the list stand on their own, unless the data contradict them.
+    let app = s.application.as_ref().unwrap();
     for reason in ExclusionReason::ALL
         .into_iter()
         .filter(|r| *r != ExclusionReason::Altro)
@@ -686,9 +712,155 @@ fn exclude_for_other_reason_needs_a_note() {
             reason,
             note: String::new(),
         };
-        let events = decide(&s, &command, &ctx()).expect("excluded");
-        assert_eq!(events[0].reason, None);
+        if exclusion_contradiction(app, &call(), reason).is_none() {
+            let events = decide(&s, &command, &ctx()).expect("excluded");
+            assert_eq!(events[0].reason, None);
+        } else {
+            assert_eq!(
+                invalid_field(decide(&s, &command, &ctx())),
+                "nota",
+                "{reason:?}"
+            );
+        }
     }
+}
+
+#[test]
+fn an_exclusion_cause_the_data_contradict_needs_a_note_kept_in_the_event() {
+    // ISEE 8,69 € against the call's limit.
+    let new = with_new(|n| n.declaration.isee = alloggi::domain::money::Money::from_cents(869));
+    let mut s = received(new);
+    apply(&mut s, &register(), &ctx());
+    apply(&mut s, &start_review(), &ctx());
+    let app = s.application.as_ref().unwrap();
+    let why = exclusion_contradiction(app, &call(), ExclusionReason::IseeSuperiore)
+        .expect("ISEE within the limit contradicts the cause");
+    assert!(why.contains("8,69"), "{why}");
+    let bare = Command::Exclude {
+        id: ID,
+        reason: ExclusionReason::IseeSuperiore,
+        note: "  ".to_string(),
+    };
+    let refusal = invalid_reason(decide(&s, &bare, &ctx()));
+    assert!(refusal.contains("ISEE superiore al limite"), "{refusal}");
+    assert!(refusal.contains("8,69"), "{refusal}");
+    assert!(refusal.contains("nota"), "{refusal}");
+
+    let noted = Command::Exclude {
+        id: ID,
+        reason: ExclusionReason::IseeSuperiore,
+        note: "attestazione INPS rettificata: 21.400 €".to_string(),
+    };
+    let events = apply(&mut s, &noted, &ctx());
+    assert_eq!(
+        events[0].reason.as_deref(),
+        Some("attestazione INPS rettificata: 21.400 €")
+    );
+    assert_eq!(state_of(&s), State::Esclusa);
+    // A cause the data do not contradict needs no note.
+    let new = with_new(|n| n.declaration.isee = alloggi::domain::money::Money::from_cents(869));
+    let mut s = received(new);
+    apply(&mut s, &register(), &ctx());
+    let false_statement = Command::Exclude {
+        id: ID,
+        reason: ExclusionReason::FalsaDichiarazione,
+        note: String::new(),
+    };
+    apply(&mut s, &false_statement, &ctx());
+}
+
+#[test]
+fn admission_needs_every_access_requirement_verified_and_names_the_missing_ones() {
+    let mut s = snapshot_in(State::InIstruttoria);
+    let app = s.application.as_mut().unwrap();
+    app.verifications.clear();
+    app.verifications.insert(
+        CheckItem::Requisito(Requirement::Cittadinanza),
+        Verification {
+            verified: true,
+            note: String::new(),
+            by: ACTOR.to_string(),
+            at: office_time(),
+        },
+    );
+    app.verifications.insert(
+        CheckItem::Requisito(Requirement::Isee),
+        Verification {
+            verified: false,
+            note: "attestazione scaduta".to_string(),
+            by: ACTOR.to_string(),
+            at: office_time(),
+        },
+    );
+    let reason = invalid_reason(decide(&s, &admit(), &ctx()));
+    assert!(reason.contains("requisiti non verificati"), "{reason}");
+    for requirement in Requirement::ALL
+        .into_iter()
+        .filter(|r| *r != Requirement::Cittadinanza)
+    {
+        assert!(reason.contains(requirement.label()), "{reason}");
+    }
+    assert!(
+        !reason.contains(Requirement::Cittadinanza.label()),
+        "{reason}"
+    );
+
+    for requirement in Requirement::ALL {
+        let verify = Command::Verify {
+            id: ID,
+            item: CheckItem::Requisito(requirement),
+            verified: true,
+            note: String::new(),
+        };
+        apply(&mut s, &verify, &ctx());
+    }
+    apply(&mut s, &admit(), &ctx());
+    assert_eq!(state_of(&s), State::Ammessa);
+}
+
+#[test]
+fn an_admission_is_revoked_with_a_reason_until_the_definitive_ranking() {
+    use alloggi::domain::publication::RankingHeader;
+    use alloggi::domain::ranking::RankingKind;
+
+    let mut s = snapshot_in(State::Ammessa);
+    let bare = Command::RevokeAdmission {
+        id: ID,
+        reason: " ".to_string(),
+    };
+    assert_eq!(decide(&s, &bare, &ctx()), Err(DomainError::MissingReason));
+
+    let mut definitive = s.clone();
+    definitive.ranking = Some(RankingHeader {
+        call: "erp-2024".to_string(),
+        number: 2,
+        kind: RankingKind::Definitiva,
+        published_at: office_time(),
+        by: ACTOR.to_string(),
+        ruleset: String::new(),
+        objection_deadline: None,
+        draw: None,
+        pending: 0,
+        admitted: 1,
+        excluded: 0,
+        digest: String::new(),
+    });
+    let reason = invalid_reason(decide(&definitive, &revoke(), &ctx()));
+    assert!(reason.contains("definitiva"), "{reason}");
+
+    let events = apply(&mut s, &revoke(), &ctx());
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind_name(), "ammissione_revocata");
+    assert_eq!(
+        events[0].reason.as_deref(),
+        Some("residenza risultata fittizia")
+    );
+    assert!(events[0].summary().contains("ammissione revocata"));
+    let app = s.application.as_ref().unwrap();
+    assert_eq!(app.state, State::InIstruttoria);
+    assert!(app.decision.is_none());
+    // Back in review: it can be excluded now.
+    apply(&mut s, &exclude(), &ctx());
 }
 
 #[test]

@@ -76,6 +76,7 @@ fn app(members: Vec<Member>, isee_cents: u64, residence_years: u8) -> Applicatio
         fee: None,
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
+        conditions_recognised: Default::default(),
     }
 }
 

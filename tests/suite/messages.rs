@@ -91,6 +91,7 @@ fn application() -> Application {
         fee: None,
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
+        conditions_recognised: Default::default(),
     }
 }
 

@@ -10,6 +10,7 @@ use alloggi::domain::call::CallParameters;
 use alloggi::domain::command::NewApplication;
 use alloggi::domain::household::{Member, Relation};
 use alloggi::domain::money::Money;
+use alloggi::domain::verification::{CheckItem, Requirement};
 use alloggi::domain::{ApplicationId, Command, DomainError, Protocol, State};
 use alloggi::store::audit::entry_hash;
 use alloggi::store::{SCHEMA_VERSION, Store, StoreError};
@@ -247,7 +248,7 @@ fn indexes_follow_state_and_household_changes() {
         Command::Exclude {
             id: A1,
             reason: ExclusionReason::IseeSuperiore,
-            note: String::new(),
+            note: "attestazione INPS oltre il limite".to_string(),
         },
     );
     assert!(store.ids_in_state(State::InIstruttoria).unwrap().is_empty());
@@ -266,14 +267,14 @@ fn a_refused_command_leaves_nothing_behind() {
     let before = export(&store);
     let audit_before = store.audit_len();
 
-    // Missing the invalidity certificate.
+    // No requirement verified yet.
     let admit = Command::Admit {
         id: A1,
         note: String::new(),
     };
     match store.execute(&admit, &ctx()) {
         Err(StoreError::Domain(DomainError::Invalid { reason, .. })) => {
-            assert!(reason.contains("invalidita"), "{reason}")
+            assert!(reason.contains("requisiti non verificati"), "{reason}")
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -415,6 +416,42 @@ fn each_command_appends_one_chained_audit_entry_per_event() {
             status: DocumentStatus::Respinto {
                 note: "incompleto".to_string(),
             },
+        },
+        Command::Verify {
+            id: A1,
+            item: CheckItem::Requisito(Requirement::Cittadinanza),
+            verified: true,
+            note: String::new(),
+        },
+        Command::Verify {
+            id: A1,
+            item: CheckItem::Requisito(Requirement::ResidenzaOLavoro),
+            verified: true,
+            note: String::new(),
+        },
+        Command::Verify {
+            id: A1,
+            item: CheckItem::Requisito(Requirement::NessunaProprietaAdeguata),
+            verified: true,
+            note: String::new(),
+        },
+        Command::Verify {
+            id: A1,
+            item: CheckItem::Requisito(Requirement::Isee),
+            verified: true,
+            note: String::new(),
+        },
+        Command::Verify {
+            id: A1,
+            item: CheckItem::Requisito(Requirement::NessunAlloggioPubblico),
+            verified: true,
+            note: String::new(),
+        },
+        Command::Verify {
+            id: A1,
+            item: CheckItem::Requisito(Requirement::NessunaCondanna),
+            verified: true,
+            note: String::new(),
         },
         Command::Admit {
             id: A1,

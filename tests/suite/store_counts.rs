@@ -178,13 +178,7 @@ fn counters_follow_every_change_of_state() {
         );
     }
     assert_eq!(counts(&store), [0, 0, 2, 0, 0, 1]);
-    run(
-        &store,
-        Command::Admit {
-            id: A1,
-            note: String::new(),
-        },
-    );
+    admit(&store, A1);
     assert_eq!(counts(&store), [0, 0, 1, 0, 1, 1]);
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
 

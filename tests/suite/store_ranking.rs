@@ -141,12 +141,13 @@ fn cases() -> Vec<Case> {
             6,
             Fate::Admit,
         ),
+        // Admission verifies every requirement: a short residence keeps Ferri behind Conti.
         Case {
             verify: Vec::new(),
             ..case(
                 single("Ferri", "Luigi", (1960, 4, 2), false),
                 800_000,
-                6,
+                1,
                 Fate::Admit,
             )
         },
@@ -218,23 +219,19 @@ fn seed(store: &Store) {
             );
         }
         match case.fate {
-            Fate::Admit => run(
-                store,
-                Command::Admit {
-                    id,
-                    note: String::new(),
-                },
-            ),
-            Fate::Exclude => run(
-                store,
-                Command::Exclude {
-                    id,
-                    reason: ExclusionReason::RequisitoMancante,
-                    note: String::new(),
-                },
-            ),
-            Fate::Review => Vec::new(),
-        };
+            Fate::Admit => admit(store, id),
+            Fate::Exclude => {
+                run(
+                    store,
+                    Command::Exclude {
+                        id,
+                        reason: ExclusionReason::RequisitoMancante,
+                        note: "residenza non dimostrata".to_string(),
+                    },
+                );
+            }
+            Fate::Review => {}
+        }
     }
     // With the default chain the protocol number separates 3 and 5: no draw would be needed.
     let live = store.live_ranking(CODE, Lot::Pending).expect("live");
@@ -557,7 +554,7 @@ fn a_provisional_ranking_is_numbered_ordered_drawn_told_and_audited_in_one_go() 
     let totals: Vec<Points> = rows.iter().map(|r| r.total).collect();
     assert_eq!(
         totals,
-        [12, 9, 6, 6, 5, 0, 0, 0].map(Points::whole).to_vec(),
+        [1200, 900, 600, 600, 500, 250, 0, 0].map(Points).to_vec(),
         "{rows:#?}"
     );
     assert!(rows[..6].iter().all(|r| r.admitted));

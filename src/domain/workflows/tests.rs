@@ -50,6 +50,9 @@ const HISTORICAL_NAMES: [&str; 37] = [
     "sorteggio_effettuato",
 ];
 
+/// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
+const ADDED_NAMES: [&str; 1] = ["ammissione_revocata"];
+
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
 
 /// One event of every kind: those the demo's backup holds, and the others built here.
@@ -98,6 +101,7 @@ fn samples() -> Vec<EventKind> {
             status: DocumentStatus::Mancante,
         },
         EventKind::Reinstated { id },
+        EventKind::AdmissionRevoked { id },
         EventKind::ContactUpdated {
             id,
             contact: application.contact.clone(),
@@ -149,7 +153,15 @@ fn samples() -> Vec<EventKind> {
 
 #[test]
 fn the_workflows_names_are_the_historical_vocabulary_in_its_order() {
-    assert_eq!(EVENT_KIND_NAMES, HISTORICAL_NAMES);
+    let historical: Vec<&str> = EVENT_KIND_NAMES
+        .into_iter()
+        .filter(|n| !ADDED_NAMES.contains(n))
+        .collect();
+    assert_eq!(historical, HISTORICAL_NAMES);
+    assert_eq!(
+        EVENT_KIND_NAMES.len(),
+        HISTORICAL_NAMES.len() + ADDED_NAMES.len()
+    );
     let unique: BTreeSet<_> = EVENT_KIND_NAMES.iter().collect();
     assert_eq!(unique.len(), EVENT_KIND_NAMES.len());
 }

@@ -122,5 +122,6 @@ fn receive(
         fee: None,
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
+        conditions_recognised: Default::default(),
     })
 }

@@ -3,6 +3,9 @@
 use crate::domain::application::{
     Application, DocumentStatus, ExclusionReason, IntegrationRequest, State,
 };
+use crate::domain::call::Call;
+use crate::domain::ranking::RankingKind;
+use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::command::Command;
 use crate::domain::error::DomainError;
 use crate::domain::event::{Event, EventKind};
@@ -90,6 +93,16 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
         Command::Admit { id, note } => {
             let app = given.application()?;
             app.state.transition(State::Ammessa)?;
+            let unverified = unverified_requirements(app);
+            if !unverified.is_empty() {
+                return Err(DomainError::invalid(
+                    "requisiti",
+                    format!(
+                        "non si può ammettere: requisiti non verificati: {}; verificarli prima",
+                        unverified.join(", ")
+                    ),
+                ));
+            }
             let missing = app.missing_documents(given.call()?);
             if !missing.is_empty() {
                 return Err(DomainError::invalid(
@@ -103,10 +116,22 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
             )]
         }
         Command::Exclude { id, reason, note } => {
-            given.application()?.state.transition(State::Esclusa)?;
+            let app = given.application()?;
+            app.state.transition(State::Esclusa)?;
             let note = non_empty(&Some(note.clone()));
             if *reason == ExclusionReason::Altro && note.is_none() {
                 return Err(DomainError::MissingReason);
+            }
+            if note.is_none()
+                && let Some(contradiction) = exclusion_contradiction(app, given.call()?, *reason)
+            {
+                return Err(DomainError::invalid(
+                    "nota",
+                    format!(
+                        "la causa «{}» contrasta con i dati: {contradiction}; per escludere comunque scrivere nella nota perché",
+                        reason.label()
+                    ),
+                ));
             }
             vec![given.event(
                 EventKind::Excluded {
@@ -121,6 +146,23 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
             require_edge(app, State::Esclusa, State::InIstruttoria)?;
             let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
             vec![given.event(EventKind::Reinstated { id: *id }, Some(reason))]
+        }
+        Command::RevokeAdmission { id, reason } => {
+            let app = given.application()?;
+            require_edge(app, State::Ammessa, State::InIstruttoria)?;
+            let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
+            if let Some(ranking) = given.snapshot.ranking.as_ref()
+                && ranking.kind == RankingKind::Definitiva
+            {
+                return Err(DomainError::invalid(
+                    "revoca",
+                    format!(
+                        "la graduatoria definitiva n. {} è già pubblicata: l'ammissione non si revoca più",
+                        ranking.number
+                    ),
+                ));
+            }
+            vec![given.event(EventKind::AdmissionRevoked { id: *id }, Some(reason))]
         }
         Command::UpdateContact { id, contact } => {
             given.application()?;
@@ -193,6 +235,50 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
         }
         _ => return Err(given.misrouted()),
     })
+}
+
+/// The access requirements not marked verified, by label.
+pub fn unverified_requirements(app: &Application) -> Vec<&'static str> {
+    Requirement::ALL
+        .into_iter()
+        .filter(|r| {
+            !app.verifications
+                .get(&CheckItem::Requisito(*r))
+                .is_some_and(|v| v.verified)
+        })
+        .map(Requirement::label)
+        .collect()
+}
+
+/// Why an exclusion cause contradicts what the application records, if it does: such an
+/// exclusion is still possible, but only with a note saying why.
+pub fn exclusion_contradiction(
+    app: &Application,
+    call: &Call,
+    reason: ExclusionReason,
+) -> Option<String> {
+    match reason {
+        ExclusionReason::IseeSuperiore => {
+            let limit = call.isee_limit_for(app.household.len());
+            (app.declaration.isee <= limit).then(|| {
+                format!(
+                    "l'ISEE dichiarato ({}) è entro il limite ({})",
+                    app.declaration.isee, limit
+                )
+            })
+        }
+        ExclusionReason::DomandaTardiva => {
+            (!app.late).then(|| "la domanda risulta arrivata nei termini".to_string())
+        }
+        ExclusionReason::DocumentiMancanti => app
+            .missing_documents(call)
+            .is_empty()
+            .then(|| "nessun documento richiesto risulta mancante".to_string()),
+        ExclusionReason::RequisitoMancante => unverified_requirements(app)
+            .is_empty()
+            .then(|| "tutti i requisiti di accesso risultano verificati".to_string()),
+        ExclusionReason::FalsaDichiarazione | ExclusionReason::Altro => None,
+    }
 }
 
 /// Several commands lead to the same state; each may only take its own edge.

@@ -52,6 +52,10 @@ pub(super) fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), Domai
                 by: event.actor.clone(),
             });
         }
+        EventKind::AdmissionRevoked { .. } => {
+            app.state = app.state.transition(State::InIstruttoria)?;
+            app.decision = None;
+        }
         EventKind::Reinstated { .. } => {
             app.state = app.state.transition(State::InIstruttoria)?;
             app.decision = None;

@@ -1,11 +1,12 @@
 //! The review of a registered application: requirements and declared conditions verified,
 //! documents and integration requests, household and contact changes, and the decision
-//! (admission, exclusion, reinstatement).
+//! (admission, exclusion, reinstatement, revocation of an admission).
 
 mod decide;
 mod evolve;
 mod text;
 
+pub use decide::{exclusion_contradiction, unverified_requirements};
 pub(crate) use text::EVENT_NAMES;
 
 use super::{Given, Rules};
@@ -35,6 +36,12 @@ impl Rules for Review {
                 application: Some(*id),
                 ..Needs::default()
             },
+            // Revocation ends when the definitive ranking is published.
+            RevokeAdmission { id, .. } => Needs {
+                application: Some(*id),
+                ranking: true,
+                ..Needs::default()
+            },
             _ => Needs::default(),
         }
     }
@@ -57,6 +64,7 @@ impl Rules for Review {
             | Admitted { id }
             | Excluded { id, .. }
             | Reinstated { id }
+            | AdmissionRevoked { id }
             | ContactUpdated { id, .. }
             | MemberAdded { id, .. }
             | MemberRemoved { id, .. }

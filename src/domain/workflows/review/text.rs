@@ -5,7 +5,7 @@ use crate::domain::event::EventKind;
 use crate::domain::time::format_date;
 
 /// In lifecycle order; part of `EVENT_KIND_NAMES`.
-pub(crate) const EVENT_NAMES: [&str; 11] = [
+pub(crate) const EVENT_NAMES: [&str; 12] = [
     "istruttoria_avviata",
     "integrazione_richiesta",
     "integrazione_ricevuta",
@@ -17,6 +17,7 @@ pub(crate) const EVENT_NAMES: [&str; 11] = [
     "componente_aggiunto",
     "componente_rimosso",
     "verifica_registrata",
+    "ammissione_revocata",
 ];
 
 pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
@@ -33,6 +34,7 @@ pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
         MemberAdded { .. } => "componente_aggiunto",
         MemberRemoved { .. } => "componente_rimosso",
         ItemVerified { .. } => "verifica_registrata",
+        AdmissionRevoked { .. } => "ammissione_revocata",
         _ => return None,
     })
 }
@@ -62,6 +64,7 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
         Admitted { .. } => "domanda ammessa".to_string(),
         Excluded { reason, .. } => format!("domanda esclusa: {}", reason.label()),
         Reinstated { .. } => "domanda riammessa in istruttoria".to_string(),
+        AdmissionRevoked { .. } => "ammissione revocata: domanda di nuovo in istruttoria".to_string(),
         ContactUpdated { .. } => "recapiti modificati".to_string(),
         MemberAdded { member, .. } => format!(
             "componente aggiunto: {} ({})",

@@ -23,6 +23,7 @@ enum CasePurpose {
     Admit(ApplicationId),
     Exclude(ApplicationId),
     Reinstate(ApplicationId),
+    Revoke(ApplicationId),
     LateRegister(ApplicationId),
 }
 
@@ -157,6 +158,14 @@ pub fn reinstate(id: ApplicationId) -> Form {
     )
 }
 
+pub fn revoke(id: ApplicationId) -> Form {
+    Form::new(
+        texts::FORM_REVOKE,
+        CasePurpose::Revoke(id),
+        vec![Field::text(s::FIELD_REASON, "").required()],
+    )
+}
+
 pub fn late_register(id: ApplicationId) -> Form {
     Form::new(
         texts::FORM_LATE,
@@ -234,6 +243,10 @@ impl Purpose for CasePurpose {
                 note: form.value(1).to_string(),
             },
             CasePurpose::Reinstate(id) => Command::Reinstate {
+                id,
+                reason: form.value(0).to_string(),
+            },
+            CasePurpose::Revoke(id) => Command::RevokeAdmission {
                 id,
                 reason: form.value(0).to_string(),
             },

@@ -25,6 +25,8 @@ pub const REQUEST_INTEGRATION: ScreenAction =
 pub const RECEIVE_INTEGRATION: ScreenAction =
     ScreenAction::new("integrazione_ricevuta", texts::RECEIVE_INTEGRATION);
 pub const REINSTATE: ScreenAction = ScreenAction::new("riammetti", texts::REINSTATE);
+pub const REVOKE_ADMISSION: ScreenAction =
+    ScreenAction::new("revoca_ammissione", texts::REVOKE_ADMISSION);
 pub const ADJUST_SCORE: ScreenAction =
     ScreenAction::new("rettifica_punteggio", texts::ADJUST_SCORE);
 pub const FILE_OBJECTION: ScreenAction =
@@ -105,6 +107,7 @@ impl CaseScreen {
             Action::Screen(ADMIT),
             Action::Screen(EXCLUDE),
             Action::Screen(REINSTATE),
+            Action::Screen(REVOKE_ADMISSION),
             Action::Screen(ADJUST_SCORE),
             Action::Screen(FILE_OBJECTION),
             Action::Screen(DECIDE_OBJECTION),

@@ -10,7 +10,7 @@ use super::score::ScoreOutcome;
 use super::view::{self, Sheet};
 use super::{
     ADD_MEMBER, ADJUST_SCORE, CaseScreen, DECIDE_OBJECTION, EDIT_CONTACT, FILE_OBJECTION,
-    ISSUE_FEE, RECEIVE_INTEGRATION, RECORD_DOCUMENT, RECORD_PAYMENT, REINSTATE, REMOVE_MEMBER,
+    ISSUE_FEE, RECEIVE_INTEGRATION, RECORD_DOCUMENT, RECORD_PAYMENT, REINSTATE, REMOVE_MEMBER, REVOKE_ADMISSION,
     REQUEST_INTEGRATION, VERIFY, forms,
 };
 use crate::domain::ranking::RankingKind;
@@ -94,6 +94,7 @@ impl Screen for CaseScreen {
             ADMIT => Some(forms::admit(id)),
             EXCLUDE => Some(forms::exclude(id)),
             REINSTATE => Some(forms::reinstate(id)),
+            REVOKE_ADMISSION => Some(forms::revoke(id)),
             EDIT_CONTACT => Some(forms::contact(id, &app.contact)),
             ADD_MEMBER => Some(forms::member(id)),
             _ => None,
@@ -130,6 +131,8 @@ impl Screen for CaseScreen {
             ADMIT => state.can_become(State::Ammessa),
             EXCLUDE => state.can_become(State::Esclusa),
             REINSTATE => state == State::Esclusa,
+            // Until the definitive ranking; the office refuses it after, with the reason.
+            REVOKE_ADMISSION => state == State::Ammessa,
             ADJUST_SCORE => state == State::Ammessa && case.data.ruleset.is_some(),
             FILE_OBJECTION => {
                 matches!(state, State::Ammessa | State::Esclusa)
