@@ -428,8 +428,17 @@ impl App {
     }
 
     fn on_key(&mut self, event: KeyEvent) -> bool {
-        let context = self.context();
         let key = Key::from_event(&event);
+        if self.too_small() {
+            // Nothing is shown, so nothing may act unseen: only quitting, until the window
+            // grows back.
+            self.pending.clear();
+            if self.keymap.resolve(Context::Global, &[], key) == Resolution::Action(Action::Quit) {
+                self.quit = true;
+            }
+            return false;
+        }
+        let context = self.context();
         match self.keymap.resolve(context, &self.pending, key) {
             Resolution::Action(action) => {
                 self.pending.clear();
@@ -447,6 +456,11 @@ impl App {
                 self.type_text(context, &event) || had_pending
             }
         }
+    }
+
+    /// Below the size the screens are drawn at, only the notice is shown.
+    fn too_small(&self) -> bool {
+        self.size.0 < crate::tui::view::MIN_WIDTH || self.size.1 < crate::tui::view::MIN_HEIGHT
     }
 
     /// Keys no binding claims go to the text being typed, where there is one.

@@ -180,6 +180,37 @@ fn window_too_small() {
     assert!(console.text().contains("Finestra troppo piccola: 60×20"));
 }
 
+#[test]
+fn below_the_minimum_size_only_quitting_acts() {
+    let mut small = console(true, (70, 20));
+    let mut untouched = console(true, (70, 20));
+    let audit_before = small.store().audit_len();
+
+    // Unseen: the list, its cursor, a review started, a confirmation.
+    small
+        .char('2')
+        .key(KeyCode::Down)
+        .char('i')
+        .char('p')
+        .key(KeyCode::Enter);
+    assert!(small.text().contains("Finestra troppo piccola"));
+    for console in [&mut small, &mut untouched] {
+        console.app.update(Msg::Resize(80, 24));
+        console.settle();
+    }
+    assert_eq!(
+        small.text(),
+        untouched.text(),
+        "nothing acted behind the notice"
+    );
+    assert_eq!(small.store().audit_len(), audit_before);
+    assert!(!small.app.quit);
+
+    small.app.update(Msg::Resize(70, 20));
+    small.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(small.app.quit, "quitting still works");
+}
+
 /// A valid codice fiscale with its check character changed.
 fn wrong_check_character() -> String {
     let valid = "RSSMRA80A41D542";
