@@ -595,6 +595,28 @@ fn under_429_everywhere_send_stops_at_its_time_limit_and_fails_counting_messages
     );
 }
 
+/// `outbox send` started with `vars`, returned once one of `entries` has reached IO.
+#[cfg(unix)]
+fn send_held(
+    office: &Office,
+    entries: &[(OutboxId, String)],
+    stand_in: &StandIn,
+    vars: &[(&str, &str)],
+) -> std::process::Child {
+    let child = office
+        .command(&["outbox", "send"], vars)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !entries.iter().any(|(_, code)| stand_in.posts_for(code) > 0) {
+        assert!(Instant::now() < deadline, "no message reached IO");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
 /// `outbox send` stopped by `signal` once its first message request is held by IO: its
 /// exit code, its summary with the numbers blanked, and how many messages were sent.
 #[cfg(unix)]
@@ -610,17 +632,7 @@ fn send_stopped_by(signal: rustix::process::Signal) -> (Option<i32>, String, Str
     let mut vars = borrowed(&vars);
     // Two requests a second: when the signal comes, some messages have not left yet.
     vars.push(("ALLOGGI_IO_RATE", "3/1"));
-    let child = office
-        .command(&["outbox", "send"], &vars)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !entries.iter().any(|(_, code)| stand_in.posts_for(code) > 0) {
-        assert!(Instant::now() < deadline, "no message reached IO");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = send_held(&office, &entries, &stand_in, &vars);
     rustix::process::kill_process(rustix::process::Pid::from_child(&child), signal).unwrap();
     let started = Instant::now();
     let out = child.wait_with_output().expect("wait");
@@ -683,17 +695,7 @@ fn a_second_signal_stops_a_send_at_once_and_what_was_in_flight_is_never_sent_twi
         ..StandInConfig::default()
     });
     let vars = io_vars(&stand_in);
-    let child = office
-        .command(&["outbox", "send"], &borrowed(&vars))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !entries.iter().any(|(_, code)| stand_in.posts_for(code) > 0) {
-        assert!(Instant::now() < deadline, "no message reached IO");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = send_held(&office, &entries, &stand_in, &borrowed(&vars));
     let pid = Pid::from_child(&child);
     kill_process(pid, Signal::INT).unwrap();
     std::thread::sleep(Duration::from_millis(200));
