@@ -374,3 +374,24 @@ pub fn admit(store: &alloggi::store::Store, id: alloggi::domain::ApplicationId) 
         },
     );
 }
+
+/// Variables of the environment the tests run in that would change what the binary does.
+pub const CLEARED: &[&str] = &[
+    "ALLOGGI_DB",
+    "ALLOGGI_KEYMAP",
+    "ALLOGGI_LOG",
+    "ALLOGGI_IO_API_KEY",
+    "ALLOGGI_IO_API_KEY_FILE",
+    "ALLOGGI_CHIAVE_PACCHETTO",
+    "ALLOGGI_IO_BASE_URL",
+    "ALLOGGI_IO_TIMEOUT_MS",
+    "ALLOGGI_IO_RATE",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];

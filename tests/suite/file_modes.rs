@@ -13,26 +13,6 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
 
-const CLEARED: &[&str] = &[
-    "ALLOGGI_DB",
-    "ALLOGGI_KEYMAP",
-    "ALLOGGI_LOG",
-    "ALLOGGI_IO_API_KEY",
-    "ALLOGGI_IO_API_KEY_FILE",
-    "ALLOGGI_CHIAVE_PACCHETTO",
-    "ALLOGGI_IO_BASE_URL",
-    "ALLOGGI_IO_TIMEOUT_MS",
-    "ALLOGGI_IO_RATE",
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
-
 struct Office {
     root: tempfile::TempDir,
 }
@@ -57,7 +37,7 @@ impl Office {
             .arg("--db")
             .arg(self.path("db"))
             .args(args);
-        for name in CLEARED {
+        for name in common::CLEARED {
             command.env_remove(name);
         }
         command

@@ -19,27 +19,6 @@ use io_stand_in::{StandIn, StandInConfig};
 const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
 pub(super) const KEY: &str = "chiave-di-prova";
 
-/// Variables of the environment the tests run in that would change what the binary does.
-const CLEARED: &[&str] = &[
-    "ALLOGGI_DB",
-    "ALLOGGI_KEYMAP",
-    "ALLOGGI_LOG",
-    "ALLOGGI_IO_API_KEY",
-    "ALLOGGI_IO_API_KEY_FILE",
-    "ALLOGGI_CHIAVE_PACCHETTO",
-    "ALLOGGI_IO_BASE_URL",
-    "ALLOGGI_IO_TIMEOUT_MS",
-    "ALLOGGI_IO_RATE",
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
-
 /// An office: a database folder, a log folder, and the commands run on them.
 pub(super) struct Office {
     pub(super) root: tempfile::TempDir,
@@ -65,7 +44,7 @@ impl Office {
     pub(super) fn bare(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
         let mut command = Command::new(BIN);
         command.args(args);
-        for name in CLEARED {
+        for name in common::CLEARED {
             command.env_remove(name);
         }
         command
