@@ -307,12 +307,13 @@ fn scan(index: &SearchIndex, query: &Query, candidates: Option<&[u32]>) -> Vec<H
 /// Rows that match only with typos, nearest first (fewest typos over all words), ties in row
 /// order, each with score 0: every word is near a word of the row's name or is a subsequence of
 /// the name, and the row is not in `exact` (the ascending rows of the ordinary hits).
-fn typo_hits(index: &SearchIndex, query: &Query, exact: &[u32]) -> Vec<Hit> {
-    let near: Vec<Option<Near>> = query
-        .folded
-        .iter()
-        .map(|w| index.names.near(w, index.len()))
-        .collect();
+fn typo_hits(
+    index: &SearchIndex,
+    query: &Query,
+    exact: &[u32],
+    recent: &mut RecentNear,
+) -> Vec<Hit> {
+    let near: Vec<Option<Arc<Near>>> = query.folded.iter().map(|w| recent.near(index, w)).collect();
     let mut candidates: Vec<u32> = near
         .iter()
         .flatten()
@@ -369,6 +370,28 @@ fn typo_hits(index: &SearchIndex, query: &Query, exact: &[u32]) -> Vec<Hit> {
         .collect()
 }
 
+/// Query words kept with their near rows: while typing, only the last word changes, so the
+/// others' rows are not searched for again.
+const RECENT_NEAR: usize = 8;
+
+/// The near rows of the last query words looked up (`None`: the word gets no typo tolerance).
+#[derive(Default)]
+struct RecentNear(Vec<(String, Option<Arc<Near>>)>);
+
+impl RecentNear {
+    fn near(&mut self, index: &SearchIndex, word: &str) -> Option<Arc<Near>> {
+        if let Some((_, near)) = self.0.iter().find(|(w, _)| w == word) {
+            return near.clone();
+        }
+        let near = index.names.near(word, index.len()).map(Arc::new);
+        if self.0.len() >= RECENT_NEAR {
+            self.0.remove(0);
+        }
+        self.0.push((word.to_owned(), near.clone()));
+        near
+    }
+}
+
 /// Sorts hits given in row order by score, best first; being stable, equal scores stay in row
 /// order. A byte-wise LSD radix sort: two passes for the usual scores below 65.536.
 fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
@@ -422,6 +445,7 @@ pub struct SearchSession {
     /// Levels of increasingly long prefixes of the current query (each key a prefix of the next).
     levels: Vec<Level>,
     filtering: bool,
+    recent_near: RecentNear,
 }
 
 impl SearchSession {
@@ -435,6 +459,7 @@ impl SearchSession {
             all,
             levels: Vec::new(),
             filtering: false,
+            recent_near: RecentNear::default(),
         }
     }
 
@@ -457,7 +482,12 @@ impl SearchSession {
             let rows: Vec<u32> = found.iter().map(|h| h.row).collect();
             let mut hits = rank(found);
             // Typo hits are not narrowed: a typo in a prefix may be the right letter of the word.
-            hits.extend(typo_hits(&self.index, &prepared, &rows));
+            hits.extend(typo_hits(
+                &self.index,
+                &prepared,
+                &rows,
+                &mut self.recent_near,
+            ));
             self.levels.push(Level {
                 key,
                 words: prepared.words,

@@ -94,7 +94,9 @@ pub(super) fn distance(word: &str, name_word: &str) -> Option<u8> {
 }
 
 /// The rows near one query word: for every row, the distance of its nearest name word (`FAR`
-/// when none is within reach), and the rows that have one, ascending.
+/// when none is within reach), and the rows whose nearest name word is at least one typo away,
+/// ascending. A row with the word itself in its name is no typo hit through that word: the word is
+/// a subsequence of its name, so the ordinary matcher finds it.
 pub(super) struct Near {
     pub distance: Vec<u8>,
     pub rows: Vec<u32>,
@@ -177,6 +179,8 @@ impl NameWords {
                 }
             }
         }
+        near.rows
+            .retain(|&row| near.distance.get(row as usize).is_some_and(|&d| d > 0));
         near.rows.sort_unstable();
         Some(near)
     }
@@ -215,6 +219,12 @@ mod tests {
         );
         let near = words.near("rosso", 4).map(|n| (n.rows, n.distance));
         assert_eq!(near, Some((vec![0, 2, 3], vec![1, FAR, 1, 1])));
+        let near = words.near("russa", 4).map(|n| (n.rows, n.distance));
+        assert_eq!(
+            near,
+            Some((vec![0], vec![1, FAR, FAR, 0])),
+            "rows with the word itself are left to the ordinary matcher"
+        );
         let near = words.near("nicolo", 4).map(|n| n.rows);
         assert_eq!(near, Some(vec![1]), "accents folded, a letter missing");
         assert!(words.near("ros", 4).is_none());
