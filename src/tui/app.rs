@@ -482,6 +482,7 @@ impl App {
             Context::Form => {
                 if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
                     form.edit(request);
+                    form.complete(&self.rows);
                 }
                 true
             }
