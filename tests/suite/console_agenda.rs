@@ -790,3 +790,40 @@ fn without_the_comune_values_a_booking_needs_its_place_and_commits_alone() {
     assert!(error);
     assert!(message.contains("messaggio IO non accodato"), "{message}");
 }
+
+/// A status message longer than the line is cut with the key that opens it, and that key shows
+/// it whole over the lines it needs; the next key closes it.
+#[test]
+fn a_long_status_message_can_be_opened_whole() {
+    let mut c = console();
+    c.app.set_messaging(Messaging::default());
+    c.char('n')
+        .typing(&bianchi_cf())
+        .key(KeyCode::Tab)
+        .typing("Bianchi Anna")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typing("Sportello 2, Via Roma 1")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typing("16:00")
+        .key(KeyCode::Enter);
+    let (message, _) = c.app.status.clone().expect("what happened");
+    let text = c.text();
+    assert!(text.contains("Ctrl+o messaggio intero"), "{text}");
+    insta::assert_snapshot!("stato_lungo_tagliato_80x24", text);
+
+    c.press(KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let text = c.text();
+    let shown: String = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('✗').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(shown.contains(&message), "{message}\n{text}");
+    insta::assert_snapshot!("stato_lungo_intero_80x24", text);
+
+    c.key(KeyCode::Down);
+    assert!(c.app.status.is_none());
+    assert!(!c.text().contains("Ctrl+o"), "{}", c.text());
+}
