@@ -9,6 +9,7 @@
 
 pub mod application;
 pub mod appointment;
+pub mod calendar;
 pub mod call;
 pub mod command;
 pub mod contact;

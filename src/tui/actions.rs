@@ -34,6 +34,8 @@ pub enum Action {
     PreviousField,
     Yes,
     No,
+    /// The status line's message whole, when it is cut.
+    WholeStatus,
     /// One of a screen's own actions.
     Screen(ScreenAction),
 }
@@ -55,7 +57,7 @@ impl ScreenAction {
 }
 
 /// The keymap identifiers of the shared actions. Never translated: users' files name them.
-const SHARED_IDS: [(Action, &str); 20] = [
+const SHARED_IDS: [(Action, &str); 21] = [
     (Action::Quit, "esci"),
     (Action::Back, "indietro"),
     (Action::Help, "aiuto"),
@@ -76,11 +78,12 @@ const SHARED_IDS: [(Action, &str); 20] = [
     (Action::PreviousField, "campo_precedente"),
     (Action::Yes, "si"),
     (Action::No, "no"),
+    (Action::WholeStatus, "messaggio_intero"),
 ];
 
 /// The shared actions every screen's key context offers, before and after the tabs' actions.
 const GLOBAL_BEFORE_TABS: [Action; 4] = [Action::Quit, Action::Back, Action::Help, Action::Palette];
-const GLOBAL_AFTER_TABS: [Action; 9] = [
+const GLOBAL_AFTER_TABS: [Action; 10] = [
     Action::NextScreen,
     Action::PreviousScreen,
     Action::Up,
@@ -90,6 +93,7 @@ const GLOBAL_AFTER_TABS: [Action; 9] = [
     Action::Top,
     Action::Bottom,
     Action::Open,
+    Action::WholeStatus,
 ];
 
 impl Action {

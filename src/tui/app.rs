@@ -129,6 +129,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
     pub status: Option<(String, bool)>,
+    /// The status line's message is shown whole, over as many lines as it needs.
+    pub status_open: bool,
     pub quit: bool,
     effects: Vec<Effect>,
     /// What a step changed, for the screens to learn once the acting one has returned.
@@ -170,6 +172,7 @@ impl App {
             overlay: None,
             pending: Vec::new(),
             status: None,
+            status_open: false,
             quit: false,
             effects: Vec::new(),
             changes: Vec::new(),
@@ -440,9 +443,15 @@ impl App {
         }
         let context = self.context();
         match self.keymap.resolve(context, &self.pending, key) {
+            Resolution::Action(Action::WholeStatus) if self.status.is_some() => {
+                self.pending.clear();
+                self.status_open = true;
+                true
+            }
             Resolution::Action(action) => {
                 self.pending.clear();
                 self.status = None;
+                self.status_open = false;
                 self.perform(context, action);
                 true
             }
@@ -482,6 +491,7 @@ impl App {
             Context::Form => {
                 if let Some(Overlay::Form { form, .. }) = &mut self.overlay {
                     form.edit(request);
+                    form.complete(&self.rows);
                 }
                 true
             }

@@ -106,6 +106,11 @@ fn normalise(code: KeyCode, modifiers: KeyModifiers) -> Key {
             modifiers.remove(KeyModifiers::SHIFT);
             KeyCode::Char(c)
         }
+        // Terminals report Shift+Tab as BackTab with Shift held: BackTab already says it.
+        KeyCode::BackTab => {
+            modifiers.remove(KeyModifiers::SHIFT);
+            KeyCode::BackTab
+        }
         other => other,
     };
     Key { code, modifiers }

@@ -77,7 +77,6 @@ pub enum Firing {
 }
 
 /// Everything the preview draws, exactly as IO will receive it.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewState {
     pub title: String,
     pub addressee: String,
@@ -93,6 +92,8 @@ pub struct PreviewState {
     pub warnings: Vec<String>,
     pub firing: Firing,
     pub scroll: usize,
+    /// The form whose values the message shows: Esc returns to it with what was typed.
+    pub back: Option<crate::tui::form::Form>,
 }
 
 impl PreviewState {
@@ -147,6 +148,7 @@ impl PreviewState {
             warnings: Vec::new(),
             firing,
             scroll: 0,
+            back: None,
         }
     }
 

@@ -297,6 +297,7 @@ pub fn action_text(action: Action) -> &'static str {
         Action::PreviousField => "campo precedente",
         Action::Yes => "sì",
         Action::No => "no",
+        Action::WholeStatus => "messaggio intero",
         Action::Go(_) | Action::Screen(_) => "?",
     }
 }

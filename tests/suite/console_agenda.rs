@@ -136,6 +136,8 @@ trait AgendaConsole {
     fn showing_form(&self) -> bool;
     fn showing_preview(&self) -> bool;
     fn fill_booking(&mut self, fiscal_code: &str, name: &str, time: &str) -> &mut Self;
+    fn form_values(&self) -> Vec<String>;
+    fn form_focus(&self) -> Option<usize>;
 }
 
 impl AgendaConsole for Console {
@@ -180,6 +182,22 @@ impl AgendaConsole for Console {
                 .filter_map(|f| f.error.clone().map(|e| (f.label, e)))
                 .collect(),
             _ => Vec::new(),
+        }
+    }
+
+    fn form_values(&self) -> Vec<String> {
+        match &self.app.overlay {
+            Some(Overlay::Form { form, .. }) => {
+                form.fields.iter().map(|f| f.value().to_string()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn form_focus(&self) -> Option<usize> {
+        match &self.app.overlay {
+            Some(Overlay::Form { form, .. }) => Some(form.focus),
+            _ => None,
         }
     }
 
@@ -312,16 +330,123 @@ fn booking_through_the_form_commits_the_appointment_and_its_message_together() {
 }
 
 #[test]
-fn escaping_the_preview_writes_nothing() {
+fn escaping_the_preview_returns_to_the_form_with_what_was_typed_and_writes_nothing() {
     let mut c = console();
     let audit_before = c.store().audit_len();
     c.fill_booking(&bianchi_cf(), "Bianchi Anna", "16:45")
         .key(KeyCode::Enter)
         .key(KeyCode::Esc);
-    assert!(c.app.overlay.is_none());
+    assert!(c.showing_form(), "{}", c.text());
+    assert_eq!(
+        c.form_values(),
+        [
+            bianchi_cf().as_str(),
+            "Bianchi Anna",
+            "presentare la domanda di assegnazione",
+            COUNTER,
+            "02/12/2024",
+            "16:45"
+        ]
+    );
     assert_eq!(c.store().audit_len(), audit_before);
     assert!(c.queued().is_empty());
     assert_eq!(c.day(today()).len(), 3);
+
+    // The time changed, the message is shown again and Enter commits it.
+    c.retype("17:00").key(KeyCode::Enter);
+    assert!(c.showing_preview(), "{}", c.text());
+    c.key(KeyCode::Enter);
+    assert_eq!(c.day(today())[3].slot.at, rome(today(), 17, 0));
+}
+
+#[test]
+fn a_fiscal_code_with_an_application_fills_the_name_and_links_the_booking() {
+    let mut c = console();
+    let verdi = other_applicant().fiscal_code.as_str().to_string();
+    c.char('n').typing(&verdi);
+    assert_eq!(c.form_values()[1], "Verdi Giulia");
+    let text = c.text();
+    assert!(
+        text.contains("sarà collegato alla domanda 2024/000002"),
+        "{text}"
+    );
+    insta::assert_snapshot!("agenda_prenota_domanda_trovata_80x24", text);
+    // Codice fiscale, four Tabs to the time, the time, Enter for the message, Enter.
+    c.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typing("16:45")
+        .key(KeyCode::Enter);
+    assert!(c.showing_preview(), "{}", c.text());
+    c.key(KeyCode::Enter);
+    let booked = &c.day(today())[3];
+    assert_eq!(booked.citizen.name, "Verdi Giulia");
+    assert_eq!(booked.application, Some(A2));
+}
+
+#[test]
+fn a_name_typed_by_hand_stays_and_a_code_without_application_links_nothing() {
+    let mut c = console();
+    let verdi = other_applicant().fiscal_code.as_str().to_string();
+    c.char('n')
+        .key(KeyCode::Tab)
+        .typing("Verdi G.")
+        .press(KeyCode::BackTab, KeyModifiers::SHIFT)
+        .typing(&verdi);
+    assert_eq!(c.form_values()[1], "Verdi G.");
+    // Another code: the application found before is no longer linked.
+    c.retype(&bianchi_cf());
+    assert!(!c.text().contains("sarà collegato"), "{}", c.text());
+    c.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typing("16:45")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    let booked = &c.day(today())[3];
+    assert_eq!(booked.citizen.name, "Verdi G.");
+    assert_eq!(booked.application, None);
+}
+
+#[test]
+fn shift_tab_moves_to_the_previous_field() {
+    let mut c = console();
+    c.char('n').key(KeyCode::Tab).key(KeyCode::Tab);
+    assert_eq!(c.form_focus(), Some(2));
+    // As terminals send it: BackTab with Shift held.
+    c.press(KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(c.form_focus(), Some(1));
+    c.press(KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(c.form_focus(), Some(0));
+}
+
+#[test]
+fn the_default_day_is_never_a_sunday_or_a_national_holiday() {
+    // Sunday 08/12/2024, also the Immaculate Conception: Monday 09/12/2024 is proposed.
+    let mut c = console();
+    for _ in 0..6 {
+        c.key(KeyCode::Right);
+    }
+    c.char('n');
+    assert_eq!(c.form_values()[4], "09/12/2024");
+    // Christmas, then Saint Stephen: Friday 27/12/2024.
+    let mut c = console();
+    for _ in 0..23 {
+        c.key(KeyCode::Right);
+    }
+    c.char('n');
+    assert_eq!(c.form_values()[4], "27/12/2024");
+    // A Saturday is a working day.
+    let mut c = console();
+    for _ in 0..5 {
+        c.key(KeyCode::Right);
+    }
+    c.char('n');
+    assert_eq!(c.form_values()[4], "07/12/2024");
 }
 
 #[test]
@@ -664,4 +789,41 @@ fn without_the_comune_values_a_booking_needs_its_place_and_commits_alone() {
     let (message, error) = c.app.status.clone().expect("what happened");
     assert!(error);
     assert!(message.contains("messaggio IO non accodato"), "{message}");
+}
+
+/// A status message longer than the line is cut with the key that opens it, and that key shows
+/// it whole over the lines it needs; the next key closes it.
+#[test]
+fn a_long_status_message_can_be_opened_whole() {
+    let mut c = console();
+    c.app.set_messaging(Messaging::default());
+    c.char('n')
+        .typing(&bianchi_cf())
+        .key(KeyCode::Tab)
+        .typing("Bianchi Anna")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typing("Sportello 2, Via Roma 1")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .typing("16:00")
+        .key(KeyCode::Enter);
+    let (message, _) = c.app.status.clone().expect("what happened");
+    let text = c.text();
+    assert!(text.contains("Ctrl+o messaggio intero"), "{text}");
+    insta::assert_snapshot!("stato_lungo_tagliato_80x24", text);
+
+    c.press(KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let text = c.text();
+    let shown: String = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('✗').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(shown.contains(&message), "{message}\n{text}");
+    insta::assert_snapshot!("stato_lungo_intero_80x24", text);
+
+    c.key(KeyCode::Down);
+    assert!(c.app.status.is_none());
+    assert!(!c.text().contains("Ctrl+o"), "{}", c.text());
 }

@@ -115,8 +115,10 @@ impl Ctx<'_> {
         );
     }
 
-    /// Shows a step's message as the office previewed it.
+    /// Shows a step's message as the office previewed it, in place of the form it came from
+    /// when there is one: Esc on the message returns to that form.
     pub fn show_step_preview(&mut self, firing: Firing, recipients: usize, preview: &StepPreview) {
+        let back = self.take_form();
         let addressee = &preview.addressee;
         let line = self.addressee_line(&addressee.name, &addressee.fiscal_code, preview.reachable);
         let note = if recipients > 1 {
@@ -126,7 +128,8 @@ impl Ctx<'_> {
                 .duplicate_of
                 .map(|id| s::duplicate_message(&id.to_string()))
         };
-        let state = PreviewState::of(&preview.title, line, &preview.message, firing, note);
+        let mut state = PreviewState::of(&preview.title, line, &preview.message, firing, note);
+        state.back = back;
         self.show(Overlay::Preview(Box::new(state)));
     }
 
@@ -234,7 +237,13 @@ impl Ctx<'_> {
             Action::Down => preview.scroll = preview.scroll.saturating_add(1),
             Action::PageUp => preview.scroll = preview.scroll.saturating_sub(10),
             Action::PageDown => preview.scroll = preview.scroll.saturating_add(10),
-            Action::Cancel => self.close_overlay(),
+            Action::Cancel => match preview.back.take() {
+                Some(form) => self.show(Overlay::Form {
+                    form,
+                    confirming: false,
+                }),
+                None => self.close_overlay(),
+            },
             Action::Confirm => {
                 let firing = preview.firing.clone();
                 self.close_overlay();

@@ -10,6 +10,7 @@ use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::time::parse_date;
 
 use super::messaging::Target;
+use super::rows::Rows;
 use super::strings as s;
 use crate::messages::{Catalogue, PlaceholderSpec, Values};
 
@@ -23,6 +24,8 @@ pub struct Field {
     pub choice: usize,
     pub required: bool,
     pub error: Option<String>,
+    /// What the value typed found, shown under the field while it has no error.
+    pub hint: Option<String>,
     validator: Validator,
 }
 
@@ -35,6 +38,7 @@ impl Field {
             choice: 0,
             required: false,
             error: None,
+            hint: None,
             validator: Box::new(|_| Ok(())),
         }
     }
@@ -87,6 +91,10 @@ impl Field {
 /// forms have a purpose of their own.
 pub trait Purpose {
     fn build(&self, form: &Form) -> Result<Outcome, String>;
+
+    /// After an edit: what the values typed determine, filled from the applications in memory
+    /// (a booking's name from its codice fiscale).
+    fn complete(&mut self, _fields: &mut [Field], _rows: &Rows) {}
 }
 
 /// A form's result once every field is valid.
@@ -220,6 +228,11 @@ impl Form {
         }
         self.error = None;
         field.validate();
+    }
+
+    /// Lets the form's purpose fill what the edit determines.
+    pub fn complete(&mut self, rows: &Rows) {
+        self.purpose.complete(&mut self.fields, rows);
     }
 
     /// Checks every field; on success gives what the form produces.

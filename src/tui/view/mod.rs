@@ -178,10 +178,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let view = app.view();
     let screen = app.screens.get(app.screen);
     let title = screen.title_line(&view, usize::from(area.width));
+    let status_lines = status_lines(app, usize::from(area.width));
     let [top, body, status, keys] = Layout::vertical([
         Constraint::Length(if title.is_some() { 1 } else { 2 }),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_lines.as_ref().map_or(1, |lines| lines.len() as u16)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -190,7 +191,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         None => header(frame, top, &view),
     }
     screen.draw(frame, body, &view);
-    status_line(frame, status, app, &view);
+    match status_lines {
+        Some(lines) => frame.render_widget(Paragraph::new(lines), status),
+        None => status_line(frame, status, app, &view),
+    }
     key_bar(frame, keys, app);
     overlay::draw(frame, area, app);
 }
@@ -342,18 +346,77 @@ pub fn procedure_line(app: &View) -> String {
     }
 }
 
-fn status_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+/// The most lines the status line grows to when its message is opened whole.
+const STATUS_MAX_LINES: usize = 8;
+
+/// The status message opened whole: wrapped over the lines it needs, the body giving them up.
+fn status_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
+    let (message, error) = app.status.as_ref().filter(|_| app.status_open)?;
+    let (mark, style) = if *error {
+        ("✗", app.theme.error())
+    } else {
+        ("✓", app.theme.ok())
+    };
+    let lines = wrap(&clean(message), width.saturating_sub(4));
+    let count = lines.len();
+    Some(
+        lines
+            .into_iter()
+            .enumerate()
+            .take(STATUS_MAX_LINES)
+            .map(|(i, line)| {
+                let lead = if i == 0 { mark } else { " " };
+                let line = if i + 1 == STATUS_MAX_LINES && count > STATUS_MAX_LINES {
+                    fit(&format!("{line} …"), width.saturating_sub(4))
+                } else {
+                    line
+                };
+                Line::from(Span::styled(format!(" {lead} {line}"), style))
+            })
+            .collect(),
+    )
+}
+
+/// A status message on one line; when it does not fit, cut with the key that opens it whole.
+fn status_message(app: &App, message: &str, error: bool, width: usize) -> Line<'static> {
     let theme = app.theme;
+    let (mark, style) = if error {
+        ("✗", theme.error())
+    } else {
+        ("✓", theme.ok())
+    };
+    let message = clean(message);
+    let room = width.saturating_sub(4);
+    if message.width() <= room {
+        return Line::from(Span::styled(format!(" {mark} {message}"), style));
+    }
+    let key = app
+        .keymap
+        .first_key(Context::Global, Action::WholeStatus)
+        .map(|k| key_label(&k));
+    let Some(key) = key else {
+        return Line::from(Span::styled(
+            format!(" {mark} {}", fit(&message, room)),
+            style,
+        ));
+    };
+    let hint = format!(" {key} {}", Action::WholeStatus.description());
+    Line::from(vec![
+        Span::styled(
+            format!(
+                " {mark} {}",
+                fit(&message, room.saturating_sub(hint.width()))
+            ),
+            style,
+        ),
+        Span::styled(hint, theme.key()),
+    ])
+}
+
+fn status_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let width = usize::from(area.width);
     let line = match &app.status {
-        Some((message, true)) => Line::from(Span::styled(
-            format!(" ✗ {}", fit(&clean(message), width - 4)),
-            theme.error(),
-        )),
-        Some((message, false)) => Line::from(Span::styled(
-            format!(" ✓ {}", fit(&clean(message), width - 4)),
-            theme.ok(),
-        )),
+        Some((message, error)) => status_message(app, message, *error, width),
         None => match batch_line(view, width).or_else(|| waiting_line(app)) {
             Some(line) => line,
             None => match app.screens.get(app.screen).status(view, width) {

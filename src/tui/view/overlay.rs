@@ -233,7 +233,13 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
                 format!("{}{}", " ".repeat(label_width + 1), s::CHOICE_HINT),
                 theme.dim(),
             ),
-            (None, false) => Span::raw(""),
+            (None, false) => match &field.hint {
+                Some(hint) => Span::styled(
+                    format!("{}{}", " ".repeat(label_width + 1), fit(hint, value_width)),
+                    theme.dim(),
+                ),
+                None => Span::raw(""),
+            },
         };
         lines.push(Line::from(note));
     }

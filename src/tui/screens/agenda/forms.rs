@@ -2,12 +2,14 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::calendar::next_working_day;
 use crate::domain::appointment::{Appointment, AppointmentId, Citizen, Slot};
 use crate::domain::command::NewAppointment;
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::time::{Timestamp, format_date, format_ts, parse_date, parse_datetime_rome};
 use crate::domain::{ApplicationId, Command};
 use crate::tui::form::{Field, Form, Outcome, Purpose, fiscal_code};
+use crate::tui::rows::Rows;
 use crate::tui::strings as s;
 use super::texts;
 
@@ -19,6 +21,10 @@ enum AgendaPurpose {
     /// A new booking, about an application when made from its case.
     Book {
         application: Option<ApplicationId>,
+        /// Typed elsewhere: the application whose applicant has the codice fiscale typed, and
+        /// the name filled from it (replaced when the code changes, kept once edited).
+        found: Option<ApplicationId>,
+        filled: Option<String>,
     },
     Reschedule(AppointmentId),
     Cancel(AppointmentId),
@@ -105,6 +111,8 @@ pub fn book_appointment(booking: Booking<'_>) -> Form {
         texts::FORM_BOOK_APPOINTMENT,
         AgendaPurpose::Book {
             application: booking.application,
+            found: None,
+            filled: None,
         },
         vec![
             Field::text(s::FIELD_FISCAL_CODE, booking.fiscal_code)
@@ -119,7 +127,7 @@ pub fn book_appointment(booking: Booking<'_>) -> Form {
             Field::text(texts::FIELD_PLACE, booking.place)
                 .required()
                 .check(text),
-            Field::text(texts::FIELD_DAY, &format_date(booking.day))
+            Field::text(texts::FIELD_DAY, &format_date(next_working_day(booking.day)))
                 .required()
                 .check(day_from(booking.today)),
             Field::text(texts::FIELD_TIME, "").required().check(time),
@@ -163,9 +171,22 @@ pub fn cancel_appointment(appointment: &Appointment) -> Form {
 }
 
 impl Purpose for AgendaPurpose {
+    fn complete(&mut self, fields: &mut [Field], rows: &Rows) {
+        if let AgendaPurpose::Book {
+            application: None,
+            found,
+            filled,
+        } = self
+        {
+            complete_booking(fields, rows, found, filled);
+        }
+    }
+
     fn build(&self, form: &Form) -> Result<Outcome, String> {
         match *self {
-            AgendaPurpose::Book { application } => {
+            AgendaPurpose::Book {
+                application, found, ..
+            } => {
                 let fiscal_code = PersonFiscalCode::parse(form.value(0))
                     .map_err(|e| s::field_error(s::FIELD_FISCAL_CODE, &e.to_string()))?;
                 let new = NewAppointment {
@@ -173,7 +194,7 @@ impl Purpose for AgendaPurpose {
                         fiscal_code,
                         name: form.value(1).to_string(),
                     },
-                    application,
+                    application: application.or(found),
                     subject: form.value(2).to_string(),
                     slot: Slot {
                         at: instant(form.value(4), form.value(5))?,
@@ -201,6 +222,45 @@ impl Purpose for AgendaPurpose {
                 fires: None,
             }),
         }
+    }
+}
+
+/// The application of the applicant with `code`, from the rows in memory.
+fn application_of(rows: &Rows, code: &str) -> Option<(ApplicationId, String, String)> {
+    let code = PersonFiscalCode::parse(code).ok()?;
+    rows.iter()
+        .find(|row| row.fiscal_code == code.as_str())
+        .map(|row| (row.id, row.protocol.clone(), row.name.clone()))
+}
+
+/// Fields of the booking form by position.
+const FISCAL_CODE_FIELD: usize = 0;
+const NAME_FIELD: usize = 1;
+
+fn complete_booking(
+    fields: &mut [Field],
+    rows: &Rows,
+    found: &mut Option<ApplicationId>,
+    filled: &mut Option<String>,
+) {
+    let Some(code) = fields.get(FISCAL_CODE_FIELD).map(|f| f.value().to_string()) else {
+        return;
+    };
+    let application = application_of(rows, &code);
+    let Some(name_field) = fields.get_mut(NAME_FIELD) else {
+        return;
+    };
+    // A name typed by hand stays; one filled from a code no longer typed goes.
+    let untouched = name_field.value().is_empty() || filled.as_deref() == Some(name_field.value());
+    let name = application.as_ref().map(|(_, _, name)| name.clone());
+    if untouched && name_field.value() != name.as_deref().unwrap_or("") {
+        name_field.input = name_field.input.clone().with_value(name.clone().unwrap_or_default());
+        name_field.error = None;
+    }
+    *filled = if untouched { name } else { filled.take() };
+    *found = application.as_ref().map(|(id, _, _)| *id);
+    if let Some(field) = fields.get_mut(FISCAL_CODE_FIELD) {
+        field.hint = application.map(|(_, protocol, _)| texts::linked_application(&protocol));
     }
 }
 

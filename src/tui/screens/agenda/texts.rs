@@ -98,3 +98,13 @@ pub fn appointment_booked_by(actor: &str, on: &str) -> String {
 pub fn appointment_cancelled_on(on: &str, reason: &str) -> String {
     format!("annullato il {on}: {reason}")
 }
+
+/// Under the codice fiscale of a booking: the application the appointment will be linked to
+/// (its applicant's name fills the next field).
+pub fn linked_application(protocol: &str) -> String {
+    if protocol.is_empty() {
+        "sarà collegato alla sua domanda, non protocollata".to_string()
+    } else {
+        format!("sarà collegato alla domanda {protocol}")
+    }
+}

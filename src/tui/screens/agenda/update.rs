@@ -232,7 +232,7 @@ pub fn booking_checked(
 ) -> bool {
     match result {
         Ok(preview) => {
-            ctx.close_overlay();
+            // The form gives way to the message, and comes back on Esc.
             let firing = Firing::Case {
                 application: command.application_id(),
                 command: Some(command),

@@ -138,7 +138,17 @@ pub fn draw(frame: &mut Frame, area: Rect, inbox: &InboxScreen, view: &View) {
         lines.push(Line::default());
     }
     lines.truncate(height + 3);
-    lines.push(rule(area.width, theme.border()));
+    // The footer says what «!» means while a row so marked is on screen.
+    if flag_visible(inbox, view) {
+        let legend = format!("── {} ", s::flags_legend());
+        let rest = width.saturating_sub(legend.width());
+        lines.push(Line::from(vec![
+            Span::styled(fit(&legend, width), theme.dim()),
+            Span::styled("─".repeat(rest), theme.border()),
+        ]));
+    } else {
+        lines.push(rule(area.width, theme.border()));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
@@ -356,6 +366,17 @@ pub fn status(inbox: &InboxScreen, view: &View, width: usize) -> Line<'static> {
         spans = vec![Span::raw(fit(&text, width))];
     }
     Line::from(spans)
+}
+
+/// A row marked «!» is on screen: the status line says what the mark means.
+fn flag_visible(inbox: &InboxScreen, view: &View) -> bool {
+    inbox
+        .view
+        .iter()
+        .skip(inbox.list.offset)
+        .take(view.table_height(INBOX_CHROME))
+        .filter_map(|index| view.rows.row(*index))
+        .any(|row| row.flagged)
 }
 
 /// In a deadline list, how the cursor row stands against its deadline.
