@@ -84,8 +84,11 @@ pub enum Command {
         /// Defaults to today plus the call's integration days.
         deadline: Option<NaiveDate>,
     },
+    /// The integration arrived: `documents` are those received (each one requested); None,
+    /// every document requested.
     ReceiveIntegration {
         id: ApplicationId,
+        documents: Option<Vec<String>>,
     },
     RecordDocument {
         id: ApplicationId,

@@ -176,6 +176,17 @@ pub const FIELD_NOTE: &str = "Nota";
 pub const FIELD_REASON: &str = "Motivo";
 pub const FIELD_EXCLUSION: &str = "Causa di esclusione";
 pub const CHOICE_HINT: &str = "← → per scegliere";
+pub const FIELD_NOTE_SHORT: &str = "nota";
+pub const CHECKLIST_HINT: &str = "Spazio spunta · ↑ ↓ scorre";
+pub const TICK_ONE: &str = "spuntare almeno una voce con Spazio";
+
+/// A row ticked "no" without the note that says why.
+pub fn note_needed(row: &str) -> String {
+    format!(
+        "scrivere la nota di «{}» (sotto la voce)",
+        row.split(" · ").next().unwrap_or(row)
+    )
+}
 
 pub fn batch_done(done: usize, refused: usize, first_error: Option<&str>) -> String {
     match first_error {

@@ -62,14 +62,18 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                 None,
             )]
         }
-        Command::ReceiveIntegration { id } => {
+        Command::ReceiveIntegration { id, documents } => {
             let app = given.application()?;
             require_edge(app, State::IntegrazioneRichiesta, State::InIstruttoria)?;
-            let documents = app
+            let requested = app
                 .integration
                 .as_ref()
                 .map(|r| r.documents.clone())
                 .unwrap_or_default();
+            let documents = match documents {
+                None => requested,
+                Some(received) => received_of(received, &requested)?,
+            };
             vec![given.event(EventKind::IntegrationReceived { id: *id, documents }, None)]
         }
         Command::RecordDocument { id, code, status } => {
@@ -235,6 +239,29 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
         }
         _ => return Err(given.misrouted()),
     })
+}
+
+/// The documents received, each one of those requested and named once.
+fn received_of(received: &[String], requested: &[String]) -> Result<Vec<String>, DomainError> {
+    if received.is_empty() {
+        return Err(DomainError::invalid(
+            "documenti",
+            "indicare almeno un documento ricevuto",
+        ));
+    }
+    let mut documents: Vec<String> = Vec::with_capacity(received.len());
+    for code in received {
+        if !requested.contains(code) {
+            return Err(DomainError::invalid(
+                "documenti",
+                format!("«{code}» non è tra i documenti richiesti con l'integrazione"),
+            ));
+        }
+        if !documents.contains(code) {
+            documents.push(code.clone());
+        }
+    }
+    Ok(documents)
 }
 
 /// The access requirements not marked verified, by label.

@@ -24,7 +24,7 @@ impl Rules for Review {
         match command {
             StartReview { id }
             | RequestIntegration { id, .. }
-            | ReceiveIntegration { id }
+            | ReceiveIntegration { id, .. }
             | RecordDocument { id, .. }
             | Admit { id, .. }
             | Exclude { id, .. }

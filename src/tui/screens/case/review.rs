@@ -113,6 +113,23 @@ fn review(title: &'static str, purpose: ReviewPurpose, fields: Vec<Field>) -> Fo
     Form::new(title, purpose, fields)
 }
 
+/// Each of the call's documents as a row of `width` columns: its code, and its title with why
+/// the application needs it and where it stands.
+pub(super) fn document_rows(
+    application: &Application,
+    call: &Call,
+    width: usize,
+) -> Vec<(String, String)> {
+    call.checklist(application)
+        .into_iter()
+        .map(|(doc, need)| {
+            let status = application.documents.get(&doc.code);
+            let tail = format!("{} · {}", need_label(need), status_label(status, need));
+            (doc.code.clone(), choice_text(&doc.title, &tail, width))
+        })
+        .collect()
+}
+
 /// The call's documents, each with why the application needs it and where it stands;
 /// the first needed one not received is offered first.
 pub fn record_document(application: &Application, call: &Call, now: Timestamp) -> Form {

@@ -43,16 +43,16 @@ pub const FIELD_NAME: &str = "Nome";
 pub const FIELD_RELATION: &str = "Relazione";
 pub const FIELD_BIRTH_DATE: &str = "Data di nascita";
 pub const FIELD_DISABILITY: &str = "Invalidità %";
-pub const FIELD_DOCUMENTS: &str = "Documenti (codici)";
+pub const FIELD_DOCUMENTS: &str = "Documenti da chiedere";
+pub const FIELD_RECEIVED_DOCUMENTS: &str = "Documenti arrivati";
+pub const FORM_RECEIVE_INTEGRATION: &str = "Integrazione ricevuta";
+pub const NO_INTEGRATION_PENDING: &str = "nessuna richiesta di integrazione in corso";
 pub const FIELD_DEADLINE: &str = "Scadenza (gg/mm/aaaa)";
 
 pub fn age(years: u32) -> String {
     format!("{years}a")
 }
 
-pub fn unknown_document(code: &str) -> String {
-    format!("documento '{code}' non previsto dal bando")
-}
 
 pub const FORM_RECORD_DOCUMENT: &str = "Registra un documento";
 pub const FORM_VERIFY: &str = "Verifica di requisiti e condizioni";
