@@ -18,7 +18,7 @@ use super::notice::NoticeNumber;
 use super::objection::Adjustment;
 use super::ruleset::Ruleset;
 use super::time::Timestamp;
-use super::verification::CheckItem;
+use super::verification::{CheckItem, Finding};
 use super::workflows::{Given, Workflow};
 
 pub use super::event::{EVENT_KIND_NAMES, Event, EventKind};
@@ -134,6 +134,11 @@ pub enum Command {
         verified: bool,
         note: String,
     },
+    /// Several findings on one application at once, committed together or not at all.
+    VerifyItems {
+        id: ApplicationId,
+        findings: Vec<Finding>,
+    },
 
     // ---- fees: secretarial-fee notices ----
     IssueFee {
@@ -226,7 +231,8 @@ impl Command {
             | UpdateContact { .. }
             | AddMember { .. }
             | RemoveMember { .. }
-            | Verify { .. } => Workflow::Review,
+            | Verify { .. }
+            | VerifyItems { .. } => Workflow::Review,
             IssueFee { .. } | RecordPayment { .. } | RemindFee { .. } => Workflow::Fees,
             SaveRuleset { .. }
             | AdjustScore { .. }

@@ -341,7 +341,9 @@ impl Form {
                     return;
                 }
             } else if request == InputRequest::InsertChar(' ') {
+                // On to the next row, as selecting in a list does: a note asked for is next.
                 checklist.toggle();
+                checklist.step(1);
             } else {
                 return;
             }

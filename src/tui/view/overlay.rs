@@ -343,8 +343,14 @@ fn checklist_lines(
         if *on_note {
             let prefix = format!("  {lead}     {}: ", s::FIELD_NOTE_SHORT);
             let room = width.saturating_sub(prefix.chars().count());
-            let scroll = row.note.visual_scroll(room);
+            // Only the note being typed scrolls to its cursor; the others show their start.
+            let scroll = if is_cursor {
+                row.note.visual_scroll(room)
+            } else {
+                0
+            };
             let text: String = row.note.value().chars().skip(scroll).collect();
+            let text = if is_cursor { text } else { fit(&text, room) };
             if is_cursor {
                 cursor = Some((
                     lines.len(),

@@ -3,6 +3,7 @@
 use crate::domain::application::{
     Application, DocumentStatus, ExclusionReason, IntegrationRequest, State,
 };
+use crate::domain::ApplicationId;
 use crate::domain::call::Call;
 use crate::domain::ranking::RankingKind;
 use crate::domain::verification::{CheckItem, Requirement};
@@ -207,38 +208,73 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
             item,
             verified,
             note,
-        } => {
-            let app = given.application()?;
-            if app.state == State::Esclusa {
-                return Err(DomainError::NotAllowedInState {
-                    state: app.state,
-                    action: "verificare i requisiti",
-                });
-            }
-            if !app.check_items().contains(item) {
+        } => vec![verification(given, *id, *item, *verified, note)?],
+        Command::VerifyItems { id, findings } => {
+            if findings.is_empty() {
                 return Err(DomainError::invalid(
-                    "voce",
-                    format!(
-                        "«{}» non è stata dichiarata in questa domanda",
-                        item.label()
-                    ),
+                    "voci",
+                    "nessuna verifica da registrare",
                 ));
             }
-            let note = non_empty(&Some(note.clone()));
-            if !verified && note.is_none() {
-                return Err(DomainError::MissingReason);
+            let mut events = Vec::with_capacity(findings.len());
+            for (i, finding) in findings.iter().enumerate() {
+                if findings[..i].iter().any(|f| f.item == finding.item) {
+                    return Err(DomainError::invalid(
+                        "voci",
+                        format!("«{}» indicata due volte", finding.item.label()),
+                    ));
+                }
+                events.push(verification(
+                    given,
+                    *id,
+                    finding.item,
+                    finding.verified,
+                    &finding.note,
+                )?);
             }
-            vec![given.event(
-                EventKind::ItemVerified {
-                    id: *id,
-                    item: *item,
-                    verified: *verified,
-                },
-                note,
-            )]
+            events
         }
         _ => return Err(given.misrouted()),
     })
+}
+
+/// One finding on `item`, checked: the application is not excluded, declared the item, and a
+/// finding of not verified says why.
+fn verification(
+    given: &Given<'_>,
+    id: ApplicationId,
+    item: CheckItem,
+    verified: bool,
+    note: &str,
+) -> Result<Event, DomainError> {
+    let app = given.application()?;
+    if app.state == State::Esclusa {
+        return Err(DomainError::NotAllowedInState {
+            state: app.state,
+            action: "verificare i requisiti",
+        });
+    }
+    if !app.check_items().contains(&item) {
+        return Err(DomainError::invalid(
+            "voce",
+            format!(
+                "«{}» non è stata dichiarata in questa domanda",
+                item.label()
+            ),
+        ));
+    }
+    let note = non_empty(&Some(note.to_string()));
+    if !verified && note.is_none() {
+        return Err(DomainError::MissingReason);
+    }
+    Ok(given.event(
+        EventKind::ItemVerified {
+            id,
+            item,
+            verified,
+        },
+        note,
+    ))
 }
 
 /// The documents received, each one of those requested and named once.

@@ -32,7 +32,8 @@ impl Rules for Review {
             | UpdateContact { id, .. }
             | AddMember { id, .. }
             | RemoveMember { id, .. }
-            | Verify { id, .. } => Needs {
+            | Verify { id, .. }
+            | VerifyItems { id, .. } => Needs {
                 application: Some(*id),
                 ..Needs::default()
             },
