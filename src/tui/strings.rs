@@ -32,6 +32,7 @@ pub const BOX_CONFIRM: &str = "Conferma";
 
 pub const HELP_FILTER: &str = "filtra";
 pub const PALETTE_PROMPT: &str = "Comando";
+pub const QUIT_QUESTION: &str = "Uscire dalla console?";
 pub const DISCARD_QUESTION: &str = "Ci sono modifiche non salvate. Scartarle?";
 pub const YES_NO: &str = "s sì · n no";
 pub const REQUIRED: &str = "obbligatorio";

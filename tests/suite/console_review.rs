@@ -556,6 +556,8 @@ fn a_batch_exclusion_excludes_every_marked_application_with_the_reason() {
         .key(KeyCode::Tab)
         .typing("documenti non pervenuti")
         .save();
+    assert!(c.text().contains("Escludere 2 domande?"), "{}", c.text());
+    c.char('s');
     assert!(c.app.overlay.is_none(), "{}", c.text());
     for id in &ids {
         let app = c.store().application(*id).expect("read").expect("exists");

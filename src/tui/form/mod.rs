@@ -321,6 +321,13 @@ impl Form {
         }
     }
 
+    /// The next field as a whole, past the rest of a checklist (Enter).
+    pub fn next_whole_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
     pub fn is_last_field(&self) -> bool {
         self.focus + 1 >= self.fields.len()
     }

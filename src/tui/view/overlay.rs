@@ -43,11 +43,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Form { form, confirming }) => {
             draw_form(frame, area, app, form, !confirming);
             if *confirming {
-                confirm(frame, area, app);
+                confirm(frame, area, app, s::DISCARD_QUESTION);
             }
         }
         Some(Overlay::Preview(preview)) => draw_preview(frame, area, app, preview),
         Some(Overlay::Check(check)) => draw_check(frame, area, app, check),
+        Some(Overlay::Question(question)) => confirm(frame, area, app, &question.text),
     }
 }
 
@@ -376,8 +377,9 @@ fn checklist_lines(
     cursor
 }
 
-fn confirm(frame: &mut Frame, area: Rect, app: &App) {
-    let rect = centered(area, 50, 4);
+fn confirm(frame: &mut Frame, area: Rect, app: &App, question: &str) {
+    let width = (question.chars().count() + 4).clamp(50, 78) as u16;
+    let rect = centered(area, width, 4);
     let inner = window(frame, rect, s::BOX_CONFIRM, app);
     let keys = |action| {
         super::super::keymap::key_label(
@@ -387,7 +389,7 @@ fn confirm(frame: &mut Frame, area: Rect, app: &App) {
         )
     };
     let lines = vec![
-        Line::from(format!(" {}", s::DISCARD_QUESTION)),
+        Line::from(format!(" {question}")),
         Line::from(Span::styled(
             format!(
                 " {} {} · {} {}",
