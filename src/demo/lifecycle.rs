@@ -486,7 +486,13 @@ impl<'a> Demo<'a> {
                     ctx,
                 );
             }
-            Step::ReceiveIntegration => self.push(Command::ReceiveIntegration { id }, ctx),
+            Step::ReceiveIntegration => self.push(
+                Command::ReceiveIntegration {
+                    id,
+                    documents: None,
+                },
+                ctx,
+            ),
             Step::RecordDocuments => {
                 for code in self.codes_of(pending.missing) {
                     let status = DocumentStatus::Ricevuto { at: ctx.now };

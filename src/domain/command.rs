@@ -18,7 +18,7 @@ use super::notice::NoticeNumber;
 use super::objection::Adjustment;
 use super::ruleset::Ruleset;
 use super::time::Timestamp;
-use super::verification::CheckItem;
+use super::verification::{CheckItem, Finding};
 use super::workflows::{Given, Workflow};
 
 pub use super::event::{EVENT_KIND_NAMES, Event, EventKind};
@@ -84,8 +84,11 @@ pub enum Command {
         /// Defaults to today plus the call's integration days.
         deadline: Option<NaiveDate>,
     },
+    /// The integration arrived: `documents` are those received (each one requested); None,
+    /// every document requested.
     ReceiveIntegration {
         id: ApplicationId,
+        documents: Option<Vec<String>>,
     },
     RecordDocument {
         id: ApplicationId,
@@ -130,6 +133,11 @@ pub enum Command {
         item: CheckItem,
         verified: bool,
         note: String,
+    },
+    /// Several findings on one application at once, committed together or not at all.
+    VerifyItems {
+        id: ApplicationId,
+        findings: Vec<Finding>,
     },
 
     // ---- fees: secretarial-fee notices ----
@@ -223,7 +231,8 @@ impl Command {
             | UpdateContact { .. }
             | AddMember { .. }
             | RemoveMember { .. }
-            | Verify { .. } => Workflow::Review,
+            | Verify { .. }
+            | VerifyItems { .. } => Workflow::Review,
             IssueFee { .. } | RecordPayment { .. } | RemindFee { .. } => Workflow::Fees,
             SaveRuleset { .. }
             | AdjustScore { .. }

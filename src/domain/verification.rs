@@ -114,6 +114,14 @@ impl fmt::Display for CheckItem {
     }
 }
 
+/// A finding to record on one item: verified, or not with a note saying why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub item: CheckItem,
+    pub verified: bool,
+    pub note: String,
+}
+
 /// The caseworker's finding on one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verification {

@@ -59,6 +59,10 @@ pub fn case_values(
         }
         if let Some(integration) = &application.integration {
             values.insert("scadenza_integrazione", Value::Date(integration.deadline));
+            values.insert(
+                "documenti_integrazione",
+                Value::Text(document_titles(call, &integration.documents)),
+            );
         }
         if let Some(fee) = &application.fee {
             values.insert("causale", Value::Text(fee.reason.clone()));
@@ -68,6 +72,19 @@ pub fn case_values(
         }
     }
     values
+}
+
+/// The documents named by their titles in the call, in the order requested; a code the call
+/// does not know (the call read without its documents) is named as it is.
+fn document_titles(call: Option<&Call>, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|code| {
+            call.and_then(|c| c.documents.iter().find(|d| &d.code == code))
+                .map_or(code.as_str(), |d| d.title.trim())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// What a booking says: its subject, number, place, day and time (Rome).

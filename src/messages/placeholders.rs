@@ -151,6 +151,12 @@ pub const PLACEHOLDERS: &[PlaceholderSpec] = &[
         Case,
     ),
     spec(
+        "documenti_integrazione",
+        "Documenti chiesti con l'integrazione",
+        Text,
+        Case,
+    ),
+    spec(
         "data_apertura",
         "Apertura della presentazione delle domande",
         Date,

@@ -99,6 +99,21 @@ pub enum Overlay {
     Preview(Box<PreviewState>),
     /// A step shown with what it will change, before Enter commits it; No returns to its form.
     Check(Box<CheckState>),
+    /// A yes-or-no question before something with a large effect.
+    Question(Box<Question>),
+}
+
+/// A question, and what Yes does.
+pub struct Question {
+    pub text: String,
+    pub yes: OnYes,
+}
+
+pub enum OnYes {
+    /// The console closes.
+    Quit,
+    /// The screen shown is handed this, as if a form had produced it.
+    Screen(Box<dyn std::any::Any>),
 }
 
 /// What the check window shows and commits.
@@ -249,7 +264,7 @@ impl App {
             }) => Context::Confirm,
             Some(Overlay::Form { .. }) => Context::Form,
             Some(Overlay::Preview(_)) => Context::Preview,
-            Some(Overlay::Check(_)) => Context::Confirm,
+            Some(Overlay::Check(_) | Overlay::Question(_)) => Context::Confirm,
             None if self.screens.get(self.screen).typing() => Context::Search,
             None => Context::Screen(self.screen),
         }

@@ -32,6 +32,7 @@ pub const BOX_CONFIRM: &str = "Conferma";
 
 pub const HELP_FILTER: &str = "filtra";
 pub const PALETTE_PROMPT: &str = "Comando";
+pub const QUIT_QUESTION: &str = "Uscire dalla console?";
 pub const DISCARD_QUESTION: &str = "Ci sono modifiche non salvate. Scartarle?";
 pub const YES_NO: &str = "s sì · n no";
 pub const REQUIRED: &str = "obbligatorio";
@@ -176,6 +177,17 @@ pub const FIELD_NOTE: &str = "Nota";
 pub const FIELD_REASON: &str = "Motivo";
 pub const FIELD_EXCLUSION: &str = "Causa di esclusione";
 pub const CHOICE_HINT: &str = "← → per scegliere";
+pub const FIELD_NOTE_SHORT: &str = "nota";
+pub const CHECKLIST_HINT: &str = "Spazio spunta · ↑ ↓ scorre";
+pub const TICK_ONE: &str = "spuntare almeno una voce con Spazio";
+
+/// A row ticked "no" without the note that says why.
+pub fn note_needed(row: &str) -> String {
+    format!(
+        "scrivere la nota di «{}» (sotto la voce)",
+        row.split(" · ").next().unwrap_or(row)
+    )
+}
 
 pub fn batch_done(done: usize, refused: usize, first_error: Option<&str>) -> String {
     match first_error {

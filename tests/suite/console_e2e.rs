@@ -612,11 +612,13 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
     console.keys(&["i"]);
     console.wait_for("the review started", |s| case_state(s) == "in istruttoria");
 
-    // d: the integration form, prefilled with the owed document and a deadline.
+    // d: the integration form, the owed document ticked in the call's checklist, a deadline.
     console.keys(&["d"]);
     let screen = console.wait_for("the integration form", |s| {
         s.contains("Richiesta di integrazione")
-            && field_value(s, "Documenti (codici)").is_some_and(|v| v == OWED)
+            && s.lines().any(|line| {
+                line.contains("[x]") && line.contains("Documentazione attestante l'alloggio")
+            })
             && field_value(s, "Scadenza (gg/mm/aaaa)").is_some_and(|v| v.len() == 10)
     });
     let deadline = field_value(&screen, "Scadenza (gg/mm/aaaa)").expect("checked above");
@@ -646,8 +648,12 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
         queued_id(&screen, "Richiesta di integrazione documentale").expect("checked above");
     assert_ne!(registered, requested, "two different messages");
 
-    // r: the documents arrived; nothing is missing any more.
+    // r: the documents requested, to tick; Space ticks the owed one, Ctrl+s saves.
     console.keys(&["r"]);
+    console.wait_for("the documents requested", |s| {
+        s.contains("┌ Integrazione ricevuta")
+    });
+    console.keys(&["Space", "C-s"]);
     console.wait_for("the documents received", |s| {
         case_state(s) == "in istruttoria"
             && s.contains(&format!("✓ {owed}"))
@@ -667,17 +673,15 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
     console.keys(&["Escape"]);
     console.wait_for("the form closed", |s| !s.contains("Ammissione ─"));
 
-    // v: each access requirement verified in turn (the form opens on the first not done).
-    for _ in 0..6 {
-        console.keys(&["v"]);
-        console.wait_for("the verification form", |s| {
-            s.contains("┌ Verifica di requisiti")
-        });
-        console.keys(&["C-s"]);
-        console.wait_for("the verification saved", |s| {
-            !s.contains("┌ Verifica di requisiti")
-        });
-    }
+    // v: the six access requirements ticked verified in one form, one save.
+    console.keys(&["v"]);
+    console.wait_for("the verification form", |s| {
+        s.contains("┌ Verifica di requisiti")
+    });
+    console.keys(&["Space", "Space", "Space", "Space", "Space", "Space", "C-s"]);
+    console.wait_for("the verification saved", |s| {
+        !s.contains("┌ Verifica di requisiti")
+    });
 
     console.keys(&["a"]);
     console.wait_for("the admission form", |s| {

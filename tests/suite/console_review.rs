@@ -291,9 +291,8 @@ fn verifying_commits_one_audit_entry_with_the_actor() {
         app.state == State::InIstruttoria && app.verifications.is_empty()
     });
     let before = c.store().audit_len();
-    c.open(id).char('v');
-    // The first item still to verify is offered: verified, no note needed.
-    c.save();
+    // Space marks the first item verified; the others stay as they were.
+    c.open(id).char('v').char(' ').save();
     assert!(c.app.overlay.is_none(), "{}", c.text());
     assert_eq!(c.store().audit_len(), before + 1);
     let last = c
@@ -312,6 +311,45 @@ fn verifying_commits_one_audit_entry_with_the_actor() {
     assert!(c.text().contains("mrossi"), "the case shows who verified");
 }
 
+/// Keys to verify every item of an application: before, `v` and Ctrl+s once per item; now `v`,
+/// Space once per item and one Ctrl+s.
+#[test]
+fn every_item_is_verified_in_one_form_and_one_save() {
+    let mut c = console(true, (80, 24));
+    let id = first_where(&c, |app| {
+        app.state == State::InIstruttoria
+            && app.verifications.is_empty()
+            && !app.declaration.conditions.is_empty()
+    });
+    let items = c
+        .store()
+        .application(id)
+        .expect("read")
+        .expect("exists")
+        .check_items();
+    assert!(items.len() > 6, "six requirements and a declared condition");
+    let before = c.store().audit_len();
+    c.open(id).char('v');
+    for _ in &items {
+        c.char(' ');
+    }
+    c.save();
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let keys = 1 + items.len() + 1;
+    assert!(
+        keys < 2 * items.len(),
+        "{keys} keys against {}",
+        2 * items.len()
+    );
+    // One command: every finding with its audit entry, in one transaction.
+    assert_eq!(c.store().audit_len(), before + items.len());
+    let app = c.store().application(id).expect("read").expect("exists");
+    assert_eq!(app.verifications.len(), items.len());
+    assert!(app.verifications.values().all(|v| v.verified));
+    let (status, error) = c.app.status.clone().expect("a report");
+    assert!(!error, "{status}");
+}
+
 #[test]
 fn a_failed_verification_needs_a_note() {
     let mut c = console(true, (80, 24));
@@ -319,21 +357,140 @@ fn a_failed_verification_needs_a_note() {
         app.state == State::InIstruttoria && app.verifications.is_empty()
     });
     let before = c.store().audit_len();
+    // Verified, back up, then not verified: the cursor goes to its note, left empty.
     c.open(id)
         .char('v')
-        .key(KeyCode::Tab)
-        .key(KeyCode::Right)
+        .char(' ')
+        .key(KeyCode::Up)
+        .char(' ')
         .save();
     assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    assert!(c.text().contains("scrivere la nota"), "{}", c.text());
     assert_eq!(c.store().audit_len(), before);
-    c.key(KeyCode::Tab).typing("ISEE scaduto").save();
+    c.typing("ISEE scaduto").save();
     assert!(c.app.overlay.is_none(), "{}", c.text());
     let app = c.store().application(id).expect("read").expect("exists");
+    assert_eq!(app.verifications.len(), 1);
     assert!(
         app.verifications
             .values()
             .all(|v| !v.verified && v.note == "ISEE scaduto")
     );
+}
+
+#[test]
+fn a_refused_finding_records_none_of_the_others() {
+    let mut c = console(true, (80, 24));
+    let id = first_where(&c, |app| {
+        app.state == State::InIstruttoria && app.verifications.is_empty()
+    });
+    c.open(id).char('v').char(' ').char(' ');
+    // The application is excluded meanwhile: the whole save is refused, nothing recorded.
+    c.store()
+        .execute(
+            &alloggi::domain::Command::Exclude {
+                id,
+                reason: ExclusionReason::Altro,
+                note: "rinuncia".into(),
+            },
+            &alloggi::domain::Context {
+                actor: "altro".into(),
+                now: c.app.now(),
+            },
+        )
+        .expect("excluded");
+    let before = c.store().audit_len();
+    c.save();
+    assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    assert_eq!(c.store().audit_len(), before);
+    let app = c.store().application(id).expect("read").expect("exists");
+    assert!(app.verifications.is_empty());
+}
+
+/// The integration's documents come from the call's checklist, the needed ones not received
+/// ticked; Space changes one, and the request asks for exactly those ticked.
+#[test]
+fn an_integration_asks_for_the_documents_ticked() {
+    let mut c = console(true, (80, 24));
+    let id = first_where(&c, |app| app.state == State::InIstruttoria);
+    let app = c.store().application(id).expect("read").expect("exists");
+    let call = c.store().call(&app.call).expect("read").expect("call");
+    let mut expected = app.missing_documents(&call);
+    let first = call.documents[0].code.clone();
+    match expected.iter().position(|d| *d == first) {
+        Some(i) => {
+            expected.remove(i);
+        }
+        None => expected.insert(0, first),
+    }
+    assert!(!expected.is_empty());
+    c.open(id).char('d').char(' ').save();
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Preview(_))),
+        "{}",
+        c.text()
+    );
+    assert!(c.text().contains("Documenti richiesti"), "{}", c.text());
+    c.key(KeyCode::Enter);
+    let app = c.store().application(id).expect("read").expect("exists");
+    assert_eq!(app.state, State::IntegrazioneRichiesta);
+    assert_eq!(app.integration.expect("request").documents, expected);
+}
+
+#[test]
+fn integration_picker() {
+    shoot("modulo_integrazione", |c| {
+        let id = first_where(c, |app| app.state == State::InIstruttoria);
+        c.open(id).char('d');
+    });
+}
+
+/// `r` opens the documents requested; only those ticked are marked received.
+#[test]
+fn receiving_an_integration_marks_only_the_documents_ticked() {
+    let mut c = console(true, (80, 24));
+    let id = first_where(&c, |app| app.state == State::InIstruttoria);
+    let app = c.store().application(id).expect("read").expect("exists");
+    let call = c.store().call(&app.call).expect("read").expect("call");
+    let requested: Vec<String> = call.documents[..2].iter().map(|d| d.code.clone()).collect();
+    c.store()
+        .execute(
+            &alloggi::domain::Command::RequestIntegration {
+                id,
+                documents: requested.clone(),
+                deadline: None,
+            },
+            &alloggi::domain::Context {
+                actor: "mrossi".into(),
+                now: c.app.now(),
+            },
+        )
+        .expect("integration requested");
+    let before = c.store().audit_len();
+    c.open(id).char('r');
+    assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    assert_eq!(c.store().audit_len(), before, "nothing recorded yet");
+    // Nothing ticked: refused.
+    c.save();
+    assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
+    assert_eq!(c.store().audit_len(), before);
+    c.char(' ').save();
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).expect("read").expect("exists");
+    assert_eq!(app.state, State::InIstruttoria);
+    assert!(matches!(
+        app.documents.get(&requested[0]),
+        Some(alloggi::domain::application::DocumentStatus::Ricevuto { .. })
+    ));
+    for code in &requested[1..] {
+        assert!(
+            !matches!(
+                app.documents.get(code),
+                Some(alloggi::domain::application::DocumentStatus::Ricevuto { .. })
+            ),
+            "{code} was not ticked"
+        );
+    }
 }
 
 #[test]
@@ -399,6 +556,8 @@ fn a_batch_exclusion_excludes_every_marked_application_with_the_reason() {
         .key(KeyCode::Tab)
         .typing("documenti non pervenuti")
         .save();
+    assert!(c.text().contains("Escludere 2 domande?"), "{}", c.text());
+    c.char('s');
     assert!(c.app.overlay.is_none(), "{}", c.text());
     for id in &ids {
         let app = c.store().application(*id).expect("read").expect("exists");

@@ -305,6 +305,14 @@ fn batch_registration_of_the_selected_applications() {
         .filter_map(|i| console.app.rows.row(*i).map(|r| r.id))
         .collect();
     console.char(' ').char(' ').char('p');
+    // Nothing happens before the count is confirmed.
+    assert!(
+        console.text().contains("Protocollare 2 domande?"),
+        "{}",
+        console.text()
+    );
+    assert_eq!(console.app.rows.count_in(Some(State::Ricevuta)), received);
+    console.char('s');
     let store = console.store();
     for id in &ids {
         let application = store.application(*id).expect("read").expect("exists");
@@ -408,6 +416,63 @@ fn the_palette_runs_the_chosen_action() {
         .typing("domande")
         .key(KeyCode::Enter);
     assert_eq!(console.app.screen, ScreenId::Inbox);
+}
+
+#[test]
+fn enter_in_the_palette_does_not_quit_and_quitting_from_it_asks() {
+    let mut console = console(true, (80, 24));
+    console.char(':');
+    assert_ne!(
+        console.app.palette_entries("").first().map(|(a, _)| *a),
+        Some(alloggi::tui::actions::Action::Quit),
+        "the palette does not offer leaving first"
+    );
+    console.key(KeyCode::Enter);
+    assert!(!console.app.quit);
+    console.key(KeyCode::Esc);
+    console.char(':').typing("esci").key(KeyCode::Enter);
+    assert!(!console.app.quit, "asked first");
+    assert!(
+        console.text().contains("Uscire dalla console?"),
+        "{}",
+        console.text()
+    );
+    console.char('n');
+    assert!(!console.app.quit);
+    assert!(console.app.overlay.is_none());
+    console
+        .char(':')
+        .typing("esci")
+        .key(KeyCode::Enter)
+        .char('s');
+    assert!(console.app.quit);
+}
+
+/// With nothing selected, a list step acts on the cursor row, after saying so and asking.
+#[test]
+fn a_list_step_says_how_many_applications_it_touches_and_asks() {
+    let mut console = console(true, (80, 24));
+    console.char('2').key(KeyCode::Right); // Ricevute
+    let id = cursor_at(&console).1.expect("a received application");
+    console.char('p');
+    assert!(
+        console.text().contains("Protocollare 1 domanda?"),
+        "{}",
+        console.text()
+    );
+    console.char('n');
+    assert_eq!(
+        console.store().application(id).unwrap().unwrap().state,
+        State::Ricevuta
+    );
+    shoot("domande_conferma_passo", |c| {
+        c.char('2')
+            .key(KeyCode::Right)
+            .char(' ')
+            .char(' ')
+            .char(' ')
+            .char('p');
+    });
 }
 
 #[test]
@@ -1085,7 +1150,7 @@ fn an_application_leaving_the_list_leaves_the_cursor_on_the_nearest_row() {
         c.key(KeyCode::Down);
     }
     assert_eq!(cursor_at(&c), (place, Some(ids[place])));
-    c.char('p');
+    c.char('p').char('s');
     assert_eq!(
         c.store().application(ids[place]).unwrap().unwrap().state,
         State::Protocollata

@@ -93,7 +93,10 @@ fn request_integration(codes: &[&str]) -> Command {
 }
 
 fn receive_integration() -> Command {
-    Command::ReceiveIntegration { id: ID }
+    Command::ReceiveIntegration {
+        id: ID,
+        documents: None,
+    }
 }
 
 fn admit() -> Command {

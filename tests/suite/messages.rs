@@ -82,7 +82,7 @@ fn application() -> Application {
         declaration: declaration(&[]),
         documents: BTreeMap::new(),
         integration: Some(IntegrationRequest {
-            documents: vec!["isee".to_string()],
+            documents: vec!["invalidita".to_string()],
             deadline: date(2024, 12, 12),
             requested_at: office_time(),
         }),
@@ -862,4 +862,31 @@ fn timestamps_in_the_tests_are_fixed() {
     let b = render_builtin("avviso_segreteria").unwrap();
     assert_eq!(a, b);
     assert_eq!(a.message.content_hash(), b.message.content_hash());
+}
+
+#[test]
+fn the_integration_request_names_the_documents_asked_for_by_their_titles() {
+    let mut app = application();
+    if let Some(request) = app.integration.as_mut() {
+        request.documents = vec!["invalidita".to_string(), "permesso_soggiorno".to_string()];
+    }
+    let config = ComuneConfig::example();
+    let values = case_values(&config, Some(&call()), Some(&app));
+    let rendered = render(
+        template("richiesta_integrazione"),
+        &recipient(),
+        &values,
+        &config,
+    )
+    .unwrap();
+    let line = "Documenti richiesti: Copia delle certificazioni di invalidità o disabilità \
+                rilasciata dalle autorità competenti; Copia del documento di soggiorno o della \
+                richiesta di rinnovo.";
+    assert!(
+        rendered.body.lines().any(|l| l == line),
+        "{}",
+        rendered.body
+    );
+    // The seed's own text is still there, before the line.
+    assert!(rendered.body.starts_with("Per elaborare la tua domanda"));
 }

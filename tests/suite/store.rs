@@ -409,7 +409,10 @@ fn each_command_appends_one_chained_audit_entry_per_event() {
             documents: vec!["invalidita".to_string()],
             deadline: None,
         },
-        Command::ReceiveIntegration { id: A1 },
+        Command::ReceiveIntegration {
+            id: A1,
+            documents: None,
+        },
         Command::RecordDocument {
             id: A1,
             code: "contratto_affitto".to_string(),

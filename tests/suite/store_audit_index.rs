@@ -104,7 +104,15 @@ fn seed(store: &Store) {
             deadline: None,
         },
     );
-    run_as(store, ACTOR, 7, Command::ReceiveIntegration { id: A1 });
+    run_as(
+        store,
+        ACTOR,
+        7,
+        Command::ReceiveIntegration {
+            id: A1,
+            documents: None,
+        },
+    );
     run_as(store, ACTOR, 8, Command::StartReview { id: A2 });
     run_as(
         store,

@@ -140,7 +140,13 @@ fn counters_follow_every_change_of_state() {
             },
             [1, 1, 0, 1, 0, 0],
         ),
-        (Command::ReceiveIntegration { id: A1 }, [1, 1, 1, 0, 0, 0]),
+        (
+            Command::ReceiveIntegration {
+                id: A1,
+                documents: None,
+            },
+            [1, 1, 1, 0, 0, 0],
+        ),
         // Excluded straight from registration, then reinstated into review.
         (exclude(A2), [1, 0, 1, 0, 0, 1]),
         (
@@ -321,7 +327,10 @@ fn counters_match_the_index_after_any_sequence_of_commands() {
                 documents: vec![documents[0].clone()],
                 deadline: None,
             },
-            4 => Command::ReceiveIntegration { id },
+            4 => Command::ReceiveIntegration {
+                id,
+                documents: None,
+            },
             5 => exclude(id),
             6 => Command::Reinstate {
                 id,

@@ -250,7 +250,13 @@ fn the_summary_is_written_on_receipt_and_follows_every_command() {
             },
             A1,
         ),
-        (Command::ReceiveIntegration { id: A1 }, A1),
+        (
+            Command::ReceiveIntegration {
+                id: A1,
+                documents: None,
+            },
+            A1,
+        ),
         (
             Command::AddMember {
                 id: A1,

@@ -2,7 +2,7 @@
 //! and the check of a step before it commits. What a form produces goes to the screen shown,
 //! which opened it, unless it is a step the console runs the same for every screen.
 
-use super::{App, Overlay};
+use super::{App, OnYes, Overlay, Question};
 use crate::tui::actions::Action;
 use crate::tui::context::{Refusal, Report};
 use crate::tui::form::Outcome;
@@ -66,7 +66,14 @@ impl App {
                 Some((score, i, action, keys))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Leaving is never what an empty filter offers first: Enter right after the palette
+        // opens must not close the console.
+        let quit_last = |a: &Action| *a == Action::Quit;
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(quit_last(&a.2).cmp(&quit_last(&b.2)))
+                .then(a.1.cmp(&b.1))
+        });
         scored.into_iter().map(|(_, _, a, k)| (a, k)).collect()
     }
 
@@ -87,8 +94,16 @@ impl App {
             Action::Confirm => {
                 let chosen = entries.get(list.cursor).map(|(a, _)| *a);
                 self.overlay = None;
-                if let Some(chosen) = chosen {
-                    self.on_screen(chosen);
+                match chosen {
+                    // Asked, as a quit from the palette may follow a mistyped filter.
+                    Some(Action::Quit) => {
+                        self.overlay = Some(Overlay::Question(Box::new(Question {
+                            text: s::QUIT_QUESTION.to_string(),
+                            yes: OnYes::Quit,
+                        })))
+                    }
+                    Some(chosen) => self.on_screen(chosen),
+                    None => {}
                 }
             }
             _ => {}
@@ -104,7 +119,7 @@ impl App {
             Action::Cancel => self.overlay = None,
             Action::NextField => form.next_field(1),
             Action::PreviousField => form.next_field(-1),
-            Action::Confirm if !form.is_last_field() => form.next_field(1),
+            Action::Confirm if !form.is_last_field() => form.next_whole_field(),
             Action::Confirm | Action::Save => self.submit_form(),
             _ => {}
         }
@@ -114,6 +129,9 @@ impl App {
         if matches!(self.overlay, Some(Overlay::Check(_))) {
             return self.on_check(action);
         }
+        if matches!(self.overlay, Some(Overlay::Question(_))) {
+            return self.on_question(action);
+        }
         let Some(Overlay::Form { confirming, .. }) = &mut self.overlay else {
             return;
         };
@@ -121,6 +139,26 @@ impl App {
             Action::Yes => self.overlay = None,
             Action::No => *confirming = false,
             _ => {}
+        }
+    }
+
+    /// Yes does what the question asked; No closes it.
+    fn on_question(&mut self, action: Action) {
+        let Some(Overlay::Question(question)) = self.overlay.take() else {
+            return;
+        };
+        match (action, question.yes) {
+            (Action::Yes, OnYes::Quit) => self.quit = true,
+            (Action::Yes, OnYes::Screen(outcome)) => {
+                self.with_screen(self.screen, |screen, ctx| screen.on_form(outcome, ctx));
+            }
+            (Action::No, _) => {}
+            (_, yes) => {
+                self.overlay = Some(Overlay::Question(Box::new(Question {
+                    text: question.text,
+                    yes,
+                })))
+            }
         }
     }
 

@@ -26,7 +26,104 @@ pub struct Field {
     pub error: Option<String>,
     /// What the value typed found, shown under the field while it has no error.
     pub hint: Option<String>,
+    /// For a checklist: its rows, ticked with Space; typing and ← → are then ignored.
+    pub checklist: Option<Checklist>,
     validator: Validator,
+}
+
+/// A list of rows to tick one by one with Space, moved through with ↑ ↓ like fields.
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub rows: Vec<CheckRow>,
+    /// The row the cursor is on, and whether on that row's note.
+    pub cursor: usize,
+    pub on_note: bool,
+    /// A row ticked "no" carries a note (a finding not verified says why).
+    pub notes: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckRow {
+    pub text: String,
+    /// None: not decided yet (an item still to verify).
+    pub ticked: Option<bool>,
+    pub note: Input,
+}
+
+impl CheckRow {
+    pub fn new(text: String, ticked: Option<bool>, note: &str) -> CheckRow {
+        CheckRow {
+            text,
+            ticked,
+            note: Input::new(note.to_string()),
+        }
+    }
+
+    pub fn is_ticked(&self) -> bool {
+        self.ticked == Some(true)
+    }
+}
+
+impl Checklist {
+    /// Where the cursor can stand: each row, and the note of a row ticked "no".
+    pub fn positions(&self) -> Vec<(usize, bool)> {
+        let mut positions = Vec::with_capacity(self.rows.len());
+        for (i, row) in self.rows.iter().enumerate() {
+            positions.push((i, false));
+            if self.notes && row.ticked == Some(false) {
+                positions.push((i, true));
+            }
+        }
+        positions
+    }
+
+    fn position(&self) -> usize {
+        self.positions()
+            .iter()
+            .position(|p| *p == (self.cursor, self.on_note))
+            .unwrap_or(0)
+    }
+
+    /// Moves the cursor by `step` positions; false when that leaves the list.
+    fn step(&mut self, step: isize) -> bool {
+        let positions = self.positions();
+        let next = self.position() as isize + step;
+        match positions.get(usize::try_from(next).unwrap_or(usize::MAX)) {
+            Some((row, on_note)) => {
+                self.cursor = *row;
+                self.on_note = *on_note;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Space on a row: ticked becomes unticked and back; a row not decided becomes ticked.
+    fn toggle(&mut self) {
+        if let Some(row) = self.rows.get_mut(self.cursor) {
+            row.ticked = Some(!row.is_ticked());
+        }
+    }
+
+    pub fn ticked(&self) -> impl Iterator<Item = usize> + '_ {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_ticked())
+            .map(|(i, _)| i)
+    }
+
+    /// Why the list cannot be saved as it is: nothing ticked where something must be, or a
+    /// row ticked "no" without its note.
+    fn problem(&self, required: bool) -> Option<String> {
+        if required && self.ticked().next().is_none() {
+            return Some(s::TICK_ONE.to_string());
+        }
+        self.rows
+            .iter()
+            .find(|r| self.notes && r.ticked == Some(false) && r.note.value().trim().is_empty())
+            .map(|r| s::note_needed(&r.text))
+    }
 }
 
 impl Field {
@@ -39,8 +136,26 @@ impl Field {
             required: false,
             error: None,
             hint: None,
+            checklist: None,
             validator: Box::new(|_| Ok(())),
         }
+    }
+
+    /// Rows ticked with Space; with `notes`, a row ticked "no" asks for a note.
+    pub fn checklist(label: &'static str, rows: Vec<CheckRow>, notes: bool) -> Field {
+        Field {
+            checklist: Some(Checklist {
+                rows,
+                cursor: 0,
+                on_note: false,
+                notes,
+            }),
+            ..Field::text(label, "")
+        }
+    }
+
+    pub fn is_checklist(&self) -> bool {
+        self.checklist.is_some()
     }
 
     pub fn required(mut self) -> Field {
@@ -77,6 +192,10 @@ impl Field {
     }
 
     fn validate(&mut self) -> bool {
+        if let Some(checklist) = &self.checklist {
+            self.error = checklist.problem(self.required);
+            return self.error.is_none();
+        }
         let value = self.value();
         self.error = if value.is_empty() {
             self.required.then(|| s::REQUIRED.to_string())
@@ -194,10 +313,26 @@ impl Form {
         self.fields.get(self.focus)
     }
 
+    /// The next field; in a checklist, its next row first.
     pub fn next_field(&mut self, step: isize) {
         let len = self.fields.len() as isize;
+        if let Some(checklist) = self
+            .fields
+            .get_mut(self.focus)
+            .and_then(|f| f.checklist.as_mut())
+            && (checklist.step(step) || len == 1)
+        {
+            return;
+        }
         if len > 0 {
             self.focus = (self.focus as isize + step).rem_euclid(len) as usize;
+        }
+    }
+
+    /// The next field as a whole, past the rest of a checklist (Enter).
+    pub fn next_whole_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
         }
     }
 
@@ -210,6 +345,28 @@ impl Form {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };
+        if let Some(checklist) = &mut field.checklist {
+            if checklist.on_note {
+                let Some(row) = checklist.rows.get_mut(checklist.cursor) else {
+                    return;
+                };
+                let before = row.note.value().to_string();
+                row.note.handle(request);
+                if row.note.value() == before {
+                    return;
+                }
+            } else if request == InputRequest::InsertChar(' ') {
+                // On to the next row, as selecting in a list does: a note asked for is next.
+                checklist.toggle();
+                checklist.step(1);
+            } else {
+                return;
+            }
+            self.dirty = true;
+            self.error = None;
+            field.error = None;
+            return;
+        }
         if field.is_choice() {
             let len = field.options.len();
             match request {
@@ -262,6 +419,11 @@ impl Form {
     /// Field `i`'s value, `None` when left empty.
     pub fn optional(&self, i: usize) -> Option<String> {
         Some(self.value(i).to_string()).filter(|v| !v.is_empty())
+    }
+
+    /// Field `i`'s checklist, when it is one.
+    pub fn checklist(&self, i: usize) -> Option<&Checklist> {
+        self.fields.get(i).and_then(|f| f.checklist.as_ref())
     }
 
     /// The option chosen in field `i`.

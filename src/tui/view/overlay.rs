@@ -43,11 +43,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Form { form, confirming }) => {
             draw_form(frame, area, app, form, !confirming);
             if *confirming {
-                confirm(frame, area, app);
+                confirm(frame, area, app, s::DISCARD_QUESTION);
             }
         }
         Some(Overlay::Preview(preview)) => draw_preview(frame, area, app, preview),
         Some(Overlay::Check(check)) => draw_check(frame, area, app, check),
+        Some(Overlay::Question(question)) => confirm(frame, area, app, &question.text),
     }
 }
 
@@ -180,12 +181,23 @@ fn palette(frame: &mut Frame, area: Rect, app: &App, list: &ListState) {
 
 fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor: bool) {
     let theme = app.theme;
-    let height = (form.fields.len() * 2 + 4) as u16;
+    let plain = form.fields.iter().filter(|f| !f.is_checklist()).count();
+    let fixed = plain * 2 + 4;
+    // A checklist gets what the screen leaves, one line for its label; its cursor stays shown.
+    let list_room = usize::from(area.height).saturating_sub(fixed + 3);
+    let wanted: usize = form
+        .fields
+        .iter()
+        .filter_map(|f| f.checklist.as_ref())
+        .map(|c| 1 + c.positions().len())
+        .sum();
+    let height = (fixed + wanted.min(list_room + 1)) as u16;
     let rect = centered(area, 78, height);
     let inner = window(frame, rect, form.title, app);
     let label_width = form
         .fields
         .iter()
+        .filter(|f| !f.is_checklist())
         .map(|f| f.label.chars().count())
         .max()
         .unwrap_or(0)
@@ -195,6 +207,24 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
     let mut cursor = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        if let Some(checklist) = &field.checklist {
+            let at = checklist_lines(
+                &mut lines,
+                field,
+                checklist,
+                focused,
+                list_room,
+                usize::from(inner.width),
+                app,
+            );
+            if let Some((line, column)) = at {
+                cursor = Some(Position::new(
+                    (inner.x + column as u16).min(inner.right()),
+                    inner.y + line as u16,
+                ));
+            }
+            continue;
+        }
         let label = format!(" {}{}", field.label, if field.required { "*" } else { "" });
         let value = if field.is_choice() {
             format!("‹ {} ›", field.value())
@@ -275,8 +305,87 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
     }
 }
 
-fn confirm(frame: &mut Frame, area: Rect, app: &App) {
-    let rect = centered(area, 50, 4);
+/// A checklist's label line, then as many of its rows (and notes) as `room` holds around the
+/// cursor; where the text cursor goes when it is on a note (line in the window, column).
+fn checklist_lines(
+    lines: &mut Vec<Line<'static>>,
+    field: &crate::tui::form::Field,
+    checklist: &crate::tui::form::Checklist,
+    focused: bool,
+    room: usize,
+    width: usize,
+    app: &App,
+) -> Option<(usize, usize)> {
+    let theme = app.theme;
+    let label = format!(" {}{}", field.label, if field.required { "*" } else { "" });
+    let (hint, style) = match &field.error {
+        Some(error) => (format!("✗ {error}"), theme.error()),
+        None if focused => (s::CHECKLIST_HINT.to_string(), theme.dim()),
+        None => (String::new(), theme.dim()),
+    };
+    let label_width = label.chars().count() + 2;
+    lines.push(Line::from(vec![
+        Span::styled(pad(&label, label_width), theme.bold()),
+        Span::styled(fit(&hint, width.saturating_sub(label_width)), style),
+    ]));
+    let positions = checklist.positions();
+    let here = positions
+        .iter()
+        .position(|p| *p == (checklist.cursor, checklist.on_note))
+        .unwrap_or(0);
+    let room = room.max(1);
+    let start = (here + 1).saturating_sub(room);
+    let mut cursor = None;
+    for (at, (row_index, on_note)) in positions.iter().enumerate().skip(start).take(room) {
+        let Some(row) = checklist.rows.get(*row_index) else {
+            continue;
+        };
+        let is_cursor = focused && at == here;
+        let lead = if is_cursor { "▶" } else { " " };
+        let style = if is_cursor {
+            theme.focused_field()
+        } else {
+            Style::default()
+        };
+        if *on_note {
+            let prefix = format!("  {lead}     {}: ", s::FIELD_NOTE_SHORT);
+            let room = width.saturating_sub(prefix.chars().count());
+            // Only the note being typed scrolls to its cursor; the others show their start.
+            let scroll = if is_cursor {
+                row.note.visual_scroll(room)
+            } else {
+                0
+            };
+            let text: String = row.note.value().chars().skip(scroll).collect();
+            let text = if is_cursor { text } else { fit(&text, room) };
+            if is_cursor {
+                cursor = Some((
+                    lines.len(),
+                    prefix.chars().count() + row.note.visual_cursor() - scroll,
+                ));
+            }
+            lines.push(Line::from(vec![
+                Span::raw(prefix),
+                Span::styled(pad(&text, room), style),
+            ]));
+        } else {
+            let mark = match (checklist.notes, row.ticked) {
+                (false, Some(true)) => "[x]",
+                (false, _) => "[ ]",
+                (true, Some(true)) => " ✓ ",
+                (true, Some(false)) => " ✗ ",
+                (true, None) => " ? ",
+            };
+            let text = format!("  {lead} {mark} {}", super::clean(&row.text));
+            lines.push(Line::from(Span::styled(fit(&text, width), style)));
+        }
+    }
+    cursor
+}
+
+fn confirm(frame: &mut Frame, area: Rect, app: &App, question: &str) {
+    let width = (question.chars().count() + 4).clamp(50, 78) as u16;
+    let rect = centered(area, width, 4);
     let inner = window(frame, rect, s::BOX_CONFIRM, app);
     let keys = |action| {
         super::super::keymap::key_label(
@@ -286,7 +395,7 @@ fn confirm(frame: &mut Frame, area: Rect, app: &App) {
         )
     };
     let lines = vec![
-        Line::from(format!(" {}", s::DISCARD_QUESTION)),
+        Line::from(format!(" {question}")),
         Line::from(Span::styled(
             format!(
                 " {} {} · {} {}",

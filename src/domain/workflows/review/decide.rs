@@ -3,6 +3,7 @@
 use crate::domain::application::{
     Application, DocumentStatus, ExclusionReason, IntegrationRequest, State,
 };
+use crate::domain::ApplicationId;
 use crate::domain::call::Call;
 use crate::domain::ranking::RankingKind;
 use crate::domain::verification::{CheckItem, Requirement};
@@ -62,14 +63,18 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                 None,
             )]
         }
-        Command::ReceiveIntegration { id } => {
+        Command::ReceiveIntegration { id, documents } => {
             let app = given.application()?;
             require_edge(app, State::IntegrazioneRichiesta, State::InIstruttoria)?;
-            let documents = app
+            let requested = app
                 .integration
                 .as_ref()
                 .map(|r| r.documents.clone())
                 .unwrap_or_default();
+            let documents = match documents {
+                None => requested,
+                Some(received) => received_of(received, &requested)?,
+            };
             vec![given.event(EventKind::IntegrationReceived { id: *id, documents }, None)]
         }
         Command::RecordDocument { id, code, status } => {
@@ -203,38 +208,96 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
             item,
             verified,
             note,
-        } => {
-            let app = given.application()?;
-            if app.state == State::Esclusa {
-                return Err(DomainError::NotAllowedInState {
-                    state: app.state,
-                    action: "verificare i requisiti",
-                });
-            }
-            if !app.check_items().contains(item) {
+        } => vec![verification(given, *id, *item, *verified, note)?],
+        Command::VerifyItems { id, findings } => {
+            if findings.is_empty() {
                 return Err(DomainError::invalid(
-                    "voce",
-                    format!(
-                        "«{}» non è stata dichiarata in questa domanda",
-                        item.label()
-                    ),
+                    "voci",
+                    "nessuna verifica da registrare",
                 ));
             }
-            let note = non_empty(&Some(note.clone()));
-            if !verified && note.is_none() {
-                return Err(DomainError::MissingReason);
+            let mut events = Vec::with_capacity(findings.len());
+            for (i, finding) in findings.iter().enumerate() {
+                if findings[..i].iter().any(|f| f.item == finding.item) {
+                    return Err(DomainError::invalid(
+                        "voci",
+                        format!("«{}» indicata due volte", finding.item.label()),
+                    ));
+                }
+                events.push(verification(
+                    given,
+                    *id,
+                    finding.item,
+                    finding.verified,
+                    &finding.note,
+                )?);
             }
-            vec![given.event(
-                EventKind::ItemVerified {
-                    id: *id,
-                    item: *item,
-                    verified: *verified,
-                },
-                note,
-            )]
+            events
         }
         _ => return Err(given.misrouted()),
     })
+}
+
+/// One finding on `item`, checked: the application is not excluded, declared the item, and a
+/// finding of not verified says why.
+fn verification(
+    given: &Given<'_>,
+    id: ApplicationId,
+    item: CheckItem,
+    verified: bool,
+    note: &str,
+) -> Result<Event, DomainError> {
+    let app = given.application()?;
+    if app.state == State::Esclusa {
+        return Err(DomainError::NotAllowedInState {
+            state: app.state,
+            action: "verificare i requisiti",
+        });
+    }
+    if !app.check_items().contains(&item) {
+        return Err(DomainError::invalid(
+            "voce",
+            format!(
+                "«{}» non è stata dichiarata in questa domanda",
+                item.label()
+            ),
+        ));
+    }
+    let note = non_empty(&Some(note.to_string()));
+    if !verified && note.is_none() {
+        return Err(DomainError::MissingReason);
+    }
+    Ok(given.event(
+        EventKind::ItemVerified {
+            id,
+            item,
+            verified,
+        },
+        note,
+    ))
+}
+
+/// The documents received, each one of those requested and named once.
+fn received_of(received: &[String], requested: &[String]) -> Result<Vec<String>, DomainError> {
+    if received.is_empty() {
+        return Err(DomainError::invalid(
+            "documenti",
+            "indicare almeno un documento ricevuto",
+        ));
+    }
+    let mut documents: Vec<String> = Vec::with_capacity(received.len());
+    for code in received {
+        if !requested.contains(code) {
+            return Err(DomainError::invalid(
+                "documenti",
+                format!("«{code}» non è tra i documenti richiesti con l'integrazione"),
+            ));
+        }
+        if !documents.contains(code) {
+            documents.push(code.clone());
+        }
+    }
+    Ok(documents)
 }
 
 /// The access requirements not marked verified, by label.

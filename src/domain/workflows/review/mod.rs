@@ -24,7 +24,7 @@ impl Rules for Review {
         match command {
             StartReview { id }
             | RequestIntegration { id, .. }
-            | ReceiveIntegration { id }
+            | ReceiveIntegration { id, .. }
             | RecordDocument { id, .. }
             | Admit { id, .. }
             | Exclude { id, .. }
@@ -32,7 +32,8 @@ impl Rules for Review {
             | UpdateContact { id, .. }
             | AddMember { id, .. }
             | RemoveMember { id, .. }
-            | Verify { id, .. } => Needs {
+            | Verify { id, .. }
+            | VerifyItems { id, .. } => Needs {
                 application: Some(*id),
                 ..Needs::default()
             },

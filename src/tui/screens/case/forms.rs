@@ -8,18 +8,30 @@ use crate::domain::contact::{Address, Contact, validate_email, validate_phone};
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::household::{Member, Relation};
 use crate::domain::time::{format_date, parse_date};
-use crate::domain::{ApplicationId, Command};
+use crate::domain::{Application, ApplicationId, Call, Command};
 use crate::office::ON_REGISTER;
 use crate::tui::context::ON_INTEGRATION;
-use crate::tui::form::{Field, Form, Outcome, Purpose, date, fiscal_code};
+use crate::tui::form::{CheckRow, Field, Form, Outcome, Purpose, date, fiscal_code};
 use crate::tui::strings as s;
 use super::texts;
+
+/// Columns a checklist row gets in the form window: 78 less borders, cursor and mark.
+const FIELD_ROOM: usize = 68;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum CasePurpose {
     Contact(ApplicationId),
     Member(ApplicationId),
-    Integration(ApplicationId),
+    /// `codes` are the call's documents in the order the checklist shows them.
+    Integration {
+        id: ApplicationId,
+        codes: Vec<String>,
+    },
+    /// `codes` are the documents requested, in the order shown.
+    ReceiveIntegration {
+        id: ApplicationId,
+        codes: Vec<String>,
+    },
     Admit(ApplicationId),
     Exclude(ApplicationId),
     Reinstate(ApplicationId),
@@ -98,33 +110,61 @@ pub fn member(id: ApplicationId) -> Form {
     )
 }
 
-/// `known` are the document codes of the call; `missing` prefill the list.
-pub fn integration(
-    id: ApplicationId,
-    missing: &[String],
-    known: Vec<String>,
-    deadline: NaiveDate,
-) -> Form {
-    let documents = move |value: &str| {
-        for code in value.split([',', ' ']).filter(|c| !c.is_empty()) {
-            if !known.iter().any(|k| k == code) {
-                return Err(texts::unknown_document(code));
-            }
-        }
-        Ok(())
-    };
+/// The call's documents to tick, each with why the application needs it and where it stands;
+/// the needed ones not received come ticked.
+pub fn integration(application: &Application, call: &Call, deadline: NaiveDate) -> Form {
+    let missing = application.missing_documents(call);
+    let mut codes = Vec::new();
+    let rows = super::review::document_rows(application, call, FIELD_ROOM)
+        .into_iter()
+        .map(|(code, text)| {
+            let ticked = missing.contains(&code);
+            codes.push(code);
+            CheckRow::new(text, Some(ticked), "")
+        })
+        .collect();
     Form::new(
         texts::FORM_INTEGRATION,
-        CasePurpose::Integration(id),
+        CasePurpose::Integration {
+            id: application.id,
+            codes,
+        },
         vec![
-            Field::text(texts::FIELD_DOCUMENTS, &missing.join(", "))
-                .required()
-                .check(documents),
+            Field::checklist(texts::FIELD_DOCUMENTS, rows, false).required(),
             Field::text(texts::FIELD_DEADLINE, &format_date(deadline))
                 .required()
                 .check(date),
         ],
     )
+}
+
+/// The documents the pending request asked for, to tick those that arrived.
+pub fn receive_integration(application: &Application, call: Option<&Call>) -> Option<Form> {
+    let requested = &application.integration.as_ref()?.documents;
+    let rows = requested
+        .iter()
+        .map(|code| {
+            let title = call
+                .and_then(|c| c.documents.iter().find(|d| &d.code == code))
+                .map_or(code.as_str(), |d| d.title.as_str());
+            CheckRow::new(crate::tui::view::fit(title, FIELD_ROOM), Some(false), "")
+        })
+        .collect();
+    Some(Form::new(
+        texts::FORM_RECEIVE_INTEGRATION,
+        CasePurpose::ReceiveIntegration {
+            id: application.id,
+            codes: requested.clone(),
+        },
+        vec![Field::checklist(texts::FIELD_RECEIVED_DOCUMENTS, rows, false).required()],
+    ))
+}
+
+/// The codes of the rows ticked in field `i`'s checklist.
+fn ticked_codes(form: &Form, i: usize, codes: &[String]) -> Vec<String> {
+    form.checklist(i)
+        .map(|c| c.ticked().filter_map(|r| codes.get(r).cloned()).collect())
+        .unwrap_or_default()
 }
 
 pub fn admit(id: ApplicationId) -> Form {
@@ -176,8 +216,8 @@ pub fn late_register(id: ApplicationId) -> Form {
 
 impl Purpose for CasePurpose {
     fn build(&self, form: &Form) -> Result<Outcome, String> {
-        let command = match *self {
-            CasePurpose::Contact(id) => {
+        let command = match self {
+            &CasePurpose::Contact(id) => {
                 let contact = Contact {
                     email: form.optional(0),
                     phone: form.optional(1),
@@ -192,7 +232,7 @@ impl Purpose for CasePurpose {
                 .map_err(|e| e.to_string())?;
                 Command::UpdateContact { id, contact }
             }
-            CasePurpose::Member(id) => {
+            &CasePurpose::Member(id) => {
                 let relation = Relation::ALL
                     .into_iter()
                     .find(|r| r.label() == form.value(3))
@@ -215,26 +255,25 @@ impl Purpose for CasePurpose {
                 }
             }
             // The request fires its message: previewed before it commits.
-            CasePurpose::Integration(id) => {
+            CasePurpose::Integration { id, codes } => {
                 return Ok(Outcome::Step {
                     command: Command::RequestIntegration {
-                        id,
-                        documents: form
-                            .value(0)
-                            .split([',', ' '])
-                            .filter(|c| !c.is_empty())
-                            .map(str::to_string)
-                            .collect(),
+                        id: *id,
+                        documents: ticked_codes(form, 0, codes),
                         deadline: Some(parse_date(form.value(1)).map_err(|e| e.to_string())?),
                     },
                     fires: Some(ON_INTEGRATION),
                 });
             }
-            CasePurpose::Admit(id) => Command::Admit {
+            CasePurpose::ReceiveIntegration { id, codes } => Command::ReceiveIntegration {
+                id: *id,
+                documents: Some(ticked_codes(form, 0, codes)),
+            },
+            &CasePurpose::Admit(id) => Command::Admit {
                 id,
                 note: form.value(0).to_string(),
             },
-            CasePurpose::Exclude(id) => Command::Exclude {
+            &CasePurpose::Exclude(id) => Command::Exclude {
                 id,
                 reason: ExclusionReason::ALL
                     .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
@@ -242,16 +281,16 @@ impl Purpose for CasePurpose {
                     .unwrap_or(ExclusionReason::Altro),
                 note: form.value(1).to_string(),
             },
-            CasePurpose::Reinstate(id) => Command::Reinstate {
+            &CasePurpose::Reinstate(id) => Command::Reinstate {
                 id,
                 reason: form.value(0).to_string(),
             },
-            CasePurpose::Revoke(id) => Command::RevokeAdmission {
+            &CasePurpose::Revoke(id) => Command::RevokeAdmission {
                 id,
                 reason: form.value(0).to_string(),
             },
             // Registering fires the acknowledgement: previewed before it commits.
-            CasePurpose::LateRegister(id) => {
+            &CasePurpose::LateRegister(id) => {
                 return Ok(Outcome::Step {
                     command: Command::RegisterApplication {
                         id,

@@ -14,11 +14,11 @@ use crate::domain::household::Relation;
 use crate::domain::money::Money;
 use crate::domain::notice::NoticeNumber;
 use crate::domain::time::{Timestamp, format_date, parse_date, to_rome};
-use crate::domain::verification::CheckItem;
+use crate::domain::verification::{CheckItem, Finding};
 use crate::domain::{Application, ApplicationId, Command};
 use crate::tui::actions::{REMIND_FEE, ScreenAction};
 use crate::tui::context::{Ctx, ON_ISSUE_FEE, ON_REMIND_FEE};
-use crate::tui::form::{Field, Form, Outcome, Purpose, date};
+use crate::tui::form::{CheckRow, Field, Form, Outcome, Purpose, date};
 use crate::tui::strings as s;
 use crate::tui::view::fit;
 use super::texts;
@@ -44,9 +44,11 @@ enum ReviewPurpose {
         codes: Vec<String>,
         at: Timestamp,
     },
+    /// `before` is each item's finding (None: still to verify) and note when the form opened.
     Verify {
         id: ApplicationId,
         items: Vec<CheckItem>,
+        before: Vec<(Option<bool>, String)>,
     },
     RemoveMember {
         id: ApplicationId,
@@ -57,7 +59,6 @@ enum ReviewPurpose {
 }
 
 const DOCUMENT_STATUSES: [&str; 3] = [texts::DOC_RECEIVED, texts::DOC_MISSING, texts::DOC_REJECTED];
-const FINDINGS: [&str; 2] = [texts::FINDING_VERIFIED, texts::FINDING_NOT_VERIFIED];
 
 fn need_label(need: Need) -> &'static str {
     match need {
@@ -113,6 +114,23 @@ fn review(title: &'static str, purpose: ReviewPurpose, fields: Vec<Field>) -> Fo
     Form::new(title, purpose, fields)
 }
 
+/// Each of the call's documents as a row of `width` columns: its code, and its title with why
+/// the application needs it and where it stands.
+pub(super) fn document_rows(
+    application: &Application,
+    call: &Call,
+    width: usize,
+) -> Vec<(String, String)> {
+    call.checklist(application)
+        .into_iter()
+        .map(|(doc, need)| {
+            let status = application.documents.get(&doc.code);
+            let tail = format!("{} · {}", need_label(need), status_label(status, need));
+            (doc.code.clone(), choice_text(&doc.title, &tail, width))
+        })
+        .collect()
+}
+
 /// The call's documents, each with why the application needs it and where it stands;
 /// the first needed one not received is offered first.
 pub fn record_document(application: &Application, call: &Call, now: Timestamp) -> Form {
@@ -153,35 +171,33 @@ pub fn record_document(application: &Application, call: &Call, now: Timestamp) -
     )
 }
 
-/// Every requirement and declared condition with its current finding; the first one still
-/// to verify is offered first.
+/// Columns a checklist row gets in the form window: 78 less borders, cursor and mark.
+const CHECK_ROOM: usize = 68;
+
+/// Every requirement and declared condition with its current finding, as a checklist: Space
+/// marks verified or not, a note under each one not verified; one save records every change.
 pub fn verify(application: &Application) -> Form {
     let items = application.check_items();
-    let options = items
+    let mut before = Vec::with_capacity(items.len());
+    let rows = items
         .iter()
         .map(|item| {
-            choice_text(
-                item.label(),
-                &finding(application, *item),
-                choice_width(texts::FIELD_FINDING),
-            )
+            let recorded = application.verifications.get(item);
+            let ticked = recorded.map(|v| v.verified);
+            let note = recorded.map(|v| v.note.clone()).unwrap_or_default();
+            before.push((ticked, note.clone()));
+            let text = choice_text(item.label(), &finding(application, *item), CHECK_ROOM);
+            CheckRow::new(text, ticked, &note)
         })
         .collect();
-    let first = items
-        .iter()
-        .position(|item| !application.verifications.contains_key(item))
-        .unwrap_or(0);
     review(
         texts::FORM_VERIFY,
         ReviewPurpose::Verify {
             id: application.id,
             items,
+            before,
         },
-        vec![
-            Field::choice(texts::FIELD_CHECK_ITEM, options, first),
-            Field::choice(texts::FIELD_FINDING, FINDINGS.map(str::to_string).to_vec(), 0),
-            Field::text(s::FIELD_NOTE, ""),
-        ],
+        vec![Field::checklist(texts::FIELD_CHECK_ITEMS, rows, true)],
     )
 }
 
@@ -282,21 +298,29 @@ impl Purpose for ReviewPurpose {
                     status,
                 })
             }
-            ReviewPurpose::Verify { id, items } => {
-                let item = *items
-                    .get(form.chosen(0))
-                    .ok_or_else(|| s::field_error(texts::FIELD_CHECK_ITEM, s::REQUIRED))?;
-                let verified = form.chosen(1) == 0;
-                let note = form.value(2).to_string();
-                if !verified && note.is_empty() {
-                    return Err(s::field_error(s::FIELD_NOTE, texts::NOTE_FOR_NOT_VERIFIED));
+            ReviewPurpose::Verify { id, items, before } => {
+                let checklist = form
+                    .checklist(0)
+                    .ok_or_else(|| s::field_error(texts::FIELD_CHECK_ITEMS, s::REQUIRED))?;
+                let findings: Vec<Finding> = checklist
+                    .rows
+                    .iter()
+                    .zip(items.iter().zip(before))
+                    .filter_map(|(row, (item, (was, was_note)))| {
+                        let verified = row.ticked?;
+                        let note = row.note.value().trim().to_string();
+                        let changed = row.ticked != *was || (!verified && note != *was_note);
+                        changed.then(|| Finding {
+                            item: *item,
+                            verified,
+                            note: if verified { String::new() } else { note },
+                        })
+                    })
+                    .collect();
+                if findings.is_empty() {
+                    return Err(texts::NOTHING_VERIFIED.to_string());
                 }
-                step(Command::Verify {
-                    id: *id,
-                    item,
-                    verified,
-                    note,
-                })
+                step(Command::VerifyItems { id: *id, findings })
             }
             ReviewPurpose::RemoveMember { id, members } => {
                 let fiscal_code = members

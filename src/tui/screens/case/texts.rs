@@ -43,16 +43,19 @@ pub const FIELD_NAME: &str = "Nome";
 pub const FIELD_RELATION: &str = "Relazione";
 pub const FIELD_BIRTH_DATE: &str = "Data di nascita";
 pub const FIELD_DISABILITY: &str = "Invalidità %";
-pub const FIELD_DOCUMENTS: &str = "Documenti (codici)";
+pub const FIELD_DOCUMENTS: &str = "Documenti da chiedere";
+pub const FIELD_CHECK_ITEMS: &str = "Requisiti e condizioni";
+pub const NOTHING_VERIFIED: &str =
+    "nessuna verifica cambiata: Spazio segna una voce verificata o no";
+pub const FIELD_RECEIVED_DOCUMENTS: &str = "Documenti arrivati";
+pub const FORM_RECEIVE_INTEGRATION: &str = "Integrazione ricevuta";
+pub const NO_INTEGRATION_PENDING: &str = "nessuna richiesta di integrazione in corso";
 pub const FIELD_DEADLINE: &str = "Scadenza (gg/mm/aaaa)";
 
 pub fn age(years: u32) -> String {
     format!("{years}a")
 }
 
-pub fn unknown_document(code: &str) -> String {
-    format!("documento '{code}' non previsto dal bando")
-}
 
 pub const FORM_RECORD_DOCUMENT: &str = "Registra un documento";
 pub const FORM_VERIFY: &str = "Verifica di requisiti e condizioni";
@@ -61,8 +64,6 @@ pub const FORM_ISSUE_FEE: &str = "Avviso pagoPA delle spese di segreteria";
 pub const FORM_RECORD_PAYMENT: &str = "Pagamento delle spese di segreteria";
 pub const FIELD_RECORDED_DOCUMENT: &str = "Documento";
 pub const FIELD_DOCUMENT_STATUS: &str = "Stato";
-pub const FIELD_CHECK_ITEM: &str = "Voce";
-pub const FIELD_FINDING: &str = "Esito";
 pub const FIELD_MEMBER: &str = "Componente";
 pub const FIELD_FEE_NOTICE: &str = "Numero avviso";
 pub const FIELD_FEE_AMOUNT: &str = "Importo (€)";
@@ -74,10 +75,7 @@ pub const DOC_NOT_GIVEN: &str = "non presentato";
 pub const NEED_REQUIRED: &str = "obbligatorio";
 pub const NEED_CONDITION: &str = "per condizione";
 pub const NEED_OPTIONAL: &str = "facoltativo";
-pub const FINDING_VERIFIED: &str = "verificato";
-pub const FINDING_NOT_VERIFIED: &str = "non verificato";
 pub const NOTE_FOR_REJECTED: &str = "obbligatoria per un documento respinto";
-pub const NOTE_FOR_NOT_VERIFIED: &str = "obbligatoria per un esito non verificato";
 pub const AMOUNT_ZERO: &str = "deve essere maggiore di zero";
 pub const NO_MEMBER_TO_REMOVE: &str = "nel nucleo c'è solo il richiedente";
 pub const NO_CALL_DOCUMENTS: &str = "il bando della domanda non prevede documenti";

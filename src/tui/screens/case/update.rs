@@ -11,7 +11,7 @@ use super::view::{self, Sheet};
 use super::{
     ADD_MEMBER, ADJUST_SCORE, CaseScreen, DECIDE_OBJECTION, EDIT_CONTACT, FILE_OBJECTION,
     ISSUE_FEE, RECEIVE_INTEGRATION, RECORD_DOCUMENT, RECORD_PAYMENT, REINSTATE, REMOVE_MEMBER, REVOKE_ADMISSION,
-    REQUEST_INTEGRATION, VERIFY, forms,
+    REQUEST_INTEGRATION, VERIFY, forms, texts,
 };
 use crate::domain::ranking::RankingKind;
 use crate::domain::{Command, State};
@@ -76,21 +76,19 @@ impl Screen for CaseScreen {
                 None
             }
             RECEIVE_INTEGRATION => {
-                ctx.run_one(Command::ReceiveIntegration { id });
-                None
+                match forms::receive_integration(app, case.data.call.as_ref()) {
+                    Some(form) => Some(form),
+                    None => return ctx.error(texts::NO_INTEGRATION_PENDING.to_string()),
+                }
             }
-            REQUEST_INTEGRATION => {
-                let (missing, known, days) = match &case.data.call {
-                    Some(call) => (
-                        app.missing_documents(call),
-                        call.documents.iter().map(|d| d.code.clone()).collect(),
-                        call.params.integration_days,
-                    ),
-                    None => (Vec::new(), Vec::new(), 10),
-                };
-                let deadline = ctx.today() + chrono::Days::new(u64::from(days));
-                Some(forms::integration(id, &missing, known, deadline))
-            }
+            REQUEST_INTEGRATION => match &case.data.call {
+                Some(call) if !call.documents.is_empty() => {
+                    let days = u64::from(call.params.integration_days);
+                    let deadline = ctx.today() + chrono::Days::new(days);
+                    Some(forms::integration(app, call, deadline))
+                }
+                _ => return ctx.error(texts::NO_CALL_DOCUMENTS.to_string()),
+            },
             ADMIT => Some(forms::admit(id)),
             EXCLUDE => Some(forms::exclude(id)),
             REINSTATE => Some(forms::reinstate(id)),

@@ -21,8 +21,10 @@ enum InboxPurpose {
 /// What a form of the inbox produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboxOutcome {
-    /// The same step on several applications; each commits on its own.
+    /// The same step on several applications, to confirm with their number.
     Steps(Vec<Command>),
+    /// Steps confirmed: each commits on its own.
+    Confirmed(Vec<Command>),
     /// Remind every unpaid fee falling due within this many days.
     RemindWithin(u32),
 }

@@ -68,3 +68,20 @@ pub fn fee_late_status(days: i64, protocol: &str) -> String {
         days_ago(days)
     )
 }
+
+/// «Avviare l'istruttoria di 12 domande?»: the step and how many applications it touches.
+pub fn steps_question(step: &crate::domain::Command, count: usize) -> String {
+    use crate::domain::Command;
+    let what = if count == 1 {
+        "1 domanda".to_string()
+    } else {
+        format!("{count} domande")
+    };
+    match step {
+        Command::RegisterApplication { .. } => format!("Protocollare {what}?"),
+        Command::StartReview { .. } => format!("Avviare l'istruttoria di {what}?"),
+        Command::Admit { .. } => format!("Ammettere {what}?"),
+        Command::Exclude { .. } => format!("Escludere {what}?"),
+        _ => format!("Procedere su {what}?"),
+    }
+}

@@ -73,7 +73,7 @@ impl Screen for InboxScreen {
                     },
                     _ => Command::StartReview { id },
                 };
-                self.run_batch(targets.into_iter().map(command).collect(), ctx);
+                ask_steps(targets.into_iter().map(command).collect(), ctx);
             }
             SEND_MESSAGE => {
                 let targets = self.targets(ctx.rows());
@@ -174,8 +174,9 @@ impl Screen for InboxScreen {
         match *outcome {
             InboxOutcome::Steps(commands) => {
                 ctx.close_overlay();
-                self.run_batch(commands, ctx);
+                ask_steps(commands, ctx);
             }
+            InboxOutcome::Confirmed(commands) => self.run_batch(commands, ctx),
             InboxOutcome::RemindWithin(days) => {
                 ctx.close_overlay();
                 let today = ctx.today();
@@ -318,6 +319,20 @@ impl InboxScreen {
             error,
         );
     }
+}
+
+/// Asks before the same step on the applications chosen, saying how many they are.
+fn ask_steps(commands: Vec<Command>, ctx: &mut Ctx) {
+    let Some(first) = commands.first() else {
+        return;
+    };
+    let text = texts::steps_question(first, commands.len());
+    ctx.show(crate::tui::app::Overlay::Question(Box::new(
+        crate::tui::app::Question {
+            text,
+            yes: crate::tui::app::OnYes::Screen(Box::new(InboxOutcome::Confirmed(commands))),
+        },
+    )));
 }
 
 /// The reminder's preview for the first of `ids`; Enter records each reminder with its
