@@ -10,11 +10,17 @@ use crate::domain::number::{count, plural};
 use crate::domain::{Context, State};
 use crate::files::call_toml;
 use crate::files::reasons::{io_fault, io_reason};
-use crate::office::{Office, OfficeError};
+use crate::domain::roles::Roles;
+use crate::office::{Caller, Identity, Office, OfficeError};
 use crate::{demo, tui};
 
 pub fn run(cli: Cli) -> Result<(), String> {
-    let actor = actor(cli.global.operatore.as_deref());
+    let identity = Identity::current()?;
+    let actor = Caller::new(
+        &identity,
+        cli.global.operatore.as_deref(),
+        &Roles::everyone_administrator(),
+    );
     let console = tui::Options {
         keymap: tui::keymap::Choice::parse(cli.global.keymap.as_deref().unwrap_or("default")),
         comune: if cli.demo && cli.global.comune.is_none() {
@@ -85,6 +91,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Appointments { giorno }) => {
             super::intake::appointments(&open_existing(&db)?, giorno.as_deref())
         }
+        Some(Command::Show { protocollo }) => {
+            super::cases::show(&open_existing(&db)?, &protocollo, &actor)
+        }
+        Some(Command::Access { protocollo }) => {
+            super::cases::accesses(&open_existing(&db)?, &protocollo)
+        }
         Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
         Some(Command::Restore { file }) => restore(&db, &file, comune),
         Some(Command::Audit(AuditCommand::Verify {
@@ -125,20 +137,9 @@ fn sender_config() -> Result<crate::io::ClientConfig, String> {
     crate::io::ClientConfig::from_env(key).map_err(|e| e.to_string())
 }
 
-fn actor(given: Option<&str>) -> String {
-    given
-        .map(str::to_string)
-        .or_else(|| std::env::var("USER").ok())
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| "operatore".to_string())
-}
-
-pub(super) fn context(actor: &str) -> Context {
-    Context {
-        actor: actor.to_string(),
-        now: chrono::Utc::now(),
-    }
+/// Who acts, now.
+pub(super) fn context(actor: &Caller) -> Context {
+    actor.context(chrono::Utc::now())
 }
 
 /// `--db`, then `ALLOGGI_DB` (both through clap), then the XDG data directory.
@@ -154,7 +155,7 @@ fn database_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
         })
 }
 
-fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
+fn run_demo_console(actor: &Caller, console: &tui::Options) -> Result<(), String> {
     let dir = tempfile::Builder::new()
         .prefix("alloggi-demo-")
         .tempdir()
@@ -213,7 +214,7 @@ fn today() -> chrono::NaiveDate {
     crate::domain::time::rome_date(chrono::Utc::now())
 }
 
-fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
+fn import_applications(office: &Office, file: &Path, actor: &Caller) -> Result<(), String> {
     let reader = File::open(file).map_err(|e| cannot_open(file, &e))?;
     let progress = Progress::spinner("Importazione delle domande");
     let imported = office.import_applications(&context(actor), BufReader::new(reader));
@@ -248,7 +249,7 @@ fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), 
     }
 }
 
-fn load_call(office: &Office, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
+fn load_call(office: &Office, file: &Path, activate: bool, actor: &Caller) -> Result<(), String> {
     let call = call_toml::load(file).map_err(|e| e.to_string())?;
     let code = call.code.clone();
     let title = call.title.clone();

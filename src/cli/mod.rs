@@ -23,6 +23,7 @@ macro_rules! eprintln {
 }
 
 mod audit;
+mod cases;
 mod commands;
 mod duration;
 mod intake;
@@ -157,6 +158,21 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "graduatoria")]
     Ranking(RankingCommand),
+    /// Mostra una domanda: richiedente, stato e storia. La lettura è registrata (vedi «accessi»).
+    #[command(alias = "mostra")]
+    Show {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+    },
+    /// Chi ha aperto una domanda e quando (dalla console o dalla riga di comando), dalla più
+    /// recente: le prime 100 e il totale.
+    #[command(name = "accessi", alias = "access")]
+    Access {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+    },
     /// Elenca gli appuntamenti allo sportello di un giorno, annullati compresi.
     #[command(alias = "appuntamenti")]
     Appointments {

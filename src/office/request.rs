@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::access_log::Channel;
 use super::reads::{Case, RankingData, Row, Summary};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
@@ -249,7 +250,7 @@ impl Office {
             }
             Request::Row { id } => Reply::Row(self.row(id)),
             Request::RowsOf { ids } => Reply::RowsOf(self.rows_of(&ids)),
-            Request::Case { id } => Reply::Case(self.case(id)),
+            Request::Case { id } => Reply::Case(self.open_case(ctx, id, Channel::Console)),
             Request::RankingData => Reply::RankingData(self.ranking_data()),
             Request::RankingVersion { call, number } => {
                 Reply::RankingVersion(self.ranking_version(&call, number))

@@ -38,6 +38,7 @@ pub struct BackupCounts {
     pub interested_lists: usize,
     pub rulesets: usize,
     pub rankings: usize,
+    pub access_entries: usize,
 }
 
 impl Store {

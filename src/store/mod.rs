@@ -26,6 +26,7 @@ use sled::Transactional;
 use sled::transaction::TransactionError;
 
 pub use audit::AuditReport;
+pub use workflows::access::{AccessEntry, AccessPage, Channel};
 pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;

@@ -117,6 +117,12 @@ pub struct App {
     pub keymap: Keymap,
     pub theme: Theme,
     pub actor: String,
+    /// The name a shared account gave, recorded «per conto di» beside the actor.
+    pub on_behalf_of: Option<String>,
+    /// Who the header names: the actor, «per conto di» the name given if any.
+    who: String,
+    /// What the caseworker may do: the key bar marks the rest.
+    pub role: Option<crate::domain::roles::Role>,
     clock: Box<dyn Fn() -> Timestamp + Send>,
     pub size: (u16, u16),
     /// The screen shown.
@@ -160,6 +166,9 @@ impl App {
             keymap,
             theme,
             actor: actor.to_string(),
+            on_behalf_of: None,
+            who: actor.to_string(),
+            role: Some(crate::domain::roles::Role::Amministratore),
             clock,
             size,
             screen: ScreenId::home(),
@@ -191,6 +200,20 @@ impl App {
     /// Where draws by lot take their seed (the tests fix it; the console asks the system).
     pub fn set_seed_source(&mut self, seeds: Box<dyn Fn() -> Result<u64, String> + Send>) {
         self.seeds = seeds;
+    }
+
+    /// For whom the system user acts, and their role, as the command line found them.
+    pub fn set_caller(
+        &mut self,
+        on_behalf_of: Option<String>,
+        role: Option<crate::domain::roles::Role>,
+    ) {
+        self.who = match &on_behalf_of {
+            Some(name) => format!("{} per conto di {name}", self.actor),
+            None => self.actor.clone(),
+        };
+        self.on_behalf_of = on_behalf_of;
+        self.role = role;
     }
 
     /// The Comune's values and the sender's state, as the command line found them.
@@ -225,7 +248,7 @@ impl App {
             theme: self.theme,
             keymap: &self.keymap,
             size: self.size,
-            actor: &self.actor,
+            actor: &self.who,
             now: self.now(),
             summary: self.summary.as_ref(),
             rows: &self.rows,
@@ -257,6 +280,8 @@ impl App {
         let App {
             keymap,
             actor,
+            on_behalf_of,
+            role,
             clock,
             size,
             screen,
@@ -280,6 +305,8 @@ impl App {
             shown: *screen,
             keymap,
             actor,
+            on_behalf_of: on_behalf_of.as_deref(),
+            role: *role,
             clock: &**clock,
             seeds: &**seeds,
             size: *size,
