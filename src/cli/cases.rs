@@ -20,7 +20,10 @@ pub fn show(office: &Office, protocol: &str, actor: &Caller) -> Result<(), Strin
         app.applicant_fiscal_code()
     );
     println!("Bando {}, stato: {}", app.call, app.state.label());
-    println!("Storia ({}):", plural(case.events.len(), "evento", "eventi"));
+    println!(
+        "Storia ({}):",
+        plural(case.events.len(), "evento", "eventi")
+    );
     for (_, event) in &case.events {
         println!(
             "  {}  {}  {}",
@@ -37,7 +40,10 @@ pub fn accesses(office: &Office, protocol: &str) -> Result<(), String> {
     let id = super::ranking::by_protocol(office, protocol)?.id;
     let page = office.accesses(id)?;
     if page.total == 0 {
-        println!("Nessuna lettura registrata per la domanda {}.", protocol.trim());
+        println!(
+            "Nessuna lettura registrata per la domanda {}.",
+            protocol.trim()
+        );
         return Ok(());
     }
     println!(

@@ -18,7 +18,11 @@ use crate::files::interested_csv::{self, InterestedFileError};
 use crate::messages::text::clean_line;
 use crate::office::Office;
 
-pub fn interested(office: &Office, command: InterestedCommand, actor: &Caller) -> Result<(), String> {
+pub fn interested(
+    office: &Office,
+    command: InterestedCommand,
+    actor: &Caller,
+) -> Result<(), String> {
     match command {
         InterestedCommand::Import { file, bando } => import(office, &file, bando.as_deref(), actor),
         InterestedCommand::List { bando } => list(office, bando.as_deref()),

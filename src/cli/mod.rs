@@ -22,6 +22,7 @@ macro_rules! eprintln {
     };
 }
 
+mod access;
 mod audit;
 mod cases;
 mod commands;
@@ -89,6 +90,17 @@ pub struct GlobalArgs {
         value_name = "NOME"
     )]
     pub operatore: Option<String>,
+
+    /// File dei ruoli (predefinito: ruoli.toml nella cartella del database; senza file ogni
+    /// utente è amministratore).
+    #[arg(
+        long,
+        global = true,
+        env = "ALLOGGI_RUOLI",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub ruoli: Option<PathBuf>,
 
     /// Mappa dei tasti della console: «default», «vim» o il percorso di un file TOML, applicato
     /// sopra quella predefinita. Un file dell'utente in ~/.config/alloggi/keymap.toml si aggiunge sopra.

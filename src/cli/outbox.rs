@@ -152,7 +152,9 @@ fn send(office: &Office, actor: &Caller, time_limit: Duration) -> Result<(), Str
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let worker = office.sender(client, &actor.user).with_time_limit(time_limit);
+    let worker = office
+        .sender(client, &actor.user)
+        .with_time_limit(time_limit);
     let progress = Progress::bar("Invio a IO", 0);
     let report = runtime
         .block_on(worker.drain(&stop, &|report, remaining| {

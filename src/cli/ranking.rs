@@ -160,7 +160,10 @@ fn adjust(
     Ok(())
 }
 
-pub(super) fn by_protocol(office: &Office, text: &str) -> Result<crate::domain::Application, String> {
+pub(super) fn by_protocol(
+    office: &Office,
+    text: &str,
+) -> Result<crate::domain::Application, String> {
     office
         .application_by_protocol(text.trim())?
         .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))

@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(roles.role_of("rossi", &[]), Some(Role::Operatore));
         let groups = ["ospiti".to_string(), "casa".to_string()];
         assert_eq!(roles.role_of("rossi", &groups), Some(Role::Responsabile));
-        assert_eq!(roles.role_of("verdi", &groups[..1]), Some(Role::Consultazione));
+        assert_eq!(
+            roles.role_of("verdi", &groups[..1]),
+            Some(Role::Consultazione)
+        );
     }
 
     #[test]

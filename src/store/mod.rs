@@ -26,13 +26,13 @@ use sled::Transactional;
 use sled::transaction::TransactionError;
 
 pub use audit::AuditReport;
-pub use workflows::access::{AccessEntry, AccessPage, Channel};
 pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;
 pub use error::StoreError;
 pub use intake::SharedMember;
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
 pub use ranking::{Candidate, LiveRanking, Published, compose_all};
+pub use workflows::access::{AccessEntry, AccessPage, Channel};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};

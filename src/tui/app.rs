@@ -225,6 +225,12 @@ impl App {
         (self.clock)()
     }
 
+    /// Whether the caseworker's role allows `action`: the key bar marks the others.
+    pub fn may(&self, action: crate::tui::actions::Action) -> bool {
+        self.role
+            .is_some_and(|role| role.allows(crate::tui::actions::role_needed(action)))
+    }
+
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }
@@ -281,7 +287,6 @@ impl App {
             keymap,
             actor,
             on_behalf_of,
-            role,
             clock,
             size,
             screen,
@@ -306,7 +311,6 @@ impl App {
             keymap,
             actor,
             on_behalf_of: on_behalf_of.as_deref(),
-            role: *role,
             clock: &**clock,
             seeds: &**seeds,
             size: *size,

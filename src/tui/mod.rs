@@ -116,7 +116,9 @@ async fn event_loop(
     started: Instant,
 ) -> io::Result<()> {
     let (mut terminal, guard) = start_terminal()?;
-    draw(&mut terminal, |frame| view::draw_opening(frame, &actor.user))?;
+    draw(&mut terminal, |frame| {
+        view::draw_opening(frame, &actor.user)
+    })?;
     tracing::info!(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "primo fotogramma"

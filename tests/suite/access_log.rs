@@ -111,7 +111,10 @@ fn a_reading_from_the_command_line_is_listed_by_accessi_and_survives_a_restore()
     restored.ok(&["check"]);
 
     let unknown = office.fails(&["accessi", "--protocollo", "1999/999999"]);
-    assert!(unknown.contains("nessuna domanda con protocollo"), "{unknown}");
+    assert!(
+        unknown.contains("nessuna domanda con protocollo"),
+        "{unknown}"
+    );
 }
 
 #[test]

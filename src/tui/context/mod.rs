@@ -163,7 +163,6 @@ pub struct Ctx<'a> {
     pub(in crate::tui) keymap: &'a Keymap,
     pub(in crate::tui) actor: &'a str,
     pub(in crate::tui) on_behalf_of: Option<&'a str>,
-    pub(in crate::tui) role: Option<crate::domain::roles::Role>,
     pub(in crate::tui) clock: &'a (dyn Fn() -> Timestamp + Send),
     pub(in crate::tui) seeds: &'a (dyn Fn() -> Result<u64, String> + Send),
     pub(in crate::tui) size: (u16, u16),
