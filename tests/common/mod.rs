@@ -397,3 +397,13 @@ pub const CLEARED: &[&str] = &[
     "NO_PROXY",
     "no_proxy",
 ];
+
+/// The name the system gives the user running the tests: the binary records it as the actor
+/// (`ALLOGGI_OPERATORE` goes beside it, «per conto di»).
+pub fn system_user() -> String {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
