@@ -104,6 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let ctx = Context {
             actor: "bench".into(),
+            on_behalf_of: None,
             now: chrono::Utc::now(),
         };
         let t = Instant::now();

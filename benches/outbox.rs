@@ -52,6 +52,7 @@ fn queued_store(dir: &std::path::Path, applications: usize) -> Store {
     };
     let ctx = Context {
         actor: "bench".into(),
+        on_behalf_of: None,
         now: chrono::Utc::now(),
     };
     for chunk in ids.chunks(500) {

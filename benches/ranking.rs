@@ -212,6 +212,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(read);
         let ctx = Context {
             actor: "bench".into(),
+            on_behalf_of: None,
             now: chrono::Utc::now(),
         };
         let started = Instant::now();

@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use super::progress::Progress;
 use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
 use crate::domain::number::{count, plural};
+use crate::domain::roles::Roles;
 use crate::domain::{Context, State};
-use crate::files::call_toml;
 use crate::files::reasons::{io_fault, io_reason};
-use crate::office::{Office, OfficeError};
+use crate::files::{call_toml, roles_toml};
+use crate::office::{Caller, Identity, Office, OfficeError};
 use crate::{demo, tui};
 
 pub fn run(cli: Cli) -> Result<(), String> {
-    let actor = actor(cli.global.operatore.as_deref());
+    let identity = Identity::current()?;
     let console = tui::Options {
         keymap: tui::keymap::Choice::parse(cli.global.keymap.as_deref().unwrap_or("default")),
         comune: if cli.demo && cli.global.comune.is_none() {
@@ -25,6 +26,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         sender: sender_config(),
     };
     if cli.demo {
+        // A database of invented people, made for the user alone: they may do everything.
+        let actor = Caller::new(
+            &identity,
+            cli.global.operatore.as_deref(),
+            &Roles::everyone_administrator(),
+        );
         return run_demo_console(&actor, &console);
     }
     // Neither needs a database: the connected machine has none.
@@ -44,6 +51,11 @@ pub fn run(cli: Cli) -> Result<(), String> {
         return super::audit::keygen(file);
     }
     let db = database_dir(cli.global.db)?;
+    // The roles are read from the system user, never from `--operatore`: a name given is
+    // recorded beside the user, it does not raise their role.
+    let roles = load_roles(cli.global.ruoli.as_deref(), &db)?;
+    let actor = Caller::new(&identity, cli.global.operatore.as_deref(), &roles);
+    actor.require(super::access::needed(cli.command.as_ref()))?;
     // Checked before anything creates the folder. Only a warning, and the mode is left as it
     // is: the folder may be shared on purpose (a group of caseworkers), which is the owner's
     // decision; a folder this program creates is 0700.
@@ -52,13 +64,29 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
     crate::logging::init(&db);
     let comune = console.comune.clone();
-    let open = |dir: &Path| Office::open(dir, comune.clone()).map_err(String::from);
-    let open_existing =
-        |dir: &Path| Office::open_existing(dir, comune.clone()).map_err(String::from);
+    let with_roles = |mut office: Office| {
+        office.set_roles(roles.clone());
+        office
+    };
+    let open = |dir: &Path| {
+        Office::open(dir, comune.clone())
+            .map(with_roles)
+            .map_err(String::from)
+    };
+    let open_existing = |dir: &Path| {
+        Office::open_existing(dir, comune.clone())
+            .map(with_roles)
+            .map_err(String::from)
+    };
     match cli.command {
         None => {
             let comune = comune.clone();
-            let opener = Box::new(move || Office::open(&db, comune).map_err(String::from));
+            let roles = roles.clone();
+            let opener = Box::new(move || {
+                let mut office = Office::open(&db, comune).map_err(String::from)?;
+                office.set_roles(roles);
+                Ok(office)
+            });
             tui::run(opener, &actor, &console).map_err(|e| e.to_string())
         }
         Some(Command::Demo { applications, seed }) => fill_demo(&open(&db)?, applications, seed),
@@ -84,6 +112,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Some(Command::Appointments { giorno }) => {
             super::intake::appointments(&open_existing(&db)?, giorno.as_deref())
+        }
+        Some(Command::Show { protocollo }) => {
+            super::cases::show(&open_existing(&db)?, &protocollo, &actor)
+        }
+        Some(Command::Access { protocollo }) => {
+            super::cases::accesses(&open_existing(&db)?, &protocollo)
         }
         Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
         Some(Command::Restore { file }) => restore(&db, &file, comune),
@@ -125,20 +159,27 @@ fn sender_config() -> Result<crate::io::ClientConfig, String> {
     crate::io::ClientConfig::from_env(key).map_err(|e| e.to_string())
 }
 
-fn actor(given: Option<&str>) -> String {
-    given
-        .map(str::to_string)
-        .or_else(|| std::env::var("USER").ok())
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| "operatore".to_string())
+/// `--ruoli`, then `ALLOGGI_RUOLI` (both through clap), then `ruoli.toml` in the database's
+/// folder. A file named on purpose must exist; without the default one everyone administers.
+fn load_roles(given: Option<&Path>, db: &Path) -> Result<Roles, String> {
+    let path = match given {
+        Some(path) => path.to_path_buf(),
+        None => db.join(ROLES_FILE),
+    };
+    if given.is_none() && !path.exists() {
+        return Ok(Roles::everyone_administrator());
+    }
+    roles_toml::load(&path)
+        .map(Roles::from_table)
+        .map_err(|e| format!("file dei ruoli rifiutato: {e}"))
 }
 
-pub(super) fn context(actor: &str) -> Context {
-    Context {
-        actor: actor.to_string(),
-        now: chrono::Utc::now(),
-    }
+/// The roles file's name in the database's folder.
+pub const ROLES_FILE: &str = "ruoli.toml";
+
+/// Who acts, now.
+pub(super) fn context(actor: &Caller) -> Context {
+    actor.context(chrono::Utc::now())
 }
 
 /// `--db`, then `ALLOGGI_DB` (both through clap), then the XDG data directory.
@@ -154,7 +195,7 @@ fn database_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
         })
 }
 
-fn run_demo_console(actor: &str, console: &tui::Options) -> Result<(), String> {
+fn run_demo_console(actor: &Caller, console: &tui::Options) -> Result<(), String> {
     let dir = tempfile::Builder::new()
         .prefix("alloggi-demo-")
         .tempdir()
@@ -213,7 +254,7 @@ fn today() -> chrono::NaiveDate {
     crate::domain::time::rome_date(chrono::Utc::now())
 }
 
-fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), String> {
+fn import_applications(office: &Office, file: &Path, actor: &Caller) -> Result<(), String> {
     let reader = File::open(file).map_err(|e| cannot_open(file, &e))?;
     let progress = Progress::spinner("Importazione delle domande");
     let imported = office.import_applications(&context(actor), BufReader::new(reader));
@@ -248,7 +289,7 @@ fn import_applications(office: &Office, file: &Path, actor: &str) -> Result<(), 
     }
 }
 
-fn load_call(office: &Office, file: &Path, activate: bool, actor: &str) -> Result<(), String> {
+fn load_call(office: &Office, file: &Path, activate: bool, actor: &Caller) -> Result<(), String> {
     let call = call_toml::load(file).map_err(|e| e.to_string())?;
     let code = call.code.clone();
     let title = call.title.clone();

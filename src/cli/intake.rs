@@ -2,6 +2,7 @@
 //! interested in a call, its publication with the message to each of them, and the counter's
 //! bookings of a day.
 
+use crate::office::Caller;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -17,7 +18,11 @@ use crate::files::interested_csv::{self, InterestedFileError};
 use crate::messages::text::clean_line;
 use crate::office::Office;
 
-pub fn interested(office: &Office, command: InterestedCommand, actor: &str) -> Result<(), String> {
+pub fn interested(
+    office: &Office,
+    command: InterestedCommand,
+    actor: &Caller,
+) -> Result<(), String> {
     match command {
         InterestedCommand::Import { file, bando } => import(office, &file, bando.as_deref(), actor),
         InterestedCommand::List { bando } => list(office, bando.as_deref()),
@@ -43,7 +48,7 @@ pub(super) fn resolve_call(office: &Office, given: Option<&str>) -> Result<Call,
     }
 }
 
-fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &str) -> Result<(), String> {
+fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &Caller) -> Result<(), String> {
     let codes = match interested_csv::read(file) {
         Ok(codes) => codes,
         Err(InterestedFileError::Rows { file, rows }) => {
@@ -105,7 +110,7 @@ fn remove(
     office: &Office,
     fiscal_code: &str,
     bando: Option<&str>,
-    actor: &str,
+    actor: &Caller,
 ) -> Result<(), String> {
     let fiscal_code = PersonFiscalCode::parse(fiscal_code).map_err(|e| {
         format!(
@@ -129,7 +134,7 @@ fn remove(
 
 /// Publishes the call and queues its message to every interested citizen, in one transaction.
 /// Without the Comune's values nothing happens: a publication nobody is told about is refused.
-pub fn publish(office: &Office, code: Option<&str>, actor: &str) -> Result<(), String> {
+pub fn publish(office: &Office, code: Option<&str>, actor: &Caller) -> Result<(), String> {
     let call = resolve_call(office, code)?;
     let ctx = context(actor);
     let progress = super::progress::Progress::spinner("Pubblicazione del bando");

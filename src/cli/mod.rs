@@ -22,7 +22,9 @@ macro_rules! eprintln {
     };
 }
 
+mod access;
 mod audit;
+mod cases;
 mod commands;
 mod duration;
 mod intake;
@@ -88,6 +90,17 @@ pub struct GlobalArgs {
         value_name = "NOME"
     )]
     pub operatore: Option<String>,
+
+    /// File dei ruoli (predefinito: ruoli.toml nella cartella del database; senza file ogni
+    /// utente è amministratore).
+    #[arg(
+        long,
+        global = true,
+        env = "ALLOGGI_RUOLI",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub ruoli: Option<PathBuf>,
 
     /// Mappa dei tasti della console: «default», «vim» o il percorso di un file TOML, applicato
     /// sopra quella predefinita. Un file dell'utente in ~/.config/alloggi/keymap.toml si aggiunge sopra.
@@ -157,6 +170,21 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "graduatoria")]
     Ranking(RankingCommand),
+    /// Mostra una domanda: richiedente, stato e storia. La lettura è registrata (vedi «accessi»).
+    #[command(alias = "mostra")]
+    Show {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+    },
+    /// Chi ha aperto una domanda e quando (dalla console o dalla riga di comando), dalla più
+    /// recente: le prime 100 e il totale.
+    #[command(name = "accessi", alias = "access")]
+    Access {
+        /// Protocollo della domanda.
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+    },
     /// Elenca gli appuntamenti allo sportello di un giorno, annullati compresi.
     #[command(alias = "appuntamenti")]
     Appointments {

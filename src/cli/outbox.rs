@@ -1,6 +1,7 @@
 //! `alloggi outbox …`: sending to IO once (for cron), listing and resolving entries, and the
 //! offline bundles of air-gapped offices.
 
+use crate::office::Caller;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,7 +76,7 @@ pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Res
     Ok(())
 }
 
-pub fn run(office: &Office, command: OutboxCommand, actor: &str) -> Result<(), String> {
+pub fn run(office: &Office, command: OutboxCommand, actor: &Caller) -> Result<(), String> {
     let ctx = super::commands::context(actor);
     match command {
         OutboxCommand::Send { durata_massima } => send(office, actor, durata_massima),
@@ -147,11 +148,13 @@ fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
     stop
 }
 
-fn send(office: &Office, actor: &str, time_limit: Duration) -> Result<(), String> {
+fn send(office: &Office, actor: &Caller, time_limit: Duration) -> Result<(), String> {
     let client = client()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let worker = office.sender(client, actor).with_time_limit(time_limit);
+    let worker = office
+        .sender(client, &actor.user)
+        .with_time_limit(time_limit);
     let progress = Progress::bar("Invio a IO", 0);
     let report = runtime
         .block_on(worker.drain(&stop, &|report, remaining| {
@@ -297,7 +300,7 @@ fn list(office: &Office, state: Option<&str>, limit: usize) -> Result<(), String
     Ok(())
 }
 
-fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &str) -> Result<(), String> {
+fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &Caller) -> Result<(), String> {
     let key = bundle_key(key)?;
     let ctx = super::commands::context(actor);
     let exported = office.export_bundle(&ctx, file, &key)?;
@@ -323,7 +326,7 @@ fn import_receipts(
     office: &Office,
     file: &Path,
     key: &BundleKeyArg,
-    actor: &str,
+    actor: &Caller,
 ) -> Result<(), String> {
     let key = bundle_key(key)?;
     let receipts = Receipts::read(file, &key)

@@ -1,6 +1,7 @@
 //! `alloggi ranking …`: the point table, the live order, publication of provisional and
 //! definitive versions, exports, the replay of a draw, objections.
 
+use crate::office::Caller;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -16,7 +17,7 @@ use crate::domain::time::{format_date, format_ts_date, parse_date};
 use crate::files::ranking_export::{Audience, write_csv, write_notice};
 use crate::office::Office;
 
-pub fn run(office: &Office, command: RankingCommand, actor: &str) -> Result<(), String> {
+pub fn run(office: &Office, command: RankingCommand, actor: &Caller) -> Result<(), String> {
     match command {
         RankingCommand::Rules {
             file,
@@ -138,7 +139,7 @@ fn adjust(
     protocol: &str,
     adjustment: Adjustment,
     reason: String,
-    actor: &str,
+    actor: &Caller,
 ) -> Result<(), String> {
     let id = by_protocol(office, protocol)?.id;
     match office.adjust_score(&context(actor), id, adjustment, reason)? {
@@ -159,7 +160,10 @@ fn adjust(
     Ok(())
 }
 
-fn by_protocol(office: &Office, text: &str) -> Result<crate::domain::Application, String> {
+pub(super) fn by_protocol(
+    office: &Office,
+    text: &str,
+) -> Result<crate::domain::Application, String> {
     office
         .application_by_protocol(text.trim())?
         .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
@@ -170,7 +174,7 @@ fn rules(
     file: &Path,
     bando: Option<&str>,
     only_check: bool,
-    actor: &str,
+    actor: &Caller,
 ) -> Result<(), String> {
     let ruleset = crate::files::ruleset_toml::load(file).map_err(|e| e.to_string())?;
     let summary = format!(
@@ -259,7 +263,7 @@ fn publish(
     bando: Option<&str>,
     kind: RankingKind,
     seed: Option<u64>,
-    actor: &str,
+    actor: &Caller,
 ) -> Result<(), String> {
     let call = resolve_call(office, bando)?;
     let seed = match seed {

@@ -131,6 +131,7 @@ impl Plan {
             command,
             Context {
                 actor: ACTORS[actor % ACTORS.len()].to_string(),
+                on_behalf_of: None,
                 now,
             },
         ));
@@ -350,6 +351,7 @@ pub fn add(
         let now = plan.clock.at(add_days(today, -1), 18 * HOUR);
         let ctx = Context {
             actor: ACTORS[1].to_string(),
+            on_behalf_of: None,
             now,
         };
         let command = Command::CancelAppointment {

@@ -196,6 +196,7 @@ impl<'a> Demo<'a> {
     fn context(actor: u8, at: i64) -> Context {
         Context {
             actor: ACTORS[usize::from(actor) % ACTORS.len()].to_string(),
+            on_behalf_of: None,
             now: from_secs(at),
         }
     }

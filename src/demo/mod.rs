@@ -147,6 +147,7 @@ fn fill(
             let day = add_days(rome_date(call.opens_at), -6);
             let ctx = Context {
                 actor: ACTORS[0].to_string(),
+                on_behalf_of: None,
                 now: rome_local(day, 10 * HOUR),
             };
             events += store

@@ -57,6 +57,7 @@ pub fn queue_catalogue(store: &Store, call: &Call, at: Timestamp) -> Result<usiz
     let config = ComuneConfig::example();
     let ctx = Context {
         actor: "mrossi".into(),
+        on_behalf_of: None,
         now: at,
     };
     let mut used: Vec<ApplicationId> = Vec::new();

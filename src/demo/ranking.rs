@@ -74,6 +74,7 @@ pub fn add(
     };
     let ctx = |actor: usize, now: Timestamp| Context {
         actor: ACTORS[actor % ACTORS.len()].to_string(),
+        on_behalf_of: None,
         now,
     };
     let mut events = 0;

@@ -197,6 +197,7 @@ fn uses_the_active_call_when_there_is_one() {
     call.code = "erp-prova".into();
     let ctx = Context {
         actor: "mrossi".into(),
+        on_behalf_of: None,
         now: call.opens_at,
     };
     store

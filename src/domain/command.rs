@@ -26,11 +26,25 @@ pub use super::snapshot::{Snapshot, evolve};
 pub use super::workflows::agenda::NewAppointment;
 pub use super::workflows::intake::NewApplication;
 
-/// Who acts and when; the clock is read by the caller, never here.
+/// Who acts and when; the clock is read by the caller, never here. `actor` is the system
+/// user; `on_behalf_of` the name a shared account gave (`--operatore`), recorded beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Context {
     pub actor: String,
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
     pub now: Timestamp,
+}
+
+impl Context {
+    /// `actor` acting in person at `now`.
+    pub fn new(actor: impl Into<String>, now: Timestamp) -> Context {
+        Context {
+            actor: actor.into(),
+            on_behalf_of: None,
+            now,
+        }
+    }
 }
 
 /// Plain data, so that a command can cross a thread or a socket inside an office request; the

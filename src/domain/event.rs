@@ -298,7 +298,13 @@ const fn kind_names() -> [&'static str; kind_count()] {
 /// A fact: what happened, who did it, when and why. The audit log is a chain of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
+    /// The system user who acted.
     pub actor: String,
+    /// The name given for a shared account, «per conto di» whom the user acted. Absent from
+    /// entries written before it existed and from those by a user acting in person, so their
+    /// stored bytes (and hashes) are as they always were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
     pub at: Timestamp,
     #[serde(default)]
     pub reason: Option<String>,
@@ -306,6 +312,14 @@ pub struct Event {
 }
 
 impl Event {
+    /// Who acted, as the audit log shows it: «rossi» or «ufficio per conto di Mario Rossi».
+    pub fn who(&self) -> String {
+        match &self.on_behalf_of {
+            Some(name) => format!("{} per conto di {name}", self.actor),
+            None => self.actor.clone(),
+        }
+    }
+
     pub fn application_id(&self) -> Option<ApplicationId> {
         self.kind.workflow().rules().application_id(&self.kind)
     }

@@ -30,6 +30,7 @@ pub mod protocol;
 pub mod publication;
 pub mod ranking;
 pub mod replay;
+pub mod roles;
 pub mod ruleset;
 pub mod scoring;
 pub mod snapshot;

@@ -12,5 +12,6 @@ pub mod key_file;
 pub mod private;
 pub mod ranking_export;
 pub mod reasons;
+pub mod roles_toml;
 pub mod ruleset_toml;
 pub mod text;

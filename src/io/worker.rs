@@ -215,6 +215,7 @@ impl Worker {
     fn ctx(&self) -> Context {
         Context {
             actor: self.actor.clone(),
+            on_behalf_of: None,
             now: Utc::now(),
         }
     }

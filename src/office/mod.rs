@@ -14,8 +14,12 @@
 //! - `intake`, `ranking`, `archive`: the command line's jobs (imports, calls and their
 //!   interested citizens, point tables and adjustments, backups and checks, demo data).
 
+mod access;
+mod access_log;
 mod archive;
+mod caller;
 mod error;
+pub mod identity;
 mod intake;
 mod local;
 mod outbox;
@@ -33,8 +37,12 @@ pub use crate::store::AuditFilter;
 /// A draw by lot's seed, from the operating system.
 pub use crate::store::lot::fresh_seed;
 pub use crate::store::unsent::Unsent;
+pub use access::required_role;
+pub use access_log::{ACCESS_PAGE, AccessEntry, AccessPage, Channel};
 pub use archive::Backup;
+pub use caller::Caller;
 pub use error::OfficeError;
+pub use identity::Identity;
 pub use intake::{CallSaved, Imported, InterestedAdded};
 pub use local::{Local, Serve};
 pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};
@@ -49,6 +57,9 @@ pub use steps::{
     message_of,
 };
 
+use std::sync::Arc;
+
+use crate::domain::roles::{Role, Roles};
 use crate::messages::{Catalogue, ComuneConfig, Order, Template, Values};
 use crate::store::Store;
 
@@ -59,11 +70,38 @@ pub struct Office {
     store: Store,
     /// The Comune's values, or why there are none (shown when a message cannot be composed).
     comune: Result<ComuneConfig, String>,
+    /// Who may do what; without a roles file everyone may do everything.
+    roles: Arc<Roles>,
 }
 
 impl Office {
     pub fn new(store: Store, comune: Result<ComuneConfig, String>) -> Office {
-        Office { store, comune }
+        Office {
+            store,
+            comune,
+            roles: Arc::new(Roles::everyone_administrator()),
+        }
+    }
+
+    /// The roles `handle` checks every request against.
+    pub fn set_roles(&mut self, roles: Roles) {
+        self.roles = Arc::new(roles);
+    }
+
+    pub fn roles(&self) -> &Roles {
+        &self.roles
+    }
+
+    /// The role of system user `user`, in person or through their groups (read from the
+    /// system, so that a group change counts at the next request).
+    pub fn role_of(&self, user: &str) -> Option<Role> {
+        if self.roles.table.is_none() {
+            return self.roles.role_of(user, &[]);
+        }
+        let groups = Identity::of_name(user)
+            .map(|identity| identity.groups)
+            .unwrap_or_default();
+        self.roles.role_of(user, &groups)
     }
 
     /// Opens the database in `dir`, creating it when missing.

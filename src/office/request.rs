@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::access_log::Channel;
 use super::reads::{Case, RankingData, Row, Summary};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
@@ -20,6 +21,7 @@ use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::interested::Interested;
 use crate::domain::publication::RankingHeader;
 use crate::domain::ranking::{Entry, RankRow, RankingKind};
+use crate::domain::roles::refusal;
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event};
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
@@ -232,6 +234,55 @@ pub enum Reply {
     ExportBundle(Result<BundleExported, OfficeError>),
 }
 
+impl Reply {
+    /// The reply to `request` when it may not be served, saying why.
+    pub fn refused(request: &Request, reason: String) -> Reply {
+        let no = || OfficeError::Refused(reason.clone());
+        match request {
+            Request::Summary { .. } => Reply::Summary(Err(no())),
+            Request::Rows => Reply::Rows(Err(no())),
+            Request::Row { .. } => Reply::Row(Err(no())),
+            Request::RowsOf { .. } => Reply::RowsOf(Err(no())),
+            Request::Case { .. } => Reply::Case(Err(no())),
+            Request::RankingData => Reply::RankingData(Err(no())),
+            Request::RankingVersion { .. } => Reply::RankingVersion(Err(no())),
+            Request::RankingEntries { .. } => Reply::RankingEntries(Err(no())),
+            Request::RankingExport { .. } => Reply::RankingExport(Err(no())),
+            Request::AuditPage { .. } => Reply::AuditPage(Err(no())),
+            Request::ApplicationByProtocol { .. } => Reply::ApplicationByProtocol(Err(no())),
+            Request::CallsOverview => Reply::CallsOverview(Err(no())),
+            Request::Call { .. } => Reply::Call(Err(no())),
+            Request::Interested { .. } => Reply::Interested(Err(no())),
+            Request::AgendaDay { .. } => Reply::AgendaDay(Err(no())),
+            Request::OutboxView { .. } => Reply::OutboxView(Err(no())),
+            Request::IoProfileAllowed { .. } => Reply::IoProfileAllowed(Err(no())),
+            Request::PreviewStep(_) => Reply::PreviewStep(Err(no())),
+            Request::PreviewInterested { .. } => Reply::PreviewInterested(Err(no())),
+            Request::PreviewPublication { .. } => Reply::PreviewPublication(Err(no())),
+            Request::Execute(_) => Reply::Execute(Err(no())),
+            Request::Step(_) => Reply::Step(Err(no())),
+            Request::RunSteps(commands) => Reply::RunSteps(StepsReport {
+                done: Vec::new(),
+                done_without_application: 0,
+                refused: commands.len(),
+                first_refusal: Some(reason),
+            }),
+            Request::Batch(batch) => Reply::Batch(BatchProgress {
+                failed: batch.ids.len(),
+                finished: true,
+                error: Some(reason),
+                ..BatchProgress::default()
+            }),
+            Request::TellInterested { .. } => Reply::TellInterested(Err(no())),
+            Request::AddInterested { .. } => Reply::AddInterested(Err(no())),
+            Request::PublishRanking { .. } => Reply::PublishRanking(Err(no())),
+            Request::Requeue { .. } => Reply::Requeue(Err(no())),
+            Request::MarkSent { .. } => Reply::MarkSent(Err(no())),
+            Request::ExportBundle { .. } => Reply::ExportBundle(Err(no())),
+        }
+    }
+}
+
 impl Office {
     /// Serves one request as `ctx`'s caseworker; `progress` hears from long ones, and `stop`
     /// ends a batch between chunks.
@@ -242,6 +293,11 @@ impl Office {
         stop: &AtomicBool,
         progress: &mut dyn FnMut(Progress),
     ) -> Reply {
+        let needed = super::access::required_role(&request);
+        let role = self.role_of(&ctx.actor);
+        if !role.is_some_and(|role| role.allows(needed)) {
+            return Reply::refused(&request, refusal(&ctx.actor, role, needed));
+        }
         match request {
             Request::Summary { day } => Reply::Summary(self.summary(day)),
             Request::Rows => {
@@ -249,7 +305,7 @@ impl Office {
             }
             Request::Row { id } => Reply::Row(self.row(id)),
             Request::RowsOf { ids } => Reply::RowsOf(self.rows_of(&ids)),
-            Request::Case { id } => Reply::Case(self.case(id)),
+            Request::Case { id } => Reply::Case(self.open_case(ctx, id, Channel::Console)),
             Request::RankingData => Reply::RankingData(self.ranking_data()),
             Request::RankingVersion { call, number } => {
                 Reply::RankingVersion(self.ranking_version(&call, number))

@@ -38,6 +38,7 @@ pub struct BackupCounts {
     pub interested_lists: usize,
     pub rulesets: usize,
     pub rankings: usize,
+    pub access_entries: usize,
 }
 
 impl Store {
@@ -304,7 +305,7 @@ mod tests {
                 "{\"sconosciuto\":1}",
                 "unknown field `sconosciuto`, expected one of `meta`, `value`, `call`, \
                  `application`, `audit`, `outbox`, `appointment`, `interested`, `ruleset`, \
-                 `ranking`, `ranking_rows` at line 1 column 14",
+                 `ranking`, `ranking_rows`, `access` at line 1 column 14",
             ),
             (
                 "{\"call\":1,\"call\":2}",

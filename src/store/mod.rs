@@ -32,6 +32,7 @@ pub use error::StoreError;
 pub use intake::SharedMember;
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
 pub use ranking::{Candidate, LiveRanking, Published, compose_all};
+pub use workflows::access::{AccessEntry, AccessPage, Channel};
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};

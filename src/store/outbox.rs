@@ -126,6 +126,7 @@ impl Tx<'_> {
     fn audit_one(&self, ctx: &Context, reason: Option<String>, kind: EventKind) -> TxResult<Event> {
         let event = Event {
             actor: ctx.actor.clone(),
+            on_behalf_of: ctx.on_behalf_of.clone(),
             at: ctx.now,
             reason,
             kind,

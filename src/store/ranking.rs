@@ -329,6 +329,7 @@ pub(super) fn digest(rows_json: &[u8]) -> String {
 fn event(ctx: &Context, kind: EventKind) -> Event {
     Event {
         actor: ctx.actor.clone(),
+        on_behalf_of: ctx.on_behalf_of.clone(),
         at: ctx.now,
         reason: None,
         kind,

@@ -330,6 +330,7 @@ mod tests {
         let store = Store::open(dir.path())?;
         let ctx = Context {
             actor: "mrossi".to_string(),
+            on_behalf_of: None,
             now: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 9, 10, 9, 0, 0)
                 .single()
                 .ok_or("valid instant")?,

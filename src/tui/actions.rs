@@ -175,3 +175,50 @@ pub const REMIND_FEE: ScreenAction = ScreenAction::new("sollecita_pagamento", s:
 pub const SEND_MESSAGE: ScreenAction = ScreenAction::new("invia_messaggio", s::ACTION_SEND_MESSAGE);
 pub const BOOK_APPOINTMENT: ScreenAction =
     ScreenAction::new("prenota_appuntamento", s::ACTION_BOOK_APPOINTMENT);
+
+/// The least role whose caseworker may take `action`: the office refuses the others, and the
+/// key bar marks them beforehand. Reading, moving and filtering need no more than consultazione.
+pub fn role_needed(action: Action) -> crate::domain::roles::Role {
+    use crate::domain::roles::Role;
+    let Action::Screen(action) = action else {
+        return Role::Consultazione;
+    };
+    match action.id {
+        "nuovo_bando" | "modifica_bando" | "attiva_bando" | "pubblica_bando"
+        | "documento_bando" | "rimuovi_documento" => Role::Amministratore,
+        "ammetti"
+        | "escludi"
+        | "riammetti"
+        | "revoca_ammissione"
+        | "rettifica_punteggio"
+        | "decidi_opposizione"
+        | "pubblica_provvisoria"
+        | "pubblica_definitiva" => Role::Responsabile,
+        "protocolla"
+        | "avvia_istruttoria"
+        | "sollecita_pagamento"
+        | "invia_messaggio"
+        | "prenota_appuntamento"
+        | "sposta_appuntamento"
+        | "annulla_appuntamento"
+        | "importa_interessati"
+        | "aggiungi_interessato"
+        | "rimuovi_interessato"
+        | "avvisa_interessati"
+        | "richiedi_integrazione"
+        | "integrazione_ricevuta"
+        | "registra_opposizione"
+        | "modifica_recapiti"
+        | "aggiungi_componente"
+        | "rimuovi_componente"
+        | "registra_documento"
+        | "verifica"
+        | "emetti_avviso"
+        | "registra_pagamento"
+        | "riaccoda"
+        | "segna_inviato"
+        | "esporta_pacchetto"
+        | "invia_ora" => Role::Operatore,
+        _ => Role::Consultazione,
+    }
+}

@@ -132,6 +132,12 @@ pub struct App {
     pub keymap: Keymap,
     pub theme: Theme,
     pub actor: String,
+    /// The name a shared account gave, recorded «per conto di» beside the actor.
+    pub on_behalf_of: Option<String>,
+    /// Who the header names: the actor, «per conto di» the name given if any.
+    who: String,
+    /// What the caseworker may do: the key bar marks the rest.
+    pub role: Option<crate::domain::roles::Role>,
     clock: Box<dyn Fn() -> Timestamp + Send>,
     pub size: (u16, u16),
     /// The screen shown.
@@ -177,6 +183,9 @@ impl App {
             keymap,
             theme,
             actor: actor.to_string(),
+            on_behalf_of: None,
+            who: actor.to_string(),
+            role: Some(crate::domain::roles::Role::Amministratore),
             clock,
             size,
             screen: ScreenId::home(),
@@ -211,6 +220,20 @@ impl App {
         self.seeds = seeds;
     }
 
+    /// For whom the system user acts, and their role, as the command line found them.
+    pub fn set_caller(
+        &mut self,
+        on_behalf_of: Option<String>,
+        role: Option<crate::domain::roles::Role>,
+    ) {
+        self.who = match &on_behalf_of {
+            Some(name) => format!("{} per conto di {name}", self.actor),
+            None => self.actor.clone(),
+        };
+        self.on_behalf_of = on_behalf_of;
+        self.role = role;
+    }
+
     /// The Comune's values and the sender's state, as the command line found them.
     pub fn set_messaging(&mut self, messaging: Messaging) {
         self.messaging = messaging;
@@ -218,6 +241,12 @@ impl App {
 
     pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// Whether the caseworker's role allows `action`: the key bar marks the others.
+    pub fn may(&self, action: crate::tui::actions::Action) -> bool {
+        self.role
+            .is_some_and(|role| role.allows(crate::tui::actions::role_needed(action)))
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
@@ -243,7 +272,7 @@ impl App {
             theme: self.theme,
             keymap: &self.keymap,
             size: self.size,
-            actor: &self.actor,
+            actor: &self.who,
             now: self.now(),
             summary: self.summary.as_ref(),
             rows: &self.rows,
@@ -275,6 +304,7 @@ impl App {
         let App {
             keymap,
             actor,
+            on_behalf_of,
             clock,
             size,
             screen,
@@ -298,6 +328,7 @@ impl App {
             shown: *screen,
             keymap,
             actor,
+            on_behalf_of: on_behalf_of.as_deref(),
             clock: &**clock,
             seeds: &**seeds,
             size: *size,

@@ -88,7 +88,7 @@ pub struct Options {
 /// never leaves the caseworker looking at a blank terminal.
 pub type Opener = Box<dyn FnOnce() -> Result<Office, String>>;
 
-pub fn run(open: Opener, actor: &str, options: &Options) -> io::Result<()> {
+pub fn run(open: Opener, actor: &crate::office::Caller, options: &Options) -> io::Result<()> {
     let started = Instant::now();
     // Refused before the terminal is touched, so the message is readable.
     let keymap = keymap::load(&options.keymap, keymap::user_file().as_deref())
@@ -110,13 +110,15 @@ pub fn run(open: Opener, actor: &str, options: &Options) -> io::Result<()> {
 
 async fn event_loop(
     open: Opener,
-    actor: &str,
+    actor: &crate::office::Caller,
     keymap: keymap::Keymap,
     options: &Options,
     started: Instant,
 ) -> io::Result<()> {
     let (mut terminal, guard) = start_terminal()?;
-    draw(&mut terminal, |frame| view::draw_opening(frame, actor))?;
+    draw(&mut terminal, |frame| {
+        view::draw_opening(frame, &actor.user)
+    })?;
     tracing::info!(
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "primo fotogramma"
@@ -135,15 +137,16 @@ async fn event_loop(
     let mut app = App::new(
         keymap,
         theme::Theme::from_env(),
-        actor,
+        &actor.user,
         Box::new(chrono::Utc::now),
         (size.width, size.height),
     );
+    app.set_caller(actor.on_behalf_of.clone(), actor.role);
     let wake = Arc::new(tokio::sync::Notify::new());
     let sender_off = match &options.sender {
         Ok(config) => match crate::io::IoClient::new(config.clone()) {
             Ok(client) => {
-                spawn_sender(office.sender(client, actor), wake.clone(), tx.clone());
+                spawn_sender(office.sender(client, &actor.user), wake.clone(), tx.clone());
                 None
             }
             Err(e) => Some(format!("invio a IO non attivo: {e}")),

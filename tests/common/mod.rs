@@ -50,6 +50,7 @@ pub fn office_time() -> Timestamp {
 pub fn ctx_at(now: Timestamp) -> Context {
     Context {
         actor: ACTOR.to_string(),
+        on_behalf_of: None,
         now,
     }
 }
@@ -383,6 +384,7 @@ pub const CLEARED: &[&str] = &[
     "ALLOGGI_IO_API_KEY",
     "ALLOGGI_IO_API_KEY_FILE",
     "ALLOGGI_CHIAVE_PACCHETTO",
+    "ALLOGGI_RUOLI",
     "ALLOGGI_IO_BASE_URL",
     "ALLOGGI_IO_TIMEOUT_MS",
     "ALLOGGI_IO_RATE",
@@ -395,3 +397,13 @@ pub const CLEARED: &[&str] = &[
     "NO_PROXY",
     "no_proxy",
 ];
+
+/// The name the system gives the user running the tests: the binary records it as the actor
+/// (`ALLOGGI_OPERATORE` goes beside it, «per conto di»).
+pub fn system_user() -> String {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

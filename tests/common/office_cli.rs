@@ -53,6 +53,7 @@ impl Office {
             .env_remove("ALLOGGI_IO_API_KEY")
             .env_remove("ALLOGGI_IO_API_KEY_FILE")
             .env_remove("ALLOGGI_CHIAVE_PACCHETTO")
+            .env_remove("ALLOGGI_RUOLI")
             .output()
             .expect("the binary runs")
     }

@@ -824,7 +824,7 @@ fn a_score_adjustment_from_the_ranking_leaves_the_published_version_as_it_was() 
     let override_ = app.score_overrides.get("isee").expect("the ISEE override");
     assert_eq!(override_.points, alloggi::domain::points::Points::ZERO);
     assert_eq!(override_.reason, "ISEE ricalcolato dall'INPS");
-    assert_eq!(override_.by, "mrossi");
+    assert_eq!(override_.by, crate::common::system_user());
     let adjusted = store
         .application_events(app.id)
         .expect("the case's events")

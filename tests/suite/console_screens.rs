@@ -780,6 +780,7 @@ fn an_uncertain_message_is_requeued_only_with_a_reason() {
     let store = c.store().clone();
     let ctx = Context {
         actor: "mrossi".into(),
+        on_behalf_of: None,
         now: now(),
     };
     let entry = store

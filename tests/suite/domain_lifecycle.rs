@@ -385,6 +385,7 @@ fn a_blank_actor_is_refused() {
     let s = snapshot_in(State::Ricevuta);
     let c = Context {
         actor: "   ".to_string(),
+        on_behalf_of: None,
         now: office_time(),
     };
     assert_eq!(invalid_field(decide(&s, &register(), &c)), "operatore");
@@ -899,6 +900,7 @@ fn exclusion_and_reinstatement_events_carry_actor_time_and_reason() {
     }
     let later = Context {
         actor: "supervisore".to_string(),
+        on_behalf_of: None,
         now: ts(2025, 1, 20, 8, 0, 0),
     };
     let events = apply(&mut s, &reinstate(), &later);

@@ -59,7 +59,8 @@ fn a_good_list_is_imported_listed_and_not_doubled_by_a_second_import() {
         assert!(
             listed
                 .lines()
-                .any(|l| l.starts_with(&code) && l.ends_with("da mrossi")),
+                .any(|l| l.starts_with(&code)
+                    && l.ends_with(&format!("da {}", common::system_user()))),
             "{code} non elencato:\n{listed}"
         );
     }

@@ -1,5 +1,6 @@
 //! The integration tests, one module per former test file.
 
+mod access_log;
 mod audit_checkpoints;
 mod audit_replay;
 mod backup_fixture;
@@ -27,6 +28,7 @@ mod outbox_cli;
 mod outbox_store;
 mod outbox_worker;
 mod ranking_cli;
+mod roles_cli;
 mod rules_file;
 mod store;
 mod store_audit_index;

@@ -496,7 +496,7 @@ fn an_objection_its_decision_and_an_adjustment_go_through_from_the_command_line(
     let decision = app.objections[0].decision.as_ref().expect("decided");
     assert!(decision.accepted);
     assert_eq!(decision.reason, "certificato anagrafico");
-    assert_eq!(decision.by, "mrossi");
+    assert_eq!(decision.by, common::system_user());
     let adjusted = &app.score_overrides["residenza"];
     assert_eq!(adjusted.points.0, 50);
     assert_eq!(adjusted.reason, "opposizione accolta: residenza dal 2024");

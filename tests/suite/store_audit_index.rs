@@ -47,6 +47,7 @@ fn index_keys(dir: &Path) -> Vec<(u64, u64)> {
 fn as_actor(actor: &str, minute: i64) -> Context {
     Context {
         actor: actor.to_string(),
+        on_behalf_of: None,
         now: office_time() + Duration::minutes(minute),
     }
 }

@@ -95,6 +95,7 @@ impl<'a> Given<'a> {
     pub fn event(&self, kind: EventKind, reason: Option<String>) -> Event {
         Event {
             actor: self.ctx.actor.clone(),
+            on_behalf_of: self.ctx.on_behalf_of.clone(),
             at: self.ctx.now,
             reason,
             kind,

@@ -23,6 +23,7 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 fn context(now: &str) -> Result<Context, Box<dyn std::error::Error>> {
     Ok(Context {
         actor: "operatore.test".into(),
+        on_behalf_of: None,
         now: parse_datetime_rome(now)?,
     })
 }

@@ -9,6 +9,7 @@
 //!
 //! A new workflow with records of its own is a new file here and one line in `PARTS`.
 
+pub(super) mod access;
 pub(super) mod agenda;
 pub(super) mod calls;
 pub(super) mod intake;
@@ -31,7 +32,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 7] = [
+pub(crate) const PARTS: [&dyn Part; 8] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -39,6 +40,7 @@ pub(crate) const PARTS: [&dyn Part; 7] = [
     &agenda::Agenda,
     &calls::Calls,
     &ranking::Ranking,
+    &access::Access,
 ];
 
 /// A part of the store: what one workflow keeps, or the store's own meta and audit log.
@@ -250,6 +252,7 @@ mod tests {
             "rulesets",
             "rankings",
             "ranking_rows",
+            "access_log",
         ]
         .into_iter()
         .collect();
@@ -271,7 +274,8 @@ mod tests {
                 "interested",
                 "ruleset",
                 "ranking",
-                "ranking_rows"
+                "ranking_rows",
+                "access"
             ]
         );
         let orders: BTreeSet<u8> = lines().iter().map(|l| l.order).collect();

@@ -162,6 +162,7 @@ pub struct Ctx<'a> {
     pub(in crate::tui) shown: ScreenId,
     pub(in crate::tui) keymap: &'a Keymap,
     pub(in crate::tui) actor: &'a str,
+    pub(in crate::tui) on_behalf_of: Option<&'a str>,
     pub(in crate::tui) clock: &'a (dyn Fn() -> Timestamp + Send),
     pub(in crate::tui) seeds: &'a (dyn Fn() -> Result<u64, String> + Send),
     pub(in crate::tui) size: (u16, u16),
@@ -411,6 +412,7 @@ impl Ctx<'_> {
     pub fn command_context(&self) -> crate::domain::Context {
         crate::domain::Context {
             actor: self.actor.to_string(),
+            on_behalf_of: self.on_behalf_of.map(str::to_string),
             now: self.now(),
         }
     }

@@ -508,8 +508,15 @@ fn key_bar(frame: &mut Frame, area: Rect, app: &App) {
         }
         used += width;
         let key = key_label(&key);
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {text}  ")));
+        // An action the role does not allow stays listed, dimmed: the caseworker learns it
+        // exists and that someone else takes it.
+        if app.may(action) {
+            spans.push(Span::styled(key, theme.key()));
+            spans.push(Span::raw(format!(" {text}  ")));
+        } else {
+            spans.push(Span::styled(key, theme.dim()));
+            spans.push(Span::styled(format!(" {text}  "), theme.dim()));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, audit: &AuditScreen, view: &View) {
                 "{} {}  {}  {}  {}",
                 if is_cursor { "▶" } else { " " },
                 pad(&format_ts(event.at), WHEN),
-                pad(&clean(&event.actor), ACTOR),
+                pad(&clean(&event.who()), ACTOR),
                 pad(&case, CASE),
                 pad(&clean(&event.summary()), event_width)
             ),

@@ -1,0 +1,63 @@
+//! The role each subcommand needs, for those that call the office directly rather than
+//! through `Office::handle`. One match over every subcommand, with no catch-all arm: a new
+//! subcommand cannot be added without deciding who may run it. The roles follow the office's
+//! (`office::required_role`): what changes a call or restores the database is the
+//! administrator's, ranking decisions the responsabile's, intake and messages the operatore's.
+
+use super::{
+    AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand, OutboxCommand,
+    RankingCommand,
+};
+use crate::domain::roles::Role;
+
+/// The least role that may run `command`; the console (no subcommand) checks each request.
+pub fn needed(command: Option<&Command>) -> Role {
+    let Some(command) = command else {
+        return Role::Consultazione;
+    };
+    match command {
+        Command::Demo { .. } | Command::Restore { .. } | Command::Export { .. } => {
+            Role::Amministratore
+        }
+        Command::Import(ImportCommand::Applications { .. }) => Role::Operatore,
+        Command::Call(call) => match call {
+            CallCommand::Load { .. } | CallCommand::Publish { .. } => Role::Amministratore,
+            CallCommand::List => Role::Consultazione,
+            CallCommand::Interested(interested) => match interested {
+                InterestedCommand::Import { .. } | InterestedCommand::Remove { .. } => {
+                    Role::Operatore
+                }
+                InterestedCommand::List { .. } => Role::Consultazione,
+            },
+        },
+        Command::Audit(audit) => match audit {
+            AuditCommand::Verify { .. } => Role::Consultazione,
+            AuditCommand::Keygen { .. } | AuditCommand::Sign { .. } => Role::Amministratore,
+        },
+        Command::Check | Command::Appointments { .. } | Command::Show { .. } => Role::Consultazione,
+        // Who read which case is for those who answer for the office's privacy.
+        Command::Access { .. } => Role::Responsabile,
+        Command::Outbox(outbox) => match outbox {
+            OutboxCommand::List { .. } => Role::Consultazione,
+            OutboxCommand::Send { .. }
+            | OutboxCommand::Requeue { .. }
+            | OutboxCommand::MarkSent { .. }
+            | OutboxCommand::Export { .. }
+            | OutboxCommand::ImportReceipts { .. }
+            | OutboxCommand::SendBundle { .. } => Role::Operatore,
+            // The bundle key lets a machine send as the Comune: a sender setting.
+            OutboxCommand::Keygen { .. } => Role::Amministratore,
+        },
+        Command::Ranking(ranking) => match ranking {
+            RankingCommand::Rules { .. } => Role::Amministratore,
+            RankingCommand::Show { .. }
+            | RankingCommand::Versions { .. }
+            | RankingCommand::Export { .. }
+            | RankingCommand::Draw { .. } => Role::Consultazione,
+            RankingCommand::Objection { .. } => Role::Operatore,
+            RankingCommand::Publish { .. }
+            | RankingCommand::Decide { .. }
+            | RankingCommand::Adjust { .. } => Role::Responsabile,
+        },
+    }
+}

@@ -1,0 +1,38 @@
+//! The readings of a case: recorded when one is opened, listed for whoever looks after the
+//! office's privacy.
+
+use super::reads::Case;
+use super::{Office, OfficeError};
+use crate::domain::{ApplicationId, Context};
+pub use crate::store::{AccessEntry, AccessPage, Channel};
+
+/// How many readings `accesses` lists at most.
+pub const ACCESS_PAGE: usize = 100;
+
+impl Office {
+    /// The case of `id`, its reading recorded first: a reading that cannot be recorded is not
+    /// shown.
+    pub fn open_case(
+        &self,
+        ctx: &Context,
+        id: ApplicationId,
+        channel: Channel,
+    ) -> Result<Option<Case>, OfficeError> {
+        if self.store.application(id)?.is_none() {
+            return Ok(None);
+        }
+        self.store.record_access(
+            id,
+            &ctx.actor,
+            ctx.on_behalf_of.as_deref(),
+            ctx.now,
+            channel,
+        )?;
+        self.case(id)
+    }
+
+    /// The newest readings of `id` (at most `ACCESS_PAGE`) and how many there are in all.
+    pub fn accesses(&self, id: ApplicationId) -> Result<AccessPage, OfficeError> {
+        Ok(self.store.accesses(id, ACCESS_PAGE)?)
+    }
+}
