@@ -100,6 +100,7 @@ pub fn command_role(command: &Command) -> Role {
         | Command::AddMember { .. }
         | Command::RemoveMember { .. }
         | Command::Verify { .. }
+        | Command::VerifyItems { .. }
         | Command::IssueFee { .. }
         | Command::RecordPayment { .. }
         | Command::RemindFee { .. }
