@@ -396,6 +396,7 @@ fn a_refused_finding_records_none_of_the_others() {
             &alloggi::domain::Context {
                 actor: "altro".into(),
                 now: c.app.now(),
+                on_behalf_of: None,
             },
         )
         .expect("excluded");
@@ -463,6 +464,7 @@ fn receiving_an_integration_marks_only_the_documents_ticked() {
             &alloggi::domain::Context {
                 actor: "mrossi".into(),
                 now: c.app.now(),
+                on_behalf_of: None,
             },
         )
         .expect("integration requested");
