@@ -184,7 +184,7 @@ pub enum OutboxCommand {
     /// Elenca i messaggi, per stato.
     #[command(alias = "elenca")]
     List {
-        /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati.
+        /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati, ritirati.
         #[arg(long, value_name = "STATO")]
         stato: Option<String>,
         /// Quanti messaggi per stato, dai più recenti.
@@ -197,6 +197,16 @@ pub enum OutboxCommand {
         /// Numero del messaggio (es. M12).
         id: String,
         /// Perché lo si invia di nuovo (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+    },
+    /// Ritira un messaggio ancora in coda (o in attesa di riprovare): non sarà mai inviato.
+    /// Rifiutato per i messaggi già inviati, in invio, esportati o incerti.
+    #[command(alias = "ritira")]
+    Withdraw {
+        /// Numero del messaggio (es. M12).
+        id: String,
+        /// Perché lo si ritira (va nel registro di controllo).
         #[arg(long)]
         motivo: String,
     },

@@ -176,6 +176,12 @@ pub enum EventKind {
         #[serde(default)]
         application: Option<ApplicationId>,
     },
+    /// A queued message taken back before it was sent; the reason says why.
+    MessageWithdrawn {
+        outbox: u64,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
     /// Queued messages written into an offline bundle.
     MessagesExported {
         bundle: String,
@@ -253,6 +259,7 @@ impl EventKind {
             | MessageUnreachable { .. }
             | MessageUncertain { .. }
             | MessageRequeued { .. }
+            | MessageWithdrawn { .. }
             | MessagesExported { .. } => Workflow::Messages,
             RulesetSaved { .. }
             | ScoreAdjusted { .. }

@@ -118,6 +118,10 @@ pub enum Request {
         id: OutboxId,
         reason: String,
     },
+    Withdraw {
+        id: OutboxId,
+        reason: String,
+    },
     MarkSent {
         id: OutboxId,
         reason: String,
@@ -162,6 +166,7 @@ impl Request {
             Request::AddInterested { .. } => "add_interested",
             Request::PublishRanking { .. } => "publish_ranking",
             Request::Requeue { .. } => "requeue",
+            Request::Withdraw { .. } => "withdraw",
             Request::MarkSent { .. } => "mark_sent",
             Request::ExportBundle { .. } => "export_bundle",
         }
@@ -180,6 +185,7 @@ impl Request {
                 | Request::AddInterested { .. }
                 | Request::PublishRanking { .. }
                 | Request::Requeue { .. }
+                | Request::Withdraw { .. }
                 | Request::MarkSent { .. }
                 | Request::ExportBundle { .. }
         )
@@ -228,6 +234,7 @@ pub enum Reply {
     AddInterested(Result<InterestedAdded, OfficeError>),
     PublishRanking(Result<RankingPublished, OfficeError>),
     Requeue(Result<OutboxEntry, OfficeError>),
+    Withdraw(Result<OutboxEntry, OfficeError>),
     MarkSent(Result<OutboxEntry, OfficeError>),
     ExportBundle(Result<BundleExported, OfficeError>),
 }
@@ -301,6 +308,7 @@ impl Office {
                 Reply::PublishRanking(self.publish_ranking(ctx, &call, kind, seed))
             }
             Request::Requeue { id, reason } => Reply::Requeue(self.requeue(ctx, id, &reason)),
+            Request::Withdraw { id, reason } => Reply::Withdraw(self.withdraw(ctx, id, &reason)),
             Request::MarkSent { id, reason, io_id } => {
                 Reply::MarkSent(self.mark_sent(ctx, id, &reason, io_id))
             }

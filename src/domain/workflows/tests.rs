@@ -51,7 +51,7 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 1] = ["ammissione_revocata"];
+const ADDED_NAMES: [&str; 2] = ["ammissione_revocata", "messaggio_ritirato"];
 
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
 
@@ -134,6 +134,10 @@ fn samples() -> Vec<EventKind> {
             application: None,
         },
         EventKind::MessageRequeued {
+            outbox: 1,
+            application: None,
+        },
+        EventKind::MessageWithdrawn {
             outbox: 1,
             application: None,
         },

@@ -1,0 +1,102 @@
+//! The console's guards on decisions over a demo database: a step whose message cannot be
+//! composed asks before going on without it; the exclusion's check window says which data the
+//! cause contradicts; the notice of the grounds for refusal (art. 10-bis) on the case.
+
+use crate::common;
+
+use alloggi::demo::{DemoOptions, populate};
+use alloggi::domain::time::{Timestamp, start_of_day_rome};
+use alloggi::domain::{Application, ApplicationId, State};
+use alloggi::messages::outbox::OutboxTab;
+use alloggi::store::Store;
+use alloggi::tui::app::Overlay;
+use alloggi::tui::keymap::Keymap;
+use alloggi::tui::messaging::Messaging;
+use alloggi::tui::screens::ScreenId;
+use common::console::Console;
+use crossterm::event::KeyCode;
+
+const MISSING: &str =
+    "configurazione del Comune mancante: indicare il file con --comune o ALLOGGI_COMUNE";
+
+fn console(size: (u16, u16)) -> Console {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = Store::open(dir.path()).expect("open store");
+    let options = DemoOptions {
+        applications: 120,
+        seed: 2024,
+    };
+    let summary = populate(&store, &options, &mut |_, _| {}).expect("demo data");
+    let now: Timestamp =
+        start_of_day_rome(summary.intake.today) + chrono::Duration::minutes(8 * 60 + 30);
+    Console::new(
+        store,
+        dir,
+        Keymap::default_keymap().expect("default keymap"),
+        true,
+        size,
+        Box::new(move || now),
+    )
+}
+
+fn without_comune(c: &mut Console) {
+    c.app.set_messaging(Messaging {
+        config: Err(MISSING.into()),
+        sender_off: Some("invio a IO non attivo in questa console".into()),
+    });
+}
+
+fn first_where(c: &Console, pick: impl Fn(&Application) -> bool) -> ApplicationId {
+    c.app
+        .rows
+        .iter()
+        .filter_map(|row| c.store().application(row.id).ok().flatten())
+        .find(|app| pick(app))
+        .map(|app| app.id)
+        .expect("a demo application fits")
+}
+
+fn open(c: &mut Console, id: ApplicationId) {
+    c.app.open_case(id, ScreenId::Inbox);
+    c.settle();
+}
+
+fn queued(c: &Console) -> usize {
+    c.store().outbox_counts().expect("counts")[&OutboxTab::Queued]
+}
+
+#[test]
+fn registering_without_the_comunes_file_says_why_no_message_and_asks() {
+    let mut c = console((80, 24));
+    without_comune(&mut c);
+    let id = first_where(&c, |a| a.state == State::Ricevuta && !a.late);
+    open(&mut c, id);
+    let before = queued(&c);
+    c.char('p');
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Check(_))),
+        "{}",
+        c.text()
+    );
+    let screen = c.text();
+    assert!(screen.contains("non si può comporre"), "{screen}");
+    // The reason whole, not cut at the window's edge.
+    assert!(screen.contains("ALLOGGI_COMUNE"), "{screen}");
+    assert!(screen.contains("Procedere senza messaggio?"), "{screen}");
+    insta::assert_snapshot!("register_without_comune_80x24", screen);
+
+    // No: nothing registered.
+    c.key(KeyCode::Esc);
+    assert!(c.app.overlay.is_none());
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Ricevuta);
+
+    // Yes: registered, nothing queued, and the status says so.
+    c.char('p').key(KeyCode::Enter);
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Protocollata);
+    assert_eq!(queued(&c), before);
+    let status = c.app.status.clone().unwrap();
+    assert!(status.0.contains("messaggio IO non accodato"), "{status:?}");
+    assert!(status.1, "said as a warning");
+}
