@@ -30,6 +30,7 @@ mod outbox;
 mod output;
 mod progress;
 mod ranking;
+mod review;
 mod usage;
 
 use std::path::PathBuf;
@@ -153,6 +154,10 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "messaggi")]
     Outbox(OutboxCommand),
+    /// Decisioni sulle domande in istruttoria: revoca dell'ammissione.
+    #[command(subcommand)]
+    #[command(alias = "istruttoria")]
+    Review(ReviewCommand),
     /// Graduatoria: tabella dei punteggi, pubblicazione, opposizioni, esportazioni.
     #[command(subcommand)]
     #[command(alias = "graduatoria")]
@@ -163,6 +168,21 @@ pub enum Command {
         /// Giorno, gg/mm/aaaa (predefinito: oggi, ora di Roma).
         #[arg(long, value_name = "GG/MM/AAAA")]
         giorno: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Revoca l'ammissione di una domanda, con il motivo: torna in istruttoria. Possibile fino
+    /// alla pubblicazione della graduatoria definitiva.
+    #[command(alias = "revoca-ammissione")]
+    RevokeAdmission {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Perché si revoca (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
     },
 }
 

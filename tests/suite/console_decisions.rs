@@ -100,3 +100,89 @@ fn registering_without_the_comunes_file_says_why_no_message_and_asks() {
     assert!(status.0.contains("messaggio IO non accodato"), "{status:?}");
     assert!(status.1, "said as a warning");
 }
+
+#[test]
+fn an_exclusion_the_data_contradict_shows_which_data_before_it_commits() {
+    use alloggi::domain::application::ExclusionReason;
+    use alloggi::domain::workflows::review::exclusion_contradiction;
+    let mut c = console((80, 24));
+    let call = c.store().active_call().unwrap().unwrap();
+    let id = first_where(&c, |a| {
+        a.state == State::InIstruttoria
+            && exclusion_contradiction(a, &call, ExclusionReason::IseeSuperiore).is_some()
+    });
+    open(&mut c, id);
+    c.char('x');
+    // The third cause: ISEE above the limit, which this household's ISEE is not.
+    c.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Tab)
+        .typing("ISEE rettificato dall'INPS")
+        .key(KeyCode::Enter);
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Check(_))),
+        "{}",
+        c.text()
+    );
+    let screen = c.text();
+    assert!(
+        screen.contains("ISEE dichiarato 4.360,45 € entro il limite di 16.438,80 €"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Nota: ISEE rettificato dall'INPS"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("exclusion_contradicted_80x24", screen);
+    assert_eq!(
+        c.store().application(id).unwrap().unwrap().state,
+        State::InIstruttoria
+    );
+
+    // No returns to the form as it was; Yes then commits, with the note.
+    c.key(KeyCode::Esc);
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Form { .. })),
+        "{}",
+        c.text()
+    );
+    // Still on the note, as left: Enter submits it again.
+    c.key(KeyCode::Enter);
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Check(_))),
+        "{}",
+        c.text()
+    );
+    c.key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Esclusa);
+    let decision = app.decision.unwrap();
+    assert_eq!(decision.reason, Some(ExclusionReason::IseeSuperiore));
+    assert_eq!(decision.note, "ISEE rettificato dall'INPS");
+}
+
+#[test]
+fn an_exclusion_the_data_agree_with_commits_at_once() {
+    use alloggi::domain::application::ExclusionReason;
+    use alloggi::domain::workflows::review::exclusion_contradiction;
+    let mut c = console((80, 24));
+    let call = c.store().active_call().unwrap().unwrap();
+    let id = first_where(&c, |a| {
+        a.state == State::InIstruttoria
+            && exclusion_contradiction(a, &call, ExclusionReason::FalsaDichiarazione).is_none()
+    });
+    open(&mut c, id);
+    c.char('x');
+    for _ in 0..3 {
+        c.key(KeyCode::Right);
+    }
+    c.key(KeyCode::Tab)
+        .typing("dichiarazione non veritiera")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    assert_eq!(
+        c.store().application(id).unwrap().unwrap().state,
+        State::Esclusa
+    );
+}

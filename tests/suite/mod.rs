@@ -29,6 +29,7 @@ mod outbox_store;
 mod outbox_withdraw;
 mod outbox_worker;
 mod ranking_cli;
+mod review_cli;
 mod rules_file;
 mod store;
 mod store_audit_index;

@@ -262,7 +262,7 @@ pub fn exclusion_contradiction(
             let limit = call.isee_limit_for(app.household.len());
             (app.declaration.isee <= limit).then(|| {
                 format!(
-                    "l'ISEE dichiarato ({}) è entro il limite ({})",
+                    "ISEE dichiarato {} entro il limite di {}",
                     app.declaration.isee, limit
                 )
             })

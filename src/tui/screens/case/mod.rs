@@ -1,6 +1,7 @@
 //! Scheda domanda: one application, with where it stands and every step it can take now. It is
 //! opened from the other screens (Invio on a row) and Esc returns to the one it came from.
 
+mod decisions;
 mod forms;
 mod review;
 mod score;

@@ -392,3 +392,20 @@ pub fn objection_decided(accepted: bool, date: &str, by: &str, reason: &str) -> 
     let what = if accepted { "accolta" } else { "respinta" };
     format!("{what} il {date} da {by}: {reason}")
 }
+
+pub const BOX_CHECK_EXCLUDE: &str = "Esclusione: la causa contrasta con i dati";
+pub const EXCLUDE_ANYWAY: &str = "escludi comunque";
+pub const EXCLUSION_NOTE_NEEDED: &str =
+    "Manca la nota: tornare al modulo e scrivere perché si esclude comunque.";
+
+pub fn exclusion_cause(label: &str) -> String {
+    format!("Causa: {label}")
+}
+
+pub fn exclusion_contradicts(why: &str) -> String {
+    format!("Attenzione: {why}.")
+}
+
+pub fn exclusion_note(note: &str) -> String {
+    format!("Nota: {note}")
+}

@@ -173,6 +173,10 @@ impl Screen for CaseScreen {
             Ok(outcome) => return self.on_score_form(*outcome, ctx),
             Err(outcome) => outcome,
         };
+        let outcome = match outcome.downcast::<super::decisions::Exclusion>() {
+            Ok(exclusion) => return self.check_exclusion(*exclusion, ctx),
+            Err(outcome) => outcome,
+        };
         // A booking made from the case: its day is not followed, the case stays in front.
         if let Ok(outcome) = outcome.downcast::<AgendaOutcome>() {
             let AgendaOutcome::Slot(command) = *outcome;
