@@ -92,6 +92,7 @@ fn application() -> Application {
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
         conditions_recognised: Default::default(),
+        refusal_notice: None,
     }
 }
 

@@ -18,6 +18,7 @@ mod csv_export;
 mod demo_dates;
 mod domain_intake;
 mod domain_lifecycle;
+mod domain_refusal_notice;
 mod domain_scoring;
 mod file_modes;
 mod intake_cli;
