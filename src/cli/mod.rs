@@ -154,7 +154,8 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "messaggi")]
     Outbox(OutboxCommand),
-    /// Decisioni sulle domande in istruttoria: revoca dell'ammissione.
+    /// Decisioni sulle domande in istruttoria: revoca dell'ammissione, preavviso di rigetto
+    /// (art. 10-bis L. 241/1990) con osservazioni, conferma dell'esclusione o ritiro.
     #[command(subcommand)]
     #[command(alias = "istruttoria")]
     Review(ReviewCommand),
@@ -181,6 +182,56 @@ pub enum ReviewCommand {
         #[arg(long, value_name = "PROTOCOLLO")]
         protocollo: String,
         /// Perché si revoca (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+    },
+    /// Comunica i motivi ostativi (art. 10-bis L. 241/1990) di una domanda in istruttoria:
+    /// causa e nota; il cittadino ha i giorni del bando (predefinito 10) per le osservazioni.
+    /// Con i dati del Comune (--comune) accoda anche il messaggio IO, testo del Comune.
+    #[command(alias = "preavviso")]
+    Notice {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Causa: requisito-mancante, documenti-mancanti, isee-superiore, falsa-dichiarazione,
+        /// domanda-tardiva, altro.
+        #[arg(long, value_name = "CAUSA")]
+        causa: String,
+        /// I motivi, per il cittadino (va nel messaggio e nel registro di controllo).
+        #[arg(long)]
+        nota: String,
+    },
+    /// Registra le osservazioni del cittadino al preavviso.
+    #[command(alias = "osservazioni")]
+    Observations {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Giorno di ricezione, gg/mm/aaaa.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        data: String,
+        /// Sintesi delle osservazioni.
+        #[arg(long)]
+        testo: String,
+    },
+    /// Conferma l'esclusione per la causa del preavviso, ricevute le osservazioni o scaduto il
+    /// termine; con osservazioni ricevute la nota dice perché non cambiano l'esito.
+    #[command(alias = "conferma-esclusione")]
+    ConfirmExclusion {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Nota della decisione.
+        #[arg(long, default_value = "")]
+        nota: String,
+    },
+    /// Ritira il preavviso, con il motivo: l'istruttoria prosegue.
+    #[command(alias = "ritira-preavviso")]
+    WithdrawNotice {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Perché si ritira (va nel registro di controllo).
         #[arg(long)]
         motivo: String,
     },

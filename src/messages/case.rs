@@ -60,6 +60,11 @@ pub fn case_values(
         if let Some(integration) = &application.integration {
             values.insert("scadenza_integrazione", Value::Date(integration.deadline));
         }
+        if let Some(notice) = &application.refusal_notice {
+            let grounds = format!("{}. {}", notice.reason.label(), notice.note.trim());
+            values.insert("motivo_rigetto", Value::Text(grounds));
+            values.insert("scadenza_osservazioni", Value::Date(notice.deadline));
+        }
         if let Some(fee) = &application.fee {
             values.insert("causale", Value::Text(fee.reason.clone()));
             values.insert("importo", Value::Amount(fee.amount));

@@ -45,7 +45,7 @@ pub use queries::{AgendaDay, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
 pub use request::{Progress, Reply, Request};
 pub use steps::{
-    Batch, BatchProgress, BatchStep, ON_REGISTER, Step, StepDone, StepPreview, StepsReport,
+    Batch, BatchProgress, BatchStep, ON_REFUSAL_NOTICE, ON_REGISTER, Step, StepDone, StepPreview, StepsReport,
     message_of,
 };
 

@@ -693,6 +693,7 @@ fn probe_template() -> Template {
         event: "prova".to_string(),
         payment: false,
         due_date: false,
+        comune: false,
     }
 }
 
