@@ -61,7 +61,7 @@ pub fn case_values(
             values.insert("scadenza_integrazione", Value::Date(integration.deadline));
         }
         if let Some(notice) = &application.refusal_notice {
-            let grounds = format!("{}. {}", notice.reason.label(), notice.note.trim());
+            let grounds = format!("{} ({})", notice.reason.label(), notice.note.trim());
             values.insert("motivo_rigetto", Value::Text(grounds));
             values.insert("scadenza_osservazioni", Value::Date(notice.deadline));
         }

@@ -447,7 +447,9 @@ url = "{url_domanda}"
     fn builtin_catalogue_loads() {
         let catalogue = Catalogue::load_builtin().unwrap();
         assert_eq!(catalogue.templates().len(), 15);
-        let own = catalogue.get("preavviso_rigetto").expect("the Comune's own notice");
+        let own = catalogue
+            .get("preavviso_rigetto")
+            .expect("the Comune's own notice");
         assert!(own.comune);
         assert!(catalogue.templates().iter().all(|t| !t.comune));
         assert_eq!(catalogue.comune_templates().len(), 1);

@@ -131,6 +131,9 @@ pub const GO_ON_WITHOUT_MESSAGE: &str =
 pub const GO_ON_ALONE: &str = "procedi senza messaggio";
 pub const CHECK_CLOSE: &str = "annulla";
 
+/// Said of a message whose text is the Comune's own.
+pub const COMUNE_TEXT: &str = "Testo del Comune, non del catalogo IO.";
+
 pub fn message_not_composed(title: &str) -> String {
     format!("Il messaggio «{title}» non si può comporre:")
 }

@@ -186,3 +186,131 @@ fn an_exclusion_the_data_agree_with_commits_at_once() {
         State::Esclusa
     );
 }
+
+/// The demo's console with its call switched to the notice of the grounds for refusal.
+fn console_with_the_notice_on() -> Console {
+    let c = console((80, 24));
+    let mut call = c.store().active_call().unwrap().unwrap();
+    call.params.refusal_notice = true;
+    c.store()
+        .execute(
+            &alloggi::domain::Command::SaveCall(Box::new(call)),
+            &common::ctx_at(c.app.now()),
+        )
+        .unwrap();
+    c
+}
+
+#[test]
+fn the_notice_of_the_grounds_for_refusal_from_the_case_to_the_confirmed_exclusion() {
+    use alloggi::domain::application::ExclusionReason;
+    let mut c = console_with_the_notice_on();
+    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    open(&mut c, id);
+    let before = queued(&c);
+
+    // A direct exclusion is refused, naming the step.
+    c.char('x')
+        .key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right);
+    c.key(KeyCode::Tab)
+        .typing("dichiarazione non veritiera")
+        .key(KeyCode::Enter);
+    assert!(c.text().contains("preavviso di rigetto"), "{}", c.text());
+    assert_eq!(
+        c.store().application(id).unwrap().unwrap().state,
+        State::InIstruttoria
+    );
+    assert!(
+        c.text()
+            .contains("serve prima il preavviso di rigetto (art. 10-bis)")
+    );
+    // Discarding what was typed asks first.
+    c.key(KeyCode::Esc).char('s');
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+
+    // The notice: cause and grounds, previewed as the Comune's own text, then committed.
+    c.char('X');
+    for _ in 0..3 {
+        c.key(KeyCode::Right);
+    }
+    c.key(KeyCode::Tab)
+        .typing("la residenza dichiarata non risulta all'anagrafe")
+        .key(KeyCode::Enter);
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Preview(_))),
+        "{}",
+        c.text()
+    );
+    let preview = c.text();
+    assert!(
+        preview.contains("Testo del Comune, non del catalogo IO"),
+        "{preview}"
+    );
+    insta::assert_snapshot!("refusal_notice_preview_80x24", preview);
+    c.key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    assert_eq!(queued(&c), before + 1);
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::InIstruttoria);
+    assert!(app.refusal_notice.is_some());
+    let screen = c.text();
+    assert!(
+        screen.contains("Preavviso di rigetto del 28/04 · osservazioni entro il 08/05 (10 giorni)"),
+        "{screen}"
+    );
+    assert!(screen.contains("osservazioni entro il"), "{screen}");
+    insta::assert_snapshot!("case_in_the_refusal_notice_80x24", screen);
+
+    // Observations, then the confirmation with the note that answers them.
+    c.char('w')
+        .key(KeyCode::Tab)
+        .typing("allega un certificato")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    assert!(
+        c.text().contains("osservazioni ricevute il"),
+        "{}",
+        c.text()
+    );
+    c.char('C')
+        .typing("il certificato riguarda un altro comune")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Esclusa);
+    assert_eq!(
+        app.decision.unwrap().reason,
+        Some(ExclusionReason::FalsaDichiarazione)
+    );
+    let report = c.store().check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_notice_withdrawn_from_the_case_leaves_the_review_open() {
+    let mut c = console_with_the_notice_on();
+    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    open(&mut c, id);
+    c.char('X')
+        .key(KeyCode::Tab)
+        .typing("residenza non verificata")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    assert!(
+        c.store()
+            .application(id)
+            .unwrap()
+            .unwrap()
+            .refusal_notice
+            .is_some()
+    );
+    c.char('W')
+        .typing("residenza verificata in anagrafe")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).unwrap().unwrap();
+    assert!(app.refusal_notice.is_none());
+    assert_eq!(app.state, State::InIstruttoria);
+}

@@ -36,6 +36,6 @@ mod store;
 mod store_audit_index;
 mod store_counts;
 mod store_intake;
-mod store_refusal_notice;
 mod store_ranking;
+mod store_refusal_notice;
 mod store_summaries;

@@ -114,7 +114,14 @@ fn the_notice_of_the_grounds_for_refusal_runs_from_the_command_line_and_survives
     let comune = fixture_arg("comune.toml");
 
     let error = office.fails(&[
-        "review", "notice", "--protocollo", excluded, "--causa", "boh", "--nota", "x",
+        "review",
+        "notice",
+        "--protocollo",
+        excluded,
+        "--causa",
+        "boh",
+        "--nota",
+        "x",
     ]);
     assert!(error.contains("causa «boh» sconosciuta"), "{error}");
     let out = office.ok(&[
@@ -130,7 +137,10 @@ fn the_notice_of_the_grounds_for_refusal_runs_from_the_command_line_and_survives
         "la residenza dichiarata non risulta all'anagrafe",
     ]);
     assert!(out.contains("osservazioni entro il"), "{out}");
-    assert!(out.contains("testo del Comune, non del catalogo IO"), "{out}");
+    assert!(
+        out.contains("testo del Comune, non del catalogo IO"),
+        "{out}"
+    );
     let listed = office.ok(&["outbox", "list", "--stato", "in-coda"]);
     assert!(
         listed.contains("Comunicazione dei motivi ostativi"),
@@ -140,9 +150,8 @@ fn the_notice_of_the_grounds_for_refusal_runs_from_the_command_line_and_survives
     // Before the deadline and without observations the exclusion waits.
     let error = office.fails(&["review", "confirm-exclusion", "--protocollo", excluded]);
     assert!(error.contains("attendere"), "{error}");
-    let today = alloggi::domain::time::format_date(alloggi::domain::time::rome_date(
-        chrono::Utc::now(),
-    ));
+    let today =
+        alloggi::domain::time::format_date(alloggi::domain::time::rome_date(chrono::Utc::now()));
     office.ok(&[
         "review",
         "osservazioni",

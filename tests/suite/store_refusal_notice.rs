@@ -8,7 +8,9 @@ use alloggi::domain::application::ExclusionReason;
 use alloggi::domain::{ApplicationId, Command, State};
 use alloggi::store::Store;
 use chrono::Duration;
-use common::{applicant, call_with_refusal_notice, ctx_at, household, new_application, office_time};
+use common::{
+    applicant, call_with_refusal_notice, ctx_at, household, new_application, office_time,
+};
 
 const ID: ApplicationId = ApplicationId(1);
 
@@ -22,7 +24,10 @@ fn the_notice_and_its_outcome_survive_reopening_and_replay() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = common::open(dir.path());
-        common::run(&store, Command::SaveCall(Box::new(call_with_refusal_notice())));
+        common::run(
+            &store,
+            Command::SaveCall(Box::new(call_with_refusal_notice())),
+        );
         common::run(
             &store,
             Command::ReceiveApplication(Box::new(new_application(household(vec![applicant()])))),
@@ -73,5 +78,8 @@ fn the_notice_and_its_outcome_survive_reopening_and_replay() {
         .take(2)
         .map(|(_, e)| e.kind_name())
         .collect();
-    assert_eq!(names, ["esclusione_confermata", "preavviso_rigetto_inviato"]);
+    assert_eq!(
+        names,
+        ["esclusione_confermata", "preavviso_rigetto_inviato"]
+    );
 }

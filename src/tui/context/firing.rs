@@ -141,6 +141,12 @@ impl Ctx<'_> {
                 .duplicate_of
                 .map(|id| s::duplicate_message(&id.to_string()))
         };
+        // A text the Comune wrote, not one of the IO catalogue's: the caseworker is told.
+        let own = template_named(&preview.template).is_ok_and(|t| t.comune);
+        let note = match note {
+            None if own => Some(s::COMUNE_TEXT.to_string()),
+            note => note,
+        };
         let state = PreviewState::of(&preview.title, line, &preview.message, firing, note);
         self.show(Overlay::Preview(Box::new(state)));
     }

@@ -122,11 +122,10 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
             app.state.transition(State::Esclusa)?;
             no_open_notice(app, "escludere direttamente")?;
             if app.state == State::InIstruttoria && given.call()?.params.refusal_notice {
+                // Short enough for a form's error line at 80 columns.
                 return Err(DomainError::invalid(
                     "esclusione",
-                    "il bando prevede il preavviso di rigetto (art. 10-bis L. 241/1990): \
-                     comunicare prima i motivi ostativi, poi confermare l'esclusione dopo le \
-                     osservazioni o la scadenza",
+                    "serve prima il preavviso di rigetto (art. 10-bis)",
                 ));
             }
             let note = non_empty(&Some(note.clone()));
