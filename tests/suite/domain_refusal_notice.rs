@@ -1,5 +1,5 @@
 //! The notice of the grounds for refusal (L. 241/1990 art. 10-bis) through the pure `decide`
-//! + `evolve` pair: notice → observations or deadline → exclusion confirmed, or the notice
+//! and `evolve` pair: notice → observations or deadline → exclusion confirmed, or the notice
 //! withdrawn; and the direct exclusion it replaces, refused while the call's parameter is on.
 
 use crate::common;
