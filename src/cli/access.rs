@@ -6,7 +6,7 @@
 
 use super::{
     AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand, OutboxCommand,
-    RankingCommand,
+    RankingCommand, ReviewCommand,
 };
 use crate::domain::roles::Role;
 
@@ -44,9 +44,19 @@ pub fn needed(command: Option<&Command>) -> Role {
             | OutboxCommand::MarkSent { .. }
             | OutboxCommand::Export { .. }
             | OutboxCommand::ImportReceipts { .. }
-            | OutboxCommand::SendBundle { .. } => Role::Operatore,
+            | OutboxCommand::SendBundle { .. }
+            | OutboxCommand::Withdraw { .. } => Role::Operatore,
             // The bundle key lets a machine send as the Comune: a sender setting.
             OutboxCommand::Keygen { .. } => Role::Amministratore,
+        },
+        // Decisions on who stays in the call are the responsabile's; recording what the citizen
+        // answered is intake.
+        Command::Review(review) => match review {
+            ReviewCommand::Observations { .. } => Role::Operatore,
+            ReviewCommand::RevokeAdmission { .. }
+            | ReviewCommand::Notice { .. }
+            | ReviewCommand::ConfirmExclusion { .. }
+            | ReviewCommand::WithdrawNotice { .. } => Role::Responsabile,
         },
         Command::Ranking(ranking) => match ranking {
             RankingCommand::Rules { .. } => Role::Amministratore,

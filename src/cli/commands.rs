@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             }
             super::intake::publish(&open_existing(&db)?, code.as_deref(), &actor)
         }
+        Some(Command::Review(command)) => super::review::run(&open_existing(&db)?, command, &actor),
         Some(Command::Ranking(command)) => {
             super::ranking::run(&open_existing(&db)?, command, &actor)
         }

@@ -32,6 +32,7 @@ mod outbox;
 mod output;
 mod progress;
 mod ranking;
+mod review;
 mod usage;
 
 use std::path::PathBuf;
@@ -166,6 +167,11 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "messaggi")]
     Outbox(OutboxCommand),
+    /// Decisioni sulle domande in istruttoria: revoca dell'ammissione, preavviso di rigetto
+    /// (art. 10-bis L. 241/1990) con osservazioni, conferma dell'esclusione o ritiro.
+    #[command(subcommand)]
+    #[command(alias = "istruttoria")]
+    Review(ReviewCommand),
     /// Graduatoria: tabella dei punteggi, pubblicazione, opposizioni, esportazioni.
     #[command(subcommand)]
     #[command(alias = "graduatoria")]
@@ -195,6 +201,71 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Revoca l'ammissione di una domanda, con il motivo: torna in istruttoria. Possibile fino
+    /// alla pubblicazione della graduatoria definitiva.
+    #[command(alias = "revoca-ammissione")]
+    RevokeAdmission {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Perché si revoca (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+    },
+    /// Comunica i motivi ostativi (art. 10-bis L. 241/1990) di una domanda in istruttoria:
+    /// causa e nota; il cittadino ha i giorni del bando (predefinito 10) per le osservazioni.
+    /// Con i dati del Comune (--comune) accoda anche il messaggio IO, testo del Comune.
+    #[command(alias = "preavviso")]
+    Notice {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Causa: requisito-mancante, documenti-mancanti, isee-superiore, falsa-dichiarazione,
+        /// domanda-tardiva, altro.
+        #[arg(long, value_name = "CAUSA")]
+        causa: String,
+        /// I motivi, per il cittadino (va nel messaggio e nel registro di controllo).
+        #[arg(long)]
+        nota: String,
+    },
+    /// Registra le osservazioni del cittadino al preavviso.
+    #[command(alias = "osservazioni")]
+    Observations {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Giorno di ricezione, gg/mm/aaaa.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        data: String,
+        /// Sintesi delle osservazioni.
+        #[arg(long)]
+        testo: String,
+    },
+    /// Conferma l'esclusione per la causa del preavviso, ricevute le osservazioni o scaduto il
+    /// termine; con osservazioni ricevute la nota dice perché non cambiano l'esito.
+    #[command(alias = "conferma-esclusione")]
+    ConfirmExclusion {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Nota della decisione.
+        #[arg(long, default_value = "")]
+        nota: String,
+    },
+    /// Ritira il preavviso, con il motivo: l'istruttoria prosegue.
+    #[command(alias = "ritira-preavviso")]
+    WithdrawNotice {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Perché si ritira (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum OutboxCommand {
     /// Invia a IO i messaggi in coda, aggiorna gli esiti di consegna ed esce (adatto a cron).
     /// Chiave da ALLOGGI_IO_API_KEY o dal file in ALLOGGI_IO_API_KEY_FILE (permessi 600);
@@ -212,7 +283,7 @@ pub enum OutboxCommand {
     /// Elenca i messaggi, per stato.
     #[command(alias = "elenca")]
     List {
-        /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati.
+        /// Solo uno stato: in-coda, inviati, non-raggiungibili, incerti, errori, esportati, ritirati.
         #[arg(long, value_name = "STATO")]
         stato: Option<String>,
         /// Quanti messaggi per stato, dai più recenti.
@@ -225,6 +296,16 @@ pub enum OutboxCommand {
         /// Numero del messaggio (es. M12).
         id: String,
         /// Perché lo si invia di nuovo (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
+    },
+    /// Ritira un messaggio ancora in coda (o in attesa di riprovare): non sarà mai inviato.
+    /// Rifiutato per i messaggi già inviati, in invio, esportati o incerti.
+    #[command(alias = "ritira")]
+    Withdraw {
+        /// Numero del messaggio (es. M12).
+        id: String,
+        /// Perché lo si ritira (va nel registro di controllo).
         #[arg(long)]
         motivo: String,
     },

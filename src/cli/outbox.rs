@@ -87,6 +87,15 @@ pub fn run(office: &Office, command: OutboxCommand, actor: &Caller) -> Result<()
             println!("Messaggio {} rimesso in coda: {}.", entry.id, entry.title);
             Ok(())
         }
+        OutboxCommand::Withdraw { id, motivo } => {
+            let id = parse_id(&id)?;
+            let entry = office.withdraw(&ctx, id, &motivo)?;
+            println!(
+                "Messaggio {} ritirato: {}. Non sarà inviato.",
+                entry.id, entry.title
+            );
+            Ok(())
+        }
         OutboxCommand::MarkSent { id, motivo, id_io } => {
             let id = parse_id(&id)?;
             let entry = office.mark_sent(&ctx, id, &motivo, id_io)?;

@@ -20,7 +20,7 @@ use super::calendar::{
     HOUR, MINUTE, add_days, from_secs, is_holiday, rome_local, window_day_weight,
 };
 use super::random::{pick, weighted};
-use super::routes::{DECLARED_OVER_LIMIT, LATE, Pending, Route, Step};
+use super::routes::{DECLARED_OVER_LIMIT, LATE, NOTICE_SENT, Pending, Route, Step};
 use super::tables::Tables;
 use super::{ACTORS, CHUNK_APPLICATIONS, DemoError, DemoOptions};
 
@@ -243,6 +243,7 @@ impl<'a> Demo<'a> {
             score_overrides: BTreeMap::new(),
             objections: Vec::new(),
             conditions_recognised: Default::default(),
+            refusal_notice: None,
         };
         let (mut route, mut reason) = self.choose_route(over_limit, late);
 
@@ -519,6 +520,22 @@ impl<'a> Demo<'a> {
                 }
                 self.push(Command::Admit { id, note }, ctx);
             }
+            Step::Exclude if pending.flags & NOTICE_SENT != 0 => {
+                let note = self.exclusion_note(reason, &pending);
+                self.push(Command::ConfirmExclusion { id, note }, ctx);
+            }
+            // Under a call with the notice of the grounds for refusal (art. 10-bis), an
+            // application under review is told first; the exclusion is confirmed once the days
+            // for observations are over, and the step comes round again then.
+            Step::Exclude if self.call.params.refusal_notice && under_review(&pending) => {
+                let note = self.exclusion_note(reason, &pending);
+                self.push(Command::NotifyRefusalGrounds { id, reason, note }, ctx);
+                let days = i64::from(self.call.params.refusal_notice_days);
+                pending.flags |= NOTICE_SENT;
+                pending.at = self.office_after(pending.at, days + 1, days + 10);
+                self.queue.push(pending);
+                return Ok(());
+            }
             Step::Exclude => {
                 let note = self.exclusion_note(reason, &pending);
                 self.push(Command::Exclude { id, reason, note }, ctx);
@@ -568,4 +585,15 @@ impl<'a> Demo<'a> {
             Altro => pick(&mut self.rng, &self.tables.other_exclusion_notes).to_string(),
         }
     }
+}
+
+/// The application is under review when its next step comes: not just registered, nor waiting
+/// for an integration.
+fn under_review(pending: &Pending) -> bool {
+    let previous = pending
+        .step
+        .checked_sub(1)
+        .and_then(|i| pending.route.steps().get(usize::from(i)))
+        .copied();
+    !matches!(previous, None | Some(Step::Register) | Some(Step::Request))
 }

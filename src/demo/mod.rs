@@ -142,7 +142,11 @@ fn fill(
     let call = match store.active_call()? {
         Some(call) => call,
         None => {
-            let call = bando_2024()?;
+            let mut call = bando_2024()?;
+            // The demo's exclusions are decided at once, as a call treated as a competitive
+            // procedure decides them (art. 10-bis L. 241/1990 exempts those): the notice of
+            // the grounds for refusal is off here, and a caseworker may turn it on.
+            call.params.refusal_notice = false;
             // Saved on the day of the determina, a few days before the window opens.
             let day = add_days(rome_date(call.opens_at), -6);
             let ctx = Context {

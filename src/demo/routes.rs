@@ -76,6 +76,8 @@ impl Route {
 
 pub(super) const LATE: u8 = 1;
 pub(super) const DECLARED_OVER_LIMIT: u8 = 2;
+/// The notice of the grounds for refusal was sent: the exclusion is now its confirmation.
+pub(super) const NOTICE_SENT: u8 = 4;
 
 /// An application of the current chunk waiting for its next step.
 pub(super) struct Pending {

@@ -220,3 +220,45 @@ fn uses_the_active_call_when_there_is_one() {
     );
     assert_eq!(summary.events + 2, store.audit_len());
 }
+
+#[test]
+fn under_a_call_with_the_refusal_notice_exclusions_under_review_go_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut call = bando_2024().unwrap();
+    call.code = "erp-preavviso".into();
+    assert!(call.params.refusal_notice);
+    let ctx = Context {
+        actor: "mrossi".into(),
+        on_behalf_of: None,
+        now: call.opens_at,
+    };
+    store
+        .execute(&Command::SaveCall(Box::new(call)), &ctx)
+        .unwrap();
+    populate(
+        &store,
+        &DemoOptions {
+            applications: 200,
+            seed: 3,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let names: Vec<&str> = store
+        .audit_events(1, store.audit_len())
+        .unwrap()
+        .iter()
+        .map(|(_, e)| e.kind_name())
+        .collect();
+    assert!(
+        names.contains(&"preavviso_rigetto_inviato"),
+        "no notice sent"
+    );
+    assert!(
+        names.contains(&"esclusione_confermata"),
+        "no exclusion confirmed"
+    );
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -125,6 +125,33 @@ pub enum DocumentStatus {
     Respinto { note: String },
 }
 
+/// The notice of the grounds for refusal (L. 241/1990 art. 10-bis): the cause the office
+/// means to exclude for, why, and until when the citizen may answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalNotice {
+    pub reason: ExclusionReason,
+    pub note: String,
+    pub sent_at: Timestamp,
+    /// The last day for observations.
+    pub deadline: chrono::NaiveDate,
+    /// The citizen's observations, once received.
+    #[serde(default)]
+    pub observations: Option<Observations>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observations {
+    pub received_on: chrono::NaiveDate,
+    pub text: String,
+}
+
+impl RefusalNotice {
+    /// The exclusion may be decided: the citizen answered, or the time to answer is over.
+    pub fn may_conclude(&self, today: chrono::NaiveDate) -> bool {
+        self.observations.is_some() || today > self.deadline
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationRequest {
     pub documents: Vec<String>,
@@ -219,6 +246,9 @@ pub struct Application {
     /// its reason (e.g. an accepted objection): the score says so.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub conditions_recognised: std::collections::BTreeSet<super::household::Condition>,
+    /// The notice of the grounds for refusal while it is open (art. 10-bis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal_notice: Option<RefusalNotice>,
 }
 
 impl Application {

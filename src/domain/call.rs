@@ -123,6 +123,31 @@ pub struct CallParameters {
     /// How protocol numbers given under this call are written.
     #[serde(default)]
     pub protocol_pattern: ProtocolPattern,
+    /// An exclusion of an application under review goes through the notice of the grounds
+    /// for refusal (L. 241/1990 art. 10-bis). A Comune that treats its call as a competitive
+    /// procedure, which the article exempts, turns it off. Written only when off, so calls
+    /// stored before it keep their bytes.
+    #[serde(default = "default_refusal_notice", skip_serializing_if = "is_true")]
+    pub refusal_notice: bool,
+    /// Days the citizen has to send observations after the notice.
+    #[serde(
+        default = "default_refusal_notice_days",
+        skip_serializing_if = "is_default_refusal_notice_days"
+    )]
+    pub refusal_notice_days: u32,
+}
+
+fn default_refusal_notice() -> bool {
+    true
+}
+fn is_true(value: &bool) -> bool {
+    *value
+}
+fn default_refusal_notice_days() -> u32 {
+    10
+}
+fn is_default_refusal_notice_days(days: &u32) -> bool {
+    *days == default_refusal_notice_days()
 }
 
 fn default_integration_days() -> u32 {
@@ -155,6 +180,8 @@ impl Default for CallParameters {
             ranking_validity_years: default_ranking_validity(),
             reference_date: None,
             protocol_pattern: ProtocolPattern::default(),
+            refusal_notice: default_refusal_notice(),
+            refusal_notice_days: default_refusal_notice_days(),
         }
     }
 }
@@ -214,6 +241,12 @@ impl Call {
         if self.params.integration_days == 0 {
             return Err(DomainError::invalid(
                 "giorni_integrazione",
+                "deve essere maggiore di zero",
+            ));
+        }
+        if self.params.refusal_notice_days == 0 {
+            return Err(DomainError::invalid(
+                "giorni_preavviso_rigetto",
                 "deve essere maggiore di zero",
             ));
         }

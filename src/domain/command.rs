@@ -122,6 +122,30 @@ pub enum Command {
         id: ApplicationId,
         reason: String,
     },
+    /// Tells the citizen the grounds the office means to exclude for (art. 10-bis): the cause
+    /// and a note; the call's days for observations run from today.
+    NotifyRefusalGrounds {
+        id: ApplicationId,
+        reason: ExclusionReason,
+        note: String,
+    },
+    /// The citizen's observations on the notice, received on a day.
+    RecordObservations {
+        id: ApplicationId,
+        received_on: chrono::NaiveDate,
+        text: String,
+    },
+    /// Excludes for the notice's cause, once observations came or their time is over; the
+    /// note says why the observations do not change it.
+    ConfirmExclusion {
+        id: ApplicationId,
+        note: String,
+    },
+    /// The notice taken back, with a reason: the review goes on.
+    WithdrawRefusalNotice {
+        id: ApplicationId,
+        reason: String,
+    },
     /// Takes an admission back to the review, with a reason, while the call's ranking is not
     /// yet definitive.
     RevokeAdmission {
@@ -241,6 +265,10 @@ impl Command {
             | Admit { .. }
             | Exclude { .. }
             | Reinstate { .. }
+            | NotifyRefusalGrounds { .. }
+            | RecordObservations { .. }
+            | ConfirmExclusion { .. }
+            | WithdrawRefusalNotice { .. }
             | RevokeAdmission { .. }
             | UpdateContact { .. }
             | AddMember { .. }

@@ -102,6 +102,26 @@ pub enum EventKind {
     AdmissionRevoked {
         id: ApplicationId,
     },
+    /// The notice of the grounds for refusal sent (art. 10-bis); its note is the event's reason.
+    RefusalNoticeSent {
+        id: ApplicationId,
+        reason: ExclusionReason,
+        deadline: chrono::NaiveDate,
+    },
+    ObservationsReceived {
+        id: ApplicationId,
+        received_on: chrono::NaiveDate,
+        text: String,
+    },
+    /// The exclusion decided after the notice, for its cause; the note is the event's reason.
+    ExclusionConfirmed {
+        id: ApplicationId,
+        reason: ExclusionReason,
+    },
+    /// The notice taken back; the reason is the event's.
+    RefusalNoticeWithdrawn {
+        id: ApplicationId,
+    },
     ContactUpdated {
         id: ApplicationId,
         contact: Contact,
@@ -176,6 +196,12 @@ pub enum EventKind {
         #[serde(default)]
         application: Option<ApplicationId>,
     },
+    /// A queued message taken back before it was sent; the reason says why.
+    MessageWithdrawn {
+        outbox: u64,
+        #[serde(default)]
+        application: Option<ApplicationId>,
+    },
     /// Queued messages written into an offline bundle.
     MessagesExported {
         bundle: String,
@@ -242,6 +268,10 @@ impl EventKind {
             | Excluded { .. }
             | Reinstated { .. }
             | AdmissionRevoked { .. }
+            | RefusalNoticeSent { .. }
+            | ObservationsReceived { .. }
+            | ExclusionConfirmed { .. }
+            | RefusalNoticeWithdrawn { .. }
             | ContactUpdated { .. }
             | MemberAdded { .. }
             | MemberRemoved { .. }
@@ -253,6 +283,7 @@ impl EventKind {
             | MessageUnreachable { .. }
             | MessageUncertain { .. }
             | MessageRequeued { .. }
+            | MessageWithdrawn { .. }
             | MessagesExported { .. } => Workflow::Messages,
             RulesetSaved { .. }
             | ScoreAdjusted { .. }

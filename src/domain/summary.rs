@@ -173,6 +173,7 @@ mod tests {
             score_overrides: BTreeMap::new(),
             objections: Vec::new(),
             conditions_recognised: Default::default(),
+            refusal_notice: None,
         }
     }
 

@@ -36,6 +36,8 @@ struct CallFile {
 #[serde(deny_unknown_fields)]
 struct ParamsFile {
     giorni_integrazione: Option<u32>,
+    preavviso_rigetto: Option<bool>,
+    giorni_preavviso_rigetto: Option<u32>,
     giorni_opposizione: Option<u32>,
     limite_isee: Option<Spanned<String>>,
     maggiorazione_isee_nucleo_unipersonale: Option<u32>,
@@ -99,6 +101,10 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
     if let Some(p) = &raw.parametri {
         params.integration_days = p.giorni_integrazione.unwrap_or(params.integration_days);
         params.objection_days = p.giorni_opposizione.unwrap_or(params.objection_days);
+        params.refusal_notice = p.preavviso_rigetto.unwrap_or(params.refusal_notice);
+        params.refusal_notice_days = p
+            .giorni_preavviso_rigetto
+            .unwrap_or(params.refusal_notice_days);
         if let Some(limit) = &p.limite_isee {
             params.isee_limit = money(limit, "limite_isee")?;
         }
@@ -161,4 +167,31 @@ pub const BANDO_2024: &str = include_str!("../../fixtures/bando-2024.toml");
 
 pub fn bando_2024() -> Result<Call, CallFileError> {
     parse(BANDO_2024, "fixtures/bando-2024.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refusal_notice_is_on_for_ten_days_unless_the_file_says_otherwise() {
+        let seed = bando_2024().unwrap();
+        assert!(seed.params.refusal_notice);
+        assert_eq!(seed.params.refusal_notice_days, 10);
+        let off = BANDO_2024
+            .replace("preavviso_rigetto = true", "preavviso_rigetto = false")
+            .replace(
+                "giorni_preavviso_rigetto = 10",
+                "giorni_preavviso_rigetto = 15",
+            );
+        let call = parse(&off, "bando.toml").unwrap();
+        assert!(!call.params.refusal_notice);
+        assert_eq!(call.params.refusal_notice_days, 15);
+        let zero = BANDO_2024.replace(
+            "giorni_preavviso_rigetto = 10",
+            "giorni_preavviso_rigetto = 0",
+        );
+        let error = parse(&zero, "bando.toml").unwrap_err();
+        assert!(error.reason.contains("giorni_preavviso_rigetto"), "{error}");
+    }
 }

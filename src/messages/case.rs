@@ -64,6 +64,11 @@ pub fn case_values(
                 Value::Text(document_titles(call, &integration.documents)),
             );
         }
+        if let Some(notice) = &application.refusal_notice {
+            let grounds = format!("{} ({})", notice.reason.label(), notice.note.trim());
+            values.insert("motivo_rigetto", Value::Text(grounds));
+            values.insert("scadenza_osservazioni", Value::Date(notice.deadline));
+        }
         if let Some(fee) = &application.fee {
             values.insert("causale", Value::Text(fee.reason.clone()));
             values.insert("importo", Value::Amount(fee.amount));

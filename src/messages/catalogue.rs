@@ -46,6 +46,8 @@ pub struct Template {
     pub payment: bool,
     /// Carries `due_date`, the end of the day `scadenza` in Rome.
     pub due_date: bool,
+    /// The Comune's own text, not one of the IO catalogue's: the preview says so.
+    pub comune: bool,
 }
 
 impl Template {
@@ -88,10 +90,11 @@ impl Template {
     }
 }
 
-/// The templates, in the catalogue's order.
+/// The templates, in the catalogue's order, and the Comune's own beside them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalogue {
     templates: Vec<Template>,
+    comune: Vec<Template>,
 }
 
 /// A catalogue file that cannot be used, with the place to fix.
@@ -128,6 +131,13 @@ pub const BUILTIN_FILES: &[(&str, &str)] = builtin_files![
     "15_canone_mancato_pagamento.toml",
 ];
 
+/// The files of `messaggi-comune/`: messages the procedure needs that the IO catalogue has
+/// none for, written by the Comune, in order.
+pub const COMUNE_FILES: &[(&str, &str)] = &[(
+    "01_preavviso_rigetto.toml",
+    include_str!("../../messaggi-comune/01_preavviso_rigetto.toml"),
+)];
+
 impl Catalogue {
     /// The compiled-in catalogue. Its files are checked by a test, so an error cannot reach a
     /// release; should it happen anyway the catalogue is empty rather than the program stopped.
@@ -138,7 +148,25 @@ impl Catalogue {
 
     /// Reads the compiled-in files, reporting the first error.
     pub fn load_builtin() -> Result<Catalogue, CatalogueError> {
-        Catalogue::from_files(BUILTIN_FILES)
+        let mut catalogue = Catalogue::from_files(BUILTIN_FILES)?;
+        let own = Catalogue::from_files(COMUNE_FILES)?;
+        for mut template in own.templates {
+            if catalogue.get(&template.id).is_some() {
+                return Err(CatalogueError {
+                    file: format!("messaggi-comune/{}.toml", template.id),
+                    line: 1,
+                    reason: format!("id «{}» già usato dal catalogo IO", template.id),
+                });
+            }
+            template.comune = true;
+            catalogue.comune.push(template);
+        }
+        Ok(catalogue)
+    }
+
+    /// The Comune's own templates.
+    pub fn comune_templates(&self) -> &[Template] {
+        &self.comune
     }
 
     /// Reads catalogue files given as (file name, text). Names are `NN_<id>.toml`, numbered
@@ -167,15 +195,22 @@ impl Catalogue {
             }
             templates.push(template);
         }
-        Ok(Catalogue { templates })
+        Ok(Catalogue {
+            templates,
+            comune: Vec::new(),
+        })
     }
 
     pub fn templates(&self) -> &[Template] {
         &self.templates
     }
 
+    /// A template of the catalogue or of the Comune's own.
     pub fn get(&self, id: &str) -> Option<&Template> {
-        self.templates.iter().find(|t| t.id == id)
+        self.templates
+            .iter()
+            .chain(&self.comune)
+            .find(|t| t.id == id)
     }
 
     /// The templates an event calls for.
@@ -296,6 +331,7 @@ pub fn parse_template(text: &str, file: &str) -> Result<Template, CatalogueError
         event,
         payment: raw.payment,
         due_date: raw.due_date,
+        comune: false,
     })
 }
 
@@ -411,6 +447,12 @@ url = "{url_domanda}"
     fn builtin_catalogue_loads() {
         let catalogue = Catalogue::load_builtin().unwrap();
         assert_eq!(catalogue.templates().len(), 15);
+        let own = catalogue
+            .get("preavviso_rigetto")
+            .expect("the Comune's own notice");
+        assert!(own.comune);
+        assert!(catalogue.templates().iter().all(|t| !t.comune));
+        assert_eq!(catalogue.comune_templates().len(), 1);
         assert_eq!(Catalogue::builtin(), &catalogue);
         assert!(catalogue.get("presa_in_carico").is_some());
         assert!(catalogue.get("inesistente").is_none());

@@ -1,7 +1,8 @@
 //! The outbox: one entry per message to a citizen, and the states it moves through.
 //!
 //! queued → sending → sent | rejected | retry (at T) | uncertain | unreachable;
-//! queued → exported (carried to a connected machine) → sent | rejected | uncertain.
+//! queued → exported (carried to a connected machine) → sent | rejected | uncertain;
+//! queued | retry → withdrawn (by a caseworker, with a reason: never sent).
 //! An entry is never sent twice by the program: only `queued` and a due `retry` are picked up,
 //! and an entry found `sending` after a stop becomes `uncertain`, for a caseworker to decide.
 
@@ -112,6 +113,11 @@ pub enum OutboxState {
         bundle: String,
         at: Timestamp,
     },
+    /// Taken back by a caseworker before it left: never sent, by the sender or in a bundle.
+    Withdrawn {
+        at: Timestamp,
+        reason: String,
+    },
 }
 
 /// The outbox tabs, in the order the console shows them. Each state belongs to one.
@@ -123,16 +129,18 @@ pub enum OutboxTab {
     Uncertain,
     Failed,
     Exported,
+    Withdrawn,
 }
 
 impl OutboxTab {
-    pub const ALL: [OutboxTab; 6] = [
+    pub const ALL: [OutboxTab; 7] = [
         OutboxTab::Queued,
         OutboxTab::Sent,
         OutboxTab::Unreachable,
         OutboxTab::Uncertain,
         OutboxTab::Failed,
         OutboxTab::Exported,
+        OutboxTab::Withdrawn,
     ];
 
     pub fn label(self) -> &'static str {
@@ -143,6 +151,7 @@ impl OutboxTab {
             OutboxTab::Uncertain => "Incerti",
             OutboxTab::Failed => "Errori",
             OutboxTab::Exported => "Esportati",
+            OutboxTab::Withdrawn => "Ritirati",
         }
     }
 
@@ -163,6 +172,7 @@ impl OutboxTab {
             OutboxTab::Uncertain => &[TAG_UNCERTAIN],
             OutboxTab::Failed => &[TAG_REJECTED],
             OutboxTab::Exported => &[TAG_EXPORTED],
+            OutboxTab::Withdrawn => &[TAG_WITHDRAWN],
         }
     }
 }
@@ -177,7 +187,8 @@ pub const TAG_UNCERTAIN: u8 = 6;
 pub const TAG_UNREACHABLE: u8 = 7;
 pub const TAG_EXPORTED: u8 = 8;
 pub const TAG_SENT_FINAL: u8 = 9;
-pub const ALL_TAGS: [u8; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+pub const TAG_WITHDRAWN: u8 = 10;
+pub const ALL_TAGS: [u8; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 impl OutboxState {
     /// Stable one-byte tag, the prefix of the outbox state index.
@@ -196,6 +207,7 @@ impl OutboxState {
             OutboxState::Uncertain { .. } => TAG_UNCERTAIN,
             OutboxState::Unreachable { .. } => TAG_UNREACHABLE,
             OutboxState::Exported { .. } => TAG_EXPORTED,
+            OutboxState::Withdrawn { .. } => TAG_WITHDRAWN,
         }
     }
 
@@ -214,6 +226,7 @@ impl OutboxState {
             OutboxState::Uncertain { .. } => "incerto ← decidi".into(),
             OutboxState::Unreachable { .. } => "non raggiungibile su IO".into(),
             OutboxState::Exported { .. } => "esportato".into(),
+            OutboxState::Withdrawn { .. } => "ritirato".into(),
         }
     }
 
@@ -237,6 +250,34 @@ impl OutboxState {
                 | OutboxState::Unreachable { .. }
                 | OutboxState::Exported { .. }
         )
+    }
+
+    /// A caseworker may withdraw it, with a reason: only while it waits here, never once it
+    /// left or may have left (in flight, sent, exported, uncertain).
+    pub fn can_withdraw(&self) -> bool {
+        self.why_not_withdrawable().is_none()
+    }
+
+    /// Why it can no longer be withdrawn, in Italian, when it cannot.
+    pub fn why_not_withdrawable(&self) -> Option<&'static str> {
+        Some(match self {
+            OutboxState::Queued | OutboxState::Retry { .. } => return None,
+            OutboxState::Sending { .. } => {
+                "è in invio proprio ora: IO potrebbe averlo già ricevuto"
+            }
+            OutboxState::Sent { .. } => "è già stato inviato",
+            OutboxState::Exported { .. } => {
+                "è in un pacchetto per l'invio esterno: potrebbe essere già partito"
+            }
+            OutboxState::Uncertain { .. } => {
+                "l'esito dell'invio è incerto: potrebbe essere già arrivato"
+            }
+            OutboxState::Rejected { .. } => "IO lo ha respinto: non è in coda",
+            OutboxState::Unreachable { .. } => {
+                "il cittadino non è raggiungibile su IO: non è in coda"
+            }
+            OutboxState::Withdrawn { .. } => "è già stato ritirato",
+        })
     }
 
     /// A caseworker may record it as sent, with a reason: when only a person can know.
@@ -301,4 +342,66 @@ pub struct Subject<'a> {
     pub appointment: Option<&'a crate::domain::appointment::Appointment>,
     /// A citizen with no application, such as one interested in the call.
     pub citizen: Option<&'a super::case::Recipient>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn at() -> Timestamp {
+        Utc.with_ymd_and_hms(2024, 12, 2, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn only_a_message_still_waiting_here_can_be_withdrawn() {
+        assert!(OutboxState::Queued.can_withdraw());
+        assert!(
+            OutboxState::Retry {
+                at: at(),
+                reason: "429".into()
+            }
+            .can_withdraw()
+        );
+        let gone = [
+            OutboxState::Sending { since: at() },
+            OutboxState::Sent {
+                io_id: Some("x".into()),
+                at: at(),
+                delivery: None,
+            },
+            OutboxState::Exported {
+                bundle: "p".into(),
+                at: at(),
+            },
+            OutboxState::Uncertain {
+                since: at(),
+                detail: "x".into(),
+            },
+            OutboxState::Withdrawn {
+                at: at(),
+                reason: "x".into(),
+            },
+        ];
+        for state in gone {
+            assert!(!state.can_withdraw(), "{state:?}");
+            assert!(state.why_not_withdrawable().is_some_and(|w| !w.is_empty()));
+        }
+    }
+
+    #[test]
+    fn a_withdrawn_message_is_never_due_and_has_its_own_tab() {
+        let withdrawn = OutboxState::Withdrawn {
+            at: at(),
+            reason: "errore".into(),
+        };
+        assert!(!withdrawn.is_due(at()));
+        assert!(!withdrawn.can_requeue());
+        assert!(!withdrawn.can_mark_sent());
+        let tabs: Vec<_> = OutboxTab::ALL
+            .into_iter()
+            .filter(|t| t.tags().contains(&withdrawn.tag()))
+            .collect();
+        assert_eq!(tabs, [OutboxTab::Withdrawn]);
+    }
 }

@@ -157,6 +157,18 @@ pub const PLACEHOLDERS: &[PlaceholderSpec] = &[
         Case,
     ),
     spec(
+        "motivo_rigetto",
+        "Motivo ostativo all'accoglimento",
+        Text,
+        Case,
+    ),
+    spec(
+        "scadenza_osservazioni",
+        "Scadenza per le osservazioni al preavviso",
+        Date,
+        Case,
+    ),
+    spec(
         "data_apertura",
         "Apertura della presentazione delle domande",
         Date,

@@ -333,6 +333,7 @@ mod tests {
             event: "prova".to_string(),
             payment: false,
             due_date: false,
+            comune: false,
         }
     }
 

@@ -47,7 +47,10 @@ pub fn required_role(request: &Request) -> Role {
             .unwrap_or(Role::Consultazione),
         Request::Batch(batch) => batch_role(batch),
         Request::AddInterested { .. } => Role::Operatore,
-        Request::Requeue { .. } | Request::MarkSent { .. } | Request::ExportBundle { .. } => {
+        Request::Requeue { .. }
+        | Request::MarkSent { .. }
+        | Request::Withdraw { .. }
+        | Request::ExportBundle { .. } => {
             Role::Operatore
         }
     }
@@ -82,6 +85,9 @@ pub fn command_role(command: &Command) -> Role {
         | Command::Exclude { .. }
         | Command::Reinstate { .. }
         | Command::RevokeAdmission { .. }
+        | Command::NotifyRefusalGrounds { .. }
+        | Command::ConfirmExclusion { .. }
+        | Command::WithdrawRefusalNotice { .. }
         | Command::AdjustScore { .. }
         | Command::DecideObjection { .. } => Role::Responsabile,
         // Intake, review, appointments, fees, objections received.
@@ -104,6 +110,7 @@ pub fn command_role(command: &Command) -> Role {
         | Command::IssueFee { .. }
         | Command::RecordPayment { .. }
         | Command::RemindFee { .. }
-        | Command::FileObjection { .. } => Role::Operatore,
+        | Command::FileObjection { .. }
+        | Command::RecordObservations { .. } => Role::Operatore,
     }
 }

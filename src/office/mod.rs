@@ -53,8 +53,8 @@ pub use queries::{AgendaDay, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
 pub use request::{Progress, Reply, Request};
 pub use steps::{
-    Batch, BatchProgress, BatchStep, ON_REGISTER, Step, StepDone, StepPreview, StepsReport,
-    message_of,
+    Batch, BatchProgress, BatchStep, ON_REFUSAL_NOTICE, ON_REGISTER, Step, StepDone, StepPreview,
+    StepsReport, message_of,
 };
 
 use std::sync::Arc;

@@ -50,6 +50,16 @@ impl Office {
         Ok(self.store.outbox_requeue(id, reason, ctx)?)
     }
 
+    /// Withdraws queued message `id`, with a reason: it is never sent.
+    pub fn withdraw(
+        &self,
+        ctx: &Context,
+        id: OutboxId,
+        reason: &str,
+    ) -> Result<OutboxEntry, OfficeError> {
+        Ok(self.store.outbox_withdraw(id, reason, ctx)?)
+    }
+
     /// Records message `id` as sent, with a reason and IO's id when the caseworker has it.
     pub fn mark_sent(
         &self,

@@ -120,6 +120,10 @@ pub enum Request {
         id: OutboxId,
         reason: String,
     },
+    Withdraw {
+        id: OutboxId,
+        reason: String,
+    },
     MarkSent {
         id: OutboxId,
         reason: String,
@@ -164,6 +168,7 @@ impl Request {
             Request::AddInterested { .. } => "add_interested",
             Request::PublishRanking { .. } => "publish_ranking",
             Request::Requeue { .. } => "requeue",
+            Request::Withdraw { .. } => "withdraw",
             Request::MarkSent { .. } => "mark_sent",
             Request::ExportBundle { .. } => "export_bundle",
         }
@@ -182,6 +187,7 @@ impl Request {
                 | Request::AddInterested { .. }
                 | Request::PublishRanking { .. }
                 | Request::Requeue { .. }
+                | Request::Withdraw { .. }
                 | Request::MarkSent { .. }
                 | Request::ExportBundle { .. }
         )
@@ -230,6 +236,7 @@ pub enum Reply {
     AddInterested(Result<InterestedAdded, OfficeError>),
     PublishRanking(Result<RankingPublished, OfficeError>),
     Requeue(Result<OutboxEntry, OfficeError>),
+    Withdraw(Result<OutboxEntry, OfficeError>),
     MarkSent(Result<OutboxEntry, OfficeError>),
     ExportBundle(Result<BundleExported, OfficeError>),
 }
@@ -278,6 +285,7 @@ impl Reply {
             Request::PublishRanking { .. } => Reply::PublishRanking(Err(no())),
             Request::Requeue { .. } => Reply::Requeue(Err(no())),
             Request::MarkSent { .. } => Reply::MarkSent(Err(no())),
+            Request::Withdraw { .. } => Reply::Withdraw(Err(no())),
             Request::ExportBundle { .. } => Reply::ExportBundle(Err(no())),
         }
     }
@@ -357,6 +365,7 @@ impl Office {
                 Reply::PublishRanking(self.publish_ranking(ctx, &call, kind, seed))
             }
             Request::Requeue { id, reason } => Reply::Requeue(self.requeue(ctx, id, &reason)),
+            Request::Withdraw { id, reason } => Reply::Withdraw(self.withdraw(ctx, id, &reason)),
             Request::MarkSent { id, reason, io_id } => {
                 Reply::MarkSent(self.mark_sent(ctx, id, &reason, io_id))
             }

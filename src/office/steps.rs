@@ -15,6 +15,8 @@ use crate::store::StoreError;
 
 /// The message registering an application fires.
 pub const ON_REGISTER: &str = "presa_in_carico";
+/// The message the notice of the grounds for refusal fires: the Comune's own text.
+pub const ON_REFUSAL_NOTICE: &str = "preavviso_rigetto";
 
 /// Applications queued per transaction in a batch: progress is reported after each chunk,
 /// and an interruption takes effect between chunks.
@@ -116,6 +118,7 @@ pub struct BatchProgress {
 pub fn message_of(command: &Command) -> Option<&'static str> {
     match command {
         Command::RegisterApplication { .. } => Some(ON_REGISTER),
+        Command::NotifyRefusalGrounds { .. } => Some(ON_REFUSAL_NOTICE),
         _ => None,
     }
 }

@@ -640,6 +640,42 @@ impl Store {
         })
     }
 
+    /// Withdraws entry `id`, with a reason: it waits in the queue and is never sent. Checked
+    /// inside the transaction, so a sender that picked it meanwhile either marked it in flight
+    /// first (and the withdrawal is refused) or finds it withdrawn and leaves it.
+    pub fn outbox_withdraw(
+        &self,
+        id: OutboxId,
+        reason: &str,
+        ctx: &Context,
+    ) -> Result<OutboxEntry, StoreError> {
+        let reason = required_reason(reason)?;
+        self.transact(|tx| {
+            let entry = tx.load_entry(id)?;
+            if let Some(why) = entry.state.why_not_withdrawable() {
+                return abort(StoreError::Message(format!(
+                    "non si può ritirare il messaggio {id}: {why}"
+                )));
+            }
+            let application = entry.application;
+            tx.change_state(
+                entry,
+                OutboxState::Withdrawn {
+                    at: ctx.now,
+                    reason: reason.clone(),
+                },
+                ctx,
+                Some((
+                    EventKind::MessageWithdrawn {
+                        outbox: id.0,
+                        application,
+                    },
+                    Some(reason.clone()),
+                )),
+            )
+        })
+    }
+
     /// Records entry `id` as sent, with a reason (and IO's id when the caseworker has it).
     pub fn outbox_mark_sent(
         &self,

@@ -122,10 +122,15 @@ pub struct CheckState {
     /// Lines of what the step changes; `true` marks one to weigh (shown as a warning).
     pub lines: Vec<(String, bool)>,
     pub command: crate::domain::Command,
+    /// What Yes does, for the window's key line.
+    pub commit: &'static str,
     /// What the status line says once committed.
     pub done: String,
+    /// Said as a warning though it went through (a step that left something undone).
+    pub warning: bool,
     /// The form the step came from: back to it on No, or with the refusal under its fields.
-    pub form: Form,
+    /// None for a step asked without a form: No then closes the window.
+    pub form: Option<Form>,
 }
 
 pub struct App {

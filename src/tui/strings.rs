@@ -124,6 +124,21 @@ pub fn message_queued(title: &str, id: &str) -> String {
     format!("{title}: messaggio {id} in coda per IO")
 }
 
+/// The window of a step whose message cannot be composed.
+pub const BOX_NO_MESSAGE: &str = "Messaggio IO non componibile";
+pub const GO_ON_WITHOUT_MESSAGE: &str =
+    "Procedere senza messaggio? Il cittadino andrà avvisato in altro modo.";
+
+pub const GO_ON_ALONE: &str = "procedi senza messaggio";
+pub const CHECK_CLOSE: &str = "annulla";
+
+/// Said of a message whose text is the Comune's own.
+pub const COMUNE_TEXT: &str = "Testo del Comune, non del catalogo IO.";
+
+pub fn message_not_composed(title: &str) -> String {
+    format!("Il messaggio «{title}» non si può comporre:")
+}
+
 pub fn step_without_message(reason: &str) -> String {
     format!("fatto; messaggio IO non accodato: {reason}")
 }

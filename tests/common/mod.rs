@@ -59,8 +59,17 @@ pub fn ctx() -> Context {
     ctx_at(office_time())
 }
 
-/// The seed's 2024 call, from the shipped fixture.
+/// The seed's 2024 call, from the shipped fixture, with the notice of the grounds for refusal
+/// off: these tests decide exclusions directly, as such a call does. The notice's own tests
+/// turn it on (`call_with_refusal_notice`).
 pub fn call() -> Call {
+    let mut call = call_with_refusal_notice();
+    call.params.refusal_notice = false;
+    call
+}
+
+/// The seed's 2024 call exactly as shipped: exclusions under review go through the notice.
+pub fn call_with_refusal_notice() -> Call {
     bando_2024().expect("fixtures/bando-2024.toml is valid")
 }
 

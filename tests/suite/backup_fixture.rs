@@ -28,10 +28,16 @@ fn demo_export() -> Vec<u8> {
     out
 }
 
+/// When the demo changes on purpose, the fixture follows it: run this test once with
+/// `ALLOGGI_RIGENERA_FIXTURE=1`, which writes the demo's export over the file, and review the
+/// diff before committing it.
 #[test]
 fn the_demo_exports_to_the_bytes_of_the_schema_5_fixture() {
-    let expected = std::fs::read(FIXTURE).expect("fixture");
     let actual = demo_export();
+    if std::env::var_os("ALLOGGI_RIGENERA_FIXTURE").is_some() {
+        std::fs::write(FIXTURE, &actual).expect("fixture written");
+    }
+    let expected = std::fs::read(FIXTURE).expect("fixture");
     assert!(
         actual == expected,
         "the demo's export differs from {FIXTURE} ({} bytes against {})",

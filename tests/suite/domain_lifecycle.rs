@@ -1419,7 +1419,16 @@ fn call_parameters_default_to_domain_values() {
     assert_eq!(p.max_property_share_pct, 50);
     assert_eq!(p.ranking_validity_years, 2);
     assert_eq!(p.reference_date, None);
-    assert_eq!(call().params, p, "the seed's call uses the defaults");
+    assert!(
+        p.refusal_notice,
+        "the notice of the grounds for refusal is on by default"
+    );
+    assert_eq!(p.refusal_notice_days, 10);
+    assert_eq!(
+        call_with_refusal_notice().params,
+        p,
+        "the seed's call uses the defaults"
+    );
 }
 
 fn need_of(snapshot: &Snapshot, code: &str) -> Need {

@@ -77,6 +77,7 @@ fn app(members: Vec<Member>, isee_cents: u64, residence_years: u8) -> Applicatio
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
         conditions_recognised: Default::default(),
+        refusal_notice: None,
     }
 }
 

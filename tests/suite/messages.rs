@@ -92,6 +92,7 @@ fn application() -> Application {
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
         conditions_recognised: Default::default(),
+        refusal_notice: None,
     }
 }
 
@@ -692,6 +693,7 @@ fn probe_template() -> Template {
         event: "prova".to_string(),
         payment: false,
         due_date: false,
+        comune: false,
     }
 }
 

@@ -51,7 +51,14 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 1] = ["ammissione_revocata"];
+const ADDED_NAMES: [&str; 6] = [
+    "ammissione_revocata",
+    "preavviso_rigetto_inviato",
+    "osservazioni_ricevute",
+    "esclusione_confermata",
+    "preavviso_rigetto_ritirato",
+    "messaggio_ritirato",
+];
 
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
 
@@ -102,6 +109,21 @@ fn samples() -> Vec<EventKind> {
         },
         EventKind::Reinstated { id },
         EventKind::AdmissionRevoked { id },
+        EventKind::RefusalNoticeSent {
+            id,
+            reason: crate::domain::application::ExclusionReason::Altro,
+            deadline: chrono::NaiveDate::from_ymd_opt(2025, 1, 10).unwrap(),
+        },
+        EventKind::ObservationsReceived {
+            id,
+            received_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 8).unwrap(),
+            text: "x".into(),
+        },
+        EventKind::ExclusionConfirmed {
+            id,
+            reason: crate::domain::application::ExclusionReason::Altro,
+        },
+        EventKind::RefusalNoticeWithdrawn { id },
         EventKind::ContactUpdated {
             id,
             contact: application.contact.clone(),
@@ -134,6 +156,10 @@ fn samples() -> Vec<EventKind> {
             application: None,
         },
         EventKind::MessageRequeued {
+            outbox: 1,
+            application: None,
+        },
+        EventKind::MessageWithdrawn {
             outbox: 1,
             application: None,
         },

@@ -171,14 +171,18 @@ impl App {
         match action {
             Action::Yes => self.with_ctx(|ctx| {
                 let report = Report {
-                    refusal: Refusal::Reopen(Box::new(check.form)),
+                    refusal: match check.form {
+                        Some(form) => Refusal::Reopen(Box::new(form)),
+                        None => Refusal::Status,
+                    },
+                    warning: check.warning,
                     ..Report::status(check.done)
                 };
                 ctx.execute(check.command, report);
             }),
             Action::No => {
-                self.overlay = Some(Overlay::Form {
-                    form: check.form,
+                self.overlay = check.form.map(|form| Overlay::Form {
+                    form,
                     confirming: false,
                 })
             }

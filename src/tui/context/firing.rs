@@ -8,14 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::Ctx;
-use super::then::{Report, Then};
+use super::then::Then;
 use crate::domain::{ApplicationId, Command};
 use crate::messages::{ComuneConfig, ValueSource, Values};
 use crate::office::{
     Batch, BatchProgress, BatchStep, InterestedPreview, Request, Step, StepPreview, template_named,
 };
 use crate::tui::actions::Action;
-use crate::tui::app::Overlay;
+use crate::tui::app::{CheckState, Overlay};
 use crate::tui::form::Form;
 use crate::tui::messaging::{BatchRun, Firing, PreviewState, Target};
 use crate::tui::strings as s;
@@ -49,11 +49,26 @@ impl Ctx<'_> {
 
     /// A step that fires a message: shows the message it will send, exactly, with the
     /// step's own effect in it (the protocol number just given); Enter commits both. Without
-    /// the Comune's values the step runs alone and the status says why no message left.
+    /// the Comune's values the message cannot be composed: the window says so and why, and
+    /// asks whether to run the step alone.
     pub fn fire_step(&mut self, command: Command, template: &str) {
         if let Err(reason) = self.config() {
-            let done = s::step_without_message(&reason);
-            return self.execute(command, Report::status(done).warning());
+            let title = template_named(template)
+                .map(|t| t.title.clone())
+                .unwrap_or_else(|_| template.to_string());
+            return self.show(Overlay::Check(Box::new(CheckState {
+                title: s::BOX_NO_MESSAGE,
+                lines: vec![
+                    (s::message_not_composed(&title), true),
+                    (reason.clone(), true),
+                    (s::GO_ON_WITHOUT_MESSAGE.to_string(), false),
+                ],
+                command,
+                commit: s::GO_ON_ALONE,
+                done: s::step_without_message(&reason),
+                warning: true,
+                form: None,
+            })));
         }
         let application = command.application_id();
         self.show_preview(Firing::Case {
@@ -127,6 +142,12 @@ impl Ctx<'_> {
             preview
                 .duplicate_of
                 .map(|id| s::duplicate_message(&id.to_string()))
+        };
+        // A text the Comune wrote, not one of the IO catalogue's: the caseworker is told.
+        let own = template_named(&preview.template).is_ok_and(|t| t.comune);
+        let note = match note {
+            None if own => Some(s::COMUNE_TEXT.to_string()),
+            note => note,
         };
         let mut state = PreviewState::of(&preview.title, line, &preview.message, firing, note);
         state.back = back;

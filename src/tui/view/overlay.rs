@@ -498,22 +498,27 @@ fn draw_preview(
 /// A step with what it will change, before it is committed: the keys say both ways out.
 fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::app::CheckState) {
     let theme = app.theme;
-    let height = u16::try_from(check.lines.len() + 4).unwrap_or(u16::MAX);
-    let rect = centered(area, 78, height);
-    let inner = window(frame, rect, check.title, app);
-    let width = usize::from(inner.width);
+    // The window's inner width, known before it is drawn: long lines wrap, none is cut.
+    let width = usize::from(area.width.min(78)).saturating_sub(2);
     let mut lines: Vec<Line> = check
         .lines
         .iter()
+        .flat_map(|(text, weigh)| {
+            super::wrap(text, width.saturating_sub(2))
+                .into_iter()
+                .map(move |part| (format!(" {part}"), *weigh))
+        })
         .map(|(text, weigh)| {
-            let text = format!(" {}", fit(text, width.saturating_sub(2)));
-            if *weigh {
+            if weigh {
                 Line::from(Span::styled(text, theme.warning()))
             } else {
                 Line::from(text)
             }
         })
         .collect();
+    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, check.title, app);
     let keys = |action| {
         app.keymap
             .keys_for(Context::Confirm, action)
@@ -528,9 +533,13 @@ fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::ap
         format!(
             " {} {} · {} {}",
             keys(Action::Yes),
-            s::CHECK_COMMIT,
+            check.commit,
             keys(Action::No),
-            s::CHECK_BACK
+            if check.form.is_some() {
+                s::CHECK_BACK
+            } else {
+                s::CHECK_CLOSE
+            }
         ),
         theme.key(),
     )));

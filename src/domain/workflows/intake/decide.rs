@@ -123,5 +123,6 @@ fn receive(
         score_overrides: BTreeMap::new(),
         objections: Vec::new(),
         conditions_recognised: Default::default(),
+        refusal_notice: None,
     })
 }

@@ -39,7 +39,8 @@ impl Rules for Messages {
             | MessageRejected { application, .. }
             | MessageUnreachable { application, .. }
             | MessageUncertain { application, .. }
-            | MessageRequeued { application, .. } => *application,
+            | MessageRequeued { application, .. }
+            | MessageWithdrawn { application, .. } => *application,
             _ => None,
         }
     }

@@ -3,13 +3,14 @@
 use crate::domain::event::EventKind;
 
 /// In lifecycle order; part of `EVENT_KIND_NAMES`.
-pub(crate) const EVENT_NAMES: [&str; 7] = [
+pub(crate) const EVENT_NAMES: [&str; 8] = [
     "messaggio_accodato",
     "messaggio_inviato",
     "messaggio_respinto",
     "messaggio_non_recapitabile",
     "messaggio_incerto",
     "messaggio_riaccodato",
+    "messaggio_ritirato",
     "messaggi_esportati",
 ];
 
@@ -22,6 +23,7 @@ pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
         MessageUnreachable { .. } => "messaggio_non_recapitabile",
         MessageUncertain { .. } => "messaggio_incerto",
         MessageRequeued { .. } => "messaggio_riaccodato",
+        MessageWithdrawn { .. } => "messaggio_ritirato",
         MessagesExported { .. } => "messaggi_esportati",
         _ => return None,
     })
@@ -55,6 +57,7 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
             format!("→ IO: M{outbox} esito incerto ({detail})")
         }
         MessageRequeued { outbox, .. } => format!("→ IO: M{outbox} rimesso in coda"),
+        MessageWithdrawn { outbox, .. } => format!("→ IO: M{outbox} ritirato, non sarà inviato"),
         MessagesExported { bundle, outbox } => format!(
             "→ IO: {} nel pacchetto {bundle}",
             crate::domain::number::plural(outbox.len(), "messaggio esportato", "messaggi esportati")

@@ -1,9 +1,10 @@
 //! Checks the review workflow's commands.
 
 use crate::domain::application::{
-    Application, DocumentStatus, ExclusionReason, IntegrationRequest, State,
+    Application, DocumentStatus, ExclusionReason, IntegrationRequest, RefusalNotice, State,
 };
 use crate::domain::ApplicationId;
+use crate::domain::time::format_date;
 use crate::domain::call::Call;
 use crate::domain::ranking::RankingKind;
 use crate::domain::verification::{CheckItem, Requirement};
@@ -98,6 +99,7 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
         Command::Admit { id, note } => {
             let app = given.application()?;
             app.state.transition(State::Ammessa)?;
+            no_open_notice(app, "ammettere")?;
             let unverified = unverified_requirements(app);
             if !unverified.is_empty() {
                 return Err(DomainError::invalid(
@@ -123,6 +125,14 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
         Command::Exclude { id, reason, note } => {
             let app = given.application()?;
             app.state.transition(State::Esclusa)?;
+            no_open_notice(app, "escludere direttamente")?;
+            if app.state == State::InIstruttoria && given.call()?.params.refusal_notice {
+                // Short enough for a form's error line at 80 columns.
+                return Err(DomainError::invalid(
+                    "esclusione",
+                    "serve prima il preavviso di rigetto (art. 10-bis)",
+                ));
+            }
             let note = non_empty(&Some(note.clone()));
             if *reason == ExclusionReason::Altro && note.is_none() {
                 return Err(DomainError::MissingReason);
@@ -151,6 +161,106 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
             require_edge(app, State::Esclusa, State::InIstruttoria)?;
             let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
             vec![given.event(EventKind::Reinstated { id: *id }, Some(reason))]
+        }
+        Command::NotifyRefusalGrounds { id, reason, note } => {
+            let app = given.application()?;
+            let call = given.call()?;
+            if !call.params.refusal_notice {
+                return Err(DomainError::invalid(
+                    "preavviso",
+                    format!(
+                        "il bando {} non prevede il preavviso di rigetto: escludere direttamente",
+                        call.code
+                    ),
+                ));
+            }
+            if app.state != State::InIstruttoria {
+                return Err(DomainError::NotAllowedInState {
+                    state: app.state,
+                    action: "comunicare i motivi ostativi",
+                });
+            }
+            no_open_notice(app, "comunicare di nuovo i motivi ostativi")?;
+            let note = non_empty(&Some(note.clone())).ok_or(DomainError::MissingReason)?;
+            let deadline = rome_date(ctx.now)
+                + chrono::Days::new(u64::from(call.params.refusal_notice_days));
+            vec![given.event(
+                EventKind::RefusalNoticeSent {
+                    id: *id,
+                    reason: *reason,
+                    deadline,
+                },
+                Some(note),
+            )]
+        }
+        Command::RecordObservations {
+            id,
+            received_on,
+            text,
+        } => {
+            let notice = open_notice(given.application()?)?;
+            if notice.observations.is_some() {
+                return Err(DomainError::invalid(
+                    "osservazioni",
+                    "le osservazioni sono già registrate",
+                ));
+            }
+            if *received_on > rome_date(ctx.now) {
+                return Err(DomainError::invalid(
+                    "data",
+                    "la data di ricezione non può essere nel futuro",
+                ));
+            }
+            if *received_on < rome_date(notice.sent_at) {
+                return Err(DomainError::invalid(
+                    "data",
+                    "la data di ricezione precede il preavviso",
+                ));
+            }
+            let text = non_empty(&Some(text.clone())).ok_or_else(|| {
+                DomainError::invalid("testo", "riassumere le osservazioni ricevute")
+            })?;
+            vec![given.event(
+                EventKind::ObservationsReceived {
+                    id: *id,
+                    received_on: *received_on,
+                    text,
+                },
+                None,
+            )]
+        }
+        Command::ConfirmExclusion { id, note } => {
+            let notice = open_notice(given.application()?)?;
+            let today = rome_date(ctx.now);
+            if !notice.may_conclude(today) {
+                return Err(DomainError::invalid(
+                    "preavviso",
+                    format!(
+                        "il termine per le osservazioni scade il {}: attendere le osservazioni o la scadenza",
+                        format_date(notice.deadline)
+                    ),
+                ));
+            }
+            let note = non_empty(&Some(note.clone()));
+            // Art. 10-bis: the decision says why the observations do not change it.
+            if notice.observations.is_some() && note.is_none() {
+                return Err(DomainError::invalid(
+                    "nota",
+                    "scrivere nella nota perché le osservazioni ricevute non cambiano l'esito",
+                ));
+            }
+            vec![given.event(
+                EventKind::ExclusionConfirmed {
+                    id: *id,
+                    reason: notice.reason,
+                },
+                note,
+            )]
+        }
+        Command::WithdrawRefusalNotice { id, reason } => {
+            open_notice(given.application()?)?;
+            let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
+            vec![given.event(EventKind::RefusalNoticeWithdrawn { id: *id }, Some(reason))]
         }
         Command::RevokeAdmission { id, reason } => {
             let app = given.application()?;
@@ -325,7 +435,7 @@ pub fn exclusion_contradiction(
             let limit = call.isee_limit_for(app.household.len());
             (app.declaration.isee <= limit).then(|| {
                 format!(
-                    "l'ISEE dichiarato ({}) è entro il limite ({})",
+                    "ISEE dichiarato {} entro il limite di {}",
                     app.declaration.isee, limit
                 )
             })
@@ -341,6 +451,30 @@ pub fn exclusion_contradiction(
             .is_empty()
             .then(|| "tutti i requisiti di accesso risultano verificati".to_string()),
         ExclusionReason::FalsaDichiarazione | ExclusionReason::Altro => None,
+    }
+}
+
+/// The open notice of the grounds for refusal, or why there is none.
+fn open_notice(app: &Application) -> Result<&RefusalNotice, DomainError> {
+    app.refusal_notice.as_ref().ok_or_else(|| {
+        DomainError::invalid(
+            "preavviso",
+            "nessun preavviso di rigetto aperto per questa domanda",
+        )
+    })
+}
+
+/// While a notice is open the application awaits its outcome: confirm it or withdraw it.
+fn no_open_notice(app: &Application, action: &str) -> Result<(), DomainError> {
+    match &app.refusal_notice {
+        Some(notice) => Err(DomainError::invalid(
+            "preavviso",
+            format!(
+                "non si può {action}: è aperto il preavviso di rigetto (osservazioni entro il {}); confermare l'esclusione o ritirare il preavviso",
+                format_date(notice.deadline)
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

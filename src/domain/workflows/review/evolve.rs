@@ -1,6 +1,6 @@
 //! Applies the review workflow's events to the application in the snapshot.
 
-use crate::domain::application::{Decision, DocumentStatus, State};
+use crate::domain::application::{Decision, DocumentStatus, Observations, RefusalNotice, State};
 use crate::domain::error::DomainError;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::snapshot::Snapshot;
@@ -52,6 +52,41 @@ pub(super) fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), Domai
                 by: event.actor.clone(),
             });
         }
+        EventKind::RefusalNoticeSent {
+            reason, deadline, ..
+        } => {
+            app.refusal_notice = Some(RefusalNotice {
+                reason: *reason,
+                note: event.reason.clone().unwrap_or_default(),
+                sent_at: event.at,
+                deadline: *deadline,
+                observations: None,
+            });
+        }
+        EventKind::ObservationsReceived {
+            received_on, text, ..
+        } => {
+            let notice = app.refusal_notice.as_mut().ok_or_else(|| {
+                DomainError::Internal("osservazioni senza preavviso aperto".into())
+            })?;
+            notice.observations = Some(Observations {
+                received_on: *received_on,
+                text: text.clone(),
+            });
+        }
+        EventKind::ExclusionConfirmed { reason, .. } => {
+            app.state = app.state.transition(State::Esclusa)?;
+            app.integration = None;
+            app.refusal_notice = None;
+            app.decision = Some(Decision {
+                admitted: false,
+                reason: Some(*reason),
+                note: event.reason.clone().unwrap_or_default(),
+                at: event.at,
+                by: event.actor.clone(),
+            });
+        }
+        EventKind::RefusalNoticeWithdrawn { .. } => app.refusal_notice = None,
         EventKind::AdmissionRevoked { .. } => {
             app.state = app.state.transition(State::InIstruttoria)?;
             app.decision = None;

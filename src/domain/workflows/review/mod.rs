@@ -1,6 +1,7 @@
 //! The review of a registered application: requirements and declared conditions verified,
 //! documents and integration requests, household and contact changes, and the decision
-//! (admission, exclusion, reinstatement, revocation of an admission).
+//! (admission, exclusion, reinstatement, revocation of an admission), and the notice of the
+//! grounds for refusal that precedes an exclusion (L. 241/1990 art. 10-bis).
 
 mod decide;
 mod evolve;
@@ -29,6 +30,10 @@ impl Rules for Review {
             | Admit { id, .. }
             | Exclude { id, .. }
             | Reinstate { id, .. }
+            | NotifyRefusalGrounds { id, .. }
+            | RecordObservations { id, .. }
+            | ConfirmExclusion { id, .. }
+            | WithdrawRefusalNotice { id, .. }
             | UpdateContact { id, .. }
             | AddMember { id, .. }
             | RemoveMember { id, .. }
@@ -66,6 +71,10 @@ impl Rules for Review {
             | Excluded { id, .. }
             | Reinstated { id }
             | AdmissionRevoked { id }
+            | RefusalNoticeSent { id, .. }
+            | ObservationsReceived { id, .. }
+            | ExclusionConfirmed { id, .. }
+            | RefusalNoticeWithdrawn { id }
             | ContactUpdated { id, .. }
             | MemberAdded { id, .. }
             | MemberRemoved { id, .. }

@@ -5,7 +5,7 @@ use crate::domain::event::EventKind;
 use crate::domain::time::format_date;
 
 /// In lifecycle order; part of `EVENT_KIND_NAMES`.
-pub(crate) const EVENT_NAMES: [&str; 12] = [
+pub(crate) const EVENT_NAMES: [&str; 16] = [
     "istruttoria_avviata",
     "integrazione_richiesta",
     "integrazione_ricevuta",
@@ -18,6 +18,10 @@ pub(crate) const EVENT_NAMES: [&str; 12] = [
     "componente_rimosso",
     "verifica_registrata",
     "ammissione_revocata",
+    "preavviso_rigetto_inviato",
+    "osservazioni_ricevute",
+    "esclusione_confermata",
+    "preavviso_rigetto_ritirato",
 ];
 
 pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
@@ -35,6 +39,10 @@ pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
         MemberRemoved { .. } => "componente_rimosso",
         ItemVerified { .. } => "verifica_registrata",
         AdmissionRevoked { .. } => "ammissione_revocata",
+        RefusalNoticeSent { .. } => "preavviso_rigetto_inviato",
+        ObservationsReceived { .. } => "osservazioni_ricevute",
+        ExclusionConfirmed { .. } => "esclusione_confermata",
+        RefusalNoticeWithdrawn { .. } => "preavviso_rigetto_ritirato",
         _ => return None,
     })
 }
@@ -65,6 +73,24 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
         Excluded { reason, .. } => format!("domanda esclusa: {}", reason.label()),
         Reinstated { .. } => "domanda riammessa in istruttoria".to_string(),
         AdmissionRevoked { .. } => "ammissione revocata: domanda di nuovo in istruttoria".to_string(),
+        RefusalNoticeSent {
+            reason, deadline, ..
+        } => format!(
+            "preavviso di rigetto (art. 10-bis): {}, osservazioni entro il {}",
+            reason.label(),
+            format_date(*deadline)
+        ),
+        ObservationsReceived { received_on, .. } => format!(
+            "osservazioni al preavviso ricevute il {}",
+            format_date(*received_on)
+        ),
+        ExclusionConfirmed { reason, .. } => format!(
+            "esclusione confermata dopo il preavviso: {}",
+            reason.label()
+        ),
+        RefusalNoticeWithdrawn { .. } => {
+            "preavviso di rigetto ritirato: l'istruttoria prosegue".to_string()
+        }
         ContactUpdated { .. } => "recapiti modificati".to_string(),
         MemberAdded { member, .. } => format!(
             "componente aggiunto: {} ({})",

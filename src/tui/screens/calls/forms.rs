@@ -462,7 +462,7 @@ impl Purpose for CallsPurpose {
             },
             CallsPurpose::Parameters { call, new } => {
                 let mut call = call.clone();
-                call.params = parameters(form)?;
+                call.params = parameters(form, &call.params)?;
                 call.validate().map_err(|e| e.to_string())?;
                 let done = if *new {
                     texts::call_created(&call.code)
@@ -571,7 +571,8 @@ fn general(form: &Form, base: Option<&Call>) -> Result<Call, String> {
     Ok(call)
 }
 
-fn parameters(form: &Form) -> Result<CallParameters, String> {
+/// The parameters the form shows, the others kept from `kept`.
+fn parameters(form: &Form, kept: &CallParameters) -> Result<CallParameters, String> {
     let pct = |i: usize, label: &str| -> Result<u32, String> {
         form.value(i)
             .parse()
@@ -598,6 +599,8 @@ fn parameters(form: &Form) -> Result<CallParameters, String> {
         },
         protocol_pattern: ProtocolPattern::parse(form.value(7))
             .map_err(|e| s::field_error(texts::FIELD_PROTOCOL_PATTERN, &e.to_string()))?,
+        refusal_notice: kept.refusal_notice,
+        refusal_notice_days: kept.refusal_notice_days,
     })
 }
 

@@ -273,14 +273,17 @@ impl Purpose for CasePurpose {
                 id,
                 note: form.value(0).to_string(),
             },
-            &CasePurpose::Exclude(id) => Command::Exclude {
-                id,
-                reason: ExclusionReason::ALL
-                    .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
-                    .copied()
-                    .unwrap_or(ExclusionReason::Altro),
-                note: form.value(1).to_string(),
-            },
+            // Checked against the case's data before it commits.
+            &CasePurpose::Exclude(id) => {
+                return Ok(Outcome::Screen(Box::new(super::decisions::Exclusion {
+                    id,
+                    reason: ExclusionReason::ALL
+                        .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
+                        .copied()
+                        .unwrap_or(ExclusionReason::Altro),
+                    note: form.value(1).to_string(),
+                })));
+            }
             &CasePurpose::Reinstate(id) => Command::Reinstate {
                 id,
                 reason: form.value(0).to_string(),

@@ -1,6 +1,7 @@
 //! Scheda domanda: one application, with where it stands and every step it can take now. It is
 //! opened from the other screens (Invio on a row) and Esc returns to the one it came from.
 
+mod decisions;
 mod forms;
 mod review;
 mod score;
@@ -27,6 +28,14 @@ pub const RECEIVE_INTEGRATION: ScreenAction =
 pub const REINSTATE: ScreenAction = ScreenAction::new("riammetti", texts::REINSTATE);
 pub const REVOKE_ADMISSION: ScreenAction =
     ScreenAction::new("revoca_ammissione", texts::REVOKE_ADMISSION);
+pub const NOTIFY_REFUSAL: ScreenAction =
+    ScreenAction::new("preavviso_rigetto", texts::NOTIFY_REFUSAL);
+pub const RECORD_OBSERVATIONS: ScreenAction =
+    ScreenAction::new("registra_osservazioni", texts::RECORD_OBSERVATIONS);
+pub const CONFIRM_EXCLUSION: ScreenAction =
+    ScreenAction::new("conferma_esclusione", texts::CONFIRM_EXCLUSION);
+pub const WITHDRAW_NOTICE: ScreenAction =
+    ScreenAction::new("ritira_preavviso", texts::WITHDRAW_NOTICE);
 pub const ADJUST_SCORE: ScreenAction =
     ScreenAction::new("rettifica_punteggio", texts::ADJUST_SCORE);
 pub const FILE_OBJECTION: ScreenAction =
@@ -108,6 +117,10 @@ impl CaseScreen {
             Action::Screen(EXCLUDE),
             Action::Screen(REINSTATE),
             Action::Screen(REVOKE_ADMISSION),
+            Action::Screen(NOTIFY_REFUSAL),
+            Action::Screen(RECORD_OBSERVATIONS),
+            Action::Screen(CONFIRM_EXCLUSION),
+            Action::Screen(WITHDRAW_NOTICE),
             Action::Screen(ADJUST_SCORE),
             Action::Screen(FILE_OBJECTION),
             Action::Screen(DECIDE_OBJECTION),

@@ -394,8 +394,10 @@ impl CaseScreen {
                 adjustment,
                 reason,
             },
+            commit: s::CHECK_COMMIT,
             done: texts::SCORE_ADJUSTED.to_string(),
-            form,
+            warning: false,
+            form: Some(form),
         })));
     }
 }

@@ -390,3 +390,51 @@ pub fn objection_decided(accepted: bool, date: &str, by: &str, reason: &str) -> 
     let what = if accepted { "accolta" } else { "respinta" };
     format!("{what} il {date} da {by}: {reason}")
 }
+
+pub const NOTIFY_REFUSAL: &str = "preavviso di rigetto";
+pub const RECORD_OBSERVATIONS: &str = "osservazioni ricevute";
+pub const CONFIRM_EXCLUSION: &str = "conferma esclusione";
+pub const WITHDRAW_NOTICE: &str = "ritira preavviso";
+pub const FORM_NOTIFY_REFUSAL: &str = "Preavviso di rigetto (art. 10-bis L. 241/1990)";
+pub const FORM_OBSERVATIONS: &str = "Osservazioni al preavviso";
+pub const FORM_CONFIRM_EXCLUSION: &str = "Conferma dell'esclusione";
+pub const FORM_WITHDRAW_NOTICE: &str = "Ritiro del preavviso";
+pub const FIELD_GROUNDS: &str = "Motivi, per il cittadino";
+pub const FIELD_OBSERVATIONS_ON: &str = "Ricevute il (gg/mm/aaaa)";
+pub const FIELD_OBSERVATIONS: &str = "Sintesi delle osservazioni";
+
+/// The case's line while the notice of the grounds for refusal is open (its cause is in the
+/// timeline): short enough for 80 columns with its deadline.
+pub fn refusal_notice(sent: &str) -> String {
+    format!("Preavviso di rigetto del {sent}")
+}
+
+pub fn observations_due(deadline: &str, days: i64) -> String {
+    match days {
+        ..0 => format!("osservazioni entro il {deadline}: termine scaduto, si può decidere"),
+        0 => format!("osservazioni entro oggi {deadline}"),
+        1 => format!("osservazioni entro il {deadline} (1 giorno)"),
+        n => format!("osservazioni entro il {deadline} ({n} giorni)"),
+    }
+}
+
+pub fn observations_received(on: &str) -> String {
+    format!("osservazioni ricevute il {on}: si può decidere")
+}
+
+pub const BOX_CHECK_EXCLUDE: &str = "Esclusione: la causa contrasta con i dati";
+pub const EXCLUDE_ANYWAY: &str = "escludi comunque";
+pub const EXCLUSION_NOTE_NEEDED: &str =
+    "Manca la nota: tornare al modulo e scrivere perché si esclude comunque.";
+
+pub fn exclusion_cause(label: &str) -> String {
+    format!("Causa: {label}")
+}
+
+pub fn exclusion_contradicts(why: &str) -> String {
+    format!("Attenzione: {why}.")
+}
+
+pub fn exclusion_note(note: &str) -> String {
+    format!("Nota: {note}")
+}

@@ -9,7 +9,8 @@ use ratatui::text::Line;
 use super::score::ScoreOutcome;
 use super::view::{self, Sheet};
 use super::{
-    ADD_MEMBER, ADJUST_SCORE, CaseScreen, DECIDE_OBJECTION, EDIT_CONTACT, FILE_OBJECTION,
+    ADD_MEMBER, ADJUST_SCORE, CONFIRM_EXCLUSION, CaseScreen, DECIDE_OBJECTION, NOTIFY_REFUSAL,
+    RECORD_OBSERVATIONS, WITHDRAW_NOTICE, decisions, EDIT_CONTACT, FILE_OBJECTION,
     ISSUE_FEE, RECEIVE_INTEGRATION, RECORD_DOCUMENT, RECORD_PAYMENT, REINSTATE, REMOVE_MEMBER, REVOKE_ADMISSION,
     REQUEST_INTEGRATION, VERIFY, forms, texts,
 };
@@ -93,6 +94,10 @@ impl Screen for CaseScreen {
             EXCLUDE => Some(forms::exclude(id)),
             REINSTATE => Some(forms::reinstate(id)),
             REVOKE_ADMISSION => Some(forms::revoke(id)),
+            NOTIFY_REFUSAL => Some(decisions::refusal_notice(id)),
+            RECORD_OBSERVATIONS => Some(decisions::observations(id, ctx.today())),
+            CONFIRM_EXCLUSION => Some(decisions::confirm_exclusion(id)),
+            WITHDRAW_NOTICE => Some(decisions::withdraw_notice(id)),
             EDIT_CONTACT => Some(forms::contact(id, &app.contact)),
             ADD_MEMBER => Some(forms::member(id)),
             _ => None,
@@ -121,14 +126,23 @@ impl Screen for CaseScreen {
         // Household and documents change only while the application is open.
         let open = !matches!(state, State::Ammessa | State::Esclusa);
         let fee_unpaid = app.fee.as_ref().is_some_and(|f| !f.is_paid());
+        let notice = app.refusal_notice.as_ref();
         match own {
             REGISTER => state == State::Ricevuta,
             START_REVIEW => state == State::Protocollata,
             REQUEST_INTEGRATION => state.can_become(State::IntegrazioneRichiesta),
             RECEIVE_INTEGRATION => state == State::IntegrazioneRichiesta,
-            ADMIT => state.can_become(State::Ammessa),
+            ADMIT => state.can_become(State::Ammessa) && notice.is_none(),
             EXCLUDE => state.can_become(State::Esclusa),
             REINSTATE => state == State::Esclusa,
+            NOTIFY_REFUSAL => {
+                state == State::InIstruttoria
+                    && notice.is_none()
+                    && case.data.call.as_ref().is_some_and(|c| c.params.refusal_notice)
+            }
+            RECORD_OBSERVATIONS => notice.is_some_and(|n| n.observations.is_none()),
+            CONFIRM_EXCLUSION => notice.is_some_and(|n| n.may_conclude(view.today())),
+            WITHDRAW_NOTICE => notice.is_some(),
             // Until the definitive ranking; the office refuses it after, with the reason.
             REVOKE_ADMISSION => state == State::Ammessa,
             ADJUST_SCORE => state == State::Ammessa && case.data.ruleset.is_some(),
@@ -169,6 +183,10 @@ impl Screen for CaseScreen {
     fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
         let outcome = match outcome.downcast::<ScoreOutcome>() {
             Ok(outcome) => return self.on_score_form(*outcome, ctx),
+            Err(outcome) => outcome,
+        };
+        let outcome = match outcome.downcast::<super::decisions::Exclusion>() {
+            Ok(exclusion) => return self.check_exclusion(*exclusion, ctx),
             Err(outcome) => outcome,
         };
         // A booking made from the case: its day is not followed, the case stays in front.

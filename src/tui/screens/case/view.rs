@@ -431,6 +431,34 @@ fn state_line(sheet: &Sheet, a: &Application, width: usize) -> Line<'static> {
                 style,
             ));
         }
+        (State::InIstruttoria, _, _) if a.refusal_notice.is_some() => {
+            if let Some(notice) = &a.refusal_notice {
+                spans.push(Span::styled(
+                    format!(
+                        " {}",
+                        texts::refusal_notice(&rome_date(notice.sent_at).format("%d/%m").to_string())
+                    ),
+                    theme.bold(),
+                ));
+                let (text, style) = match &notice.observations {
+                    Some(o) => (
+                        texts::observations_received(&format_date(o.received_on)),
+                        theme.warning(),
+                    ),
+                    None => {
+                        let days = days_until(notice.deadline, now);
+                        let deadline = notice.deadline.format("%d/%m").to_string();
+                        let style = if days < 0 {
+                            theme.warning()
+                        } else {
+                            Style::default()
+                        };
+                        (texts::observations_due(&deadline, days), style)
+                    }
+                };
+                spans.push(Span::styled(format!(" · {text}"), style));
+            }
+        }
         (State::Ammessa | State::Esclusa, _, Some(decision)) => {
             spans.push(Span::styled(
                 format!(

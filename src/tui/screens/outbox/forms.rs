@@ -11,6 +11,7 @@ use super::texts;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum OutboxPurpose {
     Requeue(OutboxId),
+    Withdraw(OutboxId),
     MarkSent(OutboxId),
     ExportBundle,
 }
@@ -19,6 +20,10 @@ enum OutboxPurpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutboxOutcome {
     Requeue {
+        id: OutboxId,
+        reason: String,
+    },
+    Withdraw {
         id: OutboxId,
         reason: String,
     },
@@ -37,6 +42,14 @@ pub fn requeue(id: OutboxId) -> Form {
     Form::new(
         texts::FORM_REQUEUE,
         OutboxPurpose::Requeue(id),
+        vec![Field::text(s::FIELD_REASON, "").required()],
+    )
+}
+
+pub fn withdraw(id: OutboxId) -> Form {
+    Form::new(
+        texts::FORM_WITHDRAW,
+        OutboxPurpose::Withdraw(id),
         vec![Field::text(s::FIELD_REASON, "").required()],
     )
 }
@@ -69,6 +82,10 @@ impl Purpose for OutboxPurpose {
     fn build(&self, form: &Form) -> Result<Outcome, String> {
         let outcome = match *self {
             OutboxPurpose::Requeue(id) => OutboxOutcome::Requeue {
+                id,
+                reason: form.value(0).to_string(),
+            },
+            OutboxPurpose::Withdraw(id) => OutboxOutcome::Withdraw {
                 id,
                 reason: form.value(0).to_string(),
             },

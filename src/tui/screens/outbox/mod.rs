@@ -23,6 +23,7 @@ pub const OUTBOX_CHROME: u16 = 7;
 pub const OUTBOX_PAGE: usize = 500;
 
 pub const REQUEUE: ScreenAction = ScreenAction::new("riaccoda", texts::REQUEUE);
+pub const WITHDRAW: ScreenAction = ScreenAction::new("ritira", texts::WITHDRAW);
 pub const MARK_SENT: ScreenAction = ScreenAction::new("segna_inviato", texts::MARK_SENT);
 pub const EXPORT_BUNDLE: ScreenAction = ScreenAction::new("esporta_pacchetto", texts::EXPORT_BUNDLE);
 pub const SEND_NOW: ScreenAction = ScreenAction::new("invia_ora", texts::SEND_NOW);
@@ -47,6 +48,7 @@ pub struct OutboxScreen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Decision {
     Requeue,
+    Withdraw,
     MarkSent,
     /// The queue exported to a bundle at this path, as typed.
     Export(String),
@@ -80,6 +82,7 @@ impl OutboxScreen {
             Action::Screen(NEXT_FILTER),
             Action::Screen(PREVIOUS_FILTER),
             Action::Screen(REQUEUE),
+            Action::Screen(WITHDRAW),
             Action::Screen(MARK_SENT),
             Action::Screen(EXPORT_BUNDLE),
             Action::Screen(SEND_NOW),

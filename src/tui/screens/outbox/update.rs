@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use super::forms::{self, OutboxOutcome};
 use super::{
     Decision, EXPORT_BUNDLE, MARK_SENT, OUTBOX_CHROME, OUTBOX_PAGE, OutboxScreen, REQUEUE,
-    SEND_NOW,
+    SEND_NOW, WITHDRAW,
 };
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxState};
 use crate::office::{OfficeError, Reply, Request};
@@ -56,6 +56,15 @@ impl Screen for OutboxScreen {
                 "rimettere in coda",
                 ctx,
             ),
+            Action::Screen(WITHDRAW) => {
+                let Some(entry) = selected.as_ref() else {
+                    return;
+                };
+                match entry.state.why_not_withdrawable() {
+                    None => ctx.open_form(forms::withdraw(entry.id)),
+                    Some(why) => ctx.error(texts::cannot_withdraw(&entry.id.to_string(), why)),
+                }
+            }
             Action::Screen(MARK_SENT) => decide(
                 selected.as_ref(),
                 OutboxState::can_mark_sent,
@@ -103,6 +112,9 @@ impl Screen for OutboxScreen {
             OutboxOutcome::Requeue { id, reason } => {
                 (Request::Requeue { id, reason }, Decision::Requeue)
             }
+            OutboxOutcome::Withdraw { id, reason } => {
+                (Request::Withdraw { id, reason }, Decision::Withdraw)
+            }
             OutboxOutcome::MarkSent { id, reason, io_id } => {
                 (Request::MarkSent { id, reason, io_id }, Decision::MarkSent)
             }
@@ -136,6 +148,9 @@ impl Screen for OutboxScreen {
         };
         match (decision, reply) {
             (Decision::Requeue, Reply::Requeue(result)) => decided(result, texts::requeued, ctx),
+            (Decision::Withdraw, Reply::Withdraw(result)) => {
+                decided(result, texts::withdrawn, ctx)
+            }
             (Decision::MarkSent, Reply::MarkSent(result)) => {
                 decided(result, texts::marked_sent, ctx)
             }
