@@ -82,3 +82,6 @@ impl Rules for Review {
         text::summary(kind)
     }
 }
+
+#[cfg(test)]
+mod tests;
