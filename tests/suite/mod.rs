@@ -10,6 +10,7 @@ mod cli_italian;
 mod console_agenda;
 mod console_calls;
 mod console_e2e;
+mod console_picker;
 mod console_ranking;
 mod console_review;
 mod console_screens;
