@@ -6,6 +6,7 @@ pub mod case;
 pub mod catalogue;
 pub mod config;
 pub mod contract;
+pub mod fitting;
 pub mod front_matter;
 pub mod markdown;
 pub mod new_message;

@@ -9,6 +9,7 @@ use std::ops::Deref;
 use chrono::NaiveDate;
 
 use crate::domain::{ApplicationId, State};
+use crate::messages::fitting::Standing;
 
 use super::data::Row;
 
@@ -156,6 +157,20 @@ impl Rows {
             self.fee_days.add(row.fee_due);
             self.rows[position] = row;
         }
+    }
+
+    /// How the applications `ids` stand, as far as their rows tell, for the messages offered
+    /// first: a flagged row (a declared condition's document not in) counts as missing
+    /// documents.
+    pub fn standings(&self, ids: &[ApplicationId]) -> Vec<Standing> {
+        ids.iter()
+            .filter_map(|id| self.position_of(*id).and_then(|at| self.rows.get(at)))
+            .map(|row| Standing {
+                state: row.state,
+                documents_missing: row.flagged,
+                fee_unpaid: row.fee_due.is_some(),
+            })
+            .collect()
     }
 
     /// Entries for the search index, row for row.

@@ -39,7 +39,15 @@ pub const REQUIRED: &str = "obbligatorio";
 
 pub const FORM_CHOOSE_TEMPLATE: &str = "Messaggio IO da inviare";
 pub const FORM_MESSAGE_VALUES: &str = "Dati del messaggio IO";
-pub const FIELD_TEMPLATE: &str = "Messaggio (← →)";
+pub const FIELD_TEMPLATE: &str = "Messaggio";
+/// Under a pick from a list: how to find and take an entry, with the keys that move, take and
+/// close.
+pub fn pick_hint(moves: &str, takes: &str, closes: &str) -> String {
+    format!("scrivere per filtrare · {moves} scegli · {takes} apre · {closes} chiude")
+}
+/// Beside the entries offered first.
+pub const PICK_FITS: &str = "★ adatto allo stato";
+pub const PICK_NONE: &str = "nessuna voce corrisponde al filtro: cancellarne una parte";
 pub const NO_COMUNE_CONFIG: &str = "configurazione del Comune mancante: indicare --comune FILE o creare ~/.config/alloggi/comune.toml (esempio in fixtures/comune.toml)";
 pub const SENDER_OFF: &str = "invio a IO non attivo in questa console";
 pub const BOX_MESSAGE: &str = "Messaggio IO";

@@ -732,16 +732,8 @@ fn a_batch_to_selected_applications_is_queued_once_even_when_repeated() {
         }
     };
     select(&mut c);
-    let template_index = alloggi::messages::Catalogue::builtin()
-        .templates()
-        .iter()
-        .position(|t| t.id == "graduatoria_provvisoria")
-        .unwrap();
     let fire = |c: &mut Console| {
-        c.char('m');
-        for _ in 0..template_index {
-            c.key(KeyCode::Right);
-        }
+        c.char('m').typing("graduatoria provvisoria");
         c.key(KeyCode::Enter);
         assert!(
             matches!(c.app.overlay, Some(Overlay::Preview(_))),

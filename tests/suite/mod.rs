@@ -12,6 +12,7 @@ mod console_agenda;
 mod console_calls;
 mod console_decisions;
 mod console_e2e;
+mod console_picker;
 mod console_ranking;
 mod console_review;
 mod console_screens;

@@ -10,6 +10,7 @@ use std::time::Instant;
 use super::Ctx;
 use super::then::Then;
 use crate::domain::{ApplicationId, Command};
+use crate::messages::fitting::Standing;
 use crate::messages::{ComuneConfig, ValueSource, Values};
 use crate::office::{
     Batch, BatchProgress, BatchStep, InterestedPreview, Request, Step, StepPreview, template_named,
@@ -202,11 +203,12 @@ impl Ctx<'_> {
         self.show(Overlay::Preview(Box::new(state)));
     }
 
-    pub fn choose_template(&mut self, target: Target) {
+    /// The message picker for `target`, offering first what fits how its applications stand.
+    pub fn choose_template(&mut self, target: Target, standings: &[Standing]) {
         if let Err(reason) = self.config() {
             return self.error(reason);
         }
-        self.open_form(Form::choose_template(target));
+        self.open_form(Form::choose_template(target, standings));
     }
 
     /// After the template is chosen: ask what only the caseworker knows, then preview.

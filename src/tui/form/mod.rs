@@ -3,6 +3,10 @@
 //! pass. Each screen keeps its forms in its folder; the forms of IO messages, which any screen
 //! may open, are here.
 
+mod picker;
+
+pub use picker::{PickEntry, Picker};
+
 use tui_input::{Input, InputRequest};
 
 use crate::domain::Command;
@@ -12,6 +16,7 @@ use crate::domain::time::parse_date;
 use super::messaging::Target;
 use super::rows::Rows;
 use super::strings as s;
+use crate::messages::fitting::{Standing, offer_order};
 use crate::messages::{Catalogue, PlaceholderSpec, Values};
 
 type Validator = Box<dyn Fn(&str) -> Result<(), String>>;
@@ -28,6 +33,8 @@ pub struct Field {
     pub hint: Option<String>,
     /// For a checklist: its rows, ticked with Space; typing and ← → are then ignored.
     pub checklist: Option<Checklist>,
+    /// For a pick from a list: typing filters it, ↑ ↓ move through it.
+    pub picker: Option<Picker>,
     validator: Validator,
 }
 
@@ -137,6 +144,7 @@ impl Field {
             error: None,
             hint: None,
             checklist: None,
+            picker: None,
             validator: Box::new(|_| Ok(())),
         }
     }
@@ -156,6 +164,19 @@ impl Field {
 
     pub fn is_checklist(&self) -> bool {
         self.checklist.is_some()
+    }
+
+    /// One entry of a list, found by typing; the field is required.
+    pub fn picker(label: &'static str, picker: Picker) -> Field {
+        Field {
+            picker: Some(picker),
+            ..Field::text(label, "").required()
+        }
+    }
+
+    /// A field drawn as a list of its own (a checklist or a pick from a list).
+    pub fn is_list(&self) -> bool {
+        self.checklist.is_some() || self.picker.is_some()
     }
 
     pub fn required(mut self) -> Field {
@@ -194,6 +215,10 @@ impl Field {
     fn validate(&mut self) -> bool {
         if let Some(checklist) = &self.checklist {
             self.error = checklist.problem(self.required);
+            return self.error.is_none();
+        }
+        if let Some(picker) = &self.picker {
+            self.error = picker.chosen().is_none().then(|| s::PICK_NONE.to_string());
             return self.error.is_none();
         }
         let value = self.value();
@@ -270,16 +295,20 @@ impl Form {
         }
     }
 
-    pub fn choose_template(target: Target) -> Form {
-        let titles = Catalogue::builtin()
-            .templates()
-            .iter()
-            .map(|t| t.title.clone())
-            .collect();
+    /// The catalogue's messages to pick from, those fitting the applications' `standings`
+    /// first.
+    pub fn choose_template(target: Target, standings: &[Standing]) -> Form {
+        let templates = Catalogue::builtin().templates();
+        let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
+        let (order, leading) = offer_order(&ids, standings);
+        let entries = order
+            .into_iter()
+            .enumerate()
+            .filter_map(|(at, i)| templates.get(i).map(|t| (t.title.clone(), i, at < leading)));
         Form::new(
             s::FORM_CHOOSE_TEMPLATE,
             MessagePurpose::ChooseTemplate(target),
-            vec![Field::choice(s::FIELD_TEMPLATE, titles, 0)],
+            vec![Field::picker(s::FIELD_TEMPLATE, Picker::new(entries))],
         )
     }
 
@@ -313,9 +342,17 @@ impl Form {
         self.fields.get(self.focus)
     }
 
-    /// The next field; in a checklist, its next row first.
+    /// The next field; in a checklist, its next row first; in a pick from a list, the next
+    /// entry.
     pub fn next_field(&mut self, step: isize) {
         let len = self.fields.len() as isize;
+        if let Some(picker) = self
+            .fields
+            .get_mut(self.focus)
+            .and_then(|f| f.picker.as_mut())
+        {
+            return picker.step(step);
+        }
         if let Some(checklist) = self
             .fields
             .get_mut(self.focus)
@@ -365,6 +402,14 @@ impl Form {
             self.dirty = true;
             self.error = None;
             field.error = None;
+            return;
+        }
+        if let Some(picker) = &mut field.picker {
+            // Filtering is looking, not input: Esc still closes at once.
+            if picker.edit(request) {
+                self.error = None;
+                field.error = None;
+            }
             return;
         }
         if field.is_choice() {
@@ -426,6 +471,15 @@ impl Form {
         self.fields.get(i).and_then(|f| f.checklist.as_ref())
     }
 
+    /// The value of the entry picked in field `i`, when it is a pick with an entry under its
+    /// cursor.
+    pub fn picked(&self, i: usize) -> Option<usize> {
+        self.fields
+            .get(i)
+            .and_then(|f| f.picker.as_ref())
+            .and_then(Picker::chosen)
+    }
+
     /// The option chosen in field `i`.
     pub fn chosen(&self, i: usize) -> usize {
         self.fields.get(i).map(|f| f.choice).unwrap_or(0)
@@ -439,7 +493,7 @@ impl Form {
 /// The forms of an IO message, which any screen may open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum MessagePurpose {
-    /// Which catalogue message to send; the options are the catalogue's templates in order.
+    /// Which catalogue message to send; the entries stand for the catalogue's templates.
     ChooseTemplate(Target),
     /// The values the caseworker types for a message: one field per placeholder named.
     Values {
@@ -453,10 +507,9 @@ impl Purpose for MessagePurpose {
     fn build(&self, form: &Form) -> Result<Outcome, String> {
         match self.clone() {
             MessagePurpose::ChooseTemplate(target) => {
-                let index = form.chosen(0);
-                let template = Catalogue::builtin()
-                    .templates()
-                    .get(index)
+                let template = form
+                    .picked(0)
+                    .and_then(|index| Catalogue::builtin().templates().get(index))
                     .map(|t| t.id.clone())
                     .ok_or_else(|| s::field_error(s::FIELD_TEMPLATE, s::REQUIRED))?;
                 Ok(Outcome::Template { target, template })

@@ -469,6 +469,8 @@ pub fn key_bar_actions(app: &App) -> Vec<Action> {
         Context::Search => vec![Action::Confirm, Action::Cancel, Action::Down],
         Context::Help => vec![Action::Cancel, Action::Down],
         Context::Palette => vec![Action::Confirm, Action::Cancel],
+        // A pick from a list has no other field to move to.
+        Context::Form if focused_picker(app) => vec![Action::Confirm, Action::Cancel],
         Context::Form => vec![Action::NextField, Action::Save, Action::Cancel],
         Context::Confirm => vec![Action::Yes, Action::No],
         Context::Preview => match &app.overlay {
@@ -488,6 +490,11 @@ pub fn key_bar_actions(app: &App) -> Vec<Action> {
         }
         Context::Global => vec![],
     }
+}
+
+fn focused_picker(app: &App) -> bool {
+    matches!(&app.overlay, Some(Overlay::Form { form, .. })
+        if form.focused().is_some_and(|f| f.picker.is_some()))
 }
 
 /// The keys of what is in front, taken from the keymap so that they cannot disagree with it.

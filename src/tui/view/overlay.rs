@@ -181,15 +181,19 @@ fn palette(frame: &mut Frame, area: Rect, app: &App, list: &ListState) {
 
 fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor: bool) {
     let theme = app.theme;
-    let plain = form.fields.iter().filter(|f| !f.is_checklist()).count();
+    let plain = form.fields.iter().filter(|f| !f.is_list()).count();
     let fixed = plain * 2 + 4;
-    // A checklist gets what the screen leaves, one line for its label; its cursor stays shown.
+    // A list gets what the screen leaves, one line for its label; its cursor stays shown.
     let list_room = usize::from(area.height).saturating_sub(fixed + 3);
     let wanted: usize = form
         .fields
         .iter()
-        .filter_map(|f| f.checklist.as_ref())
-        .map(|c| 1 + c.positions().len())
+        .map(|f| match (&f.checklist, &f.picker) {
+            (Some(c), _) => 1 + c.positions().len(),
+            // Every entry, so that the window keeps its size while the filter narrows it.
+            (None, Some(p)) => 1 + p.len().max(1),
+            (None, None) => 0,
+        })
         .sum();
     let height = (fixed + wanted.min(list_room + 1)) as u16;
     let rect = centered(area, 78, height);
@@ -197,7 +201,7 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
     let label_width = form
         .fields
         .iter()
-        .filter(|f| !f.is_checklist())
+        .filter(|f| !f.is_list())
         .map(|f| f.label.chars().count())
         .max()
         .unwrap_or(0)
@@ -221,6 +225,23 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
                 cursor = Some(Position::new(
                     (inner.x + column as u16).min(inner.right()),
                     inner.y + line as u16,
+                ));
+            }
+            continue;
+        }
+        if let Some(picker) = &field.picker {
+            let at = picker_lines(
+                &mut lines,
+                field,
+                picker,
+                list_room,
+                usize::from(inner.width),
+                app,
+            );
+            if focused {
+                cursor = Some(Position::new(
+                    (inner.x + at.1 as u16).min(inner.right()),
+                    inner.y + at.0 as u16,
                 ));
             }
             continue;
@@ -278,6 +299,16 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
             format!(" ✗ {}", fit(error, usize::from(inner.width) - 4)),
             theme.error(),
         )));
+    } else if form.focused().is_some_and(|f| f.picker.is_some()) {
+        // At the foot of the window however few entries the filter leaves.
+        let foot = usize::from(inner.height).saturating_sub(1);
+        if lines.len() < foot {
+            lines.resize(foot, Line::default());
+        }
+        lines.push(Line::from(Span::styled(
+            format!(" {}", fit(&pick_hint(app), usize::from(inner.width) - 2)),
+            theme.dim(),
+        )));
     } else {
         let keys = |action| {
             super::super::keymap::key_label(
@@ -303,6 +334,89 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
     if show_cursor && let Some(position) = cursor {
         frame.set_cursor_position(position);
     }
+}
+
+/// The keys of a pick from a list: the arrows where they are bound, else the first key.
+fn pick_hint(app: &App) -> String {
+    let key = |action, preferred: &str| {
+        let keys = app.keymap.keys_for(Context::Form, action);
+        let key = keys
+            .iter()
+            .find(|k| *k == preferred)
+            .or(keys.first())
+            .cloned()
+            .unwrap_or_default();
+        super::super::keymap::key_label(&key)
+    };
+    s::pick_hint(
+        &format!(
+            "{} {}",
+            key(Action::PreviousField, "Up"),
+            key(Action::NextField, "Down")
+        ),
+        &key(Action::Confirm, "Enter"),
+        &key(Action::Cancel, "Esc"),
+    )
+}
+
+/// A pick's filter line, then as many of the entries it leaves as `room` holds around the
+/// cursor; where the text cursor goes in the filter (line in the window, column).
+fn picker_lines(
+    lines: &mut Vec<Line<'static>>,
+    field: &crate::tui::form::Field,
+    picker: &crate::tui::form::Picker,
+    room: usize,
+    width: usize,
+    app: &App,
+) -> (usize, usize) {
+    let theme = app.theme;
+    let shown = picker.shown();
+    let label = format!(" {}: ", field.label);
+    let (note, style) = match &field.error {
+        Some(error) => (format!("✗ {error}"), theme.error()),
+        None if shown.iter().any(|e| e.fits) => (s::PICK_FITS.to_string(), theme.dim()),
+        None => (String::new(), theme.dim()),
+    };
+    let label_width = label.chars().count();
+    let note_width = note
+        .chars()
+        .count()
+        .min(width.saturating_sub(label_width + 10));
+    let query_width = width.saturating_sub(label_width + note_width + 1);
+    let scroll = picker.query.visual_scroll(query_width);
+    let query: String = picker.query.value().chars().skip(scroll).collect();
+    let at = (
+        lines.len(),
+        label_width + picker.query.visual_cursor() - scroll,
+    );
+    lines.push(Line::from(vec![
+        Span::styled(label, theme.bold()),
+        Span::styled(pad(&query, query_width), theme.focused_field()),
+        Span::raw(" "),
+        Span::styled(fit(&note, note_width), style),
+    ]));
+    if shown.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("    {}", s::NO_MATCH),
+            theme.dim(),
+        )));
+        return at;
+    }
+    let room = room.max(1);
+    let start = (picker.cursor + 1).saturating_sub(room);
+    for (i, entry) in shown.iter().enumerate().skip(start).take(room) {
+        let is_cursor = i == picker.cursor;
+        let lead = if is_cursor { "▶" } else { " " };
+        let mark = if entry.fits { "★" } else { " " };
+        let text = format!("  {lead} {mark} {}", super::clean(&entry.text));
+        let style = if is_cursor {
+            theme.focused_field()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(pad(&text, width), style)));
+    }
+    at
 }
 
 /// A checklist's label line, then as many of its rows (and notes) as `room` holds around the

@@ -91,3 +91,6 @@ impl Rules for Review {
         text::summary(kind)
     }
 }
+
+#[cfg(test)]
+mod tests;

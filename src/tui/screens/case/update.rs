@@ -21,6 +21,7 @@ use crate::tui::actions::{
 };
 use crate::office::{ON_REGISTER, Reply};
 use crate::tui::context::{Change, Ctx, Ticket};
+use crate::messages::fitting::Standing;
 use crate::tui::messaging::Target;
 use crate::tui::screens::agenda::{self, AgendaOutcome};
 use crate::tui::screens::{Back, Screen};
@@ -56,7 +57,8 @@ impl Screen for CaseScreen {
                 None
             }
             SEND_MESSAGE => {
-                ctx.choose_template(Target::Case(id));
+                let standing = Standing::of(app, case.data.call.as_ref());
+                ctx.choose_template(Target::Case(id), &[standing]);
                 None
             }
             REMOVE_MEMBER | RECORD_DOCUMENT | VERIFY | ISSUE_FEE | RECORD_PAYMENT | REMIND_FEE => {

@@ -78,7 +78,8 @@ impl Screen for InboxScreen {
             SEND_MESSAGE => {
                 let targets = self.targets(ctx.rows());
                 if !targets.is_empty() {
-                    ctx.choose_template(Target::Batch(targets));
+                    let standings = ctx.rows().standings(&targets);
+                    ctx.choose_template(Target::Batch(targets), &standings);
                 }
             }
             ADMIT | EXCLUDE => {
