@@ -50,9 +50,7 @@ pub fn required_role(request: &Request) -> Role {
         Request::Requeue { .. }
         | Request::MarkSent { .. }
         | Request::Withdraw { .. }
-        | Request::ExportBundle { .. } => {
-            Role::Operatore
-        }
+        | Request::ExportBundle { .. } => Role::Operatore,
     }
 }
 

@@ -313,7 +313,12 @@ fn typo_hits(
     exact: &[u32],
     recent: &mut RecentNear,
 ) -> Vec<Hit> {
-    let near: Vec<Option<Arc<Near>>> = query.folded.iter().map(|w| recent.near(index, w)).collect();
+    let near: Vec<Option<Arc<Near>>> = query
+        .words
+        .iter()
+        .zip(&query.folded)
+        .map(|(typed, folded)| recent.near(index, folded, typed.is_ascii()))
+        .collect();
     let mut candidates: Vec<u32> = near
         .iter()
         .flatten()
@@ -374,20 +379,22 @@ fn typo_hits(
 /// others' rows are not searched for again.
 const RECENT_NEAR: usize = 8;
 
-/// The near rows of the last query words looked up (`None`: the word gets no typo tolerance).
+/// The near rows of the last query words looked up (`None`: the word gets no typo tolerance),
+/// by folded word and whether it was typed in ASCII.
 #[derive(Default)]
-struct RecentNear(Vec<(String, Option<Arc<Near>>)>);
+struct RecentNear(Vec<((String, bool), Option<Arc<Near>>)>);
 
 impl RecentNear {
-    fn near(&mut self, index: &SearchIndex, word: &str) -> Option<Arc<Near>> {
-        if let Some((_, near)) = self.0.iter().find(|(w, _)| w == word) {
+    fn near(&mut self, index: &SearchIndex, folded: &str, ascii: bool) -> Option<Arc<Near>> {
+        let key = (folded.to_owned(), ascii);
+        if let Some((_, near)) = self.0.iter().find(|(k, _)| *k == key) {
             return near.clone();
         }
-        let near = index.names.near(word, index.len()).map(Arc::new);
+        let near = index.names.near(folded, ascii, index.len()).map(Arc::new);
         if self.0.len() >= RECENT_NEAR {
             self.0.remove(0);
         }
-        self.0.push((word.to_owned(), near.clone()));
+        self.0.push((key, near.clone()));
         near
     }
 }
@@ -759,6 +766,14 @@ mod tests {
             vec![2, 3],
             "then Rosso, a typo away"
         );
+    }
+
+    #[test]
+    fn a_word_typed_with_accents_finds_the_same_name_folded() {
+        // The ordinary matcher does not fold a query with accents, so "Kò/A" misses "kò/À"
+        // there; the folded name word is the same, so the typo pass finds it.
+        let index = Arc::new(SearchIndex::new(vec![entry("kò/À", "", "")]));
+        assert_eq!(rows(&fresh(&index, "Kò/A")), vec![0]);
     }
 
     #[test]

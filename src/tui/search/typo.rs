@@ -95,8 +95,7 @@ pub(super) fn distance(word: &str, name_word: &str) -> Option<u8> {
 
 /// The rows near one query word: for every row, the distance of its nearest name word (`FAR`
 /// when none is within reach), and the rows whose nearest name word is at least one typo away,
-/// ascending. A row with the word itself in its name is no typo hit through that word: the word is
-/// a subsequence of its name, so the ordinary matcher finds it.
+/// ascending; see [`NameWords::near`] for the rows at distance 0.
 pub(super) struct Near {
     pub distance: Vec<u8>,
     pub rows: Vec<u32>,
@@ -156,8 +155,11 @@ impl NameWords {
     }
 
     /// The rows (of `len`) whose name has a word near the folded query `word`; `None` when the
-    /// word gets no typo tolerance.
-    pub(super) fn near(&self, word: &str, len: usize) -> Option<Near> {
+    /// word gets no typo tolerance. With `matched_unfolded` (the query word as typed is ASCII), a
+    /// row with the word itself in its name is left out of the rows: the word is a subsequence of
+    /// its name, so the ordinary matcher finds it. A word typed with accents is matched there
+    /// without folding ("kò/a" does not find "kò/À"), so its rows at distance 0 stay.
+    pub(super) fn near(&self, word: &str, matched_unfolded: bool, len: usize) -> Option<Near> {
         let typos = allowed_typos(word);
         let builder = AUTOMATA.get(usize::from(typos).checked_sub(1)?)?;
         let dfa = builder.build_dfa(word);
@@ -179,8 +181,10 @@ impl NameWords {
                 }
             }
         }
-        near.rows
-            .retain(|&row| near.distance.get(row as usize).is_some_and(|&d| d > 0));
+        if matched_unfolded {
+            near.rows
+                .retain(|&row| near.distance.get(row as usize).is_some_and(|&d| d > 0));
+        }
         near.rows.sort_unstable();
         Some(near)
     }
@@ -217,16 +221,23 @@ mod tests {
         let words = NameWords::new(
             ["Russo Simone", "Lucà Niccolò", "Rossi Maria", "Russo Russa"].into_iter(),
         );
-        let near = words.near("rosso", 4).map(|n| (n.rows, n.distance));
+        let near = words.near("rosso", true, 4).map(|n| (n.rows, n.distance));
         assert_eq!(near, Some((vec![0, 2, 3], vec![1, FAR, 1, 1])));
-        let near = words.near("russa", 4).map(|n| (n.rows, n.distance));
+        let near = words.near("russa", true, 4).map(|n| (n.rows, n.distance));
         assert_eq!(
             near,
             Some((vec![0], vec![1, FAR, FAR, 0])),
             "rows with the word itself are left to the ordinary matcher"
         );
-        let near = words.near("nicolo", 4).map(|n| n.rows);
+        let near = words.near("nicolo", true, 4).map(|n| n.rows);
         assert_eq!(near, Some(vec![1]), "accents folded, a letter missing");
-        assert!(words.near("ros", 4).is_none());
+        assert!(words.near("ros", true, 4).is_none());
+        let accented = NameWords::new(["kò/À"].into_iter());
+        let near = accented.near("ko/a", false, 1).map(|n| n.rows);
+        assert_eq!(
+            near,
+            Some(vec![0]),
+            "a word typed with accents keeps its exact rows"
+        );
     }
 }

@@ -33,6 +33,7 @@ fn now() -> Timestamp {
 fn ctx() -> Context {
     Context {
         actor: "mrossi".to_string(),
+        on_behalf_of: None,
         now: now(),
     }
 }
@@ -94,6 +95,7 @@ fn application(state: State) -> Application {
         },
         documents: BTreeMap::new(),
         integration: None,
+        refusal_notice: None,
         decision: None,
         verifications: Default::default(),
         fee: None,
