@@ -382,7 +382,10 @@ const RECENT_NEAR: usize = 8;
 /// The near rows of the last query words looked up (`None`: the word gets no typo tolerance),
 /// by folded word and whether it was typed in ASCII.
 #[derive(Default)]
-struct RecentNear(Vec<((String, bool), Option<Arc<Near>>)>);
+struct RecentNear(Vec<(NearKey, Option<Arc<Near>>)>);
+
+/// A folded query word and whether it was typed in ASCII.
+type NearKey = (String, bool);
 
 impl RecentNear {
     fn near(&mut self, index: &SearchIndex, folded: &str, ascii: bool) -> Option<Arc<Near>> {
