@@ -511,7 +511,12 @@ fn case_with_its_score() {
         let mut console = live(size);
         console.open_row("Ferri");
         snapshot(name, &console);
-        let text = console.text();
+        // At 80×24 the wrapped lines scroll: the blocks come a few lines down.
+        let mut text = console.text();
+        for _ in 0..12 {
+            console.key(KeyCode::Down);
+            text.push_str(&console.text());
+        }
         assert!(text.contains("Punteggio: 19"), "{text}");
         assert!(text.contains("Soggettive 15 (tetto 15)"), "{text}");
         assert!(text.contains("tetto applicato"), "{text}");
@@ -864,4 +869,73 @@ fn the_keys_are_in_the_help() {
     console.open_row("Neri");
     let bar = console.text();
     assert!(bar.contains("g rettifica punteggio"), "{bar}");
+}
+
+// ---- nothing cut at 80×24 ------------------------------------------------------------------
+
+/// The lines of the case's score box, from its title to its bottom border.
+fn score_box(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| !l.contains("Punteggio:"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_score_lines_wrap_at_80x24() {
+    let mut console = live(SMALL);
+    console.open_row("Ferri");
+    snapshot("scheda_punteggio_a_capo_80x24", &console);
+    let mut seen = console.text();
+    for _ in 0..12 {
+        console.key(KeyCode::Down);
+        seen.push_str("\n");
+        seen.push_str(&console.text());
+    }
+    let lines = score_box(&console.text());
+    assert!(!lines.is_empty(), "{}", console.text());
+    for line in score_box(&seen) {
+        assert!(!line.contains('…'), "{line}\n{seen}");
+    }
+    // The criterion's label, whole over two lines of its column.
+    assert!(
+        seen.contains("Genitore solo con 2 figli minori a"),
+        "{seen}"
+    );
+    assert!(seen.contains("carico"), "{seen}");
+}
+
+#[test]
+fn who_verified_a_check_is_named_whole() {
+    let mut console = live(SMALL);
+    let neri = console
+        .app
+        .rows
+        .iter()
+        .find(|r| r.name.starts_with("Neri"))
+        .map(|r| r.id)
+        .expect("Neri");
+    let context = alloggi::domain::Context {
+        actor: "operatore".into(),
+        now: live_day() - chrono::Duration::hours(1),
+    };
+    console
+        .store()
+        .execute(
+            &Command::Verify {
+                id: neri,
+                item: CheckItem::Condizione(Condition::AlloggioAntigienico),
+                verified: true,
+                note: String::new(),
+            },
+            &context,
+        )
+        .expect("verified");
+    console.open_row("Neri");
+    snapshot("scheda_operatore_intero_80x24", &console);
+    let text = console.text();
+    assert!(text.contains("operatore 03/12"), "{text}");
+    assert!(!text.contains("operato…"), "{text}");
 }

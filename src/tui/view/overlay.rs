@@ -180,9 +180,8 @@ fn palette(frame: &mut Frame, area: Rect, app: &App, list: &ListState) {
 
 fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor: bool) {
     let theme = app.theme;
-    let height = (form.fields.len() * 2 + 4) as u16;
-    let rect = centered(area, 78, height);
-    let inner = window(frame, rect, form.title, app);
+    // The window is 78 wide: 76 columns inside its borders.
+    let inner_width = usize::from(area.width.min(78)).saturating_sub(2);
     let label_width = form
         .fields
         .iter()
@@ -190,8 +189,10 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
         .max()
         .unwrap_or(0)
         + 2;
-    let value_width = usize::from(inner.width).saturating_sub(label_width + 3);
+    let value_width = inner_width.saturating_sub(label_width + 3);
+    let indent = " ".repeat(label_width + 1);
     let mut lines = Vec::new();
+    // The focused field's line and column, for the terminal's cursor.
     let mut cursor = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
@@ -214,64 +215,65 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
         ]));
         if focused && !field.is_choice() {
             let scroll = field.input.visual_scroll(value_width);
-            let x = inner.x + (label_width + 1 + field.input.visual_cursor() - scroll) as u16;
-            cursor = Some(Position::new(
-                x.min(inner.right()),
-                inner.y + (lines.len() - 1) as u16,
+            cursor = Some((
+                lines.len() - 1,
+                label_width + 1 + field.input.visual_cursor() - scroll,
             ));
         }
-        let note = match (&field.error, focused && field.is_choice()) {
-            (Some(error), _) => Span::styled(
-                format!(
-                    "{}✗ {}",
-                    " ".repeat(label_width + 1),
-                    fit(error, value_width)
-                ),
-                theme.error(),
-            ),
-            (None, true) => Span::styled(
-                format!("{}{}", " ".repeat(label_width + 1), s::CHOICE_HINT),
-                theme.dim(),
-            ),
+        // An error or a hint is wrapped under the value, never cut: it is what says how to
+        // fill the field.
+        let (note, note_style) = match (&field.error, focused && field.is_choice()) {
+            (Some(error), _) => (format!("✗ {error}"), theme.error()),
+            (None, true) => (s::CHOICE_HINT.to_string(), theme.dim()),
             (None, false) => match &field.hint {
-                Some(hint) => Span::styled(
-                    format!("{}{}", " ".repeat(label_width + 1), fit(hint, value_width)),
-                    theme.dim(),
-                ),
-                None => Span::raw(""),
+                Some(hint) => (hint.clone(), theme.dim()),
+                None => (String::new(), Style::default()),
             },
         };
-        lines.push(Line::from(note));
+        for line in super::wrap(&note, value_width.max(1)) {
+            lines.push(Line::from(Span::styled(
+                format!("{indent}{line}"),
+                note_style,
+            )));
+        }
     }
-    if let Some(error) = &form.error {
-        lines.push(Line::from(Span::styled(
-            format!(" ✗ {}", fit(error, usize::from(inner.width) - 4)),
-            theme.error(),
-        )));
-    } else {
-        let keys = |action| {
-            super::super::keymap::key_label(
-                &app.keymap
-                    .first_key(Context::Form, action)
-                    .unwrap_or_default(),
-            )
-        };
-        lines.push(Line::from(Span::styled(
-            format!(
-                " {} {} · {} {} · {} {}",
-                keys(Action::NextField),
-                Action::NextField.description(),
-                keys(Action::Save),
-                Action::Save.description(),
-                keys(Action::Cancel),
-                Action::Cancel.description()
-            ),
-            theme.dim(),
-        )));
+    match &form.error {
+        Some(error) => {
+            for line in super::wrap(&format!("✗ {error}"), inner_width.saturating_sub(2).max(1)) {
+                lines.push(Line::from(Span::styled(format!(" {line}"), theme.error())));
+            }
+        }
+        None => {
+            let keys = |action| {
+                super::super::keymap::key_label(
+                    &app.keymap
+                        .first_key(Context::Form, action)
+                        .unwrap_or_default(),
+                )
+            };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    " {} {} · {} {} · {} {}",
+                    keys(Action::NextField),
+                    Action::NextField.description(),
+                    keys(Action::Save),
+                    Action::Save.description(),
+                    keys(Action::Cancel),
+                    Action::Cancel.description()
+                ),
+                theme.dim(),
+            )));
+        }
     }
+    // Borders and a free line under the keys.
+    let height = u16::try_from(lines.len() + 3).unwrap_or(u16::MAX);
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, form.title, app);
     frame.render_widget(Paragraph::new(lines), inner);
-    if show_cursor && let Some(position) = cursor {
-        frame.set_cursor_position(position);
+    if show_cursor && let Some((row, column)) = cursor {
+        let x = inner.x + u16::try_from(column).unwrap_or(u16::MAX);
+        let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
+        frame.set_cursor_position(Position::new(x.min(inner.right()), y));
     }
 }
 
