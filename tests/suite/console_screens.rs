@@ -1142,3 +1142,22 @@ fn the_outbox_tabs_scroll_rather_than_cut_a_count() {
     assert!(tabs.contains("[In coda 1.215]"), "{tabs}");
     assert!(tabs.ends_with("│ …"), "{tabs}");
 }
+
+#[test]
+fn the_dashboard_wraps_the_call_and_its_last_day() {
+    let c = console(true, (80, 24));
+    let text = c.text();
+    insta::assert_snapshot!("cruscotto_a_capo_80x24", text);
+    let top: Vec<&str> = text.lines().skip(3).take(7).collect();
+    assert!(top.iter().all(|l| !l.contains('…')), "{text}");
+    let joined = top.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("Assegnazione di alloggi di edilizia residenziale pubblica sovvenzionata"),
+        "{text}"
+    );
+    assert!(
+        joined.contains("Determina n. 1514 del 10/09/2024"),
+        "{text}"
+    );
+    assert!(joined.contains("termine 12/06/2025"), "{text}");
+}
