@@ -939,3 +939,37 @@ fn who_verified_a_check_is_named_whole() {
     assert!(text.contains("operatore 03/12"), "{text}");
     assert!(!text.contains("operato…"), "{text}");
 }
+
+/// 02/06/2025: Ferri Anna, born 01/06/1985, is 40 today and was 39 on the reference date.
+fn after_a_birthday() -> Timestamp {
+    ts(2025, 6, 2, 9, 0, 0)
+}
+
+#[test]
+fn the_household_shows_the_age_on_the_reference_date_where_it_differs() {
+    let mut console = console_at(SMALL, false, after_a_birthday);
+    console.char('7');
+    console.open_row("Ferri");
+    snapshot("scheda_eta_riferimento_80x24", &console);
+    let text = console.text();
+    let anna: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("│ Ferri Anna"))
+        .take(2)
+        .collect();
+    assert!(anna[0].contains("40a"), "{text}");
+    assert!(anna[1].contains("(39a alla data di riferimento)"), "{text}");
+    // Giorgio turned 13 in between too; Lucia's birthday is not between the two days.
+    assert_eq!(
+        text.matches("alla data di riferimento").count(),
+        2,
+        "{text}"
+    );
+    let lucia = text
+        .lines()
+        .skip_while(|l| !l.starts_with("│ Ferri Lucia"))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!lucia.contains("riferimento"), "{text}");
+}

@@ -50,6 +50,11 @@ pub fn age(years: u32) -> String {
     format!("{years}a")
 }
 
+/// The age scoring counts, when the call's reference date gives another than today.
+pub fn age_at_reference(years: u32) -> String {
+    format!("{years}a alla data di riferimento")
+}
+
 pub fn unknown_document(code: &str) -> String {
     format!("documento '{code}' non previsto dal bando")
 }

@@ -586,9 +586,12 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     let theme = sheet.theme;
     let a = &case.data.application;
     let today = rome_date(sheet.now());
+    // Scoring counts ages on the call's reference date: where it gives another age, both show.
+    let reference = case.data.call.as_ref().map(|c| c.reference_date());
     let mut lines = Vec::new();
     for m in a.household.members() {
-        let age = texts::age(crate::domain::time::age_on(m.birth_date, today));
+        let years = crate::domain::time::age_on(m.birth_date, today);
+        let age = texts::age(years);
         let name_width = width.saturating_sub(18).max(4);
         let line = format!(
             " {} {} {:>4}",
@@ -596,6 +599,18 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
             pad(m.relation.label(), 11),
             age
         );
+        let at_reference = reference
+            .map(|day| crate::domain::time::age_on(m.birth_date, day))
+            .filter(|then| *then != years)
+            .map(|then| format!("({})", texts::age_at_reference(then)));
+        let line = match at_reference {
+            Some(then) if line.width() + 1 + then.width() <= width => format!("{line} {then}"),
+            Some(then) => {
+                lines.push(Line::from(line));
+                format!("   {then}")
+            }
+            None => line,
+        };
         let others: Vec<String> = case
             .data
             .shared
