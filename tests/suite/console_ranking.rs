@@ -973,3 +973,40 @@ fn the_household_shows_the_age_on_the_reference_date_where_it_differs() {
         .join("\n");
     assert!(!lucia.contains("riferimento"), "{text}");
 }
+
+#[test]
+fn the_adjustment_preview_says_when_a_cap_absorbs_the_change() {
+    let mut console = live(SMALL);
+    // Ferri's subjective lines sum to 16 against a cap of 15: ISEE from 5 to 8 adds nothing.
+    console.open_row("Ferri");
+    console
+        .char('g')
+        .key(KeyCode::Enter)
+        .typing("8")
+        .key(KeyCode::Enter)
+        .typing("ISEE corretto dopo verifica INPS")
+        .key(KeyCode::Enter);
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Check(_))),
+        "{}",
+        console.text()
+    );
+    snapshot("rettifica_tetto_80x24", &console);
+    let text = console.text();
+    assert!(text.contains("Punteggio totale: 19, invariato"), "{text}");
+    let joined = text
+        .lines()
+        .map(|l| {
+            l.trim_matches(|c: char| {
+                c == '│' || c == ' ' || c == '┌' || c == '└' || c == '┐' || c == '┘'
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains(
+            "Tetto soggettive 15: +3 nelle voci, 0 nel punteggio · 3 punti assorbiti dal tetto"
+        ),
+        "{text}"
+    );
+}

@@ -391,20 +391,21 @@ fn draw_preview(
 /// A step with what it will change, before it is committed: the keys say both ways out.
 fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::app::CheckState) {
     let theme = app.theme;
-    let height = u16::try_from(check.lines.len() + 4).unwrap_or(u16::MAX);
-    let rect = centered(area, 78, height);
-    let inner = window(frame, rect, check.title, app);
-    let width = usize::from(inner.width);
+    // The window is 78 wide: 76 columns inside, a space either side of the text.
+    let width = usize::from(area.width.min(78)).saturating_sub(2);
+    // What is to be confirmed is wrapped, never cut.
     let mut lines: Vec<Line> = check
         .lines
         .iter()
-        .map(|(text, weigh)| {
-            let text = format!(" {}", fit(text, width.saturating_sub(2)));
-            if *weigh {
-                Line::from(Span::styled(text, theme.warning()))
+        .flat_map(|(text, weigh)| {
+            let style = if *weigh {
+                theme.warning()
             } else {
-                Line::from(text)
-            }
+                Style::default()
+            };
+            super::wrap(text, width.saturating_sub(2))
+                .into_iter()
+                .map(move |part| Line::from(Span::styled(format!(" {part}"), style)))
         })
         .collect();
     let keys = |action| {
@@ -427,5 +428,8 @@ fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::ap
         ),
         theme.key(),
     )));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, check.title, app);
     frame.render_widget(Paragraph::new(lines), inner);
 }
