@@ -891,7 +891,7 @@ fn the_score_lines_wrap_at_80x24() {
     let mut seen = console.text();
     for _ in 0..12 {
         console.key(KeyCode::Down);
-        seen.push_str("\n");
+        seen.push('\n');
         seen.push_str(&console.text());
     }
     let lines = score_box(&console.text());

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, outbox: &OutboxScreen, view: &View) {
         shown = labels(true);
     }
     let tabs = tab_bar(&shown, active, width, theme);
-    let mut lines = vec![Line::from(tabs)];
+    let mut lines = vec![tabs];
     let state_width = width.saturating_sub(2 + WHEN + 2 + WHO + 2 + WHAT + 2);
     let [when, who, what, state] = texts::OUTBOX_COLUMNS;
     lines.push(Line::from(Span::styled(
