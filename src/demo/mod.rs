@@ -13,6 +13,7 @@
 //! The same seed always gives byte-identical databases (with `populate_on`, on the same day).
 
 mod calendar;
+mod dated_call;
 mod declaration;
 mod intake;
 mod lifecycle;
@@ -113,9 +114,11 @@ pub fn add_ranking(store: &Store, seed: u64) -> Result<Option<RankingSummary>, D
     Ok(ranking::add(store, &call, Tables::get()?, seed, after)?)
 }
 
-/// As `populate`, with the appointments and fee deadlines arranged around `today` (the
-/// caseworker's today, for a demo someone will look at), or later if `today` is less than two
-/// months after the demo's last event.
+/// As `populate`, dated for `today` (the caseworker's today, for a demo someone will look at):
+/// the seed's call is moved by whole weeks so that `today` falls inside its procedure (see
+/// `dated_call`), and the appointments and fee deadlines are arranged around `today`, or later
+/// if `today` is less than two months after the demo's last event. The same seed and day
+/// always give the same database.
 pub fn populate_on(
     store: &Store,
     options: &DemoOptions,
@@ -142,13 +145,16 @@ fn fill(
     let call = match store.active_call()? {
         Some(call) => call,
         None => {
-            let mut call = bando_2024()?;
+            let mut call = match today {
+                Some(today) => dated_call::dated(bando_2024()?, today),
+                None => bando_2024()?,
+            };
             // The demo's exclusions are decided at once, as a call treated as a competitive
             // procedure decides them (art. 10-bis L. 241/1990 exempts those): the notice of
             // the grounds for refusal is off here, and a caseworker may turn it on.
             call.params.refusal_notice = false;
             // Saved on the day of the determina, a few days before the window opens.
-            let day = add_days(rome_date(call.opens_at), -6);
+            let day = add_days(rome_date(call.opens_at), -dated_call::DETERMINA_DAYS_BEFORE);
             let ctx = Context {
                 actor: ACTORS[0].to_string(),
                 on_behalf_of: None,

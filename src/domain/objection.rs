@@ -10,7 +10,7 @@ use super::publication::RankingHeader;
 use super::ranking::RankingKind;
 use super::ranking::{Entry, Lot, rank};
 use super::ruleset::Ruleset;
-use super::scoring::{ScoreOverride, Totals, totals};
+use super::scoring::{CapAbsorbed, ScoreOverride, Totals, caps_absorbing, score, totals};
 use super::time::{Timestamp, format_date, format_ts_date, rome_date};
 use super::verification::{CheckItem, Verification};
 
@@ -276,10 +276,12 @@ pub fn apply_adjustment(
 }
 
 /// What an adjustment would do, shown before it is confirmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdjustmentEffect {
     pub before: Totals,
     pub after: Totals,
+    /// The blocks whose cap took part of the change.
+    pub absorbed: Vec<CapAbsorbed>,
     /// Position among the admitted applications, before and after.
     pub position_before: Option<u32>,
     pub position_after: Option<u32>,
@@ -320,6 +322,10 @@ pub fn adjustment_effect(
     AdjustmentEffect {
         before: totals(application, call, ruleset),
         after: totals(&changed, call, ruleset),
+        absorbed: caps_absorbing(
+            &score(application, call, ruleset),
+            &score(&changed, call, ruleset),
+        ),
         position_before: position(application),
         position_after: position(&changed),
     }

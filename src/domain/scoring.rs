@@ -175,6 +175,44 @@ pub fn score(application: &Application, call: &Call, ruleset: &Ruleset) -> Score
     }
 }
 
+/// A block whose cap took part of a change: its lines moved by `change`, its total only by
+/// `counted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CapAbsorbed {
+    pub block: Block,
+    pub cap: Points,
+    pub change: Points,
+    pub counted: Points,
+}
+
+impl CapAbsorbed {
+    /// The points of the change the cap left out (negative when a lowered sum stays over it).
+    pub fn absorbed(&self) -> Points {
+        self.change - self.counted
+    }
+}
+
+/// The blocks whose cap absorbed part of the change from `before` to `after`.
+pub fn caps_absorbing(before: &Score, after: &Score) -> Vec<CapAbsorbed> {
+    [
+        (&before.subjective, &after.subjective),
+        (&before.objective, &after.objective),
+    ]
+    .into_iter()
+    .filter_map(|(b, a)| {
+        let change = a.sum - b.sum;
+        let counted = a.total - b.total;
+        let cap = a.cap.or(b.cap)?;
+        (change != counted).then_some(CapAbsorbed {
+            block: a.block,
+            cap,
+            change,
+            counted,
+        })
+    })
+    .collect()
+}
+
 /// The same totals as `score`, without building the explanation.
 pub fn totals(application: &Application, call: &Call, ruleset: &Ruleset) -> Totals {
     let facts = Facts::of(application, call);
@@ -854,6 +892,59 @@ mod tests {
         let s = score(application, call, rules);
         assert_eq!(totals(application, call, rules), s.totals());
         s
+    }
+
+    #[test]
+    fn a_cap_that_takes_part_of_a_change_is_reported_with_what_it_took() {
+        let call = bando_2024().expect("the shipped call is valid");
+        let mut rules = table(vec![criterion(
+            "isee",
+            None,
+            Rule::Fasce {
+                measure: Measure::IseePercentoLimite,
+                bands: vec![
+                    Band {
+                        from: None,
+                        to: Some(1000),
+                        points: Points::whole(8),
+                    },
+                    Band {
+                        from: Some(1000),
+                        to: Some(5000),
+                        points: Points::whole(4),
+                    },
+                ],
+            },
+        )]);
+        rules.caps.insert(Block::Soggettivo, Points::whole(5));
+        let person = || vec![member("Mario", date(1970, 1, 1), Relation::Richiedente)];
+        // 3.000 € is 18 % of the one-person limit (4 points); 1.000 € is 6 % (8 points).
+        let four = scored(&application(person(), 300_000), &call, &rules);
+        let eight = scored(&application(person(), 100_000), &call, &rules);
+        assert_eq!(four.total(), Points::whole(4));
+        assert_eq!(eight.total(), Points::whole(5));
+
+        let up = caps_absorbing(&four, &eight);
+        assert_eq!(
+            up,
+            vec![CapAbsorbed {
+                block: Block::Soggettivo,
+                cap: Points::whole(5),
+                change: Points::whole(4),
+                counted: Points::whole(1),
+            }]
+        );
+        assert_eq!(up[0].absorbed(), Points::whole(3));
+        // Down from over the cap: 4 points fewer in the lines, 1 fewer in the total.
+        let down = caps_absorbing(&eight, &four);
+        assert_eq!(down[0].change, Points::whole(-4));
+        assert_eq!(down[0].counted, Points::whole(-1));
+        // Without a cap, or with a change the cap does not touch, nothing is reported.
+        assert!(caps_absorbing(&four, &four).is_empty());
+        rules.caps.clear();
+        let four = scored(&application(person(), 300_000), &call, &rules);
+        let eight = scored(&application(person(), 100_000), &call, &rules);
+        assert!(caps_absorbing(&four, &eight).is_empty());
     }
 
     #[test]

@@ -658,3 +658,29 @@ fn the_page_keys_scroll_the_documents_at_80x24() {
         .key(KeyCode::PageUp);
     assert!(console.text().contains("✓ domanda"), "{}", console.text());
 }
+
+#[test]
+fn a_form_error_is_wrapped_under_its_field_not_cut() {
+    let console = shoot("bando_errore_data_intero_80x24", (80, 24), |c| {
+        c.char('6')
+            .char('n')
+            .typing("erp-2026")
+            .key(KeyCode::Enter)
+            .typing("Bando ERP 2026")
+            .key(KeyCode::Enter)
+            .typing("Determina n. 210 del 02/02/2026")
+            .key(KeyCode::Enter)
+            .typing("01/03/2026 25:00")
+            .key(KeyCode::Enter);
+    });
+    let error = console.form_error();
+    let text = console.text();
+    // The whole hint of the date's format, on the lines under the field.
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.contains("usa gg/mm/aaaa hh:mm"), "{error:?}\n{text}");
+    assert!(!text.contains("hh:…"), "{text}");
+}

@@ -748,12 +748,19 @@ fn intake_path_received_to_admitted_queues_the_two_messages() {
     );
 }
 
-/// The ranking rows on screen: the marker and the position, then the protocol `2024/…`.
+/// A protocol `2026/000123`: the demo's year follows the day it is made.
+fn is_protocol(column: &str) -> bool {
+    matches!(column.split_once('/'), Some((year, number))
+        if year.len() == 4 && number.len() == 6
+            && year.chars().chain(number.chars()).all(|c| c.is_ascii_digit()))
+}
+
+/// The ranking rows on screen: the marker and the position, then the protocol.
 fn ranking_rows(screen: &str) -> Vec<Vec<String>> {
     screen
         .lines()
         .map(columns)
-        .filter(|cols| cols.iter().any(|c| c.starts_with("2024/")))
+        .filter(|cols| cols.iter().any(|c| is_protocol(c)))
         .collect()
 }
 
@@ -778,7 +785,7 @@ fn a_score_adjustment_from_the_ranking_leaves_the_published_version_as_it_was() 
     let fifth = ranking_rows(&screen)[4].clone();
     let protocol = fifth
         .iter()
-        .find(|c| c.starts_with("2024/"))
+        .find(|c| is_protocol(c))
         .cloned()
         .expect("a protocol on the fifth row");
 

@@ -511,7 +511,12 @@ fn case_with_its_score() {
         let mut console = live(size);
         console.open_row("Ferri");
         snapshot(name, &console);
-        let text = console.text();
+        // At 80×24 the wrapped lines scroll: the blocks come a few lines down.
+        let mut text = console.text();
+        for _ in 0..12 {
+            console.key(KeyCode::Down);
+            text.push_str(&console.text());
+        }
         assert!(text.contains("Punteggio: 19"), "{text}");
         assert!(text.contains("Soggettive 15 (tetto 15)"), "{text}");
         assert!(text.contains("tetto applicato"), "{text}");
@@ -864,4 +869,145 @@ fn the_keys_are_in_the_help() {
     console.open_row("Neri");
     let bar = console.text();
     assert!(bar.contains("g rettifica punteggio"), "{bar}");
+}
+
+// ---- nothing cut at 80×24 ------------------------------------------------------------------
+
+/// The lines of the case's score box, from its title to its bottom border.
+fn score_box(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| !l.contains("Punteggio:"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_score_lines_wrap_at_80x24() {
+    let mut console = live(SMALL);
+    console.open_row("Ferri");
+    snapshot("scheda_punteggio_a_capo_80x24", &console);
+    let mut seen = console.text();
+    for _ in 0..12 {
+        console.key(KeyCode::Down);
+        seen.push('\n');
+        seen.push_str(&console.text());
+    }
+    let lines = score_box(&console.text());
+    assert!(!lines.is_empty(), "{}", console.text());
+    for line in score_box(&seen) {
+        assert!(!line.contains('…'), "{line}\n{seen}");
+    }
+    // The criterion's label, whole over two lines of its column.
+    assert!(
+        seen.contains("Genitore solo con 2 figli minori a"),
+        "{seen}"
+    );
+    assert!(seen.contains("carico"), "{seen}");
+}
+
+#[test]
+fn who_verified_a_check_is_named_whole() {
+    let mut console = live(SMALL);
+    let neri = console
+        .app
+        .rows
+        .iter()
+        .find(|r| r.name.starts_with("Neri"))
+        .map(|r| r.id)
+        .expect("Neri");
+    let context = alloggi::domain::Context {
+        actor: "operatore".into(),
+        on_behalf_of: None,
+        now: live_day() - chrono::Duration::hours(1),
+    };
+    console
+        .store()
+        .execute(
+            &Command::Verify {
+                id: neri,
+                item: CheckItem::Condizione(Condition::AlloggioAntigienico),
+                verified: true,
+                note: String::new(),
+            },
+            &context,
+        )
+        .expect("verified");
+    console.open_row("Neri");
+    snapshot("scheda_operatore_intero_80x24", &console);
+    let text = console.text();
+    assert!(text.contains("operatore 03/12"), "{text}");
+    assert!(!text.contains("operato…"), "{text}");
+}
+
+/// 02/06/2025: Ferri Anna, born 01/06/1985, is 40 today and was 39 on the reference date.
+fn after_a_birthday() -> Timestamp {
+    ts(2025, 6, 2, 9, 0, 0)
+}
+
+#[test]
+fn the_household_shows_the_age_on_the_reference_date_where_it_differs() {
+    let mut console = console_at(SMALL, false, after_a_birthday);
+    console.char('7');
+    console.open_row("Ferri");
+    snapshot("scheda_eta_riferimento_80x24", &console);
+    let text = console.text();
+    let anna: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("│ Ferri Anna"))
+        .take(2)
+        .collect();
+    assert!(anna[0].contains("40a"), "{text}");
+    assert!(anna[1].contains("(39a alla data di riferimento)"), "{text}");
+    // Giorgio turned 13 in between too; Lucia's birthday is not between the two days.
+    assert_eq!(
+        text.matches("alla data di riferimento").count(),
+        2,
+        "{text}"
+    );
+    let lucia = text
+        .lines()
+        .skip_while(|l| !l.starts_with("│ Ferri Lucia"))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!lucia.contains("riferimento"), "{text}");
+}
+
+#[test]
+fn the_adjustment_preview_says_when_a_cap_absorbs_the_change() {
+    let mut console = live(SMALL);
+    // Ferri's subjective lines sum to 16 against a cap of 15: ISEE from 5 to 8 adds nothing.
+    console.open_row("Ferri");
+    console
+        .char('g')
+        .key(KeyCode::Enter)
+        .typing("8")
+        .key(KeyCode::Enter)
+        .typing("ISEE corretto dopo verifica INPS")
+        .key(KeyCode::Enter);
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Check(_))),
+        "{}",
+        console.text()
+    );
+    snapshot("rettifica_tetto_80x24", &console);
+    let text = console.text();
+    assert!(text.contains("Punteggio totale: 19, invariato"), "{text}");
+    let joined = text
+        .lines()
+        .map(|l| {
+            l.trim_matches(|c: char| {
+                c == '│' || c == ' ' || c == '┌' || c == '└' || c == '┐' || c == '┘'
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains(
+            "Tetto soggettive 15: +3 nelle voci, 0 nel punteggio · 3 punti assorbiti dal tetto"
+        ),
+        "{text}"
+    );
 }

@@ -1151,3 +1151,71 @@ fn an_application_leaving_the_list_leaves_the_cursor_on_the_nearest_row() {
     // It left «Ricevute»: the cursor stays at its place, on the application that followed it.
     assert_eq!(cursor_at(&c), (place, Some(ids[place + 1])));
 }
+
+// ---- nothing cut at 80×24 ------------------------------------------------------------------
+
+#[test]
+fn the_header_shows_the_determina_whole_or_leaves_it_to_the_calls_screen() {
+    let mut c = console(true, (80, 24));
+    let text = c.text();
+    insta::assert_snapshot!("intestazione_senza_determina_80x24", text);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(!header.contains('…'), "{header}");
+    assert!(header.contains("mrossi"), "{header}");
+    // Where there is room it is whole, and the Bandi screen always has it.
+    let wide = console(true, (120, 40));
+    let header = wide.text().lines().next().unwrap_or_default().to_string();
+    assert!(
+        header.contains("Determina n. 1514 del 10/09/2024"),
+        "{header}"
+    );
+    c.char('6');
+    assert!(c.text().contains("Determina n. 1514 del 10/09/2024"));
+}
+
+#[test]
+fn the_outbox_tabs_scroll_rather_than_cut_a_count() {
+    let mut c = console(true, (80, 24));
+    c.char('4');
+    // Counts of a busy office: every tab's number one digit longer than the demo's.
+    for (tab, n) in [
+        (OutboxTab::Queued, 1_215),
+        (OutboxTab::Sent, 48_310),
+        (OutboxTab::Unreachable, 12),
+        (OutboxTab::Uncertain, 3),
+        (OutboxTab::Failed, 10),
+        (OutboxTab::Exported, 250),
+    ] {
+        c.app.screens.outbox.counts.insert(tab, n);
+    }
+    c.app.screens.outbox.tab = OutboxTab::Exported;
+    let text = c.text();
+    insta::assert_snapshot!("messaggi_schede_esportati_80x24", text);
+    let tabs = text.lines().nth(2).unwrap_or_default();
+    assert!(tabs.contains("[Esportati 250]"), "{tabs}");
+    assert!(tabs.starts_with('…'), "{tabs}");
+    c.app.screens.outbox.tab = OutboxTab::Queued;
+    let text = c.text();
+    let tabs = text.lines().nth(2).unwrap_or_default();
+    assert!(tabs.contains("[In coda 1.215]"), "{tabs}");
+    assert!(tabs.ends_with("│ …"), "{tabs}");
+}
+
+#[test]
+fn the_dashboard_wraps_the_call_and_its_last_day() {
+    let c = console(true, (80, 24));
+    let text = c.text();
+    insta::assert_snapshot!("cruscotto_a_capo_80x24", text);
+    let top: Vec<&str> = text.lines().skip(3).take(7).collect();
+    assert!(top.iter().all(|l| !l.contains('…')), "{text}");
+    let joined = top.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("Assegnazione di alloggi di edilizia residenziale pubblica sovvenzionata"),
+        "{text}"
+    );
+    assert!(
+        joined.contains("Determina n. 1514 del 10/09/2024"),
+        "{text}"
+    );
+    assert!(joined.contains("termine 12/06/2025"), "{text}");
+}

@@ -54,3 +54,41 @@ fn a_large_demo_publishes_its_ranking_before_the_day_it_is_run() {
     }
     assert_eq!(objections, ranking.objections);
 }
+
+#[test]
+fn a_demo_made_on_any_day_shows_its_procedure_under_way_that_day() {
+    for today in [
+        NaiveDate::from_ymd_opt(2026, 12, 6).expect("day"),
+        NaiveDate::from_ymd_opt(2031, 2, 28).expect("day"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = open(dir.path());
+        let options = DemoOptions {
+            applications: 120,
+            seed: 2024,
+        };
+        let summary = populate_on(&store, &options, today, &mut |_, _| {}).expect("demo");
+        assert_eq!(summary.intake.today, today);
+        let ranking = add_ranking(&store, options.seed)
+            .expect("ranking")
+            .expect("admitted applications");
+        assert!(rome_date(ranking.header.published_at) < today);
+        let call = store.active_call().expect("call").expect("active");
+        // The window closed, the 210 days still run: «giorno 19x/210 · restano … giorni».
+        assert!(call.closing_date() < today, "{}", call.closing_date());
+        assert!(today < call.procedure_end(), "{}", call.procedure_end());
+        assert!(
+            call.determina
+                .ends_with(&alloggi::domain::time::format_date(
+                    rome_date(call.opens_at) - chrono::Days::new(6)
+                ))
+        );
+        let last = store
+            .audit_events(store.audit_len() as u64, 1)
+            .expect("audit")
+            .first()
+            .map(|(_, event)| rome_date(event.at))
+            .expect("an event");
+        assert!(last < today, "{last}");
+    }
+}

@@ -515,8 +515,10 @@ fn an_objection_its_decision_and_an_adjustment_go_through_from_the_command_line(
             "punteggio_rettificato"
         ]
     );
+    // The demo's call is dated for the day it is made: its code follows the year.
+    let code = store.active_call().unwrap().unwrap().code;
     let live = store
-        .live_ranking("erp-2024", alloggi::domain::ranking::Lot::Pending)
+        .live_ranking(&code, alloggi::domain::ranking::Lot::Pending)
         .unwrap();
     let row = live
         .rows

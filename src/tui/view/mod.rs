@@ -162,6 +162,49 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// A bar of tabs separated by «│», the active one in brackets. When they do not all fit, tabs
+/// are dropped from the left until the active one fits («…» first), and those that do not fit
+/// after it are replaced by «│ …»: a tab's name and count are never cut.
+pub fn tab_bar(
+    tabs: &[(String, Style)],
+    active: usize,
+    width: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let cost = |i: usize, first: usize| {
+        tabs[i].0.width() + if i > first { 3 } else { 0 } + if i == active { 2 } else { 0 }
+    };
+    // What says that more tabs follow on the right.
+    const MORE: usize = 4;
+    let fits = |first: usize| {
+        let more = if active + 1 < tabs.len() { MORE } else { 0 };
+        1 + (first..=active).map(|i| cost(i, first)).sum::<usize>() + more <= width
+    };
+    let mut first = 0;
+    while first < active && !fits(first) {
+        first += 1;
+    }
+    let mut spans = vec![Span::raw(if first > 0 { "…" } else { " " })];
+    let mut used = 1;
+    for (i, (text, style)) in tabs.iter().enumerate().skip(first) {
+        let more = if i + 1 < tabs.len() { MORE } else { 0 };
+        if i > active && used + cost(i, first) + more > width {
+            spans.push(Span::styled(" │ …", theme.dim()));
+            break;
+        }
+        if i > first {
+            spans.push(Span::styled(" │ ", theme.dim()));
+        }
+        if i == active {
+            spans.push(Span::styled(format!("[{text}]"), theme.active_tab()));
+        } else {
+            spans.push(Span::styled(text.clone(), *style));
+        }
+        used += cost(i, first);
+    }
+    Line::from(spans)
+}
+
 pub fn pad(text: &str, width: usize) -> String {
     let text = fit(text, width);
     let fill = width.saturating_sub(text.width());
@@ -229,10 +272,13 @@ fn header(frame: &mut Frame, area: Rect, app: &View) {
                 clean(&call.code),
                 call_phase(app)
             )));
-            spans.push(Span::styled(
-                format!(" · {}", clean(&call.determina)),
-                theme.dim(),
-            ));
+            // The determina is shown whole or not at all: the Bandi screen has it whole.
+            let determina = format!(" · {}", clean(&call.determina));
+            let used: usize = spans.iter().map(|s| s.content.width()).sum();
+            let room = usize::from(area.width).saturating_sub(clean(app.actor).width() + 2);
+            if used + determina.width() <= room {
+                spans.push(Span::styled(determina, theme.dim()));
+            }
         }
         Some(None) => spans.push(Span::raw(format!(" · {}", s::NO_CALL))),
         None => spans.push(Span::styled(

@@ -181,6 +181,8 @@ fn palette(frame: &mut Frame, area: Rect, app: &App, list: &ListState) {
 
 fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor: bool) {
     let theme = app.theme;
+    // The window is 78 wide: 76 columns inside its borders.
+    let inner_width = usize::from(area.width.min(78)).saturating_sub(2);
     let plain = form.fields.iter().filter(|f| !f.is_list()).count();
     let fixed = plain * 2 + 4;
     // A list gets what the screen leaves, one line for its label; its cursor stays shown.
@@ -195,9 +197,8 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
             (None, None) => 0,
         })
         .sum();
-    let height = (fixed + wanted.min(list_room + 1)) as u16;
-    let rect = centered(area, 78, height);
-    let inner = window(frame, rect, form.title, app);
+    // Lines inside the window with every list entry shown.
+    let full_lines = (fixed + wanted.min(list_room + 1)).saturating_sub(2);
     let label_width = form
         .fields
         .iter()
@@ -206,8 +207,10 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
         .max()
         .unwrap_or(0)
         + 2;
-    let value_width = usize::from(inner.width).saturating_sub(label_width + 3);
+    let value_width = inner_width.saturating_sub(label_width + 3);
+    let indent = " ".repeat(label_width + 1);
     let mut lines = Vec::new();
+    // The focused field's line and column, for the terminal's cursor.
     let mut cursor = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
@@ -218,14 +221,11 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
                 checklist,
                 focused,
                 list_room,
-                usize::from(inner.width),
+                inner_width,
                 app,
             );
-            if let Some((line, column)) = at {
-                cursor = Some(Position::new(
-                    (inner.x + column as u16).min(inner.right()),
-                    inner.y + line as u16,
-                ));
+            if at.is_some() {
+                cursor = at;
             }
             continue;
         }
@@ -235,14 +235,11 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
                 field,
                 picker,
                 list_room,
-                usize::from(inner.width),
+                inner_width,
                 app,
             );
             if focused {
-                cursor = Some(Position::new(
-                    (inner.x + at.1 as u16).min(inner.right()),
-                    inner.y + at.0 as u16,
-                ));
+                cursor = Some(at);
             }
             continue;
         }
@@ -265,74 +262,76 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
         ]));
         if focused && !field.is_choice() {
             let scroll = field.input.visual_scroll(value_width);
-            let x = inner.x + (label_width + 1 + field.input.visual_cursor() - scroll) as u16;
-            cursor = Some(Position::new(
-                x.min(inner.right()),
-                inner.y + (lines.len() - 1) as u16,
+            cursor = Some((
+                lines.len() - 1,
+                label_width + 1 + field.input.visual_cursor() - scroll,
             ));
         }
-        let note = match (&field.error, focused && field.is_choice()) {
-            (Some(error), _) => Span::styled(
-                format!(
-                    "{}✗ {}",
-                    " ".repeat(label_width + 1),
-                    fit(error, value_width)
-                ),
-                theme.error(),
-            ),
-            (None, true) => Span::styled(
-                format!("{}{}", " ".repeat(label_width + 1), s::CHOICE_HINT),
-                theme.dim(),
-            ),
+        // An error or a hint is wrapped under the value, never cut: it is what says how to
+        // fill the field.
+        let (note, note_style) = match (&field.error, focused && field.is_choice()) {
+            (Some(error), _) => (format!("✗ {error}"), theme.error()),
+            (None, true) => (s::CHOICE_HINT.to_string(), theme.dim()),
             (None, false) => match &field.hint {
-                Some(hint) => Span::styled(
-                    format!("{}{}", " ".repeat(label_width + 1), fit(hint, value_width)),
-                    theme.dim(),
-                ),
-                None => Span::raw(""),
+                Some(hint) => (hint.clone(), theme.dim()),
+                None => (String::new(), Style::default()),
             },
         };
-        lines.push(Line::from(note));
-    }
-    if let Some(error) = &form.error {
-        lines.push(Line::from(Span::styled(
-            format!(" ✗ {}", fit(error, usize::from(inner.width) - 4)),
-            theme.error(),
-        )));
-    } else if form.focused().is_some_and(|f| f.picker.is_some()) {
-        // At the foot of the window however few entries the filter leaves.
-        let foot = usize::from(inner.height).saturating_sub(1);
-        if lines.len() < foot {
-            lines.resize(foot, Line::default());
+        for line in super::wrap(&note, value_width.max(1)) {
+            lines.push(Line::from(Span::styled(
+                format!("{indent}{line}"),
+                note_style,
+            )));
         }
-        lines.push(Line::from(Span::styled(
-            format!(" {}", fit(&pick_hint(app), usize::from(inner.width) - 2)),
-            theme.dim(),
-        )));
-    } else {
-        let keys = |action| {
-            super::super::keymap::key_label(
-                &app.keymap
-                    .first_key(Context::Form, action)
-                    .unwrap_or_default(),
-            )
-        };
-        lines.push(Line::from(Span::styled(
-            format!(
-                " {} {} · {} {} · {} {}",
-                keys(Action::NextField),
-                Action::NextField.description(),
-                keys(Action::Save),
-                Action::Save.description(),
-                keys(Action::Cancel),
-                Action::Cancel.description()
-            ),
-            theme.dim(),
-        )));
     }
+    match &form.error {
+        Some(error) => {
+            for line in super::wrap(&format!("✗ {error}"), inner_width.saturating_sub(2).max(1)) {
+                lines.push(Line::from(Span::styled(format!(" {line}"), theme.error())));
+            }
+        }
+        None if form.focused().is_some_and(|f| f.picker.is_some()) => {
+            // At the foot of the window however few entries the filter leaves.
+            let foot = full_lines.saturating_sub(1);
+            if lines.len() < foot {
+                lines.resize(foot, Line::default());
+            }
+            lines.push(Line::from(Span::styled(
+                format!(" {}", fit(&pick_hint(app), inner_width.saturating_sub(2))),
+                theme.dim(),
+            )));
+        }
+        None => {
+            let keys = |action| {
+                super::super::keymap::key_label(
+                    &app.keymap
+                        .first_key(Context::Form, action)
+                        .unwrap_or_default(),
+                )
+            };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    " {} {} · {} {} · {} {}",
+                    keys(Action::NextField),
+                    Action::NextField.description(),
+                    keys(Action::Save),
+                    Action::Save.description(),
+                    keys(Action::Cancel),
+                    Action::Cancel.description()
+                ),
+                theme.dim(),
+            )));
+        }
+    }
+    // Borders and a free line under the keys.
+    let height = u16::try_from(lines.len() + 3).unwrap_or(u16::MAX);
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, form.title, app);
     frame.render_widget(Paragraph::new(lines), inner);
-    if show_cursor && let Some(position) = cursor {
-        frame.set_cursor_position(position);
+    if show_cursor && let Some((row, column)) = cursor {
+        let x = inner.x + u16::try_from(column).unwrap_or(u16::MAX);
+        let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
+        frame.set_cursor_position(Position::new(x.min(inner.right()), y));
     }
 }
 
@@ -612,27 +611,23 @@ fn draw_preview(
 /// A step with what it will change, before it is committed: the keys say both ways out.
 fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::app::CheckState) {
     let theme = app.theme;
-    // The window's inner width, known before it is drawn: long lines wrap, none is cut.
+    // The window is 78 wide: 76 columns inside, a space either side of the text.
     let width = usize::from(area.width.min(78)).saturating_sub(2);
+    // What is to be confirmed is wrapped, never cut.
     let mut lines: Vec<Line> = check
         .lines
         .iter()
         .flat_map(|(text, weigh)| {
+            let style = if *weigh {
+                theme.warning()
+            } else {
+                Style::default()
+            };
             super::wrap(text, width.saturating_sub(2))
                 .into_iter()
-                .map(move |part| (format!(" {part}"), *weigh))
-        })
-        .map(|(text, weigh)| {
-            if weigh {
-                Line::from(Span::styled(text, theme.warning()))
-            } else {
-                Line::from(text)
-            }
+                .map(move |part| Line::from(Span::styled(format!(" {part}"), style)))
         })
         .collect();
-    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
-    let rect = centered(area, 78, height);
-    let inner = window(frame, rect, check.title, app);
     let keys = |action| {
         app.keymap
             .keys_for(Context::Confirm, action)
@@ -657,5 +652,8 @@ fn draw_check(frame: &mut Frame, area: Rect, app: &App, check: &super::super::ap
         ),
         theme.key(),
     )));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, 78, height);
+    let inner = window(frame, rect, check.title, app);
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -378,11 +378,19 @@ impl CaseScreen {
                 ),
                 false,
             ),
-            (
-                texts::check_position(effect.position_before, effect.position_after),
-                moved,
-            ),
         ];
+        let mut lines = lines;
+        for cap in &effect.absorbed {
+            let block = match cap.block {
+                crate::domain::ruleset::Block::Soggettivo => texts::BLOCK_SUBJECTIVE,
+                crate::domain::ruleset::Block::Oggettivo => texts::BLOCK_OBJECTIVE,
+            };
+            lines.push((texts::check_cap_absorbed(block, cap), true));
+        }
+        lines.push((
+            texts::check_position(effect.position_before, effect.position_after),
+            moved,
+        ));
         let Some(form) = ctx.take_form() else {
             return;
         };

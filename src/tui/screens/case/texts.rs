@@ -56,6 +56,10 @@ pub fn age(years: u32) -> String {
     format!("{years}a")
 }
 
+/// The age scoring counts, when the call's reference date gives another than today.
+pub fn age_at_reference(years: u32) -> String {
+    format!("{years}a alla data di riferimento")
+}
 
 pub const FORM_RECORD_DOCUMENT: &str = "Registra un documento";
 pub const FORM_VERIFY: &str = "Verifica di requisiti e condizioni";
@@ -276,6 +280,23 @@ pub fn check_blocks(
 ) -> String {
     format!(
         "Soggettive {subjective_before} → {subjective_after} · Oggettive {objective_before} → {objective_after}"
+    )
+}
+
+/// «Tetto soggettive 15: +5 nelle voci, 0 nel punteggio · 5 punti assorbiti dal tetto».
+pub fn check_cap_absorbed(block: &str, cap: &crate::domain::scoring::CapAbsorbed) -> String {
+    let absorbed = crate::domain::points::Points(cap.absorbed().0.abs());
+    let unit = if absorbed == crate::domain::points::Points::whole(1) {
+        "punto assorbito"
+    } else {
+        "punti assorbiti"
+    };
+    format!(
+        "Tetto {} {}: {} nelle voci, {} nel punteggio · {absorbed} {unit} dal tetto",
+        block.to_lowercase(),
+        cap.cap,
+        signed(cap.change),
+        signed(cap.counted),
     )
 }
 

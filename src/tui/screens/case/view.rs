@@ -272,15 +272,29 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
         if wide && let (Some(by), Some(at)) = (&line.verified_by, line.verified_at) {
             tail = format!("{tail} · {} {}", clean(by), day_month(at));
         }
-        let tail_width = width.saturating_sub(3 + text_width + 7 + 1);
-        lines.push(Line::from(vec![
-            Span::raw(" "),
-            Span::styled(mark, style),
-            Span::raw(" "),
-            Span::raw(pad(&text, text_width)),
-            Span::styled(format!(" {:>5} ", shown.to_string()), theme.bold()),
-            Span::styled(fit(&tail, tail_width), theme.dim()),
-        ]));
+        let tail_width = width.saturating_sub(3 + text_width + 7 + 1).max(8);
+        // Criterion and evidence each wrap in their column: the box scrolls, nothing is cut.
+        let label = crate::tui::view::wrap(&text, text_width);
+        let tail = if tail.is_empty() {
+            Vec::new()
+        } else {
+            crate::tui::view::wrap(&tail, tail_width)
+        };
+        for row in 0..label.len().max(tail.len()).max(1) {
+            let points = if row == 0 {
+                format!(" {:>5} ", shown.to_string())
+            } else {
+                " ".repeat(7)
+            };
+            lines.push(Line::from(vec![
+                Span::raw(" "),
+                Span::styled(if row == 0 { mark } else { " " }, style),
+                Span::raw(" "),
+                Span::raw(pad(label.get(row).map_or("", String::as_str), text_width)),
+                Span::styled(points, theme.bold()),
+                Span::styled(tail.get(row).cloned().unwrap_or_default(), theme.dim()),
+            ]));
+        }
     }
     for block in [&score.subjective, &score.objective] {
         let name = match block.block {
@@ -301,7 +315,7 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
                 theme.warning(),
             ));
         }
-        lines.push(cut(spans, width));
+        lines.extend(wrap_spans(spans, width));
     }
     lines.push(cut(
         vec![Span::styled(
@@ -325,13 +339,42 @@ fn score_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
             },
         })
         .collect();
-    lines.push(cut(
+    lines.extend(wrap_spans(
         vec![Span::styled(
             format!(" {}", texts::tie_values(&values.join(" · "))),
             theme.dim(),
         )],
         width,
     ));
+    lines
+}
+
+/// Styled text word-wrapped to `width` columns, each continuation indented by three; a word
+/// keeps the style of the span it came from.
+fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        for (i, word) in span.content.split(' ').enumerate() {
+            let word = if i > 0 { format!(" {word}") } else { word.to_string() };
+            let w = word.width();
+            if used + w > width && used > 3 {
+                lines.push(Line::from(std::mem::take(&mut line)));
+                line.push(Span::raw("   "));
+                used = 3;
+                let word = word.trim_start().to_string();
+                used += word.width();
+                line.push(Span::styled(word, span.style));
+            } else {
+                used += w;
+                line.push(Span::styled(word, span.style));
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
     lines
 }
 
@@ -571,9 +614,12 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     let theme = sheet.theme;
     let a = &case.data.application;
     let today = rome_date(sheet.now());
+    // Scoring counts ages on the call's reference date: where it gives another age, both show.
+    let reference = case.data.call.as_ref().map(|c| c.reference_date());
     let mut lines = Vec::new();
     for m in a.household.members() {
-        let age = texts::age(crate::domain::time::age_on(m.birth_date, today));
+        let years = crate::domain::time::age_on(m.birth_date, today);
+        let age = texts::age(years);
         let name_width = width.saturating_sub(18).max(4);
         let line = format!(
             " {} {} {:>4}",
@@ -581,6 +627,18 @@ fn household_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
             pad(m.relation.label(), 11),
             age
         );
+        let at_reference = reference
+            .map(|day| crate::domain::time::age_on(m.birth_date, day))
+            .filter(|then| *then != years)
+            .map(|then| format!("({})", texts::age_at_reference(then)));
+        let line = match at_reference {
+            Some(then) if line.width() + 1 + then.width() <= width => format!("{line} {then}"),
+            Some(then) => {
+                lines.push(Line::from(line));
+                format!("   {then}")
+            }
+            None => line,
+        };
         let others: Vec<String> = case
             .data
             .shared
@@ -700,7 +758,7 @@ fn check_lines(sheet: &Sheet, width: usize) -> Vec<Line<'static>> {
     let call = case.data.call.as_ref();
     a.check_items()
         .into_iter()
-        .map(|item| {
+        .flat_map(|item| {
             let (label, detail) = match item {
                 CheckItem::Requisito(r) => requirement_text(a, call, r),
                 CheckItem::Condizione(c) => (c.label().to_string(), String::new()),
@@ -731,7 +789,9 @@ struct CheckLine<'a> {
     finding: Option<&'a crate::domain::verification::Verification>,
 }
 
-fn check_line(theme: Theme, width: usize, line: CheckLine) -> Line<'static> {
+/// A check's line; what does not fit of its text goes on the lines under it, and the name of
+/// who verified it is never cut.
+fn check_line(theme: Theme, width: usize, line: CheckLine) -> Vec<Line<'static>> {
     let (mark, mark_style) = match line.finding {
         Some(v) if v.verified => ("✓", theme.ok()),
         Some(_) => ("✗", theme.error()),
@@ -746,15 +806,17 @@ fn check_line(theme: Theme, width: usize, line: CheckLine) -> Line<'static> {
     }
     if let Some(v) = line.finding {
         suffix.push(Span::styled(
-            format!(" {} {}", fit(&clean(&v.by), 8), day_month(v.at)),
+            format!(" {} {}", clean(&v.by), day_month(v.at)),
             theme.dim(),
         ));
     }
     let suffix_width: usize = suffix.iter().map(|s| s.content.width()).sum();
-    // One column is left free at the end, so that the suffix does not touch the border.
-    let room = width.saturating_sub(3 + 1 + suffix_width + 1);
+    // The suffix starts with its own space; one column is left free at the end, so that it
+    // does not touch the border.
+    let gap = usize::from(suffix.is_empty());
+    let room = width.saturating_sub(3 + gap + suffix_width + 1).max(8);
     let mut text = clean(&line.label);
-    // What explains the finding comes after the label, as far as there is room.
+    // What explains the finding comes after the label, when it starts on the label's line.
     let note = line
         .finding
         .filter(|v| !v.verified && !v.note.is_empty())
@@ -763,16 +825,19 @@ fn check_line(theme: Theme, width: usize, line: CheckLine) -> Line<'static> {
     if !note.is_empty() && text.width() + 3 + 8 <= room {
         text = format!("{text} · {note}");
     }
-    let text = pad(&text, room);
+    let mut wrapped = crate::tui::view::wrap(&text, room).into_iter();
+    let first = wrapped.next().unwrap_or_default();
     let mut spans = vec![
         Span::raw(" "),
         Span::styled(mark, mark_style),
         Span::raw(" "),
-        Span::raw(text),
-        Span::raw(" "),
+        Span::raw(pad(&first, room)),
+        Span::raw(" ".repeat(gap)),
     ];
     spans.extend(suffix);
-    cut(spans, width)
+    let mut lines = vec![cut(spans, width)];
+    lines.extend(wrapped.map(|rest| Line::from(format!("   {rest}"))));
+    lines
 }
 
 /// Each document of the checklist: ✓ received, ✗ missing, ⊘ rejected (with the reason); an

@@ -17,37 +17,45 @@ use super::texts;
 
 /// Width of the left column (counts per state, messages) from 80 columns on.
 const LEFT: u16 = 40;
+/// Width of the labels of the call's lines on top.
+const LABEL: usize = 26;
 
 pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
     let theme = view.theme;
-    let label = |text: &str| Span::styled(format!(" {text:<27}"), theme.bold());
+    // A value too long for its line goes on under itself, aligned: the call's title, its
+    // determina and the procedure's last day are never cut.
+    let value_width = usize::from(area.width).saturating_sub(LABEL + 2).max(1);
+    let labelled = |top: &mut Vec<Line<'static>>, text: &str, value: String| {
+        for (i, part) in crate::tui::view::wrap(&value, value_width).into_iter().enumerate() {
+            let head = if i == 0 { text } else { "" };
+            top.push(Line::from(vec![
+                Span::styled(format!(" {head:<LABEL$} "), theme.bold()),
+                Span::raw(part),
+            ]));
+        }
+    };
     let mut top = vec![rule(area.width, theme.border())];
     match view.summary {
         None => top.push(Line::from(format!(" {}", s::LOADING_SUMMARY))),
         Some(summary) => match &summary.call {
             None => top.push(Line::from(format!(" {}", s::NO_CALL))),
             Some(call) => {
-                top.push(Line::from(vec![
-                    label(texts::DASH_CALL),
-                    Span::raw(format!(
-                        "{} · {}",
-                        clean(&call.title),
-                        clean(&call.determina)
-                    )),
-                ]));
-                top.push(Line::from(vec![
-                    label(texts::DASH_WINDOW),
-                    Span::raw(format!(
+                labelled(
+                    &mut top,
+                    texts::DASH_CALL,
+                    format!("{} · {}", clean(&call.title), clean(&call.determina)),
+                );
+                labelled(
+                    &mut top,
+                    texts::DASH_WINDOW,
+                    format!(
                         "{} – {} · {}",
                         format_ts_date(call.opens_at),
                         format_ts_date(call.closes_at),
                         call_phase(view).trim_start_matches("finestra ")
-                    )),
-                ]));
-                top.push(Line::from(vec![
-                    label(texts::DASH_PROCEDURE),
-                    Span::raw(procedure_line(view)),
-                ]));
+                    ),
+                );
+                labelled(&mut top, texts::DASH_PROCEDURE, procedure_line(view));
             }
         },
     }

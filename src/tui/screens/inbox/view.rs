@@ -12,7 +12,7 @@ use crate::tui::data::Row;
 use crate::tui::rows::ReviewList;
 use crate::tui::search::{Field, highlight};
 use crate::tui::strings as s;
-use crate::tui::view::{View, fit, pad, rule};
+use crate::tui::view::{View, fit, pad, rule, tab_bar};
 use crate::domain::State;
 use crate::domain::time::{days_until, format_date, format_ts_date, rome_date};
 use crate::domain::number::count;
@@ -175,40 +175,11 @@ fn tabs(inbox: &InboxScreen, view: &View, width: usize) -> Line<'static> {
         .iter()
         .position(|(f, _)| *f == inbox.filter)
         .unwrap_or(0);
-    // Columns of tab `i` drawn after `first`: its separator, its text, the active one's brackets.
-    let cost = |i: usize, first: usize| {
-        all[i].1.width() + if i > first { 3 } else { 0 } + if i == active { 2 } else { 0 }
-    };
-    // What says that more tabs follow on the right.
-    const MORE: usize = 4;
-    let fits = |first: usize| {
-        let more = if active + 1 < all.len() { MORE } else { 0 };
-        1 + (first..=active).map(|i| cost(i, first)).sum::<usize>() + more <= width
-    };
-    // Drop tabs from the left until the active one fits, then show what fits after it.
-    let mut first = 0;
-    while first < active && !fits(first) {
-        first += 1;
-    }
-    let mut spans = vec![Span::raw(if first > 0 { "…" } else { " " })];
-    let mut used = 1;
-    for (i, (_, text)) in all.iter().enumerate().skip(first) {
-        let more = if i + 1 < all.len() { MORE } else { 0 };
-        if i > active && used + cost(i, first) + more > width {
-            spans.push(Span::styled(" │ …", theme.dim()));
-            break;
-        }
-        if i > first {
-            spans.push(Span::styled(" │ ", theme.dim()));
-        }
-        if i == active {
-            spans.push(Span::styled(format!("[{text}]"), theme.active_tab()));
-        } else {
-            spans.push(Span::raw(text.clone()));
-        }
-        used += cost(i, first);
-    }
-    Line::from(spans)
+    let tabs: Vec<(String, Style)> = all
+        .into_iter()
+        .map(|(_, text)| (text, Style::default()))
+        .collect();
+    tab_bar(&tabs, active, width, theme)
 }
 
 fn row_line(

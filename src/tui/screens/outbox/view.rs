@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{OUTBOX_CHROME, OutboxScreen};
-use crate::tui::view::{View, batch_line, clean, fit, pad, rule};
+use crate::tui::view::{View, batch_line, clean, fit, pad, rule, tab_bar};
+use unicode_width::UnicodeWidthStr;
 use crate::domain::time::format_ts;
 use crate::domain::number::count;
 use crate::messages::outbox::OutboxTab;
@@ -20,40 +21,35 @@ const WHAT: usize = 28;
 pub fn draw(frame: &mut Frame, area: Rect, outbox: &OutboxScreen, view: &View) {
     let theme = view.theme;
     let width = usize::from(area.width);
-    let full: usize = OutboxTab::ALL
+    let labels = |short: bool| -> Vec<(String, Style)> {
+        OutboxTab::ALL
+            .iter()
+            .map(|tab| {
+                let n = outbox.counts.get(tab).copied().unwrap_or(0);
+                let name = if short { tab.short_label() } else { tab.label() };
+                let style = if *tab == OutboxTab::Uncertain && n > 0 {
+                    theme.warning()
+                } else {
+                    Style::default()
+                };
+                (format!("{name} {}", count(n)), style)
+            })
+            .collect()
+    };
+    let active = OutboxTab::ALL
         .iter()
-        .map(|tab| {
-            tab.label().chars().count()
-                + 1
-                + count(outbox.counts.get(tab).copied().unwrap_or(0)).len()
-                + 3
-        })
-        .sum();
-    let short = full + 2 > width;
-    let mut tabs = vec![Span::raw(" ")];
-    for (i, tab) in OutboxTab::ALL.iter().enumerate() {
-        if i > 0 {
-            tabs.push(Span::styled(" │ ", theme.dim()));
-        }
-        let n = outbox.counts.get(tab).copied().unwrap_or(0);
-        let name = if short {
-            tab.short_label()
-        } else {
-            tab.label()
-        };
-        let label = format!("{name} {}", count(n));
-        if *tab == outbox.tab {
-            tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
-        } else {
-            let style = if *tab == OutboxTab::Uncertain && n > 0 {
-                theme.warning()
-            } else {
-                Style::default()
-            };
-            tabs.push(Span::styled(label, style));
-        }
+        .position(|tab| *tab == outbox.tab)
+        .unwrap_or(0);
+    // Columns the bar takes with every tab: a space, the texts, separators and brackets.
+    let full = |tabs: &[(String, Style)]| {
+        1 + tabs.iter().map(|(t, _)| t.width()).sum::<usize>() + 3 * (tabs.len() - 1) + 2
+    };
+    let mut shown = labels(false);
+    if full(&shown) > width {
+        shown = labels(true);
     }
-    let mut lines = vec![Line::from(tabs)];
+    let tabs = tab_bar(&shown, active, width, theme);
+    let mut lines = vec![tabs];
     let state_width = width.saturating_sub(2 + WHEN + 2 + WHO + 2 + WHAT + 2);
     let [when, who, what, state] = texts::OUTBOX_COLUMNS;
     lines.push(Line::from(Span::styled(
