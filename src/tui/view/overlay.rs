@@ -230,14 +230,7 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
             continue;
         }
         if let Some(picker) = &field.picker {
-            let at = picker_lines(
-                &mut lines,
-                field,
-                picker,
-                list_room,
-                inner_width,
-                app,
-            );
+            let at = picker_lines(&mut lines, field, picker, list_room, inner_width, app);
             if focused {
                 cursor = Some(at);
             }
