@@ -565,6 +565,22 @@ pub fn user_file() -> Option<std::path::PathBuf> {
 
 /// Loads the default keymap, the chosen one over it, then the user's file when it exists.
 pub fn load(choice: &Choice, user: Option<&std::path::Path>) -> Result<Keymap, KeymapError> {
+    over_default(chosen_layers(choice, user)?)
+}
+
+/// The default keymap with `layers` over it, in order.
+pub fn over_default(layers: Vec<Layer>) -> Result<Keymap, KeymapError> {
+    let mut all = vec![Layer::new("keymaps/default.toml", DEFAULT)];
+    all.extend(layers);
+    Keymap::layered(&all)
+}
+
+/// The layers that go over the default one: the chosen keymap, then the user's file when it
+/// exists, read by the caller (a served console gets them from its client).
+pub fn chosen_layers(
+    choice: &Choice,
+    user: Option<&std::path::Path>,
+) -> Result<Vec<Layer>, KeymapError> {
     let read = |path: &std::path::Path| {
         crate::files::text::read_text(path).map_err(|reason| KeymapError {
             file: path.display().to_string(),
@@ -572,7 +588,7 @@ pub fn load(choice: &Choice, user: Option<&std::path::Path>) -> Result<Keymap, K
             reason,
         })
     };
-    let mut layers = vec![Layer::new("keymaps/default.toml", DEFAULT)];
+    let mut layers = Vec::new();
     match choice {
         Choice::Default => {}
         Choice::Vim => layers.push(Layer::new("keymaps/vim.toml", VIM)),
@@ -581,7 +597,7 @@ pub fn load(choice: &Choice, user: Option<&std::path::Path>) -> Result<Keymap, K
     if let Some(path) = user.filter(|p| p.is_file()) {
         layers.push(Layer::new(path.display().to_string(), read(path)?));
     }
-    Keymap::layered(&layers)
+    Ok(layers)
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::restore as restore_terminal;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::office::{Local, Office, Serve};
 use app::{App, Ask, Effect, Msg};
@@ -55,6 +55,9 @@ impl Drop for TerminalGuard {
 /// a synchronized update, so a terminal never shows half a frame.
 type Console = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
+/// What a console draws on: the local terminal, or a connection to a client's terminal.
+pub type Screen<W> = Terminal<CrosstermBackend<W>>;
+
 fn start_terminal() -> io::Result<(Console, TerminalGuard)> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -68,7 +71,10 @@ fn start_terminal() -> io::Result<(Console, TerminalGuard)> {
     Ok((Terminal::new(backend)?, guard))
 }
 
-fn draw(terminal: &mut Console, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+fn draw<W: Write>(
+    terminal: &mut Screen<W>,
+    render: impl FnOnce(&mut ratatui::Frame),
+) -> io::Result<()> {
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(render)?;
     let backend = terminal.backend_mut();
@@ -88,16 +94,23 @@ pub struct Options {
 /// never leaves the caseworker looking at a blank terminal.
 pub type Opener = Box<dyn FnOnce() -> Result<Office, String>>;
 
+/// Refuses to start a console whose output is not a terminal, before anything else happens.
+pub fn require_terminal() -> io::Result<()> {
+    if io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(io::Error::other(
+            "la console richiede un terminale: per i lavori non interattivi usare un sottocomando (alloggi --help)",
+        ))
+    }
+}
+
 pub fn run(open: Opener, actor: &crate::office::Caller, options: &Options) -> io::Result<()> {
     let started = Instant::now();
     // Refused before the terminal is touched, so the message is readable.
     let keymap = keymap::load(&options.keymap, keymap::user_file().as_deref())
         .map_err(|e| io::Error::other(format!("mappa dei tasti rifiutata: {e}")))?;
-    if !io::stdout().is_terminal() {
-        return Err(io::Error::other(
-            "la console richiede un terminale: per i lavori non interattivi usare un sottocomando (alloggi --help)",
-        ));
-    }
+    require_terminal()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("alloggi-lavoro")
@@ -108,6 +121,7 @@ pub fn run(open: Opener, actor: &crate::office::Caller, options: &Options) -> io
     result
 }
 
+/// The console in this process, on this terminal.
 async fn event_loop(
     open: Opener,
     actor: &crate::office::Caller,
@@ -131,55 +145,126 @@ async fn event_loop(
             return Err(io::Error::other(e));
         }
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    spawn_input(tx.clone());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (input_tx, input) = tokio::sync::mpsc::unbounded_channel();
+    spawn_input(input_tx);
     let size = terminal.size()?;
-    let mut app = App::new(
-        keymap,
-        theme::Theme::from_env(),
-        &actor.user,
-        Box::new(chrono::Utc::now),
-        (size.width, size.height),
-    );
-    app.set_caller(actor.on_behalf_of.clone(), actor.role);
     let wake = Arc::new(tokio::sync::Notify::new());
     let sender_off = match &options.sender {
         Ok(config) => match crate::io::IoClient::new(config.clone()) {
             Ok(client) => {
-                spawn_sender(office.sender(client, &actor.user), wake.clone(), tx.clone());
+                let news = tx.clone();
+                spawn_sender(
+                    office.sender(client, &actor.user),
+                    wake.clone(),
+                    Arc::new(move |msg| news.send(msg).is_ok()),
+                );
                 None
             }
             Err(e) => Some(format!("invio a IO non attivo: {e}")),
         },
         Err(reason) => Some(reason.clone()),
     };
-    app.set_messaging(messaging::Messaging {
-        config: options.comune.clone(),
-        sender_off,
-    });
-    draw(&mut terminal, |frame| view::draw(frame, &app))?;
-    tracing::info!(
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        "archivio aperto"
+    let app = new_app(
+        keymap,
+        theme::Theme::from_env(),
+        actor,
+        (size.width, size.height),
+        messaging::Messaging {
+            config: options.comune.clone(),
+            sender_off,
+        },
     );
     let office = Local::new(Arc::new(office));
-    run_effects(app.take_effects(), &office, &tx, &wake);
-    while let Some(msg) = rx.recv().await {
-        let mut changed = app.update(msg);
+    let channels = Channels { tx, rx, input };
+    let result = console_loop(&mut terminal, app, &office, channels, &wake, || {
+        tracing::info!(
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "archivio aperto"
+        )
+    })
+    .await;
+    drop(guard);
+    result
+}
+
+/// A console for `actor`, sized `size`, its first requests waiting in its effects.
+pub fn new_app(
+    keymap: keymap::Keymap,
+    theme: theme::Theme,
+    actor: &crate::office::Caller,
+    size: (u16, u16),
+    messaging: messaging::Messaging,
+) -> App {
+    let mut app = App::new(
+        keymap,
+        theme,
+        &actor.user,
+        Box::new(chrono::Utc::now),
+        size,
+    );
+    app.set_caller(actor.on_behalf_of.clone(), actor.role);
+    app.set_messaging(messaging);
+    app
+}
+
+/// Where a console's messages come from: `input` carries the keys and resizes of its terminal
+/// and ends when the terminal is gone; `tx`/`rx` carry the replies of the work it started.
+pub struct Channels {
+    pub tx: UnboundedSender<Msg>,
+    pub rx: UnboundedReceiver<Msg>,
+    pub input: UnboundedReceiver<Msg>,
+}
+
+impl Channels {
+    /// Whatever is already queued, input first, without waiting.
+    fn queued(&mut self) -> Option<Msg> {
+        self.input.try_recv().or_else(|_| self.rx.try_recv()).ok()
+    }
+}
+
+/// The one console loop, local or served: applies each message to `app`, starts the work it
+/// asks for, redraws when something changed. Ends when the user leaves or the input ends.
+pub async fn console_loop<W: Write>(
+    terminal: &mut Screen<W>,
+    mut app: App,
+    office: &Local,
+    mut channels: Channels,
+    wake: &tokio::sync::Notify,
+    first_drawn: impl FnOnce(),
+) -> io::Result<()> {
+    draw(terminal, |frame| view::draw(frame, &app))?;
+    first_drawn();
+    run_effects(app.take_effects(), office, &channels.tx, wake);
+    loop {
+        let msg = tokio::select! {
+            msg = channels.input.recv() => msg,
+            msg = channels.rx.recv() => msg,
+        };
+        let Some(msg) = msg else { break };
+        let mut changed = apply(terminal, &mut app, msg)?;
         // Whatever else is already queued (held keys, progress) is applied before one redraw.
-        while let Ok(msg) = rx.try_recv() {
-            changed |= app.update(msg);
+        while let Some(msg) = channels.queued() {
+            changed |= apply(terminal, &mut app, msg)?;
         }
         if app.quit {
             break;
         }
-        run_effects(app.take_effects(), &office, &tx, &wake);
+        run_effects(app.take_effects(), office, &channels.tx, wake);
         if changed {
-            draw(&mut terminal, |frame| view::draw(frame, &app))?;
+            draw(terminal, |frame| view::draw(frame, &app))?;
         }
     }
-    drop(guard);
     Ok(())
+}
+
+/// Applies one message; a resize also resizes what is drawn on (a served console's size is
+/// only known from its client).
+fn apply<W: Write>(terminal: &mut Screen<W>, app: &mut App, msg: Msg) -> io::Result<bool> {
+    if let Msg::Resize(width, height) = msg {
+        terminal.resize(ratatui::layout::Rect::new(0, 0, width, height))?;
+    }
+    Ok(app.update(msg))
 }
 
 /// Reads the terminal on a plain thread: crossterm's `read` blocks, and the loop must not.
@@ -207,19 +292,19 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
 }
 
 /// The background sender: drains the outbox when woken (a message was queued) and every
-/// half minute, reporting each batch to the console as a line.
-fn spawn_sender(
+/// half minute, reporting each batch as a line to `news`, which says whether anyone still
+/// listens.
+pub fn spawn_sender(
     worker: crate::io::worker::Worker,
     wake: Arc<tokio::sync::Notify>,
-    tx: UnboundedSender<Msg>,
+    news: Arc<dyn Fn(Msg) -> bool + Send + Sync>,
 ) {
     tokio::spawn(async move {
         let stop = std::sync::atomic::AtomicBool::new(false);
         loop {
-            let progress_tx = tx.clone();
             let report = worker
                 .drain(&stop, &|report, remaining| {
-                    let _ = progress_tx.send(Msg::SenderProgress(strings::sending(
+                    news(Msg::SenderProgress(strings::sending(
                         report.handled(),
                         remaining,
                     )));
@@ -243,7 +328,7 @@ fn spawn_sender(
                 Err(e) => Some(format!("invio a IO interrotto: {e}")),
             };
             if let Some(line) = line
-                && tx.send(Msg::SenderDone(line)).is_err()
+                && !news(Msg::SenderDone(line))
             {
                 break;
             }
