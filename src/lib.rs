@@ -11,5 +11,6 @@ pub mod io;
 pub mod logging;
 pub mod messages;
 pub mod office;
+pub mod serve;
 pub mod store;
 pub mod tui;

@@ -34,6 +34,8 @@ pub fn needed(command: Option<&Command>) -> Role {
             AuditCommand::Verify { .. } => Role::Consultazione,
             AuditCommand::Keygen { .. } | AuditCommand::Sign { .. } => Role::Amministratore,
         },
+        // Each console connected is then checked for its own user's role.
+        Command::Serve { .. } => Role::Consultazione,
         Command::Check | Command::Appointments { .. } | Command::Show { .. } => Role::Consultazione,
         // Who read which case is for those who answer for the office's privacy.
         Command::Access { .. } => Role::Responsabile,

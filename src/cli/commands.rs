@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     if let Some(Command::Audit(AuditCommand::Keygen { file })) = &cli.command {
         return super::audit::keygen(file);
     }
-    let db = database_dir(cli.global.db)?;
+    let db = database_dir(cli.global.db.clone())?;
     // The roles are read from the system user, never from `--operatore`: a name given is
     // recorded beside the user, it does not raise their role.
     let roles = load_roles(cli.global.ruoli.as_deref(), &db)?;
@@ -79,16 +79,18 @@ pub fn run(cli: Cli) -> Result<(), String> {
             .map_err(String::from)
     };
     match cli.command {
-        None => {
-            let comune = comune.clone();
-            let roles = roles.clone();
-            let opener = Box::new(move || {
-                let mut office = Office::open(&db, comune).map_err(String::from)?;
-                office.set_roles(roles);
-                Ok(office)
-            });
-            tui::run(opener, &actor, &console).map_err(|e| e.to_string())
-        }
+        None => shared_console(&db, &cli.global, &console),
+        Some(Command::Serve { idle }) => crate::serve::server::run(
+            open(&db)?,
+            crate::serve::server::Settings {
+                db: db.clone(),
+                idle,
+                roles: roles.clone(),
+                user: identity.name.clone(),
+                comune: comune.clone(),
+                sender: console.sender.clone(),
+            },
+        ),
         Some(Command::Demo { applications, seed }) => fill_demo(&open(&db)?, applications, seed),
         Some(Command::Import(ImportCommand::Applications { file })) => {
             import_applications(&open(&db)?, &file, &actor)
@@ -136,6 +138,48 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Check) => check(&open_existing(&db)?),
         Some(Command::Outbox(command)) => super::outbox::run(&open_existing(&db)?, command, &actor),
     }
+}
+
+/// The console through the database's server, started when none answers.
+fn shared_console(
+    db: &Path,
+    global: &super::GlobalArgs,
+    console: &tui::Options,
+) -> Result<(), String> {
+    // Refused before anything starts, so the message is readable.
+    let layers = tui::keymap::chosen_layers(&console.keymap, tui::keymap::user_file().as_deref())
+        .map_err(|e| format!("mappa dei tasti rifiutata: {e}"))?;
+    tui::keymap::over_default(layers.clone())
+        .map_err(|e| format!("mappa dei tasti rifiutata: {e}"))?;
+    tui::require_terminal().map_err(|e| e.to_string())?;
+    let hello = crate::serve::protocol::Hello {
+        version: crate::serve::protocol::version(),
+        width: 0,
+        height: 0,
+        term: std::env::var("TERM").ok(),
+        no_color: !tui::theme::Theme::from_env().color,
+        keymap: layers
+            .into_iter()
+            .map(|layer| crate::serve::protocol::KeymapLayer {
+                file: layer.file,
+                text: layer.text,
+            })
+            .collect(),
+        on_behalf_of: global.operatore.clone(),
+    };
+    // The server reads the same settings the console was given.
+    let mut args = Vec::new();
+    if let Some(roles) = &global.ruoli {
+        args.extend(["--ruoli".into(), roles.clone().into_os_string()]);
+    }
+    if let Some(comune) = &global.comune {
+        args.extend(["--comune".into(), comune.clone().into_os_string()]);
+    }
+    let start = crate::serve::client::Start {
+        db: db.to_path_buf(),
+        args,
+    };
+    crate::serve::client::run(&start, hello)
 }
 
 /// `--comune`, then `ALLOGGI_COMUNE` (both through clap), then the user's configuration folder.

@@ -160,6 +160,15 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "registro")]
     Audit(AuditCommand),
+    /// Servizio della console condivisa: apre il database e accoglie le console di più
+    /// operatori sul socket console.sock nella cartella del database (permessi 600). La console
+    /// lo avvia da sé quando serve; termina quando nessuna console è collegata da un certo tempo.
+    #[command(alias = "servizio")]
+    Serve {
+        /// Dopo quanto tempo senza console collegate il servizio termina, per esempio 90s, 10m, 1h.
+        #[arg(long = "inattivo", env = "ALLOGGI_INATTIVO", default_value = "10m", value_name = "DURATA", value_parser = duration::parse)]
+        idle: std::time::Duration,
+    },
     /// Verifica che gli indici e i contatori concordino con i dati.
     #[command(alias = "controlla")]
     Check,

@@ -196,13 +196,7 @@ pub fn new_app(
     size: (u16, u16),
     messaging: messaging::Messaging,
 ) -> App {
-    let mut app = App::new(
-        keymap,
-        theme,
-        &actor.user,
-        Box::new(chrono::Utc::now),
-        size,
-    );
+    let mut app = App::new(keymap, theme, &actor.user, Box::new(chrono::Utc::now), size);
     app.set_caller(actor.on_behalf_of.clone(), actor.role);
     app.set_messaging(messaging);
     app

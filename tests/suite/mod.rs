@@ -35,6 +35,7 @@ mod ranking_cli;
 mod review_cli;
 mod roles_cli;
 mod rules_file;
+mod serve;
 mod store;
 mod store_audit_index;
 mod store_counts;

@@ -1,0 +1,413 @@
+//! `alloggi serve`: the one process that opens the database, listening on a Unix socket in its
+//! folder. Each connection gets its own console (the same `App` and loop as a local one) on its
+//! own thread, drawing into the connection at the client's size; the IO sender runs once for
+//! all of them. The server leaves when no console has been connected for the idle time.
+
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::protocol::{ClientFrame, Hello, ServerFrame, read_frame, write_frame};
+use crate::domain::roles::{Role, Roles};
+use crate::office::{Caller, Identity, Local, Office};
+use crate::tui::app::Msg;
+use crate::tui::keymap::{self, Layer};
+use crate::tui::{Channels, messaging, theme};
+
+/// How long a client may take to say who it is.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+/// A client that stops reading for this long is dropped rather than holding its console.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the server looks whether it may leave.
+const TICK: Duration = Duration::from_millis(200);
+
+/// What the server was started with.
+pub struct Settings {
+    pub db: PathBuf,
+    /// How long the server stays with no console connected.
+    pub idle: Duration,
+    pub roles: Roles,
+    /// The user the server runs as: the IO sender acts as them.
+    pub user: String,
+    pub comune: Result<crate::messages::ComuneConfig, String>,
+    pub sender: Result<crate::io::ClientConfig, String>,
+}
+
+/// What every console of the server shares.
+struct Shared {
+    office: Local,
+    wake: Arc<tokio::sync::Notify>,
+    handle: tokio::runtime::Handle,
+    roles: Roles,
+    comune: Result<crate::messages::ComuneConfig, String>,
+    sender_off: Option<String>,
+    /// Where the sender's lines go: every connected console.
+    consoles: Mutex<Vec<UnboundedSender<Msg>>>,
+    /// How many consoles are connected, and since when that number last changed.
+    connected: Mutex<(usize, Instant)>,
+}
+
+impl Shared {
+    fn joined(&self) {
+        let mut connected = self
+            .connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *connected = (connected.0 + 1, Instant::now());
+    }
+
+    fn left(&self) {
+        let mut connected = self
+            .connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *connected = (connected.0.saturating_sub(1), Instant::now());
+    }
+
+    /// True once no console has been connected for `idle`.
+    fn idle_for(&self, idle: Duration) -> bool {
+        let connected = self
+            .connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        connected.0 == 0 && connected.1.elapsed() >= idle
+    }
+
+    fn nobody(&self) -> bool {
+        self.connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            == 0
+    }
+
+    /// Hands a line of the sender to every console still connected.
+    fn broadcast(&self, msg: Msg) {
+        let mut consoles = self.consoles.lock().unwrap_or_else(PoisonError::into_inner);
+        consoles.retain(|tx| {
+            let copy = match &msg {
+                Msg::SenderProgress(line) => Msg::SenderProgress(line.clone()),
+                Msg::SenderDone(line) => Msg::SenderDone(line.clone()),
+                _ => return true,
+            };
+            tx.send(copy).is_ok()
+        });
+    }
+}
+
+/// Serves consoles for `office` until idle. The socket is removed on the way out.
+pub fn run(office: Office, settings: Settings) -> Result<(), String> {
+    let path = super::socket_path(&settings.db);
+    let listener = bind(&path)?;
+    let inode = std::fs::metadata(&path).map(|m| m.ino()).ok();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("alloggi-servizio")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("impossibile avviare il servizio della console: {e}"))?;
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let sender = match &settings.sender {
+        Ok(config) => match crate::io::IoClient::new(config.clone()) {
+            Ok(client) => Ok(office.sender(client, &settings.user)),
+            Err(e) => Err(format!("invio a IO non attivo: {e}")),
+        },
+        Err(reason) => Err(reason.clone()),
+    };
+    let shared = Arc::new(Shared {
+        office: Local::new(Arc::new(office)),
+        wake: wake.clone(),
+        handle: runtime.handle().clone(),
+        roles: settings.roles,
+        comune: settings.comune,
+        sender_off: sender.as_ref().err().cloned(),
+        consoles: Mutex::new(Vec::new()),
+        connected: Mutex::new((0, Instant::now())),
+    });
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let _runtime = runtime.enter();
+        if let Ok(worker) = sender {
+            let news = shared.clone();
+            crate::tui::spawn_sender(
+                worker,
+                wake,
+                Arc::new(move |msg| {
+                    news.broadcast(msg);
+                    true
+                }),
+            );
+        }
+        let stop = stop.clone();
+        runtime.spawn(async move {
+            stopped_by_signal().await;
+            stop.store(true, Ordering::SeqCst);
+        });
+    }
+    spawn_acceptor(listener, shared.clone());
+    tracing::info!(socket = %path.display(), "servizio della console attivo");
+    // Leaves when idle, when told to, or when the socket was removed or replaced (nobody can
+    // connect any more: its folder was deleted, say).
+    loop {
+        std::thread::sleep(TICK);
+        let ours = std::fs::metadata(&path).map(|m| m.ino()).ok() == inode;
+        if stop.load(Ordering::SeqCst)
+            || shared.idle_for(settings.idle)
+            || (!ours && shared.nobody())
+        {
+            if ours {
+                let _ = std::fs::remove_file(&path);
+            }
+            break;
+        }
+    }
+    tracing::info!("servizio della console terminato");
+    runtime.shutdown_background();
+    Ok(())
+}
+
+async fn stopped_by_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
+
+/// Listens on `path`, readable and writable by the owner alone. A socket left by a server that
+/// died is replaced; one that answers means a server is already running.
+fn bind(path: &Path) -> Result<UnixListener, String> {
+    if path.exists() {
+        if UnixStream::connect(path).is_ok() {
+            return Err(format!(
+                "un servizio della console è già attivo per questo database ({})",
+                path.display()
+            ));
+        }
+        std::fs::remove_file(path).map_err(|e| {
+            format!(
+                "impossibile rimuovere il socket rimasto {}: {e}",
+                path.display()
+            )
+        })?;
+    }
+    let listener = UnixListener::bind(path)
+        .map_err(|e| format!("impossibile creare il socket {}: {e}", path.display()))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("impossibile proteggere il socket {}: {e}", path.display()))?;
+    Ok(listener)
+}
+
+fn spawn_acceptor(listener: UnixListener, shared: Arc<Shared>) {
+    let spawned = std::thread::Builder::new()
+        .name("alloggi-accoglienza".into())
+        .spawn(move || {
+            for stream in listener.incoming() {
+                match stream {
+                    Ok(stream) => spawn_connection(stream, shared.clone()),
+                    Err(e) => tracing::error!(error = %e, "connessione non accettata"),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "thread delle connessioni non avviato");
+    }
+}
+
+fn spawn_connection(stream: UnixStream, shared: Arc<Shared>) {
+    shared.joined();
+    let thread_shared = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("alloggi-console".into())
+        .spawn(move || {
+            connection(&stream, &thread_shared);
+            thread_shared.left();
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "thread della console non avviato");
+        shared.left();
+    }
+}
+
+/// Runs one console to its end and tells its client why it ended. A panic in the console
+/// closes this connection alone.
+fn connection(stream: &UnixStream, shared: &Shared) {
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| console(stream, shared)));
+    let closed = match outcome {
+        Ok(Ok(())) => ServerFrame::Closed {
+            message: String::new(),
+            code: 0,
+        },
+        Ok(Err(message)) => ServerFrame::Closed { message, code: 1 },
+        Err(_) => {
+            tracing::error!("una console si è interrotta per un errore interno");
+            ServerFrame::Closed {
+                message: "la console si è interrotta per un errore interno ed è stata chiusa \
+                          (le altre console continuano): riaprirla con alloggi"
+                    .to_string(),
+                code: 1,
+            }
+        }
+    };
+    let mut writer = stream;
+    let _ = write_frame(&mut writer, &closed);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+fn console(stream: &UnixStream, shared: &Shared) -> Result<(), String> {
+    let failed = |e: io::Error| format!("connessione con la console interrotta: {e}");
+    let hello = read_hello(stream).map_err(failed)?;
+    hello.check_version()?;
+    let caller = caller_of(stream, &hello, &shared.roles)?;
+    let layers = hello
+        .keymap
+        .iter()
+        .map(|layer| Layer::new(layer.file.clone(), layer.text.clone()))
+        .collect();
+    let keymap =
+        keymap::over_default(layers).map_err(|e| format!("mappa dei tasti rifiutata: {e}"))?;
+    tracing::info!(user = %caller.user, term = ?hello.term, "console collegata");
+    stream
+        .set_write_timeout(Some(WRITE_TIMEOUT))
+        .map_err(failed)?;
+    let writer = FrameWriter {
+        stream: stream.try_clone().map_err(failed)?,
+        pending: Vec::with_capacity(1 << 16),
+    };
+    let mut terminal = Terminal::with_options(
+        CrosstermBackend::new(writer),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, hello.width, hello.height)),
+        },
+    )
+    .map_err(failed)?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (input_tx, input) = tokio::sync::mpsc::unbounded_channel();
+    spawn_reader(stream.try_clone().map_err(failed)?, input_tx);
+    shared
+        .consoles
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(tx.clone());
+    let app = crate::tui::new_app(
+        keymap,
+        theme::Theme {
+            color: !hello.no_color,
+        },
+        &caller,
+        (hello.width, hello.height),
+        messaging::Messaging {
+            config: shared.comune.clone(),
+            sender_off: shared.sender_off.clone(),
+        },
+    );
+    let channels = Channels { tx, rx, input };
+    shared
+        .handle
+        .block_on(crate::tui::console_loop(
+            &mut terminal,
+            app,
+            &shared.office,
+            channels,
+            &shared.wake,
+            || {},
+        ))
+        .map_err(failed)?;
+    tracing::info!(user = %caller.user, "console scollegata");
+    Ok(())
+}
+
+fn read_hello(stream: &UnixStream) -> io::Result<Hello> {
+    stream.set_read_timeout(Some(HELLO_TIMEOUT))?;
+    let mut reader = stream;
+    let hello = match read_frame::<ClientFrame>(&mut reader)? {
+        Some(ClientFrame::Hello(hello)) => hello,
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "la console non si è presentata",
+            ));
+        }
+    };
+    stream.set_read_timeout(None)?;
+    Ok(hello)
+}
+
+/// Who is at the other end, as the system tells: the uid of the peer process, never a name it
+/// gave. A name given with `--operatore` is recorded beside it.
+fn caller_of(stream: &UnixStream, hello: &Hello, roles: &Roles) -> Result<Caller, String> {
+    let credentials = rustix::net::sockopt::socket_peercred(stream)
+        .map_err(|e| format!("impossibile sapere chi ha aperto la console: {e}"))?;
+    let identity = Identity::of_uid(credentials.uid.as_raw())?;
+    let caller = Caller::new(&identity, hello.on_behalf_of.as_deref(), roles);
+    caller.require(Role::Consultazione)?;
+    Ok(caller)
+}
+
+/// Keys and resizes from the client, as console messages, until it leaves.
+fn spawn_reader(stream: UnixStream, input: UnboundedSender<Msg>) {
+    let spawned = std::thread::Builder::new()
+        .name("alloggi-tasti".into())
+        .spawn(move || {
+            let mut reader = &stream;
+            loop {
+                let msg = match read_frame::<ClientFrame>(&mut reader) {
+                    Ok(Some(ClientFrame::Key(key))) => Msg::Key(key),
+                    Ok(Some(ClientFrame::Resize(width, height))) => Msg::Resize(width, height),
+                    Ok(Some(ClientFrame::Hello(_))) => continue,
+                    Ok(Some(ClientFrame::Bye)) | Ok(None) => break,
+                    Err(e) => {
+                        tracing::info!(error = %e, "console scollegata a metà");
+                        break;
+                    }
+                };
+                if input.send(msg).is_err() {
+                    break;
+                }
+            }
+            // Dropping `input` ends the console.
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "thread dei tasti non avviato");
+    }
+}
+
+/// The terminal of a served console: what ratatui writes is kept until it flushes, then sent
+/// as one `Output` frame.
+struct FrameWriter {
+    stream: UnixStream,
+    pending: Vec<u8>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let output = ServerFrame::Output(std::mem::take(&mut self.pending));
+        write_frame(&mut self.stream, &output)
+    }
+}

@@ -1,0 +1,298 @@
+//! The shared console: the real `alloggi serve` against a temporary database, driven by test
+//! clients that speak its protocol and read the screen back through a terminal emulator.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use alloggi::serve::client::{Connection, INTERRUPTED, Said};
+use alloggi::serve::protocol::{ClientFrame, Hello, version};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::common::CLEARED;
+use crate::common::office_cli::Office;
+
+const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 30;
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A server on a demo database; killed when dropped.
+struct Server {
+    office: Office,
+    child: Child,
+}
+
+impl Server {
+    fn start(idle: &str) -> Server {
+        let office = Office::new();
+        office.ok(&["demo", "--domande", "40"]);
+        let child = Server::spawn(&office, idle);
+        let server = Server { office, child };
+        server.wait_for_socket();
+        server
+    }
+
+    fn spawn(office: &Office, idle: &str) -> Child {
+        let mut command = Command::new(BIN);
+        command
+            .arg("--db")
+            .arg(office.path("db"))
+            .args(["serve", "--inattivo", idle])
+            .env("XDG_STATE_HOME", office.path("state"))
+            .env("XDG_CONFIG_HOME", office.path("config"))
+            .env("XDG_DATA_HOME", office.path("data"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        for name in CLEARED {
+            command.env_remove(name);
+        }
+        command
+            .env_remove("ALLOGGI_OPERATORE")
+            .env_remove("ALLOGGI_COMUNE");
+        command.spawn().expect("alloggi serve starts")
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.office.path("db").join("console.sock")
+    }
+
+    fn wait_for_socket(&self) {
+        let started = Instant::now();
+        while std::os::unix::net::UnixStream::connect(self.socket()).is_err() {
+            assert!(started.elapsed() < TIMEOUT, "the server never listened");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn client(&self) -> Client {
+        Client::connect(self.socket())
+    }
+
+    /// Waits for the server to leave by itself.
+    fn exits_within(&mut self, limit: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A console as a client sees it: what the server drew, through a terminal emulator.
+struct Client {
+    connection: Connection,
+    screen: vt100::Parser,
+}
+
+impl Client {
+    fn connect(socket: PathBuf) -> Client {
+        Client::with_version(socket, version())
+    }
+
+    fn with_version(socket: PathBuf, version: String) -> Client {
+        let hello = Hello {
+            version,
+            width: WIDTH,
+            height: HEIGHT,
+            term: Some("xterm-256color".into()),
+            no_color: true,
+            keymap: Vec::new(),
+            on_behalf_of: None,
+        };
+        let connection = Connection::connect(&socket, &hello).expect("the client connects");
+        connection.set_read_timeout(Some(TIMEOUT)).unwrap();
+        Client {
+            connection,
+            screen: vt100::Parser::new(HEIGHT.try_into().unwrap(), WIDTH.try_into().unwrap(), 0),
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.connection
+            .send(&ClientFrame::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .expect("the key is sent");
+    }
+
+    fn contents(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    /// Reads what the server draws until the screen satisfies `done`.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        while !done(&self.contents()) {
+            assert!(
+                started.elapsed() < TIMEOUT,
+                "{what} never shown; the screen:\n{}",
+                self.contents()
+            );
+            match self.connection.next() {
+                Ok(Said::Output(bytes)) => self.screen.process(&bytes),
+                other => panic!("{what}: the server said {other:?}\n{}", self.contents()),
+            }
+        }
+        self.contents()
+    }
+
+    fn wait_for_text(&mut self, text: &str) -> String {
+        self.wait_for(text, |screen| screen.contains(text))
+    }
+
+    /// What the server says after the output, skipping any output.
+    fn end(&mut self) -> Result<Said, String> {
+        loop {
+            match self.connection.next()? {
+                Said::Output(bytes) => self.screen.process(&bytes),
+                closed => return Ok(closed),
+            }
+        }
+    }
+}
+
+/// The rows of the Domande table: the lines holding a protocol number.
+fn protocol_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|line| line.split_whitespace().any(is_protocol))
+        .map(|line| line.trim().to_string())
+        .collect()
+}
+
+/// A protocol number: `2024/000012`.
+fn is_protocol(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() == 11
+        && bytes[4] == b'/'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit())
+}
+
+fn open_inbox(client: &mut Client) -> Vec<String> {
+    client.wait_for_text("Domande per stato");
+    client.key(KeyCode::Char('2'));
+    let screen = client.wait_for("the rows of Domande", |s| protocol_rows(s).len() >= 5);
+    protocol_rows(&screen)
+}
+
+#[test]
+fn the_socket_is_the_owners_alone() {
+    let server = Server::start("10m");
+    let mode = std::fs::metadata(server.socket())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    let folder = std::fs::metadata(server.office.path("db"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(folder, 0o700, "{folder:o}");
+}
+
+#[test]
+fn two_consoles_share_one_server_and_see_the_same_rows() {
+    let server = Server::start("10m");
+    let mut first = server.client();
+    let mut second = server.client();
+    assert!(
+        first
+            .wait_for_text("Domande per stato")
+            .contains("Domande per stato")
+    );
+    assert!(
+        second
+            .wait_for_text("Domande per stato")
+            .contains("Domande per stato")
+    );
+    let rows_first = open_inbox(&mut first);
+    let rows_second = open_inbox(&mut second);
+    assert_eq!(rows_first, rows_second);
+}
+
+#[test]
+fn a_client_dropped_mid_session_does_not_disturb_the_other() {
+    let server = Server::start("10m");
+    let mut staying = server.client();
+    let mut leaving = server.client();
+    staying.wait_for_text("Domande per stato");
+    leaving.wait_for_text("Domande per stato");
+    // Half a frame, then gone.
+    leaving.connection.send_raw(&[0, 0, 0, 200, b'{']).unwrap();
+    drop(leaving);
+    let rows = open_inbox(&mut staying);
+    assert!(rows.len() >= 5, "{rows:?}");
+    // The console left is still served a new one.
+    let mut again = server.client();
+    assert!(open_inbox(&mut again).len() >= 5);
+}
+
+#[test]
+fn a_server_killed_is_reported_to_its_clients_as_an_interruption() {
+    let mut server = Server::start("10m");
+    let mut client = server.client();
+    client.wait_for_text("Domande per stato");
+    server.child.kill().unwrap(); // SIGKILL
+    let _ = server.child.wait();
+    assert_eq!(client.end(), Err(INTERRUPTED.to_string()));
+    assert!(INTERRUPTED.contains("il servizio della console si è interrotto"));
+}
+
+#[test]
+fn a_client_of_another_version_is_refused_with_a_message() {
+    let server = Server::start("10m");
+    let mut client = Client::with_version(server.socket(), "0.0.1+1".into());
+    match client.end() {
+        Ok(Said::Closed { message, code }) => {
+            assert_eq!(code, 1);
+            assert!(
+                message.contains("versione del programma diversa"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_server_leaves_after_its_idle_time_with_no_clients() {
+    let mut server = Server::start("1s");
+    {
+        let mut client = server.client();
+        client.wait_for_text("Domande per stato");
+        client.key(KeyCode::Char('q'));
+        let _ = client.end();
+    }
+    assert!(
+        server.exits_within(Duration::from_secs(10)),
+        "the server stayed"
+    );
+    assert!(!server.socket().exists(), "the socket was left behind");
+}
+
+#[test]
+fn the_server_stays_while_a_client_is_connected() {
+    let mut server = Server::start("1s");
+    let mut client = server.client();
+    client.wait_for_text("Domande per stato");
+    assert!(
+        !server.exits_within(Duration::from_secs(3)),
+        "the server left a client"
+    );
+    assert!(open_inbox(&mut client).len() >= 5);
+}
