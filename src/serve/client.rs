@@ -48,7 +48,7 @@ impl Connection {
         write_frame(&mut self.stream, frame)
     }
 
-    /// How long `next` waits before it gives up; `None` waits for ever.
+    /// How long `receive` waits before it gives up; `None` waits for ever.
     pub fn set_read_timeout(&self, timeout: Option<std::time::Duration>) -> io::Result<()> {
         self.stream.set_read_timeout(timeout)
     }
@@ -60,7 +60,7 @@ impl Connection {
 
     /// The next thing the server says; the end of the connection without a `Closed` frame is
     /// the server's interruption, told in Italian.
-    pub fn next(&mut self) -> Result<Said, String> {
+    pub fn receive(&mut self) -> Result<Said, String> {
         match read_frame::<ServerFrame>(&mut self.stream) {
             Ok(Some(ServerFrame::Output(bytes))) => Ok(Said::Output(bytes)),
             Ok(Some(ServerFrame::Closed { message, code })) => Ok(Said::Closed { message, code }),
@@ -98,7 +98,7 @@ pub fn run(start: &Start, mut hello: Hello) -> Result<(), String> {
     );
     let mut stdout = io::stdout().lock();
     let outcome = loop {
-        match connection.next() {
+        match connection.receive() {
             Ok(Said::Output(bytes)) => {
                 if stdout
                     .write_all(&bytes)

@@ -138,7 +138,7 @@ impl Client {
                 "{what} never shown; the screen:\n{}",
                 self.contents()
             );
-            match self.connection.next() {
+            match self.connection.receive() {
                 Ok(Said::Output(bytes)) => self.screen.process(&bytes),
                 other => panic!("{what}: the server said {other:?}\n{}", self.contents()),
             }
@@ -153,7 +153,7 @@ impl Client {
     /// What the server says after the output, skipping any output.
     fn end(&mut self) -> Result<Said, String> {
         loop {
-            match self.connection.next()? {
+            match self.connection.receive()? {
                 Said::Output(bytes) => self.screen.process(&bytes),
                 closed => return Ok(closed),
             }
