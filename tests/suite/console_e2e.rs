@@ -63,7 +63,18 @@ impl Console {
         );
         let size = (width.to_string(), height.to_string());
         let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let mut command = vec!["new-session", "-d", "-x", &size.0, "-y", &size.1, "env"];
+        // The console's server leaves a second after the console, so that the commands run
+        // after it find the database free.
+        let mut command = vec![
+            "new-session",
+            "-d",
+            "-x",
+            &size.0,
+            "-y",
+            &size.1,
+            "env",
+            "ALLOGGI_INATTIVO=1s",
+        ];
         command.extend(env.iter().map(String::as_str));
         command.extend([
             "sh",
@@ -225,14 +236,23 @@ fn without_caller_settings(command: &mut Command) -> &mut Command {
     command
 }
 
-/// Runs the real binary on database `db` with `args`, outside the console.
+/// Runs the real binary on database `db` with `args`, outside the console; while the
+/// console's server is still leaving, the database is busy and the command is run again.
 fn alloggi(db: &Path, args: &[&str]) -> Output {
-    without_caller_settings(&mut Command::new(env!("CARGO_BIN_EXE_alloggi")))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("running `alloggi {}`: {e}", args.join(" ")))
+    let started = Instant::now();
+    loop {
+        let out = without_caller_settings(&mut Command::new(env!("CARGO_BIN_EXE_alloggi")))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("running `alloggi {}`: {e}", args.join(" ")));
+        let busy = String::from_utf8_lossy(&out.stderr).contains("già aperto");
+        if !busy || started.elapsed() > TIMEOUT {
+            return out;
+        }
+        std::thread::sleep(POLL);
+    }
 }
 
 /// Runs the real binary like `alloggi`, checks it succeeded and returns what it printed.
