@@ -187,6 +187,42 @@ fn an_exclusion_the_data_agree_with_commits_at_once() {
     );
 }
 
+#[test]
+fn an_admission_with_requirements_not_verified_asks_for_a_waiver_and_records_it() {
+    use alloggi::domain::workflows::review::unverified_requirements;
+    let mut c = console((80, 24));
+    let call = c.store().active_call().unwrap().unwrap();
+    let id = first_where(&c, |a| {
+        a.state == State::InIstruttoria
+            && !unverified_requirements(a).is_empty()
+            && a.missing_documents(&call).is_empty()
+    });
+    open(&mut c, id);
+    c.char('a');
+    let form = c.text();
+    assert!(form.contains("Deroga: motivo"), "{form}");
+    assert!(form.contains("requisiti non verificati:"), "{form}");
+    insta::assert_snapshot!("admission_waiver_80x24", form);
+    // Without a reason the office refuses, naming the requirements; the form stays.
+    c.key(KeyCode::Tab).key(KeyCode::Enter);
+    assert!(c.app.overlay.is_some(), "{}", c.text());
+    assert_eq!(
+        c.store().application(id).unwrap().unwrap().state,
+        State::InIstruttoria
+    );
+    c.typing("residenza accertata dalla polizia locale")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Ammessa);
+    let page = c.store().audit_page(None, 1, &Default::default()).unwrap();
+    let last = format!("{page:?}");
+    assert!(
+        last.contains("residenza accertata dalla polizia locale"),
+        "{last}"
+    );
+}
+
 /// The demo's console with its call switched to the notice of the grounds for refusal.
 fn console_with_the_notice_on() -> Console {
     let c = console((80, 24));

@@ -28,6 +28,15 @@ pub const FORM_CONTACT: &str = "Modifica recapiti";
 pub const FORM_MEMBER: &str = "Aggiungi componente del nucleo";
 pub const FORM_INTEGRATION: &str = "Richiesta di integrazione";
 pub const FORM_ADMIT: &str = "Ammissione";
+pub const FIELD_WAIVER: &str = "Deroga: motivo";
+
+/// Under the waiver field: which requirements it would cover.
+pub fn waiver_hint(unverified: &[&str]) -> String {
+    format!(
+        "requisiti non verificati: {}; senza motivo l'ammissione è rifiutata",
+        unverified.join(", ")
+    )
+}
 pub const FORM_EXCLUDE: &str = "Esclusione";
 pub const FORM_REINSTATE: &str = "Riammissione in istruttoria";
 pub const FORM_REVOKE: &str = "Revoca dell'ammissione";
