@@ -181,16 +181,29 @@ pub fn admit(app: &Application) -> Form {
     Form::new(texts::FORM_ADMIT, CasePurpose::Admit(app.id), fields)
 }
 
-pub fn exclude(id: ApplicationId) -> Form {
-    let reasons = ExclusionReason::ALL
+/// The choice of an exclusion cause, the first field of the forms that name one.
+pub(super) fn cause_field() -> Field {
+    let causes = ExclusionReason::ALL
         .iter()
         .map(|r| r.label().to_string())
         .collect();
+    Field::choice(s::FIELD_EXCLUSION, causes, 0)
+}
+
+/// The cause chosen in a form's [`cause_field`].
+pub(super) fn chosen_cause(form: &Form) -> ExclusionReason {
+    ExclusionReason::ALL
+        .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
+        .copied()
+        .unwrap_or(ExclusionReason::Altro)
+}
+
+pub fn exclude(id: ApplicationId) -> Form {
     Form::new(
         texts::FORM_EXCLUDE,
         CasePurpose::Exclude(id),
         vec![
-            Field::choice(s::FIELD_EXCLUSION, reasons, 0),
+            cause_field(),
             Field::text(s::FIELD_NOTE, "").required(),
         ],
     )
@@ -284,10 +297,7 @@ impl Purpose for CasePurpose {
             &CasePurpose::Exclude(id) => {
                 return Ok(Outcome::Screen(Box::new(super::decisions::Exclusion {
                     id,
-                    reason: ExclusionReason::ALL
-                        .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
-                        .copied()
-                        .unwrap_or(ExclusionReason::Altro),
+                    reason: chosen_cause(form),
                     note: form.value(1).to_string(),
                 })));
             }
