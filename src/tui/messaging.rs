@@ -164,13 +164,19 @@ impl PreviewState {
             entry.state.label()
         );
         let note = Some(s::entry_note(entry));
-        PreviewState::of(
+        let mut state = PreviewState::of(
             &entry.title,
             addressee,
             &entry.message,
             Firing::InOutbox,
             note,
-        )
+        );
+        // Marked as in the preview it was queued from: a text the Comune wrote, not the IO
+        // catalogue's.
+        if crate::office::template_named(&entry.template).is_ok_and(|t| t.comune) {
+            state.warnings.push(s::COMUNE_TEXT.to_string());
+        }
+        state
     }
 }
 

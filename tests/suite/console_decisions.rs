@@ -348,3 +348,28 @@ fn a_queued_message_is_withdrawn_from_the_case_with_a_reason() {
     assert_eq!((queued(&c), withdrawn(&c)), (before.0, before.1 + 1));
     assert!(c.text().contains("ritirato"), "{}", c.text());
 }
+
+#[test]
+fn the_notice_opened_in_messaggi_is_marked_as_the_comunes_own_text() {
+    let mut c = console_with_the_notice_on();
+    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    open(&mut c, id);
+    c.char('X')
+        .key(KeyCode::Tab)
+        .typing("residenza non verificata")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    assert!(
+        c.store()
+            .application(id)
+            .unwrap()
+            .unwrap()
+            .refusal_notice
+            .is_some()
+    );
+    c.char('4').key(KeyCode::Home).key(KeyCode::Enter);
+    let text = c.text();
+    assert!(text.contains("motivi ostativi"), "{text}");
+    assert!(text.contains(alloggi::tui::strings::COMUNE_TEXT), "{text}");
+    insta::assert_snapshot!("preavviso_in_messaggi_80x24", text);
+}
