@@ -292,22 +292,6 @@ pub fn check_blocks(
     )
 }
 
-/// «Tetto soggettive 15: +5 nelle voci, 0 nel punteggio · 5 punti assorbiti dal tetto».
-pub fn check_cap_absorbed(block: &str, cap: &crate::domain::scoring::CapAbsorbed) -> String {
-    let absorbed = crate::domain::points::Points(cap.absorbed().0.abs());
-    let unit = if absorbed == crate::domain::points::Points::whole(1) {
-        "punto assorbito"
-    } else {
-        "punti assorbiti"
-    };
-    format!(
-        "Tetto {} {}: {} nelle voci, {} nel punteggio · {absorbed} {unit} dal tetto",
-        block.to_lowercase(),
-        cap.cap,
-        signed(cap.change),
-        signed(cap.counted),
-    )
-}
 
 pub fn check_position(before: Option<u32>, after: Option<u32>) -> String {
     let place = |p: Option<u32>| p.map_or_else(|| "—".to_string(), |p| format!("{p}ª"));
