@@ -55,7 +55,8 @@ pub fn needed(command: Option<&Command>) -> Role {
         // answered is intake.
         Command::Review(review) => match review {
             ReviewCommand::Observations { .. } => Role::Operatore,
-            ReviewCommand::RevokeAdmission { .. }
+            ReviewCommand::Admit { .. }
+            | ReviewCommand::RevokeAdmission { .. }
             | ReviewCommand::Notice { .. }
             | ReviewCommand::ConfirmExclusion { .. }
             | ReviewCommand::WithdrawNotice { .. } => Role::Responsabile,

@@ -211,6 +211,21 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
+    /// Ammette una domanda in istruttoria. Servono tutti i requisiti verificati e i documenti
+    /// necessari; con requisiti non verificati si ammette solo in deroga, con il motivo
+    /// (--deroga), che il registro di controllo conserva con i requisiti che copre.
+    #[command(alias = "ammetti")]
+    Admit {
+        /// Protocollo della domanda (es. 2024/000012).
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Nota dell'ammissione.
+        #[arg(long, default_value = "")]
+        nota: String,
+        /// Motivo della deroga ai requisiti non verificati.
+        #[arg(long, value_name = "MOTIVO")]
+        deroga: Option<String>,
+    },
     /// Revoca l'ammissione di una domanda, con il motivo: torna in istruttoria. Possibile fino
     /// alla pubblicazione della graduatoria definitiva.
     #[command(alias = "revoca-ammissione")]

@@ -154,6 +154,9 @@ fn adjust(
                 place(effect.position_before),
                 place(effect.position_after)
             );
+            for cap in &effect.absorbed {
+                println!("{}.", cap.describe());
+            }
         }
         None => println!("Punteggio della domanda {protocol} rettificato."),
     }

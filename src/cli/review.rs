@@ -7,12 +7,37 @@ use super::ReviewCommand;
 use super::commands::context;
 use crate::domain::application::ExclusionReason;
 use crate::domain::time::{format_date, parse_date};
-use crate::domain::{Application, Command};
+use crate::domain::{Application, Command, EventKind};
 use crate::office::{Caller, Office};
 
 pub fn run(office: &Office, command: ReviewCommand, actor: &Caller) -> Result<(), String> {
     let ctx = context(actor);
     match command {
+        ReviewCommand::Admit {
+            protocollo,
+            nota,
+            deroga,
+        } => {
+            let id = by_protocol(office, &protocollo)?.id;
+            let command = Command::Admit {
+                id,
+                note: nota,
+                waiver: deroga,
+            };
+            let events = office.execute(&ctx, &command)?;
+            let waived = events.iter().find_map(|e| match &e.kind {
+                EventKind::Admitted { unverified, .. } if !unverified.is_empty() => {
+                    Some(unverified.join(", "))
+                }
+                _ => None,
+            });
+            match waived {
+                Some(requirements) => println!(
+                    "Domanda {protocollo} ammessa in deroga; requisiti non verificati: {requirements}."
+                ),
+                None => println!("Domanda {protocollo} ammessa."),
+            }
+        }
         ReviewCommand::RevokeAdmission { protocollo, motivo } => {
             let id = by_protocol(office, &protocollo)?.id;
             office.execute(&ctx, &Command::RevokeAdmission { id, reason: motivo })?;

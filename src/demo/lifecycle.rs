@@ -518,7 +518,14 @@ impl<'a> Demo<'a> {
                     };
                     self.push(verify, ctx.clone());
                 }
-                self.push(Command::Admit { id, note }, ctx);
+                self.push(
+                    Command::Admit {
+                        id,
+                        note,
+                        waiver: None,
+                    },
+                    ctx,
+                );
             }
             Step::Exclude if pending.flags & NOTICE_SENT != 0 => {
                 let note = self.exclusion_note(reason, &pending);

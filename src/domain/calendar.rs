@@ -22,9 +22,10 @@ pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
 
-/// A national holiday of the Italian Republic: the fixed ones and Easter Monday.
-pub fn is_national_holiday(day: NaiveDate) -> bool {
-    let fixed = matches!(
+/// One of the national holidays with a fixed date that Italy has kept for decades (Saint
+/// Francis, restored from 2026, is not among them).
+pub fn is_fixed_holiday(day: NaiveDate) -> bool {
+    matches!(
         (day.month(), day.day()),
         (1, 1)
             | (1, 6)
@@ -36,8 +37,13 @@ pub fn is_national_holiday(day: NaiveDate) -> bool {
             | (12, 8)
             | (12, 25)
             | (12, 26)
-    );
-    // Saint Francis (4 October) is a national holiday again from 2026 (law 151/2025).
+    )
+}
+
+/// A national holiday of the Italian Republic: the fixed ones and Easter Monday.
+pub fn is_national_holiday(day: NaiveDate) -> bool {
+    let fixed = is_fixed_holiday(day);
+    // Saint Francis (4 October) is a national holiday again from 2026.
     let saint_francis = day.year() >= 2026 && (day.month(), day.day()) == (10, 4);
     let easter_monday = easter_sunday(day.year()).and_then(|easter| easter.succ_opt()) == Some(day);
     fixed || saint_francis || easter_monday

@@ -112,6 +112,11 @@ pub enum Command {
     Admit {
         id: ApplicationId,
         note: String,
+        /// Why the application is admitted with access requirements not verified: the
+        /// responsabile's waiver, recorded with the requirements it covers. Without it such an
+        /// admission is refused.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiver: Option<String>,
     },
     Exclude {
         id: ApplicationId,

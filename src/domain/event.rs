@@ -90,6 +90,12 @@ pub enum EventKind {
     },
     Admitted {
         id: ApplicationId,
+        /// The access requirements not verified at admission, admitted by waiver.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unverified: Vec<String>,
+        /// The responsabile's reason for the waiver.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiver: Option<String>,
     },
     Excluded {
         id: ApplicationId,

@@ -177,7 +177,7 @@ pub fn score(application: &Application, call: &Call, ruleset: &Ruleset) -> Score
 
 /// A block whose cap took part of a change: its lines moved by `change`, its total only by
 /// `counted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapAbsorbed {
     pub block: Block,
     pub cap: Points,
@@ -189,6 +189,34 @@ impl CapAbsorbed {
     /// The points of the change the cap left out (negative when a lowered sum stays over it).
     pub fn absorbed(&self) -> Points {
         self.change - self.counted
+    }
+
+    /// «Tetto soggettive 15: +5 nelle voci, 0 nel punteggio · 5 punti assorbiti dal tetto»,
+    /// the same on the console and the command line.
+    pub fn describe(&self) -> String {
+        let signed = |p: Points| {
+            if p.0 > 0 {
+                format!("+{p}")
+            } else {
+                p.to_string()
+            }
+        };
+        let absorbed = Points(self.absorbed().0.abs());
+        let unit = if absorbed == Points::whole(1) {
+            "punto assorbito"
+        } else {
+            "punti assorbiti"
+        };
+        let block = match self.block {
+            Block::Soggettivo => "soggettive",
+            Block::Oggettivo => "oggettive",
+        };
+        format!(
+            "Tetto {block} {}: {} nelle voci, {} nel punteggio · {absorbed} {unit} dal tetto",
+            self.cap,
+            signed(self.change),
+            signed(self.counted),
+        )
     }
 }
 

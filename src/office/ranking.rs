@@ -9,13 +9,16 @@ use crate::domain::ranking::entries;
 use crate::domain::{ApplicationId, Command, Context};
 
 /// What an adjustment did to the total and the place, when the call has a point table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Adjusted {
     pub total_before: Points,
     pub total_after: Points,
     pub delta: Points,
     pub position_before: Option<u32>,
     pub position_after: Option<u32>,
+    /// The blocks whose cap left part of the change out.
+    #[serde(default)]
+    pub absorbed: Vec<crate::domain::scoring::CapAbsorbed>,
 }
 
 impl Office {
@@ -44,6 +47,7 @@ impl Office {
                     delta: effect.delta(),
                     position_before: effect.position_before,
                     position_after: effect.position_after,
+                    absorbed: effect.absorbed,
                 })
             }
             _ => None,

@@ -36,6 +36,8 @@ pub enum Action {
     No,
     /// The status line's message whole, when it is cut.
     WholeStatus,
+    /// In a message's preview: withdraw the identical message already queued.
+    WithdrawQueued,
     /// One of a screen's own actions.
     Screen(ScreenAction),
 }
@@ -57,7 +59,7 @@ impl ScreenAction {
 }
 
 /// The keymap identifiers of the shared actions. Never translated: users' files name them.
-const SHARED_IDS: [(Action, &str); 21] = [
+const SHARED_IDS: [(Action, &str); 22] = [
     (Action::Quit, "esci"),
     (Action::Back, "indietro"),
     (Action::Help, "aiuto"),
@@ -79,6 +81,7 @@ const SHARED_IDS: [(Action, &str); 21] = [
     (Action::Yes, "si"),
     (Action::No, "no"),
     (Action::WholeStatus, "messaggio_intero"),
+    (Action::WithdrawQueued, "ritira_in_coda"),
 ];
 
 /// The shared actions every screen's key context offers, before and after the tabs' actions.

@@ -75,7 +75,7 @@ impl Context {
             Context::Help => vec![Cancel, Up, Down, PageUp, PageDown],
             Context::Form => vec![Cancel, Save, Confirm, NextField, PreviousField],
             Context::Confirm => vec![Yes, No],
-            Context::Preview => vec![Cancel, Confirm, Up, Down, PageUp, PageDown],
+            Context::Preview => vec![Cancel, Confirm, Up, Down, PageUp, PageDown, WithdrawQueued],
         }
     }
 }

@@ -8,11 +8,12 @@ use std::time::Instant;
 use crate::domain::time::format_date;
 use crate::domain::{ApplicationId, Command};
 use crate::messages::front_matter;
-use crate::messages::outbox::OutboxEntry;
+use crate::messages::outbox::{OutboxEntry, OutboxId};
 use crate::messages::text::utf16_len;
 use crate::messages::{ComuneConfig, NewMessage, Values};
 use crate::office::BatchStep;
 
+use super::form::{Field, Form, Outcome, Purpose};
 use super::strings as s;
 
 /// What the console knows about sending: the Comune's values for composing, and whether a
@@ -94,6 +95,8 @@ pub struct PreviewState {
     pub scroll: usize,
     /// The form whose values the message shows: Esc returns to it with what was typed.
     pub back: Option<crate::tui::form::Form>,
+    /// An identical message already queued: the preview offers to withdraw it.
+    pub queued: Option<OutboxId>,
 }
 
 impl PreviewState {
@@ -149,6 +152,7 @@ impl PreviewState {
             firing,
             scroll: 0,
             back: None,
+            queued: None,
         }
     }
 
@@ -160,14 +164,47 @@ impl PreviewState {
             entry.state.label()
         );
         let note = Some(s::entry_note(entry));
-        PreviewState::of(
+        let mut state = PreviewState::of(
             &entry.title,
             addressee,
             &entry.message,
             Firing::InOutbox,
             note,
-        )
+        );
+        // Marked as in the preview it was queued from: a text the Comune wrote, not the IO
+        // catalogue's.
+        if crate::office::template_named(&entry.template).is_ok_and(|t| t.comune) {
+            state.warnings.push(s::COMUNE_TEXT.to_string());
+        }
+        state
     }
+}
+
+/// A queued message withdrawn from wherever it was shown, with the reason asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawQueued {
+    pub id: OutboxId,
+    pub reason: String,
+}
+
+struct WithdrawPurpose(OutboxId);
+
+impl Purpose for WithdrawPurpose {
+    fn build(&self, form: &Form) -> Result<Outcome, String> {
+        Ok(Outcome::Screen(Box::new(WithdrawQueued {
+            id: self.0,
+            reason: form.value(0).to_string(),
+        })))
+    }
+}
+
+/// The reason for withdrawing queued message `id`, asked before the office withdraws it.
+pub fn withdraw_form(id: OutboxId) -> Form {
+    Form::new(
+        s::FORM_WITHDRAW_QUEUED,
+        WithdrawPurpose(id),
+        vec![Field::text(s::FIELD_REASON, "").required()],
+    )
 }
 
 /// A batch being queued off the UI thread.

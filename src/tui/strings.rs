@@ -128,6 +128,17 @@ pub fn duplicate_message(id: &str) -> String {
     format!("un messaggio identico è già in coda ({id}): non verrà inviato di nuovo")
 }
 
+/// What the preview of a message identical to a queued one offers: its key withdraws that one.
+pub fn withdraw_queued_hint(key: &str) -> String {
+    format!("{key} ritira quello in coda")
+}
+
+pub const FORM_WITHDRAW_QUEUED: &str = "Ritira il messaggio in coda: non sarà inviato";
+
+pub fn queued_withdrawn(id: &str) -> String {
+    format!("messaggio {id} ritirato: non sarà inviato")
+}
+
 pub fn message_queued(title: &str, id: &str) -> String {
     format!("{title}: messaggio {id} in coda per IO")
 }
@@ -333,6 +344,7 @@ pub fn action_text(action: Action) -> &'static str {
         Action::Yes => "sì",
         Action::No => "no",
         Action::WholeStatus => "messaggio intero",
+        Action::WithdrawQueued => "ritira quello in coda",
         Action::Go(_) | Action::Screen(_) => "?",
     }
 }

@@ -379,6 +379,7 @@ pub fn admit(store: &alloggi::store::Store, id: alloggi::domain::ApplicationId) 
     run(
         store,
         alloggi::domain::Command::Admit {
+            waiver: None,
             id,
             note: String::new(),
         },

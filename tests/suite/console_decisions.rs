@@ -187,6 +187,42 @@ fn an_exclusion_the_data_agree_with_commits_at_once() {
     );
 }
 
+#[test]
+fn an_admission_with_requirements_not_verified_asks_for_a_waiver_and_records_it() {
+    use alloggi::domain::workflows::review::unverified_requirements;
+    let mut c = console((80, 24));
+    let call = c.store().active_call().unwrap().unwrap();
+    let id = first_where(&c, |a| {
+        a.state == State::InIstruttoria
+            && !unverified_requirements(a).is_empty()
+            && a.missing_documents(&call).is_empty()
+    });
+    open(&mut c, id);
+    c.char('a');
+    let form = c.text();
+    assert!(form.contains("Deroga: motivo"), "{form}");
+    assert!(form.contains("requisiti non verificati:"), "{form}");
+    insta::assert_snapshot!("admission_waiver_80x24", form);
+    // Without a reason the office refuses, naming the requirements; the form stays.
+    c.key(KeyCode::Tab).key(KeyCode::Enter);
+    assert!(c.app.overlay.is_some(), "{}", c.text());
+    assert_eq!(
+        c.store().application(id).unwrap().unwrap().state,
+        State::InIstruttoria
+    );
+    c.typing("residenza accertata dalla polizia locale")
+        .key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    let app = c.store().application(id).unwrap().unwrap();
+    assert_eq!(app.state, State::Ammessa);
+    let page = c.store().audit_page(None, 1, &Default::default()).unwrap();
+    let last = format!("{page:?}");
+    assert!(
+        last.contains("residenza accertata dalla polizia locale"),
+        "{last}"
+    );
+}
+
 /// The demo's console with its call switched to the notice of the grounds for refusal.
 fn console_with_the_notice_on() -> Console {
     let c = console((80, 24));
@@ -313,4 +349,63 @@ fn a_notice_withdrawn_from_the_case_leaves_the_review_open() {
     let app = c.store().application(id).unwrap().unwrap();
     assert!(app.refusal_notice.is_none());
     assert_eq!(app.state, State::InIstruttoria);
+}
+
+fn withdrawn(c: &Console) -> usize {
+    c.store().outbox_counts().expect("counts")[&OutboxTab::Withdrawn]
+}
+
+#[test]
+fn a_queued_message_is_withdrawn_from_the_case_with_a_reason() {
+    let mut c = console((80, 24));
+    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    open(&mut c, id);
+    let before = (queued(&c), withdrawn(&c));
+    c.char('m')
+        .typing("graduatoria definitiva")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    assert_eq!(queued(&c), before.0 + 1, "{}", c.text());
+    // The same message again: the preview says it is queued and offers to withdraw it.
+    c.char('m')
+        .typing("graduatoria definitiva")
+        .key(KeyCode::Enter);
+    let text = c.text();
+    assert!(text.contains("già in coda"), "{text}");
+    assert!(text.contains("X ritira"), "{text}");
+    c.char('X');
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Form { .. })),
+        "{}",
+        c.text()
+    );
+    c.typing("inviato per errore").key(KeyCode::Enter);
+    assert!(c.app.overlay.is_none(), "{}", c.text());
+    assert_eq!((queued(&c), withdrawn(&c)), (before.0, before.1 + 1));
+    assert!(c.text().contains("ritirato"), "{}", c.text());
+}
+
+#[test]
+fn the_notice_opened_in_messaggi_is_marked_as_the_comunes_own_text() {
+    let mut c = console_with_the_notice_on();
+    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    open(&mut c, id);
+    c.char('X')
+        .key(KeyCode::Tab)
+        .typing("residenza non verificata")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    assert!(
+        c.store()
+            .application(id)
+            .unwrap()
+            .unwrap()
+            .refusal_notice
+            .is_some()
+    );
+    c.char('4').key(KeyCode::Home).key(KeyCode::Enter);
+    let text = c.text();
+    assert!(text.contains("motivi ostativi"), "{text}");
+    assert!(text.contains(alloggi::tui::strings::COMUNE_TEXT), "{text}");
+    insta::assert_snapshot!("preavviso_in_messaggi_80x24", text);
 }

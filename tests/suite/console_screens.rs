@@ -1219,3 +1219,35 @@ fn the_dashboard_wraps_the_call_and_its_last_day() {
     );
     assert!(joined.contains("termine 12/06/2025"), "{text}");
 }
+
+#[test]
+fn registro_shows_the_whole_summary_of_the_event_under_the_cursor_at_80x24() {
+    let mut c = console(true, (80, 24));
+    c.char('3');
+    let summary = {
+        let audit = &c.app.screens.audit;
+        let (_, event) = &audit.page[audit.list.cursor];
+        event.summary()
+    };
+    assert!(summary.chars().count() > 40, "{summary}");
+    let text = c.text();
+    let joined = text.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains(&summary), "{summary}\n{text}");
+    insta::assert_snapshot!("registro_dettaglio_80x24", text);
+}
+
+#[test]
+fn messaggi_enter_shows_the_whole_title_cut_in_the_list_at_80x24() {
+    let mut c = console(true, (80, 24));
+    c.char('4');
+    let title = {
+        let outbox = &c.app.screens.outbox;
+        outbox.entries[outbox.list.cursor + 1].title.clone()
+    };
+    let list = c.text();
+    assert!(!list.contains(&title), "cut in the list: {list}");
+    c.key(KeyCode::Down).key(KeyCode::Enter);
+    let text = c.text();
+    assert!(text.contains(&title), "{title}\n{text}");
+    insta::assert_snapshot!("messaggi_titolo_intero_80x24", text);
+}

@@ -113,6 +113,7 @@ fn application_in(call: Call, conditions: &[Condition], state: State) -> Snapsho
             .into_iter()
             .chain(verify_requirements(ID))
             .chain([Command::Admit {
+                waiver: None,
                 id: ID,
                 note: String::new(),
             }])

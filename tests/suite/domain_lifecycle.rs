@@ -101,6 +101,7 @@ fn receive_integration() -> Command {
 
 fn admit() -> Command {
     Command::Admit {
+        waiver: None,
         id: ID,
         note: String::new(),
     }
@@ -676,6 +677,7 @@ fn admit_succeeds_after_the_integration_is_received() {
     let later = ctx_at(office_time() + Duration::days(5));
     apply(&mut s, &receive_integration(), &later);
     let command = Command::Admit {
+        waiver: None,
         id: ID,
         note: "requisiti verificati".to_string(),
     };
@@ -1616,6 +1618,7 @@ fn to_command(op: &Op, now: Timestamp) -> Command {
             },
         },
         Op::Admit(note) => Command::Admit {
+            waiver: None,
             id: ID,
             note: text(*note),
         },

@@ -152,6 +152,7 @@ fn the_notice_sets_the_deadline_from_the_calls_days_and_keeps_the_review_open() 
     assert!(refused(&s, &notify(), &ctx()).contains("preavviso"));
     assert!(refused(&s, &exclude(), &ctx()).contains("preavviso"));
     let admit = Command::Admit {
+        waiver: None,
         id: ID,
         note: String::new(),
     };
@@ -256,6 +257,7 @@ fn a_withdrawn_notice_takes_the_review_back_where_it_was() {
     apply(
         &mut s,
         &Command::Admit {
+            waiver: None,
             id: ID,
             note: String::new(),
         },

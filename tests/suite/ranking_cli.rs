@@ -653,3 +653,30 @@ fn a_condition_recognised_from_the_command_line_shows_the_change_of_score_and_pl
     assert!(!finding.verified);
     assert_eq!(finding.note, "verbale annullato");
 }
+
+#[test]
+fn an_adjustment_from_the_command_line_says_when_a_cap_absorbed_part_of_it() {
+    let office = Office::demo();
+    let app = office
+        .applications()
+        .into_iter()
+        .find(|a| a.state == State::Ammessa)
+        .expect("an admitted application");
+    let protocol = app.protocol.as_ref().expect("registered").text.clone();
+    // 50 points on ISEE alone take the subjective block past its cap of 15.
+    let out = office.ok(&[
+        "ranking",
+        "adjust",
+        "--protocollo",
+        &protocol,
+        "--criterio",
+        "isee",
+        "--punti",
+        "50",
+        "--motivo",
+        "opposizione accolta: ISEE ricalcolato",
+    ]);
+    assert!(out.contains("rettificato: totale"), "{out}");
+    assert!(out.contains("Tetto soggettive 15:"), "{out}");
+    assert!(out.contains("assorbiti dal tetto"), "{out}");
+}

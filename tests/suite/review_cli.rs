@@ -206,3 +206,46 @@ fn the_notice_of_the_grounds_for_refusal_runs_from_the_command_line_and_survives
     restored.ok(&["restore", &office.arg("dopo.jsonl")]);
     restored.ok(&["check"]);
 }
+
+#[test]
+fn admission_with_requirements_not_verified_needs_a_waiver_recorded_with_them() {
+    let office = Office::new();
+    office.ok(&["restore", &fixture_arg(FIXTURE)]);
+    // An application under review whose documents are in but whose requirements are not all
+    // verified: the admission is refused for the requirements alone.
+    let (protocol, refusal) = in_state("in_istruttoria")
+        .into_iter()
+        .find_map(|protocol| {
+            // Those with everything in order are simply admitted along the way.
+            let out = office.run(&["review", "admit", "--protocollo", &protocol]);
+            let error = common::stderr(&out);
+            (out.status.code() == Some(1) && error.contains("requisiti non verificati"))
+                .then_some((protocol, error))
+        })
+        .expect("an application under review with requirements not verified");
+    assert!(
+        refusal.contains("in deroga"),
+        "the way out is named: {refusal}"
+    );
+
+    let out = office.ok(&[
+        "istruttoria",
+        "ammetti",
+        "--protocollo",
+        &protocol,
+        "--deroga",
+        "residenza accertata dalla polizia locale, verbale in arrivo",
+    ]);
+    assert!(out.contains("ammessa in deroga"), "{out}");
+    assert!(out.contains("requisiti non verificati:"), "{out}");
+    office.ok(&["check"]);
+    office.ok(&["export", &office.arg("dopo.jsonl")]);
+    let app = application_in_backup(&office, "dopo.jsonl", &protocol);
+    assert_eq!(app["state"], "ammessa", "{app}");
+    let log = std::fs::read_to_string(office.path("dopo.jsonl")).unwrap();
+    let admitted = log
+        .lines()
+        .find(|line| line.contains("residenza accertata dalla polizia locale"))
+        .expect("the waiver is in the audit log");
+    assert!(admitted.contains("\"unverified\""), "{admitted}");
+}

@@ -269,6 +269,7 @@ fn a_refused_command_leaves_nothing_behind() {
 
     // No requirement verified yet.
     let admit = Command::Admit {
+        waiver: None,
         id: A1,
         note: String::new(),
     };
@@ -280,6 +281,7 @@ fn a_refused_command_leaves_nothing_behind() {
     }
     // Illegal transition.
     let illegal = Command::Admit {
+        waiver: None,
         id: A2,
         note: String::new(),
     };
@@ -341,6 +343,7 @@ fn execute_all_is_all_or_nothing() {
         // Protocollata cannot become Ammessa.
         (
             Command::Admit {
+                waiver: None,
                 id: third,
                 note: String::new(),
             },
@@ -457,6 +460,7 @@ fn each_command_appends_one_chained_audit_entry_per_event() {
             note: String::new(),
         },
         Command::Admit {
+            waiver: None,
             id: A1,
             note: "ok".to_string(),
         },

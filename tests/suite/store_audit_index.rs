@@ -314,6 +314,7 @@ fn a_refused_command_adds_no_index_key() {
     // An excluded application cannot be admitted; A1 is already in review.
     for command in [
         Command::Admit {
+            waiver: None,
             id: A2,
             note: String::new(),
         },

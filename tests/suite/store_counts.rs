@@ -212,6 +212,7 @@ fn a_refused_command_leaves_the_counters_unchanged() {
     assert!(matches!(
         store.execute(
             &Command::Admit {
+                waiver: None,
                 id: A2,
                 note: String::new()
             },
@@ -256,6 +257,7 @@ fn an_aborted_batch_leaves_the_counters_unchanged() {
         // Esclusa cannot become Ammessa.
         (
             Command::Admit {
+                waiver: None,
                 id: fourth,
                 note: String::new(),
             },
@@ -342,6 +344,7 @@ fn counters_match_the_index_after_any_sequence_of_commands() {
                 status: DocumentStatus::Ricevuto { at: ctx().now },
             },
             _ => Command::Admit {
+                waiver: None,
                 id,
                 note: String::new(),
             },

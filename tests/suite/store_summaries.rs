@@ -336,6 +336,7 @@ fn a_refused_command_leaves_the_summaries_unchanged() {
     assert!(matches!(
         store.execute(
             &Command::Admit {
+                waiver: None,
                 id: A2,
                 note: String::new()
             },
@@ -371,6 +372,7 @@ fn an_aborted_batch_leaves_the_summaries_unchanged() {
         ),
         (
             Command::Admit {
+                waiver: None,
                 id: fourth,
                 note: String::new(),
             },

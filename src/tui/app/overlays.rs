@@ -7,6 +7,7 @@ use crate::tui::actions::Action;
 use crate::tui::context::{Refusal, Report};
 use crate::tui::form::Outcome;
 use crate::tui::keymap::{Context, key_label};
+use crate::tui::messaging::WithdrawQueued;
 use crate::tui::strings as s;
 
 impl App {
@@ -224,7 +225,11 @@ impl App {
                 command,
                 fires: None,
             } => ctx.execute(command, Report::form(s::saved(title))),
-            Outcome::Screen(outcome) => screen.on_form(outcome, ctx),
+            // Withdrawing a queued message is the same from any screen's preview.
+            Outcome::Screen(outcome) => match outcome.downcast::<WithdrawQueued>() {
+                Ok(withdraw) => ctx.withdraw_queued(*withdraw),
+                Err(outcome) => screen.on_form(outcome, ctx),
+            },
         });
     }
 }

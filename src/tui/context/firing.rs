@@ -152,6 +152,10 @@ impl Ctx<'_> {
         };
         let mut state = PreviewState::of(&preview.title, line, &preview.message, firing, note);
         state.back = back;
+        // One addressee: the identical message already queued may be withdrawn from here.
+        if recipients <= 1 {
+            state.queued = preview.duplicate_of;
+        }
         self.show(Overlay::Preview(Box::new(state)));
     }
 
@@ -272,8 +276,22 @@ impl Ctx<'_> {
                 self.close_overlay();
                 self.confirm(firing);
             }
+            Action::WithdrawQueued => {
+                if let Some(id) = preview.queued {
+                    self.open_form(crate::tui::messaging::withdraw_form(id));
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Withdraws a queued message with the reason typed; a refusal shows under the form.
+    pub fn withdraw_queued(&mut self, withdraw: crate::tui::messaging::WithdrawQueued) {
+        let request = Request::Withdraw {
+            id: withdraw.id,
+            reason: withdraw.reason,
+        };
+        self.send(request, Then::Withdrawn);
     }
 
     /// Enter on a preview: what it shows is sent to the office to commit.

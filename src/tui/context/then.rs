@@ -99,6 +99,8 @@ pub(in crate::tui) enum Then {
     TellInterested,
     /// A version of call `code`'s ranking published.
     Published { code: String },
+    /// A queued message withdrawn from its preview.
+    Withdrawn,
 }
 
 impl Then {
@@ -143,6 +145,17 @@ impl Ctx<'_> {
                     self.ok(s::message_queued(&done.title, &done.queued.to_string()));
                 }
                 Err(e) => self.error(e.to_string()),
+            },
+            (Then::Withdrawn, Reply::Withdraw(result)) => match result {
+                Ok(entry) => {
+                    self.close_form();
+                    self.ok(s::queued_withdrawn(&entry.id.to_string()));
+                    if let Some(id) = entry.application {
+                        self.refresh_applications(vec![id], false);
+                    }
+                    self.outbox_changed();
+                }
+                Err(e) => self.form_or_status_error(e.to_string()),
             },
             (Then::Preview { firing, recipients }, Reply::PreviewStep(result)) => match result {
                 Ok(preview) => self.show_step_preview(firing, recipients, &preview),

@@ -523,6 +523,14 @@ pub fn key_bar_actions(app: &App) -> Vec<Action> {
             Some(Overlay::Preview(p)) if p.firing == Firing::InOutbox => {
                 vec![Action::Cancel, Action::Down]
             }
+            Some(Overlay::Preview(p)) if p.queued.is_some() => {
+                vec![
+                    Action::Confirm,
+                    Action::Cancel,
+                    Action::WithdrawQueued,
+                    Action::Down,
+                ]
+            }
             _ => vec![Action::Confirm, Action::Cancel, Action::Down],
         },
         Context::Screen(id) => {

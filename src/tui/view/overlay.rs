@@ -572,6 +572,17 @@ fn draw_preview(
             theme.warning(),
         )));
     }
+    if preview.queued.is_some()
+        && let Some(key) = app
+            .keymap
+            .first_key(Context::Preview, Action::WithdrawQueued)
+    {
+        let hint = s::withdraw_queued_hint(&super::super::keymap::key_label(&key));
+        tail.push(Line::from(Span::styled(
+            format!(" {}", fit(&hint, width.saturating_sub(2))),
+            theme.warning(),
+        )));
+    }
     for warning in &preview.warnings {
         let wrapped = super::wrap(&super::clean(warning), width.saturating_sub(4));
         for (i, line) in wrapped.into_iter().enumerate() {

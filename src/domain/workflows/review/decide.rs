@@ -96,16 +96,17 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                 None,
             )]
         }
-        Command::Admit { id, note } => {
+        Command::Admit { id, note, waiver } => {
             let app = given.application()?;
             app.state.transition(State::Ammessa)?;
             no_open_notice(app, "ammettere")?;
             let unverified = unverified_requirements(app);
-            if !unverified.is_empty() {
+            let waiver = non_empty(waiver);
+            if !unverified.is_empty() && waiver.is_none() {
                 return Err(DomainError::invalid(
                     "requisiti",
                     format!(
-                        "non si può ammettere: requisiti non verificati: {}; verificarli prima",
+                        "non si può ammettere: requisiti non verificati: {}; verificarli prima, o ammettere in deroga con il motivo",
                         unverified.join(", ")
                     ),
                 ));
@@ -118,7 +119,11 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                 ));
             }
             vec![given.event(
-                EventKind::Admitted { id: *id },
+                EventKind::Admitted {
+                    id: *id,
+                    waiver: waiver.filter(|_| !unverified.is_empty()),
+                    unverified: unverified.into_iter().map(String::from).collect(),
+                },
                 non_empty(&Some(note.clone())),
             )]
         }

@@ -67,7 +67,7 @@ impl Rules for Review {
             | IntegrationRequested { id, .. }
             | IntegrationReceived { id, .. }
             | DocumentRecorded { id, .. }
-            | Admitted { id }
+            | Admitted { id, .. }
             | Excluded { id, .. }
             | Reinstated { id }
             | AdmissionRevoked { id }

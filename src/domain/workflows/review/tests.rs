@@ -305,3 +305,81 @@ fn an_empty_list_of_documents_received_is_refused() {
             .all(|code| app.documents.get(code) == Some(&DocumentStatus::Mancante))
     );
 }
+
+/// An application under review with every needed document in: only its requirements can stop
+/// its admission.
+fn complete_under_review() -> Snapshot {
+    let mut snapshot = snapshot(application(State::InIstruttoria));
+    let call = snapshot.call.clone().expect("call loaded");
+    if let Some(app) = snapshot.application.as_mut() {
+        for code in app.missing_documents(&call) {
+            app.documents
+                .insert(code, DocumentStatus::Ricevuto { at: now() });
+        }
+    }
+    snapshot
+}
+
+fn admit(waiver: Option<&str>) -> Command {
+    Command::Admit {
+        id: ID,
+        note: String::new(),
+        waiver: waiver.map(str::to_string),
+    }
+}
+
+fn all_requirements_verified(snapshot: &mut Snapshot) {
+    let findings = Requirement::ALL
+        .into_iter()
+        .map(|r| finding(CheckItem::Requisito(r), true, ""))
+        .collect();
+    run(snapshot, &verify(findings)).expect("every requirement verified");
+}
+
+#[test]
+fn admission_with_requirements_not_verified_is_refused_naming_them() {
+    let mut snapshot = complete_under_review();
+    for waiver in [None, Some("   ")] {
+        let refused = run(&mut snapshot, &admit(waiver)).expect_err("refused");
+        let text = refused.to_string();
+        for requirement in Requirement::ALL {
+            assert!(text.contains(requirement.label()), "{text}");
+        }
+        assert!(text.contains("in deroga"), "the way out is named: {text}");
+    }
+    assert_eq!(app(&snapshot).state, State::InIstruttoria);
+}
+
+#[test]
+fn a_waiver_admits_and_records_the_requirements_it_covers_and_why() {
+    let mut snapshot = complete_under_review();
+    let events = run(&mut snapshot, &admit(Some("verifica anagrafica in corso presso l'ufficio")))
+        .expect("admitted by waiver");
+    let [event] = events.as_slice() else {
+        panic!("one event: {events:?}");
+    };
+    let EventKind::Admitted { unverified, waiver, .. } = &event.kind else {
+        panic!("an admission: {event:?}");
+    };
+    let labels: Vec<String> = Requirement::ALL.iter().map(|r| r.label().to_string()).collect();
+    assert_eq!(unverified, &labels);
+    assert_eq!(
+        waiver.as_deref(),
+        Some("verifica anagrafica in corso presso l'ufficio")
+    );
+    assert_eq!(app(&snapshot).state, State::Ammessa);
+}
+
+#[test]
+fn with_every_requirement_verified_no_waiver_is_recorded() {
+    let mut snapshot = complete_under_review();
+    all_requirements_verified(&mut snapshot);
+    let events = run(&mut snapshot, &admit(Some("superflua"))).expect("admitted");
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event { kind: EventKind::Admitted { unverified, waiver: None, .. }, .. }] if unverified.is_empty()
+        ),
+        "{events:?}"
+    );
+}

@@ -69,7 +69,15 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
                 format!("documento respinto: {code} ({note})")
             }
         },
-        Admitted { .. } => "domanda ammessa".to_string(),
+        Admitted {
+            unverified, waiver, ..
+        } => match waiver {
+            Some(waiver) if !unverified.is_empty() => format!(
+                "domanda ammessa in deroga, requisiti non verificati: {} ({waiver})",
+                unverified.join(", ")
+            ),
+            _ => "domanda ammessa".to_string(),
+        },
         Excluded { reason, .. } => format!("domanda esclusa: {}", reason.label()),
         Reinstated { .. } => "domanda riammessa in istruttoria".to_string(),
         AdmissionRevoked { .. } => "ammissione revocata: domanda di nuovo in istruttoria".to_string(),

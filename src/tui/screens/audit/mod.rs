@@ -22,8 +22,12 @@ use crate::tui::view::View;
 use super::{Screen, ScreenInfo, Tab};
 use forms::FilterOutcome;
 
-/// Lines around the audit table.
-pub const AUDIT_CHROME: u16 = 7;
+/// Lines around the audit table, the two of the whole summary under it included.
+pub const AUDIT_CHROME: u16 = 9;
+
+/// Lines under the table for the whole summary of the event under the cursor, which the
+/// table's column cuts.
+pub const AUDIT_DETAIL: usize = 2;
 
 pub const CLEAR_FILTER: ScreenAction = ScreenAction::new("azzera_filtri", texts::CLEAR_FILTER);
 

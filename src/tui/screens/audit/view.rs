@@ -6,8 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::AuditScreen;
-use crate::tui::view::{View, clean, fit, pad, rule};
+use super::{AUDIT_DETAIL, AuditScreen};
+use crate::tui::view::{View, clean, fit, pad, rule, wrap};
 use crate::domain::time::format_ts;
 use super::texts;
 
@@ -73,6 +73,26 @@ pub fn draw(frame: &mut Frame, area: Rect, audit: &AuditScreen, view: &View) {
             ),
             style,
         )));
+    }
+    let detail = audit
+        .page
+        .get(audit.list.cursor)
+        .map(|(_, event)| wrap(&clean(&event.summary()), width.saturating_sub(2)))
+        .unwrap_or_default();
+    let room = usize::from(area.height).saturating_sub(AUDIT_DETAIL);
+    while lines.len() < room {
+        lines.push(Line::default());
+    }
+    lines.truncate(room);
+    let shown = detail.len().min(AUDIT_DETAIL);
+    for (i, part) in detail.iter().take(AUDIT_DETAIL).enumerate() {
+        // A summary longer than its lines ends with the mark of the cut on the last one.
+        let part = if i + 1 == shown && detail.len() > AUDIT_DETAIL {
+            fit(&format!("{part} …"), width.saturating_sub(2))
+        } else {
+            part.clone()
+        };
+        lines.push(Line::from(Span::styled(format!(" {part}"), theme.dim())));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -177,7 +177,9 @@ impl CallsScreen {
             list_rows,
             grid_columns,
             section_rows: body_height
-                .saturating_sub(LIST_CHROME + list_rows + DETAIL_LINES + grid)
+                .saturating_sub(
+                    LIST_CHROME + list_rows + DETAIL_LINES + grid + self.title_lines(width) - 1,
+                )
                 .max(1),
         }
     }
@@ -189,15 +191,23 @@ impl CallsScreen {
     }
 
     /// The section's lines at `width`: each bad row wrapped (all of it is needed to fix the
-    /// file), or one line per document.
+    /// file), or each document with its title and need wrapped in their columns.
     pub fn section_lines(&self, width: usize) -> usize {
         match self.shown_import_errors() {
             Some(rows) => rows
                 .iter()
                 .map(|row| wrap(row, width.saturating_sub(4)).len())
                 .sum(),
-            None => self.current().map_or(0, |c| c.documents.len()),
+            None => self
+                .current()
+                .map_or(0, |c| view::document_rows(&c.documents, width).len()),
         }
+    }
+
+    /// The lines of the current call's code and title, wrapped at `width`: never cut.
+    pub fn title_lines(&self, width: usize) -> usize {
+        self.current()
+            .map_or(1, |c| view::call_title(c, width).len().max(1))
     }
 
     /// The most the section can scroll: its last line at the bottom of its room.

@@ -154,11 +154,10 @@ fn full(view: &View, label: &str, value: &str, width: usize) -> Line<'static> {
 fn detail(screen: &CallsScreen, view: &View, call: &Call, width: usize, grid_columns: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
     let now = view.now();
-    let title = format!(" {} · {}", clean(&call.code), clean(&call.title));
-    let mut lines = vec![Line::from(Span::styled(
-        fit(&title, width.saturating_sub(1)),
-        theme.title(),
-    ))];
+    let mut lines: Vec<Line<'static>> = call_title(call, width)
+        .into_iter()
+        .map(|part| Line::from(Span::styled(part, theme.title())))
+        .collect();
     lines.push(full(view, texts::CALL_DETERMINA, &clean(&call.determina), width));
     let phase = if now < call.opens_at {
         texts::CALL_WINDOW_NOT_OPEN
@@ -297,7 +296,48 @@ fn section(screen: &CallsScreen, view: &View, call: &Call, width: usize, room: u
     lines
 }
 
-fn documents(view: &View, documents: &[DocumentSpec], width: usize) -> Vec<Line<'static>> {
+/// The call's code and title, wrapped: a title is the call's legal name and is shown whole.
+pub(super) fn call_title(call: &Call, width: usize) -> Vec<String> {
+    let title = format!("{} · {}", clean(&call.code), clean(&call.title));
+    wrap(&title, width.saturating_sub(2).max(1))
+        .into_iter()
+        .map(|part| format!(" {part}"))
+        .collect()
+}
+
+/// One screen line of the documents: the code cell (empty on a continuation line), a part of
+/// the title, a part of the need, and whether the document is required.
+pub(super) struct DocumentLine {
+    code: String,
+    title: String,
+    need: String,
+    required: bool,
+}
+
+/// The documents as screen lines: each title and need wrapped in its own column, so that
+/// neither is cut; a document takes as many lines as the longer of the two.
+pub(super) fn document_rows(documents: &[DocumentSpec], width: usize) -> Vec<DocumentLine> {
+    let (_, title_width, need_width) = document_columns(documents, width);
+    let mut lines = Vec::new();
+    for doc in documents {
+        let titles = wrap(&clean(&doc.title), title_width.max(1));
+        let needs = wrap(&document_need(doc), need_width.max(1));
+        for i in 0..titles.len().max(needs.len()).max(1) {
+            lines.push(DocumentLine {
+                code: if i == 0 { clean(&doc.code) } else { String::new() },
+                title: titles.get(i).cloned().unwrap_or_default(),
+                need: needs.get(i).cloned().unwrap_or_default(),
+                required: doc.required,
+            });
+        }
+    }
+    lines
+}
+
+/// The widths of the code, title and need columns: the need takes what its longest text
+/// wants up to two fifths of the room, the title the rest, so that titles wrap as little as
+/// they can.
+fn document_columns(documents: &[DocumentSpec], width: usize) -> (usize, usize, usize) {
     let code_width = documents
         .iter()
         .map(|d| clean(&d.code).width())
@@ -305,44 +345,55 @@ fn documents(view: &View, documents: &[DocumentSpec], width: usize) -> Vec<Line<
         .unwrap_or(0)
         .min(22);
     let rest = width.saturating_sub(3 + code_width + 4);
-    let title_width = if width >= WIDE { width / 3 } else { rest / 2 };
-    let need_width = rest.saturating_sub(title_width);
-    documents
+    let longest_need = documents
         .iter()
-        .map(|doc| {
-            let need = if doc.required {
-                texts::CALL_DOC_REQUIRED.to_string()
-            } else if doc.needed_for.is_empty() {
-                texts::CALL_DOC_OPTIONAL.to_string()
-            } else {
-                texts::doc_needed_for(
-                    &doc.needed_for
-                        .iter()
-                        .map(|t| trigger_name(*t))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )
-            };
-            let style = if doc.required {
+        .map(|d| document_need(d).width())
+        .max()
+        .unwrap_or(0);
+    let need_width = longest_need.min(rest * 2 / 5);
+    (code_width, rest.saturating_sub(need_width), need_width)
+}
+
+fn document_need(doc: &DocumentSpec) -> String {
+    if doc.required {
+        texts::CALL_DOC_REQUIRED.to_string()
+    } else if doc.needed_for.is_empty() {
+        texts::CALL_DOC_OPTIONAL.to_string()
+    } else {
+        texts::doc_needed_for(
+            &doc.needed_for
+                .iter()
+                .map(|t| trigger_name(*t))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+}
+
+fn documents(view: &View, documents: &[DocumentSpec], width: usize) -> Vec<Line<'static>> {
+    let (code_width, title_width, _) = document_columns(documents, width);
+    document_rows(documents, width)
+        .into_iter()
+        .map(|line| {
+            let style = if line.required {
                 view.theme.bold()
             } else {
                 Style::default()
             };
+            let mark = if line.required && !line.code.is_empty() {
+                "✓"
+            } else {
+                " "
+            };
             Line::from(vec![
-                Span::styled(
-                    format!(
-                        " {} {}",
-                        if doc.required { "✓" } else { " " },
-                        pad(&clean(&doc.code), code_width)
-                    ),
-                    style,
-                ),
-                Span::raw(format!("  {}  ", pad(&clean(&doc.title), title_width))),
-                Span::styled(fit(&need, need_width), style),
+                Span::styled(format!(" {mark} {}", pad(&line.code, code_width)), style),
+                Span::raw(format!("  {}  ", pad(&line.title, title_width))),
+                Span::styled(line.need, style),
             ])
         })
         .collect()
 }
+
 
 fn first_key(view: &View, action: Action) -> String {
     view.key(action)

@@ -78,15 +78,11 @@ enum NoticePurpose {
 }
 
 pub fn refusal_notice(id: ApplicationId) -> Form {
-    let causes = ExclusionReason::ALL
-        .iter()
-        .map(|r| r.label().to_string())
-        .collect();
     Form::new(
         texts::FORM_NOTIFY_REFUSAL,
         NoticePurpose::Notify(id),
         vec![
-            Field::choice(s::FIELD_EXCLUSION, causes, 0),
+            super::forms::cause_field(),
             Field::text(texts::FIELD_GROUNDS, "").required(),
         ],
     )
@@ -129,10 +125,7 @@ impl Purpose for NoticePurpose {
                 return Ok(Outcome::Step {
                     command: Command::NotifyRefusalGrounds {
                         id,
-                        reason: ExclusionReason::ALL
-                            .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
-                            .copied()
-                            .unwrap_or(ExclusionReason::Altro),
+                        reason: super::forms::chosen_cause(form),
                         note: form.value(1).to_string(),
                     },
                     fires: Some(ON_REFUSAL_NOTICE),

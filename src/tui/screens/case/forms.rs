@@ -8,6 +8,7 @@ use crate::domain::contact::{Address, Contact, validate_email, validate_phone};
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::household::{Member, Relation};
 use crate::domain::time::{format_date, parse_date};
+use crate::domain::workflows::review::unverified_requirements;
 use crate::domain::{Application, ApplicationId, Call, Command};
 use crate::office::ON_REGISTER;
 use crate::tui::context::ON_INTEGRATION;
@@ -167,24 +168,42 @@ fn ticked_codes(form: &Form, i: usize, codes: &[String]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn admit(id: ApplicationId) -> Form {
-    Form::new(
-        texts::FORM_ADMIT,
-        CasePurpose::Admit(id),
-        vec![Field::text(s::FIELD_NOTE, "")],
-    )
+/// With access requirements not verified, the form asks for the waiver's reason and names them:
+/// without a reason the office refuses the admission, saying which they are.
+pub fn admit(app: &Application) -> Form {
+    let mut fields = vec![Field::text(s::FIELD_NOTE, "")];
+    let unverified = unverified_requirements(app);
+    if !unverified.is_empty() {
+        let mut waiver = Field::text(texts::FIELD_WAIVER, "");
+        waiver.hint = Some(texts::waiver_hint(&unverified));
+        fields.push(waiver);
+    }
+    Form::new(texts::FORM_ADMIT, CasePurpose::Admit(app.id), fields)
 }
 
-pub fn exclude(id: ApplicationId) -> Form {
-    let reasons = ExclusionReason::ALL
+/// The choice of an exclusion cause, the first field of the forms that name one.
+pub(super) fn cause_field() -> Field {
+    let causes = ExclusionReason::ALL
         .iter()
         .map(|r| r.label().to_string())
         .collect();
+    Field::choice(s::FIELD_EXCLUSION, causes, 0)
+}
+
+/// The cause chosen in a form's [`cause_field`].
+pub(super) fn chosen_cause(form: &Form) -> ExclusionReason {
+    ExclusionReason::ALL
+        .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
+        .copied()
+        .unwrap_or(ExclusionReason::Altro)
+}
+
+pub fn exclude(id: ApplicationId) -> Form {
     Form::new(
         texts::FORM_EXCLUDE,
         CasePurpose::Exclude(id),
         vec![
-            Field::choice(s::FIELD_EXCLUSION, reasons, 0),
+            cause_field(),
             Field::text(s::FIELD_NOTE, "").required(),
         ],
     )
@@ -272,15 +291,13 @@ impl Purpose for CasePurpose {
             &CasePurpose::Admit(id) => Command::Admit {
                 id,
                 note: form.value(0).to_string(),
+                waiver: form.optional(1),
             },
             // Checked against the case's data before it commits.
             &CasePurpose::Exclude(id) => {
                 return Ok(Outcome::Screen(Box::new(super::decisions::Exclusion {
                     id,
-                    reason: ExclusionReason::ALL
-                        .get(form.fields.first().map(|f| f.choice).unwrap_or(0))
-                        .copied()
-                        .unwrap_or(ExclusionReason::Altro),
+                    reason: chosen_cause(form),
                     note: form.value(1).to_string(),
                 })));
             }

@@ -381,11 +381,7 @@ impl CaseScreen {
         ];
         let mut lines = lines;
         for cap in &effect.absorbed {
-            let block = match cap.block {
-                crate::domain::ruleset::Block::Soggettivo => texts::BLOCK_SUBJECTIVE,
-                crate::domain::ruleset::Block::Oggettivo => texts::BLOCK_OBJECTIVE,
-            };
-            lines.push((texts::check_cap_absorbed(block, cap), true));
+            lines.push((cap.describe(), true));
         }
         lines.push((
             texts::check_position(effect.position_before, effect.position_after),

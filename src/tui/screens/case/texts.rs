@@ -28,6 +28,15 @@ pub const FORM_CONTACT: &str = "Modifica recapiti";
 pub const FORM_MEMBER: &str = "Aggiungi componente del nucleo";
 pub const FORM_INTEGRATION: &str = "Richiesta di integrazione";
 pub const FORM_ADMIT: &str = "Ammissione";
+pub const FIELD_WAIVER: &str = "Deroga: motivo";
+
+/// Under the waiver field: which requirements it would cover.
+pub fn waiver_hint(unverified: &[&str]) -> String {
+    format!(
+        "requisiti non verificati: {}; senza motivo l'ammissione è rifiutata",
+        unverified.join(", ")
+    )
+}
 pub const FORM_EXCLUDE: &str = "Esclusione";
 pub const FORM_REINSTATE: &str = "Riammissione in istruttoria";
 pub const FORM_REVOKE: &str = "Revoca dell'ammissione";
@@ -283,22 +292,6 @@ pub fn check_blocks(
     )
 }
 
-/// «Tetto soggettive 15: +5 nelle voci, 0 nel punteggio · 5 punti assorbiti dal tetto».
-pub fn check_cap_absorbed(block: &str, cap: &crate::domain::scoring::CapAbsorbed) -> String {
-    let absorbed = crate::domain::points::Points(cap.absorbed().0.abs());
-    let unit = if absorbed == crate::domain::points::Points::whole(1) {
-        "punto assorbito"
-    } else {
-        "punti assorbiti"
-    };
-    format!(
-        "Tetto {} {}: {} nelle voci, {} nel punteggio · {absorbed} {unit} dal tetto",
-        block.to_lowercase(),
-        cap.cap,
-        signed(cap.change),
-        signed(cap.counted),
-    )
-}
 
 pub fn check_position(before: Option<u32>, after: Option<u32>) -> String {
     let place = |p: Option<u32>| p.map_or_else(|| "—".to_string(), |p| format!("{p}ª"));

@@ -92,7 +92,7 @@ impl Screen for CaseScreen {
                 }
                 _ => return ctx.error(texts::NO_CALL_DOCUMENTS.to_string()),
             },
-            ADMIT => Some(forms::admit(id)),
+            ADMIT => Some(forms::admit(app)),
             EXCLUDE => Some(forms::exclude(id)),
             REINSTATE => Some(forms::reinstate(id)),
             REVOKE_ADMISSION => Some(forms::revoke(id)),

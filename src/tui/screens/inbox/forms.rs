@@ -77,6 +77,7 @@ impl Purpose for InboxPurpose {
             InboxPurpose::AdmitMany(ids) => InboxOutcome::Steps(
                 ids.iter()
                     .map(|id| Command::Admit {
+                        waiver: None,
                         id: *id,
                         note: form.value(0).to_string(),
                     })
