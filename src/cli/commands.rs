@@ -79,7 +79,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
             .map_err(String::from)
     };
     match cli.command {
-        None => shared_console(&db, &cli.global, &console),
+        // Started on demand only when asked: subcommands do not go through the server yet,
+        // and a server left waiting for its idle time would lock them out of the database.
+        None if cli.global.condivisa || crate::serve::client::server_answers(&db) => {
+            shared_console(&db, &cli.global, &console)
+        }
+        None => {
+            let comune = comune.clone();
+            let roles = roles.clone();
+            let opener = Box::new(move || {
+                let mut office = Office::open(&db, comune).map_err(String::from)?;
+                office.set_roles(roles);
+                Ok(office)
+            });
+            tui::run(opener, &actor, &console).map_err(|e| e.to_string())
+        }
         Some(Command::Serve { idle }) => crate::serve::server::run(
             open(&db)?,
             crate::serve::server::Settings {

@@ -112,6 +112,17 @@ pub struct GlobalArgs {
     /// fixtures/comune.toml (predefinito: ~/.config/alloggi/comune.toml).
     #[arg(long, global = true, env = "ALLOGGI_COMUNE", value_name = "FILE")]
     pub comune: Option<PathBuf>,
+
+    /// Console condivisa: se nessun servizio (`alloggi serve`) risponde per il database, lo
+    /// avvia e vi si collega. Senza, la console usa il servizio solo se è già in funzione,
+    /// altrimenti apre il database da sé.
+    #[arg(
+        long,
+        global = true,
+        env = "ALLOGGI_CONSOLE_CONDIVISA",
+        value_parser = yes_or_no
+    )]
+    pub condivisa: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,8 +172,9 @@ pub enum Command {
     #[command(alias = "registro")]
     Audit(AuditCommand),
     /// Servizio della console condivisa: apre il database e accoglie le console di più
-    /// operatori sul socket console.sock nella cartella del database (permessi 600). La console
-    /// lo avvia da sé quando serve; termina quando nessuna console è collegata da un certo tempo.
+    /// operatori sul socket console.sock nella cartella del database (permessi 600). Con
+    /// --condivisa la console lo avvia da sé; termina quando nessuna console è collegata da un
+    /// certo tempo. Finché è in funzione, i sottocomandi trovano il database occupato.
     #[command(alias = "servizio")]
     Serve {
         /// Dopo quanto tempo senza console collegate il servizio termina, per esempio 90s, 10m, 1h.
@@ -703,5 +715,14 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         usage::localized(Cli::command()).debug_assert();
+    }
+}
+
+/// A yes or no from the environment, in Italian or as 1/0.
+fn yes_or_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "1" | "si" | "sì" | "true" | "vero" => Ok(true),
+        "0" | "no" | "false" | "falso" | "" => Ok(false),
+        _ => Err("si attende sì o no (oppure 1 o 0)".to_string()),
     }
 }

@@ -60,9 +60,13 @@ fn italian_notes(command: clap::Command) -> clap::Command {
         command = command.mut_arg(id, |arg| {
             let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
             let help = help.trim_end_matches('.').to_string();
-            arg.hide_default_value(true)
-                .hide_env(true)
-                .help(format!("{help} [{note}]"))
+            // A flag has no default to hide (clap refuses the setting on it).
+            let arg = if arg.get_action().takes_values() {
+                arg.hide_default_value(true)
+            } else {
+                arg
+            };
+            arg.hide_env(true).help(format!("{help} [{note}]"))
         });
     }
     command

@@ -118,6 +118,12 @@ pub fn run(start: &Start, mut hello: Hello) -> Result<(), String> {
     outcome
 }
 
+/// Whether a server answers on the database's socket (the connection is dropped at once; the
+/// server sees it end before its hello).
+pub fn server_answers(db: &std::path::Path) -> bool {
+    UnixStream::connect(super::socket_path(db)).is_ok()
+}
+
 /// Connects to the running server, or starts one and connects once it answers.
 pub fn connect_or_start(start: &Start, hello: &Hello) -> Result<Connection, String> {
     let socket = super::socket_path(&start.db);

@@ -54,6 +54,7 @@ impl Office {
             .env_remove("ALLOGGI_IO_API_KEY_FILE")
             .env_remove("ALLOGGI_CHIAVE_PACCHETTO")
             .env_remove("ALLOGGI_RUOLI")
+            .env_remove("ALLOGGI_CONSOLE_CONDIVISA")
             .output()
             .expect("the binary runs")
     }

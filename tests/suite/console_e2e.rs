@@ -63,8 +63,9 @@ impl Console {
         );
         let size = (width.to_string(), height.to_string());
         let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        // The console's server leaves a second after the console, so that the commands run
-        // after it find the database free.
+        // The console goes through its server, started on demand, as a shared office runs
+        // it; the server leaves a second after the console, so that the commands run after it
+        // find the database free.
         let mut command = vec![
             "new-session",
             "-d",
@@ -74,6 +75,7 @@ impl Console {
             &size.1,
             "env",
             "ALLOGGI_INATTIVO=1s",
+            "ALLOGGI_CONSOLE_CONDIVISA=1",
         ];
         command.extend(env.iter().map(String::as_str));
         command.extend([
