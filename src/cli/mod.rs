@@ -708,21 +708,32 @@ fn usage_error(error: clap::Error) -> ExitCode {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_command_line_definition_is_consistent() {
-        usage::localized(Cli::command()).debug_assert();
-    }
-}
-
 /// A yes or no from the environment, in Italian or as 1/0.
 fn yes_or_no(text: &str) -> Result<bool, String> {
     match text.trim().to_lowercase().as_str() {
         "1" | "si" | "sì" | "true" | "vero" => Ok(true),
         "0" | "no" | "false" | "falso" | "" => Ok(false),
         _ => Err("si attende sì o no (oppure 1 o 0)".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_yes_or_no_is_read_in_italian_or_as_a_digit() {
+        for yes in ["1", "sì", "SI", "true"] {
+            assert_eq!(yes_or_no(yes), Ok(true), "{yes}");
+        }
+        for no in ["0", "no", "", "falso"] {
+            assert_eq!(yes_or_no(no), Ok(false), "{no}");
+        }
+        assert!(yes_or_no("talvolta").is_err());
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        usage::localized(Cli::command()).debug_assert();
     }
 }
