@@ -4,7 +4,9 @@
 //! on ratatui's TestBackend.
 #![allow(dead_code)]
 
-use alloggi::domain::time::Timestamp;
+use alloggi::demo::{DemoOptions, populate};
+use alloggi::domain::time::{Timestamp, start_of_day_rome};
+use alloggi::domain::{Application, ApplicationId};
 use alloggi::messages::ComuneConfig;
 use alloggi::office::Office;
 use alloggi::store::Store;
@@ -120,5 +122,38 @@ impl Console {
     /// The office's database, for the tests to look behind the console.
     pub fn store(&self) -> &Store {
         self.office.store()
+    }
+
+    /// A console in colour over a demo of `applications` (seed 2024), its clock at 08:30 of the
+    /// demo's today.
+    pub fn demo(applications: usize, size: (u16, u16)) -> Console {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = Store::open(dir.path()).expect("open store");
+        let options = DemoOptions {
+            applications,
+            seed: 2024,
+        };
+        let summary = populate(&store, &options, &mut |_, _| {}).expect("demo data");
+        let now: Timestamp =
+            start_of_day_rome(summary.intake.today) + chrono::Duration::minutes(8 * 60 + 30);
+        Console::new(
+            store,
+            dir,
+            Keymap::default_keymap().expect("default keymap"),
+            true,
+            size,
+            Box::new(move || now),
+        )
+    }
+
+    /// The first application of the inbox, in its order, that `pick` accepts.
+    pub fn first_where(&self, pick: impl Fn(&Application) -> bool) -> ApplicationId {
+        self.app
+            .rows
+            .iter()
+            .filter_map(|row| self.store().application(row.id).ok().flatten())
+            .find(|app| pick(app))
+            .map(|app| app.id)
+            .expect("a demo application fits")
     }
 }

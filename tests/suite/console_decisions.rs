@@ -4,13 +4,9 @@
 
 use crate::common;
 
-use alloggi::demo::{DemoOptions, populate};
-use alloggi::domain::time::{Timestamp, start_of_day_rome};
-use alloggi::domain::{Application, ApplicationId, State};
+use alloggi::domain::{ApplicationId, State};
 use alloggi::messages::outbox::OutboxTab;
-use alloggi::store::Store;
 use alloggi::tui::app::Overlay;
-use alloggi::tui::keymap::Keymap;
 use alloggi::tui::messaging::Messaging;
 use alloggi::tui::screens::ScreenId;
 use common::console::Console;
@@ -20,23 +16,7 @@ const MISSING: &str =
     "configurazione del Comune mancante: indicare il file con --comune o ALLOGGI_COMUNE";
 
 fn console(size: (u16, u16)) -> Console {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let store = Store::open(dir.path()).expect("open store");
-    let options = DemoOptions {
-        applications: 120,
-        seed: 2024,
-    };
-    let summary = populate(&store, &options, &mut |_, _| {}).expect("demo data");
-    let now: Timestamp =
-        start_of_day_rome(summary.intake.today) + chrono::Duration::minutes(8 * 60 + 30);
-    Console::new(
-        store,
-        dir,
-        Keymap::default_keymap().expect("default keymap"),
-        true,
-        size,
-        Box::new(move || now),
-    )
+    Console::demo(120, size)
 }
 
 fn without_comune(c: &mut Console) {
@@ -44,16 +24,6 @@ fn without_comune(c: &mut Console) {
         config: Err(MISSING.into()),
         sender_off: Some("invio a IO non attivo in questa console".into()),
     });
-}
-
-fn first_where(c: &Console, pick: impl Fn(&Application) -> bool) -> ApplicationId {
-    c.app
-        .rows
-        .iter()
-        .filter_map(|row| c.store().application(row.id).ok().flatten())
-        .find(|app| pick(app))
-        .map(|app| app.id)
-        .expect("a demo application fits")
 }
 
 fn open(c: &mut Console, id: ApplicationId) {
@@ -69,7 +39,7 @@ fn queued(c: &Console) -> usize {
 fn registering_without_the_comunes_file_says_why_no_message_and_asks() {
     let mut c = console((80, 24));
     without_comune(&mut c);
-    let id = first_where(&c, |a| a.state == State::Ricevuta && !a.late);
+    let id = c.first_where(|a| a.state == State::Ricevuta && !a.late);
     open(&mut c, id);
     let before = queued(&c);
     c.char('p');
@@ -107,7 +77,7 @@ fn an_exclusion_the_data_contradict_shows_which_data_before_it_commits() {
     use alloggi::domain::workflows::review::exclusion_contradiction;
     let mut c = console((80, 24));
     let call = c.store().active_call().unwrap().unwrap();
-    let id = first_where(&c, |a| {
+    let id = c.first_where(|a| {
         a.state == State::InIstruttoria
             && exclusion_contradiction(a, &call, ExclusionReason::IseeSuperiore).is_some()
     });
@@ -168,7 +138,7 @@ fn an_exclusion_the_data_agree_with_commits_at_once() {
     use alloggi::domain::workflows::review::exclusion_contradiction;
     let mut c = console((80, 24));
     let call = c.store().active_call().unwrap().unwrap();
-    let id = first_where(&c, |a| {
+    let id = c.first_where(|a| {
         a.state == State::InIstruttoria
             && exclusion_contradiction(a, &call, ExclusionReason::FalsaDichiarazione).is_none()
     });
@@ -192,7 +162,7 @@ fn an_admission_with_requirements_not_verified_asks_for_a_waiver_and_records_it(
     use alloggi::domain::workflows::review::unverified_requirements;
     let mut c = console((80, 24));
     let call = c.store().active_call().unwrap().unwrap();
-    let id = first_where(&c, |a| {
+    let id = c.first_where(|a| {
         a.state == State::InIstruttoria
             && !unverified_requirements(a).is_empty()
             && a.missing_documents(&call).is_empty()
@@ -241,7 +211,7 @@ fn console_with_the_notice_on() -> Console {
 fn the_notice_of_the_grounds_for_refusal_from_the_case_to_the_confirmed_exclusion() {
     use alloggi::domain::application::ExclusionReason;
     let mut c = console_with_the_notice_on();
-    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    let id = c.first_where(|a| a.state == State::InIstruttoria);
     open(&mut c, id);
     let before = queued(&c);
 
@@ -324,10 +294,11 @@ fn the_notice_of_the_grounds_for_refusal_from_the_case_to_the_confirmed_exclusio
     assert!(report.is_ok(), "{:?}", report.problems);
 }
 
-#[test]
-fn a_notice_withdrawn_from_the_case_leaves_the_review_open() {
+/// The demo's console with the notice step on, and the first application under review given
+/// its notice from the case (first cause, the preview confirmed).
+fn under_notice() -> (Console, ApplicationId) {
     let mut c = console_with_the_notice_on();
-    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    let id = c.first_where(|a| a.state == State::InIstruttoria);
     open(&mut c, id);
     c.char('X')
         .key(KeyCode::Tab)
@@ -342,6 +313,12 @@ fn a_notice_withdrawn_from_the_case_leaves_the_review_open() {
             .refusal_notice
             .is_some()
     );
+    (c, id)
+}
+
+#[test]
+fn a_notice_withdrawn_from_the_case_leaves_the_review_open() {
+    let (mut c, id) = under_notice();
     c.char('W')
         .typing("residenza verificata in anagrafe")
         .key(KeyCode::Enter);
@@ -358,7 +335,7 @@ fn withdrawn(c: &Console) -> usize {
 #[test]
 fn a_queued_message_is_withdrawn_from_the_case_with_a_reason() {
     let mut c = console((80, 24));
-    let id = first_where(&c, |a| a.state == State::InIstruttoria);
+    let id = c.first_where(|a| a.state == State::InIstruttoria);
     open(&mut c, id);
     let before = (queued(&c), withdrawn(&c));
     c.char('m')
@@ -387,22 +364,7 @@ fn a_queued_message_is_withdrawn_from_the_case_with_a_reason() {
 
 #[test]
 fn the_notice_opened_in_messaggi_is_marked_as_the_comunes_own_text() {
-    let mut c = console_with_the_notice_on();
-    let id = first_where(&c, |a| a.state == State::InIstruttoria);
-    open(&mut c, id);
-    c.char('X')
-        .key(KeyCode::Tab)
-        .typing("residenza non verificata")
-        .key(KeyCode::Enter)
-        .key(KeyCode::Enter);
-    assert!(
-        c.store()
-            .application(id)
-            .unwrap()
-            .unwrap()
-            .refusal_notice
-            .is_some()
-    );
+    let (mut c, _) = under_notice();
     c.char('4').key(KeyCode::Home).key(KeyCode::Enter);
     let text = c.text();
     assert!(text.contains("motivi ostativi"), "{text}");

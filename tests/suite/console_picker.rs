@@ -4,12 +4,8 @@
 
 use crate::common;
 
-use alloggi::demo::{DemoOptions, populate};
-use alloggi::domain::time::{Timestamp, start_of_day_rome};
-use alloggi::domain::{Application, ApplicationId, State};
-use alloggi::store::Store;
+use alloggi::domain::{ApplicationId, State};
 use alloggi::tui::app::Overlay;
-use alloggi::tui::keymap::Keymap;
 use alloggi::tui::screens::ScreenId;
 use alloggi::tui::screens::inbox::Filter;
 use common::console::Console;
@@ -17,40 +13,12 @@ use crossterm::event::KeyCode;
 
 /// A console over the demo at 80×24, its clock at 08:30 of the demo's today.
 fn console() -> Console {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let store = Store::open(dir.path()).expect("open store");
-    let options = DemoOptions {
-        applications: 120,
-        seed: 2024,
-    };
-    let summary = populate(&store, &options, &mut |_, _| {}).expect("demo data");
-    let now: Timestamp =
-        start_of_day_rome(summary.intake.today) + chrono::Duration::minutes(8 * 60 + 30);
-    Console::new(
-        store,
-        dir,
-        Keymap::default_keymap().expect("default keymap"),
-        true,
-        (80, 24),
-        Box::new(move || now),
-    )
-}
-
-/// The first application, by id, that `pick` accepts.
-fn first_where(console: &Console, pick: impl Fn(&Application) -> bool) -> ApplicationId {
-    console
-        .app
-        .rows
-        .iter()
-        .filter_map(|row| console.store().application(row.id).ok().flatten())
-        .find(|app| pick(app))
-        .map(|app| app.id)
-        .expect("a demo application fits")
+    Console::demo(120, (80, 24))
 }
 
 /// An application in review with documents the call needs still missing, and no fee due.
 fn missing_documents(console: &Console) -> ApplicationId {
-    first_where(console, |app| {
+    console.first_where(|app| {
         let call = console
             .store()
             .call(&app.call)

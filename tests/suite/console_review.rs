@@ -173,24 +173,9 @@ fn richest_case(console: &Console) -> ApplicationId {
     best.1
 }
 
-/// The first application, by id, that `pick` accepts.
-fn first_where(
-    console: &Console,
-    pick: impl Fn(&alloggi::domain::Application) -> bool,
-) -> ApplicationId {
-    console
-        .app
-        .rows
-        .iter()
-        .filter_map(|row| console.store().application(row.id).ok().flatten())
-        .find(|app| pick(app))
-        .map(|app| app.id)
-        .expect("a demo application fits")
-}
-
 /// An application that may get a fee notice: registered, not excluded, none issued yet.
 fn without_fee(console: &Console) -> ApplicationId {
-    first_where(console, |app| {
+    console.first_where(|app| {
         app.protocol.is_some() && app.fee.is_none() && app.state == State::InIstruttoria
     })
 }
@@ -287,9 +272,7 @@ fn the_deadline_lists_hold_what_their_names_say() {
 #[test]
 fn verifying_commits_one_audit_entry_with_the_actor() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| {
-        app.state == State::InIstruttoria && app.verifications.is_empty()
-    });
+    let id = c.first_where(|app| app.state == State::InIstruttoria && app.verifications.is_empty());
     let before = c.store().audit_len();
     // Space marks the first item verified; the others stay as they were.
     c.open(id).char('v').char(' ').save();
@@ -316,7 +299,7 @@ fn verifying_commits_one_audit_entry_with_the_actor() {
 #[test]
 fn every_item_is_verified_in_one_form_and_one_save() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| {
+    let id = c.first_where(|app| {
         app.state == State::InIstruttoria
             && app.verifications.is_empty()
             && !app.declaration.conditions.is_empty()
@@ -353,9 +336,7 @@ fn every_item_is_verified_in_one_form_and_one_save() {
 #[test]
 fn a_failed_verification_needs_a_note() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| {
-        app.state == State::InIstruttoria && app.verifications.is_empty()
-    });
+    let id = c.first_where(|app| app.state == State::InIstruttoria && app.verifications.is_empty());
     let before = c.store().audit_len();
     // Verified, back up, then not verified: the cursor goes to its note, left empty.
     c.open(id)
@@ -381,9 +362,7 @@ fn a_failed_verification_needs_a_note() {
 #[test]
 fn a_refused_finding_records_none_of_the_others() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| {
-        app.state == State::InIstruttoria && app.verifications.is_empty()
-    });
+    let id = c.first_where(|app| app.state == State::InIstruttoria && app.verifications.is_empty());
     c.open(id).char('v').char(' ').char(' ');
     // The application is excluded meanwhile: the whole save is refused, nothing recorded.
     c.store()
@@ -413,7 +392,7 @@ fn a_refused_finding_records_none_of_the_others() {
 #[test]
 fn an_integration_asks_for_the_documents_ticked() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| app.state == State::InIstruttoria);
+    let id = c.first_where(|app| app.state == State::InIstruttoria);
     let app = c.store().application(id).expect("read").expect("exists");
     let call = c.store().call(&app.call).expect("read").expect("call");
     let mut expected = app.missing_documents(&call);
@@ -441,7 +420,7 @@ fn an_integration_asks_for_the_documents_ticked() {
 #[test]
 fn integration_picker() {
     shoot("modulo_integrazione", |c| {
-        let id = first_where(c, |app| app.state == State::InIstruttoria);
+        let id = c.first_where(|app| app.state == State::InIstruttoria);
         c.open(id).char('d');
     });
 }
@@ -450,7 +429,7 @@ fn integration_picker() {
 #[test]
 fn receiving_an_integration_marks_only_the_documents_ticked() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| app.state == State::InIstruttoria);
+    let id = c.first_where(|app| app.state == State::InIstruttoria);
     let app = c.store().application(id).expect("read").expect("exists");
     let call = c.store().call(&app.call).expect("read").expect("call");
     let requested: Vec<String> = call.documents[..2].iter().map(|d| d.code.clone()).collect();
@@ -687,7 +666,7 @@ fn reminding_marked_applications_skips_those_without_a_fee_due() {
 #[test]
 fn recording_a_rejected_document_needs_a_note_and_shows_it() {
     let mut c = console(true, (120, 40));
-    let id = first_where(&c, |app| app.state == State::InIstruttoria);
+    let id = c.first_where(|app| app.state == State::InIstruttoria);
     c.open(id).char('D');
     assert!(matches!(c.app.overlay, Some(Overlay::Form { .. })));
     // Rejected, no note: refused inside the form.
@@ -702,9 +681,7 @@ fn recording_a_rejected_document_needs_a_note_and_shows_it() {
 #[test]
 fn removing_a_member_asks_a_reason() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| {
-        app.state == State::InIstruttoria && app.household.len() > 1
-    });
+    let id = c.first_where(|app| app.state == State::InIstruttoria && app.household.len() > 1);
     let before = c.store().application(id).expect("read").expect("exists");
     c.open(id).char('-').save();
     // Refused without a reason, with the cursor on the reason.
@@ -718,7 +695,7 @@ fn removing_a_member_asks_a_reason() {
 #[test]
 fn recording_the_payment_takes_the_day_offered() {
     let mut c = console(true, (80, 24));
-    let id = first_where(&c, |app| {
+    let id = c.first_where(|app| {
         app.fee.as_ref().is_some_and(|f| !f.is_paid()) && app.state != State::Esclusa
     });
     c.open(id).char('P').save();
