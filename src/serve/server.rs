@@ -288,9 +288,11 @@ fn console(stream: &UnixStream, shared: &Shared) -> Result<(), String> {
     stream
         .set_write_timeout(Some(WRITE_TIMEOUT))
         .map_err(failed)?;
+    let ended = Arc::new(AtomicBool::new(false));
     let writer = FrameWriter {
         stream: stream.try_clone().map_err(failed)?,
         pending: Vec::with_capacity(1 << 16),
+        ended: ended.clone(),
     };
     let mut terminal = Terminal::with_options(
         CrosstermBackend::new(writer),
@@ -320,17 +322,18 @@ fn console(stream: &UnixStream, shared: &Shared) -> Result<(), String> {
         },
     );
     let channels = Channels { tx, rx, input };
-    shared
-        .handle
-        .block_on(crate::tui::console_loop(
-            &mut terminal,
-            app,
-            &shared.office,
-            channels,
-            &shared.wake,
-            || {},
-        ))
-        .map_err(failed)?;
+    let result = shared.handle.block_on(crate::tui::console_loop(
+        &mut terminal,
+        app,
+        &shared.office,
+        channels,
+        &shared.wake,
+        || {},
+    ));
+    // The terminal shows the cursor again as it is dropped; the client restores its own
+    // terminal, and a client already gone would only turn that write into an error message.
+    ended.store(true, Ordering::Relaxed);
+    result.map_err(failed)?;
     tracing::info!(user = %caller.user, "console scollegata");
     Ok(())
 }
@@ -395,16 +398,20 @@ fn spawn_reader(stream: UnixStream, input: UnboundedSender<Msg>) {
 struct FrameWriter {
     stream: UnixStream,
     pending: Vec<u8>,
+    /// The console has ended: what is still written is dropped.
+    ended: Arc<AtomicBool>,
 }
 
 impl Write for FrameWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.pending.extend_from_slice(bytes);
+        if !self.ended.load(Ordering::Relaxed) {
+            self.pending.extend_from_slice(bytes);
+        }
         Ok(bytes.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.pending.is_empty() {
+        if self.ended.load(Ordering::Relaxed) || self.pending.is_empty() {
             return Ok(());
         }
         let output = ServerFrame::Output(std::mem::take(&mut self.pending));
