@@ -94,11 +94,16 @@ pub fn run(cli: Cli) -> Result<(), String> {
             });
             tui::run(opener, &actor, &console).map_err(|e| e.to_string())
         }
-        Some(Command::Serve { idle }) => crate::serve::server::run(
+        Some(Command::Serve {
+            idle,
+            always,
+            group,
+        }) => crate::serve::server::run(
             open(&db)?,
             crate::serve::server::Settings {
                 db: db.clone(),
-                idle,
+                idle: (!always).then_some(idle),
+                group,
                 roles: roles.clone(),
                 user: identity.name.clone(),
                 comune: comune.clone(),

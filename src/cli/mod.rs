@@ -180,6 +180,14 @@ pub enum Command {
         /// Dopo quanto tempo senza console collegate il servizio termina, per esempio 90s, 10m, 1h.
         #[arg(long = "inattivo", env = "ALLOGGI_INATTIVO", default_value = "10m", value_name = "DURATA", value_parser = duration::parse)]
         idle: std::time::Duration,
+        /// Non termina mai per inattività (prevale su --inattivo): per un servizio avviato dal
+        /// sistema (systemd).
+        #[arg(long = "sempre")]
+        always: bool,
+        /// Il socket è aperto anche al gruppo di sistema NOME (permessi 660): il gruppo degli
+        /// operatori, quando il servizio gira con un'utenza sua (vedi README, «Ufficio condiviso»).
+        #[arg(long = "gruppo", value_name = "NOME")]
+        group: Option<String>,
     },
     /// Verifica che gli indici e i contatori concordino con i dati.
     #[command(alias = "controlla")]

@@ -11,7 +11,15 @@ use std::path::{Path, PathBuf};
 /// The socket's name in the database folder.
 pub const SOCKET: &str = "console.sock";
 
-/// Where the server of the database in `db` listens.
+/// Names the socket when it cannot sit in the database's folder: an office whose service user
+/// alone may enter that folder puts it where the caseworkers' group can reach it.
+pub const SOCKET_VARIABLE: &str = "ALLOGGI_SOCKET";
+
+/// Where the server of the database in `db` listens: `ALLOGGI_SOCKET` when set, otherwise
+/// `console.sock` in the database's folder.
 pub fn socket_path(db: &Path) -> PathBuf {
-    db.join(SOCKET)
+    match std::env::var_os(SOCKET_VARIABLE) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => db.join(SOCKET),
+    }
 }

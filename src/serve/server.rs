@@ -33,8 +33,10 @@ const TICK: Duration = Duration::from_millis(200);
 /// What the server was started with.
 pub struct Settings {
     pub db: PathBuf,
-    /// How long the server stays with no console connected.
-    pub idle: Duration,
+    /// How long the server stays with no console connected; `None` for ever.
+    pub idle: Option<Duration>,
+    /// The system group whose members may connect besides the server's user.
+    pub group: Option<String>,
     pub roles: Roles,
     /// The user the server runs as: the IO sender acts as them.
     pub user: String,
@@ -73,8 +75,11 @@ impl Shared {
         *connected = (connected.0.saturating_sub(1), Instant::now());
     }
 
-    /// True once no console has been connected for `idle`.
-    fn idle_for(&self, idle: Duration) -> bool {
+    /// True once no console has been connected for `idle`; never without one.
+    fn idle_for(&self, idle: Option<Duration>) -> bool {
+        let Some(idle) = idle else {
+            return false;
+        };
         let connected = self
             .connected
             .lock()
@@ -107,7 +112,7 @@ impl Shared {
 /// Serves consoles for `office` until idle. The socket is removed on the way out.
 pub fn run(office: Office, settings: Settings) -> Result<(), String> {
     let path = super::socket_path(&settings.db);
-    let listener = bind(&path)?;
+    let listener = bind(&path, settings.group.as_deref())?;
     let inode = std::fs::metadata(&path).map(|m| m.ino()).ok();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -191,9 +196,11 @@ async fn stopped_by_signal() {
     }
 }
 
-/// Listens on `path`, readable and writable by the owner alone. A socket left by a server that
-/// died is replaced; one that answers means a server is already running.
-fn bind(path: &Path) -> Result<UnixListener, String> {
+/// Listens on `path`, readable and writable by the owner alone, or by `group` too. A socket left
+/// by a server that died is replaced; one that answers means a server is already running.
+fn bind(path: &Path, group: Option<&str>) -> Result<UnixListener, String> {
+    // Resolved before anything is created: a mistyped group must not leave a socket behind.
+    let group = group.map(group_id).transpose()?;
     if path.exists() {
         if UnixStream::connect(path).is_ok() {
             return Err(format!(
@@ -210,9 +217,32 @@ fn bind(path: &Path) -> Result<UnixListener, String> {
     }
     let listener = UnixListener::bind(path)
         .map_err(|e| format!("impossibile creare il socket {}: {e}", path.display()))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| format!("impossibile proteggere il socket {}: {e}", path.display()))?;
+    let protect = |e: String| {
+        let _ = std::fs::remove_file(path);
+        format!("impossibile proteggere il socket {}: {e}", path.display())
+    };
+    let mode = match group {
+        Some((name, gid)) => {
+            std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| {
+                protect(format!(
+                    "non è stato possibile darlo al gruppo {name} ({e}): il servizio deve \
+                     appartenere a quel gruppo"
+                ))
+            })?;
+            0o660
+        }
+        None => 0o600,
+    };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| protect(e.to_string()))?;
     Ok(listener)
+}
+
+/// The id of system group `name`, or why there is none.
+fn group_id(name: &str) -> Result<(String, u32), String> {
+    uzers::get_group_by_name(name)
+        .map(|group| (name.to_string(), group.gid()))
+        .ok_or_else(|| format!("il gruppo di sistema «{name}» non esiste (--gruppo)"))
 }
 
 fn spawn_acceptor(listener: UnixListener, shared: Arc<Shared>) {

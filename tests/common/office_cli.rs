@@ -55,6 +55,7 @@ impl Office {
             .env_remove("ALLOGGI_CHIAVE_PACCHETTO")
             .env_remove("ALLOGGI_RUOLI")
             .env_remove("ALLOGGI_CONSOLE_CONDIVISA")
+            .env_remove("ALLOGGI_SOCKET")
             .output()
             .expect("the binary runs")
     }
