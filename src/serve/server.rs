@@ -52,6 +52,8 @@ struct Shared {
     roles: Roles,
     comune: Result<crate::messages::ComuneConfig, String>,
     sender_off: Option<String>,
+    /// The rows and search index every console holds, once.
+    pool: Arc<crate::tui::pool::Pool>,
     /// Where the sender's lines go: every connected console.
     consoles: Mutex<Vec<UnboundedSender<Msg>>>,
     /// How many consoles are connected, and since when that number last changed.
@@ -135,6 +137,7 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
         roles: settings.roles,
         comune: settings.comune,
         sender_off: sender.as_ref().err().cloned(),
+        pool: crate::tui::pool::Pool::new(),
         consoles: Mutex::new(Vec::new()),
         connected: Mutex::new((0, Instant::now())),
     });
@@ -350,6 +353,7 @@ fn console(stream: &UnixStream, shared: &Shared) -> Result<(), String> {
             config: shared.comune.clone(),
             sender_off: shared.sender_off.clone(),
         },
+        shared.pool.clone(),
     );
     let channels = Channels { tx, rx, input };
     let result = shared.handle.block_on(crate::tui::console_loop(

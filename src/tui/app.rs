@@ -24,9 +24,10 @@ use super::form::Form;
 use super::keymap::{Context, Key, Keymap, Resolution};
 use super::list::ListCursor;
 use super::messaging::{BatchRun, Messaging, PreviewState};
+use super::pool::Pool;
 use super::rows::Rows;
 use super::screens::{Back, Screen, ScreenId, Screens};
-use super::search::{Entry, SearchIndex};
+use super::search::SearchIndex;
 use super::strings as s;
 use super::theme::Theme;
 use super::view::View;
@@ -59,7 +60,7 @@ pub enum Effect {
     /// A request for the office; its progress and reply come back with its ticket.
     Ask(Ask),
     /// The search index over the rows given, for the screen named.
-    BuildIndex(ScreenId, Vec<Entry>),
+    BuildIndex(ScreenId, Rows, Arc<Pool>),
     /// Tell the background sender there is something to send.
     WakeSender,
 }
@@ -151,6 +152,8 @@ pub struct App {
     pub summary: Option<Summary>,
     /// The call's applications, shared by the screens.
     pub rows: Rows,
+    /// The rows and index shared with the other consoles of the process.
+    pool: Arc<Pool>,
     pub rows_progress: Option<(usize, usize)>,
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
@@ -183,6 +186,7 @@ impl App {
         actor: &str,
         clock: Box<dyn Fn() -> Timestamp + Send>,
         size: (u16, u16),
+        pool: Arc<Pool>,
     ) -> App {
         let mut app = App {
             keymap,
@@ -197,6 +201,7 @@ impl App {
             screens: Screens::default(),
             summary: None,
             rows: Rows::default(),
+            pool,
             rows_progress: None,
             overlay: None,
             pending: Vec::new(),
@@ -213,10 +218,19 @@ impl App {
             waiting: BTreeMap::new(),
             newest: Newest::default(),
         };
-        app.with_ctx(|ctx| {
-            ctx.reload_summary();
-            ctx.load_rows();
-        });
+        match app.pool.rows() {
+            // Another console of the process read them: taken as they are.
+            Some(rows) => {
+                app.rows = rows;
+                app.changes.push(Change::RowsLoaded);
+                app.with_ctx(|ctx| ctx.reload_summary());
+                app.settle();
+            }
+            None => app.with_ctx(|ctx| {
+                ctx.reload_summary();
+                ctx.load_rows();
+            }),
+        }
         app
     }
 
@@ -315,6 +329,7 @@ impl App {
             screen,
             screens,
             rows,
+            pool,
             overlay,
             status,
             effects,
@@ -338,6 +353,7 @@ impl App {
             seeds: &**seeds,
             size: *size,
             rows,
+            pool,
             messaging,
             overlay,
             status,
@@ -468,7 +484,7 @@ impl App {
             }
             (Then::Rows, Reply::Rows(Ok(rows))) => {
                 self.rows_progress = None;
-                self.rows.set(rows);
+                self.rows = self.pool.set_rows(rows);
                 self.changes.push(Change::RowsLoaded);
                 self.settle();
                 true

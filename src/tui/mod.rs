@@ -14,6 +14,7 @@ pub mod form;
 pub mod keymap;
 pub mod list;
 pub mod messaging;
+pub mod pool;
 pub mod rows;
 pub mod screens;
 pub mod search;
@@ -36,8 +37,6 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::office::{Local, Office, Serve};
 use app::{App, Ask, Effect, Msg};
-use screens::ScreenId;
-use search::{Entry, SearchIndex};
 
 pub use view::{MIN_HEIGHT, MIN_WIDTH};
 
@@ -174,6 +173,7 @@ async fn event_loop(
             config: options.comune.clone(),
             sender_off,
         },
+        pool::Pool::new(),
     );
     let office = Local::new(Arc::new(office));
     let channels = Channels { tx, rx, input };
@@ -195,8 +195,16 @@ pub fn new_app(
     actor: &crate::office::Caller,
     size: (u16, u16),
     messaging: messaging::Messaging,
+    pool: Arc<pool::Pool>,
 ) -> App {
-    let mut app = App::new(keymap, theme, &actor.user, Box::new(chrono::Utc::now), size);
+    let mut app = App::new(
+        keymap,
+        theme,
+        &actor.user,
+        Box::new(chrono::Utc::now),
+        size,
+        pool,
+    );
     app.set_caller(actor.on_behalf_of.clone(), actor.role);
     app.set_messaging(messaging);
     app
@@ -366,10 +374,10 @@ pub fn run_effects(
                     },
                 );
             }
-            Effect::BuildIndex(screen, entries) => {
+            Effect::BuildIndex(screen, rows, pool) => {
                 let tx = tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(index_built(screen, entries));
+                    let _ = tx.send(Msg::Index(screen, pool.index(&rows)));
                 });
             }
         }
@@ -392,16 +400,6 @@ pub fn perform(effect: Effect, office: &dyn Serve, send: &mut dyn FnMut(Msg)) {
             });
             send(Msg::Reply(ticket, reply));
         }
-        Effect::BuildIndex(screen, entries) => send(index_built(screen, entries)),
+        Effect::BuildIndex(screen, rows, pool) => send(Msg::Index(screen, pool.index(&rows))),
     }
-}
-
-fn index_built(screen: ScreenId, entries: Vec<Entry>) -> Msg {
-    let started = Instant::now();
-    let index = Arc::new(SearchIndex::new(entries));
-    tracing::info!(
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        "indice di ricerca pronto"
-    );
-    Msg::Index(screen, index)
 }

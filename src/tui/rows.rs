@@ -4,7 +4,8 @@
 //! rows, so that no frame scans 100.000 of them.
 
 use std::collections::BTreeMap;
-use std::ops::Deref;
+use std::ops::Index;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -53,7 +54,7 @@ impl ReviewList {
 }
 
 /// How many rows fall on each day, for counting those before or after a date without a scan.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct DayCounts(BTreeMap<NaiveDate, usize>);
 
 impl DayCounts {
@@ -83,10 +84,17 @@ impl DayCounts {
     }
 }
 
-/// The rows in id order; they read as a slice of `Row`.
-#[derive(Debug, Default)]
+/// Rows per chunk: a change copies one chunk, never the whole list.
+const CHUNK: usize = 256;
+
+/// The rows in id order, in chunks shared between copies: a copy of `Rows` costs a few
+/// kilobytes whatever the number of rows, so the consoles of a server can hold the same rows,
+/// and a changed row copies only its chunk. Every chunk but the last holds `CHUNK` rows, so a
+/// position is found by division.
+#[derive(Debug, Default, Clone)]
 pub struct Rows {
-    rows: Vec<Row>,
+    chunks: Vec<Arc<Vec<Row>>>,
+    len: usize,
     /// False until the first read has arrived.
     pub loaded: bool,
     /// Rows per state: the tabs show them on every frame.
@@ -96,11 +104,11 @@ pub struct Rows {
     fee_days: DayCounts,
 }
 
-impl Deref for Rows {
-    type Target = [Row];
+impl Index<usize> for Rows {
+    type Output = Row;
 
-    fn deref(&self) -> &[Row] {
-        &self.rows
+    fn index(&self, position: usize) -> &Row {
+        &self.chunks[position / CHUNK][position % CHUNK]
     }
 }
 
@@ -110,26 +118,79 @@ impl Rows {
         self.integration_days = DayCounts::default();
         self.fee_days = DayCounts::default();
         for row in &rows {
-            *self.per_state.entry(row.state).or_default() += 1;
-            self.integration_days.add(row.integration_deadline);
-            self.fee_days.add(row.fee_due);
+            self.count(row);
         }
-        self.rows = rows;
+        self.len = rows.len();
+        self.chunks = Vec::with_capacity(rows.len().div_ceil(CHUNK));
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            self.chunks
+                .push(Arc::new(rows.by_ref().take(CHUNK).collect()));
+        }
         self.loaded = true;
     }
 
-    pub fn row(&self, index: u32) -> Option<&Row> {
-        self.rows.get(usize::try_from(index).ok()?)
+    fn count(&mut self, row: &Row) {
+        *self.per_state.entry(row.state).or_default() += 1;
+        self.integration_days.add(row.integration_deadline);
+        self.fee_days.add(row.fee_due);
     }
 
-    /// Rows are kept in id order, so a row is found by binary search.
+    fn uncount(&mut self, row: &Row) {
+        if let Some(n) = self.per_state.get_mut(&row.state) {
+            *n = n.saturating_sub(1);
+        }
+        self.integration_days.remove(row.integration_deadline);
+        self.fee_days.remove(row.fee_due);
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, position: usize) -> Option<&Row> {
+        self.chunks.get(position / CHUNK)?.get(position % CHUNK)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Row> {
+        self.chunks.iter().flat_map(|chunk| chunk.iter())
+    }
+
+    pub fn row(&self, index: u32) -> Option<&Row> {
+        self.get(usize::try_from(index).ok()?)
+    }
+
+    /// Rows are kept in id order, so a row is found by binary search: of the chunk, then in
+    /// it.
     pub fn position_of(&self, id: ApplicationId) -> Option<usize> {
-        self.rows.binary_search_by_key(&id, |r| r.id).ok()
+        let chunk = self
+            .chunks
+            .partition_point(|chunk| chunk.last().is_some_and(|last| last.id < id));
+        let at = self
+            .chunks
+            .get(chunk)?
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()?;
+        Some(chunk * CHUNK + at)
+    }
+
+    /// Whether the two hold the very same chunks: a copy nobody has changed since.
+    pub fn shares_with(&self, other: &Rows) -> bool {
+        self.chunks.len() == other.chunks.len()
+            && self
+                .chunks
+                .iter()
+                .zip(&other.chunks)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
     }
 
     pub fn count_in(&self, filter: Option<State>) -> usize {
         match filter {
-            None => self.rows.len(),
+            None => self.len,
             Some(state) => self.per_state.get(&state).copied().unwrap_or(0),
         }
     }
@@ -143,19 +204,18 @@ impl Rows {
         }
     }
 
-    /// A changed application's row, in place: the lists built on positions stay valid.
+    /// A changed application's row, in place: the lists built on positions stay valid. Only
+    /// its chunk is copied, and only when another copy still holds it.
     pub fn replace(&mut self, row: Row) {
         if let Some(position) = self.position_of(row.id) {
-            let old = &self.rows[position];
-            if let Some(n) = self.per_state.get_mut(&old.state) {
-                *n = n.saturating_sub(1);
+            let old = self[position].clone();
+            self.uncount(&old);
+            self.count(&row);
+            if let Some(chunk) = self.chunks.get_mut(position / CHUNK)
+                && let Some(slot) = Arc::make_mut(chunk).get_mut(position % CHUNK)
+            {
+                *slot = row;
             }
-            self.integration_days.remove(old.integration_deadline);
-            self.fee_days.remove(old.fee_due);
-            *self.per_state.entry(row.state).or_default() += 1;
-            self.integration_days.add(row.integration_deadline);
-            self.fee_days.add(row.fee_due);
-            self.rows[position] = row;
         }
     }
 
@@ -164,7 +224,7 @@ impl Rows {
     /// documents.
     pub fn standings(&self, ids: &[ApplicationId]) -> Vec<Standing> {
         ids.iter()
-            .filter_map(|id| self.position_of(*id).and_then(|at| self.rows.get(at)))
+            .filter_map(|id| self.position_of(*id).and_then(|at| self.get(at)))
             .map(|row| Standing {
                 state: row.state,
                 documents_missing: row.flagged,
@@ -175,8 +235,7 @@ impl Rows {
 
     /// Entries for the search index, row for row.
     pub fn search_entries(&self) -> Vec<super::search::Entry> {
-        self.rows
-            .iter()
+        self.iter()
             .map(|r| super::search::Entry {
                 name: r.name.clone(),
                 fiscal_code: r.fiscal_code.clone(),
@@ -261,5 +320,89 @@ pub(crate) mod tests {
         // Paid: the row leaves the list's count.
         rows.replace(row(2, "Bianchi Anna", State::Ammessa));
         assert_eq!(rows.count_list(ReviewList::FeeDue, today), 0);
+    }
+
+    fn many(n: u64) -> Rows {
+        let mut rows = Rows::default();
+        // Ids with gaps, as a database with deleted drafts would give.
+        rows.set(
+            (1..=n)
+                .map(|i| row(i * 3, &format!("Nome {i}"), State::Ricevuta))
+                .collect(),
+        );
+        rows
+    }
+
+    #[test]
+    fn rows_are_found_by_id_and_position_across_chunks() {
+        let rows = many(1_000);
+        assert_eq!(rows.len(), 1_000);
+        for (position, expected) in rows.iter().enumerate() {
+            assert_eq!(rows.position_of(expected.id), Some(position));
+            assert_eq!(rows[position].id, expected.id);
+            assert_eq!(rows.get(position).map(|r| r.id), Some(expected.id));
+        }
+        assert_eq!(rows.position_of(ApplicationId(4)), None, "an id in a gap");
+        assert_eq!(
+            rows.position_of(ApplicationId(3_003)),
+            None,
+            "past the last"
+        );
+        assert_eq!(rows.position_of(ApplicationId(0)), None);
+        assert!(rows.get(1_000).is_none());
+        assert!(rows.row(u32::MAX).is_none());
+    }
+
+    #[test]
+    fn a_copy_shares_the_rows_until_one_changes_and_then_only_that_chunk_differs() {
+        let original = many(1_000);
+        let mut copy = original.clone();
+        assert!(copy.shares_with(&original));
+        copy.replace(row(3 * 600, "Cambiato", State::Ammessa));
+        assert!(!copy.shares_with(&original));
+        assert_eq!(original[599].name, "Nome 600", "the original is untouched");
+        assert_eq!(copy[599].name, "Cambiato");
+        let shared = copy
+            .chunks
+            .iter()
+            .zip(&original.chunks)
+            .filter(|(a, b)| Arc::ptr_eq(a, b))
+            .count();
+        assert_eq!(shared, copy.chunks.len() - 1, "only one chunk was copied");
+        assert_eq!(copy.count_in(Some(State::Ammessa)), 1);
+        assert_eq!(original.count_in(Some(State::Ammessa)), 0);
+    }
+
+    proptest::proptest! {
+        /// Whatever the ids and the changes, the chunked rows read as the plain list would.
+        #[test]
+        fn chunked_rows_read_as_a_plain_list(
+            ids in proptest::collection::btree_set(1u64..5_000, 0..700),
+            changes in proptest::collection::vec((0usize..700, 0u8..3), 0..50),
+        ) {
+            let mut plain: Vec<Row> = ids
+                .iter()
+                .map(|id| row(*id, "Nome", State::Ricevuta))
+                .collect();
+            let mut rows = Rows::default();
+            rows.set(plain.clone());
+            let states = [State::Ricevuta, State::Ammessa, State::Esclusa];
+            for (at, state) in changes {
+                if let Some(old) = plain.get_mut(at) {
+                    let changed = row(old.id.0, "Altro", states[usize::from(state)]);
+                    *old = changed.clone();
+                    rows.replace(changed);
+                }
+            }
+            proptest::prop_assert_eq!(rows.len(), plain.len());
+            for (position, expected) in plain.iter().enumerate() {
+                proptest::prop_assert_eq!(&rows[position], expected);
+                proptest::prop_assert_eq!(rows.position_of(expected.id), Some(position));
+            }
+            for state in states {
+                let scanned = plain.iter().filter(|r| r.state == state).count();
+                proptest::prop_assert_eq!(rows.count_in(Some(state)), scanned);
+            }
+        }
     }
 }

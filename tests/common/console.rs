@@ -13,18 +13,22 @@ use alloggi::store::Store;
 use alloggi::tui::app::{App, Msg};
 use alloggi::tui::keymap::Keymap;
 use alloggi::tui::messaging::Messaging;
+use alloggi::tui::pool::Pool;
 use alloggi::tui::theme::Theme;
 use alloggi::tui::{perform, view};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use std::sync::Arc;
 
 pub struct Console {
     pub app: App,
     /// What the console's requests are served by.
     pub office: Office,
     pub dir: tempfile::TempDir,
+    /// The rows and index this console shares with those made `beside` it.
+    pub pool: Arc<Pool>,
 }
 
 impl Console {
@@ -39,14 +43,46 @@ impl Console {
         clock: Box<dyn Fn() -> Timestamp + Send>,
     ) -> Console {
         let office = Office::new(store, Ok(ComuneConfig::example()));
-        let mut app = App::new(keymap, Theme { color }, "mrossi", clock, size);
+        Console::over(office, dir, keymap, color, size, clock, Pool::new())
+    }
+
+    fn over(
+        office: Office,
+        dir: tempfile::TempDir,
+        keymap: Keymap,
+        color: bool,
+        size: (u16, u16),
+        clock: Box<dyn Fn() -> Timestamp + Send>,
+        pool: Arc<Pool>,
+    ) -> Console {
+        let mut app = App::new(keymap, Theme { color }, "mrossi", clock, size, pool.clone());
         app.set_messaging(Messaging {
             config: Ok(ComuneConfig::example()),
             sender_off: Some("invio a IO non attivo in questa console".into()),
         });
-        let mut console = Console { app, office, dir };
+        let mut console = Console {
+            app,
+            office,
+            dir,
+            pool,
+        };
         console.settle();
         console
+    }
+
+    /// A second console of the same process, as a server runs them: the same office, the
+    /// same clock and the same pool of rows and index.
+    pub fn beside(&self) -> Console {
+        let now = self.app.now();
+        Console::over(
+            self.office.clone(),
+            tempfile::tempdir().expect("temporary directory"),
+            Keymap::default_keymap().expect("default keymap"),
+            true,
+            self.app.size,
+            Box::new(move || now),
+            self.pool.clone(),
+        )
     }
 
     /// Serves the requests the console sent, in line, until none is left.

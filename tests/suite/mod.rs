@@ -13,6 +13,7 @@ mod console_calls;
 mod console_decisions;
 mod console_e2e;
 mod console_picker;
+mod console_pool;
 mod console_ranking;
 mod console_review;
 mod console_screens;

@@ -27,9 +27,9 @@ use super::data::Row;
 use super::form::Form;
 use super::keymap::{Context, Keymap};
 use super::messaging::{BatchRun, Messaging, PreviewState};
+use super::pool::Pool;
 use super::rows::Rows;
 use super::screens::ScreenId;
-use super::search::Entry;
 use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{ApplicationId, Command};
 use crate::office::{OfficeError, Request};
@@ -167,6 +167,7 @@ pub struct Ctx<'a> {
     pub(in crate::tui) seeds: &'a (dyn Fn() -> Result<u64, String> + Send),
     pub(in crate::tui) size: (u16, u16),
     pub(in crate::tui) rows: &'a mut Rows,
+    pub(in crate::tui) pool: &'a Arc<Pool>,
     pub(in crate::tui) messaging: &'a Messaging,
     pub(in crate::tui) overlay: &'a mut Option<Overlay>,
     pub(in crate::tui) status: &'a mut Option<(String, bool)>,
@@ -371,10 +372,15 @@ impl Ctx<'_> {
         self.request(request, Some(then), stop)
     }
 
-    /// A search index over `entries`, built off the UI thread for the acting screen's
+    /// A search index over the rows as they are now, built off the UI thread (or taken from
+    /// the pool, when another console built it over the same rows) for the acting screen's
     /// `on_index`.
-    pub fn build_index(&mut self, entries: Vec<Entry>) {
-        self.effects.push(Effect::BuildIndex(self.me, entries));
+    pub fn build_index(&mut self) {
+        self.effects.push(Effect::BuildIndex(
+            self.me,
+            self.rows.clone(),
+            self.pool.clone(),
+        ));
     }
 
     /// The cruscotto's figures are read again, for the console's day.
@@ -469,11 +475,7 @@ impl Ctx<'_> {
         registered: bool,
     ) {
         match rows {
-            Ok(rows) => {
-                for row in rows {
-                    self.rows.replace(row);
-                }
-            }
+            Ok(rows) => self.pool.replace(rows, self.rows),
             Err(e) => tracing::warn!(error = %e, "righe delle domande non rilette"),
         }
         for id in ids {

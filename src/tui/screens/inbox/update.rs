@@ -237,7 +237,7 @@ impl Screen for InboxScreen {
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
         match change {
             Change::RowsLoaded => {
-                ctx.build_index(ctx.rows().search_entries());
+                ctx.build_index();
                 self.rebuild_view(ctx.rows());
                 true
             }
@@ -246,7 +246,7 @@ impl Screen for InboxScreen {
             // A new protocol must become searchable: the index is rebuilt off the UI thread
             // from the rows as they are once the steps are done.
             Change::Registered => {
-                ctx.build_index(ctx.rows().search_entries());
+                ctx.build_index();
                 false
             }
             Change::BatchDone => {
