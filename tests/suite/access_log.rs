@@ -155,3 +155,46 @@ fn opening_a_case_in_the_console_records_who_read_it() {
         0
     );
 }
+
+#[test]
+fn a_case_read_again_within_the_same_visit_is_recorded_once() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = Store::open(dir.path()).expect("open store");
+    let options = DemoOptions {
+        applications: 10,
+        seed: 3,
+    };
+    populate(&store, &options, &mut |_, _| {}).expect("demo data");
+    let office = alloggi::office::Office::new(store, Err("nessun Comune".into()));
+    let id = ApplicationId(1);
+    let start = chrono::Utc::now();
+    let at = |minutes: i64, actor: &str| alloggi::domain::Context {
+        actor: actor.into(),
+        on_behalf_of: None,
+        now: start + chrono::Duration::minutes(minutes),
+    };
+    let read = |ctx| {
+        office
+            .open_case(&ctx, id, Channel::Console)
+            .expect("read")
+            .expect("the case");
+    };
+    read(at(0, "rossi"));
+    read(at(5, "rossi"));
+    read(at(14, "rossi"));
+    assert_eq!(office.accesses(id).expect("read").total, 1, "one visit");
+    // Another person, the same minute: a reading of their own.
+    read(at(14, "bianchi"));
+    // Rossi again, past the window of the last line recorded.
+    read(at(30, "rossi"));
+    let page = office.accesses(id).expect("read");
+    let who: Vec<_> = page.entries.iter().map(|e| e.actor.as_str()).collect();
+    assert_eq!(who, ["rossi", "bianchi", "rossi"]);
+    // From the command line each is a reading of its own.
+    for minute in [31, 31] {
+        office
+            .open_case(&at(minute, "rossi"), id, Channel::CommandLine)
+            .expect("read");
+    }
+    assert_eq!(office.accesses(id).expect("read").total, 5);
+}

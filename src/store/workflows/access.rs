@@ -129,6 +129,26 @@ impl Store {
         Ok(())
     }
 
+    /// The newest reading of `application`, if any.
+    pub fn newest_access(
+        &self,
+        application: ApplicationId,
+    ) -> Result<Option<AccessEntry>, StoreError> {
+        match self
+            .tree(ACCESS_LOG)
+            .scan_prefix(keys::application(application))
+            .next_back()
+        {
+            Some(item) => {
+                let (key, value) = item?;
+                serde_json::from_slice(&value)
+                    .map(Some)
+                    .map_err(|e| StoreError::corrupt(ACCESS_LOG, &key, e))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// The newest `limit` readings of `application` and their total.
     pub fn accesses(
         &self,
