@@ -19,6 +19,7 @@ mod access_log;
 mod archive;
 mod caller;
 mod error;
+mod group_cache;
 pub mod identity;
 mod intake;
 mod local;
@@ -72,6 +73,8 @@ pub struct Office {
     comune: Result<ComuneConfig, String>,
     /// Who may do what; without a roles file everyone may do everything.
     roles: Arc<Roles>,
+    /// The users' groups, for the roles given by group.
+    groups: Arc<group_cache::GroupCache>,
 }
 
 impl Office {
@@ -80,6 +83,7 @@ impl Office {
             store,
             comune,
             roles: Arc::new(Roles::everyone_administrator()),
+            groups: Arc::default(),
         }
     }
 
@@ -93,14 +97,16 @@ impl Office {
     }
 
     /// The role of system user `user`, in person or through their groups (read from the
-    /// system, so that a group change counts at the next request).
+    /// system, so that a group change counts within a minute).
     pub fn role_of(&self, user: &str) -> Option<Role> {
         if self.roles.table.is_none() {
             return self.roles.role_of(user, &[]);
         }
-        let groups = Identity::of_name(user)
-            .map(|identity| identity.groups)
-            .unwrap_or_default();
+        let groups = self.groups.groups(user, std::time::Instant::now(), |user| {
+            Identity::of_name(user)
+                .map(|identity| identity.groups)
+                .unwrap_or_default()
+        });
         self.roles.role_of(user, &groups)
     }
 
