@@ -34,6 +34,7 @@ pub mod roles;
 pub mod ruleset;
 pub mod scoring;
 pub mod snapshot;
+pub mod stock;
 pub mod summary;
 pub mod time;
 pub mod verification;
