@@ -15,10 +15,10 @@ macro_rules! println {
 
 macro_rules! eprintln {
     () => {
-        ::std::eprintln!()
+        $crate::cli::output::error_line("")
     };
     ($($arg:tt)*) => {
-        ::std::eprintln!("{}", $crate::cli::output::printable(&::std::format!($($arg)*)))
+        $crate::cli::output::error_line(&::std::format!($($arg)*))
     };
 }
 
@@ -33,7 +33,10 @@ mod output;
 mod progress;
 mod ranking;
 mod review;
+pub mod seam;
 mod usage;
+
+pub use commands::run_inside;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
