@@ -56,7 +56,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     if cli.command.is_some()
         && let Some(stream) = crate::serve::forward::server_stream(&db)
     {
-        return crate::serve::forward::run(stream, command_args());
+        return crate::serve::forward::run(stream, command_args(), cli.global.operatore.clone());
     }
     // The roles are read from the system user, never from `--operatore`: a name given is
     // recorded beside the user, it does not raise their role.
@@ -150,9 +150,7 @@ pub fn refused_inside(command: &Command) -> Option<String> {
              collegano con «alloggi» e i sottocomandi vi si eseguono da soli"
                 .to_string(),
         ),
-        Command::Outbox(
-            OutboxCommand::Export { .. } | OutboxCommand::ImportReceipts { .. },
-        )
+        Command::Outbox(OutboxCommand::Export { .. } | OutboxCommand::ImportReceipts { .. })
         | Command::Audit(AuditCommand::Sign { .. })
         | Command::Audit(AuditCommand::Verify {
             checkpoints: Some(_),
@@ -169,9 +167,14 @@ pub fn refused_inside(command: &Command) -> Option<String> {
 
 /// A subcommand run inside the console server for a client: `argv` parsed as this program
 /// parses its own, as `identity` (told by the system, never by the client) with the server's
-/// roles, on the server's open office. Returns the exit code; what it prints goes to the
+/// roles, on the server's open office, for `on_behalf_of` as the client was given it. Returns the exit code; what it prints goes to the
 /// client through `seam`.
-pub fn run_inside(office: &Office, argv: Vec<String>, identity: &Identity) -> u8 {
+pub fn run_inside(
+    office: &Office,
+    argv: Vec<String>,
+    on_behalf_of: Option<String>,
+    identity: &Identity,
+) -> u8 {
     let cli = match super::usage::localized(<Cli as clap::CommandFactory>::command())
         .try_get_matches_from(argv)
         .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches))
@@ -183,13 +186,15 @@ pub fn run_inside(office: &Office, argv: Vec<String>, identity: &Identity) -> u8
         }
     };
     let outcome = (|| {
+        // The client's name, not one from the server's own environment.
+        let on_behalf_of = on_behalf_of.as_deref();
         let command = cli
             .command
             .ok_or_else(|| "nessun sottocomando da eseguire".to_string())?;
         if let Some(reason) = refused_inside(&command) {
             return Err(reason);
         }
-        let actor = Caller::new(identity, cli.global.operatore.as_deref(), office.roles());
+        let actor = Caller::new(identity, on_behalf_of, office.roles());
         actor.require_own_name()?;
         actor.require(super::access::needed(Some(&command)))?;
         dispatch(office, command, &actor)

@@ -165,12 +165,10 @@ fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
 fn send(office: &Office, actor: &Caller, time_limit: Duration) -> Result<(), String> {
     let client = match super::seam::current() {
         // Inside the console server: its own IO settings, as its background sender uses.
-        Some(remote) => {
-            IoClient::new(remote.sender().map_err(|reason| {
-                format!("invio a IO non attivo nel servizio della console: {reason}")
-            })?)
-            .map_err(|e| e.to_string())?
-        }
+        Some(remote) => IoClient::new(remote.sender().map_err(|reason| {
+            format!("invio a IO non attivo nel servizio della console: {reason}")
+        })?)
+        .map_err(|e| e.to_string())?,
         None => client()?,
     };
     let runtime = runtime()?;

@@ -401,11 +401,11 @@ fn export(
             .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
             .and_then(|file| file.commit())
             .map_err(|e| {
-            format!(
-                "scrittura non riuscita: {}",
-                crate::files::reasons::io_fault(path, &e)
-            )
-        })?;
+                format!(
+                    "scrittura non riuscita: {}",
+                    crate::files::reasons::io_fault(path, &e)
+                )
+            })?;
         let what = match output {
             Output::Csv(Audience::Public) => "elenco pubblico",
             Output::Csv(Audience::Internal) => "elenco per l'ufficio (con nomi: non pubblicare)",

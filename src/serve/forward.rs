@@ -23,7 +23,11 @@ pub fn server_stream(db: &Path) -> Option<UnixStream> {
 
 /// Runs the command of `argv` inside the server at the other end of `stream`, and ends this
 /// process with the command's exit code.
-pub fn run(stream: UnixStream, argv: Vec<String>) -> Result<(), String> {
+pub fn run(
+    stream: UnixStream,
+    argv: Vec<String>,
+    on_behalf_of: Option<String>,
+) -> Result<(), String> {
     let cwd = std::env::current_dir()
         .map(|dir| dir.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -33,6 +37,7 @@ pub fn run(stream: UnixStream, argv: Vec<String>) -> Result<(), String> {
         cwd,
         stdout_is_terminal: io::IsTerminal::is_terminal(&io::stdout()),
         stderr_is_terminal: io::IsTerminal::is_terminal(&io::stderr()),
+        on_behalf_of,
     };
     let reader = stream
         .try_clone()

@@ -55,8 +55,9 @@ fn ran(
     );
     let _entered = crate::cli::seam::enter(Some(link));
     let argv = hello.argv.clone();
+    let on_behalf_of = hello.on_behalf_of.clone();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::cli::run_inside(office, argv, &identity)
+        crate::cli::run_inside(office, argv, on_behalf_of, &identity)
     }))
     .map_err(|_| {
         tracing::error!("un comando si è interrotto per un errore interno");

@@ -75,6 +75,9 @@ pub struct RunHello {
     pub cwd: String,
     pub stdout_is_terminal: bool,
     pub stderr_is_terminal: bool,
+    /// The name given with `--operatore` or `ALLOGGI_OPERATORE` in the client's environment,
+    /// which the arguments alone do not carry.
+    pub on_behalf_of: Option<String>,
 }
 
 impl RunHello {
@@ -108,12 +111,18 @@ pub enum ClientFrame {
     /// in the client's own process.
     Interrupt,
     /// A piece of the file the server asked for; the last one has `last` set.
-    FileChunk { bytes: Vec<u8>, last: bool },
+    FileChunk {
+        bytes: Vec<u8>,
+        last: bool,
+    },
     /// The file written or appended to as asked.
     FileDone,
     /// Why the file asked for could not be read or written; `kind` as `std::io::ErrorKind`
     /// names it, so the command words it as it would locally.
-    FileFailed { kind: String, message: String },
+    FileFailed {
+        kind: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +226,7 @@ mod tests {
                 cwd: "/home/mrossi".into(),
                 stdout_is_terminal: false,
                 stderr_is_terminal: true,
+                on_behalf_of: Some("Bianchi".into()),
             }),
             ClientFrame::Interrupt,
             ClientFrame::FileChunk {
@@ -298,6 +308,7 @@ mod tests {
             cwd: "/".into(),
             stdout_is_terminal: false,
             stderr_is_terminal: false,
+            on_behalf_of: None,
         };
         assert_eq!(run(version()).check_version(), Ok(()));
         let err = run("0.0.1+1".into()).check_version().unwrap_err();

@@ -36,6 +36,7 @@ mod review_cli;
 mod roles_cli;
 mod rules_file;
 mod serve;
+mod serve_cli;
 mod store;
 mod store_audit_index;
 mod store_counts;
