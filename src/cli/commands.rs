@@ -85,7 +85,11 @@ pub fn run(cli: Cli) -> Result<(), String> {
             .map_err(String::from)
     };
     let command = match cli.command {
-        None if cli.global.condivisa || crate::serve::client::server_answers(&db) => {
+        // Through the server, started on demand, unless asked otherwise; a server already
+        // running holds the database, so it is used even then.
+        None if cli.global.condivisa != Some(false)
+            || crate::serve::client::server_answers(&db) =>
+        {
             return shared_console(&db, &cli.global, &console);
         }
         None => {
