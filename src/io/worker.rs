@@ -237,6 +237,8 @@ impl Worker {
         // while a forwarded `outbox send` runs): never two at once, so nothing leaves twice.
         let turn = self.store.drain_turn();
         let _turn = tokio::select! {
+            // A free turn is taken first: a stop already set is then seen as before.
+            biased;
             turn = turn.lock() => turn,
             () = until_set(stop) => return Ok(DrainReport::default()),
         };
