@@ -51,6 +51,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
         return super::audit::keygen(file);
     }
     let db = database_dir(cli.global.db.clone())?;
+    // A subcommand runs inside the database's server when one answers: the server holds the
+    // database, and the consoles stay open meanwhile.
+    if cli.command.is_some()
+        && let Some(stream) = crate::serve::forward::server_stream(&db)
+    {
+        return crate::serve::forward::run(stream, command_args(), cli.global.operatore.clone());
+    }
+    // Through the server, started on demand, unless asked otherwise; a server already running
+    // holds the database, so it is used even then. The server reads the roles and the
+    // database: an office's caseworkers may not read its folder at all.
+    if cli.command.is_none()
+        && (cli.global.condivisa != Some(false) || crate::serve::client::server_answers(&db))
+    {
+        return shared_console(&db, &cli.global, &console);
+    }
     // The roles are read from the system user, never from `--operatore`: a name given is
     // recorded beside the user, it does not raise their role.
     let roles = load_roles(cli.global.ruoli.as_deref(), &db)?;
@@ -64,26 +79,20 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
     crate::logging::init(&db);
     let comune = console.comune.clone();
-    let with_roles = |mut office: Office| {
-        office.set_roles(roles.clone());
-        office
-    };
-    let open = |dir: &Path| {
-        Office::open(dir, comune.clone())
-            .map(with_roles)
+    let open = |dir: &Path, existing: bool| {
+        let opened = if existing {
+            Office::open_existing(dir, comune.clone())
+        } else {
+            Office::open(dir, comune.clone())
+        };
+        opened
+            .map(|mut office| {
+                office.set_roles(roles.clone());
+                office
+            })
             .map_err(String::from)
     };
-    let open_existing = |dir: &Path| {
-        Office::open_existing(dir, comune.clone())
-            .map(with_roles)
-            .map_err(String::from)
-    };
-    match cli.command {
-        // Started on demand only when asked: subcommands do not go through the server yet,
-        // and a server left waiting for its idle time would lock them out of the database.
-        None if cli.global.condivisa || crate::serve::client::server_answers(&db) => {
-            shared_console(&db, &cli.global, &console)
-        }
+    let command = match cli.command {
         None => {
             let comune = comune.clone();
             let roles = roles.clone();
@@ -92,70 +101,164 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 office.set_roles(roles);
                 Ok(office)
             });
-            tui::run(opener, &actor, &console).map_err(|e| e.to_string())
+            return tui::run(opener, &actor, &console).map_err(|e| e.to_string());
         }
         Some(Command::Serve {
             idle,
             always,
             group,
-        }) => crate::serve::server::run(
-            open(&db)?,
-            crate::serve::server::Settings {
-                db: db.clone(),
-                idle: (!always).then_some(idle),
-                group,
-                roles: roles.clone(),
-                user: identity.name.clone(),
-                comune: comune.clone(),
-                sender: console.sender.clone(),
-            },
+        }) => {
+            return crate::serve::server::run(
+                open(&db, false)?,
+                crate::serve::server::Settings {
+                    db: db.clone(),
+                    idle: (!always).then_some(idle),
+                    group,
+                    roles: roles.clone(),
+                    user: identity.name.clone(),
+                    comune: comune.clone(),
+                    sender: console.sender.clone(),
+                },
+            );
+        }
+        Some(Command::Restore { file }) => return restore(&db, &file, comune),
+        Some(command) => command,
+    };
+    let office = open(&db, !creates_database(&command))?;
+    dispatch(&office, command, &actor)
+}
+
+/// The arguments this process was started with, for the server to parse as it would.
+fn command_args() -> Vec<String> {
+    std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The subcommands that may start a database from nothing; the others need one already made.
+fn creates_database(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Demo { .. }
+            | Command::Import(_)
+            | Command::Call(CallCommand::Load { .. })
+            | Command::Serve { .. }
+            | Command::Restore { .. }
+    )
+}
+
+/// Why a subcommand cannot run inside the server, if it cannot.
+pub fn refused_inside(command: &Command) -> Option<String> {
+    match command {
+        Command::Restore { .. } => Some(
+            "il ripristino ha bisogno del database chiuso: chiudere le console e fermare il \
+             servizio della console, poi ripetere «alloggi restore»"
+                .to_string(),
         ),
-        Some(Command::Demo { applications, seed }) => fill_demo(&open(&db)?, applications, seed),
-        Some(Command::Import(ImportCommand::Applications { file })) => {
-            import_applications(&open(&db)?, &file, &actor)
+        Command::Serve { .. } => Some(
+            "il servizio della console è già attivo per questo database: le console vi si \
+             collegano con «alloggi» e i sottocomandi vi si eseguono da soli"
+                .to_string(),
+        ),
+        Command::Outbox(OutboxCommand::Export { .. } | OutboxCommand::ImportReceipts { .. })
+        | Command::Audit(AuditCommand::Sign { .. })
+        | Command::Audit(AuditCommand::Verify {
+            checkpoints: Some(_),
+            ..
+        }) => Some(
+            "questo comando legge o scrive file di chiavi e non si esegue con le console \
+             aperte: chiudere le console, attendere che il servizio della console termini \
+             (o fermarlo) e ripetere il comando"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// A subcommand run inside the console server for a client: `argv` parsed as this program
+/// parses its own, as `identity` (told by the system, never by the client) with the server's
+/// roles, on the server's open office, for `on_behalf_of` as the client was given it. Returns the exit code; what it prints goes to the
+/// client through `seam`.
+pub fn run_inside(
+    office: &Office,
+    argv: Vec<String>,
+    on_behalf_of: Option<String>,
+    identity: &Identity,
+) -> u8 {
+    let cli = match super::usage::localized(<Cli as clap::CommandFactory>::command())
+        .try_get_matches_from(argv)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("{}", super::usage::message(&e));
+            return 2;
         }
-        Some(Command::Call(CallCommand::Load { file, activate })) => {
-            load_call(&open(&db)?, &file, activate, &actor)
+    };
+    let outcome = (|| {
+        // The client's name, not one from the server's own environment.
+        let on_behalf_of = on_behalf_of.as_deref();
+        let command = cli
+            .command
+            .ok_or_else(|| "nessun sottocomando da eseguire".to_string())?;
+        if let Some(reason) = refused_inside(&command) {
+            return Err(reason);
         }
-        Some(Command::Call(CallCommand::List)) => list_calls(&open_existing(&db)?),
-        Some(Command::Call(CallCommand::Interested(command))) => {
-            super::intake::interested(&open_existing(&db)?, command, &actor)
+        let actor = Caller::new(identity, on_behalf_of, office.roles());
+        actor.require_own_name()?;
+        actor.require(super::access::needed(Some(&command)))?;
+        dispatch(office, command, &actor)
+    })();
+    match outcome {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("errore: {message}");
+            1
         }
-        Some(Command::Call(CallCommand::Publish { code })) => {
+    }
+}
+
+/// Runs `command` on the open `office` as `actor`, here or inside the server alike.
+fn dispatch(office: &Office, command: Command, actor: &Caller) -> Result<(), String> {
+    match command {
+        Command::Serve { .. } | Command::Restore { .. } => {
+            Err(refused_inside(&command).unwrap_or_default())
+        }
+        Command::Demo { applications, seed } => fill_demo(office, applications, seed),
+        Command::Import(ImportCommand::Applications { file }) => {
+            import_applications(office, &file, actor)
+        }
+        Command::Call(CallCommand::Load { file, activate }) => {
+            load_call(office, &file, activate, actor)
+        }
+        Command::Call(CallCommand::List) => list_calls(office),
+        Command::Call(CallCommand::Interested(command)) => {
+            super::intake::interested(office, command, actor)
+        }
+        Command::Call(CallCommand::Publish { code }) => {
             // Checked before the database is touched: without it nobody would be told.
-            if let Err(reason) = &console.comune {
-                return Err(reason.clone());
-            }
-            super::intake::publish(&open_existing(&db)?, code.as_deref(), &actor)
+            office.comune()?;
+            super::intake::publish(office, code.as_deref(), actor)
         }
-        Some(Command::Review(command)) => super::review::run(&open_existing(&db)?, command, &actor),
-        Some(Command::Ranking(command)) => {
-            super::ranking::run(&open_existing(&db)?, command, &actor)
-        }
-        Some(Command::Appointments { giorno }) => {
-            super::intake::appointments(&open_existing(&db)?, giorno.as_deref())
-        }
-        Some(Command::Show { protocollo }) => {
-            super::cases::show(&open_existing(&db)?, &protocollo, &actor)
-        }
-        Some(Command::Access { protocollo }) => {
-            super::cases::accesses(&open_existing(&db)?, &protocollo)
-        }
-        Some(Command::Export { file }) => export(&open_existing(&db)?, &file),
-        Some(Command::Restore { file }) => restore(&db, &file, comune),
-        Some(Command::Audit(AuditCommand::Verify {
+        Command::Review(command) => super::review::run(office, command, actor),
+        Command::Ranking(command) => super::ranking::run(office, command, actor),
+        Command::Appointments { giorno } => super::intake::appointments(office, giorno.as_deref()),
+        Command::Show { protocollo } => super::cases::show(office, &protocollo, actor),
+        Command::Access { protocollo } => super::cases::accesses(office, &protocollo),
+        Command::Export { file } => export(office, &file),
+        Command::Audit(AuditCommand::Verify {
             checkpoints,
             chiave_pubblica,
-        })) => super::audit::verify(
-            &open_existing(&db)?,
+        }) => super::audit::verify(
+            office,
             checkpoints.as_deref().zip(chiave_pubblica.as_deref()),
         ),
-        Some(Command::Audit(AuditCommand::Sign { chiave, checkpoint })) => {
-            super::audit::sign(&open_existing(&db)?, &chiave, &checkpoint)
+        Command::Audit(AuditCommand::Sign { chiave, checkpoint }) => {
+            super::audit::sign(office, &chiave, &checkpoint)
         }
-        Some(Command::Audit(AuditCommand::Keygen { file })) => super::audit::keygen(&file),
-        Some(Command::Check) => check(&open_existing(&db)?),
-        Some(Command::Outbox(command)) => super::outbox::run(&open_existing(&db)?, command, &actor),
+        Command::Audit(AuditCommand::Keygen { file }) => super::audit::keygen(&file),
+        Command::Check => check(office),
+        Command::Outbox(command) => super::outbox::run(office, command, actor),
     }
 }
 
@@ -319,9 +422,9 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn import_applications(office: &Office, file: &Path, actor: &Caller) -> Result<(), String> {
-    let reader = File::open(file).map_err(|e| cannot_open(file, &e))?;
+    let bytes = super::seam::read(file).map_err(|e| cannot_open(file, &e))?;
     let progress = Progress::spinner("Importazione delle domande");
-    let imported = office.import_applications(&context(actor), BufReader::new(reader));
+    let imported = office.import_applications(&context(actor), bytes.as_slice());
     drop(progress);
     match imported {
         Ok(summary) => {
@@ -354,7 +457,16 @@ fn import_applications(office: &Office, file: &Path, actor: &Caller) -> Result<(
 }
 
 fn load_call(office: &Office, file: &Path, activate: bool, actor: &Caller) -> Result<(), String> {
-    let call = call_toml::load(file).map_err(|e| e.to_string())?;
+    let name = file.display().to_string();
+    let text = super::seam::read_text(file).map_err(|reason| {
+        call_toml::CallFileError {
+            file: name.clone(),
+            line: 0,
+            reason,
+        }
+        .to_string()
+    })?;
+    let call = call_toml::parse(&text, &name).map_err(|e| e.to_string())?;
     let code = call.code.clone();
     let title = call.title.clone();
     let saved = office.save_call(&context(actor), call, activate)?;
@@ -391,27 +503,23 @@ fn list_calls(office: &Office) -> Result<(), String> {
 }
 
 /// Writes to a sibling temporary file and renames it, so a failed export never leaves half a file.
+/// The backup holds every personal datum of the office: the file is the owner's only.
 fn export(office: &Office, file: &Path) -> Result<(), String> {
     let dir = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    // `NamedTempFile` creates the file 0600, and the rename keeps it: the backup holds every
-    // personal datum of the office.
-    let temp = tempfile::NamedTempFile::new_in(dir)
+    let new = super::seam::create(file, super::seam::FileMode::Private)
         .map_err(|e| format!("impossibile scrivere in {}", io_fault(dir, &e)))?;
-    let mut writer = BufWriter::new(temp);
+    let mut writer = BufWriter::new(new);
     let progress = Progress::spinner("Copia di sicurezza");
     let counts = office.export_backup(&mut writer)?;
     drop(progress);
-    let temp = writer
+    let new = writer
         .into_inner()
         .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, e.error())))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| format!("scrittura non riuscita: {}", io_fault(file, &e)))?;
-    temp.persist(file)
-        .map_err(|e| format!("impossibile salvare {}", io_fault(file, &e.error)))?;
+    new.commit()
+        .map_err(|e| format!("impossibile salvare {}", io_fault(file, &e)))?;
     println!(
         "Esportati {}, {} e {} del registro in {}.",
         plural(counts.calls, "bando", "bandi"),

@@ -49,7 +49,14 @@ pub(super) fn resolve_call(office: &Office, given: Option<&str>) -> Result<Call,
 }
 
 fn import(office: &Office, file: &Path, bando: Option<&str>, actor: &Caller) -> Result<(), String> {
-    let codes = match interested_csv::read(file) {
+    let name = file.display().to_string();
+    let read = super::seam::read_text(file)
+        .map_err(|reason| InterestedFileError::Read {
+            file: name.clone(),
+            reason,
+        })
+        .and_then(|text| interested_csv::parse(&name, &text));
+    let codes = match read {
         Ok(codes) => codes,
         Err(InterestedFileError::Rows { file, rows }) => {
             eprintln!("{}", super::output::capped(&rows));

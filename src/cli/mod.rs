@@ -15,10 +15,10 @@ macro_rules! println {
 
 macro_rules! eprintln {
     () => {
-        ::std::eprintln!()
+        $crate::cli::output::error_line("")
     };
     ($($arg:tt)*) => {
-        ::std::eprintln!("{}", $crate::cli::output::printable(&::std::format!($($arg)*)))
+        $crate::cli::output::error_line(&::std::format!($($arg)*))
     };
 }
 
@@ -33,7 +33,10 @@ mod output;
 mod progress;
 mod ranking;
 mod review;
+pub mod seam;
 mod usage;
+
+pub use commands::run_inside;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -113,16 +116,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ALLOGGI_COMUNE", value_name = "FILE")]
     pub comune: Option<PathBuf>,
 
-    /// Console condivisa: se nessun servizio (`alloggi serve`) risponde per il database, lo
-    /// avvia e vi si collega. Senza, la console usa il servizio solo se è già in funzione,
-    /// altrimenti apre il database da sé.
+    /// Console condivisa (predefinita): la console si collega al servizio della console del
+    /// database (`alloggi serve`) e, se nessuno risponde, lo avvia. Con «no» (o
+    /// ALLOGGI_CONSOLE_CONDIVISA=0) apre il database nel proprio processo, senza servizio.
     #[arg(
         long,
         global = true,
         env = "ALLOGGI_CONSOLE_CONDIVISA",
+        value_name = "SÌ|NO",
+        num_args = 0..=1,
+        default_missing_value = "sì",
         value_parser = yes_or_no
     )]
-    pub condivisa: bool,
+    pub condivisa: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,9 +178,9 @@ pub enum Command {
     #[command(alias = "registro")]
     Audit(AuditCommand),
     /// Servizio della console condivisa: apre il database e accoglie le console di più
-    /// operatori sul socket console.sock nella cartella del database (permessi 600). Con
-    /// --condivisa la console lo avvia da sé; termina quando nessuna console è collegata da un
-    /// certo tempo. Finché è in funzione, i sottocomandi trovano il database occupato.
+    /// operatori sul socket console.sock nella cartella del database (permessi 600). La console
+    /// lo avvia da sé; termina quando nessuna console è collegata da un certo tempo. Finché è
+    /// in funzione, i sottocomandi si eseguono al suo interno, come l'utente che li lancia.
     #[command(alias = "servizio")]
     Serve {
         /// Dopo quanto tempo senza console collegate il servizio termina, per esempio 90s, 10m, 1h.

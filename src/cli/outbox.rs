@@ -136,7 +136,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 /// Ctrl+C, SIGTERM and SIGHUP stop after the requests in flight are recorded, never in the
 /// middle of one.
+/// Inside the console server the client's own signals arrive as the connection's interrupt:
+/// the server's process-wide handlers are not touched.
 fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
+    if let Some(remote) = super::seam::current() {
+        return remote.interrupted();
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // Listening from here on, before any request: a signal arriving meanwhile is not lost
@@ -158,7 +163,14 @@ fn interrupt_flag(runtime: &tokio::runtime::Runtime) -> Arc<AtomicBool> {
 }
 
 fn send(office: &Office, actor: &Caller, time_limit: Duration) -> Result<(), String> {
-    let client = client()?;
+    let client = match super::seam::current() {
+        // Inside the console server: its own IO settings, as its background sender uses.
+        Some(remote) => IoClient::new(remote.sender().map_err(|reason| {
+            format!("invio a IO non attivo nel servizio della console: {reason}")
+        })?)
+        .map_err(|e| e.to_string())?,
+        None => client()?,
+    };
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
     let worker = office

@@ -29,15 +29,23 @@ fn turns_direction(c: char) -> bool {
 /// outbox list | head`) ends the program quietly, as SIGPIPE ends other tools, instead of a
 /// panic.
 pub fn line(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{}", printable(text)) {
+    let written = super::seam::stdout(&format!("{}\n", printable(text)));
+    if let Err(e) = written {
+        // The server goes on with a forwarded command whose client left: it does not end.
+        if super::seam::is_remote() {
+            return;
+        }
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(141);
         }
         ::std::eprintln!("errore: impossibile scrivere sull'uscita standard: {e}");
         std::process::exit(1);
     }
+}
+
+/// Prints one line of `text` on standard error, cleaned.
+pub fn error_line(text: &str) {
+    super::seam::stderr(&format!("{}\n", printable(text)));
 }
 
 /// The first hundred entries, one a line, then how many more there are.

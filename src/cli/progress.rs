@@ -16,12 +16,12 @@ pub struct Progress {
 impl Progress {
     /// A bar for `total` things: `label [=====>    ] 120/300 domande 00:00:04`.
     pub fn bar(label: &str, total: usize) -> Progress {
-        Progress::bar_on(target(std::io::stderr().is_terminal()), label, total)
+        Progress::bar_on(target(interactive()), label, total)
     }
 
     /// A spinner with a label, for a job that reports no count.
     pub fn spinner(label: &str) -> Progress {
-        let bar = ProgressBar::with_draw_target(None, target(std::io::stderr().is_terminal()));
+        let bar = ProgressBar::with_draw_target(None, target(interactive()));
         if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} {elapsed_precise}") {
             bar.set_style(style);
         }
@@ -59,6 +59,11 @@ impl Drop for Progress {
     fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// On this process's own terminal only: a forwarded command's progress is not drawn.
+fn interactive() -> bool {
+    !super::seam::is_remote() && std::io::stderr().is_terminal()
 }
 
 fn target(interactive: bool) -> ProgressDrawTarget {

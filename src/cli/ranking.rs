@@ -2,7 +2,6 @@
 //! definitive versions, exports, the replay of a draw, objections.
 
 use crate::office::Caller;
-use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
@@ -179,7 +178,16 @@ fn rules(
     only_check: bool,
     actor: &Caller,
 ) -> Result<(), String> {
-    let ruleset = crate::files::ruleset_toml::load(file).map_err(|e| e.to_string())?;
+    let name = file.display().to_string();
+    let text = super::seam::read_text(file).map_err(|reason| {
+        crate::files::ruleset_toml::RulesFileError {
+            file: name.clone(),
+            line: 0,
+            reason,
+        }
+        .to_string()
+    })?;
+    let ruleset = crate::files::ruleset_toml::parse(&name, &text).map_err(|e| e.to_string())?;
     let summary = format!(
         "«{}»: {} criteri, spareggio {}{}",
         ruleset.name,
@@ -378,23 +386,26 @@ fn export(
         })?;
     for (path, output) in outputs {
         let Some(path) = path else { continue };
-        let file = create_export(path, *output).map_err(|e| {
+        let file = super::seam::create(path, mode_of(*output)).map_err(|e| {
             format!(
                 "impossibile scrivere {}",
                 crate::files::reasons::io_fault(path, &e)
             )
         })?;
-        let out = BufWriter::new(file);
+        let mut out = BufWriter::new(file);
         let written = match output {
-            Output::Csv(audience) => write_csv(out, &rows, *audience),
-            Output::Notice => write_notice(out, &call.title, &header, &rows),
+            Output::Csv(audience) => write_csv(&mut out, &rows, *audience),
+            Output::Notice => write_notice(&mut out, &call.title, &header, &rows),
         };
-        written.map_err(|e| {
-            format!(
-                "scrittura non riuscita: {}",
-                crate::files::reasons::io_fault(path, &e)
-            )
-        })?;
+        written
+            .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+            .and_then(|file| file.commit())
+            .map_err(|e| {
+                format!(
+                    "scrittura non riuscita: {}",
+                    crate::files::reasons::io_fault(path, &e)
+                )
+            })?;
         let what = match output {
             Output::Csv(Audience::Public) => "elenco pubblico",
             Output::Csv(Audience::Internal) => "elenco per l'ufficio (con nomi: non pubblicare)",
@@ -412,12 +423,10 @@ fn export(
 
 /// The internal list names people: the owner's only. The public list and the albo text are
 /// public by law and keep the usual mode.
-fn create_export(path: &Path, output: Output) -> std::io::Result<File> {
+fn mode_of(output: Output) -> super::seam::FileMode {
     match output {
-        Output::Csv(Audience::Internal) => crate::files::private::create_private(path),
-        Output::Csv(Audience::Public) | Output::Notice => {
-            crate::files::private::create_public(path)
-        }
+        Output::Csv(Audience::Internal) => super::seam::FileMode::Private,
+        Output::Csv(Audience::Public) | Output::Notice => super::seam::FileMode::Public,
     }
 }
 

@@ -31,12 +31,20 @@ pub fn private_by_default() {
 /// was started with: for the files that are public by law (the public ranking, the albo text).
 pub fn create_public(path: &Path) -> io::Result<File> {
     let file = File::create(path)?;
+    make_public(&file)?;
+    Ok(file)
+}
+
+/// Gives `file` the usual mode under the umask the program was started with.
+pub fn make_public(file: &File) -> io::Result<()> {
     #[cfg(unix)]
     if let Some(umask) = STARTING_UMASK.get() {
         use std::os::unix::fs::PermissionsExt;
         file.set_permissions(std::fs::Permissions::from_mode(0o666 & !umask))?;
     }
-    Ok(file)
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 /// Creates (or truncates) `path` for writing, readable by its owner only.

@@ -233,6 +233,15 @@ impl Worker {
         stop: &AtomicBool,
         progress: &(dyn Fn(&DrainReport, usize) + Sync),
     ) -> Result<DrainReport, StoreError> {
+        // Waits for a drain already running on this database (the console server's own sender
+        // while a forwarded `outbox send` runs): never two at once, so nothing leaves twice.
+        let turn = self.store.drain_turn();
+        let _turn = tokio::select! {
+            // A free turn is taken first: a stop already set is then seen as before.
+            biased;
+            turn = turn.lock() => turn,
+            () = until_set(stop) => return Ok(DrainReport::default()),
+        };
         let halt = Halt {
             stop,
             deadline: self.config.time_limit.map(|limit| Instant::now() + limit),

@@ -53,4 +53,17 @@ impl Caller {
             Err(refusal(&self.user, self.role, needed))
         }
     }
+
+    /// In a shared database another name than one's own is for administrators only: the
+    /// server knows who connected, and a name given must not hide it from the others.
+    pub fn require_own_name(&self) -> Result<(), String> {
+        match &self.on_behalf_of {
+            Some(name) if !self.may(Role::Amministratore) => Err(format!(
+                "--operatore «{name}» rifiutato: con le console condivise solo un \
+                 amministratore agisce per conto di un altro nome; togliere --operatore (e \
+                 ALLOGGI_OPERATORE) e ripetere"
+            )),
+            _ => Ok(()),
+        }
+    }
 }

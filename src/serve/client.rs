@@ -64,7 +64,16 @@ impl Connection {
         match read_frame::<ServerFrame>(&mut self.stream) {
             Ok(Some(ServerFrame::Output(bytes))) => Ok(Said::Output(bytes)),
             Ok(Some(ServerFrame::Closed { message, code })) => Ok(Said::Closed { message, code }),
-            Ok(None) | Err(_) => Err(INTERRUPTED.to_string()),
+            // A command's frames never come to a console: the server is not speaking to one.
+            Ok(Some(
+                ServerFrame::Stdout(_)
+                | ServerFrame::Stderr(_)
+                | ServerFrame::Exit(_)
+                | ServerFrame::ReadFile { .. }
+                | ServerFrame::WriteFile { .. },
+            ))
+            | Ok(None)
+            | Err(_) => Err(INTERRUPTED.to_string()),
         }
     }
 

@@ -3,6 +3,8 @@
 //! keys and copies to its terminal the bytes the server draws.
 
 pub mod client;
+pub mod forward;
+mod inside;
 pub mod protocol;
 pub mod server;
 

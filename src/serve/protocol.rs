@@ -1,6 +1,10 @@
 //! What travels on the console socket: frames of a big-endian u32 length and that many bytes of
 //! JSON. The client opens with a [`Hello`]; then it sends keys and resizes and the server sends
 //! the bytes to write to the terminal, and finally why the console closed.
+//!
+//! A subcommand forwarded to the server opens with a [`RunHello`] instead: the server runs it
+//! and streams back its output and exit code, and asks the client for the files named on the
+//! command line, which the client reads and writes as its own user.
 
 use std::io::{self, Read, Write};
 
@@ -10,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Raised whenever the frames change meaning; a client and a server agree only when both the
 /// program's version and this number match.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// Larger frames are refused: a whole screen of output is far smaller.
 pub const MAX_FRAME: usize = 4 << 20;
@@ -44,19 +48,56 @@ pub struct Hello {
 impl Hello {
     /// Refuses a client of another version, in Italian, saying what to do.
     pub fn check_version(&self) -> Result<(), String> {
-        let ours = version();
-        if self.version == ours {
-            Ok(())
-        } else {
-            Err(format!(
-                "versione del programma diversa da quella del servizio della console \
-                 (console {}, servizio {ours}): chiudere tutte le console, attendere che il \
-                 servizio termini e riaprire la console",
-                self.version
-            ))
-        }
+        check_version(&self.version)
     }
 }
+
+fn check_version(theirs: &str) -> Result<(), String> {
+    let ours = version();
+    if theirs == ours {
+        Ok(())
+    } else {
+        Err(format!(
+            "versione del programma diversa da quella del servizio della console \
+             (console {theirs}, servizio {ours}): chiudere tutte le console, attendere che il \
+             servizio termini e riaprire la console",
+        ))
+    }
+}
+
+/// The first frame of a subcommand forwarded to the server: its arguments, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunHello {
+    pub version: String,
+    /// Every argument, the program's name first.
+    pub argv: Vec<String>,
+    /// Where the client runs: relative file names are the client's, read and written there.
+    pub cwd: String,
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    /// The name given with `--operatore` or `ALLOGGI_OPERATORE` in the client's environment,
+    /// which the arguments alone do not carry.
+    pub on_behalf_of: Option<String>,
+}
+
+impl RunHello {
+    /// Refuses a client of another version, as [`Hello::check_version`].
+    pub fn check_version(&self) -> Result<(), String> {
+        check_version(&self.version)
+    }
+}
+
+/// How a file the server asks the client to write is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileMode {
+    /// Personal data: readable by its owner only (0600).
+    Private,
+    /// Public by law: the usual mode under the client's umask.
+    Public,
+}
+
+/// The largest piece of a file in one frame: its JSON stays well under [`MAX_FRAME`].
+pub const FILE_CHUNK: usize = 256 << 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientFrame {
@@ -64,6 +105,24 @@ pub enum ClientFrame {
     Key(KeyEvent),
     Resize(u16, u16),
     Bye,
+    /// Opens a forwarded subcommand.
+    Run(RunHello),
+    /// The client was asked to stop (Ctrl+C, SIGTERM, SIGHUP): the command stops as it would
+    /// in the client's own process.
+    Interrupt,
+    /// A piece of the file the server asked for; the last one has `last` set.
+    FileChunk {
+        bytes: Vec<u8>,
+        last: bool,
+    },
+    /// The file written or appended to as asked.
+    FileDone,
+    /// Why the file asked for could not be read or written; `kind` as `std::io::ErrorKind`
+    /// names it, so the command words it as it would locally.
+    FileFailed {
+        kind: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +132,25 @@ pub enum ServerFrame {
     /// The console closed: `message` (empty when the user left) for the user, `code` for the
     /// client's exit.
     Closed { message: String, code: u8 },
+    /// What a forwarded command wrote on its standard output.
+    Stdout(Vec<u8>),
+    /// What a forwarded command wrote on its standard error.
+    Stderr(Vec<u8>),
+    /// The forwarded command ended with this exit code.
+    Exit(u8),
+    /// Asks the client for the contents of the file `path` (as typed, relative to the
+    /// client's folder), answered with `FileChunk`s or `FileFailed`.
+    ReadFile { path: String },
+    /// A piece of a file to write at `path`: the client writes the pieces to a temporary file
+    /// beside it and, at the `last`, renames it in place with `mode` and answers `FileDone` or
+    /// `FileFailed`. With `append`, the pieces are added to the end of the file instead.
+    WriteFile {
+        path: String,
+        mode: FileMode,
+        append: bool,
+        bytes: Vec<u8>,
+        last: bool,
+    },
 }
 
 /// Writes one frame and flushes it.
@@ -142,6 +220,24 @@ mod tests {
             ClientFrame::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::SHIFT)),
             ClientFrame::Resize(120, 40),
             ClientFrame::Bye,
+            ClientFrame::Run(RunHello {
+                version: version(),
+                argv: vec!["alloggi".into(), "check".into(), "è".into()],
+                cwd: "/home/mrossi".into(),
+                stdout_is_terminal: false,
+                stderr_is_terminal: true,
+                on_behalf_of: Some("Bianchi".into()),
+            }),
+            ClientFrame::Interrupt,
+            ClientFrame::FileChunk {
+                bytes: vec![0, 0xff, b';'],
+                last: true,
+            },
+            ClientFrame::FileDone,
+            ClientFrame::FileFailed {
+                kind: "NotFound".into(),
+                message: "file inesistente".into(),
+            },
         ];
         let mut wire = Vec::new();
         for frame in &sent {
@@ -166,6 +262,57 @@ mod tests {
         assert_eq!(read_frame(&mut reader).unwrap(), Some(output));
         assert_eq!(read_frame(&mut reader).unwrap(), Some(closed));
         assert_eq!(read_frame::<ServerFrame>(&mut reader).unwrap(), None);
+    }
+
+    #[test]
+    fn the_frames_of_a_forwarded_command_come_back_as_they_were_sent() {
+        let sent = vec![
+            ServerFrame::Stdout("Indici coerenti\n".into()),
+            ServerFrame::Stderr(vec![0xc3, 0xa8, 0]),
+            ServerFrame::ReadFile {
+                path: "domande.csv".into(),
+            },
+            ServerFrame::WriteFile {
+                path: "copia.jsonl".into(),
+                mode: FileMode::Private,
+                append: false,
+                bytes: vec![1; FILE_CHUNK],
+                last: false,
+            },
+            ServerFrame::WriteFile {
+                path: "checkpoint".into(),
+                mode: FileMode::Public,
+                append: true,
+                bytes: Vec::new(),
+                last: true,
+            },
+            ServerFrame::Exit(2),
+        ];
+        let mut wire = Vec::new();
+        for frame in &sent {
+            write_frame(&mut wire, frame).unwrap();
+        }
+        let mut reader = wire.as_slice();
+        let mut received = Vec::new();
+        while let Some(frame) = read_frame::<ServerFrame>(&mut reader).unwrap() {
+            received.push(frame);
+        }
+        assert_eq!(received, sent);
+    }
+
+    #[test]
+    fn a_forwarded_command_of_another_version_is_refused_in_italian() {
+        let run = |version: String| RunHello {
+            version,
+            argv: vec!["alloggi".into(), "check".into()],
+            cwd: "/".into(),
+            stdout_is_terminal: false,
+            stderr_is_terminal: false,
+            on_behalf_of: None,
+        };
+        assert_eq!(run(version()).check_version(), Ok(()));
+        let err = run("0.0.1+1".into()).check_version().unwrap_err();
+        assert!(err.contains("versione del programma diversa"), "{err}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::protocol::{ClientFrame, Hello, ServerFrame, read_frame, write_frame};
+use super::protocol::{ClientFrame, Hello, RunHello, ServerFrame, read_frame, write_frame};
 use crate::domain::roles::{Role, Roles};
 use crate::office::{Caller, Identity, Local, Office};
 use crate::tui::app::Msg;
@@ -47,6 +47,9 @@ pub struct Settings {
 /// What every console of the server shares.
 struct Shared {
     office: Local,
+    /// The same office, for the subcommands forwarded by clients.
+    opened: Arc<Office>,
+    sender: Result<crate::io::ClientConfig, String>,
     wake: Arc<tokio::sync::Notify>,
     handle: tokio::runtime::Handle,
     roles: Roles,
@@ -130,8 +133,11 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
         },
         Err(reason) => Err(reason.clone()),
     };
+    let opened = Arc::new(office);
     let shared = Arc::new(Shared {
-        office: Local::new(Arc::new(office)),
+        office: Local::new(opened.clone()),
+        opened,
+        sender: settings.sender.clone(),
         wake: wake.clone(),
         handle: runtime.handle().clone(),
         roles: settings.roles,
@@ -279,11 +285,35 @@ fn spawn_connection(stream: UnixStream, shared: Arc<Shared>) {
     }
 }
 
-/// Runs one console to its end and tells its client why it ended. A panic in the console
-/// closes this connection alone.
+/// What a client opens with: a console, or a subcommand to run.
+enum Opening {
+    Console(Hello),
+    Command(RunHello),
+}
+
+/// Runs one console or command to its end and tells its client how it ended. A panic in the
+/// console closes this connection alone.
 fn connection(stream: &UnixStream, shared: &Shared) {
-    let outcome =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| console(stream, shared)));
+    let opening = match read_opening(stream) {
+        Ok(opening) => opening,
+        Err(e) => {
+            tracing::info!(error = %e, "connessione chiusa prima di presentarsi");
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+    };
+    let hello = match opening {
+        Opening::Console(hello) => hello,
+        Opening::Command(run) => {
+            let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+            super::inside::run(stream, run, &shared.opened, shared.sender.clone());
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        console(stream, hello, shared)
+    }));
     let closed = match outcome {
         Ok(Ok(())) => ServerFrame::Closed {
             message: String::new(),
@@ -305,9 +335,8 @@ fn connection(stream: &UnixStream, shared: &Shared) {
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
-fn console(stream: &UnixStream, shared: &Shared) -> Result<(), String> {
+fn console(stream: &UnixStream, hello: Hello, shared: &Shared) -> Result<(), String> {
     let failed = |e: io::Error| format!("connessione con la console interrotta: {e}");
-    let hello = read_hello(stream).map_err(failed)?;
     hello.check_version()?;
     let caller = caller_of(stream, &hello, &shared.roles)?;
     let layers = hello
@@ -372,11 +401,12 @@ fn console(stream: &UnixStream, shared: &Shared) -> Result<(), String> {
     Ok(())
 }
 
-fn read_hello(stream: &UnixStream) -> io::Result<Hello> {
+fn read_opening(stream: &UnixStream) -> io::Result<Opening> {
     stream.set_read_timeout(Some(HELLO_TIMEOUT))?;
     let mut reader = stream;
-    let hello = match read_frame::<ClientFrame>(&mut reader)? {
-        Some(ClientFrame::Hello(hello)) => hello,
+    let opening = match read_frame::<ClientFrame>(&mut reader)? {
+        Some(ClientFrame::Hello(hello)) => Opening::Console(hello),
+        Some(ClientFrame::Run(run)) => Opening::Command(run),
         _ => {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -385,7 +415,7 @@ fn read_hello(stream: &UnixStream) -> io::Result<Hello> {
         }
     };
     stream.set_read_timeout(None)?;
-    Ok(hello)
+    Ok(opening)
 }
 
 /// Who is at the other end, as the system tells: the uid of the peer process, never a name it
@@ -396,6 +426,7 @@ fn caller_of(stream: &UnixStream, hello: &Hello, roles: &Roles) -> Result<Caller
     let identity = Identity::of_uid(credentials.uid.as_raw())?;
     let caller = Caller::new(&identity, hello.on_behalf_of.as_deref(), roles);
     caller.require(Role::Consultazione)?;
+    caller.require_own_name()?;
     Ok(caller)
 }
 
@@ -409,7 +440,14 @@ fn spawn_reader(stream: UnixStream, input: UnboundedSender<Msg>) {
                 let msg = match read_frame::<ClientFrame>(&mut reader) {
                     Ok(Some(ClientFrame::Key(key))) => Msg::Key(key),
                     Ok(Some(ClientFrame::Resize(width, height))) => Msg::Resize(width, height),
-                    Ok(Some(ClientFrame::Hello(_))) => continue,
+                    Ok(Some(
+                        ClientFrame::Hello(_)
+                        | ClientFrame::Run(_)
+                        | ClientFrame::Interrupt
+                        | ClientFrame::FileChunk { .. }
+                        | ClientFrame::FileDone
+                        | ClientFrame::FileFailed { .. },
+                    )) => continue,
                     Ok(Some(ClientFrame::Bye)) | Ok(None) => break,
                     Err(e) => {
                         tracing::info!(error = %e, "console scollegata a metà");

@@ -77,9 +77,17 @@ pub struct Store {
     /// Held by the handle recomputing summaries after a change of call, so that the clones'
     /// commands do not repeat the work meanwhile (see `summaries.rs`).
     settling: Arc<Mutex<()>>,
+    /// Held by the outbox drain running: one at a time per database, since a drain starts by
+    /// turning the entries it finds `sending` into `uncertain` — another's requests in flight.
+    draining: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
+    /// The turn of an outbox drain: see `draining`.
+    pub fn drain_turn(&self) -> Arc<tokio::sync::Mutex<()>> {
+        self.draining.clone()
+    }
+
     /// Opens (creating if needed) the database in `path`. A second opener gets `Locked`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         // Created 0700 before sled creates it with the umask's mode; an existing folder keeps
@@ -110,6 +118,7 @@ impl Store {
             trees,
             path: path.to_path_buf(),
             settling: Arc::new(Mutex::new(())),
+            draining: Arc::new(tokio::sync::Mutex::new(())),
         };
         store.check_schema()?;
         if store

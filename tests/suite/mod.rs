@@ -37,6 +37,7 @@ mod review_cli;
 mod roles_cli;
 mod rules_file;
 mod serve;
+mod serve_cli;
 mod serve_office;
 mod store;
 mod store_audit_index;
