@@ -229,6 +229,65 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `command` only if application `id`'s newest audit entry is still entry `seen`;
+    /// `Ok(Err(entry))` with the newer entry when it is not, and nothing is written. The entry
+    /// is looked up outside the transaction (sled's cannot scan), and the transaction commits
+    /// only while the audit head is still the one read then: every entry moves the head, so
+    /// nothing can be recorded about the application in between. A head moved by another
+    /// change looks again, a few times.
+    pub fn execute_if_unchanged(
+        &self,
+        command: &Command,
+        ctx: &Context,
+        id: ApplicationId,
+        seen: u64,
+    ) -> Result<Result<Vec<Event>, (u64, Event)>, StoreError> {
+        const ATTEMPTS: usize = 5;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let basis = self.audit_head_seq()?;
+            let newest = self
+                .audit_page(
+                    None,
+                    1,
+                    &AuditFilter {
+                        case: Some(id),
+                        ..AuditFilter::default()
+                    },
+                )?
+                .pop();
+            if let Some((seq, event)) = newest
+                && seq > seen
+            {
+                return Ok(Err((seq, event)));
+            }
+            let done = self.transact(|tx| {
+                let head: audit::AuditHead = tx
+                    .get_json(tx.tree(keys::META), keys::META, keys::META_AUDIT_HEAD)?
+                    .unwrap_or_default();
+                if head.seq != basis {
+                    return tx::abort(StoreError::Changed);
+                }
+                tx.run(command, ctx)
+            });
+            match done {
+                Err(StoreError::Changed) if attempt < ATTEMPTS => continue,
+                Err(e) => return Err(e),
+                Ok(events) => {
+                    self.settle_summaries();
+                    return Ok(Ok(events));
+                }
+            }
+        }
+    }
+
+    /// The sequence number of the audit log's newest entry; 0 while it is empty.
+    pub fn audit_head_seq(&self) -> Result<u64, StoreError> {
+        let head: Option<audit::AuditHead> = self.get_json(keys::META, keys::META_AUDIT_HEAD)?;
+        Ok(head.map(|h| h.seq).unwrap_or(0))
+    }
+
     /// Runs several commands as one transaction: all of them take effect, or none does.
     pub fn execute_all(&self, commands: &[(Command, Context)]) -> Result<Vec<Event>, StoreError> {
         let events = self.transact(|tx| {

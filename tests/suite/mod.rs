@@ -6,6 +6,7 @@ mod audit_replay;
 mod backup_fixture;
 mod bounded_io;
 mod bundle_cli;
+mod case_conflict;
 mod cli;
 mod cli_italian;
 mod console_agenda;

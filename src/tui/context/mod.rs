@@ -419,9 +419,24 @@ impl Ctx<'_> {
 
     /// Runs one command; once it went through, its application's row follows, the other
     /// screens learn of it and `report` says so, or where a refusal shows.
+    /// A command from a form opened on a case carries the case's version as the form saw it,
+    /// so that the office refuses it if someone changed the case since.
     pub fn execute(&mut self, command: Command, report: Report) {
+        let seen = match &report.refusal {
+            Refusal::Form => self.form_mut().and_then(|form| form.version),
+            Refusal::Reopen(form) => form.version,
+            Refusal::Status => None,
+        }
+        .filter(|seen| command.application_id() == Some(seen.id));
+        let request = match seen {
+            Some(seen) => Request::ExecuteSeen {
+                command: command.clone(),
+                seen,
+            },
+            None => Request::Execute(command.clone()),
+        };
         self.send(
-            Request::Execute(command.clone()),
+            request,
             Then::Execute {
                 command: Box::new(command),
                 report: Box::new(report),

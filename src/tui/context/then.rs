@@ -236,14 +236,32 @@ impl Ctx<'_> {
                     self.ok(report.done);
                 }
             }
-            Err(e) => match report.refusal {
-                Refusal::Status => self.error(e.to_string()),
-                Refusal::Form => self.form_or_status_error(e.to_string()),
-                Refusal::Reopen(mut form) => {
-                    form.error = Some(e.to_string());
-                    self.open_form(*form);
+            Err(e) => {
+                // Told who changed the case, the caseworker may save again: the form takes
+                // the case as it is now.
+                let newer = match &e {
+                    crate::office::OfficeError::Stale { seq, .. } => Some(*seq),
+                    _ => None,
+                };
+                match report.refusal {
+                    Refusal::Status => self.error(e.to_string()),
+                    Refusal::Form => {
+                        if let Some(seq) = newer
+                            && let Some(version) = self.form_mut().and_then(|f| f.version.as_mut())
+                        {
+                            version.seq = seq;
+                        }
+                        self.form_or_status_error(e.to_string());
+                    }
+                    Refusal::Reopen(mut form) => {
+                        if let (Some(seq), Some(version)) = (newer, form.version.as_mut()) {
+                            version.seq = seq;
+                        }
+                        form.error = Some(e.to_string());
+                        self.open_form(*form);
+                    }
                 }
-            },
+            }
         }
     }
 }
