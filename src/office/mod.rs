@@ -22,6 +22,7 @@ mod error;
 pub mod identity;
 mod intake;
 mod local;
+mod news;
 mod outbox;
 mod publish;
 mod queries;
@@ -45,6 +46,7 @@ pub use error::OfficeError;
 pub use identity::Identity;
 pub use intake::{CallSaved, Imported, InterestedAdded};
 pub use local::{Local, Serve};
+pub use news::News;
 pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};
 pub use publish::{
     InterestedPreview, InterestedTold, ON_PUBLISH_CALL, PublicationPreview, RankingPublished,

@@ -50,6 +50,11 @@ pub enum Msg {
     SenderProgress(String),
     /// The sender's report once a drain ended: the outbox and the cases have changed.
     SenderDone(String),
+    /// Something was committed through the shared console's server (in another console, by
+    /// its sender or a command): what it changed is read again.
+    Elsewhere(crate::office::News),
+    /// Who else is at a console of the shared server, as it changes.
+    Connected(Vec<String>),
 }
 
 /// Work `update` asks the runtime to do off the UI thread.
@@ -172,6 +177,8 @@ pub struct App {
     waiting: BTreeMap<Ticket, Waiter>,
     /// The newest read of the console's own data: an older reply arriving late is dropped.
     newest: Newest,
+    /// Who else is connected to the shared console's server; None in a console of its own.
+    pub connected: Option<Vec<String>>,
 }
 
 impl App {
@@ -212,6 +219,7 @@ impl App {
             asked: 0,
             waiting: BTreeMap::new(),
             newest: Newest::default(),
+            connected: None,
         };
         app.with_ctx(|ctx| {
             ctx.reload_summary();
@@ -285,6 +293,7 @@ impl App {
             messaging: &self.messaging,
             batch: self.batch.as_ref(),
             screen: self.screen,
+            connected: self.connected.as_deref(),
         }
     }
 
@@ -427,6 +436,14 @@ impl App {
                 ctx.changed(Change::Sender { line, done: true });
                 ctx.reload_summary();
                 self.settle()
+            }
+            Msg::Elsewhere(news) => {
+                self.with_ctx(|ctx| ctx.elsewhere(news));
+                true
+            }
+            Msg::Connected(others) => {
+                self.connected = Some(others);
+                self.screen == ScreenId::home()
             }
         }
     }

@@ -84,6 +84,17 @@ impl DayCounts {
 }
 
 /// The rows in id order; they read as a slice of `Row`.
+/// Where [`Rows::put`] put a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    /// In place of the application's row: positions stay valid.
+    Replaced,
+    /// After every other: positions stay valid, the lists must learn the new one.
+    Added,
+    /// Among the others, which moved: lists built on positions must be built again.
+    Shifted,
+}
+
 #[derive(Debug, Default)]
 pub struct Rows {
     rows: Vec<Row>,
@@ -140,6 +151,29 @@ impl Rows {
             ReviewList::Overdue => self.integration_days.before(today),
             ReviewList::FeeDue => self.fee_days.from(today),
             ReviewList::FeeLate => self.fee_days.before(today),
+        }
+    }
+
+    /// A row read again: in place of the application's row, or added in id order for an
+    /// application not listed yet (arrived in another console). Says where it went.
+    pub fn put(&mut self, row: Row) -> Placed {
+        match self.rows.binary_search_by_key(&row.id, |r| r.id) {
+            Ok(_) => {
+                self.replace(row);
+                Placed::Replaced
+            }
+            Err(at) => {
+                *self.per_state.entry(row.state).or_default() += 1;
+                self.integration_days.add(row.integration_deadline);
+                self.fee_days.add(row.fee_due);
+                let placed = if at == self.rows.len() {
+                    Placed::Added
+                } else {
+                    Placed::Shifted
+                };
+                self.rows.insert(at, row);
+                placed
+            }
         }
     }
 

@@ -27,7 +27,7 @@ use super::data::Row;
 use super::form::Form;
 use super::keymap::{Context, Keymap};
 use super::messaging::{BatchRun, Messaging, PreviewState};
-use super::rows::Rows;
+use super::rows::{Placed, Rows};
 use super::screens::ScreenId;
 use super::search::Entry;
 use crate::domain::time::{Timestamp, rome_date};
@@ -471,8 +471,33 @@ impl Ctx<'_> {
     pub fn refresh_applications(&mut self, ids: Vec<ApplicationId>, registered: bool) {
         self.send(
             Request::RowsOf { ids: ids.clone() },
-            Then::Refreshed { ids, registered },
+            Then::Refreshed {
+                ids,
+                registered,
+                elsewhere: false,
+            },
         );
+    }
+
+    /// Someone committed in another console of the shared server: the rows of the
+    /// applications it changed (new ones too), the open case among them, the figures, the
+    /// outbox and the lists shown are read again; cursors and selections stay where they are.
+    pub(in crate::tui) fn elsewhere(&mut self, news: crate::office::News) {
+        if !news.applications.is_empty() {
+            self.send(
+                Request::RowsOf {
+                    ids: news.applications.clone(),
+                },
+                Then::Refreshed {
+                    ids: news.applications,
+                    registered: news.registered,
+                    elsewhere: true,
+                },
+            );
+        }
+        self.reload_summary();
+        self.changed(Change::Outbox);
+        self.after_step();
     }
 
     /// The rows of applications `ids` as just read: each replaces its old one, and the screens
@@ -485,8 +510,25 @@ impl Ctx<'_> {
     ) {
         match rows {
             Ok(rows) => {
+                let mut placed = Placed::Replaced;
                 for row in rows {
-                    self.rows.replace(row);
+                    // Before the first read, that read brings every row.
+                    if !self.rows.loaded {
+                        self.rows.replace(row);
+                        continue;
+                    }
+                    placed = match (placed, self.rows.put(row)) {
+                        (Placed::Shifted, _) | (_, Placed::Shifted) => Placed::Shifted,
+                        (Placed::Added, _) | (_, Placed::Added) => Placed::Added,
+                        _ => Placed::Replaced,
+                    };
+                }
+                match placed {
+                    Placed::Replaced => {}
+                    // The lists and the search learn the new rows at the end.
+                    Placed::Added => self.changed(Change::RowsLoaded),
+                    // Rows moved under the lists built on their positions: all read again.
+                    Placed::Shifted => self.load_rows(),
                 }
             }
             Err(e) => tracing::warn!(error = %e, "righe delle domande non rilette"),

@@ -72,6 +72,8 @@ pub(in crate::tui) enum Then {
     Refreshed {
         ids: Vec<ApplicationId>,
         registered: bool,
+        /// Changed in another console: the lists showing them are rebuilt as well.
+        elsewhere: bool,
     },
     /// A batch of messages: its progress, then its end.
     Batch,
@@ -118,8 +120,18 @@ impl Ctx<'_> {
     /// The reply to a request the console sent; true when the screen may show something new.
     pub(in crate::tui) fn on_then(&mut self, then: Then, reply: Reply) -> bool {
         match (then, reply) {
-            (Then::Refreshed { ids, registered }, Reply::RowsOf(rows)) => {
+            (
+                Then::Refreshed {
+                    ids,
+                    registered,
+                    elsewhere,
+                },
+                Reply::RowsOf(rows),
+            ) => {
                 self.rows_read(rows, &ids, registered);
+                if elsewhere {
+                    self.after_step();
+                }
             }
             (Then::Batch, Reply::Batch(update)) => {
                 self.on_batch(update);
