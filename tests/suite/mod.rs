@@ -13,6 +13,7 @@ mod console_agenda;
 mod console_calls;
 mod console_decisions;
 mod console_e2e;
+mod console_live;
 mod console_picker;
 mod console_ranking;
 mod console_review;
