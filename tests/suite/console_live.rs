@@ -23,7 +23,10 @@ fn bianchi(console: &Console) -> Context {
 fn elsewhere(console: &mut Console, command: Command) {
     let seq = console.office.audit_head_seq().expect("audit head");
     let ctx = bianchi(console);
-    console.office.execute(&ctx, &command).expect("committed elsewhere");
+    console
+        .office
+        .execute(&ctx, &command)
+        .expect("committed elsewhere");
     let news = console.office.news_since(seq).expect("news");
     console.app.update(Msg::Elsewhere(news));
     console.settle();
@@ -86,7 +89,13 @@ fn the_open_case_is_read_again_when_another_console_changes_it() {
     let mut contact = console.store().application(id).unwrap().unwrap().contact;
     contact.email = Some("nuovo.indirizzo@example.it".into());
     elsewhere(&mut console, Command::UpdateContact { id, contact });
-    let case = console.app.screens.case.current.as_ref().expect("case open");
+    let case = console
+        .app
+        .screens
+        .case
+        .current
+        .as_ref()
+        .expect("case open");
     assert_eq!(
         case.data.application.contact.email.as_deref(),
         Some("nuovo.indirizzo@example.it")
