@@ -269,6 +269,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_row_put_replaces_its_own_or_joins_in_id_order_with_its_counts() {
+        let mut rows = rows();
+        assert_eq!(
+            rows.put(row(2, "Bianchi Anna", State::Esclusa)),
+            Placed::Replaced
+        );
+        assert_eq!(rows.put(row(7, "Neri Ada", State::Ricevuta)), Placed::Added);
+        assert_eq!(rows.position_of(ApplicationId(7)), Some(4));
+        let mut rows = Rows::default();
+        rows.set(vec![
+            row(1, "Rossi Maria", State::Ricevuta),
+            row(5, "Verdi Paolo", State::Esclusa),
+        ]);
+        assert_eq!(
+            rows.put(row(3, "Neri Ada", State::Ricevuta)),
+            Placed::Shifted
+        );
+        let ids: Vec<u64> = rows.iter().map(|r| r.id.0).collect();
+        assert_eq!(ids, [1, 3, 5], "still in id order");
+        assert_eq!(rows.count_in(Some(State::Ricevuta)), 2);
+        assert_eq!(rows.count_in(None), 3);
+    }
+
+    #[test]
     fn the_deadline_lists_count_by_the_day_given() {
         let day = |d| chrono::NaiveDate::from_ymd_opt(2025, 5, d).unwrap_or_default();
         let mut rows = rows();

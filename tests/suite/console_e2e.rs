@@ -162,10 +162,6 @@ impl Console {
         ]);
     }
 
-    fn screen(&self) -> String {
-        self.screen_of("0")
-    }
-
     fn screen_of(&self, target: &str) -> String {
         let out = self.tmux_output(&["capture-pane", "-p", "-t", target]);
         assert!(
