@@ -229,12 +229,12 @@ impl Store {
         Ok(value)
     }
 
-    /// Runs `command` only if application `id`'s newest audit entry is still entry `seen`;
-    /// `Ok(Err(entry))` with the newer entry when it is not, and nothing is written. The entry
-    /// is looked up outside the transaction (sled's cannot scan), and the transaction commits
-    /// only while the audit head is still the one read then: every entry moves the head, so
-    /// nothing can be recorded about the application in between. A head moved by another
-    /// change looks again, a few times.
+    /// Runs `command` only if nothing changed application `id`'s record since audit entry
+    /// `seen`; `Ok(Err(entry))` with the newest change when something did, and nothing is
+    /// written. The change is looked up outside the transaction (sled's cannot scan), and the
+    /// transaction commits only while the audit head is still the one read then: every entry
+    /// moves the head, so nothing can be recorded about the application in between. A head
+    /// moved by another change looks again, a few times.
     pub fn execute_if_unchanged(
         &self,
         command: &Command,
@@ -247,20 +247,8 @@ impl Store {
         loop {
             attempt += 1;
             let basis = self.audit_head_seq()?;
-            let newest = self
-                .audit_page(
-                    None,
-                    1,
-                    &AuditFilter {
-                        case: Some(id),
-                        ..AuditFilter::default()
-                    },
-                )?
-                .pop();
-            if let Some((seq, event)) = newest
-                && seq > seen
-            {
-                return Ok(Err((seq, event)));
+            if let Some(change) = self.changed_since(id, seen)? {
+                return Ok(Err(change));
             }
             let done = self.transact(|tx| {
                 let head: audit::AuditHead = tx
@@ -278,6 +266,37 @@ impl Store {
                     self.settle_summaries();
                     return Ok(Ok(events));
                 }
+            }
+        }
+    }
+
+    /// The newest audit entry after entry `seen` that changed application `id`'s record.
+    /// Messages queued and delivered about it are not changes of the record (the sender
+    /// records deliveries while a caseworker types).
+    fn changed_since(
+        &self,
+        id: ApplicationId,
+        seen: u64,
+    ) -> Result<Option<(u64, Event)>, StoreError> {
+        const PAGE: usize = 32;
+        let filter = AuditFilter {
+            case: Some(id),
+            ..AuditFilter::default()
+        };
+        let mut before = None;
+        loop {
+            let page = self.audit_page(before, PAGE, &filter)?;
+            for (seq, event) in &page {
+                if *seq <= seen {
+                    return Ok(None);
+                }
+                if event.kind.workflow() != crate::domain::workflows::Workflow::Messages {
+                    return Ok(Some((*seq, event.clone())));
+                }
+            }
+            match page.last() {
+                Some((oldest, _)) if page.len() == PAGE => before = Some(*oldest),
+                _ => return Ok(None),
             }
         }
     }

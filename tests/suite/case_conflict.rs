@@ -103,8 +103,33 @@ fn a_step_on_a_case_changed_since_its_form_opened_is_refused_with_who_and_when()
     assert_eq!(email(&office).as_deref(), Some("bianchi@example.it"));
     assert_eq!(office.store().audit_len(), audit + 1);
 
+    // Messages about the case are no change of it: a message queued with a registration and
+    // then withdrawn after the form opened lets the form's step through.
+    let registered = office
+        .step(
+            &rossi,
+            &alloggi::office::Step {
+                command: Some(register(A1)),
+                application: None,
+                template: "presa_in_carico".to_string(),
+                typed: alloggi::messages::Values::new(),
+            },
+        )
+        .expect("registered with its message");
+    let opened = office.case(A1).expect("read").expect("exists").version();
+    office
+        .withdraw(&rossi, registered.queued, "inviata per posta")
+        .expect("withdrawn");
+    execute_seen(
+        &office,
+        &bianchi,
+        new_email(A1, &office, "b2@example.it"),
+        opened,
+    )
+    .expect("a message withdrawn is no change of the case");
+
     // A step on another day names the day too.
-    let stale = alloggi::office::reads::CaseVersion { id: A1, seq };
+    let stale = opened;
     let tomorrow = as_user("bianchi", ts(2024, 12, 3, 9, 0, 0));
     let err = execute_seen(
         &office,
