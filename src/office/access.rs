@@ -39,7 +39,7 @@ pub fn required_role(request: &Request) -> Role {
             }
         }
         Request::PreviewPublication { .. } | Request::PublishRanking { .. } => Role::Responsabile,
-        Request::Execute(command) => command_role(command),
+        Request::Execute(command) | Request::ExecuteSeen { command, .. } => command_role(command),
         Request::RunSteps(commands) => commands
             .iter()
             .map(command_role)

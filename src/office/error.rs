@@ -25,6 +25,10 @@ pub enum OfficeError {
     /// The database or a file failed.
     #[error("{0}")]
     Failed(String),
+    /// A form's step refused because its application changed since the form opened; `seq` is
+    /// the audit entry that changed it, the version a second save may take.
+    #[error("{message}")]
+    Stale { message: String, seq: u64 },
 }
 
 impl From<StoreError> for OfficeError {

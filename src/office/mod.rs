@@ -23,6 +23,7 @@ mod group_cache;
 pub mod identity;
 mod intake;
 mod local;
+mod news;
 mod outbox;
 mod publish;
 mod queries;
@@ -46,6 +47,7 @@ pub use error::OfficeError;
 pub use identity::Identity;
 pub use intake::{CallSaved, Imported, InterestedAdded};
 pub use local::{Local, Serve};
+pub use news::News;
 pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};
 pub use publish::{
     InterestedPreview, InterestedTold, ON_PUBLISH_CALL, PublicationPreview, RankingPublished,

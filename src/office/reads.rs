@@ -143,7 +143,24 @@ pub struct Case {
     pub versions: Vec<RankingHeader>,
 }
 
+/// Where an application stood when a form was opened on it: its newest audit entry. A step
+/// sent with it is refused once another entry about the application follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CaseVersion {
+    pub id: ApplicationId,
+    /// The sequence number of the application's newest audit entry; 0 with none.
+    pub seq: u64,
+}
+
 impl Case {
+    /// The version of the application as read.
+    pub fn version(&self) -> CaseVersion {
+        CaseVersion {
+            id: self.application.id,
+            seq: self.events.iter().map(|(seq, _)| *seq).max().unwrap_or(0),
+        }
+    }
+
     pub fn load(store: &Store, id: ApplicationId) -> Result<Option<Case>, StoreError> {
         let Some(application) = store.application(id)? else {
             return Ok(None);

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::access_log::Channel;
-use super::reads::{Case, RankingData, Row, Summary};
+use super::reads::{Case, CaseVersion, RankingData, Row, Summary};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
     InterestedPreview, InterestedTold, Office, OfficeError, OutboxView, PublicationPreview,
@@ -98,6 +98,12 @@ pub enum Request {
     },
     // ---- writes ----
     Execute(Command),
+    /// A command from a form opened on the application at version `seen`: refused when the
+    /// application changed since. Answered as `Execute`.
+    ExecuteSeen {
+        command: Command,
+        seen: CaseVersion,
+    },
     Step(Step),
     RunSteps(Vec<Command>),
     /// Reports `Progress::Batch`; stops between chunks when asked.
@@ -161,6 +167,7 @@ impl Request {
             Request::PreviewInterested { .. } => "preview_interested",
             Request::PreviewPublication { .. } => "preview_publication",
             Request::Execute(_) => "execute",
+            Request::ExecuteSeen { .. } => "execute_seen",
             Request::Step(_) => "step",
             Request::RunSteps(_) => "run_steps",
             Request::Batch(_) => "batch",
@@ -180,6 +187,7 @@ impl Request {
         matches!(
             self,
             Request::Execute(_)
+                | Request::ExecuteSeen { .. }
                 | Request::Step(_)
                 | Request::RunSteps(_)
                 | Request::Batch(_)
@@ -266,7 +274,7 @@ impl Reply {
             Request::PreviewStep(_) => Reply::PreviewStep(Err(no())),
             Request::PreviewInterested { .. } => Reply::PreviewInterested(Err(no())),
             Request::PreviewPublication { .. } => Reply::PreviewPublication(Err(no())),
-            Request::Execute(_) => Reply::Execute(Err(no())),
+            Request::Execute(_) | Request::ExecuteSeen { .. } => Reply::Execute(Err(no())),
             Request::Step(_) => Reply::Step(Err(no())),
             Request::RunSteps(commands) => Reply::RunSteps(StepsReport {
                 done: Vec::new(),
@@ -348,6 +356,9 @@ impl Office {
                 Reply::PreviewPublication(self.preview_publication(ctx, &call, kind))
             }
             Request::Execute(command) => Reply::Execute(self.execute(ctx, &command)),
+            Request::ExecuteSeen { command, seen } => {
+                Reply::Execute(self.execute_seen(ctx, &command, seen))
+            }
             Request::Step(step) => Reply::Step(self.step(ctx, &step)),
             Request::RunSteps(commands) => Reply::RunSteps(self.run_steps(ctx, &commands)),
             Request::Batch(batch) => Reply::Batch(

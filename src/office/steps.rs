@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::reads::CaseVersion;
 use super::{Office, OfficeError};
 use crate::domain::{ApplicationId, Command, Context, Event};
 use crate::messages::NewMessage;
@@ -127,6 +128,32 @@ impl Office {
     /// Runs one command in one transaction, durable on return.
     pub fn execute(&self, ctx: &Context, command: &Command) -> Result<Vec<Event>, OfficeError> {
         Ok(self.store.execute(command, ctx)?)
+    }
+
+    /// Runs one command from a form opened on application version `seen`, refused with who
+    /// changed the application and when if anything was recorded about it since; the check is
+    /// the store transaction's own (see `Store::execute_if_unchanged`).
+    pub fn execute_seen(
+        &self,
+        ctx: &Context,
+        command: &Command,
+        seen: CaseVersion,
+    ) -> Result<Vec<Event>, OfficeError> {
+        match self
+            .store
+            .execute_if_unchanged(command, ctx, seen.id, seen.seq)
+        {
+            Ok(Ok(events)) => Ok(events),
+            Ok(Err((seq, event))) => Err(OfficeError::Stale {
+                message: changed_since_opened(&event, ctx.now),
+                seq,
+            }),
+            Err(StoreError::Changed) => Err(OfficeError::Refused(
+                "l'archivio sta cambiando per altre modifiche: salvare di nuovo tra un momento"
+                    .into(),
+            )),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Runs several commands as one transaction: all of them take effect, or none does.
@@ -284,4 +311,24 @@ impl Office {
         update.finished = true;
         update
     }
+}
+
+/// Who changed an application after a form was opened on it, and when (the day too, when not
+/// today), and what to do.
+fn changed_since_opened(event: &Event, now: crate::domain::time::Timestamp) -> String {
+    use crate::domain::time::{format_ts_date, format_ts_time, rome_date};
+    let when = if rome_date(event.at) == rome_date(now) {
+        format!("alle {}", format_ts_time(event.at))
+    } else {
+        format!(
+            "il {} alle {}",
+            format_ts_date(event.at),
+            format_ts_time(event.at)
+        )
+    };
+    format!(
+        "la domanda è stata modificata da {} {when} dopo l'apertura del modulo: controllare \
+         la scheda aggiornata e salvare di nuovo per confermare quanto scritto",
+        event.who()
+    )
 }

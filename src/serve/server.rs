@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::protocol::{ClientFrame, Hello, RunHello, ServerFrame, read_frame, write_frame};
 use crate::domain::roles::{Role, Roles};
-use crate::office::{Caller, Identity, Local, Office};
+use crate::office::{Caller, Identity, Local, Office, Progress, Reply, Request, Serve};
 use crate::tui::app::Msg;
 use crate::tui::keymap::{self, Layer};
 use crate::tui::{Channels, messaging, theme};
@@ -46,9 +46,7 @@ pub struct Settings {
 
 /// What every console of the server shares.
 struct Shared {
-    office: Local,
-    /// The same office, for the subcommands forwarded by clients.
-    opened: Arc<Office>,
+    office: Arc<Office>,
     sender: Result<crate::io::ClientConfig, String>,
     wake: Arc<tokio::sync::Notify>,
     handle: tokio::runtime::Handle,
@@ -57,10 +55,22 @@ struct Shared {
     sender_off: Option<String>,
     /// The rows and search index every console holds, once.
     pool: Arc<crate::tui::pool::Pool>,
-    /// Where the sender's lines go: every connected console.
-    consoles: Mutex<Vec<UnboundedSender<Msg>>>,
+    /// Every console connected: where the sender's lines and the news go.
+    consoles: Mutex<Vec<Seat>>,
+    /// The number the next console is known by.
+    next_seat: AtomicU64,
+    /// The newest audit entry the consoles were told of.
+    told: Mutex<u64>,
     /// How many consoles are connected, and since when that number last changed.
     connected: Mutex<(usize, Instant)>,
+}
+
+/// One connected console.
+struct Seat {
+    id: u64,
+    /// Who is at it, as the others see them.
+    name: String,
+    tx: UnboundedSender<Msg>,
 }
 
 impl Shared {
@@ -103,14 +113,103 @@ impl Shared {
     /// Hands a line of the sender to every console still connected.
     fn broadcast(&self, msg: Msg) {
         let mut consoles = self.consoles.lock().unwrap_or_else(PoisonError::into_inner);
-        consoles.retain(|tx| {
+        consoles.retain(|seat| {
             let copy = match &msg {
                 Msg::SenderProgress(line) => Msg::SenderProgress(line.clone()),
                 Msg::SenderDone(line) => Msg::SenderDone(line.clone()),
                 _ => return true,
             };
-            tx.send(copy).is_ok()
+            seat.tx.send(copy).is_ok()
         });
+    }
+
+    /// Tells every console what was committed since they were last told, so that each reads
+    /// again what it shows; to call after anything that may have committed. The console
+    /// that committed is told as well: its entries cannot be told apart from those of a
+    /// commit made at the same time elsewhere, and reading a few rows twice costs little.
+    /// Sending never waits for a console (the channels are unbounded).
+    pub fn committed(&self) {
+        let mut told = self.told.lock().unwrap_or_else(PoisonError::into_inner);
+        let news = match self.office.news_since(*told) {
+            Ok(news) => news,
+            Err(e) => {
+                tracing::warn!(error = %e, "novità dell'archivio non lette");
+                return;
+            }
+        };
+        if news.is_empty() {
+            return;
+        }
+        *told = news.upto;
+        let consoles = self.consoles.lock().unwrap_or_else(PoisonError::into_inner);
+        for seat in consoles.iter() {
+            let _ = seat.tx.send(Msg::Elsewhere(news.clone()));
+        }
+    }
+
+    /// A console takes its seat; everyone learns who is connected.
+    fn sit(&self, name: String, tx: UnboundedSender<Msg>) -> u64 {
+        let id = self.next_seat.fetch_add(1, Ordering::Relaxed);
+        let mut consoles = self.consoles.lock().unwrap_or_else(PoisonError::into_inner);
+        consoles.push(Seat { id, name, tx });
+        tell_who(&consoles);
+        id
+    }
+
+    /// A console leaves its seat; the others learn it.
+    fn stand(&self, id: u64) {
+        let mut consoles = self.consoles.lock().unwrap_or_else(PoisonError::into_inner);
+        consoles.retain(|seat| seat.id != id);
+        tell_who(&consoles);
+    }
+}
+
+/// A console's seat, left when dropped.
+struct Seated<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl Drop for Seated<'_> {
+    fn drop(&mut self) {
+        self.shared.stand(self.id);
+    }
+}
+
+/// Tells every console who else is connected, by name, in order.
+fn tell_who(consoles: &[Seat]) {
+    for seat in consoles {
+        let mut others: Vec<String> = consoles
+            .iter()
+            .filter(|other| other.id != seat.id)
+            .map(|other| other.name.clone())
+            .collect();
+        others.sort();
+        others.dedup();
+        let _ = seat.tx.send(Msg::Connected(others));
+    }
+}
+
+/// The office as the server's consoles reach it: after each request that writes, every
+/// console is told what changed.
+struct Telling {
+    shared: Arc<Shared>,
+}
+
+impl Serve for Telling {
+    fn serve(
+        &self,
+        ctx: &crate::domain::Context,
+        request: Request,
+        stop: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Reply {
+        let writes = request.writes();
+        let reply = self.shared.office.handle(ctx, request, stop, progress);
+        if writes {
+            self.shared.committed();
+        }
+        reply
     }
 }
 
@@ -133,10 +232,9 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
         },
         Err(reason) => Err(reason.clone()),
     };
-    let opened = Arc::new(office);
+    let told = office.audit_head_seq().map_err(|e| e.to_string())?;
     let shared = Arc::new(Shared {
-        office: Local::new(opened.clone()),
-        opened,
+        office: Arc::new(office),
         sender: settings.sender.clone(),
         wake: wake.clone(),
         handle: runtime.handle().clone(),
@@ -145,6 +243,8 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
         sender_off: sender.as_ref().err().cloned(),
         pool: crate::tui::pool::Pool::new(),
         consoles: Mutex::new(Vec::new()),
+        next_seat: AtomicU64::new(0),
+        told: Mutex::new(told),
         connected: Mutex::new((0, Instant::now())),
     });
     let stop = Arc::new(AtomicBool::new(false));
@@ -156,7 +256,12 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
                 worker,
                 wake,
                 Arc::new(move |msg| {
+                    // A drain ended: the message states it recorded are news.
+                    let drained = matches!(msg, Msg::SenderDone(_));
                     news.broadcast(msg);
+                    if drained {
+                        news.committed();
+                    }
                     true
                 }),
             );
@@ -293,7 +398,7 @@ enum Opening {
 
 /// Runs one console or command to its end and tells its client how it ended. A panic in the
 /// console closes this connection alone.
-fn connection(stream: &UnixStream, shared: &Shared) {
+fn connection(stream: &UnixStream, shared: &Arc<Shared>) {
     let opening = match read_opening(stream) {
         Ok(opening) => opening,
         Err(e) => {
@@ -306,8 +411,10 @@ fn connection(stream: &UnixStream, shared: &Shared) {
         Opening::Console(hello) => hello,
         Opening::Command(run) => {
             let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-            super::inside::run(stream, run, &shared.opened, shared.sender.clone());
+            super::inside::run(stream, run, &shared.office, shared.sender.clone());
             let _ = stream.shutdown(std::net::Shutdown::Both);
+            // Whatever the command committed, the consoles read again.
+            shared.committed();
             return;
         }
     };
@@ -335,7 +442,7 @@ fn connection(stream: &UnixStream, shared: &Shared) {
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
-fn console(stream: &UnixStream, hello: Hello, shared: &Shared) -> Result<(), String> {
+fn console(stream: &UnixStream, hello: Hello, shared: &Arc<Shared>) -> Result<(), String> {
     let failed = |e: io::Error| format!("connessione con la console interrotta: {e}");
     hello.check_version()?;
     let caller = caller_of(stream, &hello, &shared.roles)?;
@@ -366,11 +473,15 @@ fn console(stream: &UnixStream, hello: Hello, shared: &Shared) -> Result<(), Str
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (input_tx, input) = tokio::sync::mpsc::unbounded_channel();
     spawn_reader(stream.try_clone().map_err(failed)?, input_tx);
-    shared
-        .consoles
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(tx.clone());
+    let name = caller
+        .on_behalf_of
+        .clone()
+        .unwrap_or_else(|| caller.user.clone());
+    // Left on every way out, a panic too.
+    let _seat = Seated {
+        shared,
+        id: shared.sit(name, tx.clone()),
+    };
     let app = crate::tui::new_app(
         keymap,
         theme::Theme {
@@ -385,14 +496,18 @@ fn console(stream: &UnixStream, hello: Hello, shared: &Shared) -> Result<(), Str
         shared.pool.clone(),
     );
     let channels = Channels { tx, rx, input };
+    let office = Local::new(Arc::new(Telling {
+        shared: shared.clone(),
+    }));
     let result = shared.handle.block_on(crate::tui::console_loop(
         &mut terminal,
         app,
-        &shared.office,
+        &office,
         channels,
         &shared.wake,
         || {},
     ));
+
     // The terminal shows the cursor again as it is dropped; the client restores its own
     // terminal, and a client already gone would only turn that write into an error message.
     ended.store(true, Ordering::Relaxed);

@@ -238,6 +238,84 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `command` only if nothing changed application `id`'s record since audit entry
+    /// `seen`; `Ok(Err(entry))` with the newest change when something did, and nothing is
+    /// written. The change is looked up outside the transaction (sled's cannot scan), and the
+    /// transaction commits only while the audit head is still the one read then: every entry
+    /// moves the head, so nothing can be recorded about the application in between. A head
+    /// moved by another change looks again, a few times.
+    pub fn execute_if_unchanged(
+        &self,
+        command: &Command,
+        ctx: &Context,
+        id: ApplicationId,
+        seen: u64,
+    ) -> Result<Result<Vec<Event>, (u64, Event)>, StoreError> {
+        const ATTEMPTS: usize = 5;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let basis = self.audit_head_seq()?;
+            if let Some(change) = self.changed_since(id, seen)? {
+                return Ok(Err(change));
+            }
+            let done = self.transact(|tx| {
+                let head: audit::AuditHead = tx
+                    .get_json(tx.tree(keys::META), keys::META, keys::META_AUDIT_HEAD)?
+                    .unwrap_or_default();
+                if head.seq != basis {
+                    return tx::abort(StoreError::Changed);
+                }
+                tx.run(command, ctx)
+            });
+            match done {
+                Err(StoreError::Changed) if attempt < ATTEMPTS => continue,
+                Err(e) => return Err(e),
+                Ok(events) => {
+                    self.settle_summaries();
+                    return Ok(Ok(events));
+                }
+            }
+        }
+    }
+
+    /// The newest audit entry after entry `seen` that changed application `id`'s record.
+    /// Messages queued and delivered about it are not changes of the record (the sender
+    /// records deliveries while a caseworker types).
+    fn changed_since(
+        &self,
+        id: ApplicationId,
+        seen: u64,
+    ) -> Result<Option<(u64, Event)>, StoreError> {
+        const PAGE: usize = 32;
+        let filter = AuditFilter {
+            case: Some(id),
+            ..AuditFilter::default()
+        };
+        let mut before = None;
+        loop {
+            let page = self.audit_page(before, PAGE, &filter)?;
+            for (seq, event) in &page {
+                if *seq <= seen {
+                    return Ok(None);
+                }
+                if event.kind.workflow() != crate::domain::workflows::Workflow::Messages {
+                    return Ok(Some((*seq, event.clone())));
+                }
+            }
+            match page.last() {
+                Some((oldest, _)) if page.len() == PAGE => before = Some(*oldest),
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// The sequence number of the audit log's newest entry; 0 while it is empty.
+    pub fn audit_head_seq(&self) -> Result<u64, StoreError> {
+        let head: Option<audit::AuditHead> = self.get_json(keys::META, keys::META_AUDIT_HEAD)?;
+        Ok(head.map(|h| h.seq).unwrap_or(0))
+    }
+
     /// Runs several commands as one transaction: all of them take effect, or none does.
     pub fn execute_all(&self, commands: &[(Command, Context)]) -> Result<Vec<Event>, StoreError> {
         let events = self.transact(|tx| {

@@ -51,6 +51,11 @@ pub enum Msg {
     SenderProgress(String),
     /// The sender's report once a drain ended: the outbox and the cases have changed.
     SenderDone(String),
+    /// Something was committed through the shared console's server (in another console, by
+    /// its sender or a command): what it changed is read again.
+    Elsewhere(crate::office::News),
+    /// Who else is at a console of the shared server, as it changes.
+    Connected(Vec<String>),
 }
 
 /// Work `update` asks the runtime to do off the UI thread.
@@ -175,6 +180,8 @@ pub struct App {
     waiting: BTreeMap<Ticket, Waiter>,
     /// The newest read of the console's own data: an older reply arriving late is dropped.
     newest: Newest,
+    /// Who else is connected to the shared console's server; None in a console of its own.
+    pub connected: Option<Vec<String>>,
 }
 
 impl App {
@@ -217,6 +224,7 @@ impl App {
             asked: 0,
             waiting: BTreeMap::new(),
             newest: Newest::default(),
+            connected: None,
         };
         match app.pool.rows() {
             // Another console of the process read them: taken as they are.
@@ -299,6 +307,7 @@ impl App {
             messaging: &self.messaging,
             batch: self.batch.as_ref(),
             screen: self.screen,
+            connected: self.connected.as_deref(),
         }
     }
 
@@ -443,6 +452,14 @@ impl App {
                 ctx.changed(Change::Sender { line, done: true });
                 ctx.reload_summary();
                 self.settle()
+            }
+            Msg::Elsewhere(news) => {
+                self.with_ctx(|ctx| ctx.elsewhere(news));
+                true
+            }
+            Msg::Connected(others) => {
+                self.connected = Some(others);
+                self.screen == ScreenId::home()
             }
         }
     }

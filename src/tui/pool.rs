@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use super::data::Row;
-use super::rows::Rows;
+use super::rows::{Placed, Rows};
 use super::search::SearchIndex;
 
 #[derive(Default)]
@@ -38,21 +38,34 @@ impl Pool {
         rows.clone()
     }
 
-    /// Rows of changed applications, as just read: they replace their old ones in the pool, and
-    /// the console takes the pool's rows, with whatever other consoles changed meanwhile. A
-    /// console whose rows were never read whole keeps its own (the pool has none to give).
-    pub fn replace(&self, changed: Vec<Row>, own: &mut Rows) {
+    /// Rows of changed or new applications, as just read: they take their place in the pool,
+    /// and the console takes the pool's rows, with whatever other consoles changed meanwhile.
+    /// Says how the console's rows moved: rows added at the end, or laid out anew, ask the
+    /// lists built on positions to learn them. A console whose rows were never read whole only
+    /// replaces those it has (the read under way brings the rest).
+    pub fn put(&self, changed: Vec<Row>, own: &mut Rows) -> Placed {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        if rows.loaded && own.loaded {
-            for row in changed {
-                rows.replace(row);
-            }
-            *own = rows.clone();
-        } else {
+        if !own.loaded {
             for row in changed {
                 own.replace(row);
             }
+            return Placed::Replaced;
         }
+        if !rows.loaded {
+            *rows = own.clone();
+        }
+        for row in changed {
+            rows.put(row);
+        }
+        let placed = if !rows.same_layout(own) {
+            Placed::Shifted
+        } else if rows.len() != own.len() {
+            Placed::Added
+        } else {
+            Placed::Replaced
+        };
+        *own = rows.clone();
+        placed
     }
 
     /// The search index over `rows`: the one already built when it was built over these very
@@ -102,10 +115,10 @@ mod tests {
         let pool = Pool::new();
         let mut first = pool.set_rows(read(1_000));
         let mut second = pool.rows().expect("rows");
-        pool.replace(vec![row(10, "Cambiato", State::Ammessa)], &mut first);
+        pool.put(vec![row(10, "Cambiato", State::Ammessa)], &mut first);
         assert_eq!(first[9].name, "Cambiato");
         // The second console learns of it with its own next change.
-        pool.replace(vec![row(900, "Altro", State::Esclusa)], &mut second);
+        pool.put(vec![row(900, "Altro", State::Esclusa)], &mut second);
         assert_eq!(second[9].name, "Cambiato");
         assert_eq!(second[899].name, "Altro");
         assert_eq!(second.count_in(Some(State::Ammessa)), 1);
@@ -121,7 +134,7 @@ mod tests {
         let b = pool.index(&second);
         assert!(Arc::ptr_eq(&a, &b));
         let mut changed = second.clone();
-        pool.replace(vec![row(5, "Nuovo", State::Protocollata)], &mut changed);
+        pool.put(vec![row(5, "Nuovo", State::Protocollata)], &mut changed);
         let c = pool.index(&changed);
         assert!(!Arc::ptr_eq(&a, &c), "rows changed: a new index");
         assert_eq!(c.len(), 600);
@@ -131,7 +144,7 @@ mod tests {
     fn a_console_still_loading_keeps_its_own_rows() {
         let pool = Pool::new();
         let mut own = Rows::default();
-        pool.replace(vec![row(1, "X", State::Ricevuta)], &mut own);
+        pool.put(vec![row(1, "X", State::Ricevuta)], &mut own);
         assert!(!own.loaded);
         assert!(pool.rows().is_none());
     }

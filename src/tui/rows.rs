@@ -84,6 +84,17 @@ impl DayCounts {
     }
 }
 
+/// Where [`Rows::put`] put a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    /// In place of the application's row: positions stay valid.
+    Replaced,
+    /// After every other: positions stay valid, the lists must learn the new one.
+    Added,
+    /// Among the others, which moved: lists built on positions must be built again.
+    Shifted,
+}
+
 /// Rows per chunk: a change copies one chunk, never the whole list.
 const CHUNK: usize = 256;
 
@@ -95,6 +106,9 @@ const CHUNK: usize = 256;
 pub struct Rows {
     chunks: Vec<Arc<Vec<Row>>>,
     len: usize,
+    /// Counts the layouts: a new one each time rows are read whole or one joins among the
+    /// others. Two copies of the same layout hold each application at the same position.
+    layout: u64,
     /// False until the first read has arrived.
     pub loaded: bool,
     /// Rows per state: the tabs show them on every frame.
@@ -121,6 +135,7 @@ impl Rows {
             self.count(row);
         }
         self.len = rows.len();
+        self.layout += 1;
         self.chunks = Vec::with_capacity(rows.len().div_ceil(CHUNK));
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
@@ -178,6 +193,11 @@ impl Rows {
         Some(chunk * CHUNK + at)
     }
 
+    /// Whether an application has the same position in both.
+    pub fn same_layout(&self, other: &Rows) -> bool {
+        self.layout == other.layout
+    }
+
     /// Whether the two hold the very same chunks: a copy nobody has changed since.
     pub fn shares_with(&self, other: &Rows) -> bool {
         self.chunks.len() == other.chunks.len()
@@ -202,6 +222,36 @@ impl Rows {
             ReviewList::FeeDue => self.fee_days.from(today),
             ReviewList::FeeLate => self.fee_days.before(today),
         }
+    }
+
+    /// A row read again: in place of the application's row, or added in id order for an
+    /// application not listed yet (arrived in another console). Says where it went.
+    pub fn put(&mut self, row: Row) -> Placed {
+        if self.position_of(row.id).is_some() {
+            self.replace(row);
+            return Placed::Replaced;
+        }
+        self.count(&row);
+        let last = self.chunks.last().and_then(|chunk| chunk.last());
+        if last.is_none_or(|last| last.id < row.id) {
+            match self.chunks.last_mut() {
+                Some(chunk) if chunk.len() < CHUNK => Arc::make_mut(chunk).push(row),
+                _ => self.chunks.push(Arc::new(vec![row])),
+            }
+            self.len += 1;
+            return Placed::Added;
+        }
+        // Rare (ids are given in order): the chunks are laid out again around it.
+        let mut rows: Vec<Row> = self.iter().cloned().collect();
+        let at = rows.partition_point(|r| r.id < row.id);
+        rows.insert(at, row);
+        self.len = rows.len();
+        self.layout += 1;
+        self.chunks = rows
+            .chunks(CHUNK)
+            .map(|chunk| Arc::new(chunk.to_vec()))
+            .collect();
+        Placed::Shifted
     }
 
     /// A changed application's row, in place: the lists built on positions stay valid. Only
@@ -291,6 +341,30 @@ pub(crate) mod tests {
         assert_eq!(rows.count_in(None), 4);
         let scanned = rows.iter().filter(|r| r.state == State::Ricevuta).count();
         assert_eq!(rows.count_in(Some(State::Ricevuta)), scanned);
+    }
+
+    #[test]
+    fn a_row_put_replaces_its_own_or_joins_in_id_order_with_its_counts() {
+        let mut rows = rows();
+        assert_eq!(
+            rows.put(row(2, "Bianchi Anna", State::Esclusa)),
+            Placed::Replaced
+        );
+        assert_eq!(rows.put(row(7, "Neri Ada", State::Ricevuta)), Placed::Added);
+        assert_eq!(rows.position_of(ApplicationId(7)), Some(4));
+        let mut rows = Rows::default();
+        rows.set(vec![
+            row(1, "Rossi Maria", State::Ricevuta),
+            row(5, "Verdi Paolo", State::Esclusa),
+        ]);
+        assert_eq!(
+            rows.put(row(3, "Neri Ada", State::Ricevuta)),
+            Placed::Shifted
+        );
+        let ids: Vec<u64> = rows.iter().map(|r| r.id.0).collect();
+        assert_eq!(ids, [1, 3, 5], "still in id order");
+        assert_eq!(rows.count_in(Some(State::Ricevuta)), 2);
+        assert_eq!(rows.count_in(None), 3);
     }
 
     #[test]

@@ -44,16 +44,41 @@ impl Console {
         env: &[(&str, &str)],
         args: &[&str],
     ) -> Console {
+        // A socket of its own, inside the temporary directory: removed with it.
+        let socket = dir.path().join("tmux");
+        let console = Console { socket, dir };
+        let size = (width.to_string(), height.to_string());
+        let mut command = vec!["new-session", "-d", "-x", &size.0, "-y", &size.1];
+        let run = console.command(env, args);
+        command.extend(run.iter().map(String::as_str));
+        let out = console.tmux_output(&command);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        console
+    }
+
+    /// Another console on the same database, in window 1 of the same tmux server, with `env`
+    /// set and `args` after `--db`.
+    fn open_second(&self, env: &[(&str, &str)], args: &[&str]) {
+        let mut command = vec!["new-window", "-d", "-t", ":1"];
+        let run = self.command(env, args);
+        command.extend(run.iter().map(String::as_str));
+        self.tmux(&command);
+    }
+
+    /// What a tmux window runs: the console on `dir/db` through its server, with `env` set and
+    /// `args` after `--db`.
+    fn command(&self, env: &[(&str, &str)], args: &[&str]) -> Vec<String> {
+        let dir = &self.dir;
         let db = dir.path().join("db");
         let config = dir.path().join("config");
         let state = dir.path().join("state");
         for d in [&config, &state] {
             std::fs::create_dir_all(d).expect("creating the XDG directories");
         }
-
-        // A socket of its own, inside the temporary directory: removed with it.
-        let socket = dir.path().join("tmux");
-        let console = Console { socket, dir };
         // The console runs under a shell that reports its exit code and then stays, so the pane
         // (and what the terminal looks like after the console left) can still be read.
         let script = format!(
@@ -61,22 +86,11 @@ impl Console {
              export XDG_CONFIG_HOME XDG_STATE_HOME; shift 3; \
              \"$0\" --db \"$db\" \"$@\"; echo {DONE}$?; exec sleep 600"
         );
-        let size = (width.to_string(), height.to_string());
         let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         // The console goes through its server, started on demand, as a shared office runs
         // it; the server leaves a second after the console, so that the commands run after it
         // find the database free.
-        let mut command = vec![
-            "new-session",
-            "-d",
-            "-x",
-            &size.0,
-            "-y",
-            &size.1,
-            "env",
-            "ALLOGGI_INATTIVO=1s",
-            "ALLOGGI_CONSOLE_CONDIVISA=1",
-        ];
+        let mut command = vec!["env", "ALLOGGI_INATTIVO=1s", "ALLOGGI_CONSOLE_CONDIVISA=1"];
         command.extend(env.iter().map(String::as_str));
         command.extend([
             "sh",
@@ -88,13 +102,7 @@ impl Console {
             path_str(&state),
         ]);
         command.extend_from_slice(args);
-        let out = console.tmux_output(&command);
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        console
+        command.into_iter().map(str::to_string).collect()
     }
 
     fn tmux_output(&self, args: &[&str]) -> Output {
@@ -127,7 +135,12 @@ impl Console {
 
     /// Sends key names as tmux knows them (Down, Escape, Enter, q, …).
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "0"];
+        self.keys_in("0", keys);
+    }
+
+    /// Sends keys to tmux target `target` (`:1` for the second console).
+    fn keys_in(&self, target: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", target];
         args.extend_from_slice(keys);
         self.tmux(&args);
     }
@@ -149,8 +162,8 @@ impl Console {
         ]);
     }
 
-    fn screen(&self) -> String {
-        let out = self.tmux_output(&["capture-pane", "-p", "-t", "0"]);
+    fn screen_of(&self, target: &str) -> String {
+        let out = self.tmux_output(&["capture-pane", "-p", "-t", target]);
         assert!(
             out.status.success(),
             "tmux capture-pane failed (did the console's window close?): {}",
@@ -163,10 +176,15 @@ impl Console {
     /// console sends a frame in several writes, and a capture can fall between two of them.
     /// Panics after `TIMEOUT` with the last screen and the console's log.
     fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        self.wait_for_in("0", what, done)
+    }
+
+    /// `wait_for` on tmux target `target`.
+    fn wait_for_in(&self, target: &str, what: &str, done: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         let mut previous = String::new();
         loop {
-            let screen = self.screen();
+            let screen = self.screen_of(target);
             if done(&screen) && screen == previous {
                 return screen;
             }
@@ -873,4 +891,64 @@ fn a_score_adjustment_from_the_ranking_leaves_the_published_version_as_it_was() 
         .filter(|(_, e)| e.kind_name() == "punteggio_rettificato")
         .count();
     assert_eq!(adjusted, 1, "one audit entry for the adjustment");
+}
+
+/// Two consoles on one database through its server: one registers an application from its
+/// inbox, and the other's inbox shows the protocol number without a key pressed there.
+#[test]
+fn an_application_registered_in_one_console_appears_in_the_others_inbox() {
+    let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+    let db = dir.path().join("db");
+    let run = |args: &[&str]| alloggi_ok(&db, args);
+    run(&["call", "load", path_str(&fixture("bando-2024.toml"))]);
+    let csv = dir.path().join("domande.csv");
+    std::fs::write(&csv, applications_owing_one_document()).expect("writing the CSV");
+    run(&["import", "applications", path_str(&csv)]);
+
+    let console = Console::launch(dir, 80, 24, &[], &["--operatore", "rossi"]);
+    console.wait_for("the dashboard of rossi", |s| {
+        s.contains("Domande per stato") && s.contains("Collegati: nessun altro")
+    });
+    console.open_second(&[], &["--operatore", "bianchi"]);
+    let other = ":1";
+    console.wait_for_in(
+        other,
+        "the dashboard of bianchi, with rossi connected",
+        |s| s.contains("Domande per stato") && s.contains("Collegati: rossi"),
+    );
+    console.wait_for("rossi told bianchi is connected", |s| {
+        s.contains("Collegati: bianchi")
+    });
+
+    // Both on Domande, the same first row under the cursor: received, no protocol number.
+    let unregistered = |s: &str| {
+        marked_row(s)
+            .map(|row| columns(&row))
+            .filter(|c| c.first().is_some_and(|p| p == "—"))
+    };
+    console.keys_in(other, &["2"]);
+    let screen = console.wait_for_in(other, "bianchi's inbox", |s| unregistered(s).is_some());
+    let name = unregistered(&screen).expect("checked above")[1].clone();
+    console.keys(&["2"]);
+    console.wait_for("rossi's inbox on the same row", |s| {
+        unregistered(s).is_some_and(|c| c[1] == name)
+    });
+
+    // rossi registers it: p, then yes.
+    console.keys(&["p"]);
+    console.wait_for_text("Protocollare");
+    console.keys(&["Enter"]);
+    let registered = |s: &str| {
+        table_rows(s).into_iter().any(|row| {
+            let c = columns(&row);
+            c.len() > 2 && c[1] == name && is_protocol(&c[0])
+        })
+    };
+    console.wait_for("the protocol number in rossi's inbox", registered);
+    // Not a key to bianchi's console since it showed the row.
+    let screen = console.wait_for_in(other, "the protocol number in bianchi's inbox", registered);
+    assert!(
+        screen.contains("Protocollata 1"),
+        "the tab counts follow too:\n{screen}"
+    );
 }

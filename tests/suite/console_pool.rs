@@ -32,10 +32,10 @@ fn a_row_changed_by_one_console_reaches_the_other_with_its_next_change() {
     let two = first.app.rows[1].clone();
     let mut changed = one.clone();
     changed.name = "Cambiato Primo".into();
-    first.pool.replace(vec![changed], &mut first.app.rows);
+    first.pool.put(vec![changed], &mut first.app.rows);
     let mut other = two.clone();
     other.name = "Cambiato Secondo".into();
-    second.pool.replace(vec![other], &mut second.app.rows);
+    second.pool.put(vec![other], &mut second.app.rows);
     assert_eq!(second.app.rows[0].name, "Cambiato Primo");
     assert_eq!(second.app.rows[1].name, "Cambiato Secondo");
     let third = second.beside();

@@ -102,6 +102,15 @@ impl Client {
     }
 
     fn with_version(socket: PathBuf, version: String) -> Client {
+        Client::hello(socket, version, None)
+    }
+
+    /// A console opened «per conto di» `name`, as the others see it.
+    fn named(socket: PathBuf, name: &str) -> Client {
+        Client::hello(socket, version(), Some(name.to_string()))
+    }
+
+    fn hello(socket: PathBuf, version: String, on_behalf_of: Option<String>) -> Client {
         let hello = Hello {
             version,
             width: WIDTH,
@@ -109,7 +118,7 @@ impl Client {
             term: Some("xterm-256color".into()),
             no_color: true,
             keymap: Vec::new(),
-            on_behalf_of: None,
+            on_behalf_of,
         };
         let connection = Connection::connect(&socket, &hello).expect("the client connects");
         connection.set_read_timeout(Some(TIMEOUT)).unwrap();
@@ -295,4 +304,146 @@ fn the_server_stays_while_a_client_is_connected() {
         "the server left a client"
     );
     assert!(open_inbox(&mut client).len() >= 5);
+}
+
+// ---- live: every console follows what the others commit ---------------------------------
+
+/// A fiscal code in a row: sixteen letters and digits.
+fn fiscal_code_in(line: &str) -> Option<String> {
+    line.split_whitespace()
+        .find(|w| {
+            w.len() == 16
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .map(str::to_string)
+}
+
+/// The line of the screen holding `text`.
+fn line_with(screen: &str, text: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| l.contains(text))
+        .map(str::to_string)
+}
+
+/// In Domande, on the received applications, the cursor moved to the first one inside the
+/// call's window (no `!`): its fiscal code.
+fn on_a_received_application(client: &mut Client) -> String {
+    client.wait_for_text("Domande per stato");
+    client.key(KeyCode::Char('2'));
+    client.wait_for("the rows of Domande", |s| protocol_rows(s).len() >= 5);
+    client.key(KeyCode::Right);
+    let screen = client.wait_for("the received applications", |s| {
+        s.lines()
+            .any(|l| l.trim_start().starts_with('▶') && fiscal_code_in(l).is_some())
+            && protocol_rows(s).is_empty()
+    });
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| fiscal_code_in(l).is_some())
+        .collect();
+    let inside = rows
+        .iter()
+        .position(|l| !l.contains(" ! "))
+        .expect("a received application inside the window");
+    for _ in 0..inside {
+        client.key(KeyCode::Down);
+    }
+    let code = fiscal_code_in(rows[inside]).expect("checked above");
+    client.wait_for("the cursor on it", |s| {
+        s.lines()
+            .any(|l| l.trim_start().starts_with('▶') && l.contains(&code))
+    });
+    code
+}
+
+/// `p` on the row under the cursor, then yes: the application gets its protocol number.
+fn register_under_cursor(client: &mut Client) {
+    client.key(KeyCode::Char('p'));
+    client.wait_for_text("Protocollare");
+    client.key(KeyCode::Enter);
+}
+
+/// The dashboard's count of received applications, as its line shows it.
+fn received_line(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("ricevuta "))
+        .map(|l| l.chars().take(40).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_application_registered_in_one_console_shows_in_the_others_inbox_without_a_key() {
+    let server = Server::start("10m");
+    let mut acting = server.client();
+    let mut watching = server.client();
+    let code = on_a_received_application(&mut acting);
+    // The other console searches for it: its row, without a protocol number yet.
+    watching.wait_for_text("Domande per stato");
+    watching.key(KeyCode::Char('2'));
+    watching.wait_for("the rows of Domande", |s| protocol_rows(s).len() >= 5);
+    watching.key(KeyCode::Char('/'));
+    for c in code.chars() {
+        watching.key(KeyCode::Char(c));
+    }
+    let row = |s: &str| line_with(s, &code);
+    watching.wait_for("the application found", |s| {
+        row(s).is_some_and(|l| !l.split_whitespace().any(is_protocol))
+    });
+
+    register_under_cursor(&mut acting);
+    acting.wait_for("the protocol in the acting console", |s| {
+        row(s).is_none() || row(s).is_some_and(|l| l.split_whitespace().any(is_protocol))
+    });
+    // No key is sent to the watching console from here on.
+    let screen = watching.wait_for("the protocol number in the other console", |s| {
+        row(s).is_some_and(|l| l.split_whitespace().any(is_protocol))
+    });
+    assert!(
+        row(&screen).is_some_and(|l| l.contains("Protocollata")),
+        "{screen}"
+    );
+}
+
+#[test]
+fn ten_consoles_connected_one_commits_and_the_nine_others_follow() {
+    let server = Server::start("10m");
+    let mut acting = server.client();
+    let mut others: Vec<Client> = (0..9).map(|_| server.client()).collect();
+    let before: Vec<String> = others
+        .iter_mut()
+        .map(|c| received_line(&c.wait_for("the counts", |s| !received_line(s).is_empty())))
+        .collect();
+    assert!(before.iter().all(|l| !l.is_empty()), "{before:?}");
+    on_a_received_application(&mut acting);
+    register_under_cursor(&mut acting);
+    let started = Instant::now();
+    for (other, before) in others.iter_mut().zip(&before) {
+        other.wait_for("the count of received applications to follow", |s| {
+            received_line(s) != *before
+        });
+    }
+    eprintln!(
+        "nove console aggiornate in {} ms",
+        started.elapsed().as_millis()
+    );
+}
+
+#[test]
+fn the_home_screen_shows_who_else_is_connected_as_consoles_join_and_leave() {
+    let server = Server::start("10m");
+    let mut rossi = Client::named(server.socket(), "rossi");
+    rossi.wait_for_text("Collegati: nessun altro");
+    let mut bianchi = Client::named(server.socket(), "bianchi");
+    bianchi.wait_for_text("Collegati: rossi");
+    rossi.wait_for_text("Collegati: bianchi");
+    let mut verdi = Client::named(server.socket(), "verdi");
+    verdi.wait_for_text("Collegati: bianchi, rossi");
+    rossi.wait_for_text("Collegati: bianchi, verdi");
+    bianchi.key(KeyCode::Char('q'));
+    let _ = bianchi.end();
+    rossi.wait_for_text("Collegati: verdi");
+    verdi.wait_for_text("Collegati: rossi");
 }

@@ -28,7 +28,7 @@ use super::form::Form;
 use super::keymap::{Context, Keymap};
 use super::messaging::{BatchRun, Messaging, PreviewState};
 use super::pool::Pool;
-use super::rows::Rows;
+use super::rows::{Placed, Rows};
 use super::screens::ScreenId;
 use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{ApplicationId, Command};
@@ -425,9 +425,24 @@ impl Ctx<'_> {
 
     /// Runs one command; once it went through, its application's row follows, the other
     /// screens learn of it and `report` says so, or where a refusal shows.
+    /// A command from a form opened on a case carries the case's version as the form saw it,
+    /// so that the office refuses it if someone changed the case since.
     pub fn execute(&mut self, command: Command, report: Report) {
+        let seen = match &report.refusal {
+            Refusal::Form => self.form_mut().and_then(|form| form.version),
+            Refusal::Reopen(form) => form.version,
+            Refusal::Status => None,
+        }
+        .filter(|seen| command.application_id() == Some(seen.id));
+        let request = match seen {
+            Some(seen) => Request::ExecuteSeen {
+                command: command.clone(),
+                seen,
+            },
+            None => Request::Execute(command.clone()),
+        };
         self.send(
-            Request::Execute(command.clone()),
+            request,
             Then::Execute {
                 command: Box::new(command),
                 report: Box::new(report),
@@ -462,8 +477,33 @@ impl Ctx<'_> {
     pub fn refresh_applications(&mut self, ids: Vec<ApplicationId>, registered: bool) {
         self.send(
             Request::RowsOf { ids: ids.clone() },
-            Then::Refreshed { ids, registered },
+            Then::Refreshed {
+                ids,
+                registered,
+                elsewhere: false,
+            },
         );
+    }
+
+    /// Someone committed in another console of the shared server: the rows of the
+    /// applications it changed (new ones too), the open case among them, the figures, the
+    /// outbox and the lists shown are read again; cursors and selections stay where they are.
+    pub(in crate::tui) fn elsewhere(&mut self, news: crate::office::News) {
+        if !news.applications.is_empty() {
+            self.send(
+                Request::RowsOf {
+                    ids: news.applications.clone(),
+                },
+                Then::Refreshed {
+                    ids: news.applications,
+                    registered: news.registered,
+                    elsewhere: true,
+                },
+            );
+        }
+        self.reload_summary();
+        self.changed(Change::Outbox);
+        self.after_step();
     }
 
     /// The rows of applications `ids` as just read: each replaces its old one, and the screens
@@ -475,7 +515,12 @@ impl Ctx<'_> {
         registered: bool,
     ) {
         match rows {
-            Ok(rows) => self.pool.replace(rows, self.rows),
+            Ok(rows) => match self.pool.put(rows, self.rows) {
+                Placed::Replaced => {}
+                // The lists and the search learn the rows added, or laid out anew, from the
+                // rows as they now are.
+                Placed::Added | Placed::Shifted => self.changed(Change::RowsLoaded),
+            },
             Err(e) => tracing::warn!(error = %e, "righe delle domande non rilette"),
         }
         for id in ids {

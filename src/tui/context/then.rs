@@ -72,6 +72,8 @@ pub(in crate::tui) enum Then {
     Refreshed {
         ids: Vec<ApplicationId>,
         registered: bool,
+        /// Changed in another console: the lists showing them are rebuilt as well.
+        elsewhere: bool,
     },
     /// A batch of messages: its progress, then its end.
     Batch,
@@ -118,8 +120,18 @@ impl Ctx<'_> {
     /// The reply to a request the console sent; true when the screen may show something new.
     pub(in crate::tui) fn on_then(&mut self, then: Then, reply: Reply) -> bool {
         match (then, reply) {
-            (Then::Refreshed { ids, registered }, Reply::RowsOf(rows)) => {
+            (
+                Then::Refreshed {
+                    ids,
+                    registered,
+                    elsewhere,
+                },
+                Reply::RowsOf(rows),
+            ) => {
                 self.rows_read(rows, &ids, registered);
+                if elsewhere {
+                    self.after_step();
+                }
             }
             (Then::Batch, Reply::Batch(update)) => {
                 self.on_batch(update);
@@ -236,14 +248,32 @@ impl Ctx<'_> {
                     self.ok(report.done);
                 }
             }
-            Err(e) => match report.refusal {
-                Refusal::Status => self.error(e.to_string()),
-                Refusal::Form => self.form_or_status_error(e.to_string()),
-                Refusal::Reopen(mut form) => {
-                    form.error = Some(e.to_string());
-                    self.open_form(*form);
+            Err(e) => {
+                // Told who changed the case, the caseworker may save again: the form takes
+                // the case as it is now.
+                let newer = match &e {
+                    crate::office::OfficeError::Stale { seq, .. } => Some(*seq),
+                    _ => None,
+                };
+                match report.refusal {
+                    Refusal::Status => self.error(e.to_string()),
+                    Refusal::Form => {
+                        if let Some(seq) = newer
+                            && let Some(version) = self.form_mut().and_then(|f| f.version.as_mut())
+                        {
+                            version.seq = seq;
+                        }
+                        self.form_or_status_error(e.to_string());
+                    }
+                    Refusal::Reopen(mut form) => {
+                        if let (Some(seq), Some(version)) = (newer, form.version.as_mut()) {
+                            version.seq = seq;
+                        }
+                        form.error = Some(e.to_string());
+                        self.open_form(*form);
+                    }
                 }
-            },
+            }
         }
     }
 }

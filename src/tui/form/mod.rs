@@ -271,6 +271,9 @@ pub struct Form {
     pub dirty: bool,
     /// A refusal of the whole form (for example from the domain), shown under the fields.
     pub error: Option<String>,
+    /// The case the form was opened on, as it stood then: its step is refused if the case
+    /// changed since (someone else's step in another console).
+    pub version: Option<crate::office::reads::CaseVersion>,
 }
 
 pub fn fiscal_code(value: &str) -> Result<(), String> {
@@ -292,6 +295,7 @@ impl Form {
             focus: 0,
             dirty: false,
             error: None,
+            version: None,
         }
     }
 

@@ -39,6 +39,8 @@ pub struct View<'a> {
     pub batch: Option<&'a BatchRun>,
     /// The screen shown.
     pub screen: ScreenId,
+    /// Who else is connected to the shared console's server; None in a console of its own.
+    pub connected: Option<&'a [String]>,
 }
 
 impl View<'_> {

@@ -145,6 +145,17 @@ impl CaseScreen {
         self.reading.set(ticket, Reading::Open { id, from, shown });
     }
 
+    /// A form just opened on the case remembers the case as it stands, so that its step is
+    /// refused if someone changes the case before it is saved.
+    fn stamp_form(&self, ctx: &mut Ctx) {
+        if let Some(case) = &self.current
+            && let Some(form) = ctx.form_mut()
+            && form.version.is_none()
+        {
+            form.version = Some(case.data.version());
+        }
+    }
+
     /// The open case read again, where it is scrolled when the reply comes.
     fn reload(&mut self, ctx: &mut Ctx) {
         if let Some(id) = self.current.as_ref().map(|c| c.data.application.id) {

@@ -107,6 +107,7 @@ impl Screen for CaseScreen {
         if let Some(form) = form {
             ctx.open_form(form);
         }
+        self.stamp_form(ctx);
     }
 
     fn back(&mut self, _ctx: &mut Ctx) -> Back {
@@ -214,6 +215,7 @@ impl Screen for CaseScreen {
                     Ok(entries) => self.open_adjustment(id, entries, ctx),
                     Err(e) => ctx.error(e.to_string()),
                 }
+                self.stamp_form(ctx);
                 true
             }
             Reply::PreviewStep(result) => {

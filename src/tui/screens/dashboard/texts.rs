@@ -24,3 +24,12 @@ pub const NO_APPOINTMENTS: &str = "nessun appuntamento";
 pub fn more_appointments(n: usize) -> String {
     format!("… e altri {n}")
 }
+
+/// Who else is at a console of the shared server.
+pub fn connected(others: &[String]) -> String {
+    if others.is_empty() {
+        "Collegati: nessun altro".to_string()
+    } else {
+        format!("Collegati: {}", others.join(", "))
+    }
+}

@@ -59,6 +59,13 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
             }
         },
     }
+    if let Some(others) = view.connected {
+        let names: Vec<String> = others.iter().map(|name| clean(name)).collect();
+        top.push(Line::from(Span::styled(
+            format!(" {}", texts::connected(&names)),
+            theme.bold(),
+        )));
+    }
     top.push(Line::default());
     let [head, columns] =
         Layout::vertical([Constraint::Length(top.len() as u16), Constraint::Fill(1)]).areas(area);
