@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Raised whenever the frames change meaning; a client and a server agree only when both the
 /// program's version and this number match.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// Larger frames are refused: a whole screen of output is far smaller.
 pub const MAX_FRAME: usize = 4 << 20;
@@ -96,6 +96,77 @@ pub enum FileMode {
     Public,
 }
 
+/// How a file the server asks the client for is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadKind {
+    /// Any file, whole.
+    Whole,
+    /// A key file only its owner may read: the client checks it as `files::key_file` does
+    /// before anything of it travels.
+    PrivateKey,
+    /// A key file meant to be shared, such as a public key: regular and small.
+    SharedKey,
+}
+
+/// The text of a key file on its way to the server: never printed, wiped when dropped.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyText(String);
+
+impl KeyText {
+    pub fn new(text: String) -> KeyText {
+        KeyText(text)
+    }
+
+    /// The text, leaving nothing behind in the frame.
+    pub fn take(mut self) -> String {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl std::fmt::Debug for KeyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyText(***)")
+    }
+}
+
+impl Drop for KeyText {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// Why the client refused a key file, as `files::key_file::Fault` says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyFault {
+    NotFound,
+    NotRegular,
+    TooOpen(u32),
+    TooLarge,
+    NotText,
+    /// Any other failure: its `std::io::ErrorKind` by name and the Italian reason.
+    Read {
+        kind: String,
+        message: String,
+    },
+}
+
+/// What the server asks the client to do to one of its files, answered `FileDone` or
+/// `FileFailed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileOp {
+    /// Answered `FileDone` when something is there, `FileFailed` otherwise.
+    Exists {
+        path: String,
+    },
+    Remove {
+        path: String,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
+}
+
 /// The largest piece of a file in one frame: its JSON stays well under [`MAX_FRAME`].
 pub const FILE_CHUNK: usize = 256 << 10;
 
@@ -117,6 +188,10 @@ pub enum ClientFrame {
     },
     /// The file written or appended to as asked.
     FileDone,
+    /// The text of the key file asked for, checked by the client.
+    KeyFile(KeyText),
+    /// Why the key file asked for was refused.
+    KeyRefused(KeyFault),
     /// Why the file asked for could not be read or written; `kind` as `std::io::ErrorKind`
     /// names it, so the command words it as it would locally.
     FileFailed {
@@ -140,7 +215,9 @@ pub enum ServerFrame {
     Exit(u8),
     /// Asks the client for the contents of the file `path` (as typed, relative to the
     /// client's folder), answered with `FileChunk`s or `FileFailed`.
-    ReadFile { path: String },
+    ReadFile { path: String, kind: ReadKind },
+    /// Something else to do to a file of the client's.
+    File(FileOp),
     /// A piece of a file to write at `path`: the client writes the pieces to a temporary file
     /// beside it and, at the `last`, renames it in place with `mode` and answers `FileDone` or
     /// `FileFailed`. With `append`, the pieces are added to the end of the file instead.
