@@ -409,4 +409,17 @@ mod tests {
         let err = read_frame::<ServerFrame>(&mut wire.as_slice()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
     }
+
+    #[test]
+    fn a_key_travels_whole_but_is_never_printed() {
+        let frame = ClientFrame::KeyFile(KeyText::new("ab12segreto".into()));
+        assert!(!format!("{frame:?}").contains("segreto"), "{frame:?}");
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &frame).unwrap();
+        let read = read_frame::<ClientFrame>(&mut wire.as_slice()).unwrap();
+        match read {
+            Some(ClientFrame::KeyFile(text)) => assert_eq!(text.take(), "ab12segreto"),
+            other => panic!("{other:?}"),
+        }
+    }
 }
