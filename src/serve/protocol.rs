@@ -348,7 +348,16 @@ mod tests {
             ServerFrame::Stderr(vec![0xc3, 0xa8, 0]),
             ServerFrame::ReadFile {
                 path: "domande.csv".into(),
+                kind: ReadKind::Whole,
             },
+            ServerFrame::ReadFile {
+                path: "firma.key".into(),
+                kind: ReadKind::PrivateKey,
+            },
+            ServerFrame::File(FileOp::Rename {
+                from: "p.parziale".into(),
+                to: "p.json".into(),
+            }),
             ServerFrame::WriteFile {
                 path: "copia.jsonl".into(),
                 mode: FileMode::Private,
