@@ -214,7 +214,8 @@ pub enum ServerFrame {
     /// The forwarded command ended with this exit code.
     Exit(u8),
     /// Asks the client for the contents of the file `path` (as typed, relative to the
-    /// client's folder), answered with `FileChunk`s or `FileFailed`.
+    /// client's folder), answered with `FileChunk`s or `FileFailed`; a key file (`kind`) with
+    /// `KeyFile` or `KeyRefused`.
     ReadFile { path: String, kind: ReadKind },
     /// Something else to do to a file of the client's.
     File(FileOp),
