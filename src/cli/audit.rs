@@ -22,10 +22,13 @@ pub(super) fn keygen(file: &Path) -> Result<(), String> {
 }
 
 pub(super) fn sign(office: &Office, key: &Path, file: &Path) -> Result<(), String> {
-    let key = checkpoint::read_signing_key(key).map_err(|e| e.to_string())?;
+    // Key and checkpoint file are the caller's: read and written through the seam.
+    let key = checkpoint::read_signing_key_with(key, super::seam::read_private_key)
+        .map_err(|e| e.to_string())?;
     let (seq, hash) = office.audit_head_to_sign()?;
     let signed = Checkpoint::sign(&key, seq, &hash, chrono::Utc::now());
-    checkpoint::append(file, &signed).map_err(|e| e.to_string())?;
+    checkpoint::append_with(file, &signed, super::seam::append_private)
+        .map_err(|e| e.to_string())?;
     println!(
         "Checkpoint firmato: voce {seq}, impronta {hash}, aggiunto a {}.",
         file.display()
@@ -62,8 +65,9 @@ fn verify_checkpoints(
     public: &Path,
     entries: u64,
 ) -> Result<(), String> {
-    let trusted = checkpoint::read_public_key(public).map_err(|e| e.to_string())?;
-    let lines = checkpoint::read_all(file).map_err(|e| e.to_string())?;
+    let trusted = checkpoint::read_public_key_with(public, super::seam::read_shared_key)
+        .map_err(|e| e.to_string())?;
+    let lines = checkpoint::read_all_with(file, super::seam::read).map_err(|e| e.to_string())?;
     if lines.is_empty() {
         return Err(format!(
             "nessun checkpoint in {}: firmarne uno con «alloggi audit sign»",

@@ -160,17 +160,6 @@ pub fn refused_inside(command: &Command) -> Option<String> {
              collegano con «alloggi» e i sottocomandi vi si eseguono da soli"
                 .to_string(),
         ),
-        Command::Outbox(OutboxCommand::Export { .. } | OutboxCommand::ImportReceipts { .. })
-        | Command::Audit(AuditCommand::Sign { .. })
-        | Command::Audit(AuditCommand::Verify {
-            checkpoints: Some(_),
-            ..
-        }) => Some(
-            "questo comando legge o scrive file di chiavi e non si esegue con le console \
-             aperte: chiudere le console, attendere che il servizio della console termini \
-             (o fermarlo) e ripetere il comando"
-                .to_string(),
-        ),
         _ => None,
     }
 }

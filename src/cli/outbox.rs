@@ -29,8 +29,10 @@ pub fn keygen(file: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The bundle key named on the command line, read and checked where the caller is.
 fn bundle_key(arg: &BundleKeyArg) -> Result<BundleKey, String> {
-    BundleKey::from_file(arg.key_file.as_deref()).map_err(|e| e.to_string())
+    BundleKey::from_file_with(arg.key_file.as_deref(), super::seam::read_private_key)
+        .map_err(|e| e.to_string())
 }
 
 /// The subcommand that needs no database: sending a bundle from a connected machine. The
@@ -324,7 +326,7 @@ fn list(office: &Office, state: Option<&str>, limit: usize) -> Result<(), String
 fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &Caller) -> Result<(), String> {
     let key = bundle_key(key)?;
     let ctx = super::commands::context(actor);
-    let exported = office.export_bundle(&ctx, file, &key)?;
+    let exported = office.export_bundle_to(&ctx, file, &key, &super::seam::CallerFiles)?;
     println!(
         "{} {} nel pacchetto {} ({}).",
         if exported.messages == 1 {
@@ -350,7 +352,7 @@ fn import_receipts(
     actor: &Caller,
 ) -> Result<(), String> {
     let key = bundle_key(key)?;
-    let receipts = Receipts::read(file, &key)
+    let receipts = Receipts::read_with(file, &key, super::seam::read)
         .map_err(|e| format!("ricevute rifiutate, nulla è cambiato: {e}"))?;
     let ctx = super::commands::context(actor);
     let applied = office.record_receipts(

@@ -14,12 +14,21 @@ use std::sync::atomic::AtomicBool;
 
 pub use crate::serve::protocol::FileMode;
 
+use crate::files::key_file;
+
 /// The client of a forwarded command, as the command sees it.
 pub trait Remote: Send + Sync {
     fn stdout(&self, bytes: &[u8]) -> io::Result<()>;
     fn stderr(&self, bytes: &[u8]) -> io::Result<()>;
     /// The whole file `path`, read by the client.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// The text of the key file `path`, which the client checks as `files::key_file` does
+    /// (regular, small, text and, when `private`, its owner's only) before sending it.
+    fn read_key(&self, path: &Path, private: bool) -> Result<String, key_file::Fault>;
+    /// Whether something is at `path` on the client's side.
+    fn exists(&self, path: &Path) -> bool;
+    fn remove(&self, path: &Path) -> io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
     /// A piece of the file `path` for the client to write; the `last` one is answered.
     fn write(
         &self,
@@ -96,6 +105,82 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
     match current() {
         Some(remote) => remote.read(path),
         None => std::fs::read(path),
+    }
+}
+
+/// The text of the key file `path`, only its owner's (see `files::key_file::read_private`): the
+/// checks are made where the file is, by the client of a forwarded command.
+pub fn read_private_key(path: &Path) -> Result<String, key_file::Fault> {
+    match current() {
+        Some(remote) => remote.read_key(path, true),
+        None => key_file::read_private(path),
+    }
+}
+
+/// The text of the shared key file `path`, such as a public key (see `files::key_file`).
+pub fn read_shared_key(path: &Path) -> Result<String, key_file::Fault> {
+    match current() {
+        Some(remote) => remote.read_key(path, false),
+        None => key_file::read_shared(path),
+    }
+}
+
+/// Whether something is at `path`.
+pub fn exists(path: &Path) -> bool {
+    match current() {
+        Some(remote) => remote.exists(path),
+        None => path.exists(),
+    }
+}
+
+pub fn remove(path: &Path) -> io::Result<()> {
+    match current() {
+        Some(remote) => remote.remove(path),
+        None => std::fs::remove_file(path),
+    }
+}
+
+pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    match current() {
+        Some(remote) => remote.rename(from, to),
+        None => std::fs::rename(from, to),
+    }
+}
+
+/// Writes `bytes` to the new private file `path`, synced; a file already there is refused
+/// (`ErrorKind::AlreadyExists`) and left as it is.
+pub fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if is_remote() {
+        if exists(path) {
+            return Err(io::ErrorKind::AlreadyExists.into());
+        }
+        let mut file = create(path, FileMode::Private)?;
+        file.write_all(bytes)?;
+        return file.commit();
+    }
+    let mut file = crate::files::private::create_new_private(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The files of whoever runs the command, for an exported bundle.
+pub struct CallerFiles;
+
+impl crate::io::bundle::ExportFiles for CallerFiles {
+    fn exists(&self, path: &Path) -> bool {
+        exists(path)
+    }
+
+    fn write_new_private(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        write_new_private(path, bytes)
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        remove(path)
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        rename(from, to)
     }
 }
 

@@ -130,14 +130,26 @@ fn message(seq: u64, hash: &str, at: &str) -> Vec<u8> {
 
 /// Appends `checkpoint` as one line to `path`, created readable by its owner only.
 pub fn append(path: &Path, checkpoint: &Checkpoint) -> Result<(), KeyFileError> {
+    append_with(path, checkpoint, |path, bytes| {
+        let mut file = private::append_private(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })
+}
+
+/// As [`append`], the line appended by `append_private`: by the caller, when the command runs
+/// inside the console server.
+pub fn append_with(
+    path: &Path,
+    checkpoint: &Checkpoint,
+    append_private: impl FnOnce(&Path, &[u8]) -> io::Result<()>,
+) -> Result<(), KeyFileError> {
     let write_error = |source| KeyFileError::Write {
         path: path.to_path_buf(),
         source,
     };
     let line = serde_json::to_string(checkpoint).map_err(|e| write_error(io::Error::other(e)))?;
-    let mut file = private::append_private(path).map_err(write_error)?;
-    writeln!(file, "{line}").map_err(write_error)?;
-    file.sync_all().map_err(write_error)
+    append_private(path, format!("{line}\n").as_bytes()).map_err(write_error)
 }
 
 /// A line of a checkpoint file: its number (from 1) and the checkpoint, or why it is unreadable.
@@ -149,7 +161,27 @@ pub fn read_all(path: &Path) -> Result<Vec<Line>, KeyFileError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(read_error)?;
+    lines_of(path, File::open(path).map_err(read_error)?)
+}
+
+/// As [`read_all`], the file's bytes given by `read`: the caller's, when the command runs
+/// inside the console server.
+pub fn read_all_with(
+    path: &Path,
+    read: impl FnOnce(&Path) -> io::Result<Vec<u8>>,
+) -> Result<Vec<Line>, KeyFileError> {
+    let bytes = read(path).map_err(|source| KeyFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    lines_of(path, bytes.as_slice())
+}
+
+fn lines_of(path: &Path, file: impl io::Read) -> Result<Vec<Line>, KeyFileError> {
+    let read_error = |source| KeyFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut found = Vec::new();
     for (index, line) in BufReader::new(file).lines().enumerate() {
         let line = line.map_err(read_error)?;
@@ -198,14 +230,35 @@ pub fn generate(path: &Path) -> Result<PathBuf, KeyFileError> {
 
 /// The signing key in `path`, which only its owner may read.
 pub fn read_signing_key(path: &Path) -> Result<SigningKey, KeyFileError> {
-    let text = key_file::read_private(path).map_err(|fault| key_fault(path, "di firma", fault))?;
-    let secret = key_file::unhex::<32>(&text).ok_or_else(|| not_a_key(path, "di firma"))?;
-    Ok(SigningKey::from_bytes(&secret))
+    read_signing_key_with(path, key_file::read_private)
+}
+
+/// As [`read_signing_key`], the file read and checked by `read`: by the caller, when the
+/// command runs inside the console server.
+pub fn read_signing_key_with(
+    path: &Path,
+    read: impl FnOnce(&Path) -> Result<String, key_file::Fault>,
+) -> Result<SigningKey, KeyFileError> {
+    let mut text = read(path).map_err(|fault| key_fault(path, "di firma", fault))?;
+    let secret = key_file::unhex::<32>(&text);
+    zeroize::Zeroize::zeroize(&mut text);
+    let mut secret = secret.ok_or_else(|| not_a_key(path, "di firma"))?;
+    let key = SigningKey::from_bytes(&secret);
+    zeroize::Zeroize::zeroize(&mut secret);
+    Ok(key)
 }
 
 /// The public key in `path`.
 pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyFileError> {
-    let text = key_file::read_shared(path).map_err(|fault| key_fault(path, "pubblica", fault))?;
+    read_public_key_with(path, key_file::read_shared)
+}
+
+/// As [`read_public_key`], the file read and checked by `read`.
+pub fn read_public_key_with(
+    path: &Path,
+    read: impl FnOnce(&Path) -> Result<String, key_file::Fault>,
+) -> Result<VerifyingKey, KeyFileError> {
+    let text = read(path).map_err(|fault| key_fault(path, "pubblica", fault))?;
     key_file::unhex::<32>(&text)
         .and_then(|bytes| VerifyingKey::from_bytes(&bytes).ok())
         .ok_or_else(|| not_a_key(path, "pubblica"))

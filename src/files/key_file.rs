@@ -25,15 +25,16 @@ pub enum Fault {
 
 /// The text of `path`, a regular file that only its owner may read.
 pub fn read_private(path: &Path) -> Result<String, Fault> {
-    read(path, true)
+    read_key(path, true)
 }
 
 /// The text of `path`, a regular file meant to be shared, such as a public key.
 pub fn read_shared(path: &Path) -> Result<String, Fault> {
-    read(path, false)
+    read_key(path, false)
 }
 
-fn read(path: &Path, private: bool) -> Result<String, Fault> {
+/// The text of the key file `path`: [`read_private`] when `private`, else [`read_shared`].
+pub fn read_key(path: &Path, private: bool) -> Result<String, Fault> {
     let fault = |e: io::Error| match e.kind() {
         io::ErrorKind::NotFound => Fault::NotFound,
         _ => Fault::Read(e),

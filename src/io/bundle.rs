@@ -177,30 +177,38 @@ impl Bundle {
     /// synced, so that a crash never leaves half a bundle under the final name. Returns the
     /// temporary path still to be renamed by `publish`: the outbox marks the entries exported
     /// in between.
-    pub fn write_pending(&self, path: &Path, key: &BundleKey) -> Result<PathBuf, BundleError> {
+    pub fn write_pending(
+        &self,
+        path: &Path,
+        key: &BundleKey,
+        files: &dyn ExportFiles,
+    ) -> Result<PathBuf, BundleError> {
         let pending = path.with_extension("parziale");
         let bytes = self.sealed(key).map_err(|e| file_error(path, e))?;
         // Fiscal codes and texts: the owner's only, and so is the final name after the rename.
         // Never over an earlier one: a bundle whose rename failed may be the only copy.
-        let mut file = crate::files::private::create_new_private(&pending).map_err(|e| {
+        files.write_new_private(&pending, &bytes).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 file_error(
                     &pending,
                     "esiste già: è un pacchetto esportato in precedenza e non rinominato; \
-                     rinominarlo o spostarlo, poi esportare di nuovo",
+                         rinominarlo o spostarlo, poi esportare di nuovo",
                 )
             } else {
                 file_error(&pending, io_reason(&e))
             }
         })?;
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| file_error(&pending, io_reason(&e)))?;
         Ok(pending)
     }
 
-    pub fn publish(pending: &Path, path: &Path) -> Result<(), BundleError> {
-        std::fs::rename(pending, path).map_err(|e| file_error(path, io_reason(&e)))
+    pub fn publish(
+        pending: &Path,
+        path: &Path,
+        files: &dyn ExportFiles,
+    ) -> Result<(), BundleError> {
+        files
+            .rename(pending, path)
+            .map_err(|e| file_error(path, io_reason(&e)))
     }
 
     /// Reads a bundle and verifies it with `key` before anything else: its MAC, then that no
@@ -351,7 +359,23 @@ impl Receipts {
     /// Reads a receipts file and verifies every line with `key`. An entry whose last line is
     /// `in_invio` (the sender stopped between the request and its answer) reads as uncertain.
     pub fn read(path: &Path, key: &BundleKey) -> Result<Receipts, BundleError> {
-        let chain = read_receipt_lines(path, key)?;
+        Receipts::read_with(path, key, |path| std::fs::read(path))
+    }
+
+    /// As [`Receipts::read`], the file's bytes given by `read`: the caller's own, when the
+    /// command runs inside the console server.
+    pub fn read_with(
+        path: &Path,
+        key: &BundleKey,
+        read: impl FnOnce(&Path) -> std::io::Result<Vec<u8>>,
+    ) -> Result<Receipts, BundleError> {
+        let text = read(path)
+            .and_then(|bytes| {
+                String::from_utf8(bytes)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            })
+            .map_err(|e| file_error(path, io_reason(&e)))?;
+        let chain = receipt_lines(path, &text, key)?;
         let mut last: BTreeMap<OutboxId, ReceiptLine> = BTreeMap::new();
         for line in chain.lines {
             last.insert(line.voce, line);
@@ -413,6 +437,11 @@ const BAD_RECEIPT_MAC: &str = "la firma non corrisponde: le ricevute sono state 
 
 fn read_receipt_lines(path: &Path, key: &BundleKey) -> Result<ReceiptChain, BundleError> {
     let text = std::fs::read_to_string(path).map_err(|e| file_error(path, io_reason(&e)))?;
+    receipt_lines(path, &text, key)
+}
+
+/// The receipts file `path`, whose text is `text`, verified with `key`.
+fn receipt_lines(path: &Path, text: &str, key: &BundleKey) -> Result<ReceiptChain, BundleError> {
     // Only whole lines: one a crash cut short was written before its step happened.
     let complete = text.rfind('\n').map_or(0, |end| end + 1);
     let mut lines = text[..complete].lines();
@@ -759,14 +788,50 @@ where
     }
 }
 
-/// Writes every due entry of `store`'s outbox into a new bundle at `path` and marks them
-/// exported, in that order of durability: the file is complete before the entries are marked,
-/// and it takes its final name only once they are. Returns how many and the bundle's id.
+/// The files an exported bundle is written to: this machine's, or those of whoever runs the
+/// command when it runs inside the console server.
+pub trait ExportFiles {
+    fn exists(&self, path: &Path) -> bool;
+    /// Writes `bytes` to the new file `path`, readable by its owner only, and syncs it; an
+    /// existing file is refused (`ErrorKind::AlreadyExists`).
+    fn write_new_private(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()>;
+    fn remove(&self, path: &Path) -> std::io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> std::io::Result<()>;
+}
+
+/// This machine's files, as this process sees them.
+pub struct LocalFiles;
+
+impl ExportFiles for LocalFiles {
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+
+    fn write_new_private(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let mut file = crate::files::private::create_new_private(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+
+    fn remove(&self, path: &Path) -> std::io::Result<()> {
+        std::fs::remove_file(path)
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> std::io::Result<()> {
+        std::fs::rename(from, to)
+    }
+}
+
+/// Writes every due entry of `store`'s outbox into a new bundle at `path` among `files` and
+/// marks them exported, in that order of durability: the file is complete before the entries
+/// are marked, and it takes its final name only once they are. Returns how many and the
+/// bundle's id.
 pub fn export_queue(
     store: &crate::store::Store,
     path: &Path,
     key: &BundleKey,
     ctx: &crate::domain::Context,
+    files: &dyn ExportFiles,
 ) -> Result<(usize, String), String> {
     let due = store
         .outbox_due(ctx.now, usize::MAX)
@@ -774,21 +839,23 @@ pub fn export_queue(
     if due.is_empty() {
         return Err("nessun messaggio in coda da esportare".into());
     }
-    if path.exists() {
+    if files.exists(path) {
         return Err(format!(
             "{} esiste già: scegliere un altro nome, un pacchetto non si sovrascrive",
             path.display()
         ));
     }
     let bundle = Bundle::of(&due, ctx.now)?;
-    let pending = bundle.write_pending(path, key).map_err(|e| e.to_string())?;
+    let pending = bundle
+        .write_pending(path, key, files)
+        .map_err(|e| e.to_string())?;
     let ids: Vec<OutboxId> = due.iter().map(|e| e.id).collect();
     if let Err(e) = store.outbox_mark_exported(&ids, &bundle.id, &bundle.impronta, ctx) {
         // Nothing was marked: the file must not exist either, or it could be sent twice.
-        let _ = std::fs::remove_file(&pending);
+        let _ = files.remove(&pending);
         return Err(e.to_string());
     }
-    Bundle::publish(&pending, path).map_err(|e| {
+    Bundle::publish(&pending, path, files).map_err(|e| {
         format!(
             "{e}. I messaggi risultano esportati nel pacchetto {}: il file completo è {}",
             bundle.id,

@@ -115,8 +115,17 @@ impl BundleKey {
     /// The key in the file given on the command line, else in the file `ALLOGGI_CHIAVE_PACCHETTO`
     /// names (clap reads both into `given`).
     pub fn from_file(given: Option<&Path>) -> Result<BundleKey, BundleKeyError> {
+        BundleKey::from_file_with(given, key_file::read_private)
+    }
+
+    /// As [`BundleKey::from_file`], the file read and checked by `read`: by the caller, when
+    /// the command runs inside the console server.
+    pub fn from_file_with(
+        given: Option<&Path>,
+        read: impl FnOnce(&Path) -> Result<String, key_file::Fault>,
+    ) -> Result<BundleKey, BundleKeyError> {
         match given.filter(|p| !p.as_os_str().is_empty()) {
-            Some(path) => BundleKey::load(path),
+            Some(path) => BundleKey::load_with(path, read),
             None => Err(BundleKeyError::Missing),
         }
     }
@@ -124,9 +133,16 @@ impl BundleKey {
     /// Reads the key file `path`, which must be a regular file readable only by its owner, as
     /// for the IO key: anyone who can read it can make bundles and receipts the office trusts.
     pub fn load(path: &Path) -> Result<BundleKey, BundleKeyError> {
+        BundleKey::load_with(path, key_file::read_private)
+    }
+
+    fn load_with(
+        path: &Path,
+        read: impl FnOnce(&Path) -> Result<String, key_file::Fault>,
+    ) -> Result<BundleKey, BundleKeyError> {
         use key_file::Fault;
         let path_buf = || path.to_path_buf();
-        let text = key_file::read_private(path).map_err(|fault| match fault {
+        let mut text = read(path).map_err(|fault| match fault {
             Fault::NotFound => BundleKeyError::NotFound(path_buf()),
             Fault::NotRegular => BundleKeyError::NotRegular(path_buf()),
             Fault::TooOpen(mode) => BundleKeyError::TooOpen {
@@ -139,9 +155,9 @@ impl BundleKey {
                 source,
             },
         })?;
-        key_file::unhex(&text)
-            .map(BundleKey)
-            .ok_or_else(|| BundleKeyError::Malformed(path_buf()))
+        let key = key_file::unhex(&text).map(BundleKey);
+        zeroize::Zeroize::zeroize(&mut text);
+        key.ok_or_else(|| BundleKeyError::Malformed(path_buf()))
     }
 
     fn mac(&self, label: &str, parts: &[&[u8]]) -> HmacSha256 {

@@ -80,8 +80,21 @@ impl Office {
         path: &Path,
         key: &BundleKey,
     ) -> Result<BundleExported, OfficeError> {
-        let (messages, bundle) = crate::io::bundle::export_queue(&self.store, path, key, ctx)
-            .map_err(OfficeError::Refused)?;
+        self.export_bundle_to(ctx, path, key, &crate::io::bundle::LocalFiles)
+    }
+
+    /// As [`Office::export_bundle`], the bundle written among `files`: the caller's own when
+    /// the command runs inside the console server, which never opens them itself.
+    pub fn export_bundle_to(
+        &self,
+        ctx: &Context,
+        path: &Path,
+        key: &BundleKey,
+        files: &dyn crate::io::bundle::ExportFiles,
+    ) -> Result<BundleExported, OfficeError> {
+        let (messages, bundle) =
+            crate::io::bundle::export_queue(&self.store, path, key, ctx, files)
+                .map_err(OfficeError::Refused)?;
         Ok(BundleExported { messages, bundle })
     }
 

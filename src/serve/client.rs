@@ -70,6 +70,7 @@ impl Connection {
                 | ServerFrame::Stderr(_)
                 | ServerFrame::Exit(_)
                 | ServerFrame::ReadFile { .. }
+                | ServerFrame::File(_)
                 | ServerFrame::WriteFile { .. },
             ))
             | Ok(None)

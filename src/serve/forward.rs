@@ -8,7 +8,10 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::protocol::{ClientFrame, FileMode, RunHello, ServerFrame, read_frame, write_frame};
+use super::protocol::{
+    ClientFrame, FileMode, FileOp, KeyFault, KeyText, ReadKind, RunHello, ServerFrame, read_frame,
+    write_frame,
+};
 use crate::cli::seam::LocalFile;
 
 /// Said when the server went away before the command ended.
@@ -84,7 +87,12 @@ fn serve_until_exit(mut reader: UnixStream, writer: &Mutex<UnixStream>) -> u8 {
                 Ok(())
             }
             ServerFrame::Exit(code) => return code,
-            ServerFrame::ReadFile { path } => send_file(writer, Path::new(&path)),
+            ServerFrame::ReadFile { path, kind } => match kind {
+                ReadKind::Whole => send_file(writer, Path::new(&path)),
+                ReadKind::PrivateKey => send_key(writer, Path::new(&path), true),
+                ReadKind::SharedKey => send_key(writer, Path::new(&path), false),
+            },
+            ServerFrame::File(op) => send(writer, &answer(file_op(op))),
             ServerFrame::WriteFile {
                 path,
                 mode,
@@ -156,6 +164,41 @@ fn send_file(writer: &Mutex<UnixStream>, path: &Path) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Sends the key file the server asked for once it passes the checks `files::key_file` makes
+/// of a key file here: the server cannot look at the file itself.
+fn send_key(writer: &Mutex<UnixStream>, path: &Path, private: bool) -> io::Result<()> {
+    use crate::files::key_file::{Fault, read_key};
+    let frame = match read_key(path, private) {
+        Ok(text) => ClientFrame::KeyFile(KeyText::new(text)),
+        Err(fault) => ClientFrame::KeyRefused(match fault {
+            Fault::NotFound => KeyFault::NotFound,
+            Fault::NotRegular => KeyFault::NotRegular,
+            Fault::TooOpen(mode) => KeyFault::TooOpen(mode),
+            Fault::TooLarge => KeyFault::TooLarge,
+            Fault::NotText => KeyFault::NotText,
+            Fault::Read(e) => KeyFault::Read {
+                kind: format!("{:?}", e.kind()),
+                message: crate::files::reasons::io_reason(&e),
+            },
+        }),
+    };
+    send(writer, &frame)
+}
+
+fn file_op(op: FileOp) -> io::Result<()> {
+    match op {
+        FileOp::Exists { path } => {
+            if Path::new(&path).exists() {
+                Ok(())
+            } else {
+                Err(io::ErrorKind::NotFound.into())
+            }
+        }
+        FileOp::Remove { path } => std::fs::remove_file(path),
+        FileOp::Rename { from, to } => std::fs::rename(from, to),
+    }
 }
 
 fn append_file(path: &Path, bytes: &[u8]) -> io::Result<()> {

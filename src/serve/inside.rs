@@ -9,8 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::protocol::{ClientFrame, FileMode, RunHello, ServerFrame, read_frame, write_frame};
+use super::protocol::{
+    ClientFrame, FileMode, FileOp, KeyFault, ReadKind, RunHello, ServerFrame, read_frame,
+    write_frame,
+};
 use crate::cli::seam::Remote;
+use crate::files::key_file::Fault;
 use crate::office::{Identity, Office};
 
 /// Runs `hello`'s command for the client at the other end of `stream` and sends its exit code.
@@ -99,6 +103,16 @@ impl Link {
     fn answer(&self, answers: &Receiver<ClientFrame>) -> io::Result<ClientFrame> {
         answers.recv().map_err(|_| gone())
     }
+
+    fn file_op(&self, op: FileOp) -> io::Result<()> {
+        let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        self.send(&ServerFrame::File(op))?;
+        match self.answer(&answers)? {
+            ClientFrame::FileDone => Ok(()),
+            ClientFrame::FileFailed { kind, message } => Err(client_error(&kind, message)),
+            _ => Err(gone()),
+        }
+    }
 }
 
 fn gone() -> io::Error {
@@ -154,7 +168,10 @@ impl Remote for Link {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         // One request at a time: its answers are not mixed with another's.
         let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
-        self.send(&ServerFrame::ReadFile { path: named(path)? })?;
+        self.send(&ServerFrame::ReadFile {
+            path: named(path)?,
+            kind: ReadKind::Whole,
+        })?;
         let mut contents = Vec::new();
         loop {
             match self.answer(&answers)? {
@@ -170,6 +187,49 @@ impl Remote for Link {
                 _ => return Err(gone()),
             }
         }
+    }
+
+    fn read_key(&self, path: &Path, private: bool) -> Result<String, Fault> {
+        let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        let kind = if private {
+            ReadKind::PrivateKey
+        } else {
+            ReadKind::SharedKey
+        };
+        self.send(&ServerFrame::ReadFile {
+            path: named(path).map_err(Fault::Read)?,
+            kind,
+        })
+        .map_err(Fault::Read)?;
+        match self.answer(&answers).map_err(Fault::Read)? {
+            ClientFrame::KeyFile(text) => Ok(text.take()),
+            ClientFrame::KeyRefused(fault) => Err(match fault {
+                KeyFault::NotFound => Fault::NotFound,
+                KeyFault::NotRegular => Fault::NotRegular,
+                KeyFault::TooOpen(mode) => Fault::TooOpen(mode),
+                KeyFault::TooLarge => Fault::TooLarge,
+                KeyFault::NotText => Fault::NotText,
+                KeyFault::Read { kind, message } => Fault::Read(client_error(&kind, message)),
+            }),
+            _ => Err(Fault::Read(gone())),
+        }
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        named(path)
+            .and_then(|path| self.file_op(FileOp::Exists { path }))
+            .is_ok()
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        self.file_op(FileOp::Remove { path: named(path)? })
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        self.file_op(FileOp::Rename {
+            from: named(from)?,
+            to: named(to)?,
+        })
     }
 
     fn write(

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Raised whenever the frames change meaning; a client and a server agree only when both the
 /// program's version and this number match.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// Larger frames are refused: a whole screen of output is far smaller.
 pub const MAX_FRAME: usize = 4 << 20;
@@ -96,6 +96,77 @@ pub enum FileMode {
     Public,
 }
 
+/// How a file the server asks the client for is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadKind {
+    /// Any file, whole.
+    Whole,
+    /// A key file only its owner may read: the client checks it as `files::key_file` does
+    /// before anything of it travels.
+    PrivateKey,
+    /// A key file meant to be shared, such as a public key: regular and small.
+    SharedKey,
+}
+
+/// The text of a key file on its way to the server: never printed, wiped when dropped.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyText(String);
+
+impl KeyText {
+    pub fn new(text: String) -> KeyText {
+        KeyText(text)
+    }
+
+    /// The text, leaving nothing behind in the frame.
+    pub fn take(mut self) -> String {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl std::fmt::Debug for KeyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyText(***)")
+    }
+}
+
+impl Drop for KeyText {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// Why the client refused a key file, as `files::key_file::Fault` says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyFault {
+    NotFound,
+    NotRegular,
+    TooOpen(u32),
+    TooLarge,
+    NotText,
+    /// Any other failure: its `std::io::ErrorKind` by name and the Italian reason.
+    Read {
+        kind: String,
+        message: String,
+    },
+}
+
+/// What the server asks the client to do to one of its files, answered `FileDone` or
+/// `FileFailed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileOp {
+    /// Answered `FileDone` when something is there, `FileFailed` otherwise.
+    Exists {
+        path: String,
+    },
+    Remove {
+        path: String,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
+}
+
 /// The largest piece of a file in one frame: its JSON stays well under [`MAX_FRAME`].
 pub const FILE_CHUNK: usize = 256 << 10;
 
@@ -117,6 +188,10 @@ pub enum ClientFrame {
     },
     /// The file written or appended to as asked.
     FileDone,
+    /// The text of the key file asked for, checked by the client.
+    KeyFile(KeyText),
+    /// Why the key file asked for was refused.
+    KeyRefused(KeyFault),
     /// Why the file asked for could not be read or written; `kind` as `std::io::ErrorKind`
     /// names it, so the command words it as it would locally.
     FileFailed {
@@ -139,8 +214,11 @@ pub enum ServerFrame {
     /// The forwarded command ended with this exit code.
     Exit(u8),
     /// Asks the client for the contents of the file `path` (as typed, relative to the
-    /// client's folder), answered with `FileChunk`s or `FileFailed`.
-    ReadFile { path: String },
+    /// client's folder), answered with `FileChunk`s or `FileFailed`; a key file (`kind`) with
+    /// `KeyFile` or `KeyRefused`.
+    ReadFile { path: String, kind: ReadKind },
+    /// Something else to do to a file of the client's.
+    File(FileOp),
     /// A piece of a file to write at `path`: the client writes the pieces to a temporary file
     /// beside it and, at the `last`, renames it in place with `mode` and answers `FileDone` or
     /// `FileFailed`. With `append`, the pieces are added to the end of the file instead.
@@ -271,7 +349,16 @@ mod tests {
             ServerFrame::Stderr(vec![0xc3, 0xa8, 0]),
             ServerFrame::ReadFile {
                 path: "domande.csv".into(),
+                kind: ReadKind::Whole,
             },
+            ServerFrame::ReadFile {
+                path: "firma.key".into(),
+                kind: ReadKind::PrivateKey,
+            },
+            ServerFrame::File(FileOp::Rename {
+                from: "p.parziale".into(),
+                to: "p.json".into(),
+            }),
             ServerFrame::WriteFile {
                 path: "copia.jsonl".into(),
                 mode: FileMode::Private,
@@ -331,5 +418,18 @@ mod tests {
         wire.extend_from_slice(b"{}");
         let err = read_frame::<ServerFrame>(&mut wire.as_slice()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn a_key_travels_whole_but_is_never_printed() {
+        let frame = ClientFrame::KeyFile(KeyText::new("ab12segreto".into()));
+        assert!(!format!("{frame:?}").contains("segreto"), "{frame:?}");
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &frame).unwrap();
+        let read = read_frame::<ClientFrame>(&mut wire.as_slice()).unwrap();
+        match read {
+            Some(ClientFrame::KeyFile(text)) => assert_eq!(text.take(), "ab12segreto"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -561,6 +561,8 @@ fn spawn_reader(stream: UnixStream, input: UnboundedSender<Msg>) {
                         | ClientFrame::Interrupt
                         | ClientFrame::FileChunk { .. }
                         | ClientFrame::FileDone
+                        | ClientFrame::KeyFile(_)
+                        | ClientFrame::KeyRefused(_)
                         | ClientFrame::FileFailed { .. },
                     )) => continue,
                     Ok(Some(ClientFrame::Bye)) | Ok(None) => break,

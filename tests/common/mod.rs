@@ -253,6 +253,27 @@ pub fn raw(dir: &std::path::Path) -> sled::Db {
     .expect("raw sled open")
 }
 
+/// Waits until this process no longer holds the database in `dir`, after its last `raw` handle
+/// is dropped: sled's background threads close the locked file a little later, and a program
+/// started before then finds the database in use (under load, long enough to fail a test).
+/// Returns how many times it found the lock still held.
+pub fn wait_released(dir: &std::path::Path) -> usize {
+    use rustix::fs::{FlockOperation, flock};
+    let file = std::fs::File::open(dir.join("db")).expect("the database's locked file");
+    let started = std::time::Instant::now();
+    let mut held = 0;
+    while flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the database stayed locked"
+        );
+        held += 1;
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = flock(&file, FlockOperation::Unlock);
+    held
+}
+
 /// Runs a command that must be accepted, as the caseworker of `ctx()`.
 pub fn run(
     store: &alloggi::store::Store,

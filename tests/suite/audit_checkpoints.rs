@@ -63,6 +63,11 @@ fn signed_seq(office: &Office) -> u64 {
 /// Rewrites the actor of audit entry `seq`, then every hash after it and the stored head, as
 /// someone with write access to the database would: the chain stays whole.
 fn rewrite_history_from(office: &Office, seq: u64) {
+    rewrite_from(office, seq);
+    common::wait_released(&office.path("db"));
+}
+
+fn rewrite_from(office: &Office, seq: u64) {
     let db = common::raw(&office.path("db"));
     let audit = db.open_tree("audit").unwrap();
     let mut prev: Option<String> = None;
@@ -99,6 +104,11 @@ fn rewrite_history_from(office: &Office, seq: u64) {
 
 /// Removes every audit entry after `keep` and points the stored head at it.
 fn truncate_after(office: &Office, keep: u64) {
+    truncate(office, keep);
+    common::wait_released(&office.path("db"));
+}
+
+fn truncate(office: &Office, keep: u64) {
     let db = common::raw(&office.path("db"));
     let audit = db.open_tree("audit").unwrap();
     let kept: Value =
@@ -225,6 +235,7 @@ fn a_broken_chain_is_never_signed() {
             .unwrap();
         db.flush().unwrap();
     }
+    common::wait_released(&office.path("db"));
     let error = office.fails(&[
         "audit",
         "sign",

@@ -125,6 +125,7 @@ fn a_record_changed_behind_the_log_fails_the_check() {
             .unwrap();
         db.flush().unwrap();
     }
+    common::wait_released(&office.path("db"));
     let out = office.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     let error = common::stderr(&out);

@@ -481,3 +481,244 @@ fn a_server_killed_during_a_command_is_told_and_the_command_fails() {
         common::stderr(&out)
     );
 }
+
+fn same_output(inside: &Output, alone: &Output, what: &str) {
+    assert_eq!(inside.status.code(), alone.status.code(), "{what}");
+    assert_eq!(common::stdout(inside), common::stdout(alone), "{what}");
+    assert_eq!(common::stderr(inside), common::stderr(alone), "{what}");
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A bundle key made by `keygen` in `dir` and copied as `chiave` to each folder of `to`.
+fn shared_bundle_key(dir: &Path, to: &[&Path]) -> alloggi::io::BundleKey {
+    let key = dir.join("chiave-originale");
+    let out = Command::new(BIN)
+        .args(["outbox", "keygen"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+    for folder in to {
+        std::fs::copy(&key, folder.join("chiave")).unwrap();
+        chmod(&folder.join("chiave"), 0o600);
+    }
+    alloggi::io::BundleKey::load(&key).unwrap()
+}
+
+/// `send-bundle` from `cwd` against the stand-in, with no database.
+fn send_bundle(cwd: &Path, stand_in: &StandIn) {
+    let out = Command::new(BIN)
+        .args([
+            "outbox",
+            "send-bundle",
+            "pacchetto.json",
+            "--receipts",
+            "ricevute.jsonl",
+            "--chiave-pacchetto",
+            "chiave",
+        ])
+        .current_dir(cwd)
+        .env("ALLOGGI_IO_API_KEY", KEY)
+        .env("ALLOGGI_IO_BASE_URL", stand_in.base_url())
+        .env("ALLOGGI_DB", cwd.join("nessun-database"))
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+}
+
+#[test]
+fn bundles_and_receipts_are_exported_and_imported_inside_the_server_as_alone() {
+    // Two offices with the same queue: one works alone, the other with its server running.
+    let (alone_office, _) = office_with_a_queue();
+    let (office, _) = office_with_a_queue();
+    let alone = folder(&alone_office, "da-solo");
+    let here = folder(&office, "qui");
+    let key = shared_bundle_key(&alone, &[&alone, &here]);
+    let export = [
+        "outbox",
+        "export",
+        "pacchetto.json",
+        "--chiave-pacchetto",
+        "chiave",
+    ];
+    let import = [
+        "outbox",
+        "import-receipts",
+        "ricevute.jsonl",
+        "--chiave-pacchetto",
+        "chiave",
+    ];
+    let exported_alone = run(&alone_office, &alone, &export, &[]);
+    common::assert_ok(&exported_alone);
+    let again_alone = run(&alone_office, &alone, &export, &[]);
+
+    let server_home = folder(&office, "servizio");
+    let server = Server::start(&office, &server_home, &[]);
+    server.console();
+    let exported = run(&office, &here, &export, &[]);
+    // The bundle's name carries the time of its export: compared without it.
+    let bundle_alone =
+        alloggi::io::bundle::Bundle::read(&alone.join("pacchetto.json"), &key).unwrap();
+    let bundle = alloggi::io::bundle::Bundle::read(&here.join("pacchetto.json"), &key).unwrap();
+    let named = |out: &Output, id: &str| common::stdout(out).replace(id, "ID");
+    assert_eq!(
+        named(&exported, &bundle.id),
+        named(&exported_alone, &bundle_alone.id)
+    );
+    assert_eq!(common::stderr(&exported), common::stderr(&exported_alone));
+    assert_eq!(exported.status.code(), Some(0));
+    assert_eq!(bundle.voci, bundle_alone.voci);
+    assert_eq!(mode(&here.join("pacchetto.json")), 0o600);
+    assert_eq!(mode(&alone.join("pacchetto.json")), 0o600);
+    assert!(!here.join("pacchetto.parziale").exists());
+    assert!(!server_home.join("pacchetto.json").exists());
+    // A second export finds the queue empty and leaves the file as it is.
+    let written = std::fs::read(here.join("pacchetto.json")).unwrap();
+    same_output(&run(&office, &here, &export, &[]), &again_alone, "again");
+    assert_eq!(std::fs::read(here.join("pacchetto.json")).unwrap(), written);
+
+    let stand_in = StandIn::start(StandInConfig::default());
+    send_bundle(&alone, &stand_in);
+    send_bundle(&here, &stand_in);
+    let imported_alone = run(&alone_office, &alone, &import, &[]);
+    common::assert_ok(&imported_alone);
+    let imported = run(&office, &here, &import, &[]);
+    assert_eq!(
+        named(&imported, &bundle.id),
+        named(&imported_alone, &bundle_alone.id)
+    );
+    assert_eq!(common::stderr(&imported), common::stderr(&imported_alone));
+    assert_eq!(imported.status.code(), Some(0));
+    assert_eq!(
+        ok(&office, &here, &["outbox", "list", "--stato", "inviati"]),
+        ok(
+            &alone_office,
+            &alone,
+            &["outbox", "list", "--stato", "inviati"]
+        )
+        .replace(&bundle_alone.id, &bundle.id)
+    );
+    drop(server);
+}
+
+#[test]
+fn checkpoints_are_signed_and_verified_inside_the_server_as_alone() {
+    let office = Office::new();
+    office.ok(&["demo", "--domande", "5"]);
+    let here = folder(&office, "qui");
+    ok(&office, &here, &["audit", "keygen", "firma.key"]);
+    let sign = [
+        "audit",
+        "sign",
+        "--chiave",
+        "firma.key",
+        "--checkpoint",
+        "checkpoint.jsonl",
+    ];
+    let verify = [
+        "audit",
+        "verify",
+        "--checkpoints",
+        "checkpoint.jsonl",
+        "--chiave-pubblica",
+        "firma.key.pub",
+    ];
+    let signed_alone = run(&office, &here, &sign, &[]);
+    common::assert_ok(&signed_alone);
+    let verified_alone = run(&office, &here, &verify, &[]);
+    common::assert_ok(&verified_alone);
+
+    let server_home = folder(&office, "servizio");
+    let server = Server::start(&office, &server_home, &[]);
+    server.console();
+    same_output(
+        &run(&office, &here, &verify, &[]),
+        &verified_alone,
+        "verify",
+    );
+    same_output(&run(&office, &here, &sign, &[]), &signed_alone, "sign");
+    assert_eq!(mode(&here.join("checkpoint.jsonl")), 0o600);
+    assert!(!server_home.join("checkpoint.jsonl").exists());
+    // The second line signs the same entry with the same key; only the time may differ.
+    let text = std::fs::read_to_string(here.join("checkpoint.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for field in ["formato", "voce", "impronta", "chiave"] {
+        assert_eq!(lines[0][field], lines[1][field], "{field}");
+    }
+    let verified = run(&office, &here, &verify, &[]);
+    common::assert_ok(&verified);
+    assert!(
+        common::stdout(&verified).contains("Checkpoint confermati"),
+        "{}",
+        common::stdout(&verified)
+    );
+    drop(server);
+}
+
+#[test]
+fn a_key_file_others_can_read_is_refused_inside_the_server_as_alone() {
+    let (office, _) = office_with_a_queue();
+    let here = folder(&office, "qui");
+    shared_bundle_key(&here, &[&here]);
+    chmod(&here.join("chiave"), 0o644);
+    ok(&office, &here, &["audit", "keygen", "firma.key"]);
+    chmod(&here.join("firma.key"), 0o640);
+    let commands: [&[&str]; 3] = [
+        &[
+            "outbox",
+            "export",
+            "pacchetto.json",
+            "--chiave-pacchetto",
+            "chiave",
+        ],
+        &[
+            "outbox",
+            "import-receipts",
+            "ricevute.jsonl",
+            "--chiave-pacchetto",
+            "chiave",
+        ],
+        &[
+            "audit",
+            "sign",
+            "--chiave",
+            "firma.key",
+            "--checkpoint",
+            "checkpoint.jsonl",
+        ],
+    ];
+    let alone: Vec<Output> = commands
+        .iter()
+        .map(|args| run(&office, &here, args, &[]))
+        .collect();
+    assert!(
+        common::stderr(&alone[0]).contains("i permessi 0644 di «chiave» sono troppo aperti"),
+        "{}",
+        common::stderr(&alone[0])
+    );
+    assert!(
+        common::stderr(&alone[2]).contains("i permessi 0640 di «firma.key» sono troppo aperti"),
+        "{}",
+        common::stderr(&alone[2])
+    );
+
+    let server_home = folder(&office, "servizio");
+    // The server could read keys of those names in its own folder, owner-only: never used.
+    shared_bundle_key(&server_home, &[&server_home]);
+    let server = Server::start(&office, &server_home, &[]);
+    server.console();
+    for (args, alone) in commands.iter().zip(&alone) {
+        same_output(&run(&office, &here, args, &[]), alone, &args.join(" "));
+    }
+    for name in ["pacchetto.json", "pacchetto.parziale", "checkpoint.jsonl"] {
+        assert!(!here.join(name).exists(), "{name}");
+    }
+    drop(server);
+}
