@@ -471,6 +471,16 @@ fn a_server_killed_during_a_command_is_told_and_the_command_fails() {
         assert!(started.elapsed() < TIMEOUT, "no message left");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Killed only once the command runs inside: before, the command would find no server
+    // and run alone.
+    let log = office.path("state").join("alloggi").join("alloggi.log");
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("comando dalla riga di comando")
+    {
+        assert!(started.elapsed() < TIMEOUT, "the command never reached the server");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     server.child.kill().unwrap(); // SIGKILL
     let out = send.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
