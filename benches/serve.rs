@@ -7,6 +7,7 @@
 //! ALLOGGI_BENCH_DB=DIR cargo bench --bench serve             (reuse a demo database of that size)
 //! ALLOGGI_BENCH_RUNS=7                                       (client start-ups, after one discarded)
 //! ALLOGGI_BENCH_COMMIT_SECONDS=60, ALLOGGI_BENCH_COMMITTERS=20
+//! ALLOGGI_BENCH_MALLOC_ARENA_MAX=N                           (glibc's arenas of the server, capped)
 //!
 //! Measures, in this order on one server:
 //! 1. resident memory of the server with 1 and with 11 consoles showing the loaded inbox;
@@ -92,6 +93,9 @@ impl Server {
             .env("XDG_STATE_HOME", dir.join("state"))
             .env("XDG_DATA_HOME", dir.join("data"))
             .env("LANG", "C.UTF-8")
+            .envs(
+                std::env::var_os("ALLOGGI_BENCH_MALLOC_ARENA_MAX").map(|n| ("MALLOC_ARENA_MAX", n)),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(File::create(dir.join("server-stderr.txt"))?))
@@ -596,13 +600,22 @@ fn is_protocol(word: &str) -> bool {
             .all(|(i, b)| i == 4 || b.is_ascii_digit())
 }
 
-/// The inbox shows its rows (protocol numbers drawn) with the cursor at `at` (of `total`).
+/// The inbox shows its rows (protocol numbers of the demo data drawn) with the cursor at `at`
+/// (of `total`).
 fn inbox_at(rows: &[String], at: usize, total: usize) -> bool {
     position(rows) == Some((at, total))
         && rows.iter().any(|r| r.contains("Protocollo"))
-        && rows
-            .iter()
-            .any(|r| r.starts_with('▶') && r.split_whitespace().any(is_protocol))
+        && rows.iter().any(|r| r.starts_with('▶'))
+        && rows.iter().any(|r| r.split_whitespace().any(is_protocol))
+}
+
+/// The protocol of the row under the cursor.
+fn marked_protocol(rows: &[String]) -> Option<String> {
+    rows.iter()
+        .find(|r| r.starts_with('▶'))?
+        .split_whitespace()
+        .find(|w| is_protocol(w))
+        .map(str::to_string)
 }
 
 fn dashboard_complete(rows: &[String], total: usize) -> bool {
@@ -650,6 +663,9 @@ fn live() -> isize {
 /// What a console keeps of the database, built the way the console builds it: the rows read
 /// through the office, the rows with their counters, the search index over them.
 struct Held {
+    /// The rows' bytes as allocated: the vector and the three texts of each row.
+    rows_heap: usize,
+    /// What reading them through the office leaves allocated, sled's cache already warm.
     rows_read: isize,
     rows_kept: isize,
     entries: isize,
@@ -658,11 +674,17 @@ struct Held {
     rows: usize,
 }
 
-fn held_by_a_console(db: &Path) -> Result<Held> {
-    let office = Office::open(db, Err("non serve".into()))?;
+fn held_by_a_console(office: &Office) -> Result<Held> {
+    // A first read fills sled's page cache, which the server holds once for all its consoles.
+    drop(office.rows(&mut |_, _| {})?);
     let before = live();
     let read = office.rows(&mut |_, _| {})?;
     let rows_read = live() - before;
+    let rows_heap = read.capacity() * std::mem::size_of::<alloggi::office::reads::Row>()
+        + read
+            .iter()
+            .map(|r| r.protocol.capacity() + r.name.capacity() + r.fiscal_code.capacity())
+            .sum::<usize>();
     let count = read.len();
     let before = live();
     let mut rows = Rows::default();
@@ -677,6 +699,7 @@ fn held_by_a_console(db: &Path) -> Result<Held> {
     drop(index);
     drop(rows);
     Ok(Held {
+        rows_heap,
         rows_read,
         rows_kept,
         entries: entries_size,
@@ -831,21 +854,28 @@ fn committer(
     let mut c = Console::connect(socket)?;
     let setup = (|| -> Result<String> {
         c.open_inbox(applications)?;
+        // The tab of registered applications: each row has its protocol, which names the
+        // application when the audit log is read afterwards.
+        c.key(KeyCode::Right)?;
+        c.key(KeyCode::Right)?;
+        c.wait_until("la scheda Protocollata", TIMEOUT, |rows| {
+            rows.iter().any(|r| r.contains("[Protocollata"))
+                && position(rows).map(|p| p.0) == Some(1)
+        })?;
         for _ in 0..index {
             c.key(KeyCode::Down)?;
         }
         c.wait_until("la riga della console", TIMEOUT, |rows| {
-            inbox_at(rows, index + 1, applications)
+            position(rows).map(|p| p.0) == Some(index + 1)
         })?;
+        let protocol = marked_protocol(&c.rows())
+            .ok_or_else(|| c.failure("protocollo della riga non trovato"))?;
         c.key(KeyCode::Enter)?;
         c.wait_until("la scheda", TIMEOUT, |rows| {
-            rows.iter().any(|r| r.starts_with(" Recapiti:"))
+            rows.first().is_some_and(|r| r.contains(&protocol))
+                && rows.iter().any(|r| r.starts_with(" Recapiti:"))
         })?;
-        c.rows()
-            .iter()
-            .flat_map(|r| r.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-            .find(|w| is_protocol(w))
-            .ok_or_else(|| c.failure("protocollo della scheda non trovato"))
+        Ok(protocol)
     })();
     ready.wait();
     let protocol = setup?;
@@ -1042,11 +1072,13 @@ fn main() -> Result<()> {
     server.stop()?;
 
     // Every contact seen saved must have its audit entry.
-    let store = Store::open(&db)?;
+    // One opening for both reads: sled lets go of its lock only some time after a drop.
+    let office = Office::open(&db, Err("non serve".into()))?;
+    let store = office.store();
     let mut lost = Vec::new();
     let mut audited = 0;
     for done in &committed {
-        let emails = audited_emails(&store, &done.protocol)?;
+        let emails = audited_emails(store, &done.protocol)?;
         for email in &done.saved {
             if emails.contains(email) {
                 audited += 1;
@@ -1055,8 +1087,8 @@ fn main() -> Result<()> {
             }
         }
     }
-    drop(store);
-    let held = held_by_a_console(&db)?;
+    let held = held_by_a_console(&office)?;
+    drop(office);
     let latency: Vec<Duration> = committed.iter().flat_map(|d| d.latency.clone()).collect();
     let errors: Vec<&String> = committed.iter().flat_map(|d| &d.errors).collect();
     let saved: usize = committed.iter().map(|d| d.saved.len()).sum();
@@ -1172,10 +1204,11 @@ fn main() -> Result<()> {
     line(
         "1. per console, contato in memoria: righe lette (Vec<Row>)",
         format!(
-            "{} ({} righe, {} B per Row più i tre testi)",
+            "{} ({} righe; {} B per Row, con i tre testi {} allocati)",
             mib_of(held.rows_read),
             count(held.rows),
-            held.row_size
+            held.row_size,
+            mib_of(held.rows_heap as isize)
         ),
     );
     line(
