@@ -67,6 +67,8 @@ const QUIET: Duration = Duration::from_millis(30);
 const TIMEOUT: Duration = Duration::from_secs(120);
 /// Longest wait for a saved contact to show: beyond it the commit counts as an error.
 const COMMIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The server's log line once a console's search index is built.
+const INDEX_READY: &str = "indice di ricerca pronto";
 
 // ---- the server ----
 
@@ -117,24 +119,12 @@ impl Server {
         Ok(server)
     }
 
-    /// How many times the server's log says `message`.
     fn logged(&self, message: &str) -> usize {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| l.contains(message))
-            .count()
+        logged(&self.log, message)
     }
 
     fn wait_logged(&self, message: &str, times: usize) -> Result<()> {
-        let deadline = Instant::now() + TIMEOUT;
-        while self.logged(message) < times {
-            if Instant::now() > deadline {
-                return Err(format!("«{message}» non registrato {times} volte").into());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(())
+        wait_logged(&self.log, message, times)
     }
 
     /// (VmRSS, VmHWM) in KiB.
@@ -171,6 +161,26 @@ impl Server {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+/// How many times the server's log says `message`.
+fn logged(log: &Path, message: &str) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(message))
+        .count()
+}
+
+fn wait_logged(log: &Path, message: &str, times: usize) -> Result<()> {
+    let deadline = Instant::now() + TIMEOUT;
+    while logged(log, message) < times {
+        if Instant::now() > deadline {
+            return Err(format!("«{message}» non registrato {times} volte").into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
 }
 
 impl Drop for Server {
@@ -841,16 +851,30 @@ struct Committed {
     errors: Vec<String>,
 }
 
-/// One console: its own application (the `index`-th row), then one saved contact a second.
-fn committer(
-    socket: &Path,
+/// What the committing consoles share.
+struct CommitPlan<'a> {
+    socket: &'a Path,
+    log: &'a Path,
     applications: usize,
-    index: usize,
     commits: usize,
+    /// Makes this run's addresses its own.
     tag: u64,
-    ready: &Barrier,
-    stagger: Duration,
-) -> Result<Committed> {
+    ready: &'a Barrier,
+    /// Search indexes the server's log must show built before the commits start.
+    indexes: usize,
+}
+
+/// One console: its own application (the `index`-th registered row), then one saved contact a
+/// second from `stagger` on.
+fn committer(plan: &CommitPlan, index: usize, stagger: Duration) -> Result<Committed> {
+    let CommitPlan {
+        socket,
+        applications,
+        commits,
+        tag,
+        ready,
+        ..
+    } = *plan;
     let mut c = Console::connect(socket)?;
     let setup = (|| -> Result<String> {
         c.open_inbox(applications)?;
@@ -879,6 +903,8 @@ fn committer(
     })();
     ready.wait();
     let protocol = setup?;
+    // Every console's search index built: the commits are timed on a server at rest.
+    wait_logged(plan.log, INDEX_READY, plan.indexes)?;
     let mut done = Committed {
         protocol,
         saved: Vec::new(),
@@ -990,7 +1016,7 @@ fn main() -> Result<()> {
     // 1. Memory: one console with its rows and search index, then ten more.
     let mut first = Console::connect(&server.socket)?;
     first.open_inbox(applications)?;
-    server.wait_logged("indice di ricerca pronto", 1)?;
+    server.wait_logged(INDEX_READY, 1)?;
     first.settle(Duration::from_millis(500))?;
     let one_memory = server.memory()?;
     let mut consoles = Vec::new();
@@ -999,7 +1025,7 @@ fn main() -> Result<()> {
         console.open_inbox(applications)?;
         consoles.push(console);
     }
-    server.wait_logged("indice di ricerca pronto", 1 + CONSOLES)?;
+    server.wait_logged(INDEX_READY, 1 + CONSOLES)?;
     for console in &mut consoles {
         console.settle(Duration::from_millis(100))?;
     }
@@ -1038,24 +1064,24 @@ fn main() -> Result<()> {
         .as_secs()
         % 100_000;
     let ready = Barrier::new(committers);
+    let indexes_before = server.logged(INDEX_READY);
     let commit_started = Instant::now();
+    let plan = CommitPlan {
+        socket: &server.socket,
+        log: &server.log,
+        applications,
+        commits: commit_seconds,
+        tag,
+        ready: &ready,
+        indexes: indexes_before + committers,
+    };
     let results: Vec<Result<Committed>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..committers)
             .map(|index| {
-                let (socket, ready) = (&server.socket, &ready);
+                let plan = &plan;
                 // Spread over the second, as people do not press together.
                 let stagger = Duration::from_millis((index * 1000 / committers) as u64);
-                scope.spawn(move || {
-                    committer(
-                        socket,
-                        applications,
-                        index,
-                        commit_seconds,
-                        tag,
-                        ready,
-                        stagger,
-                    )
-                })
+                scope.spawn(move || committer(plan, index, stagger))
             })
             .collect();
         handles
