@@ -959,6 +959,10 @@ fn committer(plan: &CommitPlan, index: usize, stagger: Duration) -> Result<Commi
             })?;
             c.press(KeyCode::Char('u'), KeyModifiers::CONTROL)?;
             c.typing(&email)?;
+            // The address drawn in the form first: Ctrl+s alone is timed, not the typing.
+            c.wait_until("l'indirizzo nel modulo", COMMIT_TIMEOUT, |rows| {
+                rows.iter().any(|r| r.contains(&email))
+            })?;
             let sent = c.press(KeyCode::Char('s'), KeyModifiers::CONTROL)?;
             let at = c.wait_until("i recapiti salvati", COMMIT_TIMEOUT, |rows| {
                 rows.iter().any(|r| r.starts_with(&shown))
