@@ -3,6 +3,7 @@
 //! keys and copies to its terminal the bytes the server draws.
 
 pub mod client;
+pub mod fault;
 pub mod forward;
 mod inside;
 pub mod protocol;

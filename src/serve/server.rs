@@ -16,6 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::fault::Fault;
 use super::protocol::{ClientFrame, Hello, RunHello, ServerFrame, read_frame, write_frame};
 use crate::domain::roles::{Role, Roles};
 use crate::office::{Caller, Identity, Local, Office, Progress, Reply, Request, Serve};
@@ -458,10 +459,12 @@ fn console(stream: &UnixStream, hello: Hello, shared: &Arc<Shared>) -> Result<()
         .set_write_timeout(Some(WRITE_TIMEOUT))
         .map_err(failed)?;
     let ended = Arc::new(AtomicBool::new(false));
+    let fault = Fault::for_console(&hello);
     let writer = FrameWriter {
         stream: stream.try_clone().map_err(failed)?,
         pending: Vec::with_capacity(1 << 16),
         ended: ended.clone(),
+        fault: fault.clone(),
     };
     let mut terminal = Terminal::with_options(
         CrosstermBackend::new(writer),
@@ -472,7 +475,7 @@ fn console(stream: &UnixStream, hello: Hello, shared: &Arc<Shared>) -> Result<()
     .map_err(failed)?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (input_tx, input) = tokio::sync::mpsc::unbounded_channel();
-    spawn_reader(stream.try_clone().map_err(failed)?, input_tx);
+    spawn_reader(stream.try_clone().map_err(failed)?, input_tx, fault);
     let name = caller
         .on_behalf_of
         .clone()
@@ -546,14 +549,17 @@ fn caller_of(stream: &UnixStream, hello: &Hello, roles: &Roles) -> Result<Caller
 }
 
 /// Keys and resizes from the client, as console messages, until it leaves.
-fn spawn_reader(stream: UnixStream, input: UnboundedSender<Msg>) {
+fn spawn_reader(stream: UnixStream, input: UnboundedSender<Msg>, fault: Fault) {
     let spawned = std::thread::Builder::new()
         .name("alloggi-tasti".into())
         .spawn(move || {
             let mut reader = &stream;
             loop {
                 let msg = match read_frame::<ClientFrame>(&mut reader) {
-                    Ok(Some(ClientFrame::Key(key))) => Msg::Key(key),
+                    Ok(Some(ClientFrame::Key(key))) => {
+                        fault.arm();
+                        Msg::Key(key)
+                    }
                     Ok(Some(ClientFrame::Resize(width, height))) => Msg::Resize(width, height),
                     Ok(Some(
                         ClientFrame::Hello(_)
@@ -589,6 +595,7 @@ struct FrameWriter {
     pending: Vec<u8>,
     /// The console has ended: what is still written is dropped.
     ended: Arc<AtomicBool>,
+    fault: Fault,
 }
 
 impl Write for FrameWriter {
@@ -603,6 +610,7 @@ impl Write for FrameWriter {
         if self.ended.load(Ordering::Relaxed) || self.pending.is_empty() {
             return Ok(());
         }
+        self.fault.strike();
         let output = ServerFrame::Output(std::mem::take(&mut self.pending));
         write_frame(&mut self.stream, &output)
     }

@@ -44,12 +44,24 @@ impl Console {
         env: &[(&str, &str)],
         args: &[&str],
     ) -> Console {
+        Console::launch_then(dir, (width, height), env, args, "exec sleep 600")
+    }
+
+    /// Like `launch`; once the console has exited and its code is shown, the shell runs
+    /// `then` (`$0` is the binary, `$db` the database).
+    fn launch_then(
+        dir: tempfile::TempDir,
+        (width, height): (u16, u16),
+        env: &[(&str, &str)],
+        args: &[&str],
+        then: &str,
+    ) -> Console {
         // A socket of its own, inside the temporary directory: removed with it.
         let socket = dir.path().join("tmux");
         let console = Console { socket, dir };
         let size = (width.to_string(), height.to_string());
         let mut command = vec!["new-session", "-d", "-x", &size.0, "-y", &size.1];
-        let run = console.command(env, args);
+        let run = console.command(env, args, then);
         command.extend(run.iter().map(String::as_str));
         let out = console.tmux_output(&command);
         assert!(
@@ -64,14 +76,14 @@ impl Console {
     /// set and `args` after `--db`.
     fn open_second(&self, env: &[(&str, &str)], args: &[&str]) {
         let mut command = vec!["new-window", "-d", "-t", ":1"];
-        let run = self.command(env, args);
+        let run = self.command(env, args, "exec sleep 600");
         command.extend(run.iter().map(String::as_str));
         self.tmux(&command);
     }
 
     /// What a tmux window runs: the console on `dir/db` through its server, with `env` set and
-    /// `args` after `--db`.
-    fn command(&self, env: &[(&str, &str)], args: &[&str]) -> Vec<String> {
+    /// `args` after `--db`, then `then` in the same shell.
+    fn command(&self, env: &[(&str, &str)], args: &[&str], then: &str) -> Vec<String> {
         let dir = &self.dir;
         let db = dir.path().join("db");
         let config = dir.path().join("config");
@@ -84,7 +96,7 @@ impl Console {
         let script = format!(
             "db=\"$1\"; XDG_CONFIG_HOME=\"$2\"; XDG_STATE_HOME=\"$3\"; \
              export XDG_CONFIG_HOME XDG_STATE_HOME; shift 3; \
-             \"$0\" --db \"$db\" \"$@\"; echo {DONE}$?; exec sleep 600"
+             \"$0\" --db \"$db\" \"$@\"; echo {DONE}$?; {then}"
         );
         let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         // The console goes through its server, started on demand, as a shared office runs
@@ -951,4 +963,93 @@ fn an_application_registered_in_one_console_appears_in_the_others_inbox() {
         screen.contains("Protocollata 1"),
         "the tab counts follow too:\n{screen}"
     );
+}
+
+/// Printed by the pane's shell as its prompt, once the console has exited (a space follows,
+/// which a capture of the pane trims).
+const PROMPT: &str = "PRONTO$";
+
+/// The process of the server listening for `db`, as the system tells through its socket.
+fn server_pid(db: &Path) -> rustix::process::Pid {
+    let stream = std::os::unix::net::UnixStream::connect(db.join("console.sock"))
+        .expect("the console's server answers");
+    rustix::net::sockopt::socket_peercred(&stream)
+        .expect("the server's credentials")
+        .pid
+}
+
+#[test]
+fn a_server_killed_under_a_console_in_a_terminal_leaves_it_restored_and_alloggi_works_again() {
+    let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+    let db = dir.path().join("db");
+    alloggi_ok(&db, &["demo", "--applications", &APPLICATIONS.to_string()]);
+    // After the console, an interactive shell in the same terminal, as the user would have.
+    let then =
+        format!("ALLOGGI=\"$0\" DB=\"$db\" PS1='{PROMPT} '; export ALLOGGI DB PS1; exec sh -i");
+    let console = Console::launch_then(
+        dir,
+        (80, 24),
+        &[("ALLOGGI_OPERATORE", "mrossi")],
+        &[],
+        &then,
+    );
+    console.wait_for("the dashboard", dashboard_shown);
+    console.keys(&["2"]);
+    console.wait_for("the inbox at 1/300", |s| position(s) == at(1));
+
+    let server = server_pid(&db);
+    rustix::process::kill_process(server, rustix::process::Signal::KILL)
+        .expect("SIGKILL to the server this test's console started");
+    let screen = console.wait_for_text(PROMPT);
+    assert!(
+        screen.contains("il servizio della console si è interrotto"),
+        "the interruption is told:\n{screen}"
+    );
+    assert!(
+        screen.contains(&format!("{DONE}1")),
+        "the console exited with code 1:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Protocollo") && !screen.contains("Domande per stato"),
+        "the console's screen is gone:\n{screen}"
+    );
+
+    // The terminal is back in its normal mode: line editing and echo on.
+    console.type_text(
+        "printf 'MODO:%s\\n' \"$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ,)\"",
+    );
+    console.keys(&["Enter"]);
+    let screen = console.wait_for_text("MODO:");
+    assert!(
+        screen.contains("MODO:icanon,echo,"),
+        "the terminal is restored:\n{screen}"
+    );
+
+    // And the console opens again, with a new server.
+    console.type_text("\"$ALLOGGI\" --db \"$DB\"; echo FINE-$?");
+    console.keys(&["Enter"]);
+    console.wait_for("the dashboard again", dashboard_shown);
+    assert_ne!(server_pid(&db), server, "a new server");
+    console.keys(&["q"]);
+    let screen = console.wait_for_text(&format!("{DONE}0"));
+    assert!(
+        !screen.contains("Domande per stato"),
+        "the console's screen is gone:\n{screen}"
+    );
+}
+
+#[test]
+fn the_demo_console_opens_on_its_own_database_and_quits() {
+    let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+    let db = dir.path().join("db");
+    let console = Console::launch(dir, 80, 24, &[], &["--demo"]);
+    console.wait_for("the demo dashboard", dashboard_shown);
+    assert!(
+        !db.join("console.sock").exists(),
+        "the demo opened no server for --db"
+    );
+    console.keys(&["2"]);
+    console.wait_for("the inbox at 1/300", |s| position(s) == at(1));
+    console.quit();
+    assert!(!db.exists(), "the demo left --db untouched");
 }

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use alloggi::serve::client::{Connection, INTERRUPTED, Said};
+use alloggi::serve::fault::PANIC_VAR;
 use alloggi::serve::protocol::{ClientFrame, Hello, version};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -26,15 +27,20 @@ struct Server {
 
 impl Server {
     fn start(idle: &str) -> Server {
+        Server::start_with(idle, &[])
+    }
+
+    /// A server with `env` in its environment.
+    fn start_with(idle: &str, env: &[(&str, &str)]) -> Server {
         let office = Office::new();
         office.ok(&["demo", "--domande", "40"]);
-        let child = Server::spawn(&office, idle);
+        let child = Server::spawn(&office, idle, env);
         let server = Server { office, child };
         server.wait_for_socket();
         server
     }
 
-    fn spawn(office: &Office, idle: &str) -> Child {
+    fn spawn(office: &Office, idle: &str, env: &[(&str, &str)]) -> Child {
         let mut command = Command::new(BIN);
         command
             .arg("--db")
@@ -50,7 +56,9 @@ impl Server {
         }
         command
             .env_remove("ALLOGGI_OPERATORE")
-            .env_remove("ALLOGGI_COMUNE");
+            .env_remove("ALLOGGI_COMUNE")
+            .env_remove(PANIC_VAR)
+            .envs(env.iter().copied());
         command.spawn().expect("alloggi serve starts")
     }
 
@@ -129,9 +137,19 @@ impl Client {
     }
 
     fn key(&mut self, code: KeyCode) {
+        self.press(code, KeyModifiers::NONE);
+    }
+
+    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) {
         self.connection
-            .send(&ClientFrame::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .send(&ClientFrame::Key(KeyEvent::new(code, modifiers)))
             .expect("the key is sent");
+    }
+
+    fn typing(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
     }
 
     fn contents(&self) -> String {
@@ -446,4 +464,125 @@ fn the_home_screen_shows_who_else_is_connected_as_consoles_join_and_leave() {
     let _ = bianchi.end();
     rossi.wait_for_text("Collegati: verdi");
     verdi.wait_for_text("Collegati: rossi");
+}
+
+// ---- failures: clients leaving, a server killed, a console panicking -----------------------
+
+/// From the dashboard: the first application of the inbox, its contact form saved with
+/// `email`. Returns the protocol of that application.
+fn save_email_of_first_case(client: &mut Client, email: &str) -> String {
+    let rows = open_inbox(client);
+    let protocol = rows[0]
+        .split_whitespace()
+        .find(|w| is_protocol(w))
+        .expect("a protocol in the first row")
+        .to_string();
+    client.key(KeyCode::Enter);
+    client.wait_for_text("Recapiti:");
+    client.key(KeyCode::Char('e'));
+    client.wait_for_text("Modifica recapiti");
+    client.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    client.typing(email);
+    client.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let shown = format!("Recapiti: {email}");
+    client.wait_for("the contact saved", |s| {
+        s.contains(&shown) && s.contains("Modifica recapiti: salvato")
+    });
+    protocol
+}
+
+#[test]
+fn ten_consoles_draw_and_one_leaving_mid_frame_leaves_the_others_answering() {
+    let server = Server::start("10m");
+    let mut clients: Vec<Client> = (0..10).map(|_| server.client()).collect();
+    for client in &mut clients {
+        client.wait_for_text("Domande per stato");
+    }
+    // The fourth sends the start of a frame (its length says 200 bytes, one arrives) and goes.
+    let mut leaving = clients.remove(3);
+    leaving.connection.send_raw(&[0, 0, 0, 200, b'{']).unwrap();
+    drop(leaving);
+    let mut seen = Vec::new();
+    for client in &mut clients {
+        seen.push(open_inbox(client));
+    }
+    assert!(seen.iter().all(|rows| rows.len() >= 5), "{seen:?}");
+    assert!(
+        seen.windows(2).all(|pair| pair[0] == pair[1]),
+        "the consoles show the same rows: {seen:?}"
+    );
+    // And they keep answering: one row down each.
+    for client in &mut clients {
+        client.key(KeyCode::Down);
+        client.wait_for("the cursor on row 2", |s| s.contains("2/40"));
+    }
+}
+
+#[test]
+fn a_server_killed_under_two_consoles_tells_both_and_a_new_one_has_what_was_saved() {
+    let mut server = Server::start("10m");
+    let mut saving = server.client();
+    let mut watching = server.client();
+    saving.wait_for_text("Domande per stato");
+    watching.wait_for_text("Domande per stato");
+    let email = "prima.del.guasto@example.it";
+    let protocol = save_email_of_first_case(&mut saving, email);
+    watching.key(KeyCode::Char('2'));
+    watching.wait_for("the rows of Domande", |s| protocol_rows(s).len() >= 5);
+
+    server.child.kill().unwrap(); // SIGKILL
+    let _ = server.child.wait();
+    assert_eq!(saving.end(), Err(INTERRUPTED.to_string()));
+    assert_eq!(watching.end(), Err(INTERRUPTED.to_string()));
+
+    // A new server over the socket the killed one left: the saved contact is there.
+    server.child = Server::spawn(&server.office, "10m", &[]);
+    server.wait_for_socket();
+    let mut again = server.client();
+    let rows = open_inbox(&mut again);
+    assert!(rows[0].contains(&protocol), "{rows:?}");
+    again.key(KeyCode::Enter);
+    let screen = again.wait_for("the case with its contact", |s| {
+        s.contains("Recapiti:") && s.contains(email)
+    });
+    assert!(screen.contains(&protocol), "{screen}");
+    drop(again);
+    server.child.kill().unwrap();
+    let _ = server.child.wait();
+    let shown = server.office.ok(&["show", "--protocollo", &protocol]);
+    // Its audit entry too.
+    assert!(shown.contains("recapiti modificati"), "{shown}");
+}
+
+#[test]
+fn a_console_that_panics_is_closed_with_its_message_and_the_others_go_on() {
+    let server = Server::start_with("10m", &[(PANIC_VAR, "guasto")]);
+    let mut broken = Client::named(server.socket(), "guasto");
+    let mut others = [server.client(), Client::named(server.socket(), "altro")];
+    broken.wait_for_text("Domande per stato");
+    for client in &mut others {
+        client.wait_for_text("Domande per stato");
+    }
+    broken.key(KeyCode::Char('2'));
+    match broken.end() {
+        Ok(Said::Closed { message, code }) => {
+            assert_eq!(code, 1);
+            assert!(message.contains("errore interno"), "{message}");
+            assert!(message.contains("le altre console continuano"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    for client in &mut others {
+        assert!(open_inbox(client).len() >= 5);
+    }
+    // The server still takes new consoles.
+    let mut new = server.client();
+    assert!(open_inbox(&mut new).len() >= 5);
+}
+
+#[test]
+fn without_the_variable_no_console_panics() {
+    let server = Server::start("10m");
+    let mut named = Client::named(server.socket(), "guasto");
+    assert!(open_inbox(&mut named).len() >= 5);
 }

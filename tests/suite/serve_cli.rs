@@ -478,7 +478,10 @@ fn a_server_killed_during_a_command_is_told_and_the_command_fails() {
         .unwrap_or_default()
         .contains("comando dalla riga di comando")
     {
-        assert!(started.elapsed() < TIMEOUT, "the command never reached the server");
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "the command never reached the server"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     server.child.kill().unwrap(); // SIGKILL
