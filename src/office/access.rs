@@ -28,7 +28,9 @@ pub fn required_role(request: &Request) -> Role {
         | Request::IoProfileAllowed { .. } => Role::Consultazione,
         // A preview needs the role of what it previews: a form its user could not send is
         // not worth filling.
-        Request::PreviewStep(step) | Request::Step(step) => step_role(step),
+        Request::PreviewStep(step) | Request::Step(step) | Request::StepSeen { step, .. } => {
+            step_role(step)
+        }
         // Publishing the call is the administrator's; telling its interested citizens of it
         // afterwards is a message like any other.
         Request::PreviewInterested { publish, .. } | Request::TellInterested { publish, .. } => {

@@ -105,6 +105,12 @@ pub enum Request {
         seen: CaseVersion,
     },
     Step(Step),
+    /// A step whose form was opened on the application at version `seen`, its message
+    /// previewed: refused when the application changed since. Answered as `Step`.
+    StepSeen {
+        step: Step,
+        seen: CaseVersion,
+    },
     RunSteps(Vec<Command>),
     /// Reports `Progress::Batch`; stops between chunks when asked.
     Batch(Batch),
@@ -169,6 +175,7 @@ impl Request {
             Request::Execute(_) => "execute",
             Request::ExecuteSeen { .. } => "execute_seen",
             Request::Step(_) => "step",
+            Request::StepSeen { .. } => "step_seen",
             Request::RunSteps(_) => "run_steps",
             Request::Batch(_) => "batch",
             Request::TellInterested { .. } => "tell_interested",
@@ -189,6 +196,7 @@ impl Request {
             Request::Execute(_)
                 | Request::ExecuteSeen { .. }
                 | Request::Step(_)
+                | Request::StepSeen { .. }
                 | Request::RunSteps(_)
                 | Request::Batch(_)
                 | Request::TellInterested { .. }
@@ -275,7 +283,7 @@ impl Reply {
             Request::PreviewInterested { .. } => Reply::PreviewInterested(Err(no())),
             Request::PreviewPublication { .. } => Reply::PreviewPublication(Err(no())),
             Request::Execute(_) | Request::ExecuteSeen { .. } => Reply::Execute(Err(no())),
-            Request::Step(_) => Reply::Step(Err(no())),
+            Request::Step(_) | Request::StepSeen { .. } => Reply::Step(Err(no())),
             Request::RunSteps(commands) => Reply::RunSteps(StepsReport {
                 done: Vec::new(),
                 done_without_application: 0,
@@ -360,6 +368,7 @@ impl Office {
                 Reply::Execute(self.execute_seen(ctx, &command, seen))
             }
             Request::Step(step) => Reply::Step(self.step(ctx, &step)),
+            Request::StepSeen { step, seen } => Reply::Step(self.step_seen(ctx, &step, seen)),
             Request::RunSteps(commands) => Reply::RunSteps(self.run_steps(ctx, &commands)),
             Request::Batch(batch) => Reply::Batch(
                 self.queue_batch(ctx, &batch, stop, &mut |u| progress(Progress::Batch(u))),

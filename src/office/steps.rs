@@ -139,21 +139,34 @@ impl Office {
         command: &Command,
         seen: CaseVersion,
     ) -> Result<Vec<Event>, OfficeError> {
-        match self
+        let done = self
             .store
-            .execute_if_unchanged(command, ctx, seen.id, seen.seq)
-        {
-            Ok(Ok(events)) => Ok(events),
-            Ok(Err((seq, event))) => Err(OfficeError::Stale {
-                message: changed_since_opened(&event, ctx.now),
-                seq,
-            }),
-            Err(StoreError::Changed) => Err(OfficeError::Refused(
-                "l'archivio sta cambiando per altre modifiche: salvare di nuovo tra un momento"
-                    .into(),
-            )),
-            Err(e) => Err(e.into()),
-        }
+            .execute_if_unchanged(command, ctx, seen.id, seen.seq);
+        unless_changed(done, ctx)
+    }
+
+    /// `step`, refused when the step's application changed since version `seen` (the form
+    /// its message was previewed from was opened on it).
+    pub fn step_seen(
+        &self,
+        ctx: &Context,
+        step: &Step,
+        seen: CaseVersion,
+    ) -> Result<StepDone, OfficeError> {
+        let order = self.order(&step.template, step.typed.clone())?;
+        let title = order.template.title.clone();
+        let done = self.store.execute_and_queue_if_unchanged(
+            step.command.as_ref(),
+            step.application,
+            ctx,
+            &order,
+            (seen.id, seen.seq),
+        );
+        unless_changed(done, ctx).map(|(events, entry)| StepDone {
+            events,
+            queued: entry.id,
+            title,
+        })
     }
 
     /// Runs several commands as one transaction: all of them take effect, or none does.
@@ -331,4 +344,23 @@ fn changed_since_opened(event: &Event, now: crate::domain::time::Timestamp) -> S
          la scheda aggiornata e salvare di nuovo per confermare quanto scritto",
         event.who()
     )
+}
+
+/// What a write refused for a change since the form opened says: who changed the
+/// application and when, with the version a second save may take.
+fn unless_changed<T>(
+    done: Result<Result<T, (u64, Event)>, StoreError>,
+    ctx: &Context,
+) -> Result<T, OfficeError> {
+    match done {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err((seq, event))) => Err(OfficeError::Stale {
+            message: changed_since_opened(&event, ctx.now),
+            seq,
+        }),
+        Err(StoreError::Changed) => Err(OfficeError::Refused(
+            "l'archivio sta cambiando per altre modifiche: salvare di nuovo tra un momento".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }

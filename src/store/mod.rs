@@ -240,10 +240,7 @@ impl Store {
 
     /// Runs `command` only if nothing changed application `id`'s record since audit entry
     /// `seen`; `Ok(Err(entry))` with the newest change when something did, and nothing is
-    /// written. The change is looked up outside the transaction (sled's cannot scan), and the
-    /// transaction commits only while the audit head is still the one read then: every entry
-    /// moves the head, so nothing can be recorded about the application in between. A head
-    /// moved by another change looks again, a few times.
+    /// written.
     pub fn execute_if_unchanged(
         &self,
         command: &Command,
@@ -251,6 +248,25 @@ impl Store {
         id: ApplicationId,
         seen: u64,
     ) -> Result<Result<Vec<Event>, (u64, Event)>, StoreError> {
+        let done = self.transact_if_unchanged(id, seen, |tx| tx.run(command, ctx))?;
+        if done.is_ok() {
+            self.settle_summaries();
+        }
+        Ok(done)
+    }
+
+    /// Commits `work` only if nothing changed application `id`'s record since audit entry
+    /// `seen`; `Ok(Err(entry))` with the newest change when something did, and nothing is
+    /// written. The change is looked up outside the transaction (sled's cannot scan), and the
+    /// transaction commits only while the audit head is still the one read then: every entry
+    /// moves the head, so nothing can be recorded about the application in between. A head
+    /// moved by another change looks again, a few times.
+    fn transact_if_unchanged<T>(
+        &self,
+        id: ApplicationId,
+        seen: u64,
+        work: impl Fn(&Tx) -> tx::TxResult<T>,
+    ) -> Result<Result<T, (u64, Event)>, StoreError> {
         const ATTEMPTS: usize = 5;
         let mut attempt = 0;
         loop {
@@ -266,15 +282,12 @@ impl Store {
                 if head.seq != basis {
                     return tx::abort(StoreError::Changed);
                 }
-                tx.run(command, ctx)
+                work(tx)
             });
             match done {
                 Err(StoreError::Changed) if attempt < ATTEMPTS => continue,
                 Err(e) => return Err(e),
-                Ok(events) => {
-                    self.settle_summaries();
-                    return Ok(Ok(events));
-                }
+                Ok(value) => return Ok(Ok(value)),
             }
         }
     }

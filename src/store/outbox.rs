@@ -191,6 +191,26 @@ impl Tx<'_> {
         Ok((events, draft, about))
     }
 
+    /// A step: its command when given, and its message queued, both audited; an identical
+    /// message already queued refuses the whole.
+    fn step(
+        &self,
+        command: Option<&Command>,
+        application: Option<ApplicationId>,
+        ctx: &Context,
+        compose: &dyn Compose,
+    ) -> TxResult<(Vec<Event>, OutboxEntry)> {
+        let (mut events, draft, app) =
+            self.command_then_compose(command, application, ctx, compose)?;
+        match self.queue_draft(draft, app, ctx)? {
+            Ok((entry, event)) => {
+                events.push(event);
+                Ok((events, entry))
+            }
+            Err(existing) => abort(StoreError::DuplicateMessage(existing)),
+        }
+    }
+
     fn duplicate_of(&self, draft: &Draft) -> TxResult<Option<OutboxId>> {
         let hash = draft.message.content_hash();
         Ok(self
@@ -376,19 +396,29 @@ impl Store {
         compose: &dyn Compose,
     ) -> Result<(Vec<Event>, OutboxEntry), StoreError> {
         let application = command.and_then(Command::application_id).or(application);
-        let result = self.transact(|tx| {
-            let (mut events, draft, app) =
-                tx.command_then_compose(command, application, ctx, compose)?;
-            match tx.queue_draft(draft, app, ctx)? {
-                Ok((entry, event)) => {
-                    events.push(event);
-                    Ok((events, entry))
-                }
-                Err(existing) => abort(StoreError::DuplicateMessage(existing)),
-            }
-        })?;
+        let result = self.transact(|tx| tx.step(command, application, ctx, compose))?;
         self.settle_summaries();
         Ok(result)
+    }
+
+    /// `execute_and_queue`, only if nothing changed application `id`'s record since audit
+    /// entry `seen` (a form opened on it, whose message was previewed); `Ok(Err(entry))` with
+    /// the newest change when something did, and nothing is written.
+    pub fn execute_and_queue_if_unchanged(
+        &self,
+        command: Option<&Command>,
+        application: Option<ApplicationId>,
+        ctx: &Context,
+        compose: &dyn Compose,
+        (id, seen): (ApplicationId, u64),
+    ) -> Result<Result<(Vec<Event>, OutboxEntry), (u64, Event)>, StoreError> {
+        let application = command.and_then(Command::application_id).or(application);
+        let done =
+            self.transact_if_unchanged(id, seen, |tx| tx.step(command, application, ctx, compose))?;
+        if done.is_ok() {
+            self.settle_summaries();
+        }
+        Ok(done)
     }
 
     /// The message `execute_and_queue` would queue, exactly, with nothing written: the same

@@ -186,3 +186,67 @@ fn the_form_stays_open_with_its_text_when_the_case_changed_and_a_second_save_goe
     assert!(console.app.overlay.is_none(), "{}", console.text());
     assert_eq!(stored(&console).as_deref(), Some("mia.scelta@example.it"));
 }
+
+/// A step whose message is previewed before it commits (an integration request): the case
+/// changed by someone else between the form's opening and Enter on the preview refuses the
+/// step, nothing is written, the form comes back with what was ticked and the reason, and the
+/// second time it goes through.
+#[test]
+fn a_previewed_step_on_a_case_changed_since_its_form_opened_comes_back_to_the_form() {
+    let mut console = Console::demo(30, (100, 30));
+    let id = console.first_where(|a| a.state == alloggi::domain::State::InIstruttoria);
+    console
+        .app
+        .open_case(id, alloggi::tui::screens::ScreenId::Inbox);
+    console.settle();
+    console.char('d').char(' ').save();
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Preview(_))),
+        "{}",
+        console.text()
+    );
+
+    // Meanwhile, in another console, rossi changes the same case.
+    let now = console.app.now();
+    let rossi = as_user("rossi", now);
+    let other = new_email(id, &console.office, "rossi@example.it");
+    console
+        .office
+        .execute(&rossi, &other)
+        .expect("rossi's change");
+    let when = alloggi::domain::time::format_ts_time(now);
+    let audit = console.store().audit_len();
+    let outbox = console.store().outbox_counts().expect("outbox counts");
+
+    console.key(KeyCode::Enter);
+    let Some(Overlay::Form { form, .. }) = &console.app.overlay else {
+        panic!("the form comes back:\n{}", console.text());
+    };
+    let error = form.error.clone().unwrap_or_default();
+    assert!(
+        error.contains(&format!("modificata da rossi alle {when}")),
+        "{error}"
+    );
+    let state = |c: &Console| c.store().application(id).unwrap().unwrap().state;
+    assert_eq!(state(&console), alloggi::domain::State::InIstruttoria);
+    assert_eq!(console.store().audit_len(), audit, "nothing written");
+    assert_eq!(
+        console.store().outbox_counts().expect("outbox counts"),
+        outbox,
+        "no message queued"
+    );
+
+    // Seen the message, the caseworker saves again, sees the message again, and it goes.
+    console.save();
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Preview(_))),
+        "{}",
+        console.text()
+    );
+    console.key(KeyCode::Enter);
+    assert!(console.app.overlay.is_none(), "{}", console.text());
+    assert_eq!(
+        state(&console),
+        alloggi::domain::State::IntegrazioneRichiesta
+    );
+}

@@ -514,8 +514,17 @@ fn escaping_the_fee_preview_writes_nothing() {
     let audit = c.store().audit_len();
     let queued = c.queued();
     fill_fee(&mut c, id);
+    // Esc on the message returns to the form, as it was filled; Esc again leaves it, once
+    // the caseworker says to discard what was typed.
     c.key(KeyCode::Esc);
-    assert!(c.app.overlay.is_none());
+    assert!(
+        matches!(c.app.overlay, Some(Overlay::Form { .. })),
+        "{}",
+        c.text()
+    );
+    assert!(c.text().contains(&notice_number()), "{}", c.text());
+    c.key(KeyCode::Esc).char('s');
+    assert!(c.app.overlay.is_none(), "{}", c.text());
     assert_eq!(c.store().audit_len(), audit);
     assert_eq!(c.queued(), queued);
     let app = c.store().application(id).expect("read").expect("exists");

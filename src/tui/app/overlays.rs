@@ -204,13 +204,12 @@ impl App {
             }
         };
         self.with_screen(self.screen, |screen, ctx| match outcome {
+            // The form stays until its message is shown: Esc on the message returns to it,
+            // and a step refused for a change of the case since it opened reopens it.
             Outcome::Step {
                 command,
                 fires: Some(template),
-            } => {
-                ctx.close_overlay();
-                ctx.fire_step(command, template);
-            }
+            } => ctx.fire_step(command, template),
             Outcome::Template { target, template } => ctx.after_template(target, &template),
             Outcome::MessageValues {
                 target,

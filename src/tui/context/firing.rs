@@ -273,8 +273,9 @@ impl Ctx<'_> {
             },
             Action::Confirm => {
                 let firing = preview.firing.clone();
+                let back = preview.back.take();
                 self.close_overlay();
-                self.confirm(firing);
+                self.confirm(firing, back);
             }
             Action::WithdrawQueued => {
                 if let Some(id) = preview.queued {
@@ -294,8 +295,9 @@ impl Ctx<'_> {
         self.send(request, Then::Withdrawn);
     }
 
-    /// Enter on a preview: what it shows is sent to the office to commit.
-    fn confirm(&mut self, firing: Firing) {
+    /// Enter on a preview: what it shows is sent to the office to commit. A step previewed
+    /// from a form opened on a case carries the case's version as the form saw it.
+    fn confirm(&mut self, firing: Firing, back: Option<Form>) {
         match firing {
             Firing::InOutbox => {}
             // The step (if any) and its message commit together.
@@ -311,11 +313,20 @@ impl Ctx<'_> {
                     template,
                     typed,
                 };
+                let seen = back
+                    .as_ref()
+                    .and_then(|form| form.version)
+                    .filter(|seen| application == Some(seen.id));
+                let request = match seen {
+                    Some(seen) => Request::StepSeen { step, seen },
+                    None => Request::Step(step),
+                };
                 self.send(
-                    Request::Step(step),
+                    request,
                     Then::Step {
                         command,
                         application,
+                        back: back.map(Box::new),
                     },
                 );
             }

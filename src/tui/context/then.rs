@@ -86,6 +86,9 @@ pub(in crate::tui) enum Then {
     Step {
         command: Option<Command>,
         application: Option<ApplicationId>,
+        /// The form the message was previewed from: reopened, with what was typed, when the
+        /// case changed since it opened.
+        back: Option<Box<Form>>,
     },
     /// The message `firing` would queue, to show before Enter.
     Preview { firing: Firing, recipients: usize },
@@ -143,6 +146,7 @@ impl Ctx<'_> {
                 Then::Step {
                     command,
                     application,
+                    back,
                 },
                 Reply::Step(result),
             ) => match result {
@@ -155,6 +159,17 @@ impl Ctx<'_> {
                     self.after_step();
                     self.outbox_changed();
                     self.ok(s::message_queued(&done.title, &done.queued.to_string()));
+                }
+                Err(crate::office::OfficeError::Stale { message, seq }) if back.is_some() => {
+                    // Told who changed the case, the caseworker may save again: the form takes
+                    // the case as it is now.
+                    if let Some(mut form) = back {
+                        if let Some(version) = form.version.as_mut() {
+                            version.seq = seq;
+                        }
+                        form.error = Some(message);
+                        self.open_form(*form);
+                    }
                 }
                 Err(e) => self.error(e.to_string()),
             },
