@@ -349,7 +349,7 @@ fn changed_since_opened(event: &Event, now: crate::domain::time::Timestamp) -> S
 /// What a write refused for a change since the form opened says: who changed the
 /// application and when, with the version a second save may take.
 fn unless_changed<T>(
-    done: Result<Result<T, (u64, Event)>, StoreError>,
+    done: Result<crate::store::Unchanged<T>, StoreError>,
     ctx: &Context,
 ) -> Result<T, OfficeError> {
     match done {

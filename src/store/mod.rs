@@ -82,6 +82,10 @@ pub struct Store {
     draining: Arc<tokio::sync::Mutex<()>>,
 }
 
+/// What a write made only if its application is unchanged since a version gives: its result,
+/// or the newest audit entry (number and event) that changed the application.
+pub type Unchanged<T> = Result<T, (u64, Event)>;
+
 impl Store {
     /// The turn of an outbox drain: see `draining`.
     pub fn drain_turn(&self) -> Arc<tokio::sync::Mutex<()>> {
@@ -247,7 +251,7 @@ impl Store {
         ctx: &Context,
         id: ApplicationId,
         seen: u64,
-    ) -> Result<Result<Vec<Event>, (u64, Event)>, StoreError> {
+    ) -> Result<Unchanged<Vec<Event>>, StoreError> {
         let done = self.transact_if_unchanged(id, seen, |tx| tx.run(command, ctx))?;
         if done.is_ok() {
             self.settle_summaries();
@@ -266,7 +270,7 @@ impl Store {
         id: ApplicationId,
         seen: u64,
         work: impl Fn(&Tx) -> tx::TxResult<T>,
-    ) -> Result<Result<T, (u64, Event)>, StoreError> {
+    ) -> Result<Unchanged<T>, StoreError> {
         const ATTEMPTS: usize = 5;
         let mut attempt = 0;
         loop {

@@ -411,7 +411,7 @@ impl Store {
         ctx: &Context,
         compose: &dyn Compose,
         (id, seen): (ApplicationId, u64),
-    ) -> Result<Result<(Vec<Event>, OutboxEntry), (u64, Event)>, StoreError> {
+    ) -> Result<super::Unchanged<(Vec<Event>, OutboxEntry)>, StoreError> {
         let application = command.and_then(Command::application_id).or(application);
         let done =
             self.transact_if_unchanged(id, seen, |tx| tx.step(command, application, ctx, compose))?;
