@@ -8,7 +8,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use ratatui::backend::CrosstermBackend;
@@ -28,6 +28,8 @@ use crate::tui::{Channels, messaging, theme};
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 /// A client that stops reading for this long is dropped rather than holding its console.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long news of a commit waits for others to be told with it.
+const GATHER: Duration = Duration::from_millis(150);
 /// How often the server looks whether it may leave.
 const TICK: Duration = Duration::from_millis(200);
 
@@ -62,6 +64,8 @@ struct Shared {
     next_seat: AtomicU64,
     /// The newest audit entry the consoles were told of.
     told: Mutex<u64>,
+    /// Whether a commit is waiting to be told, and the news thread's wake-up.
+    news_due: (Mutex<bool>, Condvar),
     /// How many consoles are connected, and since when that number last changed.
     connected: Mutex<(usize, Instant)>,
 }
@@ -124,12 +128,21 @@ impl Shared {
         });
     }
 
-    /// Tells every console what was committed since they were last told, so that each reads
-    /// again what it shows; to call after anything that may have committed. The console
-    /// that committed is told as well: its entries cannot be told apart from those of a
-    /// commit made at the same time elsewhere, and reading a few rows twice costs little.
-    /// Sending never waits for a console (the channels are unbounded).
+    /// Something may have committed: the consoles are told within `GATHER`, with whatever
+    /// else commits meanwhile. Twenty caseworkers saving once a second each would otherwise
+    /// make every console read again twenty times a second.
     pub fn committed(&self) {
+        let (due, wake) = &self.news_due;
+        *due.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        wake.notify_one();
+    }
+
+    /// Tells every console what was committed since they were last told, so that each reads
+    /// again what it shows. The console that committed is told as well: its entries cannot be
+    /// told apart from those of a commit made at the same time elsewhere, and reading a few
+    /// rows twice costs little. Sending never waits for a console (the channels are
+    /// unbounded).
+    fn tell_news(&self) {
         let mut told = self.told.lock().unwrap_or_else(PoisonError::into_inner);
         let news = match self.office.news_since(*told) {
             Ok(news) => news,
@@ -246,6 +259,7 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
         consoles: Mutex::new(Vec::new()),
         next_seat: AtomicU64::new(0),
         told: Mutex::new(told),
+        news_due: (Mutex::new(false), Condvar::new()),
         connected: Mutex::new((0, Instant::now())),
     });
     let stop = Arc::new(AtomicBool::new(false));
@@ -274,6 +288,7 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
         });
     }
     spawn_acceptor(listener, shared.clone());
+    spawn_news(shared.clone());
     tracing::info!(socket = %path.display(), "servizio della console attivo");
     // Leaves when idle, when told to, or when the socket was removed or replaced (nobody can
     // connect any more: its folder was deleted, say).
@@ -358,6 +373,33 @@ fn group_id(name: &str) -> Result<(String, u32), String> {
     uzers::get_group_by_name(name)
         .map(|group| (name.to_string(), group.gid()))
         .ok_or_else(|| format!("il gruppo di sistema «{name}» non esiste (--gruppo)"))
+}
+
+/// Tells the consoles of the commits, gathered over `GATHER`, for as long as the server runs.
+fn spawn_news(shared: Arc<Shared>) {
+    let spawned = std::thread::Builder::new()
+        .name("alloggi-notizie".into())
+        .spawn(move || {
+            loop {
+                {
+                    let (due, wake) = &shared.news_due;
+                    let mut due = due.lock().unwrap_or_else(PoisonError::into_inner);
+                    while !*due {
+                        due = wake.wait(due).unwrap_or_else(PoisonError::into_inner);
+                    }
+                }
+                std::thread::sleep(GATHER);
+                *shared
+                    .news_due
+                    .0
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = false;
+                shared.tell_news();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "thread delle novità non avviato");
+    }
 }
 
 fn spawn_acceptor(listener: UnixListener, shared: Arc<Shared>) {

@@ -250,3 +250,35 @@ fn a_previewed_step_on_a_case_changed_since_its_form_opened_comes_back_to_the_fo
         alloggi::domain::State::IntegrazioneRichiesta
     );
 }
+
+/// A caseworker's own save is no change «by someone else»: the form opened again on the case
+/// just saved goes through, however quickly.
+#[test]
+fn saving_the_same_case_twice_in_a_row_is_no_conflict() {
+    let mut console = Console::demo(30, (100, 30));
+    let id = console.first_where(|a| a.contact.email.is_some());
+    console
+        .app
+        .open_case(id, alloggi::tui::screens::ScreenId::Inbox);
+    console.settle();
+    for email in ["prima@example.it", "seconda@example.it", "terza@example.it"] {
+        console.char('e');
+        console
+            .press(KeyCode::Char('u'), KeyModifiers::CONTROL)
+            .typing(email);
+        console.save();
+        assert!(
+            console.app.overlay.is_none(),
+            "{email}:\n{}",
+            console.text()
+        );
+        let stored = console
+            .store()
+            .application(id)
+            .unwrap()
+            .unwrap()
+            .contact
+            .email;
+        assert_eq!(stored.as_deref(), Some(email));
+    }
+}

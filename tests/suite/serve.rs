@@ -586,3 +586,103 @@ fn without_the_variable_no_console_panics() {
     let mut named = Client::named(server.socket(), "guasto");
     assert!(open_inbox(&mut named).len() >= 5);
 }
+
+/// A console saving the same case again and again, quickly, while another console commits
+/// elsewhere: its own saves are never taken for a change by someone else.
+#[test]
+fn a_console_saving_its_case_again_and_again_is_never_refused_for_its_own_changes() {
+    let server = Server::start("10m");
+    let mut saving = server.client();
+    let mut other = server.client();
+    save_email_of_first_case(&mut saving, "prima@esempio.it");
+    other.wait_for_text("Domande per stato");
+    other.key(KeyCode::Char('2'));
+    other.wait_for("the rows of Domande", |s| protocol_rows(s).len() >= 5);
+    other.key(KeyCode::Down);
+    other.key(KeyCode::Enter);
+    other.wait_for_text("Recapiti:");
+    for round in 0..8 {
+        // The other console saves its own case meanwhile: news for everyone.
+        other.key(KeyCode::Char('e'));
+        other.wait_for_text("Modifica recapiti");
+        other.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        other.typing(&format!("altro{round}@esempio.it"));
+        other.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+
+        let email = format!("giro{round}@esempio.it");
+        saving.key(KeyCode::Char('e'));
+        saving.wait_for_text("Modifica recapiti");
+        saving.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        saving.typing(&email);
+        saving.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        let shown = format!("Recapiti: {email}");
+        let screen = saving.wait_for("the contact saved, or refused", |s| {
+            (s.contains(&shown) && s.contains("Modifica recapiti: salvato"))
+                || s.contains("modificata da")
+        });
+        assert!(
+            !screen.contains("modificata da"),
+            "round {round}: own change taken for another's:\n{screen}"
+        );
+        other.wait_for("the other's contact saved", |s| {
+            s.contains(&format!("Recapiti: altro{round}@esempio.it"))
+        });
+    }
+}
+
+/// Four consoles, each on its own registered application, save their contacts at the same
+/// moment, round after round: each save goes through, and none is taken for another's.
+#[test]
+fn consoles_saving_their_own_cases_at_once_never_refuse_each_other() {
+    let server = Server::start("10m");
+    let mut clients: Vec<Client> = (0..4).map(|_| server.client()).collect();
+    let mut protocols = Vec::new();
+    for (i, client) in clients.iter_mut().enumerate() {
+        open_inbox(client);
+        client.key(KeyCode::Right);
+        client.key(KeyCode::Right);
+        client.wait_for_text("[Protocollata");
+        for _ in 0..i {
+            client.key(KeyCode::Down);
+        }
+        client.key(KeyCode::Enter);
+        let screen = client.wait_for_text("Recapiti:");
+        let protocol = screen
+            .split_whitespace()
+            .find(|w| is_protocol(w))
+            .expect("the case's protocol")
+            .to_string();
+        protocols.push(protocol);
+    }
+    let mut distinct = protocols.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{protocols:?}");
+    for round in 0..4 {
+        for (i, client) in clients.iter_mut().enumerate() {
+            client.key(KeyCode::Char('e'));
+            client.wait_for_text("Modifica recapiti");
+            client.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+            client.typing(&format!("c{i}.{round}@esempio.it"));
+        }
+        for client in clients.iter_mut() {
+            client.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        }
+        for (i, client) in clients.iter_mut().enumerate() {
+            let shown = format!("Recapiti: c{i}.{round}@esempio.it");
+            let screen = client.wait_for("saved or refused", |s| {
+                (s.contains(&shown) && s.contains("Modifica recapiti: salvato"))
+                    || s.contains("modificata da")
+            });
+            assert!(
+                !screen.contains("modificata da"),
+                "console {i} ({}), round {round}:\n{screen}",
+                protocols[i]
+            );
+            assert!(
+                screen.contains(&protocols[i]),
+                "console {i} moved:\n{screen}"
+            );
+        }
+    }
+}
