@@ -427,6 +427,15 @@ impl App {
 
     /// Applies one message; true when the screen must be redrawn.
     pub fn update(&mut self, msg: Msg) -> bool {
+        let redraw = self.apply(msg);
+        if self.screen == ScreenId::home() && self.newest.summary_stale {
+            self.newest.summary_stale = false;
+            self.with_ctx(|ctx| ctx.reload_summary());
+        }
+        redraw
+    }
+
+    fn apply(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => false,

@@ -121,3 +121,48 @@ fn the_home_screen_names_who_else_is_connected_at_80_by_24() {
     console.app.update(Msg::Connected(Vec::new()));
     assert!(console.text().contains("Collegati: nessun altro"));
 }
+
+/// The cruscotto's figures follow the other consoles: at once when it is shown, and on
+/// returning to it when it was not (no console reads them for a screen that does not show
+/// them).
+#[test]
+fn the_cruscotto_figures_follow_a_commit_elsewhere_now_or_once_shown() {
+    use alloggi::domain::State;
+    let mut console = Console::demo(40, (100, 30));
+    let received = |c: &Console| {
+        c.app
+            .summary
+            .as_ref()
+            .and_then(|s| s.counts.get(&State::Ricevuta).copied())
+            .unwrap_or(0)
+    };
+    let register = |c: &Console| {
+        let id = c.first_where(|a| a.state == State::Ricevuta);
+        Command::RegisterApplication {
+            id,
+            override_reason: None,
+        }
+    };
+    let before = received(&console);
+    assert!(before >= 2, "{before}");
+
+    // On the cruscotto: read again at once.
+    let command = register(&console);
+    elsewhere(&mut console, command);
+    assert_eq!(received(&console), before - 1);
+
+    // On Domande: not read for a screen that does not show it…
+    console.char('2');
+    assert_eq!(console.app.screen, ScreenId::Inbox);
+    let command = register(&console);
+    elsewhere(&mut console, command);
+    assert_eq!(
+        received(&console),
+        before - 1,
+        "read for a screen not showing it"
+    );
+    // …and read once the cruscotto is shown again.
+    console.char('1');
+    assert_eq!(console.app.screen, ScreenId::home());
+    assert_eq!(received(&console), before - 2);
+}

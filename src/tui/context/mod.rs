@@ -53,6 +53,9 @@ pub(in crate::tui) struct Waiter {
 pub(in crate::tui) struct Newest {
     pub summary: Option<Ticket>,
     pub rows: Option<Ticket>,
+    /// Something committed elsewhere while the cruscotto was not shown: its figures are read
+    /// again once it is.
+    pub summary_stale: bool,
 }
 
 /// A reply a screen waits for, with what it needs to act on it. Asking again replaces it: the
@@ -501,7 +504,13 @@ impl Ctx<'_> {
                 },
             );
         }
-        self.reload_summary();
+        // The figures show on the cruscotto alone (the header shows the active call, which
+        // another console changes rarely): read again there, now or once it is shown.
+        if self.shown == ScreenId::home() {
+            self.reload_summary();
+        } else {
+            self.newest.summary_stale = true;
+        }
         self.changed(Change::Outbox);
         self.after_step();
     }
