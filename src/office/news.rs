@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::reads::Row;
 use super::{Office, OfficeError};
 use crate::domain::time::Timestamp;
 use crate::domain::{ApplicationId, EventKind};
@@ -25,6 +26,8 @@ pub struct News {
     pub registered: bool,
     /// Who recorded the newest entry, and when.
     pub by: Option<(String, Timestamp)>,
+    /// The rows of `applications` as they are now: read once for every console told.
+    pub rows: Vec<Row>,
 }
 
 impl News {
@@ -66,6 +69,7 @@ impl Office {
             }
         }
         news.applications = applications.into_iter().collect();
+        news.rows = self.rows_of(&news.applications)?;
         Ok(news)
     }
 }

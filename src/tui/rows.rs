@@ -227,8 +227,11 @@ impl Rows {
     /// A row read again: in place of the application's row, or added in id order for an
     /// application not listed yet (arrived in another console). Says where it went.
     pub fn put(&mut self, row: Row) -> Placed {
-        if self.position_of(row.id).is_some() {
-            self.replace(row);
+        if let Some(position) = self.position_of(row.id) {
+            // The same row again (another console put it first): its chunk stays shared.
+            if self[position] != row {
+                self.replace(row);
+            }
             return Placed::Replaced;
         }
         self.count(&row);
@@ -445,6 +448,18 @@ pub(crate) mod tests {
         assert_eq!(shared, copy.chunks.len() - 1, "only one chunk was copied");
         assert_eq!(copy.count_in(Some(State::Ammessa)), 1);
         assert_eq!(original.count_in(Some(State::Ammessa)), 0);
+    }
+
+    #[test]
+    fn a_row_put_again_as_it_is_copies_nothing() {
+        let original = many(1_000);
+        let mut copy = original.clone();
+        let same = original[599].clone();
+        assert_eq!(copy.put(same), Placed::Replaced);
+        assert!(
+            copy.shares_with(&original),
+            "an unchanged row copied its chunk"
+        );
     }
 
     proptest::proptest! {

@@ -492,17 +492,9 @@ impl Ctx<'_> {
     /// applications it changed (new ones too), the open case among them, the figures, the
     /// outbox and the lists shown are read again; cursors and selections stay where they are.
     pub(in crate::tui) fn elsewhere(&mut self, news: crate::office::News) {
+        // The rows come with the news, read once for every console.
         if !news.applications.is_empty() {
-            self.send(
-                Request::RowsOf {
-                    ids: news.applications.clone(),
-                },
-                Then::Refreshed {
-                    ids: news.applications,
-                    registered: news.registered,
-                    elsewhere: true,
-                },
-            );
+            self.rows_read(Ok(news.rows), &news.applications, news.registered);
         }
         // The figures show on the cruscotto alone (the header shows the active call, which
         // another console changes rarely): read again there, now or once it is shown.
