@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use alloggi::domain::number::count;
 
-type Error = Box<dyn std::error::Error>;
-type Result<T> = std::result::Result<T, Error>;
+mod support;
+use support::{Chunk, Error, Result, dashboard_complete, open_pty, position};
 
 const WIDTH: u16 = 80;
 const HEIGHT: u16 = 24;
@@ -57,11 +57,6 @@ const QUERIES: [(&[u8], &[u8], &str); 4] = [
     (b"\x1b[?u", b"", "ESC[?u (protocollo tastiera kitty)"),
 ];
 
-struct Chunk {
-    at: Instant,
-    bytes: Vec<u8>,
-}
-
 /// One console process on its own pseudo-terminal.
 struct Session {
     child: Child,
@@ -81,7 +76,7 @@ impl Session {
         for sub in ["home", "config", "state", "data"] {
             std::fs::create_dir_all(dir.join(sub))?;
         }
-        let (master, slave) = open_pty()?;
+        let (master, slave) = open_pty(WIDTH, HEIGHT)?;
         let mut command = Command::new(env!("CARGO_BIN_EXE_alloggi"));
         command
             .arg("--db")
@@ -353,28 +348,6 @@ struct Burst {
     last: Option<Instant>,
 }
 
-fn open_pty() -> Result<(File, File)> {
-    use rustix::fs::{Mode, OFlags};
-    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)?;
-    grantpt(&master)?;
-    unlockpt(&master)?;
-    let name = ptsname(&master, Vec::new())?;
-    let slave = rustix::fs::open(
-        name.as_c_str(),
-        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    let size = rustix::termios::Winsize {
-        ws_row: HEIGHT,
-        ws_col: WIDTH,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    rustix::termios::tcsetwinsize(&master, size)?;
-    Ok((File::from(master), File::from(slave)))
-}
-
 /// Forwards everything the console writes, stamped with the time it was read, and answers the
 /// terminal queries in it at once, as a terminal would.
 fn read_pty(
@@ -433,27 +406,11 @@ fn log_ms(log: &str, message: &str) -> Option<f64> {
         })
 }
 
-/// The cursor position `n/total` ending the lowest row that ends so (the inbox's status line).
-fn position(rows: &[String]) -> Option<(usize, usize)> {
-    let number = |text: &str| text.replace('.', "").parse::<usize>().ok();
-    rows.iter().rev().find_map(|row| {
-        let last = row.trim_end().rsplit(' ').next()?;
-        let (at, total) = last.split_once('/')?;
-        Some((number(at)?, number(total)?))
-    })
-}
-
 /// The inbox shows its rows with the cursor at `at` (of `total`).
 fn inbox_at(rows: &[String], at: usize, total: usize) -> bool {
     position(rows) == Some((at, total))
         && rows.iter().any(|r| r.contains("Protocollo"))
         && rows.iter().any(|r| r.starts_with('▶'))
-}
-
-fn dashboard_complete(rows: &[String], total: usize) -> bool {
-    let total = count(total);
-    rows.iter()
-        .any(|r| r.contains("Totale") && r.split_whitespace().any(|w| w == total))
 }
 
 /// The first table row under the header (marker column dropped): changes when the table scrolls.
@@ -616,37 +573,7 @@ fn main() -> Result<()> {
         .max(1);
     let bin = env!("CARGO_BIN_EXE_alloggi");
     let work = tempfile::tempdir()?;
-    let db = match std::env::var_os("ALLOGGI_BENCH_DB") {
-        Some(dir) => {
-            println!(
-                "alloggi console bench: database esistente {} (dichiarate {} domande)",
-                Path::new(&dir).display(),
-                count(applications)
-            );
-            PathBuf::from(dir)
-        }
-        None => {
-            let db = work.path().join("db");
-            println!(
-                "alloggi console bench: {} domande, binario {bin}, cartella {}",
-                count(applications),
-                work.path().display()
-            );
-            let started = Instant::now();
-            let out = Command::new(bin)
-                .arg("--db")
-                .arg(&db)
-                .args(["demo", "--applications", &applications.to_string()])
-                .output()?;
-            if !out.status.success() {
-                return Err(
-                    format!("alloggi demo: {}", String::from_utf8_lossy(&out.stderr)).into(),
-                );
-            }
-            println!("database dimostrativo creato in {}", ms(started.elapsed()));
-            db
-        }
-    };
+    let db = support::database("console", bin, work.path(), applications)?;
 
     // a, e: start-up, one discarded run first (page cache, first sled recovery).
     let mut discarded = Startup::default();

@@ -45,8 +45,8 @@ use alloggi::tui::rows::Rows;
 use alloggi::tui::search::SearchIndex;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
-type Result<T> = std::result::Result<T, Error>;
+mod support;
+use support::{Chunk, Error, Result, dashboard_complete, open_pty, position};
 
 const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
 const WIDTH: u16 = 80;
@@ -456,11 +456,6 @@ impl Console {
 
 // ---- the real client in a pseudo-terminal ----
 
-struct Chunk {
-    at: Instant,
-    bytes: Vec<u8>,
-}
-
 /// One `alloggi` client process on its own pseudo-terminal, connecting to the running server.
 struct Terminal {
     child: Child,
@@ -475,7 +470,7 @@ impl Terminal {
         for sub in ["home", "config", "state", "data"] {
             std::fs::create_dir_all(dir.join(sub))?;
         }
-        let (master, slave) = open_pty()?;
+        let (master, slave) = open_pty(WIDTH, HEIGHT)?;
         let mut command = Command::new(BIN);
         command
             .arg("--db")
@@ -600,39 +595,7 @@ impl Drop for Terminal {
     }
 }
 
-fn open_pty() -> Result<(File, File)> {
-    use rustix::fs::{Mode, OFlags};
-    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)?;
-    grantpt(&master)?;
-    unlockpt(&master)?;
-    let name = ptsname(&master, Vec::new())?;
-    let slave = rustix::fs::open(
-        name.as_c_str(),
-        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    let size = rustix::termios::Winsize {
-        ws_row: HEIGHT,
-        ws_col: WIDTH,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    rustix::termios::tcsetwinsize(&master, size)?;
-    Ok((File::from(master), File::from(slave)))
-}
-
 // ---- screens ----
-
-/// The cursor position `n/total` ending the lowest row that ends so (the inbox's status line).
-fn position(rows: &[String]) -> Option<(usize, usize)> {
-    let number = |text: &str| text.replace('.', "").parse::<usize>().ok();
-    rows.iter().rev().find_map(|row| {
-        let last = row.trim_end().rsplit(' ').next()?;
-        let (at, total) = last.split_once('/')?;
-        Some((number(at)?, number(total)?))
-    })
-}
 
 /// A protocol number of the demo data: `2026/000012`.
 fn is_protocol(word: &str) -> bool {
@@ -661,12 +624,6 @@ fn marked_protocol(rows: &[String]) -> Option<String> {
         .split_whitespace()
         .find(|w| is_protocol(w))
         .map(str::to_string)
-}
-
-fn dashboard_complete(rows: &[String], total: usize) -> bool {
-    let total = count(total);
-    rows.iter()
-        .any(|r| r.contains("Totale") && r.split_whitespace().any(|w| w == total))
 }
 
 // ---- what one console holds, counted in this process ----
@@ -1014,40 +971,7 @@ fn main() -> Result<()> {
     let commit_seconds = env_number("ALLOGGI_BENCH_COMMIT_SECONDS", DEFAULT_COMMIT_SECONDS);
     let committers = env_number("ALLOGGI_BENCH_COMMITTERS", DEFAULT_COMMITTERS).max(1);
     let work = tempfile::tempdir()?;
-    let db = match std::env::var_os("ALLOGGI_BENCH_DB") {
-        Some(dir) => {
-            println!(
-                "alloggi serve bench: database esistente {} (dichiarate {} domande)",
-                Path::new(&dir).display(),
-                count(applications)
-            );
-            PathBuf::from(dir)
-        }
-        None => {
-            let db = work.path().join("db");
-            println!(
-                "alloggi serve bench: {} domande, binario {BIN}, cartella {}",
-                count(applications),
-                work.path().display()
-            );
-            let started = Instant::now();
-            let out = Command::new(BIN)
-                .arg("--db")
-                .arg(&db)
-                .args(["demo", "--domande", &applications.to_string()])
-                .output()?;
-            if !out.status.success() {
-                return Err(
-                    format!("alloggi demo: {}", String::from_utf8_lossy(&out.stderr)).into(),
-                );
-            }
-            println!(
-                "database dimostrativo creato in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            db
-        }
-    };
+    let db = support::database("serve", BIN, work.path(), applications)?;
     let server = Server::start(&db, &work.path().join("server"))?;
     let idle_memory = server.memory()?;
 

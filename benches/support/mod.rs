@@ -1,0 +1,91 @@
+//! What the benches that drive the real binary share: its pseudo-terminal, reading its screen,
+//! and the demo database they measure on.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use alloggi::domain::number::count;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Bytes a console wrote, stamped with the time they were read.
+pub struct Chunk {
+    pub at: Instant,
+    pub bytes: Vec<u8>,
+}
+
+/// A pseudo-terminal of `width`×`height`: (master, slave).
+pub fn open_pty(width: u16, height: u16) -> Result<(File, File)> {
+    use rustix::fs::{Mode, OFlags};
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)?;
+    grantpt(&master)?;
+    unlockpt(&master)?;
+    let name = ptsname(&master, Vec::new())?;
+    let slave = rustix::fs::open(
+        name.as_c_str(),
+        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let size = rustix::termios::Winsize {
+        ws_row: height,
+        ws_col: width,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    rustix::termios::tcsetwinsize(&master, size)?;
+    Ok((File::from(master), File::from(slave)))
+}
+
+/// The list position the screen shows (`12/100.000`), as (row, total).
+pub fn position(rows: &[String]) -> Option<(usize, usize)> {
+    let number = |text: &str| text.replace('.', "").parse::<usize>().ok();
+    rows.iter().rev().find_map(|row| {
+        let last = row.trim_end().rsplit(' ').next()?;
+        let (at, total) = last.split_once('/')?;
+        Some((number(at)?, number(total)?))
+    })
+}
+
+/// The cruscotto shows its figures, the total of `total` applications among them.
+pub fn dashboard_complete(rows: &[String], total: usize) -> bool {
+    let total = count(total);
+    rows.iter()
+        .any(|r| r.contains("Totale") && r.split_whitespace().any(|w| w == total))
+}
+
+/// The database to measure on: the one `ALLOGGI_BENCH_DB` names, or a demo of `applications`
+/// made by `bin` in `work`. `bench` names the bench in what it prints.
+pub fn database(bench: &str, bin: &str, work: &Path, applications: usize) -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("ALLOGGI_BENCH_DB") {
+        println!(
+            "alloggi {bench} bench: database esistente {} (dichiarate {} domande)",
+            Path::new(&dir).display(),
+            count(applications)
+        );
+        return Ok(PathBuf::from(dir));
+    }
+    let db = work.join("db");
+    println!(
+        "alloggi {bench} bench: {} domande, binario {bin}, cartella {}",
+        count(applications),
+        work.display()
+    );
+    let started = Instant::now();
+    let out = Command::new(bin)
+        .arg("--db")
+        .arg(&db)
+        .args(["demo", "--domande", &applications.to_string()])
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("alloggi demo: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    println!(
+        "database dimostrativo creato in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(db)
+}
