@@ -9,6 +9,7 @@ use super::application::Application;
 use super::error::DomainError;
 use super::money::Money;
 use super::protocol::ProtocolPattern;
+use super::stock::AreaBands;
 use super::time::{Timestamp, rome_date};
 
 /// What makes an optional document necessary for one application.
@@ -135,6 +136,14 @@ pub struct CallParameters {
         skip_serializing_if = "is_default_refusal_notice_days"
     )]
     pub refusal_notice_days: u32,
+    /// The net areas suited to each household size, for the assignment of dwellings. Written
+    /// only when not the default, so calls stored before it keep their bytes.
+    #[serde(default, skip_serializing_if = "is_default_bands")]
+    pub area_bands: AreaBands,
+}
+
+fn is_default_bands(bands: &AreaBands) -> bool {
+    *bands == AreaBands::default()
 }
 
 fn default_refusal_notice() -> bool {
@@ -182,6 +191,7 @@ impl Default for CallParameters {
             protocol_pattern: ProtocolPattern::default(),
             refusal_notice: default_refusal_notice(),
             refusal_notice_days: default_refusal_notice_days(),
+            area_bands: AreaBands::default(),
         }
     }
 }

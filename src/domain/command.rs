@@ -17,6 +17,7 @@ use super::money::Money;
 use super::notice::NoticeNumber;
 use super::objection::Adjustment;
 use super::ruleset::Ruleset;
+use super::stock::{Dwelling, DwellingCode, DwellingState};
 use super::time::Timestamp;
 use super::verification::{CheckItem, Finding};
 use super::workflows::{Given, Workflow};
@@ -224,6 +225,39 @@ pub enum Command {
         accepted: bool,
         reason: String,
     },
+
+    // ---- stock: the housing stock ----
+    /// Adds dwellings and changes them, matched by code, all or none: an import of the
+    /// agency's register or the console's form. A dwelling given as stored changes nothing.
+    SaveDwellings {
+        dwellings: Vec<Dwelling>,
+    },
+    /// A dwelling's state changed by hand (works, not assignable, free again), with a reason.
+    ChangeDwellingState {
+        code: DwellingCode,
+        state: DwellingState,
+        reason: String,
+    },
+}
+
+/// The dwellings a command acts on, which the store loads by code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DwellingKeys<'a> {
+    #[default]
+    None,
+    One(&'a DwellingCode),
+    /// The dwellings a save carries, to compare with those stored.
+    Of(&'a [Dwelling]),
+}
+
+impl<'a> DwellingKeys<'a> {
+    pub fn codes(self) -> Vec<&'a DwellingCode> {
+        match self {
+            DwellingKeys::None => Vec::new(),
+            DwellingKeys::One(code) => vec![code],
+            DwellingKeys::Of(dwellings) => dwellings.iter().map(|d| &d.code).collect(),
+        }
+    }
 }
 
 /// What the store loads into the snapshot before a command is decided, as the command's
@@ -247,6 +281,8 @@ pub struct Needs<'a> {
     pub ruleset: bool,
     /// The call's latest published ranking.
     pub ranking: bool,
+    /// The dwellings the command acts on.
+    pub dwellings: DwellingKeys<'a>,
 }
 
 impl Command {
@@ -285,6 +321,7 @@ impl Command {
             | AdjustScore { .. }
             | FileObjection { .. }
             | DecideObjection { .. } => Workflow::Ranking,
+            SaveDwellings { .. } | ChangeDwellingState { .. } => Workflow::Stock,
         }
     }
 

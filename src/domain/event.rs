@@ -18,6 +18,7 @@ use super::household::Member;
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
 use super::ruleset::Ruleset;
+use super::stock::{Dwelling, DwellingCode, DwellingState};
 use super::time::Timestamp;
 use super::verification::CheckItem;
 use super::workflows::Workflow;
@@ -250,6 +251,20 @@ pub enum EventKind {
         seed: u64,
         groups: Vec<Vec<ApplicationId>>,
     },
+
+    // ---- stock ----
+    DwellingAdded {
+        dwelling: Box<Dwelling>,
+    },
+    DwellingChanged {
+        dwelling: Box<Dwelling>,
+    },
+    /// The reason is the event's.
+    DwellingStateChanged {
+        code: DwellingCode,
+        from: DwellingState,
+        to: DwellingState,
+    },
 }
 
 impl EventKind {
@@ -297,6 +312,9 @@ impl EventKind {
             | ObjectionDecided { .. }
             | RankingPublished { .. }
             | LotsDrawn { .. } => Workflow::Ranking,
+            DwellingAdded { .. } | DwellingChanged { .. } | DwellingStateChanged { .. } => {
+                Workflow::Stock
+            }
         }
     }
 }

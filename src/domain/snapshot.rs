@@ -13,6 +13,7 @@ use super::event::Event;
 use super::interested::Interested;
 use super::publication::RankingHeader;
 use super::ruleset::Ruleset;
+use super::stock::{Dwelling, DwellingCode};
 
 /// The part of the state a command needs, loaded by the store inside the command's transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -43,6 +44,10 @@ pub struct Snapshot {
     pub ruleset: Option<Ruleset>,
     /// The call's latest published ranking, for the commands that need it.
     pub ranking: Option<RankingHeader>,
+
+    // ---- stock ----
+    /// The dwellings the command names, by code, as stored (absent when new).
+    pub dwellings: BTreeMap<DwellingCode, Dwelling>,
 }
 
 /// Applies one event to the snapshot. Events are facts already checked by `decide`, so an error

@@ -25,7 +25,9 @@ pub fn required_role(request: &Request) -> Role {
         | Request::Interested { .. }
         | Request::AgendaDay { .. }
         | Request::OutboxView { .. }
-        | Request::IoProfileAllowed { .. } => Role::Consultazione,
+        | Request::IoProfileAllowed { .. }
+        | Request::Dwellings { .. }
+        | Request::Dwelling { .. } => Role::Consultazione,
         // A preview needs the role of what it previews: a form its user could not send is
         // not worth filling.
         Request::PreviewStep(step) | Request::Step(step) | Request::StepSeen { step, .. } => {
@@ -111,6 +113,9 @@ pub fn command_role(command: &Command) -> Role {
         | Command::RecordPayment { .. }
         | Command::RemindFee { .. }
         | Command::FileObjection { .. }
-        | Command::RecordObservations { .. } => Role::Operatore,
+        | Command::RecordObservations { .. }
+        // The housing stock is kept by the office that runs the round.
+        | Command::SaveDwellings { .. }
+        | Command::ChangeDwellingState { .. } => Role::Operatore,
     }
 }

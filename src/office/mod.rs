@@ -31,6 +31,7 @@ mod ranking;
 pub mod reads;
 mod request;
 mod steps;
+mod stock;
 
 use std::path::Path;
 

@@ -22,6 +22,7 @@ use crate::domain::interested::Interested;
 use crate::domain::publication::RankingHeader;
 use crate::domain::ranking::{Entry, RankRow, RankingKind};
 use crate::domain::roles::refusal;
+use crate::domain::stock::{Dwelling, DwellingCode, DwellingFilter};
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event};
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
@@ -84,6 +85,14 @@ pub enum Request {
     },
     IoProfileAllowed {
         fiscal_code: String,
+    },
+    /// The dwellings a filter keeps on a day.
+    Dwellings {
+        filter: DwellingFilter,
+        day: NaiveDate,
+    },
+    Dwelling {
+        code: DwellingCode,
     },
     // ---- previews: nothing is written ----
     PreviewStep(Step),
@@ -169,6 +178,8 @@ impl Request {
             Request::AgendaDay { .. } => "agenda_day",
             Request::OutboxView { .. } => "outbox_view",
             Request::IoProfileAllowed { .. } => "io_profile_allowed",
+            Request::Dwellings { .. } => "dwellings",
+            Request::Dwelling { .. } => "dwelling",
             Request::PreviewStep(_) => "preview_step",
             Request::PreviewInterested { .. } => "preview_interested",
             Request::PreviewPublication { .. } => "preview_publication",
@@ -241,6 +252,8 @@ pub enum Reply {
     AgendaDay(Result<AgendaDay, OfficeError>),
     OutboxView(Result<OutboxView, OfficeError>),
     IoProfileAllowed(Result<Option<Timestamp>, OfficeError>),
+    Dwellings(Result<Vec<Dwelling>, OfficeError>),
+    Dwelling(Result<Option<Dwelling>, OfficeError>),
     PreviewStep(Result<StepPreview, OfficeError>),
     PreviewInterested(Result<Option<InterestedPreview>, OfficeError>),
     PreviewPublication(Result<PublicationPreview, OfficeError>),
@@ -279,6 +292,8 @@ impl Reply {
             Request::AgendaDay { .. } => Reply::AgendaDay(Err(no())),
             Request::OutboxView { .. } => Reply::OutboxView(Err(no())),
             Request::IoProfileAllowed { .. } => Reply::IoProfileAllowed(Err(no())),
+            Request::Dwellings { .. } => Reply::Dwellings(Err(no())),
+            Request::Dwelling { .. } => Reply::Dwelling(Err(no())),
             Request::PreviewStep(_) => Reply::PreviewStep(Err(no())),
             Request::PreviewInterested { .. } => Reply::PreviewInterested(Err(no())),
             Request::PreviewPublication { .. } => Reply::PreviewPublication(Err(no())),
@@ -354,6 +369,8 @@ impl Office {
             Request::IoProfileAllowed { fiscal_code } => {
                 Reply::IoProfileAllowed(self.io_profile_allowed(&fiscal_code))
             }
+            Request::Dwellings { filter, day } => Reply::Dwellings(self.dwellings(&filter, day)),
+            Request::Dwelling { code } => Reply::Dwelling(self.dwelling(&code)),
             Request::PreviewStep(step) => Reply::PreviewStep(self.preview_step(ctx, &step)),
             Request::PreviewInterested {
                 call,

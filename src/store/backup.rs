@@ -39,6 +39,7 @@ pub struct BackupCounts {
     pub rulesets: usize,
     pub rankings: usize,
     pub access_entries: usize,
+    pub dwellings: usize,
 }
 
 impl Store {

@@ -13,6 +13,7 @@ pub mod lot;
 pub mod outbox;
 mod ranking;
 mod replay;
+mod stock;
 mod summaries;
 mod tx;
 pub mod unsent;

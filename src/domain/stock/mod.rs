@@ -5,8 +5,10 @@
 
 pub mod adequacy;
 pub mod dwelling;
+pub mod filter;
 pub mod round;
 
 pub use adequacy::{AreaBand, AreaBands, Assessment, Needs, assess};
 pub use dwelling::{Area, Dwelling, DwellingCode, DwellingState, EnergyClass, Owner, Zone};
+pub use filter::DwellingFilter;
 pub use round::{Candidate, CandidateStatus, NextOffer, Skip, next_offer};

@@ -63,6 +63,8 @@ workflows! {
     messages => Messages(Messages),
     /// Point tables, score adjustments, objections and published rankings.
     ranking => Ranking(Ranking),
+    /// The housing stock: dwellings and their state.
+    stock => Stock(Stock),
 }
 
 /// What a workflow knows about its own commands and events. The root hands a workflow only

@@ -51,13 +51,16 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 6] = [
+const ADDED_NAMES: [&str; 9] = [
     "ammissione_revocata",
     "preavviso_rigetto_inviato",
     "osservazioni_ricevute",
     "esclusione_confermata",
     "preavviso_rigetto_ritirato",
     "messaggio_ritirato",
+    "alloggio_aggiunto",
+    "alloggio_modificato",
+    "stato_alloggio_cambiato",
 ];
 
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
@@ -172,6 +175,23 @@ fn samples() -> Vec<EventKind> {
             number: 1,
             seed: 7,
             groups: vec![vec![id]],
+        },
+    ]);
+    let dwelling = crate::domain::stock::adequacy::tests::dwelling(
+        50,
+        crate::domain::stock::DwellingState::Libero,
+    );
+    kinds.extend([
+        EventKind::DwellingAdded {
+            dwelling: Box::new(dwelling.clone()),
+        },
+        EventKind::DwellingChanged {
+            dwelling: Box::new(dwelling.clone()),
+        },
+        EventKind::DwellingStateChanged {
+            code: dwelling.code,
+            from: crate::domain::stock::DwellingState::Libero,
+            to: crate::domain::stock::DwellingState::InLavori,
         },
     ]);
     kinds

@@ -17,6 +17,7 @@ pub(super) mod log;
 pub(super) mod messages;
 pub(super) mod meta;
 pub(super) mod ranking;
+pub(crate) mod stock;
 
 use std::io::Write;
 use std::sync::LazyLock;
@@ -32,7 +33,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 8] = [
+pub(crate) const PARTS: [&dyn Part; 9] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -41,6 +42,7 @@ pub(crate) const PARTS: [&dyn Part; 8] = [
     &calls::Calls,
     &ranking::Ranking,
     &access::Access,
+    &stock::Stock,
 ];
 
 /// A part of the store: what one workflow keeps, or the store's own meta and audit log.
@@ -253,6 +255,8 @@ mod tests {
             "rankings",
             "ranking_rows",
             "access_log",
+            "dwellings",
+            "idx_dwelling_state",
         ]
         .into_iter()
         .collect();
@@ -275,7 +279,8 @@ mod tests {
                 "ruleset",
                 "ranking",
                 "ranking_rows",
-                "access"
+                "access",
+                "dwelling"
             ]
         );
         let orders: BTreeSet<u8> = lines().iter().map(|l| l.order).collect();

@@ -601,6 +601,7 @@ fn parameters(form: &Form, kept: &CallParameters) -> Result<CallParameters, Stri
             .map_err(|e| s::field_error(texts::FIELD_PROTOCOL_PATTERN, &e.to_string()))?,
         refusal_notice: kept.refusal_notice,
         refusal_notice_days: kept.refusal_notice_days,
+        area_bands: kept.area_bands.clone(),
     })
 }
 
