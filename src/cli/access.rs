@@ -5,8 +5,8 @@
 //! administrator's, ranking decisions the responsabile's, intake and messages the operatore's.
 
 use super::{
-    AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand, OutboxCommand,
-    RankingCommand, ReviewCommand,
+    AssignmentCommand, AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand,
+    OutboxCommand, RankingCommand, ReviewCommand,
 };
 use crate::domain::roles::Role;
 
@@ -71,6 +71,25 @@ pub fn needed(command: Option<&Command>) -> Role {
             RankingCommand::Publish { .. }
             | RankingCommand::Decide { .. }
             | RankingCommand::Adjust { .. } => Role::Responsabile,
+        },
+        // Opening the round, exclusions, decrees and offers out of ranking order are the
+        // responsabile's; offers in order and the citizen's replies are the office's.
+        Command::Assignment(assignment) => match assignment {
+            AssignmentCommand::List { .. } | AssignmentCommand::Next { .. } => Role::Consultazione,
+            AssignmentCommand::Offer { fuori_ordine, .. } => {
+                crate::office::offer_role(fuori_ordine.as_deref())
+            }
+            AssignmentCommand::Reply { ingiustificato, .. } => {
+                if *ingiustificato {
+                    Role::Responsabile
+                } else {
+                    Role::Operatore
+                }
+            }
+            AssignmentCommand::Warn { .. } => Role::Operatore,
+            AssignmentCommand::Open { .. }
+            | AssignmentCommand::Exclude { .. }
+            | AssignmentCommand::Decree { .. } => Role::Responsabile,
         },
     }
 }

@@ -23,6 +23,7 @@ macro_rules! eprintln {
 }
 
 mod access;
+mod assignment;
 mod audit;
 mod cases;
 mod commands;
@@ -211,6 +212,12 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "graduatoria")]
     Ranking(RankingCommand),
+    /// Assegnazione degli alloggi sulla graduatoria definitiva: apertura con il messaggio a
+    /// ogni richiedente, proposte in ordine di graduatoria, risposte, diffide, esclusioni,
+    /// provvedimento di assegnazione.
+    #[command(subcommand)]
+    #[command(alias = "assegnazione")]
+    Assignment(AssignmentCommand),
     /// Mostra una domanda: richiedente, stato e storia. La lettura è registrata (vedi «accessi»).
     #[command(alias = "mostra")]
     Show {
@@ -232,6 +239,116 @@ pub enum Command {
         /// Giorno, gg/mm/aaaa (predefinito: oggi, ora di Roma).
         #[arg(long, value_name = "GG/MM/AAAA")]
         giorno: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssignmentCommand {
+    /// Apre l'assegnazione sulla graduatoria definitiva del bando e accoda «Apertura
+    /// assegnazione alloggi» a ogni richiedente ammesso, in una sola transazione.
+    #[command(alias = "apri")]
+    Open {
+        /// Codice del bando (predefinito: il bando attivo).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+        /// Data di apertura, gg/mm/aaaa.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        dal: String,
+        /// Data di chiusura, gg/mm/aaaa (predefinito: 30 giorni dopo l'apertura).
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        al: Option<String>,
+        /// Mostra il messaggio del primo richiedente senza scrivere nulla.
+        #[arg(long)]
+        anteprima: bool,
+    },
+    /// Elenca i richiedenti dell'assegnazione in ordine di graduatoria, con il loro stato.
+    #[command(alias = "elenco")]
+    List {
+        /// Codice del bando (predefinito: l'unica assegnazione aperta).
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+        /// Solo proposte e diffide scadute senza risposta, e occupazioni scadute.
+        #[arg(long)]
+        scadute: bool,
+    },
+    /// Il primo richiedente in ordine di graduatoria a cui proporre l'alloggio, con chi è
+    /// saltato e perché, e i requisiti da verificare di nuovo.
+    #[command(alias = "prossimo")]
+    Next {
+        #[arg(long, value_name = "CODICE")]
+        bando: Option<String>,
+        /// Codice dell'alloggio.
+        #[arg(long, value_name = "CODICE")]
+        alloggio: String,
+    },
+    /// Propone un alloggio a una domanda: una proposta aperta per alloggio e per richiedente.
+    #[command(alias = "proponi")]
+    Offer {
+        #[arg(long, value_name = "CODICE")]
+        alloggio: String,
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Termine per la risposta, gg/mm/aaaa (predefinito: i giorni del bando, 10).
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        scadenza: Option<String>,
+        /// ISEE, nucleo e residenza verificati di nuovo oggi con i limiti in vigore.
+        #[arg(long)]
+        requisiti_confermati: bool,
+        /// Motivo di una proposta fuori ordine di graduatoria (ruolo responsabile).
+        #[arg(long, value_name = "MOTIVO")]
+        fuori_ordine: Option<String>,
+    },
+    /// Registra la risposta a una proposta.
+    #[command(alias = "risposta")]
+    Reply {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        #[arg(long, conflicts_with = "rifiuta")]
+        accetta: bool,
+        #[arg(long)]
+        rifiuta: bool,
+        /// Rifiuto per gravi motivi documentati: mantiene la posizione.
+        #[arg(long, requires = "rifiuta", conflicts_with = "ingiustificato")]
+        giustificato: bool,
+        /// Rifiuto senza motivi validi: esclusione dalla graduatoria.
+        #[arg(long, requires = "rifiuta")]
+        ingiustificato: bool,
+        /// Motivo del rifiuto (obbligatorio per un rifiuto).
+        #[arg(long)]
+        motivo: Option<String>,
+    },
+    /// Diffida a rispondere a una proposta scaduta.
+    #[command(alias = "diffida")]
+    Warn {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Nuovo termine, gg/mm/aaaa (predefinito: i giorni del bando, 10).
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        scadenza: Option<String>,
+    },
+    /// Esclude dall'assegnazione (decadenza), con la causa e il motivo.
+    #[command(alias = "escludi")]
+    Exclude {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Causa: requisiti, mancata-risposta, mancata-occupazione.
+        #[arg(long, value_name = "CAUSA")]
+        causa: String,
+        #[arg(long)]
+        motivo: String,
+    },
+    /// Provvedimento di assegnazione dopo l'accettazione: l'alloggio è assegnato e si accoda
+    /// «Dettagli della tua assegnazione».
+    #[command(alias = "provvedimento")]
+    Decree {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Data del provvedimento, gg/mm/aaaa.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        dal: String,
+        /// Mostra il messaggio senza scrivere nulla.
+        #[arg(long)]
+        anteprima: bool,
     },
 }
 

@@ -362,6 +362,7 @@ impl Demo<'_> {
             birth_date: person.birth,
             disability_pct,
             accompaniment,
+            motor_disability: false,
             income,
         })
     }

@@ -140,6 +140,36 @@ pub struct CallParameters {
     /// only when not the default, so calls stored before it keep their bytes.
     #[serde(default, skip_serializing_if = "is_default_bands")]
     pub area_bands: AreaBands,
+    /// The days of the assignment round. Written only when not the default.
+    #[serde(default, skip_serializing_if = "AssignmentDays::is_default")]
+    pub assignment_days: AssignmentDays,
+}
+
+/// The terms of the assignment round, in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentDays {
+    /// To reply to an offer.
+    pub reply: u32,
+    /// To reply after the formal warning (diffida).
+    pub warning: u32,
+    /// To sign the lease and occupy the dwelling after the decree.
+    pub occupation: u32,
+}
+
+impl Default for AssignmentDays {
+    fn default() -> AssignmentDays {
+        AssignmentDays {
+            reply: 10,
+            warning: 10,
+            occupation: 30,
+        }
+    }
+}
+
+impl AssignmentDays {
+    fn is_default(&self) -> bool {
+        *self == AssignmentDays::default()
+    }
 }
 
 fn is_default_bands(bands: &AreaBands) -> bool {
@@ -192,6 +222,7 @@ impl Default for CallParameters {
             refusal_notice: default_refusal_notice(),
             refusal_notice_days: default_refusal_notice_days(),
             area_bands: AreaBands::default(),
+            assignment_days: AssignmentDays::default(),
         }
     }
 }

@@ -17,7 +17,7 @@ use super::money::Money;
 use super::notice::NoticeNumber;
 use super::objection::Adjustment;
 use super::ruleset::Ruleset;
-use super::stock::{Dwelling, DwellingCode, DwellingState};
+use super::stock::{Dwelling, DwellingCode, DwellingState, ExclusionCause};
 use super::time::Timestamp;
 use super::verification::{CheckItem, Finding};
 use super::workflows::{Given, Workflow};
@@ -238,6 +238,59 @@ pub enum Command {
         state: DwellingState,
         reason: String,
     },
+
+    // ---- assignment: the round on the definitive ranking ----
+    /// Opens the call's assignment round on its definitive ranking; every applicant in it is
+    /// told in the same transaction.
+    OpenAssignment {
+        call: String,
+        opens_on: NaiveDate,
+        closes_on: NaiveDate,
+    },
+    /// The requirements checked again today against the limits in force (ISEE, household,
+    /// residence), all found to hold: an offer may follow today.
+    ConfirmRequirements {
+        id: ApplicationId,
+    },
+    MakeOffer {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        /// Today plus the call's reply days when absent.
+        deadline: Option<NaiveDate>,
+        /// Why the offer passes over applicants ahead who could have had it.
+        out_of_order: Option<String>,
+    },
+    ReplyToOffer {
+        id: ApplicationId,
+        reply: OfferReply,
+        /// Required for a refusal.
+        reason: String,
+    },
+    /// The formal warning (diffida) after a reply deadline passed.
+    WarnCandidate {
+        id: ApplicationId,
+        /// Today plus the call's warning days when absent.
+        deadline: Option<NaiveDate>,
+    },
+    ExcludeCandidate {
+        id: ApplicationId,
+        cause: ExclusionCause,
+        reason: String,
+    },
+    DecreeAssignment {
+        id: ApplicationId,
+        decree_on: NaiveDate,
+    },
+}
+
+/// An applicant's reply to an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OfferReply {
+    Accept,
+    /// For a serious documented reason: the position is kept.
+    RefuseJustified,
+    /// Exclusion from the ranking.
+    RefuseUnjustified,
 }
 
 /// The dwellings a command acts on, which the store loads by code.
@@ -283,6 +336,10 @@ pub struct Needs<'a> {
     pub ranking: bool,
     /// The dwellings the command acts on.
     pub dwellings: DwellingKeys<'a>,
+    /// The application's place in its call's assignment round, with the round.
+    pub placement: bool,
+    /// The assignment round of the call the command names.
+    pub round: bool,
 }
 
 impl Command {
@@ -322,6 +379,13 @@ impl Command {
             | FileObjection { .. }
             | DecideObjection { .. } => Workflow::Ranking,
             SaveDwellings { .. } | ChangeDwellingState { .. } => Workflow::Stock,
+            OpenAssignment { .. }
+            | ConfirmRequirements { .. }
+            | MakeOffer { .. }
+            | ReplyToOffer { .. }
+            | WarnCandidate { .. }
+            | ExcludeCandidate { .. }
+            | DecreeAssignment { .. } => Workflow::Assignment,
         }
     }
 

@@ -18,7 +18,7 @@ use super::household::Member;
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
 use super::ruleset::Ruleset;
-use super::stock::{Dwelling, DwellingCode, DwellingState};
+use super::stock::{Dwelling, DwellingCode, DwellingState, ExclusionCause, Offer, Round};
 use super::time::Timestamp;
 use super::verification::CheckItem;
 use super::workflows::Workflow;
@@ -265,6 +265,49 @@ pub enum EventKind {
         from: DwellingState,
         to: DwellingState,
     },
+
+    // ---- assignment ----
+    /// `placed`: the ranking's admitted applicants in its order, each placed in the round at
+    /// their position (from 1).
+    AssignmentOpened {
+        round: Box<Round>,
+        placed: Vec<ApplicationId>,
+    },
+    RequirementsConfirmed {
+        id: ApplicationId,
+    },
+    /// An out-of-order offer's reason is the offer's.
+    OfferMade {
+        id: ApplicationId,
+        offer: Offer,
+    },
+    OfferAccepted {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+    },
+    /// The reason is the event's.
+    OfferRefused {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        justified: bool,
+    },
+    CandidateWarned {
+        id: ApplicationId,
+        deadline: NaiveDate,
+    },
+    /// The reason is the event's; `freed` the dwelling the applicant held.
+    CandidateExcluded {
+        id: ApplicationId,
+        cause: ExclusionCause,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        freed: Option<DwellingCode>,
+    },
+    AssignmentDecreed {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        decree_on: NaiveDate,
+        occupy_by: NaiveDate,
+    },
 }
 
 impl EventKind {
@@ -315,6 +358,14 @@ impl EventKind {
             DwellingAdded { .. } | DwellingChanged { .. } | DwellingStateChanged { .. } => {
                 Workflow::Stock
             }
+            AssignmentOpened { .. }
+            | RequirementsConfirmed { .. }
+            | OfferMade { .. }
+            | OfferAccepted { .. }
+            | OfferRefused { .. }
+            | CandidateWarned { .. }
+            | CandidateExcluded { .. }
+            | AssignmentDecreed { .. } => Workflow::Assignment,
         }
     }
 }

@@ -102,6 +102,10 @@ pub struct Member {
     /// Indennità di accompagnamento.
     #[serde(default)]
     pub accompaniment: bool,
+    /// Cannot climb stairs: the household is offered dwellings reached without them. Written
+    /// only when set, so members stored before it keep their bytes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub motor_disability: bool,
     /// Yearly income, when declared.
     #[serde(default)]
     pub income: Option<Money>,

@@ -831,6 +831,7 @@ mod tests {
             birth_date: birth,
             disability_pct: 0,
             accompaniment: false,
+            motor_disability: false,
             income: None,
         }
     }

@@ -13,7 +13,7 @@ use super::event::Event;
 use super::interested::Interested;
 use super::publication::RankingHeader;
 use super::ruleset::Ruleset;
-use super::stock::{Dwelling, DwellingCode};
+use super::stock::{Dwelling, DwellingCode, Placement, Round};
 
 /// The part of the state a command needs, loaded by the store inside the command's transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,6 +48,15 @@ pub struct Snapshot {
     // ---- stock ----
     /// The dwellings the command names, by code, as stored (absent when new).
     pub dwellings: BTreeMap<DwellingCode, Dwelling>,
+
+    // ---- assignment ----
+    /// The round of the command's call, or of the application's placement.
+    pub round: Option<Round>,
+    /// The application's place in the round.
+    pub placement: Option<Placement>,
+    /// The admitted applicants of the call's definitive ranking, in its order, for a round
+    /// about to open.
+    pub round_order: Vec<crate::domain::ApplicationId>,
 }
 
 /// Applies one event to the snapshot. Events are facts already checked by `decide`, so an error

@@ -4,6 +4,7 @@
 use super::config::ComuneConfig;
 use super::values::{Value, Values};
 use crate::domain::appointment::{Appointment, Citizen};
+use crate::domain::stock::{Dwelling, Placement, Round, Standing};
 use crate::domain::time::{rome_date, to_rome};
 use crate::domain::{Application, Call};
 
@@ -90,6 +91,32 @@ fn document_titles(call: Option<&Call>, codes: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// What an assignment says: the round's dates (over the call's application window), the
+/// dwelling's address and code, the decree's date.
+pub fn assignment_values(
+    round: Option<&Round>,
+    placement: Option<&Placement>,
+    dwelling: Option<&Dwelling>,
+) -> Values {
+    let mut values = Values::new();
+    if let Some(round) = round {
+        values.insert("data_apertura", Value::Date(round.opens_on));
+        values.insert("data_chiusura", Value::Date(round.closes_on));
+    }
+    if let Some(dwelling) = dwelling {
+        values.insert("indirizzo_alloggio", Value::Text(dwelling.address.clone()));
+        let reference = match &dwelling.staircase {
+            Some(staircase) => format!("{} (scala {staircase})", dwelling.code),
+            None => dwelling.code.to_string(),
+        };
+        values.insert("riferimento_alloggio", Value::Text(reference));
+    }
+    if let Some(Standing::Assegnato { decree_on, .. }) = placement.map(|p| &p.standing) {
+        values.insert("data_assegnazione", Value::Date(*decree_on));
+    }
+    values
 }
 
 /// What a booking says: its subject, number, place, day and time (Rome).

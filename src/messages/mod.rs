@@ -18,7 +18,7 @@ pub mod template_text;
 pub mod text;
 pub mod values;
 
-pub use case::{Recipient, appointment_values, case_values};
+pub use case::{Recipient, appointment_values, assignment_values, case_values};
 pub use catalogue::{Catalogue, CatalogueError, CtaSpec, Template};
 pub use config::{ComuneConfig, ComuneUrls, ConfigError};
 pub use contract::{ContractViolation, check};

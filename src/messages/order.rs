@@ -2,7 +2,7 @@
 //! the caseworker typed, and (for a message not about an application) the recipient. The store
 //! composes it inside the transaction that queues it.
 
-use super::case::{Recipient, appointment_values, case_values};
+use super::case::{Recipient, appointment_values, assignment_values, case_values};
 use super::catalogue::Template;
 use super::config::ComuneConfig;
 use super::outbox::{Addressee, Compose, Draft, Subject};
@@ -33,6 +33,11 @@ impl Order<'_> {
         if let Some(appointment) = subject.appointment {
             known = known.merged(&appointment_values(appointment));
         }
+        known = known.merged(&assignment_values(
+            subject.round,
+            subject.placement,
+            subject.dwelling,
+        ));
         let values = self.typed.clone().merged(&known);
         render(self.template, &recipient, &values, self.config).map_err(|e| e.to_string())
     }

@@ -342,6 +342,11 @@ pub struct Subject<'a> {
     pub appointment: Option<&'a crate::domain::appointment::Appointment>,
     /// A citizen with no application, such as one interested in the call.
     pub citizen: Option<&'a super::case::Recipient>,
+    /// The assignment round the message is about, the applicant's place in it and the
+    /// dwelling that place holds.
+    pub round: Option<&'a crate::domain::stock::Round>,
+    pub placement: Option<&'a crate::domain::stock::Placement>,
+    pub dwelling: Option<&'a crate::domain::stock::Dwelling>,
 }
 
 #[cfg(test)]

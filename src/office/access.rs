@@ -2,6 +2,7 @@
 //! catch-all arm, so that a new one cannot be added without deciding who may ask it.
 
 use crate::domain::Command;
+use crate::domain::command::OfferReply;
 use crate::domain::roles::Role;
 
 use super::{Batch, Request, Step};
@@ -27,7 +28,21 @@ pub fn required_role(request: &Request) -> Role {
         | Request::OutboxView { .. }
         | Request::IoProfileAllowed { .. }
         | Request::Dwellings { .. }
-        | Request::Dwelling { .. } => Role::Consultazione,
+        | Request::Dwelling { .. }
+        | Request::RoundView { .. }
+        | Request::NextOffer { .. }
+        | Request::PlacementView { .. } => Role::Consultazione,
+        Request::PreviewOpening { .. } | Request::OpenAssignment { .. } => Role::Responsabile,
+        Request::MakeOffer { out_of_order, .. } => {
+            if out_of_order
+                .as_deref()
+                .is_some_and(|r| !r.trim().is_empty())
+            {
+                Role::Responsabile
+            } else {
+                Role::Operatore
+            }
+        }
         // A preview needs the role of what it previews: a form its user could not send is
         // not worth filling.
         Request::PreviewStep(step) | Request::Step(step) | Request::StepSeen { step, .. } => {
@@ -91,7 +106,17 @@ pub fn command_role(command: &Command) -> Role {
         | Command::ConfirmExclusion { .. }
         | Command::WithdrawRefusalNotice { .. }
         | Command::AdjustScore { .. }
-        | Command::DecideObjection { .. } => Role::Responsabile,
+        | Command::DecideObjection { .. }
+        // The round: its opening, exclusions and decrees.
+        | Command::OpenAssignment { .. }
+        | Command::ExcludeCandidate { .. }
+        | Command::DecreeAssignment { .. }
+        | Command::ReplyToOffer {
+            reply: OfferReply::RefuseUnjustified,
+            ..
+        } => Role::Responsabile,
+        // An offer out of ranking order is the responsabile's; in order, the office's.
+        Command::MakeOffer { out_of_order, .. } => offer_role(out_of_order.as_deref()),
         // Intake, review, appointments, fees, objections received.
         Command::AddInterested { .. }
         | Command::RemoveInterested { .. }
@@ -116,6 +141,18 @@ pub fn command_role(command: &Command) -> Role {
         | Command::RecordObservations { .. }
         // The housing stock is kept by the office that runs the round.
         | Command::SaveDwellings { .. }
-        | Command::ChangeDwellingState { .. } => Role::Operatore,
+        | Command::ChangeDwellingState { .. }
+        | Command::ConfirmRequirements { .. }
+        | Command::ReplyToOffer { .. }
+        | Command::WarnCandidate { .. } => Role::Operatore,
+    }
+}
+
+/// An offer out of ranking order is the responsabile's; in order, the office's.
+pub fn offer_role(out_of_order: Option<&str>) -> Role {
+    if out_of_order.is_some_and(|reason| !reason.trim().is_empty()) {
+        Role::Responsabile
+    } else {
+        Role::Operatore
     }
 }

@@ -17,6 +17,7 @@
 mod access;
 mod access_log;
 mod archive;
+mod assignment;
 mod caller;
 mod error;
 mod group_cache;
@@ -40,9 +41,13 @@ pub use crate::store::AuditFilter;
 /// A draw by lot's seed, from the operating system.
 pub use crate::store::lot::fresh_seed;
 pub use crate::store::unsent::Unsent;
-pub use access::required_role;
+pub use access::{offer_role, required_role};
 pub use access_log::{ACCESS_PAGE, AccessEntry, AccessPage, Channel};
 pub use archive::Backup;
+pub use assignment::{
+    NextOffer, ON_DECREE, ON_OPEN_ASSIGNMENT, OpeningPreview, PlacementView, Recheck, RoundOpened,
+    RoundView,
+};
 pub use caller::Caller;
 pub use error::OfficeError;
 pub use identity::Identity;

@@ -14,8 +14,9 @@ use super::access_log::Channel;
 use super::reads::{Case, CaseVersion, RankingData, Row, Summary};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
-    InterestedPreview, InterestedTold, Office, OfficeError, OutboxView, PublicationPreview,
-    RankingExport, RankingPublished, Step, StepDone, StepPreview, StepsReport,
+    InterestedPreview, InterestedTold, NextOffer, Office, OfficeError, OpeningPreview, OutboxView,
+    PlacementView, PublicationPreview, RankingExport, RankingPublished, RoundOpened, RoundView,
+    Step, StepDone, StepPreview, StepsReport,
 };
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::interested::Interested;
@@ -94,6 +95,17 @@ pub enum Request {
     Dwelling {
         code: DwellingCode,
     },
+    /// A call's assignment round: the named call's, or the only one open.
+    RoundView {
+        call: Option<String>,
+    },
+    NextOffer {
+        call: Option<String>,
+        dwelling: DwellingCode,
+    },
+    PlacementView {
+        id: ApplicationId,
+    },
     // ---- previews: nothing is written ----
     PreviewStep(Step),
     PreviewInterested {
@@ -104,6 +116,11 @@ pub enum Request {
     PreviewPublication {
         call: String,
         kind: RankingKind,
+    },
+    PreviewOpening {
+        call: Option<String>,
+        opens_on: NaiveDate,
+        closes_on: NaiveDate,
     },
     // ---- writes ----
     Execute(Command),
@@ -150,6 +167,19 @@ pub enum Request {
         reason: String,
         io_id: Option<String>,
     },
+    OpenAssignment {
+        call: Option<String>,
+        opens_on: NaiveDate,
+        closes_on: NaiveDate,
+    },
+    /// An offer, with the requirements confirmed again today when `confirmed`.
+    MakeOffer {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        deadline: Option<NaiveDate>,
+        out_of_order: Option<String>,
+        confirmed: bool,
+    },
     /// The key is named by its file, read by the office: a key never travels in a request.
     ExportBundle {
         path: PathBuf,
@@ -180,6 +210,12 @@ impl Request {
             Request::IoProfileAllowed { .. } => "io_profile_allowed",
             Request::Dwellings { .. } => "dwellings",
             Request::Dwelling { .. } => "dwelling",
+            Request::RoundView { .. } => "round_view",
+            Request::NextOffer { .. } => "next_offer",
+            Request::PlacementView { .. } => "placement_view",
+            Request::PreviewOpening { .. } => "preview_opening",
+            Request::OpenAssignment { .. } => "open_assignment",
+            Request::MakeOffer { .. } => "make_offer",
             Request::PreviewStep(_) => "preview_step",
             Request::PreviewInterested { .. } => "preview_interested",
             Request::PreviewPublication { .. } => "preview_publication",
@@ -217,6 +253,8 @@ impl Request {
                 | Request::Withdraw { .. }
                 | Request::MarkSent { .. }
                 | Request::ExportBundle { .. }
+                | Request::OpenAssignment { .. }
+                | Request::MakeOffer { .. }
         )
     }
 }
@@ -254,6 +292,11 @@ pub enum Reply {
     IoProfileAllowed(Result<Option<Timestamp>, OfficeError>),
     Dwellings(Result<Vec<Dwelling>, OfficeError>),
     Dwelling(Result<Option<Dwelling>, OfficeError>),
+    RoundView(Result<RoundView, OfficeError>),
+    NextOffer(Result<NextOffer, OfficeError>),
+    PlacementView(Result<Option<PlacementView>, OfficeError>),
+    PreviewOpening(Result<OpeningPreview, OfficeError>),
+    OpenAssignment(Result<RoundOpened, OfficeError>),
     PreviewStep(Result<StepPreview, OfficeError>),
     PreviewInterested(Result<Option<InterestedPreview>, OfficeError>),
     PreviewPublication(Result<PublicationPreview, OfficeError>),
@@ -294,6 +337,12 @@ impl Reply {
             Request::IoProfileAllowed { .. } => Reply::IoProfileAllowed(Err(no())),
             Request::Dwellings { .. } => Reply::Dwellings(Err(no())),
             Request::Dwelling { .. } => Reply::Dwelling(Err(no())),
+            Request::RoundView { .. } => Reply::RoundView(Err(no())),
+            Request::NextOffer { .. } => Reply::NextOffer(Err(no())),
+            Request::PlacementView { .. } => Reply::PlacementView(Err(no())),
+            Request::PreviewOpening { .. } => Reply::PreviewOpening(Err(no())),
+            Request::OpenAssignment { .. } => Reply::OpenAssignment(Err(no())),
+            Request::MakeOffer { .. } => Reply::Execute(Err(no())),
             Request::PreviewStep(_) => Reply::PreviewStep(Err(no())),
             Request::PreviewInterested { .. } => Reply::PreviewInterested(Err(no())),
             Request::PreviewPublication { .. } => Reply::PreviewPublication(Err(no())),
@@ -371,6 +420,45 @@ impl Office {
             }
             Request::Dwellings { filter, day } => Reply::Dwellings(self.dwellings(&filter, day)),
             Request::Dwelling { code } => Reply::Dwelling(self.dwelling(&code)),
+            Request::RoundView { call } => Reply::RoundView(self.round_view(call.as_deref())),
+            Request::NextOffer { call, dwelling } => {
+                Reply::NextOffer(self.next_offer(call.as_deref(), &dwelling))
+            }
+            Request::PlacementView { id } => Reply::PlacementView(self.placement_view(id)),
+            Request::PreviewOpening {
+                call,
+                opens_on,
+                closes_on,
+            } => Reply::PreviewOpening(self.preview_opening(
+                ctx,
+                call.as_deref(),
+                opens_on,
+                closes_on,
+            )),
+            Request::OpenAssignment {
+                call,
+                opens_on,
+                closes_on,
+            } => Reply::OpenAssignment(self.open_assignment(
+                ctx,
+                call.as_deref(),
+                opens_on,
+                closes_on,
+            )),
+            Request::MakeOffer {
+                id,
+                dwelling,
+                deadline,
+                out_of_order,
+                confirmed,
+            } => Reply::Execute(self.make_offer(
+                ctx,
+                id,
+                &dwelling,
+                deadline,
+                out_of_order,
+                confirmed,
+            )),
             Request::PreviewStep(step) => Reply::PreviewStep(self.preview_step(ctx, &step)),
             Request::PreviewInterested {
                 call,

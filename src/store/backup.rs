@@ -40,6 +40,8 @@ pub struct BackupCounts {
     pub rankings: usize,
     pub access_entries: usize,
     pub dwellings: usize,
+    pub rounds: usize,
+    pub placements: usize,
 }
 
 impl Store {

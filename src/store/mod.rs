@@ -1,6 +1,7 @@
 //! Persistence on sled: typed trees, secondary indexes, the hash-chained audit log.
 //! One command is one transaction across every tree it touches, followed by a flush.
 
+mod assignment;
 pub mod audit;
 mod audit_index;
 mod backup;
@@ -26,6 +27,7 @@ use serde::de::DeserializeOwned;
 use sled::Transactional;
 use sled::transaction::TransactionError;
 
+pub use assignment::{MAX_SKIPPED, NextFor};
 pub use audit::AuditReport;
 pub use audit_index::AuditFilter;
 pub use check::IntegrityReport;

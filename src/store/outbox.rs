@@ -12,6 +12,7 @@ use sled::Transactional;
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, StoreError, flatten, keys};
 use crate::domain::interested::Interested;
+use crate::domain::snapshot::Snapshot;
 use crate::domain::time::Timestamp;
 use crate::domain::{
     Application, ApplicationId, Call, Command, Context, DomainError, Event, EventKind,
@@ -165,29 +166,42 @@ impl Tx<'_> {
         ctx: &Context,
         compose: &dyn Compose,
     ) -> TxResult<(Vec<Event>, Draft, Option<ApplicationId>)> {
-        let (events, app, call, appointment) = match command {
-            Some(command) => {
-                let (events, after) = self.run_for_state(command, ctx)?;
-                (events, after.application, after.call, after.appointment)
-            }
+        let (events, after) = match command {
+            Some(command) => self.run_for_state(command, ctx)?,
             None => {
-                let (app, call) = self.load_case(application)?;
-                (Vec::new(), app, call, None)
+                let (application, call) = self.load_case(application)?;
+                let after = Snapshot {
+                    application,
+                    call,
+                    ..Snapshot::default()
+                };
+                (Vec::new(), after)
             }
         };
+        let held = after
+            .placement
+            .as_ref()
+            .and_then(|p| p.dwelling())
+            .and_then(|code| after.dwellings.get(code));
         let subject = Subject {
-            application: app.as_ref(),
-            call: call.as_ref(),
-            appointment: appointment.as_ref(),
+            application: after.application.as_ref(),
+            call: after.call.as_ref(),
+            appointment: after.appointment.as_ref(),
             citizen: None,
+            round: after.round.as_ref(),
+            placement: after.placement.as_ref(),
+            dwelling: held,
         };
+
         let draft = match compose.compose(&subject) {
             Ok(draft) => draft,
             Err(reason) => return abort(StoreError::Message(reason)),
         };
-        let about = app
+        let about = after
+            .application
+            .as_ref()
             .map(|a| a.id)
-            .or_else(|| appointment.and_then(|a| a.application));
+            .or_else(|| after.appointment.as_ref().and_then(|a| a.application));
         Ok((events, draft, about))
     }
 

@@ -9,9 +9,12 @@ use serde::de::DeserializeOwned;
 
 use super::audit_index::decode_entry;
 use super::check::IntegrityReport;
+use super::workflows::assignment::{PLACEMENTS, ROUNDS};
+use super::workflows::stock::DWELLINGS;
 use super::{Store, StoreError, keys};
 use crate::domain::publication::RankingHeader;
 use crate::domain::replay::{QueuedMessage, World, differences};
+use crate::domain::stock::{Dwelling, Placement, Round};
 use crate::messages::outbox::OutboxEntry;
 
 impl Store {
@@ -79,6 +82,9 @@ impl Store {
                     (id, message)
                 })
                 .collect(),
+            dwellings: self.decoded(DWELLINGS, |d: &Dwelling| d.code.clone())?,
+            rounds: self.decoded(ROUNDS, |round: &Round| round.call.clone())?,
+            placements: self.decoded(PLACEMENTS, |p: &Placement| p.application)?,
         })
     }
 

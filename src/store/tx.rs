@@ -90,7 +90,7 @@ impl Tx<'_> {
 
     /// The snapshot the command needs: each part of the store loads its own fields, in the
     /// registry's order.
-    fn snapshot(&self, command: &Command, ctx: &Context) -> TxResult<Snapshot> {
+    pub(super) fn snapshot(&self, command: &Command, ctx: &Context) -> TxResult<Snapshot> {
         let needs = command.needs();
         let mut snapshot = Snapshot::default();
         for part in workflows::PARTS {

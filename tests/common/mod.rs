@@ -2,6 +2,7 @@
 //! contexts at fixed instants. Nothing here reads the clock.
 #![allow(dead_code)]
 
+pub mod assignment;
 pub mod console;
 pub mod office_cli;
 pub mod rules;
@@ -92,6 +93,7 @@ pub fn member(
         birth_date: birth,
         disability_pct: 0,
         accompaniment: false,
+        motor_disability: false,
         income: None,
     }
 }

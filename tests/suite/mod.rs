@@ -1,6 +1,7 @@
 //! The integration tests, one module per former test file.
 
 mod access_log;
+mod assignment;
 mod audit_checkpoints;
 mod audit_replay;
 mod backup_fixture;

@@ -103,6 +103,15 @@ pub fn differences(expected: &World, stored: &World) -> Vec<Difference> {
     compare(&mut found, &expected.messages, &stored.messages, |id| {
         format!("messaggio M{id}")
     });
+    compare(&mut found, &expected.dwellings, &stored.dwellings, |code| {
+        format!("alloggio {code}")
+    });
+    compare(&mut found, &expected.rounds, &stored.rounds, |code| {
+        format!("assegnazione del bando {code}")
+    });
+    compare(&mut found, &expected.placements, &stored.placements, |id| {
+        format!("posto in assegnazione della domanda {id}")
+    });
     found
 }
 

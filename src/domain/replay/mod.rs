@@ -23,7 +23,9 @@ use super::publication::{RankingHeader, objection_deadline, under_review};
 use super::ranking::{Draw, RankingKind};
 use super::ruleset::Ruleset;
 use super::snapshot::{Snapshot, evolve};
+use super::stock::{Dwelling, DwellingCode, Placement, Round};
 use super::time::Timestamp;
+use super::workflows::Workflow;
 
 /// Every record the audit log determines, by key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,6 +42,11 @@ pub struct World {
     pub rankings: BTreeMap<(String, u32), RankingHeader>,
     /// Messages entered in the outbox, by outbox number.
     pub messages: BTreeMap<u64, QueuedMessage>,
+    pub dwellings: BTreeMap<DwellingCode, Dwelling>,
+    /// Assignment rounds, by call code.
+    pub rounds: BTreeMap<String, Round>,
+    /// Places in the rounds, by application.
+    pub placements: BTreeMap<ApplicationId, Placement>,
 }
 
 /// What the audit log says of a message when it was queued.
@@ -94,6 +101,19 @@ impl World {
             }
             _ => {}
         }
+        let in_stock = matches!(
+            event.kind.workflow(),
+            Workflow::Stock | Workflow::Assignment
+        );
+        let placement = event
+            .application_id()
+            .filter(|_| event.kind.workflow() == Workflow::Assignment)
+            .and_then(|id| self.placements.remove(&id));
+        let round_call = match (&event.kind, &placement) {
+            (EventKind::AssignmentOpened { round, .. }, _) => Some(round.call.clone()),
+            (_, Some(placement)) => Some(placement.call.clone()),
+            _ => None,
+        };
         let call_code = call_of(&event.kind);
         let listed = call_code.and_then(|code| self.interested.remove(code));
         let had_list = listed.is_some();
@@ -109,9 +129,30 @@ impl World {
             interested: listed.unwrap_or_default(),
             appointment: appointment_of(&event.kind).and_then(|id| self.appointments.remove(&id)),
             ruleset: call_code.and_then(|code| self.rulesets.remove(code)),
+            dwellings: if in_stock {
+                std::mem::take(&mut self.dwellings)
+            } else {
+                BTreeMap::new()
+            },
+            round: round_call
+                .as_ref()
+                .and_then(|call| self.rounds.remove(call)),
+            placement,
             ..Snapshot::default()
         };
         let outcome = evolve(&mut snapshot, event);
+        if in_stock {
+            self.dwellings = std::mem::take(&mut snapshot.dwellings);
+        }
+        if let Some(round) = snapshot.round.take() {
+            if let EventKind::AssignmentOpened { placed, .. } = &event.kind {
+                self.place(&round, placed)?;
+            }
+            self.rounds.insert(round.call.clone(), round);
+        }
+        if let Some(placement) = snapshot.placement.take() {
+            self.placements.insert(placement.application, placement);
+        }
         // Put back what was taken, changed or not, so that a failed event loses nothing.
         if let Some(app) = snapshot.application {
             self.applications.insert(app.id, app);
@@ -135,6 +176,20 @@ impl World {
             self.appointments.insert(appointment.id, appointment);
         }
         outcome
+    }
+
+    /// The places of a round just opened, as the store builds them from the applications.
+    fn place(&mut self, round: &Round, placed: &[ApplicationId]) -> Result<(), DomainError> {
+        for (index, id) in placed.iter().enumerate() {
+            let application = self
+                .applications
+                .get(id)
+                .ok_or(DomainError::UnknownApplication(*id))?;
+            let position = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            self.placements
+                .insert(*id, Placement::first(&round.call, position, application));
+        }
+        Ok(())
     }
 
     /// A published version's header, as the store's publication writes it: the event carries

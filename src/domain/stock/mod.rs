@@ -6,9 +6,11 @@
 pub mod adequacy;
 pub mod dwelling;
 pub mod filter;
+pub mod placement;
 pub mod round;
 
 pub use adequacy::{AreaBand, AreaBands, Assessment, Needs, assess};
 pub use dwelling::{Area, Dwelling, DwellingCode, DwellingState, EnergyClass, Owner, Zone};
 pub use filter::DwellingFilter;
-pub use round::{Candidate, CandidateStatus, NextOffer, Skip, next_offer};
+pub use placement::{ExclusionCause, Offer, Placement, Refusal, Round, Standing};
+pub use round::{Candidate, CandidateStatus, NextOffer, Skip, next_offer, pass_over};

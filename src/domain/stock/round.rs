@@ -78,7 +78,7 @@ pub fn next_offer(
     }
     let mut skipped = Vec::new();
     for candidate in ranking {
-        match skip(dwelling, candidate, bands) {
+        match pass_over(dwelling, candidate, bands) {
             Some(why) => skipped.push((candidate.application, why)),
             None => {
                 return Ok(NextOffer {
@@ -94,7 +94,8 @@ pub fn next_offer(
     })
 }
 
-fn skip(dwelling: &Dwelling, candidate: &Candidate, bands: &AreaBands) -> Option<Skip> {
+/// Why `candidate` is passed over for `dwelling`, or None when they may be offered it.
+pub fn pass_over(dwelling: &Dwelling, candidate: &Candidate, bands: &AreaBands) -> Option<Skip> {
     match candidate.status {
         CandidateStatus::Offered => return Some(Skip::HasOpenOffer),
         CandidateStatus::Assigned => return Some(Skip::Assigned),

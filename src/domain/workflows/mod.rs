@@ -65,6 +65,8 @@ workflows! {
     ranking => Ranking(Ranking),
     /// The housing stock: dwellings and their state.
     stock => Stock(Stock),
+    /// The assignment round: offers in ranking order, replies, warnings, exclusions, decrees.
+    assignment => Assignment(Assignment),
 }
 
 /// What a workflow knows about its own commands and events. The root hands a workflow only

@@ -51,7 +51,7 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 9] = [
+const ADDED_NAMES: [&str; 17] = [
     "ammissione_revocata",
     "preavviso_rigetto_inviato",
     "osservazioni_ricevute",
@@ -61,6 +61,14 @@ const ADDED_NAMES: [&str; 9] = [
     "alloggio_aggiunto",
     "alloggio_modificato",
     "stato_alloggio_cambiato",
+    "assegnazione_aperta",
+    "requisiti_riverificati",
+    "alloggio_proposto",
+    "proposta_accettata",
+    "proposta_rifiutata",
+    "diffida_inviata",
+    "escluso_da_assegnazione",
+    "alloggio_assegnato",
 ];
 
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
@@ -189,9 +197,53 @@ fn samples() -> Vec<EventKind> {
             dwelling: Box::new(dwelling.clone()),
         },
         EventKind::DwellingStateChanged {
-            code: dwelling.code,
+            code: dwelling.code.clone(),
             from: crate::domain::stock::DwellingState::Libero,
             to: crate::domain::stock::DwellingState::InLavori,
+        },
+    ]);
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+    let offer = crate::domain::stock::Offer {
+        dwelling: dwelling.code.clone(),
+        made_on: day,
+        deadline: day,
+        out_of_order: None,
+    };
+    kinds.extend([
+        EventKind::AssignmentOpened {
+            round: Box::new(crate::domain::stock::Round {
+                call: "b".into(),
+                ranking: 2,
+                opens_on: day,
+                closes_on: day,
+                opened_at: at,
+                opened_by: "mrossi".into(),
+                candidates: 1,
+            }),
+            placed: vec![id],
+        },
+        EventKind::RequirementsConfirmed { id },
+        EventKind::OfferMade { id, offer },
+        EventKind::OfferAccepted {
+            id,
+            dwelling: dwelling.code.clone(),
+        },
+        EventKind::OfferRefused {
+            id,
+            dwelling: dwelling.code.clone(),
+            justified: true,
+        },
+        EventKind::CandidateWarned { id, deadline: day },
+        EventKind::CandidateExcluded {
+            id,
+            cause: crate::domain::stock::ExclusionCause::MancataRisposta,
+            freed: None,
+        },
+        EventKind::AssignmentDecreed {
+            id,
+            dwelling: dwelling.code,
+            decree_on: day,
+            occupy_by: day,
         },
     ]);
     kinds

@@ -208,6 +208,7 @@ fn parse_row(row: &Row, call: &Call, errs: &mut Errors) -> PersonRow {
                 birth_date,
                 disability_pct,
                 accompaniment,
+                motor_disability: false,
                 income,
             };
             match Member::validate(&member) {

@@ -11,6 +11,7 @@
 
 pub(super) mod access;
 pub(super) mod agenda;
+pub(crate) mod assignment;
 pub(super) mod calls;
 pub(super) mod intake;
 pub(super) mod log;
@@ -33,7 +34,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 9] = [
+pub(crate) const PARTS: [&dyn Part; 10] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -42,6 +43,8 @@ pub(crate) const PARTS: [&dyn Part; 9] = [
     &calls::Calls,
     &ranking::Ranking,
     &access::Access,
+    // Before the stock: the stock loads the dwelling an applicant's place holds.
+    &assignment::Assignment,
     &stock::Stock,
 ];
 
@@ -257,6 +260,10 @@ mod tests {
             "access_log",
             "dwellings",
             "idx_dwelling_state",
+            "rounds",
+            "placements",
+            "idx_placement_application",
+            "idx_dwelling_holder",
         ]
         .into_iter()
         .collect();
@@ -280,7 +287,9 @@ mod tests {
                 "ranking",
                 "ranking_rows",
                 "access",
-                "dwelling"
+                "dwelling",
+                "round",
+                "placement"
             ]
         );
         let orders: BTreeSet<u8> = lines().iter().map(|l| l.order).collect();

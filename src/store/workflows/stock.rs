@@ -69,7 +69,15 @@ impl Part for Stock {
         _ctx: &Context,
         snapshot: &mut Snapshot,
     ) -> TxResult<()> {
-        for code in needs.dwellings.codes() {
+        // The dwelling an applicant's place holds, for the round's replies and decrees.
+        let held = snapshot
+            .placement
+            .as_ref()
+            .and_then(|p| p.dwelling())
+            .cloned();
+        let mut codes: Vec<DwellingCode> = needs.dwellings.codes().into_iter().cloned().collect();
+        codes.extend(held);
+        for code in &codes {
             if let Some(dwelling) =
                 tx.get_json::<Dwelling>(tx.tree(DWELLINGS), DWELLINGS, dwelling_key(code))?
             {

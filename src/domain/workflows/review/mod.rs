@@ -93,4 +93,4 @@ impl Rules for Review {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -42,7 +42,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn applicant() -> Member {
+pub(crate) fn applicant() -> Member {
     let birth = date(1975, 11, 30);
     Member {
         fiscal_code: PersonFiscalCode::build("Rossi", "Maria", birth, true, "D542")
@@ -53,12 +53,13 @@ fn applicant() -> Member {
         birth_date: birth,
         disability_pct: 0,
         accompaniment: false,
+        motor_disability: false,
         income: None,
     }
 }
 
 /// An application in `state` of the 2024 call, declaring precarious accommodation.
-fn application(state: State) -> Application {
+pub(crate) fn application(state: State) -> Application {
     Application {
         id: ID,
         call: "erp-2024".to_string(),

@@ -602,6 +602,7 @@ fn parameters(form: &Form, kept: &CallParameters) -> Result<CallParameters, Stri
         refusal_notice: kept.refusal_notice,
         refusal_notice_days: kept.refusal_notice_days,
         area_bands: kept.area_bands.clone(),
+        assignment_days: kept.assignment_days,
     })
 }
 

@@ -265,6 +265,7 @@ impl Purpose for CasePurpose {
                     birth_date: parse_date(form.value(4)).map_err(|e| e.to_string())?,
                     disability_pct: form.value(5).parse().unwrap_or(0),
                     accompaniment: false,
+                    motor_disability: false,
                     income: None,
                 };
                 member.validate().map_err(|e| e.to_string())?;

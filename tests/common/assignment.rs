@@ -1,0 +1,86 @@
+//! A database with a call run to its definitive ranking and a small housing stock, for the
+//! assignment round: built through the office, on dates of the demo's call.
+
+use alloggi::domain::ranking::RankingKind;
+use alloggi::domain::stock::{Area, Dwelling, DwellingCode, DwellingState, Owner, Zone};
+use alloggi::domain::{Command, Context};
+use alloggi::messages::ComuneConfig;
+use alloggi::office::Office;
+
+use super::{date, open, ts};
+
+/// When the ranking is definitive and the round may open.
+pub fn round_day() -> Context {
+    Context::new("mrossi", ts(2025, 9, 1, 9, 0, 0))
+}
+
+/// The office on `dir`: the demo's call with 60 applications, its provisional ranking of
+/// 2 June 2025 and its definitive ranking of 15 July 2025, and `stock()`.
+pub fn ranked_office(dir: &std::path::Path) -> Office {
+    let office = Office::new(open(dir), Ok(ComuneConfig::example()));
+    office
+        .fill_demo(
+            &alloggi::demo::DemoOptions {
+                applications: 60,
+                seed: 7,
+            },
+            date(2025, 3, 3),
+            &mut |_, _| {},
+        )
+        .expect("demo");
+    let code = office.active_call().unwrap().expect("active call").code;
+    let early = Context::new("mrossi", ts(2025, 5, 2, 9, 0, 0));
+    office
+        .execute(
+            &early,
+            &Command::SaveRuleset {
+                call: code.clone(),
+                ruleset: Box::new(alloggi::files::ruleset_toml::esempio_marche().expect("example")),
+            },
+        )
+        .expect("rules saved");
+    for (kind, when) in [
+        (RankingKind::Provvisoria, ts(2025, 6, 2, 9, 0, 0)),
+        (RankingKind::Definitiva, ts(2025, 7, 15, 9, 0, 0)),
+    ] {
+        office
+            .publish_ranking(&Context::new("mrossi", when), &code, kind, 11)
+            .expect("ranking published");
+    }
+    office
+        .execute(&early, &Command::SaveDwellings { dwellings: stock() })
+        .expect("stock saved");
+    office
+}
+
+/// Six free dwellings, one for each household band, and one under works.
+pub fn stock() -> Vec<Dwelling> {
+    let dwelling = |code: &str, m2: u32, floor: i8, lift: bool| Dwelling {
+        code: DwellingCode::parse(code).expect("code"),
+        owner: Owner::Ente,
+        address: format!("Via del Borgo {}, Fermo", &code[3..]),
+        staircase: Some("A".into()),
+        floor,
+        lift,
+        net_area: Area::from_m2(m2),
+        conventional_area: Area::from_m2(m2 + 9),
+        rooms: u8::try_from(m2 / 15).expect("rooms"),
+        accessible: floor == 0,
+        energy_class: None,
+        year_built: Some(1985),
+        zone: Zone::Media,
+        state: DwellingState::Libero,
+        vacant_since: Some(date(2025, 4, 1)),
+    };
+    let mut works = dwelling("FM-007", 70, 1, true);
+    works.state = DwellingState::InLavori;
+    vec![
+        dwelling("FM-001", 40, 0, false),
+        dwelling("FM-002", 52, 1, true),
+        dwelling("FM-003", 60, 2, false),
+        dwelling("FM-004", 70, 3, true),
+        dwelling("FM-005", 88, 0, false),
+        dwelling("FM-006", 100, 1, true),
+        works,
+    ]
+}
