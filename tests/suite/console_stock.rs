@@ -517,3 +517,14 @@ fn the_list_follows_commits_elsewhere_keeping_the_cursor() {
     assert_eq!(console.app.screens.stock.list.cursor, 3);
     assert!(console.text().contains("Piazza del Popolo 1"));
 }
+
+/// From the cruscotto, the palette finds the screen by its name.
+#[test]
+fn the_palette_leads_to_the_stock() {
+    let mut console = console();
+    console.char('1');
+    assert_eq!(console.app.screen, ScreenId::Dashboard);
+    console.char(':').typing("alloggi").key(KeyCode::Enter);
+    assert_eq!(console.app.screen, ScreenId::Stock);
+    assert!(console.text().contains("FM-0401"));
+}
