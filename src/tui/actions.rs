@@ -221,7 +221,10 @@ pub fn role_needed(action: Action) -> crate::domain::roles::Role {
         | "riaccoda"
         | "segna_inviato"
         | "esporta_pacchetto"
-        | "invia_ora" => Role::Operatore,
+        | "invia_ora"
+        | "nuovo_alloggio"
+        | "modifica_alloggio"
+        | "stato_alloggio" => Role::Operatore,
         _ => Role::Consultazione,
     }
 }

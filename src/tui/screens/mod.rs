@@ -184,6 +184,7 @@ registry! {
     agenda::AgendaScreen => Agenda,
     calls::CallsScreen => Calls,
     ranking::RankingScreen => Ranking,
+    stock::StockScreen => Stock,
 }
 
 impl ScreenId {

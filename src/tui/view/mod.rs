@@ -323,31 +323,64 @@ fn header(frame: &mut Frame, area: Rect, app: &View) {
             )
         })
         .collect();
-    // Each tab with a space either side when they all fit so; else one space between them.
+    // Each tab with a space either side when they all fit so; else one space between them;
+    // else the tabs that fit around the active one, «…» marking those left out.
     let roomy: usize = 1 + labels.iter().map(|(_, l)| l.width() + 3).sum::<usize>();
     let roomy = roomy <= usize::from(area.width);
-    let mut tabs = vec![Span::raw(" ")];
-    for (i, (active, label)) in labels.into_iter().enumerate() {
-        if roomy {
+    let tabs = if roomy {
+        let mut tabs = vec![Span::raw(" ")];
+        for (active, label) in labels {
             if active {
                 tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
             } else {
                 tabs.push(Span::raw(format!(" {label} ")));
             }
             tabs.push(Span::raw(" "));
-        } else {
-            if i > 0 {
-                tabs.push(Span::raw(" "));
-            }
-            if active {
-                tabs.push(Span::styled(format!("[{label}]"), theme.active_tab()));
-            } else {
-                tabs.push(Span::raw(label));
-            }
         }
-    }
+        tabs
+    } else {
+        compact_tabs(&labels, usize::from(area.width), theme)
+    };
     let lines = vec![Line::from(spans), Line::from(tabs)];
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The tabs one space apart, the active one in brackets. When they do not all fit, tabs are
+/// dropped from the left until the active one fits («…» first), and those after it that do not
+/// fit are replaced by « …»: a tab's name is never cut.
+fn compact_tabs(labels: &[(bool, String)], width: usize, theme: Theme) -> Vec<Span<'static>> {
+    const MORE: usize = 2;
+    let cost = |(active, label): &(bool, String)| label.width() + 1 + if *active { 2 } else { 0 };
+    let active = labels.iter().position(|(a, _)| *a).unwrap_or(0);
+    let mut first = 0;
+    while first < active
+        && 1 + labels[first..=active].iter().map(cost).sum::<usize>()
+            + if active + 1 < labels.len() { MORE } else { 0 }
+            > width
+    {
+        first += 1;
+    }
+    // The first tab's cost counts a space it is not drawn with: «… » takes it.
+    let mut spans = vec![Span::raw(if first > 0 { "… " } else { " " })];
+    let mut used = 1;
+    for (i, tab) in labels.iter().enumerate().skip(first) {
+        let more = if i + 1 < labels.len() { MORE } else { 0 };
+        if i > active && used + cost(tab) + more > width {
+            spans.push(Span::styled(" …", theme.dim()));
+            break;
+        }
+        if i > first {
+            spans.push(Span::raw(" "));
+        }
+        let (is_active, label) = tab;
+        if *is_active {
+            spans.push(Span::styled(format!("[{label}]"), theme.active_tab()));
+        } else {
+            spans.push(Span::raw(label.clone()));
+        }
+        used += cost(tab);
+    }
+    spans
 }
 
 /// "finestra aperta · chiude tra 5 giorni" or "finestra chiusa · giorno 41/210".

@@ -209,6 +209,9 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
         + 2;
     let value_width = inner_width.saturating_sub(label_width + 3);
     let indent = " ".repeat(label_width + 1);
+    // A form too long for a line under each field (a dwelling's) keeps that line only for a
+    // field with something to say under it.
+    let compact = fixed + wanted + 3 > usize::from(area.height);
     let mut lines = Vec::new();
     // The focused field's line and column, for the terminal's cursor.
     let mut cursor = None;
@@ -270,6 +273,9 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, show_cursor:
                 None => (String::new(), Style::default()),
             },
         };
+        if compact && note.is_empty() {
+            continue;
+        }
         for line in super::wrap(&note, value_width.max(1)) {
             lines.push(Line::from(Span::styled(
                 format!("{indent}{line}"),
