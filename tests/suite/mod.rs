@@ -2,6 +2,7 @@
 
 mod access_log;
 mod assignment;
+mod assignment_cli;
 mod audit_checkpoints;
 mod audit_replay;
 mod backup_fixture;
