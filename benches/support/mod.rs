@@ -1,12 +1,17 @@
 //! What the benches that drive the real binary share: its pseudo-terminal, reading its screen,
 //! and the demo database they measure on.
 
+// Each bench uses the part of it that it measures.
+#![allow(dead_code)]
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use alloggi::domain::number::count;
+
+pub mod session;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
