@@ -3,8 +3,8 @@
 
 use super::commands::context;
 use crate::domain::number::{count, plural};
-use crate::domain::time::format_ts;
-use crate::office::{ACCESS_PAGE, Caller, Channel, Office};
+use crate::domain::time::{format_ts, rome_date};
+use crate::office::{ACCESS_PAGE, Caller, Channel, Office, PlacementView};
 
 /// `alloggi show --protocollo P`: the application, its state and its history.
 pub fn show(office: &Office, protocol: &str, actor: &Caller) -> Result<(), String> {
@@ -20,6 +20,9 @@ pub fn show(office: &Office, protocol: &str, actor: &Caller) -> Result<(), Strin
         app.applicant_fiscal_code()
     );
     println!("Bando {}, stato: {}", app.call, app.state.label());
+    if let Some(view) = office.placement_view(id)? {
+        assignment(&view, rome_date(context(actor).now));
+    }
     println!(
         "Storia ({}):",
         plural(case.events.len(), "evento", "eventi")
@@ -33,6 +36,35 @@ pub fn show(office: &Office, protocol: &str, actor: &Caller) -> Result<(), Strin
         );
     }
     Ok(())
+}
+
+/// The application's place in its round, the dwelling it holds, and the free dwellings with
+/// whether each suits the household.
+fn assignment(view: &PlacementView, today: chrono::NaiveDate) {
+    let place = &view.placement;
+    println!(
+        "Assegnazione: posizione {}, {}",
+        place.position,
+        place.status_text(today)
+    );
+    if let Some(dwelling) = &view.dwelling {
+        println!(
+            "  alloggio {}: {}, piano {}, {}",
+            dwelling.code, dwelling.address, dwelling.floor, dwelling.net_area
+        );
+    }
+    if place.occupation_lapsed(today) {
+        println!("  termine di occupazione scaduto: decadenza da decidere");
+    }
+    let adequate = view.free.iter().filter(|(_, _, fits)| *fits).count();
+    println!(
+        "  alloggi liberi: {} su {} adeguati al nucleo",
+        adequate,
+        view.free.len()
+    );
+    for (dwelling, why, _) in &view.free {
+        println!("    {} {} — {why}", dwelling.code, dwelling.net_area);
+    }
 }
 
 /// `alloggi accessi --protocollo P`: who opened the application, newest first.

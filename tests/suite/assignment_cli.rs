@@ -163,6 +163,13 @@ fn a_round_from_opening_to_decree_on_the_command_line() {
     );
     assert_eq!(queued(&office), before + 1);
 
+    let case = office.ok(&["show", "--protocollo", &first]);
+    assert!(
+        case.contains("in attesa (rifiuto giustificato FM-002)"),
+        "{case}"
+    );
+    assert!(case.contains("adeguati al nucleo"), "{case}");
+    assert!(case.contains("FM-006 100,00 m² — troppo grande"), "{case}");
     let list = office.ok(&["assignment", "list"]);
     assert!(list.contains("assegnato FM-002"), "{list}");
     assert!(list.contains("rifiuto giustificato FM-002"), "{list}");
