@@ -79,6 +79,10 @@ impl Store {
                     (id, message)
                 })
                 .collect(),
+            dwellings: self.decoded(
+                super::workflows::stock::DWELLINGS,
+                |dwelling: &crate::domain::stock::Dwelling| dwelling.code.clone(),
+            )?,
         })
     }
 

@@ -48,3 +48,4 @@ mod store_intake;
 mod store_ranking;
 mod store_refusal_notice;
 mod store_summaries;
+mod units_cli;

@@ -103,6 +103,9 @@ pub fn differences(expected: &World, stored: &World) -> Vec<Difference> {
     compare(&mut found, &expected.messages, &stored.messages, |id| {
         format!("messaggio M{id}")
     });
+    compare(&mut found, &expected.dwellings, &stored.dwellings, |code| {
+        format!("alloggio {code}")
+    });
     found
 }
 

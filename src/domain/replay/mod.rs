@@ -23,6 +23,7 @@ use super::publication::{RankingHeader, objection_deadline, under_review};
 use super::ranking::{Draw, RankingKind};
 use super::ruleset::Ruleset;
 use super::snapshot::{Snapshot, evolve};
+use super::stock::{Dwelling, DwellingCode};
 use super::time::Timestamp;
 
 /// Every record the audit log determines, by key.
@@ -40,6 +41,8 @@ pub struct World {
     pub rankings: BTreeMap<(String, u32), RankingHeader>,
     /// Messages entered in the outbox, by outbox number.
     pub messages: BTreeMap<u64, QueuedMessage>,
+    /// The housing stock, by code.
+    pub dwellings: BTreeMap<DwellingCode, Dwelling>,
 }
 
 /// What the audit log says of a message when it was queued.
@@ -109,6 +112,10 @@ impl World {
             interested: listed.unwrap_or_default(),
             appointment: appointment_of(&event.kind).and_then(|id| self.appointments.remove(&id)),
             ruleset: call_code.and_then(|code| self.rulesets.remove(code)),
+            dwellings: dwelling_of(&event.kind)
+                .and_then(|code| self.dwellings.remove_entry(code))
+                .into_iter()
+                .collect(),
             ..Snapshot::default()
         };
         let outcome = evolve(&mut snapshot, event);
@@ -134,6 +141,7 @@ impl World {
         if let Some(appointment) = snapshot.appointment {
             self.appointments.insert(appointment.id, appointment);
         }
+        self.dwellings.append(&mut snapshot.dwellings);
         outcome
     }
 
@@ -213,6 +221,15 @@ fn call_of(kind: &EventKind) -> Option<&str> {
         EventKind::InterestedAdded { call, .. }
         | EventKind::InterestedRemoved { call, .. }
         | EventKind::RulesetSaved { call, .. } => Some(call),
+        _ => None,
+    }
+}
+
+/// The dwelling an event changes, when it is one already known.
+fn dwelling_of(kind: &EventKind) -> Option<&DwellingCode> {
+    match kind {
+        EventKind::DwellingChanged { dwelling } => Some(&dwelling.code),
+        EventKind::DwellingStateChanged { code, .. } => Some(code),
         _ => None,
     }
 }
