@@ -298,3 +298,22 @@ fn check_reports_a_damaged_state_index() {
     assert!(err.contains("FM-002"), "{err}");
     assert!(err.contains("2 incoerenze"), "{err}");
 }
+
+#[test]
+fn the_household_filter_follows_the_active_calls_area_bands() {
+    let office = imported();
+    let before = listed(&office.ok(&["units", "list", "--nucleo", "1"]));
+    assert!(!before.contains(&"FM-020".to_string()), "45 m² is above 44");
+    let text = std::fs::read_to_string(fixture("bando-2024.toml"))
+        .unwrap()
+        .replacen(
+            "[parametri]\n",
+            "[parametri]\nsuperfici_massime = [50, 60, 70, 80, 100]\n",
+            1,
+        );
+    std::fs::write(office.path("bando.toml"), text).unwrap();
+    office.ok(&["call", "load", &office.arg("bando.toml"), "--attiva"]);
+    let after = listed(&office.ok(&["units", "list", "--nucleo", "1"]));
+    assert!(after.contains(&"FM-020".to_string()), "{after:?}");
+    assert!(after.len() > before.len());
+}
