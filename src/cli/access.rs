@@ -6,7 +6,7 @@
 
 use super::{
     AssignmentCommand, AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand,
-    OutboxCommand, RankingCommand, ReviewCommand,
+    OutboxCommand, RankingCommand, ReviewCommand, UnitsCommand,
 };
 use crate::domain::roles::Role;
 
@@ -36,6 +36,11 @@ pub fn needed(command: Option<&Command>) -> Role {
         },
         // Each console connected is then checked for its own user's role.
         Command::Serve { .. } => Role::Consultazione,
+        // The stock is kept by the office that runs the round.
+        Command::Units(units) => match units {
+            UnitsCommand::Import { .. } | UnitsCommand::State { .. } => Role::Operatore,
+            UnitsCommand::List { .. } | UnitsCommand::Show { .. } => Role::Consultazione,
+        },
         Command::Check | Command::Appointments { .. } | Command::Show { .. } => Role::Consultazione,
         // Who read which case is for those who answer for the office's privacy.
         Command::Access { .. } => Role::Responsabile,

@@ -5,7 +5,7 @@ use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
 use super::progress::Progress;
-use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand};
+use super::{AuditCommand, CallCommand, Cli, Command, ImportCommand, OutboxCommand, UnitsCommand};
 use crate::domain::number::{count, plural};
 use crate::domain::roles::Roles;
 use crate::domain::{Context, State};
@@ -141,6 +141,7 @@ fn creates_database(command: &Command) -> bool {
         command,
         Command::Demo { .. }
             | Command::Import(_)
+            | Command::Units(UnitsCommand::Import { .. })
             | Command::Call(CallCommand::Load { .. })
             | Command::Serve { .. }
             | Command::Restore { .. }
@@ -230,6 +231,7 @@ fn dispatch(office: &Office, command: Command, actor: &Caller) -> Result<(), Str
             super::intake::publish(office, code.as_deref(), actor)
         }
         Command::Review(command) => super::review::run(office, command, actor),
+        Command::Units(command) => super::units::run(office, command, actor),
         Command::Ranking(command) => super::ranking::run(office, command, actor),
         Command::Assignment(command) => super::assignment::run(office, command, actor),
         Command::Appointments { giorno } => super::intake::appointments(office, giorno.as_deref()),

@@ -35,6 +35,7 @@ mod progress;
 mod ranking;
 mod review;
 pub mod seam;
+mod units;
 mod usage;
 
 pub use commands::run_inside;
@@ -233,6 +234,11 @@ pub enum Command {
         #[arg(long, value_name = "PROTOCOLLO")]
         protocollo: String,
     },
+    /// Alloggi del patrimonio: importazione dell'elenco dell'ente gestore, elenco, scheda,
+    /// cambio di stato.
+    #[command(subcommand)]
+    #[command(alias = "alloggi")]
+    Units(UnitsCommand),
     /// Elenca gli appuntamenti allo sportello di un giorno, annullati compresi.
     #[command(alias = "appuntamenti")]
     Appointments {
@@ -349,6 +355,57 @@ pub enum AssignmentCommand {
         /// Mostra il messaggio senza scrivere nulla.
         #[arg(long)]
         anteprima: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Importa l'elenco degli alloggi dell'ente gestore (CSV separato da ';', vedi README):
+    /// aggiunge i nuovi e aggiorna i cambiati, per codice. Tutto o niente: con una sola riga
+    /// errata non si importa nulla; ripetere l'importazione dello stesso file non cambia nulla.
+    #[command(alias = "importa")]
+    Import {
+        /// File CSV degli alloggi (esempio: fixtures/alloggi-esempio.csv).
+        file: PathBuf,
+    },
+    /// Elenca gli alloggi, uno per riga a partire dal codice: stato, indirizzo, piano,
+    /// superficie utile, vani, accessibilità, giorni da cui è vuoto.
+    #[command(alias = "elenca")]
+    List {
+        /// Solo uno stato: libero, in-lavori, proposto, locato, non-assegnabile.
+        #[arg(long, value_name = "STATO")]
+        stato: Option<String>,
+        /// Solo gli alloggi adeguati per superficie a un nucleo di N persone (fasce del bando
+        /// attivo).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=20))]
+        nucleo: Option<u16>,
+        /// Solo gli alloggi accessibili (senza barriere architettoniche).
+        #[arg(long)]
+        accessibili: bool,
+        /// Solo gli alloggi vuoti da almeno N giorni.
+        #[arg(long = "vuoti-da", value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+        vuoti_da: Option<u32>,
+    },
+    /// Mostra ogni dato di un alloggio.
+    #[command(alias = "mostra")]
+    Show {
+        /// Codice dell'alloggio (es. FM-001).
+        #[arg(value_name = "CODICE")]
+        code: String,
+    },
+    /// Cambia lo stato di un alloggio in libero, in-lavori o non-assegnabile, con il motivo
+    /// (va nel registro di controllo). «proposto» e «locato» li danno l'assegnazione.
+    #[command(alias = "stato")]
+    State {
+        /// Codice dell'alloggio (es. FM-001).
+        #[arg(value_name = "CODICE")]
+        code: String,
+        /// Nuovo stato: libero, in-lavori, non-assegnabile.
+        #[arg(long, value_name = "STATO")]
+        stato: String,
+        /// Perché cambia (va nel registro di controllo).
+        #[arg(long)]
+        motivo: String,
     },
 }
 

@@ -9,6 +9,7 @@ use toml::Spanned;
 use crate::domain::call::{CallParameters, DocumentSpec, DocumentTrigger};
 use crate::domain::money::Money;
 use crate::domain::protocol::ProtocolPattern;
+use crate::domain::stock::{AreaBand, AreaBands};
 use crate::domain::time::{parse_date, parse_datetime_rome};
 use crate::domain::{Call, DomainError};
 
@@ -45,6 +46,16 @@ struct ParamsFile {
     validita_graduatoria_anni: Option<u32>,
     data_riferimento: Option<Spanned<String>>,
     modello_protocollo: Option<Spanned<String>>,
+    /// The least net area for 1, 2, 3, 4, 5 and 6 or more people, m².
+    superfici_minime: Option<Spanned<Vec<u32>>>,
+    /// The largest net area for 1 to 5 people, m²; six or more have none.
+    superfici_massime: Option<Spanned<Vec<u32>>>,
+    /// Days to reply to an offer of a dwelling.
+    giorni_risposta_proposta: Option<Spanned<u32>>,
+    /// Days to reply after the formal warning.
+    giorni_diffida: Option<Spanned<u32>>,
+    /// Days to sign the lease and occupy the dwelling after the decree.
+    giorni_occupazione: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -117,12 +128,38 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
         params.ranking_validity_years = p
             .validita_graduatoria_anni
             .unwrap_or(params.ranking_validity_years);
+        let days = |value: &Option<Spanned<u32>>, name: &str, default: u32| match value {
+            None => Ok(default),
+            Some(days) if (1..=365).contains(days.get_ref()) => Ok(*days.get_ref()),
+            Some(days) => Err(error(
+                days.span().start,
+                format!("{name}: {} giorni fuori da 1…365", days.get_ref()),
+            )),
+        };
+        let round = params.assignment_days;
+        params.assignment_days = crate::domain::call::AssignmentDays {
+            reply: days(
+                &p.giorni_risposta_proposta,
+                "giorni_risposta_proposta",
+                round.reply,
+            )?,
+            warning: days(&p.giorni_diffida, "giorni_diffida", round.warning)?,
+            occupation: days(
+                &p.giorni_occupazione,
+                "giorni_occupazione",
+                round.occupation,
+            )?,
+        };
         if let Some(date) = &p.data_riferimento {
             params.reference_date = Some(
                 parse_date(date.get_ref())
                     .map_err(|e| field(date, "data_riferimento", e.to_string()))?,
             );
         }
+    }
+    if let Some(p) = &raw.parametri {
+        params.area_bands =
+            area_bands(p, &params.area_bands).map_err(|(offset, reason)| error(offset, reason))?;
     }
     if let Some(pattern) = raw
         .parametri
@@ -162,6 +199,65 @@ pub fn parse(text: &str, file: &str) -> Result<Call, CallFileError> {
     Ok(call)
 }
 
+/// The area bands the call's `superfici_minime` and `superfici_massime` give, each defaulting
+/// to `default`'s; an error with the offset of the list to fix.
+fn area_bands(p: &ParamsFile, default: &AreaBands) -> Result<AreaBands, (usize, String)> {
+    if p.superfici_minime.is_none() && p.superfici_massime.is_none() {
+        return Ok(default.clone());
+    }
+    let mut bands: [AreaBand; 6] = std::array::from_fn(|i| default.for_size(i + 1));
+    let mut at = 0;
+    if let Some(minima) = &p.superfici_minime {
+        at = minima.span().start;
+        let values = minima.get_ref();
+        if values.len() != 6 {
+            return Err((
+                at,
+                format!(
+                    "superfici_minime: servono 6 valori in m², per 1, 2, 3, 4, 5 e 6 o più \
+                     persone (es. [30, 45, 54, 63, 80, 90]), non {}",
+                    values.len()
+                ),
+            ));
+        }
+        for (band, min) in bands.iter_mut().zip(values) {
+            band.min_m2 = *min;
+        }
+    }
+    if let Some(maxima) = &p.superfici_massime {
+        at = maxima.span().start;
+        let values = maxima.get_ref();
+        if values.len() != 5 {
+            return Err((
+                at,
+                format!(
+                    "superfici_massime: servono 5 valori in m², per 1, 2, 3, 4 e 5 persone \
+                     (6 o più non hanno massimo; es. [44, 59, 68, 77, 95]), non {}",
+                    values.len()
+                ),
+            ));
+        }
+        for (band, max) in bands.iter_mut().zip(values) {
+            band.max_m2 = Some(*max);
+        }
+    }
+    if let Some(zero) = bands.iter().position(|b| b.min_m2 == 0) {
+        let offset = p.superfici_minime.as_ref().map_or(at, |m| m.span().start);
+        return Err((
+            offset,
+            format!(
+                "superfici_minime: il minimo per {} non può essere 0 m²",
+                if zero == 0 {
+                    "1 persona".to_string()
+                } else {
+                    format!("{} persone", zero + 1)
+                }
+            ),
+        ));
+    }
+    AreaBands::new(bands).map_err(|e| (at, e.to_string()))
+}
+
 /// The seed's 2024 call, shipped in `fixtures/` and embedded so that demo data needs no files.
 pub const BANDO_2024: &str = include_str!("../../fixtures/bando-2024.toml");
 
@@ -193,5 +289,121 @@ mod tests {
         );
         let error = parse(&zero, "bando.toml").unwrap_err();
         assert!(error.reason.contains("giorni_preavviso_rigetto"), "{error}");
+    }
+
+    /// The seed's call with `lines` added under `[parametri]`.
+    fn with_parameters(lines: &str) -> String {
+        BANDO_2024.replacen("[parametri]\n", &format!("[parametri]\n{lines}\n"), 1)
+    }
+
+    #[test]
+    fn the_rounds_days_are_read_from_the_parameters_and_default_without_them() {
+        assert_eq!(
+            bando_2024().unwrap().params.assignment_days,
+            crate::domain::call::AssignmentDays::default()
+        );
+        let text = with_parameters(
+            "giorni_risposta_proposta = 15\ngiorni_diffida = 7\ngiorni_occupazione = 60",
+        );
+        let days = parse(&text, "bando.toml").unwrap().params.assignment_days;
+        assert_eq!((days.reply, days.warning, days.occupation), (15, 7, 60));
+        let error = parse(&with_parameters("giorni_diffida = 0"), "bando.toml").unwrap_err();
+        assert!(error.reason.contains("giorni_diffida"), "{error}");
+        assert!(error.line > 1, "{error}");
+    }
+
+    #[test]
+    fn area_bands_are_read_from_the_parameters_and_default_without_them() {
+        assert_eq!(
+            bando_2024().unwrap().params.area_bands,
+            AreaBands::default()
+        );
+        let text = with_parameters(
+            "superfici_minime = [28, 40, 50, 60, 75, 85]\nsuperfici_massime = [45, 60, 70, 80, 100]",
+        );
+        assert_ne!(text, BANDO_2024);
+        let bands = parse(&text, "bando.toml").unwrap().params.area_bands;
+        assert_eq!(
+            bands.for_size(1),
+            AreaBand {
+                min_m2: 28,
+                max_m2: Some(45)
+            }
+        );
+        assert_eq!(
+            bands.for_size(5),
+            AreaBand {
+                min_m2: 75,
+                max_m2: Some(100)
+            }
+        );
+        assert_eq!(
+            bands.for_size(9),
+            AreaBand {
+                min_m2: 85,
+                max_m2: None
+            }
+        );
+        // Only the maxima: the minima stay the call table's.
+        let text = with_parameters("superfici_massime = [50, 60, 70, 80, 100]");
+        let bands = parse(&text, "bando.toml").unwrap().params.area_bands;
+        assert_eq!(
+            bands.for_size(1),
+            AreaBand {
+                min_m2: 30,
+                max_m2: Some(50)
+            }
+        );
+        assert_eq!(
+            bands.for_size(6),
+            AreaBand {
+                min_m2: 90,
+                max_m2: None
+            }
+        );
+    }
+
+    #[test]
+    fn wrong_area_bands_are_told_with_file_and_line() {
+        let line_of_key =
+            |text: &str, key: &str| text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+        for (lines, key, words) in [
+            (
+                "superfici_minime = [30, 45, 54]",
+                "superfici_minime",
+                "servono 6 valori",
+            ),
+            (
+                "superfici_massime = [44, 59, 68, 77, 95, 120]",
+                "superfici_massime",
+                "servono 5 valori",
+            ),
+            (
+                "superfici_massime = [44, 59, 50, 77, 95]",
+                "superfici_massime",
+                "per 3 persone il massimo 50 m² è sotto il minimo 54 m²",
+            ),
+            (
+                "superfici_minime = [0, 45, 54, 63, 80, 90]",
+                "superfici_minime",
+                "non può essere 0",
+            ),
+            (
+                "superfici_minime = [30, -45, 54, 63, 80, 90]",
+                "superfici_minime",
+                "",
+            ),
+            ("superfici_minime = \"30\"", "superfici_minime", ""),
+        ] {
+            let text = with_parameters(lines);
+            let error = parse(&text, "bando.toml").unwrap_err();
+            assert_eq!(error.line, line_of_key(&text, key), "{lines}: {error}");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("bando.toml:{}: ", error.line))
+            );
+            assert!(error.reason.contains(words), "{lines}: {error}");
+        }
     }
 }

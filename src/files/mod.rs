@@ -7,6 +7,7 @@ pub mod applications_csv;
 pub mod call_toml;
 pub mod checkpoint;
 pub mod csv_cell;
+pub mod dwellings_csv;
 pub mod interested_csv;
 pub mod key_file;
 pub mod private;

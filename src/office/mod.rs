@@ -65,6 +65,7 @@ pub use steps::{
     Batch, BatchProgress, BatchStep, ON_REFUSAL_NOTICE, ON_REGISTER, Step, StepDone, StepPreview,
     StepsReport, message_of,
 };
+pub use stock::DwellingsImported;
 
 use std::sync::Arc;
 

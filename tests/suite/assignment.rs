@@ -299,3 +299,48 @@ fn check_reports_a_dwelling_whose_state_its_holder_contradicts() {
         report.problems
     );
 }
+
+#[test]
+fn a_decree_refused_queues_nothing_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = ranked_office(dir.path());
+    open_round(&office);
+    let (first, _) = office
+        .next_offer(None, &code("FM-001"))
+        .unwrap()
+        .chosen
+        .expect("someone fits");
+    office
+        .make_offer(
+            &round_day(),
+            first.application,
+            &code("FM-001"),
+            None,
+            None,
+            true,
+        )
+        .expect("offered");
+    let before = (office.store().audit_len(), queued(&office));
+    let decree = Step {
+        command: Some(Command::DecreeAssignment {
+            id: first.application,
+            decree_on: date(2025, 9, 1),
+        }),
+        application: Some(first.application),
+        template: alloggi::office::ON_DECREE.into(),
+        typed: Values::new(),
+    };
+
+    // Offered, not yet accepted: the decree and its message are refused together.
+    let refused = office.step(&round_day(), &decree).unwrap_err();
+
+    assert!(
+        refused.to_string().contains("segue l'accettazione"),
+        "{refused}"
+    );
+    assert_eq!((office.store().audit_len(), queued(&office)), before);
+    assert_eq!(
+        office.dwelling(&code("FM-001")).unwrap().unwrap().state,
+        DwellingState::Proposto
+    );
+}

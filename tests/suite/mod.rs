@@ -51,3 +51,4 @@ mod store_intake;
 mod store_ranking;
 mod store_refusal_notice;
 mod store_summaries;
+mod units_cli;

@@ -277,6 +277,33 @@ fn an_import_reads_the_file_in_the_callers_folder_not_the_servers() {
 }
 
 #[test]
+fn the_register_of_dwellings_is_read_in_the_callers_folder_not_the_servers() {
+    let office = Office::new();
+    office.ok(&["call", "load", &fixture_arg("bando-2024.toml")]);
+    let here = folder(&office, "qui");
+    let server_home = folder(&office, "servizio");
+    std::fs::copy(fixture("alloggi-esempio.csv"), here.join("alloggi.csv")).unwrap();
+    std::fs::copy(
+        fixture("alloggi-errato.csv"),
+        server_home.join("alloggi.csv"),
+    )
+    .unwrap();
+    let other = Office::new();
+    let alone = ok(&other, &here, &["units", "import", "alloggi.csv"]);
+
+    let server = Server::start(&office, &server_home, &[]);
+    server.console();
+    let inside = ok(&office, &here, &["units", "import", "alloggi.csv"]);
+    assert_eq!(inside, alone);
+    assert!(inside.contains("44 aggiunti"), "{inside}");
+    let listed = ok(&office, &here, &["units", "list", "--stato", "locato"]);
+    assert_eq!(
+        listed,
+        ok(&other, &here, &["units", "list", "--stato", "locato"])
+    );
+}
+
+#[test]
 fn the_audit_records_the_system_user_and_a_name_given_only_for_an_administrator() {
     let me = system_user();
     let office = Office::new();

@@ -3,14 +3,14 @@
 /// Line numbers of the file. The csv crate's own count runs one short after every CRLF line
 /// end (the '\n' is counted with the following record), so lines are counted here from the
 /// byte offset where each record starts.
-pub(super) struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     bytes: &'a [u8],
     /// Byte offsets where the second, third, ... line begin.
     starts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> Lines<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Lines<'a> {
         let starts = bytes
             .iter()
             .enumerate()
@@ -26,7 +26,7 @@ impl<'a> Lines<'a> {
     }
 
     /// 1-based line of the first character at or after `offset` that is not a line end.
-    pub(super) fn at(&self, offset: u64) -> usize {
+    pub(crate) fn at(&self, offset: u64) -> usize {
         let mut offset = usize::try_from(offset).unwrap_or(usize::MAX);
         while matches!(self.bytes.get(offset), Some(b'\n' | b'\r')) {
             offset += 1;
@@ -34,7 +34,7 @@ impl<'a> Lines<'a> {
         self.starts.partition_point(|&start| start <= offset) + 1
     }
 
-    pub(super) fn of(&self, record: &csv::ByteRecord) -> usize {
+    pub(crate) fn of(&self, record: &csv::ByteRecord) -> usize {
         record.position().map_or(1, |p| self.at(p.byte()))
     }
 }

@@ -11,7 +11,7 @@ mod columns;
 mod errors;
 mod household;
 mod import;
-mod lines;
+pub(crate) mod lines;
 mod rows;
 #[cfg(test)]
 mod tests;
