@@ -344,3 +344,31 @@ fn a_decree_refused_queues_nothing_and_writes_nothing() {
         DwellingState::Proposto
     );
 }
+
+#[test]
+fn check_reports_a_place_missing_from_its_index() {
+    let dir = tempfile::tempdir().unwrap();
+    drop({
+        let office = ranked_office(dir.path());
+        open_round(&office);
+        office
+    });
+    {
+        let db = common::raw(dir.path());
+        let index = db.open_tree("idx_placement_application").unwrap();
+        let (key, _) = index.first().unwrap().expect("a place indexed");
+        index.remove(key).unwrap();
+        db.flush().unwrap();
+    }
+    common::wait_released(dir.path());
+    let office = Office::new(common::open(dir.path()), Err("nessun Comune".into()));
+    let report = office.check().expect("check");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("assegnazione per domanda")),
+        "{:?}",
+        report.problems
+    );
+}
