@@ -8,10 +8,13 @@ use super::error::StoreError;
 use super::keys;
 use super::tx::abort;
 use super::workflows::assignment::{
-    IDX_DWELLING_HOLDER, PLACEMENTS, ROUNDS, decode, placement_of, placement_prefix,
+    IDX_DWELLING_HOLDER, IDX_ROUND_WAITING, PLACEMENTS, ROUNDS, decode, placement_of,
+    placement_prefix, read_waiting,
 };
 use crate::domain::ranking::RankingKind;
-use crate::domain::stock::{AreaBands, Dwelling, DwellingCode, Placement, Round, Skip, pass_over};
+use crate::domain::stock::{
+    AreaBands, Dwelling, DwellingCode, Placement, Round, Skip, assess, pass_over,
+};
 use crate::domain::{ApplicationId, Command, Context, DomainError, Event};
 use crate::messages::outbox::{Compose, Draft, OutboxId, Subject};
 
@@ -39,6 +42,15 @@ pub struct NextFor {
 
 /// The passed-over applicants a reply lists at most.
 pub const MAX_SKIPPED: usize = 500;
+
+/// The position a `placement_key` ends with.
+fn position_of(key: &[u8]) -> u32 {
+    key.len()
+        .checked_sub(4)
+        .and_then(|at| key.get(at..))
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
+        .map_or(0, u32::from_be_bytes)
+}
 
 impl Store {
     /// What `command` would leave, decided on the records as they are, with nothing written.
@@ -104,30 +116,71 @@ impl Store {
     }
 
     /// The first applicant of call `call`'s round, in ranking order, who may be offered
-    /// `dwelling`; those before them, with why each is passed over. Stops at the first: a
-    /// round of any size is read only as far as needed.
+    /// `dwelling`; those before them, with why each is passed over (the first `MAX_SKIPPED`,
+    /// the rest counted). The waiting places are read from their compact index, so a round of
+    /// any size is read whole only there, and the places before the chosen one only as far as
+    /// they are listed.
     pub fn next_for(
         &self,
         call: &str,
         dwelling: &Dwelling,
         bands: &AreaBands,
     ) -> Result<NextFor, StoreError> {
+        let prefix = placement_prefix(call);
+        let mut chosen = None;
+        for item in self.tree(IDX_ROUND_WAITING).scan_prefix(&prefix) {
+            let (key, value) = item?;
+            let (needs, refused) = read_waiting(&value, &dwelling.code)
+                .ok_or_else(|| StoreError::corrupt(IDX_ROUND_WAITING, &key, "valore non valido"))?;
+            if !refused && assess(dwelling, needs, bands).is_adequate() {
+                chosen = Some(key);
+                break;
+            }
+        }
+        let end = match &chosen {
+            Some(key) => key.to_vec(),
+            None => {
+                let mut end = prefix.clone();
+                end.extend_from_slice(&u32::MAX.to_be_bytes());
+                end.push(0);
+                end
+            }
+        };
         let mut next = NextFor {
             chosen: None,
             skipped: Vec::new(),
             more_skipped: 0,
         };
-        for item in self.tree(PLACEMENTS).scan_prefix(placement_prefix(call)) {
+        for item in self
+            .tree(PLACEMENTS)
+            .range(prefix.clone()..end)
+            .take(MAX_SKIPPED)
+        {
             let (key, value) = item?;
             let placement = decode(&key, &value)?;
-            match pass_over(dwelling, &placement.candidate(), bands) {
-                None => {
-                    next.chosen = Some(placement);
-                    break;
-                }
-                Some(_) if next.skipped.len() >= MAX_SKIPPED => next.more_skipped += 1,
-                Some(why) => next.skipped.push((placement, why)),
-            }
+            let why = pass_over(dwelling, &placement.candidate(), bands).ok_or_else(|| {
+                StoreError::corrupt(
+                    IDX_ROUND_WAITING,
+                    &key,
+                    "richiedente adatto assente dall'indice dei richiedenti in attesa",
+                )
+            })?;
+            next.skipped.push((placement, why));
+        }
+        // Positions run from 1 without gaps: those before the chosen one are counted.
+        let before = match &chosen {
+            Some(key) => position_of(key).saturating_sub(1) as usize,
+            None => self
+                .round(call)?
+                .map_or(0, |round| round.candidates as usize),
+        };
+        next.more_skipped = before.saturating_sub(next.skipped.len());
+        if let Some(key) = chosen {
+            let value = self
+                .tree(PLACEMENTS)
+                .get(&key)?
+                .ok_or_else(|| StoreError::corrupt(IDX_ROUND_WAITING, &key, "posto assente"))?;
+            next.chosen = Some(decode(&key, &value)?);
         }
         Ok(next)
     }

@@ -9,7 +9,9 @@ use super::stock::{DWELLINGS, dwelling_key};
 use super::{Lines, Part, Record, Role, Tree, export_records};
 use crate::domain::command::Needs;
 use crate::domain::ranking::{RankRow, RankingKind};
-use crate::domain::stock::{Dwelling, DwellingState, Placement, Round, Standing};
+use crate::domain::stock::{
+    Dwelling, DwellingCode, DwellingState, Needs as Household, Placement, Round, Standing,
+};
 use crate::domain::{Application, ApplicationId, Context, DomainError, Snapshot};
 use crate::store::backup::BackupCounts;
 use crate::store::check::{IntegrityReport, KeyMap, compare_maps};
@@ -26,6 +28,40 @@ pub(crate) const IDX_PLACEMENT_APPLICATION: &str = "idx_placement_application";
 /// Who holds a dwelling (offered, accepted or assigned): key the dwelling's code, value the
 /// `placement_key`. Derived; one holder per dwelling.
 pub(crate) const IDX_DWELLING_HOLDER: &str = "idx_dwelling_holder";
+
+/// The places waiting for an offer, in ranking order: key `placement_key`, value
+/// `waiting_value` (what adequacy needs, and the dwellings refused), so that the next applicant
+/// for a dwelling is found without reading every place. Derived.
+pub(crate) const IDX_ROUND_WAITING: &str = "idx_round_waiting";
+
+/// A waiting place as `next_for` reads it: household size, step-free need, refused codes.
+pub(crate) fn waiting_value(placement: &Placement) -> Vec<u8> {
+    let mut value = vec![
+        u8::try_from(placement.needs.size).unwrap_or(u8::MAX),
+        u8::from(placement.needs.step_free),
+    ];
+    for refusal in &placement.refusals {
+        value.push(0);
+        value.extend_from_slice(refusal.dwelling.as_str().as_bytes());
+    }
+    value
+}
+
+/// What `waiting_value` wrote: the needs, and whether `code` is among the refused.
+pub(crate) fn read_waiting(value: &[u8], code: &DwellingCode) -> Option<(Household, bool)> {
+    let (&size, rest) = value.split_first()?;
+    let (&step_free, refused) = rest.split_first()?;
+    let refused_it = refused
+        .split(|b| *b == 0)
+        .any(|c| c == code.as_str().as_bytes());
+    Some((
+        Household {
+            size: usize::from(size),
+            step_free: step_free == 1,
+        },
+        refused_it,
+    ))
+}
 
 /// The call's code, `0`, the position big-endian: a round's places in ranking order.
 pub(crate) fn placement_key(call: &str, position: u32) -> Vec<u8> {
@@ -59,6 +95,10 @@ impl Part for Assignment {
             },
             Tree {
                 name: IDX_DWELLING_HOLDER,
+                role: Role::Derived,
+            },
+            Tree {
+                name: IDX_ROUND_WAITING,
                 role: Role::Derived,
             },
         ]
@@ -146,12 +186,15 @@ impl Part for Assignment {
     }
 
     fn rebuild(&self, store: &Store) -> Result<(), StoreError> {
-        let (applications, holders) = index_keys(store)?;
+        let (applications, holders, waiting) = index_keys(store)?;
         for (key, value) in applications {
             store.tree(IDX_PLACEMENT_APPLICATION).insert(key, value)?;
         }
         for (key, value) in holders {
             store.tree(IDX_DWELLING_HOLDER).insert(key, value)?;
+        }
+        for (key, value) in waiting {
+            store.tree(IDX_ROUND_WAITING).insert(key, value)?;
         }
         Ok(())
     }
@@ -159,7 +202,13 @@ impl Part for Assignment {
     /// The indexes against the places; each held dwelling in the state holding gives it; each
     /// round with as many places as it counts.
     fn check(&self, store: &Store, report: &mut IntegrityReport) -> Result<(), StoreError> {
-        let (applications, holders) = index_keys(store)?;
+        let (applications, holders, waiting) = index_keys(store)?;
+        compare_maps(
+            report,
+            "richiedenti in attesa di proposta",
+            store.tree(IDX_ROUND_WAITING),
+            &waiting,
+        )?;
         compare_maps(
             report,
             "assegnazione per domanda",
@@ -266,13 +315,20 @@ pub(crate) fn write_placement(tx: &Tx, old: Option<&Placement>, new: &Placement)
     if let Some(code) = new.dwelling() {
         holders.insert(dwelling_key(code), key.as_slice())?;
     }
+    let waiting = tx.tree(IDX_ROUND_WAITING);
+    if new.standing == Standing::InAttesa {
+        waiting.insert(key.as_slice(), waiting_value(new))?;
+    } else if old.is_some_and(|old| old.standing == Standing::InAttesa) {
+        waiting.remove(key.as_slice())?;
+    }
     Ok(())
 }
 
-/// The application index and the holders the places call for.
-fn index_keys(store: &Store) -> Result<(KeyMap, KeyMap), StoreError> {
+/// The application index, the holders and the waiting places the places call for.
+fn index_keys(store: &Store) -> Result<(KeyMap, KeyMap, KeyMap), StoreError> {
     let mut applications = KeyMap::new();
     let mut holders = KeyMap::new();
+    let mut waiting = KeyMap::new();
     for item in store.tree(PLACEMENTS).iter() {
         let (key, value) = item?;
         let placement = decode(&key, &value)?;
@@ -283,8 +339,11 @@ fn index_keys(store: &Store) -> Result<(KeyMap, KeyMap), StoreError> {
         if let Some(code) = placement.dwelling() {
             holders.insert(dwelling_key(code).to_vec(), key.to_vec());
         }
+        if placement.standing == Standing::InAttesa {
+            waiting.insert(key.to_vec(), waiting_value(&placement));
+        }
     }
-    Ok((applications, holders))
+    Ok((applications, holders, waiting))
 }
 
 /// The place of application `id`, read outside a transaction.

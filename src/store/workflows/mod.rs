@@ -264,6 +264,7 @@ mod tests {
             "placements",
             "idx_placement_application",
             "idx_dwelling_holder",
+            "idx_round_waiting",
         ]
         .into_iter()
         .collect();
