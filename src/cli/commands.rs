@@ -401,9 +401,37 @@ fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), Stri
         count(summary.messages)
     );
     super::intake::print_demo_intake(&summary.intake);
+    if let Some((previous, round)) = &summary.previous {
+        print_demo_previous(previous, round);
+    }
     let ranking = office.add_demo_ranking(seed)?;
     super::ranking::print_demo_ranking(ranking.as_ref());
     Ok(())
+}
+
+/// The lines `alloggi demo` adds about the previous call and its assignment round.
+fn print_demo_previous(previous: &demo::PreviousSummary, round: &demo::RoundSummary) {
+    println!(
+        "Bando precedente {}: {} ({} ammesse, {} escluse), graduatoria definitiva n. {}.",
+        previous.code,
+        plural(previous.applications, "domanda", "domande"),
+        count(previous.admitted),
+        count(previous.excluded),
+        previous.definitive
+    );
+    println!(
+        "Alloggi: {}. Assegnazione del bando {} aperta il {}: {}, {}, {}; «alloggi assignment list» la mostra.",
+        count(round.dwellings),
+        round.call,
+        crate::domain::time::format_date(round.opened_on),
+        plural(
+            usize::try_from(round.candidates).unwrap_or(usize::MAX),
+            "richiedente",
+            "richiedenti"
+        ),
+        plural(round.offers, "proposta", "proposte"),
+        plural(round.decrees, "provvedimento", "provvedimenti")
+    );
 }
 
 /// The caseworker's today, in Rome: the demo arranges its appointments around it.

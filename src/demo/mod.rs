@@ -20,9 +20,12 @@ mod lifecycle;
 mod office_time;
 mod outbox;
 mod people;
+mod previous;
 mod random;
 mod ranking;
+mod round;
 mod routes;
+mod stock;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -31,14 +34,16 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::State;
 use crate::domain::time::rome_date;
+use crate::domain::{ApplicationId, State};
 use crate::domain::{Command, Context};
 use crate::files::call_toml::{CallFileError, bando_2024};
 use crate::store::{Store, StoreError};
 
 pub use intake::IntakeSummary;
+pub use previous::PreviousSummary;
 pub use ranking::{RankingSummary, example_ruleset};
+pub use round::RoundSummary;
 pub use tables::TableError;
 
 use calendar::{HOUR, add_days, rome_local};
@@ -67,6 +72,9 @@ pub struct DemoSummary {
     pub messages: usize,
     /// Interested citizens, appointments, verifications and fee notices added last.
     pub intake: IntakeSummary,
+    /// The previous call, run to its definitive ranking, and its assignment round: only in a
+    /// demo dated for a day (`populate_on`).
+    pub previous: Option<(PreviousSummary, RoundSummary)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,8 +125,10 @@ pub fn add_ranking(store: &Store, seed: u64) -> Result<Option<RankingSummary>, D
 /// As `populate`, dated for `today` (the caseworker's today, for a demo someone will look at):
 /// the seed's call is moved by whole weeks so that `today` falls inside its procedure (see
 /// `dated_call`), and the appointments and fee deadlines are arranged around `today`, or later
-/// if `today` is less than two months after the demo's last event. The same seed and day
-/// always give the same database.
+/// if `today` is less than two months after the demo's last event. The previous call comes
+/// with it, a year earlier, with its definitive ranking, 40 dwellings and an assignment round
+/// under way on that day (see `previous` and `round`). The same seed and day always give the
+/// same database.
 pub fn populate_on(
     store: &Store,
     options: &DemoOptions,
@@ -183,13 +193,30 @@ fn fill(
         .unwrap_or(call.opens_at)
         + chrono::Duration::minutes(5);
     let messages = outbox::queue_catalogue(store, &call, at)?;
-    let intake = intake::add(store, &call, tables, options.seed, at, today)?;
+    // The current call's alone: the previous call's applications come after them.
+    let per_state = store.count_by_state()?;
+    let last_current = ApplicationId(store.application_count() as u64);
+    let previous = match today {
+        Some(today) => {
+            let earlier = previous::add(store, &call, tables, options.seed)?;
+            let previous_call = store
+                .call(&earlier.code)?
+                .ok_or_else(|| StoreError::Message("bando precedente non salvato".into()))?;
+            let round_day = intake::today_for(at, Some(today));
+            let round = round::add(store, &previous_call, round_day)?;
+            events += earlier.events + round.events;
+            Some((earlier, round))
+        }
+        None => None,
+    };
+    let intake = intake::add(store, &call, tables, options.seed, at, today, last_current)?;
     Ok(DemoSummary {
         applications: options.applications,
         events: events + demo.events + messages + intake.events,
         messages,
-        per_state: store.count_by_state()?,
+        per_state,
         intake,
+        previous,
     })
 }
 
