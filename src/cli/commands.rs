@@ -381,7 +381,7 @@ fn run_demo_console(actor: &Caller, console: &tui::Options) -> Result<(), String
 
 fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), String> {
     let progress = Progress::bar("Dati dimostrativi", applications);
-    let summary = office.fill_demo(
+    let summary = office.fill_demo_with_history(
         &demo::DemoOptions { applications, seed },
         today(),
         &mut |done, total| progress.set(done, total),

@@ -25,6 +25,7 @@ mod random;
 mod ranking;
 mod round;
 mod routes;
+mod sent;
 mod stock;
 mod tables;
 #[cfg(test)]
@@ -72,8 +73,8 @@ pub struct DemoSummary {
     pub messages: usize,
     /// Interested citizens, appointments, verifications and fee notices added last.
     pub intake: IntakeSummary,
-    /// The previous call, run to its definitive ranking, and its assignment round: only in a
-    /// demo dated for a day (`populate_on`).
+    /// The previous call, run to its definitive ranking, and its assignment round: only in
+    /// `populate_with_history`.
     pub previous: Option<(PreviousSummary, RoundSummary)>,
 }
 
@@ -103,7 +104,7 @@ pub fn populate(
     options: &DemoOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary, DemoError> {
-    fill(store, options, None, progress)
+    fill(store, options, None, false, progress)
 }
 
 /// Adds the ranking of the active call to a populated demo, after its last event: the example
@@ -125,23 +126,36 @@ pub fn add_ranking(store: &Store, seed: u64) -> Result<Option<RankingSummary>, D
 /// As `populate`, dated for `today` (the caseworker's today, for a demo someone will look at):
 /// the seed's call is moved by whole weeks so that `today` falls inside its procedure (see
 /// `dated_call`), and the appointments and fee deadlines are arranged around `today`, or later
-/// if `today` is less than two months after the demo's last event. The previous call comes
-/// with it, a year earlier, with its definitive ranking, 40 dwellings and an assignment round
-/// under way on that day (see `previous` and `round`). The same seed and day always give the
-/// same database.
+/// if `today` is less than two months after the demo's last event. The same seed and day
+/// always give the same database.
 pub fn populate_on(
     store: &Store,
     options: &DemoOptions,
     today: NaiveDate,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary, DemoError> {
-    fill(store, options, Some(today), progress)
+    fill(store, options, Some(today), false, progress)
+}
+
+/// As `populate_on`, with the call before the current one, a year earlier, run to its
+/// definitive ranking, 40 dwellings and its assignment round under way on `today` (see
+/// `previous` and `round`): what `alloggi demo` makes. The current call's applications,
+/// protocol numbers and messages are those `populate_on` gives. The same seed and day always
+/// give the same database.
+pub fn populate_with_history(
+    store: &Store,
+    options: &DemoOptions,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoSummary, DemoError> {
+    fill(store, options, Some(today), true, progress)
 }
 
 fn fill(
     store: &Store,
     options: &DemoOptions,
     today: Option<NaiveDate>,
+    history: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary, DemoError> {
     if options.applications > MAX_APPLICATIONS {
@@ -196,7 +210,7 @@ fn fill(
     // The current call's alone: the previous call's applications come after them.
     let per_state = store.count_by_state()?;
     let last_current = ApplicationId(store.application_count() as u64);
-    let previous = match today {
+    let previous = match today.filter(|_| history) {
         Some(today) => {
             let earlier = previous::add(store, &call, tables, options.seed)?;
             let previous_call = store

@@ -11,7 +11,7 @@ use chrono::Duration;
 use super::calendar::{HOUR, add_days, next_working_day, rome_local};
 use super::lifecycle::Demo;
 use super::tables::Tables;
-use super::{ACTORS, DemoError, DemoOptions, dated_call, ranking};
+use super::{ACTORS, DemoError, DemoOptions, dated_call, ranking, sent};
 use crate::domain::ranking::RankingKind;
 use crate::domain::time::{Timestamp, rome_date};
 use crate::domain::{Call, Command, Context, State};
@@ -108,6 +108,7 @@ pub fn add(
     let provisional = ranking::add(store, &call, tables, options.seed, provisional_at)?
         .ok_or_else(|| StoreError::Message("nessuna domanda ammessa al bando precedente".into()))?;
     events += provisional.events;
+    events += sent::send(store, &provisional.queued, provisional.header.published_at)?;
 
     // The objections decided after the days for them: the first was accepted, the rest not.
     let deadline = provisional
@@ -151,6 +152,7 @@ pub fn add(
         &order,
     )?;
     events += 1 + usize::from(definitive.header.draw.is_some()) + definitive.queued.len();
+    events += sent::send(store, &definitive.queued, clock)?;
 
     // The current call back in front, as it has been since its own determina.
     let current_saved = add_days(

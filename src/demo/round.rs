@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::ACTORS;
 use super::calendar::{HOUR, add_days, is_working_day, rome_local};
-use super::stock;
+use super::{sent, stock};
 use crate::domain::command::OfferReply;
 use crate::domain::stock::{DwellingCode, DwellingState, ExclusionCause};
 use crate::domain::time::Timestamp;
@@ -39,7 +39,7 @@ pub struct RoundSummary {
     pub candidates: u32,
     pub offers: usize,
     pub decrees: usize,
-    /// Messages queued: the opening's to every applicant, the decrees'.
+    /// Messages queued: the opening's to every applicant (sent since), the decrees'.
     pub messages: usize,
     pub events: usize,
 }
@@ -228,6 +228,7 @@ pub fn add(store: &Store, call: &Call, today: NaiveDate) -> Result<RoundSummary,
     round.summary.candidates = opened.round.candidates;
     round.summary.messages += opened.queued.len();
     round.summary.events += opened.events.len();
+    round.summary.events += sent::send(store, &opened.queued, ctx.now)?;
 
     // Assigned, and past the 30 days to occupy the dwelling by today.
     let lapsed = round.offer(54, None)?;
