@@ -213,7 +213,11 @@ fn dispatch(office: &Office, command: Command, actor: &Caller) -> Result<(), Str
         Command::Serve { .. } | Command::Restore { .. } => {
             Err(refused_inside(&command).unwrap_or_default())
         }
-        Command::Demo { applications, seed } => fill_demo(office, applications, seed),
+        Command::Demo {
+            applications,
+            seed,
+            previous,
+        } => fill_demo(office, applications, seed, previous),
         Command::Import(ImportCommand::Applications { file }) => {
             import_applications(office, &file, actor)
         }
@@ -379,13 +383,20 @@ fn run_demo_console(actor: &Caller, console: &tui::Options) -> Result<(), String
     tui::run(Box::new(move || Ok(office)), actor, console).map_err(|e| e.to_string())
 }
 
-fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), String> {
+fn fill_demo(
+    office: &Office,
+    applications: usize,
+    seed: u64,
+    previous: bool,
+) -> Result<(), String> {
     let progress = Progress::bar("Dati dimostrativi", applications);
-    let summary = office.fill_demo_with_history(
-        &demo::DemoOptions { applications, seed },
-        today(),
-        &mut |done, total| progress.set(done, total),
-    )?;
+    let options = demo::DemoOptions { applications, seed };
+    let mut report = |done, total| progress.set(done, total);
+    let summary = if previous {
+        office.fill_demo_with_history(&options, today(), &mut report)?
+    } else {
+        office.fill_demo(&options, today(), &mut report)?
+    };
     drop(progress);
     println!(
         "Creato il database dimostrativo in {}: {}, {} nel registro.",
