@@ -214,7 +214,11 @@ fn dispatch(office: &Office, command: Command, actor: &Caller) -> Result<(), Str
         Command::Serve { .. } | Command::Restore { .. } => {
             Err(refused_inside(&command).unwrap_or_default())
         }
-        Command::Demo { applications, seed } => fill_demo(office, applications, seed),
+        Command::Demo {
+            applications,
+            seed,
+            previous,
+        } => fill_demo(office, applications, seed, previous),
         Command::Import(ImportCommand::Applications { file }) => {
             import_applications(office, &file, actor)
         }
@@ -381,13 +385,20 @@ fn run_demo_console(actor: &Caller, console: &tui::Options) -> Result<(), String
     tui::run(Box::new(move || Ok(office)), actor, console).map_err(|e| e.to_string())
 }
 
-fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), String> {
+fn fill_demo(
+    office: &Office,
+    applications: usize,
+    seed: u64,
+    previous: bool,
+) -> Result<(), String> {
     let progress = Progress::bar("Dati dimostrativi", applications);
-    let summary = office.fill_demo(
-        &demo::DemoOptions { applications, seed },
-        today(),
-        &mut |done, total| progress.set(done, total),
-    )?;
+    let options = demo::DemoOptions { applications, seed };
+    let mut report = |done, total| progress.set(done, total);
+    let summary = if previous {
+        office.fill_demo_with_history(&options, today(), &mut report)?
+    } else {
+        office.fill_demo(&options, today(), &mut report)?
+    };
     drop(progress);
     println!(
         "Creato il database dimostrativo in {}: {}, {} nel registro.",
@@ -403,9 +414,37 @@ fn fill_demo(office: &Office, applications: usize, seed: u64) -> Result<(), Stri
         count(summary.messages)
     );
     super::intake::print_demo_intake(&summary.intake);
+    if let Some((previous, round)) = &summary.previous {
+        print_demo_previous(previous, round);
+    }
     let ranking = office.add_demo_ranking(seed)?;
     super::ranking::print_demo_ranking(ranking.as_ref());
     Ok(())
+}
+
+/// The lines `alloggi demo` adds about the previous call and its assignment round.
+fn print_demo_previous(previous: &demo::PreviousSummary, round: &demo::RoundSummary) {
+    println!(
+        "Bando precedente {}: {} ({} ammesse, {} escluse), graduatoria definitiva n. {}.",
+        previous.code,
+        plural(previous.applications, "domanda", "domande"),
+        count(previous.admitted),
+        count(previous.excluded),
+        previous.definitive
+    );
+    println!(
+        "Alloggi: {}. Assegnazione del bando {} aperta il {}: {}, {}, {}; «alloggi assignment list» la mostra.",
+        count(round.dwellings),
+        round.call,
+        crate::domain::time::format_date(round.opened_on),
+        plural(
+            usize::try_from(round.candidates).unwrap_or(usize::MAX),
+            "richiedente",
+            "richiedenti"
+        ),
+        plural(round.offers, "proposta", "proposte"),
+        plural(round.decrees, "provvedimento", "provvedimenti")
+    );
 }
 
 /// The caseworker's today, in Rome: the demo arranges its appointments around it.

@@ -154,6 +154,10 @@ pub enum Command {
             value_name = "S"
         )]
         seed: u64,
+        /// Aggiunge il bando dell'anno prima con la graduatoria definitiva, 40 alloggi e
+        /// l'assegnazione in corso.
+        #[arg(long = "bando-precedente", alias = "previous-call")]
+        previous: bool,
     },
     /// Importa dati da file esterni.
     #[command(subcommand)]

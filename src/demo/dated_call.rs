@@ -30,7 +30,7 @@ pub(super) fn dated(call: Call, today: NaiveDate) -> Call {
     moved(call, weeks * 7)
 }
 
-fn moved(mut call: Call, days: i64) -> Call {
+pub(super) fn moved(mut call: Call, days: i64) -> Call {
     let shift = |at| {
         let local = to_rome(at);
         rome_local(

@@ -180,7 +180,14 @@ fn actor_of(id: ApplicationId) -> usize {
     usize::try_from(id.0 % ACTORS.len() as u64).unwrap_or(0)
 }
 
-/// Adds the intake to a populated demo whose last event is at `after`. Appointments and fee
+/// The day the intake is arranged around: `today`, or later when it is too close to `after`.
+pub(super) fn today_for(after: Timestamp, today: Option<NaiveDate>) -> NaiveDate {
+    let earliest = add_days(rome_date(after), LEAD_DAYS);
+    today.map_or(earliest, |day| day.max(earliest))
+}
+
+/// Adds the intake to a populated demo whose last event is at `after`, about the applications
+/// up to `last_id` (the active call's: those of an earlier call follow them). Appointments and fee
 /// deadlines are arranged around `today`, moved later when it is too close to `after`.
 pub fn add(
     store: &Store,
@@ -189,9 +196,9 @@ pub fn add(
     seed: u64,
     after: Timestamp,
     today: Option<NaiveDate>,
+    last_id: ApplicationId,
 ) -> Result<IntakeSummary, StoreError> {
-    let earliest = add_days(rome_date(after), LEAD_DAYS);
-    let today = today.map_or(earliest, |day| day.max(earliest));
+    let today = today_for(after, today);
     // Its own stream: the applications stay those of the seed whatever happens here.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x1A7A_6E57_0000_0001);
     let mut plan = Plan {
@@ -220,6 +227,7 @@ pub fn add(
     people.retain(|(code, _)| !listed.contains_key(code.as_str()));
     let fee_apps = pick_applications(
         store,
+        last_id,
         &[
             State::Protocollata,
             State::InIstruttoria,
@@ -232,6 +240,7 @@ pub fn add(
     )?;
     let in_review = pick_applications(
         store,
+        last_id,
         &[State::InIstruttoria],
         VERIFIED_APPLICATIONS,
         &mut rng,
@@ -299,7 +308,7 @@ pub fn add(
     summary.interested += plan.add_interested(10, call, third);
 
     // The bookings, made in the last working days before today, for today and the next days.
-    let citizens = booking_citizens(store, &people, &mut rng)?;
+    let citizens = booking_citizens(store, last_id, &people, &mut rng)?;
     let mut citizens = citizens.iter().cycle();
     let total_slots: usize = SLOTS.iter().map(|times| times.len()).sum();
     let mut day = today;
@@ -407,6 +416,7 @@ fn interested_people(tables: &Tables, rng: &mut ChaCha8Rng) -> Vec<Person> {
 /// Up to `n` applications in `states` that satisfy `keep`, in a seeded order.
 fn pick_applications(
     store: &Store,
+    last_id: ApplicationId,
     states: &[State],
     n: usize,
     rng: &mut ChaCha8Rng,
@@ -416,6 +426,7 @@ fn pick_applications(
     for state in states {
         ids.extend(store.ids_in_state(*state)?);
     }
+    ids.retain(|id| *id <= last_id);
     ids.sort();
     let mut keyed: Vec<(u64, ApplicationId)> = ids
         .into_iter()
@@ -443,12 +454,20 @@ type Booking = (Citizen, Option<ApplicationId>, &'static str);
 /// with a question, citizens interested in the call without an application; taken in turn.
 fn booking_citizens(
     store: &Store,
+    last_id: ApplicationId,
     people: &[Person],
     rng: &mut ChaCha8Rng,
 ) -> Result<Vec<Booking>, StoreError> {
-    let integration = pick_applications(store, &[State::IntegrazioneRichiesta], 4, rng, |_| true)?;
+    let integration = pick_applications(
+        store,
+        last_id,
+        &[State::IntegrazioneRichiesta],
+        4,
+        rng,
+        |_| true,
+    )?;
     // Someone with a declared condition has something to explain.
-    let review = pick_applications(store, &[State::InIstruttoria], 4, rng, |app| {
+    let review = pick_applications(store, last_id, &[State::InIstruttoria], 4, rng, |app| {
         !app.declaration.conditions.is_empty()
     })?;
     let applicant = |app: &Application| Citizen {

@@ -41,6 +41,10 @@ pub(super) struct Demo<'a> {
     close_date: NaiveDate,
     /// Required document dropped when a route needs something missing.
     identity_document: Option<usize>,
+    /// The id the store gives this run's first application.
+    first_id: u64,
+    /// Every application reviewed to a decision: a call whose procedure is over.
+    pub(super) settled: bool,
 }
 
 impl<'a> Demo<'a> {
@@ -77,7 +81,17 @@ impl<'a> Demo<'a> {
             finished: 0,
             close_date: rome_date(call.closes_at),
             identity_document,
+            first_id: 1,
+            settled: false,
         }
+    }
+
+    /// A run after others, into a database whose next application id is `first_id`, where
+    /// every application is decided and members with a serious disability have a motor one.
+    pub(super) fn settled_after(mut self, first_id: u64) -> Self {
+        self.first_id = first_id;
+        self.settled = true;
+        self
     }
 
     pub(super) fn run(&mut self, progress: &mut dyn FnMut(usize, usize)) -> Result<(), DemoError> {
@@ -213,9 +227,9 @@ impl<'a> Demo<'a> {
         channel: Channel,
         late: bool,
     ) -> Result<(), DemoError> {
-        // The store numbers applications from 1 in order of receipt, and the database is empty.
+        // The store numbers applications in order of receipt, from `first_id` on.
         self.received += 1;
-        let id = self.received as u64;
+        let id = self.first_id - 1 + self.received as u64;
         let received_date = rome_date(received_at);
         let (household, origin) = self.household(received_date)?;
         let contact = self.contact(household.applicant());
@@ -367,6 +381,11 @@ impl<'a> Demo<'a> {
             target,
             State::IntegrazioneRichiesta | State::Ammessa | State::Esclusa
         );
+        let target = if self.settled {
+            settled(target, late)
+        } else {
+            target
+        };
         let (target, reason) = if late && target != State::Ricevuta && self.rng.random_bool(0.5) {
             (State::Esclusa, DomandaTardiva)
         } else if over_limit && decided {
@@ -394,7 +413,7 @@ impl<'a> Demo<'a> {
             State::Ammessa => Route::Admitted,
             State::Esclusa => match reason {
                 DocumentiMancanti if self.rng.random_bool(0.15) => {
-                    if self.rng.random_bool(0.6) {
+                    if self.rng.random_bool(0.6) || self.settled {
                         Route::ReinstatedAdmitted
                     } else {
                         Route::ReinstatedOpen
@@ -591,6 +610,15 @@ impl<'a> Demo<'a> {
             DomandaTardiva => "domanda pervenuta dopo la chiusura del bando".to_string(),
             Altro => pick(&mut self.rng, &self.tables.other_exclusion_notes).to_string(),
         }
+    }
+}
+
+/// Where an application of a settled call ends: admitted or excluded, never still open.
+fn settled(target: State, late: bool) -> State {
+    match target {
+        State::Ammessa | State::Esclusa => target,
+        _ if late => State::Esclusa,
+        _ => State::Ammessa,
     }
 }
 

@@ -20,9 +20,13 @@ mod lifecycle;
 mod office_time;
 mod outbox;
 mod people;
+mod previous;
 mod random;
 mod ranking;
+mod round;
 mod routes;
+mod sent;
+mod stock;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -31,14 +35,16 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::State;
 use crate::domain::time::rome_date;
+use crate::domain::{ApplicationId, State};
 use crate::domain::{Command, Context};
 use crate::files::call_toml::{CallFileError, bando_2024};
 use crate::store::{Store, StoreError};
 
 pub use intake::IntakeSummary;
+pub use previous::PreviousSummary;
 pub use ranking::{RankingSummary, example_ruleset};
+pub use round::RoundSummary;
 pub use tables::TableError;
 
 use calendar::{HOUR, add_days, rome_local};
@@ -67,6 +73,9 @@ pub struct DemoSummary {
     pub messages: usize,
     /// Interested citizens, appointments, verifications and fee notices added last.
     pub intake: IntakeSummary,
+    /// The previous call, run to its definitive ranking, and its assignment round: only in
+    /// `populate_with_history`.
+    pub previous: Option<(PreviousSummary, RoundSummary)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +104,7 @@ pub fn populate(
     options: &DemoOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary, DemoError> {
-    fill(store, options, None, progress)
+    fill(store, options, None, false, progress)
 }
 
 /// Adds the ranking of the active call to a populated demo, after its last event: the example
@@ -125,13 +134,28 @@ pub fn populate_on(
     today: NaiveDate,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary, DemoError> {
-    fill(store, options, Some(today), progress)
+    fill(store, options, Some(today), false, progress)
+}
+
+/// As `populate_on`, with the call before the current one, a year earlier, run to its
+/// definitive ranking, 40 dwellings and its assignment round under way on `today` (see
+/// `previous` and `round`): what `alloggi demo` makes. The current call's applications,
+/// protocol numbers and messages are those `populate_on` gives. The same seed and day always
+/// give the same database.
+pub fn populate_with_history(
+    store: &Store,
+    options: &DemoOptions,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoSummary, DemoError> {
+    fill(store, options, Some(today), true, progress)
 }
 
 fn fill(
     store: &Store,
     options: &DemoOptions,
     today: Option<NaiveDate>,
+    history: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary, DemoError> {
     if options.applications > MAX_APPLICATIONS {
@@ -183,13 +207,30 @@ fn fill(
         .unwrap_or(call.opens_at)
         + chrono::Duration::minutes(5);
     let messages = outbox::queue_catalogue(store, &call, at)?;
-    let intake = intake::add(store, &call, tables, options.seed, at, today)?;
+    // The current call's alone: the previous call's applications come after them.
+    let per_state = store.count_by_state()?;
+    let last_current = ApplicationId(store.application_count() as u64);
+    let previous = match today.filter(|_| history) {
+        Some(today) => {
+            let earlier = previous::add(store, &call, tables, options.seed)?;
+            let previous_call = store
+                .call(&earlier.code)?
+                .ok_or_else(|| StoreError::Message("bando precedente non salvato".into()))?;
+            let round_day = intake::today_for(at, Some(today));
+            let round = round::add(store, &previous_call, round_day)?;
+            events += earlier.events + round.events;
+            Some((earlier, round))
+        }
+        None => None,
+    };
+    let intake = intake::add(store, &call, tables, options.seed, at, today, last_current)?;
     Ok(DemoSummary {
         applications: options.applications,
         events: events + demo.events + messages + intake.events,
         messages,
-        per_state: store.count_by_state()?,
+        per_state,
         intake,
+        previous,
     })
 }
 

@@ -362,7 +362,8 @@ impl Demo<'_> {
             birth_date: person.birth,
             disability_pct,
             accompaniment,
-            motor_disability: false,
+            // Only the settled call's households: the current call's stay as they were.
+            motor_disability: self.settled && disability_pct >= 74,
             income,
         })
     }

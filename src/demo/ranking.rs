@@ -44,6 +44,8 @@ pub struct RankingSummary {
     pub objections: usize,
     pub objections_open: usize,
     pub messages: usize,
+    /// The publication's messages, in the outbox.
+    pub queued: Vec<crate::messages::outbox::OutboxId>,
     pub events: usize,
 }
 
@@ -190,6 +192,7 @@ pub fn add(
         objections: objectors.len(),
         objections_open: objectors.len().saturating_sub(1),
         messages: published.queued.len(),
+        queued: published.queued,
         header: published.header,
         events,
     }))

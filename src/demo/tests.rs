@@ -262,3 +262,174 @@ fn under_a_call_with_the_refusal_notice_exclusions_under_review_go_through_it() 
     let report = store.check().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
+
+fn with_history(seed: u64, day: NaiveDate) -> (tempfile::TempDir, Store, DemoSummary) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let options = DemoOptions {
+        applications: 40,
+        seed,
+    };
+    let summary = populate_with_history(&store, &options, day, &mut |_, _| {}).unwrap();
+    (dir, store, summary)
+}
+
+fn demo_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+}
+
+#[test]
+fn history_is_reproducible_for_a_seed_and_a_day() {
+    let (_a, first, _) = with_history(5, demo_day());
+    let (_b, second, _) = with_history(5, demo_day());
+    assert_eq!(export(&first), export(&second));
+}
+
+#[test]
+fn history_leaves_the_current_call_as_the_plain_demo_makes_it() {
+    let (_a, plain, plain_summary) = {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let options = DemoOptions {
+            applications: 40,
+            seed: 5,
+        };
+        let summary = populate_on(&store, &options, demo_day(), &mut |_, _| {}).unwrap();
+        (dir, store, summary)
+    };
+    let (_b, store, summary) = with_history(5, demo_day());
+    let current = store.active_call().unwrap().unwrap();
+    assert_eq!(Some(current.clone()), plain.active_call().unwrap());
+    let apps = store.call_applications(&current.code).unwrap();
+    let plain_apps = plain.call_applications(&current.code).unwrap();
+    assert_eq!(apps.len(), 40);
+    assert_eq!(apps, plain_apps, "the current call's applications changed");
+    assert_eq!(summary.per_state, plain_summary.per_state);
+    assert_eq!(summary.intake, plain_summary.intake);
+    assert_eq!(summary.messages, plain_summary.messages);
+    let (previous, round) = summary.previous.expect("the previous call");
+    assert_eq!(store.calls().unwrap().len(), 2);
+    assert_ne!(previous.code, current.code);
+    assert_eq!(previous.applications, previous::APPLICATIONS);
+    assert_eq!(round.call, previous.code);
+    assert_eq!(summary.events, store.audit_len());
+    // The current call's ranking comes after, as in the plain demo.
+    let ranked = add_ranking(&store, 5).unwrap().unwrap();
+    let plain_ranked = add_ranking(&plain, 5).unwrap().unwrap();
+    assert_eq!(ranked.header.published_at, plain_ranked.header.published_at);
+    assert_eq!(ranked.header.admitted, plain_ranked.header.admitted);
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let audit = store.verify_audit().unwrap();
+    assert!(audit.first_broken.is_none(), "{audit:?}");
+}
+
+#[test]
+fn the_previous_call_is_decided_ranked_for_good_and_in_a_round_with_every_standing() {
+    use crate::domain::ranking::RankingKind;
+    use crate::domain::stock::{DwellingState, ExclusionCause, Standing};
+    let today = demo_day();
+    let (_dir, store, summary) = with_history(2024, today);
+    let (previous, round) = summary.previous.expect("the previous call");
+    let call = store.call(&previous.code).unwrap().unwrap();
+    assert_eq!(call.title, "Bando ERP 2025");
+    assert_eq!(call.code, "erp-2025");
+    let apps = store.call_applications(&call.code).unwrap();
+    assert_eq!(apps.len(), 60);
+    assert!(
+        apps.iter()
+            .all(|a| matches!(a.state, State::Ammessa | State::Esclusa))
+    );
+    assert!(
+        apps.iter()
+            .any(|a| a.household.members().iter().any(|m| m.motor_disability)),
+        "no household with a motor disability"
+    );
+    assert!(
+        apps.iter()
+            .all(|a| a.objections.iter().all(|o| o.decision.is_some()))
+    );
+    let (header, _) = store
+        .ranking_version(&call.code, previous.definitive)
+        .unwrap()
+        .unwrap();
+    assert_eq!(header.kind, RankingKind::Definitiva);
+
+    let dwellings = store.dwellings(None).unwrap();
+    assert_eq!(dwellings.len(), 40);
+    for state in [
+        DwellingState::Libero,
+        DwellingState::Locato,
+        DwellingState::InLavori,
+        DwellingState::NonAssegnabile,
+        DwellingState::Proposto,
+    ] {
+        assert!(dwellings.iter().any(|d| d.state == state), "{state:?}");
+    }
+    assert!(dwellings.iter().any(|d| d.accessible));
+
+    let places = store.placements(&call.code).unwrap();
+    assert_eq!(places.len() as u32, round.candidates);
+    let any = |what: &str, f: &dyn Fn(&crate::domain::stock::Placement) -> bool| {
+        assert!(places.iter().any(f), "nobody {what}");
+    };
+    any("waiting", &|p| {
+        p.standing == Standing::InAttesa && p.refusals.is_empty()
+    });
+    any("waiting after a justified refusal", &|p| {
+        p.standing == Standing::InAttesa && p.refusals.iter().any(|r| r.justified)
+    });
+    any("offered with days left", &|p| {
+        matches!(p.standing, Standing::Proposta { .. }) && !p.is_overdue(today)
+    });
+    any("offered past the deadline", &|p| {
+        matches!(p.standing, Standing::Proposta { .. }) && p.is_overdue(today)
+    });
+    any("warned", &|p| {
+        matches!(p.standing, Standing::Diffidato { .. })
+    });
+    any("accepted", &|p| {
+        matches!(p.standing, Standing::Accettato { .. })
+    });
+    any("excluded for an unjustified refusal", &|p| {
+        matches!(
+            p.standing,
+            Standing::Escluso {
+                cause: ExclusionCause::RifiutoIngiustificato,
+                ..
+            }
+        )
+    });
+    any("excluded for requirements lost", &|p| {
+        matches!(
+            p.standing,
+            Standing::Escluso {
+                cause: ExclusionCause::RequisitiPersi,
+                ..
+            }
+        )
+    });
+    any("assigned", &|p| {
+        matches!(p.standing, Standing::Assegnato { .. }) && !p.occupation_lapsed(today)
+    });
+    any("past the term to occupy", &|p| p.occupation_lapsed(today));
+    assert_eq!(round.decrees, 2);
+    // Each decree's «Dettagli della tua assegnazione» waits in the queue, beside the one of
+    // the catalogue's tour; the round's opening messages went out long ago.
+    let queued = store
+        .outbox_page(crate::messages::outbox::OutboxTab::Queued, None, 100_000)
+        .unwrap();
+    let details = queued
+        .iter()
+        .filter(|e| e.template == "assegnazione_dettagli")
+        .count();
+    assert_eq!(details, 3);
+    assert!(!queued.iter().any(|e| {
+        e.template == "apertura_assegnazione"
+            && e.application
+                .is_some_and(|id| apps.iter().any(|a| a.id == id))
+    }));
+    // Nothing is dated on or after the day the demo is made for.
+    let events = store.audit_events(1, usize::MAX).unwrap();
+    assert!(events.iter().all(|(_, e)| rome_date(e.at) < today));
+}

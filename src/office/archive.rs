@@ -89,6 +89,18 @@ impl Office {
         crate::demo::populate_on(&self.store, options, today, progress).map_err(demo_error)
     }
 
+    /// As `fill_demo`, with the previous call, the housing stock and its assignment round
+    /// (`alloggi demo`).
+    pub fn fill_demo_with_history(
+        &self,
+        options: &DemoOptions,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<DemoSummary, OfficeError> {
+        crate::demo::populate_with_history(&self.store, options, today, progress)
+            .map_err(demo_error)
+    }
+
     /// Adds the active call's ranking to a filled demo; None when nobody is admitted.
     pub fn add_demo_ranking(&self, seed: u64) -> Result<Option<RankingSummary>, OfficeError> {
         crate::demo::add_ranking(&self.store, seed).map_err(demo_error)

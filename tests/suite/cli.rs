@@ -491,3 +491,60 @@ fn the_console_refuses_a_bad_keymap_with_file_and_line_before_starting() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn the_demo_with_the_previous_call_checks_clean_and_restores_byte_for_byte() {
+    let root = tempfile::tempdir().unwrap();
+    let source = new_db(&root, "storico");
+    let made = alloggi(
+        &source,
+        &[
+            "demo",
+            "--domande",
+            "60",
+            "--seme",
+            "11",
+            "--bando-precedente",
+        ],
+    );
+    common::assert_ok(&made);
+    assert!(
+        common::stdout(&made).contains("Alloggi: 40. Assegnazione del bando"),
+        "{}",
+        common::stdout(&made)
+    );
+    common::assert_ok(&alloggi(&source, &["check"]));
+    let listed = alloggi(&source, &["assignment", "list"]);
+    common::assert_ok(&listed);
+    let list = common::stdout(&listed);
+    for standing in [
+        "in attesa",
+        "rifiuto giustificato",
+        "gg)",
+        "scaduta il",
+        "diffidato",
+        "accettato",
+        "escluso: rifiuto ingiustificato",
+        "escluso: requisiti non più posseduti",
+        "occupazione scaduta",
+    ] {
+        assert!(list.contains(standing), "«{standing}» missing:\n{list}");
+    }
+    let first = root.path().join("uno.jsonl");
+    common::assert_ok(&alloggi(&source, &["export", first.to_str().unwrap()]));
+    let target = new_db(&root, "copia");
+    let restored = alloggi(&target, &["restore", first.to_str().unwrap()]);
+    common::assert_ok(&restored);
+    assert!(
+        common::stdout(&restored).contains("2 bandi, 120 domande"),
+        "{}",
+        common::stdout(&restored)
+    );
+    let second = root.path().join("due.jsonl");
+    common::assert_ok(&alloggi(&target, &["export", second.to_str().unwrap()]));
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+    common::assert_ok(&alloggi(&target, &["check"]));
+}
