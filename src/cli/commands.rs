@@ -217,8 +217,8 @@ fn dispatch(office: &Office, command: Command, actor: &Caller) -> Result<(), Str
         Command::Demo {
             applications,
             seed,
-            previous,
-        } => fill_demo(office, applications, seed, previous),
+            only_current,
+        } => fill_demo(office, applications, seed, !only_current),
         Command::Import(ImportCommand::Applications { file }) => {
             import_applications(office, &file, actor)
         }
@@ -371,7 +371,7 @@ fn run_demo_console(actor: &Caller, console: &tui::Options) -> Result<(), String
     crate::logging::init(dir.path());
     let office = Office::open(dir.path(), console.comune.clone())?;
     let progress = Progress::bar("Dati dimostrativi", 300);
-    office.fill_demo(
+    office.fill_demo_with_history(
         &demo::DemoOptions {
             applications: 300,
             seed: 2024,

@@ -154,10 +154,10 @@ pub enum Command {
             value_name = "S"
         )]
         seed: u64,
-        /// Aggiunge il bando dell'anno prima con la graduatoria definitiva, 40 alloggi e
-        /// l'assegnazione in corso.
-        #[arg(long = "bando-precedente", alias = "previous-call")]
-        previous: bool,
+        /// Solo il bando in corso: senza il bando dell'anno prima con la graduatoria
+        /// definitiva, i 40 alloggi e l'assegnazione in corso.
+        #[arg(long = "solo-bando-corrente", alias = "only-current-call")]
+        only_current: bool,
     },
     /// Importa dati da file esterni.
     #[command(subcommand)]

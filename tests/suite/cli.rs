@@ -496,17 +496,7 @@ fn the_console_refuses_a_bad_keymap_with_file_and_line_before_starting() {
 fn the_demo_with_the_previous_call_checks_clean_and_restores_byte_for_byte() {
     let root = tempfile::tempdir().unwrap();
     let source = new_db(&root, "storico");
-    let made = alloggi(
-        &source,
-        &[
-            "demo",
-            "--domande",
-            "60",
-            "--seme",
-            "11",
-            "--bando-precedente",
-        ],
-    );
+    let made = alloggi(&source, &["demo", "--domande", "60", "--seme", "11"]);
     common::assert_ok(&made);
     assert!(
         common::stdout(&made).contains("Alloggi: 40. Assegnazione del bando"),
