@@ -21,6 +21,7 @@ use crate::tui::view::{View, clean, fit, pad, rule, tab_bar};
 
 const POSITION: usize = 4;
 const HOUSEHOLD: usize = 6;
+const NAME_MIN: usize = 14;
 const FLOOR: usize = 5;
 const LIFT: usize = 3;
 const AREA: usize = 7;
@@ -129,14 +130,20 @@ fn place_lines(lines: &mut Vec<Line<'static>>, round: &RoundScreen, view: &View,
         .max()
         .unwrap_or(0)
         .max(texts::PLACE_COLUMNS[1].width());
-    // The applicant and the status share what is left, the status a little more.
+    // The status takes what its longest text needs, the applicant the rest (at least a
+    // surname and an initial).
     let rest = width.saturating_sub(2 + POSITION + 1 + protocol_width + 1 + HOUSEHOLD + 1);
-    let name_width = (rest * 2 / 5).max(10);
-    let status_width = rest.saturating_sub(name_width + 1);
+    let longest = round
+        .shown_places()
+        .map(|p| p.status_text(today).width() + 2)
+        .max()
+        .unwrap_or(0);
+    let status_width = longest.min(rest.saturating_sub(NAME_MIN + 1));
+    let name_width = rest.saturating_sub(status_width + 1);
     let [position, protocol, applicant, household, status] = texts::PLACE_COLUMNS;
     lines.push(Line::from(Span::styled(
         format!(
-            "  {position:>POSITION$} {} {} {} {}",
+            "  {position:>POSITION$} {} {} {}   {}",
             pad(protocol, protocol_width),
             pad(applicant, name_width),
             pad(household, HOUSEHOLD),
@@ -177,7 +184,7 @@ fn place_lines(lines: &mut Vec<Line<'static>>, round: &RoundScreen, view: &View,
                 pad(&place.protocol, protocol_width),
                 pad(&clean(&place.applicant), name_width),
                 pad(&household_of(place), HOUSEHOLD),
-                pad(&format!("{mark}{}", place.status_text(today)), status_width),
+                pad(&format!("{mark} {}", place.status_text(today)), status_width),
             ),
             style,
         )));
@@ -324,13 +331,8 @@ fn draw_offer(frame: &mut Frame, area: Rect, window: &OfferWindow, view: &View) 
         let room = usize::from(area.height).saturating_sub(14).max(1);
         let hidden = next.skipped.len().saturating_sub(room) + next.more_skipped;
         for (place, why) in next.skipped.iter().take(room) {
-            let text = format!(
-                "{:>4}. {} {} — {}",
-                place.position,
-                place.protocol,
-                clean(&place.applicant),
-                why
-            );
+            // The reason matters more than the name here: the protocol finds the case.
+            let text = format!("{:>4}. {} — {}", place.position, place.protocol, why);
             lines.push(Line::from(format!("  {}", fit(&text, inner))));
         }
         if hidden > 0 {
