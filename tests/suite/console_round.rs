@@ -137,7 +137,10 @@ fn with_no_round_the_form_previews_the_opening_then_opens_it() {
     insta::assert_snapshot!("assegnazioni_nessuna_80x24", screen);
 
     console.char('a');
-    assert_eq!(form_values(&console), ["erp-2024", "01/09/2025", "01/10/2025"]);
+    assert_eq!(
+        form_values(&console),
+        ["erp-2024", "01/09/2025", "01/10/2025"]
+    );
     insta::assert_snapshot!("assegnazioni_apertura_80x24", console.text());
 
     let before = queued(&console);
@@ -168,8 +171,14 @@ fn a_refused_opening_keeps_what_was_typed() {
     }
     console.typing("15/08/2025").save();
     let error = form_error(&console).expect("refused");
-    assert!(error.contains("la chiusura viene prima dell'apertura"), "{error}");
-    assert_eq!(form_values(&console), ["erp-2024", "01/09/2025", "15/08/2025"]);
+    assert!(
+        error.contains("la chiusura viene prima dell'apertura"),
+        "{error}"
+    );
+    assert_eq!(
+        form_values(&console),
+        ["erp-2024", "01/09/2025", "15/08/2025"]
+    );
     assert!(console.office.round_view(None).is_err(), "nothing opened");
 }
 
@@ -192,7 +201,10 @@ fn the_round_in_ranking_order_with_its_counts() {
     console.char('l');
     let screen = console.text();
     assert!(screen.contains("[Alloggi liberi 5]"), "{screen}");
-    assert!(!screen.contains("FM-002"), "offered, no longer free: {screen}");
+    assert!(
+        !screen.contains("FM-002"),
+        "offered, no longer free: {screen}"
+    );
     insta::assert_snapshot!("assegnazioni_liberi_80x24", screen);
 }
 
@@ -206,7 +218,10 @@ fn the_offer_window_names_the_skipped_and_offers_once_the_requirements_are_ticke
     let window = console.app.screens.round.offer.clone().expect("window");
     assert!(!window.next.skipped.is_empty(), "{window:?}");
     let screen = console.text();
-    assert!(screen.contains("Saltati in ordine di graduatoria"), "{screen}");
+    assert!(
+        screen.contains("Saltati in ordine di graduatoria"),
+        "{screen}"
+    );
     assert!(screen.contains("troppo"), "{screen}");
     assert!(screen.contains("[ ] ISEE dichiarato"), "{screen}");
     insta::assert_snapshot!("assegnazioni_proposta_80x24", screen);
@@ -216,7 +231,16 @@ fn the_offer_window_names_the_skipped_and_offers_once_the_requirements_are_ticke
     assert!(console.text().contains("spuntare i tre requisiti"));
 
     console.char(' ').char(' ').char(' ');
-    assert!(console.app.screens.round.offer.as_ref().expect("window").all_ticked());
+    assert!(
+        console
+            .app
+            .screens
+            .round
+            .offer
+            .as_ref()
+            .expect("window")
+            .all_ticked()
+    );
     console.key(KeyCode::Enter);
     assert_eq!(form_values(&console)[2], "11/09/2025", "ten days to reply");
     for _ in 0..10 {
@@ -288,7 +312,10 @@ fn a_justified_refusal_then_the_next_offer_goes_to_the_next_applicant() {
     assert!(error.contains("obbligatorio per un rifiuto"), "{error}");
     insta::assert_snapshot!("assegnazioni_rifiuto_motivo_80x24", console.text());
 
-    console.key(KeyCode::Tab).typing("ricovero documentato").save();
+    console
+        .key(KeyCode::Tab)
+        .typing("ricovero documentato")
+        .save();
     assert!(console.app.overlay.is_none(), "{:?}", form_error(&console));
     let first = place_at(&console, 1);
     assert_eq!(first.standing, Standing::InAttesa);
@@ -296,7 +323,19 @@ fn a_justified_refusal_then_the_next_offer_goes_to_the_next_applicant() {
     assert!(first.refusals[0].justified);
 
     offer_window(&mut console, 1);
-    assert_eq!(console.app.screens.round.offer.as_ref().unwrap().next.dwelling.code, code("FM-002"));
+    assert_eq!(
+        console
+            .app
+            .screens
+            .round
+            .offer
+            .as_ref()
+            .unwrap()
+            .next
+            .dwelling
+            .code,
+        code("FM-002")
+    );
     let next = chosen_position(&console).expect("someone else");
     assert!(next > 1, "not offered again to the one who refused: {next}");
 }
@@ -316,7 +355,11 @@ fn an_unjustified_refusal_is_confirmed_before_it_excludes() {
     assert!(matches!(console.app.overlay, Some(Overlay::Check(_))));
     assert!(console.text().contains("decadenza"));
     console.char('n');
-    assert_eq!(form_values(&console)[3], "non interessato", "back to the form");
+    assert_eq!(
+        form_values(&console)[3],
+        "non interessato",
+        "back to the form"
+    );
     console.save().char('s');
     assert!(matches!(
         place_at(&console, 1).standing,
@@ -384,7 +427,10 @@ fn the_overdue_filter_keeps_the_late_replies_and_w_warns() {
     console.char('s');
     assert_eq!(console.app.screens.round.shown.len(), 1);
     let screen = console.text();
-    assert!(screen.contains("! proposta FM-002 scaduta il 11/09/2025"), "{screen}");
+    assert!(
+        screen.contains("! proposta FM-002 scaduta il 11/09/2025"),
+        "{screen}"
+    );
     insta::assert_snapshot!("assegnazioni_scadute_80x24", screen);
 
     console.char('w').save();
@@ -401,14 +447,30 @@ fn the_overdue_filter_keeps_the_late_replies_and_w_warns() {
 fn the_round_follows_commits_elsewhere_keeping_the_cursor() {
     let mut console = console();
     console.key(KeyCode::Down).key(KeyCode::Down);
-    let kept = console.app.screens.round.selected().expect("cursor").application;
+    let kept = console
+        .app
+        .screens
+        .round
+        .selected()
+        .expect("cursor")
+        .application;
     let seq = console.office.audit_head_seq().expect("audit head");
     let elsewhere = Context::new("bianchi", console.app.now());
-    let next = console.office.next_offer(None, &code("FM-002")).expect("next");
+    let next = console
+        .office
+        .next_offer(None, &code("FM-002"))
+        .expect("next");
     let (first, _) = next.chosen.expect("chosen");
     console
         .office
-        .make_offer(&elsewhere, first.application, &code("FM-002"), None, None, true)
+        .make_offer(
+            &elsewhere,
+            first.application,
+            &code("FM-002"),
+            None,
+            None,
+            true,
+        )
         .expect("offered elsewhere");
     let news = console.office.news_since(seq).expect("news");
     console.app.update(Msg::Elsewhere(news));
@@ -417,5 +479,52 @@ fn the_round_follows_commits_elsewhere_keeping_the_cursor() {
     assert_eq!(
         console.app.screens.round.selected().map(|p| p.application),
         Some(kept)
+    );
+}
+
+/// Invio on an applicant opens the case, which shows its place: position, standing, the
+/// dwelling held, and the free dwellings, those that suit the household first, with why.
+#[test]
+fn the_case_shows_its_place_in_the_round() {
+    let mut console = console_with(
+        |office| {
+            open_round(office);
+            offer_first(office);
+        },
+        round_day().now,
+    );
+    console.key(KeyCode::Enter);
+    assert_eq!(console.app.screen, ScreenId::Case);
+    let screen = console.text();
+    assert!(
+        screen.contains("Posizione 1 · proposta FM-002 (10 gg)"),
+        "{screen}"
+    );
+    assert!(screen.contains("(10 gg) · Via del Borgo 002"), "{screen}");
+    assert!(screen.contains("nessun alloggio libero adatto"), "{screen}");
+    assert!(screen.contains("e 5 altri non adatti"), "{screen}");
+    insta::assert_snapshot!("assegnazioni_scheda_80x24", screen);
+}
+
+/// A case with room shows why each free dwelling does not suit: the one-person household of
+/// the 4th, at 100×40, sees FM-001 suit it and the others refused with their reason.
+#[test]
+fn the_case_names_why_the_other_free_dwellings_do_not_suit() {
+    let mut console = console();
+    console.app.update(Msg::Resize(100, 40));
+    console.settle();
+    for _ in 0..3 {
+        console.key(KeyCode::Down);
+    }
+    console.key(KeyCode::Enter);
+    let screen = console.text();
+    assert!(screen.contains("Posizione 4 · in attesa"), "{screen}");
+    assert!(
+        screen.contains("liberi adatti al nucleo: FM-001 40,00 m²"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("✗ FM-002 52,00 m² · troppo grande"),
+        "{screen}"
     );
 }

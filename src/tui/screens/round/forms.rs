@@ -130,7 +130,11 @@ pub fn offer(place: &Placement, dwelling: &DwellingCode, today: NaiveDate) -> Fo
 
 /// `place` excluded for the requirements it no longer meets, with the reason.
 pub fn requirements_lost(place: &Placement) -> Form {
-    exclusion(place, texts::FORM_LOST, vec![ExclusionCause::RequisitiPersi])
+    exclusion(
+        place,
+        texts::FORM_LOST,
+        vec![ExclusionCause::RequisitiPersi],
+    )
 }
 
 /// `place` excluded from the round: the causes a caseworker decides (an unjustified refusal

@@ -82,7 +82,11 @@ pub fn offer_title(code: &str) -> String {
     format!("Proposta dell'alloggio {code}")
 }
 pub fn dwelling_line(address: &str, floor: i8, lift: bool, area: &str, rooms: u8) -> String {
-    let lift = if lift { "con ascensore" } else { "senza ascensore" };
+    let lift = if lift {
+        "con ascensore"
+    } else {
+        "senza ascensore"
+    };
     format!("{address} · piano {floor} {lift} · {area} · {rooms} vani")
 }
 pub fn not_offerable(why: &str) -> String {
@@ -114,7 +118,10 @@ pub fn check_isee(isee: &str, limit: &str) -> String {
     format!("ISEE dichiarato {isee} — limite {limit}")
 }
 pub fn check_household(size: usize) -> String {
-    format!("nucleo di {} come dichiarato", plural(size, "persona", "persone"))
+    format!(
+        "nucleo di {} come dichiarato",
+        plural(size, "persona", "persone")
+    )
 }
 pub fn deadline_line(date: &str) -> String {
     format!("Risposta entro il {date} (modificabile alla proposta)")

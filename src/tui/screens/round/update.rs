@@ -9,8 +9,8 @@ use ratatui::text::Line;
 
 use super::forms::{self, RoundOutcome};
 use super::{
-    CHECKS, DECREE, EXCLUDE_CANDIDATE, FREE_PANE, OFFER, OPEN_ROUND, OVERDUE, OfferWindow,
-    Pane, REPLY, ROUND_CHROME, RoundScreen, TICK, WARN, texts,
+    CHECKS, DECREE, EXCLUDE_CANDIDATE, FREE_PANE, OFFER, OPEN_ROUND, OVERDUE, OfferWindow, Pane,
+    REPLY, ROUND_CHROME, RoundScreen, TICK, WARN, texts,
 };
 use crate::domain::Command;
 use crate::domain::stock::{DwellingCode, Standing};

@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{
-    EXCLUDE_CANDIDATE, OPEN_ROUND, OfferWindow, Pane, REPLY_DAYS, ROUND_CHROME, RoundScreen,
-    TICK, needs_action, texts,
+    EXCLUDE_CANDIDATE, OPEN_ROUND, OfferWindow, Pane, REPLY_DAYS, ROUND_CHROME, RoundScreen, TICK,
+    needs_action, texts,
 };
 use crate::domain::number::count;
 use crate::domain::stock::{Area, Dwelling, Placement};
@@ -184,7 +184,10 @@ fn place_lines(lines: &mut Vec<Line<'static>>, round: &RoundScreen, view: &View,
                 pad(&place.protocol, protocol_width),
                 pad(&clean(&place.applicant), name_width),
                 pad(&household_of(place), HOUSEHOLD),
-                pad(&format!("{mark} {}", place.status_text(today)), status_width),
+                pad(
+                    &format!("{mark} {}", place.status_text(today)),
+                    status_width
+                ),
             ),
             style,
         )));
@@ -210,10 +213,13 @@ fn free_lines(lines: &mut Vec<Line<'static>>, round: &RoundScreen, view: &View, 
         .max()
         .unwrap_or(0)
         .max(texts::FREE_COLUMNS[0].width());
-    let fixed = 2 + code_width + 1 + [FLOOR, LIFT, AREA, VACANCY]
-        .iter()
-        .map(|w| w + 1)
-        .sum::<usize>();
+    let fixed = 2
+        + code_width
+        + 1
+        + [FLOOR, LIFT, AREA, VACANCY]
+            .iter()
+            .map(|w| w + 1)
+            .sum::<usize>();
     let address_width = width.saturating_sub(fixed).max(8);
     let [code, address, floor, lift, net, vacancy] = texts::FREE_COLUMNS;
     lines.push(Line::from(Span::styled(
@@ -263,7 +269,10 @@ fn free_lines(lines: &mut Vec<Line<'static>>, round: &RoundScreen, view: &View, 
 /// The office's words as a sentence: a capital first, a full stop last.
 fn sentence(text: &str) -> String {
     let mut chars = text.trim().chars();
-    let mut out: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
     out.push_str(chars.as_str());
     if !out.ends_with('.') {
         out.push('.');
@@ -313,7 +322,10 @@ fn draw_offer(frame: &mut Frame, area: Rect, window: &OfferWindow, view: &View) 
     ];
     if let Some(why) = &next.not_free {
         lines.push(Line::from(Span::styled(
-            format!(" {}", fit(&texts::not_offerable(why), width.saturating_sub(2))),
+            format!(
+                " {}",
+                fit(&texts::not_offerable(why), width.saturating_sub(2))
+            ),
             theme.warning(),
         )));
         frame.render_widget(Paragraph::new(lines), area);
