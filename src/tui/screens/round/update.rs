@@ -52,10 +52,8 @@ impl Screen for RoundScreen {
                 };
                 self.set_tab(pane, self.overdue_only, today);
             }
-            Action::Screen(OPEN_ROUND) => {
-                if self.round.is_none() {
-                    ctx.open_form(forms::open_round(ctx.active_call(), today));
-                }
+            Action::Screen(OPEN_ROUND) if self.round.is_none() => {
+                ctx.open_form(forms::open_round(ctx.active_call(), today));
             }
             Action::Open => match self.pane {
                 Pane::Places => {
