@@ -107,7 +107,9 @@ impl Screen for RoundScreen {
             return match action {
                 Action::Screen(TICK) | Action::Open => window.chosen().is_some(),
                 Action::Screen(EXCLUDE_CANDIDATE) => window.chosen().is_some(),
-                _ => false,
+                // The list's own steps wait until the window is closed.
+                Action::Screen(_) => false,
+                _ => true,
             };
         }
         let place = self.selected();
