@@ -196,7 +196,10 @@ pub fn role_needed(action: Action) -> crate::domain::roles::Role {
         | "rettifica_punteggio"
         | "decidi_opposizione"
         | "pubblica_provvisoria"
-        | "pubblica_definitiva" => Role::Responsabile,
+        | "pubblica_definitiva"
+        | "apri_assegnazione"
+        | "escludi_candidato"
+        | "decreto" => Role::Responsabile,
         "protocolla"
         | "avvia_istruttoria"
         | "sollecita_pagamento"
@@ -224,7 +227,10 @@ pub fn role_needed(action: Action) -> crate::domain::roles::Role {
         | "invia_ora"
         | "nuovo_alloggio"
         | "modifica_alloggio"
-        | "stato_alloggio" => Role::Operatore,
+        | "stato_alloggio"
+        | "proponi"
+        | "risposta"
+        | "diffida" => Role::Operatore,
         _ => Role::Consultazione,
     }
 }

@@ -350,6 +350,7 @@ impl App {
             asked,
             waiting,
             newest,
+            summary,
             ..
         } = self;
         let ctx = Ctx {
@@ -373,6 +374,10 @@ impl App {
             asked,
             waiting,
             newest,
+            active_call: summary
+                .as_ref()
+                .and_then(|s| s.call.as_ref())
+                .map(|c| c.code.as_str()),
         };
         (screens, ctx)
     }

@@ -73,6 +73,13 @@ pub enum Firing {
         kind: crate::domain::ranking::RankingKind,
         seed: u64,
     },
+    /// A call's assignment round opened: the round and one message per applicant of its
+    /// definitive ranking, in one transaction.
+    Opening {
+        call: String,
+        opens_on: chrono::NaiveDate,
+        closes_on: chrono::NaiveDate,
+    },
     /// A message already in the outbox, shown for reading.
     InOutbox,
 }

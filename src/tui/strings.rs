@@ -486,3 +486,11 @@ pub(crate) fn signed(points: crate::domain::points::Points) -> String {
 }
 
 pub const BOX_SCORE: &str = "Punteggio";
+
+/// An assignment round opened, with the messages it queued.
+pub fn assignment_opened(call: &str, queued: usize) -> String {
+    format!(
+        "assegnazione del bando {call} aperta: {}",
+        crate::domain::number::plural(queued, "messaggio accodato", "messaggi accodati")
+    )
+}

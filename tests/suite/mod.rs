@@ -20,6 +20,7 @@ mod console_picker;
 mod console_pool;
 mod console_ranking;
 mod console_review;
+mod console_round;
 mod console_screens;
 mod console_stock;
 mod csv_export;

@@ -123,7 +123,7 @@ impl Ctx<'_> {
                 let alone = s::batch_done(1, 0, None);
                 return self.preview_interested(code.clone(), *publish, template.clone(), alone);
             }
-            Firing::Ranking { .. } | Firing::InOutbox => return,
+            Firing::Ranking { .. } | Firing::Opening { .. } | Firing::InOutbox => return,
         };
         self.send(
             Request::PreviewStep(step),
@@ -348,6 +348,28 @@ impl Ctx<'_> {
                     template,
                 };
                 self.send(request, Then::TellInterested);
+            }
+            // The round, its audit entry and one message per applicant, in one transaction; a
+            // refusal returns to the form it came from, with what was typed.
+            Firing::Opening {
+                call,
+                opens_on,
+                closes_on,
+            } => {
+                if let Err(reason) = self.config() {
+                    return self.error(reason);
+                }
+                let request = Request::OpenAssignment {
+                    call: Some(call),
+                    opens_on,
+                    closes_on,
+                };
+                self.send(
+                    request,
+                    Then::Opened {
+                        back: back.map(Box::new),
+                    },
+                );
             }
             // The version, its audit entries and one message per applicant, in one
             // transaction; then the new version is shown.

@@ -181,6 +181,8 @@ pub struct Ctx<'a> {
     pub(in crate::tui) asked: &'a mut u64,
     pub(in crate::tui) waiting: &'a mut BTreeMap<Ticket, Waiter>,
     pub(in crate::tui) newest: &'a mut Newest,
+    /// The active call's code, as the header last read it.
+    pub(in crate::tui) active_call: Option<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -195,6 +197,11 @@ impl Ctx<'_> {
 
     pub fn actor(&self) -> &str {
         self.actor
+    }
+
+    /// The active call's code, once the header's figures were read.
+    pub fn active_call(&self) -> Option<&str> {
+        self.active_call
     }
 
     pub fn size(&self) -> (u16, u16) {

@@ -106,6 +106,8 @@ pub(in crate::tui) enum Then {
     Published { code: String },
     /// A queued message withdrawn from its preview.
     Withdrawn,
+    /// An assignment round opened; a refusal reopens the form it was previewed from.
+    Opened { back: Option<Box<Form>> },
 }
 
 impl Then {
@@ -233,6 +235,21 @@ impl Ctx<'_> {
                     self.outbox_changed();
                 }
                 Err(e) => self.error(e.to_string()),
+            },
+            (Then::Opened { back }, Reply::OpenAssignment(result)) => match result {
+                Ok(opened) => {
+                    let round = &opened.round;
+                    self.ok(s::assignment_opened(&round.call, opened.queued.len()));
+                    self.after_step();
+                    self.outbox_changed();
+                }
+                Err(e) => match back {
+                    Some(mut form) => {
+                        form.error = Some(e.to_string());
+                        self.open_form(*form);
+                    }
+                    None => self.error(e.to_string()),
+                },
             },
             // A reply of another kind than asked: nothing to do with it.
             _ => {

@@ -185,6 +185,7 @@ registry! {
     calls::CallsScreen => Calls,
     ranking::RankingScreen => Ranking,
     stock::StockScreen => Stock,
+    round::RoundScreen => Round,
 }
 
 impl ScreenId {

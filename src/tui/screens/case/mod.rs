@@ -11,7 +11,7 @@ mod view;
 
 use super::{ScreenId, ScreenInfo, Tab};
 use crate::domain::{ApplicationId, Command};
-use crate::office::{OfficeError, Request};
+use crate::office::{OfficeError, PlacementView, Request};
 use crate::domain::ranking::Entry;
 use crate::tui::actions::{
     ADMIT, Action, BOOK_APPOINTMENT, EXCLUDE, REGISTER, REMIND_FEE, SEND_MESSAGE, START_REVIEW,
@@ -72,6 +72,10 @@ pub struct CaseScreen {
     adjusting: Awaiting<ApplicationId>,
     /// A booking checked before its message is previewed.
     booking: Awaiting<Command>,
+    /// The open application's place in an assignment round, when it has one.
+    pub placement: Option<PlacementView>,
+    /// The place being read, for the application named.
+    placing: Awaiting<ApplicationId>,
 }
 
 /// Why a case is being read.
@@ -97,6 +101,8 @@ impl Default for CaseScreen {
             reading: Awaiting::default(),
             adjusting: Awaiting::default(),
             booking: Awaiting::default(),
+            placement: None,
+            placing: Awaiting::default(),
         }
     }
 }
@@ -143,6 +149,39 @@ impl CaseScreen {
         let ticket = ctx.ask(Request::Case { id });
         let shown = ctx.shown();
         self.reading.set(ticket, Reading::Open { id, from, shown });
+        self.read_placement(id, ctx);
+    }
+
+    /// Asks where application `id` stands in an assignment round, if it is in one.
+    fn read_placement(&mut self, id: ApplicationId, ctx: &mut Ctx) {
+        self.placing
+            .set(ctx.ask(Request::PlacementView { id }), id);
+    }
+
+    /// The place read for the application shown, if it is the one read.
+    pub fn placement_of(&self, id: ApplicationId) -> Option<&PlacementView> {
+        self.placement
+            .as_ref()
+            .filter(|p| p.placement.application == id)
+    }
+
+    /// A place read: kept for the application it was read for.
+    fn on_placement(
+        &mut self,
+        id: ApplicationId,
+        result: Result<Option<PlacementView>, OfficeError>,
+    ) -> bool {
+        match result {
+            Ok(placement) => {
+                self.placement = placement.filter(|p| p.placement.application == id);
+                true
+            }
+            // The case shows without its place: the rest of it is what matters most.
+            Err(e) => {
+                tracing::warn!(error = %e, "posto nell'assegnazione non letto");
+                false
+            }
+        }
     }
 
     /// A form just opened on the case remembers the case as it stands, so that its step is
@@ -160,6 +199,7 @@ impl CaseScreen {
     fn reload(&mut self, ctx: &mut Ctx) {
         if let Some(id) = self.current.as_ref().map(|c| c.data.application.id) {
             self.reading.set(ctx.ask(Request::Case { id }), Reading::Reload);
+            self.read_placement(id, ctx);
         }
     }
 

@@ -452,3 +452,31 @@ pub fn exclusion_contradicts(why: &str) -> String {
 pub fn exclusion_note(note: &str) -> String {
     format!("Nota: {note}")
 }
+
+// The assignment box.
+pub fn assignment_box(call: &str) -> String {
+    format!("Assegnazione · bando {call}")
+}
+pub fn assignment_standing(position: u32, status: &str, held: Option<&str>) -> String {
+    match held {
+        Some(held) => format!("Posizione {position} · {status} · {held}"),
+        None => format!("Posizione {position} · {status}"),
+    }
+}
+pub fn assignment_dwelling(address: &str, area: &str) -> String {
+    format!("{address}, {area}")
+}
+/// The free dwellings that suit the household, on one line.
+pub fn adequate_free(codes: &[String]) -> String {
+    if codes.is_empty() {
+        "✓ nessun alloggio libero adatto al nucleo".to_string()
+    } else {
+        format!("✓ liberi adatti al nucleo: {}", codes.join(", "))
+    }
+}
+pub fn more_unsuitable(n: usize) -> String {
+    format!(
+        "✗ … e {}",
+        crate::domain::number::plural(n, "altro non adatto", "altri non adatti")
+    )
+}

@@ -218,6 +218,10 @@ impl Screen for CaseScreen {
                 self.stamp_form(ctx);
                 true
             }
+            Reply::PlacementView(result) => match self.placing.take(ticket) {
+                Some(id) => self.on_placement(id, result),
+                None => false,
+            },
             Reply::PreviewStep(result) => {
                 let Some(command) = self.booking.take(ticket) else {
                     return false;
@@ -249,7 +253,11 @@ impl Screen for CaseScreen {
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
-        view::draw(frame, area, &Sheet::new(&self.current, view));
+        let placement = self
+            .current
+            .as_ref()
+            .and_then(|c| self.placement_of(c.data.application.id));
+        view::draw(frame, area, &Sheet::new(&self.current, view).with_placement(placement));
     }
 
     fn title_line(&self, view: &View, width: usize) -> Option<Line<'static>> {

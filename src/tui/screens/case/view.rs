@@ -22,6 +22,7 @@ use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, State};
 use crate::tui::theme::Theme;
 use super::texts;
+use crate::office::PlacementView;
 
 /// Lines the timeline keeps however much the boxes above would take.
 const TIMELINE_MIN: u16 = 3;
@@ -31,6 +32,8 @@ pub struct Sheet<'a> {
     pub case: &'a Option<CaseState>,
     pub theme: Theme,
     now: Timestamp,
+    /// The application's place in an assignment round, when it has one.
+    placement: Option<&'a PlacementView>,
 }
 
 impl<'a> Sheet<'a> {
@@ -39,7 +42,13 @@ impl<'a> Sheet<'a> {
             case,
             theme: view.theme,
             now: view.now(),
+            placement: None,
         }
+    }
+
+    pub fn with_placement(mut self, placement: Option<&'a PlacementView>) -> Sheet<'a> {
+        self.placement = placement;
+        self
     }
 
     fn now(&self) -> Timestamp {
@@ -126,6 +135,7 @@ pub fn draw(frame: &mut Frame, area: Rect, sheet: &Sheet) {
         Paragraph::new(documents).block(boxed(texts::BOX_DOCUMENTS, sheet)),
         docs,
     );
+    let timeline = draw_assignment(frame, timeline, sheet);
     let score = score_lines(sheet, width.saturating_sub(2));
     let objections = objection_lines(sheet, width.saturating_sub(2));
     if score.is_empty() && objections.is_empty() {
@@ -155,6 +165,75 @@ pub fn draw(frame: &mut Frame, area: Rect, sheet: &Sheet) {
     } else {
         draw_combined(frame, timeline, sheet, score, objections);
     }
+}
+
+/// The «Assegnazione» box over the timeline, when the application has a place in a round:
+/// the rest of the area is returned for what follows.
+fn draw_assignment(frame: &mut Frame, area: Rect, sheet: &Sheet) -> Rect {
+    let Some(view) = sheet.placement else {
+        return area;
+    };
+    let room = usize::from(area.height.saturating_sub(TIMELINE_MIN + 2));
+    if room == 0 {
+        return area;
+    }
+    let lines = assignment_lines(sheet, view, usize::from(area.width.saturating_sub(2)), room);
+    let [boxed_area, rest] = Layout::vertical([
+        Constraint::Length(lines.len() as u16 + 2),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let title = texts::assignment_box(&view.round.call);
+    frame.render_widget(Paragraph::new(lines).block(boxed(&title, sheet)), boxed_area);
+    rest
+}
+
+/// Position and standing with the dwelling held; the free dwellings that suit the household
+/// on one line; those that do not, each with why, as far as `room` lines go, the rest counted.
+fn assignment_lines(
+    sheet: &Sheet,
+    view: &PlacementView,
+    width: usize,
+    room: usize,
+) -> Vec<Line<'static>> {
+    let theme = sheet.theme;
+    let width = width.saturating_sub(1);
+    let line = |text: String, style: Style| {
+        Line::from(Span::styled(format!(" {}", fit(&text, width)), style))
+    };
+    let today = rome_date(sheet.now());
+    let place = &view.placement;
+    let held = view
+        .dwelling
+        .as_ref()
+        .map(|d| texts::assignment_dwelling(&clean(&d.address), &d.net_area.to_string()));
+    let mut lines = vec![line(
+        texts::assignment_standing(place.position, &place.status_text(today), held.as_deref()),
+        theme.bold(),
+    )];
+    let adequate: Vec<String> = view
+        .free
+        .iter()
+        .filter(|(_, _, fits)| *fits)
+        .map(|(d, _, _)| format!("{} {}", d.code, d.net_area))
+        .collect();
+    lines.push(line(texts::adequate_free(&adequate), Style::default()));
+    let others: Vec<_> = view.free.iter().filter(|(_, _, fits)| !fits).collect();
+    let left = room.saturating_sub(lines.len());
+    let shown = if others.len() > left {
+        left.saturating_sub(1)
+    } else {
+        others.len()
+    };
+    for (dwelling, why, _) in others.iter().take(shown) {
+        let text = format!("✗ {} {} · {why}", dwelling.code, dwelling.net_area);
+        lines.push(line(text, theme.dim()));
+    }
+    if others.len() > shown && left > 0 {
+        lines.push(line(texts::more_unsuitable(others.len() - shown), theme.dim()));
+    }
+    lines.truncate(room);
+    lines
 }
 
 /// Lines the timeline keeps under the score's boxes before they share one scrolled box.
