@@ -78,25 +78,24 @@ pub struct PlacementView {
 }
 
 impl Office {
-    /// The call named, or the one with an open round when only one has it.
+    /// The call named; else the one with a round, the active call's or the latest opened when
+    /// several have one.
     pub fn round_call(&self, call: Option<&str>) -> Result<String, OfficeError> {
         if let Some(call) = call {
             return Ok(call.to_string());
         }
         let rounds = self.store.rounds()?;
-        match rounds.as_slice() {
-            [only] => Ok(only.call.clone()),
-            [] => Err(OfficeError::Refused(
-                "nessuna assegnazione aperta: aprirla con alloggi assignment open".into(),
-            )),
-            many => Err(OfficeError::Refused(format!(
-                "più assegnazioni aperte ({}): indicare il bando con --bando",
-                many.iter()
-                    .map(|r| r.call.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
-        }
+        let active = self.store.active_call()?.map(|c| c.code);
+        rounds
+            .iter()
+            .find(|r| Some(&r.call) == active.as_ref())
+            .or_else(|| rounds.iter().max_by_key(|r| r.opened_at))
+            .map(|r| r.call.clone())
+            .ok_or_else(|| {
+                OfficeError::Refused(
+                    "nessuna assegnazione aperta: aprirla con alloggi assignment open".into(),
+                )
+            })
     }
 
     /// The call named, or the active one.

@@ -211,7 +211,7 @@ fn export_restore_export_is_byte_identical() {
     let restored = alloggi(&target, &["restore", first.to_str().unwrap()]);
     common::assert_ok(&restored);
     assert!(
-        common::stdout(&restored).contains("60 domande"),
+        common::stdout(&restored).contains("120 domande"),
         "{}",
         common::stdout(&restored)
     );

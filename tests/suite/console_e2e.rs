@@ -26,7 +26,15 @@ impl Console {
     fn start(width: u16, height: u16) -> Console {
         let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
         let db = dir.path().join("db");
-        let demo = alloggi(&db, &["demo", "--applications", &APPLICATIONS.to_string()]);
+        let demo = alloggi(
+            &db,
+            &[
+                "demo",
+                "--applications",
+                &APPLICATIONS.to_string(),
+                "--solo-bando-corrente",
+            ],
+        );
         assert!(
             demo.status.success(),
             "`alloggi demo` failed: {}",
@@ -982,7 +990,15 @@ fn server_pid(db: &Path) -> rustix::process::Pid {
 fn a_server_killed_under_a_console_in_a_terminal_leaves_it_restored_and_alloggi_works_again() {
     let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
     let db = dir.path().join("db");
-    alloggi_ok(&db, &["demo", "--applications", &APPLICATIONS.to_string()]);
+    alloggi_ok(
+        &db,
+        &[
+            "demo",
+            "--applications",
+            &APPLICATIONS.to_string(),
+            "--solo-bando-corrente",
+        ],
+    );
     // After the console, an interactive shell in the same terminal, as the user would have.
     let then =
         format!("ALLOGGI=\"$0\" DB=\"$db\" PS1='{PROMPT} '; export ALLOGGI DB PS1; exec sh -i");
@@ -1043,13 +1059,134 @@ fn the_demo_console_opens_on_its_own_database_and_quits() {
     let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
     let db = dir.path().join("db");
     let console = Console::launch(dir, 80, 24, &[], &["--demo"]);
-    console.wait_for("the demo dashboard", dashboard_shown);
+    // The current call's applications and the previous call's, whose round is in progress.
+    let all = APPLICATIONS as u32 + 60;
+    console.wait_for("the demo dashboard", |s| {
+        s.contains("Domande per stato") && s.contains(&all.to_string())
+    });
     assert!(
         !db.join("console.sock").exists(),
         "the demo opened no server for --db"
     );
     console.keys(&["2"]);
-    console.wait_for("the inbox at 1/300", |s| position(s) == at(1));
+    console.wait_for("the inbox at 1/360", |s| position(s) == Some((1, all)));
+    console.keys(&["9"]);
+    let round = console.wait_for_text("graduatoria definitiva");
+    assert!(!round.contains("Scadute 0"), "{round}");
     console.quit();
     assert!(!db.exists(), "the demo left --db untouched");
+}
+
+/// The templates of the messages waiting in the outbox of the database in `db`, with how many
+/// of each.
+fn queued_templates(db: &Path) -> std::collections::BTreeMap<String, usize> {
+    crate::common::wait_released(db);
+    let office = alloggi::office::Office::new(
+        crate::common::open(db),
+        Ok(alloggi::messages::ComuneConfig::example()),
+    );
+    let mut found = std::collections::BTreeMap::new();
+    for entry in office
+        .outbox_page(
+            alloggi::messages::outbox::OutboxTab::Queued,
+            None,
+            1_000_000,
+        )
+        .expect("outbox")
+    {
+        *found.entry(entry.template).or_insert(0) += 1;
+    }
+    found
+}
+
+#[test]
+fn an_assignment_round_from_the_window_to_the_decree_in_the_console() {
+    let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+    let db = dir.path().join("db");
+    drop(crate::common::assignment::ranked_office(&db));
+    let before = queued_templates(&db);
+    let comune = fixture("comune.toml");
+    let console = Console::launch(dir, 80, 24, &[], &["--comune", path_str(&comune)]);
+    console.wait_for("the dashboard", |s| s.contains("Domande per stato"));
+
+    // No round yet: the window is opened from the screen, its message previewed first.
+    console.keys(&["9"]);
+    console.wait_for_text("Nessuna assegnazione aperta");
+    console.keys(&["a"]);
+    console.wait_for_text("Apertura dell'assegnazione");
+    console.keys(&["C-s"]);
+    let preview = console.wait_for_text("Apertura assegnazione alloggi");
+    assert!(preview.contains("destinatari"), "{preview}");
+    console.keys(&["Enter"]);
+    let round = console.wait_for_text("Graduatoria 26");
+    assert!(round.contains("in attesa 26"), "{round}");
+
+    // FM-002 to the first adequate applicant, the requirements ticked.
+    let offer = |console: &Console| {
+        console.keys(&["l"]);
+        console.wait_for_text("[Alloggi liberi");
+        // The second free dwelling, FM-002, wherever the cursor was left.
+        console.keys(&["Up", "Up", "Up", "Up", "Up", "Down"]);
+        console.wait_for("FM-002 under the cursor", |s| {
+            s.lines().any(|l| l.starts_with("▶ FM-002"))
+        });
+        console.keys(&["o"]);
+        console.wait_for_text("Primo adatto");
+        console.keys(&["Space", "Space", "Space", "Enter"]);
+        console.wait_for_text("Proposta dell'alloggio");
+        console.keys(&["C-s"]);
+        console.wait_for("the offer saved", |s| !s.contains("Risposta entro il"));
+        console.keys(&["l"]);
+        console.wait_for_text("[Graduatoria");
+    };
+    offer(&console);
+    console.wait_for_text("proposta FM-002 (10 gg)");
+
+    // The first refuses for a documented reason: the next applicant comes up for FM-002.
+    console.keys(&["r"]);
+    console.wait_for_text("Risposta alla proposta");
+    console.keys(&["Right", "Tab"]);
+    console.type_text("trasferimento di lavoro documentato");
+    console.keys(&["C-s"]);
+    console.wait_for_text("in attesa (rifiuto giustificato");
+    offer(&console);
+    let screen = console.wait_for("the second applicant offered FM-002", |s| {
+        s.lines()
+            .any(|l| l.contains("    2 ") && l.contains("proposta FM-002"))
+    });
+    assert!(
+        screen.contains("in attesa (rifiuto giustificato"),
+        "{screen}"
+    );
+
+    // The second accepts; the decree's message is previewed, then queued with the decree.
+    console.keys(&["Down", "r"]);
+    console.wait_for_text("Risposta alla proposta");
+    console.keys(&["C-s"]);
+    console.wait_for_text("accettato FM-002");
+    console.keys(&["d"]);
+    console.wait_for_text("Provvedimento di assegnazione");
+    console.keys(&["C-s"]);
+    let message = console.wait_for_text("Dettagli della tua assegnazione");
+    assert!(message.contains("Via del Borgo 002"), "{message}");
+    console.keys(&["Enter"]);
+    console.wait_for_text("assegnato FM-002");
+    console.quit();
+
+    let mut added = queued_templates(&console.dir.path().join("db"));
+    for (template, n) in &before {
+        let now = added.entry(template.clone()).or_insert(0);
+        *now = now.saturating_sub(*n);
+    }
+    added.retain(|_, n| *n > 0);
+    assert_eq!(
+        added,
+        [
+            ("apertura_assegnazione".to_string(), 26),
+            ("assegnazione_dettagli".to_string(), 1)
+        ]
+        .into_iter()
+        .collect(),
+        "the outbox holds exactly the opening to everyone and the decree's message"
+    );
 }

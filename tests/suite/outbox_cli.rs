@@ -227,7 +227,10 @@ fn header_count(header: &str, label: &str) -> usize {
 #[test]
 fn send_drains_the_demo_queue_and_the_list_shows_the_sent_messages() {
     let office = Office::new();
-    common::assert_ok(&office.run(&["demo", "--applications", "30"], &[]));
+    common::assert_ok(&office.run(
+        &["demo", "--applications", "30", "--solo-bando-corrente"],
+        &[],
+    ));
     let (header, queued) = list(&office, "in-coda");
     let n = header_count(&header, "In coda");
     assert!(n > 0, "the demo queues messages: {header}");

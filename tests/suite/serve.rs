@@ -33,7 +33,7 @@ impl Server {
     /// A server with `env` in its environment.
     fn start_with(idle: &str, env: &[(&str, &str)]) -> Server {
         let office = Office::new();
-        office.ok(&["demo", "--domande", "40"]);
+        office.ok(&["demo", "--domande", "40", "--solo-bando-corrente"]);
         let child = Server::spawn(&office, idle, env);
         let server = Server { office, child };
         server.wait_for_socket();

@@ -203,7 +203,7 @@ fn subcommands_run_inside_the_server_as_they_run_alone_and_write_the_callers_fil
 
     let exported = ok(&office, &here, &["export", "copia.jsonl"]);
     assert!(
-        exported.starts_with("Esportati 1 bando, 30 domande"),
+        exported.starts_with("Esportati 2 bandi, 90 domande"),
         "{exported}"
     );
     assert!(exported.ends_with("in copia.jsonl.\n"), "{exported}");

@@ -367,11 +367,10 @@ impl RoundScreen {
         self.asking_next.set(ticket, dwelling);
     }
 
-    /// Asks for the round of the active call (the only one open when the call is not known
-    /// yet).
+    /// Asks for the round open: the active call's, or the latest opened (the previous call's,
+    /// while the active one is still being ranked).
     fn read(&mut self, ctx: &mut Ctx) {
-        let call = ctx.active_call().map(str::to_string);
-        self.reading.set(ctx.ask(Request::RoundView { call }), ());
+        self.reading.set(ctx.ask(Request::RoundView { call: None }), ());
     }
 }
 
