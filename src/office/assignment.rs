@@ -91,11 +91,7 @@ impl Office {
             .find(|r| Some(&r.call) == active.as_ref())
             .or_else(|| rounds.iter().max_by_key(|r| r.opened_at))
             .map(|r| r.call.clone())
-            .ok_or_else(|| {
-                OfficeError::Refused(
-                    "nessuna assegnazione aperta: aprirla con alloggi assignment open".into(),
-                )
-            })
+            .ok_or_else(|| OfficeError::Refused("nessuna assegnazione aperta".into()))
     }
 
     /// The call named, or the active one.

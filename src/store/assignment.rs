@@ -8,12 +8,12 @@ use super::error::StoreError;
 use super::keys;
 use super::tx::abort;
 use super::workflows::assignment::{
-    IDX_DWELLING_HOLDER, IDX_ROUND_WAITING, PLACEMENTS, ROUNDS, decode, placement_of,
-    placement_prefix, read_waiting,
+    BANDS, IDX_DWELLING_HOLDER, IDX_ROUND_WAITING, PLACEMENTS, ROUNDS, decode, placement_key,
+    placement_of, placement_prefix, refused, waiting_prefix,
 };
 use crate::domain::ranking::RankingKind;
 use crate::domain::stock::{
-    AreaBands, Dwelling, DwellingCode, Placement, Round, Skip, assess, pass_over,
+    AreaBands, Dwelling, DwellingCode, Needs, Placement, Round, Skip, assess, pass_over,
 };
 use crate::domain::{ApplicationId, Command, Context, DomainError, Event};
 use crate::messages::outbox::{Compose, Draft, OutboxId, Subject};
@@ -117,9 +117,9 @@ impl Store {
 
     /// The first applicant of call `call`'s round, in ranking order, who may be offered
     /// `dwelling`; those before them, with why each is passed over (the first `MAX_SKIPPED`,
-    /// the rest counted). The waiting places are read from their compact index, so a round of
-    /// any size is read whole only there, and the places before the chosen one only as far as
-    /// they are listed.
+    /// the rest counted). The waiting places are indexed by household band and step-free
+    /// need, so the chosen one is the first entry of a few groups whatever the size of the
+    /// round; the places before them are read only as far as they are listed.
     pub fn next_for(
         &self,
         call: &str,
@@ -127,16 +127,36 @@ impl Store {
         bands: &AreaBands,
     ) -> Result<NextFor, StoreError> {
         let prefix = placement_prefix(call);
-        let mut chosen = None;
-        for item in self.tree(IDX_ROUND_WAITING).scan_prefix(&prefix) {
-            let (key, value) = item?;
-            let (needs, refused) = read_waiting(&value, &dwelling.code)
-                .ok_or_else(|| StoreError::corrupt(IDX_ROUND_WAITING, &key, "valore non valido"))?;
-            if !refused && assess(dwelling, needs, bands).is_adequate() {
-                chosen = Some(key);
-                break;
+        // The first waiting place of each group the dwelling suits; the lowest position wins.
+        let mut chosen: Option<sled::IVec> = None;
+        for band in 1..=BANDS {
+            for step_free in [false, true] {
+                let needs = Needs {
+                    size: usize::from(band),
+                    step_free,
+                };
+                if !assess(dwelling, needs, bands).is_adequate() {
+                    continue;
+                }
+                for item in self
+                    .tree(IDX_ROUND_WAITING)
+                    .scan_prefix(waiting_prefix(call, band, step_free))
+                {
+                    let (key, value) = item?;
+                    if refused(&value, &dwelling.code) {
+                        continue;
+                    }
+                    if chosen
+                        .as_ref()
+                        .is_none_or(|best| position_of(&key) < position_of(best))
+                    {
+                        chosen = Some(key);
+                    }
+                    break;
+                }
             }
         }
+        let chosen = chosen.map(|key| placement_key(call, position_of(&key)));
         let end = match &chosen {
             Some(key) => key.to_vec(),
             None => {

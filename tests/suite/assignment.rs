@@ -28,6 +28,39 @@ fn open_round(office: &Office) -> alloggi::office::RoundOpened {
         .expect("opened")
 }
 
+/// FM-001 offered to the first applicant it suits, the requirements confirmed.
+fn offer_fm001(office: &Office) -> alloggi::domain::stock::Placement {
+    let (first, _) = office
+        .next_offer(None, &code("FM-001"))
+        .unwrap()
+        .chosen
+        .expect("someone fits 40 m²");
+    office
+        .make_offer(
+            &round_day(),
+            first.application,
+            &code("FM-001"),
+            None,
+            None,
+            true,
+        )
+        .expect("offered");
+    first
+}
+
+/// What `check` reports once `tamper` has changed the closed database in `dir` behind the
+/// store.
+fn problems_after(dir: &std::path::Path, tamper: impl FnOnce(&sled::Db)) -> Vec<String> {
+    {
+        let db = common::raw(dir);
+        tamper(&db);
+        db.flush().unwrap();
+    }
+    common::wait_released(dir);
+    let office = Office::new(common::open(dir), Err("nessun Comune".into()));
+    office.check().expect("check").problems
+}
+
 fn assert_clean(office: &Office) {
     let report = office.check().expect("check");
     assert!(report.is_ok(), "{:?}", report.problems);
@@ -223,18 +256,7 @@ fn a_backup_carries_the_stock_and_the_round_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let office = ranked_office(dir.path());
     open_round(&office);
-    let next = office.next_offer(None, &code("FM-001")).unwrap();
-    let (first, _) = next.chosen.expect("someone fits 40 m²");
-    office
-        .make_offer(
-            &round_day(),
-            first.application,
-            &code("FM-001"),
-            None,
-            None,
-            true,
-        )
-        .expect("offered");
+    offer_fm001(&office);
     let mut first_export = Vec::new();
     office.store().export(&mut first_export).expect("export");
     let text = String::from_utf8(first_export.clone()).unwrap();
@@ -261,42 +283,21 @@ fn check_reports_a_dwelling_whose_state_its_holder_contradicts() {
     {
         let office = ranked_office(dir.path());
         open_round(&office);
-        let (first, _) = office
-            .next_offer(None, &code("FM-001"))
-            .unwrap()
-            .chosen
-            .expect("someone fits");
-        office
-            .make_offer(
-                &round_day(),
-                first.application,
-                &code("FM-001"),
-                None,
-                None,
-                true,
-            )
-            .expect("offered");
+        offer_fm001(&office);
     }
-    {
-        let db = common::raw(dir.path());
+    let problems = problems_after(dir.path(), |db| {
         let tree = db.open_tree("dwellings").unwrap();
         let value = tree.get("FM-001").unwrap().unwrap();
         let text = String::from_utf8(value.to_vec())
             .unwrap()
             .replace("\"proposto\"", "\"libero\"");
         tree.insert("FM-001", text.as_bytes()).unwrap();
-        db.flush().unwrap();
-    }
-    common::wait_released(dir.path());
-    let office = Office::new(common::open(dir.path()), Err("nessun Comune".into()));
-    let report = office.check().expect("check");
+    });
     assert!(
-        report
-            .problems
+        problems
             .iter()
             .any(|p| p.contains("FM-001") && p.contains("libero")),
-        "{:?}",
-        report.problems
+        "{problems:?}"
     );
 }
 
@@ -305,21 +306,7 @@ fn a_decree_refused_queues_nothing_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let office = ranked_office(dir.path());
     open_round(&office);
-    let (first, _) = office
-        .next_offer(None, &code("FM-001"))
-        .unwrap()
-        .chosen
-        .expect("someone fits");
-    office
-        .make_offer(
-            &round_day(),
-            first.application,
-            &code("FM-001"),
-            None,
-            None,
-            true,
-        )
-        .expect("offered");
+    let first = offer_fm001(&office);
     let before = (office.store().audit_len(), queued(&office));
     let decree = Step {
         command: Some(Command::DecreeAssignment {
@@ -353,22 +340,92 @@ fn check_reports_a_place_missing_from_its_index() {
         open_round(&office);
         office
     });
-    {
-        let db = common::raw(dir.path());
+    let problems = problems_after(dir.path(), |db| {
         let index = db.open_tree("idx_placement_application").unwrap();
         let (key, _) = index.first().unwrap().expect("a place indexed");
         index.remove(key).unwrap();
-        db.flush().unwrap();
-    }
-    common::wait_released(dir.path());
-    let office = Office::new(common::open(dir.path()), Err("nessun Comune".into()));
-    let report = office.check().expect("check");
+    });
     assert!(
-        report
-            .problems
+        problems
             .iter()
             .any(|p| p.contains("assegnazione per domanda")),
-        "{:?}",
-        report.problems
+        "{problems:?}"
     );
+}
+
+/// The store's choice through its index of waiting places is the domain's choice over the
+/// whole round, for every dwelling, as the round moves on.
+#[test]
+fn the_indexed_choice_is_the_rounds_first_adequate_applicant() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = ranked_office(dir.path());
+    open_round(&office);
+    let bands = alloggi::domain::stock::AreaBands::default();
+    let agree = |office: &Office| {
+        let view = office.round_view(None).unwrap();
+        let candidates: Vec<_> = view.placements.iter().map(|p| p.candidate()).collect();
+        for dwelling in &view.free {
+            let expected = alloggi::domain::stock::next_offer(dwelling, &candidates, &bands)
+                .expect("free")
+                .chosen;
+            let found = office.next_offer(None, &dwelling.code).unwrap();
+            assert_eq!(
+                found.chosen.map(|(p, _)| p.application),
+                expected,
+                "{}",
+                dwelling.code
+            );
+            assert_eq!(
+                found.skipped.len() + found.more_skipped,
+                expected
+                    .and_then(|id| view.placements.iter().position(|p| p.application == id))
+                    .unwrap_or(view.placements.len()),
+                "{}",
+                dwelling.code
+            );
+        }
+    };
+    agree(&office);
+    // Offers taken, one refused with reason (the refuser keeps the place), one excluded.
+    for code_text in ["FM-002", "FM-003", "FM-005"] {
+        let (first, _) = office
+            .next_offer(None, &code(code_text))
+            .unwrap()
+            .chosen
+            .expect("someone fits");
+        office
+            .make_offer(
+                &round_day(),
+                first.application,
+                &code(code_text),
+                None,
+                None,
+                true,
+            )
+            .expect("offered");
+    }
+    let holder = office.store().holder(&code("FM-002")).unwrap().unwrap();
+    office
+        .execute(
+            &round_day(),
+            &Command::ReplyToOffer {
+                id: holder.application,
+                reply: OfferReply::RefuseJustified,
+                reason: "salute".into(),
+            },
+        )
+        .unwrap();
+    let holder = office.store().holder(&code("FM-003")).unwrap().unwrap();
+    office
+        .execute(
+            &round_day(),
+            &Command::ExcludeCandidate {
+                id: holder.application,
+                cause: alloggi::domain::stock::ExclusionCause::RequisitiPersi,
+                reason: "ISEE oltre il limite".into(),
+            },
+        )
+        .unwrap();
+    agree(&office);
+    assert_clean(&office);
 }

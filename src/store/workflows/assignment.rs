@@ -9,9 +9,7 @@ use super::stock::{DWELLINGS, dwelling_key};
 use super::{Lines, Part, Record, Role, Tree, export_records};
 use crate::domain::command::Needs;
 use crate::domain::ranking::{RankRow, RankingKind};
-use crate::domain::stock::{
-    Dwelling, DwellingCode, DwellingState, Needs as Household, Placement, Round, Standing,
-};
+use crate::domain::stock::{Dwelling, DwellingCode, DwellingState, Placement, Round, Standing};
 use crate::domain::{Application, ApplicationId, Context, DomainError, Snapshot};
 use crate::store::backup::BackupCounts;
 use crate::store::check::{IntegrityReport, KeyMap, compare_maps};
@@ -29,17 +27,32 @@ pub(crate) const IDX_PLACEMENT_APPLICATION: &str = "idx_placement_application";
 /// `placement_key`. Derived; one holder per dwelling.
 pub(crate) const IDX_DWELLING_HOLDER: &str = "idx_dwelling_holder";
 
-/// The places waiting for an offer, in ranking order: key `placement_key`, value
-/// `waiting_value` (what adequacy needs, and the dwellings refused), so that the next applicant
-/// for a dwelling is found without reading every place. Derived.
+/// The places waiting for an offer, grouped by what adequacy looks at: key `waiting_key`
+/// (call, household band, step-free need, position), value the codes of the dwellings refused,
+/// each after a `0`. The next applicant for a dwelling is then the first entry of the groups
+/// the dwelling suits, whatever the size of the round. Derived.
 pub(crate) const IDX_ROUND_WAITING: &str = "idx_round_waiting";
 
-/// A waiting place as `next_for` reads it: household size, step-free need, refused codes.
+/// The household bands: 1 to 5 people, and 6 or more.
+pub(crate) const BANDS: u8 = 6;
+
+/// Where the waiting places of call `call`, band `band` (1…6) and step-free need start.
+pub(crate) fn waiting_prefix(call: &str, band: u8, step_free: bool) -> Vec<u8> {
+    let mut key = placement_prefix(call);
+    key.push(band);
+    key.push(u8::from(step_free));
+    key
+}
+
+pub(crate) fn waiting_key(placement: &Placement) -> Vec<u8> {
+    let band = u8::try_from(placement.needs.size.clamp(1, usize::from(BANDS))).unwrap_or(BANDS);
+    let mut key = waiting_prefix(&placement.call, band, placement.needs.step_free);
+    key.extend_from_slice(&placement.position.to_be_bytes());
+    key
+}
+
 pub(crate) fn waiting_value(placement: &Placement) -> Vec<u8> {
-    let mut value = vec![
-        u8::try_from(placement.needs.size).unwrap_or(u8::MAX),
-        u8::from(placement.needs.step_free),
-    ];
+    let mut value = Vec::new();
     for refusal in &placement.refusals {
         value.push(0);
         value.extend_from_slice(refusal.dwelling.as_str().as_bytes());
@@ -47,20 +60,11 @@ pub(crate) fn waiting_value(placement: &Placement) -> Vec<u8> {
     value
 }
 
-/// What `waiting_value` wrote: the needs, and whether `code` is among the refused.
-pub(crate) fn read_waiting(value: &[u8], code: &DwellingCode) -> Option<(Household, bool)> {
-    let (&size, rest) = value.split_first()?;
-    let (&step_free, refused) = rest.split_first()?;
-    let refused_it = refused
+/// Whether `waiting_value` names `code` among the dwellings refused.
+pub(crate) fn refused(value: &[u8], code: &DwellingCode) -> bool {
+    value
         .split(|b| *b == 0)
-        .any(|c| c == code.as_str().as_bytes());
-    Some((
-        Household {
-            size: usize::from(size),
-            step_free: step_free == 1,
-        },
-        refused_it,
-    ))
+        .any(|c| c == code.as_str().as_bytes())
 }
 
 /// The call's code, `0`, the position big-endian: a round's places in ranking order.
@@ -316,10 +320,11 @@ pub(crate) fn write_placement(tx: &Tx, old: Option<&Placement>, new: &Placement)
         holders.insert(dwelling_key(code), key.as_slice())?;
     }
     let waiting = tx.tree(IDX_ROUND_WAITING);
+    if let Some(old) = old.filter(|old| old.standing == Standing::InAttesa) {
+        waiting.remove(waiting_key(old))?;
+    }
     if new.standing == Standing::InAttesa {
-        waiting.insert(key.as_slice(), waiting_value(new))?;
-    } else if old.is_some_and(|old| old.standing == Standing::InAttesa) {
-        waiting.remove(key.as_slice())?;
+        waiting.insert(waiting_key(new), waiting_value(new))?;
     }
     Ok(())
 }
@@ -340,7 +345,7 @@ fn index_keys(store: &Store) -> Result<(KeyMap, KeyMap, KeyMap), StoreError> {
             holders.insert(dwelling_key(code).to_vec(), key.to_vec());
         }
         if placement.standing == Standing::InAttesa {
-            waiting.insert(key.to_vec(), waiting_value(&placement));
+            waiting.insert(waiting_key(&placement), waiting_value(&placement));
         }
     }
     Ok((applications, holders, waiting))
