@@ -59,8 +59,8 @@ fn main() -> Result<()> {
 
     let office = Office::new(Store::open(&db)?, Ok(ComuneConfig::example()));
     let mut found = Vec::new();
-    // A dwelling no household fits (78 or 79 m² fall between the bands of 4 and 5 people)
-    // reads the whole round to say so.
+    // A dwelling no household fits (78 or 79 m² fall between the bands of 4 and 5 people):
+    // the answer lists the first passed over and counts the rest.
     let mut nobody = Vec::new();
     let mut deepest = 0;
     for run in 0..NEXT_RUNS {
@@ -83,7 +83,7 @@ fn main() -> Result<()> {
     );
     if !nobody.is_empty() {
         println!(
-            "nessun richiedente adatto, tutta l'assegnazione letta: {} ({} alloggi)",
+            "nessun richiedente adatto: {} ({} alloggi)",
             summary(&mut nobody),
             nobody.len()
         );
