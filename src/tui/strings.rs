@@ -35,6 +35,9 @@ pub const PALETTE_PROMPT: &str = "Comando";
 pub const QUIT_QUESTION: &str = "Uscire dalla console?";
 pub const DISCARD_QUESTION: &str = "Ci sono modifiche non salvate. Scartarle?";
 pub const YES_NO: &str = "s sì · n no";
+/// The two answers of a yes-or-no field.
+pub const YES: &str = "sì";
+pub const NO: &str = "no";
 pub const REQUIRED: &str = "obbligatorio";
 
 pub const FORM_CHOOSE_TEMPLATE: &str = "Messaggio IO da inviare";

@@ -107,6 +107,11 @@ pub fn member(id: ApplicationId) -> Form {
             Field::choice(texts::FIELD_RELATION, relations, 0),
             Field::text(texts::FIELD_BIRTH_DATE, "").required().check(date),
             Field::text(texts::FIELD_DISABILITY, "0").check(percent),
+            Field::choice(
+                texts::FIELD_MOTOR_DISABILITY,
+                vec![s::NO.to_string(), s::YES.to_string()],
+                0,
+            ),
         ],
     )
 }
@@ -265,7 +270,7 @@ impl Purpose for CasePurpose {
                     birth_date: parse_date(form.value(4)).map_err(|e| e.to_string())?,
                     disability_pct: form.value(5).parse().unwrap_or(0),
                     accompaniment: false,
-                    motor_disability: false,
+                    motor_disability: form.value(6) == s::YES,
                     income: None,
                 };
                 member.validate().map_err(|e| e.to_string())?;
@@ -322,5 +327,29 @@ impl Purpose for CasePurpose {
             }
         };
         Ok(Outcome::Command(command))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_with_a_motor_disability_is_added_with_it() {
+        let mut form = member(ApplicationId(7));
+        let birth = NaiveDate::from_ymd_opt(2015, 4, 3).unwrap_or_default();
+        let code = PersonFiscalCode::build("Munteanu", "Andrei", birth, false, "D542")
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default();
+        for (i, text) in [(0, code.as_str()), (1, "Munteanu"), (2, "Andrei"), (4, "03/04/2015")] {
+            form.fields[i].input = form.fields[i].input.clone().with_value(text.into());
+        }
+        let motor = |form: &mut Form| match form.submit() {
+            Ok(Outcome::Command(Command::AddMember { member, .. })) => member.motor_disability,
+            other => panic!("{:?}", other.err()),
+        };
+        assert!(!motor(&mut form));
+        form.fields[6].choice = 1;
+        assert!(motor(&mut form));
     }
 }

@@ -52,6 +52,8 @@ pub const FIELD_NAME: &str = "Nome";
 pub const FIELD_RELATION: &str = "Relazione";
 pub const FIELD_BIRTH_DATE: &str = "Data di nascita";
 pub const FIELD_DISABILITY: &str = "Invalidità %";
+/// Cannot climb stairs: only dwellings reached without them are offered.
+pub const FIELD_MOTOR_DISABILITY: &str = "Disabilità motoria";
 pub const FIELD_DOCUMENTS: &str = "Documenti da chiedere";
 pub const FIELD_CHECK_ITEMS: &str = "Requisiti e condizioni";
 pub const NOTHING_VERIFIED: &str =
