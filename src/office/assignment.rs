@@ -50,6 +50,7 @@ pub struct RoundView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recheck {
     pub isee: Money,
+    /// The limit in force today: the active call's, for the household's size.
     pub isee_limit: Money,
     pub household: usize,
     /// Residence or work in the Comune, as declared.
@@ -219,9 +220,12 @@ impl Office {
                             ))
                         })?;
                 let household = application.household.members().len();
+                // The limit in force today is the newest call's, the active one, not that of
+                // the call the ranking came from.
+                let in_force = self.store.active_call()?.unwrap_or_else(|| call.clone());
                 let recheck = Recheck {
                     isee: application.declaration.isee,
-                    isee_limit: call.isee_limit_for(household),
+                    isee_limit: in_force.isee_limit_for(household),
                     household,
                     tie: format!(
                         "{} nel Comune da {} anni",

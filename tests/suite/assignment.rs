@@ -429,3 +429,34 @@ fn the_indexed_choice_is_the_rounds_first_adequate_applicant() {
     agree(&office);
     assert_clean(&office);
 }
+
+/// Before an offer the ISEE is checked against the limit in force: the active call's, once a
+/// newer call than the ranking's is active.
+#[test]
+fn the_requirements_are_checked_against_the_active_calls_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = ranked_office(dir.path());
+    open_round(&office);
+    let mut newer = common::call();
+    newer.code = "erp-2026".into();
+    newer.params.isee_limit = alloggi::domain::money::Money::from_cents(1_800_000);
+    office
+        .execute(&round_day(), &Command::SaveCall(Box::new(newer.clone())))
+        .expect("newer call saved");
+    office
+        .execute(
+            &round_day(),
+            &Command::ActivateCall {
+                code: newer.code.clone(),
+            },
+        )
+        .expect("activated");
+
+    let (chosen, recheck) = office
+        .next_offer(None, &code("FM-002"))
+        .unwrap()
+        .chosen
+        .expect("someone fits");
+
+    assert_eq!(recheck.isee_limit, newer.isee_limit_for(chosen.needs.size));
+}
