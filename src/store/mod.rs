@@ -12,6 +12,7 @@ mod intake;
 pub(crate) mod keys;
 pub mod lot;
 pub mod outbox;
+mod outbox_counts;
 mod ranking;
 mod replay;
 mod stock;
@@ -135,6 +136,7 @@ impl Store {
             return Err(StoreError::RestoreInterrupted(path.to_path_buf()));
         }
         store.ensure_state_counts()?;
+        store.ensure_outbox_counts()?;
         store.ensure_summaries()?;
         Ok(store)
     }

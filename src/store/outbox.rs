@@ -19,8 +19,8 @@ use crate::domain::{
 };
 use crate::messages::Recipient;
 use crate::messages::outbox::{
-    ALL_TAGS, Compose, Delivery, Draft, INTERRUPTED, OutboxEntry, OutboxId, OutboxState, OutboxTab,
-    Subject, TAG_QUEUED, TAG_RETRY, TAG_SENDING, TAG_SENT_PENDING,
+    Compose, Delivery, Draft, INTERRUPTED, OutboxEntry, OutboxId, OutboxState, OutboxTab, Subject,
+    TAG_QUEUED, TAG_RETRY, TAG_SENDING, TAG_SENT_PENDING,
 };
 
 /// What became of a claimed or exported entry.
@@ -120,6 +120,7 @@ impl Tx<'_> {
             }
             self.tree(keys::IDX_OUTBOX_STATE)
                 .insert(&keys::outbox_state(tag, entry.id), &[] as &[u8])?;
+            super::outbox_counts::move_outbox_count(self, old_tag, tag)?;
         }
         Ok(())
     }
@@ -912,18 +913,14 @@ impl Store {
 
     /// How many entries wait in the queue (retries scheduled for later not included).
     pub fn outbox_queued_count(&self) -> Result<usize, StoreError> {
-        Ok(self
-            .tree(keys::IDX_OUTBOX_STATE)
-            .scan_prefix([TAG_QUEUED])
-            .keys()
-            .count())
+        let counts = self.outbox_tag_counts()?;
+        Ok(usize::try_from(counts[&TAG_QUEUED]).unwrap_or(usize::MAX))
     }
 
     /// How many entries wait to be sent: queued, and retries whenever they fall due.
     pub fn outbox_waiting_count(&self) -> Result<usize, StoreError> {
-        let tree = self.tree(keys::IDX_OUTBOX_STATE);
-        Ok(tree.scan_prefix([TAG_QUEUED]).keys().count()
-            + tree.scan_prefix([TAG_RETRY]).keys().count())
+        let counts = self.outbox_tag_counts()?;
+        Ok(usize::try_from(counts[&TAG_QUEUED] + counts[&TAG_RETRY]).unwrap_or(usize::MAX))
     }
 
     /// When the earliest retry falls due, if any entry waits for one.
@@ -942,16 +939,15 @@ impl Store {
         Ok(earliest)
     }
 
-    /// How many entries each tab of the outbox holds.
+    /// How many entries each tab of the outbox holds, from the counters.
     pub fn outbox_counts(&self) -> Result<BTreeMap<OutboxTab, usize>, StoreError> {
-        let tree = self.tree(keys::IDX_OUTBOX_STATE);
-        let mut per_tag = BTreeMap::new();
-        for tag in ALL_TAGS {
-            per_tag.insert(tag, tree.scan_prefix([tag]).keys().count());
-        }
+        let per_tag = self.outbox_tag_counts()?;
         Ok(OutboxTab::ALL
             .into_iter()
-            .map(|tab| (tab, tab.tags().iter().map(|t| per_tag[t]).sum()))
+            .map(|tab| {
+                let n: u64 = tab.tags().iter().map(|t| per_tag[t]).sum();
+                (tab, usize::try_from(n).unwrap_or(usize::MAX))
+            })
             .collect())
     }
 

@@ -918,3 +918,57 @@ fn a_backup_restores_the_outbox_byte_for_byte_with_its_indexes() {
     assert_eq!(next.id, OutboxId(registered.id.0 + 1));
     assert_clean(&restored);
 }
+
+/// The cruscotto's counts come from counters kept with each state change: they agree with the
+/// state index, `open` rebuilds them when they are missing, and `check` sees a wrong one.
+#[test]
+fn the_outbox_counters_agree_with_the_index_are_rebuilt_when_missing_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = {
+        let store = open(dir.path());
+        alloggi::demo::populate(
+            &store,
+            &alloggi::demo::DemoOptions {
+                applications: 20,
+                seed: 3,
+            },
+            &mut |_, _| {},
+        )
+        .expect("demo");
+        let counts = store.outbox_counts().expect("counts");
+        assert!(counts[&OutboxTab::Queued] > 0, "{counts:?}");
+        let queued = store
+            .outbox_page(OutboxTab::Queued, None, 1_000)
+            .expect("page")
+            .len();
+        assert_eq!(counts[&OutboxTab::Queued], queued);
+        assert!(store.check().expect("check").is_ok());
+        counts
+    };
+    {
+        let db = raw(dir.path());
+        db.drop_tree("count_outbox").expect("dropped");
+        db.flush().expect("flushed");
+    }
+    wait_released(dir.path());
+    {
+        let store = open(dir.path());
+        assert_eq!(store.outbox_counts().expect("counts"), expected);
+        assert!(store.check().expect("check").is_ok());
+    }
+    {
+        let db = raw(dir.path());
+        db.open_tree("count_outbox")
+            .expect("tree")
+            .insert([1u8], b"99999".as_slice())
+            .expect("written");
+        db.flush().expect("flushed");
+    }
+    wait_released(dir.path());
+    let store = open(dir.path());
+    let problems = store.check().expect("check").problems;
+    assert!(
+        problems.iter().any(|p| p.contains("contatori dei messaggi")),
+        "{problems:?}"
+    );
+}

@@ -22,6 +22,9 @@ pub(crate) const IDX_OUTBOX_HASH: &str = "idx_outbox_hash";
 /// Citizens IO said may receive the service's messages: key the fiscal code, value the time of
 /// the check. A cache: never exported, safe to empty.
 pub(crate) const IO_PROFILES: &str = "io_profiles";
+/// Entries per state tag: key the tag, value the count as JSON. Derived from
+/// `idx_outbox_state` (see `store::outbox_counts`).
+pub(crate) const COUNT_OUTBOX: &str = "count_outbox";
 
 pub(super) struct Messages;
 
@@ -43,6 +46,10 @@ impl Part for Messages {
             Tree {
                 name: IO_PROFILES,
                 role: Role::Cache,
+            },
+            Tree {
+                name: COUNT_OUTBOX,
+                role: Role::Preset,
             },
         ]
     }
@@ -71,11 +78,18 @@ impl Part for Messages {
                 .tree(IDX_OUTBOX_HASH)
                 .insert(entry.content_hash.as_bytes(), &keys::outbox(entry.id))?;
         }
-        Ok(())
+        store.rebuild_outbox_counts()
     }
 
     fn check(&self, store: &Store, report: &mut IntegrityReport) -> Result<(), StoreError> {
-        check_outbox(store, report)
+        check_outbox(store, report)?;
+        let (kept, counted) = (store.outbox_tag_counts()?, store.scan_outbox_tag_counts()?);
+        if kept != counted {
+            report.problems.push(format!(
+                "contatori dei messaggi per stato {kept:?} diversi dall'indice {counted:?}"
+            ));
+        }
+        Ok(())
     }
 }
 

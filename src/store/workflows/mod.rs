@@ -265,6 +265,7 @@ mod tests {
             "idx_placement_application",
             "idx_dwelling_holder",
             "idx_round_waiting",
+            "count_outbox",
         ]
         .into_iter()
         .collect();
