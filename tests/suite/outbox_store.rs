@@ -968,7 +968,9 @@ fn the_outbox_counters_agree_with_the_index_are_rebuilt_when_missing_and_checked
     let store = open(dir.path());
     let problems = store.check().expect("check").problems;
     assert!(
-        problems.iter().any(|p| p.contains("contatori dei messaggi")),
+        problems
+            .iter()
+            .any(|p| p.contains("contatori dei messaggi")),
         "{problems:?}"
     );
 }
