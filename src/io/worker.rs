@@ -406,6 +406,9 @@ impl Worker {
     ) -> Result<(), StoreError> {
         let slots = Arc::new(Semaphore::new(self.config.in_flight.max(1)));
         let mut tasks = JoinSet::new();
+        // Dropped before `tasks` when the drain itself is dropped: the slots close first, so no
+        // request still waiting takes the slot an aborted one leaves and marks its message.
+        let _close = CloseSlots(Arc::clone(&slots));
         for id in ready {
             let worker = self.clone();
             let slots = slots.clone();
@@ -576,4 +579,13 @@ fn sent_id(entry: &OutboxEntry) -> Option<String> {
 /// A stop flag shared with whoever may interrupt a drain (Ctrl+C, the console's Esc).
 pub fn stop_flag() -> Arc<AtomicBool> {
     Arc::new(AtomicBool::new(false))
+}
+
+/// Closes the request slots when dropped.
+struct CloseSlots(Arc<Semaphore>);
+
+impl Drop for CloseSlots {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
