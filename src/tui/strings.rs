@@ -38,6 +38,10 @@ pub const YES_NO: &str = "s sì · n no";
 /// The two answers of a yes-or-no field.
 pub const YES: &str = "sì";
 pub const NO: &str = "no";
+
+pub fn yes_no(value: bool) -> &'static str {
+    if value { YES } else { NO }
+}
 pub const REQUIRED: &str = "obbligatorio";
 
 pub const FORM_CHOOSE_TEMPLATE: &str = "Messaggio IO da inviare";

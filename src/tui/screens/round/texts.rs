@@ -41,12 +41,7 @@ pub const STEP_FREE: &str = "♿";
 /// Marks a reply or warning overdue, an occupation lapsed.
 pub const LATE: &str = "!";
 pub const NONE: &str = "—";
-pub const YES: &str = "sì";
-pub const NO: &str = "no";
-
-pub fn yes_no(value: bool) -> &'static str {
-    if value { YES } else { NO }
-}
+pub use crate::tui::strings::yes_no;
 
 pub fn days(n: i64) -> String {
     format!("{n} gg")

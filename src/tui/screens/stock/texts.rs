@@ -48,13 +48,8 @@ pub const COLUMNS: [&str; 9] = [
     "Libero da",
 ];
 
-pub const YES: &str = "sì";
-pub const NO: &str = "no";
+pub use crate::tui::strings::{NO, YES, yes_no};
 pub const NONE: &str = "—";
-
-pub fn yes_no(value: bool) -> &'static str {
-    if value { YES } else { NO }
-}
 
 pub fn days(n: i64) -> String {
     format!("{n} gg")
