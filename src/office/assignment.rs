@@ -349,16 +349,4 @@ impl Office {
             free,
         }))
     }
-
-    /// The places whose reply or warning deadline passed by `today`.
-    pub fn overdue(
-        &self,
-        call: Option<&str>,
-        today: NaiveDate,
-    ) -> Result<Vec<Placement>, OfficeError> {
-        let code = self.round_call(call)?;
-        let mut places = self.store.placements(&code)?;
-        places.retain(|p| p.is_overdue(today) || p.occupation_lapsed(today));
-        Ok(places)
-    }
 }
