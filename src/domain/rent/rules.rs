@@ -31,7 +31,7 @@ impl Percent {
         let part = self.0 % 100;
         if part == 0 {
             format!("{whole} %")
-        } else if part % 10 == 0 {
+        } else if part.is_multiple_of(10) {
             format!("{whole},{} %", part / 10)
         } else {
             format!("{whole},{part:02} %")
