@@ -17,6 +17,9 @@ use super::fiscal_code::PersonFiscalCode;
 use super::household::Member;
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
+use super::rent::{
+    GpdOutcome, InnocentArrears, Month, PaymentChannel, RentNotice, RentRules, RepaymentPlan,
+};
 use super::ruleset::Ruleset;
 use super::stock::{Dwelling, DwellingCode, DwellingState, ExclusionCause, Offer, Round};
 use super::time::Timestamp;
@@ -308,6 +311,48 @@ pub enum EventKind {
         decree_on: NaiveDate,
         occupy_by: NaiveDate,
     },
+
+    // ---- rent ----
+    RentRulesSaved {
+        rules: Box<RentRules>,
+    },
+    RentIssued {
+        id: ApplicationId,
+        notice: Box<RentNotice>,
+    },
+    RentGpdRecorded {
+        id: ApplicationId,
+        month: Month,
+        outcome: GpdOutcome,
+    },
+    RentPaid {
+        id: ApplicationId,
+        month: Month,
+        paid_on: NaiveDate,
+        channel: PaymentChannel,
+    },
+    RentReminded {
+        id: ApplicationId,
+        month: Month,
+    },
+    RentOverdueTold {
+        id: ApplicationId,
+        month: Month,
+    },
+    ArrearsFlagged {
+        id: ApplicationId,
+        months: u32,
+    },
+    InnocentArrearsRecorded {
+        id: ApplicationId,
+        innocent: InnocentArrears,
+    },
+    RepaymentPlanAgreed {
+        id: ApplicationId,
+        plan: RepaymentPlan,
+        /// The notices folded into the plan, cancelled on pagoPA.
+        rescheduled: Vec<Month>,
+    },
 }
 
 impl EventKind {
@@ -366,6 +411,15 @@ impl EventKind {
             | CandidateWarned { .. }
             | CandidateExcluded { .. }
             | AssignmentDecreed { .. } => Workflow::Assignment,
+            RentRulesSaved { .. }
+            | RentIssued { .. }
+            | RentGpdRecorded { .. }
+            | RentPaid { .. }
+            | RentReminded { .. }
+            | RentOverdueTold { .. }
+            | ArrearsFlagged { .. }
+            | InnocentArrearsRecorded { .. }
+            | RepaymentPlanAgreed { .. } => Workflow::Rent,
         }
     }
 }

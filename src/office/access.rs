@@ -96,7 +96,8 @@ pub fn command_role(command: &Command) -> Role {
         Command::SaveCall(_)
         | Command::ActivateCall { .. }
         | Command::PublishCall { .. }
-        | Command::SaveRuleset { .. } => Role::Amministratore,
+        | Command::SaveRuleset { .. }
+        | Command::SaveRentRules { .. } => Role::Amministratore,
         // Decisions that change who is ranked, and where.
         Command::Admit { .. }
         | Command::Exclude { .. }
@@ -111,6 +112,10 @@ pub fn command_role(command: &Command) -> Role {
         | Command::OpenAssignment { .. }
         | Command::ExcludeCandidate { .. }
         | Command::DecreeAssignment { .. }
+        // Arrears: the decadenza flag, what suspends it.
+        | Command::FlagArrears { .. }
+        | Command::RecordInnocentArrears { .. }
+        | Command::AgreeRepaymentPlan { .. }
         | Command::ReplyToOffer {
             reply: OfferReply::RefuseUnjustified,
             ..
@@ -144,7 +149,13 @@ pub fn command_role(command: &Command) -> Role {
         | Command::ChangeDwellingState { .. }
         | Command::ConfirmRequirements { .. }
         | Command::ReplyToOffer { .. }
-        | Command::WarnCandidate { .. } => Role::Operatore,
+        | Command::WarnCandidate { .. }
+        // The month's notices and what follows them.
+        | Command::IssueRent { .. }
+        | Command::RecordGpdOutcome { .. }
+        | Command::RecordRentPayment { .. }
+        | Command::RemindRent { .. }
+        | Command::TellRentOverdue { .. } => Role::Operatore,
     }
 }
 

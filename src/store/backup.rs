@@ -42,6 +42,9 @@ pub struct BackupCounts {
     pub dwellings: usize,
     pub rounds: usize,
     pub placements: usize,
+    pub rent_rules: usize,
+    pub rent_notices: usize,
+    pub tenancies: usize,
 }
 
 impl Store {

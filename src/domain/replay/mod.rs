@@ -21,6 +21,7 @@ use super::event::{Event, EventKind};
 use super::interested::Interested;
 use super::publication::{RankingHeader, objection_deadline, under_review};
 use super::ranking::{Draw, RankingKind};
+use super::rent::{Month, RentNotice, RentRules, Tenancy};
 use super::ruleset::Ruleset;
 use super::snapshot::{Snapshot, evolve};
 use super::stock::{Dwelling, DwellingCode, Placement, Round};
@@ -47,6 +48,12 @@ pub struct World {
     pub rounds: BTreeMap<String, Round>,
     /// Places in the rounds, by application.
     pub placements: BTreeMap<ApplicationId, Placement>,
+    /// Rent rulesets, by version.
+    pub rent_rules: BTreeMap<String, RentRules>,
+    /// Rent notices, by tenancy and month.
+    pub rent_notices: BTreeMap<(ApplicationId, Month), RentNotice>,
+    /// The office's records of arrears, by tenancy.
+    pub tenancies: BTreeMap<ApplicationId, Tenancy>,
 }
 
 /// What the audit log says of a message when it was queued.
@@ -114,6 +121,9 @@ impl World {
             (_, Some(placement)) => Some(placement.call.clone()),
             _ => None,
         };
+        if event.kind.workflow() == Workflow::Rent {
+            return self.rent(event);
+        }
         let call_code = call_of(&event.kind);
         let listed = call_code.and_then(|code| self.interested.remove(code));
         let had_list = listed.is_some();
@@ -176,6 +186,43 @@ impl World {
             self.appointments.insert(appointment.id, appointment);
         }
         outcome
+    }
+
+    /// A rent event, with the tenancy's notices and record, the ruleset it names and the
+    /// counter of notice numbers (rebuilt from the notices: it only grows).
+    fn rent(&mut self, event: &Event) -> Result<(), DomainError> {
+        let id = event.application_id();
+        let rules_version = match &event.kind {
+            EventKind::RentRulesSaved { rules } => Some(rules.version.clone()),
+            _ => None,
+        };
+        let rent_notices: BTreeMap<Month, RentNotice> = match id {
+            Some(id) => self
+                .rent_notices
+                .range((id, Month::MIN)..=(id, Month::MAX))
+                .map(|((_, month), notice)| (*month, notice.clone()))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let mut snapshot = Snapshot {
+            rent_rules: rules_version
+                .as_ref()
+                .and_then(|version| self.rent_rules.get(version).cloned()),
+            rent_notices,
+            tenancy: id.and_then(|id| self.tenancies.get(&id).cloned()),
+            ..Snapshot::default()
+        };
+        evolve(&mut snapshot, event)?;
+        if let Some(rules) = snapshot.rent_rules {
+            self.rent_rules.insert(rules.version.clone(), rules);
+        }
+        if let Some(tenancy) = snapshot.tenancy {
+            self.tenancies.insert(tenancy.id, tenancy);
+        }
+        for (month, notice) in snapshot.rent_notices {
+            self.rent_notices.insert((notice.tenancy, month), notice);
+        }
+        Ok(())
     }
 
     /// The places of a round just opened, as the store builds them from the applications.

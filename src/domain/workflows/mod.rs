@@ -67,6 +67,8 @@ workflows! {
     stock => Stock(Stock),
     /// The assignment round: offers in ranking order, replies, warnings, exclusions, decrees.
     assignment => Assignment(Assignment),
+    /// Rent rules, monthly notices on pagoPA, payments, reminders and arrears.
+    rent => Rent(Rent),
 }
 
 /// What a workflow knows about its own commands and events. The root hands a workflow only

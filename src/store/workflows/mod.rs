@@ -18,6 +18,7 @@ pub(super) mod log;
 pub(super) mod messages;
 pub(super) mod meta;
 pub(super) mod ranking;
+pub(crate) mod rent;
 pub(crate) mod stock;
 
 use std::io::Write;
@@ -34,7 +35,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 10] = [
+pub(crate) const PARTS: [&dyn Part; 11] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -46,6 +47,7 @@ pub(crate) const PARTS: [&dyn Part; 10] = [
     // Before the stock: the stock loads the dwelling an applicant's place holds.
     &assignment::Assignment,
     &stock::Stock,
+    &rent::Rent,
 ];
 
 /// A part of the store: what one workflow keeps, or the store's own meta and audit log.
