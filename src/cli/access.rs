@@ -6,7 +6,7 @@
 
 use super::{
     AssignmentCommand, AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand,
-    OutboxCommand, RankingCommand, ReviewCommand, UnitsCommand,
+    OutboxCommand, RankingCommand, RentCommand, ReviewCommand, UnitsCommand,
 };
 use crate::domain::roles::Role;
 
@@ -95,6 +95,15 @@ pub fn needed(command: Option<&Command>) -> Role {
             AssignmentCommand::Open { .. }
             | AssignmentCommand::Exclude { .. }
             | AssignmentCommand::Decree { .. } => Role::Responsabile,
+        },
+        // The month's notices and payments are the office's; what stops or suspends the
+        // decadenza procedure is the responsabile's.
+        Command::Rent(rent) => match rent {
+            RentCommand::Show { .. } | RentCommand::Arrears => Role::Consultazione,
+            RentCommand::Remind { .. } | RentCommand::Paid { .. } => Role::Operatore,
+            RentCommand::Overdue | RentCommand::Innocent { .. } | RentCommand::Plan { .. } => {
+                Role::Responsabile
+            }
         },
     }
 }
