@@ -25,7 +25,8 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
             office.comune()?;
             let stop = AtomicBool::new(false);
             let progress = Progress::bar("Promemoria di scadenza", 0);
-            let batch = office.remind_rent(&ctx, entro, &stop, &mut |b| progress.set(b.done, b.total))?;
+            let batch =
+                office.remind_rent(&ctx, entro, &stop, &mut |b| progress.set(b.done, b.total))?;
             drop(progress);
             println!(
                 "Avvisi in scadenza entro {}: {} accodati «Hai un pagamento in scadenza».",
@@ -114,7 +115,8 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
                     clean_line(&row.tenant).chars().take(28).collect::<String>(),
                     match (&row.suspension, row.flagged) {
                         (Some(why), _) => format!("sospesa: {why}"),
-                        (None, Some(on)) => format!("segnalata per la decadenza il {}", format_date(on)),
+                        (None, Some(on)) =>
+                            format!("segnalata per la decadenza il {}", format_date(on)),
                         (None, None) => String::new(),
                     }
                 );
