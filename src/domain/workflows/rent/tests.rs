@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 
 use crate::domain::application::{ApplicationId, State};
 use crate::domain::command::{Command, Context, decide};
