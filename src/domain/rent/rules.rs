@@ -271,6 +271,14 @@ impl RentRules {
                 }
                 (None, false) => {}
             }
+            // Decadenza is everything above the limit of continued eligibility: a band above a
+            // decadenza band cannot be anything else.
+            if !band.decadenza && self.bands[..index].iter().any(|b| b.decadenza) {
+                return Err(RulesIssue::new(
+                    format!("fasce[{index}].decadenza"),
+                    "dopo una fascia di decadenza anche le seguenti sono di decadenza",
+                ));
+            }
             let (share, share_key) = match band.formula {
                 BandFormula::IseeShare(p) => (p, "quota_isee"),
                 BandFormula::ObjectiveShare(p) => (p, "quota_canone_oggettivo"),

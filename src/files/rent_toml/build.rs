@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use toml::Spanned;
+use toml::{Spanned, Value};
 
 use crate::domain::DomainError;
 use crate::domain::money::Money;
@@ -46,7 +46,13 @@ pub(super) fn build(raw: RentFile) -> Result<(RentRules, Places), Fault> {
         ));
     }
     places.note("versione", &raw.versione);
-    let effective_from = parse_date(raw.in_vigore_dal.get_ref()).map_err(|e| {
+    let date = quoted(
+        &raw.in_vigore_dal,
+        "in_vigore_dal",
+        "la data",
+        "\"01/10/2026\"",
+    )?;
+    let effective_from = parse_date(date).map_err(|e| {
         fault(
             raw.in_vigore_dal.span().start,
             format!("in_vigore_dal: {e}"),
@@ -63,7 +69,7 @@ pub(super) fn build(raw: RentFile) -> Result<(RentRules, Places), Fault> {
     };
     places.note("euro_mq", &raw.euro_mq);
     let table = raw.euro_mq.get_ref();
-    let mut rate = |key: &str, value: &Spanned<String>| {
+    let mut rate = |key: &str, value: &Spanned<Value>| {
         let key = format!("euro_mq.{key}");
         places.note(key.clone(), value);
         money(value, &key)
@@ -128,6 +134,9 @@ fn band(index: usize, spanned: &Spanned<BandFile>, places: &mut Places) -> Resul
             ));
         }
     };
+    if let Some(decadenza) = &raw.decadenza {
+        places.note(key("decadenza"), decadenza);
+    }
     Ok(RentBand {
         name: raw.nome.get_ref().trim().to_string(),
         isee_up_to,
@@ -191,21 +200,36 @@ fn terms(raw: &RentFile, places: &mut Places) -> Result<LeaseTerms, Fault> {
     Ok(terms)
 }
 
-fn money(value: &Spanned<String>, key: &str) -> Result<Money, Fault> {
-    Money::parse(value.get_ref()).map_err(|e| {
-        fault(
-            value.span().start,
-            format!("{key}: «{}»: {e}", value.get_ref().trim()),
-        )
-    })
+fn money(value: &Spanned<Value>, key: &str) -> Result<Money, Fault> {
+    let text = quoted(value, key, "l'importo", "\"4,80\" o \"7.620,00\"")?;
+    Money::parse(text)
+        .map_err(|e| fault(value.span().start, format!("{key}: «{}»: {e}", text.trim())))
 }
 
-fn percent(value: &Spanned<String>, key: &str) -> Result<Percent, Fault> {
-    Percent::parse(value.get_ref()).map_err(|e| {
+fn percent(value: &Spanned<Value>, key: &str) -> Result<Percent, Fault> {
+    let text = quoted(value, key, "la percentuale", "\"15\" o \"12,5\"")?;
+    Percent::parse(text).map_err(|e| {
         let reason = match e {
             DomainError::Invalid { reason, .. } => reason,
             other => other.to_string(),
         };
         fault(value.span().start, format!("{key}: percentuale {reason}"))
     })
+}
+
+/// The text of a value that must be written between quotes: a bare number would lose the
+/// Italian decimal comma, a bare TOML date is not the office's way of writing dates.
+fn quoted<'a>(
+    value: &'a Spanned<Value>,
+    key: &str,
+    what: &str,
+    example: &str,
+) -> Result<&'a str, Fault> {
+    match value.get_ref() {
+        Value::String(text) => Ok(text),
+        _ => Err(fault(
+            value.span().start,
+            format!("{key}: scrivere {what} tra virgolette, es. {example}"),
+        )),
+    }
 }

@@ -1,7 +1,9 @@
-//! The rent ruleset file as written. Every value that can be wrong on its own keeps its span.
+//! The rent ruleset file as written. Every value that can be wrong on its own keeps its span;
+//! amounts, percentages and the date are read as any value so that one written without quotes
+//! is told how to write it.
 
 use serde::Deserialize;
-use toml::Spanned;
+use toml::{Spanned, Value};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10,9 +12,9 @@ pub(super) struct RentFile {
     pub(super) versione: Spanned<String>,
     #[serde(default)]
     pub(super) esempio: bool,
-    pub(super) in_vigore_dal: Spanned<String>,
-    pub(super) canone_minimo: Spanned<String>,
-    pub(super) riduzione_una_persona: Option<Spanned<String>>,
+    pub(super) in_vigore_dal: Spanned<Value>,
+    pub(super) canone_minimo: Spanned<Value>,
+    pub(super) riduzione_una_persona: Option<Spanned<Value>>,
     pub(super) euro_mq: Spanned<RatesFile>,
     #[serde(default)]
     pub(super) fasce: Vec<Spanned<BandFile>>,
@@ -26,18 +28,18 @@ pub(super) struct RentFile {
     expecting = "una tabella [euro_mq] con bassa, media e alta"
 )]
 pub(super) struct RatesFile {
-    pub(super) bassa: Spanned<String>,
-    pub(super) media: Spanned<String>,
-    pub(super) alta: Spanned<String>,
+    pub(super) bassa: Spanned<Value>,
+    pub(super) media: Spanned<Value>,
+    pub(super) alta: Spanned<Value>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "una fascia [[fasce]]")]
 pub(super) struct BandFile {
     pub(super) nome: Spanned<String>,
-    pub(super) isee_fino_a: Option<Spanned<String>>,
-    pub(super) quota_isee: Option<Spanned<String>>,
-    pub(super) quota_canone_oggettivo: Option<Spanned<String>>,
+    pub(super) isee_fino_a: Option<Spanned<Value>>,
+    pub(super) quota_isee: Option<Spanned<Value>>,
+    pub(super) quota_canone_oggettivo: Option<Spanned<Value>>,
     pub(super) decadenza: Option<Spanned<bool>>,
 }
 

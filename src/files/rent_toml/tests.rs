@@ -303,10 +303,35 @@ fn a_zero_amount_is_refused() {
 }
 
 #[test]
-fn an_amount_written_as_a_number_is_refused() {
-    let (line, reason) = refused(&with("\"40,00\"", "40"));
-    assert_eq!(line, 4);
-    assert!(reason.starts_with("valore del tipo sbagliato"), "{reason}");
+fn a_value_written_without_quotes_is_told_how_to_write_it() {
+    assert_eq!(
+        refused(&with("\"40,00\"", "40")),
+        (
+            4,
+            "canone_minimo: scrivere l'importo tra virgolette, es. \"4,80\" o \"7.620,00\"".into()
+        )
+    );
+    assert_eq!(
+        refused(&with("\"4,80\"", "4.80")),
+        (
+            9,
+            "euro_mq.media: scrivere l'importo tra virgolette, es. \"4,80\" o \"7.620,00\"".into()
+        )
+    );
+    assert_eq!(
+        refused(&with("quota_isee = \"15\"", "quota_isee = 15")),
+        (
+            15,
+            "quota_isee: scrivere la percentuale tra virgolette, es. \"15\" o \"12,5\"".into()
+        )
+    );
+    assert_eq!(
+        refused(&with("\"01/10/2026\"", "2026-10-01")),
+        (
+            3,
+            "in_vigore_dal: scrivere la data tra virgolette, es. \"01/10/2026\"".into()
+        )
+    );
 }
 
 #[test]
@@ -491,8 +516,8 @@ fn trimmed_text() -> impl Strategy<Value = String> {
     })
 }
 
-fn band_strategy() -> impl Strategy<Value = (bool, u32, bool)> {
-    (any::<bool>(), 1..=Percent::MAX_BASIS_POINTS, any::<bool>())
+fn band_strategy() -> impl Strategy<Value = (bool, u32)> {
+    (any::<bool>(), 1..=Percent::MAX_BASIS_POINTS)
 }
 
 prop_compose! {
@@ -505,6 +530,7 @@ prop_compose! {
         minimum in 1u64..1_000_000,
         reduction in proptest::option::of(1u32..10_000),
         bands in proptest::collection::vec((band_strategy(), 1u64..5_000_000), 1..6),
+        first_decadenza in 0usize..7,
         terms in (1u8..=30, 0u8..=30, 0u8..=12, 1u8..=28, 1u8..=24),
     ) -> RentRules {
         let last = bands.len() - 1;
@@ -512,7 +538,7 @@ prop_compose! {
         let bands = bands
             .into_iter()
             .enumerate()
-            .map(|(index, ((on_isee, bp, decadenza), step))| {
+            .map(|(index, ((on_isee, bp), step))| {
                 limit += step;
                 let share = Percent::from_basis_points(bp);
                 RentBand {
@@ -523,7 +549,7 @@ prop_compose! {
                     } else {
                         BandFormula::ObjectiveShare(share)
                     },
-                    decadenza,
+                    decadenza: index >= first_decadenza,
                 }
             })
             .collect();
@@ -560,4 +586,25 @@ proptest! {
         let text = write(&rules);
         prop_assert_eq!(parse("canone.toml", &text), Ok(rules), "{}", text);
     }
+}
+
+#[test]
+fn a_band_after_a_decadenza_band_must_be_of_decadenza_too() {
+    let text = with(
+        "quota_canone_oggettivo = \"50\"\n",
+        "quota_canone_oggettivo = \"50\"\ndecadenza = true\n",
+    )
+    .replace(
+        "decadenza = true\n\n[contratto]",
+        "decadenza = false\n\n[contratto]",
+    );
+    assert_eq!(
+        refused(&text),
+        (
+            26,
+            "fascia «decadenza», decadenza: dopo una fascia di decadenza anche le seguenti \
+             sono di decadenza"
+                .into()
+        )
+    );
 }
