@@ -537,7 +537,9 @@ fn is_plausible_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-pub(crate) async fn read_capped(response: &mut reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+pub(crate) async fn read_capped(
+    response: &mut reqwest::Response,
+) -> Result<Vec<u8>, reqwest::Error> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         let room = MAX_BODY_BYTES.saturating_sub(body.len());
@@ -765,7 +767,10 @@ mod tests {
             problem_text("IO", apim, None),
             "Access denied due to invalid subscription key."
         );
-        assert_eq!(problem_text("IO", b"", None), "risposta di IO senza dettagli");
+        assert_eq!(
+            problem_text("IO", b"", None),
+            "risposta di IO senza dettagli"
+        );
         assert_eq!(
             problem_text("IO", b"<html>\n<b>502</b>\r\n</html>", None),
             "<html> <b>502</b> </html>"

@@ -75,11 +75,17 @@ pub enum KeyFault {
     Missing,
     NotFound(PathBuf),
     NotRegular(PathBuf),
-    TooOpen { path: PathBuf, mode: u32 },
+    TooOpen {
+        path: PathBuf,
+        mode: u32,
+    },
     Empty(PathBuf),
     TooLarge(PathBuf),
     NotText(PathBuf),
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl KeyError {
@@ -239,7 +245,10 @@ mod tests {
         assert!(text.contains("ALLOGGI_IO_API_KEY_FILE"), "{text}");
         assert!(matches!(
             load_key(Some(String::new()), None),
-            Err(KeyError { fault: KeyFault::Missing, .. })
+            Err(KeyError {
+                fault: KeyFault::Missing,
+                ..
+            })
         ));
     }
 
@@ -249,7 +258,10 @@ mod tests {
         let path = dir.path().join("chiave");
         assert!(matches!(
             load_key(None, Some(&path)),
-            Err(KeyError { fault: KeyFault::NotFound(_), .. })
+            Err(KeyError {
+                fault: KeyFault::NotFound(_),
+                ..
+            })
         ));
     }
 
@@ -258,7 +270,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
             load_key(None, Some(dir.path())),
-            Err(KeyError { fault: KeyFault::NotRegular(_), .. })
+            Err(KeyError {
+                fault: KeyFault::NotRegular(_),
+                ..
+            })
         ));
     }
 
@@ -267,7 +282,10 @@ mod tests {
         let file = key_file(" \n\n", 0o600);
         assert!(matches!(
             load_key(None, Some(file.path())),
-            Err(KeyError { fault: KeyFault::Empty(_), .. })
+            Err(KeyError {
+                fault: KeyFault::Empty(_),
+                ..
+            })
         ));
     }
 
@@ -276,7 +294,10 @@ mod tests {
         let file = key_file(&"k".repeat(5000), 0o600);
         assert!(matches!(
             load_key(None, Some(file.path())),
-            Err(KeyError { fault: KeyFault::TooLarge(_), .. })
+            Err(KeyError {
+                fault: KeyFault::TooLarge(_),
+                ..
+            })
         ));
     }
 
@@ -320,7 +341,10 @@ mod tests {
         std::os::unix::fs::symlink(target.path(), &link).unwrap();
         assert!(matches!(
             load_key(None, Some(&link)),
-            Err(KeyError { fault: KeyFault::TooOpen { .. }, .. })
+            Err(KeyError {
+                fault: KeyFault::TooOpen { .. },
+                ..
+            })
         ));
     }
 

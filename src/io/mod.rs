@@ -13,6 +13,7 @@ pub use client::{
     ClientConfig, DEFAULT_BASE_URL, IoClient, IoError, ProfileOutcome, StatusOutcome, SubmitOutcome,
 };
 pub use key::{
-    ApiKey, IO_KEY, KeyError, KeyFault, KeyVars, key_from_env, key_from_vars, load_key, load_key_for,
+    ApiKey, IO_KEY, KeyError, KeyFault, KeyVars, key_from_env, key_from_vars, load_key,
+    load_key_for,
 };
 pub use pace::{Pace, PaceError, Pacer};
