@@ -92,7 +92,7 @@ pub struct GpdClient {
 }
 
 /// A response, or why none came.
-enum Sent {
+enum Exchange {
     Answer(reqwest::Response),
     /// The connection could not be made: nothing left this computer.
     NotSent(String),
@@ -156,13 +156,13 @@ impl GpdClient {
             .header(CONTENT_TYPE, "application/json")
             .body(body);
         let mut response = match self.send("create", request).await {
-            Sent::Answer(response) => response,
-            Sent::NotSent(_) => {
+            Exchange::Answer(response) => response,
+            Exchange::NotSent(_) => {
                 return CreateOutcome::RetryLater {
                     after: CONNECT_BACKOFF,
                 };
             }
-            Sent::Lost(reason) => return CreateOutcome::Uncertain { reason },
+            Exchange::Lost(reason) => return CreateOutcome::Uncertain { reason },
         };
         let status = response.status();
         match status.as_u16() {
@@ -197,8 +197,10 @@ impl GpdClient {
     pub async fn read(&self, org: &str, iupd: &str) -> ReadOutcome {
         let url = self.endpoint(&["organizations", org, "debtpositions", iupd]);
         let mut response = match self.send("read", self.http.get(url)).await {
-            Sent::Answer(response) => response,
-            Sent::NotSent(reason) | Sent::Lost(reason) => return ReadOutcome::Failed { reason },
+            Exchange::Answer(response) => response,
+            Exchange::NotSent(reason) | Exchange::Lost(reason) => {
+                return ReadOutcome::Failed { reason };
+            }
         };
         let status = response.status();
         match status.as_u16() {
@@ -282,8 +284,10 @@ impl GpdClient {
             .append_pair("page", &page.to_string())
             .append_pair("limit", &PAGE_LIMIT.to_string());
         let mut response = match self.send("list", self.http.get(url)).await {
-            Sent::Answer(response) => response,
-            Sent::NotSent(reason) | Sent::Lost(reason) => return ListOutcome::Failed { reason },
+            Exchange::Answer(response) => response,
+            Exchange::NotSent(reason) | Exchange::Lost(reason) => {
+                return ListOutcome::Failed { reason };
+            }
         };
         let status = response.status();
         match status.as_u16() {
@@ -310,13 +314,13 @@ impl GpdClient {
         request: reqwest::RequestBuilder,
     ) -> UpdateOutcome {
         let mut response = match self.send(endpoint, request).await {
-            Sent::Answer(response) => response,
-            Sent::NotSent(_) => {
+            Exchange::Answer(response) => response,
+            Exchange::NotSent(_) => {
                 return UpdateOutcome::RetryLater {
                     after: CONNECT_BACKOFF,
                 };
             }
-            Sent::Lost(reason) => return UpdateOutcome::Uncertain { reason },
+            Exchange::Lost(reason) => return UpdateOutcome::Uncertain { reason },
         };
         let status = response.status();
         match status.as_u16() {
@@ -355,7 +359,7 @@ impl GpdClient {
     }
 
     /// Waits for the pacer, then sends. Logged without body, key or path.
-    async fn send(&self, endpoint: &'static str, request: reqwest::RequestBuilder) -> Sent {
+    async fn send(&self, endpoint: &'static str, request: reqwest::RequestBuilder) -> Exchange {
         self.pacer.wait_turn().await;
         let started = StdInstant::now();
         let result = request.send().await;
@@ -368,7 +372,7 @@ impl GpdClient {
                     elapsed_ms,
                     "richiesta GPD"
                 );
-                Sent::Answer(response)
+                Exchange::Answer(response)
             }
             Err(error) => {
                 tracing::debug!(
@@ -380,9 +384,9 @@ impl GpdClient {
                 );
                 let detail = self.transport_detail(&error);
                 if error.is_connect() {
-                    Sent::NotSent(detail)
+                    Exchange::NotSent(detail)
                 } else {
-                    Sent::Lost(detail)
+                    Exchange::Lost(detail)
                 }
             }
         }

@@ -1146,14 +1146,16 @@ impl Spec {
 }
 
 fn check_number(schema: &Value, number: &serde_json::Number, at: &str) -> Result<(), String> {
-    let value = number.as_f64().unwrap_or(f64::NAN);
+    let Some(value) = number.as_f64() else {
+        return Err(format!("{at}: {number} is not a number"));
+    };
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
-        && !(value >= min)
+        && value < min
     {
         return Err(format!("{at}: {number} is below minimum {min}"));
     }
     if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
-        && !(value <= max)
+        && value > max
     {
         return Err(format!("{at}: {number} exceeds maximum {max}"));
     }
