@@ -268,7 +268,7 @@ impl GpdClient {
     }
 
     /// One page (0-based, 50 a page) of the positions PAID between `from` and `to`, both
-    /// included. GPD limits the span to a few weeks; the caller asks month by month.
+    /// included. GPD's file speaks of 30-day spans: the caller asks month by month.
     pub async fn paid_between(
         &self,
         org: &str,

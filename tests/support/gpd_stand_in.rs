@@ -882,9 +882,9 @@ impl Spec {
                 continue;
             };
             // A literal segment wins over a parameter (`…/transfers` over `…/{iupd}`).
-            let literal = params.len();
-            if best.as_ref().is_none_or(|(n, ..)| literal < *n) {
-                best = Some((literal, template.as_str(), op, params));
+            let param_count = params.len();
+            if best.as_ref().is_none_or(|(n, ..)| param_count < *n) {
+                best = Some((param_count, template.as_str(), op, params));
             }
         }
         let Some((_, template, op, path_params)) = best else {
