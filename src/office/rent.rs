@@ -74,6 +74,43 @@ impl Office {
         Ok(())
     }
 
+    /// Every lease in force in `month` gets its notice: number from the Comune's segregation
+    /// code and the counter, due on the rules' day, with the IO message carrying its payment
+    /// data and the creation queued for pagoPA, a chunk of leases per transaction. A lease
+    /// already issued for the month is skipped, so running it twice adds nothing.
+    pub fn issue_rent_month(
+        &self,
+        ctx: &Context,
+        month: Month,
+        stop: &AtomicBool,
+        progress: &mut dyn FnMut(&RentBatch),
+    ) -> Result<RentBatch, OfficeError> {
+        let creditor = self.comune()?.creditor().map_err(OfficeError::NoComune)?;
+        let segregation: u8 = creditor.segregation_code.parse().map_err(|_| {
+            OfficeError::NoComune(format!(
+                "codice di segregazione «{}» non valido",
+                creditor.segregation_code
+            ))
+        })?;
+        let rules = self.rent_rules_required(month.day(28))?;
+        let due = month.day(rules.terms.due_day);
+        let commands: Vec<Command> = self
+            .leases()?
+            .into_iter()
+            .filter(|lease| Month::of(lease.starts_on) <= month)
+            .map(|lease| Command::IssueRent {
+                id: lease.application,
+                month,
+                lease: lease.number.to_string(),
+                rent: lease.current_rent(),
+                due,
+                segregation,
+                description: format!("canone di locazione dell'alloggio {}", lease.dwelling),
+            })
+            .collect();
+        self.rent_steps(ctx, &commands, Some(ON_RENT_ISSUED), stop, progress)
+    }
+
     pub fn rent_rules(&self) -> Result<Vec<RentRules>, OfficeError> {
         Ok(self.store.rent_rules()?)
     }
