@@ -15,6 +15,7 @@ use super::contact::Contact;
 use super::fee::FeeNotice;
 use super::fiscal_code::PersonFiscalCode;
 use super::household::Member;
+use super::lease::Lease;
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
 use super::ruleset::Ruleset;
@@ -308,6 +309,23 @@ pub enum EventKind {
         decree_on: NaiveDate,
         occupy_by: NaiveDate,
     },
+
+    // ---- lease ----
+    ContractReadied {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        on: NaiveDate,
+    },
+    /// The appointment is an agenda booking, written with the agenda's others.
+    SigningBooked {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        appointment: Box<Appointment>,
+    },
+    LeaseSigned {
+        id: ApplicationId,
+        lease: Box<Lease>,
+    },
 }
 
 impl EventKind {
@@ -366,6 +384,7 @@ impl EventKind {
             | CandidateWarned { .. }
             | CandidateExcluded { .. }
             | AssignmentDecreed { .. } => Workflow::Assignment,
+            ContractReadied { .. } | SigningBooked { .. } | LeaseSigned { .. } => Workflow::Lease,
         }
     }
 }

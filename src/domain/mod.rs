@@ -19,6 +19,7 @@ pub mod fee;
 pub mod fiscal_code;
 pub mod household;
 pub mod interested;
+pub mod lease;
 pub mod limits;
 pub mod listing;
 pub mod money;

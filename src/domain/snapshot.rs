@@ -57,6 +57,10 @@ pub struct Snapshot {
     /// The admitted applicants of the call's definitive ranking, in its order, for a round
     /// about to open.
     pub round_order: Vec<crate::domain::ApplicationId>,
+
+    // ---- lease ----
+    /// The application's contract file, for the commands that need it.
+    pub contract: Option<super::lease::ContractFile>,
 }
 
 /// Applies one event to the snapshot. Events are facts already checked by `decide`, so an error

@@ -111,6 +111,10 @@ pub fn command_role(command: &Command) -> Role {
         | Command::OpenAssignment { .. }
         | Command::ExcludeCandidate { .. }
         | Command::DecreeAssignment { .. }
+        // The lease that follows the decree, by whoever decrees.
+        | Command::ContractReady { .. }
+        | Command::BookSigning { .. }
+        | Command::SignLease { .. }
         | Command::ReplyToOffer {
             reply: OfferReply::RefuseUnjustified,
             ..

@@ -42,6 +42,7 @@ pub struct BackupCounts {
     pub dwellings: usize,
     pub rounds: usize,
     pub placements: usize,
+    pub leases: usize,
 }
 
 impl Store {

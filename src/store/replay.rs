@@ -10,8 +10,10 @@ use serde::de::DeserializeOwned;
 use super::audit_index::decode_entry;
 use super::check::IntegrityReport;
 use super::workflows::assignment::{PLACEMENTS, ROUNDS};
+use super::workflows::lease::LEASES;
 use super::workflows::stock::DWELLINGS;
 use super::{Store, StoreError, keys};
+use crate::domain::lease::ContractFile;
 use crate::domain::publication::RankingHeader;
 use crate::domain::replay::{QueuedMessage, World, differences};
 use crate::domain::stock::{Dwelling, Placement, Round};
@@ -85,6 +87,7 @@ impl Store {
             dwellings: self.decoded(DWELLINGS, |d: &Dwelling| d.code.clone())?,
             rounds: self.decoded(ROUNDS, |round: &Round| round.call.clone())?,
             placements: self.decoded(PLACEMENTS, |p: &Placement| p.application)?,
+            contracts: self.decoded(LEASES, |c: &ContractFile| c.application)?,
         })
     }
 

@@ -19,6 +19,7 @@ use super::call::Call;
 use super::error::DomainError;
 use super::event::{Event, EventKind};
 use super::interested::Interested;
+use super::lease::ContractFile;
 use super::publication::{RankingHeader, objection_deadline, under_review};
 use super::ranking::{Draw, RankingKind};
 use super::ruleset::Ruleset;
@@ -47,6 +48,8 @@ pub struct World {
     pub rounds: BTreeMap<String, Round>,
     /// Places in the rounds, by application.
     pub placements: BTreeMap<ApplicationId, Placement>,
+    /// Contract files, by application.
+    pub contracts: BTreeMap<ApplicationId, ContractFile>,
 }
 
 /// What the audit log says of a message when it was queued.
@@ -114,6 +117,10 @@ impl World {
             (_, Some(placement)) => Some(placement.call.clone()),
             _ => None,
         };
+        let contract = event
+            .application_id()
+            .filter(|_| event.kind.workflow() == Workflow::Lease)
+            .and_then(|id| self.contracts.remove(&id));
         let call_code = call_of(&event.kind);
         let listed = call_code.and_then(|code| self.interested.remove(code));
         let had_list = listed.is_some();
@@ -138,6 +145,7 @@ impl World {
                 .as_ref()
                 .and_then(|call| self.rounds.remove(call)),
             placement,
+            contract,
             ..Snapshot::default()
         };
         let outcome = evolve(&mut snapshot, event);
@@ -152,6 +160,9 @@ impl World {
         }
         if let Some(placement) = snapshot.placement.take() {
             self.placements.insert(placement.application, placement);
+        }
+        if let Some(file) = snapshot.contract.take() {
+            self.contracts.insert(file.application, file);
         }
         // Put back what was taken, changed or not, so that a failed event loses nothing.
         if let Some(app) = snapshot.application {

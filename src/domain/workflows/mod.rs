@@ -67,6 +67,8 @@ workflows! {
     stock => Stock(Stock),
     /// The assignment round: offers in ranking order, replies, warnings, exclusions, decrees.
     assignment => Assignment(Assignment),
+    /// The lease: the contract ready, the signing appointment, the signature.
+    lease => Lease(LeaseRules),
 }
 
 /// What a workflow knows about its own commands and events. The root hands a workflow only

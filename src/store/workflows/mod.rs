@@ -14,6 +14,7 @@ pub(super) mod agenda;
 pub(crate) mod assignment;
 pub(super) mod calls;
 pub(super) mod intake;
+pub(crate) mod lease;
 pub(super) mod log;
 pub(super) mod messages;
 pub(super) mod meta;
@@ -34,7 +35,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 10] = [
+pub(crate) const PARTS: [&dyn Part; 11] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -46,6 +47,7 @@ pub(crate) const PARTS: [&dyn Part; 10] = [
     // Before the stock: the stock loads the dwelling an applicant's place holds.
     &assignment::Assignment,
     &stock::Stock,
+    &lease::Lease,
 ];
 
 /// A part of the store: what one workflow keeps, or the store's own meta and audit log.
@@ -266,6 +268,8 @@ mod tests {
             "idx_dwelling_holder",
             "idx_round_waiting",
             "count_outbox",
+            "leases",
+            "idx_lease_dwelling",
         ]
         .into_iter()
         .collect();
@@ -291,7 +295,8 @@ mod tests {
                 "access",
                 "dwelling",
                 "round",
-                "placement"
+                "placement",
+                "lease"
             ]
         );
         let orders: BTreeSet<u8> = lines().iter().map(|l| l.order).collect();
