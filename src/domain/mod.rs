@@ -30,6 +30,7 @@ pub mod points;
 pub mod protocol;
 pub mod publication;
 pub mod ranking;
+pub mod rent;
 pub mod replay;
 pub mod roles;
 pub mod ruleset;
