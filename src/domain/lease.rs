@@ -10,7 +10,8 @@ use super::application::ApplicationId;
 use super::appointment::AppointmentId;
 use super::error::DomainError;
 use super::money::Money;
-use super::stock::DwellingCode;
+use super::stock::{DwellingCode, Placement, Standing};
+use super::time::format_date;
 
 /// What the appointment for the signature is for, as the citizen reads it.
 pub const SIGNING_SUBJECT: &str = "la firma del contratto di locazione";
@@ -217,6 +218,65 @@ impl ContractFile {
             lease: None,
         }
     }
+}
+
+/// The assignment a lease follows: the decree's dwelling, day and term to sign and occupy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assigned<'a> {
+    pub call: &'a str,
+    pub dwelling: &'a DwellingCode,
+    pub decree_on: NaiveDate,
+    pub occupy_by: NaiveDate,
+}
+
+/// The assignment by decree of application `protocol` (its place in the round), with no lease
+/// signed yet (its contract file): what every step of the lease needs.
+pub fn lease_follows<'a>(
+    protocol: &str,
+    placement: Option<&'a Placement>,
+    contract: Option<&ContractFile>,
+    today: NaiveDate,
+) -> Result<Assigned<'a>, DomainError> {
+    let placement = placement.ok_or_else(|| {
+        DomainError::invalid(
+            "contratto",
+            format!(
+                "la domanda {protocol} non ha un alloggio assegnato: il contratto segue il \
+                 provvedimento di assegnazione"
+            ),
+        )
+    })?;
+    let Standing::Assegnato {
+        dwelling,
+        decree_on,
+        occupy_by,
+    } = &placement.standing
+    else {
+        return Err(DomainError::invalid(
+            "contratto",
+            format!(
+                "il richiedente è {}: il contratto segue il provvedimento di assegnazione",
+                placement.status_text(today)
+            ),
+        ));
+    };
+    if let Some(lease) = contract.and_then(|c| c.lease.as_ref()) {
+        return Err(DomainError::invalid(
+            "contratto",
+            format!(
+                "contratto n. {} già firmato il {} per l'alloggio {}",
+                lease.number,
+                format_date(lease.signed_on),
+                lease.dwelling
+            ),
+        ));
+    }
+    Ok(Assigned {
+        call: &placement.call,
+        dwelling,
+        decree_on: *decree_on,
+        occupy_by: *occupy_by,
+    })
 }
 
 #[cfg(test)]

@@ -6,19 +6,13 @@ use crate::domain::appointment::{Appointment, AppointmentId, AppointmentState, v
 use crate::domain::command::Command;
 use crate::domain::error::DomainError;
 use crate::domain::event::{Event, EventKind};
-use crate::domain::lease::{Lease, LeaseNumber, SIGNING_SUBJECT, Tenant, deposit};
-use crate::domain::stock::{DwellingCode, DwellingState, Standing};
+use crate::domain::lease::{
+    Assigned, Lease, LeaseNumber, SIGNING_SUBJECT, Tenant, deposit, lease_follows,
+};
+use crate::domain::stock::{DwellingCode, DwellingState};
 use crate::domain::time::{format_date, rome_date};
 use crate::domain::workflows::agenda::bookable;
 use crate::domain::workflows::{Given, non_empty};
-
-/// The assignment a lease follows.
-struct Assigned<'a> {
-    call: &'a str,
-    dwelling: &'a DwellingCode,
-    decree_on: NaiveDate,
-    occupy_by: NaiveDate,
-}
 
 pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
     let today = rome_date(given.ctx.now);
@@ -159,46 +153,12 @@ fn assigned<'a>(given: &Given<'a>) -> Result<Assigned<'a>, DomainError> {
         .protocol
         .as_ref()
         .map_or_else(|| app.id.to_string(), ToString::to_string);
-    let placement = given.snapshot.placement.as_ref().ok_or_else(|| {
-        DomainError::invalid(
-            "contratto",
-            format!(
-                "la domanda {protocol} non ha un alloggio assegnato: il contratto segue il \
-                 provvedimento di assegnazione"
-            ),
-        )
-    })?;
-    let Standing::Assegnato {
-        dwelling,
-        decree_on,
-        occupy_by,
-    } = &placement.standing
-    else {
-        return Err(DomainError::invalid(
-            "contratto",
-            format!(
-                "il richiedente è {}: il contratto segue il provvedimento di assegnazione",
-                placement.status_text(rome_date(given.ctx.now))
-            ),
-        ));
-    };
-    if let Some(lease) = given.snapshot.contract.as_ref().and_then(|c| c.lease.as_ref()) {
-        return Err(DomainError::invalid(
-            "contratto",
-            format!(
-                "contratto n. {} già firmato il {} per l'alloggio {}",
-                lease.number,
-                format_date(lease.signed_on),
-                lease.dwelling
-            ),
-        ));
-    }
-    Ok(Assigned {
-        call: &placement.call,
-        dwelling,
-        decree_on: *decree_on,
-        occupy_by: *occupy_by,
-    })
+    lease_follows(
+        &protocol,
+        given.snapshot.placement.as_ref(),
+        given.snapshot.contract.as_ref(),
+        rome_date(given.ctx.now),
+    )
 }
 
 /// `day` within the term to sign and occupy; past it the decadenza is to decide.
