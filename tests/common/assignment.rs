@@ -84,3 +84,48 @@ pub fn stock() -> Vec<Dwelling> {
         works,
     ]
 }
+
+/// `ranked_office` with the round opened today and FM-002 assigned by decree today to the
+/// first applicant it suits, at the real clock (the binary reads it): that applicant's id and
+/// protocol.
+pub fn decreed_office(dir: &std::path::Path) -> (Office, alloggi::domain::ApplicationId, String) {
+    use alloggi::domain::command::OfferReply;
+    use alloggi::domain::time::rome_date;
+
+    let office = ranked_office(dir);
+    let now = || Context::new("mrossi", chrono::Utc::now());
+    let today = rome_date(now().now);
+    office
+        .open_assignment(&now(), None, today, today + chrono::Days::new(30))
+        .expect("round opened");
+    let code = DwellingCode::parse("FM-002").expect("code");
+    let (placement, _) = office
+        .next_offer(None, &code)
+        .expect("next")
+        .chosen
+        .expect("someone fits FM-002");
+    let id = placement.application;
+    office
+        .make_offer(&now(), id, &code, None, None, true)
+        .expect("offered");
+    office
+        .execute(
+            &now(),
+            &Command::ReplyToOffer {
+                id,
+                reply: OfferReply::Accept,
+                reason: String::new(),
+            },
+        )
+        .expect("accepted");
+    office
+        .execute(
+            &now(),
+            &Command::DecreeAssignment {
+                id,
+                decree_on: today,
+            },
+        )
+        .expect("decreed");
+    (office, id, placement.protocol)
+}

@@ -32,6 +32,7 @@ mod domain_scoring;
 mod file_modes;
 mod intake_cli;
 mod io_client;
+mod lease_cli;
 mod messages;
 mod office;
 mod outbox_cli;
