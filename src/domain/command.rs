@@ -16,6 +16,7 @@ use super::household::Member;
 use super::money::Money;
 use super::notice::NoticeNumber;
 use super::objection::Adjustment;
+use super::rent::{GpdOutcome, InnocentCause, Month, PaymentChannel, RentRules};
 use super::ruleset::Ruleset;
 use super::stock::{Dwelling, DwellingCode, DwellingState, ExclusionCause};
 use super::time::Timestamp;
@@ -297,6 +298,60 @@ pub enum Command {
         id: ApplicationId,
         lease: Box<NewLease>,
     },
+
+    // ---- rent: rules, monthly notices, payments, arrears ----
+    /// Loads a rent ruleset; a version already loaded is refused unless identical.
+    SaveRentRules {
+        rules: Box<RentRules>,
+    },
+    /// The month's notice of one tenancy: its number from the Comune's segregation code and
+    /// the counter, and the rent with any instalment of a repayment plan.
+    IssueRent {
+        id: ApplicationId,
+        month: Month,
+        lease: String,
+        rent: Money,
+        due: NaiveDate,
+        segregation: u8,
+        /// What the notice pays, before the month: «canone di locazione dell'alloggio X».
+        description: String,
+    },
+    /// What pagoPA's debt-position service answered for a notice.
+    RecordGpdOutcome {
+        id: ApplicationId,
+        month: Month,
+        outcome: GpdOutcome,
+    },
+    RecordRentPayment {
+        id: ApplicationId,
+        month: Month,
+        paid_on: NaiveDate,
+        channel: PaymentChannel,
+    },
+    RemindRent {
+        id: ApplicationId,
+        month: Month,
+    },
+    TellRentOverdue {
+        id: ApplicationId,
+        month: Month,
+    },
+    /// Arrears reached the threshold: the tenancy is flagged for the decadenza procedure.
+    FlagArrears {
+        id: ApplicationId,
+        months: u32,
+    },
+    RecordInnocentArrears {
+        id: ApplicationId,
+        cause: InnocentCause,
+        evidence: String,
+    },
+    /// The arrears past due today, spread over `instalments` notices from `from`.
+    AgreeRepaymentPlan {
+        id: ApplicationId,
+        instalments: u8,
+        from: Month,
+    },
 }
 
 /// An applicant's reply to an offer.
@@ -307,6 +362,16 @@ pub enum OfferReply {
     RefuseJustified,
     /// Exclusion from the ranking.
     RefuseUnjustified,
+}
+
+/// The rent notices of a tenancy a command acts on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RentNoticeKeys {
+    #[default]
+    None,
+    One(Month),
+    /// Every notice of the tenancy.
+    All,
 }
 
 /// The dwellings a command acts on, which the store loads by code.
@@ -358,6 +423,14 @@ pub struct Needs<'a> {
     pub round: bool,
     /// The application's contract file: the lease on its way, or signed.
     pub contract: bool,
+    /// The application's rent notices.
+    pub rent_notices: RentNoticeKeys,
+    /// The application's record of arrears.
+    pub tenancy: bool,
+    /// The rent ruleset of that version, when loaded.
+    pub rent_rules: Option<&'a str>,
+    /// The counter of notice numbers.
+    pub rent_counter: bool,
 }
 
 impl Command {
@@ -405,6 +478,15 @@ impl Command {
             | ExcludeCandidate { .. }
             | DecreeAssignment { .. } => Workflow::Assignment,
             ContractReady { .. } | BookSigning { .. } | SignLease { .. } => Workflow::Lease,
+            SaveRentRules { .. }
+            | IssueRent { .. }
+            | RecordGpdOutcome { .. }
+            | RecordRentPayment { .. }
+            | RemindRent { .. }
+            | TellRentOverdue { .. }
+            | FlagArrears { .. }
+            | RecordInnocentArrears { .. }
+            | AgreeRepaymentPlan { .. } => Workflow::Rent,
         }
     }
 
@@ -421,6 +503,14 @@ impl Command {
     /// The call the command names directly (other commands use the application's or the active call).
     pub fn call_code(&self) -> Option<&str> {
         self.needs().call
+    }
+
+    /// The month of the rent notice the command acts on.
+    pub fn rent_month(&self) -> Option<Month> {
+        match self.needs().rent_notices {
+            RentNoticeKeys::One(month) => Some(month),
+            _ => None,
+        }
     }
 
     /// The appointment the command acts on, which the store loads into the snapshot.

@@ -45,3 +45,14 @@ impl DomainError {
         }
     }
 }
+
+/// What was typed, as a refusal may quote it: without control characters, at most 40
+/// characters.
+pub(crate) fn shown(input: &str) -> String {
+    input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect()
+}

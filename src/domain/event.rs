@@ -18,6 +18,9 @@ use super::household::Member;
 use super::lease::Lease;
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
+use super::rent::{
+    GpdOutcome, InnocentArrears, Month, PaymentChannel, RentNotice, RentRules, RepaymentPlan,
+};
 use super::ruleset::Ruleset;
 use super::stock::{Dwelling, DwellingCode, DwellingState, ExclusionCause, Offer, Round};
 use super::time::Timestamp;
@@ -326,6 +329,48 @@ pub enum EventKind {
         id: ApplicationId,
         lease: Box<Lease>,
     },
+
+    // ---- rent ----
+    RentRulesSaved {
+        rules: Box<RentRules>,
+    },
+    RentIssued {
+        id: ApplicationId,
+        notice: Box<RentNotice>,
+    },
+    RentGpdRecorded {
+        id: ApplicationId,
+        month: Month,
+        outcome: GpdOutcome,
+    },
+    RentPaid {
+        id: ApplicationId,
+        month: Month,
+        paid_on: NaiveDate,
+        channel: PaymentChannel,
+    },
+    RentReminded {
+        id: ApplicationId,
+        month: Month,
+    },
+    RentOverdueTold {
+        id: ApplicationId,
+        month: Month,
+    },
+    ArrearsFlagged {
+        id: ApplicationId,
+        months: u32,
+    },
+    InnocentArrearsRecorded {
+        id: ApplicationId,
+        innocent: InnocentArrears,
+    },
+    RepaymentPlanAgreed {
+        id: ApplicationId,
+        plan: RepaymentPlan,
+        /// The notices folded into the plan, cancelled on pagoPA.
+        rescheduled: Vec<Month>,
+    },
 }
 
 impl EventKind {
@@ -385,6 +430,15 @@ impl EventKind {
             | CandidateExcluded { .. }
             | AssignmentDecreed { .. } => Workflow::Assignment,
             ContractReadied { .. } | SigningBooked { .. } | LeaseSigned { .. } => Workflow::Lease,
+            RentRulesSaved { .. }
+            | RentIssued { .. }
+            | RentGpdRecorded { .. }
+            | RentPaid { .. }
+            | RentReminded { .. }
+            | RentOverdueTold { .. }
+            | ArrearsFlagged { .. }
+            | InnocentArrearsRecorded { .. }
+            | RepaymentPlanAgreed { .. } => Workflow::Rent,
         }
     }
 }

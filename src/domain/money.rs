@@ -57,6 +57,10 @@ impl Money {
         self.0.checked_add(o.0).map(Money)
     }
 
+    pub fn saturating_add(self, o: Money) -> Money {
+        Money(self.0.saturating_add(o.0))
+    }
+
     pub fn checked_sub(self, o: Money) -> Option<Money> {
         self.0.checked_sub(o.0).map(Money)
     }

@@ -12,6 +12,7 @@ use super::error::DomainError;
 use super::event::Event;
 use super::interested::Interested;
 use super::publication::RankingHeader;
+use super::rent::{Month, RentNotice, RentRules, Tenancy};
 use super::ruleset::Ruleset;
 use super::stock::{Dwelling, DwellingCode, Placement, Round};
 
@@ -61,6 +62,15 @@ pub struct Snapshot {
     // ---- lease ----
     /// The application's contract file, for the commands that need it.
     pub contract: Option<super::lease::ContractFile>,
+    // ---- rent ----
+    /// The rent ruleset of the version a command names, when loaded.
+    pub rent_rules: Option<RentRules>,
+    /// The application's rent notices the command needs, by month.
+    pub rent_notices: BTreeMap<Month, RentNotice>,
+    /// The next base of a notice number (never reused).
+    pub next_rent_base: u64,
+    /// The application's record of arrears.
+    pub tenancy: Option<Tenancy>,
 }
 
 /// Applies one event to the snapshot. Events are facts already checked by `decide`, so an error

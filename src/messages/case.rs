@@ -4,6 +4,7 @@
 use super::config::ComuneConfig;
 use super::values::{Value, Values};
 use crate::domain::appointment::{Appointment, Citizen};
+use crate::domain::rent::RentNotice;
 use crate::domain::stock::{Dwelling, Placement, Round, Standing};
 use crate::domain::time::{rome_date, to_rome};
 use crate::domain::{Application, Call};
@@ -116,6 +117,16 @@ pub fn assignment_values(
     if let Some(Standing::Assegnato { decree_on, .. }) = placement.map(|p| &p.standing) {
         values.insert("data_assegnazione", Value::Date(*decree_on));
     }
+    values
+}
+
+/// What a rent notice says: its reason, amount, last day and number (the payment data).
+pub fn rent_values(notice: &RentNotice) -> Values {
+    let mut values = Values::new();
+    values.insert("causale", Value::Text(notice.description.clone()));
+    values.insert("importo", Value::Amount(notice.amount));
+    values.insert("scadenza", Value::Date(notice.due));
+    values.insert("numero_avviso", Value::Notice(notice.notice.clone()));
     values
 }
 

@@ -2,7 +2,7 @@
 //! the caseworker typed, and (for a message not about an application) the recipient. The store
 //! composes it inside the transaction that queues it.
 
-use super::case::{Recipient, appointment_values, assignment_values, case_values};
+use super::case::{Recipient, appointment_values, assignment_values, case_values, rent_values};
 use super::catalogue::Template;
 use super::config::ComuneConfig;
 use super::outbox::{Addressee, Compose, Draft, Subject};
@@ -38,6 +38,9 @@ impl Order<'_> {
             subject.placement,
             subject.dwelling,
         ));
+        if let Some(notice) = subject.rent_notice {
+            known = known.merged(&rent_values(notice));
+        }
         let values = self.typed.clone().merged(&known);
         render(self.template, &recipient, &values, self.config).map_err(|e| e.to_string())
     }

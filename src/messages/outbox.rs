@@ -347,6 +347,8 @@ pub struct Subject<'a> {
     pub round: Option<&'a crate::domain::stock::Round>,
     pub placement: Option<&'a crate::domain::stock::Placement>,
     pub dwelling: Option<&'a crate::domain::stock::Dwelling>,
+    /// The rent notice the message asks to pay.
+    pub rent_notice: Option<&'a crate::domain::rent::RentNotice>,
 }
 
 #[cfg(test)]

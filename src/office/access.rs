@@ -100,7 +100,8 @@ pub fn command_role(command: &Command) -> Role {
         Command::SaveCall(_)
         | Command::ActivateCall { .. }
         | Command::PublishCall { .. }
-        | Command::SaveRuleset { .. } => Role::Amministratore,
+        | Command::SaveRuleset { .. }
+        | Command::SaveRentRules { .. } => Role::Amministratore,
         // Decisions that change who is ranked, and where.
         Command::Admit { .. }
         | Command::Exclude { .. }
@@ -119,6 +120,10 @@ pub fn command_role(command: &Command) -> Role {
         | Command::ContractReady { .. }
         | Command::BookSigning { .. }
         | Command::SignLease { .. }
+        // Arrears: the decadenza flag, what suspends it.
+        | Command::FlagArrears { .. }
+        | Command::RecordInnocentArrears { .. }
+        | Command::AgreeRepaymentPlan { .. }
         | Command::ReplyToOffer {
             reply: OfferReply::RefuseUnjustified,
             ..
@@ -152,7 +157,13 @@ pub fn command_role(command: &Command) -> Role {
         | Command::ChangeDwellingState { .. }
         | Command::ConfirmRequirements { .. }
         | Command::ReplyToOffer { .. }
-        | Command::WarnCandidate { .. } => Role::Operatore,
+        | Command::WarnCandidate { .. }
+        // The month's notices and what follows them.
+        | Command::IssueRent { .. }
+        | Command::RecordGpdOutcome { .. }
+        | Command::RecordRentPayment { .. }
+        | Command::RemindRent { .. }
+        | Command::TellRentOverdue { .. } => Role::Operatore,
     }
 }
 

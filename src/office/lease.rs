@@ -10,7 +10,7 @@ use super::{Office, OfficeError};
 use crate::domain::appointment::Slot;
 use crate::domain::command::{Command, NewLease};
 use crate::domain::lease::{ContractFile, Lease, LeaseTerms, RentFigures, RentLine, lease_follows};
-use crate::domain::rent::{RentInput, RentRules, compute};
+use crate::domain::rent::{RentInput, compute};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Context, EventKind};
 use crate::messages::Values;
@@ -87,7 +87,7 @@ impl Office {
             ))
         })?;
         let rules = self
-            .rent_rules_in_force(signing.signed_on)?
+            .rent_rules_on(signing.signed_on)?
             .ok_or_else(|| OfficeError::Refused(NO_RENT_RULES.into()))?;
         let computation = compute(
             &rules,
@@ -147,10 +147,5 @@ impl Office {
             .into_iter()
             .filter_map(|file| file.lease)
             .collect())
-    }
-
-    /// The rent rules in force on `day`.
-    fn rent_rules_in_force(&self, _day: NaiveDate) -> Result<Option<RentRules>, OfficeError> {
-        Ok(None)
     }
 }

@@ -31,6 +31,7 @@ mod publish;
 mod queries;
 mod ranking;
 pub mod reads;
+mod rent;
 mod request;
 mod steps;
 mod stock;
@@ -65,6 +66,9 @@ pub use publish::{
 };
 pub use queries::{AgendaDay, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
+pub use rent::{
+    ArrearsRow, ON_RENT_DUE_SOON, ON_RENT_ISSUED, ON_RENT_OVERDUE, RentBatch, TenantAccount,
+};
 pub use request::{Progress, Reply, Request};
 pub use steps::{
     Batch, BatchProgress, BatchStep, ON_REFUSAL_NOTICE, ON_REGISTER, Step, StepDone, StepPreview,

@@ -43,6 +43,9 @@ pub struct BackupCounts {
     pub rounds: usize,
     pub placements: usize,
     pub leases: usize,
+    pub rent_rules: usize,
+    pub rent_notices: usize,
+    pub tenancies: usize,
 }
 
 impl Store {

@@ -15,6 +15,7 @@ pub mod lot;
 pub mod outbox;
 mod outbox_counts;
 mod ranking;
+mod rent;
 mod replay;
 mod stock;
 mod summaries;
@@ -37,7 +38,9 @@ pub use error::StoreError;
 pub use intake::SharedMember;
 pub use outbox::{BatchQueued, InterestedQueued, Outcome, Preview, Receipt, ReceiptsApplied};
 pub use ranking::{Candidate, LiveRanking, Published, compose_all};
+pub use rent::StepsCommitted;
 pub use workflows::access::{AccessEntry, AccessPage, Channel};
+pub use workflows::rent::GpdRequest;
 
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::{Application, ApplicationId, Call, Command, Context, Event, State};

@@ -192,6 +192,9 @@ impl Tx<'_> {
             round: after.round.as_ref(),
             placement: after.placement.as_ref(),
             dwelling: held,
+            rent_notice: command
+                .and_then(Command::rent_month)
+                .and_then(|month| after.rent_notices.get(&month)),
         };
 
         let draft = match compose.compose(&subject) {
@@ -208,7 +211,7 @@ impl Tx<'_> {
 
     /// A step: its command when given, and its message queued, both audited; an identical
     /// message already queued refuses the whole.
-    fn step(
+    pub(super) fn step(
         &self,
         command: Option<&Command>,
         application: Option<ApplicationId>,

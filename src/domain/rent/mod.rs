@@ -3,7 +3,15 @@
 //! from its ISEE, step by step. Amounts are whole cents; every step rounds half up to the cent.
 
 pub mod compute;
+pub mod month;
+pub mod notice;
 pub mod rules;
+pub mod tenancy;
 
 pub use compute::{RentComputation, RentInput, RentStep, compute};
+pub use month::Month;
+pub use notice::{
+    GpdOutcome, GpdState, Ledger, PaymentChannel, RentNotice, RentPayment, Rescheduled,
+};
 pub use rules::{BandFormula, LeaseTerms, Percent, RentBand, RentRules, RulesIssue, ZoneRates};
+pub use tenancy::{InnocentArrears, InnocentCause, RepaymentPlan, Tenancy};

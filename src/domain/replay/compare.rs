@@ -115,6 +115,18 @@ pub fn differences(expected: &World, stored: &World) -> Vec<Difference> {
     compare(&mut found, &expected.contracts, &stored.contracts, |id| {
         format!("contratto della domanda {id}")
     });
+    compare(&mut found, &expected.rent_rules, &stored.rent_rules, |v| {
+        format!("regole dei canoni {v}")
+    });
+    compare(
+        &mut found,
+        &expected.rent_notices,
+        &stored.rent_notices,
+        |(id, month)| format!("avviso del canone {month} della domanda {id}"),
+    );
+    compare(&mut found, &expected.tenancies, &stored.tenancies, |id| {
+        format!("morosità della domanda {id}")
+    });
     found
 }
 

@@ -22,6 +22,7 @@ use super::interested::Interested;
 use super::lease::ContractFile;
 use super::publication::{RankingHeader, objection_deadline, under_review};
 use super::ranking::{Draw, RankingKind};
+use super::rent::{Month, RentNotice, RentRules, Tenancy};
 use super::ruleset::Ruleset;
 use super::snapshot::{Snapshot, evolve};
 use super::stock::{Dwelling, DwellingCode, Placement, Round};
@@ -50,6 +51,12 @@ pub struct World {
     pub placements: BTreeMap<ApplicationId, Placement>,
     /// Contract files, by application.
     pub contracts: BTreeMap<ApplicationId, ContractFile>,
+    /// Rent rulesets, by version.
+    pub rent_rules: BTreeMap<String, RentRules>,
+    /// Rent notices, by tenancy and month.
+    pub rent_notices: BTreeMap<(ApplicationId, Month), RentNotice>,
+    /// The office's records of arrears, by tenancy.
+    pub tenancies: BTreeMap<ApplicationId, Tenancy>,
 }
 
 /// What the audit log says of a message when it was queued.
@@ -117,6 +124,9 @@ impl World {
             (_, Some(placement)) => Some(placement.call.clone()),
             _ => None,
         };
+        if event.kind.workflow() == Workflow::Rent {
+            return self.rent(event);
+        }
         let contract = event
             .application_id()
             .filter(|_| event.kind.workflow() == Workflow::Lease)
@@ -187,6 +197,43 @@ impl World {
             self.appointments.insert(appointment.id, appointment);
         }
         outcome
+    }
+
+    /// A rent event, with the tenancy's notices and record, the ruleset it names and the
+    /// counter of notice numbers (rebuilt from the notices: it only grows).
+    fn rent(&mut self, event: &Event) -> Result<(), DomainError> {
+        let id = event.application_id();
+        let rules_version = match &event.kind {
+            EventKind::RentRulesSaved { rules } => Some(rules.version.clone()),
+            _ => None,
+        };
+        let rent_notices: BTreeMap<Month, RentNotice> = match id {
+            Some(id) => self
+                .rent_notices
+                .range((id, Month::MIN)..=(id, Month::MAX))
+                .map(|((_, month), notice)| (*month, notice.clone()))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let mut snapshot = Snapshot {
+            rent_rules: rules_version
+                .as_ref()
+                .and_then(|version| self.rent_rules.get(version).cloned()),
+            rent_notices,
+            tenancy: id.and_then(|id| self.tenancies.get(&id).cloned()),
+            ..Snapshot::default()
+        };
+        evolve(&mut snapshot, event)?;
+        if let Some(rules) = snapshot.rent_rules {
+            self.rent_rules.insert(rules.version.clone(), rules);
+        }
+        if let Some(tenancy) = snapshot.tenancy {
+            self.tenancies.insert(tenancy.id, tenancy);
+        }
+        for (month, notice) in snapshot.rent_notices {
+            self.rent_notices.insert((notice.tenancy, month), notice);
+        }
+        Ok(())
     }
 
     /// The places of a round just opened, as the store builds them from the applications.

@@ -7,16 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::DomainError;
 
-/// What was typed, as a refusal may quote it: without control characters, at most 40
-/// characters.
-fn shown(input: &str) -> String {
-    input
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect()
-}
+use crate::domain::error::shown;
 
 /// A floor area in hundredths of a square metre: the register gives areas to the cent of m²,
 /// and the rent is computed from them to the cent of euro.

@@ -69,6 +69,8 @@ workflows! {
     assignment => Assignment(Assignment),
     /// The lease: the contract ready, the signing appointment, the signature.
     lease => Lease(LeaseRules),
+    /// Rent rules, monthly notices on pagoPA, payments, reminders and arrears.
+    rent => Rent(Rent),
 }
 
 /// What a workflow knows about its own commands and events. The root hands a workflow only

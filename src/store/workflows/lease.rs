@@ -42,7 +42,7 @@ impl Part for Lease {
     fn lines(&self) -> &'static [Lines] {
         &[Lines {
             label: "lease",
-            order: 140,
+            order: 150,
             keyed: false,
             export: Some(export),
             restore,

@@ -19,6 +19,7 @@ pub(super) mod log;
 pub(super) mod messages;
 pub(super) mod meta;
 pub(super) mod ranking;
+pub(crate) mod rent;
 pub(crate) mod stock;
 
 use std::io::Write;
@@ -35,7 +36,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 11] = [
+pub(crate) const PARTS: [&dyn Part; 12] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -48,6 +49,7 @@ pub(crate) const PARTS: [&dyn Part; 11] = [
     &assignment::Assignment,
     &stock::Stock,
     &lease::Lease,
+    &rent::Rent,
 ];
 
 /// A part of the store: what one workflow keeps, or the store's own meta and audit log.
@@ -270,6 +272,12 @@ mod tests {
             "count_outbox",
             "leases",
             "idx_lease_dwelling",
+            "rent_rules",
+            "rent_notices",
+            "tenancies",
+            "idx_rent_month",
+            "idx_gpd_pending",
+            "idx_rent_nav",
         ]
         .into_iter()
         .collect();
@@ -296,6 +304,9 @@ mod tests {
                 "dwelling",
                 "round",
                 "placement",
+                "rent_rules",
+                "rent_notice",
+                "tenancy",
                 "lease"
             ]
         );
