@@ -312,7 +312,8 @@ mod tests {
                 "{\"sconosciuto\":1}",
                 "unknown field `sconosciuto`, expected one of `meta`, `value`, `call`, \
                  `application`, `audit`, `outbox`, `appointment`, `interested`, `ruleset`, \
-                 `ranking`, `ranking_rows`, `access`, `dwelling`, `round`, `placement` at line 1 column 14",
+                 `ranking`, `ranking_rows`, `access`, `dwelling`, `round`, `placement`, \
+                 `rent_rules`, `rent_notice`, `tenancy`, `lease` at line 1 column 14",
             ),
             (
                 "{\"call\":1,\"call\":2}",

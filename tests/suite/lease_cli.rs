@@ -46,7 +46,7 @@ fn day(offset: u64) -> String {
 }
 
 #[test]
-fn ready_appointment_and_signature_on_the_command_line() {
+fn ready_and_appointment_queue_exactly_their_two_messages() {
     let (office, id, protocol) = decreed();
     let comune = fixture_arg("comune.toml");
     let before = messages_about(&office, id).len();
@@ -258,4 +258,93 @@ fn every_bad_input_is_refused_in_italian() {
         err.contains("il contratto segue il provvedimento di assegnazione"),
         "{err}"
     );
+}
+
+#[test]
+fn the_signature_prints_the_lease_and_the_lists_show_it() {
+    let office = Office::new();
+    let (open, _, protocol) = decreed_office(&office.path("db"));
+    common::assignment::save_example_rent_rules(&open);
+    drop(open);
+    common::wait_released(&office.path("db"));
+
+    let sign = |args: &[&str]| {
+        let mut all = vec!["contract", "sign", "--protocollo", &protocol];
+        all.extend_from_slice(args);
+        all.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let run_fails = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        office.fails(&args)
+    };
+    let err = run_fails(sign(&["--numero", "ERAP-1", "--data", &day(1)]));
+    assert!(
+        err.contains("la firma non può essere in un giorno futuro"),
+        "{err}"
+    );
+    let yesterday = (rome_day(0) - chrono::Days::new(1))
+        .format("%d/%m/%Y")
+        .to_string();
+    let err = run_fails(sign(&["--numero", "ERAP-1", "--data", &yesterday]));
+    assert!(
+        err.contains("prima del provvedimento di assegnazione"),
+        "{err}"
+    );
+    let err = run_fails(sign(&["--numero", &"N".repeat(31), "--data", &day(0)]));
+    assert!(err.contains("al massimo 30 caratteri"), "{err}");
+    let err = run_fails(sign(&[
+        "--numero",
+        "ERAP-1",
+        "--data",
+        &day(0),
+        "--decorrenza",
+        &yesterday,
+    ]));
+    assert!(err.contains("decorrenza"), "{err}");
+
+    let args = sign(&[
+        "--numero",
+        "ERAP-2025/0042",
+        "--data",
+        &day(0),
+        "--firmatario",
+        "Bianchi Carla",
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let signed = office.ok(&args);
+    let end = (rome_day(0) + chrono::Months::new(36))
+        .format("%d/%m/%Y")
+        .to_string();
+    for expected in [
+        "Contratto firmato.",
+        "Contratto n. ERAP-2025/0042",
+        "Firmato per l'ente da: Bianchi Carla",
+        "Alloggio FM-002: Via del Borgo 002, Fermo",
+        &format!("decorrenza {}, scadenza {end} (3 anni)", day(0)),
+        "Rinnovo tacito: 3 anni",
+        "Deposito cauzionale:",
+        "(3 mensilità)",
+        "tabella esempio-2025",
+        "Calcolo del canone:",
+        "1. Canone oggettivo: 52 m² × 4,80 €/m² (zona media) = 249,60 €",
+    ] {
+        assert!(signed.contains(expected), "{expected}\n{signed}");
+    }
+
+    let err = office.fails(&args);
+    assert!(err.contains("già firmato"), "{err}");
+
+    let shown = office.ok(&["contract", "show", "--protocollo", &protocol]);
+    assert!(shown.contains("Contratto n. ERAP-2025/0042"), "{shown}");
+    let list = office.ok(&["contract", "list"]);
+    assert!(list.starts_with("ERAP-2025/0042"), "{list}");
+    assert!(list.contains("1 contratto firmato."), "{list}");
+    let case = office.ok(&["show", "--protocollo", &protocol]);
+    assert!(case.contains("Contratto: n. ERAP-2025/0042"), "{case}");
+    assert!(case.contains("Calcolo del canone:"), "{case}");
+    assert!(
+        case.contains("contratto n. ERAP-2025/0042 firmato"),
+        "{case}"
+    );
+    office.ok(&["check"]);
 }
