@@ -6,7 +6,7 @@
 
 use super::{
     AssignmentCommand, AuditCommand, CallCommand, Command, ContractCommand, ImportCommand,
-    InterestedCommand, OutboxCommand, RankingCommand, ReviewCommand, UnitsCommand,
+    InterestedCommand, OutboxCommand, RankingCommand, RentCommand, ReviewCommand, UnitsCommand,
 };
 use crate::domain::roles::Role;
 
@@ -102,6 +102,15 @@ pub fn needed(command: Option<&Command>) -> Role {
             ContractCommand::Ready { .. }
             | ContractCommand::Appointment { .. }
             | ContractCommand::Sign { .. } => Role::Responsabile,
+        },
+        // The month's notices and payments are the office's; what stops or suspends the
+        // decadenza procedure is the responsabile's.
+        Command::Rent(rent) => match rent {
+            RentCommand::Show { .. } | RentCommand::Arrears => Role::Consultazione,
+            RentCommand::Remind { .. } | RentCommand::Paid { .. } => Role::Operatore,
+            RentCommand::Overdue | RentCommand::Innocent { .. } | RentCommand::Plan { .. } => {
+                Role::Responsabile
+            }
         },
     }
 }

@@ -34,6 +34,7 @@ mod outbox;
 mod output;
 mod progress;
 mod ranking;
+mod rent;
 mod review;
 pub mod seam;
 mod units;
@@ -229,6 +230,10 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "contratto")]
     Contract(ContractCommand),
+    /// Canoni: regole, avvisi mensili su pagoPA, pagamenti, promemoria, morosità.
+    #[command(subcommand)]
+    #[command(alias = "canoni")]
+    Rent(RentCommand),
     /// Mostra una domanda: richiedente, stato e storia. La lettura è registrata (vedi «accessi»).
     #[command(alias = "mostra")]
     Show {
@@ -255,6 +260,66 @@ pub enum Command {
         /// Giorno, gg/mm/aaaa (predefinito: oggi, ora di Roma).
         #[arg(long, value_name = "GG/MM/AAAA")]
         giorno: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RentCommand {
+    /// Accoda «Hai un pagamento in scadenza» agli avvisi non pagati che scadono entro N giorni,
+    /// una volta per avviso.
+    #[command(alias = "promemoria")]
+    Remind {
+        /// Giorni alla scadenza.
+        #[arg(long, value_name = "N")]
+        entro: u32,
+    },
+    /// Accoda «Pagamento non effettuato» agli avvisi scaduti e non pagati, una volta per
+    /// avviso; segnala per la decadenza chi ha raggiunto la soglia di mensilità non pagate.
+    #[command(alias = "scaduti")]
+    Overdue,
+    /// Registra un pagamento allo sportello o con bonifico; pagoPA ne è informato alla
+    /// sincronizzazione.
+    #[command(alias = "pagato")]
+    Paid {
+        /// Numero avviso (18 cifre, anche a gruppi).
+        #[arg(long, value_name = "NUMERO")]
+        avviso: String,
+        /// Data del pagamento, gg/mm/aaaa.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        data: String,
+    },
+    /// Il conto di un inquilino: avvisi, pagamenti, saldo, mensilità non pagate.
+    #[command(alias = "conto")]
+    Show {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+    },
+    /// Gli inquilini morosi, dal più lungo arretrato.
+    #[command(alias = "morosi")]
+    Arrears,
+    /// Riconosce la morosità incolpevole (DM 14/5/2014): la decadenza non parte.
+    #[command(alias = "incolpevole")]
+    Innocent {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// licenziamento, riduzione-orario, contratto-non-rinnovato, cessazione-attivita,
+        /// malattia-grave, decesso.
+        #[arg(long, value_name = "CAUSA")]
+        causa: String,
+        /// I documenti che la provano.
+        #[arg(long, value_name = "TESTO")]
+        documenti: String,
+    },
+    /// Piano di rientro: gli arretrati scaduti in N rate aggiunte agli avvisi successivi.
+    #[command(alias = "piano")]
+    Plan {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        #[arg(long, value_name = "N")]
+        rate: u8,
+        /// Primo mese con la rata, aaaa-mm (predefinito: il mese dopo l'ultimo avviso).
+        #[arg(long, value_name = "AAAA-MM")]
+        dal: Option<String>,
     },
 }
 

@@ -1,7 +1,8 @@
 //! The readers and writers of the files the office exchanges with the outside: the portal's
-//! applications CSV, a call's TOML, a ruleset's TOML, the list of interested citizens and the
-//! ranking exports. Each checks a whole file and names every fault as `file:line`, in Italian;
-//! nothing here writes to the store except the import of applications, all or nothing.
+//! applications CSV, a call's TOML, a ruleset's TOML, the rent rules' TOML, the list of
+//! interested citizens and the ranking exports. Each checks a whole file and names every fault
+//! as `file:line`, in Italian; nothing here writes to the store except the import of
+//! applications, all or nothing.
 
 pub mod applications_csv;
 pub mod call_toml;
@@ -13,6 +14,7 @@ pub mod key_file;
 pub mod private;
 pub mod ranking_export;
 pub mod reasons;
+pub mod rent_toml;
 pub mod roles_toml;
 pub mod ruleset_toml;
 pub mod text;

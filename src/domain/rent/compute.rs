@@ -122,7 +122,10 @@ pub fn compute(rules: &RentRules, input: &RentInput) -> RentComputation {
             }
         },
     };
-    if input.household_size == 1
+    // Without an ISEE the tenant pays the canone oggettivo as it is: the reduction is a benefit
+    // of the bands.
+    if input.isee.is_some()
+        && input.household_size == 1
         && let Some(reduction) = rules.single_person_reduction
     {
         let kept = Percent::from_basis_points(
@@ -186,3 +189,6 @@ fn area_label(area: Area) -> String {
         part => format!("{},{part:02}", hundredths / 100),
     }
 }
+
+#[cfg(test)]
+mod tests;

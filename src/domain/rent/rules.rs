@@ -1,9 +1,12 @@
 //! A rent ruleset: €/m² by zone, the bands by ISEE with their formula, the minimum rent, the
 //! optional one-person reduction, and the regional terms of lease and collection.
 
+use std::ops::RangeInclusive;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::DomainError;
 use crate::domain::money::Money;
 use crate::domain::stock::Zone;
 
@@ -23,6 +26,56 @@ impl Percent {
 
     pub const fn basis_points(self) -> u32 {
         self.0
+    }
+
+    /// Reads a percentage written the Italian way: "15", "12,5", "12,25", also with "%" after.
+    /// At most two decimals, never above 1000 %.
+    pub fn parse(input: &str) -> Result<Percent, DomainError> {
+        let text = input.trim().trim_end_matches('%').trim_end();
+        let invalid = |why: &str| {
+            let shown: String = input
+                .trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(20)
+                .collect();
+            DomainError::invalid(
+                "percentuale",
+                format!("«{shown}» non valida: {why} (es. 15 o 12,5)"),
+            )
+        };
+        if text.is_empty() {
+            return Err(invalid("mancante"));
+        }
+        let (whole, decimals) = match text.split_once(',') {
+            Some(parts) => parts,
+            None if text.contains('.') => return Err(invalid("usare la virgola per i decimali")),
+            None => (text, ""),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("servono cifre"));
+        }
+        if text.contains(',') && decimals.is_empty() {
+            return Err(invalid("mancano le cifre dopo la virgola"));
+        }
+        if decimals.len() > 2 || !decimals.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("al massimo due decimali"));
+        }
+        let too_large = || invalid("oltre 1000 %");
+        let whole: u32 = whole
+            .parse()
+            .ok()
+            .filter(|w| *w <= Percent::MAX_BASIS_POINTS / 100)
+            .ok_or_else(too_large)?;
+        let mut part: u32 = decimals.parse().unwrap_or(0);
+        if decimals.len() == 1 {
+            part *= 10;
+        }
+        let bp = whole * 100 + part;
+        if bp > Percent::MAX_BASIS_POINTS {
+            return Err(too_large());
+        }
+        Ok(Percent(bp))
     }
 
     /// Italian form: "15 %", "12,5 %", "12,25 %".
@@ -91,6 +144,19 @@ pub struct LeaseTerms {
     pub due_day: u8,
     /// Months of unpaid rent that flag the tenancy for decadenza.
     pub arrears_months: u8,
+}
+
+impl LeaseTerms {
+    /// Each term with its key in the ruleset file and the values it admits.
+    pub fn ranged(&self) -> [(&'static str, u8, RangeInclusive<u8>); 5] {
+        [
+            ("contratto.durata_anni", self.duration_years, 1..=30),
+            ("contratto.rinnovo_anni", self.renewal_years, 0..=30),
+            ("contratto.mesi_deposito", self.deposit_months, 0..=12),
+            ("riscossione.giorno_scadenza", self.due_day, 1..=28),
+            ("riscossione.mesi_morosita", self.arrears_months, 1..=24),
+        ]
+    }
 }
 
 impl Default for LeaseTerms {
@@ -205,12 +271,21 @@ impl RentRules {
                 }
                 (None, false) => {}
             }
-            let share = match band.formula {
-                BandFormula::IseeShare(p) | BandFormula::ObjectiveShare(p) => p,
+            // Decadenza is everything above the limit of continued eligibility: a band above a
+            // decadenza band cannot be anything else.
+            if !band.decadenza && self.bands[..index].iter().any(|b| b.decadenza) {
+                return Err(RulesIssue::new(
+                    format!("fasce[{index}].decadenza"),
+                    "dopo una fascia di decadenza anche le seguenti sono di decadenza",
+                ));
+            }
+            let (share, share_key) = match band.formula {
+                BandFormula::IseeShare(p) => (p, "quota_isee"),
+                BandFormula::ObjectiveShare(p) => (p, "quota_canone_oggettivo"),
             };
             if share.basis_points() == 0 || share.basis_points() > Percent::MAX_BASIS_POINTS {
                 return Err(RulesIssue::new(
-                    format!("fasce[{index}]"),
+                    format!("fasce[{index}].{share_key}"),
                     "percentuale fuori intervallo (maggiore di 0 e al più 1000 %)",
                 ));
             }
@@ -223,14 +298,7 @@ impl RentRules {
                 "percentuale fuori intervallo (maggiore di 0 e minore di 100 %)",
             ));
         }
-        let terms = &self.terms;
-        for (key, value, range) in [
-            ("contratto.durata_anni", terms.duration_years, 1..=30),
-            ("contratto.rinnovo_anni", terms.renewal_years, 0..=30),
-            ("contratto.mesi_deposito", terms.deposit_months, 0..=12),
-            ("riscossione.giorno_scadenza", terms.due_day, 1..=28),
-            ("riscossione.mesi_morosita", terms.arrears_months, 1..=24),
-        ] {
+        for (key, value, range) in self.terms.ranged() {
             if !range.contains(&value) {
                 return Err(RulesIssue::new(
                     key,
@@ -243,5 +311,92 @@ impl RentRules {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn percentages_are_read_the_italian_way() {
+        assert_eq!(Percent::parse("15"), Ok(Percent::from_basis_points(1_500)));
+        assert_eq!(
+            Percent::parse("12,5"),
+            Ok(Percent::from_basis_points(1_250))
+        );
+        assert_eq!(
+            Percent::parse("12,25"),
+            Ok(Percent::from_basis_points(1_225))
+        );
+        assert_eq!(
+            Percent::parse(" 10 % "),
+            Ok(Percent::from_basis_points(1_000))
+        );
+        assert_eq!(Percent::parse("0,05"), Ok(Percent::from_basis_points(5)));
+        assert_eq!(
+            Percent::parse("1000"),
+            Ok(Percent::from_basis_points(100_000))
+        );
+    }
+
+    #[test]
+    fn bad_percentages_are_refused_in_italian() {
+        let reason = |text: &str| match Percent::parse(text) {
+            Err(DomainError::Invalid { field, reason }) => {
+                assert_eq!(field, "percentuale");
+                reason
+            }
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(reason(""), "«» non valida: mancante (es. 15 o 12,5)");
+        assert_eq!(
+            reason("12.5"),
+            "«12.5» non valida: usare la virgola per i decimali (es. 15 o 12,5)"
+        );
+        assert_eq!(
+            reason("12,125"),
+            "«12,125» non valida: al massimo due decimali (es. 15 o 12,5)"
+        );
+        assert_eq!(
+            reason("12,"),
+            "«12,» non valida: mancano le cifre dopo la virgola (es. 15 o 12,5)"
+        );
+        assert_eq!(
+            reason("-5"),
+            "«-5» non valida: servono cifre (es. 15 o 12,5)"
+        );
+        assert_eq!(
+            reason(",5"),
+            "«,5» non valida: servono cifre (es. 15 o 12,5)"
+        );
+        assert_eq!(
+            reason("1000,01"),
+            "«1000,01» non valida: oltre 1000 % (es. 15 o 12,5)"
+        );
+        assert_eq!(
+            reason("99999999999"),
+            "«99999999999» non valida: oltre 1000 % (es. 15 o 12,5)"
+        );
+    }
+
+    proptest! {
+        /// Every percentage the rules can hold reads back from its own label.
+        #[test]
+        fn a_percent_reads_back_from_its_label(bp in 0..=Percent::MAX_BASIS_POINTS) {
+            let percent = Percent::from_basis_points(bp);
+            prop_assert_eq!(Percent::parse(&percent.label()), Ok(percent));
+        }
+
+        /// Whatever is typed, the reader answers without panicking, and what it accepts is in
+        /// range.
+        #[test]
+        fn any_text_is_read_or_refused(text in "[0-9,.% -]{0,12}") {
+            if let Ok(percent) = Percent::parse(&text) {
+                prop_assert!(percent.basis_points() <= Percent::MAX_BASIS_POINTS);
+            }
+        }
     }
 }

@@ -1,0 +1,215 @@
+//! `alloggi rent …`: the rent rules, the month's notices and their sync with pagoPA, counter
+//! payments, reminders, missed payments, a tenant's account and the office's decisions on
+//! arrears.
+
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+
+use super::RentCommand;
+use super::commands::context;
+use super::progress::Progress;
+use crate::domain::Application;
+use crate::domain::notice::NoticeNumber;
+use crate::domain::number::plural;
+use crate::domain::rent::{GpdState, InnocentCause, Month, PaymentChannel, RentNotice};
+use crate::domain::time::{format_date, parse_date, rome_date};
+use crate::messages::text::clean_line;
+use crate::office::{Caller, Office, RentBatch};
+
+pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), String> {
+    let ctx = context(actor);
+    let today = rome_date(ctx.now);
+    match command {
+        RentCommand::Remind { entro } => {
+            office.comune()?;
+            let stop = AtomicBool::new(false);
+            let progress = Progress::bar("Promemoria di scadenza", 0);
+            let batch =
+                office.remind_rent(&ctx, entro, &stop, &mut |b| progress.set(b.done, b.total))?;
+            drop(progress);
+            println!(
+                "Avvisi in scadenza entro {}: {} accodati «Hai un pagamento in scadenza».",
+                plural(entro as usize, "giorno", "giorni"),
+                batch.committed
+            );
+            skipped_line(&batch);
+        }
+        RentCommand::Overdue => {
+            office.comune()?;
+            let stop = AtomicBool::new(false);
+            let progress = Progress::bar("Avvisi scaduti", 0);
+            let (batch, flagged) =
+                office.tell_rent_overdue(&ctx, &stop, &mut |b| progress.set(b.done, b.total))?;
+            drop(progress);
+            println!(
+                "Avvisi scaduti senza pagamento: {} accodati «Pagamento non effettuato».",
+                batch.committed
+            );
+            skipped_line(&batch);
+            for row in &flagged {
+                println!(
+                    "Segnalata per la decadenza: {} {} ({} mensilità, {} €).",
+                    row.protocol,
+                    clean_line(&row.tenant),
+                    row.ledger.months_in_arrears,
+                    row.ledger.arrears.format_plain()
+                );
+            }
+        }
+        RentCommand::Paid { avviso, data } => {
+            let nav = NoticeNumber::parse(&avviso).map_err(|e| format!("--avviso: {e}"))?;
+            let paid_on = date("--data", &data)?;
+            let notice = office.record_counter_payment(&ctx, &nav, paid_on)?;
+            println!(
+                "Avviso {} ({} €, canone di {}) pagato il {}: pagoPA sarà informato alla prossima sincronizzazione (alloggi rent sync).",
+                notice.notice.grouped(),
+                notice.amount.format_plain(),
+                notice.month.label(),
+                format_date(paid_on)
+            );
+        }
+        RentCommand::Show { protocollo } => {
+            let app = by_protocol(office, &protocollo)?;
+            let account = office.tenant_account(app.id, today)?;
+            println!(
+                "Conto del canone di {} ({}).",
+                clean_line(&app.applicant_name()),
+                protocollo.trim()
+            );
+            for notice in &account.notices {
+                println!("{}", notice_line(notice, today));
+            }
+            let l = &account.ledger;
+            println!(
+                "Emesso {} €, pagato {} €, scaduto e non pagato {} € ({} mensilità), da pagare non ancora scaduto {} €.",
+                l.issued.format_plain(),
+                l.paid.format_plain(),
+                l.arrears.format_plain(),
+                l.months_in_arrears,
+                l.current.format_plain()
+            );
+            if let Some(tenancy) = &account.tenancy {
+                if let Some((on, months)) = tenancy.flagged {
+                    println!(
+                        "Segnalata per la decadenza il {} ({months} mensilità).",
+                        format_date(on)
+                    );
+                }
+                if let Some(why) = tenancy.suspension() {
+                    println!("Decadenza sospesa: {why}.");
+                }
+            }
+        }
+        RentCommand::Arrears => {
+            let rows = office.arrears(today)?;
+            if rows.is_empty() {
+                println!("Nessun canone scaduto e non pagato.");
+            }
+            for row in rows {
+                println!(
+                    "{:>3} mesi  {:>10} €  {:<14} {:<28} {}",
+                    row.ledger.months_in_arrears,
+                    row.ledger.arrears.format_plain(),
+                    row.protocol,
+                    clean_line(&row.tenant).chars().take(28).collect::<String>(),
+                    match (&row.suspension, row.flagged) {
+                        (Some(why), _) => format!("sospesa: {why}"),
+                        (None, Some(on)) =>
+                            format!("segnalata per la decadenza il {}", format_date(on)),
+                        (None, None) => String::new(),
+                    }
+                );
+            }
+        }
+        RentCommand::Innocent {
+            protocollo,
+            causa,
+            documenti,
+        } => {
+            let app = by_protocol(office, &protocollo)?;
+            let cause = InnocentCause::parse(&causa).map_err(|e| format!("--causa: {e}"))?;
+            office.record_innocent_arrears(&ctx, app.id, cause, &documenti)?;
+            println!(
+                "Morosità incolpevole riconosciuta per {} ({}): la decadenza non parte.",
+                protocollo.trim(),
+                cause.label()
+            );
+        }
+        RentCommand::Plan {
+            protocollo,
+            rate,
+            dal,
+        } => {
+            let app = by_protocol(office, &protocollo)?;
+            let from = dal
+                .as_deref()
+                .map(|m| Month::parse(m).map_err(|e| format!("--dal: {e}")))
+                .transpose()?;
+            let tenancy = office.agree_repayment_plan(&ctx, app.id, rate, from)?;
+            if let Some(plan) = tenancy.plan {
+                println!(
+                    "Piano di rientro per {}: {} € in {} rate da {} € sugli avvisi da {} in poi; gli avvisi scaduti passano nel piano e saranno annullati su pagoPA.",
+                    protocollo.trim(),
+                    plan.total.format_plain(),
+                    plan.instalments,
+                    plan.instalment.format_plain(),
+                    plan.from.label()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn skipped_line(batch: &RentBatch) {
+    if batch.skipped > 0 {
+        println!(
+            "{} saltati{}.",
+            batch.skipped,
+            batch
+                .first_skip
+                .as_ref()
+                .map(|why| format!(" (il primo: {why})"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// One notice on one line: month, number, amount, due day, and how it stands.
+pub(super) fn notice_line(notice: &RentNotice, today: NaiveDate) -> String {
+    let state = match (&notice.payment, &notice.rescheduled) {
+        (Some(payment), _) => format!(
+            "pagato il {}{}",
+            format_date(payment.paid_on),
+            match payment.channel {
+                PaymentChannel::PagoPa => " (pagoPA)",
+                PaymentChannel::Sportello => " (sportello)",
+            }
+        ),
+        (None, Some(_)) => "nel piano di rientro".to_string(),
+        (None, None) if notice.is_late(today) => "scaduto".to_string(),
+        (None, None) => "da pagare".to_string(),
+    };
+    let gpd = match &notice.gpd {
+        GpdState::Published { .. } => String::new(),
+        other => format!(", {}", other.label()),
+    };
+    format!(
+        "{}  {}  {:>9} €  scad. {}  {state}{gpd}",
+        notice.month,
+        notice.notice.grouped(),
+        notice.amount.format_plain(),
+        format_date(notice.due)
+    )
+}
+
+fn by_protocol(office: &Office, text: &str) -> Result<Application, String> {
+    office
+        .application_by_protocol(text.trim())?
+        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
+}
+
+fn date(flag: &str, text: &str) -> Result<NaiveDate, String> {
+    parse_date(text).map_err(|e| format!("{flag}: {e}"))
+}
