@@ -348,3 +348,47 @@ fn the_signature_prints_the_lease_and_the_lists_show_it() {
     );
     office.ok(&["check"]);
 }
+
+#[test]
+fn the_lease_is_the_responsabiles_and_reading_it_anyones() {
+    let (office, _, protocol) = decreed();
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .expect("id runs");
+    let me = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    std::fs::write(
+        office.path("db").join("ruoli.toml"),
+        format!("[utenti]\n{me} = \"operatore\"\n"),
+    )
+    .expect("roles file");
+    let comune = fixture_arg("comune.toml");
+    for args in [
+        vec![
+            "contract",
+            "ready",
+            "--protocollo",
+            &protocol,
+            "--comune",
+            &comune,
+        ],
+        vec![
+            "contract",
+            "sign",
+            "--protocollo",
+            &protocol,
+            "--numero",
+            "ERAP-1",
+            "--data",
+            "01/01/2026",
+        ],
+    ] {
+        let err = office.fails(&args);
+        assert!(
+            err.contains(&format!("serve il ruolo responsabile: {me} è operatore")),
+            "{err}"
+        );
+    }
+    let list = office.ok(&["contract", "list"]);
+    assert!(list.contains("0 contratti firmati."), "{list}");
+}
