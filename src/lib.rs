@@ -7,6 +7,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod files;
+pub mod gpd;
 pub mod io;
 pub mod logging;
 pub mod messages;

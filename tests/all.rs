@@ -4,5 +4,6 @@
 mod common;
 mod suite;
 mod support {
+    pub mod gpd_stand_in;
     pub mod io_stand_in;
 }

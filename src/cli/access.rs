@@ -106,7 +106,12 @@ pub fn needed(command: Option<&Command>) -> Role {
         // The month's notices and payments are the office's; what stops or suspends the
         // decadenza procedure is the responsabile's.
         Command::Rent(rent) => match rent {
-            RentCommand::Show { .. } | RentCommand::Arrears => Role::Consultazione,
+            RentCommand::Rules {
+                controlla: true, ..
+            }
+            | RentCommand::Show { .. }
+            | RentCommand::Arrears => Role::Consultazione,
+            RentCommand::Rules { .. } => Role::Amministratore,
             RentCommand::Remind { .. } | RentCommand::Paid { .. } => Role::Operatore,
             RentCommand::Overdue | RentCommand::Innocent { .. } | RentCommand::Plan { .. } => {
                 Role::Responsabile

@@ -265,6 +265,17 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RentCommand {
+    /// Carica le regole dei canoni (fasce ISEE, €/m² per zona, minimo, durata del contratto,
+    /// scadenza degli avvisi, soglia di morosità) da un file TOML; esempio:
+    /// fixtures/rent/esempio.toml.
+    #[command(alias = "regole")]
+    Rules {
+        /// File TOML delle regole.
+        file: std::path::PathBuf,
+        /// Controlla soltanto il file, senza caricarlo.
+        #[arg(long)]
+        controlla: bool,
+    },
     /// Accoda «Hai un pagamento in scadenza» agli avvisi non pagati che scadono entro N giorni,
     /// una volta per avviso.
     #[command(alias = "promemoria")]

@@ -21,6 +21,7 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
     let ctx = context(actor);
     let today = rome_date(ctx.now);
     match command {
+        RentCommand::Rules { file, controlla } => rules(office, &file, controlla, &ctx)?,
         RentCommand::Remind { entro } => {
             office.comune()?;
             let stop = AtomicBool::new(false);
@@ -159,6 +160,51 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
             }
         }
     }
+    Ok(())
+}
+
+/// The file is read here, on the caller's side; the office checks and saves the rules.
+fn rules(
+    office: &Office,
+    file: &std::path::Path,
+    only_check: bool,
+    ctx: &crate::domain::Context,
+) -> Result<(), String> {
+    let name = file.display().to_string();
+    let text = super::seam::read_text(file).map_err(|reason| {
+        crate::files::rent_toml::RentFileError {
+            file: name.clone(),
+            line: 0,
+            reason,
+        }
+        .to_string()
+    })?;
+    let rules = crate::files::rent_toml::parse(&name, &text).map_err(|e| e.to_string())?;
+    let summary = format!(
+        "«{}» versione {}, in vigore dal {}: {} fasce ({}), minimo {} €{}",
+        rules.name,
+        rules.version,
+        format_date(rules.effective_from),
+        rules.bands.len(),
+        rules
+            .bands
+            .iter()
+            .map(|b| b.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        rules.minimum.format_plain(),
+        if rules.example {
+            " (regole di ESEMPIO: vanno sostituite con quelle della Regione o del Comune)"
+        } else {
+            ""
+        }
+    );
+    if only_check {
+        println!("Regole valide {summary}.");
+        return Ok(());
+    }
+    office.save_rent_rules(ctx, rules)?;
+    println!("Regole dei canoni caricate: {summary}.");
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod event;
 pub mod fee;
 pub mod fiscal_code;
 pub mod household;
+pub mod iban;
 pub mod interested;
 pub mod lease;
 pub mod limits;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::key::{ApiKey, KeyError};
 use super::pace::{Instant, Pace, PaceError, Pacer, RATE_ENV};
-use super::transport::check_transport;
+use super::transport::parse_service_url;
 use crate::messages::NewMessage;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.io.pagopa.it/api/v1";
@@ -112,26 +112,10 @@ impl ClientConfig {
 /// Parsed once; endpoint paths are appended segment by segment, so a fiscal code or an id
 /// can never change the path's shape.
 fn parse_base_url(text: &str) -> Result<Url, IoError> {
-    let value = text.trim();
-    let error = |reason| IoError::BaseUrl {
+    parse_service_url(text).map_err(|reason| IoError::BaseUrl {
         value: text.to_string(),
         reason,
-    };
-    let url = Url::parse(value).map_err(|_| error("non è un indirizzo"))?;
-    if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(error("deve iniziare con https://"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(error("manca il nome del server"));
-    }
-    check_transport(&url).map_err(error)?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(error("non deve contenere credenziali"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(error("non deve contenere ? o #"));
-    }
-    Ok(url)
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -494,7 +478,7 @@ impl IoClient {
 
     async fn error_detail(&self, response: &mut reqwest::Response) -> String {
         match read_capped(response).await {
-            Ok(bytes) => problem_text(&bytes, Some(&self.key)),
+            Ok(bytes) => problem_text("IO", &bytes, Some(&self.key)),
             Err(_) => "risposta di IO senza dettagli".to_string(),
         }
     }
@@ -553,7 +537,9 @@ fn is_plausible_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-async fn read_capped(response: &mut reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+pub(crate) async fn read_capped(
+    response: &mut reqwest::Response,
+) -> Result<Vec<u8>, reqwest::Error> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         let room = MAX_BODY_BYTES.saturating_sub(body.len());
@@ -566,12 +552,12 @@ async fn read_capped(response: &mut reqwest::Response) -> Result<Vec<u8>, reqwes
 }
 
 /// Reads a small body to the end so the connection can be reused; its content is not needed.
-async fn drain(response: &mut reqwest::Response) {
+pub(crate) async fn drain(response: &mut reqwest::Response) {
     let _ = read_capped(response).await;
 }
 
 /// `title: detail` of a ProblemJson, the `message` of an APIM error, or the text itself.
-fn problem_text(body: &[u8], key: Option<&ApiKey>) -> String {
+pub(crate) fn problem_text(service: &str, body: &[u8], key: Option<&ApiKey>) -> String {
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(map)) => {
             let field = |name: &str| {
@@ -592,14 +578,14 @@ fn problem_text(body: &[u8], key: Option<&ApiKey>) -> String {
     };
     let cleaned = clean(&text, MAX_DETAIL_CHARS, key);
     if cleaned.is_empty() {
-        "risposta di IO senza dettagli".to_string()
+        format!("risposta di {service} senza dettagli")
     } else {
         cleaned
     }
 }
 
 /// One line of at most `max_chars`, without control characters and without the key.
-fn clean(text: &str, max_chars: usize, key: Option<&ApiKey>) -> String {
+pub(crate) fn clean(text: &str, max_chars: usize, key: Option<&ApiKey>) -> String {
     let mut text: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -621,7 +607,7 @@ fn clean(text: &str, max_chars: usize, key: Option<&ApiKey>) -> String {
 }
 
 /// The error and its causes, without the URL (which can hold a fiscal code).
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current = Some(error);
     while let Some(err) = current {
@@ -772,18 +758,21 @@ mod tests {
     fn problem_text_prefers_title_and_detail() {
         let body = br#"{"type":"about:blank","title":"Invalid message structure","status":400,"detail":"value at [root.content.subject] is not valid"}"#;
         assert_eq!(
-            problem_text(body, None),
+            problem_text("IO", body, None),
             "Invalid message structure: value at [root.content.subject] is not valid"
         );
         let apim =
             br#"{"statusCode":401,"message":"Access denied due to invalid subscription key."}"#;
         assert_eq!(
-            problem_text(apim, None),
+            problem_text("IO", apim, None),
             "Access denied due to invalid subscription key."
         );
-        assert_eq!(problem_text(b"", None), "risposta di IO senza dettagli");
         assert_eq!(
-            problem_text(b"<html>\n<b>502</b>\r\n</html>", None),
+            problem_text("IO", b"", None),
+            "risposta di IO senza dettagli"
+        );
+        assert_eq!(
+            problem_text("IO", b"<html>\n<b>502</b>\r\n</html>", None),
             "<html> <b>502</b> </html>"
         );
     }
@@ -794,7 +783,7 @@ mod tests {
             r#"{{"title":"Errore","detail":"chiave chiave-segreta\u0000\u001b[31m rifiutata {}"}}"#,
             "x".repeat(1000)
         );
-        let text = problem_text(body.as_bytes(), Some(&key()));
+        let text = problem_text("IO", body.as_bytes(), Some(&key()));
         assert!(!text.contains("chiave-segreta"));
         assert!(text.contains("***"));
         assert!(!text.chars().any(char::is_control));

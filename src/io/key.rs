@@ -1,15 +1,34 @@
-//! The IO API key (`Ocp-Apim-Subscription-Key`): where it is read from, and a type that never
-//! prints it, so it cannot end up in a log, an error or a screen by accident.
+//! Subscription keys of PagoPA's services (`Ocp-Apim-Subscription-Key`): where they are read
+//! from, and a type that never prints them, so a key cannot end up in a log, an error or a
+//! screen by accident. IO and GPD read theirs the same way, each from its own variables.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Variable holding the key itself.
+/// Variable holding the IO key itself.
 pub const KEY_ENV: &str = "ALLOGGI_IO_API_KEY";
-/// Variable holding the path of a file that contains the key.
+/// Variable holding the path of a file that contains the IO key.
 pub const KEY_FILE_ENV: &str = "ALLOGGI_IO_API_KEY_FILE";
 
-/// The subscription key of the Comune's IO service.
+/// Which service a key is for and the two variables it may come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyVars {
+    /// How the messages name the key: «la chiave IO».
+    pub service: &'static str,
+    /// Variable holding the key itself.
+    pub value: &'static str,
+    /// Variable holding the path of a file that contains the key.
+    pub file: &'static str,
+}
+
+/// The variables of the IO key.
+pub const IO_KEY: KeyVars = KeyVars {
+    service: "IO",
+    value: KEY_ENV,
+    file: KEY_FILE_ENV,
+};
+
+/// A subscription key of one of PagoPA's services.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
@@ -43,74 +62,133 @@ impl fmt::Display for ApiKey {
     }
 }
 
+/// A key that could not be read, with the variables that name it.
 #[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error(
-        "nessuna chiave IO: impostare {KEY_ENV} con la chiave oppure {KEY_FILE_ENV} con il percorso di un file che la contiene (permessi 600)"
-    )]
+#[error("{}", describe(.vars, .fault))]
+pub struct KeyError {
+    pub vars: KeyVars,
+    pub fault: KeyFault,
+}
+
+#[derive(Debug)]
+pub enum KeyFault {
     Missing,
-    #[error("il file della chiave IO «{}» non esiste", .0.display())]
     NotFound(PathBuf),
-    #[error("«{}» non è un file regolare: indicare in {KEY_FILE_ENV} il file della chiave IO", .0.display())]
     NotRegular(PathBuf),
-    #[error(
-        "i permessi {mode:04o} di «{path}» sono troppo aperti: la chiave IO non deve essere leggibile da gruppo o altri (chmod 600 {path})",
-        path = .path.display()
-    )]
-    TooOpen { path: PathBuf, mode: u32 },
-    #[error("il file della chiave IO «{}» è vuoto", .0.display())]
+    TooOpen {
+        path: PathBuf,
+        mode: u32,
+    },
     Empty(PathBuf),
-    #[error("il file della chiave IO «{}» è troppo grande per contenere solo la chiave", .0.display())]
     TooLarge(PathBuf),
-    #[error("il file della chiave IO «{}» non è testo UTF-8", .0.display())]
     NotText(PathBuf),
-    #[error("impossibile leggere il file della chiave IO «{}»: {source}", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
 }
 
-/// The key from `ALLOGGI_IO_API_KEY`, else from the file named by `ALLOGGI_IO_API_KEY_FILE`.
+impl KeyError {
+    fn new(vars: KeyVars, fault: KeyFault) -> KeyError {
+        KeyError { vars, fault }
+    }
+}
+
+fn describe(vars: &KeyVars, fault: &KeyFault) -> String {
+    let KeyVars {
+        service,
+        value,
+        file,
+    } = vars;
+    match fault {
+        KeyFault::Missing => format!(
+            "nessuna chiave {service}: impostare {value} con la chiave oppure {file} con il percorso di un file che la contiene (permessi 600)"
+        ),
+        KeyFault::NotFound(path) => format!(
+            "il file della chiave {service} «{}» non esiste",
+            path.display()
+        ),
+        KeyFault::NotRegular(path) => format!(
+            "«{}» non è un file regolare: indicare in {file} il file della chiave {service}",
+            path.display()
+        ),
+        KeyFault::TooOpen { path, mode } => format!(
+            "i permessi {mode:04o} di «{path}» sono troppo aperti: la chiave {service} non deve essere leggibile da gruppo o altri (chmod 600 {path})",
+            path = path.display()
+        ),
+        KeyFault::Empty(path) => format!(
+            "il file della chiave {service} «{}» è vuoto",
+            path.display()
+        ),
+        KeyFault::TooLarge(path) => format!(
+            "il file della chiave {service} «{}» è troppo grande per contenere solo la chiave",
+            path.display()
+        ),
+        KeyFault::NotText(path) => format!(
+            "il file della chiave {service} «{}» non è testo UTF-8",
+            path.display()
+        ),
+        KeyFault::Read { path, source } => format!(
+            "impossibile leggere il file della chiave {service} «{}»: {source}",
+            path.display()
+        ),
+    }
+}
+
+/// The IO key from `ALLOGGI_IO_API_KEY`, else from the file named by `ALLOGGI_IO_API_KEY_FILE`.
 pub fn key_from_env() -> Result<ApiKey, KeyError> {
-    let value = std::env::var(KEY_ENV).ok();
-    let file = std::env::var_os(KEY_FILE_ENV)
+    key_from_vars(IO_KEY)
+}
+
+/// The key from `vars.value`, else from the file named by `vars.file`.
+pub fn key_from_vars(vars: KeyVars) -> Result<ApiKey, KeyError> {
+    let value = std::env::var(vars.value).ok();
+    let file = std::env::var_os(vars.file)
         .filter(|p| !p.is_empty())
         .map(PathBuf::from);
-    load_key(value, file.as_deref())
+    load_key_for(vars, value, file.as_deref())
+}
+
+/// The IO key from the variable's value or the file; see `load_key_for`.
+pub fn load_key(env_value: Option<String>, file: Option<&Path>) -> Result<ApiKey, KeyError> {
+    load_key_for(IO_KEY, env_value, file)
 }
 
 /// A non-empty value (the environment variable) wins; otherwise the file, which must be a
 /// regular file readable only by its owner, as ssh demands of a private key: a key that other
-/// accounts on the machine can read lets them write to citizens in the Comune's name.
-pub fn load_key(env_value: Option<String>, file: Option<&Path>) -> Result<ApiKey, KeyError> {
+/// accounts on the machine can read lets them act in the Comune's name.
+pub fn load_key_for(
+    vars: KeyVars,
+    env_value: Option<String>,
+    file: Option<&Path>,
+) -> Result<ApiKey, KeyError> {
     if let Some(key) = env_value.and_then(ApiKey::new) {
         return Ok(key);
     }
     match file {
-        Some(path) => read_key_file(path),
-        None => Err(KeyError::Missing),
+        Some(path) => read_key_file(path).map_err(|fault| KeyError::new(vars, fault)),
+        None => Err(KeyError::new(vars, KeyFault::Missing)),
     }
 }
 
-fn read_key_file(path: &Path) -> Result<ApiKey, KeyError> {
+fn read_key_file(path: &Path) -> Result<ApiKey, KeyFault> {
     use crate::files::key_file::{Fault, read_private};
     let path_buf = || path.to_path_buf();
     let text = read_private(path).map_err(|fault| match fault {
-        Fault::NotFound => KeyError::NotFound(path_buf()),
-        Fault::NotRegular => KeyError::NotRegular(path_buf()),
-        Fault::TooOpen(mode) => KeyError::TooOpen {
+        Fault::NotFound => KeyFault::NotFound(path_buf()),
+        Fault::NotRegular => KeyFault::NotRegular(path_buf()),
+        Fault::TooOpen(mode) => KeyFault::TooOpen {
             path: path_buf(),
             mode,
         },
-        Fault::TooLarge => KeyError::TooLarge(path_buf()),
-        Fault::NotText => KeyError::NotText(path_buf()),
-        Fault::Read(source) => KeyError::Read {
+        Fault::TooLarge => KeyFault::TooLarge(path_buf()),
+        Fault::NotText => KeyFault::NotText(path_buf()),
+        Fault::Read(source) => KeyFault::Read {
             path: path_buf(),
             source,
         },
     })?;
-    ApiKey::new(text).ok_or_else(|| KeyError::Empty(path_buf()))
+    ApiKey::new(text).ok_or_else(|| KeyFault::Empty(path_buf()))
 }
 
 #[cfg(test)]
@@ -161,13 +239,16 @@ mod tests {
     #[test]
     fn no_key_at_all_names_both_variables() {
         let err = load_key(None, None).unwrap_err();
-        assert!(matches!(err, KeyError::Missing));
+        assert!(matches!(err.fault, KeyFault::Missing));
         let text = err.to_string();
         assert!(text.contains("ALLOGGI_IO_API_KEY "), "{text}");
         assert!(text.contains("ALLOGGI_IO_API_KEY_FILE"), "{text}");
         assert!(matches!(
             load_key(Some(String::new()), None),
-            Err(KeyError::Missing)
+            Err(KeyError {
+                fault: KeyFault::Missing,
+                ..
+            })
         ));
     }
 
@@ -177,7 +258,10 @@ mod tests {
         let path = dir.path().join("chiave");
         assert!(matches!(
             load_key(None, Some(&path)),
-            Err(KeyError::NotFound(_))
+            Err(KeyError {
+                fault: KeyFault::NotFound(_),
+                ..
+            })
         ));
     }
 
@@ -186,7 +270,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
             load_key(None, Some(dir.path())),
-            Err(KeyError::NotRegular(_))
+            Err(KeyError {
+                fault: KeyFault::NotRegular(_),
+                ..
+            })
         ));
     }
 
@@ -195,7 +282,10 @@ mod tests {
         let file = key_file(" \n\n", 0o600);
         assert!(matches!(
             load_key(None, Some(file.path())),
-            Err(KeyError::Empty(_))
+            Err(KeyError {
+                fault: KeyFault::Empty(_),
+                ..
+            })
         ));
     }
 
@@ -204,7 +294,10 @@ mod tests {
         let file = key_file(&"k".repeat(5000), 0o600);
         assert!(matches!(
             load_key(None, Some(file.path())),
-            Err(KeyError::TooLarge(_))
+            Err(KeyError {
+                fault: KeyFault::TooLarge(_),
+                ..
+            })
         ));
     }
 
@@ -215,7 +308,7 @@ mod tests {
             let file = key_file("chiave", mode);
             let err = load_key(None, Some(file.path())).unwrap_err();
             assert!(
-                matches!(err, KeyError::TooOpen { mode: m, .. } if m == mode),
+                matches!(err.fault, KeyFault::TooOpen { mode: m, .. } if m == mode),
                 "{mode:o}: {err}"
             );
         }
@@ -248,7 +341,10 @@ mod tests {
         std::os::unix::fs::symlink(target.path(), &link).unwrap();
         assert!(matches!(
             load_key(None, Some(&link)),
-            Err(KeyError::TooOpen { .. })
+            Err(KeyError {
+                fault: KeyFault::TooOpen { .. },
+                ..
+            })
         ));
     }
 

@@ -12,5 +12,8 @@ pub use bundle_key::{BUNDLE_KEY_ENV, BundleKey, BundleKeyError};
 pub use client::{
     ClientConfig, DEFAULT_BASE_URL, IoClient, IoError, ProfileOutcome, StatusOutcome, SubmitOutcome,
 };
-pub use key::{ApiKey, KeyError, key_from_env, load_key};
+pub use key::{
+    ApiKey, IO_KEY, KeyError, KeyFault, KeyVars, key_from_env, key_from_vars, load_key,
+    load_key_for,
+};
 pub use pace::{Pace, PaceError, Pacer};

@@ -22,9 +22,11 @@ pub struct Pace {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{RATE_ENV} non valido «{value}»: indicare N/S, cioè N richieste ogni S secondi (per esempio 150/5), oppure 0 o off per non regolare il ritmo"
+    "{variable} non valido «{value}»: indicare N/S, cioè N richieste ogni S secondi (per esempio 150/5), oppure 0 o off per non regolare il ritmo"
 )]
 pub struct PaceError {
+    /// The variable the value came from.
+    pub variable: &'static str,
     pub value: String,
 }
 
@@ -35,10 +37,17 @@ impl Pace {
         window: Duration::from_secs(5),
     };
 
-    /// `N/S` (S may have decimals) → a limit; `0` or `off` → no pacing.
+    /// `N/S` (S may have decimals) → a limit; `0` or `off` → no pacing. Errors name
+    /// `ALLOGGI_IO_RATE`.
     pub fn parse(text: &str) -> Result<Option<Pace>, PaceError> {
+        Pace::parse_for(RATE_ENV, text)
+    }
+
+    /// As `parse`, for the value of `variable`, which errors name.
+    pub fn parse_for(variable: &'static str, text: &str) -> Result<Option<Pace>, PaceError> {
         let value = text.trim();
         let error = || PaceError {
+            variable,
             value: text.to_string(),
         };
         if value == "0" || value.eq_ignore_ascii_case("off") {

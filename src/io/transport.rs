@@ -18,6 +18,27 @@ pub fn check_transport(url: &Url) -> Result<(), &'static str> {
     }
 }
 
+/// A service's base URL as a setting gives it: http(s), a host, no credentials, no query or
+/// fragment, and a transport `check_transport` allows. The caller adds the variable's name
+/// and the value to the message.
+pub fn parse_service_url(text: &str) -> Result<Url, &'static str> {
+    let url = Url::parse(text.trim()).map_err(|_| "non è un indirizzo")?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return Err("deve iniziare con https://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("manca il nome del server");
+    }
+    check_transport(&url)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("non deve contenere credenziali");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("non deve contenere ? o #");
+    }
+    Ok(url)
+}
+
 pub const CLEARTEXT_REFUSED: &str = "http:// trasmette in chiaro la chiave e i codici fiscali: \
      è ammesso solo verso questo computer (127.0.0.1, localhost, [::1]); usare https://";
 

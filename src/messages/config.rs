@@ -9,6 +9,7 @@ use toml::Spanned;
 use super::placeholders::{PLACEHOLDERS, ValueKind, ValueSource};
 use super::values::{Value, Values, parse_url};
 use crate::domain::fiscal_code::OrgFiscalCode;
+use crate::domain::iban::{parse_italian_iban, parse_segregation_code, parse_taxonomy};
 use crate::files::text::line_of;
 
 /// The pages the messages link to. All https.
@@ -47,6 +48,35 @@ pub struct ComuneConfig {
     /// Whether `payment_data.payee` is sent: only with the IO group ApiMessageWriteWithPayee,
     /// otherwise IO refuses the message.
     pub send_payee: bool,
+    /// The creditor's pagoPA keys, each checked when present; `creditor()` says which are
+    /// missing. Optional, so a file written for IO alone still loads.
+    pub creditor_keys: CreditorKeys,
+    /// The file the values came from, for `creditor()`'s messages.
+    pub origin: String,
+}
+
+/// `[ente_creditore]` keys the pagoPA notices (GPD) need beside `codice_fiscale`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CreditorKeys {
+    pub segregation_code: Option<String>,
+    pub iban: Option<String>,
+    pub taxonomy: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Who the monthly pagoPA notices are paid to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Creditor {
+    /// 11 digits, check digit verified.
+    pub fiscal_code: String,
+    /// 2 digits assigned by pagoPA, first of every IUV.
+    pub segregation_code: String,
+    /// Italian IBAN, mod-97 verified, no spaces.
+    pub iban: String,
+    /// pagoPA taxonomy code, e.g. `9/0101108TS/`.
+    pub taxonomy: String,
+    /// Shown to the payer as the creditor: «Comune di Fermo» unless the file says otherwise.
+    pub name: String,
 }
 
 /// A configuration file that cannot be used, with the place to fix.
@@ -97,7 +127,18 @@ struct CreditorFile {
     codice_fiscale: Spanned<String>,
     #[serde(default)]
     invia_ente_creditore: bool,
+    #[serde(default)]
+    codice_segregazione: Option<Spanned<String>>,
+    #[serde(default)]
+    iban: Option<Spanned<String>>,
+    #[serde(default)]
+    tassonomia: Option<Spanned<String>>,
+    #[serde(default)]
+    nome: Option<Spanned<String>>,
 }
+
+/// pagoPA's limit on the creditor's name (`companyName`).
+const MAX_CREDITOR_NAME: usize = 140;
 
 /// The example shipped in `fixtures/`, compiled in for the demo.
 pub const EXAMPLE: &str = include_str!("../../fixtures/comune.toml");
@@ -168,6 +209,39 @@ impl ComuneConfig {
                 format!("codice fiscale dell'ente non valido: {e}"),
             )
         })?;
+        let c = &raw.ente_creditore;
+        let checked = |value: &Option<Spanned<String>>,
+                       what: &str,
+                       check: fn(&str) -> Result<String, String>| {
+            value
+                .as_ref()
+                .map(|v| check(v.get_ref()).map_err(|reason| field(v, what, reason)))
+                .transpose()
+        };
+        let name = match &c.nome {
+            Some(value) => {
+                let name = text_field(value, "ente_creditore.nome")?;
+                if crate::messages::text::utf16_len(&name) > MAX_CREDITOR_NAME {
+                    return Err(field(
+                        value,
+                        "ente_creditore.nome",
+                        format!("al massimo {MAX_CREDITOR_NAME} caratteri, come vuole pagoPA"),
+                    ));
+                }
+                Some(name)
+            }
+            None => None,
+        };
+        let creditor_keys = CreditorKeys {
+            segregation_code: checked(
+                &c.codice_segregazione,
+                "ente_creditore.codice_segregazione",
+                parse_segregation_code,
+            )?,
+            iban: checked(&c.iban, "ente_creditore.iban", parse_italian_iban)?,
+            taxonomy: checked(&c.tassonomia, "ente_creditore.tassonomia", parse_taxonomy)?,
+            name,
+        };
         Ok(ComuneConfig {
             comune: text_field(&raw.comune, "comune")?,
             service: text_field(&raw.servizio, "servizio")?,
@@ -177,6 +251,49 @@ impl ComuneConfig {
             urls,
             payee_fiscal_code: payee.as_str().to_string(),
             send_payee: raw.ente_creditore.invia_ente_creditore,
+            creditor_keys,
+            origin: origin.to_string(),
+        })
+    }
+
+    /// The creditor of the pagoPA notices, or which `[ente_creditore]` keys the file lacks.
+    pub fn creditor(&self) -> Result<Creditor, String> {
+        let keys = &self.creditor_keys;
+        let missing: Vec<&str> = [
+            ("codice_segregazione", keys.segregation_code.is_none()),
+            ("iban", keys.iban.is_none()),
+            ("tassonomia", keys.taxonomy.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(key, absent)| absent.then_some(key))
+        .collect();
+        let (Some(segregation_code), Some(iban), Some(taxonomy)) =
+            (&keys.segregation_code, &keys.iban, &keys.taxonomy)
+        else {
+            let listed = missing
+                .iter()
+                .map(|k| format!("«{k}»"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (noun, verb) = if missing.len() == 1 {
+                ("la chiave", "manca")
+            } else {
+                ("le chiavi", "mancano")
+            };
+            return Err(format!(
+                "{}: {verb} {noun} {listed} nella sezione [ente_creditore]: servono per gli avvisi pagoPA (GPD); vedere l'esempio in {EXAMPLE_FILE}",
+                self.origin
+            ));
+        };
+        Ok(Creditor {
+            fiscal_code: self.payee_fiscal_code.clone(),
+            segregation_code: segregation_code.clone(),
+            iban: iban.clone(),
+            taxonomy: taxonomy.clone(),
+            name: keys
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("Comune di {}", self.comune)),
         })
     }
 
@@ -212,6 +329,8 @@ impl ComuneConfig {
             },
             payee_fiscal_code: "00000000000".to_string(),
             send_payee: false,
+            creditor_keys: CreditorKeys::default(),
+            origin: String::new(),
         }
     }
 
@@ -404,6 +523,122 @@ mod tests {
         assert_eq!(
             reason(&with("comune =", "comune = \"Fermo")),
             format!("comune.toml:{line}: testo non chiuso: manca il \" finale")
+        );
+    }
+
+    /// The example without the pagoPA keys, as a file written for IO alone.
+    fn without_creditor_keys() -> String {
+        EXAMPLE
+            .lines()
+            .filter(|l| {
+                !["codice_segregazione", "iban", "tassonomia"]
+                    .iter()
+                    .any(|k| l.starts_with(k))
+                    && *l != "nome = \"Comune di Fermo\""
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_has_a_creditor() {
+        let creditor = ComuneConfig::try_example().unwrap().creditor().unwrap();
+        assert_eq!(
+            creditor,
+            Creditor {
+                fiscal_code: "01234567897".into(),
+                segregation_code: "01".into(),
+                iban: "IT60X0542811101000000123456".into(),
+                taxonomy: "9/0101108TS/".into(),
+                name: "Comune di Fermo".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_file_without_the_pagopa_keys_loads_and_creditor_names_them() {
+        let config = ComuneConfig::parse(&without_creditor_keys(), "comune.toml").unwrap();
+        assert_eq!(config.creditor_keys, CreditorKeys::default());
+        assert_eq!(
+            config.creditor().unwrap_err(),
+            "comune.toml: mancano le chiavi «codice_segregazione», «iban», «tassonomia» nella sezione [ente_creditore]: servono per gli avvisi pagoPA (GPD); vedere l'esempio in fixtures/comune.toml"
+        );
+        let text = with("iban", "");
+        let config = ComuneConfig::parse(&text, "/etc/alloggi/comune.toml").unwrap();
+        assert!(
+            config.creditor().unwrap_err().starts_with(
+                "/etc/alloggi/comune.toml: manca la chiave «iban» nella sezione [ente_creditore]"
+            ),
+            "{:?}",
+            config.creditor()
+        );
+    }
+
+    #[test]
+    fn creditor_name_defaults_to_the_comune() {
+        let text = EXAMPLE.replace("nome = \"Comune di Fermo\"\n", "");
+        assert_ne!(text, EXAMPLE);
+        let config = ComuneConfig::parse(&text, "c").unwrap();
+        assert_eq!(config.creditor().unwrap().name, "Comune di Fermo");
+        let text = EXAMPLE.replace(
+            "nome = \"Comune di Fermo\"\n",
+            "nome = \"Comune di Fermo - Servizio Casa\"\n",
+        );
+        let config = ComuneConfig::parse(&text, "c").unwrap();
+        assert_eq!(
+            config.creditor().unwrap().name,
+            "Comune di Fermo - Servizio Casa"
+        );
+    }
+
+    #[test]
+    fn bad_creditor_keys_name_file_and_line() {
+        let line = line_of_key("codice_segregazione");
+        assert_eq!(
+            reason(&with("codice_segregazione", "codice_segregazione = \"1\"")),
+            format!(
+                "comune.toml:{line}: ente_creditore.codice_segregazione: «1» non è un codice di segregazione: servono 2 cifre, tra virgolette (per esempio \"01\")"
+            )
+        );
+        assert_eq!(
+            reason(&with("codice_segregazione", "codice_segregazione = 1")),
+            format!("comune.toml:{line}: valore del tipo sbagliato: serve un testo tra virgolette")
+        );
+        let line = line_of_key("iban");
+        assert_eq!(
+            reason(&with("iban", "iban = \"IT61X0542811101000000123456\"")),
+            format!(
+                "comune.toml:{line}: ente_creditore.iban: cifre di controllo errate: ricopiare l'IBAN dal documento della banca"
+            )
+        );
+        assert_eq!(
+            reason(&with("iban", "iban = \"DE89370400440532013000\"")),
+            format!(
+                "comune.toml:{line}: ente_creditore.iban: deve essere un IBAN italiano, che inizia con IT"
+            )
+        );
+        let line = line_of_key("tassonomia");
+        assert_eq!(
+            reason(&with("tassonomia", "tassonomia = \"0101108TS\"")),
+            format!(
+                "comune.toml:{line}: ente_creditore.tassonomia: «0101108TS» non è un codice della tassonomia pagoPA: scriverlo come 9/0101108TS/ (9/, sette cifre, due lettere, /)"
+            )
+        );
+        let line = EXAMPLE
+            .lines()
+            .position(|l| l == "nome = \"Comune di Fermo\"")
+            .unwrap()
+            + 1;
+        let long = format!("nome = \"{}\"\n", "C".repeat(141));
+        assert_eq!(
+            reason(&EXAMPLE.replace("nome = \"Comune di Fermo\"\n", &long)),
+            format!(
+                "comune.toml:{line}: ente_creditore.nome: al massimo 140 caratteri, come vuole pagoPA"
+            )
+        );
+        assert_eq!(
+            reason(&EXAMPLE.replace("nome = \"Comune di Fermo\"\n", "nome = \" \"\n")),
+            format!("comune.toml:{line}: ente_creditore.nome: valore mancante")
         );
     }
 

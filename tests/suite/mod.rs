@@ -30,6 +30,7 @@ mod domain_lifecycle;
 mod domain_refusal_notice;
 mod domain_scoring;
 mod file_modes;
+mod gpd_client;
 mod intake_cli;
 mod io_client;
 mod lease_cli;
