@@ -262,11 +262,24 @@ fn every_bad_input_is_refused_in_italian() {
 
 #[test]
 fn the_signature_prints_the_lease_and_the_lists_show_it() {
-    let office = Office::new();
-    let (open, _, protocol) = decreed_office(&office.path("db"));
-    common::assignment::save_example_rent_rules(&open);
-    drop(open);
-    common::wait_released(&office.path("db"));
+    let (office, _, protocol) = decreed();
+    let err = office.fails(&[
+        "contract",
+        "sign",
+        "--protocollo",
+        &protocol,
+        "--numero",
+        "ERAP-1",
+        "--data",
+        &day(0),
+    ]);
+    assert!(
+        err.contains(
+            "nessuna tabella dei canoni in vigore: caricarla con alloggi rent rules FILE.toml"
+        ),
+        "{err}"
+    );
+    office.ok(&["rent", "rules", &fixture_arg("rent/esempio.toml")]);
 
     let sign = |args: &[&str]| {
         let mut all = vec!["contract", "sign", "--protocollo", &protocol];
@@ -324,7 +337,7 @@ fn the_signature_prints_the_lease_and_the_lists_show_it() {
         "Rinnovo tacito: 3 anni",
         "Deposito cauzionale:",
         "(3 mensilità)",
-        "tabella esempio-2025",
+        "tabella esempio-2026",
         "Calcolo del canone:",
         "1. Canone oggettivo: 52 m² × 4,80 €/m² (zona media) = 249,60 €",
     ] {
