@@ -293,3 +293,19 @@ fn the_signatory_given_signs_for_the_agency() {
     assert_eq!(lease.signatory, "Bianchi Carla");
     assert_eq!(lease.starts_on, date(10));
 }
+
+#[test]
+fn a_signed_lease_keeps_its_tenant_out_of_the_rounds_exclusions() {
+    let mut snapshot = assigned();
+    run(&mut snapshot, &sign(date(3)), 4).unwrap();
+    let exclude = Command::ExcludeCandidate {
+        id: ApplicationId(1),
+        cause: crate::domain::stock::ExclusionCause::MancataOccupazione,
+        reason: "non occupato".into(),
+    };
+    let why = refused(&snapshot, &exclude, 40);
+    assert!(why.contains("contratto n. ERAP-2025/0042 firmato"), "{why}");
+    let mut unsigned = assigned();
+    unsigned.contract = None;
+    assert!(decide(&unsigned, &exclude, &Context::new("mrossi", day(40))).is_ok());
+}
