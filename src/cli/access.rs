@@ -5,8 +5,8 @@
 //! administrator's, ranking decisions the responsabile's, intake and messages the operatore's.
 
 use super::{
-    AssignmentCommand, AuditCommand, CallCommand, Command, ImportCommand, InterestedCommand,
-    OutboxCommand, RankingCommand, RentCommand, ReviewCommand, UnitsCommand,
+    AssignmentCommand, AuditCommand, CallCommand, Command, ContractCommand, ImportCommand,
+    InterestedCommand, OutboxCommand, RankingCommand, RentCommand, ReviewCommand, UnitsCommand,
 };
 use crate::domain::roles::Role;
 
@@ -95,6 +95,13 @@ pub fn needed(command: Option<&Command>) -> Role {
             AssignmentCommand::Open { .. }
             | AssignmentCommand::Exclude { .. }
             | AssignmentCommand::Decree { .. } => Role::Responsabile,
+        },
+        // The lease follows the decree, by whoever decrees; reading it is anyone's.
+        Command::Contract(contract) => match contract {
+            ContractCommand::Show { .. } | ContractCommand::List => Role::Consultazione,
+            ContractCommand::Ready { .. }
+            | ContractCommand::Appointment { .. }
+            | ContractCommand::Sign { .. } => Role::Responsabile,
         },
         // The month's notices and payments are the office's; what stops or suspends the
         // decadenza procedure is the responsabile's.

@@ -2,8 +2,9 @@
 //! has read it.
 
 use super::commands::context;
+use crate::domain::lease::ContractFile;
 use crate::domain::number::{count, plural};
-use crate::domain::time::{format_ts, rome_date};
+use crate::domain::time::{format_date, format_ts, rome_date};
 use crate::office::{ACCESS_PAGE, Caller, Channel, Office, PlacementView};
 
 /// `alloggi show --protocollo P`: the application, its state and its history.
@@ -22,6 +23,9 @@ pub fn show(office: &Office, protocol: &str, actor: &Caller) -> Result<(), Strin
     println!("Bando {}, stato: {}", app.call, app.state.label());
     if let Some(view) = office.placement_view(id)? {
         assignment(&view, rome_date(context(actor).now));
+    }
+    if let Some(file) = office.contract_file(id)? {
+        contract(office, &file)?;
     }
     println!(
         "Storia ({}):",
@@ -65,6 +69,32 @@ fn assignment(view: &PlacementView, today: chrono::NaiveDate) {
     for (dwelling, why, _) in &view.free {
         println!("    {} {} — {why}", dwelling.code, dwelling.net_area);
     }
+}
+
+/// The «Contratto» block: the signed lease in full, or how far it has come.
+fn contract(office: &Office, file: &ContractFile) -> Result<(), String> {
+    match &file.lease {
+        Some(lease) => {
+            let dwelling = office.dwelling(&lease.dwelling)?;
+            let mut lines = super::lease::lease_lines(lease, dwelling.as_ref()).into_iter();
+            if let Some(first) = lines.next() {
+                println!("Contratto: {}", first.trim_start_matches("Contratto "));
+            }
+            for line in lines {
+                println!("{line}");
+            }
+        }
+        None => {
+            println!("Contratto: alloggio {}, non ancora firmato", file.dwelling);
+            if let Some(on) = file.ready_on {
+                println!("  pronto per la firma dal {}", format_date(on));
+            }
+            if let Some(id) = file.signing {
+                println!("  appuntamento per la firma: {id}");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `alloggi accessi --protocollo P`: who opened the application, newest first.

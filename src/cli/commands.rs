@@ -238,6 +238,7 @@ fn dispatch(office: &Office, command: Command, actor: &Caller) -> Result<(), Str
         Command::Units(command) => super::units::run(office, command, actor),
         Command::Ranking(command) => super::ranking::run(office, command, actor),
         Command::Assignment(command) => super::assignment::run(office, command, actor),
+        Command::Contract(command) => super::lease::run(office, command, actor),
         Command::Rent(command) => super::rent::run(office, command, actor),
         Command::Appointments { giorno } => super::intake::appointments(office, giorno.as_deref()),
         Command::Show { protocollo } => super::cases::show(office, &protocollo, actor),

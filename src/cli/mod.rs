@@ -29,6 +29,7 @@ mod cases;
 mod commands;
 mod duration;
 mod intake;
+mod lease;
 mod outbox;
 mod output;
 mod progress;
@@ -224,6 +225,11 @@ pub enum Command {
     #[command(subcommand)]
     #[command(alias = "assegnazione")]
     Assignment(AssignmentCommand),
+    /// Contratto di locazione dopo il provvedimento di assegnazione: contratto pronto,
+    /// appuntamento per la firma, firma con il canone della tabella in vigore.
+    #[command(subcommand)]
+    #[command(alias = "contratto")]
+    Contract(ContractCommand),
     /// Canoni: regole, avvisi mensili su pagoPA, pagamenti, promemoria, morosità.
     #[command(subcommand)]
     #[command(alias = "canoni")]
@@ -436,6 +442,65 @@ pub enum AssignmentCommand {
         #[arg(long)]
         anteprima: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractCommand {
+    /// Il contratto è pronto per la firma: accoda «Il contratto è pronto per la firma» con
+    /// codice e indirizzo dell'alloggio, nella stessa transazione.
+    #[command(alias = "pronto")]
+    Ready {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Mostra il messaggio senza scrivere nulla.
+        #[arg(long)]
+        anteprima: bool,
+    },
+    /// Prenota nell'agenda l'appuntamento per la firma e accoda «Il tuo appuntamento» con
+    /// numero, luogo, giorno e ora, nella stessa transazione.
+    #[command(alias = "appuntamento")]
+    Appointment {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Giorno e ora, «gg/mm/aaaa hh:mm» (ora di Roma).
+        #[arg(long, value_name = "GG/MM/AAAA HH:MM")]
+        quando: String,
+        /// Dove si firma (es. «Ufficio Casa, piazza del Popolo 1, Fermo»).
+        #[arg(long, value_name = "LUOGO")]
+        dove: String,
+        /// Mostra il messaggio senza scrivere nulla.
+        #[arg(long)]
+        anteprima: bool,
+    },
+    /// Registra la firma del contratto, con il canone calcolato dalla tabella dei canoni in
+    /// vigore il giorno della firma, e lo mostra.
+    #[command(alias = "firma")]
+    Sign {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Numero del contratto, come lo dà l'ente gestore (al massimo 30 caratteri).
+        #[arg(long, value_name = "NUMERO")]
+        numero: String,
+        /// Giorno della firma, gg/mm/aaaa: non futuro, non prima del provvedimento.
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        data: String,
+        /// Decorrenza, gg/mm/aaaa (predefinita: il giorno della firma).
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        decorrenza: Option<String>,
+        /// Chi firma per l'ente (predefinito: l'operatore).
+        #[arg(long, value_name = "NOME")]
+        firmatario: Option<String>,
+    },
+    /// Mostra il contratto di una domanda: parti, alloggio, durata, deposito, canone e il suo
+    /// calcolo.
+    #[command(alias = "mostra")]
+    Show {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+    },
+    /// Elenca i contratti firmati, uno per riga a partire dal numero.
+    #[command(alias = "elenco")]
+    List,
 }
 
 #[derive(Debug, Subcommand)]

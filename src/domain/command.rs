@@ -27,6 +27,7 @@ pub use super::event::{EVENT_KIND_NAMES, Event, EventKind};
 pub use super::snapshot::{Snapshot, evolve};
 pub use super::workflows::agenda::NewAppointment;
 pub use super::workflows::intake::NewApplication;
+pub use super::workflows::lease::NewLease;
 
 /// Who acts and when; the clock is read by the caller, never here. `actor` is the system
 /// user; `on_behalf_of` the name a shared account gave (`--operatore`), recorded beside it.
@@ -283,6 +284,21 @@ pub enum Command {
         decree_on: NaiveDate,
     },
 
+    // ---- lease: from the contract ready to its signature ----
+    /// The contract is ready for the assignee's signature.
+    ContractReady {
+        id: ApplicationId,
+    },
+    /// An appointment on the agenda for the assignee to sign the contract.
+    BookSigning {
+        id: ApplicationId,
+        slot: Slot,
+    },
+    SignLease {
+        id: ApplicationId,
+        lease: Box<NewLease>,
+    },
+
     // ---- rent: rules, monthly notices, payments, arrears ----
     /// Loads a rent ruleset; a version already loaded is refused unless identical.
     SaveRentRules {
@@ -405,6 +421,8 @@ pub struct Needs<'a> {
     pub placement: bool,
     /// The assignment round of the call the command names.
     pub round: bool,
+    /// The application's contract file: the lease on its way, or signed.
+    pub contract: bool,
     /// The application's rent notices.
     pub rent_notices: RentNoticeKeys,
     /// The application's record of arrears.
@@ -459,6 +477,7 @@ impl Command {
             | WarnCandidate { .. }
             | ExcludeCandidate { .. }
             | DecreeAssignment { .. } => Workflow::Assignment,
+            ContractReady { .. } | BookSigning { .. } | SignLease { .. } => Workflow::Lease,
             SaveRentRules { .. }
             | IssueRent { .. }
             | RecordGpdOutcome { .. }

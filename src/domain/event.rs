@@ -15,6 +15,7 @@ use super::contact::Contact;
 use super::fee::FeeNotice;
 use super::fiscal_code::PersonFiscalCode;
 use super::household::Member;
+use super::lease::Lease;
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
 use super::rent::{
@@ -312,6 +313,23 @@ pub enum EventKind {
         occupy_by: NaiveDate,
     },
 
+    // ---- lease ----
+    ContractReadied {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        on: NaiveDate,
+    },
+    /// The appointment is an agenda booking, written with the agenda's others.
+    SigningBooked {
+        id: ApplicationId,
+        dwelling: DwellingCode,
+        appointment: Box<Appointment>,
+    },
+    LeaseSigned {
+        id: ApplicationId,
+        lease: Box<Lease>,
+    },
+
     // ---- rent ----
     RentRulesSaved {
         rules: Box<RentRules>,
@@ -411,6 +429,7 @@ impl EventKind {
             | CandidateWarned { .. }
             | CandidateExcluded { .. }
             | AssignmentDecreed { .. } => Workflow::Assignment,
+            ContractReadied { .. } | SigningBooked { .. } | LeaseSigned { .. } => Workflow::Lease,
             RentRulesSaved { .. }
             | RentIssued { .. }
             | RentGpdRecorded { .. }

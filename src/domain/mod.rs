@@ -20,6 +20,7 @@ pub mod fiscal_code;
 pub mod household;
 pub mod iban;
 pub mod interested;
+pub mod lease;
 pub mod limits;
 pub mod listing;
 pub mod money;

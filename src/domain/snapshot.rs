@@ -59,6 +59,9 @@ pub struct Snapshot {
     /// about to open.
     pub round_order: Vec<crate::domain::ApplicationId>,
 
+    // ---- lease ----
+    /// The application's contract file, for the commands that need it.
+    pub contract: Option<super::lease::ContractFile>,
     // ---- rent ----
     /// The rent ruleset of the version a command names, when loaded.
     pub rent_rules: Option<RentRules>,

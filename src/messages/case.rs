@@ -148,5 +148,7 @@ pub fn appointment_values(appointment: &Appointment) -> Values {
         "indirizzo_sportello",
         Value::Text(appointment.slot.place.clone()),
     );
+    // The signature may be held elsewhere than at the counter: the place booked either way.
+    values.insert("luogo_firma", Value::Text(appointment.slot.place.clone()));
     values
 }

@@ -31,8 +31,12 @@ pub fn required_role(request: &Request) -> Role {
         | Request::Dwelling { .. }
         | Request::RoundView { .. }
         | Request::NextOffer { .. }
-        | Request::PlacementView { .. } => Role::Consultazione,
+        | Request::PlacementView { .. }
+        | Request::ContractFile { .. }
+        | Request::Leases => Role::Consultazione,
         Request::PreviewOpening { .. } | Request::OpenAssignment { .. } => Role::Responsabile,
+        // The lease follows the decree, by whoever decrees.
+        Request::SignLease { .. } => Role::Responsabile,
         Request::MakeOffer { out_of_order, .. } => {
             if out_of_order
                 .as_deref()
@@ -112,6 +116,10 @@ pub fn command_role(command: &Command) -> Role {
         | Command::OpenAssignment { .. }
         | Command::ExcludeCandidate { .. }
         | Command::DecreeAssignment { .. }
+        // The lease that follows the decree, by whoever decrees.
+        | Command::ContractReady { .. }
+        | Command::BookSigning { .. }
+        | Command::SignLease { .. }
         // Arrears: the decadenza flag, what suspends it.
         | Command::FlagArrears { .. }
         | Command::RecordInnocentArrears { .. }

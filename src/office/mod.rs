@@ -23,6 +23,7 @@ mod error;
 mod group_cache;
 pub mod identity;
 mod intake;
+mod lease;
 mod local;
 mod news;
 mod outbox;
@@ -53,6 +54,10 @@ pub use caller::Caller;
 pub use error::OfficeError;
 pub use identity::Identity;
 pub use intake::{CallSaved, Imported, InterestedAdded};
+pub use lease::{
+    LeaseSigning, NO_RENT_RULES, ON_CONTRACT_READY, ON_SIGNING_BOOKED, contract_ready_step,
+    signing_step,
+};
 pub use local::{Local, Serve};
 pub use news::News;
 pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};

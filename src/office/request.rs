@@ -14,12 +14,13 @@ use super::access_log::Channel;
 use super::reads::{Case, CaseVersion, RankingData, Row, Summary};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
-    InterestedPreview, InterestedTold, NextOffer, Office, OfficeError, OpeningPreview, OutboxView,
-    PlacementView, PublicationPreview, RankingExport, RankingPublished, RoundOpened, RoundView,
-    Step, StepDone, StepPreview, StepsReport,
+    InterestedPreview, InterestedTold, LeaseSigning, NextOffer, Office, OfficeError,
+    OpeningPreview, OutboxView, PlacementView, PublicationPreview, RankingExport, RankingPublished,
+    RoundOpened, RoundView, Step, StepDone, StepPreview, StepsReport,
 };
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::interested::Interested;
+use crate::domain::lease::{ContractFile, Lease};
 use crate::domain::publication::RankingHeader;
 use crate::domain::ranking::{Entry, RankRow, RankingKind};
 use crate::domain::roles::refusal;
@@ -106,6 +107,12 @@ pub enum Request {
     PlacementView {
         id: ApplicationId,
     },
+    /// An assignee's contract file: ready, booked for the signature, signed.
+    ContractFile {
+        id: ApplicationId,
+    },
+    /// Every signed lease.
+    Leases,
     // ---- previews: nothing is written ----
     PreviewStep(Step),
     PreviewInterested {
@@ -180,6 +187,11 @@ pub enum Request {
         out_of_order: Option<String>,
         confirmed: bool,
     },
+    /// The signature of an assignee's lease, at the rent of the rules in force.
+    SignLease {
+        id: ApplicationId,
+        signing: LeaseSigning,
+    },
     /// The key is named by its file, read by the office: a key never travels in a request.
     ExportBundle {
         path: PathBuf,
@@ -213,6 +225,9 @@ impl Request {
             Request::RoundView { .. } => "round_view",
             Request::NextOffer { .. } => "next_offer",
             Request::PlacementView { .. } => "placement_view",
+            Request::ContractFile { .. } => "contract_file",
+            Request::Leases => "leases",
+            Request::SignLease { .. } => "sign_lease",
             Request::PreviewOpening { .. } => "preview_opening",
             Request::OpenAssignment { .. } => "open_assignment",
             Request::MakeOffer { .. } => "make_offer",
@@ -255,6 +270,7 @@ impl Request {
                 | Request::ExportBundle { .. }
                 | Request::OpenAssignment { .. }
                 | Request::MakeOffer { .. }
+                | Request::SignLease { .. }
         )
     }
 }
@@ -295,6 +311,9 @@ pub enum Reply {
     RoundView(Result<RoundView, OfficeError>),
     NextOffer(Result<NextOffer, OfficeError>),
     PlacementView(Result<Option<PlacementView>, OfficeError>),
+    ContractFile(Result<Option<ContractFile>, OfficeError>),
+    Leases(Result<Vec<Lease>, OfficeError>),
+    SignLease(Result<Lease, OfficeError>),
     PreviewOpening(Result<OpeningPreview, OfficeError>),
     OpenAssignment(Result<RoundOpened, OfficeError>),
     PreviewStep(Result<StepPreview, OfficeError>),
@@ -340,6 +359,9 @@ impl Reply {
             Request::RoundView { .. } => Reply::RoundView(Err(no())),
             Request::NextOffer { .. } => Reply::NextOffer(Err(no())),
             Request::PlacementView { .. } => Reply::PlacementView(Err(no())),
+            Request::ContractFile { .. } => Reply::ContractFile(Err(no())),
+            Request::Leases => Reply::Leases(Err(no())),
+            Request::SignLease { .. } => Reply::SignLease(Err(no())),
             Request::PreviewOpening { .. } => Reply::PreviewOpening(Err(no())),
             Request::OpenAssignment { .. } => Reply::OpenAssignment(Err(no())),
             Request::MakeOffer { .. } => Reply::Execute(Err(no())),
@@ -425,6 +447,11 @@ impl Office {
                 Reply::NextOffer(self.next_offer(call.as_deref(), &dwelling))
             }
             Request::PlacementView { id } => Reply::PlacementView(self.placement_view(id)),
+            Request::ContractFile { id } => Reply::ContractFile(self.contract_file(id)),
+            Request::Leases => Reply::Leases(self.leases()),
+            Request::SignLease { id, signing } => {
+                Reply::SignLease(self.sign_lease(ctx, id, &signing))
+            }
             Request::PreviewOpening {
                 call,
                 opens_on,

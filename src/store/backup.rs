@@ -42,6 +42,7 @@ pub struct BackupCounts {
     pub dwellings: usize,
     pub rounds: usize,
     pub placements: usize,
+    pub leases: usize,
     pub rent_rules: usize,
     pub rent_notices: usize,
     pub tenancies: usize,
@@ -311,7 +312,8 @@ mod tests {
                 "{\"sconosciuto\":1}",
                 "unknown field `sconosciuto`, expected one of `meta`, `value`, `call`, \
                  `application`, `audit`, `outbox`, `appointment`, `interested`, `ruleset`, \
-                 `ranking`, `ranking_rows`, `access`, `dwelling`, `round`, `placement` at line 1 column 14",
+                 `ranking`, `ranking_rows`, `access`, `dwelling`, `round`, `placement`, \
+                 `rent_rules`, `rent_notice`, `tenancy`, `lease` at line 1 column 14",
             ),
             (
                 "{\"call\":1,\"call\":2}",

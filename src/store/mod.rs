@@ -10,6 +10,7 @@ mod counts;
 mod error;
 mod intake;
 pub(crate) mod keys;
+mod lease;
 pub mod lot;
 pub mod outbox;
 mod outbox_counts;

@@ -10,9 +10,11 @@ use serde::de::DeserializeOwned;
 use super::audit_index::decode_entry;
 use super::check::IntegrityReport;
 use super::workflows::assignment::{PLACEMENTS, ROUNDS};
+use super::workflows::lease::LEASES;
 use super::workflows::rent::{RENT_NOTICES, RENT_RULES, TENANCIES};
 use super::workflows::stock::DWELLINGS;
 use super::{Store, StoreError, keys};
+use crate::domain::lease::ContractFile;
 use crate::domain::publication::RankingHeader;
 use crate::domain::rent::{RentNotice, RentRules, Tenancy};
 use crate::domain::replay::{QueuedMessage, World, differences};
@@ -87,6 +89,7 @@ impl Store {
             dwellings: self.decoded(DWELLINGS, |d: &Dwelling| d.code.clone())?,
             rounds: self.decoded(ROUNDS, |round: &Round| round.call.clone())?,
             placements: self.decoded(PLACEMENTS, |p: &Placement| p.application)?,
+            contracts: self.decoded(LEASES, |c: &ContractFile| c.application)?,
             rent_rules: self.decoded(RENT_RULES, |rules: &RentRules| rules.version.clone())?,
             rent_notices: self.decoded(RENT_NOTICES, |notice: &RentNotice| {
                 (notice.tenancy, notice.month)

@@ -84,3 +84,104 @@ pub fn stock() -> Vec<Dwelling> {
         works,
     ]
 }
+
+/// `ranked_office` with the round opened today and FM-002 assigned by decree today to the
+/// first applicant it suits, at the real clock (the binary reads it): that applicant's id and
+/// protocol.
+pub fn decreed_office(dir: &std::path::Path) -> (Office, alloggi::domain::ApplicationId, String) {
+    use alloggi::domain::command::OfferReply;
+    use alloggi::domain::time::rome_date;
+
+    let office = ranked_office(dir);
+    let now = || Context::new("mrossi", chrono::Utc::now());
+    let today = rome_date(now().now);
+    office
+        .open_assignment(&now(), None, today, today + chrono::Days::new(30))
+        .expect("round opened");
+    let code = DwellingCode::parse("FM-002").expect("code");
+    let (placement, _) = office
+        .next_offer(None, &code)
+        .expect("next")
+        .chosen
+        .expect("someone fits FM-002");
+    let id = placement.application;
+    office
+        .make_offer(&now(), id, &code, None, None, true)
+        .expect("offered");
+    office
+        .execute(
+            &now(),
+            &Command::ReplyToOffer {
+                id,
+                reply: OfferReply::Accept,
+                reason: String::new(),
+            },
+        )
+        .expect("accepted");
+    office
+        .execute(
+            &now(),
+            &Command::DecreeAssignment {
+                id,
+                decree_on: today,
+            },
+        )
+        .expect("decreed");
+    (office, id, placement.protocol)
+}
+
+/// The example rent rules of DOMAIN.md §8, in force from 1 January 2025, saved in `office`.
+pub fn save_example_rent_rules(office: &Office) {
+    use alloggi::domain::money::Money;
+    use alloggi::domain::rent::{BandFormula, LeaseTerms, Percent, RentBand, RentRules, ZoneRates};
+
+    let band = |name: &str, up_to: Option<u64>, formula, decadenza| RentBand {
+        name: name.into(),
+        isee_up_to: up_to.map(Money::from_cents),
+        formula,
+        decadenza,
+    };
+    let rules = RentRules {
+        name: "Esempio (schema DAL 15/2015)".into(),
+        version: "esempio-2025".into(),
+        example: true,
+        effective_from: date(2025, 1, 1),
+        rates: ZoneRates {
+            bassa: Money::from_cents(400),
+            media: Money::from_cents(480),
+            alta: Money::from_cents(560),
+        },
+        bands: vec![
+            band(
+                "protezione",
+                Some(762_000),
+                BandFormula::IseeShare(Percent::from_basis_points(1_500)),
+                false,
+            ),
+            band(
+                "accesso",
+                Some(2_021_701),
+                BandFormula::ObjectiveShare(Percent::from_basis_points(5_000)),
+                false,
+            ),
+            band(
+                "permanenza",
+                Some(2_830_430),
+                BandFormula::ObjectiveShare(Percent::HUNDRED),
+                false,
+            ),
+            band(
+                "decadenza",
+                None,
+                BandFormula::ObjectiveShare(Percent::from_basis_points(12_500)),
+                true,
+            ),
+        ],
+        minimum: Money::from_cents(4_000),
+        single_person_reduction: None,
+        terms: LeaseTerms::default(),
+    };
+    office
+        .save_rent_rules(&Context::new("mrossi", ts(2025, 1, 2, 9, 0, 0)), rules)
+        .expect("rent rules saved");
+}

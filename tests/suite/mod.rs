@@ -33,6 +33,8 @@ mod file_modes;
 mod gpd_client;
 mod intake_cli;
 mod io_client;
+mod lease_cli;
+mod lease_store;
 mod messages;
 mod office;
 mod outbox_cli;

@@ -112,6 +112,9 @@ pub fn differences(expected: &World, stored: &World) -> Vec<Difference> {
     compare(&mut found, &expected.placements, &stored.placements, |id| {
         format!("posto in assegnazione della domanda {id}")
     });
+    compare(&mut found, &expected.contracts, &stored.contracts, |id| {
+        format!("contratto della domanda {id}")
+    });
     compare(&mut found, &expected.rent_rules, &stored.rent_rules, |v| {
         format!("regole dei canoni {v}")
     });

@@ -19,6 +19,7 @@ use super::call::Call;
 use super::error::DomainError;
 use super::event::{Event, EventKind};
 use super::interested::Interested;
+use super::lease::ContractFile;
 use super::publication::{RankingHeader, objection_deadline, under_review};
 use super::ranking::{Draw, RankingKind};
 use super::rent::{Month, RentNotice, RentRules, Tenancy};
@@ -48,6 +49,8 @@ pub struct World {
     pub rounds: BTreeMap<String, Round>,
     /// Places in the rounds, by application.
     pub placements: BTreeMap<ApplicationId, Placement>,
+    /// Contract files, by application.
+    pub contracts: BTreeMap<ApplicationId, ContractFile>,
     /// Rent rulesets, by version.
     pub rent_rules: BTreeMap<String, RentRules>,
     /// Rent notices, by tenancy and month.
@@ -124,6 +127,10 @@ impl World {
         if event.kind.workflow() == Workflow::Rent {
             return self.rent(event);
         }
+        let contract = event
+            .application_id()
+            .filter(|_| event.kind.workflow() == Workflow::Lease)
+            .and_then(|id| self.contracts.remove(&id));
         let call_code = call_of(&event.kind);
         let listed = call_code.and_then(|code| self.interested.remove(code));
         let had_list = listed.is_some();
@@ -148,6 +155,7 @@ impl World {
                 .as_ref()
                 .and_then(|call| self.rounds.remove(call)),
             placement,
+            contract,
             ..Snapshot::default()
         };
         let outcome = evolve(&mut snapshot, event);
@@ -162,6 +170,9 @@ impl World {
         }
         if let Some(placement) = snapshot.placement.take() {
             self.placements.insert(placement.application, placement);
+        }
+        if let Some(file) = snapshot.contract.take() {
+            self.contracts.insert(file.application, file);
         }
         // Put back what was taken, changed or not, so that a failed event loses nothing.
         if let Some(app) = snapshot.application {

@@ -67,6 +67,8 @@ workflows! {
     stock => Stock(Stock),
     /// The assignment round: offers in ranking order, replies, warnings, exclusions, decrees.
     assignment => Assignment(Assignment),
+    /// The lease: the contract ready, the signing appointment, the signature.
+    lease => Lease(LeaseRules),
     /// Rent rules, monthly notices on pagoPA, payments, reminders and arrears.
     rent => Rent(Rent),
 }

@@ -51,7 +51,7 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 17] = [
+const ADDED_NAMES: [&str; 20] = [
     "ammissione_revocata",
     "preavviso_rigetto_inviato",
     "osservazioni_ricevute",
@@ -69,6 +69,9 @@ const ADDED_NAMES: [&str; 17] = [
     "diffida_inviata",
     "escluso_da_assegnazione",
     "alloggio_assegnato",
+    "contratto_pronto",
+    "appuntamento_firma_prenotato",
+    "contratto_firmato",
 ];
 
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
@@ -241,9 +244,54 @@ fn samples() -> Vec<EventKind> {
         },
         EventKind::AssignmentDecreed {
             id,
-            dwelling: dwelling.code,
+            dwelling: dwelling.code.clone(),
             decree_on: day,
             occupy_by: day,
+        },
+    ]);
+    let appointment = kinds
+        .iter()
+        .find_map(|kind| match kind {
+            EventKind::AppointmentBooked { appointment } => Some(appointment.clone()),
+            _ => None,
+        })
+        .expect("a booking in the fixture");
+    let lease = crate::domain::lease::Lease {
+        number: crate::domain::lease::LeaseNumber::parse("ERAP-1").unwrap(),
+        application: id,
+        dwelling: dwelling.code.clone(),
+        tenant: crate::domain::lease::Tenant {
+            name: "Rossi Maria".into(),
+            fiscal_code: "RSSMRA80A41D542X".into(),
+        },
+        household_size: 1,
+        signed_on: day,
+        starts_on: day,
+        terms: crate::domain::lease::LeaseTerms::default(),
+        rent: crate::domain::lease::RentFigures {
+            version: "esempio".into(),
+            band: "accesso".into(),
+            steps: Vec::new(),
+            monthly: crate::domain::money::Money::from_cents(4_000),
+        },
+        deposit: crate::domain::money::Money::from_cents(12_000),
+        signatory: "mrossi".into(),
+        history: Vec::new(),
+    };
+    kinds.extend([
+        EventKind::ContractReadied {
+            id,
+            dwelling: dwelling.code.clone(),
+            on: day,
+        },
+        EventKind::SigningBooked {
+            id,
+            dwelling: dwelling.code,
+            appointment,
+        },
+        EventKind::LeaseSigned {
+            id,
+            lease: Box::new(lease),
         },
     ]);
     kinds

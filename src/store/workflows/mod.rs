@@ -14,6 +14,7 @@ pub(super) mod agenda;
 pub(crate) mod assignment;
 pub(super) mod calls;
 pub(super) mod intake;
+pub(crate) mod lease;
 pub(super) mod log;
 pub(super) mod messages;
 pub(super) mod meta;
@@ -35,7 +36,7 @@ use crate::domain::{Context, Snapshot};
 
 /// Every part, in the order a command's snapshot is loaded and written (a part may read the
 /// fields of the parts before it: the call is the application's) and `check` reports.
-pub(crate) const PARTS: [&dyn Part; 11] = [
+pub(crate) const PARTS: [&dyn Part; 12] = [
     &meta::Meta,
     &intake::Intake,
     &log::Log,
@@ -47,6 +48,7 @@ pub(crate) const PARTS: [&dyn Part; 11] = [
     // Before the stock: the stock loads the dwelling an applicant's place holds.
     &assignment::Assignment,
     &stock::Stock,
+    &lease::Lease,
     &rent::Rent,
 ];
 
@@ -268,6 +270,14 @@ mod tests {
             "idx_dwelling_holder",
             "idx_round_waiting",
             "count_outbox",
+            "leases",
+            "idx_lease_dwelling",
+            "rent_rules",
+            "rent_notices",
+            "tenancies",
+            "idx_rent_month",
+            "idx_gpd_pending",
+            "idx_rent_nav",
         ]
         .into_iter()
         .collect();
@@ -293,7 +303,11 @@ mod tests {
                 "access",
                 "dwelling",
                 "round",
-                "placement"
+                "placement",
+                "rent_rules",
+                "rent_notice",
+                "tenancy",
+                "lease"
             ]
         );
         let orders: BTreeSet<u8> = lines().iter().map(|l| l.order).collect();

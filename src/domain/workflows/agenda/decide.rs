@@ -96,7 +96,7 @@ fn active_appointment(snapshot: &Snapshot, id: AppointmentId) -> Result<&Appoint
 }
 
 /// A slot a citizen can be given: in the future, at a named place, not already held.
-fn bookable(given: &Given<'_>, slot: &Slot) -> Result<Slot, DomainError> {
+pub(crate) fn bookable(given: &Given<'_>, slot: &Slot) -> Result<Slot, DomainError> {
     let place = validate_text("luogo", &slot.place, 120)?;
     if slot.at <= given.ctx.now {
         return Err(DomainError::invalid(

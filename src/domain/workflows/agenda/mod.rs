@@ -4,6 +4,7 @@ mod decide;
 mod evolve;
 mod text;
 
+pub(crate) use decide::bookable;
 pub(crate) use text::EVENT_NAMES;
 
 use serde::{Deserialize, Serialize};

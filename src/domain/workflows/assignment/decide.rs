@@ -195,6 +195,18 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
         }
         Command::ExcludeCandidate { id, cause, reason } => {
             let placement = placement(given)?;
+            if let Some(lease) = snapshot.contract.as_ref().and_then(|c| c.lease.as_ref()) {
+                return Err(DomainError::invalid(
+                    "esclusione",
+                    format!(
+                        "contratto n. {} firmato il {}: l'alloggio {} è locato e l'assegnazione \
+                         è conclusa",
+                        lease.number,
+                        format_date(lease.signed_on),
+                        lease.dwelling
+                    ),
+                ));
+            }
             let reason = non_empty(&Some(reason.clone())).ok_or(DomainError::MissingReason)?;
             let freed = excludable(placement, *cause, today)?;
             if let Some(code) = &freed {

@@ -34,10 +34,14 @@ impl Rules for Assignment {
                 dwellings: DwellingKeys::One(dwelling),
                 ..placement(*id)
             },
+            // A signed lease keeps its tenant out of the round's exclusions.
+            Command::ExcludeCandidate { id, .. } => Needs {
+                contract: true,
+                ..placement(*id)
+            },
             Command::ConfirmRequirements { id }
             | Command::ReplyToOffer { id, .. }
             | Command::WarnCandidate { id, .. }
-            | Command::ExcludeCandidate { id, .. }
             | Command::DecreeAssignment { id, .. } => placement(*id),
             _ => Needs::default(),
         }

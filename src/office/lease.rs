@@ -1,0 +1,151 @@
+//! The lease as the console and the command line ask for it: the steps that tell the
+//! assignee the contract is ready and when to sign it, the signature with the rent computed
+//! from the rules in force, and the leases read back.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::steps::Step;
+use super::{Office, OfficeError};
+use crate::domain::appointment::Slot;
+use crate::domain::command::{Command, NewLease};
+use crate::domain::lease::{ContractFile, Lease, LeaseTerms, RentFigures, RentLine, lease_follows};
+use crate::domain::rent::{RentInput, compute};
+use crate::domain::time::rome_date;
+use crate::domain::{ApplicationId, Context, EventKind};
+use crate::messages::Values;
+
+/// The catalogue message that tells the assignee the contract is ready for the signature.
+pub const ON_CONTRACT_READY: &str = "contratto_firma";
+/// The catalogue message that gives the assignee the signing appointment.
+pub const ON_SIGNING_BOOKED: &str = "appuntamento_firma";
+
+/// What the refusal says when no rent rules are in force on the signing day.
+pub const NO_RENT_RULES: &str =
+    "nessuna tabella dei canoni in vigore: caricarla con alloggi rent rules FILE.toml";
+
+/// A signature as the caseworker records it; the rent and the terms come from the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseSigning {
+    pub number: String,
+    pub signed_on: NaiveDate,
+    pub starts_on: Option<NaiveDate>,
+    pub signatory: Option<String>,
+}
+
+/// The step that says the contract of application `id` is ready, with its message.
+pub fn contract_ready_step(id: ApplicationId) -> Step {
+    Step {
+        command: Some(Command::ContractReady { id }),
+        application: Some(id),
+        template: ON_CONTRACT_READY.to_string(),
+        typed: Values::new(),
+    }
+}
+
+/// The step that books the signature of application `id`'s contract at `slot`, with its
+/// message.
+pub fn signing_step(id: ApplicationId, slot: Slot) -> Step {
+    Step {
+        command: Some(Command::BookSigning { id, slot }),
+        application: Some(id),
+        template: ON_SIGNING_BOOKED.to_string(),
+        typed: Values::new(),
+    }
+}
+
+impl Office {
+    /// Records the signature of application `id`'s lease, at the rent the rules in force on
+    /// the signing day give its household and dwelling, with their terms.
+    pub fn sign_lease(
+        &self,
+        ctx: &Context,
+        id: ApplicationId,
+        signing: &LeaseSigning,
+    ) -> Result<Lease, OfficeError> {
+        let application = self
+            .store
+            .application(id)?
+            .ok_or_else(|| OfficeError::Refused(format!("domanda {id} inesistente")))?;
+        let protocol = application
+            .protocol
+            .as_ref()
+            .map_or_else(|| id.to_string(), ToString::to_string);
+        let placement = self.store.placement(id)?;
+        let contract = self.store.contract_file(id)?;
+        let assigned = lease_follows(
+            &protocol,
+            placement.as_ref(),
+            contract.as_ref(),
+            rome_date(ctx.now),
+        )
+        .map_err(|e| OfficeError::Refused(e.to_string()))?;
+        let dwelling = self.store.dwelling(assigned.dwelling)?.ok_or_else(|| {
+            OfficeError::Refused(format!(
+                "l'alloggio {} non è nell'elenco degli alloggi",
+                assigned.dwelling
+            ))
+        })?;
+        let rules = self
+            .rent_rules_on(signing.signed_on)?
+            .ok_or_else(|| OfficeError::Refused(NO_RENT_RULES.into()))?;
+        let computation = compute(
+            &rules,
+            &RentInput {
+                isee: Some(application.declaration.isee),
+                net_area: dwelling.net_area,
+                zone: dwelling.zone,
+                household_size: application.household.members().len(),
+            },
+        );
+        let command = Command::SignLease {
+            id,
+            lease: Box::new(NewLease {
+                number: signing.number.clone(),
+                signed_on: signing.signed_on,
+                starts_on: signing.starts_on,
+                signatory: signing.signatory.clone(),
+                terms: LeaseTerms {
+                    duration_years: rules.terms.duration_years,
+                    renewal_years: rules.terms.renewal_years,
+                    deposit_months: rules.terms.deposit_months,
+                },
+                rent: RentFigures {
+                    version: computation.version,
+                    band: computation.band,
+                    steps: computation
+                        .steps
+                        .into_iter()
+                        .map(|step| RentLine {
+                            text: step.text,
+                            amount: step.amount,
+                        })
+                        .collect(),
+                    monthly: computation.rent,
+                },
+            }),
+        };
+        self.execute(ctx, &command)?
+            .into_iter()
+            .find_map(|event| match event.kind {
+                EventKind::LeaseSigned { lease, .. } => Some(*lease),
+                _ => None,
+            })
+            .ok_or_else(|| OfficeError::Failed("firma senza contratto".into()))
+    }
+
+    /// Application `id`'s contract file.
+    pub fn contract_file(&self, id: ApplicationId) -> Result<Option<ContractFile>, OfficeError> {
+        Ok(self.store.contract_file(id)?)
+    }
+
+    /// Every signed lease, in application order.
+    pub fn leases(&self) -> Result<Vec<Lease>, OfficeError> {
+        Ok(self
+            .store
+            .contract_files()?
+            .into_iter()
+            .filter_map(|file| file.lease)
+            .collect())
+    }
+}
