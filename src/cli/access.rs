@@ -112,7 +112,10 @@ pub fn needed(command: Option<&Command>) -> Role {
             | RentCommand::Show { .. }
             | RentCommand::Arrears => Role::Consultazione,
             RentCommand::Rules { .. } => Role::Amministratore,
-            RentCommand::Remind { .. } | RentCommand::Paid { .. } => Role::Operatore,
+            RentCommand::Issue { .. }
+            | RentCommand::Sync { .. }
+            | RentCommand::Remind { .. }
+            | RentCommand::Paid { .. } => Role::Operatore,
             RentCommand::Overdue | RentCommand::Innocent { .. } | RentCommand::Plan { .. } => {
                 Role::Responsabile
             }

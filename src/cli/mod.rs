@@ -265,6 +265,24 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RentCommand {
+    /// Emette l'avviso del mese per ogni contratto in vigore: numero avviso dal codice di
+    /// segregazione del Comune e da un progressivo mai riusato, messaggio «Hai un nuovo avviso
+    /// di pagamento» e creazione su pagoPA in coda; ripetuto per lo stesso mese non aggiunge
+    /// nulla.
+    #[command(alias = "emetti")]
+    Issue {
+        /// Mese, aaaa-mm.
+        #[arg(long, value_name = "AAAA-MM")]
+        mese: String,
+    },
+    /// Invia a pagoPA (GPD) le posizioni da creare, i pagamenti allo sportello e gli
+    /// annullamenti, e legge i pagamenti fatti con pagoPA.
+    #[command(alias = "sincronizza")]
+    Sync {
+        /// Tempo massimo (per esempio 90s, 10m, 1h): poi non parte più nulla.
+        #[arg(long = "durata-massima", value_name = "DURATA", default_value = "10m")]
+        durata_massima: String,
+    },
     /// Carica le regole dei canoni (fasce ISEE, €/m² per zona, minimo, durata del contratto,
     /// scadenza degli avvisi, soglia di morosità) da un file TOML; esempio:
     /// fixtures/rent/esempio.toml.

@@ -22,6 +22,21 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
     let today = rome_date(ctx.now);
     match command {
         RentCommand::Rules { file, controlla } => rules(office, &file, controlla, &ctx)?,
+        RentCommand::Issue { mese } => {
+            let month = Month::parse(&mese).map_err(|e| format!("--mese: {e}"))?;
+            let stop = AtomicBool::new(false);
+            let progress = Progress::bar(&format!("Avvisi di {}", month.label()), 0);
+            let batch =
+                office.issue_rent_month(&ctx, month, &stop, &mut |b| progress.set(b.done, b.total))?;
+            drop(progress);
+            println!(
+                "Avvisi del canone di {}: {} emessi, {} già emessi prima. Messaggi IO accodati; le posizioni saranno create su pagoPA con «alloggi rent sync».",
+                month.label(),
+                batch.committed,
+                batch.skipped
+            );
+        }
+        RentCommand::Sync { durata_massima } => sync(office, actor, &durata_massima)?,
         RentCommand::Remind { entro } => {
             office.comune()?;
             let stop = AtomicBool::new(false);
@@ -205,6 +220,36 @@ fn rules(
     }
     office.save_rent_rules(ctx, rules)?;
     println!("Regole dei canoni caricate: {summary}.");
+    Ok(())
+}
+
+fn sync(office: &Office, actor: &Caller, time_limit: &str) -> Result<(), String> {
+    let time_limit =
+        super::duration::parse(time_limit).map_err(|e| format!("--durata-massima: {e}"))?;
+    let creditor = office.comune()?.creditor()?;
+    let config = crate::gpd::GpdConfig::from_env().map_err(|e| e.to_string())?;
+    let client = crate::gpd::GpdClient::new(config).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("avvio non riuscito: {e}"))?;
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let syncer = office
+        .gpd_syncer(client, creditor, &actor.user)
+        .with_time_limit(time_limit);
+    let progress = Progress::bar("Sincronizzazione con pagoPA", 0);
+    let report = runtime
+        .block_on(syncer.run(&stop, &|done, total| progress.set(done, total)))
+        .map_err(|e| e.to_string())?;
+    drop(progress);
+    println!("pagoPA: {}.", report.summary());
+    for warning in &report.warnings {
+        println!("Attenzione: {}", clean_line(warning));
+    }
+    if let Some(reason) = report.stopped {
+        return Err(reason);
+    }
     Ok(())
 }
 

@@ -111,6 +111,16 @@ impl Office {
         self.rent_steps(ctx, &commands, Some(ON_RENT_ISSUED), stop, progress)
     }
 
+    /// What sends the notices' requests to pagoPA and reads back their payments.
+    pub fn gpd_syncer(
+        &self,
+        client: crate::gpd::GpdClient,
+        creditor: crate::messages::config::Creditor,
+        actor: &str,
+    ) -> crate::gpd::Syncer {
+        crate::gpd::Syncer::new(self.store.clone(), client, creditor, actor)
+    }
+
     pub fn rent_rules(&self) -> Result<Vec<RentRules>, OfficeError> {
         Ok(self.store.rent_rules()?)
     }
