@@ -30,11 +30,16 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
                 office.issue_rent_month(&ctx, month, &stop, &mut |b| progress.set(b.done, b.total))?;
             drop(progress);
             println!(
-                "Avvisi del canone di {}: {} emessi, {} già emessi prima. Messaggi IO accodati; le posizioni saranno create su pagoPA con «alloggi rent sync».",
+                "Avvisi del canone di {}: {}, {} già prima.",
                 month.label(),
-                batch.committed,
-                batch.skipped
+                plural(batch.committed, "emesso", "emessi"),
+                plural(batch.skipped, "emesso", "emessi")
             );
+            if batch.committed > 0 {
+                println!(
+                    "Messaggi «Hai un nuovo avviso di pagamento» accodati; le posizioni saranno create su pagoPA con «alloggi rent sync»."
+                );
+            }
         }
         RentCommand::Sync { durata_massima } => sync(office, actor, &durata_massima)?,
         RentCommand::Remind { entro } => {
