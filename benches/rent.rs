@@ -5,7 +5,7 @@
 //! cargo bench --bench rent
 //! ALLOGGI_BENCH_RENT_DB=DIR cargo bench --bench rent   (keeps the prepared database in DIR)
 //!
-//! The database: a demo of 17.000 applications, its ranking made definitive, the round opened
+//! The database: a demo of 25.000 applications, its ranking made definitive, the round opened
 //! and, in ranking order, 10.000 applicants offered a dwelling of their size, decreed and
 //! signed. Each measure runs on a fresh copy of it. Figures go to BENCHMARKS.md, «Canoni».
 
@@ -30,7 +30,7 @@ mod gpd_stand_in;
 mod support;
 use support::Result;
 
-const APPLICATIONS: usize = 17_000;
+const APPLICATIONS: usize = 25_000;
 const LEASES: usize = 10_000;
 const ISSUE_RUNS: usize = 5;
 /// The stand-in's limit, and the client's pace to match it.
@@ -77,7 +77,7 @@ fn main() -> Result<()> {
     let creditor = ComuneConfig::example().creditor()?;
     let mut config = GpdConfig::new(alloggi::io::key::ApiKey::new(stand_in.key()).ok_or("chiave")?);
     config.base_url = stand_in.base_url();
-    config.pace = alloggi::io::pace::Pace::parse(&format!("{STAND_IN_RATE}/1s"))?;
+    config.pace = alloggi::io::pace::Pace::parse(&format!("{STAND_IN_RATE}/1"))?;
     let client = GpdClient::new(config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -102,7 +102,11 @@ fn main() -> Result<()> {
         report.summary()
     );
     if positions != LEASES || report.created != LEASES {
-        return Err(format!("posizioni {positions}, create {} invece di {LEASES}", report.created).into());
+        return Err(format!(
+            "posizioni {positions}, create {} invece di {LEASES}",
+            report.created
+        )
+        .into());
     }
     Ok(())
 }
@@ -114,7 +118,10 @@ fn prepared_database(work: &Path) -> Result<PathBuf> {
         .unwrap_or_else(|| work.join("prepared"));
     let db = dir.join("db");
     if db.join("conf").exists() {
-        println!("alloggi rent bench: database preparato esistente {}", db.display());
+        println!(
+            "alloggi rent bench: database preparato esistente {}",
+            db.display()
+        );
         return Ok(db);
     }
     std::fs::create_dir_all(&dir)?;
@@ -122,7 +129,12 @@ fn prepared_database(work: &Path) -> Result<PathBuf> {
     let out = Process::new(env!("CARGO_BIN_EXE_alloggi"))
         .arg("--db")
         .arg(&db)
-        .args(["demo", "--solo-bando-corrente", "--domande", &APPLICATIONS.to_string()])
+        .args([
+            "demo",
+            "--solo-bando-corrente",
+            "--domande",
+            &APPLICATIONS.to_string(),
+        ])
         .output()?;
     if !out.status.success() {
         return Err(format!("alloggi demo: {}", String::from_utf8_lossy(&out.stderr)).into());
@@ -187,7 +199,12 @@ fn prepare(db: &Path) -> Result<()> {
         .enumerate()
         .map(|(n, p)| dwelling(n, p.needs.size, today))
         .collect();
-    office.execute(&now, &Command::SaveDwellings { dwellings: dwellings.clone() })?;
+    office.execute(
+        &now,
+        &Command::SaveDwellings {
+            dwellings: dwellings.clone(),
+        },
+    )?;
     for (chunk, homes) in placements.chunks(500).zip(dwellings.chunks(500)) {
         let mut commands = Vec::new();
         for (placement, home) in chunk.iter().zip(homes) {
@@ -204,7 +221,10 @@ fn prepare(db: &Path) -> Result<()> {
                 reply: OfferReply::Accept,
                 reason: String::new(),
             });
-            commands.push(Command::DecreeAssignment { id, decree_on: today });
+            commands.push(Command::DecreeAssignment {
+                id,
+                decree_on: today,
+            });
         }
         office.execute_all(&now, commands)?;
     }

@@ -431,6 +431,9 @@ pub struct Needs<'a> {
     pub rent_rules: Option<&'a str>,
     /// The counter of notice numbers.
     pub rent_counter: bool,
+    /// The command decides nothing on a call: the store skips loading one (a month's rent
+    /// notices are thousands of commands in a few transactions).
+    pub without_call: bool,
 }
 
 impl Command {

@@ -69,7 +69,8 @@ impl Part for Calls {
             .call
             .map(str::to_string)
             .or_else(|| snapshot.application.as_ref().map(|a| a.call.clone()))
-            .or_else(|| active_call.clone());
+            .or_else(|| active_call.clone())
+            .filter(|_| !needs.without_call);
         let call: Option<Call> = match code {
             Some(code) => tx.get_json(tx.tree(CALLS), CALLS, code.as_bytes())?,
             None => None,

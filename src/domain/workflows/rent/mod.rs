@@ -23,11 +23,13 @@ impl Rules for Rent {
             application: Some(id),
             rent_notices: notices,
             tenancy: true,
+            without_call: true,
             ..Needs::default()
         };
         match command {
             Command::SaveRentRules { rules } => Needs {
                 rent_rules: Some(&rules.version),
+                without_call: true,
                 ..Needs::default()
             },
             Command::IssueRent { id, month, .. } => Needs {
