@@ -66,7 +66,7 @@ fn now_ctx() -> Context {
 }
 
 /// An office with `n` applications (the demo's), opened here.
-fn office_with_applications(n: usize) -> (Office, Store, Vec<ApplicationId>) {
+pub(super) fn office_with_applications(n: usize) -> (Office, Store, Vec<ApplicationId>) {
     let office = Office::new();
     office.ok(&["demo", "--domande", &n.to_string()]);
     let store = common::open(&office.path("db"));
@@ -102,24 +102,24 @@ fn issue(store: &Store, ids: &[ApplicationId], month: Month, due: NaiveDate, ctx
 }
 
 /// Next month's notices, due on its 10th, for `ids`.
-fn issue_next_month(store: &Store, ids: &[ApplicationId]) -> Month {
+pub(super) fn issue_next_month(store: &Store, ids: &[ApplicationId]) -> Month {
     let month = Month::of(today()).next();
     issue(store, ids, month, month.day(10), &now_ctx());
     month
 }
 
-fn notice(store: &Store, id: ApplicationId, month: Month) -> RentNotice {
+pub(super) fn notice(store: &Store, id: ApplicationId, month: Month) -> RentNotice {
     store.rent_notice(id, month).unwrap().expect("the notice")
 }
 
-fn pending(store: &Store) -> usize {
+pub(super) fn pending(store: &Store) -> usize {
     GpdRequest::ALL
         .into_iter()
         .map(|r| store.gpd_pending_count(r))
         .sum()
 }
 
-fn assert_published(notice: &RentNotice) {
+pub(super) fn assert_published(notice: &RentNotice) {
     assert!(
         matches!(notice.gpd, GpdState::Published { .. }),
         "{}: {:?}",
