@@ -34,6 +34,11 @@ pub fn ts(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Timestamp {
         .expect("valid UTC instant")
 }
 
+/// Nine in the morning (UTC) of `day`.
+pub fn ts_of(day: NaiveDate) -> Timestamp {
+    day.and_hms_opt(9, 0, 0).unwrap().and_utc()
+}
+
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }

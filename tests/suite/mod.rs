@@ -42,6 +42,7 @@ mod outbox_store;
 mod outbox_withdraw;
 mod outbox_worker;
 mod ranking_cli;
+mod rent_cli;
 mod rent_sync;
 mod review_cli;
 mod roles_cli;

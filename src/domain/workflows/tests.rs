@@ -51,7 +51,7 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 20] = [
+const ADDED_NAMES: [&str; 29] = [
     "ammissione_revocata",
     "preavviso_rigetto_inviato",
     "osservazioni_ricevute",
@@ -72,6 +72,15 @@ const ADDED_NAMES: [&str; 20] = [
     "contratto_pronto",
     "appuntamento_firma_prenotato",
     "contratto_firmato",
+    "regole_canone_caricate",
+    "canone_emesso",
+    "canone_esito_pagopa",
+    "canone_pagato",
+    "canone_in_scadenza_ricordato",
+    "canone_scaduto_comunicato",
+    "morosita_segnalata",
+    "morosita_incolpevole",
+    "piano_di_rientro",
 ];
 
 const FIXTURE: &str = include_str!("../../../fixtures/backup/demo-schema5.jsonl");
@@ -294,6 +303,108 @@ fn samples() -> Vec<EventKind> {
             lease: Box::new(lease),
         },
     ]);
+    kinds.extend(rent_samples());
+    kinds
+}
+
+/// The rent's events, as its commands cause them on one tenancy over four months.
+fn rent_samples() -> Vec<EventKind> {
+    use crate::domain::command::{Command, Context, decide};
+    use crate::domain::rent::{GpdOutcome, InnocentCause, Month, PaymentChannel};
+    use crate::domain::snapshot::{Snapshot, evolve};
+    use chrono::TimeZone;
+
+    let id = ApplicationId(7);
+    let mut app = crate::domain::workflows::review::tests::application(
+        crate::domain::application::State::Ammessa,
+    );
+    app.id = id;
+    let mut snapshot = Snapshot {
+        application: Some(app),
+        next_rent_base: 1,
+        ..Snapshot::default()
+    };
+    let mut kinds = Vec::new();
+    let at = |m: u32, d: u32| chrono::Utc.with_ymd_and_hms(2026, m, d, 9, 0, 0).unwrap();
+    let month = |m: &str| Month::parse(m).unwrap();
+    let issue = |m: &str| Command::IssueRent {
+        id,
+        month: month(m),
+        lease: "L-1".into(),
+        rent: crate::domain::money::Money::from_cents(10_000),
+        due: month(m).day(15),
+        segregation: 47,
+        description: "canone dell'alloggio FM-001".into(),
+    };
+    let rules = crate::files::rent_toml::esempio().expect("example rent rules");
+    let steps = [
+        (
+            Command::SaveRentRules {
+                rules: Box::new(rules),
+            },
+            at(1, 1),
+        ),
+        (issue("2026-01"), at(1, 1)),
+        (
+            Command::RecordGpdOutcome {
+                id,
+                month: month("2026-01"),
+                outcome: GpdOutcome::Published,
+            },
+            at(1, 1),
+        ),
+        (
+            Command::RemindRent {
+                id,
+                month: month("2026-01"),
+            },
+            at(1, 10),
+        ),
+        (
+            Command::TellRentOverdue {
+                id,
+                month: month("2026-01"),
+            },
+            at(1, 20),
+        ),
+        (issue("2026-02"), at(2, 1)),
+        (issue("2026-03"), at(3, 1)),
+        (Command::FlagArrears { id, months: 3 }, at(3, 20)),
+        (
+            Command::RecordInnocentArrears {
+                id,
+                cause: InnocentCause::Licenziamento,
+                evidence: "lettera di licenziamento".into(),
+            },
+            at(3, 20),
+        ),
+        (issue("2026-04"), at(4, 1)),
+        (
+            Command::RecordRentPayment {
+                id,
+                month: month("2026-04"),
+                paid_on: at(4, 5).date_naive(),
+                channel: PaymentChannel::Sportello,
+            },
+            at(4, 5),
+        ),
+        (
+            Command::AgreeRepaymentPlan {
+                id,
+                instalments: 3,
+                from: month("2026-05"),
+            },
+            at(4, 6),
+        ),
+    ];
+    for (command, now) in steps {
+        let events = decide(&snapshot, &command, &Context::new("op", now))
+            .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        for event in &events {
+            evolve(&mut snapshot, event).expect("applied");
+        }
+        kinds.extend(events.into_iter().map(|event| event.kind));
+    }
     kinds
 }
 
