@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             idle,
             always,
             group,
+            gpd_every,
         }) => {
             return crate::serve::server::run(
                 open(&db, false)?,
@@ -118,6 +119,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
                     user: identity.name.clone(),
                     comune: comune.clone(),
                     sender: console.sender.clone(),
+                    gpd: crate::serve::gpd::schedule(&comune, gpd_every),
                 },
             );
         }

@@ -202,6 +202,11 @@ pub enum Command {
         /// operatori, quando il servizio gira con un'utenza sua (vedi README, «Ufficio condiviso»).
         #[arg(long = "gruppo", value_name = "NOME")]
         group: Option<String>,
+        /// Ogni quanto il servizio invia a pagoPA (GPD) gli avvisi in attesa e ne legge i
+        /// pagamenti, come «alloggi rent sync»: solo se la chiave GPD e le chiavi
+        /// [ente_creditore] del file del Comune sono presenti. Per esempio 5m, 15m, 1h.
+        #[arg(long = "gpd-ogni", env = "ALLOGGI_GPD_OGNI", default_value = "15m", value_name = "DURATA", value_parser = duration::parse)]
+        gpd_every: std::time::Duration,
     },
     /// Verifica che gli indici e i contatori concordino con i dati.
     #[command(alias = "controlla")]

@@ -29,6 +29,9 @@ const IN_FLIGHT: usize = 8;
 const RETRIES: u32 = 3;
 /// Longer waits are left to the next sync.
 const LONGEST_WAIT: Duration = Duration::from_secs(60);
+/// How often a sync waiting for its turn looks at the stop flag.
+const STOP_POLL: Duration = Duration::from_millis(50);
+const STOPPED: &str = "interrotta: il resto alla prossima sincronizzazione";
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -116,6 +119,20 @@ impl Syncer {
         stop: &AtomicBool,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<SyncReport, StoreError> {
+        // Waits for a sync already running on this database (the console server's periodic
+        // one while a `rent sync` runs inside it): never two at once, so nothing is sent twice.
+        let turn = self.store.gpd_sync_turn();
+        let _turn = tokio::select! {
+            // A free turn is taken first: a stop already set is then seen as before.
+            biased;
+            turn = turn.lock() => turn,
+            () = until_set(stop) => {
+                return Ok(SyncReport {
+                    stopped: Some(STOPPED.into()),
+                    ..SyncReport::default()
+                });
+            }
+        };
         let started = Instant::now();
         let mut report = SyncReport::default();
         let mut pending: Vec<(GpdRequest, RentNotice)> = Vec::new();
@@ -138,7 +155,7 @@ impl Syncer {
                 report.stopped = Some(if over_time {
                     "tempo massimo raggiunto: il resto alla prossima sincronizzazione".into()
                 } else {
-                    "interrotta: il resto alla prossima sincronizzazione".into()
+                    STOPPED.into()
                 });
             }
             while !stopping && tasks.len() < IN_FLIGHT {
@@ -245,6 +262,7 @@ impl Syncer {
         let today = rome_date(Utc::now());
         let mut page = 0;
         let mut payments = Vec::new();
+        let mut waits = 0;
         loop {
             match self
                 .client
@@ -272,6 +290,11 @@ impl Syncer {
                     }
                     page += 1;
                 }
+                // Asked to wait: the same page again, as a request of the queue would be.
+                ListOutcome::RetryLater { after } if waits < RETRIES && after <= LONGEST_WAIT => {
+                    waits += 1;
+                    tokio::time::sleep(after).await;
+                }
                 ListOutcome::RetryLater { .. } | ListOutcome::Failed { .. } => {
                     report.warnings.push(
                         "lettura dei pagamenti da pagoPA non riuscita: si riprova alla prossima sincronizzazione"
@@ -286,6 +309,12 @@ impl Syncer {
             report.paid += done.done.len();
         }
         Ok(())
+    }
+}
+
+async fn until_set(flag: &AtomicBool) {
+    while !flag.load(Ordering::Relaxed) {
+        tokio::time::sleep(STOP_POLL).await;
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod fault;
 pub mod forward;
+pub mod gpd;
 mod inside;
 pub mod protocol;
 pub mod server;

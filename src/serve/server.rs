@@ -45,6 +45,8 @@ pub struct Settings {
     pub user: String,
     pub comune: Result<crate::messages::ComuneConfig, String>,
     pub sender: Result<crate::io::ClientConfig, String>,
+    /// The periodic pagoPA (GPD) sync: `None` when GPD is not configured.
+    pub gpd: Option<Result<super::gpd::GpdSchedule, String>>,
 }
 
 /// What every console of the server shares.
@@ -280,6 +282,22 @@ pub fn run(office: Office, settings: Settings) -> Result<(), String> {
                     true
                 }),
             );
+        }
+        match settings.gpd {
+            Some(Ok(schedule)) => {
+                let news = shared.clone();
+                let spawned = super::gpd::spawn(
+                    shared.office.clone(),
+                    schedule,
+                    settings.user.clone(),
+                    Arc::new(move || news.committed()),
+                );
+                if let Err(e) = spawned {
+                    tracing::warn!("sincronizzazione con pagoPA non attiva: {e}");
+                }
+            }
+            Some(Err(e)) => tracing::warn!("sincronizzazione con pagoPA non attiva: {e}"),
+            None => {}
         }
         let stop = stop.clone();
         runtime.spawn(async move {

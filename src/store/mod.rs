@@ -88,6 +88,9 @@ pub struct Store {
     /// Held by the outbox drain running: one at a time per database, since a drain starts by
     /// turning the entries it finds `sending` into `uncertain` — another's requests in flight.
     draining: Arc<tokio::sync::Mutex<()>>,
+    /// Held by the pagoPA (GPD) sync running: one at a time per database, so the console
+    /// server's periodic sync and a `rent sync` run inside it never send the same request twice.
+    gpd_syncing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What a write made only if its application is unchanged since a version gives: its result,
@@ -98,6 +101,11 @@ impl Store {
     /// The turn of an outbox drain: see `draining`.
     pub fn drain_turn(&self) -> Arc<tokio::sync::Mutex<()>> {
         self.draining.clone()
+    }
+
+    /// The turn of a pagoPA (GPD) sync: see `gpd_syncing`.
+    pub fn gpd_sync_turn(&self) -> Arc<tokio::sync::Mutex<()>> {
+        self.gpd_syncing.clone()
     }
 
     /// Opens (creating if needed) the database in `path`. A second opener gets `Locked`.
@@ -131,6 +139,7 @@ impl Store {
             path: path.to_path_buf(),
             settling: Arc::new(Mutex::new(())),
             draining: Arc::new(tokio::sync::Mutex::new(())),
+            gpd_syncing: Arc::new(tokio::sync::Mutex::new(())),
         };
         store.check_schema()?;
         if store

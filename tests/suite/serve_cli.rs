@@ -13,6 +13,7 @@ use rustix::process::{Pid, Signal, kill_process};
 
 use crate::common::office_cli::{Office, fixture, fixture_arg};
 use crate::common::{self, CLEARED};
+use crate::support::gpd_stand_in::{GpdStandIn, GpdStandInConfig};
 use crate::support::io_stand_in::{StandIn, StandInConfig};
 
 const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
@@ -761,4 +762,104 @@ fn a_key_file_others_can_read_is_refused_inside_the_server_as_alone() {
         assert!(!here.join(name).exists(), "{name}");
     }
     drop(server);
+}
+
+/// GET requests listing the positions paid: one per sync that has published notices to ask
+/// about.
+fn payment_reads(stand_in: &GpdStandIn) -> usize {
+    stand_in
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.method == "GET"
+                && r.path.ends_with("/debtpositions")
+                && r.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains("payment_date_from"))
+        })
+        .count()
+}
+
+fn gpd_vars(stand_in: &GpdStandIn, every: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("ALLOGGI_GPD_API_KEY", stand_in.key().to_string()),
+        ("ALLOGGI_GPD_BASE_URL", stand_in.base_url()),
+        ("ALLOGGI_GPD_RITMO", "1000/1".to_string()),
+        ("ALLOGGI_GPD_OGNI", every.to_string()),
+    ]
+}
+
+#[test]
+fn the_server_syncs_with_pagopa_every_period_when_gpd_is_configured() {
+    use super::rent_sync::{
+        assert_published, issue_next_month, notice, office_with_applications, pending,
+    };
+    let (office, store, ids) = office_with_applications(4);
+    let month = issue_next_month(&store, &ids);
+    let paid_in_app = notice(&store, ids[2], month).iupd;
+    drop(store);
+    common::wait_released(&office.path("db"));
+    let here = folder(&office, "qui");
+    let stand_in = GpdStandIn::start(GpdStandInConfig::default());
+
+    let server = Server::start(&office, &here, &gpd_vars(&stand_in, "1s"));
+    let started = Instant::now();
+    while stand_in.position_count() < ids.len() || payment_reads(&stand_in) < 1 {
+        assert!(started.elapsed() < TIMEOUT, "the server never synced");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The citizen pays in the app: a later run, on its own, reads it back.
+    let today = alloggi::domain::time::rome_date(chrono::Utc::now());
+    stand_in.pay(
+        &paid_in_app,
+        &format!("{}T09:30:00Z", today.format("%Y-%m-%d")),
+    );
+    let reads = payment_reads(&stand_in);
+    while payment_reads(&stand_in) < reads + 1 {
+        assert!(started.elapsed() < TIMEOUT, "the server synced only once");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Through the server, a `rent sync` waits for its turn and finds nothing left to send.
+    let out = run(
+        &office,
+        &here,
+        &["rent", "sync"],
+        &[("ALLOGGI_COMUNE", &fixture_arg("comune.toml"))],
+    );
+    common::assert_ok(&out);
+    drop(server);
+    common::wait_released(&office.path("db"));
+
+    assert_eq!(stand_in.position_count(), ids.len());
+    for iupd in stand_in.positions().iter().map(|p| &p.iupd) {
+        assert_eq!(stand_in.create_attempts(iupd), 1, "{iupd}");
+    }
+    let store = common::open(&office.path("db"));
+    for id in &ids {
+        assert_published(&notice(&store, *id, month));
+    }
+    let paid = notice(&store, ids[2], month).payment.expect("read back");
+    assert_eq!(paid.channel, alloggi::domain::rent::PaymentChannel::PagoPa);
+    assert_eq!(pending(&store), 0);
+}
+
+#[test]
+fn without_a_gpd_key_the_server_never_syncs() {
+    use super::rent_sync::{issue_next_month, office_with_applications, pending};
+    let (office, store, ids) = office_with_applications(2);
+    issue_next_month(&store, &ids);
+    drop(store);
+    common::wait_released(&office.path("db"));
+    let here = folder(&office, "qui");
+    let stand_in = GpdStandIn::start(GpdStandInConfig::default());
+    let mut vars = gpd_vars(&stand_in, "1s");
+    vars.retain(|(name, _)| *name != "ALLOGGI_GPD_API_KEY");
+
+    let server = Server::start(&office, &here, &vars);
+    std::thread::sleep(Duration::from_millis(2500));
+    drop(server);
+    assert!(stand_in.requests().is_empty(), "{:?}", stand_in.requests());
+    common::wait_released(&office.path("db"));
+    let store = common::open(&office.path("db"));
+    assert_eq!(pending(&store), ids.len());
 }
