@@ -102,7 +102,11 @@ fn main() -> Result<()> {
         report.summary()
     );
     if positions != LEASES || report.created != LEASES {
-        return Err(format!("posizioni {positions}, create {} invece di {LEASES}", report.created).into());
+        return Err(format!(
+            "posizioni {positions}, create {} invece di {LEASES}",
+            report.created
+        )
+        .into());
     }
     Ok(())
 }
@@ -114,7 +118,10 @@ fn prepared_database(work: &Path) -> Result<PathBuf> {
         .unwrap_or_else(|| work.join("prepared"));
     let db = dir.join("db");
     if db.join("conf").exists() {
-        println!("alloggi rent bench: database preparato esistente {}", db.display());
+        println!(
+            "alloggi rent bench: database preparato esistente {}",
+            db.display()
+        );
         return Ok(db);
     }
     std::fs::create_dir_all(&dir)?;
@@ -122,7 +129,12 @@ fn prepared_database(work: &Path) -> Result<PathBuf> {
     let out = Process::new(env!("CARGO_BIN_EXE_alloggi"))
         .arg("--db")
         .arg(&db)
-        .args(["demo", "--solo-bando-corrente", "--domande", &APPLICATIONS.to_string()])
+        .args([
+            "demo",
+            "--solo-bando-corrente",
+            "--domande",
+            &APPLICATIONS.to_string(),
+        ])
         .output()?;
     if !out.status.success() {
         return Err(format!("alloggi demo: {}", String::from_utf8_lossy(&out.stderr)).into());
@@ -187,7 +199,12 @@ fn prepare(db: &Path) -> Result<()> {
         .enumerate()
         .map(|(n, p)| dwelling(n, p.needs.size, today))
         .collect();
-    office.execute(&now, &Command::SaveDwellings { dwellings: dwellings.clone() })?;
+    office.execute(
+        &now,
+        &Command::SaveDwellings {
+            dwellings: dwellings.clone(),
+        },
+    )?;
     for (chunk, homes) in placements.chunks(500).zip(dwellings.chunks(500)) {
         let mut commands = Vec::new();
         for (placement, home) in chunk.iter().zip(homes) {
@@ -204,7 +221,10 @@ fn prepare(db: &Path) -> Result<()> {
                 reply: OfferReply::Accept,
                 reason: String::new(),
             });
-            commands.push(Command::DecreeAssignment { id, decree_on: today });
+            commands.push(Command::DecreeAssignment {
+                id,
+                decree_on: today,
+            });
         }
         office.execute_all(&now, commands)?;
     }
