@@ -110,15 +110,20 @@ pub fn needed(command: Option<&Command>) -> Role {
                 controlla: true, ..
             }
             | RentCommand::Show { .. }
+            | RentCommand::Recompute {
+                conferma: false, ..
+            }
             | RentCommand::Arrears => Role::Consultazione,
             RentCommand::Rules { .. } => Role::Amministratore,
             RentCommand::Issue { .. }
             | RentCommand::Sync { .. }
             | RentCommand::Remind { .. }
-            | RentCommand::Paid { .. } => Role::Operatore,
-            RentCommand::Overdue | RentCommand::Innocent { .. } | RentCommand::Plan { .. } => {
-                Role::Responsabile
-            }
+            | RentCommand::Paid { .. }
+            | RentCommand::Isee { .. } => Role::Operatore,
+            RentCommand::Overdue
+            | RentCommand::Innocent { .. }
+            | RentCommand::Plan { .. }
+            | RentCommand::Recompute { .. } => Role::Responsabile,
         },
     }
 }

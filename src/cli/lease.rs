@@ -114,6 +114,7 @@ pub fn run(office: &Office, command: ContractCommand, actor: &Caller) -> Result<
             }
         }
         ContractCommand::List => {
+            let today = crate::domain::time::rome_date(ctx.now);
             let leases = office.leases()?;
             for lease in &leases {
                 println!(
@@ -124,7 +125,7 @@ pub fn run(office: &Office, command: ContractCommand, actor: &Caller) -> Result<
                     format_date(lease.signed_on),
                     format_date(lease.starts_on),
                     format_date(lease.ends_on()),
-                    lease.current_rent().format_plain()
+                    lease.rent_on(today).format_plain()
                 );
             }
             println!(
@@ -195,15 +196,35 @@ pub(super) fn lease_lines(
     for (n, step) in lease.rent.steps.iter().enumerate() {
         lines.push(format!("    {}. {}", n + 1, step.text));
     }
+    if let Some(isee) = &lease.isee {
+        lines.push(format!(
+            "  ISEE presentato: {} €, valido fino al {} (registrato il {} da {})",
+            isee.isee.format_plain(),
+            format_date(isee.valid_until),
+            format_date(isee.recorded_on),
+            isee.recorded_by
+        ));
+    }
+    if !lease.history.is_empty() {
+        lines.push("  Aggiornamenti del canone:".to_string());
+    }
     for change in &lease.history {
         lines.push(format!(
-            "  Dal {}: canone da {} € a {} € (tabella {}, {})",
+            "    Dal {}: da {} € a {} € (tabella {}{}): {}",
             format_date(change.on),
             change.from.format_plain(),
             change.to.format_plain(),
             change.version,
+            if change.band.is_empty() {
+                String::new()
+            } else {
+                format!(", fascia {}", change.band)
+            },
             change.reason
         ));
+        for (n, step) in change.steps.iter().enumerate() {
+            lines.push(format!("      {}. {}", n + 1, step.text));
+        }
     }
     lines
 }

@@ -34,6 +34,7 @@ mod outbox;
 mod output;
 mod progress;
 mod ranking;
+mod recompute;
 mod rent;
 mod review;
 pub mod seam;
@@ -343,6 +344,30 @@ pub enum RentCommand {
         /// I documenti che la provano.
         #[arg(long, value_name = "TESTO")]
         documenti: String,
+    },
+    /// Registra l'ISEE presentato dall'inquilino per l'aggiornamento annuale del canone.
+    Isee {
+        #[arg(long, value_name = "PROTOCOLLO")]
+        protocollo: String,
+        /// Valore ISEE in euro, per esempio 12.345,67.
+        #[arg(long, value_name = "EURO")]
+        isee: String,
+        /// Ultimo giorno di validità dell'attestazione, gg/mm/aaaa (predefinito: il 31/12
+        /// dell'anno in corso).
+        #[arg(long = "valida-fino", value_name = "GG/MM/AAAA")]
+        valida_fino: Option<String>,
+    },
+    /// Ricalcola il canone di ogni contratto firmato con le regole in vigore dal giorno
+    /// indicato e l'ISEE registrato valido quel giorno (senza ISEE: canone oggettivo); mostra
+    /// il prima e il dopo e non scrive nulla senza --conferma.
+    #[command(alias = "ricalcola")]
+    Recompute {
+        /// Decorrenza dei nuovi canoni, gg/mm/aaaa (di solito il 1° ottobre).
+        #[arg(long, value_name = "GG/MM/AAAA")]
+        dal: String,
+        /// Registra i nuovi canoni.
+        #[arg(long)]
+        conferma: bool,
     },
     /// Piano di rientro: gli arretrati scaduti in N rate aggiunte agli avvisi successivi.
     #[command(alias = "piano")]

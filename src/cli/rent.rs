@@ -4,12 +4,13 @@
 
 use std::sync::atomic::AtomicBool;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::RentCommand;
 use super::commands::context;
 use super::progress::Progress;
 use crate::domain::Application;
+use crate::domain::money::Money;
 use crate::domain::notice::NoticeNumber;
 use crate::domain::number::plural;
 use crate::domain::rent::{GpdState, InnocentCause, Month, PaymentChannel, RentNotice};
@@ -156,6 +157,30 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
                 protocollo.trim(),
                 cause.label()
             );
+        }
+        RentCommand::Isee {
+            protocollo,
+            isee,
+            valida_fino,
+        } => {
+            let app = by_protocol(office, &protocollo)?;
+            let amount = Money::parse(&isee).map_err(|e| format!("--isee: {e}"))?;
+            let valid_until = match valida_fino {
+                Some(text) => date("--valida-fino", &text)?,
+                None => end_of_year(today),
+            };
+            office.record_tenant_isee(&ctx, app.id, amount, valid_until)?;
+            println!(
+                "ISEE di {} € registrato per {} ({}), valido fino al {}: vale per l'aggiornamento del canone (alloggi rent recompute).",
+                amount.format_plain(),
+                clean_line(&app.applicant_name()),
+                protocollo.trim(),
+                format_date(valid_until)
+            );
+        }
+        RentCommand::Recompute { dal, conferma } => {
+            let from = date("--dal", &dal)?;
+            super::recompute::run(office, &ctx, from, conferma)?;
         }
         RentCommand::Plan {
             protocollo,
@@ -304,6 +329,11 @@ fn by_protocol(office: &Office, text: &str) -> Result<Application, String> {
     office
         .application_by_protocol(text.trim())?
         .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
+}
+
+/// An ISEE attestation expires on 31 December of its year.
+fn end_of_year(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), 12, 31).unwrap_or(day)
 }
 
 fn date(flag: &str, text: &str) -> Result<NaiveDate, String> {

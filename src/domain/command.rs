@@ -13,6 +13,7 @@ use super::contact::Contact;
 use super::error::DomainError;
 use super::fiscal_code::PersonFiscalCode;
 use super::household::Member;
+use super::lease::RentFigures;
 use super::money::Money;
 use super::notice::NoticeNumber;
 use super::objection::Adjustment;
@@ -298,6 +299,20 @@ pub enum Command {
         id: ApplicationId,
         lease: Box<NewLease>,
     },
+    /// The ISEE the tenant supplied for the yearly update of the rent, on file until it
+    /// expires.
+    RecordTenantIsee {
+        id: ApplicationId,
+        isee: Money,
+        valid_until: NaiveDate,
+    },
+    /// A new rent from `on`, as the rules in force then give it; the lease keeps the history.
+    ChangeRent {
+        id: ApplicationId,
+        on: NaiveDate,
+        rent: RentFigures,
+        reason: String,
+    },
 
     // ---- rent: rules, monthly notices, payments, arrears ----
     /// Loads a rent ruleset; a version already loaded is refused unless identical.
@@ -480,7 +495,11 @@ impl Command {
             | WarnCandidate { .. }
             | ExcludeCandidate { .. }
             | DecreeAssignment { .. } => Workflow::Assignment,
-            ContractReady { .. } | BookSigning { .. } | SignLease { .. } => Workflow::Lease,
+            ContractReady { .. }
+            | BookSigning { .. }
+            | SignLease { .. }
+            | RecordTenantIsee { .. }
+            | ChangeRent { .. } => Workflow::Lease,
             SaveRentRules { .. }
             | IssueRent { .. }
             | RecordGpdOutcome { .. }

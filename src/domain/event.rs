@@ -15,7 +15,7 @@ use super::contact::Contact;
 use super::fee::FeeNotice;
 use super::fiscal_code::PersonFiscalCode;
 use super::household::Member;
-use super::lease::Lease;
+use super::lease::{Lease, RentChange, TenantIsee};
 use super::objection::Adjustment;
 use super::ranking::RankingKind;
 use super::rent::{
@@ -329,6 +329,14 @@ pub enum EventKind {
         id: ApplicationId,
         lease: Box<Lease>,
     },
+    TenantIseeRecorded {
+        id: ApplicationId,
+        isee: TenantIsee,
+    },
+    RentChanged {
+        id: ApplicationId,
+        change: Box<RentChange>,
+    },
 
     // ---- rent ----
     RentRulesSaved {
@@ -429,7 +437,11 @@ impl EventKind {
             | CandidateWarned { .. }
             | CandidateExcluded { .. }
             | AssignmentDecreed { .. } => Workflow::Assignment,
-            ContractReadied { .. } | SigningBooked { .. } | LeaseSigned { .. } => Workflow::Lease,
+            ContractReadied { .. }
+            | SigningBooked { .. }
+            | LeaseSigned { .. }
+            | TenantIseeRecorded { .. }
+            | RentChanged { .. } => Workflow::Lease,
             RentRulesSaved { .. }
             | RentIssued { .. }
             | RentGpdRecorded { .. }

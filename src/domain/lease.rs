@@ -131,6 +131,22 @@ pub struct RentChange {
     pub to: Money,
     pub version: String,
     pub reason: String,
+    /// The ISEE band of the new rent; empty on changes recorded before bands were kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub band: String,
+    /// How the rules gave the new rent, step by step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<RentLine>,
+}
+
+/// The ISEE the tenant supplied for the yearly update of the rent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantIsee {
+    pub isee: Money,
+    /// The last day the attestation is valid: 31 December of its year.
+    pub valid_until: NaiveDate,
+    pub recorded_on: NaiveDate,
+    pub recorded_by: String,
 }
 
 /// The tenant: the applicant who signs.
@@ -157,8 +173,12 @@ pub struct Lease {
     pub deposit: Money,
     /// Who signed for the agency.
     pub signatory: String,
+    /// In the order of their days; a later change on the same day corrects an earlier one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<RentChange>,
+    /// The last ISEE the tenant supplied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isee: Option<TenantIsee>,
 }
 
 impl Lease {
@@ -175,6 +195,35 @@ impl Lease {
     /// The monthly rent in force now: the last change's, or the one signed.
     pub fn current_rent(&self) -> Money {
         self.history.last().map_or(self.rent.monthly, |c| c.to)
+    }
+
+    /// The last change in force on `day`, if any.
+    pub fn change_on(&self, day: NaiveDate) -> Option<&RentChange> {
+        self.history.iter().rev().find(|c| c.on <= day)
+    }
+
+    /// The monthly rent in force on `day`: the last change by then, or the one signed.
+    pub fn rent_on(&self, day: NaiveDate) -> Money {
+        self.change_on(day).map_or(self.rent.monthly, |c| c.to)
+    }
+
+    /// The ISEE band of the rent in force on `day`.
+    pub fn band_on(&self, day: NaiveDate) -> &str {
+        self.change_on(day).map_or(&self.rent.band, |c| &c.band)
+    }
+
+    /// The version of the rent rules the rent in force on `day` was computed with.
+    pub fn version_on(&self, day: NaiveDate) -> &str {
+        self.change_on(day)
+            .map_or(&self.rent.version, |c| &c.version)
+    }
+
+    /// The ISEE on file still valid on `day`.
+    pub fn isee_on(&self, day: NaiveDate) -> Option<Money> {
+        self.isee
+            .as_ref()
+            .filter(|isee| isee.valid_until >= day)
+            .map(|isee| isee.isee)
     }
 }
 
@@ -309,6 +358,7 @@ mod tests {
             deposit: Money::from_cents(37_440),
             signatory: "mrossi".into(),
             history: Vec::new(),
+            isee: None,
         }
     }
 
@@ -349,8 +399,54 @@ mod tests {
             to: Money::from_cents(13_000),
             version: "esempio-2026".into(),
             reason: "ISEE 2026".into(),
+            band: "permanenza".into(),
+            steps: Vec::new(),
         });
         assert_eq!(l.current_rent(), Money::from_cents(13_000));
+    }
+
+    #[test]
+    fn the_rent_on_a_day_is_the_last_change_by_then_or_the_one_signed() {
+        let mut l = lease(day(2025, 10, 1), LeaseTerms::default());
+        let change = |on, cents, band: &str| RentChange {
+            on,
+            from: Money::from_cents(12_480),
+            to: Money::from_cents(cents),
+            version: "esempio-2026".into(),
+            reason: "aggiornamento annuale".into(),
+            band: band.into(),
+            steps: Vec::new(),
+        };
+        l.history
+            .push(change(day(2026, 10, 1), 13_000, "permanenza"));
+        l.history
+            .push(change(day(2027, 10, 1), 9_000, "protezione"));
+        // A correction on the same day wins over the first.
+        l.history.push(change(day(2027, 10, 1), 9_500, "accesso"));
+        assert_eq!(l.rent_on(day(2026, 9, 30)), Money::from_cents(12_480));
+        assert_eq!(l.band_on(day(2026, 9, 30)), "accesso");
+        assert_eq!(l.version_on(day(2026, 9, 30)), "esempio-2025");
+        assert_eq!(l.rent_on(day(2026, 10, 1)), Money::from_cents(13_000));
+        assert_eq!(l.band_on(day(2027, 9, 30)), "permanenza");
+        assert_eq!(l.rent_on(day(2027, 10, 1)), Money::from_cents(9_500));
+        assert_eq!(l.band_on(day(2030, 1, 1)), "accesso");
+    }
+
+    #[test]
+    fn the_isee_on_file_counts_until_it_expires() {
+        let mut l = lease(day(2025, 10, 1), LeaseTerms::default());
+        assert_eq!(l.isee_on(day(2026, 10, 1)), None);
+        l.isee = Some(TenantIsee {
+            isee: Money::from_cents(1_234_567),
+            valid_until: day(2026, 12, 31),
+            recorded_on: day(2026, 9, 1),
+            recorded_by: "mrossi".into(),
+        });
+        assert_eq!(
+            l.isee_on(day(2026, 12, 31)),
+            Some(Money::from_cents(1_234_567))
+        );
+        assert_eq!(l.isee_on(day(2027, 1, 1)), None);
     }
 
     #[test]

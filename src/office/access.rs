@@ -120,6 +120,8 @@ pub fn command_role(command: &Command) -> Role {
         | Command::ContractReady { .. }
         | Command::BookSigning { .. }
         | Command::SignLease { .. }
+        // The rent's yearly update follows the rules, by whoever signs.
+        | Command::ChangeRent { .. }
         // Arrears: the decadenza flag, what suspends it.
         | Command::FlagArrears { .. }
         | Command::RecordInnocentArrears { .. }
@@ -158,7 +160,8 @@ pub fn command_role(command: &Command) -> Role {
         | Command::ConfirmRequirements { .. }
         | Command::ReplyToOffer { .. }
         | Command::WarnCandidate { .. }
-        // The month's notices and what follows them.
+        // The tenant's ISEE, the month's notices and what follows them.
+        | Command::RecordTenantIsee { .. }
         | Command::IssueRent { .. }
         | Command::RecordGpdOutcome { .. }
         | Command::RecordRentPayment { .. }

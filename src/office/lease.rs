@@ -10,6 +10,7 @@ use super::{Office, OfficeError};
 use crate::domain::appointment::Slot;
 use crate::domain::command::{Command, NewLease};
 use crate::domain::lease::{ContractFile, Lease, LeaseTerms, RentFigures, RentLine, lease_follows};
+use crate::domain::money::Money;
 use crate::domain::rent::{RentInput, compute};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Context, EventKind};
@@ -132,6 +133,25 @@ impl Office {
                 _ => None,
             })
             .ok_or_else(|| OfficeError::Failed("firma senza contratto".into()))
+    }
+
+    /// The ISEE the tenant of application `id` supplied, on the lease until `valid_until`.
+    pub fn record_tenant_isee(
+        &self,
+        ctx: &Context,
+        id: ApplicationId,
+        isee: Money,
+        valid_until: NaiveDate,
+    ) -> Result<(), OfficeError> {
+        self.execute(
+            ctx,
+            &Command::RecordTenantIsee {
+                id,
+                isee,
+                valid_until,
+            },
+        )?;
+        Ok(())
     }
 
     /// Application `id`'s contract file.

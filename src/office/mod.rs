@@ -31,6 +31,7 @@ mod publish;
 mod queries;
 mod ranking;
 pub mod reads;
+mod recompute;
 mod rent;
 mod request;
 mod steps;
@@ -66,6 +67,7 @@ pub use publish::{
 };
 pub use queries::{AgendaDay, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
+pub use recompute::{RecomputePreview, RecomputeRow};
 pub use rent::{
     ArrearsRow, ON_RENT_DUE_SOON, ON_RENT_ISSUED, ON_RENT_OVERDUE, RentBatch, TenantAccount,
 };

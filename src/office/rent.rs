@@ -102,7 +102,7 @@ impl Office {
                 id: lease.application,
                 month,
                 lease: lease.number.to_string(),
-                rent: lease.current_rent(),
+                rent: lease.rent_on(month.first_day()),
                 due,
                 segregation,
                 description: format!("canone di locazione dell'alloggio {}", lease.dwelling),

@@ -43,6 +43,7 @@ mod outbox_withdraw;
 mod outbox_worker;
 mod ranking_cli;
 mod rent_cli;
+mod rent_recompute_cli;
 mod rent_sync;
 mod review_cli;
 mod roles_cli;

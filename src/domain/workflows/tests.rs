@@ -51,7 +51,7 @@ const HISTORICAL_NAMES: [&str; 37] = [
 ];
 
 /// Names added since, each in its workflow's lifecycle order; the historical ones keep theirs.
-const ADDED_NAMES: [&str; 29] = [
+const ADDED_NAMES: [&str; 31] = [
     "ammissione_revocata",
     "preavviso_rigetto_inviato",
     "osservazioni_ricevute",
@@ -72,6 +72,8 @@ const ADDED_NAMES: [&str; 29] = [
     "contratto_pronto",
     "appuntamento_firma_prenotato",
     "contratto_firmato",
+    "isee_inquilino_registrato",
+    "canone_aggiornato",
     "regole_canone_caricate",
     "canone_emesso",
     "canone_esito_pagopa",
@@ -286,6 +288,7 @@ fn samples() -> Vec<EventKind> {
         deposit: crate::domain::money::Money::from_cents(12_000),
         signatory: "mrossi".into(),
         history: Vec::new(),
+        isee: None,
     };
     kinds.extend([
         EventKind::ContractReadied {
@@ -301,6 +304,27 @@ fn samples() -> Vec<EventKind> {
         EventKind::LeaseSigned {
             id,
             lease: Box::new(lease),
+        },
+        EventKind::TenantIseeRecorded {
+            id,
+            isee: crate::domain::lease::TenantIsee {
+                isee: crate::domain::money::Money::from_cents(1_234_567),
+                valid_until: day,
+                recorded_on: day,
+                recorded_by: "mrossi".into(),
+            },
+        },
+        EventKind::RentChanged {
+            id,
+            change: Box::new(crate::domain::lease::RentChange {
+                on: day,
+                from: crate::domain::money::Money::from_cents(4_000),
+                to: crate::domain::money::Money::from_cents(24_960),
+                version: "esempio".into(),
+                reason: "aggiornamento annuale: ISEE non presentato".into(),
+                band: "ISEE non presentato".into(),
+                steps: Vec::new(),
+            }),
         },
     ]);
     kinds.extend(rent_samples());

@@ -137,10 +137,14 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                         deposit,
                         signatory,
                         history: Vec::new(),
+                        isee: None,
                     }),
                 },
                 None,
             )]
+        }
+        Command::RecordTenantIsee { .. } | Command::ChangeRent { .. } => {
+            return super::rent::decide(given);
         }
         _ => return Err(given.misrouted()),
     })

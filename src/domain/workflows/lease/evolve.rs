@@ -2,7 +2,7 @@
 
 use crate::domain::error::DomainError;
 use crate::domain::event::{Event, EventKind};
-use crate::domain::lease::ContractFile;
+use crate::domain::lease::{ContractFile, Lease};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::stock::DwellingCode;
 use crate::domain::workflows::misrouted_event;
@@ -27,6 +27,12 @@ pub(super) fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), Domai
         EventKind::LeaseSigned { id, lease } => {
             file_mut(snapshot, *id, &lease.dwelling)?.lease = Some((**lease).clone());
         }
+        EventKind::TenantIseeRecorded { id, isee } => {
+            signed_mut(snapshot, *id)?.isee = Some(isee.clone());
+        }
+        EventKind::RentChanged { id, change } => {
+            signed_mut(snapshot, *id)?.history.push((**change).clone());
+        }
         _ => return Err(misrouted_event(event)),
     }
     Ok(())
@@ -49,4 +55,14 @@ fn file_mut<'s>(
         )));
     }
     Ok(file)
+}
+
+/// The application's signed lease, which the ISEE and the rent's changes follow.
+fn signed_mut(snapshot: &mut Snapshot, id: ApplicationId) -> Result<&mut Lease, DomainError> {
+    snapshot
+        .contract
+        .as_mut()
+        .filter(|file| file.application == id)
+        .and_then(|file| file.lease.as_mut())
+        .ok_or_else(|| DomainError::Internal(format!("nessun contratto firmato per la domanda {id}")))
 }

@@ -1,8 +1,10 @@
 //! The lease after the assignment decree: the contract announced ready, the appointment for
-//! the signature booked on the agenda, the lease signed with its rent.
+//! the signature booked on the agenda, the lease signed with its rent; then the tenant's ISEE
+//! on file and the rent's yearly changes.
 
 mod decide;
 mod evolve;
+mod rent;
 mod text;
 
 pub(crate) use text::EVENT_NAMES;
@@ -45,6 +47,11 @@ impl Rules for LeaseRules {
         };
         match command {
             Command::ContractReady { id } | Command::SignLease { id, .. } => contract(*id),
+            Command::RecordTenantIsee { id, .. } | Command::ChangeRent { id, .. } => Needs {
+                application: Some(*id),
+                contract: true,
+                ..Needs::default()
+            },
             Command::BookSigning { id, slot } => Needs {
                 slot: Some(slot),
                 ..contract(*id)
@@ -65,7 +72,9 @@ impl Rules for LeaseRules {
         match kind {
             EventKind::ContractReadied { id, .. }
             | EventKind::SigningBooked { id, .. }
-            | EventKind::LeaseSigned { id, .. } => Some(*id),
+            | EventKind::LeaseSigned { id, .. }
+            | EventKind::TenantIseeRecorded { id, .. }
+            | EventKind::RentChanged { id, .. } => Some(*id),
             _ => None,
         }
     }

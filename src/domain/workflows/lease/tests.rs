@@ -309,3 +309,155 @@ fn a_signed_lease_keeps_its_tenant_out_of_the_rounds_exclusions() {
     unsigned.contract = None;
     assert!(decide(&unsigned, &exclude, &Context::new("mrossi", day(40))).is_ok());
 }
+
+/// Signed on the decree's day, starting then (1 September 2025).
+fn signed() -> Snapshot {
+    let mut snapshot = assigned();
+    run(&mut snapshot, &sign(date(0)), 0).expect("signed");
+    snapshot
+}
+
+fn record_isee(cents: u64, valid_until: NaiveDate) -> Command {
+    Command::RecordTenantIsee {
+        id: ApplicationId(1),
+        isee: Money::from_cents(cents),
+        valid_until,
+    }
+}
+
+fn figures(band: &str, cents: u64) -> RentFigures {
+    RentFigures {
+        version: "esempio-2026".into(),
+        band: band.into(),
+        steps: vec![RentLine {
+            text: "Canone oggettivo: 52,00 m² × 4,80 €/m² (zona media) = 249,60 €".into(),
+            amount: Money::from_cents(24_960),
+        }],
+        monthly: Money::from_cents(cents),
+    }
+}
+
+fn change(on: NaiveDate, band: &str, cents: u64) -> Command {
+    Command::ChangeRent {
+        id: ApplicationId(1),
+        on,
+        rent: figures(band, cents),
+        reason: "aggiornamento annuale".into(),
+    }
+}
+
+fn lease_of(snapshot: &Snapshot) -> &crate::domain::lease::Lease {
+    snapshot
+        .contract
+        .as_ref()
+        .and_then(|f| f.lease.as_ref())
+        .expect("signed lease")
+}
+
+fn year_end(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap()
+}
+
+#[test]
+fn the_tenants_isee_is_kept_on_the_lease_with_the_day_and_who() {
+    let mut snapshot = signed();
+    run(&mut snapshot, &record_isee(1_234_567, year_end(2025)), 5).expect("recorded");
+    let isee = lease_of(&snapshot).isee.clone().expect("on file");
+    assert_eq!(isee.isee, Money::from_cents(1_234_567));
+    assert_eq!(isee.valid_until, year_end(2025));
+    assert_eq!(isee.recorded_on, date(5));
+    assert_eq!(isee.recorded_by, "mrossi");
+    // A new attestation replaces it.
+    run(&mut snapshot, &record_isee(900_000, year_end(2026)), 6).expect("replaced");
+    assert_eq!(
+        lease_of(&snapshot).isee_on(year_end(2026)),
+        Some(Money::from_cents(900_000))
+    );
+}
+
+#[test]
+fn an_isee_without_a_signed_lease_expired_too_far_ahead_or_repeated_is_refused() {
+    let unsigned = assigned();
+    let why = refused(&unsigned, &record_isee(100, year_end(2025)), 5);
+    assert!(why.contains("non ha un contratto firmato"), "{why}");
+
+    let mut snapshot = signed();
+    let why = refused(&snapshot, &record_isee(100, date(4)), 5);
+    assert!(why.contains("scaduta il 05/09/2025"), "{why}");
+    let why = refused(
+        &snapshot,
+        &record_isee(100, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+        5,
+    );
+    assert!(why.contains("31/12/2026"), "{why}");
+    assert!(decide(
+        &snapshot,
+        &record_isee(100, year_end(2026)),
+        &Context::new("mrossi", day(5))
+    )
+    .is_ok());
+    run(&mut snapshot, &record_isee(100, year_end(2025)), 5).expect("recorded");
+    let why = refused(&snapshot, &record_isee(100, year_end(2025)), 6);
+    assert!(why.contains("già registrato"), "{why}");
+}
+
+#[test]
+fn a_rent_change_is_kept_in_the_history_with_its_steps_and_the_rent_before() {
+    let mut snapshot = signed();
+    let october = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    run(&mut snapshot, &change(october, "permanenza", 24_960), 5).expect("changed");
+    let lease = lease_of(&snapshot);
+    let last = lease.history.last().expect("a change");
+    assert_eq!(last.on, october);
+    assert_eq!(last.from, Money::from_cents(12_480));
+    assert_eq!(last.to, Money::from_cents(24_960));
+    assert_eq!(last.version, "esempio-2026");
+    assert_eq!(last.band, "permanenza");
+    assert_eq!(last.steps.len(), 1);
+    assert_eq!(lease.rent_on(october.pred_opt().unwrap()), Money::from_cents(12_480));
+    assert_eq!(lease.rent_on(october), Money::from_cents(24_960));
+    // The same change again is refused: running the update twice changes nothing.
+    let why = refused(&snapshot, &change(october, "permanenza", 24_960), 6);
+    assert!(why.contains("nulla da cambiare"), "{why}");
+    // A correction on the same day is kept, and is the rent from then on.
+    run(&mut snapshot, &change(october, "accesso", 12_480), 6).expect("corrected");
+    let lease = lease_of(&snapshot);
+    assert_eq!(lease.history.len(), 2);
+    assert_eq!(lease.history[1].from, Money::from_cents(24_960));
+    assert_eq!(lease.rent_on(october), Money::from_cents(12_480));
+}
+
+#[test]
+fn a_rent_change_without_a_lease_before_its_start_or_the_last_change_is_refused() {
+    let unsigned = assigned();
+    let october = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let why = refused(&unsigned, &change(october, "permanenza", 24_960), 5);
+    assert!(why.contains("non ha un contratto firmato"), "{why}");
+
+    let mut snapshot = signed();
+    let why = refused(&snapshot, &change(date(-1), "permanenza", 24_960), 5);
+    assert!(why.contains("prima della decorrenza"), "{why}");
+    let why = refused(&snapshot, &change(october, "permanenza", 0), 5);
+    assert!(why.contains("canone mensile a zero"), "{why}");
+    let mut blank = change(october, "permanenza", 24_960);
+    if let Command::ChangeRent { reason, .. } = &mut blank {
+        reason.clear();
+    }
+    let why = refused(&snapshot, &blank, 5);
+    assert!(why.contains("motivo"), "{why}");
+    // The signed rent itself is no change.
+    let mut same = change(date(0), "accesso", 12_480);
+    if let Command::ChangeRent { rent, .. } = &mut same {
+        rent.version = "esempio-2025".into();
+    }
+    let why = refused(&snapshot, &same, 5);
+    assert!(why.contains("nulla da cambiare"), "{why}");
+
+    run(&mut snapshot, &change(october, "permanenza", 24_960), 5).expect("changed");
+    let why = refused(
+        &snapshot,
+        &change(october.pred_opt().unwrap(), "protezione", 4_000),
+        6,
+    );
+    assert!(why.contains("prima dell'ultimo aggiornamento"), "{why}");
+}

@@ -4,10 +4,12 @@ use crate::domain::event::EventKind;
 use crate::domain::time::{format_date, format_ts_date, format_ts_time};
 
 /// In lifecycle order; part of `EVENT_KIND_NAMES`.
-pub(crate) const EVENT_NAMES: [&str; 3] = [
+pub(crate) const EVENT_NAMES: [&str; 5] = [
     "contratto_pronto",
     "appuntamento_firma_prenotato",
     "contratto_firmato",
+    "isee_inquilino_registrato",
+    "canone_aggiornato",
 ];
 
 pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
@@ -16,6 +18,8 @@ pub(super) fn kind_name(kind: &EventKind) -> Option<&'static str> {
         ContractReadied { .. } => "contratto_pronto",
         SigningBooked { .. } => "appuntamento_firma_prenotato",
         LeaseSigned { .. } => "contratto_firmato",
+        TenantIseeRecorded { .. } => "isee_inquilino_registrato",
+        RentChanged { .. } => "canone_aggiornato",
         _ => return None,
     })
 }
@@ -48,6 +52,24 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
             lease.rent.monthly.format_plain(),
             lease.rent.version,
             lease.deposit.format_plain()
+        ),
+        TenantIseeRecorded { isee, .. } => format!(
+            "ISEE dell'inquilino {} €, valido fino al {}",
+            isee.isee.format_plain(),
+            format_date(isee.valid_until)
+        ),
+        RentChanged { change, .. } => format!(
+            "canone dal {}: da {} € a {} € (tabella {}{}): {}",
+            format_date(change.on),
+            change.from.format_plain(),
+            change.to.format_plain(),
+            change.version,
+            if change.band.is_empty() {
+                String::new()
+            } else {
+                format!(", fascia {}", change.band)
+            },
+            change.reason
         ),
         _ => return None,
     })
