@@ -46,8 +46,8 @@ pub use intake::IntakeSummary;
 pub use previous::PreviousSummary;
 pub use ranking::{RankingSummary, example_ruleset};
 pub use round::RoundSummary;
-pub use tenancies::RentSummary;
 pub use tables::TableError;
+pub use tenancies::RentSummary;
 
 use calendar::{HOUR, add_days, rome_local};
 use lifecycle::Demo;

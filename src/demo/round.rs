@@ -198,9 +198,9 @@ impl Round<'_> {
             decree_on: office_day(self.clock.today, days_before),
         };
         let order = self.order(ON_DECREE)?;
-        let (events, entry) = self
-            .store
-            .execute_and_queue(Some(&command), Some(id), &ctx, &order)?;
+        let (events, entry) =
+            self.store
+                .execute_and_queue(Some(&command), Some(id), &ctx, &order)?;
         self.summary.events += events.len();
         self.summary.decrees += 1;
         self.summary.messages += 1;

@@ -69,7 +69,10 @@ enum Conduct {
 /// 1st of October before the first signature, under a version of its own.
 fn rules(first_signature: NaiveDate) -> Result<RentRules, DemoError> {
     let mut rules = rent_toml::esempio().map_err(|e| {
-        DemoError::Store(StoreError::Message(format!("regole del canone: {}", e.reason)))
+        DemoError::Store(StoreError::Message(format!(
+            "regole del canone: {}",
+            e.reason
+        )))
     })?;
     let year = Month::of(first_signature).year();
     let october = |year: u16| Month::new(year, 10).map(Month::first_day);
@@ -134,7 +137,12 @@ impl Tenancies<'_> {
 
     /// Contract ready, the appointment booked, and the signature on it; the lease runs from
     /// the first of the next month.
-    fn sign(&mut self, index: usize, id: ApplicationId, decree_on: NaiveDate) -> Result<NaiveDate, DemoError> {
+    fn sign(
+        &mut self,
+        index: usize,
+        id: ApplicationId,
+        decree_on: NaiveDate,
+    ) -> Result<NaiveDate, DemoError> {
         let ready_on = next_working_day(add_days(decree_on, READY_DAYS));
         let ready_at = rome_local(ready_on, 9 * HOUR + (index as u32) * 10 * MINUTE);
         let ctx = self.ctx(ready_at);

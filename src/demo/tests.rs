@@ -480,11 +480,19 @@ fn the_round_s_first_assignees_hold_leases_with_a_year_of_rent() {
             mine.iter()
                 .all(|n| matches!(n.gpd, GpdState::Published { .. }))
         );
-        assert!(mine.iter().all(|n| !n.awaits_report() && !n.awaits_cancel()));
+        assert!(
+            mine.iter()
+                .all(|n| !n.awaits_report() && !n.awaits_cancel())
+        );
     }
     let paid: Vec<_> = all.iter().filter_map(|n| n.payment.as_ref()).collect();
     assert_eq!(paid.len(), rent.paid);
-    assert!(paid.len() * 10 > all.len() * 7, "{} of {}", paid.len(), all.len());
+    assert!(
+        paid.len() * 10 > all.len() * 7,
+        "{} of {}",
+        paid.len(),
+        all.len()
+    );
     let counter = paid
         .iter()
         .filter(|p| p.channel == PaymentChannel::Sportello)

@@ -109,8 +109,7 @@ fn a_demo_made_on_any_day_of_the_month_has_its_rent_up_to_that_day() {
             applications: 40,
             seed: 7,
         };
-        let summary =
-            populate_with_history(&store, &options, today, &mut |_, _| {}).expect("demo");
+        let summary = populate_with_history(&store, &options, today, &mut |_, _| {}).expect("demo");
         let rent = summary.rent.expect("rent");
         assert!(rent.leases >= 6, "{today}");
         let notices = store.rent_notices_all().expect("notices");
@@ -119,11 +118,17 @@ fn a_demo_made_on_any_day_of_the_month_has_its_rent_up_to_that_day() {
             assert!(of(id).count() >= 13, "{today}: {id}");
         }
         let flagged = store.tenancy(rent.flagged).expect("read").expect("tenancy");
-        assert!(flagged.flagged.is_some_and(|(_, months)| months >= 3), "{today}");
+        assert!(
+            flagged.flagged.is_some_and(|(_, months)| months >= 3),
+            "{today}"
+        );
         assert!(Ledger::of(of(rent.flagged), today).months_in_arrears >= 3);
         let plan = store.tenancy(rent.plan).expect("read").expect("tenancy");
         assert!(plan.plan.is_some(), "{today}");
-        let innocent = store.tenancy(rent.innocent).expect("read").expect("tenancy");
+        let innocent = store
+            .tenancy(rent.innocent)
+            .expect("read")
+            .expect("tenancy");
         assert!(innocent.innocent.is_some(), "{today}");
         assert!(
             notices
