@@ -430,7 +430,7 @@ fn fill_demo(
 /// The line `alloggi demo` adds about the leases and their rent.
 fn print_demo_rent(rent: &demo::RentSummary) {
     println!(
-        "Canoni: {} dal {} al {} ({} avvisi, {} pagati di cui {} allo sportello; quelli di {} da pagare), \
+        "Canoni: {}, avvisi dal {} al {} ({}, {} pagati di cui {} allo sportello; quelli di {} da pagare), \
          una morosità segnalata per la decadenza, un piano di rientro, una morosità incolpevole; \
          «alloggi rent arrears» le elenca.",
         plural(rent.leases, "contratto firmato", "contratti firmati"),

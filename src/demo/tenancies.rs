@@ -105,6 +105,8 @@ struct Tenancies<'a> {
     rng: ChaCha8Rng,
     /// The last outbox entry before this part: what it queues comes after.
     watermark: OutboxId,
+    /// pagoPA payments waiting for the sync that reads them back.
+    read_back: Vec<(Command, Context)>,
     summary: RentSummary,
 }
 
@@ -177,17 +179,23 @@ impl Tenancies<'_> {
             .issue_rent_month(&self.ctx(at), month, &stop, &mut |_| {})?;
         refused(batch.skipped, batch.first_skip)?;
         self.summary.notices += batch.committed;
+        // As the sync records its outcomes: in one transaction.
         let synced = at + Duration::minutes(30);
-        for notice in self.store.rent_notices_all()? {
-            if notice.month == month {
+        let outcomes: Vec<(Command, Context)> = self
+            .store
+            .rent_notices_all()?
+            .into_iter()
+            .filter(|notice| notice.month == month)
+            .map(|notice| {
                 let command = Command::RecordGpdOutcome {
                     id: notice.tenancy,
                     month,
                     outcome: GpdOutcome::Published,
                 };
-                self.execute(synced, &command)?;
-            }
-        }
+                (command, self.ctx(synced))
+            })
+            .collect();
+        self.store.execute_all(&outcomes)?;
         self.send_queued(synced)?;
         Ok(())
     }
@@ -224,9 +232,19 @@ impl Tenancies<'_> {
                 paid_on,
                 channel: PaymentChannel::PagoPa,
             };
-            self.execute(at, &command)?;
+            self.read_back.push((command, self.ctx(at)));
         }
         self.summary.paid += 1;
+        Ok(())
+    }
+
+    /// The payments pagoPA reported since the last time, recorded as the sync records them:
+    /// in one transaction.
+    fn record_read_back(&mut self) -> Result<(), StoreError> {
+        let payments = std::mem::take(&mut self.read_back);
+        if !payments.is_empty() {
+            self.store.execute_all(&payments)?;
+        }
         Ok(())
     }
 
@@ -297,6 +315,7 @@ pub fn add(
         today,
         rng: ChaCha8Rng::seed_from_u64(seed ^ SEED_SALT),
         watermark,
+        read_back: Vec::new(),
         summary: RentSummary {
             leases: 0,
             first_month: Month::MIN,
@@ -351,6 +370,7 @@ pub fn add(
                     part.pay(*id, month)?;
                 }
             }
+            part.record_read_back()?;
             let told = part.tell_overdue(month.day(due_day))?;
             if let Some(at) = told {
                 // The plan over the months skipped, its instalments from the next notice; the
