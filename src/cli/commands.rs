@@ -421,9 +421,28 @@ fn fill_demo(
     if let Some((previous, round)) = &summary.previous {
         print_demo_previous(previous, round);
     }
+    if let Some(rent) = &summary.rent {
+        print_demo_rent(rent);
+    }
     let ranking = office.add_demo_ranking(seed)?;
     super::ranking::print_demo_ranking(ranking.as_ref());
     Ok(())
+}
+
+/// The line `alloggi demo` adds about the leases and their rent.
+fn print_demo_rent(rent: &demo::RentSummary) {
+    println!(
+        "Canoni: {}, avvisi dal {} al {} ({}, {} pagati di cui {} allo sportello; quelli di {} da pagare), \
+         una morosità segnalata per la decadenza, un piano di rientro, una morosità incolpevole; \
+         «alloggi rent arrears» le elenca.",
+        plural(rent.leases, "contratto firmato", "contratti firmati"),
+        rent.first_month,
+        rent.current_month,
+        count(rent.notices),
+        count(rent.paid),
+        count(rent.paid_at_counter),
+        rent.current_month
+    );
 }
 
 /// The lines `alloggi demo` adds about the previous call and its assignment round.

@@ -28,6 +28,7 @@ mod routes;
 mod sent;
 mod stock;
 mod tables;
+mod tenancies;
 #[cfg(test)]
 mod tests;
 
@@ -46,6 +47,7 @@ pub use previous::PreviousSummary;
 pub use ranking::{RankingSummary, example_ruleset};
 pub use round::RoundSummary;
 pub use tables::TableError;
+pub use tenancies::RentSummary;
 
 use calendar::{HOUR, add_days, rome_local};
 use lifecycle::Demo;
@@ -76,6 +78,9 @@ pub struct DemoSummary {
     /// The previous call, run to its definitive ranking, and its assignment round: only in
     /// `populate_with_history`.
     pub previous: Option<(PreviousSummary, RoundSummary)>,
+    /// The leases of the round's first assignees and a year of their rent: only in
+    /// `populate_with_history`.
+    pub rent: Option<RentSummary>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +97,8 @@ pub enum DemoError {
     Call(#[from] CallFileError),
     #[error("dati dimostrativi non validi: {0}")]
     Tables(#[from] TableError),
+    #[error("{0}")]
+    Office(#[from] crate::office::OfficeError),
 }
 
 /// Fills `store`, which must hold no application, with `options.applications` applications of
@@ -210,15 +217,26 @@ fn fill(
     // The current call's alone: the previous call's applications come after them.
     let per_state = store.count_by_state()?;
     let last_current = ApplicationId(store.application_count() as u64);
+    let mut rent = None;
     let previous = match today.filter(|_| history) {
         Some(today) => {
             let earlier = previous::add(store, &call, tables, options.seed)?;
             let previous_call = store
                 .call(&earlier.code)?
                 .ok_or_else(|| StoreError::Message("bando precedente non salvato".into()))?;
+            let (definitive, _) = store
+                .ranking_version(&earlier.code, earlier.definitive)?
+                .ok_or_else(|| StoreError::Message("graduatoria definitiva assente".into()))?;
             let round_day = intake::today_for(at, Some(today));
-            let round = round::add(store, &previous_call, round_day)?;
+            let round = round::add(
+                store,
+                &previous_call,
+                rome_date(definitive.published_at),
+                round_day,
+            )?;
             events += earlier.events + round.events;
+            rent = tenancies::add(store, &round.leased, round_day, options.seed)?;
+            events += rent.as_ref().map_or(0, |r| r.events);
             Some((earlier, round))
         }
         None => None,
@@ -231,6 +249,7 @@ fn fill(
         per_state,
         intake,
         previous,
+        rent,
     })
 }
 

@@ -1,6 +1,8 @@
-//! The previous call's assignment round, opened eight weeks before "today": the housing stock
-//! recorded, the round opened with its message to every admitted applicant, and offers made in
-//! ranking order as `Store::next_for` chooses, so that every standing shows on the day: waiting,
+//! The previous call's assignment round, opened a week after its definitive ranking: the housing
+//! stock recorded, the round opened with its message to every admitted applicant, the first
+//! `LEASED` in order assigned by decree within weeks (their leases and rent are `tenancies`'),
+//! and offers made in the last eight weeks in ranking order as `Store::next_for` chooses, so
+//! that every standing shows on the day: waiting,
 //! offered with days left, offered past the deadline, warned, accepted with the decree to
 //! come, refused with a reason (waiting again), refused without one (excluded), excluded for
 //! requirements lost, assigned by decree with its message queued, and one assignee past the
@@ -9,7 +11,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::ACTORS;
-use super::calendar::{HOUR, add_days, is_working_day, rome_local};
+use super::calendar::{HOUR, add_days, is_working_day, next_working_day, rome_local};
 use super::{sent, stock};
 use crate::domain::command::OfferReply;
 use crate::domain::stock::{DwellingCode, DwellingState, ExclusionCause};
@@ -18,11 +20,18 @@ use crate::domain::{ApplicationId, Call, Command, Context};
 use crate::messages::{Catalogue, ComuneConfig, Order, Values};
 use crate::store::{Store, StoreError};
 
-/// Days before today the stock is recorded and the round opens.
-const STOCK_DAYS_BEFORE: i64 = 70;
-const OPEN_DAYS_BEFORE: i64 = 56;
-/// Days the round stays open.
+/// Days after the definitive ranking the stock is recorded and the round opens.
+const STOCK_DAYS_AFTER: i64 = 2;
+const OPEN_DAYS_AFTER: i64 = 7;
+/// Days the round stays open after the day eight weeks before today.
 const ROUND_DAYS: i64 = 180;
+const RECENT_DAYS_BEFORE: i64 = 56;
+/// Assignees by decree a few weeks after the opening, who sign their leases.
+pub const LEASED: usize = 8;
+/// Days after the opening of their offers, acceptances and decrees.
+const EARLY_OFFER_DAYS: i64 = 1;
+const EARLY_ACCEPT_DAYS: i64 = 4;
+const EARLY_DECREE_DAYS: i64 = 8;
 
 /// The catalogue messages of the opening and of a decree.
 const ON_OPEN: &str = "apertura_assegnazione";
@@ -42,6 +51,8 @@ pub struct RoundSummary {
     /// Messages queued: the opening's to every applicant (sent since), the decrees'.
     pub messages: usize,
     pub events: usize,
+    /// The early assignees, with the day of their decree, in ranking order.
+    pub leased: Vec<(ApplicationId, NaiveDate)>,
 }
 
 /// The working day on or before `today - days`.
@@ -170,10 +181,15 @@ impl Round<'_> {
         Ok(())
     }
 
-    /// The decree, with «Dettagli della tua assegnazione» queued in the same transaction.
-    fn decree(&mut self, offer: &Offered, days_before: i64) -> Result<(), StoreError> {
+    /// The decree, with «Dettagli della tua assegnazione» queued in the same transaction;
+    /// returns the message queued.
+    fn decree(
+        &mut self,
+        offer: &Offered,
+        days_before: i64,
+    ) -> Result<Option<crate::messages::outbox::OutboxId>, StoreError> {
         let Some((id, _)) = offer else {
-            return Ok(());
+            return Ok(None);
         };
         let id = *id;
         let ctx = self.clock.on(days_before);
@@ -182,19 +198,31 @@ impl Round<'_> {
             decree_on: office_day(self.clock.today, days_before),
         };
         let order = self.order(ON_DECREE)?;
-        let (events, _) = self
-            .store
-            .execute_and_queue(Some(&command), Some(id), &ctx, &order)?;
+        let (events, entry) =
+            self.store
+                .execute_and_queue(Some(&command), Some(id), &ctx, &order)?;
         self.summary.events += events.len();
         self.summary.decrees += 1;
         self.summary.messages += 1;
-        Ok(())
+        Ok(Some(entry.id))
     }
 }
 
-/// Records the stock and runs `call`'s round (its definitive ranking published) up to the
-/// day before `today`.
-pub fn add(store: &Store, call: &Call, today: NaiveDate) -> Result<RoundSummary, StoreError> {
+/// Days from `day`, a working day or the next, to `today`.
+fn days_before(today: NaiveDate, day: NaiveDate) -> i64 {
+    (today - next_working_day(day)).num_days()
+}
+
+/// Records the stock and runs `call`'s round (its definitive ranking published on `ranked`)
+/// up to the day before `today`.
+pub fn add(
+    store: &Store,
+    call: &Call,
+    ranked: NaiveDate,
+    today: NaiveDate,
+) -> Result<RoundSummary, StoreError> {
+    let stock_before = days_before(today, add_days(ranked, STOCK_DAYS_AFTER));
+    let open_before = days_before(today, add_days(ranked, OPEN_DAYS_AFTER));
     let mut round = Round {
         store,
         call,
@@ -202,33 +230,51 @@ pub fn add(store: &Store, call: &Call, today: NaiveDate) -> Result<RoundSummary,
         config: ComuneConfig::example(),
         summary: RoundSummary {
             call: call.code.clone(),
-            opened_on: office_day(today, OPEN_DAYS_BEFORE),
+            opened_on: office_day(today, open_before),
             dwellings: 0,
             candidates: 0,
             offers: 0,
             decrees: 0,
             messages: 0,
             events: 0,
+            leased: Vec::new(),
         },
     };
-    let dwellings = stock::dwellings(office_day(today, STOCK_DAYS_BEFORE))?;
+    let dwellings = stock::dwellings(office_day(today, stock_before))?;
     round.summary.dwellings = dwellings.len();
-    round.execute(Command::SaveDwellings { dwellings }, STOCK_DAYS_BEFORE)?;
+    round.execute(Command::SaveDwellings { dwellings }, stock_before)?;
 
     let opens_on = round.summary.opened_on;
-    let ctx = round.clock.on(OPEN_DAYS_BEFORE);
+    let ctx = round.clock.on(open_before);
     let order = round.order(ON_OPEN)?;
-    let opened = store.open_assignment(
-        &call.code,
-        opens_on,
-        add_days(opens_on, ROUND_DAYS),
-        &ctx,
-        &order,
-    )?;
+    let closes_on = add_days(office_day(today, RECENT_DAYS_BEFORE), ROUND_DAYS);
+    let opened = store.open_assignment(&call.code, opens_on, closes_on, &ctx, &order)?;
     round.summary.candidates = opened.round.candidates;
     round.summary.messages += opened.queued.len();
     round.summary.events += opened.events.len();
     round.summary.events += sent::send(store, &opened.queued, ctx.now)?;
+
+    // The first in order offered, accepted and assigned within weeks: their messages long sent.
+    let offer_before = days_before(today, add_days(opens_on, EARLY_OFFER_DAYS));
+    let accept_before = days_before(today, add_days(opens_on, EARLY_ACCEPT_DAYS));
+    let decree_before = days_before(today, add_days(opens_on, EARLY_DECREE_DAYS));
+    let mut early = Vec::new();
+    for _ in 0..LEASED {
+        early.push(round.offer(offer_before, None)?);
+    }
+    for offer in &early {
+        round.reply(offer, OfferReply::Accept, "", accept_before)?;
+    }
+    let decree_on = office_day(today, decree_before);
+    for offer in &early {
+        if let Some(queued) = round.decree(offer, decree_before)? {
+            let at = round.clock.last.unwrap_or(ctx.now);
+            round.summary.events += sent::send(store, &[queued], at)?;
+        }
+        if let Some((id, _)) = offer {
+            round.summary.leased.push((*id, decree_on));
+        }
+    }
 
     // Assigned, and past the 30 days to occupy the dwelling by today.
     let lapsed = round.offer(54, None)?;

@@ -413,7 +413,7 @@ fn the_previous_call_is_decided_ranked_for_good_and_in_a_round_with_every_standi
         matches!(p.standing, Standing::Assegnato { .. }) && !p.occupation_lapsed(today)
     });
     any("past the term to occupy", &|p| p.occupation_lapsed(today));
-    assert_eq!(round.decrees, 2);
+    assert_eq!(round.decrees, 2 + round::LEASED);
     // Each decree's «Dettagli della tua assegnazione» waits in the queue, beside the one of
     // the catalogue's tour; the round's opening messages went out long ago.
     let queued = store
@@ -432,4 +432,106 @@ fn the_previous_call_is_decided_ranked_for_good_and_in_a_round_with_every_standi
     // Nothing is dated on or after the day the demo is made for.
     let events = store.audit_events(1, usize::MAX).unwrap();
     assert!(events.iter().all(|(_, e)| rome_date(e.at) < today));
+}
+
+#[test]
+fn the_round_s_first_assignees_hold_leases_with_a_year_of_rent() {
+    use crate::domain::rent::{GpdState, Ledger, Month, PaymentChannel};
+    let today = demo_day();
+    let (_dir, store, summary) = with_history(2024, today);
+    let rent = summary.rent.expect("the rent part");
+    let leases: Vec<_> = store
+        .contract_files()
+        .unwrap()
+        .into_iter()
+        .filter_map(|file| file.lease)
+        .collect();
+    assert!(leases.len() >= 6, "{} leases", leases.len());
+    assert_eq!(rent.leases, leases.len());
+    let rules = store.rent_rules().unwrap();
+    assert_eq!(rules.len(), 1);
+    assert!(rules[0].example);
+    assert_eq!(rules[0].version, "esempio-demo-2025");
+    // Signed about a year before the demo day, each file with its contract ready and the
+    // signing appointment booked.
+    for lease in &leases {
+        let days = (today - lease.signed_on).num_days();
+        assert!((330..=420).contains(&days), "signed {days} days before");
+        let file = store.contract_file(lease.application).unwrap().unwrap();
+        assert!(file.ready_on.is_some() && file.signing.is_some());
+    }
+    let current = rent.current_month;
+    assert_eq!(current, Month::of(today));
+    let all = store.rent_notices_all().unwrap();
+    assert_eq!(rent.notices, all.len());
+    for lease in &leases {
+        let mine: Vec<_> = all
+            .iter()
+            .filter(|n| n.tenancy == lease.application)
+            .collect();
+        // A notice for every month from the lease's start to the current one.
+        assert!(mine.len() >= 13, "{} notices", mine.len());
+        assert_eq!(mine.first().unwrap().month, Month::of(lease.starts_on));
+        assert_eq!(mine.last().unwrap().month, current);
+        assert!(mine.windows(2).all(|w| w[0].month.next() == w[1].month));
+        let open = mine.last().unwrap();
+        assert!(open.is_open() && open.due >= today && !open.is_late(today));
+        assert!(
+            mine.iter()
+                .all(|n| matches!(n.gpd, GpdState::Published { .. }))
+        );
+        assert!(
+            mine.iter()
+                .all(|n| !n.awaits_report() && !n.awaits_cancel())
+        );
+    }
+    let paid: Vec<_> = all.iter().filter_map(|n| n.payment.as_ref()).collect();
+    assert_eq!(paid.len(), rent.paid);
+    assert!(
+        paid.len() * 10 > all.len() * 7,
+        "{} of {}",
+        paid.len(),
+        all.len()
+    );
+    let counter = paid
+        .iter()
+        .filter(|p| p.channel == PaymentChannel::Sportello)
+        .count();
+    assert!(counter > 0 && counter * 4 < paid.len(), "{counter}");
+    assert_eq!(counter, rent.paid_at_counter);
+
+    let ledger = |id| Ledger::of(all.iter().filter(|n| n.tenancy == id), today);
+    let flagged = store.tenancy(rent.flagged).unwrap().unwrap();
+    assert_eq!(flagged.flagged.map(|(_, months)| months), Some(3));
+    assert_eq!(ledger(rent.flagged).months_in_arrears, 3);
+    assert!(
+        all.iter()
+            .filter(|n| n.tenancy == rent.flagged && n.is_late(today))
+            .all(|n| n.overdue_told_at.is_some())
+    );
+    let plan = store.tenancy(rent.plan).unwrap().unwrap();
+    let plan = plan.plan.expect("a repayment plan");
+    assert_eq!(plan.added, plan.instalments);
+    assert!(
+        all.iter()
+            .filter(|n| n.tenancy == rent.plan)
+            .filter(|n| n.rescheduled.is_some())
+            .count()
+            == 2
+    );
+    assert_eq!(ledger(rent.plan).months_in_arrears, 0);
+    let innocent = store.tenancy(rent.innocent).unwrap().unwrap();
+    assert!(innocent.innocent.is_some() && innocent.flagged.is_none());
+    assert!(ledger(rent.innocent).months_in_arrears >= 3);
+    // Every payer but these three owes nothing past due.
+    for lease in &leases {
+        let id = lease.application;
+        if ![rent.flagged, rent.plan, rent.innocent].contains(&id) {
+            assert_eq!(ledger(id).months_in_arrears, 0, "{id}");
+        }
+    }
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let audit = store.verify_audit().unwrap();
+    assert!(audit.first_broken.is_none(), "{audit:?}");
 }

@@ -110,6 +110,7 @@ impl Office {
 fn demo_error(error: DemoError) -> OfficeError {
     match error {
         DemoError::Store(e) => e.into(),
+        DemoError::Office(e) => e,
         other => OfficeError::Refused(other.to_string()),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use alloggi::demo::{DemoOptions, add_ranking, populate_on};
+use alloggi::demo::{DemoOptions, add_ranking, populate_on, populate_with_history};
 use alloggi::domain::time::rome_date;
 use chrono::NaiveDate;
 use common::open;
@@ -90,5 +90,68 @@ fn a_demo_made_on_any_day_shows_its_procedure_under_way_that_day() {
             .map(|(_, event)| rome_date(event.at))
             .expect("an event");
         assert!(last < today, "{last}");
+    }
+}
+
+#[test]
+fn a_demo_made_on_any_day_of_the_month_has_its_rent_up_to_that_day() {
+    use alloggi::domain::rent::Ledger;
+    // Before the due day, on the day after it, and at the start and end of a month.
+    for today in [
+        NaiveDate::from_ymd_opt(2026, 12, 7).expect("day"),
+        NaiveDate::from_ymd_opt(2027, 3, 16).expect("day"),
+        NaiveDate::from_ymd_opt(2027, 6, 1).expect("day"),
+        NaiveDate::from_ymd_opt(2028, 1, 31).expect("day"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = open(dir.path());
+        let options = DemoOptions {
+            applications: 40,
+            seed: 7,
+        };
+        let summary = populate_with_history(&store, &options, today, &mut |_, _| {}).expect("demo");
+        let rent = summary.rent.expect("rent");
+        assert!(rent.leases >= 6, "{today}");
+        let notices = store.rent_notices_all().expect("notices");
+        let of = |id| notices.iter().filter(move |n| n.tenancy == id);
+        for id in [rent.flagged, rent.plan, rent.innocent] {
+            assert!(of(id).count() >= 13, "{today}: {id}");
+        }
+        let flagged = store.tenancy(rent.flagged).expect("read").expect("tenancy");
+        assert!(
+            flagged.flagged.is_some_and(|(_, months)| months >= 3),
+            "{today}"
+        );
+        assert!(Ledger::of(of(rent.flagged), today).months_in_arrears >= 3);
+        let plan = store.tenancy(rent.plan).expect("read").expect("tenancy");
+        assert!(plan.plan.is_some(), "{today}");
+        let innocent = store
+            .tenancy(rent.innocent)
+            .expect("read")
+            .expect("tenancy");
+        assert!(innocent.innocent.is_some(), "{today}");
+        assert!(
+            notices
+                .iter()
+                .filter(|n| n.month == rent.current_month)
+                .all(|n| n.is_open() && n.due >= today)
+        );
+        assert_eq!(
+            notices
+                .iter()
+                .filter(|n| n.month == rent.current_month)
+                .count(),
+            rent.leases
+        );
+        let last = store
+            .audit_events(1, usize::MAX)
+            .expect("audit")
+            .into_iter()
+            .map(|(_, event)| rome_date(event.at))
+            .max()
+            .expect("an event");
+        assert!(last < today, "{today}: {last}");
+        let report = store.check().expect("check");
+        assert!(report.is_ok(), "{today}: {:?}", report.problems);
     }
 }
