@@ -26,8 +26,8 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
             let month = Month::parse(&mese).map_err(|e| format!("--mese: {e}"))?;
             let stop = AtomicBool::new(false);
             let progress = Progress::bar(&format!("Avvisi di {}", month.label()), 0);
-            let batch =
-                office.issue_rent_month(&ctx, month, &stop, &mut |b| progress.set(b.done, b.total))?;
+            let batch = office
+                .issue_rent_month(&ctx, month, &stop, &mut |b| progress.set(b.done, b.total))?;
             drop(progress);
             println!(
                 "Avvisi del canone di {}: {}, {} già prima.",

@@ -130,7 +130,9 @@ impl Syncer {
         let mut outcomes: Vec<(Command, Tally)> = Vec::new();
         let mut handled = 0;
         loop {
-            let over_time = self.time_limit.is_some_and(|limit| started.elapsed() >= limit);
+            let over_time = self
+                .time_limit
+                .is_some_and(|limit| started.elapsed() >= limit);
             let stopping = stop.load(Ordering::Relaxed) || over_time;
             if stopping && report.stopped.is_none() {
                 report.stopped = Some(if over_time {
@@ -153,8 +155,12 @@ impl Syncer {
                 };
                 let client = self.client.clone();
                 let creditor = self.creditor.clone();
-                let payer = (payer.applicant_fiscal_code().to_string(), payer.applicant_name());
-                tasks.spawn(async move { send(&client, &creditor, request, &notice, &payer).await });
+                let payer = (
+                    payer.applicant_fiscal_code().to_string(),
+                    payer.applicant_name(),
+                );
+                tasks
+                    .spawn(async move { send(&client, &creditor, request, &notice, &payer).await });
             }
             let Some(joined) = tasks.join_next().await else {
                 break;
@@ -195,10 +201,15 @@ impl Syncer {
             return Ok(());
         }
         let commands: Vec<Command> = outcomes.iter().map(|(c, _)| c.clone()).collect();
-        let done = self.store.run_rent_steps(&commands, &self.context(), None)?;
+        let done = self
+            .store
+            .run_rent_steps(&commands, &self.context(), None)?;
         let refused: BTreeSet<ApplicationId> = done.refused.iter().map(|(id, _)| *id).collect();
         for (command, tally) in outcomes.drain(..) {
-            if command.application_id().is_some_and(|id| refused.contains(&id)) {
+            if command
+                .application_id()
+                .is_some_and(|id| refused.contains(&id))
+            {
                 continue;
             }
             match tally {
@@ -222,7 +233,9 @@ impl Syncer {
             .store
             .rent_notices_all()?
             .into_iter()
-            .filter(|n| n.is_open() && matches!(n.gpd, crate::domain::rent::GpdState::Published { .. }))
+            .filter(|n| {
+                n.is_open() && matches!(n.gpd, crate::domain::rent::GpdState::Published { .. })
+            })
             .collect();
         let Some(from) = open.iter().map(|n| rome_date(n.issued_at)).min() else {
             return Ok(());

@@ -106,6 +106,20 @@ impl Month {
         }
     }
 
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year.saturating_sub(1),
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
     /// «novembre 2026».
     pub fn label(self) -> String {
         format!("{} {}", MONTH_NAMES[usize::from(self.month - 1)], self.year)
