@@ -164,6 +164,17 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn previous_crosses_the_year_and_undoes_next() {
+        let january = Month::parse("2027-01").unwrap();
+        assert_eq!(january.previous(), Month::parse("2026-12").unwrap());
+        assert_eq!(january.previous().next(), january);
+        assert_eq!(
+            Month::parse("2026-11").unwrap().previous().to_string(),
+            "2026-10"
+        );
+    }
+
+    #[test]
     fn parses_and_prints_the_same() {
         let month = Month::parse("2026-11").unwrap();
         assert_eq!(month.to_string(), "2026-11");

@@ -486,10 +486,10 @@ pub fn more_unsuitable(n: usize) -> String {
 // The «Contratto e canone» box.
 pub const LEASE_BOX: &str = "Contratto e canone";
 pub fn lease_head(number: &str, dwelling: &str, signed: &str, starts: &str, ends: &str) -> String {
-    format!("Contratto n. {number} · alloggio {dwelling} · firmato il {signed} · dal {starts} al {ends}")
+    format!("Contratto n. {number} · {dwelling} · firmato {signed} · dal {starts} al {ends}")
 }
 pub fn lease_rent(monthly: &str, version: &str, band: &str) -> String {
-    format!("Canone {monthly} € al mese · tabella {version}, fascia {band}:")
+    format!("Canone {monthly} € al mese · tabella {version}, fascia {band}")
 }
 pub fn lease_ledger(paid: &str, arrears: &str, months: u32, current: &str) -> String {
     format!(
@@ -503,6 +503,6 @@ pub fn lease_flagged(on: &str, months: u32) -> String {
 pub fn lease_suspended(why: &str) -> String {
     format!("Decadenza sospesa: {why}")
 }
-pub fn more_steps(n: usize) -> String {
-    format!("… altri {n} passaggi del calcolo (Contratti, Invio sul contratto)")
+pub fn steps_elsewhere(n: usize) -> String {
+    format!("calcolo in {n} passaggi su Contratti")
 }

@@ -246,14 +246,6 @@ fn draw_lease(frame: &mut Frame, area: Rect, sheet: &Sheet, lease: &LeaseAccount
             lines.push(line(texts::lease_flagged(&format_date(on), months), theme.warning()));
         }
     }
-    lines.push(line(
-        texts::lease_rent(
-            &l.current_rent().format_plain(),
-            &l.rent.version,
-            &l.rent.band,
-        ),
-        Style::default(),
-    ));
     let steps: Vec<String> = l
         .rent
         .steps
@@ -261,17 +253,19 @@ fn draw_lease(frame: &mut Frame, area: Rect, sheet: &Sheet, lease: &LeaseAccount
         .enumerate()
         .map(|(n, step)| format!("  {}. {}", n + 1, step.text))
         .collect();
-    let left = room.saturating_sub(lines.len());
-    let shown = if steps.len() > left {
-        left.saturating_sub(1)
+    // The computation step by step where there is room, else how many steps it took.
+    let fits = room >= lines.len() + 1 + steps.len();
+    let rent = texts::lease_rent(&l.current_rent().format_plain(), &l.rent.version, &l.rent.band);
+    if fits {
+        lines.push(line(format!("{rent}:"), Style::default()));
+        for step in steps {
+            lines.push(line(step, theme.dim()));
+        }
     } else {
-        steps.len()
-    };
-    for step in steps.iter().take(shown) {
-        lines.push(line(step.clone(), theme.dim()));
-    }
-    if steps.len() > shown && left > 0 {
-        lines.push(line(texts::more_steps(steps.len() - shown), theme.dim()));
+        lines.push(line(
+            format!("{rent} · {}", texts::steps_elsewhere(steps.len())),
+            Style::default(),
+        ));
     }
     lines.truncate(room);
     let [boxed_area, rest] = Layout::vertical([

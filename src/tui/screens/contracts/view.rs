@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 use super::{CONTRACTS_CHROME, ContractsScreen, texts};
 use crate::domain::lease::Lease;
@@ -14,7 +13,7 @@ use crate::domain::time::{format_date, format_ts_date, format_ts_time};
 use crate::office::{ContractRow, ContractState};
 use crate::tui::actions::Action;
 use crate::tui::keymap::{Context, key_label};
-use crate::tui::view::{View, clean, fit, pad, rule};
+use crate::tui::view::{View, clean, fit, pad, rule, wrap};
 
 /// Fixed columns: protocol, dwelling, decree day.
 const PROTOCOL: usize = 11;
@@ -177,16 +176,28 @@ fn draw_lease(frame: &mut Frame, area: Rect, screen: &ContractsScreen, view: &Vi
         )),
         rule(area.width, theme.border()),
     ];
-    let body = lease_lines(lease);
+    // A step of the computation longer than the line goes on under itself.
+    let mut body = Vec::new();
+    for text in lease_lines(lease) {
+        let step = text.starts_with("  ");
+        let indent = if step { 5 } else { 0 };
+        let style = if step { Style::default() } else { theme.bold() };
+        for (n, part) in wrap(text.trim_start(), width.saturating_sub(indent + 2))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = match (step, n) {
+                (false, _) => String::new(),
+                (true, 0) => "  ".to_string(),
+                (true, _) => " ".repeat(indent),
+            };
+            body.push((format!("{lead}{part}"), style));
+        }
+    }
     let room = usize::from(area.height).saturating_sub(lines.len());
     let scroll = screen.scroll.min(body.len().saturating_sub(room));
-    for text in body.iter().skip(scroll) {
-        let style = if text.width() > 0 && text.starts_with("  ") {
-            Style::default()
-        } else {
-            theme.bold()
-        };
-        lines.push(Line::from(Span::styled(format!("  {}", fit(text, width)), style)));
+    for (text, style) in body.into_iter().skip(scroll) {
+        lines.push(Line::from(Span::styled(format!("  {text}"), style)));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -6,32 +6,24 @@ pub const HELP_HEADING: &str = "Canoni";
 pub const GO_TO: &str = "canoni";
 pub const SCREEN_RENT: &str = "Canoni";
 
-pub const NEXT_MONTH: &str = "mese successivo";
-pub const PREVIOUS_MONTH: &str = "mese precedente";
+pub const NEXT_MONTH: &str = "mese succ.";
+pub const PREVIOUS_MONTH: &str = "mese prec.";
 pub const ARREARS_PANE: &str = "morosità";
-pub const ISSUE: &str = "emetti il mese";
+pub const ISSUE: &str = "emetti mese";
 pub const REMIND: &str = "promemoria";
 pub const OVERDUE: &str = "sollecito";
-pub const COUNTER: &str = "pagato allo sportello";
+pub const COUNTER: &str = "sportello";
 
 pub const TAB_MONTH: &str = "Mese";
 pub const TAB_ARREARS: &str = "Morosità";
 
-pub const MONTH_COLUMNS: [&str; 7] = [
-    "Contratto",
-    "Inquilino",
-    "Alloggio",
-    "Fascia",
-    "Importo",
-    "Scad.",
-    "Stato",
-];
+pub const MONTH_COLUMNS: [&str; 6] = ["Contratto", "Inquilino", "Alloggio", "Fascia", "Importo", "Stato"];
 pub const ARREARS_COLUMNS: [&str; 5] = ["Protocollo", "Inquilino", "Mesi", "Arretrato", "Stato"];
-pub const LEDGER_COLUMNS: [&str; 5] = ["Mese", "Avviso", "Importo", "Scadenza", "Stato"];
+pub const LEDGER_COLUMNS: [&str; 5] = ["Mese", "Avviso", "Importo", "Scad.", "Stato"];
 
 pub const LOADING: &str = "Lettura dei canoni…";
 pub fn no_notices(month: &str, key: &str) -> String {
-    format!("Nessun avviso per {month}: con {key} si emette il mese per i contratti in vigore.")
+    format!("Nessun avviso per {month}: con {key} si emettono gli avvisi del mese.")
 }
 pub const NO_ARREARS: &str = "Nessun inquilino moroso.";
 
@@ -41,10 +33,16 @@ pub fn month_line(month: &str, issued: usize, paid: usize, open: usize, late: us
         plural(issued, "avviso", "avvisi")
     )
 }
-pub fn amounts_line(issued: &str, paid: &str, due_soon: usize, due_amount: &str, late: &str, days: u32) -> String {
-    format!(
-        "emessi {issued} · incassati {paid} · in scadenza entro {days} gg {due_soon} ({due_amount}) · scaduti {late}"
-    )
+pub fn amounts_line(
+    due: Option<&str>,
+    issued: &str,
+    paid: &str,
+    due_soon: usize,
+    days: u32,
+    late: &str,
+) -> String {
+    let due = due.map(|d| format!("scad. {d} · ")).unwrap_or_default();
+    format!("{due}emessi {issued} · pagati {paid} · entro {days} gg {due_soon} · scaduti {late}")
 }
 pub fn pending_line(to_issue: usize, gpd: usize) -> String {
     format!("da emettere {to_issue} · verso pagoPA {gpd}")
@@ -53,7 +51,7 @@ pub fn pending_line(to_issue: usize, gpd: usize) -> String {
 // A notice's state in the month's table and the ledger.
 pub fn paid_on(day: &str, counter: bool) -> String {
     if counter {
-        format!("pagato {day} sportello")
+        format!("sportello {day}")
     } else {
         format!("pagato {day}")
     }
@@ -61,17 +59,18 @@ pub fn paid_on(day: &str, counter: bool) -> String {
 pub fn late(months: u32) -> String {
     format!("scaduto · {}", plural(months as usize, "mese", "mesi"))
 }
+pub const LATE: &str = "scaduto";
 pub const DUE_SOON: &str = "in scadenza";
 pub const OPEN: &str = "da pagare";
 pub const RESCHEDULED: &str = "in piano di rientro";
-pub const REMINDED: &str = " · promemoria";
+pub const REMINDED: &str = " · avvisato";
 pub const TOLD: &str = " · sollecitato";
 
 pub fn flagged(day: &str) -> String {
-    format!("segnalato per decadenza dal {day}")
+    format!("decadenza dal {day}")
 }
 pub fn suspended(why: &str) -> String {
-    format!("decadenza sospesa: {why}")
+    format!("sospesa: {why}")
 }
 pub const NOT_FLAGGED: &str = "—";
 
@@ -94,10 +93,20 @@ pub fn ledger_back(key: &str) -> String {
 pub fn ledger_title(tenant: &str, protocol: &str) -> String {
     format!("Estratto conto — {tenant} · domanda {protocol}")
 }
-pub fn ledger_line(issued: &str, paid: &str, arrears: &str, months: u32, current: &str) -> String {
+/// The ledger's totals; what is not yet due, when anything is.
+pub fn ledger_line(
+    issued: &str,
+    paid: &str,
+    arrears: &str,
+    months: u32,
+    current: Option<&str>,
+) -> String {
+    let current = current
+        .map(|c| format!(" · a scadere {c}"))
+        .unwrap_or_default();
     format!(
-        "Emesso {issued} · pagato {paid} · arretrato {arrears} ({}) · da scadere {current}",
-        plural(months as usize, "mensilità", "mensilità")
+        "Emesso {issued} · pagato {paid} · arretrato {arrears} ({}){current}",
+        plural(months as usize, "mese", "mesi")
     )
 }
 pub fn plan_line(instalments: u8, instalment: &str, from: &str, added: u8) -> String {
@@ -108,19 +117,19 @@ pub const NO_NOTICES_YET: &str = "Nessun avviso emesso.";
 // Batches.
 pub fn ask_issue(month: &str, n: usize) -> String {
     format!(
-        "Emettere l'avviso di {month} per {} (un messaggio IO ciascuno, posizione su pagoPA)?",
+        "Emettere gli avvisi di {month}: {} con messaggio IO?",
         plural(n, "contratto", "contratti")
     )
 }
 pub fn ask_remind(n: usize, days: u32) -> String {
     format!(
-        "Inviare il promemoria a {} in scadenza entro {days} giorni?",
+        "Promemoria a {} in scadenza entro {days} giorni?",
         plural(n, "avviso", "avvisi")
     )
 }
 pub fn ask_overdue(n: usize) -> String {
     format!(
-        "Inviare il sollecito per {} scaduti e non pagati? Chi raggiunge la soglia di morosità è segnalato per la decadenza.",
+        "Sollecito per {} scaduti? Segnala chi è alla soglia.",
         plural(n, "avviso", "avvisi")
     )
 }

@@ -100,13 +100,13 @@ impl Screen for RentScreen {
         }
         vec![
             Action::Open,
-            Action::Screen(PREVIOUS_MONTH),
-            Action::Screen(NEXT_MONTH),
             Action::Screen(ISSUE),
             Action::Screen(REMIND),
             Action::Screen(OVERDUE),
             Action::Screen(COUNTER),
             Action::Screen(ARREARS_PANE),
+            Action::Screen(PREVIOUS_MONTH),
+            Action::Screen(NEXT_MONTH),
             Action::Help,
         ]
     }

@@ -16,21 +16,23 @@ use crate::tui::actions::Action;
 use crate::tui::keymap::{Context, key_label};
 use crate::tui::view::{View, clean, fit, pad, rule, tab_bar};
 
-/// Fixed columns of the month: lease, dwelling, band, amount, due, state.
-const LEASE: usize = 12;
+/// Fixed columns of the month: lease, tenant, dwelling, band, amount; the state takes the rest.
+const LEASE: usize = 11;
+const TENANT: usize = 13;
+/// The state column: «scaduto · 3 mesi · sollecitato» nearly fits.
+const STATE: usize = 22;
 const DWELLING: usize = 8;
 const BAND: usize = 10;
-const AMOUNT: usize = 10;
-const DUE: usize = 5;
-const STATE: usize = 20;
+const AMOUNT: usize = 9;
 
 /// «dd/mm».
 fn day_month(day: chrono::NaiveDate) -> String {
     day.format("%d/%m").to_string()
 }
 
-/// Where a notice stands, in words.
-pub fn notice_state(notice: &RentNotice, standing: NoticeStanding, months: u32) -> String {
+/// Where a notice stands, in words; a late one with the tenant's months in arrears when
+/// `months` is given.
+pub fn notice_state(notice: &RentNotice, standing: NoticeStanding, months: Option<u32>) -> String {
     let mut text = match standing {
         NoticeStanding::Paid => notice.payment.as_ref().map_or_else(String::new, |p| {
             texts::paid_on(
@@ -39,7 +41,10 @@ pub fn notice_state(notice: &RentNotice, standing: NoticeStanding, months: u32) 
             )
         }),
         NoticeStanding::Rescheduled => texts::RESCHEDULED.to_string(),
-        NoticeStanding::Late => texts::late(months.max(1)),
+        NoticeStanding::Late => match months {
+            Some(months) => texts::late(months.max(1)),
+            None => texts::LATE.to_string(),
+        },
         NoticeStanding::DueSoon => texts::DUE_SOON.to_string(),
         NoticeStanding::Open => texts::OPEN.to_string(),
     };
@@ -83,12 +88,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) {
                 " {}",
                 fit(
                     &texts::amounts_line(
+                        v.rows.first().map(|r| day_month(r.notice.due)).as_deref(),
                         &v.issued.amount.to_string(),
                         &v.paid.amount.to_string(),
                         v.due_soon.count,
-                        &v.due_soon.amount.to_string(),
+                        v.within,
                         &v.late.amount.to_string(),
-                        v.within
                     ),
                     width.saturating_sub(2)
                 )
@@ -134,21 +139,21 @@ fn month_table(
     month: &str,
 ) {
     let theme = view.theme;
-    let fixed = 2 + [LEASE, DWELLING, BAND, AMOUNT, DUE, STATE]
+    let fixed = 2 + [LEASE, DWELLING, BAND, AMOUNT, STATE]
         .iter()
         .map(|w| w + 1)
         .sum::<usize>();
-    let name_width = width.saturating_sub(fixed).max(8);
-    let [lease, tenant, dwelling, band, amount, due, state] = texts::MONTH_COLUMNS;
+    let tenant_width = width.saturating_sub(fixed).max(TENANT);
+    let state_width = STATE;
+    let [lease, tenant, dwelling, band, amount, state] = texts::MONTH_COLUMNS;
     lines.push(Line::from(Span::styled(
         format!(
-            "  {} {} {} {} {amount:>AMOUNT$} {} {}",
+            "  {} {} {} {} {amount:>AMOUNT$} {}",
             pad(lease, LEASE),
-            pad(tenant, name_width),
+            pad(tenant, tenant_width),
             pad(dwelling, DWELLING),
             pad(band, BAND),
-            pad(due, DUE),
-            pad(state, STATE)
+            pad(state, state_width)
         ),
         theme.bold(),
     )));
@@ -177,25 +182,29 @@ fn month_table(
             Style::default()
         };
         lines.push(Line::from(Span::styled(
-            month_row(row, is_cursor, name_width),
+            month_row(row, is_cursor, tenant_width, state_width),
             style,
         )));
     }
 }
 
-fn month_row(row: &RentMonthRow, is_cursor: bool, name_width: usize) -> String {
+fn month_row(
+    row: &RentMonthRow,
+    is_cursor: bool,
+    tenant_width: usize,
+    state_width: usize,
+) -> String {
     format!(
-        "{} {} {} {} {} {:>AMOUNT$} {} {}",
+        "{} {} {} {} {} {:>AMOUNT$} {}",
         if is_cursor { "▶" } else { " " },
         pad(&clean(&row.notice.lease), LEASE),
-        pad(&clean(&row.tenant), name_width),
+        pad(&clean(&row.tenant), tenant_width),
         pad(&row.dwelling, DWELLING),
         pad(&row.band, BAND),
         row.notice.amount.to_string(),
-        pad(&day_month(row.notice.due), DUE),
         pad(
-            &notice_state(&row.notice, row.standing, row.months_in_arrears),
-            STATE
+            &notice_state(&row.notice, row.standing, Some(row.months_in_arrears)),
+            state_width
         )
     )
 }
@@ -203,7 +212,7 @@ fn month_row(row: &RentMonthRow, is_cursor: bool, name_width: usize) -> String {
 /// Protocol, months, arrears and the decadenza flag or its suspension.
 const PROTOCOL: usize = 11;
 const MONTHS: usize = 4;
-const FLAG: usize = 30;
+const FLAG: usize = 26;
 
 fn arrears_table(
     lines: &mut Vec<Line<'static>>,
@@ -294,7 +303,9 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
                     &ledger.paid.to_string(),
                     &ledger.arrears.to_string(),
                     ledger.months_in_arrears,
-                    &ledger.current.to_string()
+                    (ledger.current != crate::domain::money::Money::default())
+                        .then(|| ledger.current.to_string())
+                        .as_deref()
                 ),
                 width
             )
@@ -303,10 +314,10 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
     if let Some(tenancy) = &account.tenancy {
         let mut notes = Vec::new();
         if let Some((on, _)) = tenancy.flagged {
-            notes.push(texts::flagged(&format_date(on)));
+            notes.push(format!("Segnalato per {}", texts::flagged(&format_date(on))));
         }
         if let Some(why) = tenancy.suspension() {
-            notes.push(texts::suspended(&why));
+            notes.push(format!("Decadenza {}", texts::suspended(&why)));
         }
         if let Some(plan) = &tenancy.plan {
             notes.push(texts::plan_line(
@@ -327,7 +338,7 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
     let [month, notice, amount, due, state] = texts::LEDGER_COLUMNS;
     const MONTH: usize = 14;
     const NAV: usize = 22;
-    const DUE_DAY: usize = 10;
+    const DUE_DAY: usize = 5;
     lines.push(Line::from(Span::styled(
         format!(
             "  {} {} {amount:>AMOUNT$} {} {state}",
@@ -341,12 +352,8 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
         lines.push(Line::from(format!("  {}", texts::NO_NOTICES_YET)));
     }
     let today = view.today();
-    let mut late = 0;
     for notice in &account.notices {
         let standing = NoticeStanding::of(notice, today, crate::office::REMIND_WITHIN_DAYS);
-        if standing == NoticeStanding::Late {
-            late += 1;
-        }
         let style = if standing == NoticeStanding::Late {
             theme.warning()
         } else {
@@ -359,8 +366,8 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
                     pad(&notice.month.label(), MONTH),
                     pad(&notice.notice.grouped(), NAV),
                     notice.amount.to_string(),
-                    pad(&format_date(notice.due), DUE_DAY),
-                    notice_state(notice, standing, late)
+                    pad(&day_month(notice.due), DUE_DAY),
+                    notice_state(notice, standing, None)
                 ),
                 width + 2,
             ),
