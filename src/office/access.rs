@@ -33,7 +33,20 @@ pub fn required_role(request: &Request) -> Role {
         | Request::NextOffer { .. }
         | Request::PlacementView { .. }
         | Request::ContractFile { .. }
-        | Request::Leases => Role::Consultazione,
+        | Request::Leases
+        | Request::Contracts
+        | Request::RentMonth { .. }
+        | Request::Arrears { .. }
+        | Request::TenantAccount { .. }
+        | Request::LeaseAccount { .. }
+        | Request::RentBatchCount { .. } => Role::Consultazione,
+        // Notices, reminders and payments are the office's; flagging arrears after the
+        // overdue messages is the responsabile's.
+        Request::RentBatch(kind) => match kind {
+            super::rent::RentBatchKind::Overdue => Role::Responsabile,
+            _ => Role::Operatore,
+        },
+        Request::CounterPayment { .. } => Role::Operatore,
         Request::PreviewOpening { .. } | Request::OpenAssignment { .. } => Role::Responsabile,
         // The lease follows the decree, by whoever decrees.
         Request::SignLease { .. } => Role::Responsabile,

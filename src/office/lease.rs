@@ -169,3 +169,112 @@ impl Office {
             .collect())
     }
 }
+
+/// Where an assignee's contract stands, as the Contratti screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContractState {
+    /// Decreed, the contract not yet said ready.
+    ToPrepare,
+    /// Said ready for the signature on that day.
+    Ready { on: NaiveDate },
+    /// The signature booked.
+    Booked {
+        at: crate::domain::time::Timestamp,
+        place: String,
+    },
+    Signed {
+        number: String,
+        signed_on: NaiveDate,
+    },
+}
+
+/// One assignee by decree and their contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractRow {
+    pub id: ApplicationId,
+    pub protocol: String,
+    pub assignee: String,
+    pub dwelling: crate::domain::stock::DwellingCode,
+    pub decree_on: Option<NaiveDate>,
+    pub state: ContractState,
+    pub lease: Option<Lease>,
+}
+
+impl Office {
+    /// Every assignee by decree, in every round, with their contract's state: the decrees
+    /// first by date, then the leases signed without a placement still on record.
+    pub fn contracts(&self) -> Result<Vec<ContractRow>, OfficeError> {
+        use crate::domain::stock::Standing;
+        let mut rows = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for round in self.store.rounds()? {
+            for place in self.store.placements(&round.call)? {
+                let Standing::Assegnato {
+                    dwelling,
+                    decree_on,
+                    ..
+                } = &place.standing
+                else {
+                    continue;
+                };
+                if !seen.insert(place.application) {
+                    continue;
+                }
+                let file = self.store.contract_file(place.application)?;
+                rows.push(ContractRow {
+                    id: place.application,
+                    protocol: place.protocol.clone(),
+                    assignee: place.applicant.clone(),
+                    dwelling: dwelling.clone(),
+                    decree_on: Some(*decree_on),
+                    state: self.contract_state(file.as_ref())?,
+                    lease: file.and_then(|f| f.lease),
+                });
+            }
+        }
+        for file in self.store.contract_files()? {
+            if seen.contains(&file.application) {
+                continue;
+            }
+            let app = self.store.application(file.application)?;
+            rows.push(ContractRow {
+                id: file.application,
+                protocol: app
+                    .as_ref()
+                    .and_then(|a| a.protocol.as_ref())
+                    .map_or_else(|| file.application.to_string(), ToString::to_string),
+                assignee: app.as_ref().map(|a| a.applicant_name()).unwrap_or_default(),
+                dwelling: file.dwelling.clone(),
+                decree_on: None,
+                state: self.contract_state(Some(&file))?,
+                lease: file.lease,
+            });
+        }
+        rows.sort_by(|a, b| a.decree_on.cmp(&b.decree_on).then(a.id.cmp(&b.id)));
+        Ok(rows)
+    }
+
+    fn contract_state(&self, file: Option<&ContractFile>) -> Result<ContractState, OfficeError> {
+        let Some(file) = file else {
+            return Ok(ContractState::ToPrepare);
+        };
+        if let Some(lease) = &file.lease {
+            return Ok(ContractState::Signed {
+                number: lease.number.to_string(),
+                signed_on: lease.signed_on,
+            });
+        }
+        if let Some(id) = file.signing
+            && let Some(appointment) = self.store.appointment(id)?
+        {
+            return Ok(ContractState::Booked {
+                at: appointment.slot.at,
+                place: appointment.slot.place,
+            });
+        }
+        Ok(match file.ready_on {
+            Some(on) => ContractState::Ready { on },
+            None => ContractState::ToPrepare,
+        })
+    }
+}

@@ -56,8 +56,8 @@ pub use error::OfficeError;
 pub use identity::Identity;
 pub use intake::{CallSaved, Imported, InterestedAdded};
 pub use lease::{
-    LeaseSigning, NO_RENT_RULES, ON_CONTRACT_READY, ON_SIGNING_BOOKED, contract_ready_step,
-    signing_step,
+    ContractRow, ContractState, LeaseSigning, NO_RENT_RULES, ON_CONTRACT_READY, ON_SIGNING_BOOKED,
+    contract_ready_step, signing_step,
 };
 pub use local::{Local, Serve};
 pub use news::News;
@@ -69,7 +69,9 @@ pub use queries::{AgendaDay, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
 pub use recompute::{RecomputePreview, RecomputeRow};
 pub use rent::{
-    ArrearsRow, ON_RENT_DUE_SOON, ON_RENT_ISSUED, ON_RENT_OVERDUE, RentBatch, TenantAccount,
+    ArrearsRow, LeaseAccount, NoticeStanding, ON_RENT_DUE_SOON, ON_RENT_ISSUED, ON_RENT_OVERDUE,
+    REMIND_WITHIN_DAYS, RentBatch, RentBatchDone, RentBatchKind, RentMonthRow, RentMonthView,
+    Tally, TenantAccount,
 };
 pub use request::{Progress, Reply, Request};
 pub use steps::{

@@ -408,3 +408,239 @@ impl Office {
         Ok(batch)
     }
 }
+
+/// Days before the due day within which the reminder goes out, unless the caseworker says
+/// otherwise.
+pub const REMIND_WITHIN_DAYS: u32 = 7;
+
+/// A batch over the month's notices the console runs with a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RentBatchKind {
+    /// The month's notice to every lease in force.
+    Issue { month: Month },
+    /// The reminder to every open notice due within `days`.
+    Remind { days: u32 },
+    /// The message to every notice past due, then the arrears flagged.
+    Overdue,
+}
+
+/// How a rent batch ended, with the tenancies flagged for decadenza after the overdue one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentBatchDone {
+    pub batch: RentBatch,
+    pub flagged: usize,
+}
+
+/// Where a notice of the month stands on the day it is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum NoticeStanding {
+    Paid,
+    /// Folded into a repayment plan.
+    Rescheduled,
+    /// Past its due day and unpaid.
+    Late,
+    /// Due within the reminder's days.
+    DueSoon,
+    /// Not yet due.
+    Open,
+}
+
+impl NoticeStanding {
+    pub fn of(notice: &RentNotice, today: NaiveDate, within: u32) -> NoticeStanding {
+        if notice.is_paid() {
+            NoticeStanding::Paid
+        } else if notice.rescheduled.is_some() {
+            NoticeStanding::Rescheduled
+        } else if notice.is_late(today) {
+            NoticeStanding::Late
+        } else if notice.is_due_within(today, within) {
+            NoticeStanding::DueSoon
+        } else {
+            NoticeStanding::Open
+        }
+    }
+}
+
+/// One notice of the month with its tenant, its lease's dwelling and band, and the months the
+/// tenant is in arrears.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentMonthRow {
+    pub notice: RentNotice,
+    pub standing: NoticeStanding,
+    pub protocol: String,
+    pub tenant: String,
+    pub dwelling: String,
+    pub band: String,
+    pub months_in_arrears: u32,
+}
+
+/// Counts and amounts of one state in a month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub count: usize,
+    pub amount: crate::domain::money::Money,
+}
+
+impl Tally {
+    fn add(&mut self, amount: crate::domain::money::Money) {
+        self.count += 1;
+        self.amount = self.amount.saturating_add(amount);
+    }
+}
+
+/// A month of rent as the Canoni screen shows it: its notices and how they stand today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentMonthView {
+    pub month: Month,
+    pub today: NaiveDate,
+    pub within: u32,
+    pub issued: Tally,
+    pub paid: Tally,
+    pub due_soon: Tally,
+    pub late: Tally,
+    /// Owed, late or not.
+    pub open: Tally,
+    /// Leases in force in the month without its notice yet.
+    pub to_issue: usize,
+    /// Notices still waiting to reach pagoPA.
+    pub gpd_pending: usize,
+    pub rows: Vec<RentMonthRow>,
+}
+
+impl Office {
+    /// Month `month` as it stands on `today`: counts and amounts by state, and every notice
+    /// with its tenant.
+    pub fn rent_month(
+        &self,
+        month: Month,
+        today: NaiveDate,
+        within: u32,
+    ) -> Result<RentMonthView, OfficeError> {
+        let all = self.store.rent_notices_all()?;
+        let leases = self.leases()?;
+        let mut view = RentMonthView {
+            month,
+            today,
+            within,
+            issued: Tally::default(),
+            paid: Tally::default(),
+            due_soon: Tally::default(),
+            late: Tally::default(),
+            open: Tally::default(),
+            to_issue: 0,
+            gpd_pending: all.iter().filter(|n| n.gpd.awaits_creation()).count(),
+            rows: Vec::new(),
+        };
+        for notice in all.iter().filter(|n| n.month == month) {
+            let standing = NoticeStanding::of(notice, today, within);
+            view.issued.add(notice.amount);
+            match standing {
+                NoticeStanding::Paid => view.paid.add(notice.amount),
+                NoticeStanding::Late => {
+                    view.late.add(notice.amount);
+                    view.open.add(notice.amount);
+                }
+                NoticeStanding::DueSoon => {
+                    view.due_soon.add(notice.amount);
+                    view.open.add(notice.amount);
+                }
+                NoticeStanding::Open => view.open.add(notice.amount),
+                NoticeStanding::Rescheduled => {}
+            }
+            let lease = leases.iter().find(|l| l.application == notice.tenancy);
+            let own: Vec<&RentNotice> =
+                all.iter().filter(|n| n.tenancy == notice.tenancy).collect();
+            let ledger = Ledger::of(own, today);
+            let app = self.store.application(notice.tenancy)?;
+            view.rows.push(RentMonthRow {
+                standing,
+                protocol: app
+                    .as_ref()
+                    .and_then(|a| a.protocol.as_ref())
+                    .map_or_else(|| notice.tenancy.to_string(), ToString::to_string),
+                tenant: app.as_ref().map(|a| a.applicant_name()).unwrap_or_default(),
+                dwelling: lease.map(|l| l.dwelling.to_string()).unwrap_or_default(),
+                band: lease.map(|l| l.rent.band.clone()).unwrap_or_default(),
+                months_in_arrears: ledger.months_in_arrears,
+                notice: notice.clone(),
+            });
+        }
+        view.to_issue = leases
+            .iter()
+            .filter(|l| Month::of(l.starts_on) <= month)
+            .filter(|l| {
+                !all.iter()
+                    .any(|n| n.tenancy == l.application && n.month == month)
+            })
+            .count();
+        view.rows
+            .sort_by(|a, b| a.notice.lease.cmp(&b.notice.lease));
+        Ok(view)
+    }
+
+    /// How many notices a batch would touch now: what the console asks to confirm.
+    pub fn rent_batch_count(
+        &self,
+        kind: RentBatchKind,
+        today: NaiveDate,
+    ) -> Result<usize, OfficeError> {
+        Ok(match kind {
+            RentBatchKind::Issue { month } => {
+                self.rent_month(month, today, REMIND_WITHIN_DAYS)?.to_issue
+            }
+            RentBatchKind::Remind { days } => self.rent_due_soon(today, days)?.len(),
+            RentBatchKind::Overdue => self.rent_overdue_untold(today)?.len(),
+        })
+    }
+
+    /// Runs a rent batch, reporting after each chunk.
+    pub fn run_rent_batch(
+        &self,
+        ctx: &Context,
+        kind: RentBatchKind,
+        stop: &AtomicBool,
+        progress: &mut dyn FnMut(&RentBatch),
+    ) -> Result<RentBatchDone, OfficeError> {
+        Ok(match kind {
+            RentBatchKind::Issue { month } => RentBatchDone {
+                batch: self.issue_rent_month(ctx, month, stop, progress)?,
+                flagged: 0,
+            },
+            RentBatchKind::Remind { days } => RentBatchDone {
+                batch: self.remind_rent(ctx, days, stop, progress)?,
+                flagged: 0,
+            },
+            RentBatchKind::Overdue => {
+                let (batch, flagged) = self.tell_rent_overdue(ctx, stop, progress)?;
+                RentBatchDone {
+                    batch,
+                    flagged: flagged.len(),
+                }
+            }
+        })
+    }
+}
+
+/// A signed lease with its tenant's account: what the case shows of both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseAccount {
+    pub lease: crate::domain::lease::Lease,
+    pub account: TenantAccount,
+}
+
+impl Office {
+    /// Application `id`'s signed lease and account on `today`, when it has a lease.
+    pub fn lease_account(
+        &self,
+        id: ApplicationId,
+        today: NaiveDate,
+    ) -> Result<Option<LeaseAccount>, OfficeError> {
+        let Some(lease) = self.store.contract_file(id)?.and_then(|f| f.lease) else {
+            return Ok(None);
+        };
+        Ok(Some(LeaseAccount {
+            lease,
+            account: self.tenant_account(id, today)?,
+        }))
+    }
+}

@@ -11,7 +11,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::access_log::Channel;
+use super::lease::ContractRow;
 use super::reads::{Case, CaseVersion, RankingData, Row, Summary};
+use super::rent::{
+    ArrearsRow, LeaseAccount, RentBatch, RentBatchDone, RentBatchKind, RentMonthView, TenantAccount,
+};
 use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
     InterestedPreview, InterestedTold, LeaseSigning, NextOffer, Office, OfficeError,
@@ -21,8 +25,10 @@ use super::{
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::interested::Interested;
 use crate::domain::lease::{ContractFile, Lease};
+use crate::domain::notice::NoticeNumber;
 use crate::domain::publication::RankingHeader;
 use crate::domain::ranking::{Entry, RankRow, RankingKind};
+use crate::domain::rent::{Month, RentNotice};
 use crate::domain::roles::refusal;
 use crate::domain::stock::{Dwelling, DwellingCode, DwellingFilter};
 use crate::domain::time::Timestamp;
@@ -113,6 +119,33 @@ pub enum Request {
     },
     /// Every signed lease.
     Leases,
+    /// Every assignee by decree with their contract's state.
+    Contracts,
+    /// A month of rent as it stands on `day`, the reminder reaching `within` days ahead.
+    RentMonth {
+        month: Month,
+        day: NaiveDate,
+        within: u32,
+    },
+    /// Every tenancy in arrears on `day`, the longest first.
+    Arrears {
+        day: NaiveDate,
+    },
+    /// A tenant's notices, payments and balance on `day`.
+    TenantAccount {
+        id: ApplicationId,
+        day: NaiveDate,
+    },
+    /// Application `id`'s signed lease with its account on `day`.
+    LeaseAccount {
+        id: ApplicationId,
+        day: NaiveDate,
+    },
+    /// How many notices a rent batch would touch on `day`.
+    RentBatchCount {
+        kind: RentBatchKind,
+        day: NaiveDate,
+    },
     // ---- previews: nothing is written ----
     PreviewStep(Step),
     PreviewInterested {
@@ -192,6 +225,13 @@ pub enum Request {
         id: ApplicationId,
         signing: LeaseSigning,
     },
+    /// Reports `Progress::Rent`; stops between chunks when asked.
+    RentBatch(RentBatchKind),
+    /// A payment at the counter of the notice numbered `nav`.
+    CounterPayment {
+        nav: String,
+        paid_on: NaiveDate,
+    },
     /// The key is named by its file, read by the office: a key never travels in a request.
     ExportBundle {
         path: PathBuf,
@@ -227,6 +267,14 @@ impl Request {
             Request::PlacementView { .. } => "placement_view",
             Request::ContractFile { .. } => "contract_file",
             Request::Leases => "leases",
+            Request::Contracts => "contracts",
+            Request::RentMonth { .. } => "rent_month",
+            Request::Arrears { .. } => "arrears",
+            Request::TenantAccount { .. } => "tenant_account",
+            Request::LeaseAccount { .. } => "lease_account",
+            Request::RentBatchCount { .. } => "rent_batch_count",
+            Request::RentBatch(_) => "rent_batch",
+            Request::CounterPayment { .. } => "counter_payment",
             Request::SignLease { .. } => "sign_lease",
             Request::PreviewOpening { .. } => "preview_opening",
             Request::OpenAssignment { .. } => "open_assignment",
@@ -271,6 +319,8 @@ impl Request {
                 | Request::OpenAssignment { .. }
                 | Request::MakeOffer { .. }
                 | Request::SignLease { .. }
+                | Request::RentBatch(_)
+                | Request::CounterPayment { .. }
         )
     }
 }
@@ -281,6 +331,8 @@ pub enum Progress {
     /// Inbox rows read so far, of the total.
     Rows(usize, usize),
     Batch(BatchProgress),
+    /// A rent batch's running totals.
+    Rent(RentBatch),
 }
 
 /// The reply to each request, variant for variant.
@@ -313,6 +365,14 @@ pub enum Reply {
     PlacementView(Result<Option<PlacementView>, OfficeError>),
     ContractFile(Result<Option<ContractFile>, OfficeError>),
     Leases(Result<Vec<Lease>, OfficeError>),
+    Contracts(Result<Vec<ContractRow>, OfficeError>),
+    RentMonth(Result<RentMonthView, OfficeError>),
+    Arrears(Result<Vec<ArrearsRow>, OfficeError>),
+    TenantAccount(Result<TenantAccount, OfficeError>),
+    LeaseAccount(Result<Option<LeaseAccount>, OfficeError>),
+    RentBatchCount(Result<usize, OfficeError>),
+    RentBatch(Result<RentBatchDone, OfficeError>),
+    CounterPayment(Result<RentNotice, OfficeError>),
     SignLease(Result<Lease, OfficeError>),
     PreviewOpening(Result<OpeningPreview, OfficeError>),
     OpenAssignment(Result<RoundOpened, OfficeError>),
@@ -361,6 +421,14 @@ impl Reply {
             Request::PlacementView { .. } => Reply::PlacementView(Err(no())),
             Request::ContractFile { .. } => Reply::ContractFile(Err(no())),
             Request::Leases => Reply::Leases(Err(no())),
+            Request::Contracts => Reply::Contracts(Err(no())),
+            Request::RentMonth { .. } => Reply::RentMonth(Err(no())),
+            Request::Arrears { .. } => Reply::Arrears(Err(no())),
+            Request::TenantAccount { .. } => Reply::TenantAccount(Err(no())),
+            Request::LeaseAccount { .. } => Reply::LeaseAccount(Err(no())),
+            Request::RentBatchCount { .. } => Reply::RentBatchCount(Err(no())),
+            Request::RentBatch(_) => Reply::RentBatch(Err(no())),
+            Request::CounterPayment { .. } => Reply::CounterPayment(Err(no())),
             Request::SignLease { .. } => Reply::SignLease(Err(no())),
             Request::PreviewOpening { .. } => Reply::PreviewOpening(Err(no())),
             Request::OpenAssignment { .. } => Reply::OpenAssignment(Err(no())),
@@ -449,6 +517,28 @@ impl Office {
             Request::PlacementView { id } => Reply::PlacementView(self.placement_view(id)),
             Request::ContractFile { id } => Reply::ContractFile(self.contract_file(id)),
             Request::Leases => Reply::Leases(self.leases()),
+            Request::Contracts => Reply::Contracts(self.contracts()),
+            Request::RentMonth { month, day, within } => {
+                Reply::RentMonth(self.rent_month(month, day, within))
+            }
+            Request::Arrears { day } => Reply::Arrears(self.arrears(day)),
+            Request::TenantAccount { id, day } => {
+                Reply::TenantAccount(self.tenant_account(id, day))
+            }
+            Request::LeaseAccount { id, day } => Reply::LeaseAccount(self.lease_account(id, day)),
+            Request::RentBatchCount { kind, day } => {
+                Reply::RentBatchCount(self.rent_batch_count(kind, day))
+            }
+            Request::RentBatch(kind) => {
+                Reply::RentBatch(self.run_rent_batch(ctx, kind, stop, &mut |batch| {
+                    progress(Progress::Rent(batch.clone()))
+                }))
+            }
+            Request::CounterPayment { nav, paid_on } => Reply::CounterPayment(
+                NoticeNumber::parse(&nav)
+                    .map_err(|e| OfficeError::Refused(e.to_string()))
+                    .and_then(|nav| self.record_counter_payment(ctx, &nav, paid_on)),
+            ),
             Request::SignLease { id, signing } => {
                 Reply::SignLease(self.sign_lease(ctx, id, &signing))
             }

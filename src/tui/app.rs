@@ -493,6 +493,10 @@ impl App {
                 let me = waiter.by;
                 self.with_ctx_of(me, |ctx| ctx.on_batch(update))
             }
+            (Some(Then::RentBatch), Progress::Rent(update)) => {
+                let me = waiter.by;
+                self.with_ctx_of(me, |ctx| ctx.on_rent_progress(&update))
+            }
             _ => false,
         }
     }

@@ -186,6 +186,26 @@ pub fn batch_progress(label: &str, done: usize, total: usize, rate: f64) -> Stri
     )
 }
 
+/// How a rent batch ended: done with their messages, skipped (already done or no longer
+/// due), tenancies flagged for decadenza.
+pub fn rent_batch_report(done: usize, skipped: usize, flagged: usize, interrupted: bool) -> String {
+    let mut text = format!(
+        "fatti {}, saltati {}",
+        crate::domain::number::count(done),
+        crate::domain::number::count(skipped)
+    );
+    if flagged > 0 {
+        text.push_str(&format!(
+            ", segnalati per decadenza {}",
+            crate::domain::number::count(flagged)
+        ));
+    }
+    if interrupted {
+        text.push_str(" · interrotto: ripetere riprende senza doppioni");
+    }
+    text
+}
+
 pub fn batch_report(
     queued: usize,
     duplicates: usize,

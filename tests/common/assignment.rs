@@ -185,3 +185,67 @@ pub fn save_example_rent_rules(office: &Office) {
         .save_rent_rules(&Context::new("mrossi", ts(2025, 1, 2, 9, 0, 0)), rules)
         .expect("rent rules saved");
 }
+
+/// The round opened on `round_day()` and each of `codes` offered to the first applicant it
+/// suits, accepted and assigned by decree that day: their ids and protocols, in order.
+pub fn decree_on_round_day(
+    office: &Office,
+    codes: &[&str],
+) -> Vec<(alloggi::domain::ApplicationId, String)> {
+    use alloggi::domain::command::OfferReply;
+
+    let day = round_day();
+    office
+        .open_assignment(&day, None, date(2025, 9, 1), date(2025, 9, 30))
+        .expect("round opened");
+    let mut decreed = Vec::new();
+    for text in codes {
+        let code = DwellingCode::parse(text).expect("code");
+        let (placement, _) = office
+            .next_offer(None, &code)
+            .expect("next")
+            .chosen
+            .expect("someone fits the dwelling");
+        let id = placement.application;
+        office
+            .make_offer(&day, id, &code, None, None, true)
+            .expect("offered");
+        for command in [
+            Command::ReplyToOffer {
+                id,
+                reply: OfferReply::Accept,
+                reason: String::new(),
+            },
+            Command::DecreeAssignment {
+                id,
+                decree_on: date(2025, 9, 1),
+            },
+        ] {
+            office
+                .execute(&day, &command)
+                .expect("accepted and decreed");
+        }
+        decreed.push((id, placement.protocol));
+    }
+    decreed
+}
+
+/// Leases signed on 5 September 2025 for `ids`, numbered L-2025-001…, in force from 1 October
+/// 2025 at the example rules' rent.
+pub fn sign_leases(office: &Office, ids: &[alloggi::domain::ApplicationId]) {
+    let day = Context::new("mrossi", ts(2025, 9, 5, 9, 0, 0));
+    for (n, id) in ids.iter().enumerate() {
+        office
+            .sign_lease(
+                &day,
+                *id,
+                &alloggi::office::LeaseSigning {
+                    number: format!("L-2025-{:03}", n + 1),
+                    signed_on: date(2025, 9, 5),
+                    starts_on: Some(date(2025, 10, 1)),
+                    signatory: Some("Dirigente Settore Casa".into()),
+                },
+            )
+            .expect("lease signed");
+    }
+}

@@ -173,9 +173,9 @@ fn late_notices_are_told_once_flagged_at_three_months_and_folded_into_a_plan() {
     let comune = fixture_arg("comune.toml");
     let current = Month::of(today());
     let months = [
-        current.prev().prev().prev(),
-        current.prev().prev(),
-        current.prev(),
+        current.previous().previous().previous(),
+        current.previous().previous(),
+        current.previous(),
     ];
     with_store(&office, |store| {
         for month in months {

@@ -106,7 +106,7 @@ impl Month {
         }
     }
 
-    pub fn prev(self) -> Month {
+    pub fn previous(self) -> Month {
         if self.month == 1 {
             Month {
                 year: self.year.saturating_sub(1),
@@ -162,6 +162,17 @@ impl From<Month> for String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn previous_crosses_the_year_and_undoes_next() {
+        let january = Month::parse("2027-01").unwrap();
+        assert_eq!(january.previous(), Month::parse("2026-12").unwrap());
+        assert_eq!(january.previous().next(), january);
+        assert_eq!(
+            Month::parse("2026-11").unwrap().previous().to_string(),
+            "2026-10"
+        );
+    }
 
     #[test]
     fn parses_and_prints_the_same() {

@@ -423,6 +423,60 @@ impl Ctx<'_> {
         self.send_stoppable(Request::Batch(batch), Then::Batch, stop);
     }
 
+    /// A rent batch run off the UI thread with the progress bar every batch has; `label`
+    /// names it on the bar.
+    pub fn start_rent_batch(&mut self, kind: crate::office::RentBatchKind, label: String) {
+        let stop = Arc::new(AtomicBool::new(false));
+        *self.batch = Some(BatchRun {
+            label,
+            done: 0,
+            total: 0,
+            queued: 0,
+            duplicates: 0,
+            failed: 0,
+            first_failure: None,
+            started: Instant::now(),
+            stop: stop.clone(),
+        });
+        self.send_stoppable(Request::RentBatch(kind), Then::RentBatch, stop);
+    }
+
+    /// How far a rent batch got.
+    pub fn on_rent_progress(&mut self, update: &crate::office::RentBatch) -> bool {
+        let Some(batch) = self.batch.as_mut() else {
+            return false;
+        };
+        batch.done = update.done;
+        batch.total = update.total;
+        batch.queued = update.committed;
+        batch.duplicates = update.skipped;
+        batch.first_failure = update.first_skip.clone();
+        true
+    }
+
+    /// A rent batch ended: its report, and every screen reads what it changed.
+    pub(super) fn rent_batch_done(
+        &mut self,
+        result: Result<crate::office::RentBatchDone, crate::office::OfficeError>,
+    ) {
+        *self.batch = None;
+        match result {
+            Ok(done) => {
+                let report = s::rent_batch_report(
+                    done.batch.committed,
+                    done.batch.skipped,
+                    done.flagged,
+                    done.batch.interrupted,
+                );
+                *self.status = Some((report, false));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        self.changed(super::Change::BatchDone);
+        self.after_step();
+        self.outbox_changed();
+    }
+
     pub fn interrupt_batch(&mut self) {
         if let Some(batch) = self.batch.as_ref() {
             batch.stop.store(true, Ordering::Relaxed);

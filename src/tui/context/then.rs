@@ -77,6 +77,8 @@ pub(in crate::tui) enum Then {
     },
     /// A batch of messages: its progress, then its end.
     Batch,
+    /// A rent batch: its progress, then its end.
+    RentBatch,
     /// A command, and what to say once answered.
     Execute {
         command: Box<Command>,
@@ -116,7 +118,7 @@ impl Then {
     pub(in crate::tui) fn shown(&self) -> bool {
         !matches!(
             self,
-            Then::Summary | Then::Rows | Then::Refreshed { .. } | Then::Batch
+            Then::Summary | Then::Rows | Then::Refreshed { .. } | Then::Batch | Then::RentBatch
         )
     }
 }
@@ -141,6 +143,7 @@ impl Ctx<'_> {
             (Then::Batch, Reply::Batch(update)) => {
                 self.on_batch(update);
             }
+            (Then::RentBatch, Reply::RentBatch(result)) => self.rent_batch_done(result),
             (Then::Execute { command, report }, Reply::Execute(result)) => {
                 self.on_executed(&command, *report, result.map(|_| ()));
             }

@@ -186,6 +186,8 @@ registry! {
     ranking::RankingScreen => Ranking,
     stock::StockScreen => Stock,
     round::RoundScreen => Round,
+    contracts::ContractsScreen => Contracts,
+    rent::RentScreen => Rent,
 }
 
 impl ScreenId {

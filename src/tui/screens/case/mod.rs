@@ -11,7 +11,7 @@ mod view;
 
 use super::{ScreenId, ScreenInfo, Tab};
 use crate::domain::{ApplicationId, Command};
-use crate::office::{OfficeError, PlacementView, Request};
+use crate::office::{LeaseAccount, OfficeError, PlacementView, Request};
 use crate::domain::ranking::Entry;
 use crate::tui::actions::{
     ADMIT, Action, BOOK_APPOINTMENT, EXCLUDE, REGISTER, REMIND_FEE, SEND_MESSAGE, START_REVIEW,
@@ -76,6 +76,9 @@ pub struct CaseScreen {
     pub placement: Option<PlacementView>,
     /// The place being read, for the application named.
     placing: Awaiting<ApplicationId>,
+    /// The open application's signed lease and rent account, when it has a lease.
+    pub lease: Option<LeaseAccount>,
+    leasing: Awaiting<ApplicationId>,
 }
 
 /// Why a case is being read.
@@ -103,6 +106,8 @@ impl Default for CaseScreen {
             booking: Awaiting::default(),
             placement: None,
             placing: Awaiting::default(),
+            lease: None,
+            leasing: Awaiting::default(),
         }
     }
 }
@@ -156,6 +161,33 @@ impl CaseScreen {
     fn read_placement(&mut self, id: ApplicationId, ctx: &mut Ctx) {
         self.placing
             .set(ctx.ask(Request::PlacementView { id }), id);
+        let day = ctx.today();
+        self.leasing
+            .set(ctx.ask(Request::LeaseAccount { id, day }), id);
+    }
+
+    /// The lease read for the application shown, if it is the one read.
+    pub fn lease_of(&self, id: ApplicationId) -> Option<&LeaseAccount> {
+        self.lease.as_ref().filter(|l| l.lease.application == id)
+    }
+
+    /// A lease read: kept for the application it was read for.
+    fn on_lease(
+        &mut self,
+        id: ApplicationId,
+        result: Result<Option<LeaseAccount>, OfficeError>,
+    ) -> bool {
+        match result {
+            Ok(lease) => {
+                self.lease = lease.filter(|l| l.lease.application == id);
+                true
+            }
+            // The case shows without its lease: the rest of it is what matters most.
+            Err(e) => {
+                tracing::warn!(error = %e, "contratto e canone non letti");
+                false
+            }
+        }
     }
 
     /// The place read for the application shown, if it is the one read.

@@ -482,3 +482,27 @@ pub fn more_unsuitable(n: usize) -> String {
         crate::domain::number::plural(n, "altro non adatto", "altri non adatti")
     )
 }
+
+// The «Contratto e canone» box.
+pub const LEASE_BOX: &str = "Contratto e canone";
+pub fn lease_head(number: &str, dwelling: &str, signed: &str, starts: &str, ends: &str) -> String {
+    format!("Contratto n. {number} · {dwelling} · firmato {signed} · dal {starts} al {ends}")
+}
+pub fn lease_rent(monthly: &str, version: &str, band: &str) -> String {
+    format!("Canone {monthly} € al mese · tabella {version}, fascia {band}")
+}
+pub fn lease_ledger(paid: &str, arrears: &str, months: u32, current: &str) -> String {
+    format!(
+        "Pagato {paid} · arretrato {arrears} ({}) · da scadere {current}",
+        crate::domain::number::plural(months as usize, "mensilità", "mensilità")
+    )
+}
+pub fn lease_flagged(on: &str, months: u32) -> String {
+    format!("Segnalato per decadenza il {on}: {months} mensilità non pagate")
+}
+pub fn lease_suspended(why: &str) -> String {
+    format!("Decadenza sospesa: {why}")
+}
+pub fn steps_elsewhere(n: usize) -> String {
+    format!("calcolo in {n} passaggi su Contratti")
+}

@@ -222,6 +222,10 @@ impl Screen for CaseScreen {
                 Some(id) => self.on_placement(id, result),
                 None => false,
             },
+            Reply::LeaseAccount(result) => match self.leasing.take(ticket) {
+                Some(id) => self.on_lease(id, result),
+                None => false,
+            },
             Reply::PreviewStep(result) => {
                 let Some(command) = self.booking.take(ticket) else {
                     return false;
@@ -257,7 +261,17 @@ impl Screen for CaseScreen {
             .current
             .as_ref()
             .and_then(|c| self.placement_of(c.data.application.id));
-        view::draw(frame, area, &Sheet::new(&self.current, view).with_placement(placement));
+        let lease = self
+            .current
+            .as_ref()
+            .and_then(|c| self.lease_of(c.data.application.id));
+        view::draw(
+            frame,
+            area,
+            &Sheet::new(&self.current, view)
+                .with_placement(placement)
+                .with_lease(lease),
+        );
     }
 
     fn title_line(&self, view: &View, width: usize) -> Option<Line<'static>> {

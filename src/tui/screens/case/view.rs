@@ -22,7 +22,7 @@ use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, State};
 use crate::tui::theme::Theme;
 use super::texts;
-use crate::office::PlacementView;
+use crate::office::{LeaseAccount, PlacementView};
 
 /// Lines the timeline keeps however much the boxes above would take.
 const TIMELINE_MIN: u16 = 3;
@@ -34,6 +34,8 @@ pub struct Sheet<'a> {
     now: Timestamp,
     /// The application's place in an assignment round, when it has one.
     placement: Option<&'a PlacementView>,
+    /// The application's signed lease and rent account, when it has a lease.
+    lease: Option<&'a LeaseAccount>,
 }
 
 impl<'a> Sheet<'a> {
@@ -43,11 +45,17 @@ impl<'a> Sheet<'a> {
             theme: view.theme,
             now: view.now(),
             placement: None,
+            lease: None,
         }
     }
 
     pub fn with_placement(mut self, placement: Option<&'a PlacementView>) -> Sheet<'a> {
         self.placement = placement;
+        self
+    }
+
+    pub fn with_lease(mut self, lease: Option<&'a LeaseAccount>) -> Sheet<'a> {
+        self.lease = lease;
         self
     }
 
@@ -135,7 +143,10 @@ pub fn draw(frame: &mut Frame, area: Rect, sheet: &Sheet) {
         Paragraph::new(documents).block(boxed(texts::BOX_DOCUMENTS, sheet)),
         docs,
     );
-    let timeline = draw_assignment(frame, timeline, sheet);
+    let timeline = match sheet.lease {
+        Some(lease) => draw_lease(frame, timeline, sheet, lease),
+        None => draw_assignment(frame, timeline, sheet),
+    };
     let score = score_lines(sheet, width.saturating_sub(2));
     let objections = objection_lines(sheet, width.saturating_sub(2));
     if score.is_empty() && objections.is_empty() {
@@ -185,6 +196,87 @@ fn draw_assignment(frame: &mut Frame, area: Rect, sheet: &Sheet) -> Rect {
     .areas(area);
     let title = texts::assignment_box(&view.round.call);
     frame.render_widget(Paragraph::new(lines).block(boxed(&title, sheet)), boxed_area);
+    rest
+}
+
+/// The «Contratto e canone» box over the timeline, once the lease is signed (it takes the
+/// assignment box's place): the lease, its rent and computation as far as room goes, the
+/// ledger; the rest of the area is returned.
+fn draw_lease(frame: &mut Frame, area: Rect, sheet: &Sheet, lease: &LeaseAccount) -> Rect {
+    let room = usize::from(area.height.saturating_sub(TIMELINE_MIN + 2));
+    if room == 0 {
+        return area;
+    }
+    let width = usize::from(area.width.saturating_sub(3));
+    let theme = sheet.theme;
+    let line = |text: String, style: Style| {
+        Line::from(Span::styled(format!(" {}", fit(&text, width)), style))
+    };
+    let l = &lease.lease;
+    let ledger = &lease.account.ledger;
+    let mut lines = vec![
+        line(
+            texts::lease_head(
+                l.number.as_str(),
+                l.dwelling.as_str(),
+                &format_date(l.signed_on),
+                &format_date(l.starts_on),
+                &format_date(l.ends_on()),
+            ),
+            theme.bold(),
+        ),
+        line(
+            texts::lease_ledger(
+                &ledger.paid.to_string(),
+                &ledger.arrears.to_string(),
+                ledger.months_in_arrears,
+                &ledger.current.to_string(),
+            ),
+            if ledger.months_in_arrears > 0 {
+                theme.warning()
+            } else {
+                Style::default()
+            },
+        ),
+    ];
+    if let Some(tenancy) = &lease.account.tenancy {
+        if let Some(why) = tenancy.suspension() {
+            lines.push(line(texts::lease_suspended(&why), theme.warning()));
+        } else if let Some((on, months)) = tenancy.flagged {
+            lines.push(line(texts::lease_flagged(&format_date(on), months), theme.warning()));
+        }
+    }
+    let steps: Vec<String> = l
+        .rent
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(n, step)| format!("  {}. {}", n + 1, step.text))
+        .collect();
+    // The computation step by step where there is room, else how many steps it took.
+    let fits = room >= lines.len() + 1 + steps.len();
+    let rent = texts::lease_rent(&l.current_rent().format_plain(), &l.rent.version, &l.rent.band);
+    if fits {
+        lines.push(line(format!("{rent}:"), Style::default()));
+        for step in steps {
+            lines.push(line(step, theme.dim()));
+        }
+    } else {
+        lines.push(line(
+            format!("{rent} · {}", texts::steps_elsewhere(steps.len())),
+            Style::default(),
+        ));
+    }
+    lines.truncate(room);
+    let [boxed_area, rest] = Layout::vertical([
+        Constraint::Length(lines.len() as u16 + 2),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(texts::LEASE_BOX, sheet)),
+        boxed_area,
+    );
     rest
 }
 
