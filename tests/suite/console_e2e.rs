@@ -1190,3 +1190,245 @@ fn an_assignment_round_from_the_window_to_the_decree_in_the_console() {
         "the outbox holds exactly the opening to everyone and the decree's message"
     );
 }
+
+/// The Canoni and Contratti screens end to end: FM-002 assigned by decree today; its contract
+/// announced ready, the signature booked and the lease signed in *Contratti*; next month issued
+/// in *Canoni* for it and for the tenant of FM-001 (signed today, last month's notice unpaid),
+/// and created on the GPD stand-in by the console server's periodic sync; FM-002's notice paid
+/// at the counter and so marked paid on pagoPA; the reminders; the overdue told. The outbox and
+/// the stand-in hold exactly what they should.
+#[test]
+fn a_lease_from_the_decree_to_its_rent_in_the_console_and_on_pagopa() {
+    use crate::support::gpd_stand_in::{GpdStandIn, GpdStandInConfig};
+    use alloggi::domain::command::OfferReply;
+    use alloggi::domain::money::Money;
+    use alloggi::domain::rent::Month;
+    use alloggi::domain::stock::DwellingCode;
+    use alloggi::domain::time::{rome_date, start_of_day_rome};
+    use alloggi::domain::{Command as Do, Context};
+
+    let dir = tempfile::tempdir().expect("temporary directory for the e2e test");
+    let db = dir.path().join("db");
+    let (office, first, protocol) = crate::common::assignment::decreed_office(&db);
+    crate::common::assignment::save_example_rent_rules(&office);
+    let now = || Context::new("mrossi", chrono::Utc::now());
+    let today = rome_date(now().now);
+    // A second tenant, FM-001, signed today; last month's notice unpaid.
+    let code = DwellingCode::parse("FM-001").expect("code");
+    let (placement, _) = office
+        .next_offer(None, &code)
+        .expect("next")
+        .chosen
+        .expect("someone fits FM-001");
+    let second = placement.application;
+    office
+        .make_offer(&now(), second, &code, None, None, true)
+        .expect("offered");
+    for command in [
+        Do::ReplyToOffer {
+            id: second,
+            reply: OfferReply::Accept,
+            reason: String::new(),
+        },
+        Do::DecreeAssignment {
+            id: second,
+            decree_on: today,
+        },
+    ] {
+        office.execute(&now(), &command).expect("decreed");
+    }
+    office
+        .sign_lease(
+            &now(),
+            second,
+            &alloggi::office::LeaseSigning {
+                number: "L-E2E-2".into(),
+                signed_on: today,
+                starts_on: None,
+                signatory: None,
+            },
+        )
+        .expect("signed");
+    let last = Month::of(today).previous();
+    office
+        .execute(
+            &Context::new(
+                "mrossi",
+                start_of_day_rome(last.first_day()) + chrono::Duration::hours(9),
+            ),
+            &Do::IssueRent {
+                id: second,
+                month: last,
+                lease: "L-E2E-2".into(),
+                rent: Money::from_cents(9_000),
+                due: last.day(15),
+                segregation: 1,
+                description: "canone di locazione dell'alloggio FM-001".into(),
+            },
+        )
+        .expect("last month's notice");
+    drop(office);
+    let before = queued_templates(&db);
+
+    let comune = fixture("comune.toml");
+    let stand_in = GpdStandIn::start(GpdStandInConfig::default());
+    let base_url = stand_in.base_url();
+    let console = Console::launch(
+        dir,
+        80,
+        24,
+        &[
+            ("ALLOGGI_COMUNE", path_str(&comune)),
+            ("ALLOGGI_GPD_BASE_URL", &base_url),
+            ("ALLOGGI_GPD_API_KEY", stand_in.key()),
+            ("ALLOGGI_GPD_RITMO", "off"),
+            ("ALLOGGI_GPD_OGNI", "1s"),
+        ],
+        &["--comune", path_str(&comune)],
+    );
+    let eventually = |what: &str, done: &dyn Fn() -> bool| {
+        let started = std::time::Instant::now();
+        while !done() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "waited 30 s for {what} on the GPD stand-in"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    console.wait_for("the dashboard", |s| s.contains("Domande per stato"));
+
+    // Contratti: FM-002's assignee under the cursor.
+    console.keys(&["0"]);
+    console.wait_for_text("da preparare");
+    let under_cursor = |s: &str| {
+        s.lines()
+            .any(|l| l.starts_with("▶") && l.contains(protocol.as_str()))
+    };
+    for _ in 0..4 {
+        if under_cursor(&console.screen_of("0")) {
+            break;
+        }
+        console.keys(&["Down"]);
+    }
+    console.wait_for("FM-002's assignee under the cursor", under_cursor);
+    console.keys(&["p"]);
+    console.wait_for_text("Il contratto è pronto per la firma");
+    console.keys(&["Enter"]);
+    console.wait_for("the contract ready", |s| {
+        s.lines()
+            .any(|l| l.contains(protocol.as_str()) && l.contains("pronto"))
+    });
+    let when = format!(
+        "{} 10:30",
+        (today + chrono::Days::new(3)).format("%d/%m/%Y")
+    );
+    console.keys(&["a"]);
+    console.wait_for_text("Dove");
+    console.type_text(&when);
+    console.keys(&["Tab"]);
+    console.type_text("Ufficio Casa, piazza del Popolo 1, Fermo");
+    console.keys(&["C-s"]);
+    let preview = console.wait_for_text("Il tuo appuntamento");
+    assert!(preview.contains("piazza del Popolo"), "{preview}");
+    console.keys(&["Enter"]);
+    console.wait_for("the signature booked", |s| {
+        s.lines()
+            .any(|l| l.contains(protocol.as_str()) && l.contains("appuntamento"))
+    });
+    console.keys(&["f"]);
+    console.wait_for_text("Firmatario");
+    console.type_text("L-E2E-1");
+    console.keys(&["C-s"]);
+    let lease = console.wait_for_text("Contratto n. L-E2E-1");
+    assert!(lease.contains("Calcolo del canone"), "{lease}");
+
+    // Canoni: next month issued for both leases, after its count.
+    console.keys(&["'"]);
+    console.wait_for_text("Canoni");
+    console.keys(&["Right"]);
+    console.wait_for_text(&Month::of(today).next().label());
+    console.keys(&["e"]);
+    console.wait_for_text("2 contratti");
+    console.keys(&["s"]);
+    console.wait_for_text("fatti 2, saltati 0");
+    // The server's periodic sync creates the three open notices on pagoPA.
+    eventually("three positions", &|| stand_in.position_count() == 3);
+    // FM-002's notice paid at the counter today.
+    let fm002 = |s: &str| {
+        s.lines()
+            .any(|l| l.starts_with("▶") && l.contains("FM-002"))
+    };
+    for _ in 0..3 {
+        if fm002(&console.screen_of("0")) {
+            break;
+        }
+        console.keys(&["Down"]);
+    }
+    console.wait_for("FM-002's notice under the cursor", fm002);
+    console.keys(&["P"]);
+    console.wait_for_text("Pagato il");
+    console.keys(&["C-s"]);
+    console.wait_for_text("sportello");
+    // Reminders within 60 days: FM-001's notice only, FM-002's is paid.
+    console.keys(&["s"]);
+    console.wait_for_text("giorni");
+    console.keys(&["BSpace", "BSpace"]);
+    console.type_text("60");
+    console.keys(&["C-s"]);
+    console.wait_for_text("1 avviso in scadenza");
+    console.keys(&["s"]);
+    console.wait_for_text("fatti 1, saltati 0");
+    // The overdue: FM-001's last month.
+    console.keys(&["m"]);
+    console.wait_for_text("scadut");
+    console.keys(&["s"]);
+    console.wait_for_text("fatti 1, saltati 0");
+    let next = Month::of(today).next();
+    let fm002_iupd = format!("ALLOGGI-{}-{next}", first.0);
+    eventually("FM-002's notice marked paid", &|| {
+        stand_in
+            .position(&fm002_iupd)
+            .is_some_and(|p| p.status == "PAID")
+    });
+    console.quit();
+
+    let db = console.dir.path().join("db");
+    let mut added = queued_templates(&db);
+    for (template, n) in &before {
+        let now = added.entry(template.clone()).or_insert(0);
+        *now = now.saturating_sub(*n);
+    }
+    added.retain(|_, n| *n > 0);
+    assert_eq!(
+        added,
+        [
+            ("appuntamento_firma".to_string(), 1),
+            ("avviso_canone".to_string(), 2),
+            ("avviso_canone_scadenza".to_string(), 1),
+            ("canone_mancato_pagamento".to_string(), 1),
+            ("contratto_firma".to_string(), 1),
+        ]
+        .into_iter()
+        .collect(),
+        "the outbox holds exactly the lease's two messages and the rent's four"
+    );
+
+    // pagoPA: one position per open notice, each created once; FM-002's paid.
+    let positions = stand_in.positions();
+    assert_eq!(positions.len(), 3, "one position per notice");
+    for position in &positions {
+        assert_eq!(
+            stand_in.create_attempts(&position.iupd),
+            1,
+            "{}",
+            position.iupd
+        );
+    }
+    let paid: Vec<&str> = positions
+        .iter()
+        .filter(|p| p.status == "PAID")
+        .map(|p| p.iupd.as_str())
+        .collect();
+    assert_eq!(paid, [fm002_iupd.as_str()]);
+}
