@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -16,9 +16,8 @@ use super::settings::{GpdConfig, GpdError, check_base_url};
 use crate::io::client::{clean, drain, error_chain, problem_text, read_capped, retry_after};
 use crate::io::key::ApiKey;
 use crate::io::pace::{Instant, Pacer};
+use crate::io::transport::{HttpClientError, service_http_client};
 
-const KEY_HEADER: &str = "ocp-apim-subscription-key";
-const USER_AGENT: &str = concat!("alloggi/", env!("CARGO_PKG_VERSION"));
 const SERVICE: &str = "pagoPA (GPD)";
 /// GPD's largest page.
 pub const PAGE_LIMIT: u32 = 50;
@@ -106,23 +105,11 @@ impl GpdClient {
         if config.request_timeout.is_zero() || config.connect_timeout.is_zero() {
             return Err(GpdError::ZeroTimeout);
         }
-        let mut key =
-            HeaderValue::from_str(config.key.expose()).map_err(|_| GpdError::KeyHeader)?;
-        key.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(HeaderName::from_static(KEY_HEADER), key);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .user_agent(USER_AGENT)
-            .default_headers(headers)
-            .timeout(config.request_timeout)
-            .connect_timeout(config.connect_timeout.min(config.request_timeout))
-            // A redirect would carry the key to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| GpdError::Build(error_chain(&e)))?;
+        let http = service_http_client(&config.key, config.request_timeout, config.connect_timeout)
+            .map_err(|e| match e {
+                HttpClientError::KeyHeader => GpdError::KeyHeader,
+                HttpClientError::Build(e) => GpdError::Build(error_chain(&e)),
+            })?;
         Ok(GpdClient {
             http,
             base,

@@ -5,13 +5,13 @@
 
 use std::time::{Duration, Instant as StdInstant};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 
 use super::key::{ApiKey, KeyError};
 use super::pace::{Instant, Pace, PaceError, Pacer, RATE_ENV};
-use super::transport::parse_service_url;
+use super::transport::{HttpClientError, parse_service_url, service_http_client};
 use crate::messages::NewMessage;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.io.pagopa.it/api/v1";
@@ -20,9 +20,7 @@ pub const TIMEOUT_ENV: &str = "ALLOGGI_IO_TIMEOUT_MS";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(15_000);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(5_000);
 
-const KEY_HEADER: &str = "ocp-apim-subscription-key";
 const RATE_RETRY_HEADER: &str = "x-rate-limit-retry-after";
-const USER_AGENT: &str = concat!("alloggi/", env!("CARGO_PKG_VERSION"));
 /// Used when a 429 names no delay.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
 /// A longer delay is not a real instruction; the caller can always ask again later.
@@ -199,27 +197,11 @@ impl IoClient {
         if config.request_timeout.is_zero() || config.connect_timeout.is_zero() {
             return Err(IoError::ZeroTimeout);
         }
-        let mut key = HeaderValue::from_str(config.key.expose()).map_err(|_| IoError::KeyHeader)?;
-        // Kept out of reqwest's and hyper's debug output.
-        key.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(HeaderName::from_static(KEY_HEADER), key);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-
-        // Already installed (by an earlier client or by the application) is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        // Proxies come from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, reqwest's default, as an
-        // office network may require.
-        let http = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .user_agent(USER_AGENT)
-            .default_headers(headers)
-            .timeout(config.request_timeout)
-            .connect_timeout(config.connect_timeout.min(config.request_timeout))
-            // IO never redirects; following one would carry the key to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| IoError::Build(error_chain(&e)))?;
+        let http = service_http_client(&config.key, config.request_timeout, config.connect_timeout)
+            .map_err(|e| match e {
+                HttpClientError::KeyHeader => IoError::KeyHeader,
+                HttpClientError::Build(e) => IoError::Build(error_chain(&e)),
+            })?;
         Ok(IoClient {
             http,
             base,
@@ -630,6 +612,7 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderValue;
 
     fn key() -> ApiKey {
         ApiKey::new("chiave-segreta").unwrap()

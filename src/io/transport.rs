@@ -5,7 +5,51 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use std::time::Duration;
+
 use reqwest::Url;
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue};
+
+use super::key::ApiKey;
+
+/// PagoPA's services take the subscription key in this header, behind their API gateway.
+const KEY_HEADER: &str = "ocp-apim-subscription-key";
+const USER_AGENT: &str = concat!("alloggi/", env!("CARGO_PKG_VERSION"));
+
+/// Why an HTTP client for a PagoPA service could not be made.
+#[derive(Debug)]
+pub enum HttpClientError {
+    /// The key holds characters no header may carry.
+    KeyHeader,
+    Build(reqwest::Error),
+}
+
+/// The HTTP client of a PagoPA service (IO, GPD): the key in its header and kept out of debug
+/// output, JSON, rustls, the timeouts, and no redirects (one would carry the key to another
+/// host). Proxies come from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, reqwest's default, as an office
+/// network may require.
+pub fn service_http_client(
+    key: &ApiKey,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<reqwest::Client, HttpClientError> {
+    let mut key = HeaderValue::from_str(key.expose()).map_err(|_| HttpClientError::KeyHeader)?;
+    key.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(HeaderName::from_static(KEY_HEADER), key);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    // Already installed (by an earlier client or by the application) is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .tls_backend_rustls()
+        .user_agent(USER_AGENT)
+        .default_headers(headers)
+        .timeout(request_timeout)
+        .connect_timeout(connect_timeout.min(request_timeout))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(HttpClientError::Build)
+}
 
 /// Why `url` may not be used, or `Ok` when it is `https://`, or `http://` to this computer.
 /// The caller adds the variable's name and the value to the message.
