@@ -5,12 +5,13 @@
 use chrono::NaiveDate;
 
 use super::AssignmentCommand;
+use super::args::{by_protocol, date};
 use super::commands::context;
 use crate::domain::command::OfferReply;
 use crate::domain::number::plural;
 use crate::domain::stock::{DwellingCode, ExclusionCause, Placement};
-use crate::domain::time::{format_date, parse_date, rome_date};
-use crate::domain::{Application, Command, EventKind};
+use crate::domain::time::{format_date, rome_date};
+use crate::domain::{Command, EventKind};
 use crate::messages::Values;
 use crate::office::{Caller, ON_DECREE, Office, Step};
 
@@ -339,16 +340,6 @@ fn line(placement: &Placement, today: NaiveDate) -> String {
     )
 }
 
-fn by_protocol(office: &Office, text: &str) -> Result<Application, String> {
-    office
-        .application_by_protocol(text.trim())?
-        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
-}
-
 fn dwelling(text: &str) -> Result<DwellingCode, String> {
     DwellingCode::parse(text).map_err(|e| format!("--alloggio: {e}"))
-}
-
-fn date(flag: &str, text: &str) -> Result<NaiveDate, String> {
-    parse_date(text).map_err(|e| format!("{flag}: {e}"))
 }

@@ -9,7 +9,7 @@ use crate::office::{ACCESS_PAGE, Caller, Channel, Office, PlacementView};
 
 /// `alloggi show --protocollo P`: the application, its state and its history.
 pub fn show(office: &Office, protocol: &str, actor: &Caller) -> Result<(), String> {
-    let id = super::ranking::by_protocol(office, protocol)?.id;
+    let id = super::args::by_protocol(office, protocol)?.id;
     let case = office
         .open_case(&context(actor), id, Channel::CommandLine)?
         .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", protocol.trim()))?;
@@ -99,7 +99,7 @@ fn contract(office: &Office, file: &ContractFile) -> Result<(), String> {
 
 /// `alloggi accessi --protocollo P`: who opened the application, newest first.
 pub fn accesses(office: &Office, protocol: &str) -> Result<(), String> {
-    let id = super::ranking::by_protocol(office, protocol)?.id;
+    let id = super::args::by_protocol(office, protocol)?.id;
     let page = office.accesses(id)?;
     if page.total == 0 {
         println!(

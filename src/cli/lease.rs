@@ -2,15 +2,13 @@
 //! signing appointment, each with its message in one transaction; the signature with the rent
 //! of the rules in force; the leases read back.
 
-use chrono::NaiveDate;
-
 use super::ContractCommand;
+use super::args::{by_protocol, date};
 use super::commands::context;
-use crate::domain::Application;
 use crate::domain::appointment::Slot;
 use crate::domain::lease::Lease;
 use crate::domain::number::plural;
-use crate::domain::time::{format_date, parse_date, parse_datetime_rome};
+use crate::domain::time::{format_date, parse_datetime_rome};
 use crate::office::{
     Caller, LeaseSigning, Office, Step, StepDone, contract_ready_step, signing_step,
 };
@@ -258,16 +256,6 @@ fn preview(office: &Office, ctx: &crate::domain::Context, step: &Step) -> Result
 
 fn queued(done: &StepDone) {
     println!("Messaggio IO {} accodato: «{}».", done.queued, done.title);
-}
-
-fn by_protocol(office: &Office, text: &str) -> Result<Application, String> {
-    office
-        .application_by_protocol(text.trim())?
-        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
-}
-
-fn date(flag: &str, text: &str) -> Result<NaiveDate, String> {
-    parse_date(text).map_err(|e| format!("{flag}: {e}"))
 }
 
 /// A day and a time: the time may not be left out.

@@ -23,6 +23,7 @@ macro_rules! eprintln {
 }
 
 mod access;
+mod args;
 mod assignment;
 mod audit;
 mod cases;

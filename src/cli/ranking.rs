@@ -6,6 +6,7 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use super::RankingCommand;
+use super::args::by_protocol;
 use super::commands::context;
 use super::intake::resolve_call;
 use crate::domain::Command;
@@ -160,15 +161,6 @@ fn adjust(
         None => println!("Punteggio della domanda {protocol} rettificato."),
     }
     Ok(())
-}
-
-pub(super) fn by_protocol(
-    office: &Office,
-    text: &str,
-) -> Result<crate::domain::Application, String> {
-    office
-        .application_by_protocol(text.trim())?
-        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
 }
 
 fn rules(

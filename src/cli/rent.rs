@@ -7,14 +7,14 @@ use std::sync::atomic::AtomicBool;
 use chrono::{Datelike, NaiveDate};
 
 use super::RentCommand;
+use super::args::{by_protocol, date};
 use super::commands::context;
 use super::progress::Progress;
-use crate::domain::Application;
 use crate::domain::money::Money;
 use crate::domain::notice::NoticeNumber;
 use crate::domain::number::plural;
 use crate::domain::rent::{GpdState, InnocentCause, Month, PaymentChannel, RentNotice};
-use crate::domain::time::{format_date, parse_date, rome_date};
+use crate::domain::time::{format_date, rome_date};
 use crate::messages::text::clean_line;
 use crate::office::{Caller, Office, RentBatch};
 
@@ -325,17 +325,7 @@ pub(super) fn notice_line(notice: &RentNotice, today: NaiveDate) -> String {
     )
 }
 
-fn by_protocol(office: &Office, text: &str) -> Result<Application, String> {
-    office
-        .application_by_protocol(text.trim())?
-        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
-}
-
 /// An ISEE attestation expires on 31 December of its year.
 fn end_of_year(day: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(day.year(), 12, 31).unwrap_or(day)
-}
-
-fn date(flag: &str, text: &str) -> Result<NaiveDate, String> {
-    parse_date(text).map_err(|e| format!("{flag}: {e}"))
 }

@@ -4,10 +4,11 @@
 //! exclusion confirmed or the notice withdrawn.
 
 use super::ReviewCommand;
+use super::args::by_protocol;
 use super::commands::context;
 use crate::domain::application::ExclusionReason;
 use crate::domain::time::{format_date, parse_date};
-use crate::domain::{Application, Command, EventKind};
+use crate::domain::{Command, EventKind};
 use crate::office::{Caller, Office};
 
 pub fn run(office: &Office, command: ReviewCommand, actor: &Caller) -> Result<(), String> {
@@ -110,12 +111,6 @@ pub fn run(office: &Office, command: ReviewCommand, actor: &Caller) -> Result<()
         }
     }
     Ok(())
-}
-
-fn by_protocol(office: &Office, text: &str) -> Result<Application, String> {
-    office
-        .application_by_protocol(text.trim())?
-        .ok_or_else(|| format!("nessuna domanda con protocollo «{}»", text.trim()))
 }
 
 /// An exclusion cause by its name, as `--causa` takes it: the label's words joined by `-`.
