@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::progress::Progress;
 use super::{BundleKeyArg, OutboxCommand};
 use crate::domain::number::{count, plural};
-use crate::io::bundle::{Bundle, Receipts, send_bundle};
+use crate::io::bundle::{Bundle, BundleClients, Receipts, send_bundle};
 use crate::io::{BundleKey, ClientConfig, IoClient, key_from_env};
 use crate::messages::outbox::{OutboxId, OutboxTab};
 use crate::office::Office;
@@ -40,37 +40,74 @@ fn bundle_key(arg: &BundleKeyArg) -> Result<BundleKey, String> {
 pub fn send_bundle_file(file: &Path, receipts: &Path, key: &BundleKeyArg) -> Result<(), String> {
     let key = bundle_key(key)?;
     let bundle = Bundle::read(file, &key).map_err(|e| e.to_string())?;
-    let client = client()?;
+    // Each service's key is read only when the bundle carries something for it.
+    let io = (!bundle.voci.is_empty()).then(client).transpose()?;
+    let gpd = (!bundle.pagopa.is_empty())
+        .then(|| {
+            crate::gpd::GpdConfig::from_env()
+                .and_then(crate::gpd::GpdClient::new)
+                .map_err(|e| e.to_string())
+        })
+        .transpose()?;
     let runtime = runtime()?;
     let stop = interrupt_flag(&runtime);
-    let progress = Progress::bar(&format!("Pacchetto {}", bundle.id), bundle.voci.len());
+    let progress = Progress::bar(
+        &format!("Pacchetto {}", bundle.id),
+        bundle.voci.len() + bundle.pagopa.len(),
+    );
+    let clients = BundleClients {
+        io: io.as_ref(),
+        gpd: gpd.as_ref(),
+    };
     let report = runtime
         .block_on(send_bundle(
             &bundle,
             &key,
-            &client,
+            clients,
             receipts,
             &stop,
-            &|report, total| progress.set(report.sent, total),
+            &|report, total| progress.set(report.sent + report.pagopa.done, total),
         ))
         .map_err(|e| e.to_string())?;
     drop(progress);
-    println!(
-        "Pacchetto {} ({}): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
-        bundle.id,
-        plural(bundle.voci.len(), "messaggio", "messaggi"),
-        count(report.sent),
-        count(report.rejected),
-        count(report.unreachable),
-        count(report.uncertain),
-        count(report.already),
-        count(report.left)
-    );
+    if !bundle.voci.is_empty() {
+        println!(
+            "Pacchetto {} ({}): inviati {}, respinti {}, non raggiungibili {}, incerti {}, già inviati prima {}, da ritentare {}.",
+            bundle.id,
+            plural(bundle.voci.len(), "messaggio", "messaggi"),
+            count(report.sent),
+            count(report.rejected),
+            count(report.unreachable),
+            count(report.uncertain),
+            count(report.already),
+            count(report.left)
+        );
+    }
+    if !bundle.pagopa.is_empty() {
+        let gpd = &report.pagopa;
+        println!(
+            "Pacchetto {} ({}): riuscite {}, rifiutate {}, incerte {}, già fatte prima {}, da ritentare {}.",
+            bundle.id,
+            plural(
+                bundle.pagopa.len(),
+                "richiesta per pagoPA",
+                "richieste per pagoPA"
+            ),
+            count(gpd.done),
+            count(gpd.refused),
+            count(gpd.uncertain),
+            count(gpd.already),
+            count(gpd.left)
+        );
+        for warning in &gpd.warnings {
+            println!("Attenzione: {}", crate::messages::text::clean_line(warning));
+        }
+    }
     println!(
         "Ricevute in {}: portarle all'ufficio e registrarle con «alloggi outbox import-receipts».",
         receipts.display()
     );
-    if report.left > 0 {
+    if report.left > 0 || report.pagopa.left > 0 {
         println!(
             "Per i messaggi da ritentare, ripetere lo stesso comando: nessuno viene inviato due volte."
         );
@@ -334,7 +371,7 @@ fn export(office: &Office, file: &Path, key: &BundleKeyArg, actor: &Caller) -> R
         } else {
             "Esportati"
         },
-        plural(exported.messages, "messaggio", "messaggi"),
+        exported.what(),
         exported.bundle,
         file.display()
     );
@@ -360,6 +397,7 @@ fn import_receipts(
         &receipts.bundle,
         &receipts.bundle_digest,
         &receipts.receipts,
+        &receipts.pagopa,
     )?;
     println!(
         "Ricevute del pacchetto {}: {} registrate, {} già registrate in precedenza.",
@@ -367,6 +405,23 @@ fn import_receipts(
         count(applied.applied),
         count(applied.unchanged)
     );
+    if !receipts.pagopa.is_empty() {
+        println!(
+            "Richieste per pagoPA: {} registrate, {} già registrate o sistemate nel frattempo.",
+            count(applied.pagopa_applied),
+            count(applied.pagopa_unchanged)
+        );
+    }
+    if receipts.pagopa_not_sent > 0 {
+        println!(
+            "{}: tornano in attesa per la prossima sincronizzazione o il prossimo pacchetto.",
+            plural(
+                receipts.pagopa_not_sent,
+                "richiesta per pagoPA non è partita",
+                "richieste per pagoPA non sono partite"
+            )
+        );
+    }
     if receipts.not_sent > 0 {
         println!(
             "{}: inviare di nuovo il pacchetto e registrare le nuove ricevute.",

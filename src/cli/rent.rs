@@ -313,8 +313,8 @@ pub(super) fn notice_line(notice: &RentNotice, today: NaiveDate) -> String {
         (None, None) => "da pagare".to_string(),
     };
     let gpd = match &notice.gpd {
-        GpdState::Published { .. } => String::new(),
-        other => format!(", {}", other.label()),
+        GpdState::Published { .. } if notice.exported.is_none() => String::new(),
+        _ => format!(", {}", notice.gpd_label()),
     };
     format!(
         "{}  {}  {:>9} €  scad. {}  {state}{gpd}",

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod model;
+pub mod request;
 pub mod settings;
 pub mod settle;
 pub mod sync;
@@ -13,6 +14,7 @@ pub use model::{
     MonthlyNotice, NoticeError, OptionRead, OptionStatus, PaymentOption, PaymentPosition,
     PositionRead, PositionStatus, PositionsPage, Transfer,
 };
+pub use request::{Answer, GpdCall, Payer, Tally};
 pub use settings::{GpdConfig, GpdError};
 pub use settle::{Settled, settle};
 pub use sync::{SyncReport, Syncer};

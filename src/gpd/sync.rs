@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tokio::task::JoinSet;
 
-use super::client::{CreateOutcome, GpdClient, ListOutcome, ReadOutcome, UpdateOutcome};
-use super::model::{MonthlyNotice, PaymentPosition};
-use super::settle::{Settled, settle};
+use super::client::{GpdClient, ListOutcome};
+use super::request::{Answer, GpdCall, Patience, Payer, Tally, send};
 use crate::domain::rent::{GpdOutcome, Month, PaymentChannel, RentNotice};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Command, Context};
@@ -25,10 +24,8 @@ use crate::store::{GpdRequest, Store, StoreError};
 const RECORD_CHUNK: usize = 100;
 /// Requests in flight at once; the pacer keeps them within the agreed rate.
 const IN_FLIGHT: usize = 8;
-/// A 429 or a server error is waited out this many times for one notice in a run.
+/// Reading payments back waits out a 429 this many times.
 const RETRIES: u32 = 3;
-/// Longer waits are left to the next sync.
-const LONGEST_WAIT: Duration = Duration::from_secs(60);
 /// How often a sync waiting for its turn looks at the stop flag.
 const STOP_POLL: Duration = Duration::from_millis(50);
 const STOPPED: &str = "interrotta: il resto alla prossima sincronizzazione";
@@ -81,22 +78,6 @@ pub struct Syncer {
     time_limit: Option<Duration>,
 }
 
-/// One request's answer, before it is recorded.
-enum Done {
-    Record(Command, Tally),
-    Left(Option<String>),
-}
-
-#[derive(Clone, Copy)]
-enum Tally {
-    Created,
-    Settled,
-    Uncertain,
-    Refused,
-    Reported,
-    Cancelled,
-}
-
 impl Syncer {
     pub fn new(store: Store, client: GpdClient, creditor: Creditor, actor: &str) -> Syncer {
         Syncer {
@@ -143,7 +124,7 @@ impl Syncer {
         }
         let total = pending.len();
         let mut queue = pending.into_iter();
-        let mut tasks: JoinSet<Done> = JoinSet::new();
+        let mut tasks: JoinSet<((ApplicationId, Month), Answer)> = JoinSet::new();
         let mut outcomes: Vec<(Command, Tally)> = Vec::new();
         let mut handled = 0;
         loop {
@@ -170,22 +151,48 @@ impl Syncer {
                     ));
                     continue;
                 };
+                let name = payer.applicant_name();
+                let payer = Payer {
+                    fiscal_code: payer.applicant_fiscal_code(),
+                    name: &name,
+                };
                 let client = self.client.clone();
-                let creditor = self.creditor.clone();
-                let payer = (
-                    payer.applicant_fiscal_code().to_string(),
-                    payer.applicant_name(),
-                );
-                tasks
-                    .spawn(async move { send(&client, &creditor, request, &notice, &payer).await });
+                let org = self.creditor.fiscal_code.clone();
+                let key = (notice.tenancy, notice.month);
+                let label = notice.notice.grouped();
+                let iupd = notice.iupd.clone();
+                let call = match GpdCall::for_notice(request, &notice, &self.creditor, &payer) {
+                    Ok(call) => call,
+                    Err(e) => {
+                        outcomes.push((
+                            record(
+                                key,
+                                GpdOutcome::Refused {
+                                    reason: e.to_string(),
+                                },
+                            ),
+                            Tally::Refused,
+                        ));
+                        handled += 1;
+                        continue;
+                    }
+                };
+                tasks.spawn(async move {
+                    (
+                        key,
+                        send(&client, &org, &iupd, &call, &label, Patience::SYNC).await,
+                    )
+                });
             }
             let Some(joined) = tasks.join_next().await else {
                 break;
             };
             handled += 1;
             match joined {
-                Ok(Done::Record(command, tally)) => outcomes.push((command, tally)),
-                Ok(Done::Left(warning)) => {
+                Ok((key, Answer::Record(outcome, tally))) => {
+                    outcomes.push((record(key, outcome), tally));
+                }
+                Ok((_, Answer::Left(warning))) => {
                     report.left += 1;
                     report.warnings.extend(warning);
                 }
@@ -271,7 +278,7 @@ impl Syncer {
             {
                 ListOutcome::Page(found) => {
                     for position in &found.positions {
-                        let Some((id, month)) = parse_iupd(&position.iupd) else {
+                        let Some((id, month)) = RentNotice::parse_iupd(&position.iupd) else {
                             continue;
                         };
                         if !wanted.contains(&(id, month)) {
@@ -291,7 +298,9 @@ impl Syncer {
                     page += 1;
                 }
                 // Asked to wait: the same page again, as a request of the queue would be.
-                ListOutcome::RetryLater { after } if waits < RETRIES && after <= LONGEST_WAIT => {
+                ListOutcome::RetryLater { after }
+                    if waits < RETRIES && after <= Patience::SYNC.longest_wait =>
+                {
                     waits += 1;
                     tokio::time::sleep(after).await;
                 }
@@ -312,168 +321,14 @@ impl Syncer {
     }
 }
 
+fn record((id, month): (ApplicationId, Month), outcome: GpdOutcome) -> Command {
+    Command::RecordGpdOutcome { id, month, outcome }
+}
+
 async fn until_set(flag: &AtomicBool) {
     while !flag.load(Ordering::Relaxed) {
         tokio::time::sleep(STOP_POLL).await;
     }
-}
-
-/// One request to pagoPA and what to record of its answer.
-async fn send(
-    client: &GpdClient,
-    creditor: &Creditor,
-    request: GpdRequest,
-    notice: &RentNotice,
-    (payer_code, payer_name): &(String, String),
-) -> Done {
-    let org = creditor.fiscal_code.as_str();
-    let outcome = |outcome: GpdOutcome| Command::RecordGpdOutcome {
-        id: notice.tenancy,
-        month: notice.month,
-        outcome,
-    };
-    let refused = |reason: String| {
-        Done::Record(
-            outcome(GpdOutcome::Refused {
-                reason: reason.chars().take(300).collect(),
-            }),
-            Tally::Refused,
-        )
-    };
-    for _ in 0..RETRIES {
-        let retry_after = match request {
-            GpdRequest::Create => {
-                let position = match PaymentPosition::monthly(&MonthlyNotice {
-                    org_fiscal_code: org,
-                    iupd: &notice.iupd,
-                    iuv: notice.notice.iuv(),
-                    payer_fiscal_code: payer_code,
-                    payer_name,
-                    creditor_name: &creditor.name,
-                    amount: notice.amount,
-                    description: &notice.description,
-                    due_date: notice.due,
-                    iban: &creditor.iban,
-                    category: &creditor.taxonomy,
-                }) {
-                    Ok(position) => position,
-                    Err(e) => return refused(e.to_string()),
-                };
-                match client.create(org, &position).await {
-                    CreateOutcome::Created => {
-                        return Done::Record(outcome(GpdOutcome::Published), Tally::Created);
-                    }
-                    CreateOutcome::Exists => match client.read(org, &notice.iupd).await {
-                        ReadOutcome::Found(read) => match settle(&position, &read) {
-                            Settled::Same => {
-                                return Done::Record(
-                                    outcome(GpdOutcome::Published),
-                                    Tally::Settled,
-                                );
-                            }
-                            Settled::Different { what } => {
-                                return refused(format!(
-                                    "su pagoPA esiste già una posizione {} diversa: {}",
-                                    notice.iupd,
-                                    what.join("; ")
-                                ));
-                            }
-                        },
-                        ReadOutcome::NotFound => {
-                            return refused(format!(
-                                "pagoPA rifiuta lo IUV {} come già usato da un'altra posizione",
-                                notice.notice.iuv()
-                            ));
-                        }
-                        ReadOutcome::RetryLater { after } => after,
-                        ReadOutcome::Failed { reason } => {
-                            return Done::Record(
-                                outcome(GpdOutcome::Uncertain { reason }),
-                                Tally::Uncertain,
-                            );
-                        }
-                    },
-                    CreateOutcome::Rejected { status, detail } => {
-                        return refused(format!("risposta {status}: {detail}"));
-                    }
-                    CreateOutcome::RetryLater { after } => after,
-                    CreateOutcome::Uncertain { reason } => {
-                        return Done::Record(
-                            outcome(GpdOutcome::Uncertain { reason }),
-                            Tally::Uncertain,
-                        );
-                    }
-                }
-            }
-            GpdRequest::ReportPayment => {
-                let paid_on = notice
-                    .payment
-                    .as_ref()
-                    .map(|p| p.paid_on)
-                    .unwrap_or_else(|| rome_date(Utc::now()));
-                match client
-                    .mark_paid(org, notice.notice.as_str(), noon_in_rome(paid_on))
-                    .await
-                {
-                    UpdateOutcome::Done => {
-                        return Done::Record(outcome(GpdOutcome::PaymentReported), Tally::Reported);
-                    }
-                    UpdateOutcome::AlreadyPaid => {
-                        return Done::Left(Some(format!(
-                            "avviso {}: pagato allo sportello e anche su pagoPA — da rimborsare o compensare",
-                            notice.notice.grouped()
-                        )));
-                    }
-                    UpdateOutcome::NotFound => {
-                        return Done::Left(Some(format!(
-                            "avviso {}: pagoPA non lo conosce, il pagamento allo sportello non è comunicato",
-                            notice.notice.grouped()
-                        )));
-                    }
-                    UpdateOutcome::Rejected { status, detail } => {
-                        return Done::Left(Some(format!(
-                            "avviso {}: pagoPA rifiuta il pagamento allo sportello ({status}: {detail})",
-                            notice.notice.grouped()
-                        )));
-                    }
-                    UpdateOutcome::RetryLater { after } => after,
-                    // Safe to repeat: the next sync asks again.
-                    UpdateOutcome::Uncertain { .. } => return Done::Left(None),
-                }
-            }
-            GpdRequest::Cancel => match client.invalidate(org, &notice.iupd).await {
-                UpdateOutcome::Done | UpdateOutcome::NotFound => {
-                    return Done::Record(outcome(GpdOutcome::Cancelled), Tally::Cancelled);
-                }
-                UpdateOutcome::AlreadyPaid => {
-                    return Done::Left(Some(format!(
-                        "avviso {}: pagato su pagoPA dopo essere entrato nel piano di rientro — da compensare nel piano",
-                        notice.notice.grouped()
-                    )));
-                }
-                UpdateOutcome::Rejected { status, detail } => {
-                    return Done::Left(Some(format!(
-                        "avviso {}: pagoPA rifiuta l'annullamento ({status}: {detail})",
-                        notice.notice.grouped()
-                    )));
-                }
-                UpdateOutcome::RetryLater { after } => after,
-                UpdateOutcome::Uncertain { .. } => return Done::Left(None),
-            },
-        };
-        if retry_after > LONGEST_WAIT {
-            break;
-        }
-        tokio::time::sleep(retry_after).await;
-    }
-    Done::Left(None)
-}
-
-/// `ALLOGGI-<tenancy>-<aaaa-mm>`, as `RentNotice::iupd_for` writes it.
-pub fn parse_iupd(iupd: &str) -> Option<(ApplicationId, Month)> {
-    let rest = iupd.strip_prefix("ALLOGGI-")?;
-    let (id, month) = rest.split_once('-')?;
-    Some((ApplicationId(id.parse().ok()?), Month::parse(month).ok()?))
 }
 
 /// The day of a date-time pagoPA gives, in Rome; a date-time without a zone is taken as Rome's.
@@ -486,25 +341,9 @@ fn gpd_day(text: &str) -> Option<NaiveDate> {
         .map(|t| t.date())
 }
 
-/// A counter payment's day as the instant pagoPA is told: midday in Rome.
-fn noon_in_rome(day: NaiveDate) -> DateTime<Utc> {
-    crate::domain::time::start_of_day_rome(day) + chrono::Duration::hours(12)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_iupd_names_its_tenancy_and_month() {
-        let iupd = RentNotice::iupd_for(ApplicationId(42), Month::parse("2026-11").unwrap());
-        assert_eq!(
-            parse_iupd(&iupd),
-            Some((ApplicationId(42), Month::parse("2026-11").unwrap()))
-        );
-        assert_eq!(parse_iupd("ALTRO-42-2026-11"), None);
-        assert_eq!(parse_iupd("ALLOGGI-x-2026-11"), None);
-    }
 
     #[test]
     fn payment_days_are_read_in_rome() {

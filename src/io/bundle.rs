@@ -27,10 +27,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use super::bundle_gpd::{GpdEntry, GpdReceipt, GpdReceiptLine, GpdReceiptOutcome};
 use super::bundle_key::BundleKey;
 use super::client::{IoClient, ProfileOutcome, SubmitOutcome};
 use crate::domain::time::Timestamp;
 use crate::files::reasons::{io_reason, json};
+use crate::gpd::request::Patience;
+use crate::gpd::{Answer, GpdClient};
 use crate::messages::NewMessage;
 use crate::messages::outbox::{
     INTERRUPTED, NO_IO_PROFILE, OutboxEntry, OutboxId, SERVICE_TURNED_OFF,
@@ -84,6 +87,10 @@ struct Contents {
     id: String,
     creato: Timestamp,
     voci: Vec<BundleEntry>,
+    /// Requests for pagoPA's debt-position service; absent when there are none, so a bundle
+    /// of messages alone is written as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pagopa: Vec<GpdEntry>,
 }
 
 /// A bundle or receipts file as it is written: the format, the MAC, and what it covers.
@@ -106,6 +113,7 @@ pub struct Bundle {
     pub id: String,
     pub creato: Timestamp,
     pub voci: Vec<BundleEntry>,
+    pub pagopa: Vec<GpdEntry>,
     /// SHA-256 of the signed contents: the office records it on export and receipts name it.
     pub impronta: String,
 }
@@ -126,7 +134,11 @@ const BAD_BUNDLE_MAC: &str = "la firma del pacchetto non corrisponde: il file è
 
 impl Bundle {
     /// A bundle of `entries`, named after its creation time and entries.
-    pub fn of(entries: &[OutboxEntry], now: Timestamp) -> Result<Bundle, String> {
+    pub fn of(
+        entries: &[OutboxEntry],
+        pagopa: Vec<GpdEntry>,
+        now: Timestamp,
+    ) -> Result<Bundle, String> {
         let voci: Vec<BundleEntry> = entries
             .iter()
             .map(|e| BundleEntry {
@@ -135,7 +147,7 @@ impl Bundle {
                 messaggio: e.message.clone(),
             })
             .collect();
-        let entries_json = serde_json::to_vec(&voci).map_err(|e| e.to_string())?;
+        let entries_json = serde_json::to_vec(&(&voci, &pagopa)).map_err(|e| e.to_string())?;
         let id = format!(
             "P{}-{}",
             now.format("%Y%m%d%H%M%S"),
@@ -145,6 +157,7 @@ impl Bundle {
             id,
             creato: now,
             voci,
+            pagopa,
             impronta: String::new(),
         };
         bundle.impronta = sha256_hex(bundle.contents_json()?.as_bytes());
@@ -157,6 +170,7 @@ impl Bundle {
             id: self.id.clone(),
             creato: self.creato,
             voci: self.voci.clone(),
+            pagopa: self.pagopa.clone(),
         };
         serde_json::to_string_pretty(&contents).map_err(|e| e.to_string())
     }
@@ -244,6 +258,7 @@ impl Bundle {
             id: parsed.id,
             creato: parsed.creato,
             voci: parsed.voci,
+            pagopa: parsed.pagopa,
             impronta: sha256_hex(contents.as_bytes()),
         };
         bundle.check_entries().map_err(|e| file_error(path, e))?;
@@ -270,6 +285,15 @@ impl Bundle {
             }
             if entry.messaggio.content_hash() != entry.impronta {
                 return Err(format!("il messaggio {} è stato alterato", entry.id));
+            }
+        }
+        let mut positions = BTreeSet::new();
+        for entry in &self.pagopa {
+            if !positions.insert(entry.iupd.as_str()) {
+                return Err(format!(
+                    "la posizione pagoPA {} compare due volte: il pacchetto è rifiutato e nulla è stato inviato",
+                    entry.iupd
+                ));
             }
         }
         Ok(())
@@ -353,6 +377,18 @@ pub struct Receipts {
     pub receipts: Vec<Receipt>,
     /// Entries whose last line says nothing left: the bundle must be sent again for them.
     pub not_sent: usize,
+    /// The receipts of the requests for pagoPA.
+    pub pagopa: Vec<GpdReceipt>,
+    /// Requests for pagoPA that did not go: once recorded they wait at the office again.
+    pub pagopa_not_sent: usize,
+}
+
+/// A receipts line: a message's or a pagoPA request's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum AnyLine {
+    Message(ReceiptLine),
+    Gpd(GpdReceiptLine),
 }
 
 impl Receipts {
@@ -380,6 +416,18 @@ impl Receipts {
         for line in chain.lines {
             last.insert(line.voce, line);
         }
+        let mut gpd_last: BTreeMap<String, GpdReceiptOutcome> = BTreeMap::new();
+        for line in chain.gpd_lines {
+            gpd_last.insert(line.posizione, line.esito);
+        }
+        let pagopa_not_sent = gpd_last.values().filter(|o| !o.is_final()).count();
+        let pagopa = gpd_last
+            .into_iter()
+            .map(|(iupd, esito)| GpdReceipt {
+                iupd,
+                outcome: esito.outcome(),
+            })
+            .collect();
         let mut pending = 0;
         let receipts = last
             .into_values()
@@ -417,6 +465,8 @@ impl Receipts {
             bundle_digest: chain.header.impronta,
             receipts,
             not_sent: pending,
+            pagopa,
+            pagopa_not_sent,
         })
     }
 }
@@ -426,6 +476,7 @@ impl Receipts {
 struct ReceiptChain {
     header: ReceiptsHeader,
     lines: Vec<ReceiptLine>,
+    gpd_lines: Vec<GpdReceiptLine>,
     last_mac: Vec<u8>,
     /// Bytes of whole lines: what follows is a line a crash cut short.
     complete: u64,
@@ -475,6 +526,8 @@ fn receipt_lines(path: &Path, text: &str, key: &BundleKey) -> Result<ReceiptChai
         .map_err(|e| bad(1, format!("intestazione non valida: {}", json(&e))))?;
     let mut parsed = Vec::new();
     let mut states: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
+    let mut gpd_parsed = Vec::new();
+    let mut gpd_states: BTreeMap<String, GpdReceiptOutcome> = BTreeMap::new();
     for (index, line) in lines.enumerate() {
         let number = index + 2;
         if line.trim().is_empty() {
@@ -487,8 +540,24 @@ fn receipt_lines(path: &Path, text: &str, key: &BundleKey) -> Result<ReceiptChai
             .ok()
             .filter(|tag| key.verify(RECEIPT_LINE_MAC, &[&last_mac, bytes], tag))
             .ok_or_else(|| bad(number, BAD_RECEIPT_MAC.into()))?;
-        let receipt: ReceiptLine = serde_json::from_slice(bytes)
-            .map_err(|e| bad(number, format!("ricevuta non valida: {}", json(&e))))?;
+        let receipt = match serde_json::from_slice(bytes) {
+            Ok(AnyLine::Message(receipt)) => receipt,
+            Ok(AnyLine::Gpd(receipt)) => {
+                if !receipt.esito.may_follow(gpd_states.get(&receipt.posizione)) {
+                    return Err(bad(
+                        number,
+                        format!(
+                            "la ricevuta della posizione pagoPA {} non può seguire le precedenti",
+                            receipt.posizione
+                        ),
+                    ));
+                }
+                gpd_states.insert(receipt.posizione.clone(), receipt.esito.clone());
+                gpd_parsed.push(receipt);
+                continue;
+            }
+            Err(e) => return Err(bad(number, format!("ricevuta non valida: {}", json(&e)))),
+        };
         if !receipt.esito.may_follow(states.get(&receipt.voce)) {
             return Err(bad(
                 number,
@@ -504,6 +573,7 @@ fn receipt_lines(path: &Path, text: &str, key: &BundleKey) -> Result<ReceiptChai
     Ok(ReceiptChain {
         header,
         lines: parsed,
+        gpd_lines: gpd_parsed,
         last_mac,
         complete: complete as u64,
     })
@@ -543,7 +613,7 @@ impl ReceiptsWriter<'_> {
         Ok(())
     }
 
-    fn append(&mut self, line: &ReceiptLine) -> Result<(), BundleError> {
+    fn append(&mut self, line: &impl Serialize) -> Result<(), BundleError> {
         let dati = self.raw(line)?;
         let mac = self
             .key
@@ -568,6 +638,29 @@ pub struct BundleReport {
     pub already: usize,
     /// Entries left without a receipt (IO unreachable): sending the bundle again tries them.
     pub left: usize,
+    pub pagopa: GpdBundleReport,
+}
+
+/// What `send_bundle` did with the requests for pagoPA.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GpdBundleReport {
+    /// Created, counter payments told, positions cancelled (or found already so).
+    pub done: usize,
+    pub refused: usize,
+    pub uncertain: usize,
+    /// Receipted by an earlier run.
+    pub already: usize,
+    /// Not gone: sending the bundle again tries them, or the office's next sync.
+    pub left: usize,
+    /// What needs a caseworker, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// The services a bundle is sent to, each needed only when the bundle carries something for it.
+#[derive(Clone, Copy, Default)]
+pub struct BundleClients<'a> {
+    pub io: Option<&'a IoClient>,
+    pub gpd: Option<&'a GpdClient>,
 }
 
 /// Sends `bundle` with `client`, writing receipts signed with `key` to `receipts_path`.
@@ -576,14 +669,27 @@ pub struct BundleReport {
 pub async fn send_bundle(
     bundle: &Bundle,
     key: &BundleKey,
-    client: &IoClient,
+    clients: BundleClients<'_>,
     receipts_path: &Path,
     stop: &AtomicBool,
     progress: &(dyn Fn(&BundleReport, usize) + Sync),
 ) -> Result<BundleReport, BundleError> {
     bundle.check_entries().map_err(BundleError::Stopped)?;
+    if !bundle.voci.is_empty() && clients.io.is_none() {
+        return Err(BundleError::Stopped(
+            "il pacchetto contiene messaggi per IO ma IO non è configurato: nulla è stato inviato"
+                .into(),
+        ));
+    }
+    if !bundle.pagopa.is_empty() && clients.gpd.is_none() {
+        return Err(BundleError::Stopped(
+            "il pacchetto contiene richieste per pagoPA ma pagoPA (GPD) non è configurato: nulla è stato inviato"
+                .into(),
+        ));
+    }
     let mut report = BundleReport::default();
     let mut done: BTreeMap<OutboxId, ReceiptOutcome> = BTreeMap::new();
+    let mut gpd_done: BTreeMap<String, GpdReceiptOutcome> = BTreeMap::new();
     let mut last_mac = Vec::new();
     // A file without a whole first line is one a run created and left before its header was
     // written: a new start.
@@ -593,9 +699,13 @@ pub async fn send_bundle(
         let ReceiptChain {
             header,
             lines,
+            gpd_lines,
             last_mac: last,
             complete: whole,
         } = read_receipt_lines(receipts_path, key)?;
+        for line in gpd_lines {
+            gpd_done.insert(line.posizione, line.esito);
+        }
         last_mac = last;
         complete = whole;
         if header.pacchetto != bundle.id || header.impronta != bundle.impronta {
@@ -632,10 +742,13 @@ pub async fn send_bundle(
             impronta: bundle.impronta.clone(),
         })?;
     }
-    let total = bundle.voci.len();
+    let total = bundle.voci.len() + bundle.pagopa.len();
     for (index, entry) in bundle.voci.iter().enumerate() {
+        let Some(client) = clients.io else {
+            break;
+        };
         if stop.load(Ordering::Relaxed) {
-            report.left += total - index;
+            report.left += bundle.voci.len() - index;
             break;
         }
         let line = |esito: ReceiptOutcome| ReceiptLine {
@@ -735,7 +848,92 @@ pub async fn send_bundle(
         writer.append(&line(esito))?;
         progress(&report, total);
     }
+    if let Some(client) = clients.gpd {
+        send_gpd_entries(
+            bundle,
+            client,
+            &gpd_done,
+            &mut writer,
+            &mut report,
+            stop,
+            &|r| progress(r, total),
+        )
+        .await?;
+    }
     Ok(report)
+}
+
+/// Sends the bundle's requests for pagoPA, each written `in_invio` before and its answer
+/// after; a request a crash interrupted is sent again, as every GPD request may be.
+async fn send_gpd_entries(
+    bundle: &Bundle,
+    client: &GpdClient,
+    done: &BTreeMap<String, GpdReceiptOutcome>,
+    writer: &mut ReceiptsWriter<'_>,
+    report: &mut BundleReport,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(&BundleReport) + Sync),
+) -> Result<(), BundleError> {
+    // Once pagoPA stops answering, or the run is stopped, the rest is written `non_partita`:
+    // back at the office those requests wait again instead of staying in the bundle.
+    let mut not_going: Option<&str> = None;
+    for entry in &bundle.pagopa {
+        if not_going.is_none() && stop.load(Ordering::Relaxed) {
+            not_going = Some("invio interrotto: da inviare di nuovo");
+        }
+        if done
+            .get(&entry.iupd)
+            .is_some_and(GpdReceiptOutcome::is_final)
+        {
+            report.pagopa.already += 1;
+            continue;
+        }
+        let line = |esito: GpdReceiptOutcome| GpdReceiptLine {
+            posizione: entry.iupd.clone(),
+            esito,
+        };
+        if let Some(why) = not_going {
+            writer.append(&line(GpdReceiptOutcome::NonPartita {
+                dettaglio: why.into(),
+            }))?;
+            report.pagopa.left += 1;
+            continue;
+        }
+        writer.append(&line(GpdReceiptOutcome::InInvio))?;
+        let answer = crate::gpd::request::send(
+            client,
+            &entry.ente,
+            &entry.iupd,
+            &entry.call,
+            &entry.avviso,
+            Patience::BUNDLE,
+        )
+        .await;
+        // pagoPA unreachable or failing: the rest would only wait the same way.
+        let failing = answer == Answer::Left(None);
+        let esito = GpdReceiptOutcome::of(answer);
+        let tally = &mut report.pagopa;
+        match &esito {
+            GpdReceiptOutcome::Rifiutata { dettaglio } => {
+                tally.refused += 1;
+                tally
+                    .warnings
+                    .push(format!("avviso {}: {dettaglio}", entry.avviso));
+            }
+            GpdReceiptOutcome::Incerta { .. } => tally.uncertain += 1,
+            GpdReceiptOutcome::NonPartita { dettaglio } => {
+                tally.left += 1;
+                tally.warnings.push(dettaglio.clone());
+            }
+            _ => tally.done += 1,
+        }
+        writer.append(&line(esito))?;
+        progress(report);
+        if failing {
+            not_going = Some("pagoPA non risponde: da inviare di nuovo più tardi");
+        }
+    }
+    Ok(())
 }
 
 /// How long to wait before repeating a profile check, or None to give up.
@@ -832,12 +1030,13 @@ pub fn export_queue(
     key: &BundleKey,
     ctx: &crate::domain::Context,
     files: &dyn ExportFiles,
-) -> Result<(usize, String), String> {
+    pagopa: Vec<(NoticeKey, GpdEntry)>,
+) -> Result<Exported, String> {
     let due = store
         .outbox_due(ctx.now, usize::MAX)
         .map_err(|e| e.to_string())?;
-    if due.is_empty() {
-        return Err("nessun messaggio in coda da esportare".into());
+    if due.is_empty() && pagopa.is_empty() {
+        return Err("nessun messaggio in coda da esportare, né richieste per pagoPA".into());
     }
     if files.exists(path) {
         return Err(format!(
@@ -845,24 +1044,41 @@ pub fn export_queue(
             path.display()
         ));
     }
-    let bundle = Bundle::of(&due, ctx.now)?;
+    let (notices, pagopa): (Vec<NoticeKey>, Vec<GpdEntry>) = pagopa.into_iter().unzip();
+    let bundle = Bundle::of(&due, pagopa, ctx.now)?;
     let pending = bundle
         .write_pending(path, key, files)
         .map_err(|e| e.to_string())?;
     let ids: Vec<OutboxId> = due.iter().map(|e| e.id).collect();
-    if let Err(e) = store.outbox_mark_exported(&ids, &bundle.id, &bundle.impronta, ctx) {
+    if let Err(e) = store.bundle_mark_exported(&ids, &notices, &bundle.id, &bundle.impronta, ctx) {
         // Nothing was marked: the file must not exist either, or it could be sent twice.
         let _ = files.remove(&pending);
         return Err(e.to_string());
     }
     Bundle::publish(&pending, path, files).map_err(|e| {
         format!(
-            "{e}. I messaggi risultano esportati nel pacchetto {}: il file completo è {}",
+            "{e}. Messaggi e richieste per pagoPA risultano esportati nel pacchetto {}: il file completo è {}",
             bundle.id,
             pending.display()
         )
     })?;
-    Ok((ids.len(), bundle.id))
+    Ok(Exported {
+        messages: ids.len(),
+        pagopa: notices.len(),
+        bundle: bundle.id,
+    })
+}
+
+/// A notice, by its tenancy and month.
+pub type NoticeKey = (crate::domain::ApplicationId, crate::domain::rent::Month);
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub messages: usize,
+    /// Requests for pagoPA.
+    pub pagopa: usize,
+    pub bundle: String,
 }
 
 #[cfg(test)]
@@ -1027,7 +1243,7 @@ mod tests {
     #[test]
     fn a_bundle_reads_back_with_its_key_only() {
         let right = key(1);
-        let bundle = Bundle::of(&[], chrono::Utc::now()).unwrap();
+        let bundle = Bundle::of(&[], Vec::new(), chrono::Utc::now()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pacchetto.json");
         std::fs::write(&path, bundle.sealed(&right).unwrap()).unwrap();

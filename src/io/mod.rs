@@ -1,6 +1,7 @@
 //! The IO REST client, which addresses may be used in clear, request pacing, the API key, the outbox worker and offline bundles with their shared key.
 
 pub mod bundle;
+pub mod bundle_gpd;
 pub mod bundle_key;
 pub mod client;
 pub mod key;

@@ -9,10 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{Office, OfficeError};
 use crate::domain::Context;
+use crate::domain::rent::GpdOutcome;
 use crate::domain::time::Timestamp;
+use crate::gpd::{GpdCall, Payer};
+use crate::io::bundle::NoticeKey;
+use crate::io::bundle_gpd::{GpdEntry, GpdReceipt};
 use crate::io::worker::{Worker, WorkerConfig};
 use crate::io::{BundleKey, IoClient};
 use crate::messages::outbox::{OutboxEntry, OutboxId, OutboxTab};
+use crate::store::GpdRequest;
 use crate::store::outbox::Receipt;
 
 /// A tab of the outbox: how many entries each tab holds, and the newest entries of one.
@@ -27,8 +32,25 @@ pub struct OutboxView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleExported {
     pub messages: usize,
+    /// Requests for pagoPA (creations, counter payments, cancellations).
+    #[serde(default)]
+    pub pagopa: usize,
     /// The bundle's id, which its receipts name.
     pub bundle: String,
+}
+
+impl BundleExported {
+    /// «3 messaggi», «3 messaggi e 2 richieste per pagoPA», «2 richieste per pagoPA».
+    pub fn what(&self) -> String {
+        use crate::domain::number::plural;
+        let messages = plural(self.messages, "messaggio", "messaggi");
+        let pagopa = plural(self.pagopa, "richiesta per pagoPA", "richieste per pagoPA");
+        match (self.messages, self.pagopa) {
+            (_, 0) => messages,
+            (0, _) => pagopa,
+            _ => format!("{messages} e {pagopa}"),
+        }
+    }
 }
 
 /// How an import of a bundle's receipts went.
@@ -37,6 +59,12 @@ pub struct ReceiptsRecorded {
     pub applied: usize,
     /// Already recorded by an earlier import of the same receipts.
     pub unchanged: usize,
+    /// Receipts of requests for pagoPA recorded on their notices.
+    #[serde(default)]
+    pub pagopa_applied: usize,
+    /// Receipts of requests for pagoPA already recorded, or settled by a sync meanwhile.
+    #[serde(default)]
+    pub pagopa_unchanged: usize,
 }
 
 impl Office {
@@ -92,10 +120,54 @@ impl Office {
         key: &BundleKey,
         files: &dyn crate::io::bundle::ExportFiles,
     ) -> Result<BundleExported, OfficeError> {
-        let (messages, bundle) =
-            crate::io::bundle::export_queue(&self.store, path, key, ctx, files)
-                .map_err(OfficeError::Refused)?;
-        Ok(BundleExported { messages, bundle })
+        let pagopa = self.gpd_requests_to_export()?;
+        let exported = crate::io::bundle::export_queue(&self.store, path, key, ctx, files, pagopa)
+            .map_err(OfficeError::Refused)?;
+        Ok(BundleExported {
+            messages: exported.messages,
+            pagopa: exported.pagopa,
+            bundle: exported.bundle,
+        })
+    }
+
+    /// Every request the notices wait for pagoPA to get, whole, as a bundle carries it.
+    fn gpd_requests_to_export(&self) -> Result<Vec<(NoticeKey, GpdEntry)>, OfficeError> {
+        let mut entries = Vec::new();
+        let mut creditor = None;
+        for request in GpdRequest::ALL {
+            for notice in self.store.gpd_pending(request, usize::MAX)? {
+                let creditor = match &mut creditor {
+                    Some(creditor) => creditor,
+                    None => {
+                        creditor.insert(self.comune()?.creditor().map_err(OfficeError::NoComune)?)
+                    }
+                };
+                let label = notice.notice.grouped();
+                let tenant = self.store.application(notice.tenancy)?.ok_or_else(|| {
+                    OfficeError::Refused(format!(
+                        "avviso {label}: domanda {} non trovata",
+                        notice.tenancy
+                    ))
+                })?;
+                let name = tenant.applicant_name();
+                let payer = Payer {
+                    fiscal_code: tenant.applicant_fiscal_code(),
+                    name: &name,
+                };
+                let call = GpdCall::for_notice(request, &notice, creditor, &payer)
+                    .map_err(|e| OfficeError::Refused(format!("avviso {label}: {e}")))?;
+                entries.push((
+                    (notice.tenancy, notice.month),
+                    GpdEntry {
+                        ente: creditor.fiscal_code.clone(),
+                        iupd: notice.iupd.clone(),
+                        avviso: label,
+                        call,
+                    },
+                ));
+            }
+        }
+        Ok(entries)
     }
 
     /// Records the verified receipts of bundle `bundle`, whose digest they name as `digest`,
@@ -108,13 +180,20 @@ impl Office {
         bundle: &str,
         digest: &str,
         receipts: &[Receipt],
+        pagopa: &[GpdReceipt],
     ) -> Result<ReceiptsRecorded, OfficeError> {
+        let pagopa: Vec<(String, GpdOutcome)> = pagopa
+            .iter()
+            .map(|r| (r.iupd.clone(), r.outcome.clone()))
+            .collect();
         let applied = self
             .store
-            .outbox_apply_receipts(bundle, digest, receipts, ctx)?;
+            .bundle_apply_receipts(bundle, digest, receipts, &pagopa, ctx)?;
         Ok(ReceiptsRecorded {
             applied: applied.applied,
             unchanged: applied.unchanged,
+            pagopa_applied: applied.pagopa_applied,
+            pagopa_unchanged: applied.pagopa_unchanged,
         })
     }
 

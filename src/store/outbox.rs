@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
 use super::tx::{Tx, TxResult, abort};
+use super::workflows::rent::{RENT_NOTICES, notice_key};
 use super::{Store, StoreError, flatten, keys};
 use crate::domain::interested::Interested;
+use crate::domain::rent::{GpdOutcome, Month, RentNotice};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::time::Timestamp;
 use crate::domain::{
@@ -82,6 +84,10 @@ pub struct ReceiptsApplied {
     pub applied: usize,
     /// Already recorded by an earlier import of the same receipts.
     pub unchanged: usize,
+    /// Receipts of requests for pagoPA recorded on their notices.
+    pub pagopa_applied: usize,
+    /// Receipts of requests for pagoPA already recorded, or settled by a sync meanwhile.
+    pub pagopa_unchanged: usize,
 }
 
 /// What the office put in an offline bundle, kept to judge its receipts: the digest of the
@@ -91,6 +97,9 @@ pub struct ReceiptsApplied {
 pub struct BundleRecord {
     pub impronta: String,
     pub voci: Vec<u64>,
+    /// The pagoPA positions (IUPD) whose requests the bundle carries.
+    #[serde(default)]
+    pub posizioni: Vec<String>,
 }
 
 /// One receipt of an offline bundle, as `import-receipts` reads it.
@@ -778,9 +787,26 @@ impl Store {
         digest: &str,
         ctx: &Context,
     ) -> Result<(), StoreError> {
+        self.bundle_mark_exported(ids, &[], bundle, digest, ctx)
+    }
+
+    /// As [`Store::outbox_mark_exported`], with the notices whose requests for pagoPA the
+    /// bundle carries: each records the export as a command, in the same transaction.
+    pub fn bundle_mark_exported(
+        &self,
+        ids: &[OutboxId],
+        notices: &[(ApplicationId, Month)],
+        bundle: &str,
+        digest: &str,
+        ctx: &Context,
+    ) -> Result<(), StoreError> {
         let record = BundleRecord {
             impronta: digest.to_string(),
             voci: ids.iter().map(|id| id.0).collect(),
+            posizioni: notices
+                .iter()
+                .map(|(id, month)| RentNotice::iupd_for(*id, *month))
+                .collect(),
         };
         self.transact(|tx| {
             if tx
@@ -815,14 +841,26 @@ impl Store {
                     None,
                 )?;
             }
-            tx.audit_one(
-                ctx,
-                None,
-                EventKind::MessagesExported {
-                    bundle: bundle.to_string(),
-                    outbox: ids.iter().map(|id| id.0).collect(),
-                },
-            )?;
+            if !ids.is_empty() {
+                tx.audit_one(
+                    ctx,
+                    None,
+                    EventKind::MessagesExported {
+                        bundle: bundle.to_string(),
+                        outbox: ids.iter().map(|id| id.0).collect(),
+                    },
+                )?;
+            }
+            for (id, month) in notices {
+                let exported = Command::RecordGpdOutcome {
+                    id: *id,
+                    month: *month,
+                    outcome: GpdOutcome::Exported {
+                        bundle: bundle.to_string(),
+                    },
+                };
+                tx.run(&exported, ctx)?;
+            }
             Ok(())
         })
     }
@@ -836,6 +874,20 @@ impl Store {
         bundle: &str,
         digest: &str,
         receipts: &[Receipt],
+        ctx: &Context,
+    ) -> Result<ReceiptsApplied, StoreError> {
+        self.bundle_apply_receipts(bundle, digest, receipts, &[], ctx)
+    }
+
+    /// As [`Store::outbox_apply_receipts`], with the receipts of the bundle's requests for
+    /// pagoPA (by IUPD): each is recorded on its notice while the notice waits for this
+    /// bundle; one a sync settled meanwhile, or an earlier import recorded, changes nothing.
+    pub fn bundle_apply_receipts(
+        &self,
+        bundle: &str,
+        digest: &str,
+        receipts: &[Receipt],
+        pagopa: &[(String, GpdOutcome)],
         ctx: &Context,
     ) -> Result<ReceiptsApplied, StoreError> {
         self.transact(|tx| {
@@ -887,6 +939,38 @@ impl Store {
                         )));
                     }
                 }
+            }
+            for (iupd, outcome) in pagopa {
+                let not_ours = || {
+                    abort(StoreError::Receipt(format!(
+                        "la posizione pagoPA {iupd} non è nel pacchetto {bundle}"
+                    )))
+                };
+                if !record.posizioni.contains(iupd) {
+                    return not_ours();
+                }
+                let Some((id, month)) = RentNotice::parse_iupd(iupd) else {
+                    return not_ours();
+                };
+                let notice: Option<RentNotice> = tx.get_json(
+                    tx.tree(RENT_NOTICES),
+                    RENT_NOTICES,
+                    &notice_key(id, month),
+                )?;
+                let waits = notice
+                    .and_then(|n| n.exported)
+                    .is_some_and(|carried| carried.bundle == bundle);
+                if !waits {
+                    report.pagopa_unchanged += 1;
+                    continue;
+                }
+                let command = Command::RecordGpdOutcome {
+                    id,
+                    month,
+                    outcome: outcome.clone(),
+                };
+                tx.run(&command, ctx)?;
+                report.pagopa_applied += 1;
             }
             Ok(report)
         })

@@ -44,6 +44,7 @@ mod outbox_store;
 mod outbox_withdraw;
 mod outbox_worker;
 mod ranking_cli;
+mod rent_bundle;
 mod rent_cli;
 mod rent_recompute_cli;
 mod rent_sync;

@@ -499,7 +499,10 @@ fn a_bundle_takes_the_queue_and_a_second_export_finds_nothing() {
     let again = office
         .export_bundle(&ctx(), &out.path().join("altro.json"), &key)
         .unwrap_err();
-    assert_eq!(again.to_string(), "nessun messaggio in coda da esportare");
+    assert_eq!(
+        again.to_string(),
+        "nessun messaggio in coda da esportare, né richieste per pagoPA"
+    );
 }
 
 #[test]

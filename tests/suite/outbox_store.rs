@@ -724,7 +724,8 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
         applied,
         ReceiptsApplied {
             applied: 3,
-            unchanged: 0
+            unchanged: 0,
+            ..ReceiptsApplied::default()
         }
     );
     assert!(matches!(
@@ -746,7 +747,8 @@ fn exported_entries_take_receipts_once_and_refuse_foreign_ones_whole() {
         again,
         ReceiptsApplied {
             applied: 0,
-            unchanged: 3
+            unchanged: 3,
+            ..ReceiptsApplied::default()
         }
     );
     assert_eq!(backup(&store), before);

@@ -11,7 +11,7 @@ pub mod tenancy;
 pub use compute::{RentComputation, RentInput, RentStep, compute};
 pub use month::Month;
 pub use notice::{
-    GpdOutcome, GpdState, Ledger, PaymentChannel, RentNotice, RentPayment, Rescheduled,
+    GpdOutcome, GpdState, InBundle, Ledger, PaymentChannel, RentNotice, RentPayment, Rescheduled,
 };
 pub use rules::{BandFormula, LeaseTerms, Percent, RentBand, RentRules, RulesIssue, ZoneRates};
 pub use tenancy::{InnocentArrears, InnocentCause, RepaymentPlan, Tenancy};

@@ -22,8 +22,6 @@ pub enum GpdState {
     Uncertain { since: Timestamp, reason: String },
     /// Refused by pagoPA, or a position with its code exists and differs: a caseworker looks.
     Refused { at: Timestamp, reason: String },
-    /// Carried to a connected machine in a bundle; its receipt settles it.
-    Exported { at: Timestamp },
 }
 
 impl GpdState {
@@ -33,7 +31,6 @@ impl GpdState {
             GpdState::Published { .. } => "su pagoPA",
             GpdState::Uncertain { .. } => "esito incerto",
             GpdState::Refused { .. } => "rifiutato da pagoPA",
-            GpdState::Exported { .. } => "nel pacchetto",
         }
     }
 
@@ -54,7 +51,16 @@ pub enum GpdOutcome {
     Refused {
         reason: String,
     },
-    Exported,
+    /// The request the notice waits for (creation, counter payment, cancellation) was
+    /// written to offline bundle `bundle`: its receipt settles it.
+    Exported {
+        bundle: String,
+    },
+    /// Back from a bundle unsent (or interrupted: every GPD request is safe to repeat): the
+    /// request waits for the next sync or bundle again.
+    Returned {
+        reason: String,
+    },
     /// pagoPA now knows of the counter payment.
     PaymentReported,
     /// pagoPA cancelled the position of a notice folded into a plan.
@@ -112,6 +118,16 @@ pub struct RentNotice {
     /// by the plan's instalments.
     #[serde(default)]
     pub rescheduled: Option<Rescheduled>,
+    /// The request for pagoPA the notice waits for travels in an offline bundle.
+    #[serde(default)]
+    pub exported: Option<InBundle>,
+}
+
+/// An offline bundle carrying a notice's request for pagoPA to a connected machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InBundle {
+    pub bundle: String,
+    pub at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +140,13 @@ pub struct Rescheduled {
 impl RentNotice {
     pub fn iupd_for(tenancy: ApplicationId, month: Month) -> String {
         format!("ALLOGGI-{}-{month}", tenancy.0)
+    }
+
+    /// The tenancy and month an IUPD of `iupd_for` names.
+    pub fn parse_iupd(iupd: &str) -> Option<(ApplicationId, Month)> {
+        let rest = iupd.strip_prefix("ALLOGGI-")?;
+        let (id, month) = rest.split_once('-')?;
+        Some((ApplicationId(id.parse().ok()?), Month::parse(month).ok()?))
     }
 
     pub fn is_paid(&self) -> bool {
@@ -145,6 +168,21 @@ impl RentNotice {
         self.is_open()
             && self.due >= today
             && self.due <= today + chrono::Days::new(u64::from(days))
+    }
+
+    /// Some request for pagoPA waits, wherever it travels.
+    pub fn awaits_gpd(&self) -> bool {
+        (self.gpd.awaits_creation() && self.is_open())
+            || self.awaits_report()
+            || self.awaits_cancel()
+    }
+
+    /// Where the notice stands with pagoPA, as a caseworker reads it.
+    pub fn gpd_label(&self) -> String {
+        match &self.exported {
+            Some(carried) => format!("nel pacchetto {}", carried.bundle),
+            None => self.gpd.label().to_string(),
+        }
     }
 
     /// pagoPA still has to be told of a counter payment.
@@ -195,5 +233,21 @@ impl Ledger {
             }
         }
         ledger
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_iupd_names_its_tenancy_and_month() {
+        let iupd = RentNotice::iupd_for(ApplicationId(42), Month::parse("2026-11").unwrap());
+        assert_eq!(
+            RentNotice::parse_iupd(&iupd),
+            Some((ApplicationId(42), Month::parse("2026-11").unwrap()))
+        );
+        assert_eq!(RentNotice::parse_iupd("ALTRO-42-2026-11"), None);
+        assert_eq!(RentNotice::parse_iupd("ALLOGGI-x-2026-11"), None);
     }
 }

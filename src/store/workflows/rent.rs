@@ -54,10 +54,14 @@ impl GpdRequest {
 
     /// The requests `notice` waits for.
     pub fn of(notice: &RentNotice) -> impl Iterator<Item = GpdRequest> + '_ {
-        GpdRequest::ALL.into_iter().filter(|request| match request {
-            GpdRequest::Create => notice.gpd.awaits_creation() && notice.is_open(),
-            GpdRequest::ReportPayment => notice.awaits_report(),
-            GpdRequest::Cancel => notice.awaits_cancel(),
+        // A request in an offline bundle waits for its receipt, not for a sync.
+        let here = notice.exported.is_none();
+        GpdRequest::ALL.into_iter().filter(move |request| {
+            here && match request {
+                GpdRequest::Create => notice.gpd.awaits_creation() && notice.is_open(),
+                GpdRequest::ReportPayment => notice.awaits_report(),
+                GpdRequest::Cancel => notice.awaits_cancel(),
+            }
         })
     }
 

@@ -117,6 +117,7 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                         reminded_at: None,
                         overdue_told_at: None,
                         rescheduled: None,
+                        exported: None,
                     }),
                 },
                 None,
@@ -129,10 +130,19 @@ pub(super) fn decide(given: &Given<'_>) -> Result<Vec<Event>, DomainError> {
                 GpdOutcome::Published if matches!(notice.gpd, GpdState::Published { .. }) => {
                     return refused("già creato su pagoPA");
                 }
-                GpdOutcome::Uncertain { .. } | GpdOutcome::Exported
-                    if !notice.gpd.awaits_creation() =>
-                {
+                GpdOutcome::Uncertain { .. } if !notice.gpd.awaits_creation() => {
                     return refused("non è in attesa di essere creato");
+                }
+                GpdOutcome::Exported { .. } => {
+                    if let Some(carried) = &notice.exported {
+                        return refused(&format!("è già nel pacchetto {}", carried.bundle));
+                    }
+                    if !notice.awaits_gpd() {
+                        return refused("nessuna richiesta per pagoPA in attesa");
+                    }
+                }
+                GpdOutcome::Returned { .. } if notice.exported.is_none() => {
+                    return refused("non è in un pacchetto");
                 }
                 GpdOutcome::PaymentReported if !notice.awaits_report() => {
                     return refused("nessun pagamento allo sportello da comunicare");

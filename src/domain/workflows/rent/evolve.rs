@@ -2,7 +2,7 @@
 
 use crate::domain::error::DomainError;
 use crate::domain::event::{Event, EventKind};
-use crate::domain::rent::{GpdOutcome, GpdState, RentNotice, RentPayment, Rescheduled, Tenancy};
+use crate::domain::rent::{GpdOutcome, GpdState, InBundle, RentNotice, RentPayment, Rescheduled, Tenancy};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::time::rome_date;
 use crate::domain::workflows::misrouted_event;
@@ -26,6 +26,8 @@ pub(super) fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), Domai
         }
         EventKind::RentGpdRecorded { month, outcome, .. } => {
             let notice = notice_mut(snapshot, event, *month)?;
+            // Any answer settles the bundle's request; only an export puts one in a bundle.
+            notice.exported = None;
             match outcome {
                 GpdOutcome::Published => notice.gpd = GpdState::Published { at: event.at },
                 GpdOutcome::Uncertain { reason } => {
@@ -40,7 +42,13 @@ pub(super) fn evolve(snapshot: &mut Snapshot, event: &Event) -> Result<(), Domai
                         reason: reason.clone(),
                     }
                 }
-                GpdOutcome::Exported => notice.gpd = GpdState::Exported { at: event.at },
+                GpdOutcome::Exported { bundle } => {
+                    notice.exported = Some(InBundle {
+                        bundle: bundle.clone(),
+                        at: event.at,
+                    });
+                }
+                GpdOutcome::Returned { .. } => {}
                 GpdOutcome::PaymentReported => {
                     if let Some(payment) = notice.payment.as_mut() {
                         payment.reported = true;

@@ -10,7 +10,9 @@ use crate::domain::application::{ApplicationId, State};
 use crate::domain::command::{Command, Context, decide};
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
-use crate::domain::rent::{InnocentCause, Month, PaymentChannel, RentNotice, Tenancy};
+use crate::domain::rent::{
+    GpdOutcome, GpdState, InnocentCause, Month, PaymentChannel, RentNotice, Tenancy,
+};
 use crate::domain::snapshot::{Snapshot, evolve};
 use crate::domain::time::Timestamp;
 use crate::domain::workflows::review::tests::application;
@@ -231,4 +233,71 @@ fn a_plan_folds_the_late_notices_and_adds_its_instalments() {
     }
     assert_eq!(amounts, [16_666, 16_666, 16_668, 10_000]);
     assert!(books.tenancy.as_ref().unwrap().plan.as_ref().unwrap().is_complete());
+}
+
+#[test]
+fn a_request_in_a_bundle_is_settled_by_its_receipt_or_comes_back_to_wait() {
+    let mut books = Books::new();
+    books.issue("2026-05", 9_000, at(2026, 5, 1)).unwrap();
+    let gpd = |outcome: GpdOutcome| Command::RecordGpdOutcome {
+        id: ID,
+        month: month("2026-05"),
+        outcome,
+    };
+    let exported = || {
+        gpd(GpdOutcome::Exported {
+            bundle: "P1".into(),
+        })
+    };
+    let back = || {
+        gpd(GpdOutcome::Returned {
+            reason: "non partita".into(),
+        })
+    };
+    let not_carried = books.run(back(), at(2026, 5, 2)).unwrap_err();
+    assert!(not_carried.to_string().contains("non è in un pacchetto"), "{not_carried}");
+    books.run(exported(), at(2026, 5, 2)).unwrap();
+    let notice = &books.notices[&month("2026-05")];
+    assert_eq!(notice.gpd_label(), "nel pacchetto P1");
+    let twice = books.run(exported(), at(2026, 5, 2)).unwrap_err();
+    assert!(twice.to_string().contains("già nel pacchetto P1"), "{twice}");
+
+    // Back unsent: the creation waits again, and may go in another bundle.
+    books.run(back(), at(2026, 5, 3)).unwrap();
+    let notice = &books.notices[&month("2026-05")];
+    assert_eq!(notice.exported, None);
+    assert!(notice.gpd.awaits_creation());
+    books.run(exported(), at(2026, 5, 3)).unwrap();
+
+    // The receipt says created: published, out of the bundle, nothing left to send.
+    books.run(gpd(GpdOutcome::Published), at(2026, 5, 4)).unwrap();
+    let notice = &books.notices[&month("2026-05")];
+    assert_eq!(notice.exported, None);
+    assert!(matches!(notice.gpd, GpdState::Published { .. }));
+    assert!(!notice.awaits_gpd());
+    let nothing = books.run(exported(), at(2026, 5, 4)).unwrap_err();
+    assert!(
+        nothing.to_string().contains("nessuna richiesta per pagoPA"),
+        "{nothing}"
+    );
+
+    // A counter payment is a new request: it travels in a bundle too.
+    books
+        .run(
+            Command::RecordRentPayment {
+                id: ID,
+                month: month("2026-05"),
+                paid_on: NaiveDate::from_ymd_opt(2026, 5, 5).unwrap(),
+                channel: PaymentChannel::Sportello,
+            },
+            at(2026, 5, 5),
+        )
+        .unwrap();
+    books.run(exported(), at(2026, 5, 5)).unwrap();
+    books
+        .run(gpd(GpdOutcome::PaymentReported), at(2026, 5, 6))
+        .unwrap();
+    let notice = &books.notices[&month("2026-05")];
+    assert!(notice.payment.as_ref().is_some_and(|p| p.reported));
+    assert!(!notice.awaits_gpd());
 }

@@ -56,7 +56,10 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
                 GpdOutcome::Published => "creato su pagoPA".to_string(),
                 GpdOutcome::Uncertain { reason } => format!("esito incerto su pagoPA ({reason})"),
                 GpdOutcome::Refused { reason } => format!("rifiutato da pagoPA ({reason})"),
-                GpdOutcome::Exported => "nel pacchetto per pagoPA".to_string(),
+                GpdOutcome::Exported { bundle } => format!("nel pacchetto {bundle} per pagoPA"),
+                GpdOutcome::Returned { reason } => {
+                    format!("tornato dal pacchetto senza esito, da inviare di nuovo ({reason})")
+                }
                 GpdOutcome::PaymentReported => "pagamento comunicato a pagoPA".to_string(),
                 GpdOutcome::Cancelled => "annullato su pagoPA".to_string(),
             }

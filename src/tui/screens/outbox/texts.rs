@@ -21,11 +21,8 @@ pub const FIELD_BUNDLE_KEY_FILE: &str = "File della chiave dei pacchetti";
 pub const OUTBOX_EMPTY: &str = "Nessun messaggio in questo stato.";
 pub const OUTBOX_COLUMNS: [&str; 4] = ["Quando", "Destinatario", "Messaggio", "Stato"];
 
-pub fn exported(count: usize, bundle: &str, path: &str) -> String {
-    format!(
-        "esportati {} nel pacchetto {bundle} ({path})",
-        crate::domain::number::plural(count, "messaggio", "messaggi")
-    )
+pub fn exported(what: &str, bundle: &str, path: &str) -> String {
+    format!("esportati {what} nel pacchetto {bundle} ({path})")
 }
 
 pub const SENDING_REQUESTED: &str = "invio a IO avviato";

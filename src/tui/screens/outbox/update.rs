@@ -157,7 +157,7 @@ impl Screen for OutboxScreen {
             (Decision::Export(path), Reply::ExportBundle(result)) => match result {
                 Ok(exported) => {
                     ctx.close_overlay();
-                    ctx.ok(texts::exported(exported.messages, &exported.bundle, &path));
+                    ctx.ok(texts::exported(&exported.what(), &exported.bundle, &path));
                     ctx.outbox_changed();
                 }
                 Err(e) => ctx.form_error(e.to_string()),
