@@ -119,6 +119,7 @@ pub fn needed(command: Option<&Command>) -> Role {
             | RentCommand::Sync { .. }
             | RentCommand::Remind { .. }
             | RentCommand::Paid { .. }
+            | RentCommand::Requeue { .. }
             | RentCommand::Isee { .. } => Role::Operatore,
             RentCommand::Overdue
             | RentCommand::Innocent { .. }

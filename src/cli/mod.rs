@@ -333,6 +333,17 @@ pub enum RentCommand {
     /// Gli inquilini morosi, dal più lungo arretrato.
     #[command(alias = "morosi")]
     Arrears,
+    /// Rimette in attesa le richieste per pagoPA di un pacchetto andato perso, con il motivo:
+    /// le invierà la prossima sincronizzazione o il prossimo pacchetto (ripeterle non crea
+    /// doppioni su pagoPA).
+    #[command(alias = "rimetti")]
+    Requeue {
+        /// L'identificativo del pacchetto (P…), come lo ha scritto «outbox export».
+        #[arg(long = "pacchetto", value_name = "PACCHETTO")]
+        pacchetto: String,
+        #[arg(long, value_name = "TESTO")]
+        motivo: String,
+    },
     /// Riconosce la morosità incolpevole (DM 14/5/2014): la decadenza non parte.
     #[command(alias = "incolpevole")]
     Innocent {

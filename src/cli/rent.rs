@@ -123,6 +123,14 @@ pub fn run(office: &Office, command: RentCommand, actor: &Caller) -> Result<(), 
                 }
             }
         }
+        RentCommand::Requeue { pacchetto, motivo } => {
+            let back = office.requeue_bundled_gpd(&ctx, pacchetto.trim(), &motivo)?;
+            println!(
+                "{} del pacchetto {}: di nuovo in attesa per la prossima sincronizzazione o il prossimo pacchetto.",
+                plural(back, "richiesta per pagoPA", "richieste per pagoPA"),
+                pacchetto.trim()
+            );
+        }
         RentCommand::Arrears => {
             let rows = office.arrears(today)?;
             if rows.is_empty() {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Office, OfficeError};
 use crate::domain::notice::NoticeNumber;
 use crate::domain::rent::{
-    InnocentCause, Ledger, Month, PaymentChannel, RentNotice, RentRules, Tenancy,
+    GpdOutcome, InnocentCause, Ledger, Month, PaymentChannel, RentNotice, RentRules, Tenancy,
 };
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Command, Context};
@@ -109,6 +109,46 @@ impl Office {
             })
             .collect();
         self.rent_steps(ctx, &commands, Some(ON_RENT_ISSUED), stop, progress)
+    }
+
+    /// Puts back to wait, with `reason`, the requests for pagoPA that bundle `bundle` carries
+    /// (a bundle lost on its way): safe, as every GPD request may be repeated. Refused when no
+    /// notice waits for that bundle.
+    pub fn requeue_bundled_gpd(
+        &self,
+        ctx: &Context,
+        bundle: &str,
+        reason: &str,
+    ) -> Result<usize, OfficeError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(OfficeError::Refused(
+                "--motivo: indicare perché le richieste tornano in attesa".into(),
+            ));
+        }
+        let commands: Vec<Command> = self
+            .store
+            .rent_notices_all()?
+            .into_iter()
+            .filter(|n| n.exported.as_ref().is_some_and(|c| c.bundle == bundle))
+            .map(|n| Command::RecordGpdOutcome {
+                id: n.tenancy,
+                month: n.month,
+                outcome: GpdOutcome::Returned {
+                    reason: reason.to_string(),
+                },
+            })
+            .collect();
+        if commands.is_empty() {
+            return Err(OfficeError::Refused(format!(
+                "nessuna richiesta per pagoPA attende il pacchetto {bundle}"
+            )));
+        }
+        let mut back = 0;
+        for chunk in commands.chunks(250) {
+            back += self.store.run_rent_steps(chunk, ctx, None)?.done.len();
+        }
+        Ok(back)
     }
 
     /// What sends the notices' requests to pagoPA and reads back their payments.

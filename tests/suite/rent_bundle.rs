@@ -411,3 +411,70 @@ fn the_ledger_says_a_notice_is_in_a_bundle() {
         notice.gpd_label()
     );
 }
+
+#[test]
+fn the_requests_of_a_lost_bundle_are_put_back_to_wait_and_the_sync_sends_them() {
+    let (office, ids, month) = office_with_a_month(2);
+    let net = Net::start(GpdStandInConfig::default());
+    let bundle = office.path("perso.json");
+    export(&office, &bundle);
+    let bundle_id = {
+        let store = common::open(&office.path("db"));
+        notice(&store, ids[0], month)
+            .exported
+            .expect("in the bundle")
+            .bundle
+    };
+    common::wait_released(&office.path("db"));
+
+    let out = at_office(
+        &office,
+        &["rent", "requeue", "--pacchetto", "P0", "--motivo", "perso"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("nessuna richiesta per pagoPA attende il pacchetto P0"),
+        "{}",
+        common::stderr(&out)
+    );
+    let said = office_ok(
+        &office,
+        &[
+            "rent",
+            "requeue",
+            "--pacchetto",
+            &bundle_id,
+            "--motivo",
+            "chiavetta smarrita",
+        ],
+    );
+    assert!(
+        said.starts_with("2 richieste per pagoPA del pacchetto"),
+        "{said}"
+    );
+    let out = at_office(&office, &["rent", "sync"])
+        .env("ALLOGGI_GPD_BASE_URL", net.gpd.base_url())
+        .env("ALLOGGI_GPD_API_KEY", net.gpd.key())
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+    assert_eq!(net.gpd.position_count(), 2);
+
+    // The lost bundle turns up and is sent after all: its creations are found already made,
+    // and its receipts change nothing the sync recorded.
+    let receipts = office.path("ricevute.jsonl");
+    let said = send(&office, &net, &bundle, &receipts);
+    assert!(said.contains("riuscite 2"), "{said}");
+    assert_eq!(net.gpd.position_count(), 2);
+    let said = import(&office, &receipts);
+    assert!(
+        said.contains("Richieste per pagoPA: 0 registrate, 2 già registrate"),
+        "{said}"
+    );
+    let store = common::open(&office.path("db"));
+    for id in &ids {
+        assert_published(&notice(&store, *id, month));
+    }
+}
