@@ -70,6 +70,7 @@ pub fn run(office: &Office, command: ContractCommand, actor: &Caller) -> Result<
             data,
             decorrenza,
             firmatario,
+            anteprima,
         } => {
             let app = by_protocol(office, &protocollo)?;
             let signing = LeaseSigning {
@@ -81,6 +82,12 @@ pub fn run(office: &Office, command: ContractCommand, actor: &Caller) -> Result<
                     .transpose()?,
                 signatory: firmatario,
             };
+            if anteprima {
+                let preview = office.preview_signing(&ctx, app.id, &signing)?;
+                print_lease(office, &preview.lease, &protocollo)?;
+                println!("\nAnteprima: nulla è stato scritto.");
+                return Ok(());
+            }
             let lease = office.sign_lease(&ctx, app.id, &signing)?;
             println!("Contratto firmato.");
             print_lease(office, &lease, &protocollo)?;

@@ -550,6 +550,10 @@ pub enum ContractCommand {
         /// Chi firma per l'ente (predefinito: l'operatore).
         #[arg(long, value_name = "NOME")]
         firmatario: Option<String>,
+        /// Mostra il contratto che verrebbe registrato, canone e calcolo compresi, senza
+        /// registrare nulla.
+        #[arg(long)]
+        anteprima: bool,
     },
     /// Mostra il contratto di una domanda: parti, alloggio, durata, deposito, canone e il suo
     /// calcolo.

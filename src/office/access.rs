@@ -49,7 +49,7 @@ pub fn required_role(request: &Request) -> Role {
         Request::CounterPayment { .. } => Role::Operatore,
         Request::PreviewOpening { .. } | Request::OpenAssignment { .. } => Role::Responsabile,
         // The lease follows the decree, by whoever decrees.
-        Request::SignLease { .. } => Role::Responsabile,
+        Request::PreviewSigning { .. } => Role::Responsabile,
         Request::MakeOffer { out_of_order, .. } => {
             if out_of_order
                 .as_deref()

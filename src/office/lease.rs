@@ -26,6 +26,13 @@ pub const NO_RENT_RULES: &str =
     "nessuna tabella dei canoni in vigore: caricarla con alloggi rent rules FILE.toml";
 
 /// A signature as the caseworker records it; the rent and the terms come from the rules.
+/// A signature as it would be recorded: the lease, and the command that records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningPreview {
+    pub command: Command,
+    pub lease: Lease,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaseSigning {
     pub number: String,
@@ -64,6 +71,41 @@ impl Office {
         id: ApplicationId,
         signing: &LeaseSigning,
     ) -> Result<Lease, OfficeError> {
+        let command = self.signing_command(ctx, id, signing)?;
+        self.execute(ctx, &command)?
+            .into_iter()
+            .find_map(|event| match event.kind {
+                EventKind::LeaseSigned { lease, .. } => Some(*lease),
+                _ => None,
+            })
+            .ok_or_else(|| OfficeError::Failed("firma senza contratto".into()))
+    }
+
+    /// The lease [`Office::sign_lease`] would record now, and the command that records it:
+    /// checked by the rules of the case, nothing written.
+    pub fn preview_signing(
+        &self,
+        ctx: &Context,
+        id: ApplicationId,
+        signing: &LeaseSigning,
+    ) -> Result<SigningPreview, OfficeError> {
+        let command = self.signing_command(ctx, id, signing)?;
+        let after = self.store.dry_run(&command, ctx)?;
+        let lease = after
+            .contract
+            .and_then(|file| file.lease)
+            .ok_or_else(|| OfficeError::Failed("firma senza contratto".into()))?;
+        Ok(SigningPreview { command, lease })
+    }
+
+    /// The signature as a command: the rent the rules in force on the signing day give the
+    /// household and the dwelling, with their terms.
+    fn signing_command(
+        &self,
+        ctx: &Context,
+        id: ApplicationId,
+        signing: &LeaseSigning,
+    ) -> Result<Command, OfficeError> {
         let application = self
             .store
             .application(id)?
@@ -99,7 +141,7 @@ impl Office {
                 household_size: application.household.members().len(),
             },
         );
-        let command = Command::SignLease {
+        Ok(Command::SignLease {
             id,
             lease: Box::new(NewLease {
                 number: signing.number.clone(),
@@ -125,14 +167,7 @@ impl Office {
                     monthly: computation.rent,
                 },
             }),
-        };
-        self.execute(ctx, &command)?
-            .into_iter()
-            .find_map(|event| match event.kind {
-                EventKind::LeaseSigned { lease, .. } => Some(*lease),
-                _ => None,
-            })
-            .ok_or_else(|| OfficeError::Failed("firma senza contratto".into()))
+        })
     }
 
     /// The ISEE the tenant of application `id` supplied, on the lease until `valid_until`.

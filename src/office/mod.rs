@@ -57,7 +57,7 @@ pub use identity::Identity;
 pub use intake::{CallSaved, Imported, InterestedAdded};
 pub use lease::{
     ContractRow, ContractState, LeaseSigning, NO_RENT_RULES, ON_CONTRACT_READY, ON_SIGNING_BOOKED,
-    contract_ready_step, signing_step,
+    SigningPreview, contract_ready_step, signing_step,
 };
 pub use local::{Local, Serve};
 pub use news::News;

@@ -20,7 +20,7 @@ use super::{
     AgendaDay, Batch, BatchProgress, BundleExported, CallsOverview, InterestedAdded,
     InterestedPreview, InterestedTold, LeaseSigning, NextOffer, Office, OfficeError,
     OpeningPreview, OutboxView, PlacementView, PublicationPreview, RankingExport, RankingPublished,
-    RoundOpened, RoundView, Step, StepDone, StepPreview, StepsReport,
+    RoundOpened, RoundView, SigningPreview, Step, StepDone, StepPreview, StepsReport,
 };
 use crate::domain::fiscal_code::PersonFiscalCode;
 use crate::domain::interested::Interested;
@@ -220,8 +220,9 @@ pub enum Request {
         out_of_order: Option<String>,
         confirmed: bool,
     },
-    /// The signature of an assignee's lease, at the rent of the rules in force.
-    SignLease {
+    /// The lease an assignee's signature would record, at the rent of the rules in force, and
+    /// the command that records it: nothing written.
+    PreviewSigning {
         id: ApplicationId,
         signing: LeaseSigning,
     },
@@ -275,7 +276,7 @@ impl Request {
             Request::RentBatchCount { .. } => "rent_batch_count",
             Request::RentBatch(_) => "rent_batch",
             Request::CounterPayment { .. } => "counter_payment",
-            Request::SignLease { .. } => "sign_lease",
+            Request::PreviewSigning { .. } => "preview_signing",
             Request::PreviewOpening { .. } => "preview_opening",
             Request::OpenAssignment { .. } => "open_assignment",
             Request::MakeOffer { .. } => "make_offer",
@@ -318,7 +319,6 @@ impl Request {
                 | Request::ExportBundle { .. }
                 | Request::OpenAssignment { .. }
                 | Request::MakeOffer { .. }
-                | Request::SignLease { .. }
                 | Request::RentBatch(_)
                 | Request::CounterPayment { .. }
         )
@@ -373,7 +373,7 @@ pub enum Reply {
     RentBatchCount(Result<usize, OfficeError>),
     RentBatch(Result<RentBatchDone, OfficeError>),
     CounterPayment(Result<RentNotice, OfficeError>),
-    SignLease(Result<Lease, OfficeError>),
+    PreviewSigning(Result<SigningPreview, OfficeError>),
     PreviewOpening(Result<OpeningPreview, OfficeError>),
     OpenAssignment(Result<RoundOpened, OfficeError>),
     PreviewStep(Result<StepPreview, OfficeError>),
@@ -429,7 +429,7 @@ impl Reply {
             Request::RentBatchCount { .. } => Reply::RentBatchCount(Err(no())),
             Request::RentBatch(_) => Reply::RentBatch(Err(no())),
             Request::CounterPayment { .. } => Reply::CounterPayment(Err(no())),
-            Request::SignLease { .. } => Reply::SignLease(Err(no())),
+            Request::PreviewSigning { .. } => Reply::PreviewSigning(Err(no())),
             Request::PreviewOpening { .. } => Reply::PreviewOpening(Err(no())),
             Request::OpenAssignment { .. } => Reply::OpenAssignment(Err(no())),
             Request::MakeOffer { .. } => Reply::Execute(Err(no())),
@@ -539,8 +539,8 @@ impl Office {
                     .map_err(|e| OfficeError::Refused(e.to_string()))
                     .and_then(|nav| self.record_counter_payment(ctx, &nav, paid_on)),
             ),
-            Request::SignLease { id, signing } => {
-                Reply::SignLease(self.sign_lease(ctx, id, &signing))
+            Request::PreviewSigning { id, signing } => {
+                Reply::PreviewSigning(self.preview_signing(ctx, id, &signing))
             }
             Request::PreviewOpening {
                 call,

@@ -179,8 +179,34 @@ fn the_signature_records_the_lease_and_shows_its_rent_step_by_step() {
     console.char('f');
     console.typing("L-2025-001");
     insta::assert_snapshot!("contratti_firma_80x24", console.text());
+    // The lease shows, its rent computed step by step, before anything is recorded; No
+    // returns to the form as it was.
     console.save();
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Check(_))),
+        "{:?}",
+        form_error(&console)
+    );
+    insta::assert_snapshot!("contratti_firma_anteprima_80x24", console.text());
+    assert!(
+        console
+            .office
+            .contract_file(id)
+            .expect("file")
+            .and_then(|f| f.lease)
+            .is_none(),
+        "recorded before Yes"
+    );
+    console.char('n');
+    assert!(console.text().contains("L-2025-001"), "back to the form");
+    console.save().char('s');
     assert!(console.app.overlay.is_none(), "{:?}", form_error(&console));
+    assert!(
+        console.text().contains("contratto n. L-2025-001 della domanda"),
+        "{}",
+        console.text()
+    );
+    console.key(KeyCode::Enter);
     let lease = console
         .office
         .contract_file(id)

@@ -324,6 +324,21 @@ fn the_signature_prints_the_lease_and_the_lists_show_it() {
         "Bianchi Carla",
     ]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // The preview shows the lease the signature would record, and records nothing.
+    let mut preview_args = args.clone();
+    preview_args.push("--anteprima");
+    let preview = office.ok(&preview_args);
+    assert!(preview.contains("Contratto n. ERAP-2025/0042"), "{preview}");
+    assert!(
+        preview.contains("1. Canone oggettivo: 52 m² × 4,80 €/m² (zona media) = 249,60 €"),
+        "{preview}"
+    );
+    assert!(
+        preview.ends_with("Anteprima: nulla è stato scritto.\n"),
+        "{preview}"
+    );
+    let list = office.ok(&["contract", "list"]);
+    assert!(!list.contains("ERAP-2025/0042"), "{list}");
     let signed = office.ok(&args);
     let end = (rome_day(0) + chrono::Months::new(36))
         .format("%d/%m/%Y")

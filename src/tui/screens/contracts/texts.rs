@@ -91,6 +91,10 @@ pub const WHEN_HINT: &str = "gg/mm/aaaa hh:mm";
 pub const STARTS_HINT: &str = "vuoto: dalla firma";
 pub const SIGNATORY_HINT: &str = "vuoto: il responsabile";
 
+/// The window that shows the lease before its signature is recorded.
+pub const CHECK_SIGN: &str = "Contratto da firmare";
+pub const COMMIT_SIGN: &str = "registra la firma";
+
 pub fn signed_done(number: &str, protocol: &str, rent: &str) -> String {
     format!("contratto n. {number} della domanda {protocol} firmato: canone {rent} € al mese")
 }

@@ -10,7 +10,10 @@ use ratatui::text::Line;
 use super::forms::{self, Signing};
 use super::{APPOINTMENT, CONTRACTS_CHROME, ContractsScreen, READY, SIGN, texts};
 use crate::domain::Command;
-use crate::office::{ContractState, ON_CONTRACT_READY, OfficeError, Reply, Request};
+use crate::office::{
+    ContractState, ON_CONTRACT_READY, OfficeError, Reply, Request, SigningPreview,
+};
+use crate::tui::app::{CheckState, Overlay};
 use crate::tui::actions::Action;
 use crate::tui::context::{Change, Ctx, Ticket};
 use crate::tui::list::ListCursor;
@@ -106,7 +109,8 @@ impl Screen for ContractsScreen {
             protocol,
             signing,
         } = *signing;
-        let ticket = ctx.ask(Request::SignLease { id, signing });
+        // The lease is shown, with its rent computed, before the signature is recorded.
+        let ticket = ctx.ask(Request::PreviewSigning { id, signing });
         self.signing.set(ticket, protocol);
     }
 
@@ -129,23 +133,29 @@ impl Screen for ContractsScreen {
                 }
                 true
             }
-            Reply::SignLease(result) => {
+            Reply::PreviewSigning(result) => {
                 let Some(protocol) = self.signing.take(ticket) else {
                     return false;
                 };
                 match result {
-                    Ok(lease) => {
-                        ctx.close_form();
-                        ctx.ok(texts::signed_done(
-                            lease.number.as_str(),
-                            &protocol,
-                            &lease.rent.monthly.format_plain(),
-                        ));
-                        // The lease shows, with its rent computed, once the list is read again.
-                        self.lease = Some(lease.application);
-                        self.scroll = 0;
-                        ctx.after_step();
-                        ctx.refresh_applications(vec![lease.application], false);
+                    Ok(SigningPreview { command, lease }) => {
+                        let form = ctx.take_form();
+                        ctx.show(Overlay::Check(Box::new(CheckState {
+                            title: texts::CHECK_SIGN,
+                            lines: super::view::lease_lines(&lease)
+                                .into_iter()
+                                .map(|line| (line, false))
+                                .collect(),
+                            command,
+                            commit: texts::COMMIT_SIGN,
+                            done: texts::signed_done(
+                                lease.number.as_str(),
+                                &protocol,
+                                &lease.rent.monthly.format_plain(),
+                            ),
+                            warning: false,
+                            form,
+                        })));
                     }
                     Err(OfficeError::Refused(why)) => ctx.form_or_status_error(why),
                     Err(e) => ctx.form_or_status_error(e.to_string()),
