@@ -654,3 +654,35 @@ fn the_key_bar_dims_the_decisions_on_arrears_for_an_operatore() {
         ratatui::style::Color::DarkGray
     );
 }
+
+/// The case of a tenant with a signed lease takes their ISEE too, with the Canoni form.
+#[test]
+fn the_tenants_isee_is_recorded_from_the_case() {
+    let (mut console, ids) = console_with(|_, _| {}, ts(2025, 10, 5, 9, 0, 0));
+    console.app.open_case(ids[1], ScreenId::Rent);
+    console.settle();
+    assert_eq!(console.app.screen, ScreenId::Case);
+    console.char('I');
+    assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
+    console.typing("8.000,00").save();
+    assert!(console.app.overlay.is_none(), "the form closes once saved");
+    let isee = console
+        .store()
+        .contract_file(ids[1])
+        .expect("read")
+        .and_then(|f| f.lease)
+        .and_then(|l| l.isee)
+        .expect("on file");
+    assert_eq!(isee.isee.cents(), 800_000);
+    let screen = console.text();
+    assert!(screen.contains("ISEE di 8.000,00 € registrato"), "{screen}");
+    insta::assert_snapshot!("canoni_isee_scheda_80x24", screen);
+    // Where there is room, the «Contratto e canone» box shows it.
+    console.app.update(Msg::Resize(100, 40));
+    console.settle();
+    let tall = console.text();
+    assert!(
+        tall.contains("ISEE dell'inquilino 8.000,00 €, valido fino al 31/12/2025"),
+        "{tall}"
+    );
+}

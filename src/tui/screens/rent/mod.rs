@@ -23,7 +23,7 @@ use crate::tui::list::ListCursor;
 
 use super::{ScreenInfo, Tab};
 
-pub use forms::RentOutcome;
+pub use forms::{RentOutcome, isee as isee_form};
 
 /// Lines around the table: header, tabs, month line, amounts, pane tabs, rule, column titles,
 /// status, keys.
