@@ -47,9 +47,8 @@ pub fn required_role(request: &Request) -> Role {
             super::rent::RentBatchKind::Overdue | super::rent::RentBatchKind::Recompute { .. } => {
                 Role::Responsabile
             }
-            super::rent::RentBatchKind::Issue { .. } | super::rent::RentBatchKind::Remind { .. } => {
-                Role::Operatore
-            }
+            super::rent::RentBatchKind::Issue { .. }
+            | super::rent::RentBatchKind::Remind { .. } => Role::Operatore,
         },
         Request::CounterPayment { .. } => Role::Operatore,
         Request::PreviewOpening { .. } | Request::OpenAssignment { .. } => Role::Responsabile,

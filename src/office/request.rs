@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::access_log::Channel;
 use super::lease::ContractRow;
-use super::recompute::RecomputePreview;
 use super::reads::{Case, CaseVersion, RankingData, Row, Summary};
+use super::recompute::RecomputePreview;
 use super::rent::{
     ArrearsRow, LeaseAccount, RentBatch, RentBatchDone, RentBatchKind, RentMonthView, TenantAccount,
 };

@@ -367,7 +367,10 @@ fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
         .map(|r| r.id)
         .expect("a tenant in arrears");
     console.char('i');
-    assert!(console.app.screens.rent.ledger.is_some(), "the ledger opens under the form");
+    assert!(
+        console.app.screens.rent.ledger.is_some(),
+        "the ledger opens under the form"
+    );
     console.key(KeyCode::Right).key(KeyCode::Tab);
     console.typing("Lettera di licenziamento del 30/09/2025");
     insta::assert_snapshot!("canoni_incolpevole_modulo_80x24", console.text());
@@ -375,7 +378,9 @@ fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
     console.save();
     let lines = check_lines(&console);
     assert!(
-        lines.iter().any(|l| l.contains("riduzione dell'orario di lavoro")),
+        lines
+            .iter()
+            .any(|l| l.contains("riduzione dell'orario di lavoro")),
         "{lines:?}"
     );
     assert!(
@@ -541,7 +546,10 @@ fn the_tenants_isee_is_recorded_from_the_ledger_and_a_refusal_keeps_the_form() {
         ledger.contains("ISEE 12.500,00 € valido fino al 31/12/2025"),
         "{ledger}"
     );
-    assert!(ledger.contains("ISEE di 12.500,00 € registrato"), "{ledger}");
+    assert!(
+        ledger.contains("ISEE di 12.500,00 € registrato"),
+        "{ledger}"
+    );
     insta::assert_snapshot!("canoni_isee_80x24", ledger);
 }
 
@@ -607,7 +615,10 @@ fn the_yearly_update_is_listed_before_and_after_then_recorded_once_confirmed() {
         chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day")
     );
     assert_eq!(changed.history[0].band, "permanenza");
-    assert!(console.app.screens.rent.recompute.is_none(), "back to the month");
+    assert!(
+        console.app.screens.rent.recompute.is_none(),
+        "back to the month"
+    );
     let screen = console.text();
     assert!(screen.contains("fatti "), "{screen}");
     assert!(screen.contains("saltati 0"), "{screen}");
