@@ -102,3 +102,51 @@ fn row_lines(row: &RecomputeRow, tenant_width: usize, width: usize) -> [String; 
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ApplicationId;
+    use crate::domain::lease::RentFigures;
+    use crate::domain::money::Money;
+    use crate::office::RecomputePreview;
+
+    fn view(changed: usize, unchanged: usize) -> RecomputeView {
+        let row = |n: usize, unchanged: bool| RecomputeRow {
+            id: ApplicationId(n as u64),
+            protocol: format!("2024/{n:06}"),
+            tenant: format!("Inquilino {n}"),
+            band_before: "protezione".into(),
+            rent_before: Money::from_cents(4_000),
+            isee: None,
+            after: RentFigures {
+                version: "esempio".into(),
+                band: "accesso".into(),
+                steps: Vec::new(),
+                monthly: Money::from_cents(5_000),
+            },
+            unchanged,
+        };
+        RecomputeView {
+            preview: RecomputePreview {
+                from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day"),
+                version: "esempio".into(),
+                rows: (0..changed)
+                    .map(|n| row(n, false))
+                    .chain((0..unchanged).map(|n| row(changed + n, true)))
+                    .collect(),
+                not_started: 0,
+            },
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn the_list_scrolls_over_the_changed_leases_until_its_last_page_is_full() {
+        // 15 lines show 7 leases, two lines each.
+        assert_eq!(rows_shown(15), 7);
+        assert_eq!(last_offset(&view(12, 5), 15), 5, "the unchanged are not listed");
+        assert_eq!(last_offset(&view(3, 0), 15), 0, "a short list does not scroll");
+        assert_eq!(rows_shown(1), 1, "at least one lease shows");
+    }
+}
