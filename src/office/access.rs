@@ -39,12 +39,16 @@ pub fn required_role(request: &Request) -> Role {
         | Request::Arrears { .. }
         | Request::TenantAccount { .. }
         | Request::LeaseAccount { .. }
-        | Request::RentBatchCount { .. } => Role::Consultazione,
+        | Request::RentBatchCount { .. }
+        | Request::RecomputePreview { .. } => Role::Consultazione,
         // Notices, reminders and payments are the office's; flagging arrears after the
-        // overdue messages is the responsabile's.
+        // overdue messages, and the rent's yearly update, are the responsabile's.
         Request::RentBatch(kind) => match kind {
-            super::rent::RentBatchKind::Overdue => Role::Responsabile,
-            _ => Role::Operatore,
+            super::rent::RentBatchKind::Overdue | super::rent::RentBatchKind::Recompute { .. } => {
+                Role::Responsabile
+            }
+            super::rent::RentBatchKind::Issue { .. }
+            | super::rent::RentBatchKind::Remind { .. } => Role::Operatore,
         },
         Request::CounterPayment { .. } => Role::Operatore,
         Request::PreviewOpening { .. } | Request::OpenAssignment { .. } => Role::Responsabile,
@@ -189,5 +193,32 @@ pub fn offer_role(out_of_order: Option<&str>) -> Role {
         Role::Responsabile
     } else {
         Role::Operatore
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::office::RentBatchKind;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_yearly_update_is_read_by_anyone_and_recorded_by_the_responsabile() {
+        let from = NaiveDate::from_ymd_opt(2026, 1, 1).expect("day");
+        assert_eq!(
+            required_role(&Request::RecomputePreview { from }),
+            Role::Consultazione
+        );
+        assert_eq!(
+            required_role(&Request::RentBatch(RentBatchKind::Recompute { from })),
+            Role::Responsabile
+        );
+        assert_eq!(
+            required_role(&Request::RentBatchCount {
+                kind: RentBatchKind::Recompute { from },
+                day: from,
+            }),
+            Role::Consultazione
+        );
     }
 }

@@ -48,6 +48,9 @@ pub struct TenantAccount {
     pub notices: Vec<RentNotice>,
     pub ledger: Ledger,
     pub tenancy: Option<Tenancy>,
+    /// The ISEE on file for the rent's yearly update, if the tenant supplied one.
+    #[serde(default)]
+    pub isee: Option<crate::domain::lease::TenantIsee>,
 }
 
 /// One line of the arrears list.
@@ -191,6 +194,11 @@ impl Office {
             ledger: Ledger::of(&notices, today),
             notices,
             tenancy: self.store.tenancy(id)?,
+            isee: self
+                .store
+                .contract_file(id)?
+                .and_then(|file| file.lease)
+                .and_then(|lease| lease.isee),
         })
     }
 
@@ -462,6 +470,8 @@ pub enum RentBatchKind {
     Remind { days: u32 },
     /// The message to every notice past due, then the arrears flagged.
     Overdue,
+    /// The yearly update: every lease's new rent from `from` recorded.
+    Recompute { from: NaiveDate },
 }
 
 /// How a rent batch ended, with the tenancies flagged for decadenza after the overdue one.
@@ -630,6 +640,7 @@ impl Office {
             }
             RentBatchKind::Remind { days } => self.rent_due_soon(today, days)?.len(),
             RentBatchKind::Overdue => self.rent_overdue_untold(today)?.len(),
+            RentBatchKind::Recompute { from } => self.recompute_preview(from)?.changed().count(),
         })
     }
 
@@ -657,6 +668,10 @@ impl Office {
                     flagged: flagged.len(),
                 }
             }
+            RentBatchKind::Recompute { from } => RentBatchDone {
+                batch: self.recompute_commit(ctx, from, stop, progress)?,
+                flagged: 0,
+            },
         })
     }
 }

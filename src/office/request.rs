@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::access_log::Channel;
 use super::lease::ContractRow;
 use super::reads::{Case, CaseVersion, RankingData, Row, Summary};
+use super::recompute::RecomputePreview;
 use super::rent::{
     ArrearsRow, LeaseAccount, RentBatch, RentBatchDone, RentBatchKind, RentMonthView, TenantAccount,
 };
@@ -146,6 +147,10 @@ pub enum Request {
         kind: RentBatchKind,
         day: NaiveDate,
     },
+    /// Every signed lease's rent before and after the yearly update from `from`.
+    RecomputePreview {
+        from: NaiveDate,
+    },
     // ---- previews: nothing is written ----
     PreviewStep(Step),
     PreviewInterested {
@@ -274,6 +279,7 @@ impl Request {
             Request::TenantAccount { .. } => "tenant_account",
             Request::LeaseAccount { .. } => "lease_account",
             Request::RentBatchCount { .. } => "rent_batch_count",
+            Request::RecomputePreview { .. } => "recompute_preview",
             Request::RentBatch(_) => "rent_batch",
             Request::CounterPayment { .. } => "counter_payment",
             Request::PreviewSigning { .. } => "preview_signing",
@@ -371,6 +377,7 @@ pub enum Reply {
     TenantAccount(Result<TenantAccount, OfficeError>),
     LeaseAccount(Result<Option<LeaseAccount>, OfficeError>),
     RentBatchCount(Result<usize, OfficeError>),
+    RecomputePreview(Result<RecomputePreview, OfficeError>),
     RentBatch(Result<RentBatchDone, OfficeError>),
     CounterPayment(Result<RentNotice, OfficeError>),
     PreviewSigning(Result<SigningPreview, OfficeError>),
@@ -427,6 +434,7 @@ impl Reply {
             Request::TenantAccount { .. } => Reply::TenantAccount(Err(no())),
             Request::LeaseAccount { .. } => Reply::LeaseAccount(Err(no())),
             Request::RentBatchCount { .. } => Reply::RentBatchCount(Err(no())),
+            Request::RecomputePreview { .. } => Reply::RecomputePreview(Err(no())),
             Request::RentBatch(_) => Reply::RentBatch(Err(no())),
             Request::CounterPayment { .. } => Reply::CounterPayment(Err(no())),
             Request::PreviewSigning { .. } => Reply::PreviewSigning(Err(no())),
@@ -528,6 +536,9 @@ impl Office {
             Request::LeaseAccount { id, day } => Reply::LeaseAccount(self.lease_account(id, day)),
             Request::RentBatchCount { kind, day } => {
                 Reply::RentBatchCount(self.rent_batch_count(kind, day))
+            }
+            Request::RecomputePreview { from } => {
+                Reply::RecomputePreview(self.recompute_preview(from))
             }
             Request::RentBatch(kind) => {
                 Reply::RentBatch(self.run_rent_batch(ctx, kind, stop, &mut |batch| {

@@ -199,7 +199,11 @@ pub fn role_needed(action: Action) -> crate::domain::roles::Role {
         | "pubblica_definitiva"
         | "apri_assegnazione"
         | "escludi_candidato"
-        | "decreto" => Role::Responsabile,
+        | "decreto"
+        | "sollecito"
+        | "morosita_incolpevole"
+        | "piano_rientro"
+        | "aggiorna_canoni" => Role::Responsabile,
         "protocolla"
         | "avvia_istruttoria"
         | "sollecita_pagamento"
@@ -230,7 +234,11 @@ pub fn role_needed(action: Action) -> crate::domain::roles::Role {
         | "stato_alloggio"
         | "proponi"
         | "risposta"
-        | "diffida" => Role::Operatore,
+        | "diffida"
+        | "emetti_mese"
+        | "promemoria"
+        | "pagato_sportello"
+        | "isee_inquilino" => Role::Operatore,
         _ => Role::Consultazione,
     }
 }

@@ -3,13 +3,16 @@
 //! its count is confirmed with the progress bar running, reminders within the days chosen, the
 //! overdue told with the arrears flagged and listed longest first, a tenant's ledger, a counter
 //! payment, the months changed with the arrows, and the month following a commit made
-//! elsewhere.
+//! elsewhere; from the arrears or the ledger, morosità incolpevole and a repayment plan each
+//! checked before they commit, the tenant's ISEE, and the yearly update listed before and
+//! after then recorded; a refusal keeps what the form holds.
 
 use std::sync::atomic::AtomicBool;
 
 use crate::common;
 
-use alloggi::domain::rent::{Month, PaymentChannel};
+use alloggi::domain::rent::{InnocentCause, Month, PaymentChannel};
+use alloggi::domain::roles::Role;
 use alloggi::domain::time::Timestamp;
 use alloggi::domain::{ApplicationId, Context};
 use alloggi::messages::outbox::OutboxTab;
@@ -316,4 +319,381 @@ fn the_month_follows_a_payment_recorded_elsewhere() {
     let screen = console.text();
     assert!(screen.contains("1 pagati"), "{screen}");
     assert!(screen.contains("sportello 04/10"), "{screen}");
+}
+
+/// Both tenants three months behind on 20 December 2025, the console on the arrears.
+fn in_arrears() -> (Console, Vec<ApplicationId>) {
+    let (mut console, ids) = console_with(
+        |office, _| {
+            for m in ["2025-10", "2025-11", "2025-12"] {
+                issue(office, m);
+            }
+        },
+        ts(2025, 12, 20, 9, 0, 0),
+    );
+    console.char('M');
+    (console, ids)
+}
+
+fn check_lines(console: &Console) -> Vec<String> {
+    match &console.app.overlay {
+        Some(Overlay::Check(check)) => check.lines.iter().map(|(l, _)| l.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn form_error(console: &Console) -> Option<String> {
+    match &console.app.overlay {
+        Some(Overlay::Form { form, .. }) => form.error.clone(),
+        _ => None,
+    }
+}
+
+fn form_value(console: &Console, field: usize) -> Option<String> {
+    match &console.app.overlay {
+        Some(Overlay::Form { form, .. }) => Some(form.value(field).to_string()),
+        _ => None,
+    }
+}
+
+#[test]
+fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
+    let (mut console, _) = in_arrears();
+    let id = console
+        .app
+        .screens
+        .rent
+        .selected_arrears()
+        .map(|r| r.id)
+        .expect("a tenant in arrears");
+    console.char('i');
+    assert!(
+        console.app.screens.rent.ledger.is_some(),
+        "the ledger opens under the form"
+    );
+    console.key(KeyCode::Right).key(KeyCode::Tab);
+    console.typing("Lettera di licenziamento del 30/09/2025");
+    insta::assert_snapshot!("canoni_incolpevole_modulo_80x24", console.text());
+
+    console.save();
+    let lines = check_lines(&console);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("riduzione dell'orario di lavoro")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("decadenza non parte")),
+        "{lines:?}"
+    );
+    insta::assert_snapshot!("canoni_incolpevole_verifica_80x24", console.text());
+    let tenancy = console.store().tenancy(id).expect("read");
+    assert!(
+        tenancy.and_then(|t| t.innocent).is_none(),
+        "nothing written before the check is confirmed"
+    );
+
+    console.char('s');
+    let innocent = console
+        .store()
+        .tenancy(id)
+        .expect("read")
+        .and_then(|t| t.innocent)
+        .expect("recorded");
+    assert_eq!(innocent.cause, InnocentCause::RiduzioneOrario);
+    assert_eq!(innocent.evidence, "Lettera di licenziamento del 30/09/2025");
+    assert_eq!(innocent.recorded_by, "mrossi");
+    let ledger = console.text();
+    assert!(
+        ledger.contains("Decadenza sospesa: morosità incolpevole"),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("morosità incolpevole di De Luca Gabriella riconosciuta"),
+        "{ledger}"
+    );
+    insta::assert_snapshot!("canoni_incolpevole_fatto_80x24", ledger);
+
+    // Again: the office refuses, and the form comes back as typed with the reason.
+    console
+        .char('i')
+        .key(KeyCode::Tab)
+        .typing("Altro documento")
+        .save()
+        .char('s');
+    let refused = form_error(&console).expect("the form is back with the refusal");
+    assert!(refused.contains("già riconosciuta"), "{refused}");
+    assert_eq!(form_value(&console, 2).as_deref(), Some("Altro documento"));
+}
+
+#[test]
+fn a_repayment_plan_is_agreed_after_its_check_and_a_refusal_keeps_the_form() {
+    let (mut console, _) = in_arrears();
+    let id = console
+        .app
+        .screens
+        .rent
+        .selected_arrears()
+        .map(|r| r.id)
+        .expect("a tenant in arrears");
+    console.char('r');
+    assert_eq!(
+        form_value(&console, 2).as_deref(),
+        Some("2026-01"),
+        "the month after the last notice"
+    );
+    // One instalment is no plan: the office says so, under the form as typed.
+    console.typing("1").save();
+    console.char('s');
+    let refused = form_error(&console).expect("the form is back with the refusal");
+    assert!(refused.contains("da 2 a 60"), "{refused}");
+    assert_eq!(form_value(&console, 1).as_deref(), Some("1"));
+    assert!(
+        console
+            .store()
+            .tenancy(id)
+            .expect("read")
+            .and_then(|t| t.plan)
+            .is_none()
+    );
+    insta::assert_snapshot!("canoni_piano_rifiutato_80x24", console.text());
+
+    console.key(KeyCode::Backspace).typing("3").save();
+    let lines = check_lines(&console);
+    assert!(
+        lines.iter().any(|l| l.contains("120,00 € (3 avvisi")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("3 rate da 40,00 €") && l.contains("gennaio 2026")),
+        "{lines:?}"
+    );
+    insta::assert_snapshot!("canoni_piano_verifica_80x24", console.text());
+
+    console.char('s');
+    let plan = console
+        .store()
+        .tenancy(id)
+        .expect("read")
+        .and_then(|t| t.plan)
+        .expect("agreed");
+    assert_eq!(plan.instalments, 3);
+    assert_eq!(plan.from, month("2026-01"));
+    assert_eq!(plan.total.cents(), 12_000);
+    let ledger = console.text();
+    assert!(
+        ledger.contains("Piano di rientro: 3 rate da 40,00 € dal gennaio 2026"),
+        "{ledger}"
+    );
+    assert!(ledger.contains("in piano di rientro"), "{ledger}");
+    insta::assert_snapshot!("canoni_piano_fatto_80x24", ledger);
+}
+
+#[test]
+fn the_tenants_isee_is_recorded_from_the_ledger_and_a_refusal_keeps_the_form() {
+    let (mut console, ids) = console_with(
+        |office, _| issue(office, "2025-10"),
+        ts(2025, 10, 5, 9, 0, 0),
+    );
+    console.key(KeyCode::Enter);
+    assert!(
+        console.text().contains("ISEE non presentato"),
+        "{}",
+        console.text()
+    );
+    console.char('I');
+    assert_eq!(form_value(&console, 2).as_deref(), Some("31/12/2025"));
+    // Not an amount: said by the field, nothing sent.
+    console.typing("dodici").save();
+    assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
+    for _ in 0.."dodici".len() {
+        console.key(KeyCode::Backspace);
+    }
+    // An attestation already expired: the office refuses, the form keeps both values.
+    console.typing("12.500,00").key(KeyCode::Tab);
+    for _ in 0.."31/12/2025".len() {
+        console.key(KeyCode::Backspace);
+    }
+    console.typing("30/09/2025").save();
+    let refused = form_error(&console).expect("refused under the form");
+    assert!(refused.contains("scaduta"), "{refused}");
+    assert_eq!(form_value(&console, 1).as_deref(), Some("12.500,00"));
+    assert_eq!(form_value(&console, 2).as_deref(), Some("30/09/2025"));
+    insta::assert_snapshot!("canoni_isee_rifiutato_80x24", console.text());
+
+    for _ in 0.."30/09/2025".len() {
+        console.key(KeyCode::Backspace);
+    }
+    console.typing("31/12/2025").save();
+    assert!(console.app.overlay.is_none(), "the form closes once saved");
+    let isee = console
+        .store()
+        .contract_file(ids[0])
+        .expect("read")
+        .and_then(|f| f.lease)
+        .and_then(|l| l.isee)
+        .expect("on file");
+    assert_eq!(isee.isee.cents(), 1_250_000);
+    assert_eq!(
+        isee.valid_until,
+        chrono::NaiveDate::from_ymd_opt(2025, 12, 31).expect("day")
+    );
+    let ledger = console.text();
+    assert!(
+        ledger.contains("ISEE 12.500,00 € valido fino al 31/12/2025"),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("ISEE di 12.500,00 € registrato"),
+        "{ledger}"
+    );
+    insta::assert_snapshot!("canoni_isee_80x24", ledger);
+}
+
+#[test]
+fn the_yearly_update_is_listed_before_and_after_then_recorded_once_confirmed() {
+    let (mut console, ids) = console_with(
+        |office, ids| {
+            office
+                .record_tenant_isee(
+                    &Context::new("mrossi", ts(2025, 12, 1, 9, 0, 0)),
+                    ids[0],
+                    alloggi::domain::money::Money::from_cents(2_500_000),
+                    chrono::NaiveDate::from_ymd_opt(2026, 12, 31).expect("day"),
+                )
+                .expect("ISEE on file");
+        },
+        ts(2025, 12, 20, 9, 0, 0),
+    );
+    let lease = |console: &Console, id| {
+        console
+            .store()
+            .contract_file(id)
+            .expect("read")
+            .and_then(|f| f.lease)
+            .expect("signed")
+    };
+    console.char('a');
+    assert_eq!(form_value(&console, 0).as_deref(), Some("01/12/2025"));
+    // No rules in force that day: the office says so, the form keeps the day.
+    for _ in 0.."01/12/2025".len() {
+        console.key(KeyCode::Backspace);
+    }
+    console.typing("01/01/2024").save();
+    let refused = form_error(&console).expect("refused under the form");
+    assert_eq!(form_value(&console, 0).as_deref(), Some("01/01/2024"));
+    assert!(!refused.is_empty());
+
+    for _ in 0.."01/01/2024".len() {
+        console.key(KeyCode::Backspace);
+    }
+    console.typing("01/01/2026").save();
+    let preview = console.text();
+    assert!(
+        preview.contains("Aggiornamento dei canoni dal 01/01/2026"),
+        "{preview}"
+    );
+    assert!(preview.contains("ISEE 25.000,00 €"), "{preview}");
+    assert!(preview.contains("→ permanenza"), "{preview}");
+    insta::assert_snapshot!("canoni_aggiornamento_80x24", preview);
+    assert!(
+        lease(&console, ids[0]).history.is_empty(),
+        "the list writes nothing"
+    );
+
+    console.char('a');
+    let asked = question(&console).expect("asked first");
+    assert!(asked.contains("dal 01/01/2026"), "{asked}");
+    console.char('s');
+    let changed = lease(&console, ids[0]);
+    assert_eq!(changed.history.len(), 1);
+    assert_eq!(
+        changed.history[0].on,
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day")
+    );
+    assert_eq!(changed.history[0].band, "permanenza");
+    assert!(
+        console.app.screens.rent.recompute.is_none(),
+        "back to the month"
+    );
+    let screen = console.text();
+    assert!(screen.contains("fatti "), "{screen}");
+    assert!(screen.contains("saltati 0"), "{screen}");
+
+    // Once recorded, the same update has nothing left to change; the form offers the day
+    // last listed.
+    console.char('a');
+    assert_eq!(form_value(&console, 0).as_deref(), Some("01/01/2026"));
+    console.save();
+    assert!(
+        console.text().contains("0 canoni da cambiare"),
+        "{}",
+        console.text()
+    );
+    console.char('a');
+    assert!(question(&console).is_none(), "nothing to ask");
+}
+
+/// An operatore records the ISEE; what suspends the decadenza is the responsabile's: the key
+/// bar dims it beforehand.
+#[test]
+fn the_key_bar_dims_the_decisions_on_arrears_for_an_operatore() {
+    let (mut console, _) = in_arrears();
+    let colour_of = |console: &Console, text: &str| {
+        let buffer = console.buffer();
+        let last = buffer.area.height - 1;
+        let line: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, last)].symbol().to_string())
+            .collect();
+        let at = line.find(text).expect("in the key bar");
+        let column = line[..at].chars().count() as u16;
+        buffer[(column, last)].fg
+    };
+    console.app.role = Some(Role::Operatore);
+    for step in ["i incolpevole", "r piano rientro", "m sollecito"] {
+        assert_eq!(
+            colour_of(&console, step),
+            ratatui::style::Color::DarkGray,
+            "{step}"
+        );
+    }
+    assert_ne!(
+        colour_of(&console, "I ISEE"),
+        ratatui::style::Color::DarkGray
+    );
+}
+
+/// The case of a tenant with a signed lease takes their ISEE too, with the Canoni form.
+#[test]
+fn the_tenants_isee_is_recorded_from_the_case() {
+    let (mut console, ids) = console_with(|_, _| {}, ts(2025, 10, 5, 9, 0, 0));
+    console.app.open_case(ids[1], ScreenId::Rent);
+    console.settle();
+    assert_eq!(console.app.screen, ScreenId::Case);
+    console.char('I');
+    assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
+    console.typing("8.000,00").save();
+    assert!(console.app.overlay.is_none(), "the form closes once saved");
+    let isee = console
+        .store()
+        .contract_file(ids[1])
+        .expect("read")
+        .and_then(|f| f.lease)
+        .and_then(|l| l.isee)
+        .expect("on file");
+    assert_eq!(isee.isee.cents(), 800_000);
+    let screen = console.text();
+    assert!(screen.contains("ISEE di 8.000,00 € registrato"), "{screen}");
+    insta::assert_snapshot!("canoni_isee_scheda_80x24", screen);
+    // Where there is room, the «Contratto e canone» box shows it.
+    console.app.update(Msg::Resize(100, 40));
+    console.settle();
+    let tall = console.text();
+    assert!(
+        tall.contains("ISEE dell'inquilino 8.000,00 €, valido fino al 31/12/2025"),
+        "{tall}"
+    );
 }

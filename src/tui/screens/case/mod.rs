@@ -120,6 +120,7 @@ impl CaseScreen {
         tab: Tab::Under(ScreenId::Inbox),
         // In the key bar's order.
         actions: &[
+            Action::Screen(crate::tui::screens::rent::ISEE),
             Action::Screen(REGISTER),
             Action::Screen(START_REVIEW),
             Action::Screen(REQUEST_INTEGRATION),

@@ -503,6 +503,11 @@ pub fn lease_flagged(on: &str, months: u32) -> String {
 pub fn lease_suspended(why: &str) -> String {
     format!("Decadenza sospesa: {why}")
 }
+pub fn lease_isee(isee: &str, until: &str) -> String {
+    format!("ISEE dell'inquilino {isee}, valido fino al {until}: vale per l'aggiornamento del canone")
+}
+pub const LEASE_NO_ISEE: &str =
+    "ISEE dell'inquilino non presentato: all'aggiornamento, canone oggettivo";
 pub fn steps_elsewhere(n: usize) -> String {
     format!("calcolo in {n} passaggi su Contratti")
 }

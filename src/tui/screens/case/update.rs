@@ -20,10 +20,11 @@ use crate::tui::actions::{
     ADMIT, Action, BOOK_APPOINTMENT, EXCLUDE, REGISTER, REMIND_FEE, SEND_MESSAGE, START_REVIEW,
 };
 use crate::office::{ON_REGISTER, Reply};
-use crate::tui::context::{Change, Ctx, Ticket};
+use crate::tui::context::{Change, Ctx, Report, Ticket};
 use crate::messages::fitting::Standing;
 use crate::tui::messaging::Target;
 use crate::tui::screens::agenda::{self, AgendaOutcome};
+use crate::tui::screens::rent;
 use crate::tui::screens::{Back, Screen};
 use crate::tui::view::View;
 
@@ -102,6 +103,14 @@ impl Screen for CaseScreen {
             WITHDRAW_NOTICE => Some(decisions::withdraw_notice(id)),
             EDIT_CONTACT => Some(forms::contact(id, &app.contact)),
             ADD_MEMBER => Some(forms::member(id)),
+            // The field, not `lease_of`: the case is borrowed for the match.
+            rent::ISEE => self.lease.as_ref().filter(|l| l.lease.application == id).map(|lease| {
+                let protocol = app
+                    .protocol
+                    .as_ref()
+                    .map_or_else(|| id.to_string(), ToString::to_string);
+                rent::isee_form(&lease.account, &app.applicant_name(), &protocol, ctx.today())
+            }),
             _ => None,
         };
         if let Some(form) = form {
@@ -171,6 +180,8 @@ impl Screen for CaseScreen {
                     && app.fee.as_ref().is_some_and(|f| !f.is_late(view.today()))
             }
             BOOK_APPOINTMENT | SEND_MESSAGE => true,
+            // The tenant's ISEE, for the rent's yearly update, once the lease is signed.
+            rent::ISEE => self.lease_of(app.id).is_some(),
             _ => false,
         }
     }
@@ -184,6 +195,16 @@ impl Screen for CaseScreen {
     }
 
     fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
+        // The tenant's ISEE, the same form as on Canoni.
+        let outcome = match outcome.downcast::<rent::RentOutcome>() {
+            Ok(outcome) => {
+                if let rent::RentOutcome::Execute { command, done } = *outcome {
+                    ctx.execute(command, Report::form(done));
+                }
+                return;
+            }
+            Err(outcome) => outcome,
+        };
         let outcome = match outcome.downcast::<ScoreOutcome>() {
             Ok(outcome) => return self.on_score_form(*outcome, ctx),
             Err(outcome) => outcome,

@@ -267,6 +267,16 @@ fn draw_lease(frame: &mut Frame, area: Rect, sheet: &Sheet, lease: &LeaseAccount
             Style::default(),
         ));
     }
+    // What the next yearly update follows, where there is room for it.
+    lines.push(line(
+        match &l.isee {
+            Some(isee) => {
+                texts::lease_isee(&isee.isee.to_string(), &format_date(isee.valid_until))
+            }
+            None => texts::LEASE_NO_ISEE.to_string(),
+        },
+        theme.dim(),
+    ));
     lines.truncate(room);
     let [boxed_area, rest] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 2),

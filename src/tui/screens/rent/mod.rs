@@ -1,16 +1,21 @@
 //! Canoni: a month of rent at a time (the arrows change it), its notices with where each
 //! stands and the month's counts and amounts; the arrears list, the longest first; a tenant's
 //! ledger; the batches that issue the month, remind before the due day and tell the overdue,
-//! each counted and confirmed first, then run with a progress bar; a counter payment.
+//! each counted and confirmed first, then run with a progress bar; a counter payment; the
+//! office's decisions on a tenant's arrears (morosità incolpevole, a repayment plan) and their
+//! ISEE, from the ledger; the rent's yearly update, listed before and after, then confirmed.
 
 mod forms;
+mod recompute;
 mod texts;
 mod update;
 mod view;
 
 use crate::domain::ApplicationId;
 use crate::domain::rent::Month;
-use crate::office::{ArrearsRow, RentBatchKind, RentMonthRow, RentMonthView, TenantAccount};
+use crate::office::{
+    ArrearsRow, RecomputePreview, RentBatchKind, RentMonthRow, RentMonthView, TenantAccount,
+};
 use crate::tui::actions::{Action, ScreenAction};
 use crate::tui::context::Awaiting;
 use crate::tui::keymap::Context;
@@ -18,7 +23,7 @@ use crate::tui::list::ListCursor;
 
 use super::{ScreenInfo, Tab};
 
-pub use forms::RentOutcome;
+pub use forms::{RentOutcome, isee as isee_form};
 
 /// Lines around the table: header, tabs, month line, amounts, pane tabs, rule, column titles,
 /// status, keys.
@@ -32,6 +37,10 @@ pub const ISSUE: ScreenAction = ScreenAction::new("emetti_mese", texts::ISSUE);
 pub const REMIND: ScreenAction = ScreenAction::new("promemoria", texts::REMIND);
 pub const OVERDUE: ScreenAction = ScreenAction::new("sollecito", texts::OVERDUE);
 pub const COUNTER: ScreenAction = ScreenAction::new("pagato_sportello", texts::COUNTER);
+pub const INNOCENT: ScreenAction = ScreenAction::new("morosita_incolpevole", texts::INNOCENT);
+pub const PLAN: ScreenAction = ScreenAction::new("piano_rientro", texts::PLAN);
+pub const ISEE: ScreenAction = ScreenAction::new("isee_inquilino", texts::ISEE);
+pub const RECOMPUTE: ScreenAction = ScreenAction::new("aggiorna_canoni", texts::RECOMPUTE);
 
 impl RentScreen {
     pub const INFO: ScreenInfo = ScreenInfo {
@@ -50,6 +59,10 @@ impl RentScreen {
             Action::Screen(REMIND),
             Action::Screen(OVERDUE),
             Action::Screen(COUNTER),
+            Action::Screen(INNOCENT),
+            Action::Screen(PLAN),
+            Action::Screen(ISEE),
+            Action::Screen(RECOMPUTE),
         ],
         help_contexts: &[Context::Form, Context::Confirm],
     };
@@ -61,6 +74,21 @@ pub enum Pane {
     #[default]
     Month,
     Arrears,
+}
+
+/// What a key pressed on a list does once the tenant's ledger it opens is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerForm {
+    Innocent,
+    Plan,
+    Isee,
+}
+
+/// The yearly update's before → after list, scrolled by rows.
+#[derive(Debug)]
+pub struct RecomputeView {
+    pub preview: RecomputePreview,
+    pub offset: usize,
 }
 
 /// The month shown, its notices and the arrears as last read, and the ledger open.
@@ -76,9 +104,15 @@ pub struct RentScreen {
     pub arrears_list: ListCursor,
     /// The ledger open: the tenant's account with their name and protocol.
     pub ledger: Option<(TenantAccount, String, String)>,
+    /// The yearly update shown before it is recorded.
+    pub recompute: Option<RecomputeView>,
+    /// The day of the yearly update last listed: its form offers it again.
+    recompute_from: Option<chrono::NaiveDate>,
     reading: Awaiting<()>,
     reading_arrears: Awaiting<()>,
-    opening: Awaiting<(String, String)>,
+    /// The ledger asked for: tenant, protocol, and the form to open over it once in.
+    opening: Awaiting<(String, String, Option<LedgerForm>)>,
+    previewing: Awaiting<()>,
     counting: Awaiting<RentBatchKind>,
     paying: Awaiting<(String, String)>,
 }

@@ -154,3 +154,115 @@ pub const FIELD_PAID_ON: &str = "Pagato il";
 pub fn counter_done(month: &str, tenant: &str) -> String {
     format!("pagamento di {month} di {tenant} registrato: pagoPA ne sarà informato")
 }
+
+// The office's decisions on arrears, the tenant's ISEE, the yearly update.
+pub const INNOCENT: &str = "incolpevole";
+pub const PLAN: &str = "piano rientro";
+pub const ISEE: &str = "ISEE";
+pub const RECOMPUTE: &str = "aggiorna canoni";
+
+pub const FIELD_TENANT: &str = "Inquilino";
+pub fn tenant_choice(name: &str, protocol: &str) -> String {
+    format!("{name} · domanda {protocol}")
+}
+
+pub const FORM_INNOCENT: &str = "Morosità incolpevole";
+pub const FIELD_CAUSE: &str = "Causa";
+pub const FIELD_EVIDENCE: &str = "Documenti";
+pub const CAUSE_UNKNOWN: &str = "scegliere una delle cause";
+pub const COMMIT_INNOCENT: &str = "riconosci";
+pub fn innocent_what(tenant: &str, protocol: &str, cause: &str) -> String {
+    format!("Riconoscere incolpevole la morosità di {tenant} (domanda {protocol}): {cause}.")
+}
+pub fn innocent_evidence(evidence: &str) -> String {
+    format!("Documenti che la provano: {evidence}")
+}
+pub fn innocent_effect(months: u32, arrears: &str) -> String {
+    format!(
+        "La procedura di decadenza non parte per questo arretrato ({}, {arrears}); il debito resta.",
+        plural(months as usize, "mese", "mesi")
+    )
+}
+pub fn innocent_done(tenant: &str) -> String {
+    format!("morosità incolpevole di {tenant} riconosciuta: decadenza sospesa")
+}
+
+pub const FORM_PLAN: &str = "Piano di rientro";
+pub const FIELD_INSTALMENTS: &str = "Numero di rate";
+pub const FIELD_FROM_MONTH: &str = "Dal mese (aaaa-mm)";
+pub const INSTALMENTS_NUMBER: &str = "un numero intero di rate";
+pub const COMMIT_PLAN: &str = "concorda il piano";
+pub fn plan_what(tenant: &str, total: &str, months: &str, count: usize) -> String {
+    if count == 0 {
+        format!("{tenant}: nessun avviso scaduto oggi da rateizzare.")
+    } else {
+        format!(
+            "Arretrato scaduto di {tenant}: {total} ({}, {months}).",
+            plural(count, "avviso", "avvisi")
+        )
+    }
+}
+pub fn plan_instalments(count: u8, instalment: &str, from: &str) -> String {
+    format!(
+        "{count} rate da {instalment} (l'ultima col resto), aggiunte agli avvisi da {from} in poi."
+    )
+}
+pub const PLAN_RESCHEDULED: &str =
+    "Gli avvisi scaduti passano nel piano e le loro posizioni su pagoPA saranno annullate.";
+pub const PLAN_SUSPENDS: &str = "La decadenza resta sospesa finché il piano è in corso.";
+pub fn plan_done(tenant: &str, count: u8, from: &str) -> String {
+    format!("piano di rientro di {tenant} in {count} rate da {from} concordato")
+}
+
+pub const FORM_ISEE: &str = "ISEE dell'inquilino";
+pub const FIELD_ISEE: &str = "ISEE (€)";
+pub const FIELD_VALID_UNTIL: &str = "Valida fino al";
+pub fn isee_done(isee: &str, until: &str) -> String {
+    format!("ISEE di {isee} registrato, valido fino al {until}")
+}
+pub fn isee_line(isee: &str, until: &str) -> String {
+    format!("ISEE {isee} valido fino al {until}")
+}
+pub const NO_ISEE: &str = "ISEE non presentato: all'aggiornamento, canone oggettivo";
+
+pub const FORM_RECOMPUTE: &str = "Aggiornamento annuale dei canoni";
+pub const FIELD_RECOMPUTE_FROM: &str = "Dal giorno";
+pub fn recompute_title(from: &str, version: &str) -> String {
+    format!("Aggiornamento dei canoni dal {from} · tabella {version}")
+}
+pub fn recompute_counts(changed: usize, unchanged: usize, not_started: usize) -> String {
+    let mut text = format!(
+        "{} · {}",
+        plural(changed, "canone da cambiare", "canoni da cambiare"),
+        plural(unchanged, "invariato", "invariati")
+    );
+    if not_started > 0 {
+        text.push_str(&format!(
+            " · {} con decorrenza successiva",
+            plural(not_started, "contratto", "contratti")
+        ));
+    }
+    text
+}
+pub const RECOMPUTE_COLUMNS: [&str; 3] = ["Protocollo", "Inquilino", "Canone prima → dopo"];
+/// The band before → after, and what the new rent follows: the ISEE on file, or none (the
+/// rules then name the band after its absence).
+pub fn recompute_why(band_before: &str, band_after: &str, isee: Option<&str>) -> String {
+    let why = match isee {
+        Some(isee) => format!("ISEE {isee}"),
+        None => "canone oggettivo".to_string(),
+    };
+    format!("fascia {band_before} → {band_after} · {why}")
+}
+pub const NOTHING_TO_RECOMPUTE: &str = "Nessun canone da cambiare: sono già quelli della tabella.";
+pub fn recompute_status(key: &str, back: &str) -> String {
+    format!("{key} registra i nuovi canoni · {back} annulla")
+}
+pub fn ask_recompute(n: usize, from: &str) -> String {
+    format!(
+        "Registrare {} dal {from}? Ogni cambio resta nella storia del contratto.",
+        plural(n, "nuovo canone", "nuovi canoni")
+    )
+}
+pub const NOTHING_TO_RECORD: &str = "nessun canone da cambiare: nulla da registrare";
+pub const LABEL_RECOMPUTE: &str = "aggiornamento annuale";

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{ISSUE, Pane, RENT_CHROME, RentScreen, texts};
+use super::{ISSUE, Pane, RECOMPUTE, RENT_CHROME, RentScreen, texts};
 use crate::domain::rent::{PaymentChannel, RentNotice};
 use crate::domain::time::format_date;
 use crate::office::{ArrearsRow, NoticeStanding, RentMonthRow};
@@ -59,6 +59,9 @@ pub fn notice_state(notice: &RentNotice, standing: NoticeStanding, months: Optio
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) {
+    if let Some(recompute) = &screen.recompute {
+        return super::recompute::draw(frame, area, recompute, view);
+    }
     if screen.ledger.is_some() {
         return draw_ledger(frame, area, screen, view);
     }
@@ -334,6 +337,14 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
             )));
         }
     }
+    let isee = match &account.isee {
+        Some(isee) => texts::isee_line(&isee.isee.to_string(), &format_date(isee.valid_until)),
+        None => texts::NO_ISEE.to_string(),
+    };
+    lines.push(Line::from(Span::styled(
+        format!(" {}", fit(&isee, width)),
+        theme.dim(),
+    )));
     lines.push(rule(area.width, theme.border()));
     let [month, notice, amount, due, state] = texts::LEDGER_COLUMNS;
     const MONTH: usize = 14;
@@ -386,7 +397,9 @@ pub fn status(screen: &RentScreen, view: &View, width: usize) -> Line<'static> {
             .map(|k| key_label(&k))
             .unwrap_or_default()
     };
-    let text = if screen.ledger.is_some() {
+    let text = if screen.recompute.is_some() {
+        texts::recompute_status(&view.key(Action::Screen(RECOMPUTE)), &key(Action::Back))
+    } else if screen.ledger.is_some() {
         texts::ledger_back(&key(Action::Back))
     } else {
         match screen.pane {
