@@ -202,7 +202,9 @@ fn the_signature_records_the_lease_and_shows_its_rent_step_by_step() {
     console.save().char('s');
     assert!(console.app.overlay.is_none(), "{:?}", form_error(&console));
     assert!(
-        console.text().contains("contratto n. L-2025-001 della domanda"),
+        console
+            .text()
+            .contains("contratto n. L-2025-001 della domanda"),
         "{}",
         console.text()
     );

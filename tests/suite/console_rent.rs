@@ -356,9 +356,9 @@ fn form_value(console: &Console, field: usize) -> Option<String> {
     }
 }
 
-#[test]
-fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
-    let (mut console, _) = in_arrears();
+/// The arrears list with its first tenant chosen, and their id.
+fn a_tenant_in_arrears_chosen() -> (Console, ApplicationId) {
+    let (console, _) = in_arrears();
     let id = console
         .app
         .screens
@@ -366,6 +366,12 @@ fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
         .selected_arrears()
         .map(|r| r.id)
         .expect("a tenant in arrears");
+    (console, id)
+}
+
+#[test]
+fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
+    let (mut console, id) = a_tenant_in_arrears_chosen();
     console.char('i');
     assert!(
         console.app.screens.rent.ledger.is_some(),
@@ -429,14 +435,7 @@ fn morosita_incolpevole_is_recognised_from_the_arrears_after_its_check() {
 
 #[test]
 fn a_repayment_plan_is_agreed_after_its_check_and_a_refusal_keeps_the_form() {
-    let (mut console, _) = in_arrears();
-    let id = console
-        .app
-        .screens
-        .rent
-        .selected_arrears()
-        .map(|r| r.id)
-        .expect("a tenant in arrears");
+    let (mut console, id) = a_tenant_in_arrears_chosen();
     console.char('r');
     assert_eq!(
         form_value(&console, 2).as_deref(),

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use alloggi::domain::rent::{GpdState, Month, PaymentChannel};
 use alloggi::domain::{ApplicationId, Context};
@@ -13,7 +13,8 @@ use chrono::Utc;
 
 use super::outbox_cli::KEY;
 use super::rent_sync::{
-    assert_published, issue_next_month, notice, office_with_applications, pending,
+    assert_published, issue_next_month, kill_once_created, notice, office_with_applications,
+    pending,
 };
 use crate::common::office_cli::{Office, fixture_arg};
 use crate::common::{self, CLEARED};
@@ -326,19 +327,7 @@ fn a_bundle_send_killed_midway_and_resumed_leaves_one_position_per_notice() {
         .stderr(Stdio::null())
         .spawn()
         .expect("send-bundle starts");
-    let started = Instant::now();
-    while stand_in.position_count() < 5 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no position was created"
-        );
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("send-bundle ended before it was killed: {status}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_once_created(&mut child, stand_in, 5);
     assert!(stand_in.position_count() < NOTICES);
 
     let said = send(&office, &net, &bundle, &receipts);

@@ -414,6 +414,27 @@ fn rent_sync(office: &Office, stand_in: &GpdStandIn) -> Command {
     command
 }
 
+/// SIGKILL to `child` once the stand-in holds `positions` positions.
+pub(super) fn kill_once_created(
+    child: &mut std::process::Child,
+    stand_in: &GpdStandIn,
+    positions: usize,
+) {
+    let started = Instant::now();
+    while stand_in.position_count() < positions {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no position was created"
+        );
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended before it was killed: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}
+
 fn wait_unlocked(db: &Path) {
     common::wait_released(db);
 }
@@ -440,19 +461,7 @@ fn a_sync_killed_half_way_and_run_again_leaves_one_position_per_notice() {
         .stderr(Stdio::null())
         .spawn()
         .expect("rent sync starts");
-    let started = Instant::now();
-    while stand_in.position_count() < 20 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no position was created"
-        );
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("rent sync ended before it was killed: {status}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_once_created(&mut child, &stand_in, 20);
     let before = stand_in.position_count();
     assert!(
         (20..NOTICES).contains(&before),
