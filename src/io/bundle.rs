@@ -39,6 +39,7 @@ use crate::messages::outbox::{
     INTERRUPTED, NO_IO_PROFILE, OutboxEntry, OutboxId, SERVICE_TURNED_OFF,
 };
 use crate::store::{Outcome, Receipt};
+use tokio::task::JoinSet;
 
 const BUNDLE_FORMAT: &str = "alloggi-pacchetto-io-2";
 const RECEIPTS_FORMAT: &str = "alloggi-ricevute-io-2";
@@ -49,6 +50,8 @@ const UNSIGNED_RECEIPTS_FORMAT: &str = "alloggi-ricevute-io";
 const BUNDLE_MAC: &str = "alloggi-pacchetto-io-2/contenuto";
 const RECEIPTS_HEADER_MAC: &str = "alloggi-ricevute-io-2/intestazione";
 const RECEIPT_LINE_MAC: &str = "alloggi-ricevute-io-2/riga";
+/// Requests for pagoPA in flight at once while a bundle is sent.
+const GPD_IN_FLIGHT: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
@@ -874,43 +877,73 @@ async fn send_gpd_entries(
     stop: &AtomicBool,
     progress: &(dyn Fn(&BundleReport) + Sync),
 ) -> Result<(), BundleError> {
+    let line = |entry: &GpdEntry, esito: GpdReceiptOutcome| GpdReceiptLine {
+        posizione: entry.iupd.clone(),
+        esito,
+    };
     // Once pagoPA stops answering, or the run is stopped, the rest is written `non_partita`:
     // back at the office those requests wait again instead of staying in the bundle.
     let mut not_going: Option<&str> = None;
-    for entry in &bundle.pagopa {
-        if not_going.is_none() && stop.load(Ordering::Relaxed) {
-            not_going = Some("invio interrotto: da inviare di nuovo");
-        }
+    // In the bundle's order, taken from the end.
+    let mut queue: Vec<&GpdEntry> = Vec::new();
+    for entry in bundle.pagopa.iter().rev() {
         if done
             .get(&entry.iupd)
             .is_some_and(GpdReceiptOutcome::is_final)
         {
             report.pagopa.already += 1;
-            continue;
+        } else {
+            queue.push(entry);
         }
-        let line = |esito: GpdReceiptOutcome| GpdReceiptLine {
-            posizione: entry.iupd.clone(),
-            esito,
+    }
+    // A few requests in flight, as the office's sync sends them: the pacer keeps to the rate.
+    let mut tasks: JoinSet<(usize, Answer)> = JoinSet::new();
+    let mut sent: Vec<&GpdEntry> = Vec::new();
+    loop {
+        while not_going.is_none() && tasks.len() < GPD_IN_FLIGHT {
+            if stop.load(Ordering::Relaxed) {
+                not_going = Some("invio interrotto: da inviare di nuovo");
+                break;
+            }
+            let Some(entry) = queue.pop() else {
+                break;
+            };
+            writer.append(&line(entry, GpdReceiptOutcome::InInvio))?;
+            let index = sent.len();
+            sent.push(entry);
+            let client = client.clone();
+            let entry = entry.clone();
+            tasks.spawn(async move {
+                let answer = crate::gpd::request::send(
+                    &client,
+                    &entry.ente,
+                    &entry.iupd,
+                    &entry.call,
+                    &entry.avviso,
+                    Patience::BUNDLE,
+                )
+                .await;
+                (index, answer)
+            });
+        }
+        let Some(joined) = tasks.join_next().await else {
+            break;
         };
-        if let Some(why) = not_going {
-            writer.append(&line(GpdReceiptOutcome::NonPartita {
-                dettaglio: why.into(),
-            }))?;
-            report.pagopa.left += 1;
-            continue;
-        }
-        writer.append(&line(GpdReceiptOutcome::InInvio))?;
-        let answer = crate::gpd::request::send(
-            client,
-            &entry.ente,
-            &entry.iupd,
-            &entry.call,
-            &entry.avviso,
-            Patience::BUNDLE,
-        )
-        .await;
+        let (entry, answer) = match joined {
+            Ok((index, answer)) => (sent[index], answer),
+            // A request that ended without an answer is tried again by the next send.
+            Err(e) => {
+                report
+                    .pagopa
+                    .warnings
+                    .push(format!("richiesta interrotta: {e}"));
+                continue;
+            }
+        };
         // pagoPA unreachable or failing: the rest would only wait the same way.
-        let failing = answer == Answer::Left(None);
+        if answer == Answer::Left(None) {
+            not_going = Some("pagoPA non risponde: da inviare di nuovo più tardi");
+        }
         let esito = GpdReceiptOutcome::of(answer);
         let tally = &mut report.pagopa;
         match &esito {
@@ -927,10 +960,18 @@ async fn send_gpd_entries(
             }
             _ => tally.done += 1,
         }
-        writer.append(&line(esito))?;
+        writer.append(&line(entry, esito))?;
         progress(report);
-        if failing {
-            not_going = Some("pagoPA non risponde: da inviare di nuovo più tardi");
+    }
+    if let Some(why) = not_going {
+        while let Some(entry) = queue.pop() {
+            writer.append(&line(
+                entry,
+                GpdReceiptOutcome::NonPartita {
+                    dettaglio: why.into(),
+                },
+            ))?;
+            report.pagopa.left += 1;
         }
     }
     Ok(())
