@@ -13,10 +13,10 @@ use chrono::Utc;
 
 use super::outbox_cli::KEY;
 use super::rent_sync::{
-    assert_published, issue_next_month, kill_once_created, notice, office_with_applications,
-    pending,
+    assert_published, at_office, issue_next_month, kill_once_created, notice,
+    office_with_applications, pending,
 };
-use crate::common::office_cli::{Office, fixture_arg};
+use crate::common::office_cli::Office;
 use crate::common::{self, CLEARED};
 use crate::support::gpd_stand_in::{GpdStandIn, GpdStandInConfig};
 use crate::support::io_stand_in::{StandIn, StandInConfig};
@@ -25,26 +25,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_alloggi");
 
 fn arg(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 path")
-}
-
-/// The binary as the office runs it: its database, the example Comune file.
-fn at_office(office: &Office, args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .arg("--db")
-        .arg(office.path("db"))
-        .args(args)
-        .env("XDG_STATE_HOME", office.path("state"))
-        .env("XDG_CONFIG_HOME", office.path("config"))
-        .env("XDG_DATA_HOME", office.path("data"))
-        .stdin(Stdio::null());
-    for name in CLEARED {
-        command.env_remove(name);
-    }
-    command
-        .env("ALLOGGI_OPERATORE", common::ACTOR)
-        .env("ALLOGGI_COMUNE", fixture_arg("comune.toml"));
-    command
 }
 
 fn office_ok(office: &Office, args: &[&str]) -> String {

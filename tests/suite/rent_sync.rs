@@ -392,12 +392,13 @@ async fn a_repayment_plan_invalidates_the_positions_of_the_notices_it_folds() {
 // ---- the real binary, killed half way -------------------------------------------------------
 
 /// `alloggi rent sync` on the office's database against the stand-in, fast.
-fn rent_sync(office: &Office, stand_in: &GpdStandIn) -> Command {
+/// The binary as the office runs it: its database, the example Comune file.
+pub(super) fn at_office(office: &Office, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
         .arg("--db")
         .arg(office.path("db"))
-        .args(["rent", "sync"])
+        .args(args)
         .env("XDG_STATE_HOME", office.path("state"))
         .env("XDG_CONFIG_HOME", office.path("config"))
         .env("XDG_DATA_HOME", office.path("data"))
@@ -407,7 +408,13 @@ fn rent_sync(office: &Office, stand_in: &GpdStandIn) -> Command {
     }
     command
         .env("ALLOGGI_OPERATORE", common::ACTOR)
-        .env("ALLOGGI_COMUNE", fixture_arg("comune.toml"))
+        .env("ALLOGGI_COMUNE", fixture_arg("comune.toml"));
+    command
+}
+
+fn rent_sync(office: &Office, stand_in: &GpdStandIn) -> Command {
+    let mut command = at_office(office, &["rent", "sync"]);
+    command
         .env("ALLOGGI_GPD_BASE_URL", stand_in.base_url())
         .env("ALLOGGI_GPD_API_KEY", stand_in.key())
         .env("ALLOGGI_GPD_RITMO", "1000/1");
