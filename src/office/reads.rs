@@ -15,6 +15,7 @@ use crate::domain::scoring::{Score, score};
 use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Event, State};
+use super::lease::{ContractRow, contract_row};
 use crate::store::{SharedMember, Store, StoreError};
 
 /// One inbox line: what the table shows, sorts and searches on, kept small for 100.000 rows.
@@ -141,6 +142,8 @@ pub struct Case {
     pub score: Option<Score>,
     /// The call's published rankings, oldest first: objections are filed against them.
     pub versions: Vec<RankingHeader>,
+    /// The contract, once the application is assigned a dwelling by decree.
+    pub contract: Option<ContractRow>,
 }
 
 /// Where an application stood when a form was opened on it: its newest audit entry. A step
@@ -177,6 +180,7 @@ impl Case {
             }
             _ => None,
         };
+        let contract = contract_row(store, id)?;
         Ok(Some(Case {
             application,
             call,
@@ -186,6 +190,7 @@ impl Case {
             ruleset,
             score,
             versions,
+            contract,
         }))
     }
 }
