@@ -3,7 +3,7 @@
 //! change the office makes leaves audit entries, which name their application: the entries
 //! since the last news say what to read again.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,10 @@ pub struct News {
     pub upto: u64,
     /// Applications with a new entry, in id order.
     pub applications: Vec<ApplicationId>,
+    /// Each of `applications` with its newest entry told: a console that has already read the
+    /// application as of that entry (its own commit, told back) need not read it again.
+    #[serde(default)]
+    pub newest: BTreeMap<ApplicationId, u64>,
     /// An application arrived or was given its protocol number: the search must learn it.
     pub registered: bool,
     /// Who recorded the newest entry, and when.
@@ -49,14 +53,14 @@ impl Office {
             upto: seq,
             ..News::default()
         };
-        let mut applications = BTreeSet::new();
+        let mut newest = BTreeMap::new();
         loop {
             let page = self.store.audit_events(news.upto + 1, PAGE)?;
             let Some((last, _)) = page.last() else { break };
             news.upto = *last;
-            for (_, event) in &page {
+            for (seq, event) in &page {
                 if let Some(id) = event.application_id() {
-                    applications.insert(id);
+                    newest.insert(id, *seq);
                 }
                 news.registered |= matches!(
                     event.kind,
@@ -68,7 +72,8 @@ impl Office {
                 break;
             }
         }
-        news.applications = applications.into_iter().collect();
+        news.applications = newest.keys().copied().collect();
+        news.newest = newest;
         news.rows = self.rows_of(&news.applications)?;
         Ok(news)
     }

@@ -1340,6 +1340,12 @@ fn a_lease_from_the_decree_to_its_rent_in_the_console_and_on_pagopa() {
     console.wait_for_text("Firmatario");
     console.type_text("L-E2E-1");
     console.keys(&["C-s"]);
+    // The lease is shown, its rent computed, before the signature is recorded.
+    let check = console.wait_for_text("Contratto da firmare");
+    assert!(check.contains("Calcolo del canone"), "{check}");
+    console.keys(&["s"]);
+    console.wait_for_text("contratto n. L-E2E-1 della domanda");
+    console.keys(&["Enter"]);
     let lease = console.wait_for_text("Contratto n. L-E2E-1");
     assert!(lease.contains("Calcolo del canone"), "{lease}");
 

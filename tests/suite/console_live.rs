@@ -166,3 +166,43 @@ fn the_cruscotto_figures_follow_a_commit_elsewhere_now_or_once_shown() {
     assert_eq!(console.app.screen, ScreenId::home());
     assert_eq!(received(&console), before - 2);
 }
+
+/// The news of the console's own commit, told back a moment later, reads nothing again: the
+/// case already shows it. A later commit elsewhere on the same case is read.
+#[test]
+fn the_news_of_a_commit_the_case_already_shows_reads_nothing_again() {
+    use alloggi::office::Request;
+    use alloggi::tui::app::Effect;
+    let mut console = Console::demo(30, (100, 30));
+    let id = console.first_where(|a| a.contact.email.is_some());
+    console.app.open_case(id, ScreenId::Inbox);
+    console.settle();
+    let seq = console.office.audit_head_seq().expect("audit head");
+    // Saved here, as the caseworker saves it: the case is read again as of this commit.
+    console
+        .char('e')
+        .press(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+        .typing("mio.indirizzo@example.it")
+        .save();
+    assert!(console.text().contains("mio.indirizzo@example.it"));
+    let mut contact = console.store().application(id).unwrap().unwrap().contact;
+    assert_eq!(contact.email.as_deref(), Some("mio.indirizzo@example.it"));
+
+    let reads_case = |effects: &[Effect]| {
+        effects.iter().any(|effect| {
+            matches!(effect, Effect::Ask(ask) if matches!(ask.request, Request::Case { .. }))
+        })
+    };
+    let news = console.office.news_since(seq).expect("news");
+    assert_eq!(news.applications, vec![id]);
+    console.app.update(Msg::Elsewhere(news));
+    assert!(
+        !reads_case(&console.app.take_effects()),
+        "the case was read again for a commit it shows"
+    );
+
+    // Someone else changes it: read again.
+    contact.email = Some("altro.indirizzo@example.it".into());
+    elsewhere(&mut console, Command::UpdateContact { id, contact });
+    assert!(console.text().contains("altro.indirizzo@example.it"));
+}

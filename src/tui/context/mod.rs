@@ -129,6 +129,10 @@ pub enum Change {
     RowsProgress,
     /// An application changed; its row is already current.
     Application(ApplicationId),
+    /// Another console's commit (or this one's, told back) changed an application, up to
+    /// audit entry `.1`; its row is already current. What was read as of that entry is
+    /// current too.
+    Told(ApplicationId, u64),
     /// A protocol number was given: the search must learn it.
     Registered,
     /// A step was committed, or the case closed: the lists of calls, appointments and the
@@ -501,7 +505,10 @@ impl Ctx<'_> {
     pub(in crate::tui) fn elsewhere(&mut self, news: crate::office::News) {
         // The rows come with the news, read once for every console.
         if !news.applications.is_empty() {
-            self.rows_read(Ok(news.rows), &news.applications, news.registered);
+            self.rows_read(Ok(news.rows), &[], news.registered);
+            for (id, seq) in news.newest {
+                self.changed(Change::Told(id, seq));
+            }
         }
         // The figures show on the cruscotto alone (the header shows the active call, which
         // another console changes rarely): read again there, now or once it is shown.

@@ -212,7 +212,9 @@ impl Screen for AuditScreen {
     /// A step was recorded: the log is read again from its newest page, once it was opened.
     fn on_change(&mut self, change: &Change, ctx: &mut Ctx) -> bool {
         match change {
-            Change::Application(_) | Change::Published { .. } if self.loaded => {
+            Change::Application(_) | Change::Told(..) | Change::Published { .. }
+                if self.loaded =>
+            {
                 self.load_page(ctx);
                 false
             }

@@ -289,6 +289,15 @@ impl Screen for CaseScreen {
                 self.reload(ctx);
                 false
             }
+            // Told of a commit already read (this console's own, told back): nothing to read.
+            Change::Told(id, seq)
+                if self.current.as_ref().is_some_and(|c| {
+                    c.data.application.id == *id && c.data.version().seq < *seq
+                }) =>
+            {
+                self.reload(ctx);
+                false
+            }
             Change::Sender { done: true, .. } if self.current.is_some() => {
                 self.reload(ctx);
                 false

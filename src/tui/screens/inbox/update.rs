@@ -255,7 +255,7 @@ impl Screen for InboxScreen {
             }
             // Rebuilt once shown again (or after the step, when shown), not on every
             // application of a batch.
-            Change::Application(_) => {
+            Change::Application(_) | Change::Told(..) => {
                 self.stale = true;
                 false
             }
