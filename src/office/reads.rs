@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::lease::{ContractRow, contract_row};
 use crate::domain::appointment::Appointment;
 use crate::domain::publication::{RankingHeader, under_review, with_open_objection};
 use crate::domain::ranking::{Lot, RankRow};
@@ -15,7 +16,6 @@ use crate::domain::scoring::{Score, score};
 use crate::domain::summary::ApplicationSummary;
 use crate::domain::time::Timestamp;
 use crate::domain::{Application, ApplicationId, Call, Event, State};
-use super::lease::{ContractRow, contract_row};
 use crate::store::{SharedMember, Store, StoreError};
 
 /// One inbox line: what the table shows, sorts and searches on, kept small for 100.000 rows.

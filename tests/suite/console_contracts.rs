@@ -296,7 +296,12 @@ fn open_first_case(console: &mut Console) {
 }
 
 fn key_bar(console: &Console) -> String {
-    console.text().lines().last().unwrap_or_default().to_string()
+    console
+        .text()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -312,7 +317,10 @@ fn the_case_takes_the_contract_steps_each_with_its_preview() {
     let keys = key_bar(&console);
     assert!(keys.contains("c contratto pronto"), "{keys}");
     assert!(keys.contains("F firma contratto"), "{keys}");
-    assert!(!keys.contains("A appuntamento firma"), "not before it is ready: {keys}");
+    assert!(
+        !keys.contains("B appuntamento firma"),
+        "not before it is ready: {keys}"
+    );
     insta::assert_snapshot!("scheda_contratto_80x24", screen);
 
     // Ready: the message shows first, nothing is queued before Enter.
@@ -328,15 +336,25 @@ fn the_case_takes_the_contract_steps_each_with_its_preview() {
     insta::assert_snapshot!("scheda_contratto_pronto_anteprima_80x24", preview);
     console.key(KeyCode::Enter);
     assert_eq!(queued_about(&console, id, "contratto_firma"), 1);
-    assert!(matches!(state_of(&console, id), ContractState::Ready { .. }));
+    assert!(matches!(
+        state_of(&console, id),
+        ContractState::Ready { .. }
+    ));
     assert_eq!(console.app.screen, ScreenId::Case);
-    assert!(console.text().contains("Contratto: pronto"), "{}", console.text());
-    // Said ready once: the key does nothing more.
+    assert!(
+        console.text().contains("Contratto: pronto"),
+        "{}",
+        console.text()
+    );
+    // Said ready once: the key does nothing more; the appointment is offered now.
     console.char('c');
     assert!(console.app.overlay.is_none());
+    let keys = key_bar(&console);
+    assert!(!keys.contains("contratto pronto"), "{keys}");
+    assert!(keys.contains("B appuntamento firma"), "{keys}");
 
     // The appointment: the Contratti form, its message previewed, then booked in the Agenda.
-    console.char('A');
+    console.char('B');
     assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
     console
         .typing("10/09/2025 10:30")
@@ -361,7 +379,10 @@ fn the_case_takes_the_contract_steps_each_with_its_preview() {
             .any(|a| a.application == Some(id) && a.slot.place.starts_with("Ufficio Casa")),
         "{booked:?}"
     );
-    assert!(matches!(state_of(&console, id), ContractState::Booked { .. }));
+    assert!(matches!(
+        state_of(&console, id),
+        ContractState::Booked { .. }
+    ));
     let screen = console.text();
     assert!(
         screen.contains("Contratto: appuntamento 10/09 10:30 · Ufficio Casa"),
@@ -409,7 +430,11 @@ fn the_case_takes_the_contract_steps_each_with_its_preview() {
     // Back on Contratti, the list says it is signed.
     console.key(KeyCode::Esc);
     assert_eq!(console.app.screen, ScreenId::Contracts);
-    assert!(console.text().contains("firmato n. L-2025-001"), "{}", console.text());
+    assert!(
+        console.text().contains("firmato n. L-2025-001"),
+        "{}",
+        console.text()
+    );
 }
 
 #[test]
