@@ -15,6 +15,7 @@ use crate::domain::rent::{RentInput, compute};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Context, EventKind};
 use crate::messages::Values;
+use crate::store::{Store, StoreError};
 
 /// The catalogue message that tells the assignee the contract is ready for the signature.
 pub const ON_CONTRACT_READY: &str = "contratto_firma";
@@ -262,7 +263,7 @@ impl Office {
                     assignee: place.applicant.clone(),
                     dwelling: dwelling.clone(),
                     decree_on: Some(*decree_on),
-                    state: self.contract_state(file.as_ref())?,
+                    state: contract_state(&self.store, file.as_ref())?,
                     lease: file.and_then(|f| f.lease),
                 });
             }
@@ -271,45 +272,75 @@ impl Office {
             if seen.contains(&file.application) {
                 continue;
             }
-            let app = self.store.application(file.application)?;
-            rows.push(ContractRow {
-                id: file.application,
-                protocol: app
-                    .as_ref()
-                    .and_then(|a| a.protocol.as_ref())
-                    .map_or_else(|| file.application.to_string(), ToString::to_string),
-                assignee: app.as_ref().map(|a| a.applicant_name()).unwrap_or_default(),
-                dwelling: file.dwelling.clone(),
-                decree_on: None,
-                state: self.contract_state(Some(&file))?,
-                lease: file.lease,
-            });
+            rows.push(undecreed_row(&self.store, file)?);
         }
         rows.sort_by(|a, b| a.decree_on.cmp(&b.decree_on).then(a.id.cmp(&b.id)));
         Ok(rows)
     }
+}
 
-    fn contract_state(&self, file: Option<&ContractFile>) -> Result<ContractState, OfficeError> {
-        let Some(file) = file else {
-            return Ok(ContractState::ToPrepare);
-        };
-        if let Some(lease) = &file.lease {
-            return Ok(ContractState::Signed {
-                number: lease.number.to_string(),
-                signed_on: lease.signed_on,
-            });
-        }
-        if let Some(id) = file.signing
-            && let Some(appointment) = self.store.appointment(id)?
-        {
-            return Ok(ContractState::Booked {
-                at: appointment.slot.at,
-                place: appointment.slot.place,
-            });
-        }
-        Ok(match file.ready_on {
-            Some(on) => ContractState::Ready { on },
-            None => ContractState::ToPrepare,
-        })
+/// Application `id`'s contract as the Contratti screen lists it: after its decree, or once a
+/// contract file exists; None before.
+pub fn contract_row(store: &Store, id: ApplicationId) -> Result<Option<ContractRow>, StoreError> {
+    use crate::domain::stock::Standing;
+    let file = store.contract_file(id)?;
+    if let Some(place) = store.placement(id)?
+        && let Standing::Assegnato {
+            dwelling,
+            decree_on,
+            ..
+        } = &place.standing
+    {
+        return Ok(Some(ContractRow {
+            id,
+            protocol: place.protocol.clone(),
+            assignee: place.applicant.clone(),
+            dwelling: dwelling.clone(),
+            decree_on: Some(*decree_on),
+            state: contract_state(store, file.as_ref())?,
+            lease: file.and_then(|f| f.lease),
+        }));
     }
+    file.map(|file| undecreed_row(store, file)).transpose()
+}
+
+/// A contract file whose placement is no longer on record.
+fn undecreed_row(store: &Store, file: ContractFile) -> Result<ContractRow, StoreError> {
+    let app = store.application(file.application)?;
+    Ok(ContractRow {
+        id: file.application,
+        protocol: app
+            .as_ref()
+            .and_then(|a| a.protocol.as_ref())
+            .map_or_else(|| file.application.to_string(), ToString::to_string),
+        assignee: app.as_ref().map(|a| a.applicant_name()).unwrap_or_default(),
+        dwelling: file.dwelling.clone(),
+        decree_on: None,
+        state: contract_state(store, Some(&file))?,
+        lease: file.lease,
+    })
+}
+
+fn contract_state(store: &Store, file: Option<&ContractFile>) -> Result<ContractState, StoreError> {
+    let Some(file) = file else {
+        return Ok(ContractState::ToPrepare);
+    };
+    if let Some(lease) = &file.lease {
+        return Ok(ContractState::Signed {
+            number: lease.number.to_string(),
+            signed_on: lease.signed_on,
+        });
+    }
+    if let Some(id) = file.signing
+        && let Some(appointment) = store.appointment(id)?
+    {
+        return Ok(ContractState::Booked {
+            at: appointment.slot.at,
+            place: appointment.slot.place,
+        });
+    }
+    Ok(match file.ready_on {
+        Some(on) => ContractState::Ready { on },
+        None => ContractState::ToPrepare,
+    })
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::lease::{ContractRow, contract_row};
 use crate::domain::appointment::Appointment;
 use crate::domain::publication::{RankingHeader, under_review, with_open_objection};
 use crate::domain::ranking::{Lot, RankRow};
@@ -141,6 +142,8 @@ pub struct Case {
     pub score: Option<Score>,
     /// The call's published rankings, oldest first: objections are filed against them.
     pub versions: Vec<RankingHeader>,
+    /// The contract, once the application is assigned a dwelling by decree.
+    pub contract: Option<ContractRow>,
 }
 
 /// Where an application stood when a form was opened on it: its newest audit entry. A step
@@ -177,6 +180,7 @@ impl Case {
             }
             _ => None,
         };
+        let contract = contract_row(store, id)?;
         Ok(Some(Case {
             application,
             call,
@@ -186,6 +190,7 @@ impl Case {
             ruleset,
             score,
             versions,
+            contract,
         }))
     }
 }

@@ -203,7 +203,10 @@ pub fn role_needed(action: Action) -> crate::domain::roles::Role {
         | "sollecito"
         | "morosita_incolpevole"
         | "piano_rientro"
-        | "aggiorna_canoni" => Role::Responsabile,
+        | "aggiorna_canoni"
+        | "contratto_pronto"
+        | "appuntamento_firma"
+        | "firma_contratto" => Role::Responsabile,
         "protocolla"
         | "avvia_istruttoria"
         | "sollecita_pagamento"

@@ -287,3 +287,195 @@ fn the_case_shows_the_lease_and_its_rent() {
     assert!(screen.contains("tabella esempio-2025"), "{screen}");
     insta::assert_snapshot!("contratti_scheda_80x24", screen);
 }
+
+/// The case of the first assignee, opened with Enter on the Contratti list.
+fn open_first_case(console: &mut Console) {
+    console.key(KeyCode::Enter);
+    console.settle();
+    assert_eq!(console.app.screen, ScreenId::Case);
+}
+
+fn key_bar(console: &Console) -> String {
+    console
+        .text()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_case_takes_the_contract_steps_each_with_its_preview() {
+    let (mut console, decreed) = console_with(
+        |office, _| save_example_rent_rules(office),
+        ts(2025, 9, 5, 9, 0, 0),
+    );
+    let (id, protocol) = decreed[0].clone();
+    open_first_case(&mut console);
+    let screen = console.text();
+    assert!(screen.contains("Contratto: da preparare"), "{screen}");
+    let keys = key_bar(&console);
+    assert!(keys.contains("c contratto pronto"), "{keys}");
+    assert!(keys.contains("F firma contratto"), "{keys}");
+    assert!(
+        !keys.contains("B appuntamento firma"),
+        "not before it is ready: {keys}"
+    );
+    insta::assert_snapshot!("scheda_contratto_80x24", screen);
+
+    // Ready: the message shows first, nothing is queued before Enter.
+    let before = queued(&console).len();
+    console.char('c');
+    assert!(matches!(console.app.overlay, Some(Overlay::Preview(_))));
+    assert_eq!(queued(&console).len(), before, "a preview writes nothing");
+    let preview = console.text();
+    assert!(
+        preview.contains("Il contratto è pronto per la firma"),
+        "{preview}"
+    );
+    insta::assert_snapshot!("scheda_contratto_pronto_anteprima_80x24", preview);
+    console.key(KeyCode::Enter);
+    assert_eq!(queued_about(&console, id, "contratto_firma"), 1);
+    assert!(matches!(
+        state_of(&console, id),
+        ContractState::Ready { .. }
+    ));
+    assert_eq!(console.app.screen, ScreenId::Case);
+    assert!(
+        console.text().contains("Contratto: pronto"),
+        "{}",
+        console.text()
+    );
+    // Said ready once: the key does nothing more; the appointment is offered now.
+    console.char('c');
+    assert!(console.app.overlay.is_none());
+    let keys = key_bar(&console);
+    assert!(!keys.contains("contratto pronto"), "{keys}");
+    assert!(keys.contains("B appuntamento firma"), "{keys}");
+
+    // The appointment: the Contratti form, its message previewed, then booked in the Agenda.
+    console.char('B');
+    assert!(matches!(console.app.overlay, Some(Overlay::Form { .. })));
+    console
+        .typing("10/09/2025 10:30")
+        .key(KeyCode::Tab)
+        .typing("Ufficio Casa, piazza del Popolo 1")
+        .save();
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Preview(_))),
+        "{:?}",
+        form_error(&console)
+    );
+    assert_eq!(queued_about(&console, id, "appuntamento_firma"), 0);
+    console.key(KeyCode::Enter);
+    assert_eq!(queued_about(&console, id, "appuntamento_firma"), 1);
+    let booked = console
+        .office
+        .appointments_on(chrono::NaiveDate::from_ymd_opt(2025, 9, 10).expect("day"))
+        .expect("agenda");
+    assert!(
+        booked
+            .iter()
+            .any(|a| a.application == Some(id) && a.slot.place.starts_with("Ufficio Casa")),
+        "{booked:?}"
+    );
+    assert!(matches!(
+        state_of(&console, id),
+        ContractState::Booked { .. }
+    ));
+    let screen = console.text();
+    assert!(
+        screen.contains("Contratto: appuntamento 10/09 10:30 · Ufficio Casa"),
+        "{screen}"
+    );
+
+    // The signature: the lease shows before Yes, nothing recorded until then.
+    console.char('F').typing("L-2025-001").save();
+    assert!(
+        matches!(console.app.overlay, Some(Overlay::Check(_))),
+        "{:?}",
+        form_error(&console)
+    );
+    let check = console.text();
+    assert!(check.contains("Contratto da firmare"), "{check}");
+    assert!(check.contains("Calcolo del canone:"), "{check}");
+    insta::assert_snapshot!("scheda_contratto_firma_anteprima_80x24", check);
+    assert!(
+        console
+            .office
+            .contract_file(id)
+            .expect("file")
+            .and_then(|f| f.lease)
+            .is_none(),
+        "recorded before Yes"
+    );
+    console.char('s');
+    assert!(console.app.overlay.is_none(), "{:?}", form_error(&console));
+    let lease = console
+        .office
+        .contract_file(id)
+        .expect("file")
+        .and_then(|f| f.lease)
+        .expect("lease signed");
+    assert_eq!(lease.number.as_str(), "L-2025-001");
+    let screen = console.text();
+    assert!(
+        screen.contains(&format!("contratto n. L-2025-001 della domanda {protocol}")),
+        "{screen}"
+    );
+    assert!(screen.contains("Contratto e canone"), "{screen}");
+    assert!(screen.contains("Contratto n. L-2025-001"), "{screen}");
+    assert!(!key_bar(&console).contains("firma contratto"));
+
+    // Back on Contratti, the list says it is signed.
+    console.key(KeyCode::Esc);
+    assert_eq!(console.app.screen, ScreenId::Contracts);
+    assert!(
+        console.text().contains("firmato n. L-2025-001"),
+        "{}",
+        console.text()
+    );
+}
+
+#[test]
+fn a_signature_refused_from_the_case_says_why_under_the_form() {
+    let (mut console, decreed) = console_with(|_, _| {}, third_september());
+    open_first_case(&mut console);
+    console.char('F').typing("L-2025-001").save();
+    let error = form_error(&console).expect("refused under the form");
+    assert!(
+        error.contains("nessuna tabella dei canoni in vigore"),
+        "{error}"
+    );
+    assert!(
+        console
+            .office
+            .contract_file(decreed[0].0)
+            .expect("file")
+            .and_then(|f| f.lease)
+            .is_none()
+    );
+}
+
+/// The contract's steps are the responsabile's: an operatore sees them dimmed, on the case as
+/// on Contratti.
+#[test]
+fn the_contract_steps_are_dimmed_for_an_operatore() {
+    let (mut console, _) = console_with(|_, _| {}, third_september());
+    console.app.role = Some(alloggi::domain::roles::Role::Operatore);
+    let colour_of = |console: &Console, text: &str| {
+        let buffer = console.buffer();
+        let last = buffer.area.height - 1;
+        let line: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, last)].symbol().to_string())
+            .collect();
+        let at = line.find(text).expect("in the key bar");
+        let column = line[..at].chars().count() as u16;
+        buffer[(column, last)].fg
+    };
+    let dim = ratatui::style::Color::DarkGray;
+    assert_eq!(colour_of(&console, "p contratto pronto"), dim);
+    open_first_case(&mut console);
+    assert_eq!(colour_of(&console, "c contratto pronto"), dim);
+    assert_eq!(colour_of(&console, "F firma contratto"), dim);
+}

@@ -9,6 +9,7 @@ mod texts;
 mod update;
 mod view;
 
+use super::contracts::{self, ContractSteps};
 use super::{ScreenId, ScreenInfo, Tab};
 use crate::domain::{ApplicationId, Command};
 use crate::office::{LeaseAccount, OfficeError, PlacementView, Request};
@@ -79,6 +80,8 @@ pub struct CaseScreen {
     /// The open application's signed lease and rent account, when it has a lease.
     pub lease: Option<LeaseAccount>,
     leasing: Awaiting<ApplicationId>,
+    /// The contract's steps, as on the Contratti screen.
+    contract: ContractSteps,
 }
 
 /// Why a case is being read.
@@ -108,6 +111,7 @@ impl Default for CaseScreen {
             placing: Awaiting::default(),
             lease: None,
             leasing: Awaiting::default(),
+            contract: ContractSteps::default(),
         }
     }
 }
@@ -121,6 +125,9 @@ impl CaseScreen {
         // In the key bar's order.
         actions: &[
             Action::Screen(crate::tui::screens::rent::ISEE),
+            Action::Screen(contracts::READY),
+            Action::Screen(contracts::APPOINTMENT),
+            Action::Screen(contracts::SIGN),
             Action::Screen(REGISTER),
             Action::Screen(START_REVIEW),
             Action::Screen(REQUEST_INTEGRATION),

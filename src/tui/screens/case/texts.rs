@@ -485,6 +485,9 @@ pub fn more_unsuitable(n: usize) -> String {
 
 // The «Contratto e canone» box.
 pub const LEASE_BOX: &str = "Contratto e canone";
+pub fn contract_line(state: &str) -> String {
+    format!("Contratto: {state}")
+}
 pub fn lease_head(number: &str, dwelling: &str, signed: &str, starts: &str, ends: &str) -> String {
     format!("Contratto n. {number} · {dwelling} · firmato {signed} · dal {starts} al {ends}")
 }

@@ -24,7 +24,7 @@ use crate::tui::context::{Change, Ctx, Report, Ticket};
 use crate::messages::fitting::Standing;
 use crate::tui::messaging::Target;
 use crate::tui::screens::agenda::{self, AgendaOutcome};
-use crate::tui::screens::rent;
+use crate::tui::screens::{contracts, rent};
 use crate::tui::screens::{Back, Screen};
 use crate::tui::view::View;
 
@@ -43,6 +43,14 @@ impl Screen for CaseScreen {
             Action::Screen(own) => own,
             _ => return,
         };
+        // The contract's steps, as the Contratti screen takes them.
+        if contracts::is_step(action) {
+            if let Some(row) = &case.data.contract {
+                let today = ctx.today();
+                self.contract.act(action, row, today, ctx);
+            }
+            return self.stamp_form(ctx);
+        }
         let app = &case.data.application;
         let id = app.id;
         let form = match own {
@@ -182,6 +190,12 @@ impl Screen for CaseScreen {
             BOOK_APPOINTMENT | SEND_MESSAGE => true,
             // The tenant's ISEE, for the rent's yearly update, once the lease is signed.
             rent::ISEE => self.lease_of(app.id).is_some(),
+            // The contract's steps, once the decree assigned a dwelling.
+            contracts::READY | contracts::APPOINTMENT | contracts::SIGN => case
+                .data
+                .contract
+                .as_ref()
+                .is_some_and(|row| contracts::allows(action, &row.state)),
             _ => false,
         }
     }
@@ -195,6 +209,11 @@ impl Screen for CaseScreen {
     }
 
     fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
+        // The signature, shown before it is recorded as on Contratti.
+        let outcome = match self.contract.on_form(outcome, ctx) {
+            Ok(()) => return,
+            Err(outcome) => outcome,
+        };
         // The tenant's ISEE, the same form as on Canoni.
         let outcome = match outcome.downcast::<rent::RentOutcome>() {
             Ok(outcome) => {
@@ -247,6 +266,7 @@ impl Screen for CaseScreen {
                 Some(id) => self.on_lease(id, result),
                 None => false,
             },
+            Reply::PreviewSigning(result) => self.contract.on_preview(ticket, result, ctx),
             Reply::PreviewStep(result) => {
                 let Some(command) = self.booking.take(ticket) else {
                     return false;

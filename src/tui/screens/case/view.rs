@@ -22,7 +22,8 @@ use crate::domain::verification::{CheckItem, Requirement};
 use crate::domain::{Application, State};
 use crate::tui::theme::Theme;
 use super::texts;
-use crate::office::{LeaseAccount, PlacementView};
+use crate::office::{ContractState, LeaseAccount, PlacementView};
+use crate::tui::screens::contracts::state_text;
 
 /// Lines the timeline keeps however much the boxes above would take.
 const TIMELINE_MIN: u16 = 3;
@@ -319,6 +320,10 @@ fn assignment_lines(
         .filter(|(_, _, fits)| *fits)
         .map(|(d, _, _)| format!("{} {}", d.code, d.net_area))
         .collect();
+    // Where the contract stands, from the decree to the signature.
+    if let Some(row) = sheet.case.as_ref().and_then(|c| c.data.contract.as_ref()) {
+        lines.push(line(texts::contract_line(&contract_state(&row.state)), theme.bold()));
+    }
     lines.push(line(texts::adequate_free(&adequate), Style::default()));
     let others: Vec<_> = view.free.iter().filter(|(_, _, fits)| !fits).collect();
     let left = room.saturating_sub(lines.len());
@@ -336,6 +341,15 @@ fn assignment_lines(
     }
     lines.truncate(room);
     lines
+}
+
+/// The contract's state as the Contratti list says it, with where the signature is booked.
+fn contract_state(state: &ContractState) -> String {
+    let text = state_text(state);
+    match state {
+        ContractState::Booked { place, .. } => format!("{text} · {}", clean(place)),
+        _ => text,
+    }
 }
 
 /// Lines the timeline keeps under the score's boxes before they share one scrolled box.

@@ -4,6 +4,7 @@
 //! computed step by step.
 
 mod forms;
+mod steps;
 mod texts;
 mod update;
 mod view;
@@ -18,12 +19,16 @@ use crate::tui::list::ListCursor;
 use super::{ScreenInfo, Tab};
 
 pub use forms::Signing;
+pub(in crate::tui) use steps::ContractSteps;
+pub(in crate::tui) use steps::{allows, is_step};
+pub(in crate::tui) use view::state_text;
 
 /// Lines around the table: header, tabs, counts, rule, column titles, status, keys.
 pub const CONTRACTS_CHROME: u16 = 7;
 
 pub const READY: ScreenAction = ScreenAction::new("contratto_pronto", texts::READY);
-pub const APPOINTMENT: ScreenAction = ScreenAction::new("appuntamento_firma", texts::APPOINTMENT);
+pub const APPOINTMENT: ScreenAction =
+    ScreenAction::new("appuntamento_firma", texts::APPOINTMENT);
 pub const SIGN: ScreenAction = ScreenAction::new("firma_contratto", texts::SIGN);
 
 impl ContractsScreen {
@@ -54,7 +59,7 @@ pub struct ContractsScreen {
     pub lease: Option<ApplicationId>,
     pub scroll: usize,
     reading: Awaiting<()>,
-    signing: Awaiting<String>,
+    steps: ContractSteps,
 }
 
 impl ContractsScreen {

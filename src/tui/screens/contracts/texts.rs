@@ -7,8 +7,8 @@ pub const GO_TO: &str = "contratti";
 pub const SCREEN_CONTRACTS: &str = "Contratti";
 
 pub const READY: &str = "contratto pronto";
-pub const APPOINTMENT: &str = "appuntamento";
-pub const SIGN: &str = "firma";
+pub const APPOINTMENT: &str = "appuntamento firma";
+pub const SIGN: &str = "firma contratto";
 
 pub const COLUMNS: [&str; 5] = ["Protocollo", "Assegnatario", "Alloggio", "Decreto", "Contratto"];
 

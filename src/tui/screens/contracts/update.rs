@@ -7,13 +7,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::forms::{self, Signing};
-use super::{APPOINTMENT, CONTRACTS_CHROME, ContractsScreen, READY, SIGN, texts};
-use crate::domain::Command;
-use crate::office::{
-    ContractState, ON_CONTRACT_READY, OfficeError, Reply, Request, SigningPreview,
-};
-use crate::tui::app::{CheckState, Overlay};
+use super::steps;
+use super::{APPOINTMENT, CONTRACTS_CHROME, ContractsScreen, READY, SIGN};
+use crate::office::{ContractState, Reply, Request};
 use crate::tui::actions::Action;
 use crate::tui::context::{Change, Ctx, Ticket};
 use crate::tui::list::ListCursor;
@@ -43,26 +39,18 @@ impl Screen for ContractsScreen {
         let Some(row) = self.selected() else {
             return;
         };
-        let today = ctx.today();
-        match action {
-            Action::Open => match row.state {
+        if action == Action::Open {
+            match row.state {
                 ContractState::Signed { .. } => {
                     self.lease = Some(row.id);
                     self.scroll = 0;
                 }
                 _ => ctx.open_case(row.id),
-            },
-            Action::Screen(READY) if may_ready(&row.state) => {
-                ctx.fire_step(Command::ContractReady { id: row.id }, ON_CONTRACT_READY);
             }
-            Action::Screen(APPOINTMENT) if may_book(&row.state) => {
-                ctx.open_form(forms::appointment(row));
-            }
-            Action::Screen(SIGN) if may_sign(&row.state) => {
-                ctx.open_form(forms::sign(row, today));
-            }
-            _ => {}
+            return;
         }
+        let today = ctx.today();
+        self.steps.act(action, row, today, ctx);
     }
 
     /// Esc closes the lease first.
@@ -78,13 +66,11 @@ impl Screen for ContractsScreen {
         if self.lease.is_some() {
             return !matches!(action, Action::Screen(_));
         }
-        let state = self.selected().map(|r| &r.state);
-        match action {
-            Action::Screen(READY) => state.is_some_and(may_ready),
-            Action::Screen(APPOINTMENT) => state.is_some_and(may_book),
-            Action::Screen(SIGN) => state.is_some_and(may_sign),
-            _ => true,
+        if !steps::is_step(action) {
+            return true;
         }
+        self.selected()
+            .is_some_and(|row| steps::allows(action, &row.state))
     }
 
     fn key_bar(&self) -> Vec<Action> {
@@ -101,17 +87,8 @@ impl Screen for ContractsScreen {
     }
 
     fn on_form(&mut self, outcome: Box<dyn Any>, ctx: &mut Ctx) {
-        let Ok(signing) = outcome.downcast::<Signing>() else {
-            return;
-        };
-        let Signing {
-            id,
-            protocol,
-            signing,
-        } = *signing;
-        // The lease is shown, with its rent computed, before the signature is recorded.
-        let ticket = ctx.ask(Request::PreviewSigning { id, signing });
-        self.signing.set(ticket, protocol);
+        // Whatever else comes back is not this screen's.
+        let _ = self.steps.on_form(outcome, ctx);
     }
 
     fn on_reply(&mut self, ticket: Ticket, reply: Reply, ctx: &mut Ctx) -> bool {
@@ -133,35 +110,7 @@ impl Screen for ContractsScreen {
                 }
                 true
             }
-            Reply::PreviewSigning(result) => {
-                let Some(protocol) = self.signing.take(ticket) else {
-                    return false;
-                };
-                match result {
-                    Ok(SigningPreview { command, lease }) => {
-                        let form = ctx.take_form();
-                        ctx.show(Overlay::Check(Box::new(CheckState {
-                            title: texts::CHECK_SIGN,
-                            lines: super::view::lease_lines(&lease)
-                                .into_iter()
-                                .map(|line| (line, false))
-                                .collect(),
-                            command,
-                            commit: texts::COMMIT_SIGN,
-                            done: texts::signed_done(
-                                lease.number.as_str(),
-                                &protocol,
-                                &lease.rent.monthly.format_plain(),
-                            ),
-                            warning: false,
-                            form,
-                        })));
-                    }
-                    Err(OfficeError::Refused(why)) => ctx.form_or_status_error(why),
-                    Err(e) => ctx.form_or_status_error(e.to_string()),
-                }
-                true
-            }
+            Reply::PreviewSigning(result) => self.steps.on_preview(ticket, result, ctx),
             _ => false,
         }
     }
@@ -192,21 +141,4 @@ impl ContractsScreen {
     fn read(&mut self, ctx: &mut Ctx) {
         self.reading.set(ctx.ask(Request::Contracts), ());
     }
-}
-
-/// The contract is said ready once, before anything else.
-fn may_ready(state: &ContractState) -> bool {
-    matches!(state, ContractState::ToPrepare)
-}
-
-/// The signature is booked once the contract is ready; booked again to move it.
-fn may_book(state: &ContractState) -> bool {
-    matches!(
-        state,
-        ContractState::Ready { .. } | ContractState::Booked { .. }
-    )
-}
-
-fn may_sign(state: &ContractState) -> bool {
-    !matches!(state, ContractState::Signed { .. })
 }
