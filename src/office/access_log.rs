@@ -45,7 +45,10 @@ impl Office {
                 channel,
             )?;
         }
-        self.case(id)
+        match channel {
+            Channel::Console => self.case_recent(id),
+            Channel::CommandLine => self.case(id),
+        }
     }
 
     /// The newest readings of `id` (at most `ACCESS_PAGE`) and how many there are in all.

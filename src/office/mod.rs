@@ -65,7 +65,7 @@ pub use outbox::{BundleExported, OutboxView, ReceiptsRecorded};
 pub use publish::{
     InterestedPreview, InterestedTold, ON_PUBLISH_CALL, PublicationPreview, RankingPublished,
 };
-pub use queries::{AgendaDay, CallsOverview, RankingExport};
+pub use queries::{AgendaDay, CASE_TIMELINE, CallsOverview, RankingExport};
 pub use ranking::Adjusted;
 pub use recompute::{RecomputePreview, RecomputeRow};
 pub use rent::{

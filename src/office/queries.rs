@@ -13,6 +13,9 @@ use crate::domain::interested::Interested;
 use crate::domain::publication::RankingHeader;
 use crate::domain::ranking::{Entry, Lot, RankRow, entries};
 use crate::domain::{Application, ApplicationId, Call, Event, State};
+
+/// The newest history entries the case screen reads.
+pub const CASE_TIMELINE: usize = 200;
 use crate::store::{AuditFilter, LiveRanking};
 
 /// The calls of the database, each with how many citizens are interested in it.
@@ -78,9 +81,16 @@ impl Office {
         Ok(rows)
     }
 
-    /// Everything the case screen shows of application `id`.
+    /// Everything of application `id`, its whole history included.
     pub fn case(&self, id: ApplicationId) -> Result<Option<Case>, OfficeError> {
         Ok(Case::load(&self.store, id)?)
+    }
+
+    /// What the case screen shows of application `id`: its history from the newest
+    /// `CASE_TIMELINE` entries (the Registro di controllo holds them all). A tenancy of many
+    /// years gathers entries every month, and the case is read again after every change.
+    pub fn case_recent(&self, id: ApplicationId) -> Result<Option<Case>, OfficeError> {
+        Ok(Case::load_recent(&self.store, id, CASE_TIMELINE)?)
     }
 
     /// What the Graduatoria screen shows of the active call.

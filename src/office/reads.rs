@@ -131,7 +131,11 @@ impl Summary {
 pub struct Case {
     pub application: Application,
     pub call: Option<Call>,
+    /// The history, oldest first: all of it, or its newest entries (see `events_total`).
     pub events: Vec<(u64, Event)>,
+    /// How many audit entries the application has in all.
+    #[serde(default)]
+    pub events_total: usize,
     /// Members also in another application of the call.
     pub shared: Vec<SharedMember>,
     /// Active counter bookings about the application.
@@ -164,12 +168,29 @@ impl Case {
         }
     }
 
+    /// The case with its whole history.
     pub fn load(store: &Store, id: ApplicationId) -> Result<Option<Case>, StoreError> {
+        Case::load_recent(store, id, usize::MAX)
+    }
+
+    /// The case with the newest `timeline` entries of its history (`events_total` says how
+    /// many there are).
+    pub fn load_recent(
+        store: &Store,
+        id: ApplicationId,
+        timeline: usize,
+    ) -> Result<Option<Case>, StoreError> {
         let Some(application) = store.application(id)? else {
             return Ok(None);
         };
         let call = store.call(&application.call)?;
-        let events = store.application_events(id)?;
+        let (events, events_total) = if timeline == usize::MAX {
+            let events = store.application_events(id)?;
+            let total = events.len();
+            (events, total)
+        } else {
+            store.application_events_newest(id, timeline)?
+        };
         let shared = store.shared_members(&application)?;
         let appointments = store.appointments_of(id)?;
         let ruleset = store.ruleset(&application.call)?;
@@ -185,6 +206,7 @@ impl Case {
             application,
             call,
             events,
+            events_total,
             shared,
             appointments,
             ruleset,

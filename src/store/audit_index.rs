@@ -132,6 +132,32 @@ impl Store {
             .collect()
     }
 
+    /// The newest `limit` entries about application `id`, oldest first, and how many there
+    /// are in all: a case of many years is shown from its recent entries without reading them
+    /// all.
+    pub fn application_events_newest(
+        &self,
+        id: ApplicationId,
+        limit: usize,
+    ) -> Result<(Vec<(u64, Event)>, usize), StoreError> {
+        let tree = self.tree(keys::IDX_AUDIT_APPLICATION);
+        let total = tree.scan_prefix(keys::application(id)).keys().count();
+        let mut newest = tree
+            .scan_prefix(keys::application(id))
+            .rev()
+            .take(limit)
+            .map(|item| {
+                let (key, _) = item?;
+                let (seq, value) = self.indexed_entry(id, &key)?;
+                let (seq_stored, event) = decode_entry(&keys::audit(seq), &value)?;
+                check_belongs(id, seq, &event)?;
+                Ok((seq_stored, event))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        newest.reverse();
+        Ok((newest, total))
+    }
+
     /// A page of the audit log, newest first: the entries with a sequence number below
     /// `before` (from the newest when `None`) that match `filter`, at most `limit` of them.
     /// Pass the smallest sequence number of a page as `before` to get the next one.

@@ -206,3 +206,68 @@ fn the_news_of_a_commit_the_case_already_shows_reads_nothing_again() {
     elsewhere(&mut console, Command::UpdateContact { id, contact });
     assert!(console.text().contains("altro.indirizzo@example.it"));
 }
+
+/// A case of many years (a tenancy gathers entries every month) is read with its newest
+/// entries only; the timeline's last line says where the older ones are.
+#[test]
+fn a_long_history_is_read_from_its_newest_entries() {
+    let mut console = Console::demo(30, (100, 30));
+    let id = console.first_where(|a| a.contact.email.is_some());
+    let ctx = bianchi(&console);
+    let mut contact = console.store().application(id).unwrap().unwrap().contact;
+    let before = console.store().application_events(id).unwrap().len();
+    let changes = alloggi::office::CASE_TIMELINE + 10;
+    for n in 0..changes {
+        contact.email = Some(format!("indirizzo.{n}@example.it"));
+        console
+            .office
+            .execute(
+                &ctx,
+                &Command::UpdateContact {
+                    id,
+                    contact: contact.clone(),
+                },
+            )
+            .expect("saved");
+    }
+    let total = before + changes;
+    let (newest, counted) = console
+        .store()
+        .application_events_newest(id, alloggi::office::CASE_TIMELINE)
+        .unwrap();
+    assert_eq!(counted, total);
+    let all = console.store().application_events(id).unwrap();
+    assert_eq!(
+        newest,
+        all[total - alloggi::office::CASE_TIMELINE..].to_vec()
+    );
+
+    console.app.open_case(id, ScreenId::Inbox);
+    console.settle();
+    let case = console
+        .app
+        .screens
+        .case
+        .current
+        .as_ref()
+        .expect("case open");
+    assert_eq!(case.data.events.len(), alloggi::office::CASE_TIMELINE);
+    assert_eq!(case.data.events_total, total);
+    assert_eq!(
+        case.data.version().seq,
+        all[total - 1].0,
+        "the newest entry is in"
+    );
+    let screen = console.text();
+    assert!(
+        screen.contains(&format!("indirizzo.{}@example.it", changes - 1)),
+        "{screen}"
+    );
+    console.key(KeyCode::End);
+    let screen = console.text();
+    let older = total - alloggi::office::CASE_TIMELINE;
+    assert!(
+        screen.contains(&format!("… altre {older} voci meno recenti")),
+        "{screen}"
+    );
+}

@@ -130,6 +130,18 @@ pub fn case_registered(on: &str) -> String {
 }
 
 pub const BOX_TIMELINE_RECENT: &str = "Cronologia, dalla più recente";
+
+pub fn older_entries(count: usize) -> String {
+    let older = if count == 1 {
+        "un'altra voce meno recente".to_string()
+    } else {
+        format!(
+            "altre {} voci meno recenti",
+            crate::domain::number::count(count)
+        )
+    };
+    format!("… {older}: tutte nel Registro di controllo")
+}
 pub const BOX_CHECKS: &str = "Requisiti e condizioni";
 pub const MISSING_DOCUMENT: &str = "manca doc";
 pub const DOC_REQUESTED: &str = "richiesto";

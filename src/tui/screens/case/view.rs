@@ -391,10 +391,15 @@ fn draw_combined(
         lines.extend(objections);
     }
     lines.push(heading(texts::BOX_TIMELINE_RECENT.to_string()));
-    lines.extend(timeline_lines(sheet, &case.data.events));
     let height = usize::from(area.height.saturating_sub(2));
-    let start = case.scroll.min(lines.len().saturating_sub(height));
-    let total = lines.len();
+    // Only the timeline's lines in view are made: a case of many years has hundreds.
+    let above = lines.len();
+    let total = above + timeline_len(case);
+    let start = case.scroll.min(total.saturating_sub(height));
+    let from = start.saturating_sub(above);
+    let room = (start + height).saturating_sub(above.max(start));
+    lines.extend(timeline_window(sheet, case, from, room));
+    let lines: Vec<Line> = lines.into_iter().skip(start.min(above)).collect();
     let score = case.data.score.is_some().then(|| score_title(sheet));
     let title = texts::combined_box(
         score.as_deref(),
@@ -403,15 +408,36 @@ fn draw_combined(
         (start + height).min(total),
         total,
     );
-    let shown: Vec<Line> = lines.into_iter().skip(start).take(height).collect();
+    let shown: Vec<Line> = lines.into_iter().take(height).collect();
     frame.render_widget(Paragraph::new(shown).block(boxed(&title, sheet)), area);
 }
 
-fn timeline_lines(sheet: &Sheet, events: &[(u64, crate::domain::Event)]) -> Vec<Line<'static>> {
+/// The history's entries not read with the case: the Registro di controllo has them.
+fn older_entries(case: &CaseState) -> usize {
+    case.data
+        .events_total
+        .saturating_sub(case.data.events.len())
+}
+
+/// The timeline's lines: its entries, newest first, and one naming the older ones not read.
+fn timeline_len(case: &CaseState) -> usize {
+    case.data.events.len() + usize::from(older_entries(case) > 0)
+}
+
+/// The timeline's lines `skip..skip + take`, made only for those.
+fn timeline_window(
+    sheet: &Sheet,
+    case: &CaseState,
+    skip: usize,
+    take: usize,
+) -> Vec<Line<'static>> {
     let theme = sheet.theme;
-    events
+    let events = &case.data.events;
+    let mut lines: Vec<Line<'static>> = events
         .iter()
         .rev()
+        .skip(skip)
+        .take(take)
         .map(|(_, event)| {
             Line::from(vec![
                 Span::styled(format!(" {} ", format_ts(event.at)), theme.dim()),
@@ -419,7 +445,15 @@ fn timeline_lines(sheet: &Sheet, events: &[(u64, crate::domain::Event)]) -> Vec<
                 Span::raw(clean(&event.summary())),
             ])
         })
-        .collect()
+        .collect();
+    let older = older_entries(case);
+    if older > 0 && lines.len() < take && skip + lines.len() == events.len() {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", texts::older_entries(older)),
+            theme.dim(),
+        )));
+    }
+    lines
 }
 
 /// One line per criterion that applies, was declared or was adjusted; the blocks with their
@@ -621,22 +655,18 @@ fn draw_timeline(frame: &mut Frame, area: Rect, sheet: &Sheet) {
     let Some(case) = &sheet.case else {
         return;
     };
-    let events = &case.data.events;
+    let total = timeline_len(case);
     let height = usize::from(area.height.saturating_sub(2));
-    let start = case.scroll.min(events.len().saturating_sub(height));
+    let start = case.scroll.min(total.saturating_sub(height));
     // Newest first: what was just done is what a small terminal must still show.
-    let lines: Vec<Line> = timeline_lines(sheet, events)
-        .into_iter()
-        .skip(start)
-        .take(height)
-        .collect();
-    let title = if events.len() > height {
+    let lines = timeline_window(sheet, case, start, height);
+    let title = if total > height {
         format!(
             "{} ({}–{} di {})",
             texts::BOX_TIMELINE_RECENT,
             start + 1,
-            (start + height).min(events.len()),
-            events.len()
+            (start + height).min(total),
+            total
         )
     } else {
         texts::BOX_TIMELINE_RECENT.to_string()
