@@ -341,7 +341,11 @@ async fn a_wrong_key_stops_the_drain_and_leaves_the_queue_as_it_was() {
     }
     let report = drain(&wrong).await;
     assert_untouched(&report);
-    assert_eq!(stand_in.count("/messages", 401), 3);
+    // The first refusal halts the drain: the submissions already under way are refused too,
+    // the others are not started (how many started depends on the machine's load).
+    let refused = stand_in.count("/messages", 401);
+    assert!((1..=3).contains(&refused), "{refused} submissions refused");
+    assert!(stand_in.created().is_empty());
 
     // With the right key the same queue goes out.
     let report = drain(&worker(&store, &stand_in)).await;
