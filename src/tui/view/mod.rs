@@ -82,6 +82,13 @@ impl View<'_> {
             .shown_key(Context::Screen(self.screen), action)
             .unwrap_or_default()
     }
+
+    /// How the key of a global `action` (move, open, back) is shown.
+    pub fn global_key(&self, action: Action) -> String {
+        self.keymap
+            .shown_key(Context::Global, action)
+            .unwrap_or_default()
+    }
 }
 
 pub const MIN_WIDTH: u16 = 80;

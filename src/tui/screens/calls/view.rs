@@ -11,7 +11,6 @@ use unicode_width::UnicodeWidthStr;
 use super::forms::trigger_name;
 use super::{CELL, CallsScreen, NEW_CALL, NOTIFY_INTERESTED, PUBLISH_CALL};
 use crate::tui::actions::Action;
-use crate::tui::keymap::{Context, key_label};
 use crate::tui::strings as s;
 use crate::tui::view::{View, clean, fit, pad, rule, wrap};
 use crate::domain::Call;
@@ -274,8 +273,8 @@ fn section(screen: &CallsScreen, view: &View, call: &Call, width: usize, room: u
     if total > room {
         let keys = format!(
             "{}/{}",
-            global_key(view, Action::PageUp),
-            global_key(view, Action::PageDown)
+            view.global_key(Action::PageUp),
+            view.global_key(Action::PageDown)
         );
         let shown_to = (scroll + room).min(total);
         head.push(Span::styled(
@@ -397,13 +396,6 @@ fn documents(view: &View, documents: &[DocumentSpec], width: usize) -> Vec<Line<
 
 fn first_key(view: &View, action: Action) -> String {
     view.key(action)
-}
-
-fn global_key(view: &View, action: Action) -> String {
-    view.keymap
-        .first_key(Context::Global, action)
-        .map(|k| key_label(&k))
-        .unwrap_or_default()
 }
 
 /// What the call under the cursor can do next.

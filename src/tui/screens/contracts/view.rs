@@ -12,7 +12,6 @@ use crate::domain::lease::Lease;
 use crate::domain::time::{format_date, format_ts_date, format_ts_time};
 use crate::office::{ContractRow, ContractState};
 use crate::tui::actions::Action;
-use crate::tui::keymap::{Context, key_label};
 use crate::tui::view::{View, clean, fit, pad, rule, wrap};
 
 /// Fixed columns: protocol, dwelling, decree day.
@@ -205,12 +204,7 @@ fn draw_lease(frame: &mut Frame, area: Rect, screen: &ContractsScreen, view: &Vi
 /// The status line: the assignee under the cursor and what Invio does; on the lease, how to go
 /// back.
 pub fn status(screen: &ContractsScreen, view: &View, width: usize) -> Line<'static> {
-    let key = |action| {
-        view.keymap
-            .first_key(Context::Global, action)
-            .map(|k| key_label(&k))
-            .unwrap_or_default()
-    };
+    let key = |action| view.global_key(action);
     let text = if screen.lease.is_some() {
         texts::lease_back(&key(Action::Back))
     } else {

@@ -13,7 +13,6 @@ use crate::domain::rent::{PaymentChannel, RentNotice};
 use crate::domain::time::format_date;
 use crate::office::{ArrearsRow, NoticeStanding, RentMonthRow};
 use crate::tui::actions::Action;
-use crate::tui::keymap::{Context, key_label};
 use crate::tui::view::{View, clean, fit, pad, rule, tab_bar};
 
 /// Fixed columns of the month: lease, tenant, dwelling, band, amount; the state takes the rest.
@@ -391,12 +390,7 @@ fn draw_ledger(frame: &mut Frame, area: Rect, screen: &RentScreen, view: &View) 
 /// The status line: the tenant under the cursor and how to open their ledger; on the ledger,
 /// how to go back.
 pub fn status(screen: &RentScreen, view: &View, width: usize) -> Line<'static> {
-    let key = |action| {
-        view.keymap
-            .first_key(Context::Global, action)
-            .map(|k| key_label(&k))
-            .unwrap_or_default()
-    };
+    let key = |action| view.global_key(action);
     let text = if screen.recompute.is_some() {
         texts::recompute_status(&view.key(Action::Screen(RECOMPUTE)), &key(Action::Back))
     } else if screen.ledger.is_some() {

@@ -13,7 +13,6 @@ use crate::domain::number::count;
 use crate::domain::stock::Dwelling;
 use crate::domain::time::format_date;
 use crate::tui::actions::Action;
-use crate::tui::keymap::{Context, key_label};
 use crate::tui::view::{View, clean, fit, pad, rule, tab_bar};
 
 /// Fixed columns: floor, lift, net area, rooms, accessible, state, vacancy days.
@@ -234,12 +233,7 @@ fn draw_card(frame: &mut Frame, area: Rect, stock: &StockScreen, view: &View) {
 /// The status line: the dwelling under the cursor and how to open its card; on the card, how
 /// to go back.
 pub fn status(stock: &StockScreen, view: &View, width: usize) -> Line<'static> {
-    let key = |action| {
-        view.keymap
-            .first_key(Context::Global, action)
-            .map(|k| key_label(&k))
-            .unwrap_or_default()
-    };
+    let key = |action| view.global_key(action);
     let text = if stock.card.is_some() {
         texts::card_back(&key(Action::Back))
     } else {
