@@ -214,19 +214,7 @@ pub(super) fn lease_lines(
         lines.push("  Aggiornamenti del canone:".to_string());
     }
     for change in &lease.history {
-        lines.push(format!(
-            "    Dal {}: da {} € a {} € (tabella {}{}): {}",
-            format_date(change.on),
-            change.from.format_plain(),
-            change.to.format_plain(),
-            change.version,
-            if change.band.is_empty() {
-                String::new()
-            } else {
-                format!(", fascia {}", change.band)
-            },
-            change.reason
-        ));
+        lines.push(format!("    Dal {}", change.describe()));
         for (n, step) in change.steps.iter().enumerate() {
             lines.push(format!("      {}. {}", n + 1, step.text));
         }

@@ -139,6 +139,26 @@ pub struct RentChange {
     pub steps: Vec<RentLine>,
 }
 
+impl RentChange {
+    /// «gg/mm/aaaa: da X € a Y € (tabella V, fascia B): motivo», as the case and the lease
+    /// say it after «dal».
+    pub fn describe(&self) -> String {
+        let band = if self.band.is_empty() {
+            String::new()
+        } else {
+            format!(", fascia {}", self.band)
+        };
+        format!(
+            "{}: da {} € a {} € (tabella {}{band}): {}",
+            format_date(self.on),
+            self.from.format_plain(),
+            self.to.format_plain(),
+            self.version,
+            self.reason
+        )
+    }
+}
+
 /// The ISEE the tenant supplied for the yearly update of the rent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantIsee {

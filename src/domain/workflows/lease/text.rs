@@ -58,19 +58,7 @@ pub(super) fn summary(kind: &EventKind) -> Option<String> {
             isee.isee.format_plain(),
             format_date(isee.valid_until)
         ),
-        RentChanged { change, .. } => format!(
-            "canone dal {}: da {} € a {} € (tabella {}{}): {}",
-            format_date(change.on),
-            change.from.format_plain(),
-            change.to.format_plain(),
-            change.version,
-            if change.band.is_empty() {
-                String::new()
-            } else {
-                format!(", fascia {}", change.band)
-            },
-            change.reason
-        ),
+        RentChanged { change, .. } => format!("canone dal {}", change.describe()),
         _ => return None,
     })
 }
