@@ -184,13 +184,7 @@ impl Case {
             return Ok(None);
         };
         let call = store.call(&application.call)?;
-        let (events, events_total) = if timeline == usize::MAX {
-            let events = store.application_events(id)?;
-            let total = events.len();
-            (events, total)
-        } else {
-            store.application_events_newest(id, timeline)?
-        };
+        let (events, events_total) = store.application_events_newest(id, timeline)?;
         let shared = store.shared_members(&application)?;
         let appointments = store.appointments_of(id)?;
         let ruleset = store.ruleset(&application.call)?;

@@ -122,14 +122,21 @@ impl Store {
     pub fn application_events(&self, id: ApplicationId) -> Result<Vec<(u64, Event)>, StoreError> {
         self.tree(keys::IDX_AUDIT_APPLICATION)
             .scan_prefix(keys::application(id))
-            .map(|item| {
-                let (key, _) = item?;
-                let (seq, value) = self.indexed_entry(id, &key)?;
-                let (seq_stored, event) = decode_entry(&keys::audit(seq), &value)?;
-                check_belongs(id, seq, &event)?;
-                Ok((seq_stored, event))
-            })
+            .map(|item| self.application_entry(id, item))
             .collect()
+    }
+
+    /// The audit entry an item of application `id`'s index names, checked to be about it.
+    fn application_entry(
+        &self,
+        id: ApplicationId,
+        item: sled::Result<(sled::IVec, sled::IVec)>,
+    ) -> Result<(u64, Event), StoreError> {
+        let (key, _) = item?;
+        let (seq, value) = self.indexed_entry(id, &key)?;
+        let (seq_stored, event) = decode_entry(&keys::audit(seq), &value)?;
+        check_belongs(id, seq, &event)?;
+        Ok((seq_stored, event))
     }
 
     /// The newest `limit` entries about application `id`, oldest first, and how many there
@@ -141,19 +148,18 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<(u64, Event)>, usize), StoreError> {
         let tree = self.tree(keys::IDX_AUDIT_APPLICATION);
-        let total = tree.scan_prefix(keys::application(id)).keys().count();
         let mut newest = tree
             .scan_prefix(keys::application(id))
             .rev()
             .take(limit)
-            .map(|item| {
-                let (key, _) = item?;
-                let (seq, value) = self.indexed_entry(id, &key)?;
-                let (seq_stored, event) = decode_entry(&keys::audit(seq), &value)?;
-                check_belongs(id, seq, &event)?;
-                Ok((seq_stored, event))
-            })
+            .map(|item| self.application_entry(id, item))
             .collect::<Result<Vec<_>, StoreError>>()?;
+        // Counted again only when some were left out.
+        let total = if newest.len() < limit {
+            newest.len()
+        } else {
+            tree.scan_prefix(keys::application(id)).keys().count()
+        };
         newest.reverse();
         Ok((newest, total))
     }
