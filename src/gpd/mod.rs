@@ -14,7 +14,7 @@ pub use model::{
     MonthlyNotice, NoticeError, OptionRead, OptionStatus, PaymentOption, PaymentPosition,
     PositionRead, PositionStatus, PositionsPage, Transfer,
 };
-pub use request::{Answer, GpdCall, Payer, Tally};
+pub use request::{Answer, GpdCall, Tally};
 pub use settings::{GpdConfig, GpdError};
 pub use settle::{Settled, settle};
 pub use sync::{SyncReport, Syncer};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::client::{CreateOutcome, GpdClient, ReadOutcome, UpdateOutcome};
 use super::model::{MonthlyNotice, NoticeError, PaymentPosition};
 use super::settle::{Settled, settle};
+use crate::domain::Application;
 use crate::domain::rent::{GpdOutcome, RentNotice};
 use crate::domain::time::{rome_date, start_of_day_rome};
 use crate::messages::config::Creditor;
@@ -58,19 +59,13 @@ pub enum GpdCall {
     Cancel,
 }
 
-/// The payer of a notice: the tenant's fiscal code and name.
-pub struct Payer<'a> {
-    pub fiscal_code: &'a str,
-    pub name: &'a str,
-}
-
 impl GpdCall {
-    /// What `notice` asks of pagoPA for `request`.
+    /// What `notice` asks of pagoPA for `request`; `tenant`'s applicant pays it.
     pub fn for_notice(
         request: GpdRequest,
         notice: &RentNotice,
         creditor: &Creditor,
-        payer: &Payer<'_>,
+        tenant: &Application,
     ) -> Result<GpdCall, NoticeError> {
         Ok(match request {
             GpdRequest::Create => GpdCall::Create {
@@ -78,8 +73,8 @@ impl GpdCall {
                     org_fiscal_code: &creditor.fiscal_code,
                     iupd: &notice.iupd,
                     iuv: notice.notice.iuv(),
-                    payer_fiscal_code: payer.fiscal_code,
-                    payer_name: payer.name,
+                    payer_fiscal_code: tenant.applicant_fiscal_code(),
+                    payer_name: &tenant.applicant_name(),
                     creditor_name: &creditor.name,
                     amount: notice.amount,
                     description: &notice.description,

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tokio::task::JoinSet;
 
 use super::client::{GpdClient, ListOutcome};
-use super::request::{Answer, GpdCall, Patience, Payer, Tally, send};
+use super::request::{Answer, GpdCall, Patience, Tally, send};
 use crate::domain::rent::{GpdOutcome, Month, PaymentChannel, RentNotice};
 use crate::domain::time::rome_date;
 use crate::domain::{ApplicationId, Command, Context};
@@ -150,11 +150,6 @@ impl Syncer {
                         notice.tenancy
                     ));
                     continue;
-                };
-                let name = payer.applicant_name();
-                let payer = Payer {
-                    fiscal_code: payer.applicant_fiscal_code(),
-                    name: &name,
                 };
                 let client = self.client.clone();
                 let org = self.creditor.fiscal_code.clone();

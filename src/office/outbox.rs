@@ -11,7 +11,7 @@ use super::{Office, OfficeError};
 use crate::domain::Context;
 use crate::domain::rent::GpdOutcome;
 use crate::domain::time::Timestamp;
-use crate::gpd::{GpdCall, Payer};
+use crate::gpd::GpdCall;
 use crate::io::bundle::NoticeKey;
 use crate::io::bundle_gpd::{GpdEntry, GpdReceipt};
 use crate::io::worker::{Worker, WorkerConfig};
@@ -149,12 +149,7 @@ impl Office {
                         notice.tenancy
                     ))
                 })?;
-                let name = tenant.applicant_name();
-                let payer = Payer {
-                    fiscal_code: tenant.applicant_fiscal_code(),
-                    name: &name,
-                };
-                let call = GpdCall::for_notice(request, &notice, creditor, &payer)
+                let call = GpdCall::for_notice(request, &notice, creditor, &tenant)
                     .map_err(|e| OfficeError::Refused(format!("avviso {label}: {e}")))?;
                 entries.push((
                     (notice.tenancy, notice.month),
