@@ -14,13 +14,12 @@ use std::path::Path;
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
+use alloggi::domain::Command;
 use alloggi::domain::command::OfferReply;
-use alloggi::domain::ranking::RankingKind;
 use alloggi::domain::stock::{
     Area, Dwelling, DwellingCode, DwellingState, EnergyClass, Owner, Zone,
 };
-use alloggi::domain::time::{parse_datetime_rome, rome_date};
-use alloggi::domain::{Command, Context};
+use alloggi::domain::time::rome_date;
 use alloggi::messages::ComuneConfig;
 use alloggi::office::Office;
 use alloggi::store::Store;
@@ -115,35 +114,8 @@ fn main() -> Result<()> {
 /// Makes the copy's ranking definitive, opens the round, adds the stock and serves the first
 /// candidates; returns the round's size and the dwellings left free.
 fn prepare(db: &Path) -> Result<(usize, Vec<DwellingCode>)> {
-    let office = Office::new(Store::open(db)?, Ok(ComuneConfig::example()));
-    let call = office.active_call()?.ok_or("nessun bando attivo")?;
-    let versions = office.ranking_versions(&call.code)?;
-    let deadline = versions
-        .iter()
-        .rev()
-        .find_map(|v| v.objection_deadline)
-        .ok_or("nessuna graduatoria provvisoria nel database")?;
-    let day = deadline + chrono::Days::new(1);
-    let ctx = Context::new(
-        "bench",
-        parse_datetime_rome(&format!("{} 09:00", day.format("%d/%m/%Y")))?,
-    );
-    for app in office.store().call_applications(&call.code)? {
-        for (index, objection) in app.objections.iter().enumerate() {
-            if objection.is_open() {
-                office.execute(
-                    &ctx,
-                    &Command::DecideObjection {
-                        id: app.id,
-                        index,
-                        accepted: false,
-                        reason: "respinta".into(),
-                    },
-                )?;
-            }
-        }
-    }
-    office.publish_ranking(&ctx, &call.code, RankingKind::Definitiva, 1)?;
+    let (office, ctx) = support::definitive_ranking(db)?;
+    let day = rome_date(ctx.now);
     let opened = office.open_assignment(&ctx, None, day, day + chrono::Days::new(60))?;
     office.execute(
         &ctx,

@@ -15,10 +15,9 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use alloggi::domain::command::OfferReply;
-use alloggi::domain::ranking::RankingKind;
 use alloggi::domain::rent::Month;
 use alloggi::domain::stock::{Area, Dwelling, DwellingCode, DwellingState, Owner, Zone};
-use alloggi::domain::time::{parse_datetime_rome, rome_date};
+use alloggi::domain::time::rome_date;
 use alloggi::domain::{Command, Context};
 use alloggi::gpd::{GpdClient, GpdConfig};
 use alloggi::messages::ComuneConfig;
@@ -150,35 +149,7 @@ fn prepared_database(work: &Path) -> Result<PathBuf> {
 /// Definitive ranking, round, one dwelling of their size for each of the first 10.000
 /// applicants, offered, accepted, decreed and signed; the example rent rules in force.
 fn prepare(db: &Path) -> Result<()> {
-    let office = Office::new(Store::open(db)?, Ok(ComuneConfig::example()));
-    let call = office.active_call()?.ok_or("nessun bando attivo")?;
-    let versions = office.ranking_versions(&call.code)?;
-    let deadline = versions
-        .iter()
-        .rev()
-        .find_map(|v| v.objection_deadline)
-        .ok_or("nessuna graduatoria provvisoria nel database")?;
-    let day = deadline + chrono::Days::new(1);
-    let ctx = Context::new(
-        "bench",
-        parse_datetime_rome(&format!("{} 09:00", day.format("%d/%m/%Y")))?,
-    );
-    for app in office.store().call_applications(&call.code)? {
-        for (index, objection) in app.objections.iter().enumerate() {
-            if objection.is_open() {
-                office.execute(
-                    &ctx,
-                    &Command::DecideObjection {
-                        id: app.id,
-                        index,
-                        accepted: false,
-                        reason: "respinta".into(),
-                    },
-                )?;
-            }
-        }
-    }
-    office.publish_ranking(&ctx, &call.code, RankingKind::Definitiva, 1)?;
+    let (office, _) = support::definitive_ranking(db)?;
     let now = Context::new("bench", chrono::Utc::now());
     let today = rome_date(now.now);
     office.open_assignment(&now, None, today, today + chrono::Days::new(60))?;

@@ -14,6 +14,53 @@ use alloggi::domain::number::count;
 pub mod session;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Opens the demo database `db`, refuses the open objections and publishes the definitive
+/// ranking on the day after the objection deadline; the office, and the caseworker at 09:00 of
+/// that day.
+pub fn definitive_ranking(
+    db: &Path,
+) -> Result<(alloggi::office::Office, alloggi::domain::Context)> {
+    use alloggi::domain::{Command, Context};
+    let office = alloggi::office::Office::new(
+        alloggi::store::Store::open(db)?,
+        Ok(alloggi::messages::ComuneConfig::example()),
+    );
+    let call = office.active_call()?.ok_or("nessun bando attivo")?;
+    let versions = office.ranking_versions(&call.code)?;
+    let deadline = versions
+        .iter()
+        .rev()
+        .find_map(|v| v.objection_deadline)
+        .ok_or("nessuna graduatoria provvisoria nel database")?;
+    let day = deadline + chrono::Days::new(1);
+    let ctx = Context::new(
+        "bench",
+        alloggi::domain::time::parse_datetime_rome(&format!("{} 09:00", day.format("%d/%m/%Y")))?,
+    );
+    for app in office.store().call_applications(&call.code)? {
+        for (index, objection) in app.objections.iter().enumerate() {
+            if objection.is_open() {
+                office.execute(
+                    &ctx,
+                    &Command::DecideObjection {
+                        id: app.id,
+                        index,
+                        accepted: false,
+                        reason: "respinta".into(),
+                    },
+                )?;
+            }
+        }
+    }
+    office.publish_ranking(
+        &ctx,
+        &call.code,
+        alloggi::domain::ranking::RankingKind::Definitiva,
+        1,
+    )?;
+    Ok((office, ctx))
+}
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Bytes a console wrote, stamped with the time they were read.
