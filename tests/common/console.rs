@@ -70,6 +70,21 @@ impl Console {
         console
     }
 
+    /// A console at 80×24, colours on, default keys, over `office`'s database (the office
+    /// itself closed) kept in `dir`, its clock at `now`.
+    pub fn over_office(office: Office, dir: tempfile::TempDir, now: Timestamp) -> Console {
+        let store = office.store().clone();
+        drop(office);
+        Console::new(
+            store,
+            dir,
+            Keymap::default_keymap().expect("default keymap"),
+            true,
+            (80, 24),
+            Box::new(move || now),
+        )
+    }
+
     /// A second console of the same process, as a server runs them: the same office, the
     /// same clock and the same pool of rows and index.
     pub fn beside(&self) -> Console {

@@ -12,7 +12,6 @@ use alloggi::domain::time::Timestamp;
 use alloggi::messages::outbox::{OutboxEntry, OutboxTab};
 use alloggi::office::{ContractState, Office, contract_ready_step};
 use alloggi::tui::app::{Msg, Overlay};
-use alloggi::tui::keymap::Keymap;
 use alloggi::tui::screens::ScreenId;
 use common::assignment::{
     decree_on_round_day, ranked_office, save_example_rent_rules, sign_leases,
@@ -31,19 +30,19 @@ fn console_with(
     let office = ranked_office(dir.path());
     let decreed = decree_on_round_day(&office, &["FM-002", "FM-003"]);
     prepare(&office, &decreed);
-    let store = office.store().clone();
-    drop(office);
-    let mut console = Console::new(
-        store,
-        dir,
-        Keymap::default_keymap().expect("default keymap"),
-        true,
-        (80, 24),
-        Box::new(move || now),
-    );
+    let mut console = Console::over_office(office, dir, now);
     console.char('0');
     assert_eq!(console.app.screen, ScreenId::Contracts);
     (console, decreed)
+}
+
+/// The lease recorded for application `id`, if signed.
+fn signed_lease(console: &Console, id: ApplicationId) -> Option<alloggi::domain::lease::Lease> {
+    console
+        .office
+        .contract_file(id)
+        .expect("file")
+        .and_then(|f| f.lease)
 }
 
 fn third_september() -> Timestamp {
@@ -188,15 +187,7 @@ fn the_signature_records_the_lease_and_shows_its_rent_step_by_step() {
         form_error(&console)
     );
     insta::assert_snapshot!("contratti_firma_anteprima_80x24", console.text());
-    assert!(
-        console
-            .office
-            .contract_file(id)
-            .expect("file")
-            .and_then(|f| f.lease)
-            .is_none(),
-        "recorded before Yes"
-    );
+    assert!(signed_lease(&console, id).is_none(), "recorded before Yes");
     console.char('n');
     assert!(console.text().contains("L-2025-001"), "back to the form");
     console.save().char('s');
@@ -209,12 +200,7 @@ fn the_signature_records_the_lease_and_shows_its_rent_step_by_step() {
         console.text()
     );
     console.key(KeyCode::Enter);
-    let lease = console
-        .office
-        .contract_file(id)
-        .expect("file")
-        .and_then(|f| f.lease)
-        .expect("lease signed");
+    let lease = signed_lease(&console, id).expect("lease signed");
     assert_eq!(lease.number.as_str(), "L-2025-001");
     assert!(!lease.rent.steps.is_empty());
     let screen = console.text();
@@ -240,14 +226,7 @@ fn a_refused_signature_says_why_in_italian_under_the_form() {
         error.contains("nessuna tabella dei canoni in vigore"),
         "{error}"
     );
-    assert!(
-        console
-            .office
-            .contract_file(decreed[0].0)
-            .expect("file")
-            .and_then(|f| f.lease)
-            .is_none()
-    );
+    assert!(signed_lease(&console, decreed[0].0).is_none());
 }
 
 #[test]
@@ -400,23 +379,10 @@ fn the_case_takes_the_contract_steps_each_with_its_preview() {
     assert!(check.contains("Contratto da firmare"), "{check}");
     assert!(check.contains("Calcolo del canone:"), "{check}");
     insta::assert_snapshot!("scheda_contratto_firma_anteprima_80x24", check);
-    assert!(
-        console
-            .office
-            .contract_file(id)
-            .expect("file")
-            .and_then(|f| f.lease)
-            .is_none(),
-        "recorded before Yes"
-    );
+    assert!(signed_lease(&console, id).is_none(), "recorded before Yes");
     console.char('s');
     assert!(console.app.overlay.is_none(), "{:?}", form_error(&console));
-    let lease = console
-        .office
-        .contract_file(id)
-        .expect("file")
-        .and_then(|f| f.lease)
-        .expect("lease signed");
+    let lease = signed_lease(&console, id).expect("lease signed");
     assert_eq!(lease.number.as_str(), "L-2025-001");
     let screen = console.text();
     assert!(
@@ -447,14 +413,7 @@ fn a_signature_refused_from_the_case_says_why_under_the_form() {
         error.contains("nessuna tabella dei canoni in vigore"),
         "{error}"
     );
-    assert!(
-        console
-            .office
-            .contract_file(decreed[0].0)
-            .expect("file")
-            .and_then(|f| f.lease)
-            .is_none()
-    );
+    assert!(signed_lease(&console, decreed[0].0).is_none());
 }
 
 /// The contract's steps are the responsabile's: an operatore sees them dimmed, on the case as

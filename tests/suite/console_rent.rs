@@ -18,7 +18,6 @@ use alloggi::domain::{ApplicationId, Context};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::office::{Office, Progress};
 use alloggi::tui::app::{Msg, Overlay};
-use alloggi::tui::keymap::Keymap;
 use alloggi::tui::perform;
 use alloggi::tui::screens::ScreenId;
 use common::assignment::{
@@ -60,16 +59,7 @@ fn console_with(
         .collect();
     sign_leases(&office, &ids);
     prepare(&office, &ids);
-    let store = office.store().clone();
-    drop(office);
-    let mut console = Console::new(
-        store,
-        dir,
-        Keymap::default_keymap().expect("default keymap"),
-        true,
-        (80, 24),
-        Box::new(move || now),
-    );
+    let mut console = Console::over_office(office, dir, now);
     console.char('\'');
     assert_eq!(console.app.screen, ScreenId::Rent);
     (console, ids)

@@ -13,7 +13,6 @@ use alloggi::domain::{Command, Context, EventKind};
 use alloggi::messages::outbox::OutboxTab;
 use alloggi::office::Office;
 use alloggi::tui::app::{Msg, Overlay};
-use alloggi::tui::keymap::Keymap;
 use alloggi::tui::screens::ScreenId;
 use common::assignment::{ranked_office, round_day};
 use common::console::Console;
@@ -30,16 +29,7 @@ fn console_with(prepare: impl FnOnce(&Office), now: Timestamp) -> Console {
     let dir = tempfile::tempdir().expect("temporary directory");
     let office = ranked_office(dir.path());
     prepare(&office);
-    let store = office.store().clone();
-    drop(office);
-    let mut console = Console::new(
-        store,
-        dir,
-        Keymap::default_keymap().expect("default keymap"),
-        true,
-        (80, 24),
-        Box::new(move || now),
-    );
+    let mut console = Console::over_office(office, dir, now);
     console.char('9');
     assert_eq!(console.app.screen, ScreenId::Round);
     console
