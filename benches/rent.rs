@@ -68,6 +68,27 @@ fn main() -> Result<()> {
     );
 
     let db = last_copy.ok_or("nessuna copia")?;
+    // The Canoni screen's month: every notice with its tenant, lease and ledger.
+    let office = Office::new(Store::open(&db)?, Ok(ComuneConfig::example()));
+    let today = rome_date(chrono::Utc::now());
+    let mut reads = Vec::new();
+    for _ in 0..ISSUE_RUNS {
+        let started = Instant::now();
+        let view = office.rent_month(month, today, 7)?;
+        reads.push(started.elapsed());
+        if view.rows.len() != LEASES {
+            return Err(format!(
+                "il mese mostra {} avvisi invece di {LEASES}",
+                view.rows.len()
+            )
+            .into());
+        }
+    }
+    drop(office);
+    println!(
+        "il mese nella schermata Canoni, {LEASES} avvisi: {}",
+        summary(&mut reads)
+    );
     let stand_in = gpd_stand_in::GpdStandIn::start(gpd_stand_in::GpdStandInConfig {
         rate: Some((STAND_IN_RATE, Duration::from_secs(1))),
         ..gpd_stand_in::GpdStandInConfig::default()

@@ -568,6 +568,14 @@ impl Office {
     ) -> Result<RentMonthView, OfficeError> {
         let all = self.store.rent_notices_all()?;
         let leases = self.leases()?;
+        // Grouped once: a month of 10.000 leases looks up each tenant's notices and lease.
+        let mut by_tenancy: std::collections::BTreeMap<ApplicationId, Vec<&RentNotice>> =
+            std::collections::BTreeMap::new();
+        for notice in &all {
+            by_tenancy.entry(notice.tenancy).or_default().push(notice);
+        }
+        let lease_of: std::collections::BTreeMap<ApplicationId, &crate::domain::lease::Lease> =
+            leases.iter().map(|l| (l.application, l)).collect();
         let mut view = RentMonthView {
             month,
             today,
@@ -597,9 +605,12 @@ impl Office {
                 NoticeStanding::Open => view.open.add(notice.amount),
                 NoticeStanding::Rescheduled => {}
             }
-            let lease = leases.iter().find(|l| l.application == notice.tenancy);
-            let own: Vec<&RentNotice> =
-                all.iter().filter(|n| n.tenancy == notice.tenancy).collect();
+            let lease = lease_of.get(&notice.tenancy).copied();
+            let own = by_tenancy
+                .get(&notice.tenancy)
+                .into_iter()
+                .flatten()
+                .copied();
             let ledger = Ledger::of(own, today);
             let app = self.store.application(notice.tenancy)?;
             view.rows.push(RentMonthRow {
@@ -619,8 +630,9 @@ impl Office {
             .iter()
             .filter(|l| Month::of(l.starts_on) <= month)
             .filter(|l| {
-                !all.iter()
-                    .any(|n| n.tenancy == l.application && n.month == month)
+                !by_tenancy
+                    .get(&l.application)
+                    .is_some_and(|own| own.iter().any(|n| n.month == month))
             })
             .count();
         view.rows
