@@ -123,6 +123,24 @@ pub struct RentFigures {
     pub monthly: Money,
 }
 
+impl From<super::rent::RentComputation> for RentFigures {
+    fn from(computation: super::rent::RentComputation) -> RentFigures {
+        RentFigures {
+            version: computation.version,
+            band: computation.band,
+            steps: computation
+                .steps
+                .into_iter()
+                .map(|step| RentLine {
+                    text: step.text,
+                    amount: step.amount,
+                })
+                .collect(),
+            monthly: computation.rent,
+        }
+    }
+}
+
 /// A change of the rent during the lease, as the yearly update records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RentChange {

@@ -9,7 +9,7 @@ use super::steps::Step;
 use super::{Office, OfficeError};
 use crate::domain::appointment::Slot;
 use crate::domain::command::{Command, NewLease};
-use crate::domain::lease::{ContractFile, Lease, LeaseTerms, RentFigures, RentLine, lease_follows};
+use crate::domain::lease::{ContractFile, Lease, LeaseTerms, RentFigures, lease_follows};
 use crate::domain::money::Money;
 use crate::domain::rent::{RentInput, compute};
 use crate::domain::time::rome_date;
@@ -154,19 +154,7 @@ impl Office {
                     renewal_years: rules.terms.renewal_years,
                     deposit_months: rules.terms.deposit_months,
                 },
-                rent: RentFigures {
-                    version: computation.version,
-                    band: computation.band,
-                    steps: computation
-                        .steps
-                        .into_iter()
-                        .map(|step| RentLine {
-                            text: step.text,
-                            amount: step.amount,
-                        })
-                        .collect(),
-                    monthly: computation.rent,
-                },
+                rent: RentFigures::from(computation),
             }),
         })
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rent::RentBatch;
 use super::{Office, OfficeError};
-use crate::domain::lease::{Lease, RentFigures, RentLine};
+use crate::domain::lease::{Lease, RentFigures};
 use crate::domain::money::Money;
 use crate::domain::rent::{RentInput, RentRules, compute};
 use crate::domain::time::format_date;
@@ -99,19 +99,7 @@ impl Office {
                 household_size: lease.household_size,
             },
         );
-        let after = RentFigures {
-            version: computation.version,
-            band: computation.band,
-            steps: computation
-                .steps
-                .into_iter()
-                .map(|step| RentLine {
-                    text: step.text,
-                    amount: step.amount,
-                })
-                .collect(),
-            monthly: computation.rent,
-        };
+        let after = RentFigures::from(computation);
         let unchanged = lease.rent_on(from) == after.monthly
             && lease.band_on(from) == after.band
             && lease.version_on(from) == after.version;
